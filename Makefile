@@ -1,0 +1,53 @@
+# Sunshine 阳光交易 — the two commands of the README, and a few more for developers.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUNSHINE := $(BIN)/sunshine
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-test serve lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make demo: install, migrate, load demo data (idempotent) and serve on http://$(HOST):$(PORT)
+demo: install
+	$(SUNSHINE) db upgrade
+	$(SUNSHINE) demo-data
+	$(SUNSHINE) serve --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite, then on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set
+test: install-test
+	SUNSHINE_TEST_BACKEND=sqlite $(BIN)/pytest -q
+	@if [ -n "$$SUNSHINE_TEST_POSTGRES_URL" ]; then \
+		echo "== PostgreSQL: $$SUNSHINE_TEST_POSTGRES_URL"; \
+		SUNSHINE_TEST_BACKEND=postgres $(BIN)/pytest -q; \
+	else \
+		echo "SUNSHINE_TEST_POSTGRES_URL is not set: PostgreSQL run skipped"; \
+	fi
+
+serve: install
+	$(SUNSHINE) serve --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+
+bench: install-test
+	$(BIN)/python bench/ledger.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,84 @@
+"""FastAPI application factory: database, routers, error rendering, middleware, templates, static."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from sunshine import __version__
+from sunshine.config import Settings, get_settings
+from sunshine.db import Database
+from sunshine.web import problems
+from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from sunshine.web.templating import TEMPLATES_DIR
+
+log = logging.getLogger("sunshine")
+STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    *,
+    check_schema: bool = True,
+    run_scheduler: bool | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    settings.ensure_data_dir()
+    db = db or Database(settings.resolved_database_url)
+    if check_schema:
+        from sunshine.core.errors import DatabaseNotReady
+        from sunshine.migrate import pending_message
+
+        message = pending_message(db.engine)
+        if message:
+            raise DatabaseNotReady(message)
+
+    scheduler_on = settings.scheduler if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from sunshine.ledger.signing import platform_key
+        from sunshine.tasks import Scheduler
+
+        platform_key()  # create the signing key before the first request needs it
+        scheduler = Scheduler(db, settings.tick_seconds) if scheduler_on else None
+        if scheduler:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler:
+                await scheduler.stop()
+
+    app = FastAPI(
+        title="阳光交易 Sunshine 开放接口",
+        version=__version__,
+        description="公共资源交易平台与政务公开系统的 JSON 接口。错误响应遵循 RFC 9457（application/problem+json）。",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.secret_key = settings.resolved_secret_key()
+
+    problems.install(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    from sunshine.core import calendar_api
+    from sunshine.identity import api as identity_api
+    from sunshine.ledger import api as ledger_api
+    from sunshine.web import views
+
+    app.include_router(identity_api.router)
+    app.include_router(ledger_api.router)
+    app.include_router(calendar_api.router)
+    app.include_router(views.router)
+    return app

@@ -1,0 +1,324 @@
+"""The ``sunshine`` command line: serve, migrate, demo data, ledger export/verify, calendar, tick."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sunshine.config import get_settings
+from sunshine.db import Database
+
+app = typer.Typer(help="阳光交易 Sunshine：公共资源交易与政务公开平台", no_args_is_help=True)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+ledger_app = typer.Typer(help="全程留痕日志", no_args_is_help=True)
+calendar_app = typer.Typer(help="工作日历与法定期限", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(calendar_app, name="calendar")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]错误：[/]{message}")
+    return typer.Exit(code)
+
+
+def _database() -> Database:
+    return Database(get_settings().resolved_database_url)
+
+
+def _require_current_schema(db: Database) -> None:
+    from sunshine.migrate import pending_message
+
+    message = pending_message(db.engine)
+    if message:
+        raise _fail(message)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(help="进程数")] = 1,
+) -> None:
+    """启动网站与开放接口。"""
+    import uvicorn
+
+    from sunshine.app import create_app
+    from sunshine.core.errors import DatabaseNotReady
+
+    try:
+        application = create_app()
+    except DatabaseNotReady as exc:
+        raise _fail(exc.detail) from None
+    console.print(f"阳光交易已启动：[bold]http://{host}:{port}[/]")
+    uvicorn.run(application, host=host, port=port, workers=workers, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库迁移到当前版本。"""
+    from sunshine.migrate import upgrade
+
+    settings = get_settings()
+    db = _database()
+    upgrade(db.engine)
+    console.print(f"数据库已是当前版本：{db.engine.url.render_as_string(hide_password=True)}")
+    del settings
+
+
+@app.command("demo-data")
+def demo_data() -> None:
+    """载入示范数据（可重复运行，不会重复写入）。"""
+    from sunshine.demo import load_demo_data
+
+    db = _database()
+    _require_current_schema(db)
+    summary = load_demo_data(db, console=console)
+    console.print(summary)
+
+
+@app.command()
+def tick() -> None:
+    """运行一次定时任务（签名树头、期限提醒等），可由外部调度器调用。"""
+    from sunshine.tasks import tick as run_tick
+
+    db = _database()
+    _require_current_schema(db)
+    report = run_tick(db)
+    console.print(f"定时任务完成：{report}")
+
+
+@ledger_app.command("export")
+def ledger_export(file: Annotated[Path, typer.Argument(help="导出文件（JSON Lines）")]) -> None:
+    """导出全部留痕记录与签名树头。"""
+    from rich.progress import Progress
+
+    from sunshine.ledger import service
+    from sunshine.ledger.export import write_export
+    from sunshine.ledger.signing import platform_key
+
+    db = _database()
+    _require_current_schema(db)
+    with db.unit_of_work(read_only=True) as session, file.open("w", encoding="utf-8") as out, Progress(
+        console=err
+    ) as progress:
+        task = progress.add_task("导出留痕记录", total=service.size(session))
+        count = write_export(session, platform_key(), out, progress=lambda n: progress.advance(task, n))
+    console.print(f"已导出 {count} 条记录到 {file}")
+
+
+@ledger_app.command("verify")
+def ledger_verify(
+    file: Annotated[Path | None, typer.Argument(help="导出文件；缺省时校验当前数据库")] = None,
+) -> None:
+    """重新计算全部哈希与树根，逐一核对签名树头，报告任何篡改。"""
+    from sunshine.ledger.verify import verify_log
+
+    if file is not None:
+        from sunshine.ledger.export import ExportFile
+
+        if not file.exists():
+            raise _fail(f"文件不存在：{file}")
+        try:
+            export = ExportFile(file)
+            report = verify_log(export.entries(), export.heads(), export.public_key)
+        except (ValueError, KeyError) as exc:
+            raise _fail(f"导出文件无法读取：{exc}") from None
+    else:
+        from sunshine.ledger.export import iter_db_entries, iter_db_heads
+        from sunshine.ledger.signing import platform_key
+
+        db = _database()
+        _require_current_schema(db)
+        with db.unit_of_work(read_only=True) as session:
+            report = verify_log(iter_db_entries(session), list(iter_db_heads(session)), platform_key().public_bytes)
+    if report.ok:
+        console.print(
+            f"[bold green]校验通过[/]：{report.entries} 条记录，{report.heads} 个签名树头，树根 {report.root}"
+        )
+        return
+    table = Table("类型", "序号", "说明", title=f"发现 {len(report.problems)} 处问题")
+    for problem in report.problems:
+        table.add_row(problem.kind, "" if problem.seq is None else str(problem.seq), problem.message)
+    console.print(table)
+    raise typer.Exit(1)
+
+
+def _admin_actor(db: Database, username: str | None):
+    from sunshine.core.auth import Principal
+    from sunshine.identity import service as identity
+    from sunshine.identity.models import User
+    from sunshine.identity.roles import Role
+
+    if username is None:
+        return Principal(username="cli", display_name="命令行")
+    with db.unit_of_work(read_only=True) as session:
+        from sqlalchemy import select
+
+        user_id = session.scalar(select(User.id).where(User.username == username))
+        if user_id is None:
+            raise _fail(f"用户 {username} 不存在")
+        user = identity.get_user(session, user_id)
+        roles = frozenset(Role(r.role) for r in user.roles)
+    if Role.ADMIN not in roles:
+        raise _fail(f"用户 {username} 不是系统管理员")
+    return Principal(user_id=user.id, username=user.username, display_name=user.display_name, roles=roles)
+
+
+def _print_changes(changes) -> None:
+    if not changes:
+        console.print("没有需要重新计算的期限")
+        return
+    table = Table("期限", "对象", "原截止日", "新截止日", "暂定", title=f"重新计算了 {len(changes)} 个期限")
+    for c in changes:
+        table.add_row(c.purpose, c.subject, c.old_due.isoformat(), c.new_due.isoformat(), "是" if c.new_provisional else "否")
+    console.print(table)
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+@calendar_app.command("set")
+def calendar_set(
+    day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")],
+    kind: Annotated[str, typer.Argument(help="holiday（休息日）或 workday（工作日）")],
+    name: Annotated[str | None, typer.Option(help="名称，如 国庆节、调休上班")] = None,
+    reason: Annotated[str | None, typer.Option(help="依据或原因")] = None,
+    by: Annotated[str | None, typer.Option(help="以哪个系统管理员的名义（用户名）")] = None,
+) -> None:
+    """把某日设为休息日或工作日，并重新计算所有未结期限。"""
+    from sunshine.core import calendar
+    from sunshine.core.errors import SunshineError
+
+    if kind not in ("holiday", "workday"):
+        raise _fail("类型应为 holiday 或 workday")
+    the_day = _parse_date(day)
+    db = _database()
+    _require_current_schema(db)
+    actor = _admin_actor(db, by)
+    try:
+        with db.unit_of_work() as session:
+            changes = calendar.set_day(session, actor=actor, day=the_day, kind=kind, name=name, reason=reason)
+    except SunshineError as exc:
+        raise _fail(exc.detail) from None
+    console.print(f"已将 {the_day.isoformat()} 设为{'休息日' if kind == 'holiday' else '工作日'}")
+    _print_changes(changes)
+
+
+@calendar_app.command("clear")
+def calendar_clear(
+    day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")],
+    by: Annotated[str | None, typer.Option(help="以哪个系统管理员的名义（用户名）")] = None,
+) -> None:
+    """撤销某日的人工调整。"""
+    from sunshine.core import calendar
+    from sunshine.core.errors import SunshineError
+
+    the_day = _parse_date(day)
+    db = _database()
+    _require_current_schema(db)
+    actor = _admin_actor(db, by)
+    try:
+        with db.unit_of_work() as session:
+            changes = calendar.clear_day(session, actor=actor, day=the_day)
+    except SunshineError as exc:
+        raise _fail(exc.detail) from None
+    console.print(f"已撤销 {the_day.isoformat()} 的调整")
+    _print_changes(changes)
+
+
+@calendar_app.command("import")
+def calendar_import(
+    file: Annotated[Path, typer.Argument(help="放假安排 JSON 文件")],
+    by: Annotated[str | None, typer.Option(help="以哪个系统管理员的名义（用户名）")] = None,
+) -> None:
+    """录入某年的官方放假安排（JSON：year、source、holidays、workdays）。"""
+    from pydantic import ValidationError
+
+    from sunshine.core import calendar
+    from sunshine.core.calendar_api import ScheduleIn
+    from sunshine.core.errors import SunshineError
+
+    if not file.exists():
+        raise _fail(f"文件不存在：{file}")
+    try:
+        schedule = ScheduleIn.model_validate_json(file.read_text(encoding="utf-8")).to_schedule()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise _fail(f"放假安排格式有误：{'.'.join(str(p) for p in first['loc'])} {first['msg']}") from None
+    db = _database()
+    _require_current_schema(db)
+    actor = _admin_actor(db, by)
+    try:
+        with db.unit_of_work() as session:
+            changes = calendar.import_year(session, actor=actor, schedule=schedule)
+    except SunshineError as exc:
+        raise _fail(exc.detail) from None
+    console.print(f"已录入 {schedule.year} 年放假安排：{len(schedule.holidays)} 个休息日，{len(schedule.workdays)} 个调休上班日")
+    _print_changes(changes)
+
+
+@calendar_app.command("show")
+def calendar_show(year: Annotated[int, typer.Argument(help="年份")]) -> None:
+    """列出某年的节假日与调休上班日。"""
+    from sunshine.core import calendar
+    from sunshine.core.errors import SunshineError
+
+    db = _database()
+    _require_current_schema(db)
+    try:
+        with db.unit_of_work(read_only=True) as session:
+            days = calendar.days_of_year(session, year)
+            official = calendar.load(session).is_official_year(year)
+    except SunshineError as exc:
+        raise _fail(exc.detail) from None
+    title = f"{year} 年" + ("（官方安排）" if official else "（尚无官方安排，按周末及法定节日推算，为暂定）")
+    table = Table("日期", "星期", "安排", "名称", "来源", title=title)
+    for d in days:
+        table.add_row(d.day.isoformat(), "一二三四五六日"[d.day.weekday()], "上班" if d.is_workday else "休息",
+                      d.name or "", {"official": "官方", "override": "人工录入", "provisional": "暂定"}[d.source])
+    console.print(table)
+
+
+@calendar_app.command("deadline")
+def calendar_deadline(
+    start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD（当日不计入）")],
+    days: Annotated[int, typer.Argument(help="期间长度")],
+    unit: Annotated[str, typer.Option(help="working（工作日）或 calendar（自然日）")] = "calendar",
+) -> None:
+    """计算法定期限的截止日。"""
+    from sunshine.core import calendar
+    from sunshine.core.errors import SunshineError
+
+    if unit not in ("working", "calendar"):
+        raise _fail("单位应为 working 或 calendar")
+    db = _database()
+    _require_current_schema(db)
+    try:
+        with db.unit_of_work(read_only=True) as session:
+            result = calendar.compute(session, _parse_date(start), days, unit)
+    except SunshineError as exc:
+        raise _fail(exc.detail) from None
+    console.print(f"截止日：[bold]{result.due.isoformat()}[/]" + ("（暂定）" if result.provisional else ""))
+    console.print(result.basis)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

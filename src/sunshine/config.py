@@ -1,0 +1,61 @@
+"""Settings read from ``SUNSHINE_*`` environment variables, with working defaults for one machine.
+
+The data folder holds the embedded SQLite database, the file store, the ledger signing key and the
+generated secret key, so a fresh checkout runs with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUNSHINE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="数据目录：SQLite 数据库、文件库、签名密钥")
+    database_url: str | None = Field(default=None, description="数据库地址；缺省为数据目录中的 SQLite 文件")
+    secret_key: str | None = Field(default=None, description="会话与 CSRF 签名密钥；缺省时首次运行生成并保存")
+    display_timezone: str = "Asia/Shanghai"
+    cookie_secure: bool = True
+    session_hours: int = 12
+    api_token_hours: int = 24
+    max_body_bytes: int = 20 * 1024 * 1024
+    scheduler: bool = Field(default=True, description="在服务进程内运行定时任务 tick")
+    tick_seconds: int = 60
+    site_name: str = "阳光交易"
+    centre_name: str = "示范市公共资源交易中心"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'sunshine.db').resolve()}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.display_timezone)
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated on first run and kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Cross-cutting services: clock, errors, database types, authorisation, calendar, file store."""

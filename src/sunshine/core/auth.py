@@ -1,0 +1,118 @@
+"""The single authorisation mechanism: who is calling (``Principal``) and which roles a route admits.
+
+Every route takes ``Depends(Access(...))``. API routes authenticate by bearer token only, pages by
+the session cookie only, so a page form can never be replayed against the API without a token.
+Route-level refusals answer 401/403 (the route itself is public knowledge); object-level refusals
+are the services' job and answer 404, so nobody learns that an object they may not see exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from sunshine.core.errors import Forbidden, NotAuthenticated
+from sunshine.identity.roles import Role
+
+SESSION_COOKIE = "sunshine_session"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int | None = None
+    username: str | None = None
+    display_name: str = "社会公众"
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    organisation_id: int | None = None
+    csrf_secret: str | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+ANONYMOUS = Principal()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: committed when the route returns, rolled back if it raises."""
+    read_only = request.method in ("GET", "HEAD", "OPTIONS")
+    with request.app.state.db.unit_of_work(read_only=read_only) as session:
+        yield session
+
+
+SessionDep = Depends(get_session, scope="function")
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def resolve_principal(request: Request, session: Session) -> Principal:
+    from sunshine.identity import service as identity
+
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    if request.url.path.startswith("/api/"):
+        token = _bearer_token(request)
+        principal = identity.principal_for_token(session, token, "api") if token else None
+        if token and principal is None:
+            raise NotAuthenticated("访问令牌无效或已过期，请重新获取")
+    else:
+        token = request.cookies.get(SESSION_COOKIE)
+        principal = identity.principal_for_token(session, token, "session") if token else None
+    request.state.principal = principal or ANONYMOUS
+    return request.state.principal
+
+
+class Access:
+    """A route's access policy. ``Access.public()`` admits everyone, ``Access(Role.X, ...)`` those roles,
+    ``Access.signed_in()`` any signed-in user."""
+
+    def __init__(self, *roles: Role, anonymous: bool = False, any_user: bool = False) -> None:
+        self.roles = frozenset(roles)
+        self.anonymous = anonymous
+        self.any_user = any_user
+
+    @classmethod
+    def public(cls) -> Access:
+        return cls(anonymous=True)
+
+    @classmethod
+    def signed_in(cls) -> Access:
+        return cls(any_user=True)
+
+    def admits(self, principal: Principal) -> bool:
+        if self.anonymous:
+            return True
+        if not principal.is_authenticated:
+            return False
+        return self.any_user or bool(self.roles & principal.roles)
+
+    def __call__(self, request: Request, session: Session = SessionDep) -> Principal:
+        principal = resolve_principal(request, session)
+        if self.anonymous:
+            return principal
+        if not principal.is_authenticated:
+            raise NotAuthenticated()
+        if not self.admits(principal):
+            raise Forbidden()
+        return principal
+
+    def __repr__(self) -> str:
+        if self.anonymous:
+            return "Access.public()"
+        if self.any_user:
+            return "Access.signed_in()"
+        return f"Access({', '.join(sorted(r.value for r in self.roles))})"

@@ -1,0 +1,51 @@
+"""Tables of the working-day calendar: administrator overrides, official years and tracked deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sunshine.db import Base, UTCDateTime
+
+
+class CalendarOverride(Base):
+    # 日历调整 a day declared a holiday or a workday by an administrator
+    __tablename__ = "calendar_override"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "holiday" | "workday"
+    name: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CalendarYear(Base):
+    # 年度放假安排 a year whose official schedule (国务院办公厅通知) has been entered
+    __tablename__ = "calendar_year"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(300))  # e.g. 国办发明电〔2026〕X号
+    declared_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TrackedDeadline(Base):
+    # 法定期限 a deadline computed from the calendar, recomputed when the calendar changes
+    __tablename__ = "tracked_deadline"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    purpose: Mapped[str] = mapped_column(String(200))  # Chinese: what is due, e.g. 答复信息公开申请
+    rule_ref: Mapped[str | None] = mapped_column(String(200))
+    start: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(10))
+    due: Mapped[date] = mapped_column(Date)
+    provisional: Mapped[bool] = mapped_column(Boolean)
+    basis: Mapped[str] = mapped_column(Text)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Organisations, users, roles, passwords and tokens: who is calling and what they may do."""

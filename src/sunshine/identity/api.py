@@ -1,0 +1,136 @@
+"""JSON routes for tokens, the caller's profile, organisations and (for administrators) users."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
+from sunshine.identity import service
+from sunshine.identity.models import OrganisationKind, TokenKind, User
+from sunshine.identity.roles import Role
+from sunshine.identity.schemas import (
+    ActiveIn,
+    MeOut,
+    OrganisationBrief,
+    OrganisationIn,
+    RoleOut,
+    RolesIn,
+    TokenOut,
+    TokenRequest,
+    UserIn,
+    UserOut,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["身份与权限"])
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        is_active=user.is_active,
+        roles=sorted(Role(r.role) for r in user.roles),
+        organisation_id=user.organisation_id,
+    )
+
+
+@router.post("/auth/token", response_model=TokenOut, summary="以用户名和密码换取访问令牌")
+def create_token(
+    body: TokenRequest, session: Session = SessionDep, _: Principal = Depends(Access.public())
+) -> TokenOut:
+    user = service.authenticate(session, body.username, body.password)
+    raw, token = service.issue_token(session, user, TokenKind.API)
+    return TokenOut(access_token=raw, expires_at=token.expires_at)
+
+
+@router.delete("/auth/token", status_code=204, summary="注销当前访问令牌")
+def revoke_token(
+    request: Request, session: Session = SessionDep, _: Principal = Depends(Access.signed_in())
+) -> Response:
+    token = _bearer_token(request)
+    if token:
+        service.revoke_token(session, token)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=MeOut, summary="当前用户")
+def me(session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())) -> MeOut:
+    user = service.get_user(session, principal.user_id)
+    return MeOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=[RoleOut(role=Role(r.role), label=Role(r.role).label) for r in user.roles],
+        organisation=OrganisationBrief.model_validate(user.organisation) if user.organisation else None,
+    )
+
+
+@router.get("/organisations", response_model=list[OrganisationBrief], summary="市场主体与机构名录")
+def list_organisations(
+    kind: OrganisationKind | None = None,
+    session: Session = SessionDep,
+    _: Principal = Depends(Access.public()),
+) -> list[OrganisationBrief]:
+    return [OrganisationBrief.model_validate(o) for o in service.list_organisations(session, kind)]
+
+
+@router.get("/organisations/{organisation_id}", response_model=OrganisationBrief, summary="机构详情")
+def get_organisation(
+    organisation_id: int, session: Session = SessionDep, _: Principal = Depends(Access.public())
+) -> OrganisationBrief:
+    return OrganisationBrief.model_validate(service.get_organisation(session, organisation_id))
+
+
+@router.post("/organisations", response_model=OrganisationBrief, status_code=201, summary="登记机构")
+def create_organisation(
+    body: OrganisationIn,
+    session: Session = SessionDep,
+    _: Principal = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF)),
+) -> OrganisationBrief:
+    org = service.create_organisation(
+        session,
+        name=body.name,
+        credit_code_value=body.credit_code,
+        kind=body.kind,
+        region_code=body.region_code,
+        contact_phone=body.contact_phone,
+        address=body.address,
+    )
+    return OrganisationBrief.model_validate(org)
+
+
+@router.get("/admin/users", response_model=list[UserOut], summary="用户列表（系统管理员）")
+def list_users(session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))) -> list[UserOut]:
+    return [_user_out(u) for u in service.list_users(session)]
+
+
+@router.post("/admin/users", response_model=UserOut, status_code=201, summary="创建用户（系统管理员）")
+def create_user(
+    body: UserIn, session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))
+) -> UserOut:
+    user = service.create_user(
+        session,
+        username=body.username,
+        display_name=body.display_name,
+        password=body.password,
+        roles=body.roles,
+        organisation_id=body.organisation_id,
+    )
+    return _user_out(service.get_user(session, user.id))
+
+
+@router.put("/admin/users/{user_id}/roles", response_model=UserOut, summary="设置用户角色（系统管理员）")
+def set_roles(
+    user_id: int, body: RolesIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
+) -> UserOut:
+    return _user_out(service.set_roles(session, actor=principal, user_id=user_id, roles=body.roles))
+
+
+@router.put("/admin/users/{user_id}/active", response_model=UserOut, summary="启用或停用用户（系统管理员）")
+def set_active(
+    user_id: int, body: ActiveIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
+) -> UserOut:
+    return _user_out(service.set_active(session, actor=principal, user_id=user_id, active=body.active))

@@ -1,0 +1,34 @@
+"""The roles of DESIGN §2. A user may hold several; an anonymous visitor is the public."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BIDDER = "bidder"  # 投标人/供应商/竞买人
+    TENDERER = "tenderer"  # 招标人/采购人
+    AGENCY = "agency"  # 代理机构
+    EXPERT = "expert"  # 评标专家
+    CENTRE_STAFF = "centre_staff"  # 交易中心工作人员
+    SUPERVISOR = "supervisor"  # 行政监督部门
+    SOCIAL_SUPERVISOR = "social_supervisor"  # 社会监督员
+    DISCLOSURE_OFFICE = "disclosure_office"  # 政务公开办
+    ADMIN = "admin"  # 系统管理员
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.BIDDER: "投标人/供应商",
+    Role.TENDERER: "招标人/采购人",
+    Role.AGENCY: "代理机构",
+    Role.EXPERT: "评标专家",
+    Role.CENTRE_STAFF: "交易中心",
+    Role.SUPERVISOR: "行政监督部门",
+    Role.SOCIAL_SUPERVISOR: "社会监督员",
+    Role.DISCLOSURE_OFFICE: "政务公开办",
+    Role.ADMIN: "系统管理员",
+}

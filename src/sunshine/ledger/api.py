@@ -1,0 +1,126 @@
+"""Public JSON routes of the transparency log: key, heads, entries, inclusion and consistency proofs.
+
+Everything here is public by design: anyone may check that nothing published was altered.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.errors import NotFound
+from sunshine.ledger import format as fmt
+from sunshine.ledger import service
+from sunshine.ledger.models import LedgerEntry
+from sunshine.ledger.signing import platform_key
+
+router = APIRouter(prefix="/api/v1/ledger", tags=["全程留痕"])
+PUBLIC = Depends(Access.public())
+
+
+def entry_dict(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "payload": json.loads(entry.payload),
+        "payload_sha256": entry.payload_sha256,
+        "recorded_at": fmt.iso_utc(entry.recorded_at),
+        "leaf_hash": entry.leaf_hash,
+    }
+
+
+@router.get("/key", summary="树头签名公钥（Ed25519）")
+def key(_: Principal = PUBLIC) -> dict[str, str]:
+    signing = platform_key()
+    return {
+        "algorithm": "Ed25519",
+        "key_id": signing.key_id,
+        "public_key": base64.b64encode(signing.public_bytes).decode(),
+        "public_key_pem": signing.public_pem,
+        "log_id": fmt.LOG_ID,
+    }
+
+
+@router.get("/key.pem", response_class=PlainTextResponse, summary="签名公钥 PEM 文件")
+def key_pem(_: Principal = PUBLIC) -> str:
+    return platform_key().public_pem
+
+
+@router.get("/head", summary="最新签名树头")
+def head(session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
+    latest = service.latest_head(session)
+    if latest is None:
+        raise NotFound("留痕日志尚无签名树头")
+    return latest.as_dict()
+
+
+@router.get("/heads/{size}", summary="指定大小的签名树头")
+def head_at(size: int, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
+    return service.head_at(session, size).as_dict()
+
+
+@router.get("/entries", summary="按序号分页读取留痕记录")
+def entries(
+    start: int = Query(0, ge=0, description="起始序号"),
+    limit: int = Query(100, ge=1, le=1000),
+    subject: str | None = Query(None, max_length=200, description="按对象筛选，如 project:12"),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> dict[str, Any]:
+    stmt = select(LedgerEntry).where(LedgerEntry.seq >= start).order_by(LedgerEntry.seq).limit(limit)
+    if subject:
+        stmt = stmt.where(LedgerEntry.subject == subject)
+    rows = [entry_dict(e) for e in session.scalars(stmt)]
+    return {"entries": rows, "next_start": rows[-1]["seq"] + 1 if len(rows) == limit else None}
+
+
+@router.get("/entries/{seq}", summary="单条留痕记录")
+def entry(seq: int, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
+    return entry_dict(service.get_entry(session, seq))
+
+
+@router.get("/entries/{seq}/proof", summary="包含性证明（RFC 9162 §2.1.3）")
+def inclusion(
+    seq: int,
+    tree_size: int | None = Query(None, ge=1, description="树大小；缺省为最新签名树头"),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> dict[str, Any]:
+    entry = service.get_entry(session, seq)
+    head = service.head_at(session, tree_size) if tree_size else service.latest_head(session)
+    if head is None or head.size <= seq:
+        raise NotFound("该记录尚未被签名树头覆盖，请稍后再试")
+    return {
+        "entry": entry_dict(entry),
+        "leaf_index": seq,
+        "tree_size": head.size,
+        "leaf_input": fmt.leaf_input(
+            entry.seq, entry.kind, entry.subject, entry.payload_sha256, fmt.iso_utc(entry.recorded_at)
+        ).decode(),
+        "audit_path": service.inclusion_proof(session, seq, head.size),
+        "head": head.as_dict(),
+    }
+
+
+@router.get("/consistency", summary="一致性证明（RFC 9162 §2.1.4）")
+def consistency(
+    first: int = Query(..., ge=0, description="旧树大小"),
+    second: int = Query(..., ge=1, description="新树大小"),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> dict[str, Any]:
+    return {
+        "first": first,
+        "second": second,
+        "proof": service.consistency_proof(session, first, second),
+        "first_head": service.head_at(session, first).as_dict() if first else None,
+        "second_head": service.head_at(session, second).as_dict(),
+    }

@@ -1,0 +1,57 @@
+"""Background work: one idempotent ``tick`` run by an in-process scheduler (or ``sunshine tick``).
+
+Each tick is one unit of work. Today it signs a new ledger tree head when the log has grown; later
+domains add their time-driven steps (deadlines, reminders, alerts) here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from sunshine.db import Database
+
+log = logging.getLogger("sunshine.tasks")
+
+
+@dataclass
+class TickReport:
+    head_size: int | None = None
+
+
+def tick(db: Database) -> TickReport:
+    from sunshine.ledger import service as ledger
+
+    report = TickReport()
+    with db.unit_of_work() as session:
+        head = ledger.latest_head(session)
+        if head is None or head.size < ledger.size(session):
+            report.head_size = ledger.sign_head(session).size
+    return report
+
+
+class Scheduler:
+    def __init__(self, db: Database, every_seconds: int) -> None:
+        self.db = db
+        self.every = every_seconds
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.to_thread(tick, self.db)
+            except Exception:
+                log.exception("tick failed")
+            await asyncio.sleep(self.every)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass

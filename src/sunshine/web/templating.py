@@ -1,0 +1,132 @@
+"""The Jinja2 environment and ``render``: every page gets the principal, the CSRF token, flash
+messages and the current ledger head, so templates never fetch anything themselves."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from sunshine.core.auth import ANONYMOUS
+from sunshine.web import csrf
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+FLASH_COOKIE = "sunshine_flash"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def _local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from sunshine.config import get_settings
+
+        return value.astimezone(get_settings().tz).strftime(fmt)
+    return value.strftime("%Y-%m-%d")
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def _cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日（星期{WEEKDAYS[value.weekday()]}）"
+
+
+templates.env.filters["local"] = _local
+templates.env.filters["cn_date"] = _cn_date
+templates.env.filters["short_hash"] = lambda h, n=16: (h or "")[:n]
+
+
+def _serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.secret_key, salt="flash")
+
+
+def flash(request: Request, category: str, message: str) -> None:
+    """Queue a message for the next page this visitor sees (post/redirect/get)."""
+    pending = getattr(request.state, "flashes_out", [])
+    pending.append((category, message))
+    request.state.flashes_out = pending
+
+
+def _take_flashes(request: Request) -> list[tuple[str, str]]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        return [tuple(item) for item in _serializer(request).loads(raw)]
+    except (BadSignature, ValueError, TypeError):
+        return []
+
+
+def _finish(request: Request, response: Response, consumed: bool) -> Response:
+    csrf.set_anon_cookie(request, response)
+    pending = getattr(request.state, "flashes_out", None)
+    if pending:
+        response.set_cookie(
+            FLASH_COOKIE,
+            _serializer(request).dumps(pending),
+            httponly=True,
+            secure=request.app.state.settings.cookie_secure,
+            samesite="lax",
+        )
+    elif consumed:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def _ledger_head(request: Request) -> Any:
+    from sunshine.ledger import service as ledger
+
+    try:
+        with request.app.state.db.unit_of_work(read_only=True) as session:
+            return ledger.latest_head(session)
+    except Exception:  # an error page must render even when the database is down
+        return None
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return {
+        "request": request,
+        "principal": getattr(request.state, "principal", None) or ANONYMOUS,
+        "csrf_token": csrf.token_for(request),
+        "site_name": settings.site_name,
+        "centre_name": settings.centre_name,
+        "ledger_head": _ledger_head(request),
+        "flashes": _take_flashes(request),
+    }
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    ctx = base_context(request)
+    ctx.update(context)
+    response = templates.TemplateResponse(request, name, ctx, status_code=status)
+    return _finish(request, response, consumed=bool(ctx["flashes"]))
+
+
+def redirect(request: Request, url: str, status: int = 303) -> Response:
+    """Post/redirect/get; an htmx request gets HX-Redirect instead of a 303 it would follow inline."""
+    if request.headers.get("hx-request"):
+        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=status)
+    return _finish(request, response, consumed=False)
+
+
+def render_error_page(request: Request, *, status: int, code: str, title: str, detail: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, code=code, title=title,
+                  detail=detail, page_title=title)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+templates.env.filters["tojson_cn"] = to_json

@@ -1,0 +1,350 @@
+"""Page routes: portal sections, login and logout, the per-role landing page, the ledger
+verification page and the administrator's calendar. Thin: they call services and render."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunshine.core import calendar, clock
+from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
+from sunshine.core.errors import InvalidCredentials, SunshineError
+from sunshine.identity import service as identity
+from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
+from sunshine.identity.roles import Role
+from sunshine.ledger import format as fmt
+from sunshine.ledger import service as ledger
+from sunshine.ledger.signing import platform_key
+from sunshine.web.csrf import check_csrf
+from sunshine.web.templating import flash, redirect, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+PUBLIC = Depends(Access.public())
+
+
+@router.get("/healthz")
+def healthz(session: Session = SessionDep, _: Principal = PUBLIC) -> JSONResponse:
+    size = ledger.size(session)
+    return JSONResponse({"status": "ok", "ledger_size": size, "time": fmt.iso_utc(clock.now())})
+
+
+def _upcoming_days(session: Session, today: date, horizon: int = 90) -> list:
+    cal = calendar.load(session)
+    out = []
+    for i in range(1, horizon + 1):
+        info = cal.day(today + timedelta(days=i))
+        if info.name not in (None, "周末"):
+            out.append(info)
+    return out
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+    counts = dict(session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    stats = {
+        "enterprises": counts.get(OrganisationKind.ENTERPRISE.value, 0),
+        "agencies": counts.get(OrganisationKind.AGENCY.value, 0),
+        "purchasers": counts.get(OrganisationKind.PURCHASER.value, 0),
+        "ledger": ledger.size(session),
+    }
+    return render(request, "home.html", page_title="首页", stats=stats, recent=ledger.recent(session, 8),
+                  upcoming=_upcoming_days(session, clock.today_local())[:8], today=clock.today_local())
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/me", _: Principal = PUBLIC) -> Response:
+    return render(request, "login.html", page_title="登录", next=_safe_next(next), errors={}, username="")
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/me"
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/me"),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    errors = {}
+    if not username.strip():
+        errors["username"] = "请输入用户名"
+    if not password:
+        errors["password"] = "请输入密码"
+    if not errors:
+        try:
+            user = identity.authenticate(session, username, password)
+        except InvalidCredentials as exc:
+            errors["password"] = exc.detail
+    if errors:
+        return render(request, "login.html", status=400, page_title="登录", next=_safe_next(next), errors=errors,
+                      username=username)
+    raw, token = identity.issue_token(session, user, TokenKind.SESSION)
+    flash(request, "success", f"欢迎，{user.display_name}")
+    response = redirect(request, _safe_next(next))
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, secure=request.app.state.settings.cookie_secure,
+                        samesite="lax", max_age=request.app.state.settings.session_hours * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        identity.revoke_token(session, raw)
+    flash(request, "info", "您已安全退出")
+    response = redirect(request, "/")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
+    Role.ADMIN: [("/admin/calendar", "工作日历与放假安排"), ("/admin/users", "用户与角色")],
+    Role.CENTRE_STAFF: [("/staff/deadlines", "法定期限跟踪"), ("/trading", "市场主体名录")],
+    Role.DISCLOSURE_OFFICE: [("/staff/deadlines", "法定期限跟踪"), ("/disclosure", "政务公开栏目")],
+    Role.SUPERVISOR: [("/staff/deadlines", "法定期限跟踪"), ("/supervision", "全程留痕监督")],
+    Role.SOCIAL_SUPERVISOR: [("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
+    Role.BIDDER: [("/trading", "市场主体名录"), ("/disclosure/deadline", "法定期限计算")],
+    Role.TENDERER: [("/disclosure/deadline", "法定期限计算"), ("/trading", "市场主体名录")],
+    Role.AGENCY: [("/disclosure/deadline", "法定期限计算"), ("/trading", "市场主体名录")],
+    Role.EXPERT: [("/ledger", "验证留痕记录")],
+}
+
+
+@router.get("/me", response_class=HTMLResponse)
+def landing(request: Request, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())) -> Response:
+    user = identity.get_user(session, principal.user_id)
+    roles = sorted((Role(r.role) for r in user.roles), key=list(Role).index)
+    panels = [(role, ROLE_TASKS.get(role, [])) for role in roles]
+    deadlines = []
+    if principal.has(Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR, Role.ADMIN):
+        deadlines = calendar.open_deadlines(session, limit=10)
+    mine = ledger.entries_for(session, f"user:{user.id}", limit=10)
+    if user.organisation_id:
+        mine += ledger.entries_for(session, f"organisation:{user.organisation_id}", limit=10)
+    return render(request, "me.html", page_title="我的工作台", user=user, panels=panels, deadlines=deadlines,
+                  mine=sorted(mine, key=lambda e: e.seq, reverse=True))
+
+
+@router.get("/trading", response_class=HTMLResponse)
+def trading(request: Request, kind: OrganisationKind | None = None, session: Session = SessionDep,
+            _: Principal = PUBLIC) -> Response:
+    orgs = identity.list_organisations(session, kind)
+    return render(request, "trading.html", page_title="交易信息", organisations=orgs, kind=kind,
+                  kinds=list(OrganisationKind))
+
+
+@router.get("/disclosure", response_class=HTMLResponse)
+def disclosure(request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+    year = year or clock.today_local().year
+    days = calendar.days_of_year(session, year)
+    cal = calendar.load(session)
+    return render(request, "disclosure.html", page_title="政务公开", year=year, days=days,
+                  official=cal.is_official_year(year), years=calendar.official_years(session))
+
+
+@router.get("/disclosure/deadline", response_class=HTMLResponse)
+def deadline_tool(
+    request: Request,
+    start: str | None = Query(None),
+    days: str | None = Query(None),
+    unit: Literal["working", "calendar"] = Query("working"),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    result, errors = None, {}
+    if start is not None or days is not None:
+        try:
+            start_date = date.fromisoformat(start or "")
+        except ValueError:
+            errors["start"] = "请按 YYYY-MM-DD 填写起算日"
+        try:
+            count = int(days or "")
+            if not 0 <= count <= calendar.MAX_DAYS:
+                raise ValueError
+        except ValueError:
+            errors["days"] = f"期间应为0至{calendar.MAX_DAYS}之间的整数"
+        if not errors:
+            try:
+                result = calendar.compute(session, start_date, count, unit)
+            except SunshineError as exc:
+                errors["start"] = exc.detail
+    return render(request, "deadline.html", status=400 if errors else 200, page_title="法定期限计算",
+                  result=result, errors=errors, start=start or clock.today_local().isoformat(), days=days or "20",
+                  unit=unit, legal_basis=calendar.LEGAL_BASIS)
+
+
+@router.get("/supervision", response_class=HTMLResponse)
+def supervision(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+    return render(request, "supervision.html", page_title="社会监督", recent=ledger.recent(session, 30),
+                  head=ledger.latest_head(session))
+
+
+@router.get("/opendata", response_class=HTMLResponse)
+def opendata(request: Request, _: Principal = PUBLIC) -> Response:
+    spec = request.app.openapi()
+    endpoints = [
+        (method.upper(), path, op.get("summary", ""), (op.get("tags") or [""])[0])
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+    ]
+    return render(request, "opendata.html", page_title="数据开放", endpoints=endpoints)
+
+
+@router.get("/api/v1/docs", response_class=HTMLResponse)
+def api_docs(request: Request, _: Principal = PUBLIC) -> Response:
+    return opendata(request, _)
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request, seq: str | None = None, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+    head = ledger.latest_head(session)
+    entry, proof, error = None, None, None
+    if seq:
+        try:
+            number = int(seq)
+            entry = ledger.get_entry(session, number)
+            if head and head.size > number:
+                proof = ledger.inclusion_proof(session, number, head.size)
+        except ValueError:
+            error = "记录序号应为整数"
+        except SunshineError as exc:
+            error = exc.detail
+    key = platform_key()
+    return render(request, "ledger.html", status=404 if error and seq and seq.isdigit() else 200,
+                  page_title="全程留痕验证", head=head, entry=entry, proof=proof, error=error, seq=seq or "",
+                  key_id=key.key_id, key_pem=key.public_pem, log_id=fmt.LOG_ID,
+                  leaf_input=fmt.leaf_input(entry.seq, entry.kind, entry.subject, entry.payload_sha256,
+                                            fmt.iso_utc(entry.recorded_at)).decode() if entry else None)
+
+
+STAFF = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR))
+
+
+@router.get("/staff/deadlines", response_class=HTMLResponse)
+def staff_deadlines(request: Request, session: Session = SessionDep, _: Principal = STAFF) -> Response:
+    return render(request, "staff_deadlines.html", page_title="法定期限跟踪", deadlines=calendar.open_deadlines(session),
+                  today=clock.today_local())
+
+
+ADMIN = Depends(Access(Role.ADMIN))
+
+
+@router.get("/admin/calendar", response_class=HTMLResponse)
+def admin_calendar(request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
+    year = year or clock.today_local().year + 1
+    cal = calendar.load(session)
+    return render(request, "admin_calendar.html", page_title="工作日历管理", year=year,
+                  days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
+                  years=calendar.official_years(session), errors={}, form={})
+
+
+@router.post("/admin/calendar/day", response_class=HTMLResponse)
+def admin_calendar_day(
+    request: Request,
+    day: str = Form(""),
+    kind: str = Form(""),
+    name: str = Form(""),
+    reason: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = ADMIN,
+) -> Response:
+    errors = {}
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError:
+        errors["day"] = "请按 YYYY-MM-DD 填写日期"
+    if kind not in ("holiday", "workday"):
+        errors["kind"] = "请选择休息日或工作日"
+    if errors:
+        cal = calendar.load(session)
+        year = clock.today_local().year + 1
+        return render(request, "admin_calendar.html", status=400, page_title="工作日历管理", year=year,
+                      days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
+                      years=calendar.official_years(session), errors=errors,
+                      form={"day": day, "kind": kind, "name": name, "reason": reason})
+    changes = calendar.set_day(session, actor=principal, day=the_day, kind=kind, name=name or None,
+                               reason=reason or None)
+    label = "休息日" if kind == "holiday" else "工作日"
+    flash(request, "success", f"已将 {the_day.isoformat()} 设为{label}，重新计算了 {len(changes)} 个期限")
+    return redirect(request, f"/admin/calendar?year={the_day.year}")
+
+
+@router.post("/admin/calendar/day/{day}/clear")
+def admin_calendar_clear(request: Request, day: date, session: Session = SessionDep, principal: Principal = ADMIN) -> Response:
+    changes = calendar.clear_day(session, actor=principal, day=day)
+    flash(request, "success", f"已撤销 {day.isoformat()} 的调整，重新计算了 {len(changes)} 个期限")
+    return redirect(request, f"/admin/calendar?year={day.year}")
+
+
+@router.post("/admin/calendar/year", response_class=HTMLResponse)
+def admin_calendar_year(
+    request: Request, schedule: str = Form(""), session: Session = SessionDep, principal: Principal = ADMIN
+) -> Response:
+    from sunshine.core.calendar_api import ScheduleIn
+
+    try:
+        parsed = ScheduleIn.model_validate_json(schedule)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        message = "不是有效的 JSON" if first.get("type") == "json_invalid" else f"{where}：{first.get('msg')}"
+        year = clock.today_local().year + 1
+        cal = calendar.load(session)
+        return render(request, "admin_calendar.html", status=400, page_title="工作日历管理", year=year,
+                      days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
+                      years=calendar.official_years(session), errors={"schedule": f"放假安排格式有误：{message}"},
+                      form={"schedule": schedule})
+    changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
+    flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
+    return redirect(request, f"/admin/calendar?year={parsed.year}")
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users(request: Request, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
+    return render(request, "admin_users.html", page_title="用户与角色", users=identity.list_users(session),
+                  roles=list(Role), organisations=identity.list_organisations(session), errors={}, form={})
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def admin_users_create(
+    request: Request,
+    username: str = Form(""),
+    display_name: str = Form(""),
+    password: str = Form(""),
+    organisation_id: str = Form(""),
+    roles: list[str] = Form(default_factory=list),
+    session: Session = SessionDep,
+    _: Principal = ADMIN,
+) -> Response:
+    errors: dict[str, str] = {}
+    valid_roles = [r for r in Role if r.value in roles]
+    if not valid_roles:
+        errors["roles"] = "请至少选择一个角色"
+    org_id = int(organisation_id) if organisation_id.isdigit() else None
+    if not errors:
+        try:
+            user = identity.create_user(session, username=username, display_name=display_name, password=password,
+                                        roles=valid_roles, organisation_id=org_id)
+        except SunshineError as exc:
+            errors[exc.extra.get("field", "username")] = exc.detail
+    if errors:
+        return render(request, "admin_users.html", status=400, page_title="用户与角色",
+                      users=identity.list_users(session), roles=list(Role),
+                      organisations=identity.list_organisations(session), errors=errors,
+                      form={"username": username, "display_name": display_name, "organisation_id": organisation_id,
+                            "roles": roles})
+    flash(request, "success", f"已创建用户 {user.username}")
+    return redirect(request, "/admin/users")
+
+
+__all__ = ["router", "User"]
