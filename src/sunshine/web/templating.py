@@ -41,6 +41,21 @@ def _cn_date(value: date) -> str:
 
 templates.env.filters["local"] = _local
 templates.env.filters["cn_date"] = _cn_date
+def _org_kind(value: str) -> str:
+    from sunshine.identity.models import OrganisationKind
+
+    return OrganisationKind(value).label
+
+
+def _role_label(value: str) -> str:
+    from sunshine.identity.roles import Role
+
+    return Role(value).label
+
+
+templates.env.filters["org_kind"] = _org_kind
+templates.env.filters["role_label"] = _role_label
+templates.env.filters["org_option"] = lambda org: (str(org.id), org.name)
 templates.env.filters["short_hash"] = lambda h, n=16: (h or "")[:n]
 
 

@@ -184,8 +184,12 @@ def deadline_tool(
 
 
 @router.get("/supervision", response_class=HTMLResponse)
-def supervision(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
-    return render(request, "supervision.html", page_title="社会监督", recent=ledger.recent(session, 30),
+def supervision(
+    request: Request, subject: str | None = Query(None, max_length=200), session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    recent = ledger.entries_for(session, subject, limit=200) if subject else ledger.recent(session, 30)
+    return render(request, "supervision.html", page_title="社会监督", recent=recent, subject=subject,
                   head=ledger.latest_head(session))
 
 
