@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sunshine.config import get_settings
@@ -27,7 +28,7 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]错误：[/]{message}")
+    err.print(f"[bold red]错误：[/]{escape(message)}")
     return typer.Exit(code)
 
 
@@ -180,7 +181,8 @@ def _print_changes(changes) -> None:
         return
     table = Table("期限", "对象", "原截止日", "新截止日", "暂定", title=f"重新计算了 {len(changes)} 个期限")
     for c in changes:
-        table.add_row(c.purpose, c.subject, c.old_due.isoformat(), c.new_due.isoformat(), "是" if c.new_provisional else "否")
+        table.add_row(escape(c.purpose), escape(c.subject), c.old_due.isoformat(), c.new_due.isoformat(),
+                      "是" if c.new_provisional else "否")
     console.print(table)
 
 
@@ -246,19 +248,22 @@ def calendar_import(
     by: Annotated[str | None, typer.Option(help="以哪个系统管理员的名义（用户名）")] = None,
 ) -> None:
     """录入某年的官方放假安排（JSON：year、source、holidays、workdays）。"""
-    from pydantic import ValidationError
-
     from sunshine.core import calendar
-    from sunshine.core.calendar_api import ScheduleIn
+    from sunshine.core.calendar_api import parse_schedule
     from sunshine.core.errors import SunshineError
 
     if not file.exists():
         raise _fail(f"文件不存在：{file}")
     try:
-        schedule = ScheduleIn.model_validate_json(file.read_text(encoding="utf-8")).to_schedule()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise _fail(f"放假安排格式有误：{'.'.join(str(p) for p in first['loc'])} {first['msg']}") from None
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _fail(f"文件不是 UTF-8 编码的文本：{file}") from None
+    except OSError as exc:
+        raise _fail(f"无法读取文件 {file}：{exc.strerror or exc}") from None
+    try:
+        schedule = parse_schedule(text).to_schedule()
+    except SunshineError as exc:
+        raise _fail(exc.detail) from None
     db = _database()
     _require_current_schema(db)
     actor = _admin_actor(db, by)
@@ -289,14 +294,14 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份")]) -> None:
     table = Table("日期", "星期", "安排", "名称", "来源", title=title)
     for d in days:
         table.add_row(d.day.isoformat(), "一二三四五六日"[d.day.weekday()], "上班" if d.is_workday else "休息",
-                      d.name or "", {"official": "官方", "override": "人工录入", "provisional": "暂定"}[d.source])
+                      escape(d.name or ""), {"official": "官方", "override": "人工录入", "provisional": "暂定"}[d.source])
     console.print(table)
 
 
 @calendar_app.command("deadline")
 def calendar_deadline(
     start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD（当日不计入）")],
-    days: Annotated[int, typer.Argument(help="期间长度")],
+    days: Annotated[str, typer.Argument(help="期间长度（整数）")],
     unit: Annotated[str, typer.Option(help="working（工作日）或 calendar（自然日）")] = "calendar",
 ) -> None:
     """计算法定期限的截止日。"""
@@ -305,11 +310,16 @@ def calendar_deadline(
 
     if unit not in ("working", "calendar"):
         raise _fail("单位应为 working 或 calendar")
+    the_day = _parse_date(start)
+    try:
+        count = int(days)
+    except ValueError:
+        raise _fail(f"期间长度应为整数：{days}") from None
     db = _database()
     _require_current_schema(db)
     try:
         with db.unit_of_work(read_only=True) as session:
-            result = calendar.compute(session, _parse_date(start), days, unit)
+            result = calendar.compute(session, the_day, count, unit)
     except SunshineError as exc:
         raise _fail(exc.detail) from None
     console.print(f"截止日：[bold]{result.due.isoformat()}[/]" + ("（暂定）" if result.provisional else ""))

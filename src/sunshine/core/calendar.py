@@ -43,6 +43,8 @@ def _checked(fn):
         return fn()
     except CalendarRangeError as exc:
         raise InvalidInput(str(exc), field="start") from exc
+    except OverflowError as exc:  # date arithmetic past 9999-12-31 or before 0001-01-01
+        raise InvalidInput("日期超出可计算的范围（公元1年至9999年）", field="start") from exc
     except (ValueError, TypeError) as exc:
         raise InvalidInput(str(exc)) from exc
 
@@ -84,6 +86,11 @@ def set_day(
     """Declare ``day`` a holiday or a workday (an administrator's override of the package)."""
     if kind not in ("holiday", "workday"):
         raise InvalidInput("类型应为 holiday（休息日）或 workday（工作日）", field="kind")
+    # The columns are String(50) / String(300); PostgreSQL would refuse longer text with an error.
+    if name is not None and len(name) > 50:
+        raise InvalidInput("名称最多 50 个字符", field="name")
+    if reason is not None and len(reason) > 300:
+        raise InvalidInput("依据最多 300 个字符", field="reason")
     row = session.get(CalendarOverride, day)
     if row is None:
         row = CalendarOverride(day=day, created_at=clock.now())
@@ -123,8 +130,12 @@ def import_year(session: Session, *, actor: Principal, schedule: YearSchedule) -
         raise InvalidInput("年份应在2000至2099之间", field="year")
     if not schedule.source.strip():
         raise InvalidInput("请填写放假安排的文号或来源", field="source")
+    if len(schedule.source) > 300:
+        raise InvalidInput("文号或来源最多 300 个字符", field="source")
     seen: set[date] = set()
-    for day, _ in schedule.holidays + schedule.workdays:
+    for day, day_name in schedule.holidays + schedule.workdays:
+        if len(day_name) > 50:
+            raise InvalidInput(f"{day.isoformat()} 的名称最多 50 个字符", field="days")
         if day.year != year:
             raise InvalidInput(f"{day.isoformat()} 不属于 {year} 年", field="days")
         if day in seen:
@@ -187,6 +198,8 @@ def recompute_open(session: Session, *, actor: Principal, reason: str) -> list[R
     for row in session.scalars(select(TrackedDeadline).where(TrackedDeadline.is_open.is_(True))):
         result = _checked(lambda r=row: cal.deadline(r.start, r.days, r.unit))
         if result.due == row.due and result.provisional == row.provisional:
+            if result.basis != row.basis:  # same due date, but the days skipped on the way changed
+                row.basis, row.updated_at = result.basis, clock.now()
             continue
         change = Recomputed(row.id, row.subject, row.purpose, row.due, result.due, row.provisional, result.provisional)
         row.due, row.provisional, row.basis, row.updated_at = result.due, result.provisional, result.basis, clock.now()

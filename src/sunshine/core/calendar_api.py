@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.errors import InvalidInput
 from sunshine.core.workdays import DayInfo, DeadlineResult
 from sunshine.identity.roles import Role
 
@@ -125,6 +126,25 @@ class ScheduleIn(BaseModel):
             holidays=[(d, s.name) for s in self.holidays for d in s.dates()],
             workdays=[(d, s.name) for s in self.workdays for d in s.dates()],
         )
+
+
+def parse_schedule(text: str) -> ScheduleIn:
+    """A schedule typed or uploaded as JSON text (the command line and the administrator's page),
+    with a Chinese message for the first problem instead of pydantic's English one."""
+    from sunshine.web.problems import _field_errors
+
+    try:
+        return ScheduleIn.model_validate_json(text)
+    except ValidationError as exc:
+        errors = _field_errors(exc)  # type: ignore[arg-type]  # only reads exc.errors()
+        first = errors[0]
+        if first["type"] in ("json_invalid", "json_type"):
+            message = "不是有效的 JSON"
+        elif first["field"] == "body":
+            message = first["message"]
+        else:
+            message = f"{first['field']}：{first['message']}"
+        raise InvalidInput(f"放假安排格式有误：{message}", field="schedule") from None
 
 
 @router.post("/years", summary="录入某年的官方放假安排（系统管理员）")

@@ -68,6 +68,13 @@ def me(session: Session = SessionDep, principal: Principal = Depends(Access.sign
     )
 
 
+@router.get("/users/{user_id}", response_model=UserOut, summary="用户账号（本人或系统管理员可见）")
+def get_user(
+    user_id: int, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())
+) -> UserOut:
+    return _user_out(service.visible_user(session, principal, user_id))
+
+
 @router.get("/organisations", response_model=list[OrganisationBrief], summary="市场主体与机构名录")
 def list_organisations(
     kind: OrganisationKind | None = None,

@@ -127,6 +127,14 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+def visible_user(session: Session, principal: Principal, user_id: int) -> User:
+    """A user's account as ``principal`` may see it: one's own, or any for an administrator.
+    Anyone else is told it does not exist."""
+    if principal.user_id != user_id and Role.ADMIN not in principal.roles:
+        raise NotFound("用户不存在")
+    return get_user(session, user_id)
+
+
 def list_users(session: Session) -> list[User]:
     stmt = select(User).order_by(User.id).options(selectinload(User.roles), selectinload(User.organisation))
     return list(session.scalars(stmt))

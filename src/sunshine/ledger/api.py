@@ -69,7 +69,7 @@ def head_at(size: int, session: Session = SessionDep, _: Principal = PUBLIC) -> 
 
 @router.get("/entries", summary="按序号分页读取留痕记录")
 def entries(
-    start: int = Query(0, ge=0, description="起始序号"),
+    start: int = Query(0, ge=0, le=service.MAX_INDEX, description="起始序号"),
     limit: int = Query(100, ge=1, le=1000),
     subject: str | None = Query(None, max_length=200, description="按对象筛选，如 project:12"),
     session: Session = SessionDep,

@@ -8,6 +8,7 @@ documented in docs/ledger.md.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +27,14 @@ BATCH = 5000
 
 
 def iter_db_entries(session: Session) -> Iterator[EntryRecord]:
-    stmt = select(LedgerEntry).order_by(LedgerEntry.seq).execution_options(yield_per=BATCH)
-    yield from records_from_rows(session.scalars(stmt))
+    # Plain column rows, not ORM objects: no identity map to fill, about twice as fast on a large log.
+    stmt = (
+        select(LedgerEntry.seq, LedgerEntry.kind, LedgerEntry.subject, LedgerEntry.payload,
+               LedgerEntry.payload_sha256, LedgerEntry.recorded_at, LedgerEntry.leaf_hash)
+        .order_by(LedgerEntry.seq)
+        .execution_options(yield_per=BATCH)
+    )
+    yield from records_from_rows(session.execute(stmt))
 
 
 def iter_db_heads(session: Session) -> Iterator[HeadRecord]:
@@ -45,6 +52,11 @@ def write_export(session: Session, key: SigningKey, out: IO[str], progress=None)
         "key_id": key.key_id,
     }
     out.write(json.dumps(header, ensure_ascii=False) + "\n")
+    # Heads first: a head is only ever signed over committed entries, so every head read now is
+    # covered by the entries read next, even on PostgreSQL (READ COMMITTED gives each statement its
+    # own snapshot; reading entries first could pair them with a newer head that covers entries
+    # the file does not contain).
+    heads = list(iter_db_heads(session))
     count = 0
     for entry in iter_db_entries(session):
         out.write(json.dumps({
@@ -60,44 +72,81 @@ def write_export(session: Session, key: SigningKey, out: IO[str], progress=None)
         count += 1
         if progress:
             progress(1)
-    for head in iter_db_heads(session):
+    for head in heads:
         out.write(json.dumps({"type": "head", **head.__dict__}) + "\n")
     return count
 
 
+_ENTRY_FIELDS = {"seq": int, "kind": str, "subject": str, "payload": str, "payload_sha256": str, "recorded_at": str}
+_HEAD_FIELDS = {"size": int, "root_hash": str, "signed_at": str, "key_id": str, "signature": str}
+
+
+def _field(item: dict, name: str, kind: type, number: int):
+    value = item.get(name)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        if name not in item:
+            raise ValueError(f"第 {number} 行缺少字段 {name}")
+        raise ValueError(f"第 {number} 行的字段 {name} 类型不正确")
+    return value
+
+
 class ExportFile:
-    """Reads an export: the header at once, entries and heads streamed."""
+    """Reads an export: the header at once, entries and heads streamed.
+
+    Anything that is not a well-formed export (unreadable file, bad JSON, missing or mistyped
+    fields) raises ``ValueError`` with a Chinese message naming the line, never another exception.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with path.open(encoding="utf-8") as fh:
-            first = fh.readline()
+        try:
+            with path.open(encoding="utf-8") as fh:
+                first = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path} 不是留痕日志导出文件：不是 UTF-8 文本") from exc
+        except OSError as exc:
+            raise ValueError(f"无法读取 {path}：{exc.strerror or exc}") from exc
         try:
             header = json.loads(first)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path} 不是留痕日志导出文件：首行不是 JSON") from exc
-        if header.get("format") != FORMAT:
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ValueError(f"{path} 不是留痕日志导出文件（格式应为 {FORMAT}）")
-        self.public_key = base64.b64decode(header["public_key"])
+        try:
+            self.public_key = base64.b64decode(_field(header, "public_key", str, 1), validate=True)
+        except binascii.Error as exc:
+            raise ValueError("第 1 行的公钥不是有效的 Base64") from exc
+        if len(self.public_key) != 32:
+            raise ValueError("第 1 行的公钥不是 32 字节的 Ed25519 公钥")
 
-    def _lines(self, kind: str) -> Iterator[dict]:
-        with self.path.open(encoding="utf-8") as fh:
-            fh.readline()
-            for number, line in enumerate(fh, start=2):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"第 {number} 行不是有效的 JSON") from exc
-                if item.get("type") == kind:
-                    yield item
+    def _lines(self, kind: str) -> Iterator[tuple[int, dict]]:
+        try:
+            with self.path.open(encoding="utf-8") as fh:
+                fh.readline()
+                for number, line in enumerate(fh, start=2):
+                    if not line.strip():
+                        continue
+                    try:
+                        item = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"第 {number} 行不是有效的 JSON") from exc
+                    if not isinstance(item, dict):
+                        raise ValueError(f"第 {number} 行不是 JSON 对象")
+                    if item.get("type") == kind:
+                        yield number, item
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{self.path} 含有非 UTF-8 内容") from exc
+        except OSError as exc:
+            raise ValueError(f"无法读取 {self.path}：{exc.strerror or exc}") from exc
 
     def entries(self) -> Iterator[EntryRecord]:
-        for item in self._lines("entry"):
-            yield EntryRecord(item["seq"], item["kind"], item["subject"], item["payload"],
-                              item["payload_sha256"], item["recorded_at"], item.get("leaf_hash"))
+        for number, item in self._lines("entry"):
+            values = [_field(item, name, kind, number) for name, kind in _ENTRY_FIELDS.items()]
+            leaf = item.get("leaf_hash")
+            if leaf is not None and not isinstance(leaf, str):
+                raise ValueError(f"第 {number} 行的字段 leaf_hash 类型不正确")
+            yield EntryRecord(*values, leaf)
 
     def heads(self) -> list[HeadRecord]:
-        return [HeadRecord(i["size"], i["root_hash"], i["signed_at"], i["key_id"], i["signature"])
-                for i in self._lines("head")]
+        return [HeadRecord(*(_field(item, name, kind, number) for name, kind in _HEAD_FIELDS.items()))
+                for number, item in self._lines("head")]

@@ -15,7 +15,8 @@ import rfc8785
 
 LOG_ID = "sunshine-ledger-v1"
 # kind and subject are references, not prose: no separators or line breaks can hide inside them.
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._\-/]{0,199}$")
+# ``\Z``, not ``$``: ``$`` also matches before a trailing newline, which would let "kind\n" through.
+TOKEN_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9:._\-/]{0,199}\Z")
 
 
 def iso_utc(moment: datetime) -> str:

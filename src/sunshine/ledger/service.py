@@ -58,15 +58,33 @@ def _compact_range(state: LedgerState) -> merkle.CompactRange:
     return merkle.CompactRange.restore(state.size, [bytes.fromhex(h) for h in json.loads(state.compact_range)])
 
 
+# Column widths of ledger_entry (PostgreSQL enforces them; TOKEN_PATTERN alone allows 200 characters).
+_MAX_LENGTH = {"kind": LedgerEntry.__table__.c.kind.type.length, "subject": LedgerEntry.__table__.c.subject.type.length}
+# seq and size are INTEGER columns; larger numbers cannot name a row (and overflow SQLite's driver).
+MAX_INDEX = 2**31 - 1
+
+
 def append(session: Session, kind: str, subject: str, payload: dict[str, Any]) -> LedgerEntry:
-    """Record an event in the log, in the caller's transaction."""
+    """Record an event in the log, in the caller's transaction.
+
+    ``recorded_at`` never runs backwards: if the clock is behind the previous entry (a clock step,
+    or two servers whose clocks differ), the previous entry's time is used, so that the verifier's
+    back-dating check cannot fire on an untouched log.
+    """
     for name, value in (("kind", kind), ("subject", subject)):
-        if not fmt.TOKEN_PATTERN.match(value):
+        if not isinstance(value, str) or not fmt.TOKEN_PATTERN.match(value) or len(value) > _MAX_LENGTH[name]:
             raise InvalidInput(f"留痕记录的{name}格式不正确：{value!r}")
-    canonical = fmt.canonical_payload(payload)
+    try:
+        canonical = fmt.canonical_payload(payload)
+    except ValueError as exc:  # rfc8785.CanonicalizationError: NaN, integers beyond 2**53, non-string keys ...
+        raise InvalidInput(f"留痕记录的内容无法按 RFC 8785 规范化：{exc}") from None
     state = _locked_state(session)
     seq = state.size
     recorded_at = clock.now()
+    if seq:
+        previous = session.scalar(select(LedgerEntry.recorded_at).where(LedgerEntry.seq == seq - 1))
+        if previous is not None and previous > recorded_at:
+            recorded_at = previous
     digest = fmt.payload_digest(canonical)
     leaf = merkle.leaf_hash(fmt.leaf_input(seq, kind, subject, digest, fmt.iso_utc(recorded_at)))
     compact = _compact_range(state)
@@ -110,7 +128,7 @@ def latest_head(session: Session) -> Head | None:
 
 
 def head_at(session: Session, size: int) -> Head:
-    row = session.get(TreeHead, size)
+    row = session.get(TreeHead, size) if 0 <= size <= MAX_INDEX else None
     if row is None:
         raise NotFound(f"没有大小为 {size} 的签名树头")
     return Head.of(row)
@@ -121,7 +139,7 @@ def size(session: Session) -> int:
 
 
 def get_entry(session: Session, seq: int) -> LedgerEntry:
-    entry = session.get(LedgerEntry, seq)
+    entry = session.get(LedgerEntry, seq) if 0 <= seq <= MAX_INDEX else None
     if entry is None:
         raise NotFound(f"留痕记录 {seq} 不存在")
     return entry

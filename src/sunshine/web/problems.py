@@ -100,6 +100,13 @@ def problem_response(
         }
         headers = {"WWW-Authenticate": 'Bearer realm="sunshine"'} if status == 401 else None
         return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    if status == 401 and request.method in ("GET", "HEAD"):
+        from urllib.parse import quote
+
+        from fastapi.responses import RedirectResponse
+
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     from sunshine.web.templating import render_error_page
 
     return render_error_page(request, status=status, code=code, title=title, detail=detail)

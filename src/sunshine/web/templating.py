@@ -39,7 +39,17 @@ def _cn_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日（星期{WEEKDAYS[value.weekday()]}）"
 
 
+def _cn_datetime(value: str | datetime | None) -> str:
+    """An ISO timestamp (as the ledger writes it) or a datetime, shown in the display zone."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return _local(value)
+
+
 templates.env.filters["local"] = _local
+templates.env.filters["cn_datetime"] = _cn_datetime
 templates.env.filters["cn_date"] = _cn_date
 def _org_kind(value: str) -> str:
     from sunshine.identity.models import OrganisationKind

@@ -1,0 +1,220 @@
+"""Every route, called as every role and anonymously, answers as its declared policy says.
+
+The matrix below is the one place that says who may call what. A route added to the app without an
+entry here fails ``test_every_route_is_in_the_matrix``; a route without an ``Access`` dependency
+fails ``test_every_route_declares_access``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from sunshine.core.auth import SESSION_COOKIE, Access
+from sunshine.identity import service as identity
+from sunshine.identity.models import TokenKind, User
+from sunshine.identity.roles import Role
+from tests.builders import make_org, make_user
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+ADMIN = frozenset({Role.ADMIN})
+STAFF = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR})
+REGISTRARS = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
+
+MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
+    # identity
+    ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("DELETE", "/api/v1/auth/token"): SIGNED_IN,
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("GET", "/api/v1/users/{user_id}"): SIGNED_IN,
+    ("GET", "/api/v1/organisations"): PUBLIC,
+    ("GET", "/api/v1/organisations/{organisation_id}"): PUBLIC,
+    ("POST", "/api/v1/organisations"): REGISTRARS,
+    ("GET", "/api/v1/admin/users"): ADMIN,
+    ("POST", "/api/v1/admin/users"): ADMIN,
+    ("PUT", "/api/v1/admin/users/{user_id}/roles"): ADMIN,
+    ("PUT", "/api/v1/admin/users/{user_id}/active"): ADMIN,
+    # ledger
+    ("GET", "/api/v1/ledger/key"): PUBLIC,
+    ("GET", "/api/v1/ledger/key.pem"): PUBLIC,
+    ("GET", "/api/v1/ledger/head"): PUBLIC,
+    ("GET", "/api/v1/ledger/heads/{size}"): PUBLIC,
+    ("GET", "/api/v1/ledger/entries"): PUBLIC,
+    ("GET", "/api/v1/ledger/entries/{seq}"): PUBLIC,
+    ("GET", "/api/v1/ledger/entries/{seq}/proof"): PUBLIC,
+    ("GET", "/api/v1/ledger/consistency"): PUBLIC,
+    # calendar
+    ("GET", "/api/v1/calendar/deadline"): PUBLIC,
+    ("GET", "/api/v1/calendar/latest-before"): PUBLIC,
+    ("GET", "/api/v1/calendar/years/{year}"): PUBLIC,
+    ("PUT", "/api/v1/calendar/days/{day}"): ADMIN,
+    ("DELETE", "/api/v1/calendar/days/{day}"): ADMIN,
+    ("POST", "/api/v1/calendar/years"): ADMIN,
+    ("GET", "/api/v1/calendar/deadlines"): STAFF,
+    # pages
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    ("GET", "/me"): SIGNED_IN,
+    ("GET", "/trading"): PUBLIC,
+    ("GET", "/disclosure"): PUBLIC,
+    ("GET", "/disclosure/deadline"): PUBLIC,
+    ("GET", "/supervision"): PUBLIC,
+    ("GET", "/opendata"): PUBLIC,
+    ("GET", "/api/v1/docs"): PUBLIC,
+    ("GET", "/ledger"): PUBLIC,
+    ("GET", "/staff/deadlines"): STAFF,
+    ("GET", "/admin/calendar"): ADMIN,
+    ("POST", "/admin/calendar/day"): ADMIN,
+    ("POST", "/admin/calendar/day/{day}/clear"): ADMIN,
+    ("POST", "/admin/calendar/year"): ADMIN,
+    ("GET", "/admin/users"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+}
+
+PATH_EXAMPLES = {
+    "user_id": "1",
+    "organisation_id": "1",
+    "seq": "0",
+    "size": "1",
+    "year": "2026",
+    "day": "2027-01-04",
+}
+
+CALLERS: list[Role | None] = [None, *Role]
+
+
+def _routes(app) -> list[tuple[str, str, object]]:
+    """(method, full path, route) for every API route, including those of included routers."""
+    out = []
+    for ctx in iter_route_contexts(app.routes):
+        if isinstance(ctx.original_route, APIRoute):
+            for method in sorted(ctx.methods - {"HEAD", "OPTIONS"}):
+                out.append((method, ctx.path, ctx))
+    return out
+
+
+def _has_access_dependency(dependant) -> bool:
+    return any(isinstance(d.call, Access) or _has_access_dependency(d) for d in dependant.dependencies)
+
+
+def test_every_route_is_in_the_matrix(app):
+    declared = {(m, p) for m, p, _ in _routes(app)}
+    missing = declared - MATRIX.keys()
+    stale = MATRIX.keys() - declared
+    assert not missing, f"routes without an access-matrix entry: {sorted(missing)}"
+    assert not stale, f"matrix entries for routes that no longer exist: {sorted(stale)}"
+
+
+def test_every_route_declares_access(app):
+    without = [(m, p) for m, p, route in _routes(app) if not _has_access_dependency(route.dependant)]
+    assert not without, f"routes without an Access(...) dependency: {without}"
+
+
+def test_declared_policy_matches_matrix(app):
+    """The Access object on each route admits exactly the roles the matrix names."""
+    for method, path, route in _routes(app):
+        policies = [d.call for d in route.dependant.dependencies if isinstance(d.call, Access)]
+        assert len(policies) == 1, (method, path)
+        policy, expected = policies[0], MATRIX[(method, path)]
+        if expected == PUBLIC:
+            assert policy.anonymous, (method, path)
+        elif expected == SIGNED_IN:
+            assert policy.any_user and not policy.anonymous, (method, path)
+        else:
+            assert policy.roles == expected and not policy.any_user and not policy.anonymous, (method, path)
+
+
+@pytest.fixture
+def callers(db, app):
+    """One user per role, with a fresh API token and page session each time one is asked for."""
+    org = make_org(db)
+    names = {role: make_user(db, role, username=f"matrix-{role.value}", organisation_id=org) for role in Role}
+
+    def credentials(role: Role, kind: TokenKind) -> str:
+        with db.unit_of_work() as s:
+            user = s.scalar(select(User).where(User.username == names[role]))
+            raw, _ = identity.issue_token(s, user, kind)
+            return raw
+
+    return credentials
+
+
+def _csrf_from_page(client) -> str:
+    page = client.get("/login" if not client.cookies.get(SESSION_COOKIE) else "/", headers={"accept": "text/html"})
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match, "every page carries a CSRF token"
+    return match.group(1)
+
+
+def _expected_ok(policy, role: Role | None) -> bool:
+    if policy == PUBLIC:
+        return True
+    if role is None:
+        return False
+    return policy == SIGNED_IN or role in policy
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda r: r.value if r else "anonymous")
+def test_matrix(app, client, callers, caller):
+    failures = []
+    for method, template, _route in _routes(app):
+        policy = MATRIX[(method, template)]
+        path = template.format(**{k: v for k, v in PATH_EXAMPLES.items() if "{" + k + "}" in template})
+        is_api = path.startswith("/api/") and path != "/api/v1/docs"
+        client.cookies.clear()
+        headers = {"accept": "application/json" if is_api else "text/html"}
+        kwargs: dict = {}
+        if is_api:
+            if caller is not None:
+                headers["authorization"] = f"Bearer {callers(caller, TokenKind.API)}"
+            if method in ("POST", "PUT"):
+                kwargs["json"] = {}
+        else:
+            if caller is not None:
+                client.cookies.set(SESSION_COOKIE, callers(caller, TokenKind.SESSION))
+            if method == "POST":
+                kwargs["data"] = {"csrf_token": _csrf_from_page(client)}
+        response = client.request(method, path, headers=headers, follow_redirects=False, **kwargs)
+        status = response.status_code
+        ok = _expected_ok(policy, caller)
+        if status >= 500:
+            failures.append(f"{method} {path}: {status} (server error)")
+        elif ok and status in (401, 403):
+            failures.append(f"{method} {path}: {status}, expected access")
+        elif not ok:
+            if caller is None:
+                wanted = {401} if is_api else {303}
+                if status == 303 and not response.headers["location"].startswith("/login"):
+                    failures.append(f"{method} {path}: redirected to {response.headers['location']}")
+                if method == "POST" and not is_api:
+                    wanted = {401}
+            else:
+                wanted = {403}
+            if status not in wanted:
+                failures.append(f"{method} {path}: {status}, expected {sorted(wanted)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_object_not_visible_answers_404_not_403(db, client, callers):
+    make_user(db, Role.BIDDER, username="other-bidder")
+    token = callers(Role.BIDDER, TokenKind.API)
+    own = client.get("/api/v1/me", headers={"authorization": f"Bearer {token}"}).json()
+    mine = client.get(f"/api/v1/users/{own['id']}", headers={"authorization": f"Bearer {token}"})
+    assert mine.status_code == 200 and mine.json()["username"] == "matrix-bidder"
+    with db.unit_of_work() as s:
+        other_id = next(u.id for u in identity.list_users(s) if u.username == "other-bidder")
+    theirs = client.get(f"/api/v1/users/{other_id}", headers={"authorization": f"Bearer {token}"})
+    assert theirs.status_code == 404
+    assert theirs.json()["code"] == "not_found"
+    missing = client.get("/api/v1/users/999999", headers={"authorization": f"Bearer {token}"})
+    assert missing.status_code == 404 and missing.json() == {**theirs.json(), "instance": "/api/v1/users/999999",
+                                                           "detail": theirs.json()["detail"]}
+    admin = callers(Role.ADMIN, TokenKind.API)
+    assert client.get(f"/api/v1/users/{other_id}", headers={"authorization": f"Bearer {admin}"}).status_code == 200
