@@ -276,6 +276,9 @@ def calendar_import(
     _print_changes(changes)
 
 
+SOURCE_LABELS = {"official": "官方", "override": "人工录入", "provisional": "暂定"}
+
+
 @calendar_app.command("show")
 def calendar_show(year: Annotated[int, typer.Argument(help="年份")]) -> None:
     """列出某年的节假日与调休上班日。"""
@@ -294,7 +297,7 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份")]) -> None:
     table = Table("日期", "星期", "安排", "名称", "来源", title=title)
     for d in days:
         table.add_row(d.day.isoformat(), "一二三四五六日"[d.day.weekday()], "上班" if d.is_workday else "休息",
-                      escape(d.name or ""), {"official": "官方", "override": "人工录入", "provisional": "暂定"}[d.source])
+                      escape(d.name or ""), SOURCE_LABELS[d.source])
     console.print(table)
 
 

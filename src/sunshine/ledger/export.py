@@ -77,7 +77,9 @@ def write_export(session: Session, key: SigningKey, out: IO[str], progress=None)
     return count
 
 
-_ENTRY_FIELDS = {"seq": int, "kind": str, "subject": str, "payload": str, "payload_sha256": str, "recorded_at": str}
+_ENTRY_FIELDS = {
+    "seq": int, "kind": str, "subject": str, "payload": str, "payload_sha256": str, "recorded_at": str,
+}
 _HEAD_FIELDS = {"size": int, "root_hash": str, "signed_at": str, "key_id": str, "signature": str}
 
 

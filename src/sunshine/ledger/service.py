@@ -55,11 +55,12 @@ def _locked_state(session: Session) -> LedgerState:
 
 
 def _compact_range(state: LedgerState) -> merkle.CompactRange:
-    return merkle.CompactRange.restore(state.size, [bytes.fromhex(h) for h in json.loads(state.compact_range)])
+    hashes = [bytes.fromhex(h) for h in json.loads(state.compact_range)]
+    return merkle.CompactRange.restore(state.size, hashes)
 
 
 # Column widths of ledger_entry (PostgreSQL enforces them; TOKEN_PATTERN alone allows 200 characters).
-_MAX_LENGTH = {"kind": LedgerEntry.__table__.c.kind.type.length, "subject": LedgerEntry.__table__.c.subject.type.length}
+_MAX_LENGTH = {name: LedgerEntry.__table__.c[name].type.length for name in ("kind", "subject")}
 # seq and size are INTEGER columns; larger numbers cannot name a row (and overflow SQLite's driver).
 MAX_INDEX = 2**31 - 1
 
@@ -76,7 +77,7 @@ def append(session: Session, kind: str, subject: str, payload: dict[str, Any]) -
             raise InvalidInput(f"留痕记录的{name}格式不正确：{value!r}")
     try:
         canonical = fmt.canonical_payload(payload)
-    except ValueError as exc:  # rfc8785.CanonicalizationError: NaN, integers beyond 2**53, non-string keys ...
+    except ValueError as exc:  # rfc8785.CanonicalizationError: NaN, integers beyond 2**53, bad keys ...
         raise InvalidInput(f"留痕记录的内容无法按 RFC 8785 规范化：{exc}") from None
     state = _locked_state(session)
     seq = state.size
@@ -116,7 +117,8 @@ def sign_head(session: Session, key: SigningKey | None = None) -> Head:
     root = _compact_range(state).root().hex()
     signed_at = clock.now()
     signature = key.sign(fmt.head_message(state.size, root, fmt.iso_utc(signed_at), key.key_id))
-    row = TreeHead(size=state.size, root_hash=root, signed_at=signed_at, key_id=key.key_id, signature=signature)
+    row = TreeHead(size=state.size, root_hash=root, signed_at=signed_at, key_id=key.key_id,
+                   signature=signature)
     session.add(row)
     session.flush()
     return Head.of(row)
@@ -167,7 +169,8 @@ def _range_hashes(session: Session, ranges: list[tuple[int, int]]) -> list[bytes
     for level in sorted({level for level, _ in pieces if level > 0}):
         wanted = [index for lv, index in pieces if lv == level]
         for index, h in session.execute(
-            select(LedgerNode.index, LedgerNode.hash).where(LedgerNode.level == level, LedgerNode.index.in_(wanted))
+            select(LedgerNode.index, LedgerNode.hash)
+            .where(LedgerNode.level == level, LedgerNode.index.in_(wanted))
         ):
             known[(level, index)] = bytes.fromhex(h)
     missing = pieces - known.keys()

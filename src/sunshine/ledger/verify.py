@@ -183,7 +183,7 @@ def verify_log(
     # sequence number the next entry should carry; they differ only after a gap or a repeat.
     sha256 = hashlib.sha256
     node_prefix = b"\x01"
-    leaf_prefix = "\x00" + fmt.LOG_ID + "|"  # "\x00" encodes to the single byte 0x00 in UTF-8
+    prefix = "\x00" + fmt.LOG_ID + "|"  # leaf prefix + leaf input; "\x00" encodes to the byte 0x00
     stack: list[bytes] = []
     push = stack.append
     pop = stack.pop
@@ -221,7 +221,7 @@ def verify_log(
         recorded_at = entry.recorded_at
         if sha256(entry.payload.encode()).hexdigest() != digest:
             flag("altered", seq, f"记录 {seq} 的内容与其摘要不符（内容被修改）")
-        h = sha256(f"{leaf_prefix}{seq}|{entry.kind}|{entry.subject}|{digest}|{recorded_at}".encode()).digest()
+        h = sha256(f"{prefix}{seq}|{entry.kind}|{entry.subject}|{digest}|{recorded_at}".encode()).digest()
         stored = entry.leaf_hash
         if stored is not None and stored != h.hex():
             recorded = None

@@ -82,7 +82,11 @@ VALIDATION_MESSAGES: dict[str, str] = {
 
 
 def _wants_problem(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+    """JSON for the API, and for page routes only when the caller asks for JSON and not HTML."""
+    if request.url.path.startswith("/api/") and request.url.path != "/api/v1/docs":
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "text/html" not in accept
 
 
 def problem_response(

@@ -4,11 +4,9 @@ verification page and the administrator's calendar. Thin: they call services and
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -157,11 +155,14 @@ def deadline_tool(
     request: Request,
     start: str | None = Query(None),
     days: str | None = Query(None),
-    unit: Literal["working", "calendar"] = Query("working"),
+    unit: str = Query("working", max_length=20),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> Response:
     result, errors = None, {}
+    if unit not in ("working", "calendar"):
+        errors["unit"] = "请选择“工作日”或“日（自然日）”"
+        unit = "working"
     if start is not None or days is not None:
         try:
             start_date = date.fromisoformat(start or "")
@@ -243,13 +244,18 @@ def staff_deadlines(request: Request, session: Session = SessionDep, _: Principa
 ADMIN = Depends(Access(Role.ADMIN))
 
 
-@router.get("/admin/calendar", response_class=HTMLResponse)
-def admin_calendar(request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
+def _admin_calendar_page(request: Request, session: Session, year: int | None, *, status: int = 200,
+                         errors: dict | None = None, form: dict | None = None) -> Response:
     year = year or clock.today_local().year + 1
     cal = calendar.load(session)
-    return render(request, "admin_calendar.html", page_title="工作日历管理", year=year,
+    return render(request, "admin_calendar.html", status=status, page_title="工作日历管理", year=year,
                   days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
-                  years=calendar.official_years(session), errors={}, form={})
+                  years=calendar.official_years(session), errors=errors or {}, form=form or {})
+
+
+@router.get("/admin/calendar", response_class=HTMLResponse)
+def admin_calendar(request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
+    return _admin_calendar_page(request, session, year)
 
 
 @router.post("/admin/calendar/day", response_class=HTMLResponse)
@@ -269,15 +275,17 @@ def admin_calendar_day(
         errors["day"] = "请按 YYYY-MM-DD 填写日期"
     if kind not in ("holiday", "workday"):
         errors["kind"] = "请选择休息日或工作日"
+    if not errors:
+        try:
+            changes = calendar.set_day(session, actor=principal, day=the_day, kind=kind, name=name or None,
+                                       reason=reason or None)
+        except SunshineError as exc:
+            session.rollback()  # nothing of the failed step may be committed with the page
+            field = exc.extra.get("field")
+            errors[field if field in ("day", "kind", "name", "reason") else "day"] = exc.detail
     if errors:
-        cal = calendar.load(session)
-        year = clock.today_local().year + 1
-        return render(request, "admin_calendar.html", status=400, page_title="工作日历管理", year=year,
-                      days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
-                      years=calendar.official_years(session), errors=errors,
-                      form={"day": day, "kind": kind, "name": name, "reason": reason})
-    changes = calendar.set_day(session, actor=principal, day=the_day, kind=kind, name=name or None,
-                               reason=reason or None)
+        return _admin_calendar_page(request, session, None, status=400, errors=errors,
+                                    form={"day": day, "kind": kind, "name": name, "reason": reason})
     label = "休息日" if kind == "holiday" else "工作日"
     flash(request, "success", f"已将 {the_day.isoformat()} 设为{label}，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={the_day.year}")
@@ -294,21 +302,15 @@ def admin_calendar_clear(request: Request, day: date, session: Session = Session
 def admin_calendar_year(
     request: Request, schedule: str = Form(""), session: Session = SessionDep, principal: Principal = ADMIN
 ) -> Response:
-    from sunshine.core.calendar_api import ScheduleIn
+    from sunshine.core.calendar_api import parse_schedule
 
     try:
-        parsed = ScheduleIn.model_validate_json(schedule)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        message = "不是有效的 JSON" if first.get("type") == "json_invalid" else f"{where}：{first.get('msg')}"
-        year = clock.today_local().year + 1
-        cal = calendar.load(session)
-        return render(request, "admin_calendar.html", status=400, page_title="工作日历管理", year=year,
-                      days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
-                      years=calendar.official_years(session), errors={"schedule": f"放假安排格式有误：{message}"},
-                      form={"schedule": schedule})
-    changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
+        parsed = parse_schedule(schedule)
+        changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
+    except SunshineError as exc:
+        session.rollback()  # nothing of the failed step may be committed with the page
+        return _admin_calendar_page(request, session, None, status=400, errors={"schedule": exc.detail},
+                                    form={"schedule": schedule})
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")
 
