@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import select
 
 from sunshine.core.auth import SESSION_COOKIE, Access
 from sunshine.identity import service as identity
@@ -214,7 +214,10 @@ def test_object_not_visible_answers_404_not_403(db, client, callers):
     assert theirs.status_code == 404
     assert theirs.json()["code"] == "not_found"
     missing = client.get("/api/v1/users/999999", headers={"authorization": f"Bearer {token}"})
-    assert missing.status_code == 404 and missing.json() == {**theirs.json(), "instance": "/api/v1/users/999999",
-                                                           "detail": theirs.json()["detail"]}
+    assert missing.status_code == 404 and missing.json() == {
+        **theirs.json(),
+        "instance": "/api/v1/users/999999",
+        "detail": theirs.json()["detail"],
+    }
     admin = callers(Role.ADMIN, TokenKind.API)
     assert client.get(f"/api/v1/users/{other_id}", headers={"authorization": f"Bearer {admin}"}).status_code == 200

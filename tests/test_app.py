@@ -83,8 +83,13 @@ def test_times_are_stored_in_utc_and_come_back_aware(db, clock):
     from tests.builders import valid_credit_code
 
     with db.unit_of_work() as s:
-        org = service.create_organisation(s, name="示范公司", credit_code_value=valid_credit_code(),
-                                          kind=OrganisationKind.ENTERPRISE, region_code="350100")
+        org = service.create_organisation(
+            s,
+            name="示范公司",
+            credit_code_value=valid_credit_code(),
+            kind=OrganisationKind.ENTERPRISE,
+            region_code="350100",
+        )
         org_id = org.id
     with db.unit_of_work() as s:
         loaded = service.get_organisation(s, org_id)

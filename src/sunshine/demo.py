@@ -37,32 +37,110 @@ class DemoOrg:
 
 
 ORGS = [
-    DemoOrg("centre", "示范市公共资源交易中心", "12350100MB0381726", OrganisationKind.CENTRE, "0591-87654321",
-            "示范市鼓楼区湖东路168号"),
-    DemoOrg("housing", "示范市住房和城乡建设局", "11350100MB0165432", OrganisationKind.DEPARTMENT, "0591-87110000",
-            "示范市鼓楼区北大路88号"),
-    DemoOrg("finance", "示范市财政局", "11350100MB0178265", OrganisationKind.DEPARTMENT, "0591-87120000",
-            "示范市鼓楼区东街92号"),
-    DemoOrg("office", "示范市人民政府办公室（政务公开办）", "11350100MB0100019", OrganisationKind.DEPARTMENT,
-            "0591-87130000", "示范市鼓楼区鼓屏路1号"),
-    DemoOrg("agency1", "福建中正招标代理有限公司", "91350100MA34X6Y18", OrganisationKind.AGENCY, "0591-83301234",
-            "示范市台江区江滨中大道356号"),
-    DemoOrg("agency2", "示范市政采咨询服务有限公司", "91350100MA31P2K5N", OrganisationKind.AGENCY, "0591-83305678",
-            "示范市仓山区浦上大道208号"),
-    DemoOrg("school", "示范市第一中学", "12350100488123456", OrganisationKind.PURCHASER, "0591-83721111",
-            "示范市鼓楼区华林路21号"),
-    DemoOrg("transport", "示范市交通运输局", "11350100MB0192837", OrganisationKind.PURCHASER, "0591-87140000",
-            "示范市晋安区福新中路99号"),
-    DemoOrg("build1", "闽江建设工程有限公司", "91350100MA2YBC7Q1", OrganisationKind.ENTERPRISE, "0591-88001001",
-            "示范市马尾区江滨东大道100号"),
-    DemoOrg("build2", "榕城路桥集团有限公司", "91350100MA2XRT4L9", OrganisationKind.ENTERPRISE, "0591-88002002",
-            "示范市晋安区连江北路18号"),
-    DemoOrg("build3", "海西市政工程有限公司", "91350100MA33GH8K2", OrganisationKind.ENTERPRISE, "0591-88003003",
-            "示范市长乐区航城街道数字路3号"),
-    DemoOrg("supply1", "福建智联信息技术有限公司", "91350100MA35PQ1W6", OrganisationKind.ENTERPRISE, "0591-88004004",
-            "示范市闽侯县上街镇高新大道66号"),
-    DemoOrg("supply2", "示范市绿洲物业服务有限公司", "91350100MA2WUN3D5", OrganisationKind.ENTERPRISE, "0591-88005005",
-            "示范市台江区五一中路12号"),
+    DemoOrg(
+        "centre",
+        "示范市公共资源交易中心",
+        "12350100MB0381726",
+        OrganisationKind.CENTRE,
+        "0591-87654321",
+        "示范市鼓楼区湖东路168号",
+    ),
+    DemoOrg(
+        "housing",
+        "示范市住房和城乡建设局",
+        "11350100MB0165432",
+        OrganisationKind.DEPARTMENT,
+        "0591-87110000",
+        "示范市鼓楼区北大路88号",
+    ),
+    DemoOrg(
+        "finance",
+        "示范市财政局",
+        "11350100MB0178265",
+        OrganisationKind.DEPARTMENT,
+        "0591-87120000",
+        "示范市鼓楼区东街92号",
+    ),
+    DemoOrg(
+        "office",
+        "示范市人民政府办公室（政务公开办）",
+        "11350100MB0100019",
+        OrganisationKind.DEPARTMENT,
+        "0591-87130000",
+        "示范市鼓楼区鼓屏路1号",
+    ),
+    DemoOrg(
+        "agency1",
+        "福建中正招标代理有限公司",
+        "91350100MA34X6Y18",
+        OrganisationKind.AGENCY,
+        "0591-83301234",
+        "示范市台江区江滨中大道356号",
+    ),
+    DemoOrg(
+        "agency2",
+        "示范市政采咨询服务有限公司",
+        "91350100MA31P2K5N",
+        OrganisationKind.AGENCY,
+        "0591-83305678",
+        "示范市仓山区浦上大道208号",
+    ),
+    DemoOrg(
+        "school",
+        "示范市第一中学",
+        "12350100488123456",
+        OrganisationKind.PURCHASER,
+        "0591-83721111",
+        "示范市鼓楼区华林路21号",
+    ),
+    DemoOrg(
+        "transport",
+        "示范市交通运输局",
+        "11350100MB0192837",
+        OrganisationKind.PURCHASER,
+        "0591-87140000",
+        "示范市晋安区福新中路99号",
+    ),
+    DemoOrg(
+        "build1",
+        "闽江建设工程有限公司",
+        "91350100MA2YBC7Q1",
+        OrganisationKind.ENTERPRISE,
+        "0591-88001001",
+        "示范市马尾区江滨东大道100号",
+    ),
+    DemoOrg(
+        "build2",
+        "榕城路桥集团有限公司",
+        "91350100MA2XRT4L9",
+        OrganisationKind.ENTERPRISE,
+        "0591-88002002",
+        "示范市晋安区连江北路18号",
+    ),
+    DemoOrg(
+        "build3",
+        "海西市政工程有限公司",
+        "91350100MA33GH8K2",
+        OrganisationKind.ENTERPRISE,
+        "0591-88003003",
+        "示范市长乐区航城街道数字路3号",
+    ),
+    DemoOrg(
+        "supply1",
+        "福建智联信息技术有限公司",
+        "91350100MA35PQ1W6",
+        OrganisationKind.ENTERPRISE,
+        "0591-88004004",
+        "示范市闽侯县上街镇高新大道66号",
+    ),
+    DemoOrg(
+        "supply2",
+        "示范市绿洲物业服务有限公司",
+        "91350100MA2WUN3D5",
+        OrganisationKind.ENTERPRISE,
+        "0591-88005005",
+        "示范市台江区五一中路12号",
+    ),
 ]
 
 USERS = [
@@ -94,8 +172,13 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
             existing = service.find_organisation_by_code(session, code)
             if existing is None:
                 existing = service.create_organisation(
-                    session, name=org.name, credit_code_value=code, kind=org.kind, region_code=REGION,
-                    contact_phone=org.phone, address=org.address,
+                    session,
+                    name=org.name,
+                    credit_code_value=code,
+                    kind=org.kind,
+                    region_code=REGION,
+                    contact_phone=org.phone,
+                    address=org.address,
                 )
                 created += 1
                 if fresh:
@@ -105,15 +188,23 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         for username, name, roles, org_key in USERS:
             if username in existing_users:
                 continue
-            service.create_user(session, username=username, display_name=name, password=DEMO_PASSWORD, roles=roles,
-                                organisation_id=ids[org_key] if org_key else None)
+            service.create_user(
+                session,
+                username=username,
+                display_name=name,
+                password=DEMO_PASSWORD,
+                roles=roles,
+                organisation_id=ids[org_key] if org_key else None,
+            )
             created += 1
             if fresh:
                 demo_clock.advance(timedelta(days=2, hours=1))
         if created:
             ledger.sign_head(session)
 
-    table = Table("账号", "角色", "姓名", title=f"示范数据已就绪（新增 {created} 条）。示范账号的密码均为 {DEMO_PASSWORD}")
+    table = Table(
+        "账号", "角色", "姓名", title=f"示范数据已就绪（新增 {created} 条）。示范账号的密码均为 {DEMO_PASSWORD}"
+    )
     for username, name, roles, _ in USERS:
         table.add_row(username, "、".join(r.label for r in roles), name)
     return table

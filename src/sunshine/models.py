@@ -1,8 +1,8 @@
 """Imports every domain's tables so that the metadata (and Alembic) sees the whole schema."""
 
 from sunshine.core import models as core_models  # noqa: F401
+from sunshine.db import Base
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
-from sunshine.db import Base
 
 metadata = Base.metadata

@@ -14,10 +14,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from tests.builders import api_token, make_user
 
 from sunshine.core import calendar
 from sunshine.identity.roles import Role
-from tests.builders import api_token, make_user
 
 API = "/api/v1/calendar"
 CJK = re.compile(r"[\u4e00-\u9fff]")

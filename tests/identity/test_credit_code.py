@@ -28,7 +28,10 @@ def test_authority_and_category():
     assert "登记管理部门" in credit_code.problem(credit_code.complete("94350100M000100Y4"))
 
 
-@given(st.text(alphabet=credit_code.ALPHABET, min_size=15, max_size=15), st.sampled_from(["91", "92", "93", "11", "12", "51"]))
+@given(
+    st.text(alphabet=credit_code.ALPHABET, min_size=15, max_size=15),
+    st.sampled_from(["91", "92", "93", "11", "12", "51"]),
+)
 def test_completed_codes_validate_and_any_single_change_is_caught(body, head):
     first17 = head + "350100" + body[6:15]
     code = credit_code.complete(first17)
@@ -37,5 +40,5 @@ def test_completed_codes_validate_and_any_single_change_is_caught(body, head):
         for replacement in credit_code.ALPHABET[:5]:
             if replacement == code[i]:
                 continue
-            mutated = code[:i] + replacement + code[i + 1:]
+            mutated = code[:i] + replacement + code[i + 1 :]
             assert not credit_code.is_valid(mutated), (code, mutated)

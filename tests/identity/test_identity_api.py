@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from tests.builders import PASSWORD, api_token, make_org, make_user, valid_credit_code
+
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from tests.builders import PASSWORD, api_token, make_org, make_user, valid_credit_code
 
 
 def test_token_login_and_me(db, client):
@@ -54,18 +55,32 @@ def test_a_page_cookie_is_not_accepted_by_the_api(db, client):
 def test_organisation_registration_validates_credit_code_and_is_in_the_ledger(db, client):
     make_user(db, Role.CENTRE_STAFF, username="staff")
     headers = api_token(client, "staff")
-    bad = client.post("/api/v1/organisations", headers=headers, json={
-        "name": "榕城路桥集团有限公司", "credit_code": "91350100M000100Y44", "kind": "enterprise", "region_code": "350100"})
+    bad = client.post(
+        "/api/v1/organisations",
+        headers=headers,
+        json={
+            "name": "榕城路桥集团有限公司",
+            "credit_code": "91350100M000100Y44",
+            "kind": "enterprise",
+            "region_code": "350100",
+        },
+    )
     assert bad.status_code == 422
     assert bad.json()["code"] == "invalid_input"
     assert bad.json()["detail"] == "统一社会信用代码校验位不正确"
     assert bad.json()["field"] == "credit_code"
     code = valid_credit_code()
-    created = client.post("/api/v1/organisations", headers=headers, json={
-        "name": "榕城路桥集团有限公司", "credit_code": code, "kind": "enterprise", "region_code": "350100"})
+    created = client.post(
+        "/api/v1/organisations",
+        headers=headers,
+        json={"name": "榕城路桥集团有限公司", "credit_code": code, "kind": "enterprise", "region_code": "350100"},
+    )
     assert created.status_code == 201, created.text
-    again = client.post("/api/v1/organisations", headers=headers, json={
-        "name": "另一家公司", "credit_code": code, "kind": "enterprise", "region_code": "350100"})
+    again = client.post(
+        "/api/v1/organisations",
+        headers=headers,
+        json={"name": "另一家公司", "credit_code": code, "kind": "enterprise", "region_code": "350100"},
+    )
     assert again.status_code == 409 and again.json()["code"] == "already_exists"
     listed = client.get("/api/v1/organisations?kind=enterprise").json()
     assert [o["credit_code"] for o in listed] == [code]
@@ -78,16 +93,28 @@ def test_organisation_registration_validates_credit_code_and_is_in_the_ledger(db
 def test_admin_manages_users_and_roles(db, client):
     make_user(db, Role.ADMIN, username="root")
     headers = api_token(client, "root")
-    created = client.post("/api/v1/admin/users", headers=headers, json={
-        "username": "wangfang", "display_name": "王芳", "password": "a-long-password", "roles": ["disclosure_office"]})
+    created = client.post(
+        "/api/v1/admin/users",
+        headers=headers,
+        json={
+            "username": "wangfang",
+            "display_name": "王芳",
+            "password": "a-long-password",
+            "roles": ["disclosure_office"],
+        },
+    )
     assert created.status_code == 201, created.text
     user_id = created.json()["id"]
-    short = client.post("/api/v1/admin/users", headers=headers, json={
-        "username": "x", "display_name": "x", "password": "short", "roles": ["bidder"]})
+    short = client.post(
+        "/api/v1/admin/users",
+        headers=headers,
+        json={"username": "x", "display_name": "x", "password": "short", "roles": ["bidder"]},
+    )
     assert short.status_code == 422
     assert any(e["field"] == "password" and "至少 10 个字符" in e["message"] for e in short.json()["errors"])
-    changed = client.put(f"/api/v1/admin/users/{user_id}/roles", headers=headers,
-                         json={"roles": ["disclosure_office", "centre_staff"]})
+    changed = client.put(
+        f"/api/v1/admin/users/{user_id}/roles", headers=headers, json={"roles": ["disclosure_office", "centre_staff"]}
+    )
     assert changed.json()["roles"] == ["centre_staff", "disclosure_office"]
     own = api_token(client, "wangfang", "a-long-password")
     assert client.get("/api/v1/calendar/deadlines", headers=own).status_code == 200

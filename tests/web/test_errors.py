@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sunshine.identity.roles import Role
 from tests.builders import api_token, make_user
+
+from sunshine.identity.roles import Role
 
 PROBLEM = "application/problem+json"
 
@@ -35,15 +36,20 @@ def test_method_not_allowed(client):
 
 
 def test_bad_json(client):
-    response = client.post("/api/v1/auth/token", content=b'{"username": "a", ', headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/v1/auth/token", content=b'{"username": "a", ', headers={"content-type": "application/json"}
+    )
     _problem(response, 400, "invalid_json")
 
 
 def test_wrong_types_list_each_field(db, client):
     make_user(db, Role.ADMIN, username="root")
     headers = api_token(client, "root")
-    response = client.post("/api/v1/admin/users", headers=headers,
-                           json={"username": 5, "display_name": "", "password": "x", "roles": ["nobody"]})
+    response = client.post(
+        "/api/v1/admin/users",
+        headers=headers,
+        json={"username": 5, "display_name": "", "password": "x", "roles": ["nobody"]},
+    )
     body = _problem(response, 422, "invalid_input")
     fields = {e["field"]: e["message"] for e in body["errors"]}
     assert fields["username"] == "应为字符串"
@@ -60,7 +66,9 @@ def test_query_validation(client):
 
 def test_oversized_declared_body(client, app):
     limit = app.state.settings.max_body_bytes
-    response = client.post("/api/v1/auth/token", content=b"x" * (limit + 1), headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/v1/auth/token", content=b"x" * (limit + 1), headers={"content-type": "application/json"}
+    )
     _problem(response, 413, "payload_too_large")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from tests.builders import PASSWORD, make_user
+
 from sunshine.core.auth import SESSION_COOKIE
 from sunshine.identity.roles import Role
-from tests.builders import PASSWORD, make_user
 
 
 def _token(page_text: str) -> str:
@@ -16,8 +17,11 @@ def _token(page_text: str) -> str:
 def test_login_sets_secure_httponly_cookie_and_lands_on_workbench(db, client):
     make_user(db, Role.CENTRE_STAFF, username="chenjing")
     page = client.get("/login")
-    response = client.post("/login", data={"username": "chenjing", "password": PASSWORD, "csrf_token": _token(page.text)},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": "chenjing", "password": PASSWORD, "csrf_token": _token(page.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/me"
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE))
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
@@ -49,7 +53,9 @@ def test_csrf_token_of_another_visitor_is_refused(db, app, client):
 def test_wrong_password_rerenders_form_with_error_beside_field(db, client):
     make_user(db, Role.BIDDER, username="hl")
     page = client.get("/login")
-    response = client.post("/login", data={"username": "hl", "password": "wrong-password", "csrf_token": _token(page.text)})
+    response = client.post(
+        "/login", data={"username": "hl", "password": "wrong-password", "csrf_token": _token(page.text)}
+    )
     assert response.status_code == 400
     assert "用户名或密码错误" in response.text
     assert 'value="hl"' in response.text
@@ -79,17 +85,26 @@ def test_open_redirect_through_next_is_prevented(db, client):
     make_user(db, Role.BIDDER, username="hl")
     page = client.get("/login?next=//evil.example/")
     assert 'name="next" value="/me"' in page.text
-    response = client.post("/login", data={"username": "hl", "password": PASSWORD, "next": "https://evil.example/",
-                                           "csrf_token": _token(page.text)}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": "hl", "password": PASSWORD, "next": "https://evil.example/", "csrf_token": _token(page.text)},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/me"
 
 
 def test_each_role_lands_on_its_own_workbench(db, client):
-    expectations = {Role.ADMIN: "工作日历与放假安排", Role.BIDDER: "法定期限计算", Role.SOCIAL_SUPERVISOR: "验证留痕记录"}
+    expectations = {
+        Role.ADMIN: "工作日历与放假安排",
+        Role.BIDDER: "法定期限计算",
+        Role.SOCIAL_SUPERVISOR: "验证留痕记录",
+    }
     for role, task in expectations.items():
         client.cookies.clear()
         make_user(db, role, username=f"u-{role.value}")
         page = client.get("/login")
-        client.post("/login", data={"username": f"u-{role.value}", "password": PASSWORD, "csrf_token": _token(page.text)})
+        client.post(
+            "/login", data={"username": f"u-{role.value}", "password": PASSWORD, "csrf_token": _token(page.text)}
+        )
         landing = client.get("/me")
         assert role.label in landing.text and task in landing.text

@@ -15,7 +15,15 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.core.models import CalendarOverride, CalendarYear, TrackedDeadline
-from sunshine.core.workdays import MAX_DAYS, CalendarRangeError, DayInfo, DeadlineResult, Override, Unit, WorkCalendar
+from sunshine.core.workdays import (
+    MAX_DAYS,
+    CalendarRangeError,
+    DayInfo,
+    DeadlineResult,
+    Override,
+    Unit,
+    WorkCalendar,
+)
 from sunshine.ledger import service as ledger
 
 LEGAL_BASIS = "《中华人民共和国民法典》第二百零一条至第二百零三条；《全国年节及纪念日放假办法》；国务院办公厅年度放假安排"

@@ -115,9 +115,7 @@ def list_users(session: Session = SessionDep, _: Principal = Depends(Access(Role
 
 
 @router.post("/admin/users", response_model=UserOut, status_code=201, summary="创建用户（系统管理员）")
-def create_user(
-    body: UserIn, session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))
-) -> UserOut:
+def create_user(body: UserIn, session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))) -> UserOut:
     user = service.create_user(
         session,
         username=body.username,

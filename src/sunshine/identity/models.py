@@ -55,9 +55,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    roles: Mapped[list[UserRole]] = relationship(
-        back_populates="user", lazy="raise", cascade="all, delete-orphan"
-    )
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", lazy="raise", cascade="all, delete-orphan")
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
 
 

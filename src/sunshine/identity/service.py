@@ -168,9 +168,7 @@ def set_active(session: Session, *, actor: Principal, user_id: int, active: bool
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    user = session.scalar(
-        select(User).where(User.username == username.strip()).options(selectinload(User.roles))
-    )
+    user = session.scalar(select(User).where(User.username == username.strip()).options(selectinload(User.roles)))
     if user is None:
         verify_password(DUMMY_HASH, password)
         raise InvalidCredentials()
@@ -234,7 +232,5 @@ def revoke_token(session: Session, raw: str) -> None:
 
 def _revoke_all(session: Session, user_id: int) -> None:
     now = clock.now()
-    for token in session.scalars(
-        select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
-    ):
+    for token in session.scalars(select(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))):
         token.revoked_at = now

@@ -213,7 +213,8 @@ def verify_log(
         seq = entry.seq
         if seq != expected:
             if seq > expected:
-                flag("removed", expected, f"记录 {expected}–{seq - 1} 缺失（被删除）")
+                span = f"{expected}" if seq - 1 == expected else f"{expected}–{seq - 1}"
+                flag("removed", expected, f"记录 {span} 缺失（被删除）")
             else:
                 flag("inserted", seq, f"记录序号 {seq} 重复或顺序错乱")
             expected = seq

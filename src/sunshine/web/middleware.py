@@ -27,7 +27,9 @@ class BodyLimitMiddleware:
                 await self._reject(send, 400, "bad_content_length", "Content-Length 无效")
                 return
             if too_large:
-                await self._reject(send, 413, "payload_too_large", f"请求内容超过 {self.max_bytes // (1024 * 1024)} MB 上限")
+                await self._reject(
+                    send, 413, "payload_too_large", f"请求内容超过 {self.max_bytes // (1024 * 1024)} MB 上限"
+                )
                 return
         if declared is not None:
             await self.app(scope, receive, send)
@@ -56,13 +58,25 @@ class BodyLimitMiddleware:
     @staticmethod
     async def _reject(send: Send, status: int, code: str, detail: str) -> None:
         body = json.dumps(
-            {"type": f"https://sunshine.invalid/problems/{code}", "title": detail, "status": status,
-             "detail": detail, "code": code},
+            {
+                "type": f"https://sunshine.invalid/problems/{code}",
+                "title": detail,
+                "status": status,
+                "detail": detail,
+                "code": code,
+            },
             ensure_ascii=False,
         ).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -71,9 +85,11 @@ class SecurityHeadersMiddleware:
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"same-origin"),
-        (b"content-security-policy",
-         b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-         b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"),
+        (
+            b"content-security-policy",
+            b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+        ),
     ]
 
     def __init__(self, app: ASGIApp) -> None:

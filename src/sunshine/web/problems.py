@@ -89,9 +89,7 @@ def _wants_problem(request: Request) -> bool:
     return "json" in accept and "text/html" not in accept
 
 
-def problem_response(
-    request: Request, status: int, code: str, title: str, detail: str, **extra: Any
-) -> Response:
+def problem_response(request: Request, status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
     if _wants_problem(request):
         body = {
             "type": PROBLEM_TYPE_BASE + code,
@@ -128,9 +126,13 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         message = VALIDATION_MESSAGES.get(kind, "取值无效")
         ctx = err.get("ctx") or {}
         if kind in ("string_too_short", "too_short") and "min_length" in ctx:
-            message = f"至少 {ctx['min_length']} 个字符" if kind == "string_too_short" else f"至少 {ctx['min_length']} 项"
+            message = (
+                f"至少 {ctx['min_length']} 个字符" if kind == "string_too_short" else f"至少 {ctx['min_length']} 项"
+            )
         elif kind in ("string_too_long", "too_long") and "max_length" in ctx:
-            message = f"最多 {ctx['max_length']} 个字符" if kind == "string_too_long" else f"最多 {ctx['max_length']} 项"
+            message = (
+                f"最多 {ctx['max_length']} 个字符" if kind == "string_too_long" else f"最多 {ctx['max_length']} 项"
+            )
         elif kind in ("greater_than_equal", "greater_than") and "ge" in ctx:
             message = f"不得小于 {ctx['ge']}"
         elif kind == "greater_than" and "gt" in ctx:
@@ -140,7 +142,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         elif kind == "less_than" and "lt" in ctx:
             message = f"应小于 {ctx['lt']}"
         elif kind in ("literal_error", "enum") and "expected" in ctx:
-            message = f"取值应为 {ctx['expected']}"
+            message = f"取值应为 {str(ctx['expected']).replace(' or ', ' 或 ')}"
         elif kind == "value_error" and isinstance(ctx.get("error"), ValueError | str):
             message = str(ctx["error"])
         out.append({"in": where, "field": ".".join(path) or where, "type": kind, "message": message})
@@ -171,4 +173,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(request, 500, "internal_error", "服务器内部错误", "服务器处理请求时出错，已记录，请稍后再试")
+        return problem_response(
+            request, 500, "internal_error", "服务器内部错误", "服务器处理请求时出错，已记录，请稍后再试"
+        )

@@ -51,6 +51,8 @@ def _cn_datetime(value: str | datetime | None) -> str:
 templates.env.filters["local"] = _local
 templates.env.filters["cn_datetime"] = _cn_datetime
 templates.env.filters["cn_date"] = _cn_date
+
+
 def _org_kind(value: str) -> str:
     from sunshine.identity.models import OrganisationKind
 
@@ -146,8 +148,16 @@ def redirect(request: Request, url: str, status: int = 303) -> Response:
 
 
 def render_error_page(request: Request, *, status: int, code: str, title: str, detail: str) -> HTMLResponse:
-    return render(request, "error.html", status=status, status_code=status, code=code, title=title,
-                  detail=detail, page_title=title)
+    return render(
+        request,
+        "error.html",
+        status=status,
+        status_code=status,
+        code=code,
+        title=title,
+        detail=detail,
+        page_title=title,
+    )
 
 
 def to_json(value: Any) -> str:

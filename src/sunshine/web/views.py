@@ -155,7 +155,7 @@ def deadline_tool(
     request: Request,
     start: str | None = Query(None),
     days: str | None = Query(None),
-    unit: str = Query("working", max_length=20),
+    unit: str = Query("working"),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> Response:
