@@ -55,6 +55,15 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): ADMIN,
     ("POST", "/api/v1/calendar/years"): ADMIN,
     ("GET", "/api/v1/calendar/deadlines"): STAFF,
+    ("GET", "/api/v1/rules"): PUBLIC,
+    ("GET", "/api/v1/rules/{key}"): PUBLIC,
+    ("GET", "/api/v1/rules/{key}/versions"): PUBLIC,
+    ("PUT", "/api/v1/rules/{key}/overrides/{rule_id}"): ADMIN,
+    ("DELETE", "/api/v1/rules/{key}/overrides/{rule_id}"): ADMIN,
+    ("GET", "/rules"): PUBLIC,
+    ("GET", "/rules/{key}"): PUBLIC,
+    ("POST", "/rules/{key}/overrides/{rule_id}"): ADMIN,
+    ("POST", "/rules/{key}/overrides/{rule_id}/clear"): ADMIN,
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -85,6 +94,9 @@ PATH_EXAMPLES = {
     "size": "1",
     "year": "2026",
     "day": "2027-01-04",
+    "key": "engineering.open_tender",
+    "rule_id": "docs_to_bid_deadline",
+    "sha256": "0" * 64,
 }
 
 CALLERS: list[Role | None] = [None, *Role]

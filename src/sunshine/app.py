@@ -75,10 +75,14 @@ def create_app(
     from sunshine.core import calendar_api
     from sunshine.identity import api as identity_api
     from sunshine.ledger import api as ledger_api
+    from sunshine.rules import api as rules_api
+    from sunshine.rules import views as rules_views
     from sunshine.web import views
 
     app.include_router(identity_api.router)
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)
+    app.include_router(rules_api.router)
+    app.include_router(rules_views.router)
     app.include_router(views.router)
     return app

@@ -26,10 +26,15 @@ class Settings(BaseSettings):
     session_hours: int = 12
     api_token_hours: int = 24
     max_body_bytes: int = 20 * 1024 * 1024
+    file_store: str = Field(default="local", description="文件库后端：local（数据目录下的 files 文件夹）")
+    max_attachment_bytes: int = Field(default=20 * 1024 * 1024, description="单个公告附件的大小上限（字节）")
     scheduler: bool = Field(default=True, description="在服务进程内运行定时任务 tick")
     tick_seconds: int = 60
     site_name: str = "阳光交易"
     centre_name: str = "示范市公共资源交易中心"
+    payment_channel: str = Field(
+        default="simulated", description="保证金支付通道：simulated（模拟银行），或已登记的通道名、module:Factory"
+    )
 
     @property
     def resolved_database_url(self) -> str:

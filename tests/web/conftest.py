@@ -27,7 +27,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from tests.conftest import _wipe
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,6 +94,7 @@ def live_server(migrated_db, database_url, tmp_path_factory) -> Iterator[LiveSer
         "SUNSHINE_DATABASE_URL": database_url,
         "SUNSHINE_DATA_DIR": str(folder / "data"),
         "SUNSHINE_SCHEDULER": "false",  # the page under test must not change under the browser
+        "SUNSHINE_COOKIE_SECURE": "true",  # as in production: Chromium must accept it over http://127.0.0.1
         "PYTHONUNBUFFERED": "1",
     }
     command = sunshine_executable()
@@ -119,14 +119,16 @@ def live_server(migrated_db, database_url, tmp_path_factory) -> Iterator[LiveSer
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        _wipe(migrated_db)  # leave no demo data behind for the tests of other modules
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=10_000)  # a loaded CI machine hashes passwords slowly
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
@@ -149,9 +151,15 @@ class PageWatch:
     def attach(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{m.text} @ {m.location}"))
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.method} {r.url}: {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: r.status >= 400 and self.error_responses.append(f"{r.status} {r.url}"))
         page.on("request", lambda r: self._check_host(r.url))
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED: the test went on to the next page before, say, the favicon arrived. A missing
+        # file shows up as an error response instead.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
     def _check_host(self, url: str) -> None:
         parts = urlsplit(url)

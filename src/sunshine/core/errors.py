@@ -65,6 +65,14 @@ class AlreadyExists(Conflict):
     title = "记录已存在"
 
 
+class RuleViolation(Conflict):
+    """A date or value breaks a rule of the governing rule pack; ``extra`` carries ``rule`` (its id) and
+    ``basis`` (its legal basis), the detail says the required value and the earliest or latest date."""
+
+    code = "rule_violation"
+    title = "不符合法定期限或规则要求"
+
+
 class CsrfFailed(SunshineError):
     status = 403
     code = "csrf_failed"

@@ -1,0 +1,107 @@
+"""All rule packs shipped with Sunshine, loaded and validated once, and the choice of the version in force
+on a given date: a project follows the version in force when it was registered, so a later version never
+moves a running project's deadlines.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from sunshine.core.errors import InvalidInput, NotFound
+from sunshine.rules.schema import METHOD_LABELS, TRANSACTION_TYPE_LABELS, RulePack, RulePackError, parse_pack
+
+PACKS_DIR = Path(__file__).parent / "packs"
+
+
+class Registry:
+    """Every version of every pack, by key, oldest first."""
+
+    def __init__(self, packs: list[RulePack]) -> None:
+        by_key: dict[str, list[RulePack]] = defaultdict(list)
+        for pack in packs:
+            by_key[pack.key].append(pack)
+        self._by_key = {k: sorted(v, key=lambda p: p.effective_from) for k, v in sorted(by_key.items())}
+        self._by_type_method = {(v[0].transaction_type, v[0].method): k for k, v in self._by_key.items()}
+
+    def keys(self) -> list[str]:
+        return list(self._by_key)
+
+    def __iter__(self):
+        return iter(list(self._by_key))
+
+    def versions(self, key: str) -> list[RulePack]:
+        try:
+            return list(self._by_key[key])
+        except KeyError:
+            raise NotFound(f"规则包 {key} 不存在", field="key") from None
+
+    def get(self, key: str, version: str) -> RulePack:
+        for pack in self.versions(key):
+            if pack.version == version:
+                return pack
+        raise NotFound(f"规则包 {key} 没有 {version} 版本", field="version")
+
+    def in_force(self, key: str, on: date) -> RulePack:
+        """The latest version whose effective date is on or before ``on``."""
+        versions = self.versions(key)
+        in_force = [p for p in versions if p.effective_from <= on]
+        if not in_force:
+            first = versions[0]
+            since = first.effective_from.isoformat()
+            raise InvalidInput(
+                f"{on.isoformat()} 时{first.name}（{key}）尚无施行的版本，最早的版本自 {since} 起施行", field="on"
+            )
+        return in_force[-1]
+
+    def current(self, on: date | None = None) -> list[RulePack]:
+        """The version of each pack in force on ``on`` (today by default); packs not yet in force are left out."""
+        from sunshine.core import clock
+
+        on = on or clock.today_local()
+        return [self.in_force(k, on) for k, versions in self._by_key.items() if versions[0].effective_from <= on]
+
+    def for_type_method(self, transaction_type: str, method: str, on: date) -> RulePack:
+        key = self._by_type_method.get((transaction_type, method))
+        if key is None:
+            type_label = TRANSACTION_TYPE_LABELS.get(transaction_type, transaction_type)
+            method_label = METHOD_LABELS.get(method, method)
+            raise InvalidInput(f"{type_label}没有“{method_label}”方式的规则包", field="method")
+        return self.in_force(key, on)
+
+
+def load_dir(folder: Path) -> Registry:
+    """Validate every ``*.yaml`` in ``folder`` and check the packs fit together."""
+    packs: list[RulePack] = []
+    for path in sorted(folder.glob("*.yaml")):
+        packs.append(parse_pack(path.read_text(encoding="utf-8"), path.name))
+    if not packs:
+        raise RulePackError(str(folder), "(目录)", "没有任何规则包文件")
+    _check_together(packs)
+    return Registry(packs)
+
+
+def _check_together(packs: list[RulePack]) -> None:
+    first_of_key: dict[str, RulePack] = {}
+    key_of_type_method: dict[tuple[str, str], str] = {}
+    seen_dates: set[tuple[str, date]] = set()
+    for pack in packs:
+        file = f"{pack.key}.{pack.version}.yaml"
+        if (pack.key, pack.effective_from) in seen_dates:
+            raise RulePackError(file, "effective_from", f"{pack.key} 已有同一日施行的版本")
+        seen_dates.add((pack.key, pack.effective_from))
+        first = first_of_key.setdefault(pack.key, pack)
+        for field in ("transaction_type", "method", "lifecycle"):
+            if getattr(pack, field) != getattr(first, field):
+                raise RulePackError(file, field, f"同一规则包的各版本 {field} 必须一致（{getattr(first, field)}）")
+        owner = key_of_type_method.setdefault((pack.transaction_type, pack.method), pack.key)
+        if owner != pack.key:
+            raise RulePackError(file, "method", f"交易类型与方式已由规则包 {owner} 使用")
+
+
+@functools.cache
+def registry() -> Registry:
+    """The shipped packs, loaded once per process."""
+    return load_dir(PACKS_DIR)
