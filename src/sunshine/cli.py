@@ -120,6 +120,11 @@ def ledger_export(file: Annotated[Path, typer.Argument(help="导出文件（JSON
 @ledger_app.command("verify")
 def ledger_verify(
     file: Annotated[Path | None, typer.Argument(help="导出文件；缺省时校验当前数据库")] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(help="信任的平台公钥：Base64（/api/v1/ledger/key 的 public_key）或 PEM 文件路径；"
+                          "缺省时使用导出文件首行所载公钥，并提示核对其密钥标识"),
+    ] = None,
 ) -> None:
     """重新计算全部哈希与树根，逐一核对签名树头，报告任何篡改。"""
     from sunshine.ledger.verify import verify_log
@@ -131,7 +136,8 @@ def ledger_verify(
             raise _fail(f"文件不存在：{file}")
         try:
             export = ExportFile(file)
-            report = verify_log(export.entries(), export.heads(), export.public_key)
+            trusted = _trusted_key(key) if key else export.public_key
+            report = verify_log(export.entries(), export.heads(), trusted)
         except (ValueError, KeyError) as exc:
             raise _fail(f"导出文件无法读取：{exc}") from None
     else:
@@ -146,12 +152,39 @@ def ledger_verify(
         console.print(
             f"[bold green]校验通过[/]：{report.entries} 条记录，{report.heads} 个签名树头，树根 {report.root}"
         )
+        if file is not None and not key:
+            import hashlib
+
+            console.print(
+                f"签名公钥取自导出文件本身（密钥标识 {hashlib.sha256(export.public_key).hexdigest()}）；"
+                "请与平台公布的密钥标识核对，或以 --key 指定信任的公钥。"
+            )
         return
     table = Table("类型", "序号", "说明", title=f"发现 {len(report.problems)} 处问题")
     for problem in report.problems:
         table.add_row(problem.kind, "" if problem.seq is None else str(problem.seq), problem.message)
     console.print(table)
     raise typer.Exit(1)
+
+
+def _trusted_key(value: str) -> bytes:
+    """A raw Ed25519 public key from Base64 or from a PEM file."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives import serialization
+
+    path = Path(value)
+    try:
+        if path.exists():
+            public = serialization.load_pem_public_key(path.read_bytes())
+            return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        raw = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error, TypeError) as exc:
+        raise _fail(f"无法读取公钥：{exc}") from None
+    if len(raw) != 32:
+        raise _fail("公钥应为32字节的 Ed25519 公钥")
+    return raw
 
 
 def _admin_actor(db: Database, username: str | None):

@@ -20,8 +20,12 @@ TOKEN_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9:._\-/]{0,199}\Z")
 
 
 def iso_utc(moment: datetime) -> str:
-    """A timestamp as the log writes it: UTC, microseconds, trailing Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A timestamp as the log writes it: UTC, microseconds, trailing Z (``%Y-%m-%dT%H:%M:%S.%fZ``)."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    if moment.year >= 1000:  # the same text as strftime, about twice as fast (verification calls this per row)
+        return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_iso_utc(text: str) -> datetime:
