@@ -109,9 +109,11 @@ def open_database(url: str, data_dir: Path, *, synchronous_full: bool = False):
     get_settings.cache_clear()
     db = Database(url)
     if synchronous_full and db.dialect == "sqlite":
+
         @event.listens_for(db.engine, "connect")
         def _full(dbapi_connection, _record) -> None:  # runs after sunshine.db's own pragmas
             dbapi_connection.execute("PRAGMA synchronous=FULL")
+
     return db
 
 
@@ -165,23 +167,36 @@ def bench_appends(db, url: str, data_dir: Path, args, out: Results) -> None:
             sync = conn.execute(text("SHOW synchronous_commit")).scalar()
             fsync = conn.execute(text("SHOW fsync")).scalar()
         mode = f"synchronous_commit={sync}, fsync={fsync}" + (
-            ": durable (WAL flushed at each commit)" if sync == "on" and fsync == "on" else ": NOT durable")
+            ": durable (WAL flushed at each commit)" if sync == "on" and fsync == "on" else ": NOT durable"
+        )
     seconds = append_single(db, args.single, 0)
-    out.add("append, 1 entry per transaction", f"{args.single / seconds:,.0f} entries/s",
-            f"{args.single:,} commits, {ms(seconds / args.single)} each; {mode}")
+    out.add(
+        "append, 1 entry per transaction",
+        f"{args.single / seconds:,.0f} entries/s",
+        f"{args.single:,} commits, {ms(seconds / args.single)} each; {mode}",
+    )
     seconds = append_batched(db, args.batched, args.batch_size, args.single)
-    out.add(f"append, {args.batch_size:,} entries per transaction", f"{args.batched / seconds:,.0f} entries/s",
-            f"{args.batched:,} entries; {mode}")
+    out.add(
+        f"append, {args.batch_size:,} entries per transaction",
+        f"{args.batched / seconds:,.0f} entries/s",
+        f"{args.batched:,} entries; {mode}",
+    )
     if db.dialect == "sqlite":
         full = open_database(url, data_dir, synchronous_full=True)
         try:
             start = args.single + args.batched
             seconds = append_single(full, args.single, start)
-            out.add("append, 1 entry per transaction, synchronous=FULL", f"{args.single / seconds:,.0f} entries/s",
-                    f"{ms(seconds / args.single)} per commit; durable (fsync at each commit)")
+            out.add(
+                "append, 1 entry per transaction, synchronous=FULL",
+                f"{args.single / seconds:,.0f} entries/s",
+                f"{ms(seconds / args.single)} per commit; durable (fsync at each commit)",
+            )
             seconds = append_batched(full, args.batched // 5, args.batch_size, start + args.single)
-            out.add(f"append, {args.batch_size:,} per transaction, synchronous=FULL",
-                    f"{args.batched // 5 / seconds:,.0f} entries/s", f"{args.batched // 5:,} entries; durable")
+            out.add(
+                f"append, {args.batch_size:,} per transaction, synchronous=FULL",
+                f"{args.batched // 5 / seconds:,.0f} entries/s",
+                f"{args.batched // 5:,} entries; durable",
+            )
         finally:
             full.dispose()
     with db.unit_of_work() as s:
@@ -241,7 +256,8 @@ def build_big_log(size: int) -> BigLog:
             signature = key.sign(fmt.head_message(seq + 1, root, signed_at, key.key_id))
             heads.append((seq + 1, root, fmt.parse_iso_utc(signed_at), key.key_id, signature))
     assert fmt.canonical_payload(payload_for(7)).decode() == json.dumps(
-        payload_for(7), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        payload_for(7), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return BigLog(size, rows, records, inputs, nodes, heads, [h.hex() for h in compact.hashes])
 
 
@@ -270,8 +286,9 @@ def load_big_log(db, log: BigLog) -> None:
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
-        with cur.copy("COPY ledger_entry (seq, kind, subject, payload, payload_sha256, recorded_at, leaf_hash) "
-                      "FROM STDIN") as copy:
+        with cur.copy(
+            "COPY ledger_entry (seq, kind, subject, payload, payload_sha256, recorded_at, leaf_hash) FROM STDIN"
+        ) as copy:
             for r in log.entry_rows:
                 copy.write_row((*r[:5], r[5][:26] + "+00", r[6]))
         with cur.copy('COPY ledger_node (level, "index", hash) FROM STDIN') as copy:
@@ -297,8 +314,10 @@ def load_big_log(db, log: BigLog) -> None:
 def check(report, n: int, what: str) -> str:
     if report.ok and report.entries == n:
         return "clean"
-    console.print(f"[bold red]{what}: verification reported {len(report.problems)} problem(s), "
-                  f"{report.entries} entries[/] {report.problems[:3]}")
+    console.print(
+        f"[bold red]{what}: verification reported {len(report.problems)} problem(s), "
+        f"{report.entries} entries[/] {report.problems[:3]}"
+    )
     return "PROBLEMS REPORTED"
 
 
@@ -321,11 +340,17 @@ def bench_memory(log: BigLog, rounds: int, out: Results) -> float:
         verify_runs.append(seconds)
         status = check(report, log.size, "in memory")
     bare, verify = min(bare_runs), min(verify_runs)
-    out.add(f"bare_hash_loop, {log.size:,} leaf inputs", f"{bare:.2f} s",
-            f"best of {rounds} (runs: {', '.join(f'{x:.2f}' for x in bare_runs)}); the floor: leaf + node hashes")
-    out.add(f"verify_log, {log.size:,} in-memory EntryRecords", f"{verify:.2f} s",
-            f"best of {rounds} (runs: {', '.join(f'{x:.2f}' for x in verify_runs)}); "
-            f"[bold]{verify / bare:.2f}x bare[/]; {log.size / verify:,.0f} entries/s; {status}")
+    out.add(
+        f"bare_hash_loop, {log.size:,} leaf inputs",
+        f"{bare:.2f} s",
+        f"best of {rounds} (runs: {', '.join(f'{x:.2f}' for x in bare_runs)}); the floor: leaf + node hashes",
+    )
+    out.add(
+        f"verify_log, {log.size:,} in-memory EntryRecords",
+        f"{verify:.2f} s",
+        f"best of {rounds} (runs: {', '.join(f'{x:.2f}' for x in verify_runs)}); "
+        f"[bold]{verify / bare:.2f}x bare[/]; {log.size / verify:,.0f} entries/s; {status}",
+    )
     return bare
 
 
@@ -343,8 +368,11 @@ def bench_verify(db, log: BigLog, data_dir: Path, out: Results, bare: float, *, 
             return verify_log(iter_db_entries(s), db_heads, key.public_bytes)
 
     seconds, report = timed(from_db)
-    out.add(f"verify {n:,} entries from the live database", f"{seconds:.2f} s",
-            f"end to end (query, rows, verify); {seconds / bare:.2f}x bare; {check(report, n, 'database')}")
+    out.add(
+        f"verify {n:,} entries from the live database",
+        f"{seconds:.2f} s",
+        f"end to end (query, rows, verify); {seconds / bare:.2f}x bare; {check(report, n, 'database')}",
+    )
 
     path = data_dir / "export.jsonl"
 
@@ -353,17 +381,19 @@ def bench_verify(db, log: BigLog, data_dir: Path, out: Results, bare: float, *, 
             return write_export(s, key, fh)
 
     seconds, count = timed(export)
-    out.add(f"export {count:,} entries to JSON Lines", f"{seconds:.2f} s",
-            f"{path.stat().st_size / 1e6:,.0f} MB")
+    out.add(f"export {count:,} entries to JSON Lines", f"{seconds:.2f} s", f"{path.stat().st_size / 1e6:,.0f} MB")
     if file:
+
         def from_file():
             f = ExportFile(path)
             return verify_log(f.entries(), f.heads(), f.public_key)
 
         seconds, report = timed(from_file)
-        out.add(f"verify {n:,} entries from the export file", f"{seconds:.2f} s",
-                f"parse + verify (no database involved); {seconds / bare:.2f}x bare; "
-                f"{check(report, n, 'export file')}")
+        out.add(
+            f"verify {n:,} entries from the export file",
+            f"{seconds:.2f} s",
+            f"parse + verify (no database involved); {seconds / bare:.2f}x bare; {check(report, n, 'export file')}",
+        )
     path.unlink()
 
 
@@ -398,9 +428,11 @@ def bench_proofs(db, log: BigLog, args, out: Results) -> None:
             leaf = bytes.fromhex(log.entry_rows[seq][6])
             if not merkle.verify_inclusion(leaf, seq, n, [bytes.fromhex(h) for h in path], root):
                 console.print(f"[bold red]proof for {seq} does not verify[/]")
-    out.add(f"inclusion proof via service, tree size {n:,}",
-            f"p50 {ms(statistics.median(times))}, p99 {ms(percentile(times, 99))}",
-            f"{len(times):,} random entries, all verified against the signed root")
+    out.add(
+        f"inclusion proof via service, tree size {n:,}",
+        f"p50 {ms(statistics.median(times))}, p99 {ms(percentile(times, 99))}",
+        f"{len(times):,} random entries, all verified against the signed root",
+    )
 
     # The database was migrated at the start of this run; do not re-check (the code may change under us).
     app = create_app(get_settings(), db, check_schema=False, run_scheduler=False)
@@ -413,16 +445,17 @@ def bench_proofs(db, log: BigLog, args, out: Results) -> None:
             times.append(time.perf_counter() - t0)
             if response.status_code != 200:
                 console.print(f"[bold red]HTTP {response.status_code} for {seq}[/]")
-    out.add(f"inclusion proof via HTTP (TestClient), tree size {n:,}",
-            f"p50 {ms(statistics.median(times))}, p99 {ms(percentile(times, 99))}",
-            f"{len(times):,} requests, in-process ASGI")
+    out.add(
+        f"inclusion proof via HTTP (TestClient), tree size {n:,}",
+        f"p50 {ms(statistics.median(times))}, p99 {ms(percentile(times, 99))}",
+        f"{len(times):,} requests, in-process ASGI",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 
 
-def run_backend(name: str, url: str, data_dir: Path, log: BigLog, bare: float, args, *,
-                verify_file: bool) -> Results:
+def run_backend(name: str, url: str, data_dir: Path, log: BigLog, bare: float, args, *, verify_file: bool) -> Results:
     from sunshine.migrate import upgrade
 
     out = Results(name)
@@ -432,8 +465,10 @@ def run_backend(name: str, url: str, data_dir: Path, log: BigLog, bare: float, a
         upgrade(db.engine)
         bench_appends(db, url, data_dir, args, out)
         seconds, _ = timed(lambda: load_big_log(db, log))
-        console.print(f"  [dim]bulk-loaded {log.size:,} entries, {len(log.nodes):,} nodes, "
-                      f"{len(log.heads):,} heads in {seconds:.1f} s[/]")
+        console.print(
+            f"  [dim]bulk-loaded {log.size:,} entries, {len(log.nodes):,} nodes, "
+            f"{len(log.heads):,} heads in {seconds:.1f} s[/]"
+        )
         bench_verify(db, log, data_dir, out, bare, file=verify_file)
         bench_proofs(db, log, args, out)
     finally:
@@ -444,10 +479,17 @@ def run_backend(name: str, url: str, data_dir: Path, log: BigLog, bare: float, a
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000, help="size of the log to verify and prove")
-    parser.add_argument("--backend", choices=("auto", "sqlite", "postgres"), default="auto",
-                        help="auto: SQLite, plus PostgreSQL when a server URL is known")
-    parser.add_argument("--pg-url", default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"),
-                        help="PostgreSQL server (a database there is used only to create and drop the bench's own)")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "sqlite", "postgres"),
+        default="auto",
+        help="auto: SQLite, plus PostgreSQL when a server URL is known",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"),
+        help="PostgreSQL server (a database there is used only to create and drop the bench's own)",
+    )
     parser.add_argument("--single", type=int, default=2_000, help="entries appended one per transaction")
     parser.add_argument("--batched", type=int, default=10_000, help="entries appended in batches")
     parser.add_argument("--batch-size", type=int, default=1_000)
@@ -470,9 +512,11 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="sunshine-bench-") as tmp:
         data_dir = Path(tmp)
         os.environ["SUNSHINE_DATA_DIR"] = str(data_dir)
-        console.print(f"Building a {args.entries:,}-entry log in memory (rows, nodes, a signed head every "
-                      f"{HEAD_EVERY:,}) with the ledger's formats; bulk-loaded below, since "
-                      f"{args.entries:,} service.append calls would take far too long.")
+        console.print(
+            f"Building a {args.entries:,}-entry log in memory (rows, nodes, a signed head every "
+            f"{HEAD_EVERY:,}) with the ledger's formats; bulk-loaded below, since "
+            f"{args.entries:,} service.append calls would take far too long."
+        )
         seconds, log = timed(lambda: build_big_log(args.entries))
         console.print(f"  [dim]built in {seconds:.1f} s[/]")
         console.print(f"  [dim]average leaf input {sum(map(len, log.leaf_inputs[:1000])) / 1000:.0f} bytes[/]")
@@ -493,13 +537,17 @@ def main(argv: list[str] | None = None) -> None:
         for measure, figure, note in result.rows:
             table.add_row(result.backend, measure, figure, note)
     console.print(table)
-    console.print("Durability: SQLite in WAL mode with synchronous=NORMAL (src/sunshine/db.py) survives a crash of "
-                  "the process, but the last commits may be lost on power loss or an OS crash (the WAL is not "
-                  "fsynced at each commit); synchronous=FULL fsyncs at each commit and is durable. PostgreSQL "
-                  "with synchronous_commit=on and fsync=on flushes the WAL at each commit: durable.")
-    console.print(f"total {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs, Python "
-                  f"{sys.version.split()[0]}; load average at start {load_start}, at end {load_now()}. "
-                  "Figures only: nothing here is asserted. Other work on the machine inflates every figure.")
+    console.print(
+        "Durability: SQLite in WAL mode with synchronous=NORMAL (src/sunshine/db.py) survives a crash of "
+        "the process, but the last commits may be lost on power loss or an OS crash (the WAL is not "
+        "fsynced at each commit); synchronous=FULL fsyncs at each commit and is durable. PostgreSQL "
+        "with synchronous_commit=on and fsync=on flushes the WAL at each commit: durable."
+    )
+    console.print(
+        f"total {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs, Python "
+        f"{sys.version.split()[0]}; load average at start {load_start}, at end {load_now()}. "
+        "Figures only: nothing here is asserted. Other work on the machine inflates every figure."
+    )
 
 
 if __name__ == "__main__":

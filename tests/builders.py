@@ -18,23 +18,38 @@ def valid_credit_code(n: int | None = None) -> str:
     return credit_code.complete(f"91350100MA{n:07d}")
 
 
-def make_org(db: Database, *, name: str | None = None, kind: OrganisationKind = OrganisationKind.ENTERPRISE,
-             region_code: str = "350100", code: str | None = None) -> int:
+def make_org(
+    db: Database,
+    *,
+    name: str | None = None,
+    kind: OrganisationKind = OrganisationKind.ENTERPRISE,
+    region_code: str = "350100",
+    code: str | None = None,
+) -> int:
     with db.unit_of_work() as s:
         n = next(_counter)
         org = service.create_organisation(
-            s, name=name or f"示范建设有限公司{n}", credit_code_value=code or valid_credit_code(n), kind=kind,
+            s,
+            name=name or f"示范建设有限公司{n}",
+            credit_code_value=code or valid_credit_code(n),
+            kind=kind,
             region_code=region_code,
         )
         return org.id
 
 
-def make_user(db: Database, *roles: Role, username: str | None = None, organisation_id: int | None = None,
-              password: str = PASSWORD) -> str:
+def make_user(
+    db: Database,
+    *roles: Role,
+    username: str | None = None,
+    organisation_id: int | None = None,
+    password: str = PASSWORD,
+) -> str:
     username = username or f"user{next(_counter)}"
     with db.unit_of_work() as s:
-        service.create_user(s, username=username, display_name=username, password=password,
-                            roles=roles, organisation_id=organisation_id)
+        service.create_user(
+            s, username=username, display_name=username, password=password, roles=roles, organisation_id=organisation_id
+        )
     return username
 
 

@@ -55,6 +55,85 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): ADMIN,
     ("POST", "/api/v1/calendar/years"): ADMIN,
     ("GET", "/api/v1/calendar/deadlines"): STAFF,
+    # trading: projects
+    ("POST", "/api/v1/projects"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/projects"): PUBLIC,
+    ("GET", "/api/v1/projects/queue"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/projects/{project_id}"): PUBLIC,
+    ("GET", "/api/v1/projects/{project_id}/timeline"): PUBLIC,
+    ("PUT", "/api/v1/projects/{project_id}"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/accept"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/projects/{project_id}/return"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/projects/{project_id}/terminate"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/api/v1/projects/{project_id}/suspend"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("POST", "/api/v1/projects/{project_id}/resume"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("POST", "/api/v1/projects/{project_id}/close"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/lifecycle"): PUBLIC,
+    # trading: project pages
+    ("GET", "/projects"): PUBLIC,
+    ("GET", "/projects/green"): PUBLIC,
+    ("GET", "/projects/mine"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/projects/new"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/projects/new"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/projects/{project_id}"): PUBLIC,
+    ("GET", "/projects/{project_id}/edit"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/projects/{project_id}/edit"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/projects/{project_id}/accept"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/return"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/terminate"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/projects/{project_id}/suspend"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("POST", "/projects/{project_id}/resume"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("GET", "/staff/queue"): frozenset({Role.CENTRE_STAFF}),
+    # trading: registration, qualification, deposits
+    ("POST", "/api/v1/projects/{project_id}/sections/{section_id}/registrations"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/projects/{project_id}/registrations"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("GET", "/api/v1/registrations/mine"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/registrations/{registration_id}/documents"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/registrations/{registration_id}/withdraw"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/registrations/{registration_id}/qualification"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/messages"): SIGNED_IN,
+    ("PUT", "/api/v1/projects/{project_id}/sections/{section_id}/deposit"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/registrations/{registration_id}/deposit"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/deposits/{deposit_id}/confirm"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/deposits/{deposit_id}/guarantee"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/deposits/{deposit_id}/refund"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/deposits/overdue"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("GET", "/my/registrations"): frozenset({Role.BIDDER}),
+    ("GET", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
+    ("POST", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
+    ("POST", "/my/registrations/{registration_id}/documents"): frozenset({Role.BIDDER}),
+    ("POST", "/my/registrations/{registration_id}/withdraw"): frozenset({Role.BIDDER}),
+    ("POST", "/my/registrations/{registration_id}/deposit"): frozenset({Role.BIDDER}),
+    ("POST", "/my/deposits/{deposit_id}/guarantee"): frozenset({Role.BIDDER}),
+    ("GET", "/projects/{project_id}/registrations"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/projects/{project_id}/registrations/{registration_id}/qualification"): frozenset(
+        {Role.AGENCY, Role.TENDERER}
+    ),
+    ("POST", "/projects/{project_id}/sections/{section_id}/deposit"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/staff/deposits"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/deposits/{deposit_id}/confirm"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/deposits/{deposit_id}/refund"): frozenset({Role.CENTRE_STAFF}),
+    # trading: notices
+    ("POST", "/api/v1/projects/{project_id}/notices"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/notices/{notice_id}/amendments"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/notices"): PUBLIC,
+    ("GET", "/api/v1/notices/{notice_id}"): PUBLIC,
+    ("GET", "/api/v1/files/{sha256}"): PUBLIC,
+    ("GET", "/notices"): PUBLIC,
+    ("GET", "/notices/{notice_id}"): PUBLIC,
+    ("GET", "/projects/{project_id}/notices/new"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/projects/{project_id}/notices/new"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/projects/{project_id}/notices/{notice_id}/amend"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/projects/{project_id}/notices/{notice_id}/amend"): frozenset({Role.AGENCY, Role.TENDERER}),
+    # rule packs
     ("GET", "/api/v1/rules"): PUBLIC,
     ("GET", "/api/v1/rules/{key}"): PUBLIC,
     ("GET", "/api/v1/rules/{key}/versions"): PUBLIC,
@@ -96,6 +175,11 @@ PATH_EXAMPLES = {
     "day": "2027-01-04",
     "key": "engineering.open_tender",
     "rule_id": "docs_to_bid_deadline",
+    "project_id": "1",
+    "section_id": "1",
+    "registration_id": "1",
+    "deposit_id": "1",
+    "notice_id": "1",
     "sha256": "0" * 64,
 }
 

@@ -115,3 +115,37 @@ def test_demo_data_is_idempotent(db):
 def test_healthz(client):
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["ledger_size"] == 0
+
+
+def test_demo_data_covers_every_trading_method_at_various_stages(db):
+    from sqlalchemy import select
+
+    from sunshine.demo import load_demo_data
+    from sunshine.ledger.export import iter_db_entries, iter_db_heads
+    from sunshine.ledger.signing import platform_key
+    from sunshine.ledger.verify import verify_log
+    from sunshine.rules.registry import registry
+    from sunshine.trading.catalog import TRANSACTION_TYPES
+    from sunshine.trading.models import Deposit, Project, Registration
+
+    load_demo_data(db)
+    with db.unit_of_work() as s:
+        projects = s.scalars(select(Project)).all()
+        packs = {p.pack_key for p in projects}
+        states = {p.state for p in projects}
+        trading_packs = {p.key for p in registry().current() if p.transaction_type in TRANSACTION_TYPES}
+        assert trading_packs <= packs
+        assert {
+            "registered",
+            "returned",
+            "accepted",
+            "notice_published",
+            "bid_closed",
+            "suspended",
+            "terminated",
+        } <= states
+        assert any(p.green_channel for p in projects)
+        assert s.scalars(select(Registration)).first() is not None
+        assert {d.status for d in s.scalars(select(Deposit))} >= {"paid", "refund_due"}
+        report = verify_log(iter_db_entries(s), list(iter_db_heads(s)), platform_key().public_bytes)
+    assert report.ok, report.problems

@@ -77,12 +77,22 @@ def create_app(
     from sunshine.ledger import api as ledger_api
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
+    from sunshine.trading import api as trading_api
+    from sunshine.trading import notices_api, notices_views, participation_api, participation_views
+    from sunshine.trading import views as trading_views
     from sunshine.web import views
 
     app.include_router(identity_api.router)
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)
     app.include_router(rules_api.router)
+    app.include_router(trading_api.router)
+    app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    app.include_router(trading_views.router)
+    app.include_router(notices_api.router)
+    app.include_router(notices_views.router)
+    app.include_router(participation_api.router)
+    app.include_router(participation_views.router)
     return app

@@ -109,9 +109,11 @@ def ledger_export(file: Annotated[Path, typer.Argument(help="导出文件（JSON
 
     db = _database()
     _require_current_schema(db)
-    with db.unit_of_work(read_only=True) as session, file.open("w", encoding="utf-8") as out, Progress(
-        console=err
-    ) as progress:
+    with (
+        db.unit_of_work(read_only=True) as session,
+        file.open("w", encoding="utf-8") as out,
+        Progress(console=err) as progress,
+    ):
         task = progress.add_task("导出留痕记录", total=service.size(session))
         count = write_export(session, platform_key(), out, progress=lambda n: progress.advance(task, n))
     console.print(f"已导出 {count} 条记录到 {file}")
@@ -122,8 +124,10 @@ def ledger_verify(
     file: Annotated[Path | None, typer.Argument(help="导出文件；缺省时校验当前数据库")] = None,
     key: Annotated[
         str | None,
-        typer.Option(help="信任的平台公钥：Base64（/api/v1/ledger/key 的 public_key）或 PEM 文件路径；"
-                          "缺省时使用导出文件首行所载公钥，并提示核对其密钥标识"),
+        typer.Option(
+            help="信任的平台公钥：Base64（/api/v1/ledger/key 的 public_key）或 PEM 文件路径；"
+            "缺省时使用导出文件首行所载公钥，并提示核对其密钥标识"
+        ),
     ] = None,
 ) -> None:
     """重新计算全部哈希与树根，逐一核对签名树头，报告任何篡改。"""
@@ -214,8 +218,13 @@ def _print_changes(changes) -> None:
         return
     table = Table("期限", "对象", "原截止日", "新截止日", "暂定", title=f"重新计算了 {len(changes)} 个期限")
     for c in changes:
-        table.add_row(escape(c.purpose), escape(c.subject), c.old_due.isoformat(), c.new_due.isoformat(),
-                      "是" if c.new_provisional else "否")
+        table.add_row(
+            escape(c.purpose),
+            escape(c.subject),
+            c.old_due.isoformat(),
+            c.new_due.isoformat(),
+            "是" if c.new_provisional else "否",
+        )
     console.print(table)
 
 
@@ -305,7 +314,9 @@ def calendar_import(
             changes = calendar.import_year(session, actor=actor, schedule=schedule)
     except SunshineError as exc:
         raise _fail(exc.detail) from None
-    console.print(f"已录入 {schedule.year} 年放假安排：{len(schedule.holidays)} 个休息日，{len(schedule.workdays)} 个调休上班日")
+    console.print(
+        f"已录入 {schedule.year} 年放假安排：{len(schedule.holidays)} 个休息日，{len(schedule.workdays)} 个调休上班日"
+    )
     _print_changes(changes)
 
 
@@ -329,8 +340,13 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份")]) -> None:
     title = f"{year} 年" + ("（官方安排）" if official else "（尚无官方安排，按周末及法定节日推算，为暂定）")
     table = Table("日期", "星期", "安排", "名称", "来源", title=title)
     for d in days:
-        table.add_row(d.day.isoformat(), "一二三四五六日"[d.day.weekday()], "上班" if d.is_workday else "休息",
-                      escape(d.name or ""), SOURCE_LABELS[d.source])
+        table.add_row(
+            d.day.isoformat(),
+            "一二三四五六日"[d.day.weekday()],
+            "上班" if d.is_workday else "休息",
+            escape(d.name or ""),
+            SOURCE_LABELS[d.source],
+        )
     console.print(table)
 
 

@@ -17,6 +17,7 @@ from rich.table import Table
 from sunshine.core import clock
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.db import Database
+from sunshine.demo_trading import load_demo_trading
 from sunshine.identity import credit_code, service
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
@@ -141,6 +142,46 @@ ORGS = [
         "0591-88005005",
         "示范市台江区五一中路12号",
     ),
+    DemoOrg(
+        "land_bureau",
+        "示范市自然资源和规划局",
+        "11350100MB0145678",
+        OrganisationKind.DEPARTMENT,
+        "0591-87150000",
+        "示范市鼓楼区五四路137号",
+    ),
+    DemoOrg(
+        "ecology",
+        "示范市生态环境局",
+        "11350100MB0156789",
+        OrganisationKind.DEPARTMENT,
+        "0591-87160000",
+        "示范市鼓楼区湖东路196号",
+    ),
+    DemoOrg(
+        "state_capital",
+        "示范市国有资本投资运营集团有限公司",
+        "91350100MA2Y0G7P3",
+        OrganisationKind.ENTERPRISE,
+        "0591-87170000",
+        "示范市台江区广达路108号",
+    ),
+    DemoOrg(
+        "water",
+        "示范水务集团有限公司",
+        "91350100MA2XW8T61",
+        OrganisationKind.PURCHASER,
+        "0591-87180000",
+        "示范市鼓楼区东街33号",
+    ),
+    DemoOrg(
+        "village",
+        "示范市鼓楼区洪山镇西洪村股份经济合作社",
+        "N2350102MF0123456",
+        OrganisationKind.PURCHASER,
+        "0591-87190000",
+        "示范市鼓楼区洪山镇西洪村",
+    ),
 ]
 
 USERS = [
@@ -162,7 +203,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     console = console or Console()
     with db.unit_of_work() as session:
         fresh = ledger.size(session) == 0
-    start = clock.now() - timedelta(days=120) if fresh else clock.now()
+    real_now = clock.now()
+    start = real_now - timedelta(days=120) if fresh else real_now
     demo_clock = AdjustableClock(start) if fresh else clock.current()
     created = 0
     with use_clock(demo_clock), db.unit_of_work() as session:
@@ -182,7 +224,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
                 )
                 created += 1
                 if fresh:
-                    demo_clock.advance(timedelta(days=5, hours=3))
+                    demo_clock.advance(timedelta(days=1, hours=3))
             ids[org.key] = existing.id
         existing_users = {u.username for u in service.list_users(session)}
         for username, name, roles, org_key in USERS:
@@ -198,8 +240,13 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
             )
             created += 1
             if fresh:
-                demo_clock.advance(timedelta(days=2, hours=1))
+                demo_clock.advance(timedelta(hours=10))
         if created:
+            ledger.sign_head(session)
+    with use_clock(demo_clock):
+        projects = load_demo_trading(db.unit_of_work, demo_clock if fresh else None, real_now)
+        created += projects
+        with db.unit_of_work() as session:
             ledger.sign_head(session)
 
     table = Table(

@@ -5,5 +5,6 @@ from sunshine.db import Base
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
+from sunshine.trading import models as trading_models  # noqa: F401
 
 metadata = Base.metadata

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sunshine.db import Database
 
@@ -18,13 +18,18 @@ log = logging.getLogger("sunshine.tasks")
 
 @dataclass
 class TickReport:
+    closed: list[str] = field(default_factory=list)
     head_size: int | None = None
 
 
 def tick(db: Database) -> TickReport:
+    """Time-driven steps, each in its own unit of work, then a fresh signed head over all of them."""
     from sunshine.ledger import service as ledger
+    from sunshine.trading import service as trading
 
     report = TickReport()
+    with db.unit_of_work() as session:
+        report.closed = trading.close_due(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

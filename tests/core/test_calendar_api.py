@@ -14,10 +14,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from tests.builders import api_token, make_user
 
 from sunshine.core import calendar
 from sunshine.identity.roles import Role
+from tests.builders import api_token, make_user
 
 API = "/api/v1/calendar"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -140,9 +140,7 @@ def test_working_basis_names_the_code_the_skipped_holiday_and_the_makeup_saturda
     assert "国庆节" in basis
     assert "2026年10月10日（星期六）为调休上班日" in basis
     skipped = body["skipped"]
-    assert [d["date"] for d in skipped if d["name"] == "国庆节"] == [
-        f"2026-10-0{i}" for i in range(1, 8)
-    ]
+    assert [d["date"] for d in skipped if d["name"] == "国庆节"] == [f"2026-10-0{i}" for i in range(1, 8)]
     assert all(d["is_workday"] is False and d["source"] == "official" for d in skipped)
     assert "2026-10-10" not in {d["date"] for d in skipped}
 
@@ -277,8 +275,9 @@ def test_admin_sets_and_clears_a_day(client, admin):
     before = get_deadline(client, "2027-10-07", 1, "working")
     assert before["due"] == "2027-10-08"
 
-    response = client.put(f"{API}/days/2027-10-08", json={"kind": "holiday", "name": "国庆节", "reason": "测试"},
-                          headers=admin)
+    response = client.put(
+        f"{API}/days/2027-10-08", json={"kind": "holiday", "name": "国庆节", "reason": "测试"}, headers=admin
+    )
     assert response.status_code == 200, response.text
     assert response.json()["day"] == "2027-10-08"
     after = get_deadline(client, "2027-10-07", 1, "working")
@@ -322,18 +321,25 @@ SCHEDULE_2027 = {
 
 def test_admin_imports_a_year_and_open_deadlines_are_recomputed(client, db, admin):
     with db.unit_of_work() as s:
-        tracked = calendar.track(s, subject="project:1", purpose="答复信息公开申请", start=date(2027, 9, 25),
-                                 days=10, unit="calendar").id
+        tracked = calendar.track(
+            s, subject="project:1", purpose="答复信息公开申请", start=date(2027, 9, 25), days=10, unit="calendar"
+        ).id
     assert get_deadline(client, "2027-09-25", 10, "calendar")["due"] == "2027-10-05"
 
     response = client.post(f"{API}/years", json=SCHEDULE_2027, headers=admin)
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["official"] is True
-    assert body["recomputed"] == [{
-        "deadline_id": tracked, "subject": "project:1", "purpose": "答复信息公开申请",
-        "old_due": "2027-10-05", "new_due": "2027-10-08", "provisional": False,
-    }]
+    assert body["recomputed"] == [
+        {
+            "deadline_id": tracked,
+            "subject": "project:1",
+            "purpose": "答复信息公开申请",
+            "old_due": "2027-10-05",
+            "new_due": "2027-10-08",
+            "provisional": False,
+        }
+    ]
 
     year = client.get(f"{API}/years/2027").json()
     assert year["official"] is True
@@ -423,8 +429,10 @@ def test_bad_latest_before_queries_are_422_problems(client, params):
     assert_problem(client.get(f"{API}/latest-before", params=params), 422, "invalid_input")
 
 
-@pytest.mark.parametrize(("year", "fragment"), [("3000", "年份应在1900至2099之间"), ("1899", "年份"),
-                                                ("二〇二七", "整数"), ("99999999999999999999", "年份")])
+@pytest.mark.parametrize(
+    ("year", "fragment"),
+    [("3000", "年份应在1900至2099之间"), ("1899", "年份"), ("二〇二七", "整数"), ("99999999999999999999", "年份")],
+)
 def test_bad_years_are_422_problems(client, year, fragment):
     assert_problem(client.get(f"{API}/years/{year}"), 422, "invalid_input", fragment)
 
@@ -439,10 +447,19 @@ def _schedule(**changes) -> dict:
         (_schedule(holidays=[{"name": "元旦", "from": "2028-01-01"}]), ("2028-01-01 不属于 2027 年",)),
         (_schedule(workdays=[{"name": "调休上班", "from": "2026-12-27"}]), ("2026-12-27 不属于 2027 年",)),
         (_schedule(workdays=[{"name": "调休上班", "from": "2027-10-07"}]), ("2027-10-07 重复出现",)),
-        (_schedule(holidays=[{"name": "春节", "from": "2027-02-05", "to": "2027-02-08"},
-                             {"name": "春节", "from": "2027-02-08", "to": "2027-02-10"}]), ("2027-02-08 重复出现",)),
-        (_schedule(holidays=[{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]),
-         ("holidays.0", "结束日期不能早于开始日期")),
+        (
+            _schedule(
+                holidays=[
+                    {"name": "春节", "from": "2027-02-05", "to": "2027-02-08"},
+                    {"name": "春节", "from": "2027-02-08", "to": "2027-02-10"},
+                ]
+            ),
+            ("2027-02-08 重复出现",),
+        ),
+        (
+            _schedule(holidays=[{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]),
+            ("holidays.0", "结束日期不能早于开始日期"),
+        ),
         (_schedule(holidays=[{"name": "国庆节", "from": "2027-10-01", "to": "2027-12-01"}]), ("不超过31天",)),
         (_schedule(holidays=[{"name": "国庆节", "from": "2027-10-32"}]), ("holidays.0.from", "日期")),
         (_schedule(holidays=[{"name": "", "from": "2027-10-01"}]), ("holidays.0.name",)),
@@ -458,14 +475,26 @@ def test_bad_year_schedules_are_422_problems_and_change_nothing(client, admin, b
 
 
 def test_bad_day_overrides_are_422_problems(client, admin):
-    assert_problem(client.put(f"{API}/days/2027-02-30", json={"kind": "holiday"}, headers=admin),
-                   422, "invalid_input", "day", "日期")
-    assert_problem(client.put(f"{API}/days/2027-10-08", json={"kind": "weekend"}, headers=admin),
-                   422, "invalid_input", "kind")
-    assert_problem(client.put(f"{API}/days/2027-10-08", json={"kind": "holiday", "name": "节" * 51}, headers=admin),
-                   422, "invalid_input", "name", "最多 50 个字符")
+    assert_problem(
+        client.put(f"{API}/days/2027-02-30", json={"kind": "holiday"}, headers=admin),
+        422,
+        "invalid_input",
+        "day",
+        "日期",
+    )
+    assert_problem(
+        client.put(f"{API}/days/2027-10-08", json={"kind": "weekend"}, headers=admin), 422, "invalid_input", "kind"
+    )
+    assert_problem(
+        client.put(f"{API}/days/2027-10-08", json={"kind": "holiday", "name": "节" * 51}, headers=admin),
+        422,
+        "invalid_input",
+        "name",
+        "最多 50 个字符",
+    )
     assert_problem(client.put(f"{API}/days/2027-10-08", json={}, headers=admin), 422, "invalid_input", "kind")
-    bad_json = client.put(f"{API}/days/2027-10-08", content=b"{kind:", headers={**admin,
-                                                                               "content-type": "application/json"})
+    bad_json = client.put(
+        f"{API}/days/2027-10-08", content=b"{kind:", headers={**admin, "content-type": "application/json"}
+    )
     assert_problem(bad_json, 400, "invalid_json")
     assert "2027-10-08" not in {d["date"] for d in client.get(f"{API}/years/2027").json()["days"]}

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.builders import make_user
 from typer.testing import CliRunner
 
 from sunshine.cli import app
@@ -19,6 +18,7 @@ from sunshine.core.models import CalendarOverride, TrackedDeadline
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from tests.builders import make_user
 
 runner = CliRunner()
 
@@ -96,8 +96,9 @@ def test_set_a_day_then_show_lists_it_as_entered_by_hand(db):
 
 def test_set_recomputes_open_deadlines_and_prints_them(db):
     with db.unit_of_work() as s:
-        tracked = calendar.track(s, subject="application:7", purpose="答复信息公开申请", start=date(2027, 9, 25),
-                                 days=10, unit="calendar").id
+        tracked = calendar.track(
+            s, subject="application:7", purpose="答复信息公开申请", start=date(2027, 9, 25), days=10, unit="calendar"
+        ).id
     output = ok("calendar", "set", "2027-10-05", "holiday", "--name", "国庆节")
     assert "重新计算了 1 个期限" in output
     line = row_for(output, "2027-10-06")
@@ -117,8 +118,9 @@ def test_show_2026_is_official(db):
 
 def test_import_a_json_schedule(db, tmp_path: Path):
     with db.unit_of_work() as s:
-        tracked = calendar.track(s, subject="application:8", purpose="提出异议", start=date(2027, 1, 29),
-                                 days=10, unit="working").id
+        tracked = calendar.track(
+            s, subject="application:8", purpose="提出异议", start=date(2027, 1, 29), days=10, unit="working"
+        ).id
     file = tmp_path / "2027.json"
     file.write_text(json.dumps(SCHEDULE_2027, ensure_ascii=False), encoding="utf-8")
 
@@ -225,10 +227,14 @@ def test_errors_exit_non_zero_with_a_chinese_message_and_no_traceback(db, tmp_pa
         "NOT_JSON": _write(tmp_path, "bad.json", '{"year": 2027, "source": "国办"'),
         "NOT_UTF8": _write(tmp_path, "gbk.json", json.dumps(SCHEDULE_2027, ensure_ascii=False).encode("gbk")),
         "NO_SOURCE": _write(tmp_path, "nosource.json", json.dumps({"year": 2027, "holidays": []})),
-        "BAD_SPAN": _write(tmp_path, "span.json", json.dumps(
-            {**SCHEDULE_2027, "holidays": [{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]})),
-        "WRONG_YEAR": _write(tmp_path, "year.json", json.dumps(
-            {**SCHEDULE_2027, "holidays": [{"name": "元旦", "from": "2028-01-01"}]})),
+        "BAD_SPAN": _write(
+            tmp_path,
+            "span.json",
+            json.dumps({**SCHEDULE_2027, "holidays": [{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]}),
+        ),
+        "WRONG_YEAR": _write(
+            tmp_path, "year.json", json.dumps({**SCHEDULE_2027, "holidays": [{"name": "元旦", "from": "2028-01-01"}]})
+        ),
     }
     result = run(*[files.get(a, a) for a in args])
     assert result.exit_code == 1, result.output

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from tests.builders import make_user
 
 from sunshine.core import calendar
 from sunshine.core.auth import Principal
@@ -27,6 +26,7 @@ from sunshine.core.workdays import Override, WorkCalendar
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from tests.builders import make_user
 
 D = date
 RECOMPUTED = "calendar:deadline:recomputed"
@@ -53,8 +53,9 @@ WORKDAYS_2027 = [
     (D(2027, 9, 26), "调休上班"),  # Sunday before 国庆节
     (D(2027, 10, 9), "调休上班"),  # Saturday after
 ]
-SCHEDULE_2027 = calendar.YearSchedule(year=2027, source="国办发明电〔2026〕9号", holidays=HOLIDAYS_2027,
-                                      workdays=WORKDAYS_2027)
+SCHEDULE_2027 = calendar.YearSchedule(
+    year=2027, source="国办发明电〔2026〕9号", holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027
+)
 
 
 @pytest.fixture
@@ -67,8 +68,15 @@ def actor(db) -> Principal:
 
 def track(db, start: date, days: int, unit: str, purpose: str = "答复信息公开申请") -> int:
     with db.unit_of_work() as s:
-        return calendar.track(s, subject=f"application:{start.isoformat()}", purpose=purpose, start=start,
-                              days=days, unit=unit, rule_ref="政府信息公开条例第三十三条").id
+        return calendar.track(
+            s,
+            subject=f"application:{start.isoformat()}",
+            purpose=purpose,
+            start=start,
+            days=days,
+            unit=unit,
+            rule_ref="政府信息公开条例第三十三条",
+        ).id
 
 
 def due_of(db, deadline_id: int) -> tuple[date, bool]:
@@ -137,9 +145,13 @@ def test_importing_the_2027_schedule_recomputes_every_open_deadline(db, actor):
 
     # Each change is in the ledger with the old and the new due date.
     reason = "录入 2027 年放假安排（国办发明电〔2026〕9号）"
-    for deadline_id, old, new in [(a, "2027-02-01", "2027-01-31"), (b, "2027-02-16", "2027-02-19"),
-                                  (c, "2027-10-05", "2027-10-08"), (h, "2027-04-26", "2027-04-25"),
-                                  (f, "2027-03-08", "2027-03-08")]:
+    for deadline_id, old, new in [
+        (a, "2027-02-01", "2027-01-31"),
+        (b, "2027-02-16", "2027-02-19"),
+        (c, "2027-10-05", "2027-10-08"),
+        (h, "2027-04-26", "2027-04-25"),
+        (f, "2027-03-08", "2027-03-08"),
+    ]:
         [payload] = recomputations(db, deadline_id)
         assert payload["old_due"] == old
         assert payload["new_due"] == new
@@ -192,8 +204,11 @@ def test_a_new_schedule_replaces_earlier_overrides_of_that_year(db, actor):
     ("schedule", "field", "fragment"),
     [
         (calendar.YearSchedule(2027, "国办", [(D(2028, 1, 1), "元旦")], []), "days", "2028-01-01 不属于 2027 年"),
-        (calendar.YearSchedule(2027, "国办", [(D(2027, 10, 1), "国庆节")], [(D(2027, 10, 1), "调休上班")]),
-         "days", "2027-10-01 重复出现"),
+        (
+            calendar.YearSchedule(2027, "国办", [(D(2027, 10, 1), "国庆节")], [(D(2027, 10, 1), "调休上班")]),
+            "days",
+            "2027-10-01 重复出现",
+        ),
         (calendar.YearSchedule(2027, " ", [], []), "source", "文号或来源"),
         (calendar.YearSchedule(1999, "国办", [], []), "year", "年份"),
     ],
@@ -218,19 +233,28 @@ def test_setting_one_2027_day_moves_an_affected_deadline(db, actor):
     c = track(db, D(2027, 9, 25), 10, "calendar")
     other = track(db, D(2027, 3, 1), 5, "working")
     with db.unit_of_work() as s:
-        changes = calendar.set_day(s, actor=actor, day=D(2027, 10, 5), kind="holiday", name="国庆节",
-                                   reason="国办发明电〔2026〕9号")
+        changes = calendar.set_day(
+            s, actor=actor, day=D(2027, 10, 5), kind="holiday", name="国庆节", reason="国办发明电〔2026〕9号"
+        )
     assert [(x.deadline_id, x.old_due, x.new_due) for x in changes] == [(c, D(2027, 10, 5), D(2027, 10, 6))]
     assert due_of(db, c) == (D(2027, 10, 6), True)  # still 2027 without an official schedule
     assert due_of(db, other) == (D(2027, 3, 8), True)
     [payload] = recomputations(db, c)
-    assert (payload["old_due"], payload["new_due"], payload["reason"]) == ("2027-10-05", "2027-10-06",
-                                                                           "调整 2027-10-05")
+    assert (payload["old_due"], payload["new_due"], payload["reason"]) == (
+        "2027-10-05",
+        "2027-10-06",
+        "调整 2027-10-05",
+    )
     with db.unit_of_work(read_only=True) as s:
         [entry] = ledger.entries_for(s, "calendar-day:2027-10-05")
         assert entry.kind == "calendar:day:set"
-        assert json.loads(entry.payload) == {"day": "2027-10-05", "kind": "holiday", "name": "国庆节",
-                                             "reason": "国办发明电〔2026〕9号", "by": actor.user_id}
+        assert json.loads(entry.payload) == {
+            "day": "2027-10-05",
+            "kind": "holiday",
+            "name": "国庆节",
+            "reason": "国办发明电〔2026〕9号",
+            "by": actor.user_id,
+        }
 
     with db.unit_of_work() as s:
         changes = calendar.clear_day(s, actor=actor, day=D(2027, 10, 5))
@@ -239,7 +263,9 @@ def test_setting_one_2027_day_moves_an_affected_deadline(db, actor):
     assert [p["new_due"] for p in recomputations(db, c)] == ["2027-10-06", "2027-10-05"]
     with db.unit_of_work(read_only=True) as s:
         assert [e.kind for e in ledger.entries_for(s, "calendar-day:2027-10-05")] == [
-            "calendar:day:set", "calendar:day:cleared"]
+            "calendar:day:set",
+            "calendar:day:cleared",
+        ]
 
 
 def test_a_makeup_saturday_override_moves_a_working_day_deadline(db, actor):
@@ -257,8 +283,7 @@ def test_a_renamed_holiday_refreshes_the_explanation_without_a_new_due_date(db, 
     w = track(db, D(2027, 9, 30), 3, "working")  # 10/1–10/3 off (provisional 国庆节), then 10/4–10/6
     assert due_of(db, w) == (D(2027, 10, 6), True)
     with db.unit_of_work() as s:
-        changes = calendar.set_day(s, actor=actor, day=D(2027, 10, 1), kind="holiday", name="国庆节假期",
-                                   reason=None)
+        changes = calendar.set_day(s, actor=actor, day=D(2027, 10, 1), kind="holiday", name="国庆节假期", reason=None)
     assert changes == []  # same due date, still provisional: nothing to announce…
     assert recomputations(db, w) == []
     with db.unit_of_work(read_only=True) as s:
@@ -336,8 +361,9 @@ deadline_specs = st.tuples(
     st.booleans(),  # closed?
 )
 steps = st.one_of(
-    st.tuples(st.just("set"), OVERRIDE_DAYS, st.sampled_from(["holiday", "workday"]),
-              st.sampled_from([None, "调整", "春节"])),
+    st.tuples(
+        st.just("set"), OVERRIDE_DAYS, st.sampled_from(["holiday", "workday"]), st.sampled_from([None, "调整", "春节"])
+    ),
     st.tuples(st.just("clear"), OVERRIDE_DAYS),
     st.tuples(st.just("import")),
 )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.builders import PASSWORD, api_token, make_org, make_user, valid_credit_code
-
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from tests.builders import PASSWORD, api_token, make_org, make_user, valid_credit_code
 
 
 def test_token_login_and_me(db, client):

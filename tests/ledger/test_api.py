@@ -19,11 +19,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 from sqlalchemy import text
-from tests.builders import make_org, make_user
 
 from sunshine.identity.roles import Role
 from sunshine.ledger import merkle, service
 from sunshine.tasks import tick
+from tests.builders import make_org, make_user
 
 API = "/api/v1/ledger"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ledger.md"
@@ -43,13 +43,16 @@ def canonical_json(value) -> bytes:
 
 
 def leaf_input(entry: dict) -> bytes:
-    return (f"sunshine-ledger-v1|{entry['seq']}|{entry['kind']}|{entry['subject']}|"
-            f"{entry['payload_sha256']}|{entry['recorded_at']}").encode()
+    return (
+        f"sunshine-ledger-v1|{entry['seq']}|{entry['kind']}|{entry['subject']}|"
+        f"{entry['payload_sha256']}|{entry['recorded_at']}"
+    ).encode()
 
 
 def head_message(head: dict) -> bytes:
-    return (f"sunshine-ledger-v1|tree-head|{head['size']}|{head['root_hash']}|{head['signed_at']}|"
-            f"{head['key_id']}").encode()
+    return (
+        f"sunshine-ledger-v1|tree-head|{head['size']}|{head['root_hash']}|{head['signed_at']}|{head['key_id']}"
+    ).encode()
 
 
 def head_signature_ok(head: dict, public_key: bytes) -> bool:
@@ -124,8 +127,12 @@ def log(db, clock):
     tick(db)
     for i in range(17):
         with db.unit_of_work() as s:
-            service.append(s, "test:notice:published", f"project:{i % 3 + 1}",
-                           {"标题": f"第{i}号公告", "项目": "福州市鼓楼区道路改造工程", "序号": i})
+            service.append(
+                s,
+                "test:notice:published",
+                f"project:{i % 3 + 1}",
+                {"标题": f"第{i}号公告", "项目": "福州市鼓楼区道路改造工程", "序号": i},
+            )
         clock.advance(timedelta(seconds=30))
         if 3 + i + 1 in HEAD_SIZES:
             tick(db)
@@ -227,12 +234,12 @@ def test_entries_filtered_by_subject(client, log):
     assert {e["subject"] for e in body["entries"]} == {"project:2"}
     first = client.get(f"{API}/entries", params={"subject": "project:2", "limit": 4}).json()
     assert [e["seq"] for e in first["entries"]] == [4, 7, 10, 13]
-    rest = client.get(f"{API}/entries", params={"subject": "project:2", "limit": 4,
-                                               "start": first["next_start"]}).json()
+    rest = client.get(
+        f"{API}/entries", params={"subject": "project:2", "limit": 4, "start": first["next_start"]}
+    ).json()
     assert [e["seq"] for e in rest["entries"]] == [16, 19]
     assert rest["next_start"] is None
-    assert client.get(f"{API}/entries", params={"subject": "project:404"}).json() == {
-        "entries": [], "next_start": None}
+    assert client.get(f"{API}/entries", params={"subject": "project:404"}).json() == {"entries": [], "next_start": None}
 
 
 def test_single_entry(client, log):
@@ -240,9 +247,12 @@ def test_single_entry(client, log):
     assert response.status_code == 200
     entry = response.json()
     assert entry == {
-        "seq": 5, "kind": "test:notice:published", "subject": "project:3",
+        "seq": 5,
+        "kind": "test:notice:published",
+        "subject": "project:3",
         "payload": {"标题": "第2号公告", "项目": "福州市鼓楼区道路改造工程", "序号": 2},
-        "payload_sha256": entry["payload_sha256"], "recorded_at": entry["recorded_at"],
+        "payload_sha256": entry["payload_sha256"],
+        "recorded_at": entry["recorded_at"],
         "leaf_hash": entry["leaf_hash"],
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", entry["recorded_at"])
@@ -324,8 +334,12 @@ def test_bad_proof_requests(client, log):
         ("tree_size=abc", 422, "tree_size：应为整数"),
         ("tree_size=99999999999999999999", 404, "签名树头"),
     ]:
-        assert_problem(client.get(f"{API}/entries/2/proof?{query}"), status,
-                       "not_found" if status == 404 else "invalid_input", detail)
+        assert_problem(
+            client.get(f"{API}/entries/2/proof?{query}"),
+            status,
+            "not_found" if status == 404 else "invalid_input",
+            detail,
+        )
 
 
 def test_proof_no_longer_verifies_after_a_consistent_rewrite(client, log, db, public_key):
@@ -337,8 +351,10 @@ def test_proof_no_longer_verifies_after_a_consistent_rewrite(client, log, db, pu
     body["payload_sha256"] = hashlib.sha256(payload).hexdigest()
     body["leaf_hash"] = hashlib.sha256(b"\x00" + leaf_input(body)).hexdigest()
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE ledger_entry SET payload = :p, payload_sha256 = :d, leaf_hash = :l WHERE seq = 5"),
-                     {"p": payload.decode(), "d": body["payload_sha256"], "l": body["leaf_hash"]})
+        conn.execute(
+            text("UPDATE ledger_entry SET payload = :p, payload_sha256 = :d, leaf_hash = :l WHERE seq = 5"),
+            {"p": payload.decode(), "d": body["payload_sha256"], "l": body["leaf_hash"]},
+        )
     proof = client.get(f"{API}/entries/5/proof", params={"tree_size": 8}).json()
     assert proof["entry"]["payload"]["标题"] == "被篡改的公告"
     assert head_signature_ok(proof["head"], public_key)  # the head is genuine ...
@@ -387,8 +403,9 @@ def test_bad_consistency_requests(client, log):
         ("first=0&second=0", 422, "second：不得小于 1"),
         ("first=1&second=99999999999999999999", 404, "签名树头"),
     ]:
-        assert_problem(client.get(f"{API}/consistency?{query}"), status,
-                       "not_found" if status == 404 else "invalid_input", detail)
+        assert_problem(
+            client.get(f"{API}/consistency?{query}"), status, "not_found" if status == 404 else "invalid_input", detail
+        )
 
 
 # --------------------------------------------------------------------------------------------------

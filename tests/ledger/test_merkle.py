@@ -485,9 +485,7 @@ def test_consistency_proof_bad_arguments(m: object, n: object, n_leaves: int) ->
 def trees(draw: st.DrawFn, min_size: int = 1, max_size: int = 300) -> list[bytes]:
     """Leaf hashes of a random tree with pairwise-distinct leaves."""
     if draw(st.booleans()):
-        data = draw(
-            st.lists(st.binary(max_size=48), min_size=min_size, max_size=min(max_size, 40), unique=True)
-        )
+        data = draw(st.lists(st.binary(max_size=48), min_size=min_size, max_size=min(max_size, 40), unique=True))
     else:
         n = draw(st.integers(min_value=min_size, max_value=max_size))
         salt = draw(st.binary(max_size=16))

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
-from tests.builders import valid_credit_code
 
 from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.db import Database
@@ -24,6 +23,7 @@ from sunshine.ledger.models import LedgerEntry, LedgerNode, LedgerState, TreeHea
 from sunshine.ledger.signing import platform_key, public_key_from_raw, verify
 from sunshine.ledger.verify import verify_log
 from sunshine.tasks import tick
+from tests.builders import valid_credit_code
 
 
 def append_many(db: Database, count: int, *, start: int = 0) -> None:
@@ -41,8 +41,9 @@ def snapshot(db: Database) -> tuple:
     """Everything the ledger stores, to compare before and after a failed transaction."""
     with db.engine.connect() as conn:
         return (
-            conn.execute(text("SELECT seq, kind, subject, payload, recorded_at, leaf_hash FROM ledger_entry"
-                              " ORDER BY seq")).all(),
+            conn.execute(
+                text("SELECT seq, kind, subject, payload, recorded_at, leaf_hash FROM ledger_entry ORDER BY seq")
+            ).all(),
             conn.execute(text('SELECT level, "index", hash FROM ledger_node ORDER BY level, "index"')).all(),
             conn.execute(text("SELECT size, compact_range FROM ledger_state")).all(),
             conn.execute(text("SELECT size, root_hash, signature FROM ledger_tree_head ORDER BY size")).all(),
@@ -84,12 +85,22 @@ def test_append_in_a_failed_transaction_leaves_no_trace(db):
 def test_a_failing_domain_operation_rolls_back_its_ledger_entry(db):
     code = valid_credit_code()
     with db.unit_of_work() as s:
-        identity.create_organisation(s, name="福州市示范建设有限公司", credit_code_value=code,
-                                     kind=OrganisationKind.ENTERPRISE, region_code="350100")
+        identity.create_organisation(
+            s,
+            name="福州市示范建设有限公司",
+            credit_code_value=code,
+            kind=OrganisationKind.ENTERPRISE,
+            region_code="350100",
+        )
     before = snapshot(db)
     with pytest.raises(ValueError, match="after"), db.unit_of_work() as s:
-        identity.create_organisation(s, name="另一家公司", credit_code_value=valid_credit_code(),
-                                     kind=OrganisationKind.ENTERPRISE, region_code="350100")
+        identity.create_organisation(
+            s,
+            name="另一家公司",
+            credit_code_value=valid_credit_code(),
+            kind=OrganisationKind.ENTERPRISE,
+            region_code="350100",
+        )
         raise ValueError("a later step of the same request failed after the entry was appended")
     assert snapshot(db) == before
     with db.unit_of_work(read_only=True) as s:
@@ -240,8 +251,12 @@ def test_signed_heads(db, clock):
         with pytest.raises(NotFound, match="没有大小为 3 的签名树头"):
             service.head_at(s, 3)
         assert head.as_dict() == {
-            "log_id": "sunshine-ledger-v1", "size": 5, "root_hash": head.root_hash,
-            "signed_at": head.signed_at, "key_id": head.key_id, "signature": head.signature,
+            "log_id": "sunshine-ledger-v1",
+            "size": 5,
+            "root_hash": head.root_hash,
+            "signed_at": head.signed_at,
+            "key_id": head.key_id,
+            "signature": head.signature,
         }
 
 
@@ -336,7 +351,7 @@ def test_consistency_proofs_between_all_heads(grown_log):
     roots = {0: merkle.EMPTY_ROOT, **roots}
     with db.unit_of_work(read_only=True) as s:
         for i, old in enumerate(sizes):
-            for new in sizes[max(i, 1):]:  # the second size must be a signed head
+            for new in sizes[max(i, 1) :]:  # the second size must be a signed head
                 proof = [bytes.fromhex(h) for h in service.consistency_proof(s, old, new)]
                 assert proof == merkle.consistency_proof(old, new, leaves), (old, new)
                 assert merkle.verify_consistency(old, new, roots[old], roots[new], proof)

@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import bindparam, text
-from tests.builders import make_org, make_user
 from typer.testing import CliRunner
 
 from sunshine.cli import app
@@ -33,6 +32,7 @@ from sunshine.ledger import format as fmt
 from sunshine.ledger.signing import platform_key
 from sunshine.ledger.verify import EntryRecord, HeadRecord, VerifyReport, verify_log
 from sunshine.tasks import tick
+from tests.builders import make_org, make_user
 
 HEADS = (4, 10, 12)  # sizes of the heads the fixture signs; the log has 12 entries, seq 0..11
 
@@ -58,8 +58,12 @@ def log(db: Database, clock) -> Database:
     assert tick(db).head_size == 4
     for i, title in enumerate(["招标公告", "澄清公告", "开标记录", "评标报告", "中标候选人公示", "中标结果公告"]):
         with db.unit_of_work() as s:
-            service.append(s, "test:notice:published", f"project:{i % 2 + 1}",
-                           {"标题": title, "项目": "福州市鼓楼区道路改造工程", "序号": i})
+            service.append(
+                s,
+                "test:notice:published",
+                f"project:{i % 2 + 1}",
+                {"标题": title, "项目": "福州市鼓楼区道路改造工程", "序号": i},
+            )
         step()
     assert tick(db).head_size == 10
     for i in range(2):
@@ -112,8 +116,10 @@ def write_entry(db: Database, seq: int, **values) -> None:
 
 
 def insert_entry(db: Database, **values) -> None:
-    stmt = text(f"INSERT INTO ledger_entry ({ENTRY_COLUMNS}) VALUES "
-                "(:seq, :kind, :subject, :payload, :payload_sha256, :recorded_at, :leaf_hash)")
+    stmt = text(
+        f"INSERT INTO ledger_entry ({ENTRY_COLUMNS}) VALUES "
+        "(:seq, :kind, :subject, :payload, :payload_sha256, :recorded_at, :leaf_hash)"
+    )
     with db.engine.begin() as conn:
         conn.execute(stmt.bindparams(bindparam("recorded_at", type_=UTCDateTime())), values)
 
@@ -147,8 +153,12 @@ def forged_entry(seq: int, recorded_at: datetime) -> dict:
     payload = fmt.canonical_payload({"标题": "补录的中标结果公告", "中标人": "闽江路桥集团有限公司"}).decode()
     digest = hashlib.sha256(payload.encode()).hexdigest()
     return {
-        "seq": seq, "kind": "test:notice:published", "subject": "project:1", "payload": payload,
-        "payload_sha256": digest, "recorded_at": recorded_at,
+        "seq": seq,
+        "kind": "test:notice:published",
+        "subject": "project:1",
+        "payload": payload,
+        "payload_sha256": digest,
+        "recorded_at": recorded_at,
         "leaf_hash": leaf_hash(seq, "test:notice:published", "project:1", digest, recorded_at),
     }
 
@@ -221,8 +231,9 @@ def deleted_last(db):
 def deleted_under_a_forged_head(db):
     # Entries 3 and 4 removed; the head of size 4 (inside the gap) re-signed with a made-up signature.
     execute(db, "DELETE FROM ledger_entry WHERE seq IN (3, 4)")
-    execute(db, "UPDATE ledger_tree_head SET signature = :sig WHERE size = 4",
-            sig=base64.b64encode(b"\x01" * 64).decode())
+    execute(
+        db, "UPDATE ledger_tree_head SET signature = :sig WHERE size = 4", sig=base64.b64encode(b"\x01" * 64).decode()
+    )
 
 
 def _swap(db, a: int, b: int, *, recompute: bool) -> None:
@@ -230,8 +241,7 @@ def _swap(db, a: int, b: int, *, recompute: bool) -> None:
     for seq, row in ((a, second), (b, first)):
         values = {k: v for k, v in row.items() if k != "seq"}
         if recompute:
-            values["leaf_hash"] = leaf_hash(seq, row["kind"], row["subject"], row["payload_sha256"],
-                                            row["recorded_at"])
+            values["leaf_hash"] = leaf_hash(seq, row["kind"], row["subject"], row["payload_sha256"], row["recorded_at"])
         write_entry(db, seq, **values)
 
 
@@ -277,8 +287,12 @@ def head_signed_by_another_key(db):
     other = Ed25519PrivateKey.generate()
     other_id = hashlib.sha256(other.public_key().public_bytes_raw()).hexdigest()
     head = read_head(db, 10)
-    execute(db, "UPDATE ledger_tree_head SET key_id = :kid, signature = :sig WHERE size = 10", kid=other_id,
-            sig=sign_as(other, 10, head["root_hash"], head["signed_at"], other_id))
+    execute(
+        db,
+        "UPDATE ledger_tree_head SET key_id = :kid, signature = :sig WHERE size = 10",
+        kid=other_id,
+        sig=sign_as(other, 10, head["root_hash"], head["signed_at"], other_id),
+    )
 
 
 def history_rewritten_and_heads_resigned(db):
@@ -293,43 +307,96 @@ def history_rewritten_and_heads_resigned(db):
     for size in (10, 12):
         head = read_head(db, size)
         root = merkle.root_from_leaf_hashes(leaves[:size]).hex()
-        execute(db, "UPDATE ledger_tree_head SET root_hash = :root, signature = :sig WHERE size = :size",
-                root=root, size=size, sig=sign_as(other, size, root, head["signed_at"], head["key_id"]))
+        execute(
+            db,
+            "UPDATE ledger_tree_head SET root_hash = :root, signature = :sig WHERE size = :size",
+            root=root,
+            size=size,
+            sig=sign_as(other, size, root, head["signed_at"], head["key_id"]),
+        )
 
 
 # (tamper, exact set of problem kinds, problems that must be among them, Chinese text in the report)
 SCENARIOS = {
     "payload_altered": (payload_altered, {"altered"}, [("altered", 5)], "记录 5 的内容与其摘要不符"),
-    "payload_and_digest_altered": (payload_and_digest_altered, {"altered", "root_mismatch"},
-                                   [("altered", 5), ("root_mismatch", None)], "记录 5 的字段与其叶子哈希不符"),
-    "payload_rewritten_consistently": (payload_rewritten_consistently, {"root_mismatch"},
-                                       [("root_mismatch", None)], "树头 10 的根哈希与重新计算的结果不符"),
+    "payload_and_digest_altered": (
+        payload_and_digest_altered,
+        {"altered", "root_mismatch"},
+        [("altered", 5), ("root_mismatch", None)],
+        "记录 5 的字段与其叶子哈希不符",
+    ),
+    "payload_rewritten_consistently": (
+        payload_rewritten_consistently,
+        {"root_mismatch"},
+        [("root_mismatch", None)],
+        "树头 10 的根哈希与重新计算的结果不符",
+    ),
     "kind_altered": (kind_altered, {"altered", "root_mismatch"}, [("altered", 6)], "记录 6 的字段与其叶子哈希不符"),
-    "subject_altered": (subject_altered, {"altered", "root_mismatch"}, [("altered", 6)],
-                        "记录 6 的字段与其叶子哈希不符"),
-    "recorded_at_altered": (recorded_at_altered, {"altered", "root_mismatch"}, [("altered", 6)],
-                            "记录 6 的字段与其叶子哈希不符"),
+    "subject_altered": (
+        subject_altered,
+        {"altered", "root_mismatch"},
+        [("altered", 6)],
+        "记录 6 的字段与其叶子哈希不符",
+    ),
+    "recorded_at_altered": (
+        recorded_at_altered,
+        {"altered", "root_mismatch"},
+        [("altered", 6)],
+        "记录 6 的字段与其叶子哈希不符",
+    ),
     "deleted_middle": (deleted_middle, {"removed", "root_mismatch"}, [("removed", 5)], "记录 5 缺失（被删除）"),
     "deleted_last": (deleted_last, {"truncated"}, [("truncated", 12)], "树头 12 覆盖的记录在日志中缺失"),
-    "deleted_under_a_forged_head": (deleted_under_a_forged_head, {"removed", "root_mismatch", "bad_signature"},
-                                    [("removed", 3), ("bad_signature", None)], "树头 4 的签名无效"),
+    "deleted_under_a_forged_head": (
+        deleted_under_a_forged_head,
+        {"removed", "root_mismatch", "bad_signature"},
+        [("removed", 3), ("bad_signature", None)],
+        "树头 4 的签名无效",
+    ),
     "swapped": (swapped, {"reordered", "root_mismatch"}, [("reordered", 5)], "记录 5 与记录 8 的内容被调换"),
-    "swapped_and_rehashed": (swapped_and_rehashed, {"reordered", "root_mismatch"}, [("reordered", 6)],
-                             "记录 6 的时间早于前一条"),
+    "swapped_and_rehashed": (
+        swapped_and_rehashed,
+        {"reordered", "root_mismatch"},
+        [("reordered", 6)],
+        "记录 6 的时间早于前一条",
+    ),
     "inserted": (inserted, {"inserted", "root_mismatch"}, [("inserted", 6)], "其前被插入了 1 条记录"),
-    "inserted_and_rehashed": (inserted_and_rehashed, {"root_mismatch"}, [("root_mismatch", None)],
-                              "树头 12 的根哈希与重新计算的结果不符"),
+    "inserted_and_rehashed": (
+        inserted_and_rehashed,
+        {"root_mismatch"},
+        [("root_mismatch", None)],
+        "树头 12 的根哈希与重新计算的结果不符",
+    ),
     "back_dated": (back_dated, {"reordered", "root_mismatch"}, [("reordered", 7)], "记录 7 的时间早于前一条"),
-    "head_root_changed": (head_root_changed, {"root_mismatch", "bad_signature"},
-                          [("root_mismatch", None), ("bad_signature", None)], "树头 10 的签名无效"),
-    "head_signature_changed": (head_signature_changed, {"bad_signature"}, [("bad_signature", None)],
-                               "树头 10 的签名无效"),
-    "head_signature_not_base64": (head_signature_not_base64, {"bad_signature"}, [("bad_signature", None)],
-                                  "树头 10 的签名无效"),
-    "head_signed_by_another_key": (head_signed_by_another_key, {"unknown_key"}, [("unknown_key", None)],
-                                   "树头 10 由未知密钥"),
-    "history_rewritten_and_heads_resigned": (history_rewritten_and_heads_resigned, {"bad_signature"},
-                                             [("bad_signature", None)], "树头 12 的签名无效"),
+    "head_root_changed": (
+        head_root_changed,
+        {"root_mismatch", "bad_signature"},
+        [("root_mismatch", None), ("bad_signature", None)],
+        "树头 10 的签名无效",
+    ),
+    "head_signature_changed": (
+        head_signature_changed,
+        {"bad_signature"},
+        [("bad_signature", None)],
+        "树头 10 的签名无效",
+    ),
+    "head_signature_not_base64": (
+        head_signature_not_base64,
+        {"bad_signature"},
+        [("bad_signature", None)],
+        "树头 10 的签名无效",
+    ),
+    "head_signed_by_another_key": (
+        head_signed_by_another_key,
+        {"unknown_key"},
+        [("unknown_key", None)],
+        "树头 10 由未知密钥",
+    ),
+    "history_rewritten_and_heads_resigned": (
+        history_rewritten_and_heads_resigned,
+        {"bad_signature"},
+        [("bad_signature", None)],
+        "树头 12 的签名无效",
+    ),
 }
 
 
@@ -435,14 +502,23 @@ def _record(seq: int, payload: str, recorded_at: str, kind: str = "test:kind") -
 def _random_log(size: int, head_sizes: set[int]) -> tuple[list[EntryRecord], list[HeadRecord]]:
     from sunshine.ledger import merkle
 
-    records = [_record(i, f'{{"i":{i},"名称":"公告{i}"}}', f"2026-11-23T01:{i // 60:02d}:{i % 60:02d}.000000Z")
-               for i in range(size)]
+    records = [
+        _record(i, f'{{"i":{i},"名称":"公告{i}"}}', f"2026-11-23T01:{i // 60:02d}:{i % 60:02d}.000000Z")
+        for i in range(size)
+    ]
     leaves = [bytes.fromhex(r.leaf_hash) for r in records]
     heads = []
     for n in sorted(head_sizes | {size}):
         root = merkle.root_from_leaf_hashes(leaves[:n]).hex()
-        heads.append(HeadRecord(n, root, "2026-11-23T02:00:00.000000Z", _KEY_ID,
-                                sign_as(_KEY, n, root, "2026-11-23T02:00:00.000000Z", _KEY_ID)))
+        heads.append(
+            HeadRecord(
+                n,
+                root,
+                "2026-11-23T02:00:00.000000Z",
+                _KEY_ID,
+                sign_as(_KEY, n, root, "2026-11-23T02:00:00.000000Z", _KEY_ID),
+            )
+        )
     return records, heads
 
 
@@ -461,13 +537,16 @@ MUTATIONS = {
     "delete": lambda rs, i, j: rs.pop(i),
     "duplicate": lambda rs, i, j: rs.insert(i, rs[i]),
     "move_line": lambda rs, i, j: rs.insert(j, rs.pop(i)),
-    "swap_contents": lambda rs, i, j: (rs.__setitem__(i, replace(rs[j], seq=rs[i].seq)),
-                                       rs.__setitem__(j, replace(rs[i], seq=rs[j].seq))),
+    "swap_contents": lambda rs, i, j: (
+        rs.__setitem__(i, replace(rs[j], seq=rs[i].seq)),
+        rs.__setitem__(j, replace(rs[i], seq=rs[j].seq)),
+    ),
     "renumber_after_delete": lambda rs, i, j: rs.__setitem__(
-        slice(i, None), [replace(r, seq=r.seq - 1) for r in rs[i + 1:]]),
+        slice(i, None), [replace(r, seq=r.seq - 1) for r in rs[i + 1 :]]
+    ),
     "insert_renumbered": lambda rs, i, j: rs.__setitem__(
-        slice(i, None), [_record(i, '{"forged":true}', rs[i].recorded_at)]
-        + [replace(r, seq=r.seq + 1) for r in rs[i:]]),
+        slice(i, None), [_record(i, '{"forged":true}', rs[i].recorded_at)] + [replace(r, seq=r.seq + 1) for r in rs[i:]]
+    ),
 }
 
 
@@ -488,8 +567,9 @@ def test_any_tampering_under_a_signed_head_is_reported(size, extra_heads, mutati
     assume(tampered != records)
     report = verify_log(tampered, heads, _KEY_RAW)
     assert not report.ok, (mutation, i, j)
-    assert all(p.kind in {"altered", "removed", "inserted", "reordered", "root_mismatch", "truncated"}
-               for p in report.problems)
+    assert all(
+        p.kind in {"altered", "removed", "inserted", "reordered", "root_mismatch", "truncated"} for p in report.problems
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -549,8 +629,9 @@ def insert_and_renumber(items):
     for item in items[i:]:
         if item["type"] == "entry":
             item["seq"] += 1
-    forged = forged_entry(5, datetime.fromisoformat(items[i - 1]["recorded_at"].replace("Z", "+00:00"))
-                          + timedelta(seconds=30))
+    forged = forged_entry(
+        5, datetime.fromisoformat(items[i - 1]["recorded_at"].replace("Z", "+00:00")) + timedelta(seconds=30)
+    )
     forged["recorded_at"] = fmt.iso_utc(forged["recorded_at"])
     items.insert(i, {"type": "entry", **forged})
 
@@ -622,16 +703,28 @@ def test_export_format(exported, log):
     items = read_lines(exported)
     key = platform_key()
     assert items[0] == {
-        "type": "header", "format": "sunshine-ledger-export/1", "log_id": "sunshine-ledger-v1",
-        "algorithm": "Ed25519", "public_key": base64.b64encode(key.public_bytes).decode(), "key_id": key.key_id,
+        "type": "header",
+        "format": "sunshine-ledger-export/1",
+        "log_id": "sunshine-ledger-v1",
+        "algorithm": "Ed25519",
+        "public_key": base64.b64encode(key.public_bytes).decode(),
+        "key_id": key.key_id,
     }
     entries = [i for i in items if i["type"] == "entry"]
     heads = [i for i in items if i["type"] == "head"]
     assert [e["seq"] for e in entries] == list(range(12))
     assert [h["size"] for h in heads] == list(HEADS)
     assert items == [items[0], *entries, *heads]  # header, entries in order, then heads
-    assert set(entries[0]) == {"type", "seq", "kind", "subject", "payload", "payload_sha256", "recorded_at",
-                               "leaf_hash"}
+    assert set(entries[0]) == {
+        "type",
+        "seq",
+        "kind",
+        "subject",
+        "payload",
+        "payload_sha256",
+        "recorded_at",
+        "leaf_hash",
+    }
     assert set(heads[0]) == {"type", "size", "root_hash", "signed_at", "key_id", "signature"}
     assert "福州市鼓楼区道路改造工程" in exported.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
     with log.unit_of_work(read_only=True) as s:
@@ -645,9 +738,19 @@ def test_export_format(exported, log):
 
 def _header() -> str:
     key = platform_key()
-    return json.dumps({"type": "header", "format": "sunshine-ledger-export/1", "log_id": "sunshine-ledger-v1",
-                       "algorithm": "Ed25519", "public_key": base64.b64encode(key.public_bytes).decode(),
-                       "key_id": key.key_id}) + "\n"
+    return (
+        json.dumps(
+            {
+                "type": "header",
+                "format": "sunshine-ledger-export/1",
+                "log_id": "sunshine-ledger-v1",
+                "algorithm": "Ed25519",
+                "public_key": base64.b64encode(key.public_bytes).decode(),
+                "key_id": key.key_id,
+            }
+        )
+        + "\n"
+    )
 
 
 BAD_FILES = {
@@ -657,15 +760,29 @@ BAD_FILES = {
     "json_array": (lambda: b"[1, 2, 3]\n", "不是留痕日志导出文件"),
     "binary": (lambda: b"\xff\xfe\x00\x01\x89PNG\r\n", "不是 UTF-8"),
     "bad_key": (lambda: _header().replace('"public_key": "', '"public_key": "!!').encode(), "公钥"),
-    "short_key": (lambda: json.dumps({"format": "sunshine-ledger-export/1", "public_key": "AAAA"}).encode(),
-                  "公钥"),
+    "short_key": (lambda: json.dumps({"format": "sunshine-ledger-export/1", "public_key": "AAAA"}).encode(), "公钥"),
     "no_key": (lambda: b'{"format": "sunshine-ledger-export/1"}\n', "第 1 行缺少字段 public_key"),
     "broken_line": (lambda: (_header() + '{"type": "entry", "seq": 0, \n').encode(), "第 2 行不是有效的 JSON"),
     "not_an_object": (lambda: (_header() + "[]\n").encode(), "第 2 行不是 JSON 对象"),
     "missing_field": (lambda: (_header() + '{"type": "entry", "seq": 0}\n').encode(), "第 2 行缺少字段 kind"),
-    "wrong_type": (lambda: (_header() + json.dumps({
-        "type": "entry", "seq": "0", "kind": "k", "subject": "s", "payload": "{}", "payload_sha256": "0",
-        "recorded_at": "t"}) + "\n").encode(), "第 2 行的字段 seq 类型不正确"),
+    "wrong_type": (
+        lambda: (
+            _header()
+            + json.dumps(
+                {
+                    "type": "entry",
+                    "seq": "0",
+                    "kind": "k",
+                    "subject": "s",
+                    "payload": "{}",
+                    "payload_sha256": "0",
+                    "recorded_at": "t",
+                }
+            )
+            + "\n"
+        ).encode(),
+        "第 2 行的字段 seq 类型不正确",
+    ),
     "bad_head": (lambda: (_header() + '{"type": "head", "size": 1}\n').encode(), "第 2 行缺少字段 root_hash"),
     "non_utf8_later": (lambda: (_header() + "\n").encode() + b"\xff\xff\n", "UTF-8"),
 }
@@ -733,8 +850,9 @@ def test_export_resigned_with_another_key_is_caught_with_a_trusted_key(db, tmp_p
             item["public_key"], item["key_id"] = base64.b64encode(raw).decode(), key_id
         if item["type"] == "head":
             item["key_id"] = key_id
-            item["signature"] = base64.b64encode(forger.sign(fmt.head_message(
-                item["size"], item["root_hash"], item["signed_at"], key_id))).decode()
+            item["signature"] = base64.b64encode(
+                forger.sign(fmt.head_message(item["size"], item["root_hash"], item["signed_at"], key_id))
+            ).decode()
     export.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in lines) + "\n", encoding="utf-8")
 
     trusting_the_file = CliRunner().invoke(cli, ["ledger", "verify", str(export)])

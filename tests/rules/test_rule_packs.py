@@ -43,6 +43,7 @@ REQUIRED = [
     ("disclosure", "information_request_legacy"),
     ("disclosure", "proactive"),
     ("disclosure", "licence_penalty"),
+    ("centre", "service"),
 ]
 
 ENGINEERING = ["engineering.open_tender", "engineering.invited_tender"]
@@ -117,6 +118,8 @@ DESIGN_TABLE = [
     (["disclosure.seed_legacy"], "route_within", 2, "working_days", "max", "001_39190db0976fef2a"),
     (["disclosure.seed_legacy"], "review_within", 10, "working_days", "max", "001_39190db0976fef2a"),
     (["engineering.small_works_draw"], "draw_threshold", 500000, "yuan", "max", "004_22d77745fdbb4664"),
+    (["centre.service"], "acceptance_within", 2, "working_days", "max", "平台默认值"),
+    (["centre.service"], "green_acceptance_within", 1, "working_days", "max", "平台默认值"),
 ]
 
 

@@ -4,10 +4,10 @@ only the administrator sets or clears an override; bad input answers problem+jso
 from __future__ import annotations
 
 import pytest
-from tests.builders import api_token, make_user
 
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
+from tests.builders import api_token, make_user
 
 ENG = "engineering.open_tender"
 OVERRIDE = f"/api/v1/rules/{ENG}/overrides/docs_to_bid_deadline"

@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
-from tests.builders import PASSWORD, make_user
 
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules.models import RuleOverride
+from tests.builders import PASSWORD, make_user
 
 HTML = {"Accept": "text/html"}
 ENG = "engineering.open_tender"

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from tests.builders import make_user
 
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
@@ -19,6 +18,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service
 from sunshine.rules.models import RuleOverride
+from tests.builders import make_user
 
 TODAY = date(2026, 11, 23)  # the test clock's date
 ENG = "engineering.open_tender"

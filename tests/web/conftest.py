@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from tests.conftest import _wipe
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -106,7 +107,9 @@ def live_server(migrated_db, database_url, tmp_path_factory) -> Iterator[LiveSer
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path)
     try:
@@ -199,8 +202,9 @@ def open_page(chromium, live_server):
     contexts = []
 
     def _open(**options):
-        context = chromium.new_context(base_url=live_server.base_url, locale="zh-CN",
-                                       timezone_id="Asia/Shanghai", **options)
+        context = chromium.new_context(
+            base_url=live_server.base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **options
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

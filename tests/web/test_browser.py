@@ -214,8 +214,15 @@ def test_phone_collapses_the_nav_into_a_menu_and_never_scrolls_sideways(open_pag
     _no_horizontal_scroll(page, PHONE["width"])
     screenshot(page, "home-phone-menu")
 
-    for path in ["/trading", "/disclosure", "/disclosure/deadline?start=2026-09-30&days=20&unit=working",
-                 "/supervision", "/opendata", "/ledger?seq=0", "/login"]:
+    for path in [
+        "/trading",
+        "/disclosure",
+        "/disclosure/deadline?start=2026-09-30&days=20&unit=working",
+        "/supervision",
+        "/opendata",
+        "/ledger?seq=0",
+        "/login",
+    ]:
         page.goto(path)
         _no_horizontal_scroll(page, PHONE["width"])
     screenshot(page, "login-phone")

@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
-from tests.builders import PASSWORD, make_user
 
 from sunshine.core import calendar
 from sunshine.core.auth import Principal
@@ -20,6 +19,7 @@ from sunshine.core.calendar_api import ScheduleIn
 from sunshine.core.models import CalendarOverride, TrackedDeadline
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from tests.builders import PASSWORD, make_user
 
 HTML = {"Accept": "text/html"}
 
@@ -123,8 +123,12 @@ def csrf_token(response) -> str:
 def login(client, username: str) -> None:
     form = client.get("/login", headers=HTML)
     assert form.status_code == 200
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/me",
-                                           "csrf_token": csrf_token(form)}, headers=HTML, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "next": "/me", "csrf_token": csrf_token(form)},
+        headers=HTML,
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/me"
 
@@ -177,8 +181,9 @@ def test_disclosure_marks_2027_as_provisional(client):
 
 def test_disclosure_after_the_2027_schedule_is_entered(client, db):
     with db.unit_of_work() as s:
-        calendar.import_year(s, actor=Principal(username="cli"),
-                             schedule=ScheduleIn.model_validate(SCHEDULE_2027).to_schedule())
+        calendar.import_year(
+            s, actor=Principal(username="cli"), schedule=ScheduleIn.model_validate(SCHEDULE_2027).to_schedule()
+        )
     response = client.get("/disclosure?year=2027", headers=HTML)
     year = page(response).by_id["year"]
     assert "官方安排" in year and "暂定" not in year
@@ -270,10 +275,14 @@ def test_admin_page_shows_next_year_as_provisional(admin_client):
 
 def test_admin_sets_a_day_through_the_form(admin_client, db):
     with db.unit_of_work() as s:
-        tracked = calendar.track(s, subject="application:9", purpose="答复信息公开申请", start=date(2027, 9, 25),
-                                 days=10, unit="calendar").id
-    response = post_form(admin_client, "/admin/calendar/day",
-                         {"day": "2027-10-05", "kind": "holiday", "name": "国庆节", "reason": "国办发明电〔2026〕9号"})
+        tracked = calendar.track(
+            s, subject="application:9", purpose="答复信息公开申请", start=date(2027, 9, 25), days=10, unit="calendar"
+        ).id
+    response = post_form(
+        admin_client,
+        "/admin/calendar/day",
+        {"day": "2027-10-05", "kind": "holiday", "name": "国庆节", "reason": "国办发明电〔2026〕9号"},
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/calendar?year=2027"
 
@@ -310,10 +319,12 @@ def test_admin_day_form_with_bad_input_rerenders_with_the_error(admin_client, db
 
 def test_admin_imports_a_year_through_the_textarea(admin_client, db):
     with db.unit_of_work() as s:
-        tracked = calendar.track(s, subject="application:10", purpose="提出异议", start=date(2027, 1, 29),
-                                 days=10, unit="working").id
-    response = post_form(admin_client, "/admin/calendar/year",
-                         {"schedule": json.dumps(SCHEDULE_2027, ensure_ascii=False)})
+        tracked = calendar.track(
+            s, subject="application:10", purpose="提出异议", start=date(2027, 1, 29), days=10, unit="working"
+        ).id
+    response = post_form(
+        admin_client, "/admin/calendar/year", {"schedule": json.dumps(SCHEDULE_2027, ensure_ascii=False)}
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/calendar?year=2027"
 
@@ -336,12 +347,18 @@ def test_admin_imports_a_year_through_the_textarea(admin_client, db):
         ("{not json", "放假安排格式有误：不是有效的 JSON"),
         ("", "放假安排格式有误：不是有效的 JSON"),
         (json.dumps({"year": 2027, "holidays": []}), "放假安排格式有误：source：缺少必填项"),
-        (json.dumps({**SCHEDULE_2027, "holidays": [{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]}),
-         "结束日期不能早于开始日期"),
-        (json.dumps({**SCHEDULE_2027, "holidays": [{"name": "元旦", "from": "2028-01-01"}]}),
-         "2028-01-01 不属于 2027 年"),
-        (json.dumps({**SCHEDULE_2027, "workdays": [{"name": "调休上班", "from": "2027-10-01"}]}),
-         "2027-10-01 重复出现"),
+        (
+            json.dumps({**SCHEDULE_2027, "holidays": [{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]}),
+            "结束日期不能早于开始日期",
+        ),
+        (
+            json.dumps({**SCHEDULE_2027, "holidays": [{"name": "元旦", "from": "2028-01-01"}]}),
+            "2028-01-01 不属于 2027 年",
+        ),
+        (
+            json.dumps({**SCHEDULE_2027, "workdays": [{"name": "调休上班", "from": "2027-10-01"}]}),
+            "2027-10-01 重复出现",
+        ),
     ],
 )
 def test_admin_import_with_a_bad_schedule_rerenders_with_the_error(admin_client, db, schedule, message):
@@ -356,8 +373,12 @@ def test_admin_import_with_a_bad_schedule_rerenders_with_the_error(admin_client,
 
 
 def test_admin_clears_an_override(admin_client, db):
-    assert post_form(admin_client, "/admin/calendar/day", {"day": "2027-10-08", "kind": "holiday",
-                                                            "name": "国庆节"}).status_code == 303
+    assert (
+        post_form(
+            admin_client, "/admin/calendar/day", {"day": "2027-10-08", "kind": "holiday", "name": "国庆节"}
+        ).status_code
+        == 303
+    )
     listed = admin_client.get("/admin/calendar?year=2027", headers=HTML)
     assert row_for(listed, "2027年10月8日（星期五）")[3] == "人工录入"
     assert 'action="/admin/calendar/day/2027-10-08/clear"' in listed.text

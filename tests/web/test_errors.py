@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.builders import api_token, make_user
-
 from sunshine.identity.roles import Role
+from tests.builders import api_token, make_user
 
 PROBLEM = "application/problem+json"
 

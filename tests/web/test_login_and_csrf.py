@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.builders import PASSWORD, make_user
-
 from sunshine.core.auth import SESSION_COOKIE
 from sunshine.identity.roles import Role
+from tests.builders import PASSWORD, make_user
 
 
 def _token(page_text: str) -> str:

@@ -26,14 +26,14 @@ from sunshine.core.workdays import (
 )
 from sunshine.ledger import service as ledger
 
-LEGAL_BASIS = "《中华人民共和国民法典》第二百零一条至第二百零三条；《全国年节及纪念日放假办法》；国务院办公厅年度放假安排"
+LEGAL_BASIS = (
+    "《中华人民共和国民法典》第二百零一条至第二百零三条；《全国年节及纪念日放假办法》；国务院办公厅年度放假安排"
+)
 
 
 def load(session: Session) -> WorkCalendar:
     """A calendar with every override and official year currently in the database."""
-    overrides = {
-        row.day: Override(row.kind, row.name) for row in session.scalars(select(CalendarOverride))
-    }
+    overrides = {row.day: Override(row.kind, row.name) for row in session.scalars(select(CalendarOverride))}
     years = session.scalars(select(CalendarYear.year)).all()
     return WorkCalendar(overrides, official_years=years)
 
@@ -88,7 +88,13 @@ class Recomputed:
 
 
 def set_day(
-    session: Session, *, actor: Principal, day: date, kind: str, name: str | None, reason: str | None,
+    session: Session,
+    *,
+    actor: Principal,
+    day: date,
+    kind: str,
+    name: str | None,
+    reason: str | None,
     recompute: bool = True,
 ) -> list[Recomputed]:
     """Declare ``day`` a holiday or a workday (an administrator's override of the package)."""
@@ -105,8 +111,12 @@ def set_day(
         session.add(row)
     row.kind, row.name, row.reason, row.created_by = kind, name, reason, actor.user_id
     session.flush()
-    ledger.append(session, "calendar:day:set", f"calendar-day:{day.isoformat()}",
-                  {"day": day.isoformat(), "kind": kind, "name": name, "reason": reason, "by": actor.user_id})
+    ledger.append(
+        session,
+        "calendar:day:set",
+        f"calendar-day:{day.isoformat()}",
+        {"day": day.isoformat(), "kind": kind, "name": name, "reason": reason, "by": actor.user_id},
+    )
     return recompute_open(session, actor=actor, reason=f"调整 {day.isoformat()}") if recompute else []
 
 
@@ -116,8 +126,12 @@ def clear_day(session: Session, *, actor: Principal, day: date) -> list[Recomput
         raise NotFound(f"{day.isoformat()} 没有人工调整")
     session.delete(row)
     session.flush()
-    ledger.append(session, "calendar:day:cleared", f"calendar-day:{day.isoformat()}",
-                  {"day": day.isoformat(), "by": actor.user_id})
+    ledger.append(
+        session,
+        "calendar:day:cleared",
+        f"calendar-day:{day.isoformat()}",
+        {"day": day.isoformat(), "by": actor.user_id},
+    )
     return recompute_open(session, actor=actor, reason=f"撤销 {day.isoformat()} 的调整")
 
 
@@ -150,24 +164,34 @@ def import_year(session: Session, *, actor: Principal, schedule: YearSchedule) -
             raise InvalidInput(f"{day.isoformat()} 重复出现", field="days")
         seen.add(day)
     session.execute(
-        delete(CalendarOverride).where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
+        delete(CalendarOverride).where(
+            CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31)
+        )
     )
     now = clock.now()
     for kind, items in (("holiday", schedule.holidays), ("workday", schedule.workdays)):
         for day, name in items:
-            session.add(CalendarOverride(day=day, kind=kind, name=name, reason=schedule.source,
-                                         created_by=actor.user_id, created_at=now))
+            session.add(
+                CalendarOverride(
+                    day=day, kind=kind, name=name, reason=schedule.source, created_by=actor.user_id, created_at=now
+                )
+            )
     row = session.get(CalendarYear, year) or CalendarYear(year=year)
     row.source, row.declared_by, row.declared_at = schedule.source, actor.user_id, now
     session.add(row)
     session.flush()
-    ledger.append(session, "calendar:year:declared", f"calendar-year:{year}", {
-        "year": year,
-        "source": schedule.source,
-        "holidays": [[d.isoformat(), n] for d, n in sorted(schedule.holidays)],
-        "workdays": [[d.isoformat(), n] for d, n in sorted(schedule.workdays)],
-        "by": actor.user_id,
-    })
+    ledger.append(
+        session,
+        "calendar:year:declared",
+        f"calendar-year:{year}",
+        {
+            "year": year,
+            "source": schedule.source,
+            "holidays": [[d.isoformat(), n] for d, n in sorted(schedule.holidays)],
+            "workdays": [[d.isoformat(), n] for d, n in sorted(schedule.workdays)],
+            "by": actor.user_id,
+        },
+    )
     return recompute_open(session, actor=actor, reason=f"录入 {year} 年放假安排（{schedule.source}）")
 
 
@@ -178,9 +202,18 @@ def track(
     result = compute(session, start, days, unit)
     now = clock.now()
     row = TrackedDeadline(
-        subject=subject, purpose=purpose, rule_ref=rule_ref, start=start, days=days, unit=unit,
-        due=result.due, provisional=result.provisional, basis=result.basis, is_open=True,
-        created_at=now, updated_at=now,
+        subject=subject,
+        purpose=purpose,
+        rule_ref=rule_ref,
+        start=start,
+        days=days,
+        unit=unit,
+        due=result.due,
+        provisional=result.provisional,
+        basis=result.basis,
+        is_open=True,
+        created_at=now,
+        updated_at=now,
     )
     session.add(row)
     session.flush()
@@ -211,15 +244,20 @@ def recompute_open(session: Session, *, actor: Principal, reason: str) -> list[R
             continue
         change = Recomputed(row.id, row.subject, row.purpose, row.due, result.due, row.provisional, result.provisional)
         row.due, row.provisional, row.basis, row.updated_at = result.due, result.provisional, result.basis, clock.now()
-        ledger.append(session, "calendar:deadline:recomputed", f"deadline:{row.id}", {
-            "subject": row.subject,
-            "purpose": row.purpose,
-            "old_due": change.old_due.isoformat(),
-            "new_due": change.new_due.isoformat(),
-            "provisional": change.new_provisional,
-            "reason": reason,
-            "by": actor.user_id,
-        })
+        ledger.append(
+            session,
+            "calendar:deadline:recomputed",
+            f"deadline:{row.id}",
+            {
+                "subject": row.subject,
+                "purpose": row.purpose,
+                "old_due": change.old_due.isoformat(),
+                "new_due": change.new_due.isoformat(),
+                "provisional": change.new_provisional,
+                "reason": reason,
+                "by": actor.user_id,
+            },
+        )
         changes.append(change)
     session.flush()
     return changes

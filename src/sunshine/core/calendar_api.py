@@ -74,8 +74,14 @@ class DayIn(BaseModel):
 
 def _changes(changes: list[calendar.Recomputed]) -> list[dict[str, Any]]:
     return [
-        {"deadline_id": c.deadline_id, "subject": c.subject, "purpose": c.purpose, "old_due": c.old_due.isoformat(),
-         "new_due": c.new_due.isoformat(), "provisional": c.new_provisional}
+        {
+            "deadline_id": c.deadline_id,
+            "subject": c.subject,
+            "purpose": c.purpose,
+            "old_due": c.old_due.isoformat(),
+            "new_due": c.new_due.isoformat(),
+            "provisional": c.new_provisional,
+        }
         for c in changes
     ]
 
@@ -116,7 +122,7 @@ class Span(BaseModel):
 class ScheduleIn(BaseModel):
     year: int = Field(ge=2000, le=2099)
     source: str = Field(min_length=2, max_length=300, description="文号，如 国办发明电〔2026〕5号")
-    holidays: list[Span] = Field(description="放假日期，可写区间：{\"name\": \"春节\", \"from\": ..., \"to\": ...}")
+    holidays: list[Span] = Field(description='放假日期，可写区间：{"name": "春节", "from": ..., "to": ...}')
     workdays: list[Span] = Field(default_factory=list, description="调休上班日期")
 
     def to_schedule(self) -> calendar.YearSchedule:
@@ -161,7 +167,17 @@ def open_deadlines(
     _: Principal = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR)),
 ) -> list[dict[str, Any]]:
     return [
-        {"id": d.id, "subject": d.subject, "purpose": d.purpose, "rule_ref": d.rule_ref, "start": d.start.isoformat(),
-         "days": d.days, "unit": d.unit, "due": d.due.isoformat(), "provisional": d.provisional, "basis": d.basis}
+        {
+            "id": d.id,
+            "subject": d.subject,
+            "purpose": d.purpose,
+            "rule_ref": d.rule_ref,
+            "start": d.start.isoformat(),
+            "days": d.days,
+            "unit": d.unit,
+            "due": d.due.isoformat(),
+            "provisional": d.provisional,
+            "basis": d.basis,
+        }
         for d in calendar.open_deadlines(session)
     ]

@@ -321,9 +321,7 @@ class WorkCalendar:
         while not info.is_workday:
             passed.append(info)
             if len(passed) > _MAX_REST_RUN:
-                raise ValueError(
-                    f"自{_fmt(passed[0].day)}起连续{_MAX_REST_RUN}天以上无工作日，请检查节假日调整"
-                )
+                raise ValueError(f"自{_fmt(passed[0].day)}起连续{_MAX_REST_RUN}天以上无工作日，请检查节假日调整")
             d += _ONE
             info = self.day(d)
         return d, passed
@@ -335,9 +333,7 @@ class WorkCalendar:
         while not info.is_workday:
             passed.append(info)
             if len(passed) > _MAX_REST_RUN:
-                raise ValueError(
-                    f"截至{_fmt(passed[0].day)}连续{_MAX_REST_RUN}天以上无工作日，请检查节假日调整"
-                )
+                raise ValueError(f"截至{_fmt(passed[0].day)}连续{_MAX_REST_RUN}天以上无工作日，请检查节假日调整")
             d -= _ONE
             info = self.day(d)
         return d, passed
@@ -481,9 +477,7 @@ class WorkCalendar:
 
     # ----------------------------------------------------------------- explanations
 
-    def _basis_working(
-        self, start: date, days: int, due: date, skipped: list[DayInfo], examined: list[DayInfo]
-    ) -> str:
+    def _basis_working(self, start: date, days: int, due: date, skipped: list[DayInfo], examined: list[DayInfo]) -> str:
         if days == 0:
             return f"期间为0个工作日，期限届满日即为开始当日{_fmt_w(start)}。"
         text = (

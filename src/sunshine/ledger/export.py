@@ -30,8 +30,15 @@ def iter_db_entries(session: Session) -> Iterator[EntryRecord]:
     # Plain rows on the session's connection (same transaction), not ORM objects: nothing to load
     # into the identity map, which is most of the cost on a large log. Streamed in batches.
     stmt = (
-        select(LedgerEntry.seq, LedgerEntry.kind, LedgerEntry.subject, LedgerEntry.payload,
-               LedgerEntry.payload_sha256, LedgerEntry.recorded_at, LedgerEntry.leaf_hash)
+        select(
+            LedgerEntry.seq,
+            LedgerEntry.kind,
+            LedgerEntry.subject,
+            LedgerEntry.payload,
+            LedgerEntry.payload_sha256,
+            LedgerEntry.recorded_at,
+            LedgerEntry.leaf_hash,
+        )
         .order_by(LedgerEntry.seq)
         .execution_options(yield_per=BATCH)
     )
@@ -63,16 +70,22 @@ def write_export(session: Session, key: SigningKey, out: IO[str], progress=None)
     heads = list(iter_db_heads(session))
     count = 0
     for entry in iter_db_entries(session):
-        out.write(json.dumps({
-            "type": "entry",
-            "seq": entry.seq,
-            "kind": entry.kind,
-            "subject": entry.subject,
-            "payload": entry.payload,
-            "payload_sha256": entry.payload_sha256,
-            "recorded_at": entry.recorded_at,
-            "leaf_hash": entry.leaf_hash,
-        }, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "type": "entry",
+                    "seq": entry.seq,
+                    "kind": entry.kind,
+                    "subject": entry.subject,
+                    "payload": entry.payload,
+                    "payload_sha256": entry.payload_sha256,
+                    "recorded_at": entry.recorded_at,
+                    "leaf_hash": entry.leaf_hash,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         count += 1
         if progress:
             progress(1)
@@ -82,7 +95,12 @@ def write_export(session: Session, key: SigningKey, out: IO[str], progress=None)
 
 
 _ENTRY_FIELDS = {
-    "seq": int, "kind": str, "subject": str, "payload": str, "payload_sha256": str, "recorded_at": str,
+    "seq": int,
+    "kind": str,
+    "subject": str,
+    "payload": str,
+    "payload_sha256": str,
+    "recorded_at": str,
 }
 _HEAD_FIELDS = {"size": int, "root_hash": str, "signed_at": str, "key_id": str, "signature": str}
 
@@ -156,14 +174,22 @@ class ExportFile:
             digest, recorded_at, leaf = get("payload_sha256"), get("recorded_at"), get("leaf_hash")
             # One cheap check per line (type(...) is int also refuses booleans); the precise message
             # is only worked out when it fails.
-            if not (type(seq) is int and type(kind) is str and type(subject) is str and type(payload) is str
-                    and type(digest) is str and type(recorded_at) is str
-                    and (leaf is None or type(leaf) is str)):
+            if not (
+                type(seq) is int
+                and type(kind) is str
+                and type(subject) is str
+                and type(payload) is str
+                and type(digest) is str
+                and type(recorded_at) is str
+                and (leaf is None or type(leaf) is str)
+            ):
                 for name, expected in _ENTRY_FIELDS.items():
                     _field(item, name, expected, number)
                 raise ValueError(f"第 {number} 行的字段 leaf_hash 类型不正确")
             yield EntryRecord(seq, kind, subject, payload, digest, recorded_at, leaf)
 
     def heads(self) -> list[HeadRecord]:
-        return [HeadRecord(*(_field(item, name, kind, number) for name, kind in _HEAD_FIELDS.items()))
-                for number, item in self._lines("head")]
+        return [
+            HeadRecord(*(_field(item, name, kind, number) for name, kind in _HEAD_FIELDS.items()))
+            for number, item in self._lines("head")
+        ]

@@ -420,9 +420,7 @@ def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[by
     return sn == 0 and r == root
 
 
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
     """Check a consistency proof with the algorithm of RFC 9162 §2.1.4.2.
 
     True iff ``proof`` shows that the tree of ``old_size`` leaves with root

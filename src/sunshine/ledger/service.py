@@ -117,8 +117,7 @@ def sign_head(session: Session, key: SigningKey | None = None) -> Head:
     root = _compact_range(state).root().hex()
     signed_at = clock.now()
     signature = key.sign(fmt.head_message(state.size, root, fmt.iso_utc(signed_at), key.key_id))
-    row = TreeHead(size=state.size, root_hash=root, signed_at=signed_at, key_id=key.key_id,
-                   signature=signature)
+    row = TreeHead(size=state.size, root_hash=root, signed_at=signed_at, key_id=key.key_id, signature=signature)
     session.add(row)
     session.flush()
     return Head.of(row)
@@ -169,8 +168,7 @@ def _range_hashes(session: Session, ranges: list[tuple[int, int]]) -> list[bytes
     for level in sorted({level for level, _ in pieces if level > 0}):
         wanted = [index for lv, index in pieces if lv == level]
         for index, h in session.execute(
-            select(LedgerNode.index, LedgerNode.hash)
-            .where(LedgerNode.level == level, LedgerNode.index.in_(wanted))
+            select(LedgerNode.index, LedgerNode.hash).where(LedgerNode.level == level, LedgerNode.index.in_(wanted))
         ):
             known[(level, index)] = bytes.fromhex(h)
     missing = pieces - known.keys()

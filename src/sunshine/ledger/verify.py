@@ -125,15 +125,21 @@ def _classify_moves(runs: list[list[int]]) -> list[Problem]:
         span = f"记录 {start}" if start == end else f"记录 {start}–{end}"
         was = f"第 {start - shift} 条" if start == end else f"第 {start - shift}–{end - shift} 条"
         if shift > 0:
-            problems.append(Problem(
-                "inserted", start,
-                f"{span}的内容完好，但叶子哈希表明原为{was}：其前被插入了 {shift} 条记录（后续序号被后移）",
-            ))
+            problems.append(
+                Problem(
+                    "inserted",
+                    start,
+                    f"{span}的内容完好，但叶子哈希表明原为{was}：其前被插入了 {shift} 条记录（后续序号被后移）",
+                )
+            )
         else:
-            problems.append(Problem(
-                "removed", start,
-                f"{span}的内容完好，但叶子哈希表明原为{was}：其前有 {-shift} 条记录被删除（后续序号被前移）",
-            ))
+            problems.append(
+                Problem(
+                    "removed",
+                    start,
+                    f"{span}的内容完好，但叶子哈希表明原为{was}：其前有 {-shift} 条记录被删除（后续序号被前移）",
+                )
+            )
     return problems
 
 
@@ -165,8 +171,7 @@ def verify_log(
         report.heads += 1
         if head.key_id != key_id:
             flag("unknown_key", None, f"树头 {head.size} 由未知密钥 {head.key_id[:16]}… 签名")
-        elif not verify(key, head.signature,
-                        fmt.head_message(head.size, head.root_hash, head.signed_at, head.key_id)):
+        elif not verify(key, head.signature, fmt.head_message(head.size, head.root_hash, head.signed_at, head.key_id)):
             flag("bad_signature", None, f"树头 {head.size} 的签名无效（树头被篡改或伪造）")
     head_sizes = sorted(heads_by_size)
     head_sizes.append(sys.maxsize)  # sentinel, never reached
@@ -175,9 +180,11 @@ def verify_log(
     def check_roots(size: int, root: bytes | None) -> None:
         for head in heads_by_size[size]:
             if root is None or head.root_hash != root.hex():
-                flag("root_mismatch", None,
-                     f"树头 {size} 的根哈希与重新计算的结果不符："
-                     f"前 {size} 条记录中有记录被修改、删除、插入或调换")
+                flag(
+                    "root_mismatch",
+                    None,
+                    f"树头 {size} 的根哈希与重新计算的结果不符：前 {size} 条记录中有记录被修改、删除、插入或调换",
+                )
 
     # The compact range is inlined (see merkle.CompactRange.append): this loop is the cost of a
     # verification, so it avoids per-entry calls. ``n`` counts leaves hashed, ``expected`` is the

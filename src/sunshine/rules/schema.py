@@ -26,6 +26,7 @@ TransactionType = Literal[
     "rural_property",
     "emission",
     "disclosure",
+    "centre",
 ]
 Method = Literal[
     "open_tender",
@@ -42,6 +43,7 @@ Method = Literal[
     "information_request_legacy",
     "proactive",
     "licence_penalty",
+    "service",
 ]
 Lifecycle = Literal[
     "tender",
@@ -64,6 +66,7 @@ TRANSACTION_TYPE_LABELS: dict[str, str] = {
     "rural_property": "农村产权",
     "emission": "排污权",
     "disclosure": "政务公开",
+    "centre": "交易中心服务",
 }
 METHOD_LABELS: dict[str, str] = {
     "open_tender": "公开招标",
@@ -80,6 +83,7 @@ METHOD_LABELS: dict[str, str] = {
     "information_request_legacy": "依申请公开（原规则）",
     "proactive": "主动公开",
     "licence_penalty": "行政许可和行政处罚公开",
+    "service": "内部办理时限",
 }
 LIFECYCLE_LABELS: dict[str, str] = {
     "tender": "招标",

@@ -19,6 +19,8 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
+from sunshine.trading import views as project_pages
+from sunshine.trading.catalog import TRANSACTION_TYPES
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import flash, redirect, render
 
@@ -51,8 +53,17 @@ def home(request: Request, session: Session = SessionDep, _: Principal = PUBLIC)
         "purchasers": counts.get(OrganisationKind.PURCHASER.value, 0),
         "ledger": ledger.size(session),
     }
-    return render(request, "home.html", page_title="首页", stats=stats, recent=ledger.recent(session, 8),
-                  upcoming=_upcoming_days(session, clock.today_local())[:8], today=clock.today_local())
+    stats["green"] = project_pages.green_count(session)
+    return render(
+        request,
+        "home.html",
+        page_title="首页",
+        stats=stats,
+        recent=ledger.recent(session, 8),
+        upcoming=_upcoming_days(session, clock.today_local())[:8],
+        today=clock.today_local(),
+        projects=project_pages.latest_public(session, limit=8),
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -84,13 +95,26 @@ def login(
         except InvalidCredentials as exc:
             errors["password"] = exc.detail
     if errors:
-        return render(request, "login.html", status=400, page_title="登录", next=_safe_next(next), errors=errors,
-                      username=username)
+        return render(
+            request,
+            "login.html",
+            status=400,
+            page_title="登录",
+            next=_safe_next(next),
+            errors=errors,
+            username=username,
+        )
     raw, token = identity.issue_token(session, user, TokenKind.SESSION)
     flash(request, "success", f"欢迎，{user.display_name}")
     response = redirect(request, _safe_next(next))
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, secure=request.app.state.settings.cookie_secure,
-                        samesite="lax", max_age=request.app.state.settings.session_hours * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        httponly=True,
+        secure=request.app.state.settings.cookie_secure,
+        samesite="lax",
+        max_age=request.app.state.settings.session_hours * 3600,
+    )
     return response
 
 
@@ -106,20 +130,47 @@ def logout(request: Request, session: Session = SessionDep, _: Principal = PUBLI
 
 
 ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/admin/calendar", "工作日历与放假安排"), ("/admin/users", "用户与角色")],
-    Role.CENTRE_STAFF: [("/staff/deadlines", "法定期限跟踪"), ("/trading", "市场主体名录")],
-    Role.DISCLOSURE_OFFICE: [("/staff/deadlines", "法定期限跟踪"), ("/disclosure", "政务公开栏目")],
-    Role.SUPERVISOR: [("/staff/deadlines", "法定期限跟踪"), ("/supervision", "全程留痕监督")],
-    Role.SOCIAL_SUPERVISOR: [("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
-    Role.BIDDER: [("/trading", "市场主体名录"), ("/disclosure/deadline", "法定期限计算")],
-    Role.TENDERER: [("/disclosure/deadline", "法定期限计算"), ("/trading", "市场主体名录")],
-    Role.AGENCY: [("/disclosure/deadline", "法定期限计算"), ("/trading", "市场主体名录")],
-    Role.EXPERT: [("/ledger", "验证留痕记录")],
+    Role.ADMIN: [
+        ("/admin/calendar", "工作日历与放假安排"),
+        ("/admin/users", "用户与角色"),
+        ("/rules", "规则包与本地调整"),
+    ],
+    Role.CENTRE_STAFF: [
+        ("/staff/queue", "项目受理队列"),
+        ("/staff/deposits", "保证金确认与退还"),
+        ("/staff/deadlines", "法定期限跟踪"),
+        ("/projects", "交易项目"),
+    ],
+    Role.DISCLOSURE_OFFICE: [
+        ("/staff/deadlines", "法定期限跟踪"),
+        ("/notices", "交易公告"),
+        ("/disclosure", "政务公开栏目"),
+    ],
+    Role.SUPERVISOR: [
+        ("/projects", "交易项目"),
+        ("/staff/deadlines", "法定期限跟踪"),
+        ("/supervision", "全程留痕监督"),
+    ],
+    Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
+    Role.BIDDER: [
+        ("/my/registrations", "我的报名与保证金"),
+        ("/notices", "交易公告"),
+        ("/disclosure/deadline", "法定期限计算"),
+    ],
+    Role.TENDERER: [
+        ("/projects/new", "进场登记"),
+        ("/projects/mine", "本单位的项目"),
+        ("/rules", "规则包（法定时限）"),
+    ],
+    Role.AGENCY: [("/projects/new", "进场登记"), ("/projects/mine", "本单位的项目"), ("/notices", "交易公告")],
+    Role.EXPERT: [("/ledger", "验证留痕记录"), ("/rules", "规则包（法定时限）")],
 }
 
 
 @router.get("/me", response_class=HTMLResponse)
-def landing(request: Request, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())) -> Response:
+def landing(
+    request: Request, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())
+) -> Response:
     user = identity.get_user(session, principal.user_id)
     roles = sorted((Role(r.role) for r in user.roles), key=list(Role).index)
     panels = [(role, ROLE_TASKS.get(role, [])) for role in roles]
@@ -129,25 +180,54 @@ def landing(request: Request, session: Session = SessionDep, principal: Principa
     mine = ledger.entries_for(session, f"user:{user.id}", limit=10)
     if user.organisation_id:
         mine += ledger.entries_for(session, f"organisation:{user.organisation_id}", limit=10)
-    return render(request, "me.html", page_title="我的工作台", user=user, panels=panels, deadlines=deadlines,
-                  mine=sorted(mine, key=lambda e: e.seq, reverse=True))
+    return render(
+        request,
+        "me.html",
+        page_title="我的工作台",
+        user=user,
+        panels=panels,
+        deadlines=deadlines,
+        mine=sorted(mine, key=lambda e: e.seq, reverse=True),
+    )
 
 
 @router.get("/trading", response_class=HTMLResponse)
-def trading(request: Request, kind: OrganisationKind | None = None, session: Session = SessionDep,
-            _: Principal = PUBLIC) -> Response:
+def trading(
+    request: Request, kind: OrganisationKind | None = None, session: Session = SessionDep, _: Principal = PUBLIC
+) -> Response:
     orgs = identity.list_organisations(session, kind)
-    return render(request, "trading.html", page_title="交易信息", organisations=orgs, kind=kind,
-                  kinds=list(OrganisationKind))
+    by_type = [
+        (key, label, project_pages.latest_public(session, limit=5, transaction_type=key))
+        for key, label in TRANSACTION_TYPES.items()
+    ]
+    return render(
+        request,
+        "trading.html",
+        page_title="交易信息",
+        organisations=orgs,
+        kind=kind,
+        kinds=list(OrganisationKind),
+        by_type=by_type,
+        green=project_pages.green_count(session),
+    )
 
 
 @router.get("/disclosure", response_class=HTMLResponse)
-def disclosure(request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def disclosure(
+    request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = PUBLIC
+) -> Response:
     year = year or clock.today_local().year
     days = calendar.days_of_year(session, year)
     cal = calendar.load(session)
-    return render(request, "disclosure.html", page_title="政务公开", year=year, days=days,
-                  official=cal.is_official_year(year), years=calendar.official_years(session))
+    return render(
+        request,
+        "disclosure.html",
+        page_title="政务公开",
+        year=year,
+        days=days,
+        official=cal.is_official_year(year),
+        years=calendar.official_years(session),
+    )
 
 
 @router.get("/disclosure/deadline", response_class=HTMLResponse)
@@ -179,19 +259,36 @@ def deadline_tool(
                 result = calendar.compute(session, start_date, count, unit)
             except SunshineError as exc:
                 errors["start"] = exc.detail
-    return render(request, "deadline.html", status=400 if errors else 200, page_title="法定期限计算",
-                  result=result, errors=errors, start=start or clock.today_local().isoformat(), days=days or "20",
-                  unit=unit, legal_basis=calendar.LEGAL_BASIS)
+    return render(
+        request,
+        "deadline.html",
+        status=400 if errors else 200,
+        page_title="法定期限计算",
+        result=result,
+        errors=errors,
+        start=start or clock.today_local().isoformat(),
+        days=days or "20",
+        unit=unit,
+        legal_basis=calendar.LEGAL_BASIS,
+    )
 
 
 @router.get("/supervision", response_class=HTMLResponse)
 def supervision(
-    request: Request, subject: str | None = Query(None, max_length=200), session: Session = SessionDep,
+    request: Request,
+    subject: str | None = Query(None, max_length=200),
+    session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> Response:
     recent = ledger.entries_for(session, subject, limit=200) if subject else ledger.recent(session, 30)
-    return render(request, "supervision.html", page_title="社会监督", recent=recent, subject=subject,
-                  head=ledger.latest_head(session))
+    return render(
+        request,
+        "supervision.html",
+        page_title="社会监督",
+        recent=recent,
+        subject=subject,
+        head=ledger.latest_head(session),
+    )
 
 
 @router.get("/opendata", response_class=HTMLResponse)
@@ -211,7 +308,9 @@ def api_docs(request: Request, _: Principal = PUBLIC) -> Response:
 
 
 @router.get("/ledger", response_class=HTMLResponse)
-def ledger_page(request: Request, seq: str | None = None, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def ledger_page(
+    request: Request, seq: str | None = None, session: Session = SessionDep, _: Principal = PUBLIC
+) -> Response:
     head = ledger.latest_head(session)
     entry, proof, error = None, None, None
     if seq:
@@ -225,11 +324,25 @@ def ledger_page(request: Request, seq: str | None = None, session: Session = Ses
         except SunshineError as exc:
             error = exc.detail
     key = platform_key()
-    return render(request, "ledger.html", status=404 if error and seq and seq.isdigit() else 200,
-                  page_title="全程留痕验证", head=head, entry=entry, proof=proof, error=error, seq=seq or "",
-                  key_id=key.key_id, key_pem=key.public_pem, log_id=fmt.LOG_ID,
-                  leaf_input=fmt.leaf_input(entry.seq, entry.kind, entry.subject, entry.payload_sha256,
-                                            fmt.iso_utc(entry.recorded_at)).decode() if entry else None)
+    return render(
+        request,
+        "ledger.html",
+        status=404 if error and seq and seq.isdigit() else 200,
+        page_title="全程留痕验证",
+        head=head,
+        entry=entry,
+        proof=proof,
+        error=error,
+        seq=seq or "",
+        key_id=key.key_id,
+        key_pem=key.public_pem,
+        log_id=fmt.LOG_ID,
+        leaf_input=fmt.leaf_input(
+            entry.seq, entry.kind, entry.subject, entry.payload_sha256, fmt.iso_utc(entry.recorded_at)
+        ).decode()
+        if entry
+        else None,
+    )
 
 
 STAFF = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR))
@@ -237,24 +350,47 @@ STAFF = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Ro
 
 @router.get("/staff/deadlines", response_class=HTMLResponse)
 def staff_deadlines(request: Request, session: Session = SessionDep, _: Principal = STAFF) -> Response:
-    return render(request, "staff_deadlines.html", page_title="法定期限跟踪", deadlines=calendar.open_deadlines(session),
-                  today=clock.today_local())
+    return render(
+        request,
+        "staff_deadlines.html",
+        page_title="法定期限跟踪",
+        deadlines=calendar.open_deadlines(session),
+        today=clock.today_local(),
+    )
 
 
 ADMIN = Depends(Access(Role.ADMIN))
 
 
-def _admin_calendar_page(request: Request, session: Session, year: int | None, *, status: int = 200,
-                         errors: dict | None = None, form: dict | None = None) -> Response:
+def _admin_calendar_page(
+    request: Request,
+    session: Session,
+    year: int | None,
+    *,
+    status: int = 200,
+    errors: dict | None = None,
+    form: dict | None = None,
+) -> Response:
     year = year or clock.today_local().year + 1
     cal = calendar.load(session)
-    return render(request, "admin_calendar.html", status=status, page_title="工作日历管理", year=year,
-                  days=calendar.days_of_year(session, year), official=cal.is_official_year(year),
-                  years=calendar.official_years(session), errors=errors or {}, form=form or {})
+    return render(
+        request,
+        "admin_calendar.html",
+        status=status,
+        page_title="工作日历管理",
+        year=year,
+        days=calendar.days_of_year(session, year),
+        official=cal.is_official_year(year),
+        years=calendar.official_years(session),
+        errors=errors or {},
+        form=form or {},
+    )
 
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
-def admin_calendar(request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
+def admin_calendar(
+    request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN
+) -> Response:
     return _admin_calendar_page(request, session, year)
 
 
@@ -277,22 +413,31 @@ def admin_calendar_day(
         errors["kind"] = "请选择休息日或工作日"
     if not errors:
         try:
-            changes = calendar.set_day(session, actor=principal, day=the_day, kind=kind, name=name or None,
-                                       reason=reason or None)
+            changes = calendar.set_day(
+                session, actor=principal, day=the_day, kind=kind, name=name or None, reason=reason or None
+            )
         except SunshineError as exc:
             session.rollback()  # nothing of the failed step may be committed with the page
             field = exc.extra.get("field")
             errors[field if field in ("day", "kind", "name", "reason") else "day"] = exc.detail
     if errors:
-        return _admin_calendar_page(request, session, None, status=400, errors=errors,
-                                    form={"day": day, "kind": kind, "name": name, "reason": reason})
+        return _admin_calendar_page(
+            request,
+            session,
+            None,
+            status=400,
+            errors=errors,
+            form={"day": day, "kind": kind, "name": name, "reason": reason},
+        )
     label = "休息日" if kind == "holiday" else "工作日"
     flash(request, "success", f"已将 {the_day.isoformat()} 设为{label}，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={the_day.year}")
 
 
 @router.post("/admin/calendar/day/{day}/clear")
-def admin_calendar_clear(request: Request, day: date, session: Session = SessionDep, principal: Principal = ADMIN) -> Response:
+def admin_calendar_clear(
+    request: Request, day: date, session: Session = SessionDep, principal: Principal = ADMIN
+) -> Response:
     changes = calendar.clear_day(session, actor=principal, day=day)
     flash(request, "success", f"已撤销 {day.isoformat()} 的调整，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={day.year}")
@@ -309,16 +454,25 @@ def admin_calendar_year(
         changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
     except SunshineError as exc:
         session.rollback()  # nothing of the failed step may be committed with the page
-        return _admin_calendar_page(request, session, None, status=400, errors={"schedule": exc.detail},
-                                    form={"schedule": schedule})
+        return _admin_calendar_page(
+            request, session, None, status=400, errors={"schedule": exc.detail}, form={"schedule": schedule}
+        )
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def admin_users(request: Request, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
-    return render(request, "admin_users.html", page_title="用户与角色", users=identity.list_users(session),
-                  roles=list(Role), organisations=identity.list_organisations(session), errors={}, form={})
+    return render(
+        request,
+        "admin_users.html",
+        page_title="用户与角色",
+        users=identity.list_users(session),
+        roles=list(Role),
+        organisations=identity.list_organisations(session),
+        errors={},
+        form={},
+    )
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
@@ -339,16 +493,33 @@ def admin_users_create(
     org_id = int(organisation_id) if organisation_id.isdigit() else None
     if not errors:
         try:
-            user = identity.create_user(session, username=username, display_name=display_name, password=password,
-                                        roles=valid_roles, organisation_id=org_id)
+            user = identity.create_user(
+                session,
+                username=username,
+                display_name=display_name,
+                password=password,
+                roles=valid_roles,
+                organisation_id=org_id,
+            )
         except SunshineError as exc:
             errors[exc.extra.get("field", "username")] = exc.detail
     if errors:
-        return render(request, "admin_users.html", status=400, page_title="用户与角色",
-                      users=identity.list_users(session), roles=list(Role),
-                      organisations=identity.list_organisations(session), errors=errors,
-                      form={"username": username, "display_name": display_name, "organisation_id": organisation_id,
-                            "roles": roles})
+        return render(
+            request,
+            "admin_users.html",
+            status=400,
+            page_title="用户与角色",
+            users=identity.list_users(session),
+            roles=list(Role),
+            organisations=identity.list_organisations(session),
+            errors=errors,
+            form={
+                "username": username,
+                "display_name": display_name,
+                "organisation_id": organisation_id,
+                "roles": roles,
+            },
+        )
     flash(request, "success", f"已创建用户 {user.username}")
     return redirect(request, "/admin/users")
 

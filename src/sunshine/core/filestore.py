@@ -1,0 +1,119 @@
+"""The content-addressed file store: attachments and bid ciphertexts are kept under their SHA-256,
+behind one interface whose backend the configuration chooses (``SUNSHINE_FILE_STORE``).
+
+A file's name is its hash, so storing the same bytes twice is harmless and a stored file can always
+be checked against the hash that the ledger recorded for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from sunshine.core.errors import NotFound, SunshineError
+
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+
+
+class StoredFileCorrupt(SunshineError):
+    status = 500
+    code = "stored_file_corrupt"
+    title = "存储的文件已损坏"
+
+
+@runtime_checkable
+class FileStore(Protocol):
+    def put(self, data: bytes) -> str:
+        """Store ``data``; returns its SHA-256 (hex). Storing the same bytes again changes nothing."""
+        ...
+
+    def open(self, sha256: str) -> bytes:
+        """The bytes stored under ``sha256``; NotFound if there are none."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the file lives (or would live) in a local store."""
+        ...
+
+
+def is_sha256(value: str) -> bool:
+    return isinstance(value, str) and bool(SHA256_PATTERN.match(value))
+
+
+class LocalFileStore:
+    """Files under ``root/ab/cd/<sha256>``, written atomically: a crash leaves at most a stray
+    temporary file, never a partial file under its final name."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        if not is_sha256(sha256):
+            raise NotFound("文件不存在")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return is_sha256(sha256) and self.path_for(sha256).is_file()
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        final = self.path_for(digest)
+        if final.is_file() and final.stat().st_size == len(data):
+            return digest  # same name, same length: the same content (a crash cannot leave a short file here)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, final)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(final.parent)
+        return digest
+
+    def open(self, sha256: str) -> bytes:
+        path = self.path_for(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFound("文件不存在") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise StoredFileCorrupt(f"文件 {sha256[:16]}… 的内容与其 SHA-256 不符，请联系交易中心")
+        return data
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+BACKENDS = ("local",)
+
+
+def file_store() -> FileStore:
+    """The store the configuration names (``SUNSHINE_FILE_STORE``)."""
+    from sunshine.config import get_settings
+
+    settings = get_settings()
+    if settings.file_store == "local":
+        return LocalFileStore(settings.data_dir / "files")
+    raise ValueError(f"未知的文件库后端 SUNSHINE_FILE_STORE={settings.file_store!r}（可选：{', '.join(BACKENDS)}）")

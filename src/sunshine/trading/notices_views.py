@@ -1,0 +1,421 @@
+"""Notice pages: the public notice list and notice page (with every version of the series, the
+attachments and their SHA-256, and the ledger link), and the forms with which a tenderer or its agency
+publishes a first notice or a clarification, amendment or opening-time change. Thin: the rules are in
+``sunshine.trading.notices``; these routes read forms, call it and render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from sunshine.config import get_settings
+from sunshine.core import clock
+from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.errors import Forbidden, NotFound, SunshineError
+from sunshine.identity.roles import Role
+from sunshine.trading import lifecycle, notices, service
+from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
+from sunshine.trading.models import Project
+from sunshine.trading.notices_api import uploads
+from sunshine.web.csrf import check_csrf
+from sunshine.web.templating import flash, redirect, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+PUBLIC = Depends(Access.public())
+PUBLISHERS = Depends(Access(Role.AGENCY, Role.TENDERER))
+
+PAGE_SIZE = 20
+NEW_FIELDS = (
+    "kind",
+    "title",
+    "body_html",
+    "docs_issued_at",
+    "docs_sale_end",
+    "bid_deadline",
+    "opening_at",
+    "attachments",
+)
+AMEND_FIELDS = ("kind", "title", "body_html", "affects_bids", "new_bid_deadline", "new_opening_at", "attachments")
+INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+
+
+def _input_value(value: datetime | None) -> str:
+    return value.astimezone(get_settings().tz).strftime(INPUT_FORMAT) if value else ""
+
+
+def _at(day: date, hour: int, minute: int = 0) -> str:
+    return datetime.combine(day, time(hour, minute), tzinfo=get_settings().tz).strftime(INPUT_FORMAT)
+
+
+def _parse(values: dict[str, str], name: str, label: str, errors: dict[str, str]) -> datetime | None:
+    """A ``datetime-local`` value, read as Beijing time."""
+    text = (values.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        errors[name] = f"请按“年-月-日 时:分”填写{label}，如 2026-12-14 09:30"
+        return None
+    return value.replace(tzinfo=get_settings().tz) if value.tzinfo is None else value
+
+
+async def _files(request: Request) -> list[UploadFile]:
+    """The chosen files. A browser sends an empty part (no name, no bytes) for a file input left empty,
+    which the typed ``list[UploadFile]`` parameter would refuse, so the form is read directly."""
+    form = await request.form()
+    return [f for f in form.getlist("attachments") if isinstance(f, UploadFile) and (f.filename or f.size)]
+
+
+def _field_of(exc: SunshineError, fields: tuple[str, ...]) -> str:
+    field = exc.extra.get("field")
+    return field if field in fields else "_form"
+
+
+# --------------------------------------------------------------------------- public pages
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def notice_list(
+    request: Request,
+    kind: str | None = Query(None, max_length=40),
+    transaction_type: str | None = Query(None, max_length=30),
+    q: str | None = Query(None, max_length=100),
+    page: int = Query(1, ge=1, le=100_000),
+    session: Session = SessionDep,
+    principal: Principal = PUBLIC,
+) -> Response:
+    kind = kind if kind in notices.KIND_LABELS else None
+    transaction_type = transaction_type if transaction_type in TRANSACTION_TYPES else None
+    result = notices.list_public(
+        session, kind=kind, transaction_type=transaction_type, q=q, page=page, page_size=PAGE_SIZE
+    )
+    filters = {k: v for k, v in (("kind", kind), ("transaction_type", transaction_type), ("q", q)) if v}
+
+    def page_url(n: int) -> str:
+        return "/notices?" + urlencode({**filters, "page": n})
+
+    waiting: list[Project] = []
+    if principal.has(Role.AGENCY, Role.TENDERER) and principal.organisation_id is not None:
+        waiting = [
+            p
+            for p in service.list_visible(session, principal, state="accepted", mine=True)
+            if notices.can_publish(principal, p)
+        ]
+    return render(
+        request,
+        "notices_list.html",
+        page_title="交易公告",
+        result=result,
+        filters=filters,
+        kind=kind,
+        transaction_type=transaction_type,
+        q=q or "",
+        page_url=page_url,
+        waiting=waiting,
+        kind_options=list(notices.KIND_LABELS.items()),
+        type_options=list(TRANSACTION_TYPES.items()),
+        kind_label=notices.kind_label,
+        type_label=type_label,
+    )
+
+
+@router.get("/notices/{notice_id}", response_class=HTMLResponse)
+def notice_detail(
+    request: Request, notice_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+) -> Response:
+    notice, project = notices.get_visible(session, principal, notice_id)
+    versions = notices.series(session, notice)
+    can_amend = (
+        project.state == "notice_published"
+        and notices.can_publish(principal, project)
+        and "amend_notice" in {s.name for s in lifecycle.available_steps(project)}
+    )
+    labels = notices.date_labels(project, versions[-1].kind if versions else notice.kind)
+    return render(
+        request,
+        "notices_detail.html",
+        page_title=notice.title,
+        notice=notice,
+        project=project,
+        versions=versions,
+        # Stored bodies were sanitised when published; cleaning again on the way out costs little and keeps
+        # the page safe even if a row was written by something other than the service.
+        body_html=notices.sanitise(notice.body_html),
+        labels=labels,
+        can_amend=can_amend,
+        kind_label=notices.kind_label,
+        type_label=type_label,
+        method_label=method_label,
+        state_label=lifecycle.state_label(project, project.state),
+    )
+
+
+# --------------------------------------------------------------------------- first notice
+
+
+def _publishable(session: Session, principal: Principal, project_id: int) -> Project:
+    project = service.get_visible(session, principal, project_id)
+    if not notices.can_publish(principal, project):
+        raise Forbidden("只有该项目的招标人/采购人或其委托的代理机构可以发布公告")
+    return project
+
+
+def _new_defaults(session: Session, project: Project, kind: str) -> dict[str, str]:
+    now = clock.now()
+    start = (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    hints = notices.first_notice_hints(session, project, kind, notices.local_date(start))
+    values = {
+        "kind": kind,
+        "title": f"{project.name}{notices.kind_label(kind)}",
+        "body_html": "",
+        "docs_issued_at": _input_value(start),
+        "docs_sale_end": "",
+        "bid_deadline": "",
+        "opening_at": "",
+    }
+    if "docs_issued_at" in hints and hints["docs_issued_at"].date > notices.local_date(start):
+        values["docs_issued_at"] = _at(hints["docs_issued_at"].date, 9)
+    if "docs_sale_end" in hints:
+        values["docs_sale_end"] = _at(hints["docs_sale_end"].date, 17)
+    if "bid_deadline" in hints:
+        values["bid_deadline"] = _at(hints["bid_deadline"].date, 9, 30)
+    if "opening_at" in hints:
+        values["opening_at"] = _at(hints["opening_at"].date, 9, 30)
+    elif kind != "prequalification" and service.rules_of(project).has("opening_at_deadline"):
+        values["opening_at"] = values["bid_deadline"]
+    return values
+
+
+def _new_page(
+    request: Request,
+    session: Session,
+    project: Project,
+    values: dict[str, str],
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    kind = values.get("kind") or notices.first_kinds(project)[0]
+    issued = _parse(values, "docs_issued_at", "", {}) or clock.now()
+    hints = notices.first_notice_hints(session, project, kind, max(notices.local_date(issued), clock.today_local()))
+    pack = service.rules_of(project)
+    return render(
+        request,
+        "notices_new.html",
+        status=status,
+        page_title="发布公告",
+        project=project,
+        values=values,
+        errors=errors or {},
+        hints={k: h.text for k, h in hints.items()},
+        labels=notices.date_labels(project, kind),
+        kind_options=[(k, notices.kind_label(k)) for k in notices.first_kinds(project)],
+        tender_same_time=pack.has("opening_at_deadline") and kind != "prequalification",
+        type_label=type_label,
+        method_label=method_label,
+        accept=",".join("." + e for e in notices.ALLOWED_TYPES),
+        allowed_text=notices.ALLOWED_EXTENSIONS_TEXT,
+        max_mb=get_settings().max_attachment_bytes / 1048576,
+    )
+
+
+@router.get("/projects/{project_id}/notices/new", response_class=HTMLResponse)
+def new_notice_form(
+    request: Request,
+    project_id: int,
+    kind: str | None = Query(None, max_length=40),
+    session: Session = SessionDep,
+    principal: Principal = PUBLISHERS,
+) -> Response:
+    project = _publishable(session, principal, project_id)
+    if kind in notices.AMENDMENT_KINDS or project.state == "notice_published":
+        first = notices.first_notice_of(session, project)
+        if first is not None:  # the project page links here for corrections too
+            suffix = f"?kind={kind}" if kind in notices.AMENDMENT_KINDS else ""
+            return redirect(request, f"/projects/{project.id}/notices/{first.id}/amend{suffix}")
+    lifecycle.check(project, "publish_notice", principal)
+    kind = kind if kind in notices.first_kinds(project) else notices.first_kinds(project)[0]
+    return _new_page(request, session, project, _new_defaults(session, project, kind))
+
+
+@router.post("/projects/{project_id}/notices/new", response_class=HTMLResponse)
+async def new_notice(
+    request: Request,
+    project_id: int,
+    kind: str = Form(""),
+    title: str = Form(""),
+    body_html: str = Form(""),
+    docs_issued_at: str = Form(""),
+    docs_sale_end: str = Form(""),
+    bid_deadline: str = Form(""),
+    opening_at: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = PUBLISHERS,
+) -> Response:
+    project = _publishable(session, principal, project_id)
+    values = {
+        "kind": kind,
+        "title": title,
+        "body_html": body_html,
+        "docs_issued_at": docs_issued_at,
+        "docs_sale_end": docs_sale_end,
+        "bid_deadline": bid_deadline,
+        "opening_at": opening_at,
+    }
+    labels = notices.date_labels(project, kind)
+    errors: dict[str, str] = {}
+    dates = {
+        name: _parse(values, name, labels[name], errors)
+        for name in ("docs_issued_at", "docs_sale_end", "bid_deadline", "opening_at")
+    }
+    if not bid_deadline.strip():
+        errors["bid_deadline"] = f"请填写{labels['bid_deadline']}"
+    if not errors:
+        try:
+            notice = notices.publish_first_notice(
+                session,
+                principal,
+                project_id,
+                kind=kind,
+                title=title,
+                body_html=body_html,
+                attachments=await uploads(await _files(request)),
+                **dates,
+            )
+        except (NotFound, Forbidden):
+            raise
+        except SunshineError as exc:
+            session.rollback()  # nothing of the refused notice may be committed with the page
+            errors[_field_of(exc, NEW_FIELDS)] = exc.detail
+    if errors:
+        project = _publishable(session, principal, project_id)
+        return _new_page(request, session, project, values, errors=errors, status=400)
+    flash(request, "success", f"已发布{notices.kind_label(notice.kind)}，并记入全程留痕（第 {notice.ledger_seq} 号）")
+    return redirect(request, f"/notices/{notice.id}")
+
+
+# --------------------------------------------------------------------------- clarifications and amendments
+
+
+def _amend_page(
+    request: Request,
+    session: Session,
+    project: Project,
+    notice_id: int,
+    values: dict[str, str],
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    first = notices.first_notice_of(session, project)
+    labels = notices.date_labels(project, first.kind if first else None)
+    return render(
+        request,
+        "notices_amend.html",
+        status=status,
+        page_title="发布澄清/更正公告",
+        project=project,
+        notice_id=notice_id,
+        first=first,
+        values=values,
+        errors=errors or {},
+        labels=labels,
+        limits=notices.amendment_limits(session, project),
+        kind_options=[(k, notices.kind_label(k)) for k in notices.AMENDMENT_KINDS],
+        tender_same_time=service.rules_of(project).has("opening_at_deadline"),
+        accept=",".join("." + e for e in notices.ALLOWED_TYPES),
+        allowed_text=notices.ALLOWED_EXTENSIONS_TEXT,
+        max_mb=get_settings().max_attachment_bytes / 1048576,
+        type_label=type_label,
+        method_label=method_label,
+    )
+
+
+@router.get("/projects/{project_id}/notices/{notice_id}/amend", response_class=HTMLResponse)
+def amend_form(
+    request: Request,
+    project_id: int,
+    notice_id: int,
+    kind: str | None = Query(None, max_length=40),
+    session: Session = SessionDep,
+    principal: Principal = PUBLISHERS,
+) -> Response:
+    project = _publishable(session, principal, project_id)
+    notices.notice_of(session, project, notice_id)
+    lifecycle.check(project, "amend_notice", principal)
+    kind = kind if kind in notices.AMENDMENT_KINDS else "clarification"
+    values = {
+        "kind": kind,
+        "title": f"{project.name}{notices.kind_label(kind)}",
+        "body_html": "",
+        "affects_bids": "",
+        "new_bid_deadline": "",
+        "new_opening_at": "",
+    }
+    return _amend_page(request, session, project, notice_id, values)
+
+
+@router.post("/projects/{project_id}/notices/{notice_id}/amend", response_class=HTMLResponse)
+async def amend(
+    request: Request,
+    project_id: int,
+    notice_id: int,
+    kind: str = Form(""),
+    title: str = Form(""),
+    body_html: str = Form(""),
+    affects_bids: str = Form(""),
+    new_bid_deadline: str = Form(""),
+    new_opening_at: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = PUBLISHERS,
+) -> Response:
+    project = _publishable(session, principal, project_id)
+    values = {
+        "kind": kind,
+        "title": title,
+        "body_html": body_html,
+        "affects_bids": affects_bids,
+        "new_bid_deadline": new_bid_deadline,
+        "new_opening_at": new_opening_at,
+    }
+    first = notices.first_notice_of(session, project)
+    labels = notices.date_labels(project, first.kind if first else None)
+    errors: dict[str, str] = {}
+    dates = {
+        name: _parse(values, name, "新的" + labels[name[4:]], errors) for name in ("new_bid_deadline", "new_opening_at")
+    }
+    if not errors:
+        try:
+            notice = notices.publish_amendment(
+                session,
+                principal,
+                project_id,
+                notice_id,
+                kind=kind,
+                title=title,
+                body_html=body_html,
+                affects_bids=bool(affects_bids),
+                attachments=await uploads(await _files(request)),
+                **dates,
+            )
+        except (NotFound, Forbidden):
+            raise
+        except SunshineError as exc:
+            session.rollback()
+            errors[_field_of(exc, AMEND_FIELDS)] = exc.detail
+    if errors:
+        project = _publishable(session, principal, project_id)
+        return _amend_page(request, session, project, notice_id, values, errors=errors, status=400)
+    flash(
+        request,
+        "success",
+        f"已发布{notices.kind_label(notice.kind)}（第 {notice.version} 版），"
+        f"并记入全程留痕（第 {notice.ledger_seq} 号）",
+    )
+    return redirect(request, f"/notices/{notice.id}")

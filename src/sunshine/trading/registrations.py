@@ -1,0 +1,455 @@
+"""Registration (报名) for a section, obtaining the tender documents, withdrawal, and the pre- and
+post-qualification results (资格预审/资格后审) with the prequalification notice to each applicant.
+
+Who registered is confidential until the bid deadline (《招标投标法》第二十二条: 招标人不得向他人透露
+已获取招标文件的潜在投标人的名称、数量), so: a bidder sees only its own registrations; the list of a
+project is for its tenderer and agency, the centre and the supervisory department; and the public
+ledger entries of these steps are filed under the registration (``registration:{id}``), not the
+project, and carry neither the bidder's name nor anything that ties them to the project — otherwise
+counting the entries of a project would tell everyone how many have registered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.config import get_settings
+from sunshine.core import clock
+from sunshine.core.auth import Principal
+from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.models import TrackedDeadline
+from sunshine.identity.models import Organisation, OrganisationKind
+from sunshine.identity.roles import Role
+from sunshine.ledger import service as ledger
+from sunshine.trading.models import (
+    Deposit,
+    Message,
+    Notice,
+    NoticeAttachment,
+    Project,
+    QualificationResult,
+    Registration,
+    Section,
+)
+
+STAGES = {"pre": "资格预审", "post": "资格后审"}
+PREQUALIFICATION_SUBJECT = "资格预审结果通知书"
+PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+MAX_REASONS = 2000
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"
+    title = "当前不在报名和获取招标文件的期间内"
+
+
+# --------------------------------------------------------------------------- who is who
+
+
+def is_party(actor: Principal, project: Project) -> bool:
+    """The project's own tenderer (招标人/采购人) or the agency it appointed."""
+    if actor.organisation_id is None:
+        return False
+    if Role.TENDERER in actor.roles and actor.organisation_id == project.tenderer_id:
+        return True
+    return Role.AGENCY in actor.roles and project.agency_id is not None and actor.organisation_id == project.agency_id
+
+
+def may_see_list(actor: Principal, project: Project) -> bool:
+    """Who may know who registered (and how many): the parties, the centre and the supervisors."""
+    return is_party(actor, project) or bool(actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR})
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+
+
+def check_window(project: Project, *, documents: bool = True) -> None:
+    """Registration and obtaining documents are open while the notice runs, strictly before the bid
+    deadline (and, when set, before the end of the documents sale) by the server clock."""
+    if project.state != "notice_published":
+        raise RegistrationClosed("项目不在公告期内，不能报名、获取招标文件或缴纳保证金")
+    now = clock.now()
+    if project.bid_deadline is not None and now >= project.bid_deadline:
+        raise RegistrationClosed(f"投标截止时间（{_local(project.bid_deadline)}）已到")
+    if documents and project.docs_sale_end is not None and now >= project.docs_sale_end:
+        raise RegistrationClosed(f"招标文件获取期已于 {_local(project.docs_sale_end)} 结束")
+
+
+def _bidder_org(session: Session, actor: Principal) -> Organisation:
+    if Role.BIDDER not in actor.roles or actor.organisation_id is None:
+        raise Forbidden("只有投标人/供应商账户可以报名")
+    org = session.get(Organisation, actor.organisation_id)
+    if org is None or org.kind != OrganisationKind.ENTERPRISE.value:
+        raise Forbidden("只有企业（投标人/供应商）可以报名；请使用本单位的投标人账户")
+    return org
+
+
+def own_registration(session: Session, actor: Principal, registration_id: int) -> Registration:
+    """The bidder's own registration; anyone else's does not exist for it."""
+    reg = session.get(Registration, registration_id)
+    if (
+        reg is None
+        or actor.organisation_id is None
+        or reg.organisation_id != actor.organisation_id
+        or Role.BIDDER not in actor.roles
+    ):
+        raise NotFound("报名记录不存在")
+    return reg
+
+
+def _project(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("项目不存在")
+    return project
+
+
+def _failed_prequalification(session: Session, registration: Registration) -> bool:
+    result = session.scalar(
+        select(QualificationResult).where(
+            QualificationResult.registration_id == registration.id, QualificationResult.stage == "pre"
+        )
+    )
+    return result is not None and not result.passed
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register_bidder(
+    session: Session, actor: Principal, project_id: int, section_id: int, contact_name: str, contact_phone: str
+) -> Registration:
+    """报名: one registration per organisation and section, while the notice runs."""
+    from sunshine.trading import service
+
+    org = _bidder_org(session, actor)
+    project = service.get_visible(session, actor, project_id)
+    section = session.get(Section, section_id)
+    if section is None or section.project_id != project.id:
+        raise NotFound("标段不存在")
+    contact_name, contact_phone = (contact_name or "").strip(), (contact_phone or "").strip()
+    if not 2 <= len(contact_name) <= 100:
+        raise InvalidInput("请填写联系人姓名（2–100 个字符）", field="contact_name")
+    if not PHONE.match(contact_phone):
+        raise InvalidInput("请填写有效的手机号码或固定电话（如 13800000000、0591-87654321）", field="contact_phone")
+    if project.lifecycle == "single_source":
+        raise RegistrationClosed("单一来源采购不接受报名")
+    check_window(project)
+    existing = session.scalar(
+        select(Registration).where(Registration.section_id == section.id, Registration.organisation_id == org.id)
+    )
+    if existing is not None:
+        if existing.withdrawn_at is not None:
+            raise AlreadyExists("本单位已撤回该标段的报名，不能再次报名")
+        raise AlreadyExists("本单位已报名该标段")
+    reg = Registration(
+        project_id=project.id,
+        section_id=section.id,
+        organisation_id=org.id,
+        user_id=actor.user_id,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        registered_at=clock.now(),
+    )
+    session.add(reg)
+    session.flush()
+    ledger.append(
+        session,
+        "trading:registration:created",
+        f"registration:{reg.id}",
+        {"registration": reg.id, "section": section.number},
+    )
+    return reg
+
+
+def tender_documents(session: Session, project: Project) -> tuple[str, Notice]:
+    """The SHA-256 of the tender documents as they stand now, and the notice they come from.
+
+    The documents are the attachments of the latest notice of the project's first notice series that
+    has attachments (a correction that replaces the documents is a new version of the series carrying
+    the new files). One attachment: its own SHA-256, which a bidder can check against the file it
+    downloaded; several: the SHA-256 of their ``sha256sum`` manifest (``<sha256>  <filename>`` lines in
+    upload order). No attachments anywhere in the series: the latest notice is the document itself,
+    hashed over its body.
+    """
+    first = session.scalar(
+        select(Notice)
+        .where(Notice.project_id == project.id, Notice.series_id.is_(None))
+        .order_by(Notice.published_at, Notice.id)
+        .limit(1)
+    )
+    if first is None:
+        raise RegistrationClosed("招标文件尚未发布")
+    series = list(
+        session.scalars(
+            select(Notice)
+            .where(
+                Notice.project_id == project.id,
+                (Notice.id == first.id) | (Notice.series_id == first.id),
+                Notice.kind != "termination",
+            )
+            .order_by(Notice.version.desc(), Notice.id.desc())
+        )
+    )
+    files: dict[int, list[NoticeAttachment]] = {}
+    for a in session.scalars(
+        select(NoticeAttachment)
+        .where(NoticeAttachment.notice_id.in_([n.id for n in series]))
+        .order_by(NoticeAttachment.id)
+    ):
+        files.setdefault(a.notice_id, []).append(a)
+    for notice in series:
+        attachments = files.get(notice.id)
+        if not attachments:
+            continue
+        if len(attachments) == 1:
+            return attachments[0].sha256, notice
+        manifest = "".join(f"{a.sha256}  {a.filename}\n" for a in attachments)
+        return hashlib.sha256(manifest.encode()).hexdigest(), notice
+    return hashlib.sha256(series[0].body_html.encode()).hexdigest(), series[0]
+
+
+def obtain_documents(session: Session, actor: Principal, registration_id: int) -> Registration:
+    """获取招标文件: records when and which version (its hash); again after a correction."""
+    reg = own_registration(session, actor, registration_id)
+    if reg.withdrawn_at is not None:
+        raise Conflict("报名已撤回")
+    project = _project(session, reg.project_id)
+    check_window(project)
+    if _failed_prequalification(session, reg):
+        raise Conflict("未通过资格预审的申请人不能获取招标文件（《招标投标法实施条例》第十九条）")
+    digest, _notice = tender_documents(session, project)
+    reg.docs_obtained_at, reg.docs_sha256 = clock.now(), digest
+    session.flush()
+    # The hash stays off the public ledger: it is the hash of a public attachment, so it would tie the
+    # registration to its project.
+    ledger.append(
+        session, "trading:registration:documents-obtained", f"registration:{reg.id}", {"registration": reg.id}
+    )
+    return reg
+
+
+def withdraw(session: Session, actor: Principal, registration_id: int) -> Registration:
+    """撤回报名 before the bid deadline; a paid deposit is refunded within the rule pack's limit
+    (《招标投标法实施条例》第三十五条; 87号令第三十八条)."""
+    from sunshine.trading import deposits
+
+    reg = own_registration(session, actor, registration_id)
+    if reg.withdrawn_at is not None:
+        raise Conflict("报名已撤回")
+    project = _project(session, reg.project_id)
+    check_window(project, documents=False)
+    reg.withdrawn_at = clock.now()
+    session.flush()
+    ledger.append(session, "trading:registration:withdrawn", f"registration:{reg.id}", {"registration": reg.id})
+    deposit = session.scalar(
+        select(Deposit).where(Deposit.section_id == reg.section_id, Deposit.organisation_id == reg.organisation_id)
+    )
+    if deposit is not None:
+        deposits.schedule_refund(session, deposit, clock.today_local(), "投标人在投标截止前撤回")
+    return reg
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class RegistrationView:
+    registration: Registration
+    project: Project
+    section: Section
+    organisation_name: str
+    qualifications: dict[str, QualificationResult]
+    deposit: Deposit | None
+    deposit_due: date | None = None  # the refund's due date as the tracked deadline has it now
+
+
+def _views(session: Session, regs: list[Registration]) -> list[RegistrationView]:
+    """Everything a registration row shows, in a fixed number of queries."""
+    if not regs:
+        return []
+    project_ids = {r.project_id for r in regs}
+    projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(project_ids)))}
+    sections = {s.id: s for s in session.scalars(select(Section).where(Section.project_id.in_(project_ids)))}
+    orgs = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_({r.organisation_id for r in regs}))
+        ).all()
+    )
+    quals: dict[int, dict[str, QualificationResult]] = {}
+    for q in session.scalars(
+        select(QualificationResult).where(QualificationResult.registration_id.in_([r.id for r in regs]))
+    ):
+        quals.setdefault(q.registration_id, {})[q.stage] = q
+    deps = {
+        (d.section_id, d.organisation_id): d
+        for d in session.scalars(
+            select(Deposit).where(
+                Deposit.project_id.in_(project_ids), Deposit.organisation_id.in_({r.organisation_id for r in regs})
+            )
+        )
+    }
+    deadline_ids = [d.refund_deadline_id for d in deps.values() if d.refund_deadline_id]
+    dues = (
+        dict(
+            session.execute(
+                select(TrackedDeadline.id, TrackedDeadline.due).where(TrackedDeadline.id.in_(deadline_ids))
+            ).all()
+        )
+        if deadline_ids
+        else {}
+    )
+    views = []
+    for r in regs:
+        deposit = deps.get((r.section_id, r.organisation_id))
+        due = (dues.get(deposit.refund_deadline_id, deposit.refund_due)) if deposit else None
+        views.append(
+            RegistrationView(
+                r,
+                projects[r.project_id],
+                sections[r.section_id],
+                orgs.get(r.organisation_id, ""),
+                quals.get(r.id, {}),
+                deposit,
+                due,
+            )
+        )
+    return views
+
+
+def list_for_project(session: Session, actor: Principal, project_id: int) -> list[RegistrationView]:
+    """Who registered for which section (confidential: parties, centre, supervisors only)."""
+    project = session.get(Project, project_id)
+    if project is None or not may_see_list(actor, project):
+        raise NotFound("未找到该项目的报名信息")
+    regs = list(
+        session.scalars(
+            select(Registration)
+            .where(Registration.project_id == project.id)
+            .order_by(Registration.section_id, Registration.registered_at, Registration.id)
+        )
+    )
+    return _views(session, regs)
+
+
+def mine(session: Session, actor: Principal) -> list[RegistrationView]:
+    if actor.organisation_id is None or Role.BIDDER not in actor.roles:
+        return []
+    regs = list(
+        session.scalars(
+            select(Registration)
+            .where(Registration.organisation_id == actor.organisation_id)
+            .order_by(Registration.registered_at.desc(), Registration.id.desc())
+        )
+    )
+    return _views(session, regs)
+
+
+def view_of(session: Session, registration: Registration) -> RegistrationView:
+    return _views(session, [registration])[0]
+
+
+# --------------------------------------------------------------------------- qualification
+
+
+def record_qualification(
+    session: Session,
+    actor: Principal,
+    registration_id: int,
+    stage: str,
+    passed: bool,
+    reasons: str | None,
+    *,
+    project_id: int | None = None,
+) -> QualificationResult:
+    """资格预审/资格后审 result of one applicant, by the project's tenderer or agency. A failed result
+    must say why; a prequalification result is notified to the applicant (条例第十九条)."""
+    reg = session.get(Registration, registration_id)
+    project = _project(session, reg.project_id) if reg is not None else None
+    if reg is None or project is None or not is_party(actor, project) or project_id not in (None, project.id):
+        raise NotFound("报名记录不存在")
+    if stage not in STAGES:
+        raise InvalidInput("审查阶段应为 pre（资格预审）或 post（资格后审）", field="stage")
+    reasons = (reasons or "").strip()
+    if not passed and not reasons:
+        raise InvalidInput("不通过的，须写明理由", field="reasons")
+    if len(reasons) > MAX_REASONS:
+        raise InvalidInput(f"理由最多 {MAX_REASONS} 个字符", field="reasons")
+    if reg.withdrawn_at is not None:
+        raise Conflict("该申请人已撤回报名")
+    allowed = {"pre": {"notice_published"}, "post": {"bid_closed", "opening", "evaluation"}}[stage]
+    if project.state not in allowed:
+        from sunshine.trading.lifecycle import state_label
+
+        when = "公告期内" if stage == "pre" else "投标截止后、评审结束前"
+        raise Conflict(f"{STAGES[stage]}应在{when}进行，项目当前为“{state_label(project, project.state)}”")
+    existing = session.scalar(
+        select(QualificationResult).where(
+            QualificationResult.registration_id == reg.id, QualificationResult.stage == stage
+        )
+    )
+    if existing is not None:
+        raise AlreadyExists(f"该申请人的{STAGES[stage]}结果已记录")
+    now = clock.now()
+    result = QualificationResult(
+        registration_id=reg.id, stage=stage, passed=passed, reasons=reasons, decided_by=actor.user_id, decided_at=now
+    )
+    session.add(result)
+    if stage == "pre":
+        section = session.get(Section, reg.section_id)
+        org = session.get(Organisation, reg.organisation_id)
+        verdict = "通过" if passed else "未通过"
+        body = (
+            f"{org.name if org else ''}：\n"
+            f"你单位报名参加的“{project.name}”（项目编号 {project.code}）第 {section.number} 标段"
+            f"“{section.name}”，资格预审结果为：{verdict}。\n"
+            f"{'理由：' + reasons if reasons else ''}\n"
+            + (
+                "请按招标公告的规定获取招标文件并参加投标。"
+                if passed
+                else "如有疑问，请与招标人或其委托的代理机构联系。"
+            )
+        )
+        session.add(
+            Message(
+                organisation_id=reg.organisation_id,
+                subject=PREQUALIFICATION_SUBJECT,
+                body=body,
+                link="/my/registrations",
+                created_at=now,
+            )
+        )
+    session.flush()
+    ledger.append(
+        session,
+        "trading:qualification:recorded",
+        f"registration:{reg.id}",
+        {
+            "registration": reg.id,
+            "stage": stage,
+            "passed": passed,
+            "reasons_sha256": hashlib.sha256(reasons.encode()).hexdigest(),
+            "by": actor.user_id,
+        },
+    )
+    return result
+
+
+def messages_for(session: Session, actor: Principal, limit: int = 200) -> list[Message]:
+    """The inbox of the actor's organisation (站内通知), newest first."""
+    if actor.organisation_id is None:
+        return []
+    stmt = (
+        select(Message)
+        .where(Message.organisation_id == actor.organisation_id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

@@ -1,0 +1,345 @@
+"""Project operations (进场登记 to bid deadline): registration, acceptance or return, termination,
+suspension, the bid deadline, and who may see a project. Never commits."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sunshine.core import clock
+from sunshine.core.auth import Principal
+from sunshine.core.errors import Forbidden, InvalidInput, NotFound
+from sunshine.core.models import TrackedDeadline
+from sunshine.identity.models import Organisation, OrganisationKind
+from sunshine.identity.roles import Role
+from sunshine.trading import codes, lifecycle
+from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.models import Project, Section, Transition
+from sunshine.trading.schemas import ProjectIn
+
+OVERSIGHT = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.ADMIN, Role.DISCLOSURE_OFFICE})
+SYSTEM = Principal(display_name="系统", roles=frozenset({Role.CENTRE_STAFF}))
+
+
+def _org(session: Session, organisation_id: int, kinds: set[str], field: str, what: str) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None or org.kind not in kinds:
+        raise InvalidInput(f"{what}不存在或类别不符", field=field)
+    return org
+
+
+def _check_actor_for(actor: Principal, tenderer_id: int, agency_id: int | None) -> None:
+    """The registrant must be the tenderer itself or the agency it appointed."""
+    if Role.TENDERER in actor.roles and actor.organisation_id == tenderer_id:
+        return
+    if Role.AGENCY in actor.roles and agency_id is not None and actor.organisation_id == agency_id:
+        return
+    raise Forbidden("只有招标人/采购人本单位或其委托的代理机构可以登记、修改该项目")
+
+
+def _validate(session: Session, data: ProjectIn, actor: Principal):
+    from sunshine.rules import service as rules
+    from sunshine.rules.registry import registry
+
+    if data.transaction_type not in TRANSACTION_TYPES:
+        raise InvalidInput(f"不支持的交易类型：{data.transaction_type}", field="transaction_type")
+    pack = registry().for_type_method(data.transaction_type, data.method, clock.today_local())
+    _org(
+        session,
+        data.tenderer_id,
+        {OrganisationKind.PURCHASER.value, OrganisationKind.ENTERPRISE.value, OrganisationKind.DEPARTMENT.value},
+        "tenderer_id",
+        "招标人/采购人",
+    )
+    if data.agency_id is not None:
+        _org(session, data.agency_id, {OrganisationKind.AGENCY.value}, "agency_id", "代理机构")
+    _check_actor_for(actor, data.tenderer_id, data.agency_id)
+    total = sum((s.estimate for s in data.sections), Decimal(0))
+    if total > data.budget:
+        raise InvalidInput(f"各标段估算合计 {total} 元超过项目预算 {data.budget} 元", field="sections")
+    if data.green_channel and not (data.green_reason and data.green_reason.strip()):
+        raise InvalidInput("申请绿色通道须说明理由（如脱贫攻坚、民生项目）", field="green_reason")
+    resolved = rules.resolve(session, pack.key, clock.today_local())
+    if pack.lifecycle == "draw":
+        threshold = resolved.rule("draw_threshold")
+        if data.budget >= Decimal(str(threshold.value)):
+            raise InvalidInput(
+                f"小额工程固定价抽取仅适用于估算价低于 {threshold.value} 元的项目（{threshold.basis_text}）",
+                field="budget",
+                rule="draw_threshold",
+            )
+    return pack, resolved
+
+
+HANDLING_PURPOSE = "受理或退回进场登记"
+
+
+def _start_handling_clock(session: Session, project: Project) -> None:
+    """The centre's own limit for accepting or returning a registration; shorter on the green channel."""
+    from sunshine.core import calendar
+    from sunshine.rules import service as rules
+
+    pack = rules.resolve(session, "centre.service", clock.today_local())
+    rule = pack.rule("green_acceptance_within" if project.green_channel else "acceptance_within")
+    calendar.track(
+        session,
+        subject=f"project:{project.code}",
+        purpose=HANDLING_PURPOSE,
+        start=clock.today_local(),
+        days=int(rule.value),
+        unit=rules.DAY_UNITS[rule.unit],
+        rule_ref=f"centre.service/{rule.id}",
+    )
+
+
+def _stop_handling_clock(session: Session, project: Project) -> None:
+    from sunshine.core import calendar
+
+    for deadline in handling_deadlines(session, [project]).values():
+        calendar.close(session, deadline.id)
+
+
+def handling_deadlines(session: Session, projects: list[Project]) -> dict[str, TrackedDeadline]:
+    """The open acceptance deadline of each project, by project code."""
+    subjects = [f"project:{p.code}" for p in projects]
+    if not subjects:
+        return {}
+    rows = session.scalars(
+        select(TrackedDeadline).where(
+            TrackedDeadline.subject.in_(subjects),
+            TrackedDeadline.purpose == HANDLING_PURPOSE,
+            TrackedDeadline.is_open.is_(True),
+        )
+    )
+    return {row.subject.removeprefix("project:"): row for row in rows}
+
+
+def register(session: Session, actor: Principal, data: ProjectIn) -> Project:
+    """进场登记: the project is governed from now on by the rule pack in force today."""
+    pack, resolved = _validate(session, data, actor)
+    now = clock.now()
+    project = Project(
+        code=codes.next_code(
+            session, region_code=data.region_code, transaction_type=data.transaction_type, year=clock.today_local().year
+        ),
+        name=data.name.strip(),
+        transaction_type=data.transaction_type,
+        method=data.method,
+        pack_key=pack.key,
+        pack_version=str(pack.version),
+        lifecycle=pack.lifecycle,
+        rules_snapshot=json.dumps(resolved.snapshot(), ensure_ascii=False),
+        tenderer_id=data.tenderer_id,
+        agency_id=data.agency_id,
+        budget=data.budget,
+        region_code=data.region_code,
+        funding_source=data.funding_source,
+        evaluation_method=data.evaluation_method,
+        description=data.description,
+        green_channel=data.green_channel,
+        green_reason=data.green_reason if data.green_channel else None,
+        state="new",
+        registered_by=actor.user_id,
+        registered_at=now,
+        updated_at=now,
+        sections=[
+            Section(number=i, name=s.name, estimate=s.estimate, qualification=s.qualification)
+            for i, s in enumerate(data.sections, start=1)
+        ],
+    )
+    session.add(project)
+    session.flush()
+    lifecycle.apply(
+        session,
+        project,
+        "register",
+        actor,
+        payload={
+            "code": project.code,
+            "name": project.name,
+            "type": project.transaction_type,
+            "method": project.method,
+            "budget": str(project.budget),
+            "pack": f"{pack.key}@{pack.version}",
+            "green_channel": project.green_channel,
+            "sections": [{"number": s.number, "name": s.name, "estimate": str(s.estimate)} for s in project.sections],
+        },
+    )
+    _start_handling_clock(session, project)
+    return project
+
+
+def resubmit(session: Session, actor: Principal, project_id: int, data: ProjectIn) -> Project:
+    """Correct a returned project and submit it again (the code and the history stay)."""
+    project = get_visible(session, actor, project_id)
+    _check_actor_for(actor, project.tenderer_id, project.agency_id)
+    lifecycle.check(project, "resubmit", actor)
+    if (data.transaction_type, data.method) != (project.transaction_type, project.method):
+        raise InvalidInput("重新提交时不能改变交易类型或方式；请另行登记", field="method")
+    _validate(session, data, actor)
+    for field in (
+        "name",
+        "tenderer_id",
+        "agency_id",
+        "budget",
+        "region_code",
+        "funding_source",
+        "evaluation_method",
+        "description",
+        "green_channel",
+    ):
+        setattr(project, field, getattr(data, field))
+    project.green_reason = data.green_reason if data.green_channel else None
+    project.sections.clear()
+    session.flush()
+    project.sections.extend(
+        Section(number=i, name=s.name, estimate=s.estimate, qualification=s.qualification)
+        for i, s in enumerate(data.sections, start=1)
+    )
+    lifecycle.apply(session, project, "resubmit", actor, payload={"budget": str(project.budget)})
+    _start_handling_clock(session, project)
+    return project
+
+
+def accept(session: Session, actor: Principal, project_id: int) -> Project:
+    project = get_visible(session, actor, project_id)
+    lifecycle.apply(session, project, "accept", actor)
+    _stop_handling_clock(session, project)
+    return project
+
+
+def return_project(session: Session, actor: Principal, project_id: int, reason: str) -> Project:
+    project = get_visible(session, actor, project_id)
+    lifecycle.apply(session, project, "return", actor, reason=reason)
+    _stop_handling_clock(session, project)
+    return project
+
+
+def _participant_or_oversight(actor: Principal, project: Project) -> None:
+    if actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR}:
+        return
+    _check_actor_for(actor, project.tenderer_id, project.agency_id)
+
+
+def terminate(session: Session, actor: Principal, project_id: int, reason: str) -> Project:
+    project = get_visible(session, actor, project_id)
+    _participant_or_oversight(actor, project)
+    lifecycle.apply(session, project, "terminate", actor, reason=reason)
+    if project.public_since is not None:  # 条例第三十一条: a public project's termination is announced
+        from sunshine.trading import notices
+
+        notices.publish_termination_notice(session, actor, project, reason)
+    from sunshine.trading import deposits
+
+    deposits.schedule_refunds_for_project(session, project, reason="项目终止")
+    return project
+
+
+def suspend(session: Session, actor: Principal, project_id: int, reason: str) -> Project:
+    project = get_visible(session, actor, project_id)
+    lifecycle.apply(session, project, "suspend", actor, reason=reason)
+    return project
+
+
+def resume(session: Session, actor: Principal, project_id: int, reason: str | None = None) -> Project:
+    project = get_visible(session, actor, project_id)
+    lifecycle.apply(session, project, "resume", actor, reason=reason)
+    return project
+
+
+def guard_deadline_passed(session: Session, project: Project, *, actor: Principal, **_: object) -> None:
+    if project.bid_deadline is None or clock.now() < project.bid_deadline:
+        raise lifecycle.IllegalStep(
+            "截止时间尚未到达，不能提前截止（《招标投标法》第三十四条：开标应当在投标截止时间的同一时间公开进行）"
+        )
+
+
+def close_due(session: Session) -> list[str]:
+    """The tick's part: every project whose deadline has passed is closed, by the server clock."""
+    due = session.scalars(
+        select(Project)
+        .where(Project.state == "notice_published", Project.bid_deadline <= clock.now())
+        .order_by(Project.bid_deadline)
+    ).all()
+    for project in due:
+        lifecycle.apply(session, project, "close_bidding", SYSTEM)
+    return [p.code for p in due]
+
+
+def is_visible(actor: Principal, project: Project) -> bool:
+    if project.public_since is not None or actor.roles & OVERSIGHT:
+        return True
+    return actor.organisation_id is not None and actor.organisation_id in (project.tenderer_id, project.agency_id)
+
+
+def _load(session: Session, where) -> Project | None:
+    return session.scalar(select(Project).where(where).options(selectinload(Project.sections)))
+
+
+def get_visible(session: Session, actor: Principal, project_id: int) -> Project:
+    """The project if ``actor`` may see it; anyone else is told it does not exist."""
+    project = _load(session, Project.id == project_id)
+    if project is None or not is_visible(actor, project):
+        raise NotFound("项目不存在")
+    return project
+
+
+def get_visible_by_code(session: Session, actor: Principal, code: str) -> Project:
+    project = _load(session, Project.code == code)
+    if project is None or not is_visible(actor, project):
+        raise NotFound("项目不存在")
+    return project
+
+
+def list_visible(
+    session: Session,
+    actor: Principal,
+    *,
+    state: str | None = None,
+    transaction_type: str | None = None,
+    green_only: bool = False,
+    mine: bool = False,
+    limit: int = 200,
+) -> list[Project]:
+    stmt = select(Project).options(selectinload(Project.sections)).order_by(Project.registered_at.desc()).limit(limit)
+    if state:
+        stmt = stmt.where(Project.state == state)
+    if transaction_type:
+        stmt = stmt.where(Project.transaction_type == transaction_type)
+    if green_only:
+        stmt = stmt.where(Project.green_channel.is_(True))
+    if mine:
+        stmt = stmt.where((Project.tenderer_id == actor.organisation_id) | (Project.agency_id == actor.organisation_id))
+    elif not (actor.roles & OVERSIGHT):
+        visible = Project.public_since.is_not(None)
+        if actor.organisation_id is not None:
+            visible = (
+                visible | (Project.tenderer_id == actor.organisation_id) | (Project.agency_id == actor.organisation_id)
+            )
+        stmt = stmt.where(visible)
+    return list(session.scalars(stmt))
+
+
+def acceptance_queue(session: Session) -> list[Project]:
+    """Projects waiting for the centre, green-channel projects first (优先受理)."""
+    stmt = (
+        select(Project)
+        .where(Project.state == "registered")
+        .options(selectinload(Project.sections))
+        .order_by(Project.green_channel.desc(), Project.registered_at)
+    )
+    return list(session.scalars(stmt))
+
+
+def timeline(session: Session, project: Project) -> list[Transition]:
+    return list(session.scalars(select(Transition).where(Transition.project_id == project.id).order_by(Transition.id)))
+
+
+def rules_of(project: Project):
+    """The rule values that govern this project: the snapshot taken at registration."""
+    from sunshine.rules import service as rules
+
+    return rules.ResolvedPack.from_snapshot(json.loads(project.rules_snapshot))

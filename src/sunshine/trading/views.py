@@ -1,0 +1,731 @@
+"""Project pages: registration and resubmission (进场登记), the centre's acceptance queue (受理), the public
+project lists with the green channel (绿色通道), and the project page with the timeline of every stage and
+its ledger proof. Thin: every rule is applied by ``sunshine.trading.service``; these routes only read forms,
+call it and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from sunshine.core import clock
+from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
+from sunshine.core.errors import Forbidden, SunshineError
+from sunshine.identity import service as identity
+from sunshine.identity.models import Organisation, OrganisationKind
+from sunshine.identity.roles import Role
+from sunshine.rules.registry import registry
+from sunshine.trading import lifecycle, service
+from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
+from sunshine.trading.models import Project
+from sunshine.trading.schemas import ProjectIn
+from sunshine.web.csrf import check_csrf
+from sunshine.web.problems import VALIDATION_MESSAGES
+from sunshine.web.templating import flash, redirect, render, templates
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+PUBLIC = Depends(Access.public())
+REGISTRANTS = Depends(Access(Role.AGENCY, Role.TENDERER))
+CENTRE = Depends(Access(Role.CENTRE_STAFF))
+OVERSEERS = Depends(Access(Role.CENTRE_STAFF, Role.SUPERVISOR))
+PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
+
+TENDERER_KINDS = (OrganisationKind.PURCHASER, OrganisationKind.DEPARTMENT, OrganisationKind.ENTERPRISE)
+# States the public can meet a project in (it becomes public with its first notice).
+PUBLIC_STATES = [s for s in lifecycle.STATES if s not in ("registered", "returned", "accepted")]
+MAX_SECTIONS = 50
+DOCUMENT_LINKS = {"notice": ("公告", "/notices/{}")}
+
+
+def yuan(value: Decimal | int | None) -> str:
+    """``Decimal('12345678.5')`` → ``'12,345,678.50'`` (元, two places, thousands separators)."""
+    return "" if value is None else f"{Decimal(value):,.2f}"
+
+
+templates.env.filters.setdefault("yuan", yuan)
+
+
+# --------------------------------------------------------------------------- the registration form
+
+
+@dataclass
+class SectionRow:
+    name: str = ""
+    estimate: str = ""
+    qualification: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.name.strip() or self.estimate.strip() or self.qualification.strip())
+
+
+@dataclass
+class ProjectForm:
+    """What the visitor typed, kept as text so that a refused form comes back exactly as it was sent."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    green_channel: bool = False
+    sections: list[SectionRow] = field(default_factory=lambda: [SectionRow()])
+    add_section: bool = False
+    remove_section: int | None = None
+
+    @property
+    def type_method(self) -> tuple[str, str]:
+        transaction_type, _, method = self.values.get("type_method", "").partition(":")
+        return transaction_type, method
+
+
+def read_form(
+    name: str = Form(""),
+    type_method: str = Form(""),
+    tenderer_id: str = Form(""),
+    agency_id: str = Form(""),
+    budget: str = Form(""),
+    region_code: str = Form(""),
+    funding_source: str = Form(""),
+    evaluation_method: str = Form(""),
+    description: str = Form(""),
+    green_channel: str = Form(""),
+    green_reason: str = Form(""),
+    section_name: list[str] = Form(default_factory=list),
+    section_estimate: list[str] = Form(default_factory=list),
+    section_qualification: list[str] = Form(default_factory=list),
+    add_section: str = Form(""),
+    remove_section: str = Form(""),
+) -> ProjectForm:
+    count = min(max(len(section_name), len(section_estimate), len(section_qualification), 1), MAX_SECTIONS)
+
+    def nth(values: list[str], i: int) -> str:
+        return values[i] if i < len(values) else ""
+
+    rows = [
+        SectionRow(nth(section_name, i), nth(section_estimate, i), nth(section_qualification, i)) for i in range(count)
+    ]
+    return ProjectForm(
+        values={
+            "name": name,
+            "type_method": type_method,
+            "tenderer_id": tenderer_id,
+            "agency_id": agency_id,
+            "budget": budget,
+            "region_code": region_code,
+            "funding_source": funding_source,
+            "evaluation_method": evaluation_method,
+            "description": description,
+            "green_reason": green_reason,
+        },
+        green_channel=bool(green_channel),
+        sections=rows,
+        add_section=bool(add_section),
+        remove_section=int(remove_section) if remove_section.isdigit() else None,
+    )
+
+
+def _money(text: str) -> str:
+    """Accept what people type for an amount: "1,200,000", "1 200 000 元"."""
+    return text.replace(",", "").replace("，", "").replace(" ", "").removesuffix("元").strip()
+
+
+def _optional(text: str) -> str | None:
+    return text.strip() or None
+
+
+FIELD_MESSAGES = {
+    ("type_method", "*"): "请选择交易类型与方式",
+    ("tenderer_id", "*"): "请选择招标人/采购人",
+    ("agency_id", "*"): "请选择代理机构",
+    ("region_code", "string_pattern_mismatch"): "应为6位行政区划代码，如 350100",
+    ("budget", "decimal_parsing"): "请填写金额（元），如 1200000 或 1200000.00",
+    ("estimate", "decimal_parsing"): "请填写金额（元），如 600000",
+    ("budget", "decimal_max_places"): "金额最多保留两位小数（分）",
+    ("estimate", "decimal_max_places"): "金额最多保留两位小数（分）",
+    ("budget", "decimal_max_digits"): "金额过大",
+    ("estimate", "decimal_max_digits"): "金额过大",
+    ("budget", "greater_than"): "金额应大于 0",
+    ("estimate", "greater_than"): "金额应大于 0",
+}
+
+
+def _message(name: str, err: dict[str, Any]) -> str:
+    kind = err.get("type", "value_error")
+    ctx = err.get("ctx") or {}
+    specific = FIELD_MESSAGES.get((name, kind)) or FIELD_MESSAGES.get((name, "*"))
+    if specific:
+        return specific
+    if kind == "missing" or (kind == "string_too_short" and not err.get("input")):
+        return "必填"
+    if kind == "string_too_short":
+        return f"至少 {ctx.get('min_length')} 个字"
+    if kind == "string_too_long":
+        return f"最多 {ctx.get('max_length')} 个字"
+    return VALIDATION_MESSAGES.get(kind, "取值无效")
+
+
+@dataclass
+class FormErrors:
+    fields: dict[str, str] = field(default_factory=dict)
+    rows: dict[int, dict[str, str]] = field(default_factory=dict)  # form row → {section_name: message}
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.rows)
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, message)
+
+
+def to_input(form: ProjectForm, errors: FormErrors) -> ProjectIn | None:
+    """The form as the service's ``ProjectIn``, or ``None`` with the reasons beside each field."""
+    kept = [i for i, row in enumerate(form.sections) if not row.blank]  # rows left empty are ignored
+    transaction_type, method = form.type_method
+    v = form.values
+    data = {
+        "name": v["name"].strip(),
+        "transaction_type": transaction_type,
+        "method": method,
+        "tenderer_id": v["tenderer_id"] or None,
+        "agency_id": v["agency_id"] or None,
+        "budget": _money(v["budget"]),
+        "region_code": v["region_code"].strip(),
+        "funding_source": v["funding_source"].strip(),
+        "evaluation_method": _optional(v["evaluation_method"]),
+        "description": _optional(v["description"]),
+        "green_channel": form.green_channel,
+        "green_reason": _optional(v["green_reason"]),
+        "sections": [
+            {
+                "name": form.sections[i].name.strip(),
+                "estimate": _money(form.sections[i].estimate),
+                "qualification": form.sections[i].qualification.strip(),
+            }
+            for i in kept
+        ],
+    }
+    try:
+        return ProjectIn.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            name = str(loc[0]) if loc else "_form"
+            if name in ("transaction_type", "method"):
+                errors.add("type_method", _message("type_method", err))
+            elif name == "sections" and len(loc) >= 3 and isinstance(loc[1], int):
+                row, part = kept[loc[1]], str(loc[2])
+                errors.rows.setdefault(row, {}).setdefault(f"section_{part}", _message(part, err))
+            elif name == "sections":
+                errors.add(
+                    "sections", "请至少填写一个标段/包" if err.get("type") == "too_short" else _message("sections", err)
+                )
+            else:
+                errors.add(name, _message(name, err))
+        return None
+
+
+def _service_error(exc: SunshineError, principal: Principal, errors: FormErrors) -> None:
+    """Put a refusal of the service beside the field it names."""
+    name = exc.extra.get("field")
+    if name in ("transaction_type", "method"):
+        name = "type_method"
+    elif name is None and isinstance(exc, Forbidden):
+        name = "agency_id" if Role.AGENCY in principal.roles else "tenderer_id"
+    errors.add(name if name in FORM_FIELDS or name == "sections" else "_form", exc.detail)
+
+
+def _organisation_options(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    tenderers = [
+        (str(o.id), f"{o.name}（{OrganisationKind(o.kind).label}）")
+        for kind in TENDERER_KINDS
+        for o in identity.list_organisations(session, kind)
+    ]
+    agencies = [(str(o.id), o.name) for o in identity.list_organisations(session, OrganisationKind.AGENCY)]
+    return tenderers, agencies
+
+
+def _pack_options() -> list[tuple[str, str]]:
+    order = list(TRANSACTION_TYPES)
+    trading = [
+        p
+        for p in registry().current()
+        if p.transaction_type in TRANSACTION_TYPES and p.lifecycle in lifecycle.LIFECYCLES
+    ]
+    packs = sorted(
+        trading, key=lambda p: (order.index(p.transaction_type) if p.transaction_type in order else 99, p.key)
+    )
+    return [
+        (f"{p.transaction_type}:{p.method}", f"{type_label(p.transaction_type)} · {method_label(p.method)}")
+        for p in packs
+    ]
+
+
+FORM_FIELDS = (
+    "name",
+    "type_method",
+    "tenderer_id",
+    "agency_id",
+    "budget",
+    "region_code",
+    "funding_source",
+    "evaluation_method",
+    "description",
+    "green_reason",
+)
+
+
+def _blank_form(session: Session, principal: Principal, sections: int) -> ProjectForm:
+    """A new form, with the visitor's own organisation already chosen as tenderer or agency, and its region."""
+    own = str(principal.organisation_id) if principal.organisation_id else ""
+    values = dict.fromkeys(FORM_FIELDS, "")
+    if principal.organisation_id:
+        values["region_code"] = identity.get_organisation(session, principal.organisation_id).region_code
+    if Role.TENDERER in principal.roles:
+        values["tenderer_id"] = own
+    if Role.AGENCY in principal.roles:
+        values["agency_id"] = own
+    return ProjectForm(values=values, sections=[SectionRow() for _ in range(max(1, min(sections, MAX_SECTIONS)))])
+
+
+def _filled_form(project: Project) -> ProjectForm:
+    return ProjectForm(
+        values={
+            "name": project.name,
+            "type_method": f"{project.transaction_type}:{project.method}",
+            "tenderer_id": str(project.tenderer_id),
+            "agency_id": str(project.agency_id or ""),
+            "budget": str(project.budget),
+            "region_code": project.region_code,
+            "funding_source": project.funding_source,
+            "evaluation_method": project.evaluation_method or "",
+            "description": project.description or "",
+            "green_reason": project.green_reason or "",
+        },
+        green_channel=project.green_channel,
+        sections=[SectionRow(s.name, str(s.estimate), s.qualification) for s in project.sections] or [SectionRow()],
+    )
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    form: ProjectForm,
+    *,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    project: Project | None = None,
+) -> Response:
+    tenderers, agencies = _organisation_options(session)
+    return render(
+        request,
+        "projects_form.html",
+        status=status,
+        page_title=f"修改并重新提交：{project.name}" if project else "进场登记",
+        form=form,
+        errors=errors or FormErrors(),
+        project=project,
+        pack_options=_pack_options(),
+        tenderers=tenderers,
+        agencies=agencies,
+        max_sections=MAX_SECTIONS,
+        action=f"/projects/{project.id}/edit" if project else "/projects/new",
+        locked_type=(f"{type_label(project.transaction_type)} · {method_label(project.method)}" if project else None),
+    )
+
+
+def _rearranged(form: ProjectForm) -> bool:
+    """The 再加一个标段 / 删除此标段 buttons: show the form again with one row more or less; nothing is submitted."""
+    if form.add_section and len(form.sections) < MAX_SECTIONS:
+        form.sections.append(SectionRow())
+        return True
+    if form.remove_section is not None:
+        if len(form.sections) > 1 and form.remove_section < len(form.sections):
+            del form.sections[form.remove_section]
+        return True
+    return form.add_section
+
+
+# --------------------------------------------------------------------------- registration and resubmission
+
+
+@router.get("/projects/new", response_class=HTMLResponse)
+def register_form(
+    request: Request,
+    sections: int = Query(1, ge=1, le=MAX_SECTIONS),
+    session: Session = SessionDep,
+    principal: Principal = REGISTRANTS,
+) -> Response:
+    return _form_page(request, session, _blank_form(session, principal, sections))
+
+
+@router.post("/projects/new", response_class=HTMLResponse)
+def register_submit(
+    request: Request,
+    form: ProjectForm = Depends(read_form),
+    session: Session = SessionDep,
+    principal: Principal = REGISTRANTS,
+) -> Response:
+    if _rearranged(form):
+        return _form_page(request, session, form)
+    errors = FormErrors()
+    data = to_input(form, errors)
+    if data is not None:
+        try:
+            project = service.register(session, principal, data)
+        except SunshineError as exc:
+            session.rollback()  # nothing of a refused registration is kept (not even a code number)
+            _service_error(exc, principal, errors)
+    if errors:
+        return _form_page(request, session, form, errors=errors, status=400)
+    flash(request, "success", f"已登记，统一交易标识码 {project.code}。项目已提交交易中心受理。")
+    return redirect(request, f"/projects/{project.id}")
+
+
+@router.get("/projects/{project_id}/edit", response_class=HTMLResponse)
+def edit_form(
+    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = REGISTRANTS
+) -> Response:
+    project = service.get_visible(session, principal, project_id)
+    try:
+        lifecycle.check(project, "resubmit", principal)
+    except SunshineError as exc:
+        flash(request, "error", exc.detail)
+        return redirect(request, f"/projects/{project.id}")
+    return _form_page(request, session, _filled_form(project), project=project)
+
+
+@router.post("/projects/{project_id}/edit", response_class=HTMLResponse)
+def edit_submit(
+    request: Request,
+    project_id: int,
+    form: ProjectForm = Depends(read_form),
+    session: Session = SessionDep,
+    principal: Principal = REGISTRANTS,
+) -> Response:
+    project = service.get_visible(session, principal, project_id)
+    # The type and method cannot change on resubmission; the form shows them as fixed text.
+    form.values["type_method"] = f"{project.transaction_type}:{project.method}"
+    if _rearranged(form):
+        return _form_page(request, session, form, project=project)
+    errors = FormErrors()
+    data = to_input(form, errors)
+    if data is not None:
+        try:
+            service.resubmit(session, principal, project_id, data)
+        except SunshineError as exc:
+            session.rollback()
+            _service_error(exc, principal, errors)
+            project = service.get_visible(session, principal, project_id)
+    if errors:
+        return _form_page(request, session, form, errors=errors, status=400, project=project)
+    flash(request, "success", f"已修改并重新提交，统一交易标识码 {project.code}，等待交易中心受理。")
+    return redirect(request, f"/projects/{project_id}")
+
+
+# --------------------------------------------------------------------------- lifecycle steps from the pages
+
+
+def _back(target: str, project_id: int) -> str:
+    """Where to return after a step: the page the form was on (same-site paths only)."""
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return f"/projects/{project_id}"
+
+
+def _step(request: Request, session: Session, done: str, project_id: int, next_url: str, call) -> Response:
+    try:
+        project = call()
+    except SunshineError as exc:
+        session.rollback()  # a refused step leaves nothing behind
+        if exc.status == 404:
+            raise
+        flash(request, "error", exc.detail)
+        return redirect(request, _back(next_url, project_id))
+    flash(request, "success", f"{done}：{project.code} {project.name}")
+    return redirect(request, _back(next_url, project_id))
+
+
+@router.post("/projects/{project_id}/accept")
+def accept(
+    request: Request,
+    project_id: int,
+    next: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = CENTRE,
+) -> Response:
+    return _step(request, session, "已受理", project_id, next, lambda: service.accept(session, principal, project_id))
+
+
+@router.post("/projects/{project_id}/return")
+def return_project(
+    request: Request,
+    project_id: int,
+    reason: str = Form(""),
+    next: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = CENTRE,
+) -> Response:
+    return _step(
+        request,
+        session,
+        "已退回",
+        project_id,
+        next,
+        lambda: service.return_project(session, principal, project_id, reason.strip()),
+    )
+
+
+@router.post("/projects/{project_id}/terminate")
+def terminate(
+    request: Request,
+    project_id: int,
+    reason: str = Form(""),
+    next: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = PARTIES,
+) -> Response:
+    return _step(
+        request,
+        session,
+        "已终止",
+        project_id,
+        next,
+        lambda: service.terminate(session, principal, project_id, reason.strip()),
+    )
+
+
+@router.post("/projects/{project_id}/suspend")
+def suspend(
+    request: Request,
+    project_id: int,
+    reason: str = Form(""),
+    next: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = OVERSEERS,
+) -> Response:
+    return _step(
+        request,
+        session,
+        "已暂停",
+        project_id,
+        next,
+        lambda: service.suspend(session, principal, project_id, reason.strip()),
+    )
+
+
+@router.post("/projects/{project_id}/resume")
+def resume(
+    request: Request,
+    project_id: int,
+    reason: str = Form(""),
+    next: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = OVERSEERS,
+) -> Response:
+    return _step(
+        request,
+        session,
+        "已恢复",
+        project_id,
+        next,
+        lambda: service.resume(session, principal, project_id, reason.strip() or None),
+    )
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def _names(session: Session, projects: list[Project]) -> dict[int, str]:
+    ids = {i for p in projects for i in (p.tenderer_id, p.agency_id) if i}
+    out = {}
+    for org_id in ids:
+        org: Organisation = identity.get_organisation(session, org_id)
+        out[org_id] = org.name
+    return out
+
+
+def project_row(project: Project, names: dict[int, str] | None = None) -> dict[str, Any]:
+    """What a list shows of a project."""
+    names = names or {}
+    return {
+        "id": project.id,
+        "code": project.code,
+        "name": project.name,
+        "project": project,
+        "type_label": type_label(project.transaction_type),
+        "method_label": method_label(project.method),
+        "state": project.state,
+        "state_label": lifecycle.state_label(project, project.state),
+        "deadline": project.bid_deadline,
+        "green": project.green_channel,
+        "green_reason": project.green_reason,
+        "budget": project.budget,
+        "registered_at": project.registered_at,
+        "tenderer": names.get(project.tenderer_id, ""),
+        "agency": names.get(project.agency_id or 0, ""),
+    }
+
+
+def latest_public(session: Session, *, limit: int = 8, transaction_type: str | None = None) -> list[dict[str, Any]]:
+    """The newest projects the public can see (for the home and trading pages)."""
+    projects = service.list_visible(session, ANONYMOUS, transaction_type=transaction_type, limit=limit)
+    return [project_row(p) for p in projects]
+
+
+def green_count(session: Session) -> int:
+    return len(service.list_visible(session, ANONYMOUS, green_only=True, limit=100_000))
+
+
+@router.get("/projects", response_class=HTMLResponse)
+def project_list(
+    request: Request,
+    transaction_type: str | None = Query(None, max_length=30),
+    state: str | None = Query(None, max_length=40),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    transaction_type = transaction_type if transaction_type in TRANSACTION_TYPES else None
+    state = state if state in lifecycle.STATES else None
+    # The public list shows what the public may see, whoever is looking (own projects: /projects/mine).
+    projects = service.list_visible(session, ANONYMOUS, transaction_type=transaction_type, state=state)
+    return render(
+        request,
+        "projects_list.html",
+        page_title="交易项目",
+        heading="交易项目",
+        mode="all",
+        rows=[project_row(p) for p in projects],
+        transaction_type=transaction_type or "",
+        state=state or "",
+        type_options=list(TRANSACTION_TYPES.items()),
+        state_options=[(s, lifecycle.STATES[s]) for s in PUBLIC_STATES],
+    )
+
+
+@router.get("/projects/green", response_class=HTMLResponse)
+def green_list(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+    projects = service.list_visible(session, ANONYMOUS, green_only=True)
+    return render(
+        request,
+        "projects_list.html",
+        page_title="绿色通道项目",
+        heading="绿色通道项目",
+        mode="green",
+        rows=[project_row(p) for p in projects],
+    )
+
+
+@router.get("/projects/mine", response_class=HTMLResponse)
+def my_projects(request: Request, session: Session = SessionDep, principal: Principal = REGISTRANTS) -> Response:
+    projects = service.list_visible(session, principal, mine=True) if principal.organisation_id else []
+    rows = []
+    names = _names(session, projects)
+    for project in projects:
+        row = project_row(project, names)
+        if project.state == "returned":
+            returns = [t for t in service.timeline(session, project) if t.step == "return"]
+            row["return_reason"] = returns[-1].reason if returns else None
+        rows.append(row)
+    return render(
+        request, "projects_list.html", page_title="本单位的项目", heading="本单位的项目", mode="mine", rows=rows
+    )
+
+
+@router.get("/staff/queue", response_class=HTMLResponse)
+def acceptance_queue(request: Request, session: Session = SessionDep, _: Principal = CENTRE) -> Response:
+    projects = service.acceptance_queue(session)
+    names = _names(session, projects)
+    return render(
+        request,
+        "projects_queue.html",
+        page_title="受理队列",
+        rows=[project_row(p, names) for p in projects],
+        handling=service.handling_deadlines(session, projects),
+        today=clock.today_local(),
+    )
+
+
+# --------------------------------------------------------------------------- the project page
+
+
+def _document(ref: str | None) -> tuple[str, str | None] | None:
+    """``notice:12`` → ("公告 12", "/notices/12"); an unknown kind is shown as it is, unlinked."""
+    if not ref:
+        return None
+    kind, _, ident = ref.partition(":")
+    if kind in DOCUMENT_LINKS and ident:
+        label, pattern = DOCUMENT_LINKS[kind]
+        return f"{label} {ident}", pattern.format(ident)
+    return ref, None
+
+
+def _actions(project: Project, principal: Principal) -> dict[str, bool]:
+    """Which buttons this viewer sees. Only a convenience: the service refuses whatever is not allowed."""
+    steps = {s.name for s in lifecycle.available_steps(project) if principal.roles & s.roles}
+    party = principal.organisation_id is not None and principal.organisation_id in (
+        project.tenderer_id,
+        project.agency_id,
+    )
+    oversight = principal.has(Role.CENTRE_STAFF, Role.SUPERVISOR)
+    return {
+        "resubmit": "resubmit" in steps and party,
+        "accept": "accept" in steps,
+        "return": "return" in steps,
+        "publish_notice": "publish_notice" in steps and party,
+        "amend_notice": "amend_notice" in steps and party,
+        "terminate": "terminate" in steps and (party or oversight),
+        "suspend": "suspend" in steps,
+        "resume": "resume" in steps,
+        "registrations": project.public_since is not None
+        and ((party and principal.has(Role.AGENCY, Role.TENDERER)) or principal.has(Role.CENTRE_STAFF)),
+        "register": project.state == "notice_published" and principal.has(Role.BIDDER),
+    }
+
+
+def _pack_name(project: Project) -> str:
+    try:
+        return registry().get(project.pack_key, project.pack_version).name
+    except SunshineError:
+        return project.pack_key
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+def project_page(
+    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+) -> Response:
+    project = service.get_visible(session, principal, project_id)
+    names = _names(session, [project])
+    transitions = service.timeline(session, project)
+    # Clarifications and amendments are published against the first notice (its series).
+    first_notice = next(
+        (t.document_ref.partition(":")[2] for t in transitions if t.step == "publish_notice" and t.document_ref),
+        None,
+    )
+    timeline = [
+        {
+            "at": t.at,
+            "title": lifecycle.STEPS[t.step].title if t.step in lifecycle.STEPS else t.step,
+            "state_label": lifecycle.state_label(project, t.to_state),
+            "reason": t.reason,
+            "document": _document(t.document_ref),
+            "ledger_seq": t.ledger_seq,
+        }
+        for t in transitions
+    ]
+    return render(
+        request,
+        "projects_detail.html",
+        page_title=project.name,
+        project=project,
+        row=project_row(project, names),
+        pack_name=_pack_name(project),
+        timeline=timeline,
+        actions=_actions(project, principal),
+        here=f"/projects/{project.id}",
+        amend_url=f"/projects/{project.id}/notices/{first_notice}/amend" if first_notice else None,
+    )
+
+
+__all__ = ["router", "latest_public", "green_count", "project_row", "yuan"]
