@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from html import unescape
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sunshine.config import get_settings
 from sunshine.core.filestore import file_store
 from sunshine.trading.models import Notice, NoticeAttachment
-from tests.builders import PASSWORD, api_token
+from tests.builders import api_token
+from tests.pages import browser
+from tests.pages import csrf_token as _token
+from tests.pages import page_text as _text
 from tests.trading.builders import accepted_project, beijing, tender_world
 
 XSS = (
@@ -30,28 +29,6 @@ XSS = (
 PDF = "%PDF-1.7\n1 0 obj<<>>endobj\n招标文件\n%%EOF".encode()
 NO_FILE = [("attachments", ("", b"", "application/octet-stream"))]  # what a browser sends for an empty file input
 DATES = {"docs_issued_at": "2026-11-23T10:00", "docs_sale_end": "2026-11-30T17:00", "bid_deadline": "2026-12-28T09:30"}
-
-
-def _token(page_text: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-@contextmanager
-def browser(app, username: str | None = None) -> Iterator[TestClient]:
-    with TestClient(app, base_url="https://testserver") as client:
-        if username:
-            page = client.get("/login")
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": _token(page.text)},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-        yield client
 
 
 @pytest.fixture

@@ -6,49 +6,25 @@ with overdue refunds highlighted. Forms refuse bad input beside the field with 4
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from html import unescape
 from types import SimpleNamespace
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sunshine.trading import deposits, registrations, service
 from sunshine.trading.models import Deposit, Registration, Section
-from tests.builders import PASSWORD
 from tests.conftest import SHANGHAI
+from tests.pages import browser
+from tests.pages import csrf_token as _token
+from tests.pages import page_text as _text
 from tests.trading.builders import cheap_password_hashing, make_project, publish_notice, tender_world
 
 
 @pytest.fixture(autouse=True)
 def _fast_users(monkeypatch):
     cheap_password_hashing(monkeypatch)
-
-
-def _token(page_text: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-@contextmanager
-def browser(app, username: str | None = None) -> Iterator[TestClient]:
-    with TestClient(app, base_url="https://testserver") as client:
-        if username:
-            page = client.get("/login")
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": _token(page.text)},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-        yield client
 
 
 def _post(client, page_url: str, action: str, data: dict | None = None):

@@ -5,42 +5,17 @@ and the public and unrelated bidders see only what is public."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from html import unescape
 from types import SimpleNamespace
 
 import pytest
-from fastapi.testclient import TestClient
 
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
-from tests.builders import PASSWORD, make_org, make_user
-
-
-def _token(page_text: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
-
-
-def _text(html: str) -> str:
-    """The page as words, without tags (what a person reads)."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
-@contextmanager
-def browser(app, username: str | None = None) -> Iterator[TestClient]:
-    """A visitor with their own cookies, signed in through the login form when a username is given."""
-    with TestClient(app, base_url="https://testserver") as client:
-        if username:
-            page = client.get("/login")
-            response = client.post(
-                "/login",
-                data={"username": username, "password": PASSWORD, "csrf_token": _token(page.text)},
-                follow_redirects=False,
-            )
-            assert response.status_code == 303, response.text
-        yield client
+from tests.builders import make_org, make_user
+from tests.pages import browser
+from tests.pages import csrf_token as _token
+from tests.pages import page_text as _text
 
 
 @pytest.fixture

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from sunshine.core.auth import SESSION_COOKIE
 from sunshine.identity.roles import Role
 from tests.builders import PASSWORD, make_user
-
-
-def _token(page_text: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
+from tests.pages import csrf_token as _token
 
 
 def test_login_sets_secure_httponly_cookie_and_lands_on_workbench(db, client):
