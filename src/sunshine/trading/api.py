@@ -4,6 +4,7 @@ projects and their timelines. Thin: every rule is in the services."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -22,13 +23,16 @@ OVERSEERS = Depends(Access(Role.CENTRE_STAFF, Role.SUPERVISOR))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
 
 
-def project_out(session: Session, project: Project, actor: Principal) -> ProjectOut:
-    names = {
-        o.id: o.name
-        for o in session.query(Organisation).filter(
-            Organisation.id.in_([i for i in (project.tenderer_id, project.agency_id) if i])
-        )
-    }
+def organisation_names(session: Session, projects: list[Project]) -> dict[int, str]:
+    """The names of the tenderers and agencies of ``projects``, in one query."""
+    ids = {i for p in projects for i in (p.tenderer_id, p.agency_id) if i}
+    return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
+
+
+def project_out(
+    session: Session, project: Project, actor: Principal, names: dict[int, str] | None = None
+) -> ProjectOut:
+    names = names if names is not None else organisation_names(session, [project])
     return ProjectOut(
         id=project.id,
         code=project.code,
@@ -84,12 +88,15 @@ def list_projects(
         green_only=green,
         mine=mine and actor.organisation_id is not None,
     )
-    return [project_out(session, p, actor) for p in projects]
+    names = organisation_names(session, projects)
+    return [project_out(session, p, actor, names) for p in projects]
 
 
 @router.get("/queue", response_model=list[ProjectOut], summary="受理队列（交易中心）")
 def queue(session: Session = SessionDep, actor: Principal = CENTRE) -> list[ProjectOut]:
-    return [project_out(session, p, actor) for p in service.acceptance_queue(session)]
+    projects = service.acceptance_queue(session)
+    names = organisation_names(session, projects)
+    return [project_out(session, p, actor, names) for p in projects]
 
 
 @router.get("/{project_id}", response_model=ProjectOut, summary="项目详情")
