@@ -72,9 +72,18 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
+    from sunshine.channels import api as channels_api
+    from sunshine.channels import views as channels_views
     from sunshine.core import calendar_api
+    from sunshine.disclosure import api as disclosure_api
+    from sunshine.disclosure import views as disclosure_views
     from sunshine.identity import api as identity_api
+    from sunshine.inforequests import api as inforequests_api
+    from sunshine.inforequests import report_views as inforequests_report_views
+    from sunshine.inforequests import views as inforequests_views
     from sunshine.ledger import api as ledger_api
+    from sunshine.policy import api as policy_api
+    from sunshine.policy import views as policy_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
     from sunshine.trading import api as trading_api
@@ -95,4 +104,16 @@ def create_app(
     app.include_router(notices_views.router)
     app.include_router(participation_api.router)
     app.include_router(participation_views.router)
+    app.include_router(disclosure_api.router)
+    app.include_router(disclosure_views.router)
+    app.include_router(channels_api.router)
+    app.include_router(channels_views.router)
+    app.include_router(channels_views.oneclick_router)
+    app.include_router(policy_api.router)
+    app.include_router(policy_api.concerns_router)
+    app.include_router(policy_views.router)
+    app.include_router(inforequests_api.router)
+    app.include_router(inforequests_api.report_router)
+    app.include_router(inforequests_views.router)
+    app.include_router(inforequests_report_views.router)
     return app

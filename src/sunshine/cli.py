@@ -14,6 +14,7 @@ from rich.table import Table
 
 from sunshine.config import get_settings
 from sunshine.db import Database
+from sunshine.disclosure import cli as disclosure_cli
 
 app = typer.Typer(help="阳光交易 Sunshine：公共资源交易与政务公开平台", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -22,6 +23,7 @@ calendar_app = typer.Typer(help="工作日历与法定期限", no_args_is_help=T
 app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(disclosure_cli.app, name="disclosure")
 
 console = Console()
 err = Console(stderr=True)

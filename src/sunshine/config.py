@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     payment_channel: str = Field(
         default="simulated", description="保证金支付通道：simulated（模拟银行），或已登记的通道名、module:Factory"
     )
+    # 邮件订阅（channels）: mail backend and SMTP server; links in mails use public_url
+    public_url: str = Field(default="http://127.0.0.1:8000", description="邮件中链接使用的本站公开地址")
+    mail_backend: str = Field(default="log", description="邮件发送方式：log（写入数据目录中的 mail.mbox）或 smtp")
+    mail_from: str = Field(default="阳光交易 <noreply@sunshine.invalid>", description="发件人")
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = 20.0
+    digest_interval_minutes: int = Field(default=60, description="同一订阅两封推送邮件之间的最短间隔（分钟）")
 
     @property
     def resolved_database_url(self) -> str:

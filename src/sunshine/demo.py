@@ -9,11 +9,12 @@ backwards).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from rich.console import Console
 from rich.table import Table
 
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.db import Database
@@ -199,12 +200,44 @@ USERS = [
 ]
 
 
+def _months(real_now: datetime) -> list[tuple[date, date]]:
+    """The last twelve calendar months up to yesterday, oldest first, as (first day, last day)."""
+    today = real_now.astimezone(get_settings().tz).date()
+    first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    out = []
+    while first <= today:
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        out.append((first, min(nxt - timedelta(days=1), today - timedelta(days=1))))
+        first = nxt
+    return [(a, b) for a, b in out if a <= b]
+
+
+def _load_disclosure(db: Database, demo_clock: AdjustableClock | None, real_now: datetime) -> int:
+    """The disclosure catalog, policies, and — on a fresh log — a year of proactive disclosure and of
+    information requests. The two histories are walked one after the other on the same months; the
+    ledger never runs backwards, so the second one's entries carry the later of their own time and
+    the log's last time."""
+    from sunshine import demo_channels, demo_disclosure, demo_inforequests
+
+    demo_disclosure.load_catalog(db)
+    made = demo_channels.load(db)
+    if demo_clock is None:
+        return made
+    months = _months(real_now)
+    year_start = datetime.combine(months[0][0], time(8, 0), get_settings().tz)
+    for seed in (demo_disclosure.seed_month, demo_inforequests.seed_month):
+        demo_clock.set(year_start)
+        for first, last in months:
+            seed(db, demo_clock, first, last)
+    return made + len(months)
+
+
 def load_demo_data(db: Database, console: Console | None = None) -> Table:
     console = console or Console()
     with db.unit_of_work() as session:
         fresh = ledger.size(session) == 0
     real_now = clock.now()
-    start = real_now - timedelta(days=120) if fresh else real_now
+    start = real_now - timedelta(days=400) if fresh else real_now
     demo_clock = AdjustableClock(start) if fresh else clock.current()
     created = 0
     with use_clock(demo_clock), db.unit_of_work() as session:
@@ -244,8 +277,10 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         if created:
             ledger.sign_head(session)
     with use_clock(demo_clock):
-        projects = load_demo_trading(db.unit_of_work, demo_clock if fresh else None, real_now)
-        created += projects
+        created += _load_disclosure(db, demo_clock if fresh else None, real_now)
+        if fresh:
+            demo_clock.set(real_now - timedelta(days=100))
+        created += load_demo_trading(db.unit_of_work, demo_clock if fresh else None, real_now)
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

@@ -1,9 +1,13 @@
 """Imports every domain's tables so that the metadata (and Alembic) sees the whole schema."""
 
+from sunshine.channels import models as channels_models  # noqa: F401
 from sunshine.core import models as core_models  # noqa: F401
 from sunshine.db import Base
+from sunshine.disclosure import models as disclosure_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
+from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
+from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 

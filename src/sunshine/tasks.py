@@ -19,6 +19,11 @@ log = logging.getLogger("sunshine.tasks")
 @dataclass
 class TickReport:
     closed: list[str] = field(default_factory=list)
+    disclosure_overdue: list[int] = field(default_factory=list)
+    catalog_revisions: list[str] = field(default_factory=list)
+    mails_queued: list[int] = field(default_factory=list)
+    mails_sent: list[int] = field(default_factory=list)
+    inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     head_size: int | None = None
 
 
@@ -30,6 +35,22 @@ def tick(db: Database) -> TickReport:
     report = TickReport()
     with db.unit_of_work() as session:
         report.closed = trading.close_due(session)
+    with db.unit_of_work() as session:  # 政务公开: dated catalog revisions take effect; overdue disclosure alerts
+        from sunshine.disclosure import catalog_service, obligations
+
+        report.catalog_revisions = catalog_service.apply_due_revisions(session)
+        report.disclosure_overdue = obligations.mark_overdue(session)
+    with db.unit_of_work() as session:  # subscription digests: queued here, sent once this commits
+        from sunshine.channels import service as channels
+
+        report.mails_queued = channels.run_digest(session)
+    from sunshine.channels import mail  # and whatever an earlier send left in the outbox
+
+    report.mails_sent = mail.deliver_pending(db.engine).sent
+    with db.unit_of_work() as session:  # 依申请公开: lapsed corrections and consultations, reminders, overdue alerts
+        from sunshine.inforequests import alerts as inforequests
+
+        report.inforequests = inforequests.tick(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

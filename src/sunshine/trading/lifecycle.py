@@ -289,6 +289,18 @@ def apply(
     )
     session.add(row)
     session.flush()
+    if step.discloses:  # 公开事项目录: what this step must disclose, due by the rule pack and the calendar
+        from sunshine import disclosure
+
+        disclosure.owe(
+            session,
+            trigger=step.discloses,
+            subject=f"project:{project.code}",
+            title=f"{project.name}（{step.title}）",
+            responsible_org_id=project.agency_id or project.tenderer_id,
+            event_date=clock.today_local(),
+            project=project,
+        )
     return row
 
 

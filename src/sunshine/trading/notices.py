@@ -611,6 +611,22 @@ def _record(
     session.flush()
 
 
+def _disclose(session: Session, project: Project, notice: Notice, trigger: str) -> None:
+    """The notice goes out through the disclosure pipeline: reviewed automatically (held with 422
+    ``held_for_review`` if it carries personal data), meeting the obligation its step created."""
+    from sunshine import disclosure
+
+    disclosure.publish_from_step(
+        session,
+        trigger=trigger,
+        subject=f"project:{project.code}",
+        title=notice.title,
+        body_html=notice.body_html,
+        source_ref=f"notice:{notice.id}",
+        author_id=notice.author_id,
+    )
+
+
 def publish_first_notice(
     session: Session,
     actor: Principal,
@@ -688,6 +704,7 @@ def publish_first_notice(
         bid_deadline=bid_deadline,
         opening_at=opening_at,
     )
+    _disclose(session, project, notice, "trading.notice")
     return notice
 
 
@@ -766,6 +783,7 @@ def publish_amendment(
     rows = _store(session, row, files)
     session.flush()
     _record(session, project, row, rows, new_bid_deadline=new_bid_deadline, new_opening_at=new_opening_at)
+    _disclose(session, project, row, "trading.amendment")
     return row
 
 
@@ -794,6 +812,7 @@ def publish_termination_notice(session: Session, actor: Principal, project: Proj
     session.add(notice)
     session.flush()
     _record(session, project, notice, [])
+    _disclose(session, project, notice, "trading.termination")
     return notice
 
 

@@ -1,0 +1,559 @@
+"""Information requests: the regime setting, intake (public form and staff entry), who may see a
+request, the answer clock read from a request's events, the tracked deadlines kept in step with it,
+and the queue. The lifecycle steps are in ``steps``; the tick's reminders and alerts in ``alerts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunshine.core import calendar, clock
+from sunshine.core.auth import Principal
+from sunshine.core.errors import Forbidden, InvalidInput, NotFound
+from sunshine.core.models import TrackedDeadline
+from sunshine.core.workdays import WorkCalendar
+from sunshine.identity.roles import Role
+from sunshine.inforequests import catalog
+from sunshine.inforequests.models import InfoRequest, RequestAlert, RequestEvent, RequestSetting
+from sunshine.inforequests.schemas import RequestIn
+from sunshine.inforequests.timing import AnswerClock, ClockEvent, answer_clock
+from sunshine.ledger import service as ledger
+from sunshine.rules import service as rules
+from sunshine.rules.registry import registry
+from sunshine.rules.service import ResolvedPack
+
+REGIMES: dict[str, str] = {
+    "disclosure.gip_2019": "2019年修订的《政府信息公开条例》（20＋20个工作日）",
+    "disclosure.seed_legacy": "中心原规则（15＋15个工作日，2个工作日内转办，10个工作日内审查）",
+}
+DEFAULT_REGIME = "disclosure.gip_2019"
+REGIME_SETTING = "regime"
+SUBJECT = "inforequest:{id}"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+OFFICE_ROLES = frozenset({Role.DISCLOSURE_OFFICE})
+DEPARTMENT_ROLES = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF})
+
+#: Steps whose day moves the answer clock, and the clock event each one is.
+CLOCK_STEPS = {
+    "receive": "received",
+    "request_correction": "correction_requested",
+    "record_correction": "corrected",
+    "start_consultation": "consultation_started",
+    "end_consultation": "consultation_ended",
+    "lapse_consultation": "consultation_ended",
+    "extend": "extended",
+    "volume_delay": "extended",
+}
+
+
+# --------------------------------------------------------------------------- regime
+
+
+def current_regime(session: Session) -> str:
+    row = session.get(RequestSetting, REGIME_SETTING)
+    return row.value if row is not None and row.value in REGIMES else DEFAULT_REGIME
+
+
+def set_regime(session: Session, *, actor: Principal, key: str) -> str:
+    """The administrator's choice of regime for requests received from now on (earlier requests keep theirs)."""
+    if key not in REGIMES:
+        raise InvalidInput("请选择2019年条例规则或中心原规则", field="regime")
+    registry().versions(key)  # the pack must ship
+    row = session.get(RequestSetting, REGIME_SETTING)
+    previous = row.value if row is not None else DEFAULT_REGIME
+    if row is None:
+        row = RequestSetting(key=REGIME_SETTING)
+        session.add(row)
+    row.value, row.set_by, row.set_at = key, actor.user_id, clock.now()
+    session.flush()
+    ledger.append(
+        session,
+        "inforequest:regime:set",
+        "inforequest-setting:regime",
+        {"regime": key, "previous": previous, "by": actor.user_id},
+    )
+    return key
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def pack_of(req: InfoRequest) -> ResolvedPack:
+    return ResolvedPack.from_snapshot(json.loads(req.rules_snapshot))
+
+
+def rule_days(pack: ResolvedPack, rule_id: str) -> int | None:
+    return int(pack.rule(rule_id).value) if pack.has(rule_id) else None
+
+
+def subject_of(req: InfoRequest) -> str:
+    return SUBJECT.format(id=req.id)
+
+
+def data_of(event: RequestEvent) -> dict:
+    return json.loads(event.data) if event.data else {}
+
+
+def answer_detail(req: InfoRequest) -> dict:
+    return json.loads(req.answer_detail) if req.answer_detail else {}
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def applicant_key(name: str, id_number: str | None, phone: str) -> str:
+    """One applicant across requests (for the monthly count of fees and 第三十五条), without storing more."""
+    digits = re.sub(r"\D", "", phone or "")
+    ident = _normal(id_number) if id_number and id_number.strip() else f"{_normal(name)}|{digits}"
+    return hashlib.sha256(f"applicant|v1|{ident}".encode()).hexdigest()
+
+
+def _code_hash(short_code: str, code: str) -> str:
+    return hashlib.sha256(f"lookup|{short_code}|{_normal(code).replace('-', '')}".encode()).hexdigest()
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def _next_serial(session: Session, year: int) -> int:
+    from sunshine.trading.models import CodeSequence  # the shared, row-locked serial counter
+
+    scope = f"inforequest:{year}"
+    row = session.scalar(select(CodeSequence).where(CodeSequence.scope == scope).with_for_update())
+    if row is None:
+        row = CodeSequence(scope=scope, next_value=1)
+        session.add(row)
+    serial = row.next_value
+    row.next_value = serial + 1
+    session.flush()
+    return serial
+
+
+def tracking_number(year: int, serial: int) -> str:
+    return f"依申〔{year}〕第{serial:04d}号"
+
+
+def _short_code(year: int, serial: int) -> str:
+    from sunshine.trading.codes import check_character
+
+    body = f"YS{year}{serial:04d}"
+    return body + check_character(body)
+
+
+# --------------------------------------------------------------------------- intake
+
+
+@dataclass(frozen=True)
+class Receipt:
+    request: InfoRequest
+    code: str  # shown once, to the applicant only
+    clock: AnswerClock
+
+
+def _receipt_date(data: RequestIn, today: date, public: bool) -> tuple[date, date]:
+    """(submitted_on, received_on) by the channel (条例第三十一条)."""
+    if public:
+        # The online form confirms receipt at once on the receipt page: both sides confirm that day.
+        return today, today
+    submitted = data.submitted_on or today
+    received = data.received_on or (submitted if data.channel == "in_person" else None)
+    if received is None:
+        what = {
+            "post": "签收之日" if data.post_signed is not False else "与申请人确认之日",
+            "online": "双方确认之日",
+            "fax": "双方确认之日",
+        }[data.channel]
+        raise InvalidInput(f"请填写收到申请之日（{what}）", field="received_on")
+    if data.channel == "in_person" and received != submitted:
+        raise InvalidInput("当面提交的申请，以提交之日为收到申请之日", field="received_on")
+    if received > today:
+        raise InvalidInput("收到申请之日不能晚于今天", field="received_on")
+    if submitted > received:
+        raise InvalidInput("收到申请之日不能早于申请人提交（寄出）之日", field="received_on")
+    if received < today - timedelta(days=366):
+        raise InvalidInput("收到申请之日距今超过一年，请核对", field="received_on")
+    return submitted, received
+
+
+def submit(session: Session, actor: Principal, data: RequestIn, *, public: bool) -> Receipt:
+    """Register a request: from the public form (online) or entered by the disclosure office for a
+    request received in person, by post, online or by fax. The regime in force is frozen into it."""
+    if not public and not actor.has(*OFFICE_ROLES):
+        raise Forbidden("只有政务公开办可以登记申请")
+    if public and data.channel != "online":
+        raise InvalidInput("在线提交的申请渠道为互联网", field="channel")
+    if data.channel == "post" and data.post_signed is None:
+        raise InvalidInput("请选择邮件是否需要签收（挂号信、快递等需签收；平常信函无需签收）", field="post_signed")
+    today = clock.today_local()
+    submitted, received = _receipt_date(data, today, public)
+    key = current_regime(session)
+    pack = rules.resolve(session, key, received)
+    serial = _next_serial(session, received.year)
+    code = _new_code()
+    short = _short_code(received.year, serial)
+    now = clock.now()
+    req = InfoRequest(
+        year=received.year,
+        serial=serial,
+        tracking_no=tracking_number(received.year, serial),
+        short_code=short,
+        code_hash=_code_hash(short, code),
+        channel=data.channel,
+        post_signed=data.post_signed if data.channel == "post" else None,
+        submitted_on=submitted,
+        received_on=received,
+        applicant_type=data.applicant_type,
+        applicant_name=data.applicant_name.strip(),
+        id_number=(data.id_number or "").strip() or None,
+        contact_phone=data.contact_phone.strip(),
+        email=(data.email or "").strip() or None,
+        address=(data.address or "").strip() or None,
+        applicant_key=applicant_key(data.applicant_name, data.id_number, data.contact_phone),
+        description=data.description.strip(),
+        form_wanted=data.form_wanted,
+        delivery=data.delivery,
+        pack_key=pack.key,
+        pack_version=pack.version,
+        rules_snapshot=json.dumps(pack.snapshot(), ensure_ascii=False),
+        state="new",
+        volume_flag=False,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(req)
+    session.flush()
+    from sunshine.inforequests import steps
+
+    receipt_rule = catalog.RECEIPT_RULES["post_ordinary" if data.post_signed is False else data.channel]
+    steps.apply(
+        session,
+        req,
+        "receive",
+        actor,
+        day=received,
+        data={"receipt_rule": receipt_rule},
+        payload={"regime": pack.key, "version": pack.version, "channel": data.channel},
+        system_ok=public,
+    )
+    _flag_volume(session, req, pack)
+    cal = calendar.load(session)
+    return Receipt(req, code, refresh_deadlines(session, req, cal))
+
+
+def month_rank(session: Session, req: InfoRequest) -> int:
+    """The position of ``req`` among its applicant's requests received in the same natural month."""
+    first = req.received_on.replace(day=1)
+    rows = session.execute(
+        select(InfoRequest.id, InfoRequest.received_on)
+        .where(
+            InfoRequest.applicant_key == req.applicant_key,
+            InfoRequest.received_on >= first,
+            InfoRequest.received_on <= req.received_on,
+        )
+        .order_by(InfoRequest.received_on, InfoRequest.id)
+    ).all()
+    return next(i for i, (rid, _) in enumerate(rows, start=1) if rid == req.id)
+
+
+def _flag_volume(session: Session, req: InfoRequest, pack: ResolvedPack) -> None:
+    limit = rule_days(pack, "volume_requests_per_month")
+    if limit is None:
+        return
+    rank = month_rank(session, req)
+    if rank > limit:
+        req.volume_flag = True
+        session.add(
+            RequestAlert(
+                request_id=req.id,
+                kind="volume",
+                due=req.received_on,
+                message=(
+                    f"该申请人本月第{rank}件申请，超过{limit}件：可依条例第三十五条要求说明理由，"
+                    "理由不合理的不予处理，理由合理但无法按期答复的可确定延迟答复期限"
+                ),
+                created_at=clock.now(),
+            )
+        )
+        session.flush()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def is_office(actor: Principal) -> bool:
+    return actor.has(*OFFICE_ROLES)
+
+
+def get(session: Session, request_id: int) -> InfoRequest:
+    req = session.get(InfoRequest, request_id)
+    if req is None:
+        raise NotFound("申请不存在")
+    return req
+
+
+def get_for_staff(session: Session, actor: Principal, request_id: int) -> InfoRequest:
+    """The disclosure office sees every request; a department only those routed to it now."""
+    req = session.get(InfoRequest, request_id)
+    if req is None or not can_see(actor, req):
+        raise NotFound("申请不存在")
+    return req
+
+
+def can_see(actor: Principal, req: InfoRequest) -> bool:
+    if is_office(actor):
+        return True
+    return actor.user_id is not None and req.department_user_id == actor.user_id
+
+
+_SHORT = re.compile(r"^YS(\d{4})(\d{4,})([0-9A-Z])$")
+_CHINESE = re.compile(r"(\d{4})\D+?(\d{1,6})")
+
+
+def lookup(session: Session, tracking: str, code: str) -> InfoRequest:
+    """The applicant's own request, by its tracking number (either form) and the lookup code."""
+    text = _normal(tracking)
+    req = None
+    if _SHORT.match(text):
+        req = session.scalar(select(InfoRequest).where(InfoRequest.short_code == text))
+    else:
+        match = _CHINESE.search(tracking or "")
+        if match:
+            req = session.scalar(
+                select(InfoRequest).where(
+                    InfoRequest.year == int(match.group(1)), InfoRequest.serial == int(match.group(2))
+                )
+            )
+    expected = req.code_hash if req is not None else "0" * 64
+    supplied = _code_hash(req.short_code if req is not None else "", code or "")
+    if req is None or not hmac.compare_digest(expected, supplied):
+        raise NotFound("未找到该申请，或查询码不正确。请核对受理回执上的申请编号和查询码")
+    return req
+
+
+def events(session: Session, req: InfoRequest) -> list[RequestEvent]:
+    return list(
+        session.scalars(select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id))
+    )
+
+
+def events_for(session: Session, ids: Iterable[int]) -> dict[int, list[RequestEvent]]:
+    out: dict[int, list[RequestEvent]] = defaultdict(list)
+    ids = list(ids)
+    if not ids:
+        return out
+    for event in session.scalars(
+        select(RequestEvent).where(RequestEvent.request_id.in_(ids)).order_by(RequestEvent.id)
+    ):
+        out[event.request_id].append(event)
+    return out
+
+
+def clock_events(history: Sequence[RequestEvent]) -> list[ClockEvent]:
+    return [ClockEvent(CLOCK_STEPS[e.step], e.day, e.days) for e in history if e.step in CLOCK_STEPS]
+
+
+def clock_of(req: InfoRequest, history: Sequence[RequestEvent], cal: WorkCalendar) -> AnswerClock:
+    pack = pack_of(req)
+    return answer_clock(cal, int(pack.rule("answer_within").value), clock_events(history))
+
+
+def current_clock(session: Session, req: InfoRequest, cal: WorkCalendar | None = None) -> AnswerClock:
+    return clock_of(req, events(session, req), cal or calendar.load(session))
+
+
+# --------------------------------------------------------------------------- tracked deadlines
+
+
+@dataclass(frozen=True)
+class Wanted:
+    start: date
+    days: int
+    purpose: str
+
+
+def last(history: Sequence[RequestEvent], *steps: str) -> RequestEvent | None:
+    return next((e for e in reversed(history) if e.step in steps), None)
+
+
+def wanted_deadlines(req: InfoRequest, history: Sequence[RequestEvent], answer: AnswerClock) -> dict[str, Wanted]:
+    """The deadlines an open request should have tracked now, by the rule id that sets each."""
+    if req.state in catalog.CONCLUDED_STATES:
+        return {}
+    pack = pack_of(req)
+    tag = f"（{req.tracking_no}）"
+    wanted: dict[str, Wanted] = {}
+    if answer.running and answer.anchor is not None and answer.remaining is not None:
+        text = "答复政府信息公开申请" + ("（已延长）" if answer.extension else "")
+        wanted["answer_within"] = Wanted(answer.anchor, answer.remaining, text + tag)
+    if req.state == "correction_requested":
+        notice = last(history, "request_correction")
+        if notice is not None:
+            wanted["correction_period_default"] = Wanted(notice.day, notice.days, "申请人补正期限" + tag)
+    if req.state == "third_party_consultation":
+        started = last(history, "start_consultation")
+        days = rule_days(pack, "third_party_opinion_within")
+        if started is not None and days is not None and data_of(started).get("party") == "third_party":
+            wanted["third_party_opinion_within"] = Wanted(started.day, days, "第三方提出意见" + tag)
+    route_days = rule_days(pack, "route_within")
+    if req.state in ("received", "corrected") and route_days is not None:
+        base = last(history, "record_correction", "receive")
+        wanted["route_within"] = Wanted(base.day, route_days, "转交承办部门（内部时限）" + tag)
+    review_days = rule_days(pack, "review_within")
+    if req.state in ("routed", "resumed", "extended") and review_days is not None and req.department_user_id:
+        routed = last(history, "route")
+        if routed is not None and last(history, "route", "department_opinion") is routed:
+            wanted["review_within"] = Wanted(routed.day, review_days, "承办部门提出答复意见（内部时限）" + tag)
+    return wanted
+
+
+def open_deadlines(session: Session, req: InfoRequest) -> dict[str, TrackedDeadline]:
+    rows = session.scalars(
+        select(TrackedDeadline).where(TrackedDeadline.subject == subject_of(req), TrackedDeadline.is_open.is_(True))
+    )
+    return {(row.rule_ref or "").rpartition(":")[2]: row for row in rows}
+
+
+def open_deadlines_for(session: Session, reqs: Sequence[InfoRequest]) -> dict[int, dict[str, TrackedDeadline]]:
+    by_subject = {subject_of(r): r.id for r in reqs}
+    out: dict[int, dict[str, TrackedDeadline]] = defaultdict(dict)
+    if not by_subject:
+        return out
+    rows = session.scalars(
+        select(TrackedDeadline).where(TrackedDeadline.subject.in_(list(by_subject)), TrackedDeadline.is_open.is_(True))
+    )
+    for row in rows:
+        out[by_subject[row.subject]][(row.rule_ref or "").rpartition(":")[2]] = row
+    return out
+
+
+def refresh_deadlines(
+    session: Session,
+    req: InfoRequest,
+    cal: WorkCalendar,
+    history: Sequence[RequestEvent] | None = None,
+    current: dict[str, TrackedDeadline] | None = None,
+) -> AnswerClock:
+    """Keep the tracked deadlines of ``req`` equal to what its history asks for now: a deadline that is
+    no longer wanted (or now counts differently) is closed, a missing one is tracked. Idempotent."""
+    history = events(session, req) if history is None else history
+    answer = clock_of(req, history, cal)
+    wanted = wanted_deadlines(req, history, answer)
+    current = open_deadlines(session, req) if current is None else current
+    for kind, row in current.items():
+        want = wanted.get(kind)
+        if want is None or (row.start, row.days) != (want.start, want.days):
+            calendar.close(session, row.id)
+    for kind, want in wanted.items():
+        row = current.get(kind)
+        if row is not None and (row.start, row.days) == (want.start, want.days):
+            continue
+        calendar.track(
+            session,
+            subject=subject_of(req),
+            purpose=want.purpose,
+            start=want.start,
+            days=want.days,
+            unit="working",
+            rule_ref=f"{req.pack_key}:{kind}",
+        )
+    session.flush()
+    return answer
+
+
+# --------------------------------------------------------------------------- queue
+
+
+@dataclass(frozen=True)
+class Row:
+    request: InfoRequest
+    clock: AnswerClock
+    deadlines: dict[str, TrackedDeadline]
+    alerts: list[RequestAlert]
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.clock.due is not None
+            and self.request.state not in catalog.CONCLUDED_STATES
+            and (self.clock.due < clock.today_local())
+        )
+
+
+def queue(
+    session: Session, actor: Principal, *, state: str | None = None, open_only: bool = False, limit: int = 200
+) -> list[Row]:
+    stmt = select(InfoRequest).order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc()).limit(limit)
+    if not is_office(actor):
+        stmt = stmt.where(InfoRequest.department_user_id == (actor.user_id or -1))
+    if state:
+        stmt = stmt.where(InfoRequest.state == state)
+    if open_only:
+        stmt = stmt.where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES - {"new"})))
+    reqs = list(session.scalars(stmt))
+    return rows_for(session, reqs)
+
+
+def rows_for(session: Session, reqs: Sequence[InfoRequest]) -> list[Row]:
+    cal = calendar.load(session)
+    history = events_for(session, [r.id for r in reqs])
+    deadlines = open_deadlines_for(session, reqs)
+    alerts: dict[int, list[RequestAlert]] = defaultdict(list)
+    if reqs:
+        for alert in session.scalars(
+            select(RequestAlert)
+            .where(RequestAlert.request_id.in_([r.id for r in reqs]))
+            .order_by(RequestAlert.created_at.desc(), RequestAlert.id.desc())
+        ):
+            alerts[alert.request_id].append(alert)
+    return [Row(r, clock_of(r, history[r.id], cal), deadlines.get(r.id, {}), alerts.get(r.id, [])) for r in reqs]
+
+
+def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[tuple[RequestAlert, InfoRequest]]:
+    stmt = (
+        select(RequestAlert, InfoRequest)
+        .join(InfoRequest, InfoRequest.id == RequestAlert.request_id)
+        .where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+        .order_by(RequestAlert.created_at.desc(), RequestAlert.id.desc())
+        .limit(limit)
+    )
+    if not is_office(actor):
+        stmt = stmt.where(InfoRequest.department_user_id == (actor.user_id or -1))
+    return [(a, r) for a, r in session.execute(stmt).all()]
+
+
+def department_users(session: Session) -> list[tuple[int, str]]:
+    """Users who can be a responsible department (承办部门): supervisors and centre staff."""
+    from sunshine.identity.models import User, UserRole
+
+    rows = session.execute(
+        select(User.id, User.display_name)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_([r.value for r in DEPARTMENT_ROLES]), User.is_active.is_(True))
+        .group_by(User.id, User.display_name)
+        .order_by(User.id)
+    ).all()
+    return [(uid, name) for uid, name in rows]
+
+
+def count_open(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(InfoRequest).where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+        )
+        or 0
+    )
