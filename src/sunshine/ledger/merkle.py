@@ -361,11 +361,9 @@ def _hash_list(proof: object, max_len: int) -> list[bytes] | None:
     """
     if isinstance(proof, (bytes, bytearray, memoryview, str)):
         return None
-    try:
-        if len(proof) > max_len:  # type: ignore[arg-type]
-            return None
-    except TypeError:
-        pass  # an iterator: measured below
+    # A sized proof is measured before copying; an iterator has no length and is measured after.
+    if hasattr(proof, "__len__") and len(proof) > max_len:  # type: ignore[arg-type]
+        return None
     try:
         items = list(proof)  # type: ignore[call-overload]
     except TypeError:
