@@ -104,6 +104,24 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/deposits/{deposit_id}/guarantee"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/deposits/{deposit_id}/refund"): frozenset({Role.CENTRE_STAFF}),
     ("GET", "/api/v1/deposits/overdue"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("POST", "/api/v1/projects/{project_id}/retender"): frozenset({Role.AGENCY, Role.TENDERER}),
+    # sealed bids and the opening
+    ("GET", "/api/v1/sections/{section_id}/bid-binding"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/sections/{section_id}/bids"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/bids/mine"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/bids/{bid_no}"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/bids/{bid_no}/receipt"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/bids/{bid_no}/withdraw"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/bids/{bid_no}/reveal"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/bids/{bid_no}/platform-fault"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/projects/{project_id}/opening"): PUBLIC,
+    ("POST", "/api/v1/projects/{project_id}/opening"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/projects/{project_id}/opening/close-decryption"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/projects/{project_id}/opening/objections"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/opening-objections/{objection_id}/answer"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/opening/confirm"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
     ("GET", "/my/registrations"): frozenset({Role.BIDDER}),
     ("GET", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
     ("POST", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
@@ -355,6 +373,8 @@ PATH_EXAMPLES = {
     "policy_id": "1",
     "interpretation_id": "1",
     "concern_id": "1",
+    "bid_no": "TB0000000000000000000",
+    "objection_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

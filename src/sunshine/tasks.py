@@ -19,6 +19,8 @@ log = logging.getLogger("sunshine.tasks")
 @dataclass
 class TickReport:
     closed: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    decryption_closed: list[str] = field(default_factory=list)
     disclosure_overdue: list[int] = field(default_factory=list)
     catalog_revisions: list[str] = field(default_factory=list)
     mails_queued: list[int] = field(default_factory=list)
@@ -35,6 +37,7 @@ def tick(db: Database) -> TickReport:
     report = TickReport()
     with db.unit_of_work() as session:
         report.closed = trading.close_due(session)
+    _openings(db, report)
     with db.unit_of_work() as session:  # 政务公开: dated catalog revisions take effect; overdue disclosure alerts
         from sunshine.disclosure import catalog_service, obligations
 
@@ -56,6 +59,25 @@ def tick(db: Database) -> TickReport:
         if head is None or head.size < ledger.size(session):
             report.head_size = ledger.sign_head(session).size
     return report
+
+
+def _openings(db: Database, report: TickReport) -> None:
+    """开标 at the deadline, and decryption windows that have run out: one unit of work per project."""
+    from sunshine.bidding import opening
+
+    with db.unit_of_work(read_only=True) as session:
+        to_open, to_close = opening.due_for_opening(session), opening.due_for_closing(session)
+    for project_id, step, out in [(p, opening.start_due, report.opened) for p in to_open] + [
+        (p, opening.close_due_decryption, report.decryption_closed) for p in to_close
+    ]:
+        try:
+            with db.unit_of_work() as session:
+                code = step(session, project_id)
+        except Exception:
+            log.exception("opening step %s failed for project %s", step.__name__, project_id)
+            continue
+        if code:
+            out.append(code)
 
 
 class Scheduler:

@@ -13,7 +13,7 @@ from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, service
 from sunshine.trading.catalog import method_label, type_label
 from sunshine.trading.models import Project
-from sunshine.trading.schemas import ProjectIn, ProjectOut, ReasonIn, SectionOut, TransitionOut
+from sunshine.trading.schemas import ProjectIn, ProjectOut, ReasonIn, RetenderIn, SectionOut, TransitionOut
 
 router = APIRouter(prefix="/api/v1/projects", tags=["交易项目"])
 PUBLIC = Depends(Access.public())
@@ -21,6 +21,7 @@ REGISTRANTS = Depends(Access(Role.AGENCY, Role.TENDERER))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 OVERSEERS = Depends(Access(Role.CENTRE_STAFF, Role.SUPERVISOR))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
+TENDERER_SIDE = Depends(Access(Role.AGENCY, Role.TENDERER))
 
 
 def organisation_names(session: Session, projects: list[Project]) -> dict[int, str]:
@@ -61,6 +62,8 @@ def project_out(
         bid_deadline=project.bid_deadline,
         opening_at=project.opening_at,
         registered_at=project.registered_at,
+        failed_attempts=project.failed_attempts,
+        retender_of_id=project.retender_of_id,
         sections=[SectionOut.model_validate(s) for s in project.sections],
         next_steps=[s.name for s in lifecycle.available_steps(project) if actor.roles & s.roles],
     )
@@ -162,6 +165,14 @@ def resume(project_id: int, body: ReasonIn, session: Session = SessionDep, actor
 def close(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> ProjectOut:
     project = service.get_visible(session, actor, project_id)
     lifecycle.apply(session, project, "close_bidding", actor)
+    return project_out(session, project, actor)
+
+
+@router.post("/{project_id}/retender", response_model=ProjectOut, status_code=201, summary="流标后重新招标")
+def retender(
+    project_id: int, body: RetenderIn, session: Session = SessionDep, actor: Principal = TENDERER_SIDE
+) -> ProjectOut:
+    project = service.retender(session, actor, project_id, method=body.method, reason=body.reason)
     return project_out(session, project, actor)
 
 

@@ -196,6 +196,45 @@ declare(
 )
 
 
+# --------------------------------------------------------------------------- sealed bids: opening and failure
+SEALED = frozenset({"tender", "negotiation"})
+declare(
+    Step(
+        "open_bids",
+        "开标",
+        frozenset({"bid_closed"}),
+        "opening",
+        CENTRE,
+        lifecycles=SEALED,
+        guard="sunshine.trading.service:guard_deadline_passed",
+        rule="《招标投标法》第三十四条：开标应当在投标截止时间的同一时间公开进行",
+    )
+)
+declare(
+    Step(
+        "finish_opening",
+        "开标记录确认公布",
+        frozenset({"opening"}),
+        "evaluation",
+        frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF}),
+        lifecycles=SEALED,
+        rule="开标记录经招标人（代理机构）和交易中心确认并公布后，进入评标（评审）",
+    )
+)
+declare(
+    Step(
+        "fail",
+        "流标",
+        frozenset({"bid_closed", "opening"}),
+        "failed",
+        frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF}),
+        lifecycles=SEALED,
+        reason_required=True,
+        rule="《招标投标法实施条例》第四十四条：投标人少于3个的，不得开标；招标人应当重新招标",
+    )
+)
+
+
 class IllegalStep(Conflict):
     code = "illegal_step"
     title = "当前环节不允许此操作"

@@ -36,6 +36,11 @@ class ReasonIn(BaseModel):
     reason: str = Field(min_length=2, max_length=2000)
 
 
+class RetenderIn(BaseModel):
+    method: str | None = Field(default=None, description="变更后的交易方式；缺省为原方式")
+    reason: str | None = Field(default=None, max_length=500, description="变更方式时的批准文件（文号）")
+
+
 class SectionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -88,5 +93,7 @@ class ProjectOut(BaseModel):
     bid_deadline: datetime | None
     opening_at: datetime | None
     registered_at: datetime
+    failed_attempts: int = Field(description="流标次数（含此前各次招标）")
+    retender_of_id: int | None = Field(description="重新招标时，前次流标的项目")
     sections: list[SectionOut]
     next_steps: list[str]

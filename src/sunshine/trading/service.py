@@ -250,6 +250,65 @@ def resume(session: Session, actor: Principal, project_id: int, reason: str | No
     return project
 
 
+def retender(
+    session: Session, actor: Principal, project_id: int, *, method: str | None = None, reason: str | None = None
+) -> Project:
+    """重新招标: a failed project (流标) is registered again, carrying its count of failures. The method may
+    change only after as many failures as the rule pack's ``failed_attempts_before_method_change`` (with the
+    approval cited as the reason, 《招标投标法实施条例》第四十四条 and the pack's basis)."""
+    from sunshine.core.errors import Conflict, RuleViolation
+    from sunshine.ledger import service as ledger
+    from sunshine.trading.schemas import SectionIn
+
+    old = get_visible(session, actor, project_id)
+    _check_actor_for(actor, old.tenderer_id, old.agency_id)
+    if old.state != "failed":
+        raise Conflict(f"只有流标的项目可以重新招标；该项目当前为“{lifecycle.state_label(old, old.state)}”")
+    if session.scalar(select(Project.id).where(Project.retender_of_id == old.id)) is not None:
+        raise Conflict("该项目已经重新招标")
+    method = method or old.method
+    if method != old.method:
+        pack = rules_of(old)
+        rule = (
+            pack.rule("failed_attempts_before_method_change")
+            if pack.has("failed_attempts_before_method_change")
+            else None
+        )
+        if rule is None or old.failed_attempts < int(rule.value):
+            needed = f"流标{int(rule.value)}次" if rule else "依本交易方式的规则不能"
+            raise RuleViolation(
+                f"已流标{old.failed_attempts}次，{needed}后方可经批准变更交易方式"
+                + (f"（{rule.basis_text}）" if rule else ""),
+                field="method",
+                rule=rule.id if rule else None,
+            )
+        if not (reason and reason.strip()):
+            raise InvalidInput("变更交易方式须注明批准文件（文号）", field="reason")
+    data = ProjectIn(
+        name=old.name,
+        transaction_type=old.transaction_type,
+        method=method,
+        tenderer_id=old.tenderer_id,
+        agency_id=old.agency_id,
+        budget=old.budget,
+        region_code=old.region_code,
+        funding_source=old.funding_source,
+        evaluation_method=old.evaluation_method,
+        description=old.description,
+        sections=[SectionIn(name=s.name, estimate=s.estimate, qualification=s.qualification) for s in old.sections],
+    )
+    new = register(session, actor, data)
+    new.failed_attempts = old.failed_attempts
+    new.retender_of_id = old.id
+    ledger.append(
+        session,
+        "trading:project:retender",
+        f"project:{old.code}",
+        {"new_code": new.code, "method": method, "failed_attempts": old.failed_attempts, "reason": reason},
+    )
+    return new
+
+
 def guard_deadline_passed(session: Session, project: Project, *, actor: Principal, **_: object) -> None:
     if project.bid_deadline is None or clock.now() < project.bid_deadline:
         raise lifecycle.IllegalStep(
