@@ -6,7 +6,7 @@ SUNSHINE := $(BIN)/sunshine
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test serve lint bench clean
+.PHONY: demo test install install-test serve lint bench bench-bidding clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: install-test
 
 bench: install-test
 	$(BIN)/python bench/ledger.py
+
+## make bench-bidding: sealed bids — deadline spike over HTTP, opening (PostgreSQL too with SUNSHINE_TEST_POSTGRES_URL);
+## extra options in BENCH_ARGS, e.g. BENCH_ARGS="--quick --auction"
+bench-bidding: install-test
+	$(BIN)/python bench/bidding.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -122,6 +122,24 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/projects/{project_id}/opening/confirm"): frozenset(
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
+    ("GET", "/my/bids"): frozenset({Role.BIDDER}),
+    ("GET", "/my/bids/{bid_no}/receipt"): frozenset({Role.BIDDER}),
+    ("POST", "/my/bids/{bid_no}/withdraw"): frozenset({Role.BIDDER}),
+    ("GET", "/projects/{project_id}/sections/{section_id}/bid"): frozenset({Role.BIDDER}),
+    ("POST", "/projects/{project_id}/sections/{section_id}/bid"): frozenset({Role.BIDDER}),
+    ("GET", "/projects/{project_id}/opening"): PUBLIC,
+    ("GET", "/projects/{project_id}/opening/live"): PUBLIC,
+    ("POST", "/projects/{project_id}/opening/start"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/opening/reveal"): frozenset({Role.BIDDER}),
+    ("POST", "/projects/{project_id}/opening/objections"): frozenset({Role.BIDDER}),
+    ("POST", "/projects/{project_id}/opening/objections/{objection_id}/answer"): frozenset(
+        {Role.AGENCY, Role.TENDERER}
+    ),
+    ("POST", "/projects/{project_id}/opening/platform-fault"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/opening/close-decryption"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/opening/confirm"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
     ("GET", "/my/registrations"): frozenset({Role.BIDDER}),
     ("GET", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
     ("POST", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
@@ -151,6 +169,20 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/notices/new"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/projects/{project_id}/notices/{notice_id}/amend"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/projects/{project_id}/notices/{notice_id}/amend"): frozenset({Role.AGENCY, Role.TENDERER}),
+    # online auctions (网上竞价)
+    ("POST", "/api/v1/projects/{project_id}/sections/{section_id}/auction"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/projects/{project_id}/auctions"): PUBLIC,
+    ("GET", "/api/v1/auctions/{auction_id}"): PUBLIC,
+    ("GET", "/api/v1/auctions/{auction_id}/bids"): PUBLIC,
+    ("POST", "/api/v1/auctions/{auction_id}/bids"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/auctions/{auction_id}/paddle"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/auctions/{auction_id}/paddle"): frozenset({Role.BIDDER}),
+    ("GET", "/projects/{project_id}/auctions"): PUBLIC,
+    ("POST", "/projects/{project_id}/auctions"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/auctions/{auction_id}"): PUBLIC,
+    ("GET", "/auctions/{auction_id}/live"): PUBLIC,
+    ("POST", "/auctions/{auction_id}/bids"): frozenset({Role.BIDDER}),
+    ("POST", "/auctions/{auction_id}/paddle"): frozenset({Role.BIDDER}),
     # channels: feeds, subscriptions, kiosk
     ("GET", "/feeds"): PUBLIC,
     ("GET", "/feeds/notices.atom"): PUBLIC,
@@ -373,6 +405,7 @@ PATH_EXAMPLES = {
     "policy_id": "1",
     "interpretation_id": "1",
     "concern_id": "1",
+    "auction_id": "1",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
 }

@@ -72,7 +72,10 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
+    from sunshine.auctions import api as auctions_api
+    from sunshine.auctions import views as auctions_views
     from sunshine.bidding import api as bidding_api
+    from sunshine.bidding import views as bidding_views
     from sunshine.channels import api as channels_api
     from sunshine.channels import views as channels_views
     from sunshine.core import calendar_api
@@ -105,7 +108,10 @@ def create_app(
     app.include_router(notices_views.router)
     app.include_router(participation_api.router)
     app.include_router(participation_views.router)
+    app.include_router(auctions_api.router)
+    app.include_router(auctions_views.router)
     app.include_router(bidding_api.router)
+    app.include_router(bidding_views.router)
     app.include_router(disclosure_api.router)
     app.include_router(disclosure_views.router)
     app.include_router(channels_api.router)

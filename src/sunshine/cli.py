@@ -1,4 +1,4 @@
-"""The ``sunshine`` command line: serve, migrate, demo data, ledger export/verify, calendar, tick."""
+"""The ``sunshine`` command line: serve, migrate, demo data, ledger export/verify, calendar, tick, bid."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sunshine.bidding import cli as bidding_cli
 from sunshine.config import get_settings
 from sunshine.db import Database
 from sunshine.disclosure import cli as disclosure_cli
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(disclosure_cli.app, name="disclosure")
+app.add_typer(bidding_cli.app, name="bid")
 
 console = Console()
 err = Console(stderr=True)

@@ -18,6 +18,8 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.db import Database
+from sunshine.demo_auctions import load_demo_auctions
+from sunshine.demo_bidding import load_demo_bidding
 from sunshine.demo_trading import load_demo_trading
 from sunshine.identity import credit_code, service
 from sunshine.identity.models import OrganisationKind
@@ -195,6 +197,7 @@ USERS = [
     ("tenderer", "第一中学 后勤处 吴刚", [Role.TENDERER], "school"),
     ("bidder", "闽江建设 投标专员 何丽", [Role.BIDDER], "build1"),
     ("bidder2", "榕城路桥 投标专员 许强", [Role.BIDDER], "build2"),
+    ("bidder3", "海西市政 投标专员 陈磊", [Role.BIDDER], "build3"),
     ("expert", "评标专家 高建国", [Role.EXPERT], None),
     ("observer", "社会监督员 李秀英", [Role.SOCIAL_SUPERVISOR], None),
 ]
@@ -281,6 +284,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         if fresh:
             demo_clock.set(real_now - timedelta(days=100))
         created += load_demo_trading(db.unit_of_work, demo_clock if fresh else None, real_now)
+        created += load_demo_auctions(db, demo_clock if fresh else None, real_now)
+        created += load_demo_bidding(db.unit_of_work, real_now)
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

@@ -25,6 +25,7 @@ class TickReport:
     catalog_revisions: list[str] = field(default_factory=list)
     mails_queued: list[int] = field(default_factory=list)
     mails_sent: list[int] = field(default_factory=list)
+    auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     head_size: int | None = None
 
@@ -38,6 +39,10 @@ def tick(db: Database) -> TickReport:
     with db.unit_of_work() as session:
         report.closed = trading.close_due(session)
     _openings(db, report)
+    with db.unit_of_work() as session:  # 网上竞价: listing to timed round, timed round to result, by the clock
+        from sunshine.auctions import service as auctions
+
+        report.auctions = auctions.finalise_due(session)
     with db.unit_of_work() as session:  # 政务公开: dated catalog revisions take effect; overdue disclosure alerts
         from sunshine.disclosure import catalog_service, obligations
 

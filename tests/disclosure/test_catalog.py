@@ -52,7 +52,13 @@ def test_the_catalog_loads_with_every_element_and_every_limit_resolves(db):
 def test_every_transaction_type_has_an_item_for_every_disclosing_step_and_for_its_result(db):
     load_catalog(db)
     disclosing = {s.discloses for s in lifecycle.STEPS.values() if s.discloses}
-    assert disclosing == {"trading.notice", "trading.amendment", "trading.termination", "trading.suspension"}
+    assert disclosing == {
+        "trading.notice",
+        "trading.amendment",
+        "trading.termination",
+        "trading.suspension",
+        "trading.result",  # the online auctions' result or 流拍 (sunshine.auctions)
+    }
     with db.unit_of_work() as s:
         rows = [(catalog_service.transaction_type_of(s, i), i.trigger) for i in catalog_service.all_items(s)]
     for transaction_type in TRANSACTION_TYPES:

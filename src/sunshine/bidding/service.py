@@ -112,6 +112,18 @@ def _bidder_org(session: Session, actor: Principal) -> Organisation:
     return org
 
 
+def _lock_bidder(session: Session, org: Organisation) -> None:
+    """One submission per bidder at a time, held to the end of the transaction.
+
+    On PostgreSQL (READ COMMITTED) two submissions of one bidder would otherwise both read "no bid with
+    this idempotency key" and "no sealed version": a retry racing its original failed on the unique key
+    instead of returning the first receipt, and two versions racing each other both stayed sealed. The
+    waiting one now reads what the first committed. FOR NO KEY UPDATE does not block the foreign-key
+    checks of rows that merely refer to the organisation. SQLite serialises writers already (BEGIN
+    IMMEDIATE); there this is a plain SELECT."""
+    session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update(key_share=True))
+
+
 def binding_for(session: Session, section: Section, project: Project, org: Organisation) -> bytes:
     return envelope.binding(project.code, section.number, org.credit_code)
 
@@ -138,6 +150,7 @@ def submit(
     if not COMMITMENT.match(key_commitment):
         raise InvalidInput("密钥承诺应为 64 位十六进制 SHA-256 值", field="key_commitment")
     org = _bidder_org(session, actor)
+    _lock_bidder(session, org)
     earlier = session.scalar(select(Bid).where(Bid.organisation_id == org.id, Bid.idempotency_key == idempotency_key))
     digest = hashlib.sha256(sealed).hexdigest()
     if earlier is not None:

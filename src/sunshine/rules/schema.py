@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-Unit = Literal["calendar_days", "working_days", "hours", "percent", "yuan", "count"]
+Unit = Literal["calendar_days", "working_days", "hours", "seconds", "percent", "yuan", "count"]
 Bound = Literal["min", "max", "exact"]
 TransactionType = Literal[
     "engineering",
@@ -101,6 +101,7 @@ UNIT_LABELS: dict[str, str] = {
     "calendar_days": "日",
     "working_days": "个工作日",
     "hours": "小时",
+    "seconds": "秒",
     "percent": "%",
     "yuan": "元",
     "count": "",
@@ -166,6 +167,8 @@ class Rule(_Strict):
             raise ValueError(f"日数不能超过 {MAX_DAYS}")
         if self.unit == "count" and not whole:
             raise ValueError("数量必须为整数")
+        if self.unit == "seconds" and not whole:
+            raise ValueError("秒数必须为整数")
         if self.unit == "percent" and self.value > 100:
             raise ValueError("百分比不能超过 100")
         return self

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
@@ -93,6 +94,7 @@ def _mine_page(
         stages=registrations.STAGES,
         status_label=deposits.status_label,
         today=clock.today_local(),
+        sealed_lifecycles=SEALED_LIFECYCLES,
     )
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, SunshineError
@@ -684,6 +685,17 @@ def _actions(project: Project, principal: Principal) -> dict[str, bool]:
     }
 
 
+def _sealed_bidding(project: Project, principal: Principal) -> dict[str, bool] | None:
+    """Links to the bid page (a bidder, while bids are taken) and the opening room (once the deadline passed)."""
+    if project.lifecycle not in SEALED_LIFECYCLES or project.public_since is None:
+        return None
+    before = project.bid_deadline is None or clock.now() < project.bid_deadline
+    return {
+        "bid": project.state == "notice_published" and before and principal.has(Role.BIDDER),
+        "opened": not before,
+    }
+
+
 def _pack_name(project: Project) -> str:
     try:
         return registry().get(project.pack_key, project.pack_version).name
@@ -723,6 +735,7 @@ def project_page(
         pack_name=_pack_name(project),
         timeline=timeline,
         actions=_actions(project, principal),
+        sealed_bidding=_sealed_bidding(project, principal),
         here=f"/projects/{project.id}",
         amend_url=f"/projects/{project.id}/notices/{first_notice}/amend" if first_notice else None,
     )

@@ -167,6 +167,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
         ("/my/registrations", "我的报名与保证金"),
+        ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
         ("/notices", "交易公告"),
         ("/disclosure/deadline", "法定期限计算"),
     ],
