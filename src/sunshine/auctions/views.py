@@ -22,7 +22,7 @@ from sunshine.trading import lifecycle
 from sunshine.trading import service as trading
 from sunshine.trading import views as trading_views
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, render, templates
+from sunshine.web.templating import act, flash, redirect, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -140,16 +140,13 @@ def bid(
 def claim_paddle(
     request: Request, auction_id: int, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
-    try:
-        bidder = service.claim_paddle(session, principal, auction_id)
-    except SunshineError as exc:
-        session.rollback()
-        if exc.status == 404:
-            raise
-        flash(request, "error", exc.detail)
-    else:
-        flash(request, "success", f"本单位在本次竞价中的竞买号为 {bidder.paddle}")
-    return redirect(request, f"/auctions/{auction_id}")
+    return act(
+        request,
+        session,
+        f"/auctions/{auction_id}",
+        lambda: service.claim_paddle(session, principal, auction_id),
+        lambda bidder: f"本单位在本次竞价中的竞买号为 {bidder.paddle}",
+    )
 
 
 # --------------------------------------------------------------------------- a project's auctions and their setup

@@ -25,7 +25,7 @@ from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle
 from sunshine.trading import service as trading
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, render
+from sunshine.web.templating import act, flash, redirect, refused, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -88,17 +88,13 @@ def withdraw(
     session: Session = SessionDep,
     principal: Principal = BIDDER,
 ) -> Response:
-    back = _back(next, "/my/bids")
-    try:
-        bid = service.withdraw(session, principal, bid_no)
-    except SunshineError as exc:
-        session.rollback()  # a refused step leaves nothing behind
-        if exc.status == 404:
-            raise
-        flash(request, "error", exc.detail)
-        return redirect(request, back)
-    flash(request, "success", f"已撤回投标文件 {bid.bid_no}（第 {bid.version} 版）；投标截止前仍可重新递交")
-    return redirect(request, back)
+    return act(
+        request,
+        session,
+        _back(next, "/my/bids"),
+        lambda: service.withdraw(session, principal, bid_no),
+        lambda bid: f"已撤回投标文件 {bid.bid_no}（第 {bid.version} 版）；投标截止前仍可重新递交",
+    )
 
 
 # --------------------------------------------------------------------------- the bid page
@@ -258,16 +254,13 @@ def _room_act(
     try:
         result = call()
     except SunshineError as exc:
-        session.rollback()  # a refused step leaves nothing behind
-        if exc.status == 404:
-            raise
         name = exc.extra.get("field")
-        if form is not None and name in form.get("fields", ()):
-            return _room_page(
-                request, session, principal, project_id, status=400, form={**form, "errors": {name: exc.detail}}
-            )
-        flash(request, "error", exc.detail)
-        return redirect(request, back)
+        if form is None or name not in form.get("fields", ()) or exc.status == 404:
+            return refused(request, session, exc, back)
+        session.rollback()  # a refused step leaves nothing behind; the reason goes beside its field
+        return _room_page(
+            request, session, principal, project_id, status=400, form={**form, "errors": {name: exc.detail}}
+        )
     flash(request, "success", done(result) if callable(done) else done)
     return redirect(request, back)
 

@@ -30,7 +30,7 @@ from sunshine.disclosure.models import Publication
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, render, templates
+from sunshine.web.templating import flash, redirect, refused, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -73,14 +73,6 @@ async def read_form(request: Request) -> FormData:
 
 
 FORM = Depends(read_form)
-
-
-def _failed(request: Request, session: Session, exc: SunshineError, back: str) -> Response:
-    session.rollback()  # a refused action leaves nothing behind
-    if exc.status == 404:
-        raise exc
-    flash(request, "error", exc.detail)
-    return redirect(request, back)
 
 
 # --------------------------------------------------------------------------- the catalog
@@ -162,7 +154,7 @@ def revise_item(
             session, principal, item_code, changes, effective_from=effective, reason=str(form.get("reason") or "")
         )
     except SunshineError as exc:
-        return _failed(request, session, exc, back)
+        return refused(request, session, exc, back)
     when = "已生效" if revision.applied_at else f"将于 {revision.effective_from.isoformat()} 生效"
     flash(request, "success", f"已修订“{item.name}”，{when}；修订已留痕（第 {revision.ledger_seq} 号）")
     return redirect(request, back)
@@ -337,7 +329,7 @@ def declare_obligation(
             responsible_org_id=int(responsible_org_id) if responsible_org_id.isdigit() else None,
         )
     except SunshineError as exc:
-        return _failed(request, session, exc, back)
+        return refused(request, session, exc, back)
     flash(request, "success", f"已登记公开义务“{row.title}”，应于 {row.due.isoformat()} 前公开")
     return redirect(request, back)
 
@@ -393,7 +385,7 @@ def create_publication(
             submit=bool(submit),
         )
     except SunshineError as exc:
-        return _failed(request, session, exc, "/staff/disclosure/review")
+        return refused(request, session, exc, "/staff/disclosure/review")
     if pub.status == "review" and publications.is_held(pub):
         flash(
             request,
@@ -433,7 +425,7 @@ def _action(request: Request, session: Session, publication_id: int, done: str, 
     try:
         call()
     except SunshineError as exc:
-        return _failed(request, session, exc, back)
+        return refused(request, session, exc, back)
     flash(request, "success", done)
     return redirect(request, back)
 
@@ -566,7 +558,7 @@ def add_negative_term(
     try:
         row = negative_list.add(session, principal, term=term, reason=reason)
     except SunshineError as exc:
-        return _failed(request, session, exc, back)
+        return refused(request, session, exc, back)
     flash(request, "success", f"已列入负面清单：{row.term}")
     return redirect(request, back)
 
@@ -583,6 +575,6 @@ def remove_negative_term(
     try:
         row = negative_list.remove(session, principal, term_id, reason=reason)
     except SunshineError as exc:
-        return _failed(request, session, exc, back)
+        return refused(request, session, exc, back)
     flash(request, "success", f"已移出负面清单：{row.term}")
     return redirect(request, back)

@@ -25,7 +25,7 @@ from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import LookupIn, RequestIn, ReviewIn
 from sunshine.inforequests.timing import explain
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, render
+from sunshine.web.templating import flash, redirect, refused, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -410,11 +410,7 @@ def _step_endpoint(action: str, policy: Any) -> Callable[..., Any]:
         try:
             fn(session, principal, req, body)
         except SunshineError as exc:
-            session.rollback()  # a refused step leaves nothing behind
-            if exc.status == 404:
-                raise
-            flash(request, "error", exc.detail)
-            return redirect(request, back + f"#{action}")
+            return refused(request, session, exc, back + f"#{action}")
         flash(request, "success", done)
         return redirect(request, back)
 

@@ -21,7 +21,7 @@ from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, registrations, service
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, render, templates
+from sunshine.web.templating import act, flash, redirect, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 BIDDER = Depends(Access(Role.BIDDER))
@@ -57,16 +57,7 @@ def _field_error(exc: SunshineError, fields: tuple[str, ...], default: str = "_f
 
 def _act(request: Request, session: Session, done: str, back: str, call) -> Response:
     """A one-button step: done → flash and back; refused → the reason as a flash, and back."""
-    try:
-        call()
-    except SunshineError as exc:
-        session.rollback()  # a refused step leaves nothing behind
-        if exc.status == 404:
-            raise
-        flash(request, "error", exc.detail)
-        return redirect(request, back)
-    flash(request, "success", done)
-    return redirect(request, back)
+    return act(request, session, back, call, done)
 
 
 # --------------------------------------------------------------------------- the bidder
