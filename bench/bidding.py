@@ -22,8 +22,8 @@ reading the state and bidding the minimum in a loop. Printed: accepted bids/s, w
 acknowledged bid is listed and the final state is consistent, and the bid latency.
 
 Each backend gets a fresh database: SQLite in a temporary folder, and PostgreSQL when ``--pg-url`` (or
-``SUNSHINE_TEST_POSTGRES_URL``) names a server: a database ``sunshine_bench_bidding`` is created there
-and dropped afterwards. The
+``SUNSHINE_TEST_POSTGRES_URL``) names a server: a database ``sunshine_bench_bidding_<pid>`` is created
+there and dropped afterwards. The
 setup (organisations, users, registrations, tokens, sealing) is not timed; it uses cheap Argon2
 parameters and issues API tokens directly instead of logging in. Figures are printed, never asserted;
 the client and the server share this machine's cores, which the spike figures include.
@@ -38,6 +38,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -66,7 +67,7 @@ from rich.table import Table  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 console = Console() if sys.stdout.isatty() else Console(width=150)
-BENCH_DATABASE = "sunshine_bench_bidding"
+BENCH_DATABASE = f"sunshine_bench_bidding_{os.getpid()}"  # its own: two runs at once must not collide
 BATCH = 100  # setup rows per unit of work
 SERVER_START_SECONDS = 60
 AUCTION_BIDDERS = 200
@@ -102,7 +103,7 @@ def load_now() -> str:
 
 @contextmanager
 def postgres_database(server_url: str) -> Iterator[str]:
-    """A fresh ``sunshine_bench_bidding`` on the server of ``server_url``, dropped afterwards."""
+    """A fresh ``sunshine_bench_bidding_<pid>`` on the server of ``server_url``, dropped afterwards."""
     import psycopg
 
     server = make_url(server_url)
@@ -322,6 +323,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """In the server's process (Linux): SIGTERM when the benchmark dies, even killed, so none is left behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 @contextmanager
 def sunshine_serve(url: str, data_dir: Path, log_path: Path) -> Iterator[str]:
     """``sunshine serve`` on a free port of 127.0.0.1 with this database and data folder; its base URL."""
@@ -341,7 +352,11 @@ def sunshine_serve(url: str, data_dir: Path, log_path: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=log,
+            preexec_fn=_die_with_parent,
         )
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS

@@ -12,7 +12,7 @@ from sunshine import __version__
 from sunshine.config import Settings, get_settings
 from sunshine.db import Database
 from sunshine.web import problems
-from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
 
 log = logging.getLogger("sunshine")
@@ -69,7 +69,8 @@ def create_app(
 
     problems.install(app)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)  # outermost: refuses first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     from sunshine.auctions import api as auctions_api

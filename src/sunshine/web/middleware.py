@@ -1,10 +1,50 @@
-"""ASGI middleware: a cap on request body size, and security headers on every response."""
+"""ASGI middleware: a cap on request body size, a bound on concurrent writing requests, and security
+headers on every response."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class WriteConcurrencyMiddleware:
+    """Lets at most ``limit`` unsafe requests (POST, PUT, PATCH, DELETE) into the app at once; the others
+    wait in the event loop, holding neither a worker thread nor a database connection.
+
+    Why: a write holds its transaction (SQLite's write lock, PostgreSQL's ledger row lock) across several
+    worker-thread hops of one request — dependencies, route, commit. At a bid deadline hundreds of
+    submissions arrive together; unbounded, they filled every worker thread waiting for the lock while
+    the request that held it waited for a thread to commit, and the pile-up ended in pool timeouts.
+    The body is read in full before a slot is taken, so a slow upload never holds one.
+    """
+
+    UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in self.UNSAFE:
+            await self.app(scope, receive, send)
+            return
+        buffered: list[Message] = []
+        while True:
+            message = await receive()
+            buffered.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return buffered.pop(0) if buffered else await receive()
+
+        if self._slots is None:  # created inside the running loop
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, replay, send)
 
 
 class BodyLimitMiddleware:
