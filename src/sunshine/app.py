@@ -69,7 +69,9 @@ def create_app(
 
     problems.install(app)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes)
+    app.add_middleware(
+        WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)  # outermost: refuses first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     max_concurrent_writes: int = Field(
         default=8, ge=1, le=32, description="同时处理的写请求数上限（其余在事件循环中排队，不占线程和数据库连接）"
     )
+    max_concurrent_reads: int = Field(
+        default=24, ge=1, le=30, description="同时处理的读请求数上限（与写请求上限之和须小于 40 个工作线程）"
+    )
     max_bid_bytes: int = Field(default=20 * 1024 * 1024, description="单份加密投标文件的大小上限（字节）")
     scheduler: bool = Field(default=True, description="在服务进程内运行定时任务 tick")
     tick_seconds: int = 60

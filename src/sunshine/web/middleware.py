@@ -17,19 +17,30 @@ class WriteConcurrencyMiddleware:
     worker-thread hops of one request — dependencies, route, commit. At a bid deadline hundreds of
     submissions arrive together; unbounded, they filled every worker thread waiting for the lock while
     the request that held it waited for a thread to commit, and the pile-up ended in pool timeouts.
-    The body is read in full before a slot is taken, so a slow upload never holds one.
+    The body is read in full before a slot is taken, so a slow upload never holds one. Reads have a
+    bound of their own (``read_limit``): together the two stay below the worker threads (40), so the
+    request that holds a lock always finds a thread to finish on — 64 bidders polling an auction room
+    on SQLite had otherwise taken them all.
     """
 
     UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, read_limit: int = 24) -> None:
         self.app = app
         self.limit = limit
         self._slots: asyncio.Semaphore | None = None
+        self._reads: asyncio.Semaphore | None = None
+        self.read_limit = read_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in self.UNSAFE:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["method"] not in self.UNSAFE:
+            if self._reads is None:
+                self._reads = asyncio.Semaphore(self.read_limit)
+            async with self._reads:
+                await self.app(scope, receive, send)
             return
         buffered: list[Message] = []
         while True:
