@@ -582,7 +582,7 @@ def record_html(record: dict[str, Any]) -> str:
     e = html.escape
     parts = [
         f"<p>项目编号：{e(record['project_code'])}；项目名称：{e(record['project_name'])}</p>",
-        f"<p>开标时间：{e(_local(record['opened_at']))}；开标地点：{e(record['place'])}</p>",
+        f"<p>开标时间：{e(registrations._local(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
     ]
     for section in record["sections"]:
         parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")
@@ -611,12 +611,6 @@ def record_html(record: dict[str, Any]) -> str:
         parts.append(f"<p>确认人：{e(names)}</p>")
     parts.append(f"<p>说明：{e(record['basis'])}。</p>")
     return "".join(parts)
-
-
-def _local(iso: str) -> str:
-    from sunshine.config import get_settings
-
-    return fmt.parse_iso_utc(iso).astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _publish_record(session: Session, project: Project, opening: OpeningSession) -> None:
