@@ -223,7 +223,7 @@ def make_officials(db) -> dict:
 def make_tender(db, officials: dict, name: str) -> Tender:
     """An engineering open tender, accepted by the centre, notice out, deadline 30 days from now."""
     from sunshine.core import clock
-    from sunshine.trading import notices
+    from sunshine.trading import notice_kinds, notices
     from sunshine.trading import service as trading
     from sunshine.trading.models import Project, Section
     from sunshine.trading.schemas import ProjectIn, SectionIn
@@ -251,7 +251,7 @@ def make_tender(db, officials: dict, name: str) -> Tender:
             s,
             officials["agency"],
             project_id,
-            kind=notices.first_kinds(project)[0],
+            kind=notice_kinds.first_kinds(project)[0],
             title=f"{name}招标公告",
             body_html="<p>招标公告正文：资格条件、获取招标文件的时间和方式。</p>",
             bid_deadline=now + timedelta(days=30),

@@ -21,7 +21,7 @@ from sunshine.core.clock import AdjustableClock
 from sunshine.identity.models import Organisation, User
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
-from sunshine.trading import deposits, notices, registrations, service
+from sunshine.trading import deposits, notice_kinds, notices, registrations, service
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn, SectionIn
 
@@ -280,7 +280,7 @@ def _publish(session: Session, people: dict[str, Principal], project: Project) -
         people["agency"],
         project.id,
         kind=kind,
-        title=f"{project.name}{notices.kind_label(kind)}",
+        title=f"{project.name}{notice_kinds.kind_label(kind)}",
         body_html=(
             f"<h2>{project.name}</h2><p>统一交易标识码：{project.code}</p>"
             "<p>一、项目概况：详见招标（采购、出让）文件。</p><p>二、投标人（竞买人）资格要求：见各标段资格条件。</p>"

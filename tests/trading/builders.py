@@ -91,12 +91,12 @@ def publish_notice(
 ) -> int:
     """The project's first notice, with dates that satisfy every engineering and procurement pack:
     documents on sale for 8 days, bid deadline 30 days from now (by the test clock)."""
-    from sunshine.trading import notices
+    from sunshine.trading import notice_kinds, notices
 
     now = clock.now()
     with db.unit_of_work() as s:
         project = service.get_visible(s, publisher, project_id)
-        kind = kind or notices.first_kinds(project)[0]
+        kind = kind or notice_kinds.first_kinds(project)[0]
         notice = notices.publish_first_notice(
             s,
             publisher,

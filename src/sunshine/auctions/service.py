@@ -703,7 +703,7 @@ FAILED_NOTE = "<p>未达到保留价或无人报价的标段流拍，竞买保�
 
 def result_notice(session: Session, project: Project, auctions: list[Auction]) -> tuple[str, str]:
     """The result notice (成交结果公告 / 流拍公告) of a project's auctions, as sanitised HTML."""
-    from sunshine.trading.notices import sanitise
+    from sunshine.core.content import sanitise
 
     sections = {s.id: s for s in session.scalars(select(Section).where(Section.project_id == project.id))}
     winners = {

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.channels.items import Category, PublishedItem
 from sunshine.trading.catalog import TRANSACTION_TYPES
 from sunshine.trading.models import Notice, Project
-from sunshine.trading.notices import KIND_LABELS
+from sunshine.trading.notice_kinds import KIND_LABELS
 
 TYPE_GROUP = "交易类型"
 KIND_GROUP = "公告类型"

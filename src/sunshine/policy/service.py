@@ -1,7 +1,7 @@
 """Policy disclosure (政策文件与解读, 回应关切): publishing policy documents and their interpretations,
 receiving questions from the public and publishing them with the centre's answer.
 
-Text is sanitised as notices are (``trading.notices.sanitise``). Each publication — a policy, an
+Text is sanitised as notices are (``core.content.sanitise``). Each publication — a policy, an
 interpretation, an answered concern — enters the ledger with hashes of its text; the receipt of a
 question is logged without its text; no personal data ever enters the ledger. A question is public
 only once the disclosure office publishes it, and only as ``public_question`` with the answer: the
@@ -30,7 +30,7 @@ from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.policy.models import Interpretation, PolicyDocument, PublicConcern
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
-from sunshine.trading.notices import Upload, sanitise
+from sunshine.core.content import Upload, sanitise
 
 LEVELS: dict[str, str] = {
     "law": "法律",

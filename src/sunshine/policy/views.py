@@ -20,7 +20,7 @@ from sunshine.core.errors import SunshineError
 from sunshine.identity.roles import Role
 from sunshine.policy import service
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
-from sunshine.trading.notices import Upload
+from sunshine.core.content import Upload
 from sunshine.web.csrf import check_csrf
 from sunshine.web.problems import VALIDATION_MESSAGES
 from sunshine.web.templating import flash, redirect, render

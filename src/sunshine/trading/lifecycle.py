@@ -132,7 +132,7 @@ declare(
         frozenset({"accepted"}),
         "notice_published",
         AGENCY_SIDE,
-        guard="sunshine.trading.notices:guard_first_notice",
+        guard="sunshine.trading.notice_schedule:guard_first_notice",
         discloses="trading.notice",
         rule="项目受理后方可发布公告，且时限须符合规则包",
     )
@@ -144,7 +144,7 @@ declare(
         frozenset({"notice_published"}),
         SAME,
         AGENCY_SIDE,
-        guard="sunshine.trading.notices:guard_amendment",
+        guard="sunshine.trading.notice_schedule:guard_amendment",
         discloses="trading.amendment",
         rule="公告发布后、截止前方可澄清或更正",
     )

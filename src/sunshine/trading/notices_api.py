@@ -13,9 +13,10 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
+from sunshine.core import content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, notices
+from sunshine.trading import lifecycle, notice_kinds, notice_reading, notices
 from sunshine.trading.catalog import TRANSACTION_TYPES, type_label
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 
@@ -96,7 +97,7 @@ def summary(n: Notice, p: Project) -> NoticeSummary:
     return NoticeSummary(
         id=n.id,
         kind=n.kind,
-        kind_label=notices.kind_label(n.kind),
+        kind_label=notice_kinds.kind_label(n.kind),
         title=n.title,
         version=n.version,
         series_id=n.series_id,
@@ -116,7 +117,7 @@ def summary(n: Notice, p: Project) -> NoticeSummary:
 
 
 def detail(session: Session, n: Notice, p: Project) -> NoticeDetail:
-    versions = notices.series(session, n)
+    versions = notice_reading.series(session, n)
     return NoticeDetail(
         **summary(n, p).model_dump(),
         body_html=n.body_html,
@@ -136,14 +137,14 @@ def detail(session: Session, n: Notice, p: Project) -> NoticeDetail:
     )
 
 
-async def uploads(files: list[UploadFile]) -> list[notices.Upload]:
+async def uploads(files: list[UploadFile]) -> list[content.Upload]:
     """Read each file, stopping one byte past the limit (the service says what is too large)."""
     limit = get_settings().max_attachment_bytes
     out = []
     for f in files:
         if not f.filename and not f.size:
             continue  # an empty file input of a form
-        out.append(notices.Upload(filename=f.filename or "", data=await f.read(limit + 1), content_type=f.content_type))
+        out.append(content.Upload(filename=f.filename or "", data=await f.read(limit + 1), content_type=f.content_type))
     return out
 
 
@@ -162,7 +163,7 @@ async def publish(
         "listing | auction | draw（按项目交易方式）",
     ),
     title: str = Form(..., max_length=300),
-    body_html: str = Form(..., max_length=notices.MAX_BODY_CHARS, description="正文（富文本，发布时净化）"),
+    body_html: str = Form(..., max_length=content.MAX_BODY_CHARS, description="正文（富文本，发布时净化）"),
     bid_deadline: datetime = Form(..., description="截止时间；" + DATETIME_HELP),
     docs_issued_at: datetime | None = Form(
         None, description="文件发出（发售开始）时间，缺省为发布时；" + DATETIME_HELP
@@ -188,7 +189,7 @@ async def publish(
         opening_at=opening_at,
         attachments=await uploads(attachments),
     )
-    return detail(session, *notices.get_visible(session, actor, notice.id))
+    return detail(session, *notice_reading.get_visible(session, actor, notice.id))
 
 
 @router.post(
@@ -202,7 +203,7 @@ async def amend(
     notice_id: int,
     kind: str = Form(..., max_length=40, description="clarification | amendment | opening_change"),
     title: str = Form(..., max_length=300),
-    body_html: str = Form(..., max_length=notices.MAX_BODY_CHARS),
+    body_html: str = Form(..., max_length=content.MAX_BODY_CHARS),
     affects_bids: bool = Form(False, description="是否影响投标文件编制"),
     new_bid_deadline: datetime | None = Form(None, description="顺延后的截止时间；" + DATETIME_HELP),
     new_opening_at: datetime | None = Form(None, description="新的开标时间；" + DATETIME_HELP),
@@ -223,7 +224,7 @@ async def amend(
         new_opening_at=new_opening_at,
         attachments=await uploads(attachments),
     )
-    return detail(session, *notices.get_visible(session, actor, notice.id))
+    return detail(session, *notice_reading.get_visible(session, actor, notice.id))
 
 
 @router.get("/notices", response_model=NoticeList, summary="公告列表（已发布，最新在前）")
@@ -236,7 +237,7 @@ def list_notices(
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> NoticeList:
-    result = notices.list_public(
+    result = notice_reading.list_public(
         session, kind=kind, transaction_type=transaction_type, q=q, page=page, page_size=page_size
     )
     return NoticeList(
@@ -254,7 +255,7 @@ def list_notices(
     summary="公告详情（含同一系列的全部版本，最新在前，及留痕证明）",
 )
 def get_notice(notice_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> NoticeDetail:
-    return detail(session, *notices.get_visible(session, actor, notice_id))
+    return detail(session, *notice_reading.get_visible(session, actor, notice_id))
 
 
 @router.get(
@@ -264,8 +265,8 @@ def get_notice(notice_id: int, session: Session = SessionDep, actor: Principal =
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 def download(sha256: str, session: Session = SessionDep, actor: Principal = PUBLIC) -> Response:
-    attachment = notices.attachment_for_download(session, actor, sha256)
-    data = notices.read_file(attachment.sha256)
+    attachment = notice_reading.attachment_for_download(session, actor, sha256)
+    data = notice_reading.read_file(attachment.sha256)
     return Response(
         content=data,
         media_type=attachment.content_type,

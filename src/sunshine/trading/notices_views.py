@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from sunshine.config import get_settings
-from sunshine.core import clock
+from sunshine.core import clock, content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, notices, service
+from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service
 from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
@@ -90,9 +90,9 @@ def notice_list(
     session: Session = SessionDep,
     principal: Principal = PUBLIC,
 ) -> Response:
-    kind = kind if kind in notices.KIND_LABELS else None
+    kind = kind if kind in notice_kinds.KIND_LABELS else None
     transaction_type = transaction_type if transaction_type in TRANSACTION_TYPES else None
-    result = notices.list_public(
+    result = notice_reading.list_public(
         session, kind=kind, transaction_type=transaction_type, q=q, page=page, page_size=PAGE_SIZE
     )
     filters = {k: v for k, v in (("kind", kind), ("transaction_type", transaction_type), ("q", q)) if v}
@@ -118,9 +118,9 @@ def notice_list(
         q=q or "",
         page_url=page_url,
         waiting=waiting,
-        kind_options=list(notices.KIND_LABELS.items()),
+        kind_options=list(notice_kinds.KIND_LABELS.items()),
         type_options=list(TRANSACTION_TYPES.items()),
-        kind_label=notices.kind_label,
+        kind_label=notice_kinds.kind_label,
         type_label=type_label,
     )
 
@@ -129,14 +129,14 @@ def notice_list(
 def notice_detail(
     request: Request, notice_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
-    notice, project = notices.get_visible(session, principal, notice_id)
-    versions = notices.series(session, notice)
+    notice, project = notice_reading.get_visible(session, principal, notice_id)
+    versions = notice_reading.series(session, notice)
     can_amend = (
         project.state == "notice_published"
         and notices.can_publish(principal, project)
         and "amend_notice" in {s.name for s in lifecycle.available_steps(project)}
     )
-    labels = notices.date_labels(project, versions[-1].kind if versions else notice.kind)
+    labels = notice_kinds.date_labels(project, versions[-1].kind if versions else notice.kind)
     return render(
         request,
         "notices_detail.html",
@@ -146,10 +146,10 @@ def notice_detail(
         versions=versions,
         # Stored bodies were sanitised when published; cleaning again on the way out costs little and keeps
         # the page safe even if a row was written by something other than the service.
-        body_html=notices.sanitise(notice.body_html),
+        body_html=content.sanitise(notice.body_html),
         labels=labels,
         can_amend=can_amend,
-        kind_label=notices.kind_label,
+        kind_label=notice_kinds.kind_label,
         type_label=type_label,
         method_label=method_label,
         state_label=lifecycle.state_label(project, project.state),
@@ -169,17 +169,17 @@ def _publishable(session: Session, principal: Principal, project_id: int) -> Pro
 def _new_defaults(session: Session, project: Project, kind: str) -> dict[str, str]:
     now = clock.now()
     start = (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
-    hints = notices.first_notice_hints(session, project, kind, notices.local_date(start))
+    hints = notice_schedule.first_notice_hints(session, project, kind, notice_schedule.local_date(start))
     values = {
         "kind": kind,
-        "title": f"{project.name}{notices.kind_label(kind)}",
+        "title": f"{project.name}{notice_kinds.kind_label(kind)}",
         "body_html": "",
         "docs_issued_at": _input_value(start),
         "docs_sale_end": "",
         "bid_deadline": "",
         "opening_at": "",
     }
-    if "docs_issued_at" in hints and hints["docs_issued_at"].date > notices.local_date(start):
+    if "docs_issued_at" in hints and hints["docs_issued_at"].date > notice_schedule.local_date(start):
         values["docs_issued_at"] = _at(hints["docs_issued_at"].date, 9)
     if "docs_sale_end" in hints:
         values["docs_sale_end"] = _at(hints["docs_sale_end"].date, 17)
@@ -187,7 +187,7 @@ def _new_defaults(session: Session, project: Project, kind: str) -> dict[str, st
         values["bid_deadline"] = _at(hints["bid_deadline"].date, 9, 30)
     if "opening_at" in hints:
         values["opening_at"] = _at(hints["opening_at"].date, 9, 30)
-    elif kind != "prequalification" and service.rules_of(project).has("opening_at_deadline"):
+    elif notice_schedule.opening_is_deadline(project, kind):
         values["opening_at"] = values["bid_deadline"]
     return values
 
@@ -201,10 +201,10 @@ def _new_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    kind = values.get("kind") or notices.first_kinds(project)[0]
+    kind = values.get("kind") or notice_kinds.first_kinds(project)[0]
     issued = _parse(values, "docs_issued_at", "", {}) or clock.now()
-    hints = notices.first_notice_hints(session, project, kind, max(notices.local_date(issued), clock.today_local()))
-    pack = service.rules_of(project)
+    docs_date = max(notice_schedule.local_date(issued), clock.today_local())
+    hints = notice_schedule.first_notice_hints(session, project, kind, docs_date)
     return render(
         request,
         "notices_new.html",
@@ -214,13 +214,13 @@ def _new_page(
         values=values,
         errors=errors or {},
         hints={k: h.text for k, h in hints.items()},
-        labels=notices.date_labels(project, kind),
-        kind_options=[(k, notices.kind_label(k)) for k in notices.first_kinds(project)],
-        tender_same_time=pack.has("opening_at_deadline") and kind != "prequalification",
+        labels=notice_kinds.date_labels(project, kind),
+        kind_options=[(k, notice_kinds.kind_label(k)) for k in notice_kinds.first_kinds(project)],
+        tender_same_time=notice_schedule.opening_is_deadline(project, kind),
         type_label=type_label,
         method_label=method_label,
-        accept=",".join("." + e for e in notices.ALLOWED_TYPES),
-        allowed_text=notices.ALLOWED_EXTENSIONS_TEXT,
+        accept=",".join("." + e for e in content.ALLOWED_TYPES),
+        allowed_text=content.ALLOWED_EXTENSIONS_TEXT,
         max_mb=get_settings().max_attachment_bytes / 1048576,
     )
 
@@ -234,13 +234,13 @@ def new_notice_form(
     principal: Principal = PUBLISHERS,
 ) -> Response:
     project = _publishable(session, principal, project_id)
-    if kind in notices.AMENDMENT_KINDS or project.state == "notice_published":
-        first = notices.first_notice_of(session, project)
+    if kind in notice_kinds.AMENDMENT_KINDS or project.state == "notice_published":
+        first = notice_reading.first_notice_of(session, project)
         if first is not None:  # the project page links here for corrections too
-            suffix = f"?kind={kind}" if kind in notices.AMENDMENT_KINDS else ""
+            suffix = f"?kind={kind}" if kind in notice_kinds.AMENDMENT_KINDS else ""
             return redirect(request, f"/projects/{project.id}/notices/{first.id}/amend{suffix}")
     lifecycle.check(project, "publish_notice", principal)
-    kind = kind if kind in notices.first_kinds(project) else notices.first_kinds(project)[0]
+    kind = kind if kind in notice_kinds.first_kinds(project) else notice_kinds.first_kinds(project)[0]
     return _new_page(request, session, project, _new_defaults(session, project, kind))
 
 
@@ -268,7 +268,7 @@ async def new_notice(
         "bid_deadline": bid_deadline,
         "opening_at": opening_at,
     }
-    labels = notices.date_labels(project, kind)
+    labels = notice_kinds.date_labels(project, kind)
     errors: dict[str, str] = {}
     dates = {
         name: _parse(values, name, labels[name], errors)
@@ -296,7 +296,8 @@ async def new_notice(
     if errors:
         project = _publishable(session, principal, project_id)
         return _new_page(request, session, project, values, errors=errors, status=400)
-    flash(request, "success", f"已发布{notices.kind_label(notice.kind)}，并记入全程留痕（第 {notice.ledger_seq} 号）")
+    label = notice_kinds.kind_label(notice.kind)
+    flash(request, "success", f"已发布{label}，并记入全程留痕（第 {notice.ledger_seq} 号）")
     return redirect(request, f"/notices/{notice.id}")
 
 
@@ -313,8 +314,8 @@ def _amend_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    first = notices.first_notice_of(session, project)
-    labels = notices.date_labels(project, first.kind if first else None)
+    first = notice_reading.first_notice_of(session, project)
+    labels = notice_kinds.date_labels(project, first.kind if first else None)
     return render(
         request,
         "notices_amend.html",
@@ -326,11 +327,11 @@ def _amend_page(
         values=values,
         errors=errors or {},
         labels=labels,
-        limits=notices.amendment_limits(session, project),
-        kind_options=[(k, notices.kind_label(k)) for k in notices.AMENDMENT_KINDS],
-        tender_same_time=service.rules_of(project).has("opening_at_deadline"),
-        accept=",".join("." + e for e in notices.ALLOWED_TYPES),
-        allowed_text=notices.ALLOWED_EXTENSIONS_TEXT,
+        limits=notice_schedule.amendment_limits(session, project),
+        kind_options=[(k, notice_kinds.kind_label(k)) for k in notice_kinds.AMENDMENT_KINDS],
+        tender_same_time=notice_schedule.opening_is_deadline(project),
+        accept=",".join("." + e for e in content.ALLOWED_TYPES),
+        allowed_text=content.ALLOWED_EXTENSIONS_TEXT,
         max_mb=get_settings().max_attachment_bytes / 1048576,
         type_label=type_label,
         method_label=method_label,
@@ -347,12 +348,12 @@ def amend_form(
     principal: Principal = PUBLISHERS,
 ) -> Response:
     project = _publishable(session, principal, project_id)
-    notices.notice_of(session, project, notice_id)
+    notice_reading.notice_of(session, project, notice_id)
     lifecycle.check(project, "amend_notice", principal)
-    kind = kind if kind in notices.AMENDMENT_KINDS else "clarification"
+    kind = kind if kind in notice_kinds.AMENDMENT_KINDS else "clarification"
     values = {
         "kind": kind,
-        "title": f"{project.name}{notices.kind_label(kind)}",
+        "title": f"{project.name}{notice_kinds.kind_label(kind)}",
         "body_html": "",
         "affects_bids": "",
         "new_bid_deadline": "",
@@ -384,8 +385,8 @@ async def amend(
         "new_bid_deadline": new_bid_deadline,
         "new_opening_at": new_opening_at,
     }
-    first = notices.first_notice_of(session, project)
-    labels = notices.date_labels(project, first.kind if first else None)
+    first = notice_reading.first_notice_of(session, project)
+    labels = notice_kinds.date_labels(project, first.kind if first else None)
     errors: dict[str, str] = {}
     dates = {
         name: _parse(values, name, "新的" + labels[name[4:]], errors) for name in ("new_bid_deadline", "new_opening_at")
@@ -415,7 +416,7 @@ async def amend(
     flash(
         request,
         "success",
-        f"已发布{notices.kind_label(notice.kind)}（第 {notice.version} 版），"
+        f"已发布{notice_kinds.kind_label(notice.kind)}（第 {notice.version} 版），"
         f"并记入全程留痕（第 {notice.ledger_seq} 号）",
     )
     return redirect(request, f"/notices/{notice.id}")
