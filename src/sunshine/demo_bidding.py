@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope, opening
+from sunshine.bidding import envelope, opening, opening_confirmation
 from sunshine.bidding import service as bidding
 from sunshine.config import get_settings
 from sunshine.core import clock
@@ -310,7 +310,7 @@ def _make(
 
     walk.set(deadline + timedelta(minutes=12))
     with session_factory() as session:
-        objection = opening.raise_objection(
+        objection = opening_confirmation.raise_objection(
             session,
             people["bidder3"],
             project_id,
@@ -319,7 +319,7 @@ def _make(
         objection_id = objection.id
     walk.set(deadline + timedelta(minutes=16))
     with session_factory() as session:
-        opening.answer_objection(
+        opening_confirmation.answer_objection(
             session,
             people["agency"],
             objection_id,
@@ -328,7 +328,7 @@ def _make(
     for minutes, who in ((18, "supervisor"), (19, "agency"), (21, "centre")):
         walk.set(deadline + timedelta(minutes=minutes))
         with session_factory() as session:
-            opening.confirm(session, people[who], project_id)
+            opening_confirmation.confirm(session, people[who], project_id)
     return entry
 
 

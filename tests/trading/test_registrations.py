@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from sunshine.core import clock as clock_module
+from sunshine.core.content import Upload
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger.models import LedgerEntry
 from sunshine.trading import registrations, service
 from sunshine.trading.models import Message, Project, Section
-from sunshine.core.content import Upload
 from sunshine.trading.registrations import RegistrationClosed
 from tests.builders import api_token
 from tests.trading.builders import cheap_password_hashing, make_project, publish_notice, tender_world

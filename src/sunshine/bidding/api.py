@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope, opening, service
+from sunshine.bidding import envelope, opening, opening_confirmation, opening_record, service
 from sunshine.bidding.models import Bid
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -69,7 +69,7 @@ def bid_out(bid: Bid) -> BidOut:
         withdrawn_at=bid.withdrawn_at,
         ledger_seq=bid.ledger_seq,
         decryption=bid.decryption,
-        decryption_label=opening.DECRYPTION_LABELS.get(bid.decryption or ""),
+        decryption_label=opening_record.DECRYPTION_LABELS.get(bid.decryption or ""),
         price=bid.price,
         duration_days=bid.duration_days,
     )
@@ -180,7 +180,7 @@ def _record(session: Session, actor: Principal, project_id: int) -> dict[str, An
         record["record_sha256"] = found.record_sha256
         record["ledger_seq"] = found.record_ledger_seq
         return record
-    return opening.build_record(session, project, found)
+    return opening_record.build_record(session, project, found)
 
 
 @router.get("/projects/{project_id}/opening", summary="开标记录（解密进行中时为实时情况）")
@@ -203,17 +203,17 @@ def close_decryption(project_id: int, session: Session = SessionDep, actor: Prin
 
 @router.post("/projects/{project_id}/opening/objections", status_code=201, summary="开标现场提出异议")
 def object_(project_id: int, data: ObjectionIn, session: Session = SessionDep, actor: Principal = BIDDER) -> dict:
-    objection = opening.raise_objection(session, actor, project_id, data.text)
+    objection = opening_confirmation.raise_objection(session, actor, project_id, data.text)
     return {"id": objection.id, "text": objection.text, "raised_at": fmt.iso_utc(objection.raised_at)}
 
 
 @router.post("/opening-objections/{objection_id}/answer", summary="当场答复开标异议")
 def answer(objection_id: int, data: AnswerIn, session: Session = SessionDep, actor: Principal = PARTIES) -> dict:
-    objection = opening.answer_objection(session, actor, objection_id, data.answer)
+    objection = opening_confirmation.answer_objection(session, actor, objection_id, data.answer)
     return {"id": objection.id, "answer": objection.answer, "answered_at": fmt.iso_utc(objection.answered_at)}
 
 
 @router.post("/projects/{project_id}/opening/confirm", summary="确认开标记录")
 def confirm(project_id: int, session: Session = SessionDep, actor: Principal = OFFICIALS) -> dict[str, Any]:
-    opening.confirm(session, actor, project_id)
+    opening_confirmation.confirm(session, actor, project_id)
     return _record(session, actor, project_id)

@@ -1,63 +1,51 @@
-"""The opening session (开标), in the room and remotely (不见面开标).
+"""The opening session (开标), in the room and remotely (不见面开标), up to the end of decryption.
 
 At the bid deadline the opening starts by the server clock (the tick, or centre staff pressing
 “开标”): a section with fewer bids than the rule pack's minimum is not opened (《招标投标法实施条例》
-第四十四条). Each bidder reveals its content key within the decryption window of the rule pack
-(《电子招标投标办法》第三十条); the server checks the key against the commitment on the receipt,
-decrypts, checks the package and records the result. A bid not decrypted in time is, by
-《电子招标投标办法》第三十一条, revoked when the bidder is at fault and treated as withdrawn when the
-platform or another party is (staff record that finding with a reason); the others open regardless.
-Sections left with fewer valid bids than the minimum fail (流标). Objections raised at the opening are
-answered on the spot; the record (开标记录) is confirmed by the officials present, entered in the ledger
-and published to the portal through the disclosure pipeline. Never commits.
+第四十四条). When an opening is due is stated once here (``due_condition`` for the tick's query,
+``is_due`` for one project, built beside it), so the room and the tick never disagree. Each bidder
+reveals its content key within the decryption window of the rule pack (《电子招标投标办法》第三十条);
+the server checks the key against the commitment on the receipt, decrypts, checks the package and
+records the result. A bid not decrypted in time is, by 《电子招标投标办法》第三十一条, revoked when the
+bidder is at fault and treated as withdrawn when the platform or another party is (staff record that
+finding with a reason); the others open regardless. Sections left with fewer valid bids than the minimum
+fail (流标). What the room shows a visitor is decided in ``room``. Objections and the confirmation of the
+record are in ``opening_confirmation``, the record itself in ``opening_record``. Never commits.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from sunshine.bidding import envelope
-from sunshine.bidding.models import Bid, OpeningConfirmation, OpeningObjection, OpeningSession
+from sunshine.bidding.models import Bid, OpeningSession
+from sunshine.bidding.opening_record import (
+    UNDECRYPTED_BASIS,
+    build_record,
+    confirmations_of,
+    failed_sections,
+    publish_record,
+    set_failed_sections,
+)
 from sunshine.bidding.service import SEALED_LIFECYCLES, sealed_bids
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
-from sunshine.identity.models import Organisation, User
+from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.trading import lifecycle, registrations
 from sunshine.trading import service as trading
-from sunshine.trading.models import Deposit, Project, Section
-
-DECRYPTION_LABELS = {
-    "pending": "待解密",
-    "decrypted": "已解密",
-    "revoked": "未解密（投标人原因，视为撤销投标文件）",
-    "void": "未解密（非投标人原因，视为撤回投标文件）",
-}
-SESSION_LABELS = {
-    "decrypting": "解密中",
-    "recording": "开标记录待确认",
-    "published": "开标记录已公布",
-    "failed": "流标",
-}
-UNDECRYPTED_BASIS = (
-    "《电子招标投标办法》第三十一条：因投标人原因造成投标文件未解密的，视为撤销其投标文件；"
-    "因投标人之外的原因造成投标文件未解密的，视为撤回其投标文件；部分投标文件未解密的，其他投标文件的开标可以继续进行"
-)
-CAPACITY_LABELS = {"party": "招标人/代理机构", "centre": "交易中心", "supervisor": "监督人员"}
-REQUIRED_CAPACITIES = ("party", "centre")
-MAX_TEXT = 2000
+from sunshine.trading.models import Project, Section
 
 
 class DecryptionClosed(Conflict):
@@ -94,19 +82,11 @@ def session_of(session: Session, project_id: int) -> OpeningSession | None:
     return session.scalar(select(OpeningSession).where(OpeningSession.project_id == project_id))
 
 
-def _session_or_404(session: Session, project_id: int) -> OpeningSession:
+def session_or_404(session: Session, project_id: int) -> OpeningSession:
     found = session_of(session, project_id)
     if found is None:
         raise NotFound("该项目尚未开标")
     return found
-
-
-def _failed(opening: OpeningSession) -> dict[int, str]:
-    return {item["section_id"]: item["reason"] for item in json.loads(opening.failed_sections or "[]")}
-
-
-def _set_failed(opening: OpeningSession, failed: dict[int, str]) -> None:
-    opening.failed_sections = json.dumps([{"section_id": k, "reason": v} for k, v in sorted(failed.items())])
 
 
 # --------------------------------------------------------------------------- starting
@@ -144,7 +124,7 @@ def start(session: Session, actor: Principal, project: Project) -> OpeningSessio
         started_at=now,
         decryption_ends_at=now + window,
     )
-    _set_failed(opening, failed)
+    set_failed_sections(opening, failed)
     session.add(opening)
     for bid in bids:
         bid.decryption = None if bid.section_id in failed else "pending"
@@ -157,7 +137,7 @@ def start(session: Session, actor: Principal, project: Project) -> OpeningSessio
         lifecycle.apply(
             session, project, "fail", actor, reason="；".join(failed.values()), payload={"bids_per_section": counts}
         )
-        _publish_record(session, project, opening)
+        publish_record(session, project, opening)
         return opening
     lifecycle.apply(
         session,
@@ -173,21 +153,37 @@ def start(session: Session, actor: Principal, project: Project) -> OpeningSessio
     return opening
 
 
+# An opening is due (开标时间已到) when a sealed-bid project whose notice has run is past its bid deadline by
+# the server clock and has no opening session yet. Stated once, in both forms side by side: the SQL
+# condition the tick selects with, and the predicate for one project the room asks.
+OPENABLE_STATES = ("notice_published", "bid_closed")
+
+
+def due_condition(now: datetime) -> ColumnElement[bool]:
+    """The SQL form of “the opening is due at ``now``”, over ``Project``."""
+    return and_(
+        Project.lifecycle.in_(SEALED_LIFECYCLES),
+        Project.state.in_(OPENABLE_STATES),
+        Project.bid_deadline <= now,
+        ~select(OpeningSession.id).where(OpeningSession.project_id == Project.id).exists(),
+    )
+
+
+def is_due(project: Project, opening: OpeningSession | None, now: datetime) -> bool:
+    """The same condition for one project already loaded with its opening session (or None)."""
+    return (
+        project.lifecycle in SEALED_LIFECYCLES
+        and project.state in OPENABLE_STATES
+        and project.bid_deadline is not None
+        and project.bid_deadline <= now
+        and opening is None
+    )
+
+
 def due_for_opening(session: Session) -> list[int]:
     """Sealed-bid projects past their deadline and not yet opened (the tick opens each in its own unit of
     work, so that one project's trouble never holds up the others' openings)."""
-    return list(
-        session.scalars(
-            select(Project.id)
-            .where(
-                Project.lifecycle.in_(SEALED_LIFECYCLES),
-                Project.state.in_(("notice_published", "bid_closed")),
-                Project.bid_deadline <= clock.now(),
-                ~select(OpeningSession.id).where(OpeningSession.project_id == Project.id).exists(),
-            )
-            .order_by(Project.bid_deadline)
-        )
-    )
+    return list(session.scalars(select(Project.id).where(due_condition(clock.now())).order_by(Project.bid_deadline)))
 
 
 def start_due(session: Session, project_id: int) -> str | None:
@@ -305,7 +301,7 @@ def record_platform_fault(session: Session, actor: Principal, bid_no: str, reaso
 
 def close_decryption(session: Session, actor: Principal, project: Project, *, by_clock: bool = True) -> OpeningSession:
     """End of decryption: undecrypted bids are settled by 第三十一条; sections short of valid bids fail."""
-    opening = _session_or_404(session, project.id)
+    opening = session_or_404(session, project.id)
     if opening.status != "decrypting":
         raise Conflict("解密已经结束")
     pending = _pending(session, project.id)
@@ -316,7 +312,7 @@ def close_decryption(session: Session, actor: Principal, project: Project, *, by
         bid.decryption = "void" if bid.platform_fault else "revoked"
         bid.decryption_note = UNDECRYPTED_BASIS
         ledger.append(session, "bidding:bid:undecrypted", f"bid:{bid.bid_no}", {"outcome": bid.decryption})
-    failed = _failed(opening)
+    failed = failed_sections(opening)
     bids = sealed_bids(session, project.id)
     for section in session.scalars(select(Section).where(Section.project_id == project.id)):
         if section.id in failed:
@@ -325,7 +321,7 @@ def close_decryption(session: Session, actor: Principal, project: Project, *, by
         reason = _minimum_reason(project, valid, "成功解密的有效投标文件")
         if reason:
             failed[section.id] = reason + "，流标"
-    _set_failed(opening, failed)
+    set_failed_sections(opening, failed)
     opening.status = "recording"
     opening.decryption_closed_at = now
     ledger.append(
@@ -358,296 +354,7 @@ def close_due_decryption(session: Session, project_id: int) -> str | None:
     return project.code
 
 
-# --------------------------------------------------------------------------- objections and confirmation
-
-
-def raise_objection(session: Session, actor: Principal, project_id: int, text: str) -> OpeningObjection:
-    """开标异议: a bidder of this opening objects on the spot (条例第四十四条)."""
-    project = trading.get_visible(session, actor, project_id)
-    opening = _session_or_404(session, project.id)
-    if opening.status not in ("decrypting", "recording"):
-        raise Conflict("开标记录已确认公布，开标现场异议环节已结束")
-    if not any(b.organisation_id == actor.organisation_id for b in sealed_bids(session, project.id)):
-        raise Forbidden("只有参加本次开标的投标人可以提出开标异议")
-    text = (text or "").strip()
-    if not 5 <= len(text) <= MAX_TEXT:
-        raise InvalidInput(f"异议内容应为 5 到 {MAX_TEXT} 字", field="text")
-    objection = OpeningObjection(
-        session_id=opening.id,
-        organisation_id=actor.organisation_id,
-        raised_by=actor.user_id,
-        text=text,
-        raised_at=clock.now(),
-    )
-    session.add(objection)
-    session.flush()
-    ledger.append(
-        session,
-        "bidding:opening:objection",
-        f"project:{project.code}",
-        {"objection": objection.id, "text_sha256": hashlib.sha256(text.encode()).hexdigest()},
-    )
-    return objection
-
-
-def answer_objection(session: Session, actor: Principal, objection_id: int, answer: str) -> OpeningObjection:
-    """招标人当场作出答复，并制作记录."""
-    objection = session.get(OpeningObjection, objection_id)
-    opening = session.get(OpeningSession, objection.session_id) if objection else None
-    project = session.get(Project, opening.project_id) if opening else None
-    if objection is None or project is None or not registrations.is_party(actor, project):
-        raise NotFound("异议不存在")
-    if objection.answer is not None:
-        raise Conflict("该异议已经答复")
-    answer = (answer or "").strip()
-    if not 2 <= len(answer) <= MAX_TEXT:
-        raise InvalidInput(f"答复内容应为 2 到 {MAX_TEXT} 字", field="answer")
-    objection.answer = answer
-    objection.answered_by = actor.user_id
-    objection.answered_at = clock.now()
-    ledger.append(
-        session,
-        "bidding:opening:answer",
-        f"project:{project.code}",
-        {"objection": objection.id, "answer_sha256": hashlib.sha256(answer.encode()).hexdigest()},
-    )
-    return objection
-
-
-def _capacity(actor: Principal, project: Project) -> str:
-    if registrations.is_party(actor, project):
-        return "party"
-    if Role.CENTRE_STAFF in actor.roles:
-        return "centre"
-    if Role.SUPERVISOR in actor.roles:
-        return "supervisor"
-    raise Forbidden("只有招标人或其代理机构、交易中心和监督人员可以确认开标记录")
-
-
-def confirm(session: Session, actor: Principal, project_id: int) -> OpeningSession:
-    """确认开标记录; once the tenderer's side and the centre have confirmed, the record is published."""
-    project = trading.get_visible(session, actor, project_id)
-    opening = _session_or_404(session, project.id)
-    capacity = _capacity(actor, project)
-    if opening.status == "decrypting":
-        raise Conflict("解密尚未结束，开标记录还未形成")
-    if opening.status != "recording":
-        raise Conflict("开标记录已经公布")
-    objections = _objections(session, opening)
-    if any(o.answer is None for o in objections):
-        raise Conflict("尚有开标异议未答复；答复后方可确认开标记录")
-    if session.scalar(
-        select(OpeningConfirmation).where(
-            OpeningConfirmation.session_id == opening.id, OpeningConfirmation.user_id == actor.user_id
-        )
-    ):
-        raise Conflict("您已确认过开标记录")
-    session.add(
-        OpeningConfirmation(
-            session_id=opening.id,
-            user_id=actor.user_id,
-            capacity=capacity,
-            name=actor.display_name,
-            confirmed_at=clock.now(),
-        )
-    )
-    session.flush()
-    have = {c.capacity for c in _confirmations(session, opening)}
-    if all(c in have for c in REQUIRED_CAPACITIES):
-        _finish(session, actor, project, opening)
-    return opening
-
-
-def _finish(session: Session, actor: Principal, project: Project, opening: OpeningSession) -> None:
-    sections = session.scalars(select(Section).where(Section.project_id == project.id)).all()
-    failed = _failed(opening)
-    opening.status = "published"
-    if len(failed) == len(sections):
-        opening.status = "failed"
-        project.failed_attempts += 1
-        lifecycle.apply(session, project, "fail", actor, reason="；".join(failed.values()))
-    else:
-        lifecycle.apply(session, project, "finish_opening", actor)
-    _publish_record(session, project, opening)
-
-
-# --------------------------------------------------------------------------- the record
-
-
-def _objections(session: Session, opening: OpeningSession) -> list[OpeningObjection]:
-    return list(
-        session.scalars(
-            select(OpeningObjection).where(OpeningObjection.session_id == opening.id).order_by(OpeningObjection.id)
-        )
-    )
-
-
-def _confirmations(session: Session, opening: OpeningSession) -> list[OpeningConfirmation]:
-    return list(
-        session.scalars(
-            select(OpeningConfirmation)
-            .where(OpeningConfirmation.session_id == opening.id)
-            .order_by(OpeningConfirmation.id)
-        )
-    )
-
-
-def _deposit_text(session: Session, section: Section, organisation_id: int) -> str:
-    if section.deposit_amount is None:
-        return "不要求"
-    deposit = session.scalar(
-        select(Deposit).where(Deposit.section_id == section.id, Deposit.organisation_id == organisation_id)
-    )
-    if deposit is None or deposit.paid_at is None:
-        return "未递交"
-    return "已递交（电子保函）" if deposit.method == "guarantee" else "已递交（银行转账）"
-
-
-def build_record(session: Session, project: Project, opening: OpeningSession) -> dict[str, Any]:
-    """开标记录 as it stands: while decryption runs it shows who has decrypted, and prices once decrypted."""
-    failed = _failed(opening)
-    bids = sealed_bids(session, project.id)
-    names = {
-        o.id: o.name
-        for o in session.scalars(select(Organisation).where(Organisation.id.in_({b.organisation_id for b in bids})))
-    }
-    sections = []
-    for section in session.scalars(select(Section).where(Section.project_id == project.id).order_by(Section.number)):
-        rows = []
-        for bid in (b for b in bids if b.section_id == section.id):
-            opened = bid.decryption == "decrypted"
-            form = json.loads(bid.form_json) if opened and bid.form_json else {}
-            rows.append(
-                {
-                    "bid_no": bid.bid_no,
-                    "bidder": names.get(bid.organisation_id, ""),
-                    "submitted_at": fmt.iso_utc(bid.submitted_at),
-                    "ciphertext_sha256": bid.ciphertext_sha256,
-                    "ledger_seq": bid.ledger_seq,
-                    "decryption": bid.decryption or "not_opened",
-                    "decryption_label": DECRYPTION_LABELS.get(bid.decryption or "", "未开启（标段不予开标）"),
-                    "price": form.get("price"),
-                    "duration_days": form.get("duration_days"),
-                    "quality": form.get("quality"),
-                    "deposit": _deposit_text(session, section, bid.organisation_id),
-                }
-            )
-        sections.append(
-            {
-                "number": section.number,
-                "name": section.name,
-                "estimate": f"{section.estimate:.2f}",
-                "bids": rows,
-                "failed": failed.get(section.id),
-            }
-        )
-    objections = _objections(session, opening)
-    users = {o.answered_by for o in objections} - {None}
-    user_names = {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(users)))}
-    objecting = {o.organisation_id for o in objections}
-    org_names = {o.id: o.name for o in session.scalars(select(Organisation).where(Organisation.id.in_(objecting)))}
-    return {
-        "project_code": project.code,
-        "project_name": project.name,
-        "opened_at": fmt.iso_utc(opening.started_at),
-        "bid_deadline": fmt.iso_utc(project.bid_deadline) if project.bid_deadline else None,
-        "place": "线上开标（不见面开标），交易中心开标室同步进行",
-        "status": opening.status,
-        "status_label": SESSION_LABELS[opening.status],
-        "decryption_ends_at": fmt.iso_utc(opening.decryption_ends_at),
-        "decryption_closed_at": fmt.iso_utc(opening.decryption_closed_at) if opening.decryption_closed_at else None,
-        "sections": sections,
-        "objections": [
-            {
-                "id": o.id,
-                "bidder": org_names.get(o.organisation_id, ""),
-                "text": o.text,
-                "raised_at": fmt.iso_utc(o.raised_at),
-                "answer": o.answer,
-                "answered_by": user_names.get(o.answered_by),
-                "answered_at": fmt.iso_utc(o.answered_at) if o.answered_at else None,
-            }
-            for o in objections
-        ],
-        "confirmations": [
-            {"name": c.name, "capacity": CAPACITY_LABELS[c.capacity], "confirmed_at": fmt.iso_utc(c.confirmed_at)}
-            for c in _confirmations(session, opening)
-        ],
-        "basis": UNDECRYPTED_BASIS,
-    }
-
-
-def record_html(record: dict[str, Any]) -> str:
-    """The record as the portal publishes it (escaped; sanitised again by the disclosure pipeline)."""
-    e = html.escape
-    parts = [
-        f"<p>项目编号：{e(record['project_code'])}；项目名称：{e(record['project_name'])}</p>",
-        f"<p>开标时间：{e(registrations._local(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
-    ]
-    for section in record["sections"]:
-        parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")
-        if section["failed"]:
-            parts.append(f"<p><strong>流标：</strong>{e(section['failed'])}</p>")
-        parts.append(
-            "<table><thead><tr><th>序号</th><th>投标人</th><th>投标报价（元）</th><th>工期（日历天）</th>"
-            "<th>质量承诺</th><th>投标保证金</th><th>解密情况</th><th>投标文件编号</th></tr></thead><tbody>"
-        )
-        for i, row in enumerate(section["bids"], start=1):
-            parts.append(
-                f"<tr><td>{i}</td><td>{e(row['bidder'])}</td><td>{e(row['price'] or '—')}</td>"
-                f"<td>{e(str(row['duration_days'] or '—'))}</td><td>{e(row['quality'] or '—')}</td>"
-                f"<td>{e(row['deposit'])}</td><td>{e(row['decryption_label'])}</td><td>{e(row['bid_no'])}</td></tr>"
-            )
-        parts.append("</tbody></table>")
-    if record["objections"]:
-        parts.append("<h3>开标异议及答复</h3><ol>")
-        for o in record["objections"]:
-            parts.append(f"<li>{e(o['bidder'])}：{e(o['text'])}<br>答复：{e(o['answer'] or '（未答复）')}</li>")
-        parts.append("</ol>")
-    else:
-        parts.append("<p>开标过程中无投标人提出异议。</p>")
-    if record["confirmations"]:
-        names = "；".join(f"{c['capacity']} {c['name']}" for c in record["confirmations"])
-        parts.append(f"<p>确认人：{e(names)}</p>")
-    parts.append(f"<p>说明：{e(record['basis'])}。</p>")
-    return "".join(parts)
-
-
-def _publish_record(session: Session, project: Project, opening: OpeningSession) -> None:
-    from sunshine import disclosure
-
-    record = build_record(session, project, opening)
-    canonical = fmt.canonical_payload(record)
-    opening.record_json = canonical.decode()
-    opening.record_sha256 = hashlib.sha256(canonical).hexdigest()
-    opening.published_at = clock.now()
-    entry = ledger.append(
-        session,
-        "bidding:opening:record",
-        f"project:{project.code}",
-        {"record_sha256": opening.record_sha256, "status": opening.status},
-    )
-    opening.record_ledger_seq = entry.seq
-    subject = f"project:{project.code}"
-    disclosure.owe(
-        session,
-        trigger="trading.opening",
-        subject=subject,
-        title=f"{project.name}（开标记录）",
-        responsible_org_id=project.agency_id or project.tenderer_id,
-        event_date=clock.today_local(),
-        project=project,
-    )
-    disclosure.publish_from_step(
-        session,
-        trigger="trading.opening",
-        subject=subject,
-        title=f"{project.name}开标记录",
-        body_html=record_html(record),
-        source_ref=f"opening:{opening.id}",
-        author_id=None,
-    )
-    session.flush()
+# --------------------------------------------------------------------------- the room
 
 
 @dataclass(frozen=True)
@@ -663,7 +370,8 @@ class Room:
     can_object: bool
     can_close: bool
     confirmed_by_me: bool
-    can_start: bool = False  # centre staff, the deadline passed by the server clock, not yet opened
+    due: bool = False  # the opening is due by the server clock (``is_due``) and has not started
+    can_start: bool = False  # centre staff, and the opening is due
     faults: dict[str, str] = field(default_factory=dict)  # bid number → the centre's platform-fault finding
 
 
@@ -679,17 +387,10 @@ def room(session: Session, actor: Principal, project_id: int) -> Room:
     confirmed = (
         opening is not None
         and actor.user_id is not None
-        and any(c.user_id == actor.user_id for c in _confirmations(session, opening))
+        and any(c.user_id == actor.user_id for c in confirmations_of(session, opening))
     )
     official = is_party or bool(actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR})
-    can_start = (
-        opening is None
-        and Role.CENTRE_STAFF in actor.roles
-        and project.lifecycle in SEALED_LIFECYCLES
-        and project.state in ("notice_published", "bid_closed")
-        and project.bid_deadline is not None
-        and clock.now() >= project.bid_deadline
-    )
+    due = is_due(project, opening, clock.now())
     faults = (
         {b.bid_no: b.platform_fault for b in sealed_bids(session, project.id) if b.platform_fault}
         if opening is not None
@@ -705,6 +406,7 @@ def room(session: Session, actor: Principal, project_id: int) -> Room:
         can_object=live and bool(my_bids) and Role.BIDDER in actor.roles,
         can_close=bool(opening and opening.status == "decrypting" and Role.CENTRE_STAFF in actor.roles),
         confirmed_by_me=confirmed,
-        can_start=can_start,
+        due=due,
+        can_start=due and Role.CENTRE_STAFF in actor.roles,
         faults=faults,
     )

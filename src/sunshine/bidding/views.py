@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope, opening, service
+from sunshine.bidding import envelope, opening, opening_confirmation, opening_record, service
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -66,7 +66,7 @@ def my_bids(request: Request, session: Session = SessionDep, principal: Principa
         page_title="我的投标文件",
         groups=service.mine_by_section(session, principal),
         status_labels=service.STATUS_LABELS,
-        decryption_labels=opening.DECRYPTION_LABELS,
+        decryption_labels=opening_record.DECRYPTION_LABELS,
     )
 
 
@@ -113,7 +113,7 @@ def bid_page(
         now=clock.now(),
         remaining=_remaining(desk.project.bid_deadline),
         status_labels=service.STATUS_LABELS,
-        decryption_labels=opening.DECRYPTION_LABELS,
+        decryption_labels=opening_record.DECRYPTION_LABELS,
         envelope=envelope,
         max_bytes=get_settings().max_bid_bytes,
         here=request.url.path,
@@ -162,13 +162,7 @@ def _room_context(room: opening.Room) -> dict[str, Any]:
     project, found = room.project, room.opening
     published = found is not None and found.record_json is not None
     record = json.loads(found.record_json) if published else room.record
-    waiting = (
-        found is None
-        and project.state in ("notice_published", "bid_closed")
-        and project.bid_deadline is not None
-        and clock.now() >= project.bid_deadline
-    )
-    live = waiting or (found is not None and found.status in LIVE)
+    live = room.due or (found is not None and found.status in LIVE)
     pending = {b.bid_no for b in room.my_bids if b.decryption == "pending"}
     return {
         "room": room,
@@ -315,7 +309,7 @@ def raise_objection(
         session,
         principal,
         project_id,
-        lambda: opening.raise_objection(session, principal, project_id, text),
+        lambda: opening_confirmation.raise_objection(session, principal, project_id, text),
         "异议已提出并记入开标记录，请等待招标人当场答复",
         form={"name": "objection", "fields": ("text",), "values": {"text": text}},
     )
@@ -335,7 +329,7 @@ def answer_objection(
         session,
         principal,
         project_id,
-        lambda: opening.answer_objection(session, principal, objection_id, answer),
+        lambda: opening_confirmation.answer_objection(session, principal, objection_id, answer),
         "已答复异议，答复已记入开标记录",
         form={"name": "answer", "target": objection_id, "fields": ("answer",), "values": {"answer": answer}},
     )
@@ -382,9 +376,8 @@ def confirm(
             return "您已确认；各方均已确认，开标记录已公布并记入全程留痕"
         return "您已确认开标记录；待其他各方确认后公布"
 
-    return _room_act(
-        request, session, principal, project_id, lambda: opening.confirm(session, principal, project_id), done
-    )
+    confirm = opening_confirmation.confirm
+    return _room_act(request, session, principal, project_id, lambda: confirm(session, principal, project_id), done)
 
 
 __all__ = ["router"]

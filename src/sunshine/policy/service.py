@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sunshine.config import get_settings
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
+from sunshine.core.content import Upload, sanitise
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.models import TrackedDeadline
@@ -30,7 +31,6 @@ from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.policy.models import Interpretation, PolicyDocument, PublicConcern
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
-from sunshine.core.content import Upload, sanitise
 
 LEVELS: dict[str, str] = {
     "law": "法律",

@@ -16,11 +16,11 @@ from starlette.datastructures import UploadFile
 
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.content import Upload
 from sunshine.core.errors import SunshineError
 from sunshine.identity.roles import Role
 from sunshine.policy import service
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
-from sunshine.core.content import Upload
 from sunshine.web.csrf import check_csrf
 from sunshine.web.problems import VALIDATION_MESSAGES
 from sunshine.web.templating import flash, redirect, render
