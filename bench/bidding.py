@@ -601,9 +601,9 @@ def prepare_auction(db, officials: dict, bidders: list[Bidder], clock) -> int:
 
     The land pack wants the notice out three weeks before the auction, so the notice is published, the
     bidders registered (deposit lodged by electronic guarantee) and the auction set up through
-    ``auctions.service.setup`` with the in-process clock set that far back; the server, on the real
+    ``auctions.conditions.setup`` with the in-process clock set that far back; the server, on the real
     clock, then finds the timed round running (300 s, extended by each bid)."""
-    from sunshine.auctions import service as auctions
+    from sunshine.auctions import conditions
     from sunshine.identity.models import OrganisationKind
     from sunshine.trading import deposits, notices, registrations
     from sunshine.trading import service as trading
@@ -656,7 +656,7 @@ def prepare_auction(db, officials: dict, bidders: list[Bidder], clock) -> int:
                 deposit = deposits.open_deposit(s, b.principal, reg.id, "guarantee")
                 deposits.submit_guarantee(s, b.principal, deposit.id, f"BH-BENCH-{i:06d}", "示范市融资担保有限公司")
     with db.unit_of_work() as s:
-        auction = auctions.setup(
+        auction = conditions.setup(
             s,
             officials["agency"],
             project_id,

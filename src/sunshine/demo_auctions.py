@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunshine.auctions import service as auctions
+from sunshine.auctions import bids, conditions, rounds
 from sunshine.auctions.models import Auction
 from sunshine.config import get_settings
 from sunshine.core.auth import Principal
@@ -127,7 +127,7 @@ class _Demo:
     def auction(self, project_id: int, start: str, increment: str, reserve: str) -> int:
         with self.db.unit_of_work() as s:
             section_id = trading.get_visible(s, self.people["agency"], project_id).sections[0].id
-            return auctions.setup(
+            return conditions.setup(
                 s,
                 self.people["agency"],
                 project_id,
@@ -140,12 +140,12 @@ class _Demo:
     def bid(self, auction_id: int, username: str, amount: str, at: datetime) -> None:
         self.clock.set(max(self.clock.now(), at))
         with self.db.unit_of_work() as s:
-            auctions.place_bid(s, self.people[username], auction_id, Decimal(amount))
+            bids.place_bid(s, self.people[username], auction_id, Decimal(amount))
 
     def settle(self, at: datetime) -> None:
         self.clock.set(max(self.clock.now(), at))
         with self.db.unit_of_work() as s:
-            auctions.finalise_due(s)
+            rounds.finalise_due(s)
 
 
 def load_demo_auctions(db: Database, demo_clock: AdjustableClock | None, real_now: datetime) -> int:
@@ -199,5 +199,5 @@ def load_demo_auctions(db: Database, demo_clock: AdjustableClock | None, real_no
     demo.bid(running, "bidder", "32600000.00", starts + timedelta(days=2, hours=6))
     demo_clock.set(max(demo_clock.now(), real_now))
     with db.unit_of_work() as s:
-        auctions.finalise_due(s)
+        rounds.finalise_due(s)
     return 2

@@ -40,9 +40,9 @@ def tick(db: Database) -> TickReport:
         report.closed = trading.close_due(session)
     _openings(db, report)
     with db.unit_of_work() as session:  # 网上竞价: listing to timed round, timed round to result, by the clock
-        from sunshine.auctions import service as auctions
+        from sunshine.auctions import rounds
 
-        report.auctions = auctions.finalise_due(session)
+        report.auctions = rounds.finalise_due(session)
     with db.unit_of_work() as session:  # 政务公开: dated catalog revisions take effect; overdue disclosure alerts
         from sunshine.disclosure import catalog_service, obligations
 

@@ -1,6 +1,6 @@
 """Builders for auction tests: a land bureau with its agency and bidders, listing (挂牌) and auction (拍卖)
 projects published through the notice service with dates that satisfy the land packs, bidders registered
-with their deposits paid, and auctions set up through ``auctions.service``. Each builder runs in its own
+with their deposits paid, and auctions set up through ``auctions.conditions``. Each builder runs in its own
 unit of work, as a request would."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from sunshine.auctions import service as auctions
+from sunshine.auctions import bids, conditions, rounds
 from sunshine.core import clock
 from sunshine.db import Database
 from sunshine.identity.models import OrganisationKind
@@ -130,7 +130,7 @@ def setup_auction(
     section: int | None = None,
 ) -> int:
     with db.unit_of_work() as s:
-        return auctions.setup(
+        return conditions.setup(
             s,
             w.agency,
             project.id,
@@ -152,13 +152,13 @@ def ready_listing(db: Database, w: SimpleNamespace, *, bidders: int = 3, reserve
 
 def bid(db: Database, bidder, auction_id: int, amount: Decimal | str):
     with db.unit_of_work() as s:
-        placed = auctions.place_bid(s, bidder, auction_id, Decimal(amount))
+        placed = bids.place_bid(s, bidder, auction_id, Decimal(amount))
         return SimpleNamespace(seq=placed.seq, amount=placed.amount, ends_at_after=placed.ends_at_after)
 
 
 def settle(db: Database, auction_id: int) -> bool:
     with db.unit_of_work() as s:
-        return auctions.settle(s, auction_id)
+        return rounds.settle(s, auction_id)
 
 
 def go_to(clock_, when: datetime) -> None:

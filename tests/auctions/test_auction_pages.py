@@ -199,9 +199,9 @@ def test_a_failed_auction_is_shown_as_such(db, w, app, clock):
     project = listing_project(db, w)
     register(db, project, w.bidders[0])
     with db.unit_of_work() as s:
-        from sunshine.auctions import service as auctions
+        from sunshine.auctions import conditions
 
-        auction_id = auctions.setup(
+        auction_id = conditions.setup(
             s, w.agency, project.id, project.section, start_price="100.00", increment="10.00"
         ).id
     clock.set(project.deadline)

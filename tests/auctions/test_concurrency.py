@@ -12,8 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from sunshine.auctions import reading
-from sunshine.auctions import service as auctions
+from sunshine.auctions import bids, reading
 from sunshine.core.errors import SunshineError
 from sunshine.ledger import service as ledger
 from tests.auctions.builders import INCREMENT, START_PRICE, auction_world, bid, ready_listing
@@ -73,7 +72,7 @@ def test_two_equal_bids_at_the_same_moment_one_wins_the_other_is_told_the_new_pr
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["accepted", "refused"], results
     [(_, refusal)] = [r for r in results if r[0] == "refused"]
-    assert isinstance(refusal, auctions.BidTooLow) and refusal.status == 409
+    assert isinstance(refusal, bids.BidTooLow) and refusal.status == 409
     assert "当前最高报价为 10,100,000.00 元" in refusal.detail and refusal.extra["current_price"] == "10100000.00"
     [(_, accepted)] = [r for r in results if r[0] == "accepted"]
     assert accepted.seq == 2
@@ -115,7 +114,7 @@ def test_a_storm_of_concurrent_bidders_leaves_a_consistent_auction(db, w, clock)
                 minimum = reading.view(s, bidder, auction_id).minimum_bid
             try:
                 outcomes.append(("accepted", bid(db, bidder, auction_id, minimum).seq))
-            except (auctions.BidTooLow, auctions.AlreadyLeading) as exc:
+            except (bids.BidTooLow, bids.AlreadyLeading) as exc:
                 outcomes.append(("refused", exc.code))
         return outcomes
 

@@ -12,8 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from sunshine.auctions import reading
-from sunshine.auctions import service as auctions
+from sunshine.auctions import bids, reading
 from sunshine.auctions.models import Auction
 from sunshine.disclosure.models import Obligation, Publication
 from sunshine.ledger import service as ledger
@@ -85,7 +84,7 @@ def test_two_bidders_in_the_listing_lead_to_a_timed_round_that_late_bids_extend(
     ends = _auction(db, auction_id).ends_at
     assert ends == project.deadline + timedelta(seconds=600)
     clock.set(ends)  # exactly at the end: too late
-    with pytest.raises(auctions.AuctionClosed, match="不再接受报价") as caught:
+    with pytest.raises(bids.AuctionClosed, match="不再接受报价") as caught:
         bid(db, w.bidders[1], auction_id, START_PRICE + 4 * INCREMENT)
     assert caught.value.status == 409
     assert settle(db, auction_id)
@@ -191,7 +190,7 @@ def test_a_bid_after_the_listing_deadline_is_refused_by_the_server_clock(db, w, 
     clock.set(project.starts)
     bid(db, w.bidders[0], auction_id, START_PRICE)
     clock.set(project.deadline)
-    with pytest.raises(auctions.AuctionClosed, match="不再接受报价"):
+    with pytest.raises(bids.AuctionClosed, match="不再接受报价"):
         bid(db, w.bidders[1], auction_id, START_PRICE + INCREMENT)
 
 
@@ -201,7 +200,7 @@ def test_an_auction_is_a_timed_round_from_its_start(db, w, clock):
         register(db, project, bidder)
     auction_id = setup_auction(db, w, project, reserve=None)
     clock.set(project.deadline)  # registration closes; the auction starts an hour later
-    with pytest.raises(auctions.AuctionClosed, match="尚未开始"):
+    with pytest.raises(bids.AuctionClosed, match="尚未开始"):
         bid(db, w.bidders[0], auction_id, START_PRICE)
     clock.set(project.opening + timedelta(seconds=10))
     bid(db, w.bidders[0], auction_id, START_PRICE)
@@ -250,7 +249,7 @@ def test_a_suspended_project_freezes_its_auction(db, w, clock):
     clock.set(project.starts)
     with db.unit_of_work() as s:
         trading.suspend(s, w.centre, project.id, "收到投诉，暂停挂牌")
-    with pytest.raises(auctions.AuctionClosed, match="暂停"):
+    with pytest.raises(bids.AuctionClosed, match="暂停"):
         bid(db, w.bidders[0], auction_id, START_PRICE)
     clock.set(project.deadline + timedelta(days=1))
     assert tick(db).auctions == []

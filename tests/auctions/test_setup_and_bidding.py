@@ -12,8 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from sunshine.auctions import reading
-from sunshine.auctions import service as auctions
+from sunshine.auctions import bids, conditions, reading
 from sunshine.auctions.models import Auction
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput
 from sunshine.ledger import service as ledger
@@ -70,15 +69,15 @@ def test_setup_without_reserve_says_so(db, w):
 def test_setup_is_for_the_projects_own_parties_before_bidding_starts(db, w, clock):
     project = listing_project(db, w)
     with db.unit_of_work() as s, pytest.raises(Forbidden):
-        auctions.setup(s, w.other_agency, project.id, project.section, start_price="100", increment="1")
+        conditions.setup(s, w.other_agency, project.id, project.section, start_price="100", increment="1")
     with db.unit_of_work() as s:  # the 出让人 itself may set it up
-        auctions.setup(s, w.bureau_staff, project.id, project.section, start_price="100.00", increment="10.00")
+        conditions.setup(s, w.bureau_staff, project.id, project.section, start_price="100.00", increment="10.00")
     with db.unit_of_work() as s, pytest.raises(AlreadyExists):
-        auctions.setup(s, w.agency, project.id, project.section, start_price="100", increment="1")
+        conditions.setup(s, w.agency, project.id, project.section, start_price="100", increment="1")
     late = listing_project(db, w, name="示范市晋安区2026-08号地块挂牌出让")
     clock.set(late.starts)
     with db.unit_of_work() as s, pytest.raises(Conflict, match="竞价已于"):
-        auctions.setup(s, w.agency, late.id, late.section, start_price="100", increment="1")
+        conditions.setup(s, w.agency, late.id, late.section, start_price="100", increment="1")
 
 
 def test_setup_needs_a_published_listing_or_auction_project(db, w):
@@ -87,7 +86,7 @@ def test_setup_needs_a_published_listing_or_auction_project(db, w):
         section = s.scalar(select(Section.id).where(Section.project_id == tender))
     publish_notice(db, w.agency, tender)
     with db.unit_of_work() as s, pytest.raises(Conflict, match="挂牌、拍卖"):
-        auctions.setup(s, w.agency, tender, section, start_price="100", increment="1")
+        conditions.setup(s, w.agency, tender, section, start_price="100", increment="1")
 
 
 @pytest.mark.parametrize(
@@ -102,7 +101,7 @@ def test_setup_needs_a_published_listing_or_auction_project(db, w):
 def test_setup_refuses_bad_amounts_beside_the_field(db, w, field, values, message):
     project = listing_project(db, w)
     with db.unit_of_work() as s, pytest.raises(InvalidInput, match=message) as caught:
-        auctions.setup(s, w.agency, project.id, project.section, **values)
+        conditions.setup(s, w.agency, project.id, project.section, **values)
     assert caught.value.extra["field"] == field
 
 
@@ -115,11 +114,11 @@ def test_only_qualified_bidders_may_bid(db, w, clock):
         registrations.record_qualification(s, w.agency, failed, "pre", False, "业绩不满足要求")
     auction_id = setup_auction(db, w, project)
     clock.set(project.starts + timedelta(hours=1))
-    with pytest.raises(auctions.NotQualified, match="未报名"):
+    with pytest.raises(bids.NotQualified, match="未报名"):
         bid(db, w.outsider, auction_id, START_PRICE)
-    with pytest.raises(auctions.NotQualified, match="保证金"):
+    with pytest.raises(bids.NotQualified, match="保证金"):
         bid(db, w.bidders[1], auction_id, START_PRICE)
-    with pytest.raises(auctions.NotQualified, match="资格审查"):
+    with pytest.raises(bids.NotQualified, match="资格审查"):
         bid(db, w.bidders[2], auction_id, START_PRICE)
     with pytest.raises(Forbidden):
         bid(db, w.agency, auction_id, START_PRICE)
@@ -129,15 +128,15 @@ def test_only_qualified_bidders_may_bid(db, w, clock):
 def test_bids_follow_the_start_price_and_the_increment(db, w, clock):
     project, auction_id = ready_listing(db, w)
     clock.set(project.starts - timedelta(minutes=1))
-    with pytest.raises(auctions.AuctionClosed, match="尚未开始"):
+    with pytest.raises(bids.AuctionClosed, match="尚未开始"):
         bid(db, w.bidders[0], auction_id, START_PRICE)
     clock.set(project.starts)
-    with pytest.raises(auctions.BidTooLow, match="起始价"):
+    with pytest.raises(bids.BidTooLow, match="起始价"):
         bid(db, w.bidders[0], auction_id, START_PRICE - Decimal("0.01"))
     with pytest.raises(InvalidInput, match="精确到分"):
         bid(db, w.bidders[0], auction_id, "10000000.005")
     assert bid(db, w.bidders[0], auction_id, START_PRICE).seq == 1
-    with pytest.raises(auctions.BidTooLow) as caught:
+    with pytest.raises(bids.BidTooLow) as caught:
         bid(db, w.bidders[1], auction_id, START_PRICE + INCREMENT - Decimal("0.01"))
     assert "当前最高报价为 10,000,000.00 元" in caught.value.detail
     assert caught.value.extra["minimum"] == "10100000.00" and caught.value.status == 409
@@ -149,7 +148,7 @@ def test_the_highest_bidder_cannot_bid_against_itself(db, w, clock):
     project, auction_id = ready_listing(db, w)
     clock.set(project.starts)
     bid(db, w.bidders[0], auction_id, START_PRICE)
-    with pytest.raises(auctions.AlreadyLeading, match="不能对自己加价") as caught:
+    with pytest.raises(bids.AlreadyLeading, match="不能对自己加价") as caught:
         bid(db, w.bidders[0], auction_id, START_PRICE + INCREMENT)
     assert caught.value.status == 409
 
@@ -174,12 +173,12 @@ def test_every_accepted_bid_is_in_the_ledger_by_paddle(db, w, clock):
 def test_a_paddle_number_is_random_stable_and_only_for_the_qualified(db, w, clock):
     project, auction_id = ready_listing(db, w)
     with db.unit_of_work() as s:
-        first = auctions.claim_paddle(s, w.bidders[0], auction_id).paddle
+        first = bids.claim_paddle(s, w.bidders[0], auction_id).paddle
     with db.unit_of_work() as s:
-        assert auctions.claim_paddle(s, w.bidders[0], auction_id).paddle == first
+        assert bids.claim_paddle(s, w.bidders[0], auction_id).paddle == first
     assert first.isdigit() and len(first) == 4
-    with db.unit_of_work() as s, pytest.raises(auctions.NotQualified):
-        auctions.claim_paddle(s, w.outsider, auction_id)
+    with db.unit_of_work() as s, pytest.raises(bids.NotQualified):
+        bids.claim_paddle(s, w.outsider, auction_id)
     clock.set(project.starts)
     bid(db, w.bidders[0], auction_id, START_PRICE)
     with db.unit_of_work(read_only=True) as s:

@@ -1,6 +1,6 @@
 """JSON routes of online auctions (网上竞价): set up a section's auction, read its state and bids (public
-once the project is public), place a bid, and a bidder's paddle number. Thin: every rule is in
-``auctions.service``; what a caller sees is decided in ``service.AuctionView``.
+once the project is public), place a bid, and a bidder's paddle number. Thin: every rule is in the auction
+services (``conditions``, ``bids``, ``rounds``); what a caller sees is decided in ``reading.AuctionView``.
 
 Reads and bids first bring the auction up to the server clock (``settle_due``) in a unit of work of their
 own, so that a reader sees the result as soon as the time has come, without waiting for the tick."""
@@ -12,7 +12,7 @@ import logging
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from sunshine.auctions import reading, service
+from sunshine.auctions import bids, conditions, reading, rounds, service
 from sunshine.auctions.models import AuctionBidder
 from sunshine.auctions.schemas import (
     AuctionIn,
@@ -43,12 +43,12 @@ def settle_due(request: Request, auction_id: int) -> None:
     tick)."""
     db = request.app.state.db
     with db.unit_of_work(read_only=True) as session:
-        due = service.needs_settling(session, auction_id)
+        due = rounds.needs_settling(session, auction_id)
     if not due:
         return
     try:
         with db.unit_of_work() as session:
-            service.settle(session, auction_id)
+            rounds.settle(session, auction_id)
     except SunshineError as exc:
         log.warning("auction %s could not be settled on read: %s", auction_id, exc.detail)
 
@@ -65,7 +65,7 @@ SETTLED = [Depends(settle_due)]
 def setup(
     project_id: int, section_id: int, body: AuctionIn, session: Session = SessionDep, actor: Principal = PARTIES
 ) -> AuctionOut:
-    auction = service.setup(
+    auction = conditions.setup(
         session,
         actor,
         project_id,
@@ -110,7 +110,7 @@ def auction_bids(auction_id: int, session: Session = SessionDep, actor: Principa
     summary="报价（具备资格的竞买人）；迟到或低于最低应价的报价以 409 拒绝并说明当前价",
 )
 def place_bid(auction_id: int, body: BidIn, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
-    bid = service.place_bid(session, actor, auction_id, body.amount)
+    bid = bids.place_bid(session, actor, auction_id, body.amount)
     paddle = session.get(AuctionBidder, bid.bidder_id).paddle
     return BidOut(
         seq=bid.seq,
@@ -131,7 +131,7 @@ def place_bid(auction_id: int, body: BidIn, session: Session = SessionDep, actor
 )
 def my_paddle(auction_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> PaddleOut:
     auction, _project = service.get_visible(session, actor, auction_id)
-    return paddle_out(auction.id, service.standing(session, actor, auction))
+    return paddle_out(auction.id, bids.standing(session, actor, auction))
 
 
 @router.post(
@@ -140,7 +140,7 @@ def my_paddle(auction_id: int, session: Session = SessionDep, actor: Principal =
     summary="领取竞买号（具备资格的竞买人；重复领取得到同一号码）",
 )
 def claim_paddle(auction_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> PaddleOut:
-    bidder = service.claim_paddle(session, actor, auction_id)
+    bidder = bids.claim_paddle(session, actor, auction_id)
     auction, _project = service.get_visible(session, actor, auction_id)
     leading = auction.leader_id == bidder.id
     return PaddleOut(auction_id=auction.id, paddle=bidder.paddle, qualified=True, problem=None, leading=leading)

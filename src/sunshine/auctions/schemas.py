@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from sunshine.auctions.bids import Standing
 from sunshine.auctions.reading import AuctionView, BidRow
-from sunshine.auctions.service import Standing
 
 Yuan = Decimal
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.auctions import reading, service
+from sunshine.auctions import bids, conditions, reading, service
 from sunshine.auctions.api import SETTLED
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
@@ -61,7 +61,7 @@ def countdown(seconds: int | None) -> str:
 
 def _room_context(session: Session, principal: Principal, auction_id: int) -> dict:
     v = reading.view(session, principal, auction_id)
-    standing = service.standing(session, principal, v.auction)
+    standing = bids.standing(session, principal, v.auction)
     return {
         "v": v,
         "bids": reading.bid_rows(session, principal, auction_id, newest_first=True, limit=reading.ROOM_HISTORY),
@@ -124,7 +124,7 @@ def bid(
         errors["amount"] = "请填写报价（元），大于 0，最多两位小数"
     else:
         try:
-            placed = service.place_bid(session, principal, auction_id, value)
+            placed = bids.place_bid(session, principal, auction_id, value)
         except SunshineError as exc:
             session.rollback()  # a refused bid leaves nothing behind
             if exc.status == 404:
@@ -144,7 +144,7 @@ def claim_paddle(
         request,
         session,
         f"/auctions/{auction_id}",
-        lambda: service.claim_paddle(session, principal, auction_id),
+        lambda: bids.claim_paddle(session, principal, auction_id),
         lambda bidder: f"本单位在本次竞价中的竞买号为 {bidder.paddle}",
     )
 
@@ -164,7 +164,7 @@ def _project_page(
 ) -> Response:
     project = trading.get_visible(session, principal, project_id)
     views = reading.list_for_project(session, principal, project_id)
-    sections = service.auctionable_sections(session, principal, project)
+    sections = conditions.auctionable_sections(session, principal, project)
     return render(
         request,
         "auctions_project.html",
@@ -216,7 +216,7 @@ def setup(
             errors["reserve_price"] = "保留价应为大于 0 的金额（元），最多两位小数；不设保留价的请留空"
     if not errors:
         try:
-            auction = service.setup(
+            auction = conditions.setup(
                 session,
                 principal,
                 project_id,

@@ -199,7 +199,7 @@ declare(
 # --------------------------------------------------------------------------- online auctions (网上竞价)
 # Steps of listing (挂牌) and auction (拍卖) projects, taken by the system principal when the server clock
 # reaches the listing deadline or the auction start, and when every auction of the project has ended
-# (sunshine.auctions.service: its tick part and the lazy settling before a read or a bid).
+# (sunshine.auctions.rounds: its tick part and the lazy settling before a read or a bid).
 AUCTIONED = frozenset({"listing", "auction"})
 for _auctioned in AUCTIONED:
     STATE_LABELS_BY_LIFECYCLE[_auctioned].setdefault("result_published", "成交结果已公告")
@@ -212,7 +212,7 @@ declare(
         "opening",
         CENTRE,
         lifecycles=AUCTIONED,
-        guard="sunshine.auctions.service:guard_auction_started",
+        guard="sunshine.auctions.rounds:guard_auction_started",
         rule="挂牌截止时有两个以上竞买人报价的进入限时竞价；拍卖于公告的拍卖开始时间开始（以服务器时钟为准）",
     )
 )
@@ -224,7 +224,7 @@ declare(
         "result_published",
         CENTRE,
         lifecycles=AUCTIONED,
-        guard="sunshine.auctions.service:guard_auction_sold",
+        guard="sunshine.auctions.results:guard_auction_sold",
         discloses="trading.result",
         rule="全部标段竞价结束且有标段成交的，公布竞价结果",
     )
@@ -237,7 +237,7 @@ declare(
         "failed",
         CENTRE,
         lifecycles=AUCTIONED,
-        guard="sunshine.auctions.service:guard_auction_unsold",
+        guard="sunshine.auctions.results:guard_auction_unsold",
         discloses="trading.result",
         rule="无人报价或最高报价未达到保留价的，流拍，并公布结果",
     )
