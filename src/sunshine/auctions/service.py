@@ -56,7 +56,8 @@ from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.models import LedgerEntry
 from sunshine.rules import service as rules
-from sunshine.trading import lifecycle, registrations
+from sunshine.rules.service import rules_of
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading import service as trading
 from sunshine.trading.models import Deposit, Project, QualificationResult, Registration, Section
 
@@ -161,7 +162,7 @@ def phase_label(auction: Auction, project: Project) -> str:
 def _rule_seconds(session: Session, project: Project, rule_id: str) -> tuple[int, rules.ResolvedRule]:
     """A duration of the project's rule pack. A project registered before the pack had the rule follows
     the version of its pack in force today (with the centre's overrides)."""
-    pack = trading.rules_of(project)
+    pack = rules_of(project)
     if not pack.has(rule_id):
         pack = rules.resolve(session, project.pack_key, clock.today_local())
     rule = pack.rule(rule_id)
@@ -194,7 +195,7 @@ def minimum_bid(auction: Auction) -> Decimal:
 
 def _project_of(session: Session, actor: Principal, auction: Auction | None) -> Project:
     project = session.get(Project, auction.project_id) if auction is not None else None
-    if project is None or not trading.is_visible(actor, project):
+    if project is None or not visibility.is_visible(actor, project):
         raise NotFound("网上竞价不存在")
     return project
 
@@ -223,7 +224,7 @@ def _locked(session: Session, auction_id: int) -> tuple[Auction, Project] | None
 
 def _locked_visible(session: Session, actor: Principal, auction_id: int) -> tuple[Auction, Project]:
     found = _locked(session, auction_id)
-    if found is None or not trading.is_visible(actor, found[1]):
+    if found is None or not visibility.is_visible(actor, found[1]):
         raise NotFound("网上竞价不存在")
     return found
 
@@ -254,8 +255,8 @@ def setup(
     """设置网上竞价 of one section, by the project's own tenderer (出让人) or agency, after the first notice
     is published and before bidding starts. The reserve price (保留价/底价) is optional and secret: the
     ledger receives only its salted commitment, so it cannot be changed afterwards."""
-    project = trading.get_visible(session, actor, project_id)
-    if not registrations.is_party(actor, project):
+    project = visibility.get_visible(session, actor, project_id)
+    if not visibility.is_party(actor, project):
         raise Forbidden("只有本项目的招标人（出让人、转让方）或其委托的代理机构可以设置网上竞价")
     if project.lifecycle not in LIFECYCLES:
         raise Conflict("只有挂牌、拍卖方式的项目可以设置网上竞价", lifecycle=project.lifecycle)
@@ -843,7 +844,7 @@ def finalise_due(session: Session) -> list[int]:
 def auctionable_sections(session: Session, actor: Principal, project: Project) -> list[Section]:
     """Sections the actor could set an auction up for now (none unless it is the project's party and the
     project is between its first notice and the start of bidding)."""
-    if not registrations.is_party(actor, project) or project.lifecycle not in LIFECYCLES:
+    if not visibility.is_party(actor, project) or project.lifecycle not in LIFECYCLES:
         return []
     starts = bidding_starts_at(project)
     if project.state != "notice_published" or starts is None or clock.now() >= starts:

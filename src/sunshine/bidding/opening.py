@@ -35,7 +35,8 @@ from sunshine.identity.models import Organisation, User
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
-from sunshine.trading import lifecycle, registrations
+from sunshine.rules.service import rules_of
+from sunshine.trading import lifecycle, registrations, visibility
 from sunshine.trading import service as trading
 from sunshine.trading.models import Deposit, Project, Section
 
@@ -74,7 +75,7 @@ class KeyMismatch(InvalidInput):
 
 
 def min_bids(project: Project) -> tuple[int, str] | None:
-    pack = trading.rules_of(project)
+    pack = rules_of(project)
     if not pack.has("min_bids"):
         return None
     rule = pack.rule("min_bids")
@@ -82,7 +83,7 @@ def min_bids(project: Project) -> tuple[int, str] | None:
 
 
 def decryption_window(project: Project) -> tuple[timedelta, str]:
-    rule = trading.rules_of(project).rule("decryption_window")
+    rule = rules_of(project).rule("decryption_window")
     hours = rule.value if rule.unit == "hours" else rule.value * 24
     return timedelta(hours=float(hours)), rule.basis_text
 
@@ -200,7 +201,7 @@ def start_due(session: Session, project_id: int) -> str | None:
 
 
 def start_by_staff(session: Session, actor: Principal, project_id: int) -> OpeningSession:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     return start(session, actor, project)
 
 
@@ -363,7 +364,7 @@ def close_due_decryption(session: Session, project_id: int) -> str | None:
 
 def raise_objection(session: Session, actor: Principal, project_id: int, text: str) -> OpeningObjection:
     """开标异议: a bidder of this opening objects on the spot (条例第四十四条)."""
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening = _session_or_404(session, project.id)
     if opening.status not in ("decrypting", "recording"):
         raise Conflict("开标记录已确认公布，开标现场异议环节已结束")
@@ -395,7 +396,7 @@ def answer_objection(session: Session, actor: Principal, objection_id: int, answ
     objection = session.get(OpeningObjection, objection_id)
     opening = session.get(OpeningSession, objection.session_id) if objection else None
     project = session.get(Project, opening.project_id) if opening else None
-    if objection is None or project is None or not registrations.is_party(actor, project):
+    if objection is None or project is None or not visibility.is_party(actor, project):
         raise NotFound("异议不存在")
     if objection.answer is not None:
         raise Conflict("该异议已经答复")
@@ -415,7 +416,7 @@ def answer_objection(session: Session, actor: Principal, objection_id: int, answ
 
 
 def _capacity(actor: Principal, project: Project) -> str:
-    if registrations.is_party(actor, project):
+    if visibility.is_party(actor, project):
         return "party"
     if Role.CENTRE_STAFF in actor.roles:
         return "centre"
@@ -426,7 +427,7 @@ def _capacity(actor: Principal, project: Project) -> str:
 
 def confirm(session: Session, actor: Principal, project_id: int) -> OpeningSession:
     """确认开标记录; once the tenderer's side and the centre have confirmed, the record is published."""
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening = _session_or_404(session, project.id)
     capacity = _capacity(actor, project)
     if opening.status == "decrypting":
@@ -668,13 +669,13 @@ class Room:
 
 
 def room(session: Session, actor: Principal, project_id: int) -> Room:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening = session_of(session, project.id)
     record = build_record(session, project, opening) if opening is not None else None
     from sunshine.bidding.service import mine
 
     my_bids = [b for b in mine(session, actor, project.id) if b.status == "sealed"]
-    is_party = registrations.is_party(actor, project)
+    is_party = visibility.is_party(actor, project)
     live = opening is not None and opening.status in ("decrypting", "recording")
     confirmed = (
         opening is not None

@@ -28,7 +28,8 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
-from sunshine.trading import lifecycle, service
+from sunshine.rules.service import rules_of
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 
 # --------------------------------------------------------------------------- kinds
@@ -380,7 +381,7 @@ def _point(project: Project, schedule: Schedule, name: str) -> tuple[date | None
 def check_schedule(session: Session, project: Project, kind: str, schedule: Schedule) -> None:
     """Every minimum period of the project's rule pack that applies to this schedule; the first one
     broken raises RuleViolation naming the rule, its basis and the earliest admissible date."""
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     labels = date_labels(project, kind)
     for rule_id, start_name, end_name, _field, kinds in PERIODS:
         rule = _optional(pack, rule_id)
@@ -488,7 +489,7 @@ def guard_amendment(
         raise InvalidInput(
             "类型应为澄清公告（clarification）、更正公告（amendment）或开标时间变更公告（opening_change）", field="kind"
         )
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     now, today = clock.now(), clock.today_local()
     first = first_notice_of(session, project)
     first_kind = first.kind if first is not None else first_kinds(project)[0]
@@ -554,6 +555,33 @@ def guard_amendment(
 # --------------------------------------------------------------------------- publishing
 
 
+def opens_at_deadline(project: Project, kind: str | None = None) -> bool:
+    """Whether the project's opening is the bid deadline itself (开标与投标截止为同一时间, 《招标投标法》第三十四条):
+    its rule pack says so, and the notice is not a prequalification notice (which has no opening)."""
+    return kind != "prequalification" and rules_of(project).has("opening_at_deadline")
+
+
+def opening_time(project: Project, kind: str, bid_deadline: datetime | None, opening_at: datetime | None):
+    """The opening time a first notice announces: the deadline itself where the opening is at the deadline."""
+    if opening_at is None and opens_at_deadline(project, kind):
+        return bid_deadline
+    return opening_at
+
+
+def amended_times(
+    project: Project, kind: str, new_bid_deadline: datetime | None, new_opening_at: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """The new deadline and opening time an amendment announces: where the opening is the deadline, moving one
+    moves the other."""
+    if kind in AMENDMENT_KINDS and opens_at_deadline(project):
+        if kind == "opening_change" and new_bid_deadline is None:
+            return new_opening_at, new_opening_at
+        if new_opening_at is None and new_bid_deadline is not None:
+            return new_bid_deadline, new_bid_deadline
+    return new_bid_deadline, new_opening_at
+
+
+
 def _check_publisher(actor: Principal, project: Project) -> None:
     """Only the tenderer itself or the agency it appointed publishes the project's notices."""
     if Role.TENDERER in actor.roles and actor.organisation_id == project.tenderer_id:
@@ -587,44 +615,58 @@ def _next_version(session: Session, root: Notice) -> int:
     return (latest or 1) + 1
 
 
-def _record(
-    session: Session, project: Project, notice: Notice, attachments: list[NoticeAttachment], **dates: datetime | None
-) -> None:
-    entry = ledger.append(
-        session,
-        "trading:notice:published",
-        f"project:{project.code}",
-        {
-            "notice": notice.id,
-            "series": notice.series_id,
-            "version": notice.version,
-            "kind": notice.kind,
-            "title": notice.title,
-            "body_sha256": hashlib.sha256(notice.body_html.encode()).hexdigest(),
-            "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in attachments],
-            "affects_bids": notice.affects_bids,
-            **{name: _iso(value) for name, value in dates.items()},
-            "by": notice.author_id,
-        },
-    )
-    notice.ledger_seq = entry.seq
-    session.flush()
+def _entry(notice: Notice, attachments: list[NoticeAttachment], **dates: datetime | None) -> dict[str, Any]:
+    """What the ledger keeps of a published notice: enough to prove later which text and files were public."""
+    return {
+        "notice": notice.id,
+        "series": notice.series_id,
+        "version": notice.version,
+        "kind": notice.kind,
+        "title": notice.title,
+        "body_sha256": hashlib.sha256(notice.body_html.encode()).hexdigest(),
+        "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in attachments],
+        "affects_bids": notice.affects_bids,
+        **{name: _iso(value) for name, value in dates.items()},
+        "by": notice.author_id,
+    }
 
 
-def _disclose(session: Session, project: Project, notice: Notice, trigger: str) -> None:
-    """The notice goes out through the disclosure pipeline: reviewed automatically (held with 422
+def publication_of(notice: Notice) -> lifecycle.Publication:
+    """The notice as the disclosure pipeline receives it: reviewed automatically (held with 422
     ``held_for_review`` if it carries personal data), meeting the obligation its step created."""
-    from sunshine import disclosure
-
-    disclosure.publish_from_step(
-        session,
-        trigger=trigger,
-        subject=f"project:{project.code}",
-        title=notice.title,
-        body_html=notice.body_html,
-        source_ref=f"notice:{notice.id}",
-        author_id=notice.author_id,
+    return lifecycle.Publication(
+        title=notice.title, body_html=notice.body_html, source_ref=f"notice:{notice.id}", author_id=notice.author_id
     )
+
+
+def _publish_step(
+    session: Session,
+    actor: Principal,
+    project: Project,
+    checked: lifecycle.Checked,
+    notice: Notice,
+    files: list[Upload],
+    *,
+    payload: dict[str, Any],
+    guard_args: dict[str, Any],
+) -> None:
+    """The notice's step: its attachments stored, then one ledger entry for the step and the notice together,
+    and the notice handed to disclosure by the step's hooks."""
+    rows = _store(session, notice, files)
+    session.flush()
+    dates = {k: v for k, v in guard_args.items() if isinstance(v, datetime) or v is None}
+    transition = lifecycle.apply(
+        session,
+        project,
+        checked,
+        actor,
+        document_ref=f"notice:{notice.id}",
+        payload={**_entry(notice, rows, **dates), **payload},
+        publication=publication_of(notice),
+        **guard_args,
+    )
+    notice.ledger_seq = transition.ledger_seq
+    session.flush()
 
 
 def publish_first_notice(
@@ -642,20 +684,15 @@ def publish_first_notice(
     attachments: list[Upload] | None = None,
 ) -> Notice:
     """发布公告: the project's first notice; it becomes public and its dates take effect."""
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     _check_publisher(actor, project)
-    lifecycle.check(project, "publish_notice", actor)
+    checked = lifecycle.check(project, "publish_notice", actor)
     title, body = _checked_text(title, body_html)
     files = _checked_uploads(attachments)
     now = clock.now()
-    docs_issued_at, docs_sale_end, bid_deadline, opening_at = (
-        _aware(docs_issued_at) or now,
-        _aware(docs_sale_end),
-        _aware(bid_deadline),
-        _aware(opening_at),
-    )
-    if opening_at is None and kind != "prequalification" and service.rules_of(project).has("opening_at_deadline"):
-        opening_at = bid_deadline  # 开标与投标截止为同一时间
+    docs_issued_at, docs_sale_end = _aware(docs_issued_at) or now, _aware(docs_sale_end)
+    bid_deadline = _aware(bid_deadline)
+    opening_at = opening_time(project, kind, bid_deadline, _aware(opening_at))
     _lock(session, project)
     # The row is written first because the transition and the ledger entry name it; ledger_seq is set
     # below in the same transaction, so no reader ever sees the placeholder.
@@ -675,36 +712,18 @@ def publish_first_notice(
     )
     session.add(notice)
     session.flush()
-    lifecycle.apply(
-        session,
-        project,
-        "publish_notice",
-        actor,
-        document_ref=f"notice:{notice.id}",
-        payload={"notice": notice.id, "kind": kind},
-        kind=kind,
-        docs_issued_at=docs_issued_at,
-        docs_sale_end=docs_sale_end,
-        bid_deadline=bid_deadline,
-        opening_at=opening_at,
-    )
+    dates = {
+        "docs_issued_at": docs_issued_at,
+        "docs_sale_end": docs_sale_end,
+        "bid_deadline": bid_deadline,
+        "opening_at": opening_at,
+    }
+    _publish_step(session, actor, project, checked, notice, files, payload={}, guard_args={"kind": kind, **dates})
     project.docs_issued_at, project.docs_sale_end = docs_issued_at, docs_sale_end
     project.bid_deadline, project.opening_at = bid_deadline, opening_at
     if project.public_since is None:
         project.public_since = now
-    rows = _store(session, notice, files)
     session.flush()
-    _record(
-        session,
-        project,
-        notice,
-        rows,
-        docs_issued_at=docs_issued_at,
-        docs_sale_end=docs_sale_end,
-        bid_deadline=bid_deadline,
-        opening_at=opening_at,
-    )
-    _disclose(session, project, notice, "trading.notice")
     return notice
 
 
@@ -731,19 +750,13 @@ def publish_amendment(
 ) -> Notice:
     """发布澄清/更正公告 or a change of the opening time: a new version of the notice's series; the
     project's deadline and opening time change with it, the earlier versions stay as they were."""
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     notice = notice_of(session, project, notice_id)
     _check_publisher(actor, project)
-    lifecycle.check(project, "amend_notice", actor)
+    checked = lifecycle.check(project, "amend_notice", actor)
     title, body = _checked_text(title, body_html)
     files = _checked_uploads(attachments)
-    new_bid_deadline, new_opening_at = _aware(new_bid_deadline), _aware(new_opening_at)
-    if kind in AMENDMENT_KINDS and service.rules_of(project).has("opening_at_deadline"):
-        # In a tender the opening is the deadline: moving one moves the other.
-        if kind == "opening_change" and new_bid_deadline is None:
-            new_bid_deadline = new_opening_at
-        elif new_opening_at is None and new_bid_deadline is not None:
-            new_opening_at = new_bid_deadline
+    new_bid_deadline, new_opening_at = amended_times(project, kind, _aware(new_bid_deadline), _aware(new_opening_at))
     _lock(session, project)
     root = session.get(Notice, notice.series_id) if notice.series_id else notice
     now = clock.now()
@@ -764,39 +777,41 @@ def publish_amendment(
     session.add(row)
     session.flush()
     before = {"bid_deadline": _iso(project.bid_deadline), "opening_at": _iso(project.opening_at)}
-    lifecycle.apply(
+    _publish_step(
         session,
-        project,
-        "amend_notice",
         actor,
-        document_ref=f"notice:{row.id}",
-        payload={"notice": row.id, "kind": kind, "previous": before},
-        kind=kind,
-        affects_bids=bool(affects_bids),
-        new_bid_deadline=new_bid_deadline,
-        new_opening_at=new_opening_at,
+        project,
+        checked,
+        row,
+        files,
+        payload={"previous": before},
+        guard_args={
+            "kind": kind,
+            "affects_bids": bool(affects_bids),
+            "new_bid_deadline": new_bid_deadline,
+            "new_opening_at": new_opening_at,
+        },
     )
     if new_bid_deadline is not None:
         project.bid_deadline = new_bid_deadline
     if new_opening_at is not None:
         project.opening_at = new_opening_at
-    rows = _store(session, row, files)
     session.flush()
-    _record(session, project, row, rows, new_bid_deadline=new_bid_deadline, new_opening_at=new_opening_at)
-    _disclose(session, project, row, "trading.amendment")
     return row
 
 
-def publish_termination_notice(session: Session, actor: Principal, project: Project, reason: str) -> Notice:
-    """终止公告 (《招标投标法实施条例》第三十一条): called by ``service.terminate`` for a project whose
-    notices are public; it joins the series of the first notice."""
+def termination_notice(session: Session, event: lifecycle.StepEvent) -> None:
+    """终止公告 (《招标投标法实施条例》第三十一条): after the ``terminate`` step of a project whose notices are
+    public, a notice joins the series of the first notice and goes out with the step's disclosure."""
+    project, reason = event.project, event.reason or ""
+    if project.public_since is None:
+        return
     root = first_notice_of(session, project)
     _lock(session, project)
     body = sanitise(
         f"<p>{html.escape(project.name)}（项目编号 {html.escape(project.code)}）已终止。</p>"
         f"<p>终止原因：{html.escape(reason.strip())}</p>"
     )
-    now = clock.now()
     notice = Notice(
         project_id=project.id,
         kind="termination",
@@ -805,15 +820,16 @@ def publish_termination_notice(session: Session, actor: Principal, project: Proj
         title=f"{project.name}终止公告"[:300],
         body_html=body,
         affects_bids=False,
-        author_id=actor.user_id if actor.user_id is not None else project.registered_by,
-        published_at=now,
+        author_id=event.actor.user_id if event.actor.user_id is not None else project.registered_by,
+        published_at=clock.now(),
         ledger_seq=-1,
     )
     session.add(notice)
     session.flush()
-    _record(session, project, notice, [])
-    _disclose(session, project, notice, "trading.termination")
-    return notice
+    entry = ledger.append(session, "trading:notice:published", f"project:{project.code}", _entry(notice, []))
+    notice.ledger_seq = entry.seq
+    session.flush()
+    event.publications.append(publication_of(notice))
 
 
 # --------------------------------------------------------------------------- reading
@@ -870,7 +886,7 @@ def get_visible(session: Session, actor: Principal, notice_id: int) -> tuple[Not
     if notice is None:
         raise NotFound("公告不存在")
     project = session.get(Project, notice.project_id)
-    if project is None or not service.is_visible(actor, project):
+    if project is None or not visibility.is_visible(actor, project):
         raise NotFound("公告不存在")
     return notice, project
 
@@ -900,7 +916,7 @@ def attachment_for_download(session: Session, actor: Principal, sha256: str) -> 
         .order_by(NoticeAttachment.id)
     ).all()
     for attachment, project in rows:
-        if service.is_visible(actor, project):
+        if visibility.is_visible(actor, project):
             return attachment
     raise NotFound("文件不存在")
 
@@ -929,7 +945,7 @@ class Hint:
 
 def first_notice_hints(session: Session, project: Project, kind: str, docs_date: date) -> dict[str, Hint]:
     """The earliest admissible date of each field, for a schedule whose documents go out on ``docs_date``."""
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     out: dict[str, Hint] = {}
     points: dict[str, date] = {"published": clock.today_local(), "docs": docs_date}
     for rule_id, start_name, end_name, field, kinds in PERIODS:  # docs_sale_period comes before what uses it
@@ -951,7 +967,7 @@ def first_notice_hints(session: Session, project: Project, kind: str, docs_date:
 
 def amendment_limits(session: Session, project: Project) -> list[tuple[str, str]]:
     """Plain-language limits for the amendment form: until when a change may be made without moving dates."""
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     out: list[tuple[str, str]] = []
     first = first_notice_of(session, project)
     first_kind = first.kind if first is not None else ""

@@ -18,7 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, notices, service
+from sunshine.trading import lifecycle, notices, service, visibility
 from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
@@ -160,7 +160,7 @@ def notice_detail(
 
 
 def _publishable(session: Session, principal: Principal, project_id: int) -> Project:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     if not notices.can_publish(principal, project):
         raise Forbidden("只有该项目的招标人/采购人或其委托的代理机构可以发布公告")
     return project
@@ -187,7 +187,7 @@ def _new_defaults(session: Session, project: Project, kind: str) -> dict[str, st
         values["bid_deadline"] = _at(hints["bid_deadline"].date, 9, 30)
     if "opening_at" in hints:
         values["opening_at"] = _at(hints["opening_at"].date, 9, 30)
-    elif kind != "prequalification" and service.rules_of(project).has("opening_at_deadline"):
+    elif notices.opens_at_deadline(project, kind):
         values["opening_at"] = values["bid_deadline"]
     return values
 
@@ -204,7 +204,6 @@ def _new_page(
     kind = values.get("kind") or notices.first_kinds(project)[0]
     issued = _parse(values, "docs_issued_at", "", {}) or clock.now()
     hints = notices.first_notice_hints(session, project, kind, max(notices.local_date(issued), clock.today_local()))
-    pack = service.rules_of(project)
     return render(
         request,
         "notices_new.html",
@@ -216,7 +215,7 @@ def _new_page(
         hints={k: h.text for k, h in hints.items()},
         labels=notices.date_labels(project, kind),
         kind_options=[(k, notices.kind_label(k)) for k in notices.first_kinds(project)],
-        tender_same_time=pack.has("opening_at_deadline") and kind != "prequalification",
+        tender_same_time=notices.opens_at_deadline(project, kind),
         type_label=type_label,
         method_label=method_label,
         accept=",".join("." + e for e in notices.ALLOWED_TYPES),
@@ -328,7 +327,7 @@ def _amend_page(
         labels=labels,
         limits=notices.amendment_limits(session, project),
         kind_options=[(k, notices.kind_label(k)) for k in notices.AMENDMENT_KINDS],
-        tender_same_time=service.rules_of(project).has("opening_at_deadline"),
+        tender_same_time=notices.opens_at_deadline(project),
         accept=",".join("." + e for e in notices.ALLOWED_TYPES),
         allowed_text=notices.ALLOWED_EXTENSIONS_TEXT,
         max_mb=get_settings().max_attachment_bytes / 1048576,
