@@ -19,7 +19,8 @@ class RegistrationClosed(Conflict):
     title = "当前不在报名和获取招标文件的期间内"
 
 
-def _local(moment: datetime) -> str:
+def local_time(moment: datetime) -> str:
+    """A moment as people read it in notices and refusals: 2026-12-28 09:30 in the display zone."""
     return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
 
 
@@ -30,9 +31,9 @@ def check_window(project: Project, *, documents: bool = True) -> None:
         raise RegistrationClosed("项目不在公告期内，不能报名、获取招标文件或缴纳保证金")
     now = clock.now()
     if project.bid_deadline is not None and now >= project.bid_deadline:
-        raise RegistrationClosed(f"投标截止时间（{_local(project.bid_deadline)}）已到")
+        raise RegistrationClosed(f"投标截止时间（{local_time(project.bid_deadline)}）已到")
     if documents and project.docs_sale_end is not None and now >= project.docs_sale_end:
-        raise RegistrationClosed(f"招标文件获取期已于 {_local(project.docs_sale_end)} 结束")
+        raise RegistrationClosed(f"招标文件获取期已于 {local_time(project.docs_sale_end)} 结束")
 
 
 def failed_prequalification(session: Session, registration: Registration) -> bool:
