@@ -223,7 +223,7 @@ def make_officials(db) -> dict:
 def make_tender(db, officials: dict, name: str) -> Tender:
     """An engineering open tender, accepted by the centre, notice out, deadline 30 days from now."""
     from sunshine.core import clock
-    from sunshine.trading import notice_kinds, notices
+    from sunshine.trading import notice_kinds, notices, visibility
     from sunshine.trading import service as trading
     from sunshine.trading.models import Project, Section
     from sunshine.trading.schemas import ProjectIn, SectionIn
@@ -246,7 +246,7 @@ def make_tender(db, officials: dict, name: str) -> Tender:
         trading.accept(s, officials["centre"], project_id)
     now = clock.now()
     with db.unit_of_work() as s:
-        project = trading.get_visible(s, officials["agency"], project_id)
+        project = visibility.get_visible(s, officials["agency"], project_id)
         notices.publish_first_notice(
             s,
             officials["agency"],

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from sunshine import domains
 from sunshine.config import get_settings
 from sunshine.core import clock as clock_module
 from sunshine.core.clock import AdjustableClock
@@ -41,6 +42,12 @@ def database_url(tmp_path_factory) -> str:
             pytest.exit("SUNSHINE_TEST_BACKEND=postgres needs SUNSHINE_TEST_POSTGRES_URL", returncode=2)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lifecycle_domains() -> None:
+    """Every domain's steps and hooks, as the app, the command line and the tick install them."""
+    domains.install()
 
 
 @pytest.fixture(scope="session")

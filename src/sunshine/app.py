@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from sunshine import __version__
+from sunshine import __version__, domains
 from sunshine.config import Settings, get_settings
 from sunshine.db import Database
+from sunshine.identity import service as identity_service
 from sunshine.web import problems
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
@@ -28,6 +29,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     settings.ensure_data_dir()
+    domains.install()
     db = db or Database(settings.resolved_database_url)
     if check_schema:
         from sunshine.core.errors import DatabaseNotReady
@@ -66,6 +68,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.resolve_token = identity_service.principal_for_token
 
     problems.install(app)
     app.add_middleware(SecurityHeadersMiddleware)

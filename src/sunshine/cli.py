@@ -31,6 +31,14 @@ console = Console()
 err = Console(stderr=True)
 
 
+@app.callback()
+def load_domains() -> None:
+    """阳光交易 Sunshine：公共资源交易与政务公开平台"""
+    from sunshine import domains
+
+    domains.install()
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]错误：[/]{escape(message)}")
     return typer.Exit(code)

@@ -24,7 +24,7 @@ from sunshine.identity import credit_code
 from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, User
 from sunshine.identity.roles import Role
-from sunshine.trading import deposits, notices, registrations
+from sunshine.trading import deposits, notices, registrations, visibility
 from sunshine.trading import service as trading
 from sunshine.trading.schemas import ProjectIn, SectionIn
 
@@ -105,7 +105,7 @@ class _Demo:
     def participants(self, project_id: int) -> None:
         """Both demo bidders register; one pays by transfer, the other by electronic guarantee."""
         with self.db.unit_of_work() as s:
-            section_id = trading.get_visible(s, self.people["agency"], project_id).sections[0].id
+            section_id = visibility.get_visible(s, self.people["agency"], project_id).sections[0].id
         for username, method in (("bidder", "transfer"), ("bidder2", "guarantee")):
             bidder = self.people[username]
             self.clock.advance(timedelta(hours=20))
@@ -126,7 +126,7 @@ class _Demo:
 
     def auction(self, project_id: int, start: str, increment: str, reserve: str) -> int:
         with self.db.unit_of_work() as s:
-            section_id = trading.get_visible(s, self.people["agency"], project_id).sections[0].id
+            section_id = visibility.get_visible(s, self.people["agency"], project_id).sections[0].id
             return conditions.setup(
                 s,
                 self.people["agency"],

@@ -30,7 +30,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.demo_trading import DemoProject, _principal, _register
 from sunshine.identity.models import Organisation
-from sunshine.trading import deposits, notices, registrations
+from sunshine.trading import deposits, notices, registrations, visibility
 from sunshine.trading import service as trading
 from sunshine.trading.models import Project
 
@@ -273,10 +273,10 @@ def _make(
         trading.accept(session, people["centre"], project_id)
     walk.advance(timedelta(hours=2))
     with session_factory() as session:
-        _publish(session, people["agency"], trading.get_visible(session, people["agency"], project_id), deadline)
+        _publish(session, people["agency"], visibility.get_visible(session, people["agency"], project_id), deadline)
     walk.advance(timedelta(days=1, hours=2))
     with session_factory() as session:
-        _register_bidders(session, people, trading.get_visible(session, people["agency"], project_id))
+        _register_bidders(session, people, visibility.get_visible(session, people["agency"], project_id))
 
     # Sealed bids over the last days before the deadline, in the order the bidders happen to submit.
     kept = []
@@ -286,10 +286,10 @@ def _make(
         walk.set(last - lead)
         with session_factory() as session:
             bidder = people[bid.username]
-            project = trading.get_visible(session, bidder, project_id)
+            project = visibility.get_visible(session, bidder, project_id)
             kept.append(_seal_and_submit(session, bidder, project, credit[bidder.organisation_id], demo, bid))
     with session_factory() as session:
-        code = trading.get_visible(session, people["agency"], project_id).code
+        code = visibility.get_visible(session, people["agency"], project_id).code
     entry = {"project_id": project_id, "project_code": code, "project_name": demo.project.name, "stage": demo.stage}
     entry["bids"] = kept
     if demo.stage == "open":
@@ -297,7 +297,7 @@ def _make(
 
     walk.set(deadline)  # 开标 at the deadline, by the server clock (what the tick does)
     with session_factory() as session:
-        opening.start(session, trading.SYSTEM, trading.get_visible(session, people["agency"], project_id))
+        opening.start(session, trading.SYSTEM, visibility.get_visible(session, people["agency"], project_id))
     # The other bidders reveal first; in the opening under way the demo bidder's bid stays pending.
     revealing = [k for k in kept if demo.stage == "opened" or k["username"] != "bidder"]
     for minutes, bid in zip((3, 5, 8), sorted(revealing, key=lambda k: k["username"] != "bidder2"), strict=False):

@@ -21,7 +21,7 @@ from sunshine.core.clock import AdjustableClock
 from sunshine.identity.models import Organisation, User
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
-from sunshine.trading import deposits, notice_kinds, notices, registrations, service
+from sunshine.trading import deposits, notice_kinds, notices, registrations, service, visibility
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn, SectionIn
 
@@ -354,9 +354,9 @@ def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_
         advance(0.2)
         step(lambda s, d=demo: service.accept(s, people["centre"], made[d.name]))
         advance(0.1)
-        step(lambda s, d=demo: _publish(s, people, service.get_visible(s, people["agency"], made[d.name])))
+        step(lambda s, d=demo: _publish(s, people, visibility.get_visible(s, people["agency"], made[d.name])))
         advance(1)
-        step(lambda s, d=demo: _bid(s, people, service.get_visible(s, people["agency"], made[d.name])))
+        step(lambda s, d=demo: _bid(s, people, visibility.get_visible(s, people["agency"], made[d.name])))
         advance(2)
     for demo in (d for d in PROJECTS if d.stage == "terminated"):
         step(
@@ -383,9 +383,9 @@ def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_
         advance(0.1)
         if demo.stage == "accepted":
             continue
-        step(lambda s, d=demo: _publish(s, people, service.get_visible(s, people["agency"], made[d.name])))
+        step(lambda s, d=demo: _publish(s, people, visibility.get_visible(s, people["agency"], made[d.name])))
         advance(0.3)
-        step(lambda s, d=demo: _bid(s, people, service.get_visible(s, people["agency"], made[d.name])))
+        step(lambda s, d=demo: _bid(s, people, visibility.get_visible(s, people["agency"], made[d.name])))
         advance(0.2)
         if demo.stage == "suspended":
             step(

@@ -32,6 +32,9 @@ class TickReport:
 
 def tick(db: Database) -> TickReport:
     """Time-driven steps, each in its own unit of work, then a fresh signed head over all of them."""
+    from sunshine import domains
+
+    domains.install()
     from sunshine.ledger import service as ledger
     from sunshine.trading import service as trading
 

@@ -15,7 +15,7 @@ from sunshine.core.auth import Principal
 from sunshine.db import Database
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
-from sunshine.trading import registrations, service
+from sunshine.trading import registrations, visibility
 from sunshine.trading.models import Section
 from tests.builders import make_org
 from tests.trading.builders import accepted_project, actor, publish_notice, tender_world
@@ -68,7 +68,7 @@ def tender_with_bidders(db: Database, *, bidders: int = 3, deadline_days: int = 
     pid = accepted_project(db, vars(w))
     publish_notice(db, w.agency, pid, bid_deadline=clock.now() + timedelta(days=deadline_days))
     with db.unit_of_work() as s:
-        project = service.get_visible(s, w.agency, pid)
+        project = visibility.get_visible(s, w.agency, pid)
         section = s.query(Section).filter_by(project_id=pid).one()
         code, section_id = project.code, section.id
         credit = {f: s.get(Organisation, f).credit_code for f in firms}

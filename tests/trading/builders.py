@@ -15,7 +15,7 @@ from sunshine.core.auth import Principal
 from sunshine.db import Database
 from sunshine.identity.models import OrganisationKind, User
 from sunshine.identity.roles import Role
-from sunshine.trading import service
+from sunshine.trading import service, visibility
 from sunshine.trading.schemas import ProjectIn, SectionIn
 from tests.builders import make_org, make_user
 
@@ -95,7 +95,7 @@ def publish_notice(
 
     now = clock.now()
     with db.unit_of_work() as s:
-        project = service.get_visible(s, publisher, project_id)
+        project = visibility.get_visible(s, publisher, project_id)
         kind = kind or notice_kinds.first_kinds(project)[0]
         notice = notices.publish_first_notice(
             s,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from sunshine.ledger import merkle
 from sunshine.ledger import service as ledger
-from sunshine.trading import service
+from sunshine.trading import visibility
 from sunshine.trading.models import Notice, Project
 from tests.builders import api_token
 from tests.trading.builders import accepted_project, beijing, tender_world
@@ -517,4 +517,4 @@ def test_terminating_a_project_that_was_never_public_publishes_nothing(client, d
     )
     with db.unit_of_work() as s:
         assert s.scalars(select(Notice)).all() == []
-        assert service.get_visible(s, w["agency"], project_id).public_since is None
+        assert visibility.get_visible(s, w["agency"], project_id).public_since is None

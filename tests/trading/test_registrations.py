@@ -21,7 +21,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger.models import LedgerEntry
 from sunshine.trading import registrations, service
 from sunshine.trading.models import Message, Project, Section
-from sunshine.trading.registrations import RegistrationClosed
+from sunshine.trading.participation import RegistrationClosed
 from tests.builders import api_token
 from tests.trading.builders import cheap_password_hashing, make_project, publish_notice, tender_world
 

@@ -28,8 +28,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.ledger import service as ledger
-from sunshine.trading import lifecycle, registrations
-from sunshine.trading import service as trading
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Project, Section
 
 # --------------------------------------------------------------------------- setting up
@@ -48,8 +47,8 @@ def setup(
     """设置网上竞价 of one section, by the project's own tenderer (出让人) or agency, after the first notice
     is published and before bidding starts. The reserve price (保留价/底价) is optional and secret: the
     ledger receives only its salted commitment, so it cannot be changed afterwards."""
-    project = trading.get_visible(session, actor, project_id)
-    if not registrations.is_party(actor, project):
+    project = visibility.get_visible(session, actor, project_id)
+    if not visibility.is_party(actor, project):
         raise Forbidden("只有本项目的招标人（出让人、转让方）或其委托的代理机构可以设置网上竞价")
     if project.lifecycle not in LIFECYCLES:
         raise Conflict("只有挂牌、拍卖方式的项目可以设置网上竞价", lifecycle=project.lifecycle)
@@ -118,7 +117,7 @@ def setup(
 def auctionable_sections(session: Session, actor: Principal, project: Project) -> list[Section]:
     """Sections the actor could set an auction up for now (none unless it is the project's party and the
     project is between its first notice and the start of bidding)."""
-    if not registrations.is_party(actor, project) or project.lifecycle not in LIFECYCLES:
+    if not visibility.is_party(actor, project) or project.lifecycle not in LIFECYCLES:
         return []
     starts = bidding_starts_at(project)
     if project.state != "notice_published" or starts is None or clock.now() >= starts:

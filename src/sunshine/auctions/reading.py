@@ -24,7 +24,7 @@ from sunshine.auctions.service import (
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.identity.models import Organisation
-from sunshine.trading import service as trading
+from sunshine.trading import visibility
 from sunshine.trading.models import Project, Section
 
 
@@ -169,7 +169,7 @@ def view(session: Session, actor: Principal, auction_id: int) -> AuctionView:
 
 
 def list_for_project(session: Session, actor: Principal, project_id: int) -> list[AuctionView]:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     auctions = session.scalars(select(Auction).where(Auction.project_id == project.id).order_by(Auction.section_id))
     return _views(session, [(a, project) for a in auctions])
 

@@ -52,8 +52,8 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
-from sunshine.trading import lifecycle
-from sunshine.trading import service as trading
+from sunshine.rules.service import rules_of
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Project, Section
 
 LIFECYCLES = ("listing", "auction")
@@ -131,7 +131,7 @@ def phase_label(auction: Auction, project: Project) -> str:
 def _rule_seconds(session: Session, project: Project, rule_id: str) -> tuple[int, rules.ResolvedRule]:
     """A duration of the project's rule pack. A project registered before the pack had the rule follows
     the version of its pack in force today (with the centre's overrides)."""
-    pack = trading.rules_of(project)
+    pack = rules_of(project)
     if not pack.has(rule_id):
         pack = rules.resolve(session, project.pack_key, clock.today_local())
     rule = pack.rule(rule_id)
@@ -164,7 +164,7 @@ def minimum_bid(auction: Auction) -> Decimal:
 
 def _project_of(session: Session, actor: Principal, auction: Auction | None) -> Project:
     project = session.get(Project, auction.project_id) if auction is not None else None
-    if project is None or not trading.is_visible(actor, project):
+    if project is None or not visibility.is_visible(actor, project):
         raise NotFound("网上竞价不存在")
     return project
 
@@ -193,7 +193,7 @@ def locked(session: Session, auction_id: int) -> tuple[Auction, Project] | None:
 
 def locked_visible(session: Session, actor: Principal, auction_id: int) -> tuple[Auction, Project]:
     found = locked(session, auction_id)
-    if found is None or not trading.is_visible(actor, found[1]):
+    if found is None or not visibility.is_visible(actor, found[1]):
         raise NotFound("网上竞价不存在")
     return found
 

@@ -18,8 +18,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.identity.roles import Role
 from sunshine.rules.schema import LIFECYCLE_LABELS
-from sunshine.trading import lifecycle
-from sunshine.trading import service as trading
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading import views as trading_views
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import act, flash, redirect, render, templates
@@ -162,7 +161,7 @@ def _project_page(
     errors: Errors | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
-    project = trading.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     views = reading.list_for_project(session, principal, project_id)
     sections = conditions.auctionable_sections(session, principal, project)
     return render(
@@ -199,7 +198,7 @@ def setup(
     session: Session = SessionDep,
     principal: Principal = PARTIES,
 ) -> Response:
-    trading.get_visible(session, principal, project_id)  # 404 for a project the caller may not see
+    visibility.get_visible(session, principal, project_id)  # 404 for a project the caller may not see
     form = {"section_id": section_id, "start_price": start_price, "increment": increment, "reserve_price": ""}
     errors: Errors = {}
     if not section_id.isdigit():

@@ -20,7 +20,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
-from sunshine.trading import service as trading
+from sunshine.trading import visibility
 
 router = APIRouter(prefix="/api/v1", tags=["电子投标与开标"])
 BIDDER = Depends(Access(Role.BIDDER))
@@ -171,7 +171,7 @@ def platform_fault(bid_no: str, data: ReasonIn, session: Session = SessionDep, a
 
 
 def _record(session: Session, actor: Principal, project_id: int) -> dict[str, Any]:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     found = opening.session_of(session, project.id)
     if found is None:
         raise NotFound("该项目尚未开标")
@@ -196,7 +196,7 @@ def start_opening(project_id: int, session: Session = SessionDep, actor: Princip
 
 @router.post("/projects/{project_id}/opening/close-decryption", summary="解密时限届满或全部解密后结束解密")
 def close_decryption(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> dict[str, Any]:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening.close_decryption(session, actor, project)
     return _record(session, actor, project_id)
 

@@ -43,7 +43,8 @@ from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
-from sunshine.trading import lifecycle, registrations
+from sunshine.rules.service import rules_of
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading import service as trading
 from sunshine.trading.models import Project, Section
 
@@ -62,7 +63,7 @@ class KeyMismatch(InvalidInput):
 
 
 def min_bids(project: Project) -> tuple[int, str] | None:
-    pack = trading.rules_of(project)
+    pack = rules_of(project)
     if not pack.has("min_bids"):
         return None
     rule = pack.rule("min_bids")
@@ -70,7 +71,7 @@ def min_bids(project: Project) -> tuple[int, str] | None:
 
 
 def decryption_window(project: Project) -> tuple[timedelta, str]:
-    rule = trading.rules_of(project).rule("decryption_window")
+    rule = rules_of(project).rule("decryption_window")
     hours = rule.value if rule.unit == "hours" else rule.value * 24
     return timedelta(hours=float(hours)), rule.basis_text
 
@@ -196,7 +197,7 @@ def start_due(session: Session, project_id: int) -> str | None:
 
 
 def start_by_staff(session: Session, actor: Principal, project_id: int) -> OpeningSession:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     return start(session, actor, project)
 
 
@@ -376,13 +377,13 @@ class Room:
 
 
 def room(session: Session, actor: Principal, project_id: int) -> Room:
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening = session_of(session, project.id)
     record = build_record(session, project, opening) if opening is not None else None
     from sunshine.bidding.service import mine
 
     my_bids = [b for b in mine(session, actor, project.id) if b.status == "sealed"]
-    is_party = registrations.is_party(actor, project)
+    is_party = visibility.is_party(actor, project)
     live = opening is not None and opening.status in ("decrypting", "recording")
     confirmed = (
         opening is not None

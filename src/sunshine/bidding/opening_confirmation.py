@@ -20,8 +20,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.trading import lifecycle, registrations
-from sunshine.trading import service as trading
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Project, Section
 
 REQUIRED_CAPACITIES = ("party", "centre")
@@ -30,7 +29,7 @@ MAX_TEXT = 2000
 
 def raise_objection(session: Session, actor: Principal, project_id: int, text: str) -> OpeningObjection:
     """开标异议: a bidder of this opening objects on the spot (条例第四十四条)."""
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening = session_or_404(session, project.id)
     if opening.status not in ("decrypting", "recording"):
         raise Conflict("开标记录已确认公布，开标现场异议环节已结束")
@@ -62,7 +61,7 @@ def answer_objection(session: Session, actor: Principal, objection_id: int, answ
     objection = session.get(OpeningObjection, objection_id)
     opening = session.get(OpeningSession, objection.session_id) if objection else None
     project = session.get(Project, opening.project_id) if opening else None
-    if objection is None or project is None or not registrations.is_party(actor, project):
+    if objection is None or project is None or not visibility.is_party(actor, project):
         raise NotFound("异议不存在")
     if objection.answer is not None:
         raise Conflict("该异议已经答复")
@@ -82,7 +81,7 @@ def answer_objection(session: Session, actor: Principal, objection_id: int, answ
 
 
 def _capacity(actor: Principal, project: Project) -> str:
-    if registrations.is_party(actor, project):
+    if visibility.is_party(actor, project):
         return "party"
     if Role.CENTRE_STAFF in actor.roles:
         return "centre"
@@ -93,7 +92,7 @@ def _capacity(actor: Principal, project: Project) -> str:
 
 def confirm(session: Session, actor: Principal, project_id: int) -> OpeningSession:
     """确认开标记录; once the tenderer's side and the centre have confirmed, the record is published."""
-    project = trading.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     opening = session_or_404(session, project.id)
     capacity = _capacity(actor, project)
     if opening.status == "decrypting":

@@ -31,7 +31,7 @@ from sunshine.identity.models import Organisation
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
-from sunshine.trading import registrations
+from sunshine.trading import participation
 from sunshine.trading.models import Project, Registration, Section
 
 # Lifecycles whose bids or responses are sealed electronic files opened together at the deadline.
@@ -62,7 +62,7 @@ class NotEligible(Conflict):
 
 
 def _deadline_text(project: Project) -> str:
-    return registrations._local(project.bid_deadline) if project.bid_deadline else "未定"
+    return participation.local_time(project.bid_deadline) if project.bid_deadline else "未定"
 
 
 def check_open_for_bids(project: Project) -> None:
@@ -100,7 +100,7 @@ def _registration(session: Session, actor: Principal, section: Section) -> Regis
         raise NotEligible("贵单位未报名该标段（或已撤回报名），不能递交投标文件")
     if registration.docs_obtained_at is None:
         raise NotEligible("贵单位尚未获取招标文件，不能递交投标文件")
-    if registrations._failed_prequalification(session, registration):
+    if participation.failed_prequalification(session, registration):
         raise NotEligible("贵单位未通过资格预审，不能递交投标文件")
     return registration
 

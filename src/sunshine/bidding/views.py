@@ -22,8 +22,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle
-from sunshine.trading import service as trading
+from sunshine.trading import lifecycle, visibility
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import act, flash, redirect, refused, render
 
@@ -344,7 +343,7 @@ def platform_fault(
     session: Session = SessionDep,
     principal: Principal = CENTRE,
 ) -> Response:
-    trading.get_visible(session, principal, project_id)
+    visibility.get_visible(session, principal, project_id)
     return _room_act(
         request,
         session,
@@ -361,7 +360,7 @@ def close_decryption(
     request: Request, project_id: int, session: Session = SessionDep, principal: Principal = CENTRE
 ) -> Response:
     def call():
-        project = trading.get_visible(session, principal, project_id)
+        project = visibility.get_visible(session, principal, project_id)
         return opening.close_decryption(session, principal, project)
 
     return _room_act(request, session, principal, project_id, call, "解密已结束，开标记录已形成，请各方确认")

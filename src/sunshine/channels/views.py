@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.channels import feeds, items, kiosk, service, tokens
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
-from sunshine.trading import service as trading
+from sunshine.trading import visibility
 from sunshine.trading.catalog import type_label
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import flash, redirect, render
@@ -111,7 +111,7 @@ def category_rss(
 def _project_feed(request: Request, session: Session, code: str, fmt: feeds.Format) -> Response:
     if not (code.isascii() and code.isalnum() and len(code) <= 32):
         raise NotFound("项目不存在")
-    project = trading.get_visible_by_code(session, ANONYMOUS, code)  # NotFound until the project is public
+    project = visibility.get_visible_by_code(session, ANONYMOUS, code)  # NotFound until the project is public
     spec = feeds.FeedSpec(
         f"{project.name}（{project.code}）",
         f"{type_label(project.transaction_type)}项目“{project.name}”的公告、澄清、更正与结果",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -58,20 +59,26 @@ def _bearer_token(request: Request) -> str | None:
     return None
 
 
-def resolve_principal(request: Request, session: Session) -> Principal:
-    from sunshine.identity import service as identity
+class TokenResolver(Protocol):
+    """Who holds a token of ``kind`` ("api" or "session"); None for an unknown or expired token. The identity
+    domain provides it; the application factory puts it on ``app.state.resolve_token``."""
 
+    def __call__(self, session: Session, token: str, kind: str) -> Principal | None: ...
+
+
+def resolve_principal(request: Request, session: Session) -> Principal:
+    resolve_token: TokenResolver = request.app.state.resolve_token
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     if request.url.path.startswith("/api/"):
         token = _bearer_token(request)
-        principal = identity.principal_for_token(session, token, "api") if token else None
+        principal = resolve_token(session, token, "api") if token else None
         if token and principal is None:
             raise NotAuthenticated("访问令牌无效或已过期，请重新获取")
     else:
         token = request.cookies.get(SESSION_COOKIE)
-        principal = identity.principal_for_token(session, token, "session") if token else None
+        principal = resolve_token(session, token, "session") if token else None
     request.state.principal = principal or ANONYMOUS
     return request.state.principal
 

@@ -5,10 +5,11 @@ deadline helpers every lifecycle step calls to compute or check a statutory peri
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -222,6 +223,18 @@ def resolve(session: Session, key: str, on: date) -> ResolvedPack:
 
 
 # --------------------------------------------------------------------------- overrides
+
+
+class GovernedByRules(Protocol):
+    """Anything registered under a rule pack keeps the resolved rules of its registration day (a project)."""
+
+    rules_snapshot: str
+
+
+def rules_of(subject: GovernedByRules) -> ResolvedPack:
+    """The rule values that govern ``subject``: the snapshot taken when it was registered, so a later change of
+    the pack or of a local override never changes the rules of a transaction under way."""
+    return ResolvedPack.from_snapshot(json.loads(subject.rules_snapshot))
 
 
 def active_overrides(session: Session, key: str) -> dict[str, RuleOverride]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, service
+from sunshine.trading import lifecycle, service, visibility
 from sunshine.trading.catalog import method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn, ProjectOut, ReasonIn, RetenderIn, SectionOut, TransitionOut
@@ -104,12 +104,12 @@ def queue(session: Session = SessionDep, actor: Principal = CENTRE) -> list[Proj
 
 @router.get("/{project_id}", response_model=ProjectOut, summary="项目详情")
 def get_project(project_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> ProjectOut:
-    return project_out(session, service.get_visible(session, actor, project_id), actor)
+    return project_out(session, visibility.get_visible(session, actor, project_id), actor)
 
 
 @router.get("/{project_id}/timeline", response_model=list[TransitionOut], summary="项目全过程时间线（含留痕证明）")
 def timeline(project_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[TransitionOut]:
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     return [
         TransitionOut(
             step=t.step,
@@ -163,7 +163,7 @@ def resume(project_id: int, body: ReasonIn, session: Session = SessionDep, actor
 
 @router.post("/{project_id}/close", response_model=ProjectOut, summary="截止（截止时间到达后）")
 def close(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> ProjectOut:
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     lifecycle.apply(session, project, "close_bidding", actor)
     return project_out(session, project, actor)
 

@@ -34,7 +34,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 from sunshine.rules.schema import DAY_UNITS
-from sunshine.trading import payments, registrations
+from sunshine.trading import participation, payments, visibility
 from sunshine.trading.models import Deposit, Project, Registration, Section
 
 CENT = Decimal("0.01")
@@ -76,8 +76,7 @@ def required_amount(project: Project, section: Section) -> Decimal | None:
 
 def maximum_amount(project: Project, section: Section) -> tuple[Decimal, rules.ResolvedRule] | None:
     """The largest admissible deposit (rounded down to the fen, so it never exceeds the percentage)."""
-    from sunshine.trading.service import rules_of
-
+    from sunshine.rules.service import rules_of
     pack = rules_of(project)
     if not pack.has(MAX_RULE):
         return None
@@ -89,10 +88,9 @@ def set_section_deposit(
     session: Session, actor: Principal, project_id: int, section_id: int, amount: Decimal | None
 ) -> Section:
     """The tenderer or agency sets (or clears) a section's deposit before the notice is published."""
-    from sunshine.trading import service
 
-    project = service.get_visible(session, actor, project_id)
-    if not registrations.is_party(actor, project):
+    project = visibility.get_visible(session, actor, project_id)
+    if not visibility.is_party(actor, project):
         raise Forbidden("只有本项目的招标人/采购人或其代理机构可以设定投标保证金")
     section = next((s for s in project.sections if s.id == section_id), None)
     if section is None:
@@ -164,16 +162,16 @@ def open_deposit(session: Session, actor: Principal, registration_id: int, metho
     While nothing has been paid the bidder may change its mind (the method is switched)."""
     if method not in METHODS:
         raise InvalidInput("缴纳方式应为 transfer（银行转账）或 guarantee（电子保函）", field="method")
-    reg = registrations.own_registration(session, actor, registration_id)
+    reg = visibility.own_registration(session, actor, registration_id)
     if reg.withdrawn_at is not None:
         raise Conflict("报名已撤回")
     project = session.get(Project, reg.project_id)
     section = session.get(Section, reg.section_id)
-    registrations.check_window(project, documents=False)
+    participation.check_window(project, documents=False)
     amount = required_amount(project, section)
     if amount is None:
         raise Conflict("本标段无需缴纳投标保证金")
-    if registrations._failed_prequalification(session, reg):
+    if participation.failed_prequalification(session, reg):
         raise Conflict("未通过资格预审的申请人不能参加投标")
     deposit = session.scalar(
         select(Deposit).where(Deposit.section_id == section.id, Deposit.organisation_id == reg.organisation_id)
@@ -275,7 +273,7 @@ def submit_guarantee(
     """提交电子保函: verified with the issuer through the channel; one guarantee backs one deposit."""
     deposit = _own_deposit(session, actor, deposit_id)
     project = _check_payable(session, deposit, "guarantee")
-    registrations.check_window(project, documents=False)
+    participation.check_window(project, documents=False)
     guarantee_number, issuer = (guarantee_number or "").strip(), (issuer or "").strip()
     if len(issuer) > 200:
         raise InvalidInput("出具机构名称最多 200 个字符", field="issuer")
@@ -306,8 +304,7 @@ def schedule_refund(session: Session, deposit: Deposit, trigger_date: date, reas
     so that a change of the holiday calendar moves it. Nothing to do for a deposit that was never
     paid or is already scheduled. A pack without that rule (e.g. a land auction's 竞买保证金, refunded
     as its announcement says) gives an obligation without a computed due date."""
-    from sunshine.trading.service import rules_of
-
+    from sunshine.rules.service import rules_of
     if deposit.status != "paid":
         return None
     project = session.get(Project, deposit.project_id)

@@ -1,17 +1,19 @@
-"""The lifecycle of every transaction method, declared as data: its states and the steps between
-them, each step with the roles that may take it, its guard, and what it owes to disclose.
+"""The lifecycle kernel: the states of every transaction method and the registry of steps between them.
 
-``apply`` is the only way a project changes state: it checks the step is declared for the project's
-lifecycle and allowed from its current state, runs the guard, changes the state, records the
-transition and appends it to the ledger — all in the caller's transaction. Later domains (bids,
-evaluation, awards, complaints) add their steps to ``STEPS``.
+Each domain declares its own steps here (``declare``) with the roles that may take them, its guard as a
+callable, and what the step owes to disclose; other domains attach side effects to a step with
+``after_step`` (owing a disclosure, scheduling refunds, notifying), so trading never imports a later
+domain. ``apply`` is the only way a project changes state: it checks the step once, runs the guard,
+changes the state, records the transition, appends one ledger entry and runs the hooks — all in the
+caller's transaction. ``sunshine.domains.install`` loads every domain's declarations; docs/architecture.md
+says how to add one.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -60,6 +62,16 @@ ANY_ACTIVE = "*active*"
 PREVIOUS = "*previous*"
 SAME = "*same*"
 
+AGENCY_SIDE = frozenset({Role.AGENCY, Role.TENDERER})
+CENTRE = frozenset({Role.CENTRE_STAFF})
+
+
+class Guard(Protocol):
+    """Raises the domain error that says why the step may not be taken now; keyword arguments are the
+    step's own facts (the dates of a notice, say) passed through ``apply``."""
+
+    def __call__(self, session: Session, project: Project, *, actor: Principal, **facts: Any) -> None: ...
+
 
 @dataclass(frozen=True)
 class Step:
@@ -69,21 +81,54 @@ class Step:
     target: str  # a state, SAME or PREVIOUS (resume after suspension)
     roles: frozenset[Role]
     lifecycles: frozenset[str] = frozenset(LIFECYCLES)
-    guard: str | None = None  # "module:function" called as guard(session, project, actor=..., **args)
+    guard: Guard | None = None
     reason_required: bool = False
     discloses: str | None = None  # the disclosure-catalog item this step owes (DESIGN §1 公开事项目录)
     rule: str = ""  # the rule that allows the step, quoted when it is refused
+    ledger_kind: str | None = None  # the kind of the step's one ledger entry; "trading:project:<step>" if unset
 
     def allowed_from(self, state: str) -> bool:
         if self.sources == ANY_ACTIVE:
             return state in ACTIVE_STATES
         return state in self.sources
 
+    @property
+    def entry_kind(self) -> str:
+        return self.ledger_kind or f"trading:project:{self.name.replace('_', '-')}"
 
-AGENCY_SIDE = frozenset({Role.AGENCY, Role.TENDERER})
-CENTRE = frozenset({Role.CENTRE_STAFF})
+
+@dataclass(frozen=True)
+class Publication:
+    """A document a step makes public (a notice, a result): the disclosure domain publishes it through its
+    review against the obligation the step owes. ``hold`` says what happens when the review holds it:
+    ``refuse`` — the step is refused with the reason; ``queue`` — the step stands and the document waits
+    in the disclosure office's queue."""
+
+    title: str
+    body_html: str
+    source_ref: str
+    author_id: int | None
+    hold: str = "refuse"
+
+
+@dataclass
+class StepEvent:
+    """What an after-step hook is told: the step taken, by whom, and what it made public."""
+
+    project: Project
+    step: Step
+    actor: Principal
+    before: str
+    after: str
+    transition: Transition
+    reason: str | None = None
+    publications: list[Publication] = field(default_factory=list)
+
+
+Hook = Callable[[Session, StepEvent], None]
 
 STEPS: dict[str, Step] = {}
+_HOOKS: list[tuple[frozenset[str] | None, Hook]] = []
 
 
 def declare(step: Step) -> Step:
@@ -93,194 +138,16 @@ def declare(step: Step) -> Step:
     return step
 
 
-declare(
-    Step(
-        "register",
-        "进场登记",
-        frozenset({"new"}),
-        "registered",
-        AGENCY_SIDE,
-        rule="项目须由招标人/采购人或其委托的代理机构登记",
-    )
-)
-declare(
-    Step(
-        "resubmit",
-        "修改后重新提交",
-        frozenset({"returned"}),
-        "registered",
-        AGENCY_SIDE,
-        rule="仅被退回的项目可以重新提交",
-    )
-)
-declare(Step("accept", "交易中心受理", frozenset({"registered"}), "accepted", CENTRE, rule="仅待受理的项目可以受理"))
-declare(
-    Step(
-        "return",
-        "交易中心退回",
-        frozenset({"registered"}),
-        "returned",
-        CENTRE,
-        reason_required=True,
-        rule="仅待受理的项目可以退回，且须说明理由",
-    )
-)
-declare(
-    Step(
-        "publish_notice",
-        "发布公告",
-        frozenset({"accepted"}),
-        "notice_published",
-        AGENCY_SIDE,
-        guard="sunshine.trading.notice_schedule:guard_first_notice",
-        discloses="trading.notice",
-        rule="项目受理后方可发布公告，且时限须符合规则包",
-    )
-)
-declare(
-    Step(
-        "amend_notice",
-        "发布澄清/更正公告",
-        frozenset({"notice_published"}),
-        SAME,
-        AGENCY_SIDE,
-        guard="sunshine.trading.notice_schedule:guard_amendment",
-        discloses="trading.amendment",
-        rule="公告发布后、截止前方可澄清或更正",
-    )
-)
-declare(
-    Step(
-        "close_bidding",
-        "截止",
-        frozenset({"notice_published"}),
-        "bid_closed",
-        frozenset({Role.CENTRE_STAFF}),
-        guard="sunshine.trading.service:guard_deadline_passed",
-        rule="截止时间到达后由系统或交易中心截止；截止前不得提前截止",
-    )
-)
-declare(
-    Step(
-        "terminate",
-        "终止",
-        ANY_ACTIVE,
-        "terminated",
-        frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}),
-        reason_required=True,
-        discloses="trading.termination",
-        rule="《招标投标法实施条例》第三十一条：终止招标应当及时发布公告",
-    )
-)
-declare(
-    Step(
-        "suspend",
-        "暂停",
-        ANY_ACTIVE,
-        "suspended",
-        frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
-        reason_required=True,
-        discloses="trading.suspension",
-        rule="进行中的项目可因投诉、监督等暂停",
-    )
-)
-declare(
-    Step(
-        "resume",
-        "恢复",
-        frozenset({"suspended"}),
-        PREVIOUS,
-        frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
-        rule="仅已暂停的项目可以恢复",
-    )
-)
+def label_states(lifecycle: str, labels: dict[str, str]) -> None:
+    """A domain's own names for states in one lifecycle (e.g. 流拍 for a failed auction)."""
+    for state, label in labels.items():
+        STATE_LABELS_BY_LIFECYCLE[lifecycle].setdefault(state, label)
 
 
-# --------------------------------------------------------------------------- online auctions (网上竞价)
-# Steps of listing (挂牌) and auction (拍卖) projects, taken by the system principal when the server clock
-# reaches the listing deadline or the auction start, and when every auction of the project has ended
-# (sunshine.auctions.rounds: its tick part and the lazy settling before a read or a bid).
-AUCTIONED = frozenset({"listing", "auction"})
-for _auctioned in AUCTIONED:
-    STATE_LABELS_BY_LIFECYCLE[_auctioned].setdefault("result_published", "成交结果已公告")
-    STATE_LABELS_BY_LIFECYCLE[_auctioned].setdefault("failed", "流拍")
-declare(
-    Step(
-        "start_auction",
-        "开始网上限时竞价",
-        frozenset({"notice_published", "bid_closed"}),
-        "opening",
-        CENTRE,
-        lifecycles=AUCTIONED,
-        guard="sunshine.auctions.rounds:guard_auction_started",
-        rule="挂牌截止时有两个以上竞买人报价的进入限时竞价；拍卖于公告的拍卖开始时间开始（以服务器时钟为准）",
-    )
-)
-declare(
-    Step(
-        "conclude_auction",
-        "网上竞价结束，公布成交结果",
-        frozenset({"bid_closed", "opening"}),
-        "result_published",
-        CENTRE,
-        lifecycles=AUCTIONED,
-        guard="sunshine.auctions.results:guard_auction_sold",
-        discloses="trading.result",
-        rule="全部标段竞价结束且有标段成交的，公布竞价结果",
-    )
-)
-declare(
-    Step(
-        "auction_failed",
-        "流拍",
-        frozenset({"bid_closed", "opening"}),
-        "failed",
-        CENTRE,
-        lifecycles=AUCTIONED,
-        guard="sunshine.auctions.results:guard_auction_unsold",
-        discloses="trading.result",
-        rule="无人报价或最高报价未达到保留价的，流拍，并公布结果",
-    )
-)
-
-
-# --------------------------------------------------------------------------- sealed bids: opening and failure
-SEALED = frozenset({"tender", "negotiation"})
-declare(
-    Step(
-        "open_bids",
-        "开标",
-        frozenset({"bid_closed"}),
-        "opening",
-        CENTRE,
-        lifecycles=SEALED,
-        guard="sunshine.trading.service:guard_deadline_passed",
-        rule="《招标投标法》第三十四条：开标应当在投标截止时间的同一时间公开进行",
-    )
-)
-declare(
-    Step(
-        "finish_opening",
-        "开标记录确认公布",
-        frozenset({"opening"}),
-        "evaluation",
-        frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF}),
-        lifecycles=SEALED,
-        rule="开标记录经招标人（代理机构）和交易中心确认并公布后，进入评标（评审）",
-    )
-)
-declare(
-    Step(
-        "fail",
-        "流标",
-        frozenset({"bid_closed", "opening"}),
-        "failed",
-        frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF}),
-        lifecycles=SEALED,
-        reason_required=True,
-        rule="《招标投标法实施条例》第四十四条：投标人少于3个的，不得开标；招标人应当重新招标",
-    )
-)
+def after_step(steps: Iterable[str] | None, hook: Hook) -> Hook:
+    """Run ``hook`` after each of ``steps`` (every step when None), in the order hooks were added."""
+    _HOOKS.append((frozenset(steps) if steps is not None else None, hook))
+    return hook
 
 
 class IllegalStep(Conflict):
@@ -297,7 +164,17 @@ def available_steps(project: Project) -> list[Step]:
     return [s for s in STEPS.values() if project.lifecycle in s.lifecycles and s.allowed_from(project.state)]
 
 
-def check(project: Project, step_name: str, actor: Principal) -> Step:
+@dataclass(frozen=True)
+class Checked:
+    """A step ``check`` allowed for this project in this state; ``apply`` takes it without checking again."""
+
+    step: Step
+    project_id: int | None
+    state: str
+    actor: Principal
+
+
+def check(project: Project, step_name: str, actor: Principal) -> Checked:
     """Whether ``actor`` may take ``step_name`` now; raises the error that says why not."""
     step = STEPS.get(step_name)
     if step is None or project.lifecycle not in step.lifecycles:
@@ -315,27 +192,35 @@ def check(project: Project, step_name: str, actor: Principal) -> Step:
         )
     if not (actor.roles & step.roles):
         raise Forbidden(f"“{step.title}”须由{'、'.join(r.label for r in sorted(step.roles))}办理")
-    return step
+    return Checked(step, getattr(project, "id", None), project.state, actor)
+
+
+def _checked(project: Project, step: str | Checked, actor: Principal) -> Step:
+    if isinstance(step, Checked):
+        if (step.project_id, step.state, step.actor) == (project.id, project.state, actor):
+            return step.step
+        step = step.step.name  # the project moved on since the check: check again
+    return check(project, step, actor).step
 
 
 def apply(
     session: Session,
     project: Project,
-    step_name: str,
+    step_name: str | Checked,
     actor: Principal,
     *,
     reason: str | None = None,
     document_ref: str | None = None,
     payload: dict[str, Any] | None = None,
+    publication: Publication | None = None,
     **guard_args: Any,
 ) -> Transition:
-    """Take one lifecycle step: guard, state change, transition record and ledger entry."""
-    step = check(project, step_name, actor)
+    """Take one lifecycle step: guard, state change, transition record, one ledger entry, then the hooks."""
+    step = _checked(project, step_name, actor)
     if step.reason_required and not (reason and reason.strip()):
         raise InvalidInput(f"“{step.title}”须说明理由", field="reason")
     if step.guard is not None:
-        module, _, function = step.guard.partition(":")
-        getattr(importlib.import_module(module), function)(session, project, actor=actor, **guard_args)
+        step.guard(session, project, actor=actor, **guard_args)
     before = project.state
     if step.target == SAME:
         after = before
@@ -351,7 +236,7 @@ def apply(
     project.updated_at = now
     entry = ledger.append(
         session,
-        f"trading:project:{step.name.replace('_', '-')}",
+        step.entry_kind,
         f"project:{project.code}",
         {
             "step": step.name,
@@ -376,18 +261,12 @@ def apply(
     )
     session.add(row)
     session.flush()
-    if step.discloses:  # 公开事项目录: what this step must disclose, due by the rule pack and the calendar
-        from sunshine import disclosure
-
-        disclosure.owe(
-            session,
-            trigger=step.discloses,
-            subject=f"project:{project.code}",
-            title=f"{project.name}（{step.title}）",
-            responsible_org_id=project.agency_id or project.tenderer_id,
-            event_date=clock.today_local(),
-            project=project,
-        )
+    event = StepEvent(
+        project, step, actor, before, after, row, reason, [publication] if publication is not None else []
+    )
+    for names, hook in list(_HOOKS):
+        if names is None or step.name in names:
+            hook(session, event)
     return row
 
 

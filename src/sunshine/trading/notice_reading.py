@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound
 from sunshine.core.filestore import file_store, is_sha256
-from sunshine.trading import service
+from sunshine.trading import visibility
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 
 
@@ -68,7 +68,7 @@ def get_visible(session: Session, actor: Principal, notice_id: int) -> tuple[Not
     if notice is None:
         raise NotFound("公告不存在")
     project = session.get(Project, notice.project_id)
-    if project is None or not service.is_visible(actor, project):
+    if project is None or not visibility.is_visible(actor, project):
         raise NotFound("公告不存在")
     return notice, project
 
@@ -98,7 +98,7 @@ def attachment_for_download(session: Session, actor: Principal, sha256: str) -> 
         .order_by(NoticeAttachment.id)
     ).all()
     for attachment, project in rows:
-        if service.is_visible(actor, project):
+        if visibility.is_visible(actor, project):
             return attachment
     raise NotFound("文件不存在")
 

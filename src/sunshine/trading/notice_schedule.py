@@ -17,7 +17,8 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput, RuleViolation
 from sunshine.rules import service as rules
-from sunshine.trading import lifecycle, service
+from sunshine.rules.service import rules_of
+from sunshine.trading import lifecycle
 from sunshine.trading.models import Project
 from sunshine.trading.notice_kinds import AMENDMENT_KINDS, date_labels, first_kinds, kind_label
 from sunshine.trading.notice_reading import first_notice_of
@@ -73,7 +74,7 @@ def opening_is_deadline(project: Project, kind: str | None = None) -> bool:
     notice of ``kind`` (a prequalification notice has no opening; ``None``: the project's own schedule).
     The one statement of that fact: publishing fills the opening in from it, the schedule check enforces
     it, and the forms fill in and lock the opening field by it."""
-    return kind != "prequalification" and service.rules_of(project).has(OPENING_AT_DEADLINE)
+    return kind != "prequalification" and rules_of(project).has(OPENING_AT_DEADLINE)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _point(project: Project, schedule: Schedule, name: str) -> tuple[date | None
 def check_schedule(session: Session, project: Project, kind: str, schedule: Schedule) -> None:
     """Every minimum period of the project's rule pack that applies to this schedule; the first one
     broken raises RuleViolation naming the rule, its basis and the earliest admissible date."""
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     labels = date_labels(project, kind)
     for rule_id, start_name, end_name, _field, kinds in PERIODS:
         rule = _optional(pack, rule_id)
@@ -223,7 +224,7 @@ def guard_amendment(
         raise InvalidInput(
             "类型应为澄清公告（clarification）、更正公告（amendment）或开标时间变更公告（opening_change）", field="kind"
         )
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     now, today = clock.now(), clock.today_local()
     first = first_notice_of(session, project)
     first_kind = first.kind if first is not None else first_kinds(project)[0]
@@ -298,7 +299,7 @@ class Hint:
 
 def first_notice_hints(session: Session, project: Project, kind: str, docs_date: date) -> dict[str, Hint]:
     """The earliest admissible date of each field, for a schedule whose documents go out on ``docs_date``."""
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     out: dict[str, Hint] = {}
     points: dict[str, date] = {"published": clock.today_local(), "docs": docs_date}
     for rule_id, start_name, end_name, field, kinds in PERIODS:  # docs_sale_period comes before what uses it
@@ -320,7 +321,7 @@ def first_notice_hints(session: Session, project: Project, kind: str, docs_date:
 
 def amendment_limits(session: Session, project: Project) -> list[tuple[str, str]]:
     """Plain-language limits for the amendment form: until when a change may be made without moving dates."""
-    pack = service.rules_of(project)
+    pack = rules_of(project)
     out: list[tuple[str, str]] = []
     first = first_notice_of(session, project)
     first_kind = first.kind if first is not None else ""

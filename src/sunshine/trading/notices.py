@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from sunshine.core.filestore import file_store
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
-from sunshine.trading import lifecycle, service
+from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 from sunshine.trading.notice_kinds import AMENDMENT_KINDS
 from sunshine.trading.notice_reading import first_notice_of, notice_of
@@ -86,44 +87,80 @@ def _next_version(session: Session, root: Notice) -> int:
     return (latest or 1) + 1
 
 
-def _record(
-    session: Session, project: Project, notice: Notice, attachments: list[NoticeAttachment], **dates: datetime | None
-) -> None:
-    entry = ledger.append(
-        session,
-        "trading:notice:published",
-        f"project:{project.code}",
-        {
-            "notice": notice.id,
-            "series": notice.series_id,
-            "version": notice.version,
-            "kind": notice.kind,
-            "title": notice.title,
-            "body_sha256": hashlib.sha256(notice.body_html.encode()).hexdigest(),
-            "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in attachments],
-            "affects_bids": notice.affects_bids,
-            **{name: _iso(value) for name, value in dates.items()},
-            "by": notice.author_id,
-        },
-    )
-    notice.ledger_seq = entry.seq
-    session.flush()
+def opening_time(project: Project, kind: str, bid_deadline: datetime | None, opening_at: datetime | None):
+    """The opening time a first notice announces: the deadline itself where the opening is at the deadline."""
+    if opening_at is None and opening_is_deadline(project, kind):
+        return bid_deadline
+    return opening_at
 
 
-def _disclose(session: Session, project: Project, notice: Notice, trigger: str) -> None:
-    """The notice goes out through the disclosure pipeline: reviewed automatically (held with 422
+def amended_times(
+    project: Project, kind: str, new_bid_deadline: datetime | None, new_opening_at: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """The new deadline and opening time an amendment announces: where the opening is the deadline, moving one
+    moves the other."""
+    if kind in AMENDMENT_KINDS and opening_is_deadline(project):
+        if kind == "opening_change" and new_bid_deadline is None:
+            return new_opening_at, new_opening_at
+        if new_opening_at is None and new_bid_deadline is not None:
+            return new_bid_deadline, new_bid_deadline
+    return new_bid_deadline, new_opening_at
+
+
+
+
+def _entry(notice: Notice, attachments: list[NoticeAttachment], **dates: datetime | None) -> dict[str, Any]:
+    """What the ledger keeps of a published notice: enough to prove later which text and files were public."""
+    return {
+        "notice": notice.id,
+        "series": notice.series_id,
+        "version": notice.version,
+        "kind": notice.kind,
+        "title": notice.title,
+        "body_sha256": hashlib.sha256(notice.body_html.encode()).hexdigest(),
+        "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in attachments],
+        "affects_bids": notice.affects_bids,
+        **{name: _iso(value) for name, value in dates.items()},
+        "by": notice.author_id,
+    }
+
+
+def publication_of(notice: Notice) -> lifecycle.Publication:
+    """The notice as the disclosure pipeline receives it: reviewed automatically (held with 422
     ``held_for_review`` if it carries personal data), meeting the obligation its step created."""
-    from sunshine import disclosure
-
-    disclosure.publish_from_step(
-        session,
-        trigger=trigger,
-        subject=f"project:{project.code}",
-        title=notice.title,
-        body_html=notice.body_html,
-        source_ref=f"notice:{notice.id}",
-        author_id=notice.author_id,
+    return lifecycle.Publication(
+        title=notice.title, body_html=notice.body_html, source_ref=f"notice:{notice.id}", author_id=notice.author_id
     )
+
+
+def _publish_step(
+    session: Session,
+    actor: Principal,
+    project: Project,
+    checked: lifecycle.Checked,
+    notice: Notice,
+    files: list[tuple[str, str, bytes]],
+    *,
+    payload: dict[str, Any],
+    guard_args: dict[str, Any],
+) -> None:
+    """The notice's step: its attachments stored, then one ledger entry for the step and the notice together,
+    and the notice handed to disclosure by the step's hooks."""
+    rows = _store(session, notice, files)
+    session.flush()
+    dates = {k: v for k, v in guard_args.items() if isinstance(v, datetime) or v is None}
+    transition = lifecycle.apply(
+        session,
+        project,
+        checked,
+        actor,
+        document_ref=f"notice:{notice.id}",
+        payload={**_entry(notice, rows, **dates), **payload},
+        publication=publication_of(notice),
+        **guard_args,
+    )
+    notice.ledger_seq = transition.ledger_seq
+    session.flush()
 
 
 def publish_first_notice(
@@ -141,20 +178,15 @@ def publish_first_notice(
     attachments: list[Upload] | None = None,
 ) -> Notice:
     """发布公告: the project's first notice; it becomes public and its dates take effect."""
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     _check_publisher(actor, project)
-    lifecycle.check(project, "publish_notice", actor)
+    checked = lifecycle.check(project, "publish_notice", actor)
     title, body = _checked_text(title, body_html)
     files = content.checked_uploads(attachments, per="每条公告")
     now = clock.now()
-    docs_issued_at, docs_sale_end, bid_deadline, opening_at = (
-        aware(docs_issued_at) or now,
-        aware(docs_sale_end),
-        aware(bid_deadline),
-        aware(opening_at),
-    )
-    if opening_at is None and opening_is_deadline(project, kind):
-        opening_at = bid_deadline
+    docs_issued_at, docs_sale_end = aware(docs_issued_at) or now, aware(docs_sale_end)
+    bid_deadline = aware(bid_deadline)
+    opening_at = opening_time(project, kind, bid_deadline, aware(opening_at))
     _lock(session, project)
     # The row is written first because the transition and the ledger entry name it; ledger_seq is set
     # below in the same transaction, so no reader ever sees the placeholder.
@@ -174,36 +206,18 @@ def publish_first_notice(
     )
     session.add(notice)
     session.flush()
-    lifecycle.apply(
-        session,
-        project,
-        "publish_notice",
-        actor,
-        document_ref=f"notice:{notice.id}",
-        payload={"notice": notice.id, "kind": kind},
-        kind=kind,
-        docs_issued_at=docs_issued_at,
-        docs_sale_end=docs_sale_end,
-        bid_deadline=bid_deadline,
-        opening_at=opening_at,
-    )
+    dates = {
+        "docs_issued_at": docs_issued_at,
+        "docs_sale_end": docs_sale_end,
+        "bid_deadline": bid_deadline,
+        "opening_at": opening_at,
+    }
+    _publish_step(session, actor, project, checked, notice, files, payload={}, guard_args={"kind": kind, **dates})
     project.docs_issued_at, project.docs_sale_end = docs_issued_at, docs_sale_end
     project.bid_deadline, project.opening_at = bid_deadline, opening_at
     if project.public_since is None:
         project.public_since = now
-    rows = _store(session, notice, files)
     session.flush()
-    _record(
-        session,
-        project,
-        notice,
-        rows,
-        docs_issued_at=docs_issued_at,
-        docs_sale_end=docs_sale_end,
-        bid_deadline=bid_deadline,
-        opening_at=opening_at,
-    )
-    _disclose(session, project, notice, "trading.notice")
     return notice
 
 
@@ -223,18 +237,13 @@ def publish_amendment(
 ) -> Notice:
     """发布澄清/更正公告 or a change of the opening time: a new version of the notice's series; the
     project's deadline and opening time change with it, the earlier versions stay as they were."""
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     notice = notice_of(session, project, notice_id)
     _check_publisher(actor, project)
-    lifecycle.check(project, "amend_notice", actor)
+    checked = lifecycle.check(project, "amend_notice", actor)
     title, body = _checked_text(title, body_html)
     files = content.checked_uploads(attachments, per="每条公告")
-    new_bid_deadline, new_opening_at = aware(new_bid_deadline), aware(new_opening_at)
-    if kind in AMENDMENT_KINDS and opening_is_deadline(project, kind):  # moving one moves the other
-        if kind == "opening_change" and new_bid_deadline is None:
-            new_bid_deadline = new_opening_at
-        elif new_opening_at is None and new_bid_deadline is not None:
-            new_opening_at = new_bid_deadline
+    new_bid_deadline, new_opening_at = amended_times(project, kind, aware(new_bid_deadline), aware(new_opening_at))
     _lock(session, project)
     root = session.get(Notice, notice.series_id) if notice.series_id else notice
     now = clock.now()
@@ -255,39 +264,41 @@ def publish_amendment(
     session.add(row)
     session.flush()
     before = {"bid_deadline": _iso(project.bid_deadline), "opening_at": _iso(project.opening_at)}
-    lifecycle.apply(
+    _publish_step(
         session,
-        project,
-        "amend_notice",
         actor,
-        document_ref=f"notice:{row.id}",
-        payload={"notice": row.id, "kind": kind, "previous": before},
-        kind=kind,
-        affects_bids=bool(affects_bids),
-        new_bid_deadline=new_bid_deadline,
-        new_opening_at=new_opening_at,
+        project,
+        checked,
+        row,
+        files,
+        payload={"previous": before},
+        guard_args={
+            "kind": kind,
+            "affects_bids": bool(affects_bids),
+            "new_bid_deadline": new_bid_deadline,
+            "new_opening_at": new_opening_at,
+        },
     )
     if new_bid_deadline is not None:
         project.bid_deadline = new_bid_deadline
     if new_opening_at is not None:
         project.opening_at = new_opening_at
-    rows = _store(session, row, files)
     session.flush()
-    _record(session, project, row, rows, new_bid_deadline=new_bid_deadline, new_opening_at=new_opening_at)
-    _disclose(session, project, row, "trading.amendment")
     return row
 
 
-def publish_termination_notice(session: Session, actor: Principal, project: Project, reason: str) -> Notice:
-    """终止公告 (《招标投标法实施条例》第三十一条): called by ``service.terminate`` for a project whose
-    notices are public; it joins the series of the first notice."""
+def termination_notice(session: Session, event: lifecycle.StepEvent) -> None:
+    """终止公告 (《招标投标法实施条例》第三十一条): after the ``terminate`` step of a project whose notices are
+    public, a notice joins the series of the first notice and goes out with the step's disclosure."""
+    project, reason = event.project, event.reason or ""
+    if project.public_since is None:
+        return
     root = first_notice_of(session, project)
     _lock(session, project)
     body = content.sanitise(
         f"<p>{html.escape(project.name)}（项目编号 {html.escape(project.code)}）已终止。</p>"
         f"<p>终止原因：{html.escape(reason.strip())}</p>"
     )
-    now = clock.now()
     notice = Notice(
         project_id=project.id,
         kind="termination",
@@ -296,15 +307,16 @@ def publish_termination_notice(session: Session, actor: Principal, project: Proj
         title=f"{project.name}终止公告"[:300],
         body_html=body,
         affects_bids=False,
-        author_id=actor.user_id if actor.user_id is not None else project.registered_by,
-        published_at=now,
+        author_id=event.actor.user_id if event.actor.user_id is not None else project.registered_by,
+        published_at=clock.now(),
         ledger_seq=-1,
     )
     session.add(notice)
     session.flush()
-    _record(session, project, notice, [])
-    _disclose(session, project, notice, "trading.termination")
-    return notice
+    entry = ledger.append(session, "trading:notice:published", f"project:{project.code}", _entry(notice, []))
+    notice.ledger_seq = entry.seq
+    session.flush()
+    event.publications.append(publication_of(notice))
 
 
 def can_publish(actor: Principal, project: Project) -> bool:

@@ -18,7 +18,7 @@ from sunshine.core import clock, content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service
+from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service, visibility
 from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
@@ -160,7 +160,7 @@ def notice_detail(
 
 
 def _publishable(session: Session, principal: Principal, project_id: int) -> Project:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     if not notices.can_publish(principal, project):
         raise Forbidden("只有该项目的招标人/采购人或其委托的代理机构可以发布公告")
     return project

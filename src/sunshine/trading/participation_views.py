@@ -18,7 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.identity.roles import Role
-from sunshine.trading import deposits, lifecycle, registrations, service
+from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import act, flash, redirect, render, templates
@@ -105,7 +105,7 @@ def _register_page(
 ) -> Response:
     closed = None
     try:
-        registrations.check_window(project)
+        participation.check_window(project)
     except SunshineError as exc:
         closed = exc.detail
     return render(
@@ -126,7 +126,7 @@ def _register_page(
 def register_form(
     request: Request, project_id: int, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     form = {
         "contact_name": principal.display_name,
         "section_id": str(project.sections[0].id) if len(project.sections) == 1 else "",
@@ -144,7 +144,7 @@ def register_submit(
     session: Session = SessionDep,
     principal: Principal = BIDDER,
 ) -> Response:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     form = {"section_id": section_id, "contact_name": contact_name, "contact_phone": contact_phone}
     errors: Errors = {}
     if not section_id.isdigit():
@@ -264,8 +264,8 @@ def _project_page(
     deposit_form: dict[str, Any] | None = None,
 ) -> Response:
     views = registrations.list_for_project(session, principal, project_id)  # 404 for anyone else
-    project = service.get_visible(session, principal, project_id)
-    party = registrations.is_party(principal, project)
+    project = visibility.get_visible(session, principal, project_id)
+    party = visibility.is_party(principal, project)
     sections = []
     for s in project.sections:
         cap = deposits.maximum_amount(project, s)

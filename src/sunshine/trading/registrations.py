@@ -14,12 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
@@ -27,6 +26,8 @@ from sunshine.core.models import TrackedDeadline
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from sunshine.trading import deposits, participation, visibility
+from sunshine.trading.lifecycle import state_label
 from sunshine.trading.models import (
     Deposit,
     Message,
@@ -44,44 +45,6 @@ PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_REASONS = 2000
 
 
-class RegistrationClosed(Conflict):
-    code = "registration_closed"
-    title = "当前不在报名和获取招标文件的期间内"
-
-
-# --------------------------------------------------------------------------- who is who
-
-
-def is_party(actor: Principal, project: Project) -> bool:
-    """The project's own tenderer (招标人/采购人) or the agency it appointed."""
-    if actor.organisation_id is None:
-        return False
-    if Role.TENDERER in actor.roles and actor.organisation_id == project.tenderer_id:
-        return True
-    return Role.AGENCY in actor.roles and project.agency_id is not None and actor.organisation_id == project.agency_id
-
-
-def may_see_list(actor: Principal, project: Project) -> bool:
-    """Who may know who registered (and how many): the parties, the centre and the supervisors."""
-    return is_party(actor, project) or bool(actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR})
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
-
-
-def check_window(project: Project, *, documents: bool = True) -> None:
-    """Registration and obtaining documents are open while the notice runs, strictly before the bid
-    deadline (and, when set, before the end of the documents sale) by the server clock."""
-    if project.state != "notice_published":
-        raise RegistrationClosed("项目不在公告期内，不能报名、获取招标文件或缴纳保证金")
-    now = clock.now()
-    if project.bid_deadline is not None and now >= project.bid_deadline:
-        raise RegistrationClosed(f"投标截止时间（{_local(project.bid_deadline)}）已到")
-    if documents and project.docs_sale_end is not None and now >= project.docs_sale_end:
-        raise RegistrationClosed(f"招标文件获取期已于 {_local(project.docs_sale_end)} 结束")
-
-
 def _bidder_org(session: Session, actor: Principal) -> Organisation:
     if Role.BIDDER not in actor.roles or actor.organisation_id is None:
         raise Forbidden("只有投标人/供应商账户可以报名")
@@ -91,33 +54,11 @@ def _bidder_org(session: Session, actor: Principal) -> Organisation:
     return org
 
 
-def own_registration(session: Session, actor: Principal, registration_id: int) -> Registration:
-    """The bidder's own registration; anyone else's does not exist for it."""
-    reg = session.get(Registration, registration_id)
-    if (
-        reg is None
-        or actor.organisation_id is None
-        or reg.organisation_id != actor.organisation_id
-        or Role.BIDDER not in actor.roles
-    ):
-        raise NotFound("报名记录不存在")
-    return reg
-
-
 def _project(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound("项目不存在")
     return project
-
-
-def _failed_prequalification(session: Session, registration: Registration) -> bool:
-    result = session.scalar(
-        select(QualificationResult).where(
-            QualificationResult.registration_id == registration.id, QualificationResult.stage == "pre"
-        )
-    )
-    return result is not None and not result.passed
 
 
 # --------------------------------------------------------------------------- registration
@@ -127,10 +68,8 @@ def register_bidder(
     session: Session, actor: Principal, project_id: int, section_id: int, contact_name: str, contact_phone: str
 ) -> Registration:
     """报名: one registration per organisation and section, while the notice runs."""
-    from sunshine.trading import service
-
     org = _bidder_org(session, actor)
-    project = service.get_visible(session, actor, project_id)
+    project = visibility.get_visible(session, actor, project_id)
     section = session.get(Section, section_id)
     if section is None or section.project_id != project.id:
         raise NotFound("标段不存在")
@@ -140,8 +79,8 @@ def register_bidder(
     if not PHONE.match(contact_phone):
         raise InvalidInput("请填写有效的手机号码或固定电话（如 13800000000、0591-87654321）", field="contact_phone")
     if project.lifecycle == "single_source":
-        raise RegistrationClosed("单一来源采购不接受报名")
-    check_window(project)
+        raise participation.RegistrationClosed("单一来源采购不接受报名")
+    participation.check_window(project)
     existing = session.scalar(
         select(Registration).where(Registration.section_id == section.id, Registration.organisation_id == org.id)
     )
@@ -186,7 +125,7 @@ def tender_documents(session: Session, project: Project) -> tuple[str, Notice]:
         .limit(1)
     )
     if first is None:
-        raise RegistrationClosed("招标文件尚未发布")
+        raise participation.RegistrationClosed("招标文件尚未发布")
     series = list(
         session.scalars(
             select(Notice)
@@ -218,12 +157,12 @@ def tender_documents(session: Session, project: Project) -> tuple[str, Notice]:
 
 def obtain_documents(session: Session, actor: Principal, registration_id: int) -> Registration:
     """获取招标文件: records when and which version (its hash); again after a correction."""
-    reg = own_registration(session, actor, registration_id)
+    reg = visibility.own_registration(session, actor, registration_id)
     if reg.withdrawn_at is not None:
         raise Conflict("报名已撤回")
     project = _project(session, reg.project_id)
-    check_window(project)
-    if _failed_prequalification(session, reg):
+    participation.check_window(project)
+    if participation.failed_prequalification(session, reg):
         raise Conflict("未通过资格预审的申请人不能获取招标文件（《招标投标法实施条例》第十九条）")
     digest, _notice = tender_documents(session, project)
     reg.docs_obtained_at, reg.docs_sha256 = clock.now(), digest
@@ -239,13 +178,11 @@ def obtain_documents(session: Session, actor: Principal, registration_id: int) -
 def withdraw(session: Session, actor: Principal, registration_id: int) -> Registration:
     """撤回报名 before the bid deadline; a paid deposit is refunded within the rule pack's limit
     (《招标投标法实施条例》第三十五条; 87号令第三十八条)."""
-    from sunshine.trading import deposits
-
-    reg = own_registration(session, actor, registration_id)
+    reg = visibility.own_registration(session, actor, registration_id)
     if reg.withdrawn_at is not None:
         raise Conflict("报名已撤回")
     project = _project(session, reg.project_id)
-    check_window(project, documents=False)
+    participation.check_window(project, documents=False)
     reg.withdrawn_at = clock.now()
     session.flush()
     ledger.append(session, "trading:registration:withdrawn", f"registration:{reg.id}", {"registration": reg.id})
@@ -327,7 +264,7 @@ def _views(session: Session, regs: list[Registration]) -> list[RegistrationView]
 def list_for_project(session: Session, actor: Principal, project_id: int) -> list[RegistrationView]:
     """Who registered for which section (confidential: parties, centre, supervisors only)."""
     project = session.get(Project, project_id)
-    if project is None or not may_see_list(actor, project):
+    if project is None or not visibility.may_see_registrations(actor, project):
         raise NotFound("未找到该项目的报名信息")
     regs = list(
         session.scalars(
@@ -373,7 +310,9 @@ def record_qualification(
     must say why; a prequalification result is notified to the applicant (条例第十九条)."""
     reg = session.get(Registration, registration_id)
     project = _project(session, reg.project_id) if reg is not None else None
-    if reg is None or project is None or not is_party(actor, project) or project_id not in (None, project.id):
+    if reg is None or project is None or project_id not in (None, project.id):
+        raise NotFound("报名记录不存在")
+    if not visibility.is_party(actor, project):
         raise NotFound("报名记录不存在")
     if stage not in STAGES:
         raise InvalidInput("审查阶段应为 pre（资格预审）或 post（资格后审）", field="stage")
@@ -386,8 +325,6 @@ def record_qualification(
         raise Conflict("该申请人已撤回报名")
     allowed = {"pre": {"notice_published"}, "post": {"bid_closed", "opening", "evaluation"}}[stage]
     if project.state not in allowed:
-        from sunshine.trading.lifecycle import state_label
-
         when = "公告期内" if stage == "pre" else "投标截止后、评审结束前"
         raise Conflict(f"{STAGES[stage]}应在{when}进行，项目当前为“{state_label(project, project.state)}”")
     existing = session.scalar(

@@ -4,23 +4,28 @@ suspension, the bid deadline, and who may see a project. Never commits."""
 from __future__ import annotations
 
 import json
+import math
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from sunshine.core import clock
+from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Forbidden, InvalidInput, NotFound
+from sunshine.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from sunshine.core.models import TrackedDeadline
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
-from sunshine.trading import codes, lifecycle
+from sunshine.ledger import service as ledger
+from sunshine.rules import service as rules
+from sunshine.rules.registry import registry
+from sunshine.trading import codes, lifecycle, visibility
 from sunshine.trading.catalog import TRANSACTION_TYPES
 from sunshine.trading.models import Project, Section, Transition
-from sunshine.trading.schemas import ProjectIn
+from sunshine.trading.schemas import ProjectIn, SectionIn
+from sunshine.trading.visibility import get_visible
 
-OVERSIGHT = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.ADMIN, Role.DISCLOSURE_OFFICE})
 SYSTEM = Principal(display_name="系统", roles=frozenset({Role.CENTRE_STAFF}))
 
 
@@ -33,17 +38,12 @@ def _org(session: Session, organisation_id: int, kinds: set[str], field: str, wh
 
 def _check_actor_for(actor: Principal, tenderer_id: int, agency_id: int | None) -> None:
     """The registrant must be the tenderer itself or the agency it appointed."""
-    if Role.TENDERER in actor.roles and actor.organisation_id == tenderer_id:
-        return
-    if Role.AGENCY in actor.roles and agency_id is not None and actor.organisation_id == agency_id:
+    if visibility.is_party_to(actor, tenderer_id, agency_id):
         return
     raise Forbidden("只有招标人/采购人本单位或其委托的代理机构可以登记、修改该项目")
 
 
 def _validate(session: Session, data: ProjectIn, actor: Principal):
-    from sunshine.rules import service as rules
-    from sunshine.rules.registry import registry
-
     if data.transaction_type not in TRANSACTION_TYPES:
         raise InvalidInput(f"不支持的交易类型：{data.transaction_type}", field="transaction_type")
     pack = registry().for_type_method(data.transaction_type, data.method, clock.today_local())
@@ -79,9 +79,6 @@ HANDLING_PURPOSE = "受理或退回进场登记"
 
 def _start_handling_clock(session: Session, project: Project) -> None:
     """The centre's own limit for accepting or returning a registration; shorter on the green channel."""
-    from sunshine.core import calendar
-    from sunshine.rules import service as rules
-
     pack = rules.resolve(session, "centre.service", clock.today_local())
     rule = pack.rule("green_acceptance_within" if project.green_channel else "acceptance_within")
     calendar.track(
@@ -96,8 +93,6 @@ def _start_handling_clock(session: Session, project: Project) -> None:
 
 
 def _stop_handling_clock(session: Session, project: Project) -> None:
-    from sunshine.core import calendar
-
     for deadline in handling_deadlines(session, [project]).values():
         calendar.close(session, deadline.id)
 
@@ -227,14 +222,8 @@ def _participant_or_oversight(actor: Principal, project: Project) -> None:
 def terminate(session: Session, actor: Principal, project_id: int, reason: str) -> Project:
     project = get_visible(session, actor, project_id)
     _participant_or_oversight(actor, project)
+    # The termination notice (条例第三十一条) and the refunds of paid deposits follow as the step's hooks.
     lifecycle.apply(session, project, "terminate", actor, reason=reason)
-    if project.public_since is not None:  # 条例第三十一条: a public project's termination is announced
-        from sunshine.trading import notices
-
-        notices.publish_termination_notice(session, actor, project, reason)
-    from sunshine.trading import deposits
-
-    deposits.schedule_refunds_for_project(session, project, reason="项目终止")
     return project
 
 
@@ -244,10 +233,67 @@ def suspend(session: Session, actor: Principal, project_id: int, reason: str) ->
     return project
 
 
+SUSPENSION_RULE = "suspension_extends_schedule"
+SCHEDULE_FIELDS = {"docs_sale_end": "招标文件获取截止", "bid_deadline": "投标截止", "opening_at": "开标"}
+
+
+def _suspension_rule(session: Session, project: Project) -> rules.ResolvedRule | None:
+    """Whether the time a project stood suspended is added to its announced dates: the project's own rule pack
+    decides where it has the rule, otherwise the centre's service pack (平台默认值, configurable)."""
+    own = rules.rules_of(project)
+    if own.has(SUSPENSION_RULE):
+        return own.rule(SUSPENSION_RULE)
+    centre = rules.resolve(session, "centre.service", clock.today_local())
+    return centre.rule(SUSPENSION_RULE) if centre.has(SUSPENSION_RULE) else None
+
+
+def suspended_days(suspended_at: datetime, resumed_at: datetime) -> int:
+    """Whole days a project stood suspended; a part of a day counts as a whole day (不足一日按一日计)."""
+    seconds = max(0.0, (resumed_at - suspended_at).total_seconds())
+    return math.ceil(seconds / 86400)
+
+
+def schedule_after_suspension(
+    session: Session, project: Project, now: datetime
+) -> tuple[int, dict[str, tuple[datetime, datetime]]]:
+    """The days to add and the announced dates that move: each date still ahead when the project was suspended
+    moves by the suspended days, so bidders keep the whole time the notice promised them."""
+    rule = _suspension_rule(session, project)
+    suspended = session.scalar(
+        select(Transition)
+        .where(Transition.project_id == project.id, Transition.step == "suspend")
+        .order_by(Transition.id.desc())
+        .limit(1)
+    )
+    if rule is None or int(rule.value) == 0 or suspended is None:
+        return 0, {}
+    days = suspended_days(suspended.at, now)
+    moved = {}
+    for name in SCHEDULE_FIELDS:
+        value = getattr(project, name)
+        if days and value is not None and value > suspended.at:
+            moved[name] = (value, value + timedelta(days=days))
+    return days, moved
+
+
 def resume(session: Session, actor: Principal, project_id: int, reason: str | None = None) -> Project:
+    """恢复: the project returns to the state it was suspended in; where the rule says so, the announced dates
+    still ahead at the suspension move by the suspended days (recorded in the step's ledger entry)."""
     project = get_visible(session, actor, project_id)
-    lifecycle.apply(session, project, "resume", actor, reason=reason)
+    checked = lifecycle.check(project, "resume", actor)
+    days, moved = schedule_after_suspension(session, project, clock.now())
+    payload = (
+        {"days_added": days, "moved": {name: [_iso(a), _iso(b)] for name, (a, b) in moved.items()}} if moved else None
+    )
+    lifecycle.apply(session, project, checked, actor, reason=reason, payload=payload)
+    for name, (_, after) in moved.items():
+        setattr(project, name, after)
+    session.flush()
     return project
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def retender(
@@ -256,9 +302,6 @@ def retender(
     """重新招标: a failed project (流标) is registered again, carrying its count of failures. The method may
     change only after as many failures as the rule pack's ``failed_attempts_before_method_change`` (with the
     approval cited as the reason, 《招标投标法实施条例》第四十四条 and the pack's basis)."""
-    from sunshine.core.errors import Conflict, RuleViolation
-    from sunshine.ledger import service as ledger
-    from sunshine.trading.schemas import SectionIn
 
     old = get_visible(session, actor, project_id)
     _check_actor_for(actor, old.tenderer_id, old.agency_id)
@@ -268,7 +311,7 @@ def retender(
         raise Conflict("该项目已经重新招标")
     method = method or old.method
     if method != old.method:
-        pack = rules_of(old)
+        pack = rules.rules_of(old)
         rule = (
             pack.rule("failed_attempts_before_method_change")
             if pack.has("failed_attempts_before_method_change")
@@ -328,31 +371,6 @@ def close_due(session: Session) -> list[str]:
     return [p.code for p in due]
 
 
-def is_visible(actor: Principal, project: Project) -> bool:
-    if project.public_since is not None or actor.roles & OVERSIGHT:
-        return True
-    return actor.organisation_id is not None and actor.organisation_id in (project.tenderer_id, project.agency_id)
-
-
-def _load(session: Session, where) -> Project | None:
-    return session.scalar(select(Project).where(where).options(selectinload(Project.sections)))
-
-
-def get_visible(session: Session, actor: Principal, project_id: int) -> Project:
-    """The project if ``actor`` may see it; anyone else is told it does not exist."""
-    project = _load(session, Project.id == project_id)
-    if project is None or not is_visible(actor, project):
-        raise NotFound("项目不存在")
-    return project
-
-
-def get_visible_by_code(session: Session, actor: Principal, code: str) -> Project:
-    project = _load(session, Project.code == code)
-    if project is None or not is_visible(actor, project):
-        raise NotFound("项目不存在")
-    return project
-
-
 def list_visible(
     session: Session,
     actor: Principal,
@@ -363,22 +381,19 @@ def list_visible(
     mine: bool = False,
     limit: int = 200,
 ) -> list[Project]:
-    stmt = select(Project).options(selectinload(Project.sections)).order_by(Project.registered_at.desc()).limit(limit)
+    stmt = (
+        select(Project)
+        .where(visibility.readable(actor, mine=mine))
+        .options(selectinload(Project.sections))
+        .order_by(Project.registered_at.desc())
+        .limit(limit)
+    )
     if state:
         stmt = stmt.where(Project.state == state)
     if transaction_type:
         stmt = stmt.where(Project.transaction_type == transaction_type)
     if green_only:
         stmt = stmt.where(Project.green_channel.is_(True))
-    if mine:
-        stmt = stmt.where((Project.tenderer_id == actor.organisation_id) | (Project.agency_id == actor.organisation_id))
-    elif not (actor.roles & OVERSIGHT):
-        visible = Project.public_since.is_not(None)
-        if actor.organisation_id is not None:
-            visible = (
-                visible | (Project.tenderer_id == actor.organisation_id) | (Project.agency_id == actor.organisation_id)
-            )
-        stmt = stmt.where(visible)
     return list(session.scalars(stmt))
 
 
@@ -395,10 +410,3 @@ def acceptance_queue(session: Session) -> list[Project]:
 
 def timeline(session: Session, project: Project) -> list[Transition]:
     return list(session.scalars(select(Transition).where(Transition.project_id == project.id).order_by(Transition.id)))
-
-
-def rules_of(project: Project):
-    """The rule values that govern this project: the snapshot taken at registration."""
-    from sunshine.rules import service as rules
-
-    return rules.ResolvedPack.from_snapshot(json.loads(project.rules_snapshot))

@@ -22,7 +22,7 @@ from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
-from sunshine.trading import lifecycle, service
+from sunshine.trading import lifecycle, service, visibility
 from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
@@ -388,7 +388,7 @@ def register_submit(
 def edit_form(
     request: Request, project_id: int, session: Session = SessionDep, principal: Principal = REGISTRANTS
 ) -> Response:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     try:
         lifecycle.check(project, "resubmit", principal)
     except SunshineError as exc:
@@ -405,7 +405,7 @@ def edit_submit(
     session: Session = SessionDep,
     principal: Principal = REGISTRANTS,
 ) -> Response:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     # The type and method cannot change on resubmission; the form shows them as fixed text.
     form.values["type_method"] = f"{project.transaction_type}:{project.method}"
     if _rearranged(form):
@@ -418,7 +418,7 @@ def edit_submit(
         except SunshineError as exc:
             session.rollback()
             _service_error(exc, principal, errors)
-            project = service.get_visible(session, principal, project_id)
+            project = visibility.get_visible(session, principal, project_id)
     if errors:
         return _form_page(request, session, form, errors=errors, status=400, project=project)
     flash(request, "success", f"已修改并重新提交，统一交易标识码 {project.code}，等待交易中心受理。")
@@ -707,7 +707,7 @@ def _pack_name(project: Project) -> str:
 def project_page(
     request: Request, project_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
-    project = service.get_visible(session, principal, project_id)
+    project = visibility.get_visible(session, principal, project_id)
     names = _names(session, [project])
     transitions = service.timeline(session, project)
     # Clarifications and amendments are published against the first notice (its series).

@@ -1,0 +1,45 @@
+"""Facts about a bidder's participation that registration, deposits and sealed bids all check: whether the
+notice's windows are open by the server clock, and whether an applicant failed prequalification."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.config import get_settings
+from sunshine.core import clock
+from sunshine.core.errors import Conflict
+from sunshine.trading.models import Project, QualificationResult, Registration
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"
+    title = "当前不在报名和获取招标文件的期间内"
+
+
+def local_time(moment: datetime) -> str:
+    """A moment as people read it in notices and refusals: 2026-12-28 09:30 in the display zone."""
+    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+
+
+def check_window(project: Project, *, documents: bool = True) -> None:
+    """Registration and obtaining documents are open while the notice runs, strictly before the bid
+    deadline (and, when set, before the end of the documents sale) by the server clock."""
+    if project.state != "notice_published":
+        raise RegistrationClosed("项目不在公告期内，不能报名、获取招标文件或缴纳保证金")
+    now = clock.now()
+    if project.bid_deadline is not None and now >= project.bid_deadline:
+        raise RegistrationClosed(f"投标截止时间（{local_time(project.bid_deadline)}）已到")
+    if documents and project.docs_sale_end is not None and now >= project.docs_sale_end:
+        raise RegistrationClosed(f"招标文件获取期已于 {local_time(project.docs_sale_end)} 结束")
+
+
+def failed_prequalification(session: Session, registration: Registration) -> bool:
+    result = session.scalar(
+        select(QualificationResult).where(
+            QualificationResult.registration_id == registration.id, QualificationResult.stage == "pre"
+        )
+    )
+    return result is not None and not result.passed
