@@ -178,6 +178,41 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.AGENCY: [("/projects/new", "进场登记"), ("/projects/mine", "本单位的项目"), ("/notices", "交易公告")],
     Role.EXPERT: [("/ledger", "验证留痕记录"), ("/rules", "规则包（法定时限）")],
+    # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
+    # issues); their workbench lists what they can already read.
+    Role.ENTERPRISE_ADMIN: [
+        ("/trading?kind=enterprise", "市场主体名录"),
+        ("/credit", "信用信息公示（禁止参与名单）"),
+        ("/notices", "交易公告"),
+        ("/ledger", "验证留痕记录"),
+    ],
+    Role.INDUSTRY_SUPERVISOR: [
+        ("/projects", "交易项目"),
+        ("/supervision", "全程留痕监督"),
+        ("/credit", "信用信息公示（禁止参与名单）"),
+        ("/disclosure/compliance", "公开时效统计"),
+    ],
+    Role.COMMITTEE_OFFICE: [
+        ("/projects", "交易项目"),
+        ("/disclosure/compliance", "公开时效统计"),
+        ("/requests/stats", "依申请公开统计"),
+        ("/disclosure/annual-report", "政府信息公开工作年度报告"),
+        ("/supervision", "全程留痕监督"),
+    ],
+    Role.GOVERNMENT_AFFAIRS: [
+        ("/disclosure/compliance", "公开时效统计"),
+        ("/disclosure/publications", "已公开信息"),
+        ("/disclosure/catalog", "公开事项目录"),
+        ("/disclosure/annual-report", "政府信息公开工作年度报告"),
+        ("/requests/stats", "依申请公开统计"),
+    ],
+    Role.EVALUATOR: [
+        ("/disclosure/publications", "已公开信息"),
+        ("/disclosure/compliance", "公开时效统计（只读）"),
+        ("/disclosure/catalog", "公开事项目录"),
+        ("/notices", "交易公告"),
+        ("/ledger", "验证留痕记录"),
+    ],
 }
 
 
