@@ -55,6 +55,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): ADMIN,
     ("POST", "/api/v1/calendar/years"): ADMIN,
     ("GET", "/api/v1/calendar/deadlines"): STAFF,
+    # alerts of every domain (one's own)
+    ("GET", "/api/v1/alerts"): SIGNED_IN,
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): SIGNED_IN,
     # trading: projects
     ("POST", "/api/v1/projects"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/api/v1/projects"): PUBLIC,
@@ -408,6 +411,7 @@ PATH_EXAMPLES = {
     "auction_id": "1",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
+    "alert_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunshine.core import calendar, clock
+from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.identity import service as identity
@@ -226,6 +226,7 @@ def landing(
     deadlines = []
     if principal.has(Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR, Role.ADMIN):
         deadlines = calendar.open_deadlines(session, limit=10)
+    watched = alerts.for_principal(session, principal, limit=10)
     mine = ledger.entries_for(session, f"user:{user.id}", limit=10)
     if user.organisation_id:
         mine += ledger.entries_for(session, f"organisation:{user.organisation_id}", limit=10)
@@ -236,6 +237,7 @@ def landing(
         user=user,
         panels=panels,
         deadlines=deadlines,
+        alerts=watched,
         mine=sorted(mine, key=lambda e: e.seq, reverse=True),
     )
 
