@@ -359,6 +359,15 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/disclosure/annual-report/{year}.xlsx"): PUBLIC,
     ("GET", "/disclosure/annual-report/{year}"): PUBLIC,
     ("POST", "/disclosure/annual-report/{year}"): frozenset({Role.DISCLOSURE_OFFICE}),
+    # credit: records and bans (the supervisory department), the public list
+    ("POST", "/api/v1/credit/records"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/credit/records"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/credit/bans"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/credit/bans"): PUBLIC,
+    ("GET", "/credit"): PUBLIC,
+    ("GET", "/staff/credit"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/staff/credit/records"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/staff/credit/bans"): frozenset({Role.SUPERVISOR}),
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,

@@ -142,6 +142,11 @@ def register_bidder(
     if project.lifecycle == "single_source":
         raise RegistrationClosed("单一来源采购不接受报名")
     check_window(project)
+    from sunshine.credit import service as credit  # 失信惩戒: a banned organisation may not register
+
+    credit.check_not_banned(
+        session, org.id, scope=credit.Scope(project.region_code, project.transaction_type), on=clock.today_local()
+    )
     existing = session.scalar(
         select(Registration).where(Registration.section_id == section.id, Registration.organisation_id == org.id)
     )

@@ -163,6 +163,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/deadlines", "法定期限跟踪"),
         ("/supervision", "全程留痕监督"),
         ("/staff/disclosure", "政务公开时效与逾期预警"),
+        ("/staff/credit", "信用记录与禁止参与"),
     ],
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
