@@ -55,6 +55,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): ADMIN,
     ("POST", "/api/v1/calendar/years"): ADMIN,
     ("GET", "/api/v1/calendar/deadlines"): STAFF,
+    # alerts of every domain (one's own)
+    ("GET", "/api/v1/alerts"): SIGNED_IN,
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): SIGNED_IN,
     # trading: projects
     ("POST", "/api/v1/projects"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/api/v1/projects"): PUBLIC,
@@ -356,6 +359,15 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/disclosure/annual-report/{year}.xlsx"): PUBLIC,
     ("GET", "/disclosure/annual-report/{year}"): PUBLIC,
     ("POST", "/disclosure/annual-report/{year}"): frozenset({Role.DISCLOSURE_OFFICE}),
+    # credit: records and bans (the supervisory department), the public list
+    ("POST", "/api/v1/credit/records"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/credit/records"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/credit/bans"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/credit/bans"): PUBLIC,
+    ("GET", "/credit"): PUBLIC,
+    ("GET", "/staff/credit"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/staff/credit/records"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/staff/credit/bans"): frozenset({Role.SUPERVISOR}),
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -408,6 +420,7 @@ PATH_EXAMPLES = {
     "auction_id": "1",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
+    "alert_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -84,7 +84,9 @@ def create_app(
     from sunshine.bidding import views as bidding_views
     from sunshine.channels import api as channels_api
     from sunshine.channels import views as channels_views
-    from sunshine.core import calendar_api
+    from sunshine.core import alerts_api, calendar_api
+    from sunshine.credit import api as credit_api
+    from sunshine.credit import views as credit_views
     from sunshine.disclosure import api as disclosure_api
     from sunshine.disclosure import views as disclosure_views
     from sunshine.identity import api as identity_api
@@ -104,6 +106,9 @@ def create_app(
     app.include_router(identity_api.router)
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)
+    app.include_router(alerts_api.router)
+    app.include_router(credit_api.router)
+    app.include_router(credit_views.router)
     app.include_router(rules_api.router)
     app.include_router(trading_api.router)
     app.include_router(trading_api.lifecycle_router)

@@ -200,6 +200,11 @@ USERS = [
     ("bidder3", "海西市政 投标专员 陈磊", [Role.BIDDER], "build3"),
     ("expert", "评标专家 高建国", [Role.EXPERT], None),
     ("observer", "社会监督员 李秀英", [Role.SOCIAL_SUPERVISOR], None),
+    ("entadmin", "闽江建设 企业管理员 周敏", [Role.ENTERPRISE_ADMIN], "build1"),
+    ("industry", "交通运输局建设管理科 蔡明", [Role.INDUSTRY_SUPERVISOR], "transport"),
+    ("committee", "公管办 综合科 方华", [Role.COMMITTEE_OFFICE], "office"),
+    ("govaffairs", "政务办 督查科 余婷", [Role.GOVERNMENT_AFFAIRS], "office"),
+    ("evaluator", "第三方评估机构 评估员 钟诚", [Role.EVALUATOR], None),
 ]
 
 

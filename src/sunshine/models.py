@@ -4,6 +4,7 @@ from sunshine.auctions import models as auctions_models  # noqa: F401
 from sunshine.bidding import models as bidding_models  # noqa: F401
 from sunshine.channels import models as channels_models  # noqa: F401
 from sunshine.core import models as core_models  # noqa: F401
+from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base
 from sunshine.disclosure import models as disclosure_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401

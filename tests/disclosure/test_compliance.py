@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from sunshine.core.models import Alert
 from sunshine.disclosure import compliance, obligations
-from sunshine.disclosure.models import Alert, Obligation
+from sunshine.disclosure.models import Obligation
 from sunshine.identity.models import OrganisationKind
 from sunshine.ledger.models import LedgerEntry
 from sunshine.tasks import tick
@@ -105,7 +106,7 @@ def test_the_tick_marks_overdue_and_alerts_once(db, clock, world):
     assert again.disclosure_overdue == []
     with db.unit_of_work() as s:
         alerts = s.scalars(select(Alert)).all()
-        assert [(a.obligation_id, a.organisation_id, a.resolved_at) for a in alerts] == [
+        assert [(a.subject_id, a.organisation_id, a.resolved_at) for a in alerts] == [
             (ids["overdue"], world["centre_org"], None)
         ]
         assert "2026年权力清单" in alerts[0].message

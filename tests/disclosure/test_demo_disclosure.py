@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from sunshine.core.clock import AdjustableClock
+from sunshine.core.models import Alert
 from sunshine.demo_disclosure import load_catalog, seed_month
 from sunshine.disclosure import compliance, publications
-from sunshine.disclosure.models import Alert, Obligation, Publication
+from sunshine.disclosure.models import Obligation, Publication
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -58,7 +59,7 @@ def test_three_months_of_history(db):
         assert late >= 4
         on_time = s.scalar(select(func.count()).select_from(Obligation).where(Obligation.late.is_(False)))
         assert on_time > late
-        assert s.scalar(select(func.count()).select_from(Alert)) >= 1
+        assert s.scalar(select(func.count()).select_from(Alert).where(Alert.domain == "disclosure")) >= 1
 
     with db.unit_of_work() as s:
         from sunshine.core import clock as clock_module

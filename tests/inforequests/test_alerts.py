@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from sunshine.core.models import Alert
 from sunshine.inforequests import alerts
-from sunshine.inforequests.models import RequestAlert
 from tests.inforequests.builders import at, office, receive, step
 from tests.pages import browser, page_text
 
@@ -33,7 +33,9 @@ def test_reminder_before_due_and_overdue_alert_each_raised_once(db, clock, app):
     assert run(db, clock, D(2026, 12, 22)) == ["overdue"]
     assert run(db, clock, D(2026, 12, 23)) == []
     with db.unit_of_work(read_only=True) as s:
-        rows = s.scalars(select(RequestAlert).where(RequestAlert.request_id == rid).order_by(RequestAlert.id)).all()
+        rows = s.scalars(
+            select(Alert).where(Alert.subject_kind == "inforequest", Alert.subject_id == rid).order_by(Alert.id)
+        ).all()
         assert [(a.kind, a.due) for a in rows] == [
             ("route_overdue", D(2026, 11, 25)),
             ("reminder", D(2026, 12, 21)),

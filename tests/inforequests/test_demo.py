@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from sunshine.core.clock import AdjustableClock
+from sunshine.core.models import Alert
 from sunshine.demo_inforequests import seed_month
 from sunshine.identity.roles import Role
 from sunshine.inforequests import catalog, report, stats
-from sunshine.inforequests.models import InfoRequest, RequestAlert, RequestEvent, RequestReview
+from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestReview
 from tests.builders import make_user
 
 
@@ -44,7 +45,12 @@ def test_twelve_months_of_demo_requests_cover_every_outcome(db, app):
         steps = set(s.scalars(select(RequestEvent.step)))
         assert {"extend", "start_consultation", "end_consultation", "lapse_consultation", "record_correction"} <= steps
         assert "lapse_correction" in steps  # one request not corrected in time, treated as withdrawn
-        assert s.scalar(select(func.count()).select_from(RequestAlert).where(RequestAlert.kind == "overdue")) >= 1
+        assert (
+            s.scalar(
+                select(func.count()).select_from(Alert).where(Alert.domain == "inforequests", Alert.kind == "overdue")
+            )
+            >= 1
+        )
         assert s.scalar(select(func.count()).select_from(RequestReview)) >= 2
         late = s.scalars(select(RequestEvent.data).where(RequestEvent.step == "answer")).all()
         assert any('"on_time": false' in (d or "") for d in late)

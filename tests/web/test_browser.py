@@ -21,7 +21,22 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SECTIONS = ["交易信息", "政务公开", "社会监督", "数据开放"]
 DEMO_USERS = {username: (name, roles[0]) for username, name, roles, _ in USERS}
-ROLE_ACCOUNTS = ["admin", "centre", "disclosure", "supervisor", "agency", "tenderer", "bidder", "expert", "observer"]
+ROLE_ACCOUNTS = [
+    "admin",
+    "centre",
+    "disclosure",
+    "supervisor",
+    "agency",
+    "tenderer",
+    "bidder",
+    "expert",
+    "observer",
+    "entadmin",
+    "industry",
+    "committee",
+    "govaffairs",
+    "evaluator",
+]
 
 
 def _login(page, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -1,10 +1,11 @@
-"""Tables of the working-day calendar: administrator overrides, official years and tracked deadlines."""
+"""Tables of the working-day calendar (administrator overrides, official years, tracked deadlines) and the
+alerts every domain raises (one table, one alert per fact)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunshine.db import Base, UTCDateTime
@@ -49,3 +50,25 @@ class TrackedDeadline(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Alert(Base):
+    # 预警与提醒 an alert or reminder about one fact of one case, raised once (``key``) by a domain's tick or step
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_subject", "subject_kind", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # the fact, e.g. disclosure_overdue:obligation:12
+    domain: Mapped[str] = mapped_column(String(30), index=True)  # disclosure | inforequests | ...
+    kind: Mapped[str] = mapped_column(String(40))  # e.g. disclosure_overdue, reminder, overdue, volume
+    subject_kind: Mapped[str] = mapped_column(String(40))  # e.g. disclosure-obligation, inforequest
+    subject_id: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date | None] = mapped_column(Date)  # the due date the alert is about, if any
+    message: Mapped[str] = mapped_column(String(500))
+    audience: Mapped[str] = mapped_column(String(200), default="")  # roles that watch it, " a b " (padded)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # responsible
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)  # the one who must act
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # handled: the fact is over

@@ -253,7 +253,7 @@ def alerts(session: Session = SessionDep, _: Principal = STAFF) -> list[AlertOut
         AlertOut(
             id=a.id,
             kind=a.kind,
-            obligation_id=a.obligation_id,
+            obligation_id=a.subject_id,
             organisation_id=a.organisation_id,
             message=a.message,
             created_at=a.created_at,

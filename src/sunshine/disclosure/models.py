@@ -1,13 +1,13 @@
 """Tables of the disclosure engine: the three-level catalog (公开事项目录) and its revisions, the obligations
 lifecycle events create (公开义务), publications with their confidentiality-review findings (保密审查),
-the negative list (负面清单) and the alerts raised for overdue disclosure."""
+the negative list (负面清单). Overdue disclosure raises alerts in the shared table of ``sunshine.core.alerts``."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sunshine.core.models import TrackedDeadline
@@ -171,17 +171,3 @@ class NegativeTerm(Base):
     removed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     removal_reason: Mapped[str | None] = mapped_column(String(500))
-
-
-class Alert(Base):
-    # 预警 an alert for a responsible body (here: disclosure overdue); the supervision issue generalises it
-    __tablename__ = "disclosure_alert"
-    __table_args__ = (UniqueConstraint("kind", "obligation_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))  # disclosure_overdue
-    obligation_id: Mapped[int] = mapped_column(ForeignKey("disclosure_obligation.id"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    message: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from sunshine.core import calendar, clock
+from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
-from sunshine.disclosure.models import Alert, CatalogCategory, CatalogItem, Obligation
+from sunshine.disclosure.models import CatalogCategory, CatalogItem, Obligation
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from sunshine.trading.models import Project
 
 OVERDUE_ALERT = "disclosure_overdue"
+ALERT_SUBJECT = "disclosure-obligation"
+#: Who watches overdue disclosure: the staff who may open the disclosure workbench.
+ALERT_AUDIENCE = ("admin", "centre_staff", "disclosure_office", "supervisor")
 
 
 @dataclass(frozen=True)
@@ -202,10 +205,7 @@ def meet(session: Session, obligation: Obligation, *, publication_id: int) -> Ob
     obligation.late = today > due
     obligation.delay_days = calendar.load(session).working_days_between(due, today) if obligation.late else 0
     calendar.close(session, obligation.deadline_id)
-    for alert in session.scalars(
-        select(Alert).where(Alert.obligation_id == obligation.id, Alert.resolved_at.is_(None))
-    ):
-        alert.resolved_at = clock.now()
+    alerts.resolve(session, subject_kind=ALERT_SUBJECT, subject_id=obligation.id)
     session.flush()
     ledger.append(
         session,
@@ -243,7 +243,7 @@ def mark_overdue(session: Session) -> list[int]:
         .where(Obligation.status.in_(("open", "overdue")))
         .options(selectinload(Obligation.item))
     ).all()
-    alerted = set(session.scalars(select(Alert.obligation_id).where(Alert.kind == OVERDUE_ALERT)))
+    alerted = alerts.raised_subjects(session, kind=OVERDUE_ALERT, subject_kind=ALERT_SUBJECT)
     for obligation in rows:
         past = today > obligation.due
         if obligation.status == "overdue" and not past:
@@ -259,17 +259,19 @@ def mark_overdue(session: Session) -> list[int]:
                 {"due": obligation.due.isoformat(), "marked_on": today.isoformat()},
             )
         if past and obligation.id not in alerted:
-            session.add(
-                Alert(
-                    kind=OVERDUE_ALERT,
-                    obligation_id=obligation.id,
-                    organisation_id=obligation.responsible_org_id,
-                    message=(
-                        f"“{obligation.title}”应于 {obligation.due.isoformat()} 前按“{obligation.item.name}”"
-                        f"（{obligation.item.code}）公开，已逾期"
-                    )[:500],
-                    created_at=clock.now(),
-                )
+            alerts.raise_once(
+                session,
+                key=f"{OVERDUE_ALERT}:{ALERT_SUBJECT}:{obligation.id}",
+                domain="disclosure",
+                kind=OVERDUE_ALERT,
+                subject_kind=ALERT_SUBJECT,
+                subject_id=obligation.id,
+                organisation_id=obligation.responsible_org_id,
+                audience=ALERT_AUDIENCE,
+                message=(
+                    f"“{obligation.title}”应于 {obligation.due.isoformat()} 前按“{obligation.item.name}”"
+                    f"（{obligation.item.code}）公开，已逾期"
+                ),
             )
     session.flush()
     return newly
@@ -336,9 +338,8 @@ def get_obligation(session: Session, obligation_id: int) -> Obligation:
     return row
 
 
-def open_alerts(session: Session, limit: int = 200) -> list[Alert]:
-    stmt = select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.created_at.desc(), Alert.id.desc())
-    return list(session.scalars(stmt.limit(limit)))
+def open_alerts(session: Session, limit: int = 200) -> list[alerts.Alert]:
+    return alerts.open_in(session, "disclosure", limit=limit)
 
 
 def organisation_names(session: Session, ids: set[int | None]) -> dict[int, str]:

@@ -15,6 +15,11 @@ class Role(StrEnum):
     SOCIAL_SUPERVISOR = "social_supervisor"  # 社会监督员
     DISCLOSURE_OFFICE = "disclosure_office"  # 政务公开办
     ADMIN = "admin"  # 系统管理员
+    ENTERPRISE_ADMIN = "enterprise_admin"  # 企业管理员
+    INDUSTRY_SUPERVISOR = "industry_supervisor"  # 行业监督部门
+    COMMITTEE_OFFICE = "committee_office"  # 公共资源交易管理委员会办公室
+    GOVERNMENT_AFFAIRS = "government_affairs"  # 政务办
+    EVALUATOR = "evaluator"  # 第三方评估机构
 
     @property
     def label(self) -> str:
@@ -31,4 +36,9 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SOCIAL_SUPERVISOR: "社会监督员",
     Role.DISCLOSURE_OFFICE: "政务公开办",
     Role.ADMIN: "系统管理员",
+    Role.ENTERPRISE_ADMIN: "企业管理员",
+    Role.INDUSTRY_SUPERVISOR: "行业监督部门",
+    Role.COMMITTEE_OFFICE: "公共资源交易管理委员会办公室",
+    Role.GOVERNMENT_AFFAIRS: "政务办",
+    Role.EVALUATOR: "第三方评估机构",
 }

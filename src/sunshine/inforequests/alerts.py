@@ -1,7 +1,7 @@
 """The tick's part for information requests, by the server clock and idempotent (run it twice, the
 second run changes nothing): corrections not made in time are treated as withdrawn, third-party
 opinion periods that ran out end the consultation, tracked deadlines are brought in line with the
-history, and reminders before the due date and alerts after it are raised once each."""
+history, and reminders before the due date and alerts after it are raised once each (``sunshine.core.alerts``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import calendar, clock
 from sunshine.inforequests import catalog, service, steps
-from sunshine.inforequests.models import InfoRequest, RequestAlert
+from sunshine.inforequests.models import InfoRequest
 
 
 @dataclass
@@ -30,18 +30,8 @@ def _cn(day: date) -> str:
 def _raise(
     session: Session, req: InfoRequest, kind: str, due: date, message: str, result: TickResult, user_id: int | None
 ) -> None:
-    exists = session.scalar(
-        select(RequestAlert.id).where(
-            RequestAlert.request_id == req.id, RequestAlert.kind == kind, RequestAlert.due == due
-        )
-    )
-    if exists is not None:
-        return
-    session.add(
-        RequestAlert(request_id=req.id, kind=kind, due=due, message=message, user_id=user_id, created_at=clock.now())
-    )
-    session.flush()
-    result.alerts.append((req.tracking_no, kind))
+    if service.raise_alert(session, req, kind, due, message, user_id) is not None:
+        result.alerts.append((req.tracking_no, kind))
 
 
 def tick(session: Session) -> TickResult:

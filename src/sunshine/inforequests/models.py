@@ -1,6 +1,6 @@
 """Tables of information requests (依申请公开): the request with its frozen regime, its event history
-(the source of its answer clock), alerts raised by the tick, reviews and lawsuits against answers, the
-centre's regime setting and the editable parts of the annual report."""
+(the source of its answer clock), reviews and lawsuits against answers, the centre's regime setting and the
+editable parts of the annual report. The tick's alerts are in the shared table of ``sunshine.core.alerts``."""
 
 from __future__ import annotations
 
@@ -72,20 +72,6 @@ class RequestEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     ledger_seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class RequestAlert(Base):
-    # 电子监察提醒 a reminder or overdue alert raised once by the tick
-    __tablename__ = "info_request_alert"
-    __table_args__ = (UniqueConstraint("request_id", "kind", "due"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("info_request.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # reminder | overdue | route_overdue | review_overdue | volume
-    due: Mapped[date] = mapped_column(Date)
-    message: Mapped[str] = mapped_column(String(300))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)  # the department, if any
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RequestReview(Base):

@@ -18,14 +18,14 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunshine.core import calendar, clock
+from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
-from sunshine.core.models import TrackedDeadline
+from sunshine.core.models import Alert, TrackedDeadline
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.roles import Role
 from sunshine.inforequests import catalog
-from sunshine.inforequests.models import InfoRequest, RequestAlert, RequestEvent, RequestSetting
+from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestSetting
 from sunshine.inforequests.schemas import RequestIn
 from sunshine.inforequests.timing import AnswerClock, ClockEvent, answer_clock
 from sunshine.ledger import service as ledger
@@ -42,6 +42,7 @@ REGIME_SETTING = "regime"
 SUBJECT = "inforequest:{id}"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 OFFICE_ROLES = frozenset({Role.DISCLOSURE_OFFICE})
+ALERT_SUBJECT = "inforequest"  # the subject kind of a request's alerts (core.alerts)
 DEPARTMENT_ROLES = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF})
 
 #: Steps whose day moves the answer clock, and the clock event each one is.
@@ -277,19 +278,34 @@ def _flag_volume(session: Session, req: InfoRequest, pack: ResolvedPack) -> None
     rank = month_rank(session, req)
     if rank > limit:
         req.volume_flag = True
-        session.add(
-            RequestAlert(
-                request_id=req.id,
-                kind="volume",
-                due=req.received_on,
-                message=(
-                    f"该申请人本月第{rank}件申请，超过{limit}件：可依条例第三十五条要求说明理由，"
-                    "理由不合理的不予处理，理由合理但无法按期答复的可确定延迟答复期限"
-                ),
-                created_at=clock.now(),
-            )
+        raise_alert(
+            session,
+            req,
+            "volume",
+            req.received_on,
+            f"该申请人本月第{rank}件申请，超过{limit}件：可依条例第三十五条要求说明理由，"
+            "理由不合理的不予处理，理由合理但无法按期答复的可确定延迟答复期限",
+            None,
         )
-        session.flush()
+
+
+def raise_alert(
+    session: Session, req: InfoRequest, kind: str, due: date, message: str, user_id: int | None
+) -> Alert | None:
+    """One alert per request, kind and due date (a new due date gets its own); None if raised before.
+    The disclosure office watches them all; ``user_id`` is the department that must act, if any."""
+    return alerts.raise_once(
+        session,
+        key=f"{ALERT_SUBJECT}:{req.id}:{kind}:{due.isoformat()}",
+        domain="inforequests",
+        kind=kind,
+        subject_kind=ALERT_SUBJECT,
+        subject_id=req.id,
+        due=due,
+        message=message,
+        audience=OFFICE_ROLES,
+        user_id=user_id,
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -471,6 +487,8 @@ def refresh_deadlines(
             unit="working",
             rule_ref=f"{req.pack_key}:{kind}",
         )
+    if req.state in catalog.CONCLUDED_STATES:  # answered, withdrawn or closed: its alerts are handled
+        alerts.resolve(session, subject_kind=ALERT_SUBJECT, subject_id=req.id)
     session.flush()
     return answer
 
@@ -483,7 +501,7 @@ class Row:
     request: InfoRequest
     clock: AnswerClock
     deadlines: dict[str, TrackedDeadline]
-    alerts: list[RequestAlert]
+    alerts: list[Alert]
 
     @property
     def overdue(self) -> bool:
@@ -512,23 +530,16 @@ def rows_for(session: Session, reqs: Sequence[InfoRequest]) -> list[Row]:
     cal = calendar.load(session)
     history = events_for(session, [r.id for r in reqs])
     deadlines = open_deadlines_for(session, reqs)
-    alerts: dict[int, list[RequestAlert]] = defaultdict(list)
-    if reqs:
-        for alert in session.scalars(
-            select(RequestAlert)
-            .where(RequestAlert.request_id.in_([r.id for r in reqs]))
-            .order_by(RequestAlert.created_at.desc(), RequestAlert.id.desc())
-        ):
-            alerts[alert.request_id].append(alert)
-    return [Row(r, clock_of(r, history[r.id], cal), deadlines.get(r.id, {}), alerts.get(r.id, [])) for r in reqs]
+    raised = alerts.for_subjects(session, ALERT_SUBJECT, [r.id for r in reqs])
+    return [Row(r, clock_of(r, history[r.id], cal), deadlines.get(r.id, {}), raised.get(r.id, [])) for r in reqs]
 
 
-def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[tuple[RequestAlert, InfoRequest]]:
+def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[tuple[Alert, InfoRequest]]:
     stmt = (
-        select(RequestAlert, InfoRequest)
-        .join(InfoRequest, InfoRequest.id == RequestAlert.request_id)
-        .where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
-        .order_by(RequestAlert.created_at.desc(), RequestAlert.id.desc())
+        select(Alert, InfoRequest)
+        .join(InfoRequest, InfoRequest.id == Alert.subject_id)
+        .where(Alert.subject_kind == ALERT_SUBJECT, InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+        .order_by(Alert.created_at.desc(), Alert.id.desc())
         .limit(limit)
     )
     if not is_office(actor):

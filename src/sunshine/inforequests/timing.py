@@ -16,26 +16,36 @@ The rules it encodes (《政府信息公开条例》2019):
 So the due date is the (N + extensions)-th working day after the base date (receipt, or the last
 corrected request) that falls outside every consultation period. ``anchor`` and ``remaining`` restate
 it as "``remaining`` working days after ``anchor``" with no consultation after ``anchor``, which is the
-form ``sunshine.core.calendar.track`` keeps and recomputes when the calendar changes.
+form ``sunshine.core.calendar.track`` keeps and recomputes when the calendar changes. The counting itself is
+the general case clock of ``sunshine.core.caseclock``; this module maps a request's steps onto it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
+from sunshine.core import caseclock
+from sunshine.core.caseclock import CaseEvent
 from sunshine.core.workdays import WorkCalendar
-
-_ONE = timedelta(days=1)
-#: A walk this long can only come from broken input (the largest period is a few hundred days).
-_MAX_WALK = 4000
 
 EventKind = Literal[
     "received", "correction_requested", "corrected", "consultation_started", "consultation_ended", "extended"
 ]
 Status = Literal["running", "awaiting_correction", "paused"]
+
+#: How each step of a request moves the general case clock (``sunshine.core.caseclock``).
+CASE_EVENTS: dict[str, str] = {
+    "received": "restart",
+    "correction_requested": "stop",
+    "corrected": "restart",
+    "consultation_started": "pause",
+    "consultation_ended": "resume",
+    "extended": "extend",
+}
+_STATUS: dict[str, Status] = {"running": "running", "stopped": "awaiting_correction", "paused": "paused"}
 
 
 @dataclass(frozen=True)
@@ -67,80 +77,36 @@ def _fmt(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def history_pauses(events: Iterable[ClockEvent]) -> tuple[date, int, list[tuple[date, date | None]], bool]:
-    """(base, extension days, consultation periods since the base, awaiting correction)."""
-    base: date | None = None
-    extension = 0
-    pauses: list[tuple[date, date | None]] = []
-    awaiting = False
+def case_events(events: Iterable[ClockEvent]) -> tuple[date, list[CaseEvent]]:
+    """The receipt day and the request's history as case-clock events."""
+    received: date | None = None
+    out = []
     for event in events:
-        if event.kind == "received":
-            base, pauses, awaiting = event.day, [], False
-        elif event.kind == "correction_requested":
-            awaiting = True
-        elif event.kind == "corrected":
-            base, pauses, awaiting = event.day, [], False
-        elif event.kind == "consultation_started":
-            pauses.append((event.day, None))
-        elif event.kind == "consultation_ended":
-            if pauses and pauses[-1][1] is None:
-                start = pauses[-1][0]
-                pauses[-1] = (start, max(event.day, start))
-        elif event.kind == "extended":
-            extension += event.days
-        else:
+        kind = CASE_EVENTS.get(event.kind)
+        if kind is None:
             raise ValueError(f"未知的计时事件：{event.kind}")
-    if base is None:
+        if event.kind == "received":
+            received = event.day
+        out.append(CaseEvent(kind, event.day, event.days))
+    if received is None:
         raise ValueError("计时事件中没有收到申请的日期")
-    return base, extension, pauses, awaiting
-
-
-def _in_pause(day: date, pauses: Sequence[tuple[date, date | None]]) -> tuple[date, date | None] | None:
-    for start, end in pauses:
-        if start <= day and (end is None or day <= end):
-            return start, end
-    return None
+    return received, out
 
 
 def answer_clock(cal: WorkCalendar, answer_days: int, events: Sequence[ClockEvent]) -> AnswerClock:
     """The answer clock after ``events`` (in the order they happened)."""
-    base, extension, pauses, awaiting = history_pauses(events)
-    total = answer_days + extension
-    if awaiting:
-        return AnswerClock("awaiting_correction", base, total, extension, None, False, None, None, 0, tuple(pauses))
-    day, counted, provisional = base, 0, False
-    anchor = base
-    for _ in range(_MAX_WALK):
-        if counted >= total:
-            break
-        day += _ONE
-        pause = _in_pause(day, pauses)
-        if pause is not None:
-            if pause[1] is None:
-                return AnswerClock("paused", base, total, extension, None, False, None, None, counted, tuple(pauses))
-            day = pause[1]  # jump to the last day of the consultation; counting resumes after it
-            anchor = day
-            continue
-        info = cal.day(day)
-        provisional = provisional or info.source == "provisional"
-        if info.is_workday:
-            counted += 1
-    else:  # pragma: no cover - guarded by the period limits of the rule packs
-        raise ValueError("答复期限超出可计算的范围")
-    remaining = cal.working_days_between(anchor, day)
-    return AnswerClock("running", base, total, extension, day, provisional, anchor, remaining, counted, tuple(pauses))
+    start, history = case_events(events)
+    c = caseclock.due_date(cal, start, answer_days, history, "working")
+    return AnswerClock(
+        _STATUS[c.status], c.base, c.days, c.extension, c.due, c.provisional, c.anchor, c.remaining, c.counted, c.pauses
+    )
 
 
 def counted_days(cal: WorkCalendar, events: Sequence[ClockEvent], until: date) -> int:
     """Working days of the answer period used up to ``until`` (consultation days excluded): the time a
     request took to answer, as the public statistics report it."""
-    base, _, pauses, _ = history_pauses(events)
-    count, day = 0, base
-    while day < until:
-        day += _ONE
-        if _in_pause(day, pauses) is None and cal.day(day).is_workday:
-            count += 1
-    return count
+    start, history = case_events(events)
+    return caseclock.used_days(cal, start, history, until, "working")
 
 
 def explain(clock: AnswerClock, answer_days: int) -> str:

@@ -23,6 +23,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
+from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -81,6 +82,10 @@ def register_bidder(
     if project.lifecycle == "single_source":
         raise participation.RegistrationClosed("单一来源采购不接受报名")
     participation.check_window(project)
+    # 失信惩戒: a banned organisation may not register
+    credit.check_not_banned(
+        session, org.id, scope=credit.Scope(project.region_code, project.transaction_type), on=clock.today_local()
+    )
     existing = session.scalar(
         select(Registration).where(Registration.section_id == section.id, Registration.organisation_id == org.id)
     )

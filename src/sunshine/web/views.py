@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunshine.core import calendar, clock
+from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.identity import service as identity
@@ -163,6 +163,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/deadlines", "法定期限跟踪"),
         ("/supervision", "全程留痕监督"),
         ("/staff/disclosure", "政务公开时效与逾期预警"),
+        ("/staff/credit", "信用记录与禁止参与"),
     ],
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
@@ -178,6 +179,41 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.AGENCY: [("/projects/new", "进场登记"), ("/projects/mine", "本单位的项目"), ("/notices", "交易公告")],
     Role.EXPERT: [("/ledger", "验证留痕记录"), ("/rules", "规则包（法定时限）")],
+    # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
+    # issues); their workbench lists what they can already read.
+    Role.ENTERPRISE_ADMIN: [
+        ("/trading?kind=enterprise", "市场主体名录"),
+        ("/credit", "信用信息公示（禁止参与名单）"),
+        ("/notices", "交易公告"),
+        ("/ledger", "验证留痕记录"),
+    ],
+    Role.INDUSTRY_SUPERVISOR: [
+        ("/projects", "交易项目"),
+        ("/supervision", "全程留痕监督"),
+        ("/credit", "信用信息公示（禁止参与名单）"),
+        ("/disclosure/compliance", "公开时效统计"),
+    ],
+    Role.COMMITTEE_OFFICE: [
+        ("/projects", "交易项目"),
+        ("/disclosure/compliance", "公开时效统计"),
+        ("/requests/stats", "依申请公开统计"),
+        ("/disclosure/annual-report", "政府信息公开工作年度报告"),
+        ("/supervision", "全程留痕监督"),
+    ],
+    Role.GOVERNMENT_AFFAIRS: [
+        ("/disclosure/compliance", "公开时效统计"),
+        ("/disclosure/publications", "已公开信息"),
+        ("/disclosure/catalog", "公开事项目录"),
+        ("/disclosure/annual-report", "政府信息公开工作年度报告"),
+        ("/requests/stats", "依申请公开统计"),
+    ],
+    Role.EVALUATOR: [
+        ("/disclosure/publications", "已公开信息"),
+        ("/disclosure/compliance", "公开时效统计（只读）"),
+        ("/disclosure/catalog", "公开事项目录"),
+        ("/notices", "交易公告"),
+        ("/ledger", "验证留痕记录"),
+    ],
 }
 
 
@@ -191,6 +227,7 @@ def landing(
     deadlines = []
     if principal.has(Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR, Role.ADMIN):
         deadlines = calendar.open_deadlines(session, limit=10)
+    watched = alerts.for_principal(session, principal, limit=10)
     mine = ledger.entries_for(session, f"user:{user.id}", limit=10)
     if user.organisation_id:
         mine += ledger.entries_for(session, f"organisation:{user.organisation_id}", limit=10)
@@ -201,6 +238,7 @@ def landing(
         user=user,
         panels=panels,
         deadlines=deadlines,
+        alerts=watched,
         mine=sorted(mine, key=lambda e: e.seq, reverse=True),
     )
 
