@@ -27,7 +27,7 @@ from sunshine.core.workdays import WorkCalendar
 from sunshine.db import Database
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
-from sunshine.inforequests import alerts, catalog, service, steps
+from sunshine.inforequests import alerts, service, states, steps
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import RequestIn, ReviewIn
 
@@ -320,7 +320,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
         ids = list(
             session.scalars(
                 select(InfoRequest.id)
-                .where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES | {"answered"})))
+                .where(InfoRequest.state.in_(sorted(states.OPEN_STATES | {"answered"})))
                 .order_by(InfoRequest.id)
             )
         )
@@ -340,7 +340,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
                     break
                 if action in ("route", "opinion") and not people.departments:
                     break
-                if action not in ("review", "close") and req.state not in catalog.WORKING_STATES | {
+                if action not in ("review", "close") and req.state not in states.WORKING_STATES | {
                     "received",
                     "correction_requested",
                     "third_party_consultation",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar, clock
-from sunshine.inforequests import catalog, service, steps
+from sunshine.inforequests import service, states, steps
 from sunshine.inforequests.models import InfoRequest, RequestAlert
 
 
@@ -47,7 +47,7 @@ def _raise(
 def tick(session: Session) -> TickResult:
     result = TickResult()
     today = clock.today_local()
-    open_states = sorted(catalog.OPEN_STATES - {"new"})
+    open_states = sorted(states.OPEN_STATES - {"new"})
     reqs = list(session.scalars(select(InfoRequest).where(InfoRequest.state.in_(open_states)).order_by(InfoRequest.id)))
     for req in reqs:
         history = service.events(session, req)

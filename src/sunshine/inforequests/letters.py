@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.errors import NotFound
-from sunshine.inforequests import catalog, service
+from sunshine.inforequests import service, states
 from sunshine.inforequests.models import InfoRequest
 from sunshine.inforequests.timing import explain
 
@@ -73,17 +73,17 @@ def build(session: Session, req: InfoRequest, kind: str) -> Letter:
     answer_days = int(pack.rule("answer_within").value)
     clock = service.clock_of(req, history, calendar.load(session))
     base = {
-        "channel": catalog.CHANNELS[req.channel],
+        "channel": states.CHANNELS[req.channel],
         "received": cn_date(req.received_on),
-        "receipt_rule": catalog.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
+        "receipt_rule": states.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
         "clock": clock,
         "clock_basis": explain(clock, answer_days),
         "answer_days": answer_days,
         "answer_basis": pack.rule("answer_within").basis_text,
         "cn_date": cn_date,
-        "applicant_type": catalog.APPLICANT_TYPES[req.applicant_type],
-        "form_wanted": catalog.FORMS_WANTED.get(req.form_wanted, req.form_wanted),
-        "delivery": catalog.DELIVERY.get(req.delivery, req.delivery),
+        "applicant_type": states.APPLICANT_TYPES[req.applicant_type],
+        "form_wanted": states.FORMS_WANTED.get(req.form_wanted, req.form_wanted),
+        "delivery": states.DELIVERY.get(req.delivery, req.delivery),
     }
     if kind == "receipt":
         return Letter(
@@ -115,16 +115,16 @@ def build(session: Session, req: InfoRequest, kind: str) -> Letter:
         return Letter(
             kind, KINDS[kind], "inforequests/letters/extension.html", req, f"{req.tracking_no}—延期", event.day, context
         )
-    form = catalog.ANSWER_FORMS[req.answer_form]
+    form = states.ANSWER_FORMS[req.answer_form]
     detail = service.answer_detail(req)
-    reason = catalog.WITHHELD_REASONS.get(detail.get("reason") or "")
+    reason = states.WITHHELD_REASONS.get(detail.get("reason") or "")
     context = {
         **base,
         "form": form,
         "detail": detail,
         "reason": reason,
         "fee": {
-            "method": catalog.FEE_METHODS.get(req.fee_method or "none"),
+            "method": states.FEE_METHODS.get(req.fee_method or "none"),
             "amount": req.fee_amount,
             "explanation": detail.get("fee_explanation"),
             "basis": detail.get("fee_basis"),

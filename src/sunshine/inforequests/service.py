@@ -24,7 +24,7 @@ from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.roles import Role
-from sunshine.inforequests import catalog
+from sunshine.inforequests import states
 from sunshine.inforequests.models import InfoRequest, RequestAlert, RequestEvent, RequestSetting
 from sunshine.inforequests.schemas import RequestIn
 from sunshine.inforequests.timing import AnswerClock, ClockEvent, answer_clock
@@ -239,7 +239,7 @@ def submit(session: Session, actor: Principal, data: RequestIn, *, public: bool)
     session.flush()
     from sunshine.inforequests import steps
 
-    receipt_rule = catalog.RECEIPT_RULES["post_ordinary" if data.post_signed is False else data.channel]
+    receipt_rule = states.RECEIPT_RULES["post_ordinary" if data.post_signed is False else data.channel]
     steps.apply(
         session,
         req,
@@ -392,7 +392,7 @@ def last(history: Sequence[RequestEvent], *steps: str) -> RequestEvent | None:
 
 def wanted_deadlines(req: InfoRequest, history: Sequence[RequestEvent], answer: AnswerClock) -> dict[str, Wanted]:
     """The deadlines an open request should have tracked now, by the rule id that sets each."""
-    if req.state in catalog.CONCLUDED_STATES:
+    if req.state in states.CONCLUDED_STATES:
         return {}
     pack = pack_of(req)
     tag = f"（{req.tracking_no}）"
@@ -489,7 +489,7 @@ class Row:
     def overdue(self) -> bool:
         return (
             self.clock.due is not None
-            and self.request.state not in catalog.CONCLUDED_STATES
+            and self.request.state not in states.CONCLUDED_STATES
             and (self.clock.due < clock.today_local())
         )
 
@@ -503,7 +503,7 @@ def queue(
     if state:
         stmt = stmt.where(InfoRequest.state == state)
     if open_only:
-        stmt = stmt.where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES - {"new"})))
+        stmt = stmt.where(InfoRequest.state.in_(sorted(states.OPEN_STATES - {"new"})))
     reqs = list(session.scalars(stmt))
     return rows_for(session, reqs)
 
@@ -527,7 +527,7 @@ def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[t
     stmt = (
         select(RequestAlert, InfoRequest)
         .join(InfoRequest, InfoRequest.id == RequestAlert.request_id)
-        .where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+        .where(InfoRequest.state.in_(sorted(states.OPEN_STATES)))
         .order_by(RequestAlert.created_at.desc(), RequestAlert.id.desc())
         .limit(limit)
     )
@@ -553,7 +553,7 @@ def department_users(session: Session) -> list[tuple[int, str]]:
 def count_open(session: Session) -> int:
     return (
         session.scalar(
-            select(func.count()).select_from(InfoRequest).where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+            select(func.count()).select_from(InfoRequest).where(InfoRequest.state.in_(sorted(states.OPEN_STATES)))
         )
         or 0
     )

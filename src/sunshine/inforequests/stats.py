@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar, clock
-from sunshine.inforequests import catalog, service
+from sunshine.inforequests import service, states
 from sunshine.inforequests.models import InfoRequest
 from sunshine.inforequests.timing import counted_days
 
@@ -29,7 +29,7 @@ OUTCOME_GROUPS: list[tuple[str, str]] = [
 def group_of(category: str | None) -> str | None:
     if category in ("disclosed", "partly"):
         return category
-    for group, leaves in catalog.REPORT_GROUPS.items():
+    for group, leaves in states.REPORT_GROUPS.items():
         if category in leaves:
             return group
     return None

@@ -1,5 +1,5 @@
 """The steps of an information request, each a guarded transition of the state machine declared in
-``catalog.STEPS``: ``apply`` checks the step is allowed from the current state and for the actor,
+``states.STEPS``: ``apply`` checks the step is allowed from the current state and for the actor,
 changes the state, records the event (whose day drives the answer clock) and appends the step to the
 ledger (request id, step and states only — never the applicant's data), all in the caller's unit of
 work. Each public function below is one step with its own guard (条例第三十条至第三十七条).
@@ -17,7 +17,7 @@ from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from sunshine.identity.models import User
-from sunshine.inforequests import catalog, fees, service
+from sunshine.inforequests import fees, service, states
 from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestReview
 from sunshine.inforequests.schemas import (
     AnswerIn,
@@ -47,7 +47,7 @@ def available(req: InfoRequest, actor: Principal) -> list[str]:
     """The steps ``actor`` may take on ``req`` now (for buttons and the API's next_steps)."""
     return [
         s.name
-        for s in catalog.STEPS.values()
+        for s in states.STEPS.values()
         if s.roles and s.allowed_from(req.state) and actor.roles & s.roles and s.name != "receive"
     ]
 
@@ -65,16 +65,16 @@ def apply(
     system_ok: bool = False,
 ) -> RequestEvent:
     """Take one step: the state-machine guard, the state change, the event and the ledger entry."""
-    step = catalog.STEPS[step_name]
+    step = states.STEPS[step_name]
     if not step.allowed_from(req.state):
-        raise Conflict(f"不能“{step.title}”：{step.rule}（当前状态：{catalog.STATES.get(req.state, req.state)}）")
+        raise Conflict(f"不能“{step.title}”：{step.rule}（当前状态：{states.STATES.get(req.state, req.state)}）")
     if step.roles:
         if not (actor.roles & step.roles) and not system_ok:
             raise Forbidden(f"当前角色不能“{step.title}”")
     elif actor is not SYSTEM:
         raise Forbidden(f"“{step.title}”由系统按期限自动办理")
     before = req.state
-    after = before if step.target == catalog.SAME else step.target
+    after = before if step.target == states.SAME else step.target
     now = clock.now()
     req.state, req.updated_at = after, now
     entry = ledger.append(
@@ -350,7 +350,7 @@ _FIELD_LABELS = {
 def answer(session: Session, actor: Principal, req: InfoRequest, body: AnswerIn) -> RequestEvent:
     history = _start(session, req)
     day = _day(req, history, body.day)
-    form = catalog.ANSWER_FORMS[body.form]
+    form = states.ANSWER_FORMS[body.form]
     for need in form.needs:
         if not getattr(body, need):
             raise InvalidInput(f"“{form.label}”须填写{_FIELD_LABELS[need]}", field=need)
@@ -373,7 +373,7 @@ def answer(session: Session, actor: Principal, req: InfoRequest, body: AnswerIn)
         "pages": body.pages,
     }
     req.answer_form = form.key
-    req.category = catalog.category_of(form.key, body.reason)
+    req.category = states.category_of(form.key, body.reason)
     req.answer_detail = json.dumps({k: v for k, v in detail.items() if v is not None}, ensure_ascii=False)
     req.answered_on = req.concluded_on = day
     req.fee_method, req.fee_units, req.fee_amount = fee.method, fee.units, fee.amount

@@ -16,7 +16,7 @@ from sunshine.config import get_settings
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notices
-from sunshine.trading.catalog import TRANSACTION_TYPES, type_label
+from sunshine.trading.labels import TRANSACTION_TYPES, type_label
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 
 router = APIRouter(prefix="/api/v1", tags=["公告"])

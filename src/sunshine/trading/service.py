@@ -16,7 +16,7 @@ from sunshine.core.models import TrackedDeadline
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.trading import codes, lifecycle
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.trading.models import Project, Section, Transition
 from sunshine.trading.schemas import ProjectIn
 
