@@ -27,7 +27,7 @@ from sunshine.core.workdays import WorkCalendar
 from sunshine.db import Database
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
-from sunshine.inforequests import alerts, service, states, steps
+from sunshine.inforequests import alerts, repository, service, states, steps
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import RequestIn, ReviewIn
 
@@ -279,7 +279,7 @@ def _receive(db: Database, rng: random.Random, people: People, day: date) -> Non
 
 def _planned_day(cal: WorkCalendar, req: InfoRequest, history, base: str, offset: int) -> date | None:
     if base == "c":
-        corrected = service.last(history, "record_correction")
+        corrected = repository.last(history, "record_correction")
         if corrected is None:
             return None
         return cal.deadline(corrected.day, offset, "working").due
@@ -289,7 +289,7 @@ def _planned_day(cal: WorkCalendar, req: InfoRequest, history, base: str, offset
 def _done(session: Session, req: InfoRequest, history, action: str) -> bool:
     if action == "review":
         return session.scalar(select(RequestReview.id).where(RequestReview.request_id == req.id)) is not None
-    return service.last(history, DONE_BY[action]) is not None
+    return repository.last(history, DONE_BY[action]) is not None
 
 
 def _act(session: Session, people: People, req: InfoRequest, action: str, day: date, fields: dict[str, Any]) -> None:
@@ -329,7 +329,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
         while True:
             with db.unit_of_work() as session:
                 req = session.get(InfoRequest, request_id)
-                history = service.events(session, req)
+                history = repository.events(session, req)
                 _, plan = scenario_of(req)
                 pending = next(((a, b, o, f) for a, b, o, f in plan if not _done(session, req, history, a)), None)
                 if pending is None:

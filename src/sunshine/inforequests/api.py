@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.roles import Role
-from sunshine.inforequests import report, service, states, stats, steps
+from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps
 from sunshine.inforequests.models import InfoRequest, RequestEvent
 from sunshine.inforequests.schemas import (
     ClockOut,
@@ -44,7 +44,7 @@ STATUS_LABELS = {"running": "计时中", "awaiting_correction": "等待补正（
 
 
 def clock_out(req: InfoRequest, answer: AnswerClock) -> ClockOut:
-    days = int(service.pack_of(req).rule("answer_within").value)
+    days = int(repository.pack_of(req).rule("answer_within").value)
     return ClockOut(
         status=answer.status,
         status_label=STATUS_LABELS[answer.status],
@@ -74,8 +74,8 @@ def _events(history: list[RequestEvent]) -> list[EventOut]:
 
 
 def _status_fields(session: Session, req: InfoRequest) -> dict[str, Any]:
-    history = service.events(session, req)
-    answer = service.clock_of(req, history, calendar.load(session))
+    history = repository.events(session, req)
+    answer = deadlines.clock_of(req, history, calendar.load(session))
     return {
         "tracking_no": req.tracking_no,
         "short_code": req.short_code,

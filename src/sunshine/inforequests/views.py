@@ -20,7 +20,7 @@ from sunshine.core import calendar, clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.inforequests import fees, letters, service, states, stats, steps
+from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import LookupIn, RequestIn, ReviewIn
 from sunshine.inforequests.timing import explain
@@ -107,7 +107,7 @@ def _options(mapping: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _clock_view(answer, req: InfoRequest) -> dict[str, Any]:
-    pack = service.pack_of(req)
+    pack = repository.pack_of(req)
     return {
         "clock": answer,
         "basis": explain(answer, int(pack.rule("answer_within").value)),
@@ -193,7 +193,7 @@ def receipt(request: Request, session: Session = SessionDep, principal: Principa
     except (BadSignature, KeyError, TypeError, ValueError, NotFound):
         flash(request, "info", "回执只在提交后显示一次；请凭申请编号和查询码查询办理进度")
         return redirect(request, "/requests/lookup")
-    answer = service.current_clock(session, req)
+    answer = deadlines.current_clock(session, req)
     return render(
         request,
         "inforequests/receipt.html",
@@ -238,8 +238,8 @@ async def lookup(request: Request, session: Session = SessionDep, _: Principal =
         req = service.lookup(session, data.tracking, data.code)
     except NotFound as exc:
         return _lookup_page(request, status=422, form=form, errors={"code": exc.detail})
-    history = service.events(session, req)
-    answer = service.clock_of(req, history, calendar.load(session))
+    history = repository.events(session, req)
+    answer = deadlines.clock_of(req, history, calendar.load(session))
     return render(
         request,
         "inforequests/status.html",
@@ -331,38 +331,38 @@ async def staff_new_submit(request: Request, session: Session = SessionDep, prin
 
 
 def _detail_page(request: Request, session: Session, principal: Principal, req: InfoRequest) -> Response:
-    history = service.events(session, req)
+    history = repository.events(session, req)
     cal = calendar.load(session)
-    answer = service.clock_of(req, history, cal)
-    pack = service.pack_of(req)
+    answer = deadlines.clock_of(req, history, cal)
+    pack = repository.pack_of(req)
     office = service.is_office(principal)
     fee_pack = fees.pack_for(session, req.received_on)
-    rank = service.month_rank(session, req)
+    rank = repository.month_rank(session, req)
     fee_by_count = fees.by_count(fee_pack, rank) if fee_pack is not None else None
     reviews = list(
         session.scalars(select(RequestReview).where(RequestReview.request_id == req.id).order_by(RequestReview.id))
     )
     department = None
     if req.department_user_id:
-        department = dict(service.department_users(session)).get(req.department_user_id)
+        department = dict(repository.department_users(session)).get(req.department_user_id)
     return render(
         request,
         "inforequests/detail.html",
         page_title=f"{req.tracking_no} 办理",
         req=req,
         history=history,
-        data_of=service.data_of,
+        data_of=repository.data_of,
         steps=states.STEPS,
         states=states.STATES,
         office=office,
         available=steps.available(req, principal),
-        deadlines=service.open_deadlines(session, req),
+        deadlines=deadlines.open_deadlines(session, req),
         alerts=service.rows_for(session, [req])[0].alerts,
         reviews=reviews,
         review_kinds=states.REVIEW_KINDS,
         review_results=states.REVIEW_RESULTS,
         department=department,
-        department_users=service.department_users(session) if office else [],
+        department_users=repository.department_users(session) if office else [],
         answer_forms=states.ANSWER_FORMS,
         form_options=[(k, f.label) for k, f in states.ANSWER_FORMS.items()],
         reason_options=[(k, r.label) for k, r in states.WITHHELD_REASONS.items()],
@@ -380,7 +380,7 @@ def _detail_page(request: Request, session: Session, principal: Principal, req: 
         letter_titles=letters.KINDS,
         consultation_parties=states.CONSULTATION_PARTIES,
         today=clock.today_local(),
-        detail=service.answer_detail(req),
+        detail=repository.answer_detail(req),
         **_clock_view(answer, req),
     )
 
