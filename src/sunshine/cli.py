@@ -11,8 +11,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sunshine.bidding import cli as bidding_cli
 from sunshine.cli_support import console, database, err, fail, require_current_schema
+from sunshine.client.app import app as bid_app
 from sunshine.config import get_settings
 from sunshine.db import Database
 from sunshine.disclosure import cli as disclosure_cli
@@ -25,7 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(disclosure_cli.app, name="disclosure")
-app.add_typer(bidding_cli.app, name="bid")
+app.add_typer(bid_app, name="bid")
 
 
 @app.command()
