@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sunshine.core.clock import AdjustableClock
-from sunshine.demo_disclosure import load_catalog, seed_month
+from sunshine.demo.disclosure import load_catalog, seed_month
 from sunshine.disclosure import compliance, publications
 from sunshine.disclosure.models import Alert, Obligation, Publication
 from sunshine.identity.models import OrganisationKind

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from sunshine.core.clock import AdjustableClock
-from sunshine.demo_inforequests import seed_month
+from sunshine.demo.inforequests import seed_month
 from sunshine.identity.roles import Role
 from sunshine.inforequests import report, states, stats
 from sunshine.inforequests.models import InfoRequest, RequestAlert, RequestEvent, RequestReview

@@ -20,11 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.config import get_settings
 from sunshine.core import calendar
 from sunshine.core.auth import ANONYMOUS, Principal
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.core.workdays import WorkCalendar
 from sunshine.db import Database
+from sunshine.demo.base import principal_of
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.inforequests import alerts, repository, service, states, steps
@@ -200,17 +202,6 @@ class People:
     departments: list[Principal]
 
 
-def _principal(session: Session, user: User) -> Principal:
-    roles = session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)).all()
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=frozenset(Role(r) for r in roles),
-        organisation_id=user.organisation_id,
-    )
-
-
 def _people(session: Session) -> People:
     def holders(role: Role) -> list[User]:
         stmt = (
@@ -226,7 +217,7 @@ def _people(session: Session) -> People:
         raise RuntimeError("示范数据需要一个政务公开办账号（disclosure）")
     office = next((u for u in offices if u.username == "disclosure"), offices[0])
     departments = holders(Role.SUPERVISOR) + holders(Role.CENTRE_STAFF)
-    return People(_principal(session, office), [_principal(session, u) for u in departments] or [])
+    return People(principal_of(session, office.id), [principal_of(session, u.id) for u in departments] or [])
 
 
 def scenario_of(req: InfoRequest) -> tuple[str, Plan]:
@@ -234,8 +225,6 @@ def scenario_of(req: InfoRequest) -> tuple[str, Plan]:
 
 
 def _move(clock: AdjustableClock, day: date, hour: int, minute: int = 0) -> None:
-    from sunshine.config import get_settings
-
     target = datetime.combine(day, time(hour, minute), tzinfo=get_settings().tz)
     if target > clock.now():
         clock.set(target)
