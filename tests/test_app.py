@@ -125,7 +125,7 @@ def test_demo_data_covers_every_trading_method_at_various_stages(db):
     from sunshine.ledger.signing import platform_key
     from sunshine.ledger.verify import verify_log
     from sunshine.rules.registry import registry
-    from sunshine.trading.catalog import TRANSACTION_TYPES
+    from sunshine.trading.labels import TRANSACTION_TYPES
     from sunshine.trading.models import Deposit, Project, Registration
 
     load_demo_data(db)

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sunshine.bidding import cli as bidding_cli
+from sunshine.cli_support import console, database, err, fail, require_current_schema
+from sunshine.client.app import app as bid_app
 from sunshine.config import get_settings
 from sunshine.db import Database
 from sunshine.disclosure import cli as disclosure_cli
@@ -25,10 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(disclosure_cli.app, name="disclosure")
-app.add_typer(bidding_cli.app, name="bid")
-
-console = Console()
-err = Console(stderr=True)
+app.add_typer(bid_app, name="bid")
 
 
 @app.callback()
@@ -37,23 +34,6 @@ def load_domains() -> None:
     from sunshine import domains
 
     domains.install()
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]错误：[/]{escape(message)}")
-    return typer.Exit(code)
-
-
-def _database() -> Database:
-    return Database(get_settings().resolved_database_url)
-
-
-def _require_current_schema(db: Database) -> None:
-    from sunshine.migrate import pending_message
-
-    message = pending_message(db.engine)
-    if message:
-        raise _fail(message)
 
 
 @app.command()
@@ -71,7 +51,7 @@ def serve(
     try:
         application = create_app()
     except DatabaseNotReady as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     console.print(f"阳光交易已启动：[bold]http://{host}:{port}[/]")
     uvicorn.run(application, host=host, port=port, workers=workers, log_level="info")
 
@@ -82,7 +62,7 @@ def db_upgrade() -> None:
     from sunshine.migrate import upgrade
 
     settings = get_settings()
-    db = _database()
+    db = database()
     upgrade(db.engine)
     console.print(f"数据库已是当前版本：{db.engine.url.render_as_string(hide_password=True)}")
     del settings
@@ -93,8 +73,8 @@ def demo_data() -> None:
     """载入示范数据（可重复运行，不会重复写入）。"""
     from sunshine.demo import load_demo_data
 
-    db = _database()
-    _require_current_schema(db)
+    db = database()
+    require_current_schema(db)
     summary = load_demo_data(db, console=console)
     console.print(summary)
 
@@ -104,8 +84,8 @@ def tick() -> None:
     """运行一次定时任务（签名树头、期限提醒等），可由外部调度器调用。"""
     from sunshine.tasks import tick as run_tick
 
-    db = _database()
-    _require_current_schema(db)
+    db = database()
+    require_current_schema(db)
     report = run_tick(db)
     console.print(f"定时任务完成：{report}")
 
@@ -119,8 +99,8 @@ def ledger_export(file: Annotated[Path, typer.Argument(help="导出文件（JSON
     from sunshine.ledger.export import write_export
     from sunshine.ledger.signing import platform_key
 
-    db = _database()
-    _require_current_schema(db)
+    db = database()
+    require_current_schema(db)
     with (
         db.unit_of_work(read_only=True) as session,
         file.open("w", encoding="utf-8") as out,
@@ -149,19 +129,19 @@ def ledger_verify(
         from sunshine.ledger.export import ExportFile
 
         if not file.exists():
-            raise _fail(f"文件不存在：{file}")
+            raise fail(f"文件不存在：{file}")
         try:
             export = ExportFile(file)
             trusted = _trusted_key(key) if key else export.public_key
             report = verify_log(export.entries(), export.heads(), trusted)
         except (ValueError, KeyError) as exc:
-            raise _fail(f"导出文件无法读取：{exc}") from None
+            raise fail(f"导出文件无法读取：{exc}") from None
     else:
         from sunshine.ledger.export import iter_db_entries, iter_db_heads
         from sunshine.ledger.signing import platform_key
 
-        db = _database()
-        _require_current_schema(db)
+        db = database()
+        require_current_schema(db)
         with db.unit_of_work(read_only=True) as session:
             report = verify_log(iter_db_entries(session), list(iter_db_heads(session)), platform_key().public_bytes)
     if report.ok:
@@ -197,9 +177,9 @@ def _trusted_key(value: str) -> bytes:
             return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         raw = base64.b64decode(value, validate=True)
     except (ValueError, binascii.Error, TypeError) as exc:
-        raise _fail(f"无法读取公钥：{exc}") from None
+        raise fail(f"无法读取公钥：{exc}") from None
     if len(raw) != 32:
-        raise _fail("公钥应为32字节的 Ed25519 公钥")
+        raise fail("公钥应为32字节的 Ed25519 公钥")
     return raw
 
 
@@ -216,11 +196,11 @@ def _admin_actor(db: Database, username: str | None):
 
         user_id = session.scalar(select(User.id).where(User.username == username))
         if user_id is None:
-            raise _fail(f"用户 {username} 不存在")
+            raise fail(f"用户 {username} 不存在")
         user = identity.get_user(session, user_id)
         roles = frozenset(Role(r.role) for r in user.roles)
     if Role.ADMIN not in roles:
-        raise _fail(f"用户 {username} 不是系统管理员")
+        raise fail(f"用户 {username} 不是系统管理员")
     return Principal(user_id=user.id, username=user.username, display_name=user.display_name, roles=roles)
 
 
@@ -244,7 +224,7 @@ def _parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"日期格式应为 YYYY-MM-DD：{value}") from None
+        raise fail(f"日期格式应为 YYYY-MM-DD：{value}") from None
 
 
 @calendar_app.command("set")
@@ -260,16 +240,16 @@ def calendar_set(
     from sunshine.core.errors import SunshineError
 
     if kind not in ("holiday", "workday"):
-        raise _fail("类型应为 holiday 或 workday")
+        raise fail("类型应为 holiday 或 workday")
     the_day = _parse_date(day)
-    db = _database()
-    _require_current_schema(db)
+    db = database()
+    require_current_schema(db)
     actor = _admin_actor(db, by)
     try:
         with db.unit_of_work() as session:
             changes = calendar.set_day(session, actor=actor, day=the_day, kind=kind, name=name, reason=reason)
     except SunshineError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     console.print(f"已将 {the_day.isoformat()} 设为{'休息日' if kind == 'holiday' else '工作日'}")
     _print_changes(changes)
 
@@ -284,14 +264,14 @@ def calendar_clear(
     from sunshine.core.errors import SunshineError
 
     the_day = _parse_date(day)
-    db = _database()
-    _require_current_schema(db)
+    db = database()
+    require_current_schema(db)
     actor = _admin_actor(db, by)
     try:
         with db.unit_of_work() as session:
             changes = calendar.clear_day(session, actor=actor, day=the_day)
     except SunshineError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     console.print(f"已撤销 {the_day.isoformat()} 的调整")
     _print_changes(changes)
 
@@ -307,25 +287,25 @@ def calendar_import(
     from sunshine.core.errors import SunshineError
 
     if not file.exists():
-        raise _fail(f"文件不存在：{file}")
+        raise fail(f"文件不存在：{file}")
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise _fail(f"文件不是 UTF-8 编码的文本：{file}") from None
+        raise fail(f"文件不是 UTF-8 编码的文本：{file}") from None
     except OSError as exc:
-        raise _fail(f"无法读取文件 {file}：{exc.strerror or exc}") from None
+        raise fail(f"无法读取文件 {file}：{exc.strerror or exc}") from None
     try:
         schedule = parse_schedule(text).to_schedule()
     except SunshineError as exc:
-        raise _fail(exc.detail) from None
-    db = _database()
-    _require_current_schema(db)
+        raise fail(exc.detail) from None
+    db = database()
+    require_current_schema(db)
     actor = _admin_actor(db, by)
     try:
         with db.unit_of_work() as session:
             changes = calendar.import_year(session, actor=actor, schedule=schedule)
     except SunshineError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     console.print(
         f"已录入 {schedule.year} 年放假安排：{len(schedule.holidays)} 个休息日，{len(schedule.workdays)} 个调休上班日"
     )
@@ -341,14 +321,14 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份")]) -> None:
     from sunshine.core import calendar
     from sunshine.core.errors import SunshineError
 
-    db = _database()
-    _require_current_schema(db)
+    db = database()
+    require_current_schema(db)
     try:
         with db.unit_of_work(read_only=True) as session:
             days = calendar.days_of_year(session, year)
             official = calendar.load(session).is_official_year(year)
     except SunshineError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     title = f"{year} 年" + ("（官方安排）" if official else "（尚无官方安排，按周末及法定节日推算，为暂定）")
     table = Table("日期", "星期", "安排", "名称", "来源", title=title)
     for d in days:
@@ -373,19 +353,19 @@ def calendar_deadline(
     from sunshine.core.errors import SunshineError
 
     if unit not in ("working", "calendar"):
-        raise _fail("单位应为 working 或 calendar")
+        raise fail("单位应为 working 或 calendar")
     the_day = _parse_date(start)
     try:
         count = int(days)
     except ValueError:
-        raise _fail(f"期间长度应为整数：{days}") from None
-    db = _database()
-    _require_current_schema(db)
+        raise fail(f"期间长度应为整数：{days}") from None
+    db = database()
+    require_current_schema(db)
     try:
         with db.unit_of_work(read_only=True) as session:
             result = calendar.compute(session, the_day, count, unit)
     except SunshineError as exc:
-        raise _fail(exc.detail) from None
+        raise fail(exc.detail) from None
     console.print(f"截止日：[bold]{result.due.isoformat()}[/]" + ("（暂定）" if result.provisional else ""))
     console.print(result.basis)
 

@@ -19,7 +19,7 @@ from sunshine.disclosure.models import CatalogItem, ItemRevision
 from sunshine.ledger import service as ledger
 from sunshine.tasks import tick
 from sunshine.trading import lifecycle
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from tests.disclosure.builders import load_catalog, office
 from tests.trading.builders import cheap_password_hashing
 

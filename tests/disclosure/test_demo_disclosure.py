@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from sunshine.core.clock import AdjustableClock
 from sunshine.core.models import Alert
-from sunshine.demo_disclosure import load_catalog, seed_month
+from sunshine.demo.disclosure import load_catalog, seed_month
 from sunshine.disclosure import compliance, publications
 from sunshine.disclosure.models import Obligation, Publication
 from sunshine.identity.models import OrganisationKind

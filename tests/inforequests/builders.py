@@ -13,7 +13,7 @@ from sunshine.db import Database
 from sunshine.identity import service as identity
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
-from sunshine.inforequests import service
+from sunshine.inforequests import deadlines, service
 from sunshine.inforequests.schemas import RequestIn
 from tests.builders import make_user
 
@@ -97,10 +97,10 @@ def step(db: Database, clock, actor: Principal, request_id: int, action: str, da
 def due(db: Database, request_id: int):
     """The answer clock as it stands now."""
     with db.unit_of_work(read_only=True) as s:
-        return service.current_clock(s, service.get(s, request_id))
+        return deadlines.current_clock(s, service.get(s, request_id))
 
 
 def tracked(db: Database, request_id: int) -> dict:
     with db.unit_of_work(read_only=True) as s:
-        rows = service.open_deadlines(s, service.get(s, request_id))
+        rows = deadlines.open_deadlines(s, service.get(s, request_id))
         return {k: (r.due, r.provisional) for k, r in rows.items()}

@@ -134,7 +134,7 @@ def test_the_previous_year_carries_forward_what_this_year_carried_over(db, year_
 
 
 def test_the_check_flags_a_table_that_does_not_balance():
-    table = {key: dict.fromkeys(report.COLUMN_KEYS, 0) for key, _, _ in report.catalog.REPORT_ROWS}
+    table = {key: dict.fromkeys(report.COLUMN_KEYS, 0) for key, _, _ in report.states.REPORT_ROWS}
     table["new"]["natural"] = table["new"]["total"] = 2
     table["total"]["natural"] = table["total"]["total"] = 1
     check = report.balance(table)

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from sunshine.core.clock import AdjustableClock
 from sunshine.core.models import Alert
-from sunshine.demo_inforequests import seed_month
+from sunshine.demo.inforequests import seed_month
 from sunshine.identity.roles import Role
-from sunshine.inforequests import catalog, report, stats
+from sunshine.inforequests import report, states, stats
 from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestReview
 from tests.builders import make_user
 
@@ -41,7 +41,7 @@ def test_twelve_months_of_demo_requests_cover_every_outcome(db, app):
         total = s.scalar(select(func.count()).select_from(InfoRequest))
         assert 45 <= total <= 80
         forms = set(s.scalars(select(InfoRequest.answer_form).where(InfoRequest.answer_form.is_not(None))))
-        assert forms == set(catalog.ANSWER_FORMS)
+        assert forms == set(states.ANSWER_FORMS)
         steps = set(s.scalars(select(RequestEvent.step)))
         assert {"extend", "start_consultation", "end_consultation", "lapse_consultation", "record_correction"} <= steps
         assert "lapse_correction" in steps  # one request not corrected in time, treated as withdrawn
@@ -55,9 +55,9 @@ def test_twelve_months_of_demo_requests_cover_every_outcome(db, app):
         late = s.scalars(select(RequestEvent.data).where(RequestEvent.step == "answer")).all()
         assert any('"on_time": false' in (d or "") for d in late)
         channels = set(s.scalars(select(InfoRequest.channel)))
-        assert channels == set(catalog.CHANNELS)
+        assert channels == set(states.CHANNELS)
         kinds = set(s.scalars(select(InfoRequest.applicant_type)))
-        assert kinds == set(catalog.APPLICANT_TYPES)
+        assert kinds == set(states.APPLICANT_TYPES)
         year = report.build(s, 2026)
         assert year.balanced and year.table["new"]["total"] > 30
         assert year.table["carried_over"]["total"] >= 1  # received in December 2025, answered in 2026

@@ -223,7 +223,7 @@ def test_a_provisional_due_date_is_shown_as_provisional(app, db, clock):
 
 
 def test_the_letter_of_every_answer_form_renders(app, db, clock):
-    from sunshine.inforequests.catalog import ANSWER_FORMS
+    from sunshine.inforequests.states import ANSWER_FORMS
 
     staff = office(db)
     needs = {

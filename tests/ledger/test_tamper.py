@@ -85,7 +85,7 @@ def cli(monkeypatch) -> Iterator[Callable]:
             super().__init__(url)
             opened.append(self)
 
-    monkeypatch.setattr("sunshine.cli.Database", TrackedDatabase)
+    monkeypatch.setattr("sunshine.cli_support.Database", TrackedDatabase)
     runner = CliRunner()
 
     def run(*args: str):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from sunshine import demo_channels
 from sunshine.channels.models import OutboxMail, Subscription
+from sunshine.demo import channels as demo_channels
 from sunshine.identity.roles import Role
 from sunshine.policy.models import Interpretation, PolicyDocument, PublicConcern
 from tests.builders import make_user

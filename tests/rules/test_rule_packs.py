@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from sunshine.core.errors import InvalidInput, NotFound
+from sunshine.rules.pack_format import LawBasis, RulePackError, SeedBasis
 from sunshine.rules.registry import PACKS_DIR, load_dir, registry
-from sunshine.rules.schema import LawBasis, RulePackError, SeedBasis
 from sunshine.rules.service import basis_text, format_value
 
 TODAY = date(2026, 11, 23)

@@ -15,7 +15,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import merkle
 from sunshine.rules.registry import registry
 from sunshine.tasks import tick
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from tests.builders import api_token, make_org, make_user
 from tests.trading.builders import cheap_password_hashing
 

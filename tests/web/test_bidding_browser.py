@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from sunshine.bidding import envelope, receipts
 from sunshine.demo import DEMO_PASSWORD
-from sunshine.demo_bidding import KEYS_FILE
+from sunshine.demo.bidding import KEYS_FILE
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ from sunshine.auctions.api import SETTLED
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.identity.roles import Role
-from sunshine.rules.schema import LIFECYCLE_LABELS
+from sunshine.rules.pack_format import LIFECYCLE_LABELS
 from sunshine.trading import lifecycle, visibility
 from sunshine.trading import views as trading_views
 from sunshine.web.csrf import check_csrf

@@ -15,7 +15,7 @@ from sunshine.config import get_settings
 from sunshine.core import calendar, clock
 from sunshine.core.workdays import DayInfo
 from sunshine.ledger import service as ledger
-from sunshine.trading.catalog import type_label
+from sunshine.trading.labels import type_label
 from sunshine.trading.models import Project
 
 PANELS: dict[str, str] = {

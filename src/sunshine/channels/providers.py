@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.channels.items import Category, PublishedItem
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.trading.models import Notice, Project
 from sunshine.trading.notice_kinds import KIND_LABELS
 

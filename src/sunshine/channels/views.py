@@ -16,7 +16,7 @@ from sunshine.channels import feeds, items, kiosk, service, tokens
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.trading import visibility
-from sunshine.trading.catalog import type_label
+from sunshine.trading.labels import type_label
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import flash, redirect, render
 

@@ -23,7 +23,7 @@ from sunshine.credit.schemas import BanIn, RecordIn
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.trading.catalog import TRANSACTION_TYPES, type_label  # labels only: a leaf module
+from sunshine.trading.labels import TRANSACTION_TYPES, type_label  # labels only: a leaf module
 
 #: Who enters records and bans: the supervisory department (行政监督部门).
 WRITERS = frozenset({Role.SUPERVISOR})

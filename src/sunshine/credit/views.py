@@ -14,7 +14,7 @@ from sunshine.core.errors import InvalidInput
 from sunshine.credit import service
 from sunshine.credit.schemas import BanIn, RecordIn
 from sunshine.identity import service as identity
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.web.templating import act, render
 
 router = APIRouter(tags=["信用"])

@@ -24,8 +24,8 @@ from sunshine.disclosure import vocab
 from sunshine.disclosure.models import CatalogCategory, CatalogItem, ItemRevision
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
+from sunshine.rules.pack_format import DAY_UNITS, METHOD_LABELS, TRANSACTION_TYPE_LABELS, Rule
 from sunshine.rules.registry import registry
-from sunshine.rules.schema import DAY_UNITS, METHOD_LABELS, TRANSACTION_TYPE_LABELS, Rule
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 FIELDS = (

@@ -21,8 +21,8 @@ from sunshine.disclosure.models import CatalogCategory, CatalogItem, Obligation
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
+from sunshine.rules.pack_format import DAY_UNITS
 from sunshine.rules.registry import registry
-from sunshine.rules.schema import DAY_UNITS
 
 if TYPE_CHECKING:
     from sunshine.trading.models import Project

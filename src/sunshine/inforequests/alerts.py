@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar, clock
-from sunshine.inforequests import catalog, service, steps
+from sunshine.inforequests import deadlines, repository, service, states, steps
 from sunshine.inforequests.models import InfoRequest
 
 
@@ -37,10 +37,10 @@ def _raise(
 def tick(session: Session) -> TickResult:
     result = TickResult()
     today = clock.today_local()
-    open_states = sorted(catalog.OPEN_STATES - {"new"})
+    open_states = sorted(states.OPEN_STATES - {"new"})
     reqs = list(session.scalars(select(InfoRequest).where(InfoRequest.state.in_(open_states)).order_by(InfoRequest.id)))
     for req in reqs:
-        history = service.events(session, req)
+        history = repository.events(session, req)
         if req.state == "correction_requested":
             due = steps.correction_due(session, req, history)
             if due is not None and today > due:
@@ -52,12 +52,12 @@ def tick(session: Session) -> TickResult:
             if due is not None and today > due:
                 steps.lapse_consultation(session, req, due)
                 result.consultations_ended.append(req.tracking_no)
-                history = service.events(session, req)
+                history = repository.events(session, req)
         cal = calendar.load(session)
-        answer = service.refresh_deadlines(session, req, cal, history)
-        pack = service.pack_of(req)
+        answer = deadlines.refresh_deadlines(session, req, cal, history)
+        pack = repository.pack_of(req)
         if answer.running and answer.due is not None:
-            lead = service.rule_days(pack, "remind_before_due")
+            lead = repository.rule_days(pack, "remind_before_due")
             if today > answer.due:
                 _raise(
                     session,
@@ -79,7 +79,7 @@ def tick(session: Session) -> TickResult:
                     result,
                     req.department_user_id,
                 )
-        internal = service.open_deadlines(session, req)
+        internal = deadlines.open_deadlines(session, req)
         for kind, alert_kind, text in (
             ("route_within", "route_overdue", "尚未转交承办部门"),
             ("review_within", "review_overdue", "承办部门尚未提出答复意见"),

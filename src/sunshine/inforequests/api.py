@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.roles import Role
-from sunshine.inforequests import catalog, report, service, stats, steps
+from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps
 from sunshine.inforequests.models import InfoRequest, RequestEvent
 from sunshine.inforequests.schemas import (
     ClockOut,
@@ -44,7 +44,7 @@ STATUS_LABELS = {"running": "计时中", "awaiting_correction": "等待补正（
 
 
 def clock_out(req: InfoRequest, answer: AnswerClock) -> ClockOut:
-    days = int(service.pack_of(req).rule("answer_within").value)
+    days = int(repository.pack_of(req).rule("answer_within").value)
     return ClockOut(
         status=answer.status,
         status_label=STATUS_LABELS[answer.status],
@@ -62,7 +62,7 @@ def _events(history: list[RequestEvent]) -> list[EventOut]:
     return [
         EventOut(
             step=e.step,
-            title=catalog.STEPS[e.step].title,
+            title=states.STEPS[e.step].title,
             from_state=e.from_state,
             to_state=e.to_state,
             day=e.day,
@@ -74,18 +74,18 @@ def _events(history: list[RequestEvent]) -> list[EventOut]:
 
 
 def _status_fields(session: Session, req: InfoRequest) -> dict[str, Any]:
-    history = service.events(session, req)
-    answer = service.clock_of(req, history, calendar.load(session))
+    history = repository.events(session, req)
+    answer = deadlines.clock_of(req, history, calendar.load(session))
     return {
         "tracking_no": req.tracking_no,
         "short_code": req.short_code,
         "channel": req.channel,
         "received_on": req.received_on,
         "state": req.state,
-        "state_label": catalog.STATES[req.state],
+        "state_label": states.STATES[req.state],
         "clock": clock_out(req, answer),
         "answer_form": req.answer_form,
-        "answer_form_label": catalog.ANSWER_FORMS[req.answer_form].label if req.answer_form else None,
+        "answer_form_label": states.ANSWER_FORMS[req.answer_form].label if req.answer_form else None,
         "answered_on": req.answered_on,
         "fee_amount": req.fee_amount,
         "events": _events(history),
@@ -119,7 +119,7 @@ def _receipt(receipt: service.Receipt) -> ReceiptOut:
         short_code=req.short_code,
         code=receipt.code,
         received_on=req.received_on,
-        receipt_rule=catalog.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
+        receipt_rule=states.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
         regime=req.pack_key,
         clock=clock_out(req, receipt.clock),
     )
@@ -178,7 +178,7 @@ def queue(
             tracking_no=row.request.tracking_no,
             received_on=row.request.received_on,
             state=row.request.state,
-            state_label=catalog.STATES[row.request.state],
+            state_label=states.STATES[row.request.state],
             due=row.clock.due,
             provisional=row.clock.provisional,
             overdue=row.overdue,
@@ -211,7 +211,7 @@ for _action, (_fn, _schema, _done) in steps.ACTIONS.items():
         _step_route(_action, DEPARTMENT if _action == "opinion" else OFFICE),
         methods=["POST"],
         response_model=RequestOut,
-        summary=catalog.STEPS[
+        summary=states.STEPS[
             {
                 "correction": "request_correction",
                 "corrected": "record_correction",
@@ -244,7 +244,7 @@ def annual_report(year: int, session: Session = SessionDep, _: Principal = PUBLI
         columns=[label for _, label in report.COLUMNS],
         rows=[
             {"key": key, "label": label, "level": level, "values": data.table[key]}
-            for key, label, level in catalog.REPORT_ROWS
+            for key, label, level in states.REPORT_ROWS
         ],
         check={"balanced": data.balanced, "columns": data.check},
         reviews=data.reviews,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.errors import NotFound
-from sunshine.inforequests import catalog, service
+from sunshine.inforequests import deadlines, repository, states
 from sunshine.inforequests.models import InfoRequest
 from sunshine.inforequests.timing import explain
 
@@ -54,11 +54,11 @@ class Letter:
 
 
 def available_kinds(session: Session, req: InfoRequest) -> list[str]:
-    history = service.events(session, req)
+    history = repository.events(session, req)
     kinds = ["receipt"]
-    if service.last(history, "request_correction"):
+    if repository.last(history, "request_correction"):
         kinds.append("correction")
-    if service.last(history, "extend", "volume_delay"):
+    if repository.last(history, "extend", "volume_delay"):
         kinds.append("extension")
     if req.answer_form:
         kinds.append("answer")
@@ -68,31 +68,31 @@ def available_kinds(session: Session, req: InfoRequest) -> list[str]:
 def build(session: Session, req: InfoRequest, kind: str) -> Letter:
     if kind not in KINDS or kind not in available_kinds(session, req):
         raise NotFound("该申请没有这份文书")
-    history = service.events(session, req)
-    pack = service.pack_of(req)
+    history = repository.events(session, req)
+    pack = repository.pack_of(req)
     answer_days = int(pack.rule("answer_within").value)
-    clock = service.clock_of(req, history, calendar.load(session))
+    clock = deadlines.clock_of(req, history, calendar.load(session))
     base = {
-        "channel": catalog.CHANNELS[req.channel],
+        "channel": states.CHANNELS[req.channel],
         "received": cn_date(req.received_on),
-        "receipt_rule": catalog.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
+        "receipt_rule": states.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
         "clock": clock,
         "clock_basis": explain(clock, answer_days),
         "answer_days": answer_days,
         "answer_basis": pack.rule("answer_within").basis_text,
         "cn_date": cn_date,
-        "applicant_type": catalog.APPLICANT_TYPES[req.applicant_type],
-        "form_wanted": catalog.FORMS_WANTED.get(req.form_wanted, req.form_wanted),
-        "delivery": catalog.DELIVERY.get(req.delivery, req.delivery),
+        "applicant_type": states.APPLICANT_TYPES[req.applicant_type],
+        "form_wanted": states.FORMS_WANTED.get(req.form_wanted, req.form_wanted),
+        "delivery": states.DELIVERY.get(req.delivery, req.delivery),
     }
     if kind == "receipt":
         return Letter(
             kind, KINDS[kind], "inforequests/letters/receipt.html", req, f"{req.tracking_no}", req.received_on, base
         )
     if kind == "correction":
-        notice = service.last(history, "request_correction")
+        notice = repository.last(history, "request_correction")
         due = calendar.compute(session, notice.day, notice.days, "working")
-        context = {**base, "items": service.data_of(notice).get("items", ""), "period": notice.days, "due": due}
+        context = {**base, "items": repository.data_of(notice).get("items", ""), "period": notice.days, "due": due}
         return Letter(
             kind,
             KINDS[kind],
@@ -103,8 +103,8 @@ def build(session: Session, req: InfoRequest, kind: str) -> Letter:
             context,
         )
     if kind == "extension":
-        event = service.last(history, "extend", "volume_delay")
-        data = service.data_of(event)
+        event = repository.last(history, "extend", "volume_delay")
+        data = repository.data_of(event)
         context = {
             **base,
             "event": event,
@@ -115,16 +115,16 @@ def build(session: Session, req: InfoRequest, kind: str) -> Letter:
         return Letter(
             kind, KINDS[kind], "inforequests/letters/extension.html", req, f"{req.tracking_no}—延期", event.day, context
         )
-    form = catalog.ANSWER_FORMS[req.answer_form]
-    detail = service.answer_detail(req)
-    reason = catalog.WITHHELD_REASONS.get(detail.get("reason") or "")
+    form = states.ANSWER_FORMS[req.answer_form]
+    detail = repository.answer_detail(req)
+    reason = states.WITHHELD_REASONS.get(detail.get("reason") or "")
     context = {
         **base,
         "form": form,
         "detail": detail,
         "reason": reason,
         "fee": {
-            "method": catalog.FEE_METHODS.get(req.fee_method or "none"),
+            "method": states.FEE_METHODS.get(req.fee_method or "none"),
             "amount": req.fee_amount,
             "explanation": detail.get("fee_explanation"),
             "basis": detail.get("fee_basis"),

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput
-from sunshine.inforequests import catalog
+from sunshine.inforequests import states
 from sunshine.inforequests.models import AnnualReportDraft, InfoRequest, RequestReview
 from sunshine.ledger import service as ledger
 
-COLUMNS: list[tuple[str, str]] = [(k, v) for k, v in catalog.APPLICANT_TYPES.items()] + [("total", "总计")]
+COLUMNS: list[tuple[str, str]] = [(k, v) for k, v in states.APPLICANT_TYPES.items()] + [("total", "总计")]
 COLUMN_KEYS = [k for k, _ in COLUMNS]
 
 #: Table 二 of the template: (key, Chinese row, fields as (key, label)).
@@ -47,7 +47,7 @@ PROACTIVE_ROWS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ("enforcement", "第二十条第（六）项", "行政强制", [("decisions", "本年处理决定数量")]),
     ("charges", "第二十条第（八）项", "行政事业性收费", [("amount", "本年收费金额（单位：万元）")]),
 ]
-REVIEW_COLUMNS = [k for k in catalog.REVIEW_RESULTS] + ["total"]
+REVIEW_COLUMNS = [k for k in states.REVIEW_RESULTS] + ["total"]
 
 
 @dataclass
@@ -67,7 +67,7 @@ class AnnualReport:
 
     @property
     def rows(self) -> list[tuple[str, str, int]]:
-        return catalog.REPORT_ROWS
+        return states.REPORT_ROWS
 
 
 def _bounds(year: int) -> tuple[date, date]:
@@ -79,7 +79,7 @@ def _bounds(year: int) -> tuple[date, date]:
 def request_table(session: Session, year: int) -> dict[str, dict[str, int]]:
     """Table 三: every row of the template, every applicant column, from the requests themselves."""
     first, last = _bounds(year)
-    table = {key: dict.fromkeys(COLUMN_KEYS, 0) for key, _, _ in catalog.REPORT_ROWS}
+    table = {key: dict.fromkeys(COLUMN_KEYS, 0) for key, _, _ in states.REPORT_ROWS}
     rows = session.execute(
         select(InfoRequest.applicant_type, InfoRequest.received_on, InfoRequest.concluded_on, InfoRequest.category)
         .where(InfoRequest.received_on <= last)
@@ -93,14 +93,14 @@ def request_table(session: Session, year: int) -> dict[str, dict[str, int]]:
     for applicant, received, concluded, category in rows:
         add("new" if received >= first else "carried_over", applicant)
         if concluded is not None and concluded <= last:
-            add(category if category in catalog.RESULT_LEAVES else "other_other", applicant)
+            add(category if category in states.RESULT_LEAVES else "other_other", applicant)
         else:
             add("carried_forward", applicant)
-    for group, leaves in catalog.REPORT_GROUPS.items():
+    for group, leaves in states.REPORT_GROUPS.items():
         for column in COLUMN_KEYS:
             table[group][column] = sum(table[leaf][column] for leaf in leaves)
     for column in COLUMN_KEYS:
-        table["total"][column] = sum(table[leaf][column] for leaf in ("disclosed", "partly", *catalog.REPORT_GROUPS))
+        table["total"][column] = sum(table[leaf][column] for leaf in ("disclosed", "partly", *states.REPORT_GROUPS))
     return table
 
 
@@ -117,7 +117,7 @@ def balance(table: dict[str, dict[str, int]]) -> dict[str, dict[str, int | bool]
 def review_table(session: Session, year: int) -> dict[str, dict[str, int]]:
     """Table 四: reviews and lawsuits filed in the year, by result as it stood at the year's end."""
     first, last = _bounds(year)
-    table = {kind: dict.fromkeys(REVIEW_COLUMNS, 0) for kind in catalog.REVIEW_KINDS}
+    table = {kind: dict.fromkeys(REVIEW_COLUMNS, 0) for kind in states.REVIEW_KINDS}
     for kind, result, decided in session.execute(
         select(RequestReview.kind, RequestReview.result, RequestReview.decided_on).where(
             RequestReview.filed_on >= first, RequestReview.filed_on <= last
@@ -313,9 +313,9 @@ def to_xlsx(report: AnnualReport, centre_name: str) -> bytes:
     header = ["本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", *[label for _, label in COLUMNS]]
     rows3 = [
         [("　" * level) + label, *[report.table[key][c] for c in COLUMN_KEYS]]
-        for key, label, level in catalog.REPORT_ROWS
+        for key, label, level in states.REPORT_ROWS
     ]
-    for values, (key, _, _) in zip(rows3, catalog.REPORT_ROWS, strict=True):
+    for values, (key, _, _) in zip(rows3, states.REPORT_ROWS, strict=True):
         if key == "results":
             values[1:] = [""] * len(COLUMN_KEYS)
     table(ws, 1, header, rows3)
@@ -324,8 +324,8 @@ def to_xlsx(report: AnnualReport, centre_name: str) -> bytes:
         ws.column_dimensions[chr(ord("B") + i)].width = 12
 
     ws = wb.create_sheet("四、复议诉讼")
-    header4 = ["类别", *[catalog.REVIEW_RESULTS[k] for k in catalog.REVIEW_RESULTS], "总计"]
-    rows4 = [[catalog.REVIEW_KINDS[k], *[report.reviews[k][c] for c in REVIEW_COLUMNS]] for k in catalog.REVIEW_KINDS]
+    header4 = ["类别", *[states.REVIEW_RESULTS[k] for k in states.REVIEW_RESULTS], "总计"]
+    rows4 = [[states.REVIEW_KINDS[k], *[report.reviews[k][c] for c in REVIEW_COLUMNS]] for k in states.REVIEW_KINDS]
     table(ws, 1, header4, rows4)
     ws.column_dimensions["A"].width = 30
 

@@ -11,7 +11,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.inforequests import catalog, report
+from sunshine.inforequests import report, states
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import flash, redirect, render
 
@@ -48,12 +48,12 @@ def _page(
         status=status,
         page_title=f"{year}年政府信息公开工作年度报告",
         report=data,
-        rows=catalog.REPORT_ROWS,
+        rows=states.REPORT_ROWS,
         columns=report.COLUMNS,
         column_keys=report.COLUMN_KEYS,
         proactive_rows=report.PROACTIVE_ROWS,
-        review_kinds=catalog.REVIEW_KINDS,
-        review_results=catalog.REVIEW_RESULTS,
+        review_kinds=states.REVIEW_KINDS,
+        review_results=states.REVIEW_RESULTS,
         review_columns=report.REVIEW_COLUMNS,
         can_edit=principal.has(Role.DISCLOSURE_OFFICE),
         errors=errors or {},

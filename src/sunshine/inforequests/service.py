@@ -1,6 +1,7 @@
 """Information requests: the regime setting, intake (public form and staff entry), who may see a
-request, the answer clock read from a request's events, the tracked deadlines kept in step with it,
-and the queue. The lifecycle steps are in ``steps``; the tick's reminders and alerts in ``alerts``.
+request, and the queue. The lifecycle steps are in ``steps``; the answer clock and the tracked
+deadlines in ``deadlines``; what a request has stored, read back, in ``repository``; the tick's
+reminders and alerts in ``alerts``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ import hmac
 import json
 import re
 import secrets
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,12 +22,13 @@ from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import Alert, TrackedDeadline
-from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.roles import Role
-from sunshine.inforequests import catalog
-from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestSetting
+from sunshine.inforequests import states, steps
+from sunshine.inforequests.deadlines import clock_of, open_deadlines_for, refresh_deadlines
+from sunshine.inforequests.models import InfoRequest, RequestSetting
+from sunshine.inforequests.repository import ALERT_SUBJECT, events_for, month_rank, rule_days
 from sunshine.inforequests.schemas import RequestIn
-from sunshine.inforequests.timing import AnswerClock, ClockEvent, answer_clock
+from sunshine.inforequests.timing import AnswerClock
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 from sunshine.rules.registry import registry
@@ -39,23 +40,8 @@ REGIMES: dict[str, str] = {
 }
 DEFAULT_REGIME = "disclosure.gip_2019"
 REGIME_SETTING = "regime"
-SUBJECT = "inforequest:{id}"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 OFFICE_ROLES = frozenset({Role.DISCLOSURE_OFFICE})
-ALERT_SUBJECT = "inforequest"  # the subject kind of a request's alerts (core.alerts)
-DEPARTMENT_ROLES = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF})
-
-#: Steps whose day moves the answer clock, and the clock event each one is.
-CLOCK_STEPS = {
-    "receive": "received",
-    "request_correction": "correction_requested",
-    "record_correction": "corrected",
-    "start_consultation": "consultation_started",
-    "end_consultation": "consultation_ended",
-    "lapse_consultation": "consultation_ended",
-    "extend": "extended",
-    "volume_delay": "extended",
-}
 
 
 # --------------------------------------------------------------------------- regime
@@ -87,27 +73,7 @@ def set_regime(session: Session, *, actor: Principal, key: str) -> str:
     return key
 
 
-# --------------------------------------------------------------------------- small helpers
-
-
-def pack_of(req: InfoRequest) -> ResolvedPack:
-    return ResolvedPack.from_snapshot(json.loads(req.rules_snapshot))
-
-
-def rule_days(pack: ResolvedPack, rule_id: str) -> int | None:
-    return int(pack.rule(rule_id).value) if pack.has(rule_id) else None
-
-
-def subject_of(req: InfoRequest) -> str:
-    return SUBJECT.format(id=req.id)
-
-
-def data_of(event: RequestEvent) -> dict:
-    return json.loads(event.data) if event.data else {}
-
-
-def answer_detail(req: InfoRequest) -> dict:
-    return json.loads(req.answer_detail) if req.answer_detail else {}
+# --------------------------------------------------------------------------- applicants and tracking numbers
 
 
 def _normal(text: str) -> str:
@@ -238,9 +204,7 @@ def submit(session: Session, actor: Principal, data: RequestIn, *, public: bool)
     )
     session.add(req)
     session.flush()
-    from sunshine.inforequests import steps
-
-    receipt_rule = catalog.RECEIPT_RULES["post_ordinary" if data.post_signed is False else data.channel]
+    receipt_rule = states.RECEIPT_RULES["post_ordinary" if data.post_signed is False else data.channel]
     steps.apply(
         session,
         req,
@@ -254,21 +218,6 @@ def submit(session: Session, actor: Principal, data: RequestIn, *, public: bool)
     _flag_volume(session, req, pack)
     cal = calendar.load(session)
     return Receipt(req, code, refresh_deadlines(session, req, cal))
-
-
-def month_rank(session: Session, req: InfoRequest) -> int:
-    """The position of ``req`` among its applicant's requests received in the same natural month."""
-    first = req.received_on.replace(day=1)
-    rows = session.execute(
-        select(InfoRequest.id, InfoRequest.received_on)
-        .where(
-            InfoRequest.applicant_key == req.applicant_key,
-            InfoRequest.received_on >= first,
-            InfoRequest.received_on <= req.received_on,
-        )
-        .order_by(InfoRequest.received_on, InfoRequest.id)
-    ).all()
-    return next(i for i, (rid, _) in enumerate(rows, start=1) if rid == req.id)
 
 
 def _flag_volume(session: Session, req: InfoRequest, pack: ResolvedPack) -> None:
@@ -361,138 +310,6 @@ def lookup(session: Session, tracking: str, code: str) -> InfoRequest:
     return req
 
 
-def events(session: Session, req: InfoRequest) -> list[RequestEvent]:
-    return list(
-        session.scalars(select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id))
-    )
-
-
-def events_for(session: Session, ids: Iterable[int]) -> dict[int, list[RequestEvent]]:
-    out: dict[int, list[RequestEvent]] = defaultdict(list)
-    ids = list(ids)
-    if not ids:
-        return out
-    for event in session.scalars(
-        select(RequestEvent).where(RequestEvent.request_id.in_(ids)).order_by(RequestEvent.id)
-    ):
-        out[event.request_id].append(event)
-    return out
-
-
-def clock_events(history: Sequence[RequestEvent]) -> list[ClockEvent]:
-    return [ClockEvent(CLOCK_STEPS[e.step], e.day, e.days) for e in history if e.step in CLOCK_STEPS]
-
-
-def clock_of(req: InfoRequest, history: Sequence[RequestEvent], cal: WorkCalendar) -> AnswerClock:
-    pack = pack_of(req)
-    return answer_clock(cal, int(pack.rule("answer_within").value), clock_events(history))
-
-
-def current_clock(session: Session, req: InfoRequest, cal: WorkCalendar | None = None) -> AnswerClock:
-    return clock_of(req, events(session, req), cal or calendar.load(session))
-
-
-# --------------------------------------------------------------------------- tracked deadlines
-
-
-@dataclass(frozen=True)
-class Wanted:
-    start: date
-    days: int
-    purpose: str
-
-
-def last(history: Sequence[RequestEvent], *steps: str) -> RequestEvent | None:
-    return next((e for e in reversed(history) if e.step in steps), None)
-
-
-def wanted_deadlines(req: InfoRequest, history: Sequence[RequestEvent], answer: AnswerClock) -> dict[str, Wanted]:
-    """The deadlines an open request should have tracked now, by the rule id that sets each."""
-    if req.state in catalog.CONCLUDED_STATES:
-        return {}
-    pack = pack_of(req)
-    tag = f"（{req.tracking_no}）"
-    wanted: dict[str, Wanted] = {}
-    if answer.running and answer.anchor is not None and answer.remaining is not None:
-        text = "答复政府信息公开申请" + ("（已延长）" if answer.extension else "")
-        wanted["answer_within"] = Wanted(answer.anchor, answer.remaining, text + tag)
-    if req.state == "correction_requested":
-        notice = last(history, "request_correction")
-        if notice is not None:
-            wanted["correction_period_default"] = Wanted(notice.day, notice.days, "申请人补正期限" + tag)
-    if req.state == "third_party_consultation":
-        started = last(history, "start_consultation")
-        days = rule_days(pack, "third_party_opinion_within")
-        if started is not None and days is not None and data_of(started).get("party") == "third_party":
-            wanted["third_party_opinion_within"] = Wanted(started.day, days, "第三方提出意见" + tag)
-    route_days = rule_days(pack, "route_within")
-    if req.state in ("received", "corrected") and route_days is not None:
-        base = last(history, "record_correction", "receive")
-        wanted["route_within"] = Wanted(base.day, route_days, "转交承办部门（内部时限）" + tag)
-    review_days = rule_days(pack, "review_within")
-    if req.state in ("routed", "resumed", "extended") and review_days is not None and req.department_user_id:
-        routed = last(history, "route")
-        if routed is not None and last(history, "route", "department_opinion") is routed:
-            wanted["review_within"] = Wanted(routed.day, review_days, "承办部门提出答复意见（内部时限）" + tag)
-    return wanted
-
-
-def open_deadlines(session: Session, req: InfoRequest) -> dict[str, TrackedDeadline]:
-    rows = session.scalars(
-        select(TrackedDeadline).where(TrackedDeadline.subject == subject_of(req), TrackedDeadline.is_open.is_(True))
-    )
-    return {(row.rule_ref or "").rpartition(":")[2]: row for row in rows}
-
-
-def open_deadlines_for(session: Session, reqs: Sequence[InfoRequest]) -> dict[int, dict[str, TrackedDeadline]]:
-    by_subject = {subject_of(r): r.id for r in reqs}
-    out: dict[int, dict[str, TrackedDeadline]] = defaultdict(dict)
-    if not by_subject:
-        return out
-    rows = session.scalars(
-        select(TrackedDeadline).where(TrackedDeadline.subject.in_(list(by_subject)), TrackedDeadline.is_open.is_(True))
-    )
-    for row in rows:
-        out[by_subject[row.subject]][(row.rule_ref or "").rpartition(":")[2]] = row
-    return out
-
-
-def refresh_deadlines(
-    session: Session,
-    req: InfoRequest,
-    cal: WorkCalendar,
-    history: Sequence[RequestEvent] | None = None,
-    current: dict[str, TrackedDeadline] | None = None,
-) -> AnswerClock:
-    """Keep the tracked deadlines of ``req`` equal to what its history asks for now: a deadline that is
-    no longer wanted (or now counts differently) is closed, a missing one is tracked. Idempotent."""
-    history = events(session, req) if history is None else history
-    answer = clock_of(req, history, cal)
-    wanted = wanted_deadlines(req, history, answer)
-    current = open_deadlines(session, req) if current is None else current
-    for kind, row in current.items():
-        want = wanted.get(kind)
-        if want is None or (row.start, row.days) != (want.start, want.days):
-            calendar.close(session, row.id)
-    for kind, want in wanted.items():
-        row = current.get(kind)
-        if row is not None and (row.start, row.days) == (want.start, want.days):
-            continue
-        calendar.track(
-            session,
-            subject=subject_of(req),
-            purpose=want.purpose,
-            start=want.start,
-            days=want.days,
-            unit="working",
-            rule_ref=f"{req.pack_key}:{kind}",
-        )
-    if req.state in catalog.CONCLUDED_STATES:  # answered, withdrawn or closed: its alerts are handled
-        alerts.resolve(session, subject_kind=ALERT_SUBJECT, subject_id=req.id)
-    session.flush()
-    return answer
-
-
 # --------------------------------------------------------------------------- queue
 
 
@@ -507,7 +324,7 @@ class Row:
     def overdue(self) -> bool:
         return (
             self.clock.due is not None
-            and self.request.state not in catalog.CONCLUDED_STATES
+            and self.request.state not in states.CONCLUDED_STATES
             and (self.clock.due < clock.today_local())
         )
 
@@ -521,7 +338,7 @@ def queue(
     if state:
         stmt = stmt.where(InfoRequest.state == state)
     if open_only:
-        stmt = stmt.where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES - {"new"})))
+        stmt = stmt.where(InfoRequest.state.in_(sorted(states.OPEN_STATES - {"new"})))
     reqs = list(session.scalars(stmt))
     return rows_for(session, reqs)
 
@@ -538,7 +355,7 @@ def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[t
     stmt = (
         select(Alert, InfoRequest)
         .join(InfoRequest, InfoRequest.id == Alert.subject_id)
-        .where(Alert.subject_kind == ALERT_SUBJECT, InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+        .where(Alert.subject_kind == ALERT_SUBJECT, InfoRequest.state.in_(sorted(states.OPEN_STATES)))
         .order_by(Alert.created_at.desc(), Alert.id.desc())
         .limit(limit)
     )
@@ -547,24 +364,10 @@ def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[t
     return [(a, r) for a, r in session.execute(stmt).all()]
 
 
-def department_users(session: Session) -> list[tuple[int, str]]:
-    """Users who can be a responsible department (承办部门): supervisors and centre staff."""
-    from sunshine.identity.models import User, UserRole
-
-    rows = session.execute(
-        select(User.id, User.display_name)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_([r.value for r in DEPARTMENT_ROLES]), User.is_active.is_(True))
-        .group_by(User.id, User.display_name)
-        .order_by(User.id)
-    ).all()
-    return [(uid, name) for uid, name in rows]
-
-
 def count_open(session: Session) -> int:
     return (
         session.scalar(
-            select(func.count()).select_from(InfoRequest).where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES)))
+            select(func.count()).select_from(InfoRequest).where(InfoRequest.state.in_(sorted(states.OPEN_STATES)))
         )
         or 0
     )

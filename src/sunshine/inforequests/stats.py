@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar, clock
-from sunshine.inforequests import catalog, service
+from sunshine.inforequests import deadlines, repository, states
 from sunshine.inforequests.models import InfoRequest
 from sunshine.inforequests.timing import counted_days
 
@@ -29,7 +29,7 @@ OUTCOME_GROUPS: list[tuple[str, str]] = [
 def group_of(category: str | None) -> str | None:
     if category in ("disclosed", "partly"):
         return category
-    for group, leaves in catalog.REPORT_GROUPS.items():
+    for group, leaves in states.REPORT_GROUPS.items():
         if category in leaves:
             return group
     return None
@@ -67,7 +67,7 @@ def public_stats(session: Session, months: int = 12, today: date | None = None) 
             select(InfoRequest).where(or_(InfoRequest.received_on >= first, InfoRequest.concluded_on >= first))
         )
     )
-    history = service.events_for(session, [r.id for r in reqs if r.answered_on is not None])
+    history = repository.events_for(session, [r.id for r in reqs if r.answered_on is not None])
     cal = calendar.load(session)
     keys = [(d.year, d.month) for d in starts]
     received = dict.fromkeys(keys, 0)
@@ -88,9 +88,9 @@ def public_stats(session: Session, months: int = 12, today: date | None = None) 
         key = (req.answered_on.year, req.answered_on.month)
         answered[key] += 1
         events = history[req.id]
-        days_by_month[key].append(counted_days(cal, service.clock_events(events), req.answered_on))
-        answer_event = service.last(events, "answer")
-        if answer_event is not None and service.data_of(answer_event).get("on_time") is False:
+        days_by_month[key].append(counted_days(cal, deadlines.clock_events(events), req.answered_on))
+        answer_event = repository.last(events, "answer")
+        if answer_event is not None and repository.data_of(answer_event).get("on_time") is False:
             late += 1
         else:
             on_time += 1

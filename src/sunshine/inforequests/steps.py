@@ -1,5 +1,5 @@
 """The steps of an information request, each a guarded transition of the state machine declared in
-``catalog.STEPS``: ``apply`` checks the step is allowed from the current state and for the actor,
+``states.STEPS``: ``apply`` checks the step is allowed from the current state and for the actor,
 changes the state, records the event (whose day drives the answer clock) and appends the step to the
 ledger (request id, step and states only — never the applicant's data), all in the caller's unit of
 work. Each public function below is one step with its own guard (条例第三十条至第三十七条).
@@ -17,7 +17,7 @@ from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from sunshine.identity.models import User
-from sunshine.inforequests import catalog, fees, service
+from sunshine.inforequests import deadlines, fees, repository, states
 from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestReview
 from sunshine.inforequests.schemas import (
     AnswerIn,
@@ -47,7 +47,7 @@ def available(req: InfoRequest, actor: Principal) -> list[str]:
     """The steps ``actor`` may take on ``req`` now (for buttons and the API's next_steps)."""
     return [
         s.name
-        for s in catalog.STEPS.values()
+        for s in states.STEPS.values()
         if s.roles and s.allowed_from(req.state) and actor.roles & s.roles and s.name != "receive"
     ]
 
@@ -65,22 +65,22 @@ def apply(
     system_ok: bool = False,
 ) -> RequestEvent:
     """Take one step: the state-machine guard, the state change, the event and the ledger entry."""
-    step = catalog.STEPS[step_name]
+    step = states.STEPS[step_name]
     if not step.allowed_from(req.state):
-        raise Conflict(f"不能“{step.title}”：{step.rule}（当前状态：{catalog.STATES.get(req.state, req.state)}）")
+        raise Conflict(f"不能“{step.title}”：{step.rule}（当前状态：{states.STATES.get(req.state, req.state)}）")
     if step.roles:
         if not (actor.roles & step.roles) and not system_ok:
             raise Forbidden(f"当前角色不能“{step.title}”")
     elif actor is not SYSTEM:
         raise Forbidden(f"“{step.title}”由系统按期限自动办理")
     before = req.state
-    after = before if step.target == catalog.SAME else step.target
+    after = before if step.target == states.SAME else step.target
     now = clock.now()
     req.state, req.updated_at = after, now
     entry = ledger.append(
         session,
         f"inforequest:{step.name.replace('_', '-')}",
-        service.subject_of(req),
+        repository.subject_of(req),
         {
             "request": req.id,
             "step": step.name,
@@ -123,19 +123,19 @@ def _day(req: InfoRequest, history: list[RequestEvent], day: date | None, field:
 
 
 def _after(session: Session, req: InfoRequest, history: list[RequestEvent]) -> None:
-    history.extend(service.events(session, req)[len(history) :])
-    service.refresh_deadlines(session, req, calendar.load(session), history)
+    history.extend(repository.events(session, req)[len(history) :])
+    deadlines.refresh_deadlines(session, req, calendar.load(session), history)
 
 
 def _start(session: Session, req: InfoRequest) -> list[RequestEvent]:
-    return service.events(session, req)
+    return repository.events(session, req)
 
 
 # ------------------------------------------------------------ correction (第三十条)
 
 
 def correction_due(session: Session, req: InfoRequest, history: list[RequestEvent]) -> date | None:
-    notice = service.last(history, "request_correction")
+    notice = repository.last(history, "request_correction")
     if notice is None:
         return None
     return calendar.compute(session, notice.day, notice.days, "working").due
@@ -144,12 +144,12 @@ def correction_due(session: Session, req: InfoRequest, history: list[RequestEven
 def request_correction(session: Session, actor: Principal, req: InfoRequest, body: CorrectionIn) -> RequestEvent:
     history = _start(session, req)
     day = _day(req, history, body.day)
-    pack = service.pack_of(req)
-    if service.last(history, "request_correction") is not None:
+    pack = repository.pack_of(req)
+    if repository.last(history, "request_correction") is not None:
         raise Conflict("补正只能一次性告知（条例第三十条），本申请已告知过补正")
     if pack.has("correction_notice_within"):
         rules.check_within(session, pack.rule("correction_notice_within"), req.received_on, day)
-    minimum = service.rule_days(pack, "correction_period_default") or 1
+    minimum = repository.rule_days(pack, "correction_period_default") or 1
     period = body.period_days or minimum
     if period < minimum:
         rule = pack.rule("correction_period_default")
@@ -196,7 +196,7 @@ def route(session: Session, actor: Principal, req: InfoRequest, body: RouteIn) -
     user = session.get(User, body.department_user_id)
     if user is None or not user.is_active:
         raise NotFound("承办部门的用户不存在", field="department_user_id")
-    if body.department_user_id not in {uid for uid, _ in service.department_users(session)}:
+    if body.department_user_id not in {uid for uid, _ in repository.department_users(session)}:
         raise InvalidInput("只能转交给行政监督部门或交易中心的用户（承办部门）", field="department_user_id")
     req.department_user_id = user.id
     event = apply(
@@ -233,9 +233,9 @@ def department_opinion(session: Session, actor: Principal, req: InfoRequest, bod
 
 
 def opinion_due(session: Session, req: InfoRequest, history: list[RequestEvent]) -> date | None:
-    started = service.last(history, "start_consultation")
-    days = service.rule_days(service.pack_of(req), "third_party_opinion_within")
-    if started is None or days is None or service.data_of(started).get("party") != "third_party":
+    started = repository.last(history, "start_consultation")
+    days = repository.rule_days(repository.pack_of(req), "third_party_opinion_within")
+    if started is None or days is None or repository.data_of(started).get("party") != "third_party":
         return None
     return calendar.compute(session, started.day, days, "working").due
 
@@ -276,7 +276,7 @@ def lapse_consultation(session: Session, req: InfoRequest, due: date) -> Request
 
 
 def _running_due(session: Session, req: InfoRequest, history: list[RequestEvent], day: date, what: str) -> None:
-    answer = service.clock_of(req, history, calendar.load(session))
+    answer = deadlines.clock_of(req, history, calendar.load(session))
     if not answer.running:
         raise Conflict(f"申请正在等待补正或征求意见，暂停计时，不能{what}")
     if answer.due is not None and day > answer.due:
@@ -291,7 +291,7 @@ def extend(session: Session, actor: Principal, req: InfoRequest, body: ExtendIn)
     history = _start(session, req)
     day = _day(req, history, body.day)
     _running_due(session, req, history, day, "延长答复期限")
-    pack = service.pack_of(req)
+    pack = repository.pack_of(req)
     rule = pack.rule("extension_max")
     used = sum(e.days for e in history if e.step == "extend")
     if used + body.days > int(rule.value):
@@ -317,7 +317,7 @@ def extend(session: Session, actor: Principal, req: InfoRequest, body: ExtendIn)
 def volume_delay(session: Session, actor: Principal, req: InfoRequest, body: DelayIn) -> RequestEvent:
     history = _start(session, req)
     day = _day(req, history, body.day)
-    pack = service.pack_of(req)
+    pack = repository.pack_of(req)
     if not pack.has("volume_delay_max"):
         raise Conflict("本申请适用的规则没有“确定延迟答复期限”的规定（条例第三十五条为2019年修订新增）")
     if not req.volume_flag:
@@ -350,7 +350,7 @@ _FIELD_LABELS = {
 def answer(session: Session, actor: Principal, req: InfoRequest, body: AnswerIn) -> RequestEvent:
     history = _start(session, req)
     day = _day(req, history, body.day)
-    form = catalog.ANSWER_FORMS[body.form]
+    form = states.ANSWER_FORMS[body.form]
     for need in form.needs:
         if not getattr(body, need):
             raise InvalidInput(f"“{form.label}”须填写{_FIELD_LABELS[need]}", field=need)
@@ -361,7 +361,7 @@ def answer(session: Session, actor: Principal, req: InfoRequest, body: AnswerIn)
     if body.fee_method == "count" and body.pages is not None:
         raise InvalidInput("同一申请只能按件或按量一种方式计收信息处理费，不能同时适用", field="fee_method")
     pack = fees.pack_for(session, req.received_on)
-    rank = service.month_rank(session, req) if body.fee_method == "count" else None
+    rank = repository.month_rank(session, req) if body.fee_method == "count" else None
     fee = fees.compute(pack, body.fee_method, rank=rank, pages=body.pages if body.fee_method == "pages" else None)
     detail = {
         "reason": body.reason,
@@ -373,11 +373,11 @@ def answer(session: Session, actor: Principal, req: InfoRequest, body: AnswerIn)
         "pages": body.pages,
     }
     req.answer_form = form.key
-    req.category = catalog.category_of(form.key, body.reason)
+    req.category = states.category_of(form.key, body.reason)
     req.answer_detail = json.dumps({k: v for k, v in detail.items() if v is not None}, ensure_ascii=False)
     req.answered_on = req.concluded_on = day
     req.fee_method, req.fee_units, req.fee_amount = fee.method, fee.units, fee.amount
-    answer_clock = service.clock_of(req, history, calendar.load(session))
+    answer_clock = deadlines.clock_of(req, history, calendar.load(session))
     on_time = answer_clock.due is None or day <= answer_clock.due
     event = apply(
         session,
@@ -429,7 +429,7 @@ def add_review(session: Session, actor: Principal, req: InfoRequest, body: Revie
     ledger.append(
         session,
         "inforequest:review:recorded",
-        service.subject_of(req),
+        repository.subject_of(req),
         {"request": req.id, "review": row.id, "kind": row.kind, "result": row.result, "by": actor.user_id},
     )
     return row
@@ -450,7 +450,7 @@ def decide_review(
     ledger.append(
         session,
         "inforequest:review:decided",
-        service.subject_of(req),
+        repository.subject_of(req),
         {"request": req.id, "review": row.id, "result": result, "by": actor.user_id},
     )
     return row

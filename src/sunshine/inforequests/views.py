@@ -20,7 +20,7 @@ from sunshine.core import calendar, clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.identity.roles import Role
-from sunshine.inforequests import catalog, fees, letters, service, stats, steps
+from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import LookupIn, RequestIn, ReviewIn
 from sunshine.inforequests.timing import explain
@@ -107,7 +107,7 @@ def _options(mapping: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _clock_view(answer, req: InfoRequest) -> dict[str, Any]:
-    pack = service.pack_of(req)
+    pack = repository.pack_of(req)
     return {
         "clock": answer,
         "basis": explain(answer, int(pack.rule("answer_within").value)),
@@ -131,11 +131,11 @@ def _new_page(request: Request, *, staff: bool, status: int = 200, form=None, er
         staff=staff,
         form=form or {},
         errors=errors or {},
-        channels=_options(catalog.CHANNELS),
-        applicant_types=_options(catalog.APPLICANT_TYPES),
-        forms_wanted=_options(catalog.FORMS_WANTED),
-        deliveries=_options(catalog.DELIVERY),
-        receipt_rules=catalog.RECEIPT_RULES,
+        channels=_options(states.CHANNELS),
+        applicant_types=_options(states.APPLICANT_TYPES),
+        forms_wanted=_options(states.FORMS_WANTED),
+        deliveries=_options(states.DELIVERY),
+        receipt_rules=states.RECEIPT_RULES,
         today=clock.today_local(),
     )
 
@@ -193,15 +193,15 @@ def receipt(request: Request, session: Session = SessionDep, principal: Principa
     except (BadSignature, KeyError, TypeError, ValueError, NotFound):
         flash(request, "info", "回执只在提交后显示一次；请凭申请编号和查询码查询办理进度")
         return redirect(request, "/requests/lookup")
-    answer = service.current_clock(session, req)
+    answer = deadlines.current_clock(session, req)
     return render(
         request,
         "inforequests/receipt.html",
         page_title=f"受理回执 {req.tracking_no}",
         req=req,
         code=code,
-        channel=catalog.CHANNELS[req.channel],
-        receipt_rule=catalog.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
+        channel=states.CHANNELS[req.channel],
+        receipt_rule=states.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
         regime=service.REGIMES.get(req.pack_key, req.pack_key),
         letter_key=letters.access_key(request.app.state.secret_key, req),
         staff_view=service.can_see(principal, req),
@@ -238,18 +238,18 @@ async def lookup(request: Request, session: Session = SessionDep, _: Principal =
         req = service.lookup(session, data.tracking, data.code)
     except NotFound as exc:
         return _lookup_page(request, status=422, form=form, errors={"code": exc.detail})
-    history = service.events(session, req)
-    answer = service.clock_of(req, history, calendar.load(session))
+    history = repository.events(session, req)
+    answer = deadlines.clock_of(req, history, calendar.load(session))
     return render(
         request,
         "inforequests/status.html",
         page_title=f"办理进度 {req.tracking_no}",
         req=req,
         history=history,
-        steps=catalog.STEPS,
-        states=catalog.STATES,
-        channel=catalog.CHANNELS[req.channel],
-        form_label=catalog.ANSWER_FORMS[req.answer_form].label if req.answer_form else None,
+        steps=states.STEPS,
+        states=states.STATES,
+        channel=states.CHANNELS[req.channel],
+        form_label=states.ANSWER_FORMS[req.answer_form].label if req.answer_form else None,
         letter_kinds=letters.available_kinds(session, req),
         letter_titles=letters.KINDS,
         letter_key=letters.access_key(request.app.state.secret_key, req),
@@ -299,7 +299,7 @@ def staff_queue(
     session: Session = SessionDep,
     principal: Principal = STAFF,
 ) -> Response:
-    state = state if state in catalog.STATES else None
+    state = state if state in states.STATES else None
     rows = service.queue(session, principal, state=state, open_only=show == "open" and state is None)
     return render(
         request,
@@ -307,12 +307,12 @@ def staff_queue(
         page_title="依申请公开办理",
         rows=rows,
         alerts=service.recent_alerts(session, principal),
-        states=catalog.STATES,
+        states=states.STATES,
         state=state,
         show=show,
         office=service.is_office(principal),
         regime=service.REGIMES[service.current_regime(session)],
-        alert_kinds=catalog.ALERT_KINDS,
+        alert_kinds=states.ALERT_KINDS,
         today=clock.today_local(),
     )
 
@@ -331,56 +331,56 @@ async def staff_new_submit(request: Request, session: Session = SessionDep, prin
 
 
 def _detail_page(request: Request, session: Session, principal: Principal, req: InfoRequest) -> Response:
-    history = service.events(session, req)
+    history = repository.events(session, req)
     cal = calendar.load(session)
-    answer = service.clock_of(req, history, cal)
-    pack = service.pack_of(req)
+    answer = deadlines.clock_of(req, history, cal)
+    pack = repository.pack_of(req)
     office = service.is_office(principal)
     fee_pack = fees.pack_for(session, req.received_on)
-    rank = service.month_rank(session, req)
+    rank = repository.month_rank(session, req)
     fee_by_count = fees.by_count(fee_pack, rank) if fee_pack is not None else None
     reviews = list(
         session.scalars(select(RequestReview).where(RequestReview.request_id == req.id).order_by(RequestReview.id))
     )
     department = None
     if req.department_user_id:
-        department = dict(service.department_users(session)).get(req.department_user_id)
+        department = dict(repository.department_users(session)).get(req.department_user_id)
     return render(
         request,
         "inforequests/detail.html",
         page_title=f"{req.tracking_no} 办理",
         req=req,
         history=history,
-        data_of=service.data_of,
-        steps=catalog.STEPS,
-        states=catalog.STATES,
+        data_of=repository.data_of,
+        steps=states.STEPS,
+        states=states.STATES,
         office=office,
         available=steps.available(req, principal),
-        deadlines=service.open_deadlines(session, req),
+        deadlines=deadlines.open_deadlines(session, req),
         alerts=service.rows_for(session, [req])[0].alerts,
         reviews=reviews,
-        review_kinds=catalog.REVIEW_KINDS,
-        review_results=catalog.REVIEW_RESULTS,
+        review_kinds=states.REVIEW_KINDS,
+        review_results=states.REVIEW_RESULTS,
         department=department,
-        department_users=service.department_users(session) if office else [],
-        answer_forms=catalog.ANSWER_FORMS,
-        form_options=[(k, f.label) for k, f in catalog.ANSWER_FORMS.items()],
-        reason_options=[(k, r.label) for k, r in catalog.WITHHELD_REASONS.items()],
-        reasons=catalog.WITHHELD_REASONS,
-        fee_methods=catalog.FEE_METHODS,
+        department_users=repository.department_users(session) if office else [],
+        answer_forms=states.ANSWER_FORMS,
+        form_options=[(k, f.label) for k, f in states.ANSWER_FORMS.items()],
+        reason_options=[(k, r.label) for k, r in states.WITHHELD_REASONS.items()],
+        reasons=states.WITHHELD_REASONS,
+        fee_methods=states.FEE_METHODS,
         fee_by_count=fee_by_count,
         fee_pack=fee_pack,
         rank=rank,
         pack=pack,
-        channel=catalog.CHANNELS[req.channel],
-        applicant_type=catalog.APPLICANT_TYPES[req.applicant_type],
+        channel=states.CHANNELS[req.channel],
+        applicant_type=states.APPLICANT_TYPES[req.applicant_type],
         correction_due=steps.correction_due(session, req, history),
         opinion_due=steps.opinion_due(session, req, history),
         letter_kinds=letters.available_kinds(session, req),
         letter_titles=letters.KINDS,
-        consultation_parties=catalog.CONSULTATION_PARTIES,
+        consultation_parties=states.CONSULTATION_PARTIES,
         today=clock.today_local(),
-        detail=service.answer_detail(req),
+        detail=repository.answer_detail(req),
         **_clock_view(answer, req),
     )
 

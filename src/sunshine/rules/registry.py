@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sunshine.core.errors import InvalidInput, NotFound
-from sunshine.rules.schema import METHOD_LABELS, TRANSACTION_TYPE_LABELS, RulePack, RulePackError, parse_pack
+from sunshine.rules.pack_format import METHOD_LABELS, TRANSACTION_TYPE_LABELS, RulePack, RulePackError, parse_pack
 
 PACKS_DIR = Path(__file__).parent / "packs"
 

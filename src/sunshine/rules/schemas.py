@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from sunshine.rules.models import RuleOverride
-from sunshine.rules.schema import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS, RulePack
+from sunshine.rules.pack_format import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS, RulePack
 from sunshine.rules.service import ResolvedPack, ResolvedRule, basis_text, format_value, plain
 
 

@@ -20,8 +20,8 @@ from sunshine.core.errors import InvalidInput, NotFound, RuleViolation
 from sunshine.core.workdays import DeadlineResult
 from sunshine.ledger import service as ledger
 from sunshine.rules.models import RuleOverride
+from sunshine.rules.pack_format import BOUND_LABELS, DAY_UNITS, MAX_DAYS, UNIT_LABELS, LawBasis, Rule, RulePack
 from sunshine.rules.registry import registry
-from sunshine.rules.schema import BOUND_LABELS, DAY_UNITS, MAX_DAYS, UNIT_LABELS, LawBasis, Rule, RulePack
 
 SNAPSHOT_FORMAT = 1
 MAX_REASON = 500

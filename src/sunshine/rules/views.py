@@ -15,8 +15,8 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.identity.roles import Role
 from sunshine.rules import service
+from sunshine.rules.pack_format import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS
 from sunshine.rules.registry import registry
-from sunshine.rules.schema import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import flash, redirect, render
 

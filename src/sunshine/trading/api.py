@@ -11,7 +11,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, service, visibility
-from sunshine.trading.catalog import method_label, type_label
+from sunshine.trading.labels import method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn, ProjectOut, ReasonIn, RetenderIn, SectionOut, TransitionOut
 

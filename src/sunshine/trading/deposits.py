@@ -33,7 +33,7 @@ from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
-from sunshine.rules.schema import DAY_UNITS
+from sunshine.rules.pack_format import DAY_UNITS
 from sunshine.trading import participation, payments, visibility
 from sunshine.trading.models import Deposit, Project, Registration, Section
 

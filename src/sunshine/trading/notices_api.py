@@ -17,7 +17,7 @@ from sunshine.core import content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notice_kinds, notice_reading, notices
-from sunshine.trading.catalog import TRANSACTION_TYPES, type_label
+from sunshine.trading.labels import TRANSACTION_TYPES, type_label
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 
 router = APIRouter(prefix="/api/v1", tags=["公告"])

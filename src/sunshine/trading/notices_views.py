@@ -19,7 +19,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service, visibility
-from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
+from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
 from sunshine.web.csrf import check_csrf

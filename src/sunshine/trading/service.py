@@ -21,7 +21,7 @@ from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 from sunshine.rules.registry import registry
 from sunshine.trading import codes, lifecycle, visibility
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.trading.models import Project, Section, Transition
 from sunshine.trading.schemas import ProjectIn, SectionIn
 from sunshine.trading.visibility import get_visible

@@ -23,7 +23,7 @@ from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
 from sunshine.trading import lifecycle, service, visibility
-from sunshine.trading.catalog import TRANSACTION_TYPES, method_label, type_label
+from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
 from sunshine.web.csrf import check_csrf

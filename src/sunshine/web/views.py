@@ -20,7 +20,7 @@ from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
 from sunshine.trading import views as project_pages
-from sunshine.trading.catalog import TRANSACTION_TYPES
+from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import flash, redirect, render
 

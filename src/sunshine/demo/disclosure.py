@@ -18,10 +18,10 @@ from sunshine.config import get_settings
 from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.db import Database
+from sunshine.demo.base import principal_of
 from sunshine.disclosure import catalog_service, obligations, publications
 from sunshine.disclosure.detectors import id_check_character
 from sunshine.disclosure.models import Obligation, Publication
-from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, OrganisationKind, User, UserRole
 from sunshine.identity.roles import Role
 
@@ -94,19 +94,13 @@ def load_catalog(db: Database) -> catalog_service.LoadReport:
 
 
 def _principal(session: Session, role: Role) -> Principal:
-    user = session.scalar(
-        select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role.value).order_by(User.id)
+    """The first demo account holding ``role``."""
+    user_id = session.scalar(
+        select(User.id).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role.value).order_by(User.id)
     )
-    if user is None:
+    if user_id is None:
         raise RuntimeError(f"示范数据需要一个“{role.label}”账号")
-    user = identity.get_user(session, user.id)
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=frozenset(Role(r.role) for r in user.roles),
-        organisation_id=user.organisation_id,
-    )
+    return principal_of(session, user_id)
 
 
 def _org(session: Session, kind: OrganisationKind, name_part: str = "") -> int | None:

@@ -1,7 +1,7 @@
-"""The vocabulary of information requests (依申请公开), declared as data: channels and how each fixes
-the receipt date (条例第三十一条), applicant kinds (the columns of the annual report), the states and
-the steps between them, the statutory answer forms (第三十六条、第三十七条) with the annual-report
-row each one counts in, and the statutory reasons for withholding.
+"""The state machine of an information request (依申请公开) and its vocabulary, declared as data:
+channels and how each fixes the receipt date (条例第三十一条), applicant kinds (the columns of the annual
+report), the states and the steps between them, the statutory answer forms (第三十六条、第三十七条) with
+the annual-report row each one counts in, and the statutory reasons for withholding.
 
 Article numbers refer to the 2019 revision of 《中华人民共和国政府信息公开条例》 (国务院令第711号).
 """

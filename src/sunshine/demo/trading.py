@@ -8,7 +8,6 @@ last months, so every step is on the timeline and in the ledger at a plausible d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,12 +17,9 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock
-from sunshine.identity.models import Organisation, User
-from sunshine.identity.roles import Role
-from sunshine.rules.registry import registry
+from sunshine.demo.base import DemoProject, org_ids, principal, register_project
 from sunshine.trading import deposits, notice_kinds, notices, registrations, service, visibility
 from sunshine.trading.models import Project
-from sunshine.trading.schemas import ProjectIn, SectionIn
 
 FIRST_KIND = {
     "tender": "tender",
@@ -34,19 +30,6 @@ FIRST_KIND = {
     "draw": "draw",
 }
 LATER_START = ("listing", "auction")  # 出让/挂牌: the notice runs before bidding or listing starts
-
-
-@dataclass(frozen=True)
-class DemoProject:
-    key: str
-    name: str
-    tenderer: str  # demo organisation key
-    budget: str
-    sections: tuple[tuple[str, str], ...]
-    stage: str  # closed | open | terminated | suspended | accepted | queued | returned
-    green: str | None = None
-    funding: str = "财政资金"
-
 
 PROJECTS: tuple[DemoProject, ...] = (
     DemoProject(
@@ -216,20 +199,6 @@ PROJECTS: tuple[DemoProject, ...] = (
 PAST_STAGES = frozenset({"closed", "terminated"})
 
 
-def _principal(session: Session, username: str) -> Principal:
-    from sunshine.identity import service as identity
-
-    user_id = session.scalar(select(User.id).where(User.username == username))
-    user = identity.get_user(session, user_id)
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=frozenset(Role(r.role) for r in user.roles),
-        organisation_id=user.organisation_id,
-    )
-
-
 def _schedule(project: Project, start: datetime) -> dict[str, datetime]:
     docs = (
         start + timedelta(days=35) if project.lifecycle in LATER_START or project.pack_key == "land.tender" else start
@@ -239,29 +208,6 @@ def _schedule(project: Project, start: datetime) -> dict[str, datetime]:
     if project.lifecycle == "auction":
         out["opening_at"] = deadline
     return out
-
-
-def _register(session: Session, people: dict[str, Principal], orgs: dict[str, int], demo: DemoProject) -> Project:
-    pack = registry().in_force(demo.key, clock.today_local())
-    data = ProjectIn(
-        name=demo.name,
-        transaction_type=pack.transaction_type,
-        method=pack.method,
-        tenderer_id=orgs[demo.tenderer],
-        agency_id=orgs["agency1"],
-        budget=Decimal(demo.budget),
-        region_code="350100",
-        funding_source=demo.funding,
-        evaluation_method="综合评估法" if pack.lifecycle == "tender" else None,
-        description=f"{demo.name}。项目已具备交易条件，资金已落实。",
-        green_channel=demo.green is not None,
-        green_reason=demo.green,
-        sections=[
-            SectionIn(name=n, estimate=Decimal(e), qualification="具有独立法人资格，具备相应资质，近三年无重大违法记录")
-            for n, e in demo.sections
-        ],
-    )
-    return service.register(session, people["agency"], data)
 
 
 def _publish(session: Session, people: dict[str, Principal], project: Project) -> None:
@@ -323,14 +269,10 @@ def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_
         if session.scalar(select(func.count()).select_from(Project)):
             return 0
         people = {
-            name: _principal(session, name)
+            name: principal(session, name)
             for name in ("agency", "centre", "supervisor", "finance", "bidder", "bidder2")
         }
-        orgs = {o.credit_code: o.id for o in session.scalars(select(Organisation))}
-    from sunshine.demo import ORGS
-    from sunshine.identity import credit_code
-
-    orgs = {o.key: orgs[credit_code.complete(o.prefix17)] for o in ORGS}
+        orgs = org_ids(session)
 
     def step(fn) -> None:
         with session_factory() as session:
@@ -344,7 +286,7 @@ def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_
 
     def registered(demo: DemoProject):
         def _(session: Session) -> None:
-            made[demo.name] = _register(session, people, orgs, demo).id
+            made[demo.name] = register_project(session, people, orgs, demo).id
 
         return _
 

@@ -1,30 +1,26 @@
-"""Realistic demo data: the centre, its supervising departments, agencies, purchasers and bidders,
-and one account per role. Idempotent: a second run changes nothing.
-
-When the log is still empty the loader walks an adjustable clock through the last months, so that
-registrations carry plausible dates; otherwise it records at the present time (the log never runs
-backwards).
+"""What every demo area shares: the demo organisations and accounts, the principal a demo step acts as,
+the organisations' ids by their demo key, and the demo project with its registration through the
+trading service. The area modules import this; it imports none of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from rich.console import Console
-from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from sunshine.config import get_settings
 from sunshine.core import clock
-from sunshine.core.clock import AdjustableClock, use_clock
-from sunshine.db import Database
-from sunshine.demo_auctions import load_demo_auctions
-from sunshine.demo_bidding import load_demo_bidding
-from sunshine.demo_trading import load_demo_trading
-from sunshine.identity import credit_code, service
-from sunshine.identity.models import OrganisationKind
+from sunshine.core.auth import Principal
+from sunshine.identity import credit_code
+from sunshine.identity import service as identity
+from sunshine.identity.models import Organisation, OrganisationKind, User
 from sunshine.identity.roles import Role
-from sunshine.ledger import service as ledger
+from sunshine.rules.registry import registry
+from sunshine.trading import service as trading
+from sunshine.trading.models import Project
+from sunshine.trading.schemas import ProjectIn, SectionIn
 
 DEMO_PASSWORD = "sunshine-demo-2026"
 REGION = "350100"
@@ -208,95 +204,62 @@ USERS = [
 ]
 
 
-def _months(real_now: datetime) -> list[tuple[date, date]]:
-    """The last twelve calendar months up to yesterday, oldest first, as (first day, last day)."""
-    today = real_now.astimezone(get_settings().tz).date()
-    first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-    out = []
-    while first <= today:
-        nxt = (first + timedelta(days=32)).replace(day=1)
-        out.append((first, min(nxt - timedelta(days=1), today - timedelta(days=1))))
-        first = nxt
-    return [(a, b) for a, b in out if a <= b]
-
-
-def _load_disclosure(db: Database, demo_clock: AdjustableClock | None, real_now: datetime) -> int:
-    """The disclosure catalog, policies, and — on a fresh log — a year of proactive disclosure and of
-    information requests. The two histories are walked one after the other on the same months; the
-    ledger never runs backwards, so the second one's entries carry the later of their own time and
-    the log's last time."""
-    from sunshine import demo_channels, demo_disclosure, demo_inforequests
-
-    demo_disclosure.load_catalog(db)
-    made = demo_channels.load(db)
-    if demo_clock is None:
-        return made
-    months = _months(real_now)
-    year_start = datetime.combine(months[0][0], time(8, 0), get_settings().tz)
-    for seed in (demo_disclosure.seed_month, demo_inforequests.seed_month):
-        demo_clock.set(year_start)
-        for first, last in months:
-            seed(db, demo_clock, first, last)
-    return made + len(months)
-
-
-def load_demo_data(db: Database, console: Console | None = None) -> Table:
-    console = console or Console()
-    with db.unit_of_work() as session:
-        fresh = ledger.size(session) == 0
-    real_now = clock.now()
-    start = real_now - timedelta(days=400) if fresh else real_now
-    demo_clock = AdjustableClock(start) if fresh else clock.current()
-    created = 0
-    with use_clock(demo_clock), db.unit_of_work() as session:
-        ids: dict[str, int] = {}
-        for org in ORGS:
-            code = credit_code.complete(org.prefix17)
-            existing = service.find_organisation_by_code(session, code)
-            if existing is None:
-                existing = service.create_organisation(
-                    session,
-                    name=org.name,
-                    credit_code_value=code,
-                    kind=org.kind,
-                    region_code=REGION,
-                    contact_phone=org.phone,
-                    address=org.address,
-                )
-                created += 1
-                if fresh:
-                    demo_clock.advance(timedelta(days=1, hours=3))
-            ids[org.key] = existing.id
-        existing_users = {u.username for u in service.list_users(session)}
-        for username, name, roles, org_key in USERS:
-            if username in existing_users:
-                continue
-            service.create_user(
-                session,
-                username=username,
-                display_name=name,
-                password=DEMO_PASSWORD,
-                roles=roles,
-                organisation_id=ids[org_key] if org_key else None,
-            )
-            created += 1
-            if fresh:
-                demo_clock.advance(timedelta(hours=10))
-        if created:
-            ledger.sign_head(session)
-    with use_clock(demo_clock):
-        created += _load_disclosure(db, demo_clock if fresh else None, real_now)
-        if fresh:
-            demo_clock.set(real_now - timedelta(days=100))
-        created += load_demo_trading(db.unit_of_work, demo_clock if fresh else None, real_now)
-        created += load_demo_auctions(db, demo_clock if fresh else None, real_now)
-        created += load_demo_bidding(db.unit_of_work, real_now)
-        with db.unit_of_work() as session:
-            ledger.sign_head(session)
-
-    table = Table(
-        "账号", "角色", "姓名", title=f"示范数据已就绪（新增 {created} 条）。示范账号的密码均为 {DEMO_PASSWORD}"
+def principal_of(session: Session, user_id: int) -> Principal:
+    """The principal of a demo account, with every role it holds."""
+    user = identity.get_user(session, user_id)
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=frozenset(Role(r.role) for r in user.roles),
+        organisation_id=user.organisation_id,
     )
-    for username, name, roles, _ in USERS:
-        table.add_row(username, "、".join(r.label for r in roles), name)
-    return table
+
+
+def principal(session: Session, username: str) -> Principal:
+    """The principal of the demo account ``username``."""
+    return principal_of(session, session.scalar(select(User.id).where(User.username == username)))
+
+
+def org_ids(session: Session) -> dict[str, int]:
+    """The ids of the demo organisations that exist, by their demo key."""
+    keys = {credit_code.complete(o.prefix17): o.key for o in ORGS}
+    return {keys[o.credit_code]: o.id for o in session.scalars(select(Organisation)) if o.credit_code in keys}
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    key: str
+    name: str
+    tenderer: str  # demo organisation key
+    budget: str
+    sections: tuple[tuple[str, str], ...]
+    stage: str  # closed | open | terminated | suspended | accepted | queued | returned
+    green: str | None = None
+    funding: str = "财政资金"
+
+
+def register_project(
+    session: Session, people: dict[str, Principal], orgs: dict[str, int], demo: DemoProject
+) -> Project:
+    """Register ``demo`` through the trading service, by the demo agency, under the pack in force today."""
+    pack = registry().in_force(demo.key, clock.today_local())
+    data = ProjectIn(
+        name=demo.name,
+        transaction_type=pack.transaction_type,
+        method=pack.method,
+        tenderer_id=orgs[demo.tenderer],
+        agency_id=orgs["agency1"],
+        budget=Decimal(demo.budget),
+        region_code=REGION,
+        funding_source=demo.funding,
+        evaluation_method="综合评估法" if pack.lifecycle == "tender" else None,
+        description=f"{demo.name}。项目已具备交易条件，资金已落实。",
+        green_channel=demo.green is not None,
+        green_reason=demo.green,
+        sections=[
+            SectionIn(name=n, estimate=Decimal(e), qualification="具有独立法人资格，具备相应资质，近三年无重大违法记录")
+            for n, e in demo.sections
+        ],
+    )
+    return trading.register(session, people["agency"], data)

@@ -20,14 +20,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.config import get_settings
 from sunshine.core import calendar
 from sunshine.core.auth import ANONYMOUS, Principal
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.core.workdays import WorkCalendar
 from sunshine.db import Database
+from sunshine.demo.base import principal_of
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
-from sunshine.inforequests import alerts, catalog, service, steps
+from sunshine.inforequests import alerts, repository, service, states, steps
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import RequestIn, ReviewIn
 
@@ -200,17 +202,6 @@ class People:
     departments: list[Principal]
 
 
-def _principal(session: Session, user: User) -> Principal:
-    roles = session.scalars(select(UserRole.role).where(UserRole.user_id == user.id)).all()
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=frozenset(Role(r) for r in roles),
-        organisation_id=user.organisation_id,
-    )
-
-
 def _people(session: Session) -> People:
     def holders(role: Role) -> list[User]:
         stmt = (
@@ -226,7 +217,7 @@ def _people(session: Session) -> People:
         raise RuntimeError("示范数据需要一个政务公开办账号（disclosure）")
     office = next((u for u in offices if u.username == "disclosure"), offices[0])
     departments = holders(Role.SUPERVISOR) + holders(Role.CENTRE_STAFF)
-    return People(_principal(session, office), [_principal(session, u) for u in departments] or [])
+    return People(principal_of(session, office.id), [principal_of(session, u.id) for u in departments] or [])
 
 
 def scenario_of(req: InfoRequest) -> tuple[str, Plan]:
@@ -234,8 +225,6 @@ def scenario_of(req: InfoRequest) -> tuple[str, Plan]:
 
 
 def _move(clock: AdjustableClock, day: date, hour: int, minute: int = 0) -> None:
-    from sunshine.config import get_settings
-
     target = datetime.combine(day, time(hour, minute), tzinfo=get_settings().tz)
     if target > clock.now():
         clock.set(target)
@@ -279,7 +268,7 @@ def _receive(db: Database, rng: random.Random, people: People, day: date) -> Non
 
 def _planned_day(cal: WorkCalendar, req: InfoRequest, history, base: str, offset: int) -> date | None:
     if base == "c":
-        corrected = service.last(history, "record_correction")
+        corrected = repository.last(history, "record_correction")
         if corrected is None:
             return None
         return cal.deadline(corrected.day, offset, "working").due
@@ -289,7 +278,7 @@ def _planned_day(cal: WorkCalendar, req: InfoRequest, history, base: str, offset
 def _done(session: Session, req: InfoRequest, history, action: str) -> bool:
     if action == "review":
         return session.scalar(select(RequestReview.id).where(RequestReview.request_id == req.id)) is not None
-    return service.last(history, DONE_BY[action]) is not None
+    return repository.last(history, DONE_BY[action]) is not None
 
 
 def _act(session: Session, people: People, req: InfoRequest, action: str, day: date, fields: dict[str, Any]) -> None:
@@ -320,7 +309,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
         ids = list(
             session.scalars(
                 select(InfoRequest.id)
-                .where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES | {"answered"})))
+                .where(InfoRequest.state.in_(sorted(states.OPEN_STATES | {"answered"})))
                 .order_by(InfoRequest.id)
             )
         )
@@ -329,7 +318,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
         while True:
             with db.unit_of_work() as session:
                 req = session.get(InfoRequest, request_id)
-                history = service.events(session, req)
+                history = repository.events(session, req)
                 _, plan = scenario_of(req)
                 pending = next(((a, b, o, f) for a, b, o, f in plan if not _done(session, req, history, a)), None)
                 if pending is None:
@@ -340,7 +329,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
                     break
                 if action in ("route", "opinion") and not people.departments:
                     break
-                if action not in ("review", "close") and req.state not in catalog.WORKING_STATES | {
+                if action not in ("review", "close") and req.state not in states.WORKING_STATES | {
                     "received",
                     "correction_requested",
                     "third_party_consultation",

@@ -19,6 +19,7 @@ from sunshine.channels.models import OutboxMail, Subscription
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.db import Database
+from sunshine.demo.base import REGION, principal_of
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -26,7 +27,6 @@ from sunshine.policy import service as policy
 from sunshine.policy.models import PolicyDocument
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
 
-REGION = "350100"
 DEMO_SUBSCRIBER = "demo-subscriber@example.com"
 
 REGULATION = PolicyIn(
@@ -185,22 +185,15 @@ WAITING = ConcernIn(
 
 
 def _office(session: Session) -> Principal | None:
-    user = session.scalar(
-        select(User)
+    """The first active account of the disclosure office, if there is one."""
+    user_id = session.scalar(
+        select(User.id)
         .join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.DISCLOSURE_OFFICE.value, User.is_active.is_(True))
         .order_by(User.id)
         .limit(1)
     )
-    if user is None:
-        return None
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=frozenset({Role.DISCLOSURE_OFFICE}),
-        organisation_id=user.organisation_id,
-    )
+    return None if user_id is None else principal_of(session, user_id)
 
 
 def _policies(session: Session, office: Principal) -> int:

@@ -28,7 +28,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock, use_clock
-from sunshine.demo_trading import DemoProject, _principal, _register
+from sunshine.demo.base import DemoProject, org_ids, principal, register_project
 from sunshine.identity.models import Organisation
 from sunshine.trading import deposits, notices, registrations, visibility
 from sunshine.trading import service as trading
@@ -230,13 +230,9 @@ def load_demo_bidding(session_factory, real_now: datetime, data_dir: Path | None
         todo = [t for t in TENDERS if t.project.name not in existing]
         if not todo:
             return 0
-        people = {name: _principal(session, name) for name in ("agency", "centre", "supervisor", *BIDDERS)}
-        by_code = {o.credit_code: o.id for o in session.scalars(select(Organisation))}
-    from sunshine.demo import ORGS
-    from sunshine.identity import credit_code
-
-    orgs = {o.key: by_code[credit_code.complete(o.prefix17)] for o in ORGS}
-    credit = {org_id: code for code, org_id in by_code.items()}
+        people = {name: principal(session, name) for name in ("agency", "centre", "supervisor", *BIDDERS)}
+        orgs = org_ids(session)
+        credit = {o.id: o.credit_code for o in session.scalars(select(Organisation))}
 
     walk = AdjustableClock(real_now)
     keys: list[dict] = []
@@ -267,7 +263,7 @@ def _make(
         deadline = _at(real_now - timedelta(days=20))
 
     with session_factory() as session:
-        project_id = _register(session, people, orgs, demo.project).id
+        project_id = register_project(session, people, orgs, demo.project).id
     walk.advance(timedelta(hours=3))
     with session_factory() as session:
         trading.accept(session, people["centre"], project_id)

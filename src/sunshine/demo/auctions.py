@@ -12,32 +12,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from sunshine.auctions import bids, conditions, rounds
 from sunshine.auctions.models import Auction
 from sunshine.config import get_settings
-from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock
 from sunshine.db import Database
-from sunshine.identity import credit_code
-from sunshine.identity import service as identity
-from sunshine.identity.models import Organisation, User
-from sunshine.identity.roles import Role
+from sunshine.demo.base import REGION, org_ids, principal
 from sunshine.trading import deposits, notices, registrations, visibility
 from sunshine.trading import service as trading
 from sunshine.trading.schemas import ProjectIn, SectionIn
-
-
-def _principal(session: Session, username: str) -> Principal:
-    user = identity.get_user(session, session.scalar(select(User.id).where(User.username == username)))
-    return Principal(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        roles=frozenset(Role(r.role) for r in user.roles),
-        organisation_id=user.organisation_id,
-    )
 
 
 def _at(day: datetime, hour: int) -> datetime:
@@ -49,13 +33,10 @@ def _at(day: datetime, hour: int) -> datetime:
 
 class _Demo:
     def __init__(self, db: Database, demo_clock: AdjustableClock) -> None:
-        from sunshine.demo import ORGS
-
         self.db, self.clock = db, demo_clock
         with db.unit_of_work() as s:
-            self.people = {n: _principal(s, n) for n in ("agency", "centre", "bidder", "bidder2")}
-            codes = {credit_code.complete(o.prefix17): o.key for o in ORGS}
-            self.orgs = {codes[o.credit_code]: o.id for o in s.scalars(select(Organisation)) if o.credit_code in codes}
+            self.people = {n: principal(s, n) for n in ("agency", "centre", "bidder", "bidder2")}
+            self.orgs = org_ids(s)
 
     def project(self, name: str, section: str, estimate: str, *, starts: datetime, deadline: datetime) -> int:
         """Register, accept, set a 20 % 竞买保证金 and publish the listing notice now."""
@@ -67,7 +48,7 @@ class _Demo:
             tenderer_id=self.orgs["land_bureau"],
             agency_id=self.orgs["agency1"],
             budget=Decimal(estimate),
-            region_code="350100",
+            region_code=REGION,
             funding_source="土地出让",
             description=f"{name}。出让方案已经市人民政府批准，采用网上挂牌方式，挂牌截止时有两个以上竞买人报价的进入网上限时竞价。",
             sections=[

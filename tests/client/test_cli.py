@@ -26,10 +26,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from sunshine import tasks
-from sunshine.bidding import cli as bid_cli
 from sunshine.bidding import envelope
 from sunshine.bidding.models import Bid
 from sunshine.cli import app as sunshine_app
+from sunshine.client import connection as bid_connection
 from sunshine.config import get_settings
 from sunshine.models import metadata
 from tests.bidding.builders import seal_for, tender_with_bidders
@@ -118,7 +118,7 @@ def _free_port() -> int:
 @pytest.fixture(autouse=True)
 def _cli_environment(monkeypatch):
     cheap_password_hashing(monkeypatch)
-    monkeypatch.setattr(bid_cli, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(bid_connection, "BACKOFF_SECONDS", 0.01)
     monkeypatch.setenv("COLUMNS", "240")  # Rich tables unwrapped, so the output can be searched
     for name in ("SUNSHINE_BID_SERVER", "SUNSHINE_BID_TOKEN_FILE", "SUNSHINE_BID_USERNAME", "SUNSHINE_BID_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
