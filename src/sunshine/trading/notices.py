@@ -24,6 +24,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation, SunshineError
 from sunshine.core.filestore import file_store, is_sha256
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -819,16 +820,7 @@ def publish_termination_notice(session: Session, actor: Principal, project: Proj
 # --------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
-class NoticePage:
-    items: list[tuple[Notice, Project]]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+NOTICE_ORDER = Keyset.of("notices", Notice.published_at, Notice.id)
 
 
 def list_public(
@@ -838,10 +830,10 @@ def list_public(
     transaction_type: str | None = None,
     q: str | None = None,
     project_id: int | None = None,
-    page: int = 1,
-    page_size: int = 20,
-) -> NoticePage:
-    """Published notices of public projects, newest first."""
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[tuple[Notice, Project]]:
+    """Published notices of public projects, newest first, one page after ``cursor``."""
     where = [Project.public_since.is_not(None)]
     if kind:
         where.append(Notice.kind == kind)
@@ -851,17 +843,8 @@ def list_public(
         where.append(Notice.title.icontains(q.strip(), autoescape=True))
     if project_id is not None:
         where.append(Notice.project_id == project_id)
-    total = session.scalar(select(func.count()).select_from(Notice).join(Project).where(*where)) or 0
-    page = max(1, page)
-    rows = session.execute(
-        select(Notice, Project)
-        .join(Project, Notice.project_id == Project.id)
-        .where(*where)
-        .order_by(Notice.published_at.desc(), Notice.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return NoticePage([(n, p) for n, p in rows], total, page, page_size)
+    stmt = select(Notice, Project).join(Project, Notice.project_id == Project.id).where(*where)
+    return paginate(session, stmt, NOTICE_ORDER, cursor=cursor, limit=limit, count=True)
 
 
 def get_visible(session: Session, actor: Principal, notice_id: int) -> tuple[Notice, Project]:
