@@ -86,8 +86,10 @@ class Keyset:
     def python_types(self) -> list[type]:
         out = []
         for key in self.keys:
+            kind = key.column.type
+            kind = getattr(kind, "impl_instance", kind)  # a TypeDecorator such as UTCDateTime: what it stores
             try:
-                out.append(key.column.type.python_type)
+                out.append(kind.python_type)
             except NotImplementedError:
                 out.append(str)
         return out
