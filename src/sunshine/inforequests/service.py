@@ -12,7 +12,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -22,6 +22,7 @@ from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.roles import Role
 from sunshine.inforequests import catalog
@@ -494,18 +495,28 @@ class Row:
         )
 
 
+QUEUE_ORDER = Keyset.of("requests", InfoRequest.received_on, InfoRequest.id)
+
+
 def queue(
-    session: Session, actor: Principal, *, state: str | None = None, open_only: bool = False, limit: int = 200
-) -> list[Row]:
-    stmt = select(InfoRequest).order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc()).limit(limit)
+    session: Session,
+    actor: Principal,
+    *,
+    state: str | None = None,
+    open_only: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Row]:
+    """The requests ``actor`` handles, latest received first, one page after ``cursor``."""
+    stmt = select(InfoRequest)
     if not is_office(actor):
         stmt = stmt.where(InfoRequest.department_user_id == (actor.user_id or -1))
     if state:
         stmt = stmt.where(InfoRequest.state == state)
     if open_only:
         stmt = stmt.where(InfoRequest.state.in_(sorted(catalog.OPEN_STATES - {"new"})))
-    reqs = list(session.scalars(stmt))
-    return rows_for(session, reqs)
+    page = paginate(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit)
+    return replace(page, items=rows_for(session, page.items))
 
 
 def rows_for(session: Session, reqs: Sequence[InfoRequest]) -> list[Row]:

@@ -17,6 +17,7 @@ from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, registrations, service
 from sunshine.trading.models import Project
@@ -28,6 +29,7 @@ BIDDER = Depends(Access(Role.BIDDER))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 LIST_VIEWERS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
+PAGE_SIZE = 20  # registrations per page of 我的报名
 
 
 def _yuan(value: Decimal | int | None) -> str:
@@ -70,14 +72,17 @@ def _mine_page(
     *,
     status: int = 200,
     guarantee: dict[str, Any] | None = None,
+    cursor: str | None = None,
 ) -> Response:
-    views = registrations.mine(session, principal)
+    result = registrations.mine(session, principal, cursor=cursor, limit=PAGE_SIZE)
     return render(
         request,
         "participation_mine.html",
         status=status,
         page_title="我的报名",
-        views=views,
+        views=result.items,
+        result=result,
+        page_url=page_urls("/my/registrations", {}),
         messages=registrations.messages_for(session, principal),
         guarantee=guarantee or {},
         now=clock.now(),
@@ -90,8 +95,10 @@ def _mine_page(
 
 
 @router.get("/my/registrations", response_class=HTMLResponse)
-def my_registrations(request: Request, session: Session = SessionDep, principal: Principal = BIDDER) -> Response:
-    return _mine_page(request, session, principal)
+def my_registrations(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = BIDDER
+) -> Response:
+    return _mine_page(request, session, principal, cursor=cursor)
 
 
 def _register_page(

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, count_upto, paginate
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.trading import codes, lifecycle
@@ -353,17 +355,18 @@ def get_visible_by_code(session: Session, actor: Principal, code: str) -> Projec
     return project
 
 
-def list_visible(
-    session: Session,
+PROJECT_ORDER = Keyset.of("projects", Project.registered_at, Project.id)
+
+
+def _visible(
     actor: Principal,
     *,
     state: str | None = None,
     transaction_type: str | None = None,
     green_only: bool = False,
     mine: bool = False,
-    limit: int = 200,
-) -> list[Project]:
-    stmt = select(Project).options(selectinload(Project.sections)).order_by(Project.registered_at.desc()).limit(limit)
+) -> Select:
+    stmt = select(Project)
     if state:
         stmt = stmt.where(Project.state == state)
     if transaction_type:
@@ -379,7 +382,45 @@ def list_visible(
                 visible | (Project.tenderer_id == actor.organisation_id) | (Project.agency_id == actor.organisation_id)
             )
         stmt = stmt.where(visible)
-    return list(session.scalars(stmt))
+    return stmt
+
+
+def page_visible(
+    session: Session,
+    actor: Principal,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    count: bool = False,
+    **filters: Any,
+) -> Page[Project]:
+    """The projects ``actor`` may see (``filters`` as for ``list_visible``), newest first, one page after
+    ``cursor``."""
+    stmt = _visible(actor, **filters)
+    options = (selectinload(Project.sections),)
+    return paginate(session, stmt, PROJECT_ORDER, cursor=cursor, limit=limit, count=count, options=options)
+
+
+def list_visible(
+    session: Session,
+    actor: Principal,
+    *,
+    state: str | None = None,
+    transaction_type: str | None = None,
+    green_only: bool = False,
+    mine: bool = False,
+    limit: int | None = None,
+) -> list[Project]:
+    """The projects ``actor`` may see, newest first (the first ``limit`` of them). Lists a person pages
+    through use ``page_visible``."""
+    stmt = _visible(actor, state=state, transaction_type=transaction_type, green_only=green_only, mine=mine)
+    stmt = stmt.options(selectinload(Project.sections)).order_by(*PROJECT_ORDER.order_by())
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+
+
+def count_visible(session: Session, actor: Principal, **filters: Any) -> tuple[int, bool]:
+    """How many projects ``actor`` may see with ``filters``: (count, exact), counted up to the kit's cap."""
+    return count_upto(session, _visible(actor, **filters))
 
 
 def acceptance_queue(session: Session) -> list[Project]:
