@@ -46,10 +46,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.auctions.models import Auction, AuctionBid, AuctionBidder
-from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound, SunshineError
+from sunshine.core.formatting import amount_text, local_seconds, local_time, yuan
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
@@ -110,19 +110,8 @@ class NotQualified(Forbidden):
 # --------------------------------------------------------------------------- small helpers
 
 
-def _local(moment: datetime | None, with_seconds: bool = False) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
-
-
-def yuan(value: Decimal | None) -> str:
-    """``Decimal('1234567.5')`` → ``'1,234,567.50'``."""
-    return "" if value is None else f"{Decimal(value):,.2f}"
-
-
 def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(CENT))
+    return None if value is None else amount_text(value)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -274,7 +263,7 @@ def setup(
         )
     starts = bidding_starts_at(project)
     if starts is None or clock.now() >= starts:
-        raise Conflict(f"竞价已于 {_local(starts)} 开始，不能再设置或修改网上竞价")
+        raise Conflict(f"竞价已于 {local_time(starts)} 开始，不能再设置或修改网上竞价")
     if session.scalar(select(Auction.id).where(Auction.section_id == section.id)) is not None:
         raise AlreadyExists("该标段已设置网上竞价；竞价条件一经设置不得修改")
     salt = secrets.token_hex(16) if reserve is not None else None
@@ -428,13 +417,13 @@ def _check_accepting(auction: Auction, project: Project, now: datetime) -> None:
     if project.state == "suspended":
         raise AuctionClosed("项目已暂停，暂停期间不接受报价")
     if auction.phase == "ended" or project.state not in RUNNING_STATES:
-        ended = f"已于 {_local(auction.ended_at, True)} " if auction.ended_at else "已"
+        ended = f"已于 {local_seconds(auction.ended_at)} " if auction.ended_at else "已"
         raise AuctionClosed(f"竞价{ended}结束，不再接受报价", ended_at=_iso(auction.ended_at))
     if auction.phase == "scheduled":
-        raise AuctionClosed(f"竞价尚未开始，开始时间：{_local(bidding_starts_at(project))}（北京时间）")
+        raise AuctionClosed(f"竞价尚未开始，开始时间：{local_time(bidding_starts_at(project))}（北京时间）")
     deadline = project.bid_deadline if auction.phase == "listing" else auction.ends_at
     if deadline is not None and now >= deadline:  # advance() has just run; kept as a guard of its own
-        raise AuctionClosed(f"竞价已于 {_local(deadline, True)} 截止，不再接受报价")
+        raise AuctionClosed(f"竞价已于 {local_seconds(deadline)} 截止，不再接受报价")
 
 
 def place_bid(session: Session, actor: Principal, auction_id: int, amount: Decimal | str) -> AuctionBid:
@@ -740,12 +729,12 @@ def result_notice(session: Session, project: Project, auctions: list[Auction]) -
             f"<td>{yuan(a.start_price)}</td>"
             f"<td>{reserve}</td>"
             f"<td>{a.bid_count}</td>"
-            f"<td>{_local(a.ended_at, True)}</td>"
+            f"<td>{local_seconds(a.ended_at)}</td>"
             "</tr>"
         )
     body = (
         f"<p>{html.escape(project.name)}（项目编号 {html.escape(project.code)}）网上竞价已于"
-        f" {_local(max(a.ended_at for a in auctions), True)}（北京时间）结束，结果如下：</p>"
+        f" {local_seconds(max(a.ended_at for a in auctions))}（北京时间）结束，结果如下：</p>"
         "<table><thead><tr><th>标段</th><th>结果</th><th>竞得人</th><th>竞买号</th><th>成交价（元）</th>"
         "<th>起始价（元）</th><th>保留价（元）</th><th>有效报价次数</th><th>竞价结束时间</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"

@@ -29,7 +29,6 @@ PUBLIC = Depends(Access.public())
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 BIDDER = Depends(Access(Role.BIDDER))
 
-templates.env.filters.setdefault("yuan", service.yuan)
 # Timeline entries of the auction steps (document ``auction:{id}``) link to the auction room.
 trading_views.DOCUMENT_LINKS.setdefault("auction", ("网上竞价", "/auctions/{}"))
 

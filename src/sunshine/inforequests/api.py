@@ -168,7 +168,7 @@ def set_regime(body: RegimeIn, session: Session = SessionDep, actor: Principal =
 @router.get(
     "",
     response_model=list[QueueItemOut],
-    summary="办理队列（政务公开办看全部，承办部门看转给自己的；有下一页时响应头 Link 给出 rel=\"next\" 的地址）",
+    summary='办理队列（政务公开办看全部，承办部门看转给自己的；有下一页时响应头 Link 给出 rel="next" 的地址）',
 )
 def queue(
     request: Request,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from sunshine.core.formatting import cn_day
 from sunshine.core.workdays import WorkCalendar
 
 _ONE = timedelta(days=1)
@@ -63,8 +64,7 @@ class AnswerClock:
         return self.status == "running"
 
 
-def _fmt(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+_fmt = cn_day
 
 
 def history_pauses(events: Iterable[ClockEvent]) -> tuple[date, int, list[tuple[date, date | None]], bool]:

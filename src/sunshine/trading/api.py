@@ -78,7 +78,7 @@ def register(body: ProjectIn, session: Session = SessionDep, actor: Principal = 
 @router.get(
     "",
     response_model=list[ProjectOut],
-    summary="交易项目列表（按查看者可见范围，最新登记在前；有下一页时响应头 Link 给出 rel=\"next\" 的地址）",
+    summary='交易项目列表（按查看者可见范围，最新登记在前；有下一页时响应头 Link 给出 rel="next" 的地址）',
 )
 def list_projects(
     request: Request,

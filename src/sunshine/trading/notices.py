@@ -24,6 +24,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation, SunshineError
 from sunshine.core.filestore import file_store, is_sha256
+from sunshine.core.formatting import cn_day
 from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
@@ -304,8 +305,7 @@ def local_date(value: datetime) -> date:
     return value.astimezone(get_settings().tz).date()
 
 
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+_cn = cn_day
 
 
 def _iso(value: datetime | None) -> str | None:

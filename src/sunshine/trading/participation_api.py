@@ -222,7 +222,7 @@ def project_registrations(
 @router.get(
     "/registrations/mine",
     response_model=list[RegistrationOut],
-    summary="本单位的报名（最新在前；有下一页时响应头 Link 给出 rel=\"next\" 的地址）",
+    summary='本单位的报名（最新在前；有下一页时响应头 Link 给出 rel="next" 的地址）',
 )
 def my_registrations(
     request: Request,

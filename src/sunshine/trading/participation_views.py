@@ -17,12 +17,13 @@ from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.formatting import yuan
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, registrations, service
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import act, flash, redirect, render, templates
+from sunshine.web.templating import act, flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 BIDDER = Depends(Access(Role.BIDDER))
@@ -31,12 +32,6 @@ LIST_VIEWERS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Rol
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 PAGE_SIZE = 20  # registrations per page of 我的报名
 
-
-def _yuan(value: Decimal | int | None) -> str:
-    return "" if value is None else f"{Decimal(value):,.2f}"
-
-
-templates.env.filters.setdefault("yuan", _yuan)
 
 Errors = dict[str, str]
 
@@ -394,7 +389,7 @@ def set_section_deposit(
             deposit_form={"section_id": section_id, "errors": errors, "values": {"amount": amount}},
         )
     flash(
-        request, "success", f"已设定投标保证金：{_yuan(value)} 元" if value is not None else "已设定为不收取投标保证金"
+        request, "success", f"已设定投标保证金：{yuan(value)} 元" if value is not None else "已设定为不收取投标保证金"
     )
     return redirect(request, f"/projects/{project_id}/registrations")
 
@@ -449,7 +444,7 @@ def confirm_transfer(
             status=400,
             confirm={"deposit_id": deposit_id, "errors": errors, "values": {"amount": amount}},
         )
-    flash(request, "success", f"已确认到账：{_yuan(value)} 元，银行凭证已保存")
+    flash(request, "success", f"已确认到账：{yuan(value)} 元，银行凭证已保存")
     return redirect(request, "/staff/deposits")
 
 

@@ -14,15 +14,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.formatting import local_time
 from sunshine.core.models import TrackedDeadline
 from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.identity.models import Organisation, OrganisationKind
@@ -67,10 +67,6 @@ def may_see_list(actor: Principal, project: Project) -> bool:
     return is_party(actor, project) or bool(actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR})
 
 
-def _local(moment: datetime) -> str:
-    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
-
-
 def check_window(project: Project, *, documents: bool = True) -> None:
     """Registration and obtaining documents are open while the notice runs, strictly before the bid
     deadline (and, when set, before the end of the documents sale) by the server clock."""
@@ -78,9 +74,9 @@ def check_window(project: Project, *, documents: bool = True) -> None:
         raise RegistrationClosed("项目不在公告期内，不能报名、获取招标文件或缴纳保证金")
     now = clock.now()
     if project.bid_deadline is not None and now >= project.bid_deadline:
-        raise RegistrationClosed(f"投标截止时间（{_local(project.bid_deadline)}）已到")
+        raise RegistrationClosed(f"投标截止时间（{local_time(project.bid_deadline)}）已到")
     if documents and project.docs_sale_end is not None and now >= project.docs_sale_end:
-        raise RegistrationClosed(f"招标文件获取期已于 {_local(project.docs_sale_end)} 结束")
+        raise RegistrationClosed(f"招标文件获取期已于 {local_time(project.docs_sale_end)} 结束")
 
 
 def _bidder_org(session: Session, actor: Principal) -> Organisation:

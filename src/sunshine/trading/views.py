@@ -6,7 +6,6 @@ call it and render."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -29,7 +28,7 @@ from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
 from sunshine.web.csrf import check_csrf
 from sunshine.web.problems import VALIDATION_MESSAGES
-from sunshine.web.templating import flash, redirect, render, templates
+from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -44,14 +43,6 @@ PUBLIC_STATES = [s for s in lifecycle.STATES if s not in ("registered", "returne
 MAX_SECTIONS = 50
 PAGE_SIZE = 50  # projects per page of a project list
 DOCUMENT_LINKS = {"notice": ("公告", "/notices/{}")}
-
-
-def yuan(value: Decimal | int | None) -> str:
-    """``Decimal('12345678.5')`` → ``'12,345,678.50'`` (元, two places, thousands separators)."""
-    return "" if value is None else f"{Decimal(value):,.2f}"
-
-
-templates.env.filters.setdefault("yuan", yuan)
 
 
 # --------------------------------------------------------------------------- the registration form
@@ -765,4 +756,4 @@ def project_page(
     )
 
 
-__all__ = ["router", "latest_public", "green_count", "project_row", "yuan"]
+__all__ = ["router", "latest_public", "green_count", "project_row"]
