@@ -1,4 +1,5 @@
-"""Tables of the working-day calendar: administrator overrides, official years and tracked deadlines."""
+"""Tables of the working-day calendar (administrator overrides, official years, tracked deadlines) and the
+serial-number counters (``core.serials``)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ class TrackedDeadline(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CodeSequence(Base):
+    # 流水号 the next serial number of a scope, e.g. a transaction-code scope (region + type + year)
+    __tablename__ = "code_sequence"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_value: Mapped[int] = mapped_column(Integer)

@@ -23,6 +23,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
 from sunshine.core.pagination import Keyset, Page, paginate
+from sunshine.core.serials import check_character, next_serial
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.roles import Role
 from sunshine.inforequests import catalog
@@ -131,17 +132,7 @@ def _new_code() -> str:
 
 
 def _next_serial(session: Session, year: int) -> int:
-    from sunshine.trading.models import CodeSequence  # the shared, row-locked serial counter
-
-    scope = f"inforequest:{year}"
-    row = session.scalar(select(CodeSequence).where(CodeSequence.scope == scope).with_for_update())
-    if row is None:
-        row = CodeSequence(scope=scope, next_value=1)
-        session.add(row)
-    serial = row.next_value
-    row.next_value = serial + 1
-    session.flush()
-    return serial
+    return next_serial(session, f"inforequest:{year}")
 
 
 def tracking_number(year: int, serial: int) -> str:
@@ -149,8 +140,6 @@ def tracking_number(year: int, serial: int) -> str:
 
 
 def _short_code(year: int, serial: int) -> str:
-    from sunshine.trading.codes import check_character
-
     body = f"YS{year}{serial:04d}"
     return body + check_character(body)
 
