@@ -31,6 +31,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
+from sunshine.core.formatting import local_time
 from sunshine.identity.models import Organisation, User
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
@@ -582,7 +583,7 @@ def record_html(record: dict[str, Any]) -> str:
     e = html.escape
     parts = [
         f"<p>项目编号：{e(record['project_code'])}；项目名称：{e(record['project_name'])}</p>",
-        f"<p>开标时间：{e(registrations._local(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
+        f"<p>开标时间：{e(local_time(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
     ]
     for section in record["sections"]:
         parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")
