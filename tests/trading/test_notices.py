@@ -437,8 +437,10 @@ def test_public_list_filters_and_pages(client, db, w, agency):
     assert client.get("/api/v1/notices", params={"q": "招标公告"}).json()["total"] == 2
     assert client.get("/api/v1/notices", params={"q": "%"}).json()["total"] == 0  # LIKE wildcards are literal
     assert client.get("/api/v1/notices", params={"kind": "amendment"}).json()["total"] == 0
-    paged = client.get("/api/v1/notices", params={"page_size": 1, "page": 2}).json()
+    first = client.get("/api/v1/notices", params={"page_size": 1}).json()
+    paged = client.get("/api/v1/notices", params={"page_size": 1, "cursor": first["next_cursor"]}).json()
     assert (paged["total"], paged["pages"], len(paged["items"])) == (2, 2, 1)
+    assert (paged["page"], paged["next_cursor"]) == (2, None) and paged["items"][0]["id"] != first["items"][0]["id"]
     problem(client.get("/api/v1/notices", params={"page_size": 1000}), 422, "invalid_input")
 
 

@@ -22,18 +22,17 @@ from sunshine.auctions.service import (
     bidder_organisation,
     bidding_starts_at,
     iso_time,
-    local_time,
     locked_visible,
     minimum_bid,
     money,
     plain_amount,
     round_durations,
     section_of,
-    yuan,
 )
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden
+from sunshine.core.formatting import local_seconds, local_time, yuan
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.trading.models import Deposit, Project, QualificationResult, Registration
@@ -168,13 +167,13 @@ def _check_accepting(auction: Auction, project: Project, now: datetime) -> None:
     if project.state == "suspended":
         raise AuctionClosed("项目已暂停，暂停期间不接受报价")
     if auction.phase == "ended" or project.state not in RUNNING_STATES:
-        ended = f"已于 {local_time(auction.ended_at, True)} " if auction.ended_at else "已"
+        ended = f"已于 {local_seconds(auction.ended_at)} " if auction.ended_at else "已"
         raise AuctionClosed(f"竞价{ended}结束，不再接受报价", ended_at=iso_time(auction.ended_at))
     if auction.phase == "scheduled":
         raise AuctionClosed(f"竞价尚未开始，开始时间：{local_time(bidding_starts_at(project))}（北京时间）")
     deadline = project.bid_deadline if auction.phase == "listing" else auction.ends_at
     if deadline is not None and now >= deadline:  # advance() has just run; kept as a guard of its own
-        raise AuctionClosed(f"竞价已于 {local_time(deadline, True)} 截止，不再接受报价")
+        raise AuctionClosed(f"竞价已于 {local_seconds(deadline)} 截止，不再接受报价")
 
 
 def place_bid(session: Session, actor: Principal, auction_id: int, amount: Decimal | str) -> AuctionBid:

@@ -18,7 +18,6 @@ from sunshine.auctions.service import (
     LIFECYCLES,
     bidding_starts_at,
     iso_time,
-    local_time,
     money,
     plain_amount,
     reserve_commitment,
@@ -27,6 +26,7 @@ from sunshine.auctions.service import (
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.formatting import local_time
 from sunshine.ledger import service as ledger
 from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Project, Section

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.auctions.models import Auction, AuctionBidder
-from sunshine.auctions.service import OUTCOMES, iso_time, local_time, plain_amount, reserve_commitment, yuan
+from sunshine.auctions.service import OUTCOMES, iso_time, plain_amount, reserve_commitment
 from sunshine.core import clock
 from sunshine.core.auth import Principal
+from sunshine.core.formatting import local_seconds, yuan
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
 from sunshine.ledger.models import LedgerEntry
@@ -175,12 +176,12 @@ def result_notice(session: Session, project: Project, auctions: list[Auction]) -
             f"<td>{yuan(a.start_price)}</td>"
             f"<td>{reserve}</td>"
             f"<td>{a.bid_count}</td>"
-            f"<td>{local_time(a.ended_at, True)}</td>"
+            f"<td>{local_seconds(a.ended_at)}</td>"
             "</tr>"
         )
     body = (
         f"<p>{html.escape(project.name)}（项目编号 {html.escape(project.code)}）网上竞价已于"
-        f" {local_time(max(a.ended_at for a in auctions), True)}（北京时间）结束，结果如下：</p>"
+        f" {local_seconds(max(a.ended_at for a in auctions))}（北京时间）结束，结果如下：</p>"
         "<table><thead><tr><th>标段</th><th>结果</th><th>竞得人</th><th>竞买号</th><th>成交价（元）</th>"
         "<th>起始价（元）</th><th>保留价（元）</th><th>有效报价次数</th><th>竞价结束时间</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"

@@ -44,10 +44,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.auctions.models import Auction
-from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
+from sunshine.core.formatting import amount_text
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -80,19 +80,9 @@ COMMITMENT_SCHEME = "sha256(salt|amount)"
 # --------------------------------------------------------------------------- small helpers
 
 
-def local_time(moment: datetime | None, with_seconds: bool = False) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
-
-
-def yuan(value: Decimal | None) -> str:
-    """``Decimal('1234567.5')`` → ``'1,234,567.50'``."""
-    return "" if value is None else f"{Decimal(value):,.2f}"
-
-
 def plain_amount(value: Decimal | None) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(CENT))
+    """An amount as the ledger records it (no separators, two places); None stays None."""
+    return None if value is None else amount_text(value)
 
 
 def iso_time(moment: datetime | None) -> str | None:

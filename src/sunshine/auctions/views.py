@@ -16,6 +16,7 @@ from sunshine.auctions import bids, conditions, reading, service
 from sunshine.auctions.api import SETTLED
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.formatting import yuan
 from sunshine.identity.roles import Role
 from sunshine.rules.pack_format import LIFECYCLE_LABELS
 from sunshine.trading import lifecycle, visibility
@@ -28,7 +29,6 @@ PUBLIC = Depends(Access.public())
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 BIDDER = Depends(Access(Role.BIDDER))
 
-templates.env.filters.setdefault("yuan", service.yuan)
 # Timeline entries of the auction steps (document ``auction:{id}``) link to the auction room.
 trading_views.DOCUMENT_LINKS.setdefault("auction", ("网上竞价", "/auctions/{}"))
 
@@ -130,7 +130,7 @@ def bid(
                 raise
             errors["amount"] = exc.detail
         else:
-            flash(request, "success", f"报价成功：第 {placed.seq} 次报价，{service.yuan(placed.amount)} 元")
+            flash(request, "success", f"报价成功：第 {placed.seq} 次报价，{yuan(placed.amount)} 元")
             return redirect(request, f"/auctions/{auction_id}")
     return _room(request, session, principal, auction_id, status=400, errors=errors, amount=amount)
 

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
 from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
+from sunshine.core.formatting import local_time
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
-from sunshine.trading import participation
 from sunshine.trading.models import Deposit, Project, Section
 
 DECRYPTION_LABELS = {
@@ -158,7 +158,7 @@ def record_html(record: dict[str, Any]) -> str:
     e = html.escape
     parts = [
         f"<p>项目编号：{e(record['project_code'])}；项目名称：{e(record['project_name'])}</p>",
-        f"<p>开标时间：{e(participation.local_time(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
+        f"<p>开标时间：{e(local_time(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
     ]
     for section in record["sections"]:
         parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")

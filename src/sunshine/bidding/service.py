@@ -27,6 +27,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
+from sunshine.core.formatting import local_time
 from sunshine.identity.models import Organisation
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -62,7 +63,7 @@ class NotEligible(Conflict):
 
 
 def _deadline_text(project: Project) -> str:
-    return participation.local_time(project.bid_deadline) if project.bid_deadline else "未定"
+    return local_time(project.bid_deadline) if project.bid_deadline else "未定"
 
 
 def check_open_for_bids(project: Project) -> None:

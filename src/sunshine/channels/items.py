@@ -1,116 +1,38 @@
-"""Published items: the one shape every channel (Atom/RSS feeds, mail digests, the kiosk) reads.
+"""Published items from every domain, as channels (Atom/RSS feeds, mail digests, the kiosk) read them.
 
-A *provider* turns one domain's public records into ``PublishedItem``s — trading notices today,
-policies and answered public concerns, and the disclosure catalog's publications once that package
-exists. Channels never query a domain's tables themselves: they ask ``published_items`` and filter
-by category, region, project or keyword, so a new domain joins every channel by adding a provider.
+The shape of an item and the provider interface are in ``core.published``; each domain implements a
+provider in its own package (trading notices, disclosure publications, policies and answered concerns).
+Channels never query a domain's tables themselves: they ask ``published_items`` and filter by category,
+region, project or keyword, so a new domain joins every channel by adding its provider here.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
-# Category codes are "<scheme>.<value>", e.g. "type.engineering" (交易类型), "kind.tender" (公告类型),
-# "policy.document"; the scheme keeps the codes of different providers apart.
-CATEGORY_CODE = re.compile(r"^[a-z][a-z0-9_]*\.[A-Za-z0-9_.\-]{1,60}$")
-# Channels a published item may be limited to (the disclosure catalog's vocabulary): feeds and mail
-# subscriptions read "feed", the kiosk reads "terminal". An item with no channel list goes everywhere.
-FEED = "feed"
-TERMINAL = "terminal"
+from sunshine.core.published import CATEGORY_CODE, FEED, TERMINAL, Category, ItemProvider, PublishedItem
+from sunshine.disclosure.published import DisclosurePublications
+from sunshine.policy.provider import PolicyItems
+from sunshine.trading.published import TradingNotices
+
+__all__ = ["FEED", "TERMINAL", "Category", "ItemFilter", "ItemProvider", "PublishedItem", "published_items"]
 
 
-@dataclass(frozen=True)
-class Category:
-    code: str
-    label: str
-    group: str  # heading under which forms and the feed index list it, e.g. 交易类型
+def default_providers() -> list[ItemProvider]:
+    return [TradingNotices(), PolicyItems(), DisclosurePublications()]
 
 
-@dataclass(frozen=True)
-class PublishedItem:
-    """A record the public may read, as every channel shows it."""
-
-    key: str  # stable and unique across providers, e.g. "notice:12": Atom ids and mail deliveries use it
-    title: str
-    link: str  # site-relative path of the public page, e.g. "/notices/12"
-    published_at: datetime  # timezone-aware
-    categories: tuple[Category, ...]
-    region_code: str | None = None  # 行政区划代码 of the project or issuing body
-    project_code: str | None = None  # 统一交易标识码, when the item belongs to a project
-    summary: str = ""  # plain text, a few sentences
-    source: str = ""  # provider name, e.g. "trading"
-    channels: frozenset[str] | None = None  # where it may be carried; None: every channel
-
-    def carried_by(self, channel: str | None) -> bool:
-        return channel is None or self.channels is None or channel in self.channels
-
-    @property
-    def category_codes(self) -> frozenset[str]:
-        return frozenset(c.code for c in self.categories)
-
-    @property
-    def category_label(self) -> str:
-        return " · ".join(c.label for c in self.categories)
-
-
-@runtime_checkable
-class ItemProvider(Protocol):
-    """One domain's public records as published items."""
-
-    name: str
-
-    def categories(self, session: Session) -> list[Category]:
-        """Every category this provider can put an item in (feeds and subscription forms list them)."""
-        ...
-
-    def items(
-        self,
-        session: Session,
-        *,
-        category: str | None = None,
-        project_code: str | None = None,
-        since: datetime | None = None,
-        limit: int = 50,
-    ) -> list[PublishedItem]:
-        """Public items, newest first: only those in ``category`` / of ``project_code`` when given,
-        only those published after ``since`` when given. A category of another provider gives []."""
-        ...
-
-
-# Providers loaded on first use, so that importing this module imports no domain.
-DEFAULT_PROVIDERS: tuple[str, ...] = (
-    "sunshine.channels.providers:TradingNotices",
-    "sunshine.policy.provider:PolicyItems",
-    "sunshine.channels.disclosure_provider:DisclosurePublications",
-)
 _registry: list[ItemProvider] | None = None
-
-
-def _load_defaults() -> list[ItemProvider]:
-    out: list[ItemProvider] = []
-    for ref in DEFAULT_PROVIDERS:
-        module_name, _, attr = ref.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # an optional domain that is not installed
-            raise
-        out.append(getattr(module, attr)())
-    return out
 
 
 def providers() -> list[ItemProvider]:
     global _registry
     if _registry is None:
-        _registry = _load_defaults()
+        _registry = default_providers()
     return list(_registry)
 
 

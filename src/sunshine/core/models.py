@@ -1,5 +1,5 @@
 """Tables of the working-day calendar (administrator overrides, official years, tracked deadlines) and the
-alerts every domain raises (one table, one alert per fact)."""
+alerts every domain raises (one table, one alert per fact), serial-number counters (``core.serials``)."""
 
 from __future__ import annotations
 
@@ -72,3 +72,9 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # handled: the fact is over
+class CodeSequence(Base):
+    # 流水号 the next serial number of a scope, e.g. a transaction-code scope (region + type + year)
+    __tablename__ = "code_sequence"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_value: Mapped[int] = mapped_column(Integer)

@@ -42,6 +42,8 @@ from typing import Literal
 import chinese_calendar as _cc
 from chinese_calendar.constants import Holiday as _PkgHoliday
 
+from sunshine.core.formatting import cn_date, cn_day
+
 __all__ = [
     "MAX_DAYS",
     "CalendarRangeError",
@@ -61,7 +63,6 @@ MAX_DAYS = 3650
 _MAX_REST_RUN = 366
 
 _ONE = timedelta(days=1)
-_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 NAME_WEEKEND = "周末"
 NAME_MAKEUP = "调休上班"
@@ -146,12 +147,8 @@ def _check_unit(unit: str) -> str:
     return unit
 
 
-def _fmt(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _fmt_w(d: date) -> str:
-    return f"{_fmt(d)}（{_WEEKDAYS[d.weekday()]}）"
+_fmt = cn_day  # 2026年11月23日
+_fmt_w = cn_date  # 2026年11月23日（星期一）
 
 
 @functools.cache

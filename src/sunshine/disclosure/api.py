@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.pagination import CURSOR, LIMIT
 from sunshine.disclosure import catalog_service, compliance, negative_list, obligations, publications, vocab
 from sunshine.disclosure.detectors import DETECTOR_LABELS
 from sunshine.disclosure.models import CatalogCategory, CatalogItem, Obligation, Publication
@@ -269,15 +270,18 @@ def alerts(session: Session = SessionDep, _: Principal = STAFF) -> list[AlertOut
 def list_publications(
     item_code: str | None = Query(None, max_length=20),
     q: str | None = Query(None, max_length=100),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     viewer: Principal = PUBLIC,
 ) -> PublicationListOut:
-    result = publications.list_public(session, item_code=item_code, q=q, page=page)
+    result = publications.list_public(session, item_code=item_code, q=q, cursor=cursor, limit=limit)
     return PublicationListOut(
         items=[publication_out(p, viewer) for p in result.items],
-        total=result.total,
-        page=result.page,
+        next_cursor=result.next_cursor,
+        total=result.total or 0,
+        total_exact=result.total_exact,
+        page=result.number,
         pages=result.pages,
     )
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import html
-from dataclasses import dataclass
 
 import nh3
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, SunshineError
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.disclosure import detectors, negative_list, obligations
 from sunshine.disclosure.catalog_service import get_item
 from sunshine.disclosure.models import CatalogItem, Finding, Obligation, Publication
@@ -402,38 +402,32 @@ def get_visible(session: Session, actor: Principal, publication_id: int) -> Publ
     raise NotFound("公开信息不存在")
 
 
-@dataclass(frozen=True)
-class PublicationPage:
-    items: list[Publication]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+PUBLICATION_ORDER = Keyset.of("publications", Publication.published_at, Publication.id)
 
 
 def list_public(
-    session: Session, *, item_code: str | None = None, q: str | None = None, page: int = 1, page_size: int = 20
-) -> PublicationPage:
-    """Published texts and tombstones, newest first."""
+    session: Session,
+    *,
+    item_code: str | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Publication]:
+    """Published texts and tombstones, newest first, one page after ``cursor``."""
     where = [Publication.status.in_(("published", "withdrawn"))]
     if item_code:
         where.append(Publication.item_id == get_item(session, item_code).id)
     if q and q.strip():
         where.append(Publication.title.icontains(q.strip(), autoescape=True))
-    total = session.scalar(select(func.count()).select_from(Publication).where(*where)) or 0
-    page = max(1, page)
-    rows = session.scalars(
-        select(Publication)
-        .where(*where)
-        .options(selectinload(Publication.item), selectinload(Publication.findings))
-        .order_by(Publication.published_at.desc(), Publication.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
+    return paginate(
+        session,
+        select(Publication).where(*where),
+        PUBLICATION_ORDER,
+        cursor=cursor,
+        limit=limit,
+        count=True,
+        options=(selectinload(Publication.item), selectinload(Publication.findings)),
     )
-    return PublicationPage(list(rows), total, page, page_size)
 
 
 def review_queue(session: Session) -> list[Publication]:

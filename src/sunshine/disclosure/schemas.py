@@ -146,9 +146,11 @@ class PublicationOut(BaseModel):
 
 class PublicationListOut(BaseModel):
     items: list[PublicationOut]
-    total: int
+    next_cursor: str | None  # the cursor of the next page; None on the last
+    total: int  # at most 1000: total_exact is False when there are more
+    total_exact: bool
     page: int
-    pages: int
+    pages: int | None
 
 
 class PublicationIn(BaseModel):

@@ -5,7 +5,7 @@ queue and review page, and the negative list. Thin: they read forms, call the se
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,7 +15,8 @@ from starlette.datastructures import FormData
 
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
-from sunshine.core.errors import SunshineError
+from sunshine.core.errors import NotFound, SunshineError
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.disclosure import (
     catalog_service,
     compliance,
@@ -117,7 +118,7 @@ def item_page(
         limit=catalog_service.Limits(session).of(item.time_limit_ref),
         revisions=catalog_service.revisions_of(session, item),
         can_revise=principal.has(Role.DISCLOSURE_OFFICE),
-        recent=publications.list_public(session, item_code=item.code, page_size=10).items,
+        recent=publications.list_public(session, item_code=item.code, limit=10).items,
         today=clock.today_local(),
     )
 
@@ -168,18 +169,15 @@ def publications_page(
     request: Request,
     item: str | None = Query(None, max_length=20),
     q: str | None = Query(None, max_length=100),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> Response:
     try:
-        result = publications.list_public(session, item_code=item or None, q=q, page=page)
-    except SunshineError:
-        item, result = None, publications.list_public(session, q=q, page=page)
-
-    def url(n: int) -> str:
-        params = {k: v for k, v in (("item", item), ("q", q), ("page", n)) if v}
-        return "/disclosure/publications?" + urlencode(params)
+        result = publications.list_public(session, item_code=item or None, q=q, cursor=cursor)
+    except NotFound:  # an unknown item code: every item
+        item, result = None, publications.list_public(session, q=q, cursor=cursor)
+    url = page_urls("/disclosure/publications", {"item": item, "q": q})
 
     return _page(
         request,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar, clock
+from sunshine.core.formatting import cn_day
 from sunshine.inforequests import deadlines, repository, service, states, steps
 from sunshine.inforequests.models import InfoRequest
 
@@ -23,8 +24,7 @@ class TickResult:
     alerts: list[tuple[str, str]] = field(default_factory=list)  # (tracking number, kind)
 
 
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+_cn = cn_day
 
 
 def _raise(

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.roles import Role
 from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps
 from sunshine.inforequests.models import InfoRequest, RequestEvent
@@ -164,14 +165,24 @@ def set_regime(body: RegimeIn, session: Session = SessionDep, actor: Principal =
     return {"regime": key, "label": service.REGIMES[key]}
 
 
-@router.get("", response_model=list[QueueItemOut], summary="办理队列（政务公开办看全部，承办部门看转给自己的）")
+@router.get(
+    "",
+    response_model=list[QueueItemOut],
+    summary='办理队列（政务公开办看全部，承办部门看转给自己的；有下一页时响应头 Link 给出 rel="next" 的地址）',
+)
 def queue(
+    request: Request,
+    response: Response,
     state: str | None = Query(None, max_length=40),
     open_only: bool = Query(False),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     actor: Principal = STAFF,
 ) -> list[QueueItemOut]:
-    rows = service.queue(session, actor, state=state, open_only=open_only)
+    page = service.queue(session, actor, state=state, open_only=open_only, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    rows = page.items
     return [
         QueueItemOut(
             id=row.request.id,

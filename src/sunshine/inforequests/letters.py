@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.errors import NotFound
+from sunshine.core.formatting import cn_day
 from sunshine.inforequests import deadlines, repository, states
 from sunshine.inforequests.models import InfoRequest
 from sunshine.inforequests.timing import explain
@@ -27,8 +28,7 @@ KINDS: dict[str, str] = {
 }
 
 
-def cn_date(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+cn_date = cn_day  # 2026年11月23日; the letters' templates call it cn_date
 
 
 def access_key(secret: str, req: InfoRequest) -> str:

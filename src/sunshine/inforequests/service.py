@@ -12,7 +12,7 @@ import json
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -22,6 +22,8 @@ from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import Alert, TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, paginate
+from sunshine.core.serials import check_character, next_serial
 from sunshine.identity.roles import Role
 from sunshine.inforequests import states, steps
 from sunshine.inforequests.deadlines import clock_of, open_deadlines_for, refresh_deadlines
@@ -97,17 +99,7 @@ def _new_code() -> str:
 
 
 def _next_serial(session: Session, year: int) -> int:
-    from sunshine.trading.models import CodeSequence  # the shared, row-locked serial counter
-
-    scope = f"inforequest:{year}"
-    row = session.scalar(select(CodeSequence).where(CodeSequence.scope == scope).with_for_update())
-    if row is None:
-        row = CodeSequence(scope=scope, next_value=1)
-        session.add(row)
-    serial = row.next_value
-    row.next_value = serial + 1
-    session.flush()
-    return serial
+    return next_serial(session, f"inforequest:{year}")
 
 
 def tracking_number(year: int, serial: int) -> str:
@@ -115,8 +107,6 @@ def tracking_number(year: int, serial: int) -> str:
 
 
 def _short_code(year: int, serial: int) -> str:
-    from sunshine.trading.codes import check_character
-
     body = f"YS{year}{serial:04d}"
     return body + check_character(body)
 
@@ -329,18 +319,28 @@ class Row:
         )
 
 
+QUEUE_ORDER = Keyset.of("requests", InfoRequest.received_on, InfoRequest.id)
+
+
 def queue(
-    session: Session, actor: Principal, *, state: str | None = None, open_only: bool = False, limit: int = 200
-) -> list[Row]:
-    stmt = select(InfoRequest).order_by(InfoRequest.received_on.desc(), InfoRequest.id.desc()).limit(limit)
+    session: Session,
+    actor: Principal,
+    *,
+    state: str | None = None,
+    open_only: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Row]:
+    """The requests ``actor`` handles, latest received first, one page after ``cursor``."""
+    stmt = select(InfoRequest)
     if not is_office(actor):
         stmt = stmt.where(InfoRequest.department_user_id == (actor.user_id or -1))
     if state:
         stmt = stmt.where(InfoRequest.state == state)
     if open_only:
         stmt = stmt.where(InfoRequest.state.in_(sorted(states.OPEN_STATES - {"new"})))
-    reqs = list(session.scalars(stmt))
-    return rows_for(session, reqs)
+    page = paginate(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit)
+    return replace(page, items=rows_for(session, page.items))
 
 
 def rows_for(session: Session, reqs: Sequence[InfoRequest]) -> list[Row]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from sunshine.core.formatting import cn_day
 from sunshine.identity.models import User
 from sunshine.inforequests import deadlines, fees, repository, states
 from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestReview
@@ -39,8 +40,7 @@ from sunshine.rules import service as rules
 SYSTEM = Principal(display_name="系统（按期自动办理）")
 
 
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+_cn = cn_day
 
 
 def available(req: InfoRequest, actor: Principal) -> list[str]:

@@ -29,6 +29,7 @@ from typing import Literal
 
 from sunshine.core import caseclock
 from sunshine.core.caseclock import CaseEvent
+from sunshine.core.formatting import cn_day
 from sunshine.core.workdays import WorkCalendar
 
 EventKind = Literal[
@@ -73,8 +74,7 @@ class AnswerClock:
         return self.status == "running"
 
 
-def _fmt(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+_fmt = cn_day
 
 
 def case_events(events: Iterable[ClockEvent]) -> tuple[date, list[CaseEvent]]:

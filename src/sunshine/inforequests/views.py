@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps
 from sunshine.inforequests.models import InfoRequest, RequestReview
@@ -31,6 +32,7 @@ router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
 OFFICE = Depends(Access(Role.DISCLOSURE_OFFICE))
 STAFF = Depends(Access(Role.DISCLOSURE_OFFICE, Role.SUPERVISOR, Role.CENTRE_STAFF))
+PAGE_SIZE = 50  # requests per page of the staff queue
 DEPARTMENT = Depends(Access(Role.SUPERVISOR, Role.CENTRE_STAFF))
 ADMIN = Depends(Access(Role.ADMIN))
 
@@ -296,16 +298,20 @@ def staff_queue(
     request: Request,
     state: str | None = Query(None, max_length=40),
     show: str = Query("open", max_length=10),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = STAFF,
 ) -> Response:
     state = state if state in states.STATES else None
-    rows = service.queue(session, principal, state=state, open_only=show == "open" and state is None)
+    open_only = show == "open" and state is None
+    result = service.queue(session, principal, state=state, open_only=open_only, cursor=cursor, limit=PAGE_SIZE)
     return render(
         request,
         "inforequests/queue.html",
         page_title="依申请公开办理",
-        rows=rows,
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/staff/requests", {"state": state, "show": show}),
         alerts=service.recent_alerts(session, principal),
         states=states.STATES,
         state=state,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
+from sunshine.core.pagination import CURSOR, LIMIT
 from sunshine.identity.roles import Role
 from sunshine.policy import service
 from sunshine.policy.models import Interpretation, PolicyDocument, PublicConcern
@@ -89,13 +90,20 @@ def interpretation_out(row: Interpretation) -> InterpretationOut:
 def list_policies(
     q: str | None = Query(None, max_length=100, description="名称、文号或制定机关中的词"),
     level: str | None = Query(None, max_length=20),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> PolicyList:
-    result = service.list_policies(session, q=q, level=level if level in service.LEVELS else None, page=page)
+    level = level if level in service.LEVELS else None
+    result = service.list_policies(session, q=q, level=level, cursor=cursor, limit=limit)
     linked = service.interpretations_of(session, [p.id for p in result.items])
-    return PolicyList(items=[policy_out(p, linked[p.id]) for p in result.items], total=result.total)
+    return PolicyList(
+        items=[policy_out(p, linked[p.id]) for p in result.items],
+        next_cursor=result.next_cursor,
+        total=result.total or 0,
+        total_exact=result.total_exact,
+    )
 
 
 @router.post("", response_model=PolicyDetail, status_code=201, summary="发布政策文件")
@@ -167,12 +175,19 @@ def concern_staff_out(session: Session, concern: PublicConcern) -> ConcernStaffO
 def list_concerns(
     topic: str | None = Query(None, max_length=20),
     q: str | None = Query(None, max_length=100),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> ConcernList:
-    result = service.published_concerns(session, topic=topic if topic in service.TOPICS else None, q=q, page=page)
-    return ConcernList(items=[concern_out(c) for c in result.items], total=result.total)
+    topic = topic if topic in service.TOPICS else None
+    result = service.published_concerns(session, topic=topic, q=q, cursor=cursor, limit=limit)
+    return ConcernList(
+        items=[concern_out(c) for c in result.items],
+        next_cursor=result.next_cursor,
+        total=result.total or 0,
+        total_exact=result.total_exact,
+    )
 
 
 @concerns_router.post("", response_model=ConcernReceipt, status_code=201, summary="提交问题（可匿名）")

@@ -1,5 +1,5 @@
 """Policy documents, interpretations and published answers to public concerns as published items, so
-feeds, mail subscriptions and the kiosk carry them with the trading notices."""
+feeds, mail subscriptions and the kiosk carry them with the trading notices (``core.published.ItemProvider``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.channels.items import Category, PublishedItem
-from sunshine.channels.providers import plain_summary
+from sunshine.core.published import Category, PublishedItem, plain_summary
 from sunshine.policy import service
 from sunshine.policy.models import Interpretation, PolicyDocument, PublicConcern
 

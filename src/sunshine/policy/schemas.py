@@ -91,7 +91,9 @@ class PolicyDetail(PolicyOut):
 
 class PolicyList(BaseModel):
     items: list[PolicyOut]
-    total: int
+    next_cursor: str | None  # the cursor of the next page; None on the last
+    total: int  # at most 1000: total_exact is False when there are more
+    total_exact: bool
 
 
 class ConcernReceipt(BaseModel):
@@ -135,4 +137,6 @@ class ConcernStaffOut(BaseModel):
 
 class ConcernList(BaseModel):
     items: list[ConcernOut]
-    total: int
+    next_cursor: str | None  # the cursor of the next page; None on the last
+    total: int  # at most 1000: total_exact is False when there are more
+    total_exact: bool

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
@@ -26,6 +25,7 @@ from sunshine.core.content import Upload, sanitise
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -212,21 +212,18 @@ def create_policy(
     return policy
 
 
-@dataclass(frozen=True)
-class PolicyPage:
-    items: list[PolicyDocument]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+POLICY_ORDER = Keyset.of("policies", PolicyDocument.issued_on, PolicyDocument.id)
 
 
 def list_policies(
-    session: Session, *, q: str | None = None, level: str | None = None, page: int = 1, page_size: int = 20
-) -> PolicyPage:
+    session: Session,
+    *,
+    q: str | None = None,
+    level: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[PolicyDocument]:
+    """Policy documents, newest issue date first, one page after ``cursor``."""
     where = []
     if level:
         where.append(PolicyDocument.level == level)
@@ -239,16 +236,8 @@ def list_policies(
                 PolicyDocument.issuing_body.icontains(word, autoescape=True),
             )
         )
-    total = session.scalar(select(func.count()).select_from(PolicyDocument).where(*where)) or 0
-    page = max(1, page)
-    rows = session.scalars(
-        select(PolicyDocument)
-        .where(*where)
-        .order_by(PolicyDocument.issued_on.desc(), PolicyDocument.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return PolicyPage(list(rows), total, page, page_size)
+    stmt = select(PolicyDocument).where(*where)
+    return paginate(session, stmt, POLICY_ORDER, cursor=cursor, limit=limit, count=True)
 
 
 def get_policy(session: Session, policy_id: int) -> PolicyDocument:
@@ -462,37 +451,26 @@ def publish_concern(session: Session, actor: Principal, concern_id: int) -> Publ
     return concern
 
 
-@dataclass(frozen=True)
-class ConcernPage:
-    items: list[PublicConcern]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+CONCERN_ORDER = Keyset.of("concerns", PublicConcern.published_at, PublicConcern.id)
 
 
 def published_concerns(
-    session: Session, *, topic: str | None = None, q: str | None = None, page: int = 1, page_size: int = 20
-) -> ConcernPage:
+    session: Session,
+    *,
+    topic: str | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[PublicConcern]:
+    """Published concerns with their answers, newest first, one page after ``cursor``."""
     where = [PublicConcern.status == "published"]
     if topic:
         where.append(PublicConcern.topic == topic)
     word = " ".join(plain(q).split())
     if word:
         where.append(PublicConcern.public_question.icontains(word, autoescape=True))
-    total = session.scalar(select(func.count()).select_from(PublicConcern).where(*where)) or 0
-    page = max(1, page)
-    rows = session.scalars(
-        select(PublicConcern)
-        .where(*where)
-        .order_by(PublicConcern.published_at.desc(), PublicConcern.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return ConcernPage(list(rows), total, page, page_size)
+    stmt = select(PublicConcern).where(*where)
+    return paginate(session, stmt, CONCERN_ORDER, cursor=cursor, limit=limit, count=True)
 
 
 def get_published_concern(session: Session, concern_id: int) -> PublicConcern:

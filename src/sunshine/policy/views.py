@@ -6,7 +6,7 @@ Thin: the rules are in ``policy.service``."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import SunshineError
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.policy import service
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
@@ -67,16 +68,14 @@ def policy_list(
     request: Request,
     q: str | None = Query(None, max_length=100),
     level: str | None = Query(None, max_length=20),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = PUBLIC,
 ) -> Response:
     level = level if level in service.LEVELS else None
-    result = service.list_policies(session, q=q, level=level, page=page, page_size=PAGE_SIZE)
+    result = service.list_policies(session, q=q, level=level, cursor=cursor, limit=PAGE_SIZE)
     filters = {k: v for k, v in (("q", q), ("level", level)) if v}
-
-    def page_url(n: int) -> str:
-        return "/policies?" + urlencode({**filters, "page": n})
+    page_url = page_urls("/policies", filters)
 
     return render(
         request,
@@ -150,17 +149,15 @@ def _concerns_page(
     *,
     topic: str | None = None,
     q: str | None = None,
-    page: int = 1,
+    cursor: str | None = None,
     values: dict | None = None,
     errors: dict | None = None,
     status: int = 200,
 ) -> Response:
     topic = topic if topic in service.TOPICS else None
-    result = service.published_concerns(session, topic=topic, q=q, page=page, page_size=PAGE_SIZE)
+    result = service.published_concerns(session, topic=topic, q=q, cursor=cursor, limit=PAGE_SIZE)
     filters = {k: v for k, v in (("topic", topic), ("q", q)) if v}
-
-    def page_url(n: int) -> str:
-        return "/concerns?" + urlencode({**filters, "page": n})
+    page_url = page_urls("/concerns", filters)
 
     policies = service.all_policies(session)
     return render(
@@ -188,7 +185,7 @@ def concerns_page(
     request: Request,
     topic: str | None = Query(None, max_length=20),
     q: str | None = Query(None, max_length=100),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
     policy_id: int | None = Query(None, ge=1, le=2**31 - 1),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
@@ -196,7 +193,7 @@ def concerns_page(
     values = None
     if policy_id is not None:
         values = {"topic": "policy", "question": "", "asker_name": "", "contact": "", "policy_id": str(policy_id)}
-    return _concerns_page(request, session, topic=topic, q=q, page=page, values=values)
+    return _concerns_page(request, session, topic=topic, q=q, cursor=cursor, values=values)
 
 
 @router.post("/concerns", response_class=HTMLResponse)

@@ -9,10 +9,12 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sunshine.core import labels
 
 Unit = Literal["calendar_days", "working_days", "hours", "seconds", "percent", "yuan", "count"]
 Bound = Literal["min", "max", "exact"]
@@ -57,46 +59,10 @@ Lifecycle = Literal[
     "publication",
 ]
 
-TRANSACTION_TYPE_LABELS: dict[str, str] = {
-    "engineering": "工程建设",
-    "gov_procurement": "政府采购",
-    "state_property": "国有产权",
-    "land": "土地使用权",
-    "mining": "矿业权",
-    "soe_procurement": "国企采购",
-    "rural_property": "农村产权",
-    "emission": "排污权",
-    "disclosure": "政务公开",
-    "centre": "交易中心服务",
-}
-METHOD_LABELS: dict[str, str] = {
-    "open_tender": "公开招标",
-    "invited_tender": "邀请招标",
-    "small_works_draw": "小额工程固定价抽取",
-    "competitive_negotiation": "竞争性谈判",
-    "competitive_consultation": "竞争性磋商",
-    "enquiry": "询价",
-    "single_source": "单一来源",
-    "listing": "挂牌",
-    "auction": "拍卖",
-    "tender": "招标",
-    "information_request": "依申请公开",
-    "information_request_legacy": "依申请公开（原规则）",
-    "fees": "信息处理费",
-    "proactive": "主动公开",
-    "licence_penalty": "行政许可和行政处罚公开",
-    "service": "内部办理时限",
-}
-LIFECYCLE_LABELS: dict[str, str] = {
-    "tender": "招标",
-    "negotiation": "谈判/磋商/询价",
-    "single_source": "单一来源",
-    "listing": "挂牌",
-    "auction": "拍卖",
-    "draw": "随机抽取",
-    "information_request": "依申请公开",
-    "publication": "主动公开",
-}
+# Labels from the shared vocabulary tables, limited to the codes a rule pack may use.
+TRANSACTION_TYPE_LABELS: dict[str, str] = labels.subset(labels.TRANSACTION_TYPE_LABELS, get_args(TransactionType))
+METHOD_LABELS: dict[str, str] = labels.subset(labels.METHOD_LABELS, get_args(Method))
+LIFECYCLE_LABELS: dict[str, str] = labels.subset(labels.LIFECYCLE_LABELS, get_args(Lifecycle))
 UNIT_LABELS: dict[str, str] = {
     "calendar_days": "日",
     "working_days": "个工作日",

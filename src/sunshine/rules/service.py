@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput, NotFound, RuleViolation
+from sunshine.core.formatting import cn_day
 from sunshine.core.workdays import DeadlineResult
 from sunshine.ledger import service as ledger
 from sunshine.rules.models import RuleOverride
@@ -56,8 +57,7 @@ def _basis_dict(rule: Rule) -> dict[str, Any]:
     return rule.basis.model_dump(exclude_none=True)
 
 
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+_cn = cn_day
 
 
 # --------------------------------------------------------------------------- resolved packs

@@ -3,11 +3,12 @@ projects and their timelines. Thin: every rule is in the services."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, service, visibility
@@ -74,25 +75,36 @@ def register(body: ProjectIn, session: Session = SessionDep, actor: Principal = 
     return project_out(session, service.register(session, actor, body), actor)
 
 
-@router.get("", response_model=list[ProjectOut], summary="交易项目列表（按查看者可见范围）")
+@router.get(
+    "",
+    response_model=list[ProjectOut],
+    summary='交易项目列表（按查看者可见范围，最新登记在前；有下一页时响应头 Link 给出 rel="next" 的地址）',
+)
 def list_projects(
+    request: Request,
+    response: Response,
     state: str | None = Query(None, max_length=40),
     transaction_type: str | None = Query(None, max_length=30),
     green: bool = Query(False, description="只看绿色通道项目"),
     mine: bool = Query(False, description="只看本单位的项目"),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     actor: Principal = PUBLIC,
 ) -> list[ProjectOut]:
-    projects = service.list_visible(
+    page = service.page_visible(
         session,
         actor,
+        cursor=cursor,
+        limit=limit or MAX_LIMIT,
         state=state,
         transaction_type=transaction_type,
         green_only=green,
         mine=mine and actor.organisation_id is not None,
     )
-    names = organisation_names(session, projects)
-    return [project_out(session, p, actor, names) for p in projects]
+    response.headers.update(link_header(request.url, page))
+    names = organisation_names(session, page.items)
+    return [project_out(session, p, actor, names) for p in page.items]
 
 
 @router.get("/queue", response_model=list[ProjectOut], summary="受理队列（交易中心）")

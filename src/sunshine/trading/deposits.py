@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from sunshine.core.formatting import amount_text
 from sunshine.core.models import TrackedDeadline
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
@@ -52,10 +53,6 @@ def status_label(deposit: Deposit) -> str:
 
 def refund_purpose(deposit: Deposit) -> str:
     return "退还投标保函" if deposit.method == "guarantee" else "退还投标保证金"
-
-
-def _yuan(amount: Decimal) -> str:
-    return str(Decimal(amount).quantize(CENT))
 
 
 def _evidence(deposit: Deposit) -> dict:
@@ -108,12 +105,12 @@ def set_section_deposit(
             limit, rule = cap
             raise RuleViolation(
                 f"投标保证金不得超过标段估算价的 {rules.plain(rule.value)}%（依据：{rule.basis_text}），"
-                f"第 {section.number} 标段估算价 {_yuan(section.estimate)} 元，最高 {_yuan(limit)} 元，"
-                f"所填 {_yuan(amount)} 元超过上限",
+                f"第 {section.number} 标段估算价 {amount_text(section.estimate)} 元，最高 {amount_text(limit)} 元，"
+                f"所填 {amount_text(amount)} 元超过上限",
                 field="amount",
                 rule=rule.id,
                 basis=rule.basis_text,
-                maximum=_yuan(limit),
+                maximum=amount_text(limit),
             )
         amount = amount.quantize(CENT)
     section.deposit_amount = amount
@@ -126,8 +123,8 @@ def set_section_deposit(
         f"project:{project.code}",
         {
             "section": section.number,
-            "amount": _yuan(amount) if amount is not None else None,
-            "maximum": _yuan(cap[0]) if cap else None,
+            "amount": amount_text(amount) if amount is not None else None,
+            "maximum": amount_text(cap[0]) if cap else None,
             "by": actor.user_id,
         },
     )
@@ -203,7 +200,7 @@ def open_deposit(session: Session, actor: Principal, registration_id: int, metho
         session,
         "trading:deposit:opened",
         f"deposit:{deposit.id}",
-        {"deposit": deposit.id, "method": method, "amount": _yuan(amount)},
+        {"deposit": deposit.id, "method": method, "amount": amount_text(amount)},
     )
     return deposit
 
@@ -230,7 +227,7 @@ def _paid(session: Session, deposit: Deposit, evidence: dict, paid_at: datetime)
         {
             "deposit": deposit.id,
             "method": deposit.method,
-            "amount": _yuan(deposit.amount),
+            "amount": amount_text(deposit.amount),
             "channel": deposit.channel,
             "evidence_sha256": _evidence_digest(evidence),
         },
@@ -249,10 +246,11 @@ def confirm_transfer(session: Session, actor: Principal, deposit_id: int, amount
     project = _check_payable(session, deposit, "transfer")
     amount = Decimal(amount)
     if amount != deposit.amount:
-        raise InvalidInput(f"到账金额 {_yuan(amount)} 元与应缴金额 {_yuan(deposit.amount)} 元不符", field="amount")
+        wanted = amount_text(deposit.amount)
+        raise InvalidInput(f"到账金额 {amount_text(amount)} 元与应缴金额 {wanted} 元不符", field="amount")
     evidence = payments.channel_for(session, deposit.channel).confirm(deposit.channel_ref, amount)
     if Decimal(evidence["amount"]) != deposit.amount:
-        raise Conflict(f"银行到账金额 {evidence['amount']} 元与应缴金额 {_yuan(deposit.amount)} 元不符")
+        raise Conflict(f"银行到账金额 {evidence['amount']} 元与应缴金额 {amount_text(deposit.amount)} 元不符")
     paid_at = datetime.fromisoformat(evidence["paid_at"].replace("Z", "+00:00"))
     if project.bid_deadline is not None and paid_at >= project.bid_deadline:
         raise Conflict("投标保证金须在投标截止时间前到账；逾期到账的款项应原路退回")
@@ -289,7 +287,7 @@ def submit_guarantee(
         raise AlreadyExists("该保函已用于其他投标", field="guarantee_number")
     evidence = payments.channel_for(session, deposit.channel).verify_guarantee(guarantee_number, issuer, deposit.amount)
     if Decimal(evidence["amount"]) < deposit.amount:
-        raise Conflict(f"保函担保金额 {evidence['amount']} 元低于应缴金额 {_yuan(deposit.amount)} 元")
+        raise Conflict(f"保函担保金额 {evidence['amount']} 元低于应缴金额 {amount_text(deposit.amount)} 元")
     deposit.channel_ref = guarantee_number
     _paid(session, deposit, evidence, clock.now())
     return deposit
@@ -331,7 +329,7 @@ def schedule_refund(session: Session, deposit: Deposit, trigger_date: date, reas
         {
             "deposit": deposit.id,
             "method": deposit.method,
-            "amount": _yuan(deposit.amount),
+            "amount": amount_text(deposit.amount),
             "reason": reason,
             "from": trigger_date.isoformat(),
             "due": result.due.isoformat() if result else None,
@@ -393,7 +391,7 @@ def refund(session: Session, actor: Principal, deposit_id: int) -> Deposit:
         {
             "deposit": deposit.id,
             "method": deposit.method,
-            "amount": _yuan(deposit.amount),
+            "amount": amount_text(deposit.amount),
             "due": due.isoformat() if due else None,
             "late": bool(due and clock.today_local() > due),
             "evidence_sha256": _evidence_digest(step),

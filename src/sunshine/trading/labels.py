@@ -1,34 +1,43 @@
-"""Chinese names of transaction types and methods, for pages, codes and the API."""
+"""Chinese names of the transaction types and methods a trading project may have, for pages, codes and the
+API: the trading part of the shared vocabulary tables in ``core.labels``."""
 
-TRANSACTION_TYPES: dict[str, str] = {
-    "engineering": "工程建设",
-    "gov_procurement": "政府采购",
-    "state_property": "国有产权",
-    "land": "土地使用权",
-    "mining": "矿业权",
-    "soe_procurement": "国企采购",
-    "rural_property": "农村产权",
-    "emission": "排污权",
-}
+from sunshine.core import labels
 
-METHODS: dict[str, str] = {
-    "open_tender": "公开招标",
-    "invited_tender": "邀请招标",
-    "small_works_draw": "小额工程固定价抽取",
-    "competitive_negotiation": "竞争性谈判",
-    "competitive_consultation": "竞争性磋商",
-    "enquiry": "询价",
-    "single_source": "单一来源",
-    "listing": "挂牌",
-    "auction": "拍卖",
-    "tender": "招标",
-    "competitive_bidding": "竞价",
-}
+TRANSACTION_TYPES: dict[str, str] = labels.subset(
+    labels.TRANSACTION_TYPE_LABELS,
+    (
+        "engineering",
+        "gov_procurement",
+        "state_property",
+        "land",
+        "mining",
+        "soe_procurement",
+        "rural_property",
+        "emission",
+    ),
+)
+
+METHODS: dict[str, str] = labels.subset(
+    labels.METHOD_LABELS,
+    (
+        "open_tender",
+        "invited_tender",
+        "small_works_draw",
+        "competitive_negotiation",
+        "competitive_consultation",
+        "enquiry",
+        "single_source",
+        "listing",
+        "auction",
+        "tender",
+        "competitive_bidding",
+    ),
+)
 
 
 def type_label(value: str) -> str:
-    return TRANSACTION_TYPES.get(value, value)
+    return labels.label(TRANSACTION_TYPES, value)
 
 
 def method_label(value: str) -> str:
-    return METHODS.get(value, value)
+    return labels.label(METHODS, value)

@@ -15,14 +15,6 @@ from sunshine.db import Base, UTCDateTime
 Money = Numeric(18, 2)
 
 
-class CodeSequence(Base):
-    # 流水号 the next serial number of a transaction-code scope (region + type + year)
-    __tablename__ = "code_sequence"
-
-    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
-    next_value: Mapped[int] = mapped_column(Integer)
-
-
 class Project(Base):
     # 交易项目 a project registered for trading (进场登记)
     __tablename__ = "project"

@@ -5,28 +5,17 @@ caller may see a notice is decided by the visibility of its project.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound
 from sunshine.core.filestore import file_store, is_sha256
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.trading import visibility
 from sunshine.trading.models import Notice, NoticeAttachment, Project
 
-
-@dataclass(frozen=True)
-class NoticePage:
-    items: list[tuple[Notice, Project]]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+NOTICE_ORDER = Keyset.of("notices", Notice.published_at, Notice.id)
 
 
 def list_public(
@@ -36,10 +25,10 @@ def list_public(
     transaction_type: str | None = None,
     q: str | None = None,
     project_id: int | None = None,
-    page: int = 1,
-    page_size: int = 20,
-) -> NoticePage:
-    """Published notices of public projects, newest first."""
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[tuple[Notice, Project]]:
+    """Published notices of public projects, newest first, one page after ``cursor``."""
     where = [Project.public_since.is_not(None)]
     if kind:
         where.append(Notice.kind == kind)
@@ -49,17 +38,8 @@ def list_public(
         where.append(Notice.title.icontains(q.strip(), autoescape=True))
     if project_id is not None:
         where.append(Notice.project_id == project_id)
-    total = session.scalar(select(func.count()).select_from(Notice).join(Project).where(*where)) or 0
-    page = max(1, page)
-    rows = session.execute(
-        select(Notice, Project)
-        .join(Project, Notice.project_id == Project.id)
-        .where(*where)
-        .order_by(Notice.published_at.desc(), Notice.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return NoticePage([(n, p) for n, p in rows], total, page, page_size)
+    stmt = select(Notice, Project).join(Project, Notice.project_id == Project.id).where(*where)
+    return paginate(session, stmt, NOTICE_ORDER, cursor=cursor, limit=limit, count=True)
 
 
 def get_visible(session: Session, actor: Principal, notice_id: int) -> tuple[Notice, Project]:

@@ -16,6 +16,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput, RuleViolation
+from sunshine.core.formatting import cn_day
 from sunshine.rules import service as rules
 from sunshine.rules.service import rules_of
 from sunshine.trading import lifecycle
@@ -39,8 +40,7 @@ def local_date(value: datetime) -> date:
     return value.astimezone(get_settings().tz).date()
 
 
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+_cn = cn_day
 
 
 def _violation(rule: rules.ResolvedRule, message: str, *, field: str, **extra: Any) -> RuleViolation:

@@ -9,12 +9,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
 from sunshine.core import content
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notice_kinds, notice_reading, notices
 from sunshine.trading.labels import TRANSACTION_TYPES, type_label
@@ -77,10 +78,12 @@ class NoticeDetail(NoticeSummary):
 
 class NoticeList(BaseModel):
     items: list[NoticeSummary]
-    total: int
+    next_cursor: str | None = Field(description="下一页的翻页参数（cursor），最后一页为空")
+    total: int = Field(description="条数；超过 1000 条时为 1000，且 total_exact 为 false")
+    total_exact: bool
     page: int
     page_size: int
-    pages: int
+    pages: int | None
 
 
 def attachment_out(a: NoticeAttachment) -> AttachmentOut:
@@ -232,19 +235,22 @@ def list_notices(
     kind: str | None = Query(None, max_length=40, description="公告类型，如 tender、amendment"),
     transaction_type: str | None = Query(None, max_length=30, description="交易类型：" + "、".join(TRANSACTION_TYPES)),
     q: str | None = Query(None, max_length=100, description="标题包含"),
-    page: int = Query(1, ge=1, le=100_000),
-    page_size: int = Query(20, ge=1, le=100),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    page_size: int | None = Query(None, ge=1, le=MAX_LIMIT, deprecated=True, description="同 limit（旧名）"),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> NoticeList:
     result = notice_reading.list_public(
-        session, kind=kind, transaction_type=transaction_type, q=q, page=page, page_size=page_size
+        session, kind=kind, transaction_type=transaction_type, q=q, cursor=cursor, limit=limit or page_size
     )
     return NoticeList(
         items=[summary(n, p) for n, p in result.items],
-        total=result.total,
-        page=result.page,
-        page_size=result.page_size,
+        next_cursor=result.next_cursor,
+        total=result.total or 0,
+        total_exact=result.total_exact,
+        page=result.number,
+        page_size=result.limit,
         pages=result.pages,
     )
 

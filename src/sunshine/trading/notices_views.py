@@ -6,7 +6,6 @@ publishes a first notice or a clarification, amendment or opening-time change. T
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,6 +16,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock, content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, NotFound, SunshineError
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service, visibility
 from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
@@ -86,19 +86,17 @@ def notice_list(
     kind: str | None = Query(None, max_length=40),
     transaction_type: str | None = Query(None, max_length=30),
     q: str | None = Query(None, max_length=100),
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = PUBLIC,
 ) -> Response:
     kind = kind if kind in notice_kinds.KIND_LABELS else None
     transaction_type = transaction_type if transaction_type in TRANSACTION_TYPES else None
     result = notice_reading.list_public(
-        session, kind=kind, transaction_type=transaction_type, q=q, page=page, page_size=PAGE_SIZE
+        session, kind=kind, transaction_type=transaction_type, q=q, cursor=cursor, limit=PAGE_SIZE
     )
     filters = {k: v for k, v in (("kind", kind), ("transaction_type", transaction_type), ("q", q)) if v}
-
-    def page_url(n: int) -> str:
-        return "/notices?" + urlencode({**filters, "page": n})
+    page_url = page_urls("/notices", filters)
 
     waiting: list[Project] = []
     if principal.has(Role.AGENCY, Role.TENDERER) and principal.organisation_id is not None:

@@ -3,25 +3,18 @@ notice's windows are open by the server clock, and whether an applicant failed p
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import Conflict
+from sunshine.core.formatting import local_time
 from sunshine.trading.models import Project, QualificationResult, Registration
 
 
 class RegistrationClosed(Conflict):
     code = "registration_closed"
     title = "当前不在报名和获取招标文件的期间内"
-
-
-def local_time(moment: datetime) -> str:
-    """A moment as people read it in notices and refusals: 2026-12-28 09:30 in the display zone."""
-    return moment.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
 
 
 def check_window(project: Project, *, documents: bool = True) -> None:

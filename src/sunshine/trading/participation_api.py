@@ -10,11 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, registrations
 from sunshine.trading.schemas import SectionOut
@@ -218,9 +219,22 @@ def project_registrations(
     return [registration_out(session, v, actor) for v in registrations.list_for_project(session, actor, project_id)]
 
 
-@router.get("/registrations/mine", response_model=list[RegistrationOut], summary="本单位的报名")
-def my_registrations(session: Session = SessionDep, actor: Principal = BIDDER) -> list[RegistrationOut]:
-    return [registration_out(session, v, actor) for v in registrations.mine(session, actor)]
+@router.get(
+    "/registrations/mine",
+    response_model=list[RegistrationOut],
+    summary='本单位的报名（最新在前；有下一页时响应头 Link 给出 rel="next" 的地址）',
+)
+def my_registrations(
+    request: Request,
+    response: Response,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    actor: Principal = BIDDER,
+) -> list[RegistrationOut]:
+    page = registrations.mine(session, actor, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    return [registration_out(session, v, actor) for v in page.items]
 
 
 @router.post("/registrations/{registration_id}/documents", response_model=RegistrationOut, summary="获取招标文件")

@@ -17,24 +17,21 @@ from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.formatting import yuan
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import act, flash, redirect, render, templates
+from sunshine.web.templating import act, flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 BIDDER = Depends(Access(Role.BIDDER))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 LIST_VIEWERS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
+PAGE_SIZE = 20  # registrations per page of 我的报名
 
-
-def _yuan(value: Decimal | int | None) -> str:
-    return "" if value is None else f"{Decimal(value):,.2f}"
-
-
-templates.env.filters.setdefault("yuan", _yuan)
 
 Errors = dict[str, str]
 
@@ -70,14 +67,17 @@ def _mine_page(
     *,
     status: int = 200,
     guarantee: dict[str, Any] | None = None,
+    cursor: str | None = None,
 ) -> Response:
-    views = registrations.mine(session, principal)
+    result = registrations.mine(session, principal, cursor=cursor, limit=PAGE_SIZE)
     return render(
         request,
         "participation_mine.html",
         status=status,
         page_title="我的报名",
-        views=views,
+        views=result.items,
+        result=result,
+        page_url=page_urls("/my/registrations", {}),
         messages=registrations.messages_for(session, principal),
         guarantee=guarantee or {},
         now=clock.now(),
@@ -90,8 +90,10 @@ def _mine_page(
 
 
 @router.get("/my/registrations", response_class=HTMLResponse)
-def my_registrations(request: Request, session: Session = SessionDep, principal: Principal = BIDDER) -> Response:
-    return _mine_page(request, session, principal)
+def my_registrations(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = BIDDER
+) -> Response:
+    return _mine_page(request, session, principal, cursor=cursor)
 
 
 def _register_page(
@@ -387,7 +389,7 @@ def set_section_deposit(
             deposit_form={"section_id": section_id, "errors": errors, "values": {"amount": amount}},
         )
     flash(
-        request, "success", f"已设定投标保证金：{_yuan(value)} 元" if value is not None else "已设定为不收取投标保证金"
+        request, "success", f"已设定投标保证金：{yuan(value)} 元" if value is not None else "已设定为不收取投标保证金"
     )
     return redirect(request, f"/projects/{project_id}/registrations")
 
@@ -442,7 +444,7 @@ def confirm_transfer(
             status=400,
             confirm={"deposit_id": deposit_id, "errors": errors, "values": {"amount": amount}},
         )
-    flash(request, "success", f"已确认到账：{_yuan(value)} 元，银行凭证已保存")
+    flash(request, "success", f"已确认到账：{yuan(value)} 元，银行凭证已保存")
     return redirect(request, "/staff/deposits")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
@@ -281,17 +282,18 @@ def list_for_project(session: Session, actor: Principal, project_id: int) -> lis
     return _views(session, regs)
 
 
-def mine(session: Session, actor: Principal) -> list[RegistrationView]:
+REGISTRATION_ORDER = Keyset.of("registrations", Registration.registered_at, Registration.id)
+
+
+def mine(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[RegistrationView]:
+    """The registrations of the actor's organisation, newest first, one page after ``cursor``."""
     if actor.organisation_id is None or Role.BIDDER not in actor.roles:
-        return []
-    regs = list(
-        session.scalars(
-            select(Registration)
-            .where(Registration.organisation_id == actor.organisation_id)
-            .order_by(Registration.registered_at.desc(), Registration.id.desc())
-        )
-    )
-    return _views(session, regs)
+        return Page([], None, bounded_limit(limit))
+    stmt = select(Registration).where(Registration.organisation_id == actor.organisation_id)
+    page = paginate(session, stmt, REGISTRATION_ORDER, cursor=cursor, limit=limit)
+    return replace(page, items=_views(session, page.items))
 
 
 def view_of(session: Session, registration: Registration) -> RegistrationView:

@@ -7,14 +7,16 @@ import json
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, count_upto, paginate
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -371,6 +373,43 @@ def close_due(session: Session) -> list[str]:
     return [p.code for p in due]
 
 
+PROJECT_ORDER = Keyset.of("projects", Project.registered_at, Project.id)
+
+
+def _visible(
+    actor: Principal,
+    *,
+    state: str | None = None,
+    transaction_type: str | None = None,
+    green_only: bool = False,
+    mine: bool = False,
+) -> Select:
+    stmt = select(Project)
+    if state:
+        stmt = stmt.where(Project.state == state)
+    if transaction_type:
+        stmt = stmt.where(Project.transaction_type == transaction_type)
+    if green_only:
+        stmt = stmt.where(Project.green_channel.is_(True))
+    return stmt.where(visibility.readable(actor, mine=mine))
+
+
+def page_visible(
+    session: Session,
+    actor: Principal,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    count: bool = False,
+    **filters: Any,
+) -> Page[Project]:
+    """The projects ``actor`` may see (``filters`` as for ``list_visible``), newest first, one page after
+    ``cursor``."""
+    stmt = _visible(actor, **filters)
+    options = (selectinload(Project.sections),)
+    return paginate(session, stmt, PROJECT_ORDER, cursor=cursor, limit=limit, count=count, options=options)
+
+
 def list_visible(
     session: Session,
     actor: Principal,
@@ -379,22 +418,18 @@ def list_visible(
     transaction_type: str | None = None,
     green_only: bool = False,
     mine: bool = False,
-    limit: int = 200,
+    limit: int | None = None,
 ) -> list[Project]:
-    stmt = (
-        select(Project)
-        .where(visibility.readable(actor, mine=mine))
-        .options(selectinload(Project.sections))
-        .order_by(Project.registered_at.desc())
-        .limit(limit)
-    )
-    if state:
-        stmt = stmt.where(Project.state == state)
-    if transaction_type:
-        stmt = stmt.where(Project.transaction_type == transaction_type)
-    if green_only:
-        stmt = stmt.where(Project.green_channel.is_(True))
-    return list(session.scalars(stmt))
+    """The projects ``actor`` may see, newest first (the first ``limit`` of them). Lists a person pages
+    through use ``page_visible``."""
+    stmt = _visible(actor, state=state, transaction_type=transaction_type, green_only=green_only, mine=mine)
+    stmt = stmt.options(selectinload(Project.sections)).order_by(*PROJECT_ORDER.order_by())
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
+
+
+def count_visible(session: Session, actor: Principal, **filters: Any) -> tuple[int, bool]:
+    """How many projects ``actor`` may see with ``filters``: (count, exact), counted up to the kit's cap."""
+    return count_upto(session, _visible(actor, **filters))
 
 
 def acceptance_queue(session: Session) -> list[Project]:

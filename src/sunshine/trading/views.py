@@ -6,7 +6,6 @@ call it and render."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -18,6 +17,7 @@ from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, SunshineError
+from sunshine.core.pagination import CURSOR, Page, page_urls
 from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
@@ -28,7 +28,7 @@ from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
 from sunshine.web.csrf import check_csrf
 from sunshine.web.problems import VALIDATION_MESSAGES
-from sunshine.web.templating import flash, redirect, render, templates
+from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -41,15 +41,8 @@ TENDERER_KINDS = (OrganisationKind.PURCHASER, OrganisationKind.DEPARTMENT, Organ
 # States the public can meet a project in (it becomes public with its first notice).
 PUBLIC_STATES = [s for s in lifecycle.STATES if s not in ("registered", "returned", "accepted")]
 MAX_SECTIONS = 50
+PAGE_SIZE = 50  # projects per page of a project list
 DOCUMENT_LINKS = {"notice": ("公告", "/notices/{}")}
-
-
-def yuan(value: Decimal | int | None) -> str:
-    """``Decimal('12345678.5')`` → ``'12,345,678.50'`` (元, two places, thousands separators)."""
-    return "" if value is None else f"{Decimal(value):,.2f}"
-
-
-templates.env.filters.setdefault("yuan", yuan)
 
 
 # --------------------------------------------------------------------------- the registration form
@@ -576,7 +569,7 @@ def latest_public(session: Session, *, limit: int = 8, transaction_type: str | N
 
 
 def green_count(session: Session) -> int:
-    return len(service.list_visible(session, ANONYMOUS, green_only=True, limit=100_000))
+    return service.count_visible(session, ANONYMOUS, green_only=True)[0]
 
 
 @router.get("/projects", response_class=HTMLResponse)
@@ -584,20 +577,24 @@ def project_list(
     request: Request,
     transaction_type: str | None = Query(None, max_length=30),
     state: str | None = Query(None, max_length=40),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> Response:
     transaction_type = transaction_type if transaction_type in TRANSACTION_TYPES else None
     state = state if state in lifecycle.STATES else None
     # The public list shows what the public may see, whoever is looking (own projects: /projects/mine).
-    projects = service.list_visible(session, ANONYMOUS, transaction_type=transaction_type, state=state)
+    filters = {"transaction_type": transaction_type, "state": state}
+    result = service.page_visible(session, ANONYMOUS, cursor=cursor, limit=PAGE_SIZE, **filters)
     return render(
         request,
         "projects_list.html",
         page_title="交易项目",
         heading="交易项目",
         mode="all",
-        rows=[project_row(p) for p in projects],
+        rows=[project_row(p) for p in result.items],
+        result=result,
+        page_url=page_urls("/projects", filters),
         transaction_type=transaction_type or "",
         state=state or "",
         type_options=list(TRANSACTION_TYPES.items()),
@@ -606,21 +603,32 @@ def project_list(
 
 
 @router.get("/projects/green", response_class=HTMLResponse)
-def green_list(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
-    projects = service.list_visible(session, ANONYMOUS, green_only=True)
+def green_list(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = PUBLIC
+) -> Response:
+    result = service.page_visible(session, ANONYMOUS, green_only=True, cursor=cursor, limit=PAGE_SIZE)
     return render(
         request,
         "projects_list.html",
         page_title="绿色通道项目",
         heading="绿色通道项目",
         mode="green",
-        rows=[project_row(p) for p in projects],
+        rows=[project_row(p) for p in result.items],
+        result=result,
+        page_url=page_urls("/projects/green", {}),
     )
 
 
 @router.get("/projects/mine", response_class=HTMLResponse)
-def my_projects(request: Request, session: Session = SessionDep, principal: Principal = REGISTRANTS) -> Response:
-    projects = service.list_visible(session, principal, mine=True) if principal.organisation_id else []
+def my_projects(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = REGISTRANTS
+) -> Response:
+    result = (
+        service.page_visible(session, principal, mine=True, cursor=cursor, limit=PAGE_SIZE)
+        if principal.organisation_id
+        else Page([], None, PAGE_SIZE)
+    )
+    projects = result.items
     rows = []
     names = _names(session, projects)
     for project in projects:
@@ -630,7 +638,14 @@ def my_projects(request: Request, session: Session = SessionDep, principal: Prin
             row["return_reason"] = returns[-1].reason if returns else None
         rows.append(row)
     return render(
-        request, "projects_list.html", page_title="本单位的项目", heading="本单位的项目", mode="mine", rows=rows
+        request,
+        "projects_list.html",
+        page_title="本单位的项目",
+        heading="本单位的项目",
+        mode="mine",
+        rows=rows,
+        result=result,
+        page_url=page_urls("/projects/mine", {}),
     )
 
 
@@ -741,4 +756,4 @@ def project_page(
     )
 
 
-__all__ = ["router", "latest_public", "green_count", "project_row", "yuan"]
+__all__ = ["router", "latest_public", "green_count", "project_row"]

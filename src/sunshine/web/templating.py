@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from sunshine.core import formatting
 from sunshine.core.auth import ANONYMOUS
 from sunshine.core.errors import SunshineError
 from sunshine.web import csrf
@@ -24,35 +24,10 @@ FLASH_COOKIE = "sunshine_flash"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
-def _local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        from sunshine.config import get_settings
-
-        return value.astimezone(get_settings().tz).strftime(fmt)
-    return value.strftime("%Y-%m-%d")
-
-
-WEEKDAYS = "一二三四五六日"
-
-
-def _cn_date(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日（星期{WEEKDAYS[value.weekday()]}）"
-
-
-def _cn_datetime(value: str | datetime | None) -> str:
-    """An ISO timestamp (as the ledger writes it) or a datetime, shown in the display zone."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return _local(value)
-
-
-templates.env.filters["local"] = _local
-templates.env.filters["cn_datetime"] = _cn_datetime
-templates.env.filters["cn_date"] = _cn_date
+templates.env.filters["local"] = formatting.local_time
+templates.env.filters["cn_datetime"] = formatting.cn_datetime
+templates.env.filters["cn_date"] = formatting.cn_date
+templates.env.filters["yuan"] = formatting.yuan
 
 
 def _org_kind(value: str) -> str:

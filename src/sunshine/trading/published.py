@@ -1,23 +1,20 @@
-"""The trading notices provider: every published notice (公告) of a public project as a published item,
-in two categories — its transaction type (交易类型) and its notice kind (公告类型)."""
+"""The trading notices provider (``core.published.ItemProvider``): every published notice (公告) of a public
+project as a published item, in two categories — its transaction type (交易类型) and its notice kind (公告类型)."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
-import nh3
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.channels.items import Category, PublishedItem
+from sunshine.core.published import Category, PublishedItem, plain_summary
 from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.trading.models import Notice, Project
 from sunshine.trading.notice_kinds import KIND_LABELS
 
 TYPE_GROUP = "交易类型"
 KIND_GROUP = "公告类型"
-SUMMARY_CHARS = 200
 
 
 def type_category(transaction_type: str) -> Category:
@@ -26,11 +23,6 @@ def type_category(transaction_type: str) -> Category:
 
 def kind_category(kind: str) -> Category:
     return Category(f"kind.{kind}", KIND_LABELS.get(kind, kind), KIND_GROUP)
-
-
-def plain_summary(body_html: str, limit: int = SUMMARY_CHARS) -> str:
-    text = " ".join(html.unescape(nh3.clean(body_html or "", tags=set())).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class TradingNotices:

@@ -1,4 +1,4 @@
-"""Disclosure publications (公开信息, ``sunshine.disclosure``) as published items, in the categories of the
+"""Disclosure publications (公开信息) as published items (``core.published.ItemProvider``), in the categories of the
 disclosure catalog (公开事项目录: level 1 and level 2, codes ``catalog.GC`` and ``catalog.GC.ZB``).
 
 Only texts in the "published" state are carried (a withdrawn text's tombstone is not news), and only
@@ -15,8 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.channels.items import Category, PublishedItem
-from sunshine.channels.providers import plain_summary
+from sunshine.core.published import Category, PublishedItem, plain_summary
 from sunshine.disclosure.models import CatalogCategory, CatalogItem, Publication
 from sunshine.trading.models import Project
 
