@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sunshine import __version__
 from sunshine.config import Settings, get_settings
 from sunshine.db import Database
-from sunshine.web import problems
+from sunshine.web import problems, refusals
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
 
@@ -68,6 +68,7 @@ def create_app(
     app.state.secret_key = settings.resolved_secret_key()
 
     problems.install(app)
+    refusals.install(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads

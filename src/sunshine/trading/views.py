@@ -28,6 +28,7 @@ from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
 from sunshine.web.csrf import check_csrf
 from sunshine.web.problems import VALIDATION_MESSAGES
+from sunshine.web.refusals import act, refusals_back_to, refusals_shown_on
 from sunshine.web.templating import flash, redirect, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -227,14 +228,16 @@ def to_input(form: ProjectForm, errors: FormErrors) -> ProjectIn | None:
         return None
 
 
-def _service_error(exc: SunshineError, principal: Principal, errors: FormErrors) -> None:
-    """Put a refusal of the service beside the field it names."""
+def _service_error(exc: SunshineError, principal: Principal) -> FormErrors:
+    """A refusal of the service, beside the field it names."""
     name = exc.extra.get("field")
     if name in ("transaction_type", "method"):
         name = "type_method"
     elif name is None and isinstance(exc, Forbidden):
         name = "agency_id" if Role.AGENCY in principal.roles else "tenderer_id"
+    errors = FormErrors()
     errors.add(name if name in FORM_FIELDS or name == "sections" else "_form", exc.detail)
+    return errors
 
 
 def _organisation_options(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -372,14 +375,15 @@ def register_submit(
         return _form_page(request, session, form)
     errors = FormErrors()
     data = to_input(form, errors)
-    if data is not None:
-        try:
-            project = service.register(session, principal, data)
-        except SunshineError as exc:
-            session.rollback()  # nothing of a refused registration is kept (not even a code number)
-            _service_error(exc, principal, errors)
-    if errors:
+    if data is None:
         return _form_page(request, session, form, errors=errors, status=400)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        return _form_page(request, session, form, errors=_service_error(exc, principal), status=400)
+
+    # Nothing of a refused registration is kept (not even a code number).
+    with refusals_shown_on(refused, passing=()):
+        project = service.register(session, principal, data)
     flash(request, "success", f"已登记，统一交易标识码 {project.code}。项目已提交交易中心受理。")
     return redirect(request, f"/projects/{project.id}")
 
@@ -389,11 +393,8 @@ def edit_form(
     request: Request, project_id: int, session: Session = SessionDep, principal: Principal = REGISTRANTS
 ) -> Response:
     project = service.get_visible(session, principal, project_id)
-    try:
+    with refusals_back_to(f"/projects/{project.id}"):
         lifecycle.check(project, "resubmit", principal)
-    except SunshineError as exc:
-        flash(request, "error", exc.detail)
-        return redirect(request, f"/projects/{project.id}")
     return _form_page(request, session, _filled_form(project), project=project)
 
 
@@ -412,15 +413,15 @@ def edit_submit(
         return _form_page(request, session, form, project=project)
     errors = FormErrors()
     data = to_input(form, errors)
-    if data is not None:
-        try:
-            service.resubmit(session, principal, project_id, data)
-        except SunshineError as exc:
-            session.rollback()
-            _service_error(exc, principal, errors)
-            project = service.get_visible(session, principal, project_id)
-    if errors:
+    if data is None:
         return _form_page(request, session, form, errors=errors, status=400, project=project)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        project = service.get_visible(session, principal, project_id)
+        return _form_page(request, session, form, errors=_service_error(exc, principal), status=400, project=project)
+
+    with refusals_shown_on(refused, passing=()):
+        service.resubmit(session, principal, project_id, data)
     flash(request, "success", f"已修改并重新提交，统一交易标识码 {project.code}，等待交易中心受理。")
     return redirect(request, f"/projects/{project_id}")
 
@@ -435,17 +436,8 @@ def _back(target: str, project_id: int) -> str:
     return f"/projects/{project_id}"
 
 
-def _step(request: Request, session: Session, done: str, project_id: int, next_url: str, call) -> Response:
-    try:
-        project = call()
-    except SunshineError as exc:
-        session.rollback()  # a refused step leaves nothing behind
-        if exc.status == 404:
-            raise
-        flash(request, "error", exc.detail)
-        return redirect(request, _back(next_url, project_id))
-    flash(request, "success", f"{done}：{project.code} {project.name}")
-    return redirect(request, _back(next_url, project_id))
+def _step(request: Request, done: str, project_id: int, next_url: str, call) -> Response:
+    return act(request, _back(next_url, project_id), call, lambda project: f"{done}：{project.code} {project.name}")
 
 
 @router.post("/projects/{project_id}/accept")
@@ -456,7 +448,7 @@ def accept(
     session: Session = SessionDep,
     principal: Principal = CENTRE,
 ) -> Response:
-    return _step(request, session, "已受理", project_id, next, lambda: service.accept(session, principal, project_id))
+    return _step(request, "已受理", project_id, next, lambda: service.accept(session, principal, project_id))
 
 
 @router.post("/projects/{project_id}/return")
@@ -470,7 +462,6 @@ def return_project(
 ) -> Response:
     return _step(
         request,
-        session,
         "已退回",
         project_id,
         next,
@@ -489,7 +480,6 @@ def terminate(
 ) -> Response:
     return _step(
         request,
-        session,
         "已终止",
         project_id,
         next,
@@ -508,7 +498,6 @@ def suspend(
 ) -> Response:
     return _step(
         request,
-        session,
         "已暂停",
         project_id,
         next,
@@ -527,7 +516,6 @@ def resume(
 ) -> Response:
     return _step(
         request,
-        session,
         "已恢复",
         project_id,
         next,
