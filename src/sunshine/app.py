@@ -96,6 +96,8 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
+    from sunshine.trading import registration_views as trading_registration_views
+    from sunshine.trading import step_views as trading_step_views
     from sunshine.trading import views as trading_views
     from sunshine.web import views
 
@@ -107,6 +109,8 @@ def create_app(
     app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    app.include_router(trading_registration_views.router)  # /projects/new before /projects/{project_id}
+    app.include_router(trading_step_views.router)
     app.include_router(trading_views.router)
     app.include_router(notices_api.router)
     app.include_router(notices_views.router)
