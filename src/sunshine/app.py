@@ -12,7 +12,7 @@ from sunshine import __version__, domains
 from sunshine.config import Settings, get_settings
 from sunshine.db import Database
 from sunshine.identity import service as identity_service
-from sunshine.web import problems
+from sunshine.web import problems, refusals
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
 
@@ -71,6 +71,7 @@ def create_app(
     app.state.resolve_token = identity_service.principal_for_token
 
     problems.install(app)
+    refusals.install(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads
@@ -100,6 +101,8 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
+    from sunshine.trading import registration_views as trading_registration_views
+    from sunshine.trading import step_views as trading_step_views
     from sunshine.trading import views as trading_views
     from sunshine.web import views
 
@@ -114,6 +117,8 @@ def create_app(
     app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    app.include_router(trading_registration_views.router)  # /projects/new before /projects/{project_id}
+    app.include_router(trading_step_views.router)
     app.include_router(trading_views.router)
     app.include_router(notices_api.router)
     app.include_router(notices_views.router)

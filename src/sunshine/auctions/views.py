@@ -22,7 +22,8 @@ from sunshine.rules.pack_format import LIFECYCLE_LABELS
 from sunshine.trading import lifecycle, visibility
 from sunshine.trading import views as trading_views
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import act, flash, redirect, render, templates
+from sunshine.web.refusals import act, refusals_shown_on
+from sunshine.web.templating import flash, redirect, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -117,22 +118,17 @@ def bid(
     session: Session = SessionDep,
     principal: Principal = BIDDER,
 ) -> Response:
-    errors: Errors = {}
+    def refused(session: Session, exc: SunshineError | None = None) -> Response:
+        message = exc.detail if exc else "请填写报价（元），大于 0，最多两位小数"
+        return _room(request, session, principal, auction_id, status=400, errors={"amount": message}, amount=amount)
+
     value = _amount(amount)
     if value is None:
-        errors["amount"] = "请填写报价（元），大于 0，最多两位小数"
-    else:
-        try:
-            placed = bids.place_bid(session, principal, auction_id, value)
-        except SunshineError as exc:
-            session.rollback()  # a refused bid leaves nothing behind
-            if exc.status == 404:
-                raise
-            errors["amount"] = exc.detail
-        else:
-            flash(request, "success", f"报价成功：第 {placed.seq} 次报价，{yuan(placed.amount)} 元")
-            return redirect(request, f"/auctions/{auction_id}")
-    return _room(request, session, principal, auction_id, status=400, errors=errors, amount=amount)
+        return refused(session)
+    with refusals_shown_on(refused):
+        placed = bids.place_bid(session, principal, auction_id, value)
+    flash(request, "success", f"报价成功：第 {placed.seq} 次报价，{yuan(placed.amount)} 元")
+    return redirect(request, f"/auctions/{auction_id}")
 
 
 @router.post("/auctions/{auction_id}/paddle")
@@ -141,7 +137,6 @@ def claim_paddle(
 ) -> Response:
     return act(
         request,
-        session,
         f"/auctions/{auction_id}",
         lambda: bids.claim_paddle(session, principal, auction_id),
         lambda bidder: f"本单位在本次竞价中的竞买号为 {bidder.paddle}",
@@ -213,30 +208,31 @@ def setup(
         reserve = _amount(reserve_price)
         if reserve is None:
             errors["reserve_price"] = "保留价应为大于 0 的金额（元），最多两位小数；不设保留价的请留空"
-    if not errors:
-        try:
-            auction = conditions.setup(
-                session,
-                principal,
-                project_id,
-                int(section_id),
-                start_price=values["start_price"],
-                increment=values["increment"],
-                reserve_price=reserve,
-            )
-        except SunshineError as exc:
-            session.rollback()
-            name = exc.extra.get("field")
-            errors[name if name in SETUP_FIELDS else "section_id"] = exc.detail
-        else:
-            flash(
-                request,
-                "success",
-                "已设置网上竞价" + ("；保留价已加密承诺并记入全程留痕，竞价结束前不对任何人显示" if reserve else ""),
-            )
-            return redirect(request, f"/auctions/{auction.id}")
     # The reserve price typed into the form is never sent back to the browser.
-    return _project_page(request, session, principal, project_id, status=400, errors=errors, form=form)
+    if errors:
+        return _project_page(request, session, principal, project_id, status=400, errors=errors, form=form)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        name = exc.extra.get("field")
+        errors = {name if name in SETUP_FIELDS else "section_id": exc.detail}
+        return _project_page(request, session, principal, project_id, status=400, errors=errors, form=form)
+
+    with refusals_shown_on(refused, passing=()):  # a section not found is told beside its field
+        auction = conditions.setup(
+            session,
+            principal,
+            project_id,
+            int(section_id),
+            start_price=values["start_price"],
+            increment=values["increment"],
+            reserve_price=reserve,
+        )
+    flash(
+        request,
+        "success",
+        "已设置网上竞价" + ("；保留价已加密承诺并记入全程留痕，竞价结束前不对任何人显示" if reserve else ""),
+    )
+    return redirect(request, f"/auctions/{auction.id}")
 
 
 __all__ = ["router", "countdown"]

@@ -24,7 +24,8 @@ from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, visibility
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import act, flash, redirect, refused, render
+from sunshine.web.refusals import PageRefused, act
+from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -89,7 +90,6 @@ def withdraw(
 ) -> Response:
     return act(
         request,
-        session,
         _back(next, "/my/bids"),
         lambda: service.withdraw(session, principal, bid_no),
         lambda bid: f"已撤回投标文件 {bid.bid_no}（第 {bid.version} 版）；投标截止前仍可重新递交",
@@ -233,7 +233,6 @@ def opening_live(
 
 def _room_act(
     request: Request,
-    session: Session,
     principal: Principal,
     project_id: int,
     call: Callable[[], Any],
@@ -248,12 +247,16 @@ def _room_act(
         result = call()
     except SunshineError as exc:
         name = exc.extra.get("field")
-        if form is None or name not in form.get("fields", ()) or exc.status == 404:
-            return refused(request, session, exc, back)
-        session.rollback()  # a refused step leaves nothing behind; the reason goes beside its field
-        return _room_page(
-            request, session, principal, project_id, status=400, form={**form, "errors": {name: exc.detail}}
-        )
+        if exc.status == 404:
+            raise
+        if form is None or name not in form.get("fields", ()):
+            raise PageRefused(exc, back=back) from exc
+
+        def page(session: Session, error: SunshineError) -> Response:
+            errors = {name: error.detail}
+            return _room_page(request, session, principal, project_id, status=400, form={**form, "errors": errors})
+
+        raise PageRefused(exc, page=page) from exc
     flash(request, "success", done(result) if callable(done) else done)
     return redirect(request, back)
 
@@ -268,7 +271,7 @@ def start_opening(
         return "已开标：请各投标人在解密时限内解密投标文件"
 
     return _room_act(
-        request, session, principal, project_id, lambda: opening.start_by_staff(session, principal, project_id), done
+        request, principal, project_id, lambda: opening.start_by_staff(session, principal, project_id), done
     )
 
 
@@ -286,7 +289,6 @@ def reveal(
 
     return _room_act(
         request,
-        session,
         principal,
         project_id,
         lambda: opening.reveal(session, principal, bid_no.strip(), key),
@@ -305,7 +307,6 @@ def raise_objection(
 ) -> Response:
     return _room_act(
         request,
-        session,
         principal,
         project_id,
         lambda: opening_confirmation.raise_objection(session, principal, project_id, text),
@@ -325,7 +326,6 @@ def answer_objection(
 ) -> Response:
     return _room_act(
         request,
-        session,
         principal,
         project_id,
         lambda: opening_confirmation.answer_objection(session, principal, objection_id, answer),
@@ -346,7 +346,6 @@ def platform_fault(
     visibility.get_visible(session, principal, project_id)
     return _room_act(
         request,
-        session,
         principal,
         project_id,
         lambda: opening.record_platform_fault(session, principal, bid_no.strip(), reason),
@@ -363,7 +362,7 @@ def close_decryption(
         project = visibility.get_visible(session, principal, project_id)
         return opening.close_decryption(session, principal, project)
 
-    return _room_act(request, session, principal, project_id, call, "解密已结束，开标记录已形成，请各方确认")
+    return _room_act(request, principal, project_id, call, "解密已结束，开标记录已形成，请各方确认")
 
 
 @router.post("/projects/{project_id}/opening/confirm")
@@ -376,7 +375,7 @@ def confirm(
         return "您已确认开标记录；待其他各方确认后公布"
 
     confirm = opening_confirmation.confirm
-    return _room_act(request, session, principal, project_id, lambda: confirm(session, principal, project_id), done)
+    return _room_act(request, principal, project_id, lambda: confirm(session, principal, project_id), done)
 
 
 __all__ = ["router"]

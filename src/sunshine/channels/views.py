@@ -18,6 +18,7 @@ from sunshine.core.errors import NotFound, SunshineError
 from sunshine.trading import visibility
 from sunshine.trading.labels import type_label
 from sunshine.web.csrf import check_csrf
+from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -172,7 +173,12 @@ def subscribe(
     _: Principal = PUBLIC,
 ) -> Response:
     values = {"email": email, "categories": categories, "region_codes": region_codes, "keywords": keywords}
-    try:
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        field = exc.extra.get("field") if exc.extra.get("field") in values else "email"
+        return _feeds_page(request, session, values=values, errors={field: exc.detail}, status=400)
+
+    with refusals_shown_on(refused, passing=()):
         subscription = service.subscribe(
             session,
             email=email,
@@ -180,10 +186,6 @@ def subscribe(
             region_codes=service.split_words(region_codes),
             keywords=service.split_words(keywords),
         )
-    except SunshineError as exc:
-        session.rollback()
-        field = exc.extra.get("field") if exc.extra.get("field") in values else "email"
-        return _feeds_page(request, session, values=values, errors={field: exc.detail}, status=400)
     flash(
         request, "success", f"确认邮件已发送至 {service.mask(subscription.email)}，请在 7 天内打开邮件中的链接确认订阅"
     )
@@ -274,7 +276,12 @@ def manage(
     _: Principal = PUBLIC,
 ) -> Response:
     values = {"categories": categories, "region_codes": region_codes, "keywords": keywords}
-    try:
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        field = exc.extra.get("field") if exc.extra.get("field") in values else "categories"
+        return _manage_page(request, session, token, values=values, errors={field: exc.detail}, status=400)
+
+    with refusals_shown_on(refused, passing=(tokens.InvalidLink.status,)):  # a bad link is not a form error
         service.update_filter(
             session,
             token,
@@ -282,12 +289,6 @@ def manage(
             region_codes=service.split_words(region_codes),
             keywords=service.split_words(keywords),
         )
-    except tokens.InvalidLink:
-        raise
-    except SunshineError as exc:
-        session.rollback()
-        field = exc.extra.get("field") if exc.extra.get("field") in values else "categories"
-        return _manage_page(request, session, token, values=values, errors={field: exc.detail}, status=400)
     flash(request, "success", "订阅条件已保存")
     return redirect(request, "/subscriptions/manage?token=" + token)
 

@@ -15,7 +15,8 @@ from sunshine.credit import service
 from sunshine.credit.schemas import BanIn, RecordIn
 from sunshine.identity import service as identity
 from sunshine.trading.labels import TRANSACTION_TYPES
-from sunshine.web.templating import act, render
+from sunshine.web.refusals import act
+from sunshine.web.templating import render
 
 router = APIRouter(tags=["信用"])
 SUPERVISOR = Depends(Access(*service.WRITERS))
@@ -103,7 +104,7 @@ def staff_record(
     def call():
         return service.create_record(session, principal, _parse(RecordIn, data))
 
-    return act(request, session, "/staff/credit", call, "已录入信用记录")
+    return act(request, "/staff/credit", call, "已录入信用记录")
 
 
 @router.post("/staff/credit/bans", response_class=HTMLResponse)
@@ -126,4 +127,4 @@ def staff_ban(
     def call():
         return service.create_ban(session, principal, _parse(BanIn, data))
 
-    return act(request, session, "/staff/credit", call, "已决定禁止参与并公示")
+    return act(request, "/staff/credit", call, "已决定禁止参与并公示")

@@ -31,7 +31,8 @@ from sunshine.disclosure.models import Publication
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, refused, render, templates
+from sunshine.web.refusals import act, refusals_back_to
+from sunshine.web.templating import flash, redirect, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -150,12 +151,10 @@ def revise_item(
     except ValueError:
         flash(request, "error", "请按 YYYY-MM-DD 填写生效日期")
         return redirect(request, back)
-    try:
+    with refusals_back_to(back):
         revision = catalog_service.revise_item(
             session, principal, item_code, changes, effective_from=effective, reason=str(form.get("reason") or "")
         )
-    except SunshineError as exc:
-        return refused(request, session, exc, back)
     when = "已生效" if revision.applied_at else f"将于 {revision.effective_from.isoformat()} 生效"
     flash(request, "success", f"已修订“{item.name}”，{when}；修订已留痕（第 {revision.ledger_seq} 号）")
     return redirect(request, back)
@@ -317,7 +316,7 @@ def declare_obligation(
     except ValueError:
         flash(request, "error", "请按 YYYY-MM-DD 填写信息形成或变更日期")
         return redirect(request, back)
-    try:
+    with refusals_back_to(back):
         row = obligations.declare(
             session,
             principal,
@@ -326,8 +325,6 @@ def declare_obligation(
             event_date=day,
             responsible_org_id=int(responsible_org_id) if responsible_org_id.isdigit() else None,
         )
-    except SunshineError as exc:
-        return refused(request, session, exc, back)
     flash(request, "success", f"已登记公开义务“{row.title}”，应于 {row.due.isoformat()} 前公开")
     return redirect(request, back)
 
@@ -372,7 +369,7 @@ def create_publication(
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
 ) -> Response:
-    try:
+    with refusals_back_to("/staff/disclosure/review"):
         pub = publications.create_draft(
             session,
             principal,
@@ -382,8 +379,6 @@ def create_publication(
             obligation_id=int(obligation_id) if obligation_id.isdigit() else None,
             submit=bool(submit),
         )
-    except SunshineError as exc:
-        return refused(request, session, exc, "/staff/disclosure/review")
     if pub.status == "review" and publications.is_held(pub):
         flash(
             request,
@@ -418,14 +413,8 @@ def staff_publication_page(
     )
 
 
-def _action(request: Request, session: Session, publication_id: int, done: str, call) -> Response:
-    back = f"/staff/disclosure/publications/{publication_id}"
-    try:
-        call()
-    except SunshineError as exc:
-        return refused(request, session, exc, back)
-    flash(request, "success", done)
-    return redirect(request, back)
+def _action(request: Request, publication_id: int, done: str, call) -> Response:
+    return act(request, f"/staff/disclosure/publications/{publication_id}", call, done)
 
 
 @router.post("/staff/disclosure/publications/{publication_id}/edit")
@@ -439,7 +428,6 @@ def edit_publication(
 ) -> Response:
     return _action(
         request,
-        session,
         publication_id,
         "草稿已保存",
         lambda: publications.edit_draft(session, principal, publication_id, title=title, body=body),
@@ -452,7 +440,6 @@ def submit_publication(
 ) -> Response:
     return _action(
         request,
-        session,
         publication_id,
         "已送保密审查",
         lambda: publications.submit_for_review(session, principal, publication_id),
@@ -470,7 +457,6 @@ def redact_publication(
     chosen = [int(v) for v in form.getlist("finding_id") if str(v).isdigit()] or None
     return _action(
         request,
-        session,
         publication_id,
         "已遮蔽所选内容，并已重新检查",
         lambda: publications.redact(session, principal, publication_id, chosen),
@@ -488,7 +474,6 @@ def dismiss_finding(
 ) -> Response:
     return _action(
         request,
-        session,
         publication_id,
         "已确认该项无需遮蔽",
         lambda: publications.dismiss(session, principal, publication_id, finding_id, note=note),
@@ -506,7 +491,6 @@ def approve_publication(
     extra = [str(c) for c in form.getlist("optional_channel")]
     return _action(
         request,
-        session,
         publication_id,
         "审查通过，已发布并留痕",
         lambda: publications.approve(session, principal, publication_id, optional_channels=extra),
@@ -523,7 +507,6 @@ def withdraw_publication(
 ) -> Response:
     return _action(
         request,
-        session,
         publication_id,
         "已撤回；撤回原因和日期将保留在公开页面",
         lambda: publications.withdraw(session, principal, publication_id, reason=reason),
@@ -553,10 +536,8 @@ def add_negative_term(
     principal: Principal = OFFICE,
 ) -> Response:
     back = "/staff/disclosure/negative-list"
-    try:
+    with refusals_back_to(back):
         row = negative_list.add(session, principal, term=term, reason=reason)
-    except SunshineError as exc:
-        return refused(request, session, exc, back)
     flash(request, "success", f"已列入负面清单：{row.term}")
     return redirect(request, back)
 
@@ -570,9 +551,7 @@ def remove_negative_term(
     principal: Principal = OFFICE,
 ) -> Response:
     back = "/staff/disclosure/negative-list"
-    try:
+    with refusals_back_to(back):
         row = negative_list.remove(session, principal, term_id, reason=reason)
-    except SunshineError as exc:
-        return refused(request, session, exc, back)
     flash(request, "success", f"已移出负面清单：{row.term}")
     return redirect(request, back)

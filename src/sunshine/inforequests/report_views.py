@@ -13,6 +13,7 @@ from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.identity.roles import Role
 from sunshine.inforequests import report, states
 from sunshine.web.csrf import check_csrf
+from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -92,14 +93,15 @@ async def annual_report_save(
     texts = {
         name: form.get(name) if isinstance(form.get(name), str) else "" for name in ("overview", "problems", "other")
     }
-    if not errors:
-        try:
-            report.save_draft(session, actor=principal, year=year, proactive=proactive, **texts)
-        except SunshineError as exc:
-            session.rollback()
-            errors[exc.extra.get("field", "overview")] = exc.detail
+    submitted = {k: v for k, v in form.items() if isinstance(v, str)}
     if errors:
-        submitted = {k: v for k, v in form.items() if isinstance(v, str)}
         return _page(request, session, principal, year, status=422, errors=errors, form=submitted)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        errors = {exc.extra.get("field", "overview"): exc.detail}
+        return _page(request, session, principal, year, status=422, errors=errors, form=submitted)
+
+    with refusals_shown_on(refused, passing=()):
+        report.save_draft(session, actor=principal, year=year, proactive=proactive, **texts)
     flash(request, "success", f"已保存{year}年度报告的文字和填报数据")
     return redirect(request, f"/disclosure/annual-report/{year}")

@@ -26,7 +26,8 @@ from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import LookupIn, RequestIn, ReviewIn
 from sunshine.inforequests.timing import explain
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import flash, redirect, refused, render
+from sunshine.web.refusals import refusals_back_to, refusals_shown_on
+from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
@@ -150,17 +151,16 @@ def _submit(request: Request, session: Session, principal: Principal, form: dict
     if form.get("post_signed") in ("1", "0"):
         form["post_signed"] = form["post_signed"] == "1"  # type: ignore[assignment]
     data, errors = parse(RequestIn, form)
-    if data is not None:
-        try:
-            receipt = service.submit(session, principal, data, public=not staff)
-        except SunshineError as exc:
-            if exc.status >= 500 or exc.status in (401, 403):
-                raise
-            session.rollback()
-            field = exc.extra.get("field")
-            errors = {field if field in FIELD_LABELS else "_form": exc.detail}
-    if errors:
+    if data is None:
         return _new_page(request, staff=staff, status=422, form=form, errors=errors)
+
+    def refused(_session: Session, exc: SunshineError) -> Response:
+        field = exc.extra.get("field")
+        errors = {field if field in FIELD_LABELS else "_form": exc.detail}
+        return _new_page(request, staff=staff, status=422, form=form, errors=errors)
+
+    with refusals_shown_on(refused, passing={401, 403, *range(500, 600)}):
+        receipt = service.submit(session, principal, data, public=not staff)
     response = redirect(request, "/requests/receipt")
     response.set_cookie(
         RECEIPT_COOKIE,
@@ -413,10 +413,8 @@ def _step_endpoint(action: str, policy: Any) -> Callable[..., Any]:
             label = {"day": "日期", "days": "天数", "period_days": "补正期限"}.get(field, "")
             flash(request, "error", f"{label + '：' if label else ''}{message}")
             return redirect(request, back + f"#{action}")
-        try:
+        with refusals_back_to(back + f"#{action}"):
             fn(session, principal, req, body)
-        except SunshineError as exc:
-            return refused(request, session, exc, back + f"#{action}")
         flash(request, "success", done)
         return redirect(request, back)
 
@@ -443,12 +441,8 @@ async def add_review(
     if body is None:
         flash(request, "error", "复议诉讼记录：" + next(iter(errors.values())))
         return redirect(request, back + "#reviews")
-    try:
+    with refusals_back_to(back + "#reviews", passing=()):
         steps.add_review(session, principal, req, body)
-    except SunshineError as exc:
-        session.rollback()
-        flash(request, "error", exc.detail)
-        return redirect(request, back + "#reviews")
     flash(request, "success", "已登记行政复议或行政诉讼")
     return redirect(request, back + "#reviews")
 
@@ -472,14 +466,8 @@ def decide_review(
     except ValueError:
         flash(request, "error", "请按 YYYY-MM-DD 填写审结日期")
         return redirect(request, back)
-    try:
+    with refusals_back_to(back):
         steps.decide_review(session, principal, req, review_id, result, day)
-    except SunshineError as exc:
-        session.rollback()
-        if exc.status == 404:
-            raise
-        flash(request, "error", exc.detail)
-        return redirect(request, back)
     flash(request, "success", "已登记审结结果")
     return redirect(request, back)
 
@@ -503,11 +491,7 @@ def regime_page(request: Request, session: Session = SessionDep, _: Principal = 
 def regime_set(
     request: Request, regime: str = Form(""), session: Session = SessionDep, principal: Principal = ADMIN
 ) -> Response:
-    try:
+    with refusals_back_to("/admin/requests/regime", passing=()):
         service.set_regime(session, actor=principal, key=regime)
-    except SunshineError as exc:
-        session.rollback()
-        flash(request, "error", exc.detail)
-        return redirect(request, "/admin/requests/regime")
     flash(request, "success", f"新收到的申请将适用：{service.REGIMES[regime]}；已收到的申请仍适用收到时的规则")
     return redirect(request, "/admin/requests/regime")

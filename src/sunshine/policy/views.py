@@ -24,6 +24,7 @@ from sunshine.policy import service
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
 from sunshine.web.csrf import check_csrf
 from sunshine.web.problems import VALIDATION_MESSAGES
+from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -227,15 +228,16 @@ def submit_concern(
         errors = _errors_of(exc)
         if "question" in errors:
             errors["question"] = "请填写问题，5 至 3000 个字"
-    if not errors:
-        try:
-            concern = service.submit_concern(session, data)
-            due = service.reply_due(session, concern)
-        except SunshineError as exc:
-            session.rollback()
-            errors[exc.extra.get("field") if exc.extra.get("field") in values else "question"] = exc.detail
     if errors:
         return _concerns_page(request, session, values=values, errors=errors, status=400)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        errors = {exc.extra.get("field") if exc.extra.get("field") in values else "question": exc.detail}
+        return _concerns_page(request, session, values=values, errors=errors, status=400)
+
+    with refusals_shown_on(refused, passing=()):
+        concern = service.submit_concern(session, data)
+        due = service.reply_due(session, concern)
     flash(
         request,
         "success",
@@ -338,15 +340,15 @@ async def new_policy(request: Request, session: Session = SessionDep, principal:
             errors = _errors_of(exc)
             if "region_code" in errors:
                 errors["region_code"] = "行政区划代码应为 6 位数字，如 350100"
-    if data is not None and not errors:
-        try:
-            policy = service.create_policy(session, principal, data, attachment)
-        except SunshineError as exc:
-            session.rollback()
-            field = exc.extra.get("field")
-            errors[field if field in POLICY_FIELDS else "title"] = exc.detail
-    if errors:
+    if data is None or errors:
         return _policy_form(request, values, errors, status=400)
+
+    def refused(_session: Session, exc: SunshineError) -> Response:
+        field = exc.extra.get("field")
+        return _policy_form(request, values, {field if field in POLICY_FIELDS else "title": exc.detail}, status=400)
+
+    with refusals_shown_on(refused, passing=()):
+        policy = service.create_policy(session, principal, data, attachment)
     flash(request, "success", f"已发布《{policy.title}》，并记入全程留痕第 {policy.ledger_seq} 号")
     return redirect(request, f"/policies/{policy.id}")
 
@@ -394,15 +396,16 @@ def new_interpretation(
         data = InterpretationIn(title=title, form=form, interpreter=interpreter, body_html=body_html)
     except ValidationError as exc:
         errors = _errors_of(exc)
-    if not errors:
-        try:
-            row = service.add_interpretation(session, principal, policy.id, data)
-        except SunshineError as exc:
-            session.rollback()
-            field = exc.extra.get("field")
-            errors[field if field in INTERPRETATION_FIELDS else "title"] = exc.detail
     if errors:
         return _interpretation_form(request, policy, values, errors, status=400)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        field = exc.extra.get("field")
+        errors = {field if field in INTERPRETATION_FIELDS else "title": exc.detail}
+        return _interpretation_form(request, service.get_policy(session, policy_id), values, errors, status=400)
+
+    with refusals_shown_on(refused, passing=()):
+        row = service.add_interpretation(session, principal, policy.id, data)
     flash(request, "success", f"已发布政策解读“{row.title}”")
     return redirect(request, f"/interpretations/{row.id}")
 
@@ -441,14 +444,10 @@ def answer_concern(
 ) -> Response:
     try:
         data = AnswerIn(answer_html=answer_html, public_question=public_question or None, publish=bool(publish))
-        concern = service.answer_concern(session, principal, concern_id, data)
     except ValidationError:
         return _queue_page(request, session, errors={concern_id: "请填写答复内容"}, status=400)
-    except SunshineError as exc:
-        if exc.status == 404:
-            raise
-        session.rollback()
-        return _queue_page(request, session, errors={concern_id: exc.detail}, status=400)
+    with refusals_shown_on(lambda s, exc: _queue_page(request, s, errors={concern_id: exc.detail}, status=400)):
+        concern = service.answer_concern(session, principal, concern_id, data)
     done = "已答复并公开" if concern.status == "published" else "已答复（尚未公开）"
     flash(request, "success", f"{service.reference(concern)}：{done}")
     return redirect(request, "/staff/concerns")

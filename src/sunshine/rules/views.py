@@ -18,6 +18,7 @@ from sunshine.rules import service
 from sunshine.rules.pack_format import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS
 from sunshine.rules.registry import registry
 from sunshine.web.csrf import check_csrf
+from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -124,31 +125,22 @@ def set_override(
     session: Session = SessionDep,
     principal: Principal = ADMIN,
 ) -> Response:
+    def refused(session: Session, errors: dict[str, str]) -> Response:
+        form = {"rule": rule_id, "value": value, "reason": reason}
+        return _pack_page(request, session, key, None, principal, status=400, errors=errors, form=form)
+
+    def field_of(exc: SunshineError) -> str:
+        return exc.extra.get("field") if exc.extra.get("field") in ("value", "reason") else "value"
+
     errors: dict[str, str] = {}
     if not value.strip():
         errors["value"] = "请填写本地值"
     if not reason.strip():
         errors["reason"] = "请填写调整理由（如本地规章或集体决策的文号）"
-    if not errors:
-        try:
-            rule = service.set_override(session, actor=principal, key=key, rule_id=rule_id, value=value, reason=reason)
-        except SunshineError as exc:
-            session.rollback()  # nothing of the failed step may be committed with the page
-            if exc.status == 404:
-                raise
-            field = exc.extra.get("field")
-            errors[field if field in ("value", "reason") else "value"] = exc.detail
     if errors:
-        return _pack_page(
-            request,
-            session,
-            key,
-            None,
-            principal,
-            status=400,
-            errors=errors,
-            form={"rule": rule_id, "value": value, "reason": reason},
-        )
+        return refused(session, errors)
+    with refusals_shown_on(lambda s, exc: refused(s, {field_of(exc): exc.detail})):
+        rule = service.set_override(session, actor=principal, key=key, rule_id=rule_id, value=value, reason=reason)
     message = f"已将「{rule.title}」本地调整为 {rule.display}（法定 {rule.statutory_display}），已记入留痕"
     flash(request, "success", message)
     return redirect(request, f"/rules/{key}#rule-{rule_id}")

@@ -23,6 +23,7 @@ from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
 from sunshine.web.csrf import check_csrf
+from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -41,6 +42,8 @@ NEW_FIELDS = (
     "attachments",
 )
 AMEND_FIELDS = ("kind", "title", "body_html", "affects_bids", "new_bid_deadline", "new_opening_at", "attachments")
+# A project not there or not the visitor's to publish answers 404/403 as it is, not beside a field.
+REFUSED_ELSEWHERE = (NotFound.status, Forbidden.status)
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
 
@@ -274,26 +277,25 @@ async def new_notice(
     }
     if not bid_deadline.strip():
         errors["bid_deadline"] = f"请填写{labels['bid_deadline']}"
-    if not errors:
-        try:
-            notice = notices.publish_first_notice(
-                session,
-                principal,
-                project_id,
-                kind=kind,
-                title=title,
-                body_html=body_html,
-                attachments=await uploads(await _files(request)),
-                **dates,
-            )
-        except (NotFound, Forbidden):
-            raise
-        except SunshineError as exc:
-            session.rollback()  # nothing of the refused notice may be committed with the page
-            errors[_field_of(exc, NEW_FIELDS)] = exc.detail
     if errors:
-        project = _publishable(session, principal, project_id)
         return _new_page(request, session, project, values, errors=errors, status=400)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        project = _publishable(session, principal, project_id)
+        errors = {_field_of(exc, NEW_FIELDS): exc.detail}
+        return _new_page(request, session, project, values, errors=errors, status=400)
+
+    with refusals_shown_on(refused, passing=REFUSED_ELSEWHERE):
+        notice = notices.publish_first_notice(
+            session,
+            principal,
+            project_id,
+            kind=kind,
+            title=title,
+            body_html=body_html,
+            attachments=await uploads(await _files(request)),
+            **dates,
+        )
     label = notice_kinds.kind_label(notice.kind)
     flash(request, "success", f"已发布{label}，并记入全程留痕（第 {notice.ledger_seq} 号）")
     return redirect(request, f"/notices/{notice.id}")
@@ -389,28 +391,27 @@ async def amend(
     dates = {
         name: _parse(values, name, "新的" + labels[name[4:]], errors) for name in ("new_bid_deadline", "new_opening_at")
     }
-    if not errors:
-        try:
-            notice = notices.publish_amendment(
-                session,
-                principal,
-                project_id,
-                notice_id,
-                kind=kind,
-                title=title,
-                body_html=body_html,
-                affects_bids=bool(affects_bids),
-                attachments=await uploads(await _files(request)),
-                **dates,
-            )
-        except (NotFound, Forbidden):
-            raise
-        except SunshineError as exc:
-            session.rollback()
-            errors[_field_of(exc, AMEND_FIELDS)] = exc.detail
     if errors:
-        project = _publishable(session, principal, project_id)
         return _amend_page(request, session, project, notice_id, values, errors=errors, status=400)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        project = _publishable(session, principal, project_id)
+        errors = {_field_of(exc, AMEND_FIELDS): exc.detail}
+        return _amend_page(request, session, project, notice_id, values, errors=errors, status=400)
+
+    with refusals_shown_on(refused, passing=REFUSED_ELSEWHERE):
+        notice = notices.publish_amendment(
+            session,
+            principal,
+            project_id,
+            notice_id,
+            kind=kind,
+            title=title,
+            body_html=body_html,
+            affects_bids=bool(affects_bids),
+            attachments=await uploads(await _files(request)),
+            **dates,
+        )
     flash(
         request,
         "success",

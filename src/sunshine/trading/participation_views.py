@@ -23,7 +23,8 @@ from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
-from sunshine.web.templating import act, flash, redirect, render
+from sunshine.web.refusals import act, refusals_shown_on
+from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 BIDDER = Depends(Access(Role.BIDDER))
@@ -52,9 +53,9 @@ def _field_error(exc: SunshineError, fields: tuple[str, ...], default: str = "_f
     return {name if name in fields else default: exc.detail}
 
 
-def _act(request: Request, session: Session, done: str, back: str, call) -> Response:
+def _act(request: Request, done: str, back: str, call) -> Response:
     """A one-button step: done → flash and back; refused → the reason as a flash, and back."""
-    return act(request, session, back, call, done)
+    return act(request, back, call, done)
 
 
 # --------------------------------------------------------------------------- the bidder
@@ -155,17 +156,19 @@ def register_submit(
         errors["contact_name"] = "请填写联系人"
     if not contact_phone.strip():
         errors["contact_phone"] = "请填写联系电话"
-    if not errors:
-        try:
-            registrations.register_bidder(session, principal, project.id, int(section_id), contact_name, contact_phone)
-        except SunshineError as exc:
-            session.rollback()
-            if exc.code in ("already_exists", "not_found"):
-                errors["section_id"] = exc.detail
-            else:
-                errors.update(_field_error(exc, ("contact_name", "contact_phone")))
     if errors:
         return _register_page(request, session, project, status=400, errors=errors, form=form)
+
+    def refused(session: Session, exc: SunshineError) -> Response:
+        if exc.code in ("already_exists", "not_found"):
+            errors = {"section_id": exc.detail}
+        else:
+            errors = _field_error(exc, ("contact_name", "contact_phone"))
+        project = visibility.get_visible(session, principal, project_id)
+        return _register_page(request, session, project, status=400, errors=errors, form=form)
+
+    with refusals_shown_on(refused, passing=()):  # a section not found is told beside its field
+        registrations.register_bidder(session, principal, project.id, int(section_id), contact_name, contact_phone)
     flash(request, "success", f"报名成功：{project.name}。请获取招标文件，并按要求缴纳投标保证金。")
     return redirect(request, "/my/registrations")
 
@@ -176,7 +179,6 @@ def obtain_documents(
 ) -> Response:
     return _act(
         request,
-        session,
         "已获取招标文件，获取时间和文件版本已记录",
         "/my/registrations",
         lambda: registrations.obtain_documents(session, principal, registration_id),
@@ -189,7 +191,6 @@ def withdraw(
 ) -> Response:
     return _act(
         request,
-        session,
         "已撤回报名；已缴纳的保证金将按规定退还",
         "/my/registrations",
         lambda: registrations.withdraw(session, principal, registration_id),
@@ -207,7 +208,6 @@ def open_deposit(
     done = "已生成保证金缴纳子账号，请从本单位基本账户转账" if method == "transfer" else "请提交电子保函编号和出具机构"
     return _act(
         request,
-        session,
         done,
         "/my/registrations",
         lambda: deposits.open_deposit(session, principal, registration_id, method),
@@ -223,31 +223,20 @@ def submit_guarantee(
     session: Session = SessionDep,
     principal: Principal = BIDDER,
 ) -> Response:
+    def refused(session: Session, errors: Errors) -> Response:
+        values = {"guarantee_number": guarantee_number, "issuer": issuer}
+        guarantee = {"deposit_id": deposit_id, "errors": errors, "values": values}
+        return _mine_page(request, session, principal, status=400, guarantee=guarantee)
+
     errors: Errors = {}
     if not guarantee_number.strip():
         errors["guarantee_number"] = "请填写保函编号"
     if not issuer.strip():
         errors["issuer"] = "请填写出具机构"
-    if not errors:
-        try:
-            deposits.submit_guarantee(session, principal, deposit_id, guarantee_number, issuer)
-        except SunshineError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            errors = _field_error(exc, ("guarantee_number", "issuer"))
     if errors:
-        return _mine_page(
-            request,
-            session,
-            principal,
-            status=400,
-            guarantee={
-                "deposit_id": deposit_id,
-                "errors": errors,
-                "values": {"guarantee_number": guarantee_number, "issuer": issuer},
-            },
-        )
+        return refused(session, errors)
+    with refusals_shown_on(lambda s, exc: refused(s, _field_error(exc, ("guarantee_number", "issuer")))):
+        deposits.submit_guarantee(session, principal, deposit_id, guarantee_number, issuer)
     flash(request, "success", "电子保函已核验，保证金已缴纳")
     return redirect(request, "/my/registrations")
 
@@ -320,33 +309,21 @@ def record_qualification(
     session: Session = SessionDep,
     principal: Principal = PARTIES,
 ) -> Response:
+    def refused(session: Session, errors: Errors) -> Response:
+        values = {"stage": stage, "passed": passed, "reasons": reasons}
+        qualification = {"registration_id": registration_id, "errors": errors, "values": values}
+        return _project_page(request, session, principal, project_id, status=400, qualification=qualification)
+
     errors: Errors = {}
     if stage not in registrations.STAGES:
         errors["stage"] = "请选择资格预审或资格后审"
     if passed not in ("1", "0"):
         errors["passed"] = "请选择审查结论"
-    if not errors:
-        try:
-            registrations.record_qualification(
-                session, principal, registration_id, stage, passed == "1", reasons, project_id=project_id
-            )
-        except SunshineError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            errors = _field_error(exc, ("stage", "passed", "reasons"), default="passed")
     if errors:
-        return _project_page(
-            request,
-            session,
-            principal,
-            project_id,
-            status=400,
-            qualification={
-                "registration_id": registration_id,
-                "errors": errors,
-                "values": {"stage": stage, "passed": passed, "reasons": reasons},
-            },
+        return refused(session, errors)
+    with refusals_shown_on(lambda s, exc: refused(s, _field_error(exc, ("stage", "passed", "reasons"), "passed"))):
+        registrations.record_qualification(
+            session, principal, registration_id, stage, passed == "1", reasons, project_id=project_id
         )
     flash(
         request,
@@ -365,29 +342,17 @@ def set_section_deposit(
     session: Session = SessionDep,
     principal: Principal = PARTIES,
 ) -> Response:
-    errors: Errors = {}
+    def refused(session: Session, errors: Errors) -> Response:
+        deposit_form = {"section_id": section_id, "errors": errors, "values": {"amount": amount}}
+        return _project_page(request, session, principal, project_id, status=400, deposit_form=deposit_form)
+
     value = None
     if amount.strip():
         value = _amount(amount)
         if value is None:
-            errors["amount"] = "请填写金额（元），大于 0，最多两位小数；不收取保证金的请留空"
-    if not errors:
-        try:
-            deposits.set_section_deposit(session, principal, project_id, section_id, value)
-        except SunshineError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            errors = _field_error(exc, ("amount",), default="amount")
-    if errors:
-        return _project_page(
-            request,
-            session,
-            principal,
-            project_id,
-            status=400,
-            deposit_form={"section_id": section_id, "errors": errors, "values": {"amount": amount}},
-        )
+            return refused(session, {"amount": "请填写金额（元），大于 0，最多两位小数；不收取保证金的请留空"})
+    with refusals_shown_on(lambda s, exc: refused(s, _field_error(exc, ("amount",), default="amount"))):
+        deposits.set_section_deposit(session, principal, project_id, section_id, value)
     flash(
         request, "success", f"已设定投标保证金：{yuan(value)} 元" if value is not None else "已设定为不收取投标保证金"
     )
@@ -425,25 +390,15 @@ def confirm_transfer(
     session: Session = SessionDep,
     principal: Principal = CENTRE,
 ) -> Response:
-    errors: Errors = {}
+    def refused(session: Session, errors: Errors) -> Response:
+        confirm = {"deposit_id": deposit_id, "errors": errors, "values": {"amount": amount}}
+        return _staff_page(request, session, status=400, confirm=confirm)
+
     value = _amount(amount)
     if value is None:
-        errors["amount"] = "请填写银行到账金额（元），最多两位小数"
-    if not errors:
-        try:
-            deposits.confirm_transfer(session, principal, deposit_id, value)
-        except SunshineError as exc:
-            session.rollback()
-            if exc.status == 404:
-                raise
-            errors = _field_error(exc, ("amount",), default="amount")
-    if errors:
-        return _staff_page(
-            request,
-            session,
-            status=400,
-            confirm={"deposit_id": deposit_id, "errors": errors, "values": {"amount": amount}},
-        )
+        return refused(session, {"amount": "请填写银行到账金额（元），最多两位小数"})
+    with refusals_shown_on(lambda s, exc: refused(s, _field_error(exc, ("amount",), default="amount"))):
+        deposits.confirm_transfer(session, principal, deposit_id, value)
     flash(request, "success", f"已确认到账：{yuan(value)} 元，银行凭证已保存")
     return redirect(request, "/staff/deposits")
 
@@ -452,7 +407,6 @@ def confirm_transfer(
 def refund(request: Request, deposit_id: int, session: Session = SessionDep, principal: Principal = CENTRE) -> Response:
     return _act(
         request,
-        session,
         "已退还，退还凭证已保存",
         "/staff/deposits",
         lambda: deposits.refund(session, principal, deposit_id),

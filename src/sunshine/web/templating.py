@@ -4,7 +4,6 @@ messages and the current ledger head, so templates never fetch anything themselv
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from sunshine.core import formatting
 from sunshine.core.auth import ANONYMOUS
-from sunshine.core.errors import SunshineError
 from sunshine.web import csrf
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -122,28 +120,6 @@ def redirect(request: Request, url: str, status: int = 303) -> Response:
     else:
         response = RedirectResponse(url, status_code=status)
     return _finish(request, response, consumed=False)
-
-
-def refused(request: Request, session: Any, exc: SunshineError, back: str) -> Response:
-    """A page step the service refused: nothing of it is kept, the reason is flashed and the visitor goes
-    back. A 404 stays a 404 (the object is not there, or not for this visitor)."""
-    session.rollback()
-    if exc.status == 404:
-        raise exc
-    flash(request, "error", exc.detail)
-    return redirect(request, back)
-
-
-def act(
-    request: Request, session: Any, back: str, call: Callable[[], Any], done: Callable[[Any], str] | str
-) -> Response:
-    """A one-button page step: done → its message flashed and back; refused → see ``refused``."""
-    try:
-        result = call()
-    except SunshineError as exc:
-        return refused(request, session, exc, back)
-    flash(request, "success", done(result) if callable(done) else done)
-    return redirect(request, back)
 
 
 def render_error_page(request: Request, *, status: int, code: str, title: str, detail: str) -> HTMLResponse:

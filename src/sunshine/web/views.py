@@ -22,6 +22,7 @@ from sunshine.ledger.signing import platform_key
 from sunshine.trading import views as project_pages
 from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.web.csrf import check_csrf
+from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -463,23 +464,19 @@ def admin_calendar_day(
         errors["day"] = "请按 YYYY-MM-DD 填写日期"
     if kind not in ("holiday", "workday"):
         errors["kind"] = "请选择休息日或工作日"
-    if not errors:
-        try:
-            changes = calendar.set_day(
-                session, actor=principal, day=the_day, kind=kind, name=name or None, reason=reason or None
-            )
-        except SunshineError as exc:
-            session.rollback()  # nothing of the failed step may be committed with the page
-            field = exc.extra.get("field")
-            errors[field if field in ("day", "kind", "name", "reason") else "day"] = exc.detail
+
+    def refused(session: Session, errors: dict[str, str]) -> Response:
+        form = {"day": day, "kind": kind, "name": name, "reason": reason}
+        return _admin_calendar_page(request, session, None, status=400, errors=errors, form=form)
+
+    def field_of(exc: SunshineError) -> str:
+        return exc.extra.get("field") if exc.extra.get("field") in ("day", "kind", "name", "reason") else "day"
+
     if errors:
-        return _admin_calendar_page(
-            request,
-            session,
-            None,
-            status=400,
-            errors=errors,
-            form={"day": day, "kind": kind, "name": name, "reason": reason},
+        return refused(session, errors)
+    with refusals_shown_on(lambda s, exc: refused(s, {field_of(exc): exc.detail}), passing=()):
+        changes = calendar.set_day(
+            session, actor=principal, day=the_day, kind=kind, name=name or None, reason=reason or None
         )
     label = "休息日" if kind == "holiday" else "工作日"
     flash(request, "success", f"已将 {the_day.isoformat()} 设为{label}，重新计算了 {len(changes)} 个期限")
@@ -501,14 +498,13 @@ def admin_calendar_year(
 ) -> Response:
     from sunshine.core.calendar_api import parse_schedule
 
-    try:
+    def refused(session: Session, exc: SunshineError) -> Response:
+        form = {"schedule": schedule}
+        return _admin_calendar_page(request, session, None, status=400, errors={"schedule": exc.detail}, form=form)
+
+    with refusals_shown_on(refused, passing=()):
         parsed = parse_schedule(schedule)
         changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
-    except SunshineError as exc:
-        session.rollback()  # nothing of the failed step may be committed with the page
-        return _admin_calendar_page(
-            request, session, None, status=400, errors={"schedule": exc.detail}, form={"schedule": schedule}
-        )
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")
 
