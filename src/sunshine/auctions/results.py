@@ -105,6 +105,9 @@ def conclude_project(session: Session, project: Project) -> None:
         return
     sold = [a for a in auctions if a.outcome == "sold"]
     step = "conclude_auction" if sold else "auction_failed"
+    title, body = result_notice(session, project, auctions)
+    # The result stands even when its notice is held by the confidentiality review: the notice then waits in
+    # the disclosure office's queue, and the open obligation shows as due (then overdue) until it is published.
     lifecycle.apply(
         session,
         project,
@@ -112,26 +115,12 @@ def conclude_project(session: Session, project: Project) -> None:
         trading.SYSTEM,
         document_ref=f"auction:{auctions[0].id}",
         payload={"auctions": [a.id for a in auctions], "sold": [a.id for a in sold]},
+        publication=lifecycle.Publication(
+            title=title, body_html=body, source_ref=f"auction:{auctions[0].id}", author_id=None, hold="queue"
+        ),
     )
     if not sold:
         project.failed_attempts = (project.failed_attempts or 0) + 1
-    title, body = result_notice(session, project, auctions)
-    from sunshine import disclosure
-
-    try:
-        disclosure.publish_from_step(
-            session,
-            trigger="trading.result",
-            subject=f"project:{project.code}",
-            title=title,
-            body_html=body,
-            source_ref=f"auction:{auctions[0].id}",
-            author_id=None,
-        )
-    except disclosure.HeldForReview:
-        # The result stands; its notice waits in the disclosure office's queue, and the open obligation
-        # shows as due (then overdue) on the compliance dashboard until someone publishes it.
-        log.warning("auction result notice of %s held for review", project.code)
 
 
 FAILED_NOTE = "<p>未达到保留价或无人报价的标段流拍，竞买保证金按规定退还。</p>"

@@ -31,7 +31,7 @@ from sunshine.bidding.opening_record import (
     build_record,
     confirmations_of,
     failed_sections,
-    publish_record,
+    record_step,
     set_failed_sections,
 )
 from sunshine.bidding.service import SEALED_LIFECYCLES, sealed_bids
@@ -135,10 +135,8 @@ def start(session: Session, actor: Principal, project: Project) -> OpeningSessio
         opening.decryption_closed_at = now
         session.flush()
         project.failed_attempts += 1
-        lifecycle.apply(
-            session, project, "fail", actor, reason="；".join(failed.values()), payload={"bids_per_section": counts}
-        )
-        publish_record(session, project, opening)
+        reason = "；".join(failed.values())
+        record_step(session, project, opening, "fail", actor, reason=reason, payload={"bids_per_section": counts})
         return opening
     lifecycle.apply(
         session,

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
 from sunshine.bidding.opening import session_or_404
-from sunshine.bidding.opening_record import confirmations_of, failed_sections, objections_of, publish_record
+from sunshine.bidding.opening_record import confirmations_of, failed_sections, objections_of, record_step
 from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.trading import lifecycle, visibility
+from sunshine.trading import visibility
 from sunshine.trading.models import Project, Section
 
 REQUIRED_CAPACITIES = ("party", "centre")
@@ -131,7 +131,6 @@ def _finish(session: Session, actor: Principal, project: Project, opening: Openi
     if len(failed) == len(sections):
         opening.status = "failed"
         project.failed_attempts += 1
-        lifecycle.apply(session, project, "fail", actor, reason="；".join(failed.values()))
+        record_step(session, project, opening, "fail", actor, reason="；".join(failed.values()))
     else:
-        lifecycle.apply(session, project, "finish_opening", actor)
-    publish_record(session, project, opening)
+        record_step(session, project, opening, "finish_opening", actor)

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
 from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
+from sunshine.core.auth import Principal
 from sunshine.core.formatting import local_time
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
-from sunshine.ledger import service as ledger
+from sunshine.trading import lifecycle
 from sunshine.trading.models import Deposit, Project, Section
 
 DECRYPTION_LABELS = {
@@ -189,38 +190,38 @@ def record_html(record: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def publish_record(session: Session, project: Project, opening: OpeningSession) -> None:
-    from sunshine import disclosure
-
+def record_step(
+    session: Session,
+    project: Project,
+    opening: OpeningSession,
+    step: str,
+    actor: Principal,
+    *,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """The step that ends an opening (``finish_opening`` or ``fail``) with its record: the record is kept as
+    canonical JSON and its hash goes into the step's one ledger entry; the step's hooks publish it through the
+    disclosure review against the catalog item for opening records."""
     record = build_record(session, project, opening)
     canonical = fmt.canonical_payload(record)
     opening.record_json = canonical.decode()
     opening.record_sha256 = hashlib.sha256(canonical).hexdigest()
     opening.published_at = clock.now()
-    entry = ledger.append(
+    session.flush()
+    transition = lifecycle.apply(
         session,
-        "bidding:opening:record",
-        f"project:{project.code}",
-        {"record_sha256": opening.record_sha256, "status": opening.status},
+        project,
+        step,
+        actor,
+        reason=reason,
+        payload={**(payload or {}), "record_sha256": opening.record_sha256, "status": opening.status},
+        publication=lifecycle.Publication(
+            title=f"{project.name}开标记录",
+            body_html=record_html(record),
+            source_ref=f"opening:{opening.id}",
+            author_id=None,
+        ),
     )
-    opening.record_ledger_seq = entry.seq
-    subject = f"project:{project.code}"
-    disclosure.owe(
-        session,
-        trigger="trading.opening",
-        subject=subject,
-        title=f"{project.name}（开标记录）",
-        responsible_org_id=project.agency_id or project.tenderer_id,
-        event_date=clock.today_local(),
-        project=project,
-    )
-    disclosure.publish_from_step(
-        session,
-        trigger="trading.opening",
-        subject=subject,
-        title=f"{project.name}开标记录",
-        body_html=record_html(record),
-        source_ref=f"opening:{opening.id}",
-        author_id=None,
-    )
+    opening.record_ledger_seq = transition.ledger_seq
     session.flush()

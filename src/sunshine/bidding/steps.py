@@ -29,6 +29,8 @@ declare(
         "evaluation",
         frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF}),
         lifecycles=SEALED_LIFECYCLES,
+        discloses="trading.opening",
+        ledger_kind="bidding:opening:record",
         rule="开标记录经招标人（代理机构）和交易中心确认并公布后，进入评标（评审）",
     )
 )
@@ -41,6 +43,8 @@ declare(
         frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF}),
         lifecycles=SEALED_LIFECYCLES,
         reason_required=True,
+        discloses="trading.opening",
+        ledger_kind="bidding:opening:record",
         rule="《招标投标法实施条例》第四十四条：投标人少于3个的，不得开标；招标人应当重新招标",
     )
 )
