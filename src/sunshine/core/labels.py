@@ -59,3 +59,20 @@ def subset(table: dict[str, str], codes: Iterable[str]) -> dict[str, str]:
 def label(table: dict[str, str], code: str) -> str:
     """The label of ``code``, or the code itself when the table does not know it."""
     return table.get(code, code)
+
+
+#: The transaction types a trading project may have (the rest of the vocabulary names rule packs of the
+#: centre and of disclosure): the trading kernel and credit bans both read this part.
+TRADING_TYPE_LABELS: dict[str, str] = subset(
+    TRANSACTION_TYPE_LABELS,
+    (
+        "engineering",
+        "gov_procurement",
+        "state_property",
+        "land",
+        "mining",
+        "soe_procurement",
+        "rural_property",
+        "emission",
+    ),
+)

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput, NotFound, SunshineError
+from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
+from sunshine.core.labels import label
 from sunshine.credit.models import CreditBan, CreditRecord
 from sunshine.credit.schemas import BanIn, RecordIn
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.trading.labels import TRANSACTION_TYPES, type_label  # labels only: a leaf module
 
 #: Who enters records and bans: the supervisory department (行政监督部门).
 WRITERS = frozenset({Role.SUPERVISOR})
@@ -55,7 +56,7 @@ def region_prefix(code: str) -> str:
 
 def scope_label(ban: CreditBan) -> str:
     where = f"行政区划{ban.region_code}范围内" if ban.region_code else "所有地区"
-    what = f"{type_label(ban.transaction_type)}交易" if ban.transaction_type else "各类交易"
+    what = f"{label(TRANSACTION_TYPES, ban.transaction_type)}交易" if ban.transaction_type else "各类交易"
     return f"{where}的{what}"
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
+from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
 from sunshine.credit import service
 from sunshine.credit.schemas import BanIn, RecordIn
 from sunshine.identity import service as identity
-from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
 

@@ -3,19 +3,7 @@ API: the trading part of the shared vocabulary tables in ``core.labels``."""
 
 from sunshine.core import labels
 
-TRANSACTION_TYPES: dict[str, str] = labels.subset(
-    labels.TRANSACTION_TYPE_LABELS,
-    (
-        "engineering",
-        "gov_procurement",
-        "state_property",
-        "land",
-        "mining",
-        "soe_procurement",
-        "rural_property",
-        "emission",
-    ),
-)
+TRANSACTION_TYPES: dict[str, str] = labels.TRADING_TYPE_LABELS
 
 METHODS: dict[str, str] = labels.subset(
     labels.METHOD_LABELS,
