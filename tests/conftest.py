@@ -17,35 +17,28 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from sunshine.config import get_settings
 from sunshine.core import clock as clock_module
 from sunshine.core.clock import AdjustableClock
 from sunshine.db import Database
 from sunshine.migrate import upgrade
-from tests.databases import postgres_database_beside, wipe
+from tests.databases import create_database_beside, drop_database_beside, wipe
 
 BACKEND = os.environ.get("SUNSHINE_TEST_BACKEND", "sqlite")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1"... when pytest-xdist runs the suite
+if WORKER:
+    # xdist workers start with COLUMNS=80 and LINES=24 in their environment, which would fix the width
+    # of the command line's Rich consoles (created at import) at 80 whatever COLUMNS a test then sets.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)  # a Monday morning
 
 
 def pytest_report_header(config) -> str:
     return f"sunshine database backend: {BACKEND}"
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (``make test``) the tests of a module that use a
-    module-scoped fixture (a live server over the demo data, say) stay on one worker, so that fixture
-    is built once; every other test goes wherever a worker is free."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info and any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,8 +67,18 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     if not WORKER:
         yield url
         return
-    with postgres_database_beside(url, f"{make_url(url).database}_{WORKER}") as worker_url:
-        yield worker_url
+    name = f"{make_url(url).database}_{WORKER}"
+    try:
+        worker_url = create_database_beside(url, name)
+    except DBAPIError as e:
+        pytest.exit(
+            f"each pytest-xdist worker needs a database of its own, and creating {name} beside "
+            f"SUNSHINE_TEST_POSTGRES_URL failed ({e.orig}); allow its user to CREATE DATABASE, "
+            f"or run without workers (make test TEST_WORKERS=0)",
+            returncode=2,
+        )
+    yield worker_url
+    drop_database_beside(url, name)
 
 
 @pytest.fixture(scope="session")

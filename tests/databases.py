@@ -9,12 +9,11 @@ number of tables, and it sees what the servers and commands a test started wrote
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 
 from sqlalchemy import Engine, create_engine, exists, func, literal, select, text, union_all
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from sunshine.models import metadata
 
@@ -75,18 +74,22 @@ def _probe():
     return union_all(*(select(literal(t.name).label("name")).where(_changed(t)) for t in metadata.sorted_tables))
 
 
-@contextmanager
-def postgres_database_beside(url: str, name: str) -> Iterator[str]:
-    """A fresh database ``name`` on the server of ``url`` (whose user may create databases), dropped
-    on exit; yields its URL."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    quoted = admin.dialect.identifier_preparer.quote(name)
+def create_database_beside(url: str, name: str) -> str:
+    """A fresh, empty database ``name`` on the server of ``url`` (whose user may create databases);
+    returns its URL."""
+    _admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)  # left behind by a killed run
+    _admin(url, "CREATE DATABASE {}", name)
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database_beside(url: str, name: str) -> None:
+    _admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def _admin(url: str, statement: str, name: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))  # left by a killed run
-            conn.execute(text(f"CREATE DATABASE {quoted}"))
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+        with engine.connect() as conn:
+            conn.execute(text(statement.format(conn.dialect.identifier_preparer.quote(name))))
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
-        admin.dispose()
+        engine.dispose()
