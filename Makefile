@@ -30,14 +30,20 @@ demo: install
 	$(SUNSHINE) demo-data
 	$(SUNSHINE) serve --host $(HOST) --port $(PORT)
 
-## make test: the whole suite on SQLite, then on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set
+## make test: the whole suite on SQLite, then on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set.
+## Tests run in TEST_WORKERS processes (pytest-xdist, one test module per worker at a time; each worker
+## has its own SQLite file, or its own PostgreSQL database created beside SUNSHINE_TEST_POSTGRES_URL,
+## whose user must be allowed to CREATE DATABASE); the 15 slowest tests are listed after each run.
+TEST_WORKERS ?= auto
+PYTEST_ARGS ?= -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 test: install-test
-	SUNSHINE_TEST_BACKEND=sqlite $(BIN)/pytest -q
+	@echo "== SQLite"
+	SUNSHINE_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$SUNSHINE_TEST_POSTGRES_URL" ]; then \
 		echo "== PostgreSQL: $$SUNSHINE_TEST_POSTGRES_URL"; \
-		SUNSHINE_TEST_BACKEND=postgres $(BIN)/pytest -q; \
+		SUNSHINE_TEST_BACKEND=postgres $(BIN)/pytest $(PYTEST_ARGS); \
 	else \
-		echo "SUNSHINE_TEST_POSTGRES_URL is not set: PostgreSQL run skipped"; \
+		echo "== PostgreSQL: NOT RUN, SUNSHINE_TEST_POSTGRES_URL is not set (only SQLite was tested)"; \
 	fi
 
 serve: install

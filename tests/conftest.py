@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from sunshine import domains
 from sunshine.config import get_settings
@@ -23,9 +25,15 @@ from sunshine.core import clock as clock_module
 from sunshine.core.clock import AdjustableClock
 from sunshine.db import Database
 from sunshine.migrate import upgrade
-from sunshine.models import metadata
+from tests.databases import create_database_beside, drop_database_beside, wipe
 
 BACKEND = os.environ.get("SUNSHINE_TEST_BACKEND", "sqlite")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1"... when pytest-xdist runs the suite
+if WORKER:
+    # xdist workers start with COLUMNS=80 and LINES=24 in their environment, which would fix the width
+    # of the command line's Rich consoles (created at import) at 80 whatever COLUMNS a test then sets.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)  # a Monday morning
 
@@ -34,14 +42,44 @@ def pytest_report_header(config) -> str:
     return f"sunshine database backend: {BACKEND}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_passwords() -> Iterator[None]:
+    """Argon2 at its smallest cost, for the whole run and the servers and commands it starts: the suite
+    creates thousands of users and is not about password cracking (tests/identity checks the
+    production profile)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SUNSHINE_PASSWORD_HASHING", "insecure-fast-for-tests")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    if BACKEND == "postgres":
-        url = os.environ.get("SUNSHINE_TEST_POSTGRES_URL")
-        if not url:
-            pytest.exit("SUNSHINE_TEST_BACKEND=postgres needs SUNSHINE_TEST_POSTGRES_URL", returncode=2)
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A database of this run's own: a SQLite file, or on PostgreSQL the database of
+    ``SUNSHINE_TEST_POSTGRES_URL`` — or, under pytest-xdist, one database per worker beside it
+    (``<name>_gw0``...), created here and dropped at the end."""
+    if BACKEND != "postgres":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = os.environ.get("SUNSHINE_TEST_POSTGRES_URL")
+    if not url:
+        pytest.exit("SUNSHINE_TEST_BACKEND=postgres needs SUNSHINE_TEST_POSTGRES_URL", returncode=2)
+    if not WORKER:
+        yield url
+        return
+    name = f"{make_url(url).database}_{WORKER}"
+    try:
+        worker_url = create_database_beside(url, name)
+    except DBAPIError as e:
+        pytest.exit(
+            f"each pytest-xdist worker needs a database of its own, and creating {name} beside "
+            f"SUNSHINE_TEST_POSTGRES_URL failed ({e.orig}); allow its user to CREATE DATABASE, "
+            f"or run without workers (make test TEST_WORKERS=0)",
+            returncode=2,
+        )
+    yield worker_url
+    drop_database_beside(url, name)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,25 +90,20 @@ def lifecycle_domains() -> None:
 
 @pytest.fixture(scope="session")
 def migrated_db(database_url) -> Iterator[Database]:
+    """The schema, built once per run (per worker) by the Alembic migrations."""
     db = Database(database_url)
     if db.dialect == "postgresql":
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     upgrade(db.engine)
+    _wipe(db)
     yield db
     db.dispose()
 
 
 def _wipe(db: Database) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.dialect == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
-        conn.execute(text("INSERT INTO ledger_state (id, size, compact_range) VALUES (1, 0, '[]')"))
+    wipe(db.engine)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -23,6 +24,10 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, description="会话与 CSRF 签名密钥；缺省时首次运行生成并保存")
     display_timezone: str = "Asia/Shanghai"
     cookie_secure: bool = True
+    password_hashing: Literal["standard", "insecure-fast-for-tests"] = Field(
+        default="standard",
+        description="密码哈希强度：standard（Argon2id，RFC 9106 低内存配置）；insecure-fast-for-tests 仅供测试使用",
+    )
     session_hours: int = 12
     api_token_hours: int = 24
     max_body_bytes: int = 20 * 1024 * 1024

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.db import Database
@@ -21,12 +22,10 @@ from tests.builders import make_org, make_user
 
 
 def cheap_password_hashing(monkeypatch) -> None:
-    """Argon2 with its smallest cost: these tests create many users and are not about passwords."""
-    from argon2 import PasswordHasher
-
-    from sunshine.identity import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    """Argon2 with its smallest cost: these tests create many users and are not about passwords. (The
+    whole suite runs so, see tests/conftest.py; this says it again where a test relies on it.)"""
+    monkeypatch.setenv("SUNSHINE_PASSWORD_HASHING", "insecure-fast-for-tests")
+    get_settings.cache_clear()
 
 
 def actor(db: Database, *roles: Role, organisation_id: int | None = None, username: str | None = None) -> Principal:

@@ -17,7 +17,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
 from sunshine.identity import credit_code
 from sunshine.identity.models import AuthToken, Organisation, OrganisationKind, TokenKind, User, UserRole
-from sunshine.identity.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from sunshine.identity.passwords import hash_password, needs_rehash, verify_password, verify_unknown_user
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 
@@ -170,7 +170,7 @@ def set_active(session: Session, *, actor: Principal, user_id: int, active: bool
 def authenticate(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip()).options(selectinload(User.roles)))
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_unknown_user(password)
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password) or not user.is_active:
         raise InvalidCredentials()
