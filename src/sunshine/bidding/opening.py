@@ -34,7 +34,7 @@ from sunshine.bidding.opening_record import (
     record_step,
     set_failed_sections,
 )
-from sunshine.bidding.service import SEALED_LIFECYCLES, sealed_bids
+from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
@@ -46,6 +46,7 @@ from sunshine.ledger import service as ledger
 from sunshine.rules.service import rules_of
 from sunshine.trading import lifecycle, visibility
 from sunshine.trading import service as trading
+from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project, Section
 
 

@@ -33,10 +33,10 @@ from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
 from sunshine.trading import participation
+from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project, Registration, Section
 
 # Lifecycles whose bids or responses are sealed electronic files opened together at the deadline.
-SEALED_LIFECYCLES = frozenset({"tender", "negotiation"})
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{8,100}$")
 COMMITMENT = re.compile(r"^[0-9a-f]{64}$")
 STATUS_LABELS = {"sealed": "已递交（有效）", "replaced": "已被新版本替换", "withdrawn": "已撤回"}

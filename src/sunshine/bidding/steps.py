@@ -4,10 +4,9 @@ Loaded by ``sunshine.domains``."""
 
 from __future__ import annotations
 
-from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.identity.roles import Role
 from sunshine.trading import service as trading
-from sunshine.trading.lifecycle import CENTRE, Step, declare
+from sunshine.trading.lifecycle import CENTRE, SEALED_LIFECYCLES, Step, declare
 
 declare(
     Step(

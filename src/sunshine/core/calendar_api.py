@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
+from sunshine.core.validation import field_errors
 from sunshine.core.workdays import DayInfo, DeadlineResult
 from sunshine.identity.roles import Role
 
@@ -137,12 +138,10 @@ class ScheduleIn(BaseModel):
 def parse_schedule(text: str) -> ScheduleIn:
     """A schedule typed or uploaded as JSON text (the command line and the administrator's page),
     with a Chinese message for the first problem instead of pydantic's English one."""
-    from sunshine.web.problems import _field_errors
-
     try:
         return ScheduleIn.model_validate_json(text)
     except ValidationError as exc:
-        errors = _field_errors(exc)  # type: ignore[arg-type]  # only reads exc.errors()
+        errors = field_errors(exc)
         first = errors[0]
         if first["type"] in ("json_invalid", "json_type"):
             message = "不是有效的 JSON"

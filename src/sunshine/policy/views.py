@@ -19,11 +19,11 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import SunshineError
 from sunshine.core.pagination import CURSOR, page_urls
+from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity.roles import Role
 from sunshine.policy import service
 from sunshine.policy.schemas import AnswerIn, ConcernIn, InterpretationIn, PolicyIn
 from sunshine.web.csrf import check_csrf
-from sunshine.web.problems import VALIDATION_MESSAGES
 from sunshine.web.refusals import refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 

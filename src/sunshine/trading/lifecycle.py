@@ -25,6 +25,8 @@ from sunshine.ledger import service as ledger
 from sunshine.trading.models import Project, Transition
 
 LIFECYCLES = ("tender", "negotiation", "single_source", "listing", "auction", "draw")
+# The lifecycles whose bids are sealed until a public opening at the deadline (电子投标与开标).
+SEALED_LIFECYCLES = frozenset({"tender", "negotiation"})
 
 # Every state a project can be in, with its Chinese label; some labels differ by lifecycle.
 STATES: dict[str, str] = {

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
@@ -21,6 +20,7 @@ from sunshine.core.formatting import yuan
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
+from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
 from sunshine.web.refusals import act, refusals_shown_on

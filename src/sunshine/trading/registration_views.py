@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, SunshineError
+from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity import service as identity
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
@@ -24,7 +25,6 @@ from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
 from sunshine.web.csrf import check_csrf
-from sunshine.web.problems import VALIDATION_MESSAGES
 from sunshine.web.refusals import refusals_back_to, refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
 

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.bidding.service import SEALED_LIFECYCLES
 from sunshine.core import clock
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
@@ -23,6 +22,7 @@ from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
 from sunshine.trading import lifecycle, service, visibility
 from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
+from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import render
