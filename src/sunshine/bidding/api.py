@@ -103,8 +103,8 @@ class AnswerIn(BaseModel):
 
 @router.get("/sections/{section_id}/bid-binding", response_model=BindingOut, summary="加密投标文件所需的绑定信息")
 def binding(section_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> BindingOut:
-    section, project = service._section(session, section_id)
-    org = service._bidder_org(session, actor)
+    section, project = service.bid_section(session, section_id)
+    org = service.bidder_org(session, actor)
     service.check_open_for_bids(project)
     return BindingOut(
         format=envelope.FORMAT,

@@ -81,7 +81,7 @@ def check_open_for_bids(project: Project) -> None:
         raise BiddingNotOpen("项目当前不在投标期间（可能尚未发布公告、已暂停或已终止）")
 
 
-def _section(session: Session, section_id: int) -> tuple[Section, Project]:
+def bid_section(session: Session, section_id: int) -> tuple[Section, Project]:
     section = session.get(Section, section_id)
     project = session.get(Project, section.project_id) if section is not None else None
     if section is None or project is None or project.public_since is None:
@@ -106,7 +106,7 @@ def _registration(session: Session, actor: Principal, section: Section) -> Regis
     return registration
 
 
-def _bidder_org(session: Session, actor: Principal) -> Organisation:
+def bidder_org(session: Session, actor: Principal) -> Organisation:
     org = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
     if org is None:
         raise Forbidden("投标须以投标单位的账号办理")
@@ -150,7 +150,7 @@ def submit(
     key_commitment = (key_commitment or "").strip().lower()
     if not COMMITMENT.match(key_commitment):
         raise InvalidInput("密钥承诺应为 64 位十六进制 SHA-256 值", field="key_commitment")
-    org = _bidder_org(session, actor)
+    org = bidder_org(session, actor)
     _lock_bidder(session, org)
     earlier = session.scalar(select(Bid).where(Bid.organisation_id == org.id, Bid.idempotency_key == idempotency_key))
     digest = hashlib.sha256(sealed).hexdigest()
@@ -158,7 +158,7 @@ def submit(
         if earlier.section_id == section_id and earlier.ciphertext_sha256 == digest:
             return Submitted(earlier, created=False)
         raise IdempotencyConflict("该幂等键已用于另一份投标文件；修改投标文件请使用新的幂等键")
-    section, project = _section(session, section_id)
+    section, project = bid_section(session, section_id)
     check_open_for_bids(project)
     _registration(session, actor, section)
     try:
@@ -306,7 +306,7 @@ class BidDesk:
 
 def section_of(session: Session, project_id: int, section_id: int) -> tuple[Section, Project]:
     """A section of a public project, named by both ids (a page's address); 404 if they do not match."""
-    section, project = _section(session, section_id)
+    section, project = bid_section(session, section_id)
     if project.id != project_id:
         raise NotFound("标段不存在")
     return section, project
@@ -314,7 +314,7 @@ def section_of(session: Session, project_id: int, section_id: int) -> tuple[Sect
 
 def desk(session: Session, actor: Principal, project_id: int, section_id: int) -> BidDesk:
     section, project = section_of(session, project_id, section_id)
-    org = _bidder_org(session, actor)
+    org = bidder_org(session, actor)
     closed = ineligible = None
     try:
         check_open_for_bids(project)

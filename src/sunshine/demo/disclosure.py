@@ -144,7 +144,7 @@ def seed_month(db: Database, clock: AdjustableClock, month_start: date, month_en
         at(0)
         with db.unit_of_work() as s:
             for pub in s.scalars(select(Publication).where(Publication.status == "review")).all():
-                if publications.is_held(publications._load(s, pub.id)):
+                if publications.is_held(publications.load(s, pub.id)):
                     publications.redact(s, reviewer, pub.id)
                 publications.approve(s, reviewer, pub.id)
             carried = s.scalars(

@@ -101,7 +101,7 @@ def is_held(pub: Publication) -> bool:
 # --------------------------------------------------------------------------- drafting
 
 
-def _load(session: Session, publication_id: int) -> Publication:
+def load(session: Session, publication_id: int) -> Publication:
     pub = session.scalar(
         select(Publication)
         .where(Publication.id == publication_id)
@@ -163,11 +163,11 @@ def create_draft(
     session.flush()
     if submit:
         return submit_for_review(session, actor, pub.id)
-    return _load(session, pub.id)
+    return load(session, pub.id)
 
 
 def edit_draft(session: Session, actor: Principal, publication_id: int, *, title: str, body: str) -> Publication:
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     if pub.status != "draft":
         raise Conflict("只有草稿可以修改；送审后请由审查人遮蔽或确认")
     if pub.author_id != actor.user_id:
@@ -179,12 +179,12 @@ def edit_draft(session: Session, actor: Principal, publication_id: int, *, title
 
 def submit_for_review(session: Session, actor: Principal, publication_id: int) -> Publication:
     """送审: the detectors run; anything they find holds the text until a reviewer redacts or dismisses it."""
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     if pub.status != "draft":
         raise Conflict("只有草稿可以送审")
     pub.status, pub.submitted_at = "review", clock.now()
     _rescan(session, pub)
-    return _load(session, pub.id)
+    return load(session, pub.id)
 
 
 # --------------------------------------------------------------------------- review
@@ -207,7 +207,7 @@ def redact(
 ) -> Publication:
     """遮蔽: each open finding (or the chosen ones) is replaced in the text by its mask; the text is then
     scanned again, so nothing the masks left behind slips through."""
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     _in_review(pub)
     _reviewer(actor, pub)
     chosen = [f for f in open_findings(pub) if finding_ids is None or f.id in finding_ids]
@@ -228,12 +228,12 @@ def redact(
         finding.status, finding.resolved_by, finding.resolved_at = "redacted", actor.user_id, now
     session.flush()
     _rescan(session, pub)
-    return _load(session, pub.id)
+    return load(session, pub.id)
 
 
 def dismiss(session: Session, actor: Principal, publication_id: int, finding_id: int, *, note: str) -> Publication:
     """确认无需遮蔽: a reviewer signs off a finding as not confidential (e.g. the centre's own hotline)."""
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     _in_review(pub)
     _reviewer(actor, pub)
     finding = next((f for f in pub.findings if f.id == finding_id and f.status == "open"), None)
@@ -249,14 +249,14 @@ def dismiss(session: Session, actor: Principal, publication_id: int, finding_id:
     finding.status, finding.note = "dismissed", note
     finding.resolved_by, finding.resolved_at = actor.user_id, clock.now()
     session.flush()
-    return _load(session, pub.id)
+    return load(session, pub.id)
 
 
 def approve(
     session: Session, actor: Principal, publication_id: int, *, optional_channels: list[str] | None = None
 ) -> Publication:
     """审查通过并发布: allowed only when no finding is open; publishes to every required channel."""
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     _in_review(pub)
     _reviewer(actor, pub)
     pending = open_findings(pub)
@@ -267,7 +267,7 @@ def approve(
             findings=[{"id": f.id, "detector": f.detector, "masked": f.masked, "part": f.part} for f in pending],
         )
     _publish(session, pub, reviewer=actor, mode="manual", optional_channels=optional_channels or [])
-    return _load(session, pub.id)
+    return load(session, pub.id)
 
 
 def _publish(
@@ -318,7 +318,7 @@ def _publish(
 
 def withdraw(session: Session, actor: Principal, publication_id: int, *, reason: str) -> Publication:
     """撤回: the text leaves the channels; a public tombstone keeps the title, the dates and the reason."""
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     if not actor.roles & REVIEWERS:
         raise Forbidden("撤回须由政务公开办或交易中心工作人员办理")
     if pub.status != "published":
@@ -396,7 +396,7 @@ def can_review(actor: Principal) -> bool:
 
 def get_visible(session: Session, actor: Principal, publication_id: int) -> Publication:
     """Published texts and tombstones for everyone; drafts and texts in review only for reviewers."""
-    pub = _load(session, publication_id)
+    pub = load(session, publication_id)
     if pub.status in ("published", "withdrawn") or can_review(actor):
         return pub
     raise NotFound("公开信息不存在")
