@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.bidding import envelope, opening, opening_confirmation, opening_record, service
 from sunshine.bidding.models import Bid
+from sunshine.bidding.visibility import own_bid
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
@@ -147,12 +148,12 @@ def my_bids(project_id: int | None = None, session: Session = SessionDep, actor:
 
 @router.get("/bids/{bid_no}", response_model=BidOut, summary="本单位的一份投标文件")
 def get_bid(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
-    return bid_out(service.own_bid(session, actor, bid_no))
+    return bid_out(own_bid(session, actor, bid_no))
 
 
 @router.get("/bids/{bid_no}/receipt", summary="投标回执（平台签名，可离线验证）")
 def receipt(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDER) -> dict[str, Any]:
-    return service.receipt_of(service.own_bid(session, actor, bid_no))
+    return service.receipt_of(own_bid(session, actor, bid_no))
 
 
 @router.post("/bids/{bid_no}/withdraw", response_model=BidOut, summary="截止前撤回投标文件")

@@ -211,7 +211,8 @@ def _project_of(session: Session, bid: Bid) -> Project:
 
 def reveal(session: Session, actor: Principal, bid_no: str, key_text: str) -> Bid:
     """解密: the bidder hands over its content key; the server checks it, decrypts and records the bid."""
-    from sunshine.bidding.service import binding_for, own_bid
+    from sunshine.bidding.service import binding_for
+    from sunshine.bidding.visibility import own_bid
 
     bid = own_bid(session, actor, bid_no)
     project = _project_of(session, bid)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope, receipts
+from sunshine.bidding import envelope, receipts, visibility
 from sunshine.bidding.models import Bid
 from sunshine.config import get_settings
 from sunshine.core import clock
@@ -245,16 +245,9 @@ def _receipt(session: Session, bid: Bid, project: Project, section: Section, org
     return receipts.sign(body, platform_key())
 
 
-def own_bid(session: Session, actor: Principal, bid_no: str) -> Bid:
-    bid = session.scalar(select(Bid).where(Bid.bid_no == bid_no))
-    if bid is None or actor.organisation_id is None or bid.organisation_id != actor.organisation_id:
-        raise NotFound("投标文件不存在")
-    return bid
-
-
 def withdraw(session: Session, actor: Principal, bid_no: str) -> Bid:
     """撤回: before the deadline a bidder may take its bid back (《招标投标法》第二十九条)."""
-    bid = own_bid(session, actor, bid_no)
+    bid = visibility.own_bid(session, actor, bid_no)
     project = session.get(Project, bid.project_id)
     check_open_for_bids(project)
     if bid.status != "sealed":
@@ -266,9 +259,7 @@ def withdraw(session: Session, actor: Principal, bid_no: str) -> Bid:
 
 
 def mine(session: Session, actor: Principal, project_id: int | None = None) -> list[Bid]:
-    if actor.organisation_id is None:
-        return []
-    stmt = select(Bid).where(Bid.organisation_id == actor.organisation_id).order_by(Bid.id.desc())
+    stmt = select(Bid).where(visibility.readable(actor)).order_by(Bid.id.desc())
     if project_id is not None:
         stmt = stmt.where(Bid.project_id == project_id)
     return list(session.scalars(stmt))

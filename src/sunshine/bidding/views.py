@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from sunshine.bidding import envelope, opening, opening_confirmation, opening_record, service
+from sunshine.bidding.visibility import own_bid
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -72,7 +73,7 @@ def my_bids(request: Request, session: Session = SessionDep, principal: Principa
 
 @router.get("/my/bids/{bid_no}/receipt")
 def receipt(bid_no: str, session: Session = SessionDep, principal: Principal = BIDDER) -> Response:
-    bid = service.own_bid(session, principal, bid_no)
+    bid = own_bid(session, principal, bid_no)
     return Response(
         json.dumps(service.receipt_of(bid), ensure_ascii=False, indent=2),
         media_type="application/json",
