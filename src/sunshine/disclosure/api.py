@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.pagination import CURSOR, LIMIT
-from sunshine.disclosure import catalog_service, compliance, negative_list, obligations, publications, vocab
+from sunshine.disclosure import catalog_service, compliance, negative_list, obligations, publications, visibility, vocab
 from sunshine.disclosure.detectors import DETECTOR_LABELS
 from sunshine.disclosure.models import CatalogCategory, CatalogItem, Obligation, Publication
 from sunshine.disclosure.schemas import (
@@ -43,7 +43,7 @@ router = APIRouter(prefix="/api/v1/disclosure", tags=["政务公开"])
 PUBLIC = Depends(Access.public())
 STAFF = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR))
 OFFICE = Depends(Access(Role.DISCLOSURE_OFFICE))
-REVIEWERS = Depends(Access(Role.DISCLOSURE_OFFICE, Role.CENTRE_STAFF))
+REVIEWERS = Depends(Access(*visibility.REVIEWERS))
 
 
 # --------------------------------------------------------------------------- presenters
@@ -131,7 +131,7 @@ def obligation_out(o: Obligation, names: dict[int, str]) -> ObligationOut:
 
 
 def publication_out(pub: Publication, viewer: Principal) -> PublicationOut:
-    reviewer = publications.can_review(viewer)
+    reviewer = visibility.can_review(viewer)
     return PublicationOut(
         id=pub.id,
         item_code=pub.item.code,

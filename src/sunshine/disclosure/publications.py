@@ -17,13 +17,11 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, SunshineError
 from sunshine.core.pagination import Keyset, Page, paginate
-from sunshine.disclosure import detectors, negative_list, obligations
+from sunshine.disclosure import detectors, negative_list, obligations, visibility
 from sunshine.disclosure.catalog_service import get_item
 from sunshine.disclosure.models import CatalogItem, Finding, Obligation, Publication
-from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 
-REVIEWERS = frozenset({Role.DISCLOSURE_OFFICE, Role.CENTRE_STAFF})
 MAX_TITLE = 300
 MAX_BODY = 100_000
 MAX_REASON = 1000
@@ -191,7 +189,7 @@ def submit_for_review(session: Session, actor: Principal, publication_id: int) -
 
 
 def _reviewer(actor: Principal, pub: Publication) -> None:
-    if not actor.roles & REVIEWERS:
+    if not visibility.can_review(actor):
         raise Forbidden("保密审查须由政务公开办或交易中心工作人员办理")
     if pub.author_id is not None and pub.author_id == actor.user_id:
         raise ReviewerIsAuthor("起草人不能审查本人起草的信息，请由另一名工作人员审查")
@@ -319,7 +317,7 @@ def _publish(
 def withdraw(session: Session, actor: Principal, publication_id: int, *, reason: str) -> Publication:
     """撤回: the text leaves the channels; a public tombstone keeps the title, the dates and the reason."""
     pub = load(session, publication_id)
-    if not actor.roles & REVIEWERS:
+    if not visibility.can_review(actor):
         raise Forbidden("撤回须由政务公开办或交易中心工作人员办理")
     if pub.status != "published":
         raise Conflict("只有已发布的信息可以撤回")
@@ -390,14 +388,10 @@ def publish_from_step(
 # --------------------------------------------------------------------------- reading
 
 
-def can_review(actor: Principal) -> bool:
-    return bool(actor.roles & REVIEWERS)
-
-
 def get_visible(session: Session, actor: Principal, publication_id: int) -> Publication:
     """Published texts and tombstones for everyone; drafts and texts in review only for reviewers."""
     pub = load(session, publication_id)
-    if pub.status in ("published", "withdrawn") or can_review(actor):
+    if visibility.may_see(actor, pub):
         return pub
     raise NotFound("公开信息不存在")
 
@@ -414,7 +408,7 @@ def list_public(
     limit: int | None = None,
 ) -> Page[Publication]:
     """Published texts and tombstones, newest first, one page after ``cursor``."""
-    where = [Publication.status.in_(("published", "withdrawn"))]
+    where = [visibility.public()]
     if item_code:
         where.append(Publication.item_id == get_item(session, item_code).id)
     if q and q.strip():

@@ -24,6 +24,7 @@ from sunshine.disclosure import (
     negative_list,
     obligations,
     publications,
+    visibility,
     vocab,
 )
 from sunshine.disclosure.detectors import DETECTOR_LABELS
@@ -252,8 +253,8 @@ def staff_dashboard(
         staff=True,
         alerts=alerts,
         names=obligations.organisation_names(session, {a.organisation_id for a in alerts}),
-        queue_size=len(publications.review_queue(session)) if publications.can_review(principal) else None,
-        can_review=publications.can_review(principal),
+        queue_size=len(publications.review_queue(session)) if visibility.can_review(principal) else None,
+        can_review=visibility.can_review(principal),
         is_office=principal.has(Role.DISCLOSURE_OFFICE),
         **_board_context(session, since, until),
     )
@@ -295,7 +296,7 @@ def obligations_page(
         names=obligations.organisation_names(session, {o.responsible_org_id for o in rows}),
         items=catalog_service.all_items(session),
         organisations=list(session.scalars(select(Organisation).order_by(Organisation.name))),
-        can_review=publications.can_review(principal),
+        can_review=visibility.can_review(principal),
         today=clock.today_local(),
     )
 

@@ -15,7 +15,7 @@ from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.roles import Role
-from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps
+from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps, visibility
 from sunshine.inforequests.models import InfoRequest, RequestEvent
 from sunshine.inforequests.schemas import (
     ClockOut,
@@ -201,14 +201,14 @@ def queue(
 
 @router.get("/{request_id}", response_model=RequestOut, summary="申请详情与办理记录")
 def detail(request_id: int, session: Session = SessionDep, actor: Principal = STAFF) -> RequestOut:
-    return request_out(session, service.get_for_staff(session, actor, request_id), actor)
+    return request_out(session, visibility.get_for_staff(session, actor, request_id), actor)
 
 
 def _step_route(action: str, policy: Any) -> Callable[..., RequestOut]:
     fn, schema, _ = steps.ACTIONS[action]
 
     def endpoint(request_id: int, body: schema, session: Session = SessionDep, actor: Principal = policy) -> RequestOut:  # type: ignore[valid-type]
-        req = service.get_for_staff(session, actor, request_id)
+        req = visibility.get_for_staff(session, actor, request_id)
         fn(session, actor, req, body)
         return request_out(session, req, actor)
 
@@ -242,7 +242,7 @@ for _action, (_fn, _schema, _done) in steps.ACTIONS.items():
 
 @router.post("/{request_id}/reviews", response_model=RequestOut, status_code=201, summary="登记行政复议或行政诉讼")
 def add_review(request_id: int, body: ReviewIn, session: Session = SessionDep, actor: Principal = OFFICE) -> RequestOut:
-    req = service.get_for_staff(session, actor, request_id)
+    req = visibility.get_for_staff(session, actor, request_id)
     steps.add_review(session, actor, req, body)
     return request_out(session, req, actor)
 

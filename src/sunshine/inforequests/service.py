@@ -24,13 +24,13 @@ from sunshine.core.errors import Forbidden, InvalidInput, NotFound
 from sunshine.core.models import Alert, TrackedDeadline
 from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.core.serials import check_character, next_serial
-from sunshine.identity.roles import Role
-from sunshine.inforequests import states, steps
+from sunshine.inforequests import states, steps, visibility
 from sunshine.inforequests.deadlines import clock_of, open_deadlines_for, refresh_deadlines
 from sunshine.inforequests.models import InfoRequest, RequestSetting
 from sunshine.inforequests.repository import ALERT_SUBJECT, events_for, month_rank, rule_days
 from sunshine.inforequests.schemas import RequestIn
 from sunshine.inforequests.timing import AnswerClock
+from sunshine.inforequests.visibility import OFFICE_ROLES
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 from sunshine.rules.registry import registry
@@ -43,7 +43,6 @@ REGIMES: dict[str, str] = {
 DEFAULT_REGIME = "disclosure.gip_2019"
 REGIME_SETTING = "regime"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
-OFFICE_ROLES = frozenset({Role.DISCLOSURE_OFFICE})
 
 
 # --------------------------------------------------------------------------- regime
@@ -149,7 +148,7 @@ def _receipt_date(data: RequestIn, today: date, public: bool) -> tuple[date, dat
 def submit(session: Session, actor: Principal, data: RequestIn, *, public: bool) -> Receipt:
     """Register a request: from the public form (online) or entered by the disclosure office for a
     request received in person, by post, online or by fax. The regime in force is frozen into it."""
-    if not public and not actor.has(*OFFICE_ROLES):
+    if not public and not visibility.is_office(actor):
         raise Forbidden("只有政务公开办可以登记申请")
     if public and data.channel != "online":
         raise InvalidInput("在线提交的申请渠道为互联网", field="channel")
@@ -250,29 +249,11 @@ def raise_alert(
 # --------------------------------------------------------------------------- reading
 
 
-def is_office(actor: Principal) -> bool:
-    return actor.has(*OFFICE_ROLES)
-
-
 def get(session: Session, request_id: int) -> InfoRequest:
     req = session.get(InfoRequest, request_id)
     if req is None:
         raise NotFound("申请不存在")
     return req
-
-
-def get_for_staff(session: Session, actor: Principal, request_id: int) -> InfoRequest:
-    """The disclosure office sees every request; a department only those routed to it now."""
-    req = session.get(InfoRequest, request_id)
-    if req is None or not can_see(actor, req):
-        raise NotFound("申请不存在")
-    return req
-
-
-def can_see(actor: Principal, req: InfoRequest) -> bool:
-    if is_office(actor):
-        return True
-    return actor.user_id is not None and req.department_user_id == actor.user_id
 
 
 _SHORT = re.compile(r"^YS(\d{4})(\d{4,})([0-9A-Z])$")
@@ -333,8 +314,7 @@ def queue(
 ) -> Page[Row]:
     """The requests ``actor`` handles, latest received first, one page after ``cursor``."""
     stmt = select(InfoRequest)
-    if not is_office(actor):
-        stmt = stmt.where(InfoRequest.department_user_id == (actor.user_id or -1))
+    stmt = stmt.where(visibility.readable(actor))
     if state:
         stmt = stmt.where(InfoRequest.state == state)
     if open_only:
@@ -359,8 +339,7 @@ def recent_alerts(session: Session, actor: Principal, limit: int = 30) -> list[t
         .order_by(Alert.created_at.desc(), Alert.id.desc())
         .limit(limit)
     )
-    if not is_office(actor):
-        stmt = stmt.where(InfoRequest.department_user_id == (actor.user_id or -1))
+    stmt = stmt.where(visibility.readable(actor))
     return [(a, r) for a, r in session.execute(stmt).all()]
 
 

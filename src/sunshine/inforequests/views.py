@@ -21,7 +21,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
-from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps
+from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps, visibility
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import LookupIn, RequestIn, ReviewIn
 from sunshine.inforequests.timing import explain
@@ -206,7 +206,7 @@ def receipt(request: Request, session: Session = SessionDep, principal: Principa
         receipt_rule=states.RECEIPT_RULES["post_ordinary" if req.post_signed is False else req.channel],
         regime=service.REGIMES.get(req.pack_key, req.pack_key),
         letter_key=letters.access_key(request.app.state.secret_key, req),
-        staff_view=service.can_see(principal, req),
+        staff_view=visibility.can_see(principal, req),
         **_clock_view(answer, req),
     )
 
@@ -276,7 +276,7 @@ def letter(
 ) -> Response:
     req = session.get(InfoRequest, request_id)
     secret = request.app.state.secret_key
-    if req is None or not (service.can_see(principal, req) or letters.key_ok(secret, req, key)):
+    if req is None or not (visibility.can_see(principal, req) or letters.key_ok(secret, req, key)):
         raise NotFound("文书不存在")
     doc = letters.build(session, req, kind)
     return render(
@@ -316,7 +316,7 @@ def staff_queue(
         states=states.STATES,
         state=state,
         show=show,
-        office=service.is_office(principal),
+        office=visibility.is_office(principal),
         regime=service.REGIMES[service.current_regime(session)],
         alert_kinds=states.ALERT_KINDS,
         today=clock.today_local(),
@@ -341,7 +341,7 @@ def _detail_page(request: Request, session: Session, principal: Principal, req: 
     cal = calendar.load(session)
     answer = deadlines.clock_of(req, history, cal)
     pack = repository.pack_of(req)
-    office = service.is_office(principal)
+    office = visibility.is_office(principal)
     fee_pack = fees.pack_for(session, req.received_on)
     rank = repository.month_rank(session, req)
     fee_by_count = fees.by_count(fee_pack, rank) if fee_pack is not None else None
@@ -395,7 +395,7 @@ def _detail_page(request: Request, session: Session, principal: Principal, req: 
 def staff_detail(
     request: Request, request_id: int, session: Session = SessionDep, principal: Principal = STAFF
 ) -> Response:
-    req = service.get_for_staff(session, principal, request_id)
+    req = visibility.get_for_staff(session, principal, request_id)
     return _detail_page(request, session, principal, req)
 
 
@@ -405,7 +405,7 @@ def _step_endpoint(action: str, policy: Any) -> Callable[..., Any]:
     async def endpoint(
         request: Request, request_id: int, session: Session = SessionDep, principal: Principal = policy
     ) -> Response:
-        req = service.get_for_staff(session, principal, request_id)
+        req = visibility.get_for_staff(session, principal, request_id)
         back = f"/staff/requests/{req.id}"
         body, errors = parse(schema, _form_dict(await request.form()))
         if body is None:
@@ -435,7 +435,7 @@ for _action in steps.ACTIONS:
 async def add_review(
     request: Request, request_id: int, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> Response:
-    req = service.get_for_staff(session, principal, request_id)
+    req = visibility.get_for_staff(session, principal, request_id)
     back = f"/staff/requests/{req.id}"
     body, errors = parse(ReviewIn, _form_dict(await request.form()))
     if body is None:
@@ -459,7 +459,7 @@ def decide_review(
 ) -> Response:
     from datetime import date
 
-    req = service.get_for_staff(session, principal, request_id)
+    req = visibility.get_for_staff(session, principal, request_id)
     back = f"/staff/requests/{req.id}#reviews"
     try:
         day = date.fromisoformat(decided_on)
