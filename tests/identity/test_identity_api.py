@@ -136,3 +136,28 @@ def test_password_is_stored_as_argon2(db):
     with db.unit_of_work() as s:
         stored = s.scalar(select(User.password_hash).where(User.username == "hl"))
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_the_last_administrator_cannot_remove_its_own_role_or_deactivate_itself(db, client):
+    make_user(db, Role.ADMIN, username="root")
+    headers = api_token(client, "root")
+    me = client.get("/api/v1/me", headers=headers).json()
+    for response in (
+        client.put(f"/api/v1/admin/users/{me['id']}/roles", headers=headers, json={"roles": ["centre_staff"]}),
+        client.put(f"/api/v1/admin/users/{me['id']}/active", headers=headers, json={"active": False}),
+    ):
+        assert response.status_code == 409, response.text
+        problem = response.json()
+        assert problem["code"] == "last_administrator" and "唯一有效的系统管理员" in problem["detail"]
+    assert [r["role"] for r in client.get("/api/v1/me", headers=headers).json()["roles"]] == ["admin"]
+    # With a second administrator, the first may step down; the second then is the last one.
+    second = client.post(
+        "/api/v1/admin/users",
+        headers=headers,
+        json={"username": "admin2", "display_name": "李明", "password": "a-long-password", "roles": ["admin"]},
+    ).json()
+    stepped_down = client.put(f"/api/v1/admin/users/{me['id']}/active", headers=headers, json={"active": False})
+    assert stepped_down.status_code == 200
+    other = api_token(client, "admin2", "a-long-password")
+    refused = client.put(f"/api/v1/admin/users/{second['id']}/roles", headers=other, json={"roles": []})
+    assert refused.status_code == 409 and refused.json()["code"] == "last_administrator"

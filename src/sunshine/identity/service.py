@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
+from sunshine.core.errors import AlreadyExists, Conflict, InvalidCredentials, InvalidInput, NotFound
 from sunshine.identity import credit_code
 from sunshine.identity.models import AuthToken, Organisation, OrganisationKind, TokenKind, User, UserRole
 from sunshine.identity.passwords import hash_password, needs_rehash, verify_password, verify_unknown_user
@@ -140,9 +140,36 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(stmt))
 
 
+class LastAdministrator(Conflict):
+    code = "last_administrator"
+    title = "平台须至少保留一名有效的系统管理员"
+
+
+def _keep_an_administrator(session: Session, user: User) -> None:
+    """Refuse a change that would leave the platform without an active administrator: nobody could then manage
+    users, calendars or rule packs. The other administrators' rows are locked, so two administrators removing
+    each other at the same moment cannot both succeed."""
+    others = session.scalars(
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN.value, User.is_active.is_(True), User.id != user.id)
+        .with_for_update(of=User)
+    ).all()
+    if not others:
+        raise LastAdministrator(
+            "该用户是平台唯一有效的系统管理员，不能取消其系统管理员角色或停用；请先为另一名用户授予系统管理员角色"
+        )
+
+
+def _is_active_admin(user: User) -> bool:
+    return user.is_active and any(ur.role == Role.ADMIN.value for ur in user.roles)
+
+
 def set_roles(session: Session, *, actor: Principal, user_id: int, roles: Iterable[Role]) -> User:
     user = get_user(session, user_id)
     wanted = {Role(r) for r in roles}
+    if _is_active_admin(user) and Role.ADMIN not in wanted:
+        _keep_an_administrator(session, user)
     user.roles = [ur for ur in user.roles if Role(ur.role) in wanted]
     held = {Role(ur.role) for ur in user.roles}
     user.roles.extend(UserRole(role=r.value) for r in sorted(wanted - held))
@@ -158,6 +185,8 @@ def set_roles(session: Session, *, actor: Principal, user_id: int, roles: Iterab
 
 def set_active(session: Session, *, actor: Principal, user_id: int, active: bool) -> User:
     user = get_user(session, user_id)
+    if not active and _is_active_admin(user):
+        _keep_an_administrator(session, user)
     user.is_active = active
     if not active:
         _revoke_all(session, user.id)
