@@ -31,7 +31,11 @@ def test_unknown_page_route_renders_chinese_error_page(client):
 
 
 def test_method_not_allowed(client):
-    _problem(client.delete("/api/v1/ledger/key"), 405, "method_not_allowed")
+    response = client.delete("/api/v1/ledger/key")
+    _problem(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET", "a 405 says which methods the resource allows"
+    page = client.delete("/ledger", headers={"accept": "text/html"})
+    assert page.status_code == 405 and "不支持该请求方法" in page.text and "GET" in page.headers["allow"]
 
 
 def test_bad_json(client):

@@ -49,7 +49,20 @@ def _wants_problem(request: Request) -> bool:
     return "json" in accept and "text/html" not in accept
 
 
-def problem_response(request: Request, status: int, code: str, title: str, detail: str, **extra: Any) -> Response:
+def problem_response(
+    request: Request,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """The error as problem+json for the API (and clients asking for JSON), or as a page; ``headers`` the
+    status requires go with it either way (``Allow`` on a 405, ``WWW-Authenticate`` on a 401)."""
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="sunshine"')
     if _wants_problem(request):
         body = {
             "type": PROBLEM_TYPE_BASE + code,
@@ -60,7 +73,6 @@ def problem_response(request: Request, status: int, code: str, title: str, detai
             "instance": request.url.path,
             **extra,
         }
-        headers = {"WWW-Authenticate": 'Bearer realm="sunshine"'} if status == 401 else None
         return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
     if status == 401 and request.method in ("GET", "HEAD"):
         from urllib.parse import quote
@@ -71,7 +83,9 @@ def problem_response(request: Request, status: int, code: str, title: str, detai
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
     from sunshine.web.templating import render_error_page
 
-    return render_error_page(request, status=status, code=code, title=title, detail=detail)
+    response = render_error_page(request, status=status, code=code, title=title, detail=detail)
+    response.headers.update({k: v for k, v in headers.items() if k != "WWW-Authenticate"})
+    return response
 
 
 def install(app: FastAPI) -> None:
@@ -93,7 +107,7 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else title
         if exc.status_code == 404:
             detail = f"找不到 {request.url.path}"
-        return problem_response(request, exc.status_code, code, title, detail)
+        return problem_response(request, exc.status_code, code, title, detail, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
