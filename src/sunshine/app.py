@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sunshine import __version__, domains
@@ -13,7 +13,6 @@ from sunshine.config import Settings, get_settings
 from sunshine.db import Database
 from sunshine.identity import service as identity_service
 from sunshine.web import problems, refusals
-from sunshine.web.bounds import check_integer_bounds
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
 
@@ -65,7 +64,6 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(check_integer_bounds)],
     )
     app.state.settings = settings
     app.state.db = db
