@@ -36,6 +36,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/organisations"): REGISTRARS,
     ("GET", "/api/v1/admin/users"): ADMIN,
     ("POST", "/api/v1/admin/users"): ADMIN,
+    ("GET", "/api/v1/admin/login-locks"): ADMIN,
+    ("POST", "/api/v1/admin/login-locks/lift"): ADMIN,
     ("PUT", "/api/v1/admin/users/{user_id}/roles"): ADMIN,
     ("PUT", "/api/v1/admin/users/{user_id}/active"): ADMIN,
     # ledger

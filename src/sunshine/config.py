@@ -29,6 +29,16 @@ class Settings(BaseSettings):
         description="密码哈希强度：standard（Argon2id，RFC 9106 低内存配置）；insecure-fast-for-tests 仅供测试使用",
     )
     session_hours: int = 12
+    login_delay_after: int = Field(
+        default=3, ge=1, le=100, description="同一账户名或来源地址连续登录失败该次数后，每次再试须等待的秒数逐次加倍"
+    )
+    login_lock_after_account: int = Field(
+        default=10, ge=2, le=1000, description="同一账户名连续登录失败该次数后暂时锁定（不论账户是否存在）"
+    )
+    login_lock_after_address: int = Field(
+        default=50, ge=2, le=10000, description="同一来源地址连续登录失败该次数后暂时锁定"
+    )
+    login_lock_minutes: int = Field(default=15, ge=1, le=1440, description="登录暂时锁定的分钟数")
     api_token_hours: int = 24
     max_body_bytes: int = 20 * 1024 * 1024
     file_store: str = Field(default="local", description="文件库后端：local（数据目录下的 files 文件夹）")

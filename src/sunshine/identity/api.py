@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
-from sunshine.identity import service
+from sunshine.core.errors import InvalidCredentials
+from sunshine.identity import service, throttle
 from sunshine.identity.models import OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
 from sunshine.identity.schemas import (
@@ -22,6 +26,7 @@ from sunshine.identity.schemas import (
     UserIn,
     UserOut,
 )
+from sunshine.web.problems import problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["身份与权限"])
 
@@ -39,9 +44,16 @@ def _user_out(user: User) -> UserOut:
 
 @router.post("/auth/token", response_model=TokenOut, summary="以用户名和密码换取访问令牌")
 def create_token(
-    body: TokenRequest, session: Session = SessionDep, _: Principal = Depends(Access.public())
-) -> TokenOut:
-    user = service.authenticate(session, body.username, body.password)
+    request: Request, body: TokenRequest, session: Session = SessionDep, _: Principal = Depends(Access.public())
+) -> TokenOut | Response:
+    address = request.client.host if request.client else None
+    throttle.check(session, body.username, address)
+    try:
+        user = service.authenticate(session, body.username, body.password)
+    except InvalidCredentials as exc:  # answered, not raised: the failure is counted in this request's commit
+        throttle.record_failure(session, body.username, address)
+        return problem_response(request, exc.status, exc.code, exc.title, exc.detail)
+    throttle.record_success(session, body.username)
     raw, token = service.issue_token(session, user, TokenKind.API)
     return TokenOut(access_token=raw, expires_at=token.expires_at)
 
@@ -139,3 +151,30 @@ def set_active(
     user_id: int, body: ActiveIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
 ) -> UserOut:
     return _user_out(service.set_active(session, actor=principal, user_id=user_id, active=body.active))
+
+
+class LockOut(BaseModel):
+    key: str
+    label: str
+    failures: int
+    locked_until: datetime
+
+
+class LiftIn(BaseModel):
+    key: str = Field(min_length=1, max_length=200, description="锁定项，如 account:zhangsan 或 address:10.0.0.8")
+
+
+@router.get("/admin/login-locks", response_model=list[LockOut], summary="登录暂时锁定情况（系统管理员）")
+def login_locks(session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))) -> list[LockOut]:
+    return [
+        LockOut(key=x.key, label=x.label, failures=x.failures, locked_until=x.locked_until)
+        for x in throttle.locks(session)
+    ]
+
+
+@router.post("/admin/login-locks/lift", status_code=204, summary="解除登录锁定（系统管理员）")
+def lift_login_lock(
+    body: LiftIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
+) -> Response:
+    throttle.lift(session, actor=principal, key=body.key)
+    return Response(status_code=204)

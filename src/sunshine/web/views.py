@@ -14,6 +14,7 @@ from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.identity import service as identity
+from sunshine.identity import throttle
 from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
@@ -86,20 +87,28 @@ def login(
     _: Principal = PUBLIC,
 ) -> Response:
     errors = {}
+    status = 400
     if not username.strip():
         errors["username"] = "请输入用户名"
     if not password:
         errors["password"] = "请输入密码"
     if not errors:
+        address = request.client.host if request.client else None
         try:
+            throttle.check(session, username, address)
             user = identity.authenticate(session, username, password)
-        except InvalidCredentials as exc:
+        except throttle.LoginThrottled as exc:
+            errors["password"], status = exc.detail, exc.status
+        except InvalidCredentials as exc:  # shown, not raised: the failure is counted in this request's commit
+            throttle.record_failure(session, username, address)
             errors["password"] = exc.detail
+        else:
+            throttle.record_success(session, username)
     if errors:
         return render(
             request,
             "login.html",
-            status=400,
+            status=status,
             page_title="登录",
             next=_safe_next(next),
             errors=errors,
