@@ -43,11 +43,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        from sunshine.leader import leader_lock
         from sunshine.ledger.signing import platform_key
         from sunshine.tasks import Scheduler
 
         platform_key()  # create the signing key before the first request needs it
-        scheduler = Scheduler(db, settings.tick_seconds) if scheduler_on else None
+        # every server process runs the loop; only the one holding the leader lock ticks
+        scheduler = Scheduler(db, settings.tick_seconds, leader_lock(settings)) if scheduler_on else None
         if scheduler:
             scheduler.start()
         try:

@@ -1,4 +1,4 @@
-"""The ``sunshine`` command line: serve, migrate, demo data, ledger export/verify, calendar, tick, bid."""
+"""The ``sunshine`` command line: serve, worker, migrate, demo data, ledger export/verify, calendar, tick, bid."""
 
 from __future__ import annotations
 
@@ -40,20 +40,67 @@ def load_domains() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
-    workers: Annotated[int, typer.Option(help="进程数")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="服务进程数（定时任务只在持有主进程锁的一个进程中运行）")] = 1,
+    proxy_headers: Annotated[
+        bool, typer.Option(help="采用受信任反向代理所传的 X-Forwarded-For / X-Forwarded-Proto（客户端地址与 https）")
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            envvar="SUNSHINE_FORWARDED_ALLOW_IPS",
+            help="受信任反向代理的地址或网段，逗号分隔；只信任这些来源所传的转发头。"
+            "“*”表示任何来源，仅可用于只能经代理访问的服务",
+        ),
+    ] = "127.0.0.1",
 ) -> None:
     """启动网站与开放接口。"""
     import uvicorn
 
-    from sunshine.app import create_app
-    from sunshine.core.errors import DatabaseNotReady
+    from sunshine.ledger.signing import platform_key
+    from sunshine.logs import log_config
 
+    settings = get_settings()
+    db = database()
+    require_current_schema(db)  # here, with its message, before any worker process starts
+    db.dispose()
+    # Created once here: worker processes starting together would each generate a different one.
+    settings.resolved_secret_key()
+    platform_key()
+    console.print(f"阳光交易已启动：[bold]http://{host}:{port}[/]（{workers} 个服务进程）")
+    uvicorn.run(
+        "sunshine.app:create_app",  # each worker process builds the app from the SUNSHINE_* environment
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        server_header=False,
+        log_config=log_config(),
+        log_level="info",
+    )
+
+
+@app.command()
+def worker() -> None:
+    """运行定时任务进程：每 SUNSHINE_TICK_SECONDS 秒运行一次定时任务，仅当本进程持有主进程锁时运行
+    （否则待命，主进程结束后接替）；收到 SIGTERM 或 SIGINT 时完成当前任务后退出。"""
+    import asyncio
+
+    from sunshine import logs
+    from sunshine.leader import leader_lock
+    from sunshine.ledger.signing import platform_key
+    from sunshine.tasks import run_worker
+
+    settings = get_settings()
+    db = database()
+    require_current_schema(db)
+    logs.configure()
+    platform_key()
     try:
-        application = create_app()
-    except DatabaseNotReady as exc:
-        raise fail(exc.detail) from None
-    console.print(f"阳光交易已启动：[bold]http://{host}:{port}[/]")
-    uvicorn.run(application, host=host, port=port, workers=workers, log_level="info")
+        asyncio.run(run_worker(db, settings.tick_seconds, leader_lock(settings)))
+    finally:
+        db.dispose()
 
 
 @db_app.command("upgrade")
@@ -81,12 +128,23 @@ def demo_data() -> None:
 
 @app.command()
 def tick() -> None:
-    """运行一次定时任务（签名树头、期限提醒等），可由外部调度器调用。"""
+    """运行一次定时任务（签名树头、期限提醒等），可由外部调度器调用；与运行中的定时任务主进程
+    （sunshine worker 或启用定时任务的服务进程）互斥：有主进程时不运行，报错退出。"""
+    from sunshine.leader import leader_lock
     from sunshine.tasks import tick as run_tick
 
     db = database()
     require_current_schema(db)
-    report = run_tick(db)
+    lock = leader_lock(get_settings())
+    if not lock.hold():
+        raise fail(
+            "定时任务正由另一进程（sunshine worker，或启用了定时任务的服务进程）按时运行，本次未运行；"
+            "该进程每 SUNSHINE_TICK_SECONDS 秒运行一次"
+        )
+    try:
+        report = run_tick(db)
+    finally:
+        lock.release()
     console.print(f"定时任务完成：{report}")
 
 

@@ -1,6 +1,8 @@
-"""Background work: one idempotent ``tick`` run by an in-process scheduler (or ``sunshine tick``).
+"""Background work: one idempotent ``tick``, and the loop that runs it in whichever process holds the
+leader lock (``leader.py``): a server worker's scheduler, or ``sunshine worker``; ``sunshine tick`` runs
+one on demand.
 
-Each tick is one unit of work. Today it signs a new ledger tree head when the log has grown; later
+Each step of a tick is one unit of work. Today it signs a new ledger tree head when the log has grown; later
 domains add their time-driven steps (deadlines, reminders, alerts) here.
 """
 
@@ -9,9 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+import os
+import signal
+import time
+from dataclasses import dataclass, field, fields
 
 from sunshine.db import Database
+from sunshine.leader import LeaderLock
 
 log = logging.getLogger("sunshine.tasks")
 
@@ -28,6 +34,17 @@ class TickReport:
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     head_size: int | None = None
+
+    def summary(self) -> str:
+        """What this tick did, for the log: the steps that found work, with counts; empty when none did."""
+        done = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list) and value:
+                done.append(f"{f.name}={len(value)}")
+            elif f.name == "head_size" and value is not None:
+                done.append(f"head_size={value}")
+        return "：" + " ".join(done) if done else ""
 
 
 def tick(db: Database) -> TickReport:
@@ -89,24 +106,68 @@ def _openings(db: Database, report: TickReport) -> None:
 
 
 class Scheduler:
-    def __init__(self, db: Database, every_seconds: int) -> None:
+    """The tick loop: every ``every_seconds``, the tick, if this process holds the leader lock (a
+    standby tries the lock again on each round, so it takes over within one round of the leader's end).
+
+    Runs inside each server process (the app's lifespan, when ``SUNSHINE_SCHEDULER`` is on) and in
+    ``sunshine worker``; the lock makes one of them the leader. ``stop`` lets a tick under way finish,
+    then gives the lock up, so the next leader never runs a tick beside it.
+    """
+
+    def __init__(self, db: Database, every_seconds: int, lock: LeaderLock) -> None:
         self.db = db
         self.every = every_seconds
+        self.lock = lock
         self._task: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+        self._leading: bool | None = None  # as of the last round; None before the first
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
-                await asyncio.to_thread(tick, self.db)
+                await asyncio.to_thread(self._round)
             except Exception:
-                log.exception("tick failed")
-            await asyncio.sleep(self.every)
+                log.exception("定时任务失败")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.every)
+
+    def _round(self) -> None:
+        leading = self.lock.hold()
+        if leading != self._leading:
+            if leading:
+                log.info("本进程成为定时任务主进程，每 %s 秒运行一次定时任务", self.every)
+            elif self._leading:
+                log.warning("本进程不再持有定时任务主进程锁，转为待命")
+            else:
+                log.info("定时任务由另一进程运行，本进程待命（每 %s 秒检查一次）", self.every)
+            self._leading = leading
+        if not leading:
+            return
+        started = time.monotonic()
+        report = tick(self.db)
+        log.info("定时任务完成（%.2f 秒）%s", time.monotonic() - started, report.summary())
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await self._task
+        await asyncio.to_thread(self.lock.release)
+
+
+async def run_worker(db: Database, every_seconds: int, lock: LeaderLock) -> None:
+    """``sunshine worker``: the tick loop until SIGTERM or SIGINT, then the tick under way finishes and
+    the lock is given up."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    scheduler = Scheduler(db, every_seconds, lock)
+    log.info("定时任务进程已启动（进程号 %s）", os.getpid())
+    scheduler.start()
+    await stop.wait()
+    log.info("收到停止信号，完成当前定时任务后退出")
+    await scheduler.stop()
+    log.info("定时任务进程已停止")
