@@ -36,6 +36,9 @@ def load_domains() -> None:
     domains.install()
 
 
+WORKER_HEALTHCHECK_SECONDS = 30
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
@@ -76,6 +79,9 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
+        # a worker must answer the parent's health ping within this, from its start (a loaded machine
+        # takes several seconds to import the app; uvicorn's 5 s would kill and restart it endlessly)
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=log_config(),
         log_level="info",
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import time
 from dataclasses import dataclass, field, fields
@@ -165,7 +164,7 @@ async def run_worker(db: Database, every_seconds: int, lock: LeaderLock) -> None
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     scheduler = Scheduler(db, every_seconds, lock)
-    log.info("定时任务进程已启动（进程号 %s）", os.getpid())
+    log.info("定时任务进程已启动，每 %s 秒一轮", every_seconds)
     scheduler.start()
     await stop.wait()
     log.info("收到停止信号，完成当前定时任务后退出")
