@@ -43,7 +43,7 @@ WORKER_HEALTHCHECK_SECONDS = 30
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="服务进程数（定时任务只在持有主进程锁的一个进程中运行）")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="服务进程数；定时任务只在持锁的一个进程中运行")] = 1,
     proxy_headers: Annotated[
         bool, typer.Option(help="采用受信任反向代理所传的 X-Forwarded-For / X-Forwarded-Proto（客户端地址与 https）")
     ] = True,
@@ -51,8 +51,7 @@ def serve(
         str,
         typer.Option(
             envvar="SUNSHINE_FORWARDED_ALLOW_IPS",
-            help="受信任反向代理的地址或网段，逗号分隔；只信任这些来源所传的转发头。"
-            "“*”表示任何来源，仅可用于只能经代理访问的服务",
+            help="受信任的反向代理地址或网段，逗号分隔（* 为任何来源，仅限只能经代理访问时）",
         ),
     ] = "127.0.0.1",
 ) -> None:
@@ -89,8 +88,10 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """运行定时任务进程：每 SUNSHINE_TICK_SECONDS 秒运行一次定时任务，仅当本进程持有主进程锁时运行
-    （否则待命，主进程结束后接替）；收到 SIGTERM 或 SIGINT 时完成当前任务后退出。"""
+    """运行定时任务进程：每 SUNSHINE_TICK_SECONDS 秒一轮。
+
+    仅当本进程持有主进程锁时运行定时任务，否则待命，主进程结束后接替；收到 SIGTERM 或 SIGINT 时完成当前任务后退出。
+    """
     import asyncio
 
     from sunshine import logs
@@ -134,8 +135,10 @@ def demo_data() -> None:
 
 @app.command()
 def tick() -> None:
-    """运行一次定时任务（签名树头、期限提醒等），可由外部调度器调用；与运行中的定时任务主进程
-    （sunshine worker 或启用定时任务的服务进程）互斥：有主进程时不运行，报错退出。"""
+    """运行一次定时任务（签名树头、期限提醒等），可由外部调度器调用。
+
+    与定时任务主进程（sunshine worker 或启用定时任务的服务进程）互斥：有主进程在运行时不运行，报错退出。
+    """
     from sunshine.leader import leader_lock
     from sunshine.tasks import tick as run_tick
 
