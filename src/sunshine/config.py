@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         default=12,
         ge=1,
-        le=24 * 7,
         description="页面会话的绝对有效期（小时），不论是否在使用；平台默认值：一个工作日，每天须重新登录",
     )
     session_idle_minutes: int = Field(
@@ -67,7 +66,6 @@ class Settings(BaseSettings):
     api_token_hours: int = Field(
         default=24,
         ge=1,
-        le=24 * 30,
         description="接口访问令牌的有效期（小时）；平台默认值：投标人客户端一天内的各项操作用同一令牌，次日须重新登录",
     )
     max_body_bytes: int = 20 * 1024 * 1024
