@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from sunshine.config import get_settings
 from sunshine.identity.roles import Role
-from tests.builders import api_token, make_user
+from tests.builders import PASSWORD, api_token, make_user
 from tests.pages import browser, csrf_token
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sunshine"
@@ -89,6 +89,8 @@ def test_public_pages_stay_cacheable_private_answers_are_not_stored(db, app, cli
     # a page whose form carries a CSRF token
     assert client.get("/login").headers["cache-control"] == "no-store"
     # the API with a token, also when it refuses
+    issued = client.post("/api/v1/auth/token", json={"username": "cache-bidder", "password": PASSWORD})
+    assert issued.status_code == 200 and issued.headers["cache-control"] == "no-store"
     token = api_token(client, "cache-bidder")
     assert client.get("/api/v1/me", headers=token).headers["cache-control"] == "no-store"
     assert client.get("/api/v1/projects", headers=token).headers["cache-control"] == "no-store"

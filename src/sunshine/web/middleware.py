@@ -142,8 +142,9 @@ class SecurityHeadersMiddleware:
     - ``Strict-Transport-Security`` when the request came over HTTPS (the scope's scheme, which uvicorn sets
       from ``X-Forwarded-Proto`` behind a trusted proxy), with the configured ``hsts_max_age``.
     - ``Cache-Control: no-store`` on private responses: any request with a session cookie or a bearer token
-      (answered to a signed-in user, or refused as expired), and pages whose forms carry a CSRF token
-      (``templating.render`` marks those). Public pages keep their headers.
+      (answered to a signed-in user, or refused as expired), any answer to a POST, PUT, PATCH or DELETE (an
+      issued token among them), and pages whose forms carry a CSRF token (``templating.render`` marks those).
+      Public pages keep their headers.
     - No ``Server`` banner from the application.
     - The signed activity cookie of a signed-in page session is renewed (``core.auth``: the idle timeout);
       a session found expired has its cookies removed.
@@ -191,7 +192,8 @@ class SecurityHeadersMiddleware:
         cookies = cookie_parser(request_headers.get(b"cookie", b"").decode("latin-1"))
         principal = state.get("principal")
         private = (
-            state.get("private_page")
+            scope.get("method") not in ("GET", "HEAD")  # answers to steps (an issued token among them)
+            or state.get("private_page")
             or b"authorization" in request_headers
             or SESSION_COOKIE in cookies
             or (principal is not None and principal.is_authenticated)
