@@ -79,6 +79,22 @@ def test_public_pages_load_without_a_policy_violation(open_page, live_server):
     watch.assert_clean()
 
 
+def test_the_browser_refuses_inline_script_and_style_and_the_test_sees_it(open_page, live_server):
+    """The check above can fail: what an injected fragment would do is refused, and recorded."""
+    page, _ = _open(open_page)
+    _visit_cleanly(page, "/")
+    page.evaluate(
+        """document.body.insertAdjacentHTML("beforeend",
+             '<p id="injected" style="color: red">x</p><img src="/static/img/mark.svg" onload="window.__ran = 1">')"""
+    )
+    page.wait_for_timeout(300)
+    seen = page.evaluate("window.__csp")
+    assert any(v.startswith("style-src-attr") for v in seen), seen
+    assert any(v.startswith("script-src-attr") for v in seen), seen
+    assert page.evaluate("window.__ran") is None  # the event handler did not run
+    assert page.evaluate("getComputedStyle(document.getElementById('injected')).color") != "rgb(255, 0, 0)"
+
+
 def test_charts_draw_and_show_tooltips_within_the_policy(open_page, live_server):
     page, watch = _open(open_page)
     _visit_cleanly(page, "/requests/stats")
