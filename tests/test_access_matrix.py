@@ -28,6 +28,8 @@ REGISTRARS = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
     ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("GET", "/reauth"): SIGNED_IN,
+    ("POST", "/reauth"): SIGNED_IN,
     ("DELETE", "/api/v1/auth/token"): SIGNED_IN,
     ("GET", "/api/v1/me"): SIGNED_IN,
     ("GET", "/api/v1/users/{user_id}"): SIGNED_IN,

@@ -106,7 +106,7 @@ def create_app(
     from sunshine.trading import registration_views as trading_registration_views
     from sunshine.trading import step_views as trading_step_views
     from sunshine.trading import views as trading_views
-    from sunshine.web import views
+    from sunshine.web import session_views, views
 
     app.include_router(identity_api.router)
     app.include_router(ledger_api.router)
@@ -119,6 +119,7 @@ def create_app(
     app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    app.include_router(session_views.router)  # /reauth: the password again before a sensitive step
     app.include_router(trading_registration_views.router)  # /projects/new before /projects/{project_id}
     app.include_router(trading_step_views.router)
     app.include_router(trading_views.router)

@@ -28,7 +28,31 @@ class Settings(BaseSettings):
         default="standard",
         description="密码哈希强度：standard（Argon2id，RFC 9106 低内存配置）；insecure-fast-for-tests 仅供测试使用",
     )
-    session_hours: int = 12
+    session_hours: int = Field(
+        default=12,
+        ge=1,
+        description="页面会话的绝对有效期（小时），不论是否在使用；平台默认值：一个工作日，每天须重新登录",
+    )
+    session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="页面会话闲置超时（分钟），超过即须重新登录；平台默认值：足以阅读文件、填写表单，"
+        "又不使无人看管的终端（如开标大厅、服务窗口）长时间保持登录",
+    )
+    reauth_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=12 * 60,
+        description="敏感操作（递交、撤回、解密投标文件等）前须在该分钟数内输入过密码；平台默认值：确认身份后"
+        "足以完成一次操作，又不使他人借用已登录的终端代为操作",
+    )
+    hsts_max_age: int = Field(
+        default=31536000,
+        ge=0,
+        le=2 * 31536000,
+        description="经 HTTPS 访问时 Strict-Transport-Security 的 max-age（秒）；0 表示不发送；平台默认值：一年",
+    )
     login_delay_after: int = Field(
         default=3, ge=1, le=100, description="同一账户名或来源地址连续登录失败该次数后，每次再试须等待的秒数逐次加倍"
     )
@@ -39,7 +63,11 @@ class Settings(BaseSettings):
         default=50, ge=2, le=10000, description="同一来源地址连续登录失败该次数后暂时锁定"
     )
     login_lock_minutes: int = Field(default=15, ge=1, le=1440, description="登录暂时锁定的分钟数")
-    api_token_hours: int = 24
+    api_token_hours: int = Field(
+        default=24,
+        ge=1,
+        description="接口访问令牌的有效期（小时）；平台默认值：投标人客户端一天内的各项操作用同一令牌，次日须重新登录",
+    )
     max_body_bytes: int = 20 * 1024 * 1024
     file_store: str = Field(default="local", description="文件库后端：local（数据目录下的 files 文件夹）")
     max_attachment_bytes: int = Field(default=20 * 1024 * 1024, description="单个公告附件的大小上限（字节）")

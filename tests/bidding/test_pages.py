@@ -286,8 +286,8 @@ def test_refused_room_actions_read_as_chinese_not_errors(db, app, w, clock):
         _post(centre, w.room, f"{w.room}/start")
         again = _post(centre, w.room, f"{w.room}/start")
         assert "不能“开标”" in _flash(centre, again)
+    clock.advance(timedelta(hours=1))
     with browser(app, w.bidders[0].username) as bidder:
-        clock.advance(timedelta(hours=1))
         late = _post(bidder, w.room, f"{w.room}/reveal", {"bid_no": kept[0][1], "key": kept[0][0].key_text})
         assert late.status_code == 303 and "解密时间已结束" in _flash(bidder, late)
     with browser(app, w.agency.username) as agency:

@@ -35,6 +35,11 @@ def w(db, client, monkeypatch):
     return world
 
 
+def signed_in_again(client, w) -> None:
+    """The bidders sign in again after the clock has moved: the bid steps need a recent password entry."""
+    w.tokens = [api_token(client, b.username) for b in w.bidders]
+
+
 def submit(client, w, i, sealed, *, key=None):
     return client.post(
         f"/api/v1/sections/{w.section_id}/bids",
@@ -97,6 +102,7 @@ def test_replace_and_withdraw_before_the_deadline_the_last_counts(client, w):
 def test_a_submission_completing_after_the_deadline_is_refused(client, w, clock):
     sealed = seal_for(w, w.bidders[0])
     clock.advance(timedelta(days=30))  # exactly the deadline: too late
+    signed_in_again(client, w)
     r = submit(client, w, 0, sealed)
     assert r.status_code == 409
     assert r.json()["code"] == "bid_deadline_passed" and "截止" in r.json()["detail"]
@@ -160,6 +166,7 @@ def test_opening_walk_reveal_object_confirm_publish(client, w, db, clock):
     early = client.post(f"/api/v1/bids/{kept[0][1]}/reveal", json={"key": kept[0][0].key_text}, headers=w.tokens[0])
     assert early.status_code == 409
     clock.advance(timedelta(days=30))
+    signed_in_again(client, w)
     report = tasks.tick(db)
     assert report.opened == [w.code]
     record = client.get(f"/api/v1/projects/{w.project_id}/opening").json()
@@ -224,6 +231,7 @@ def test_fewer_bids_than_the_minimum_fail_without_opening(client, w, db, clock):
 def test_undecrypted_bid_is_revoked_and_the_opening_goes_on(client, w, db, clock):
     kept = _bid_all(client, w, ("4800000.00", "4750000.00", "4900000.00"))
     clock.advance(timedelta(days=30))
+    signed_in_again(client, w)
     tasks.tick(db)
     for i in (0, 1):
         client.post(f"/api/v1/bids/{kept[i][1]}/reveal", json={"key": kept[i][0].key_text}, headers=w.tokens[i])
@@ -233,6 +241,7 @@ def test_undecrypted_bid_is_revoked_and_the_opening_goes_on(client, w, db, clock
     )
     assert r.status_code == 200
     clock.advance(timedelta(hours=1))
+    signed_in_again(client, w)
     late = client.post(f"/api/v1/bids/{kept[2][1]}/reveal", json={"key": kept[2][0].key_text}, headers=w.tokens[2])
     assert late.status_code == 409 and late.json()["code"] == "decryption_closed"
     tasks.tick(db)

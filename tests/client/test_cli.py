@@ -356,8 +356,8 @@ def test_a_submission_after_the_deadline_is_refused_by_the_server_clock(tmp_path
     token = login(live, w.bidders[0], tmp_path)
     folder = seal(live, w, token, tmp_path / "bid")
     clock.advance(timedelta(days=30))  # exactly the deadline, by the server's clock: too late
-    r = bid("submit", "--token-file", token, folder)
-    assert r.exit_code != 0
+    r = bid("submit", "--token-file", token, folder, input=PASSWORD + "\n")  # the password again, then refused
+    assert r.exit_code != 0 and "此操作须再次输入密码确认身份" in r.output
     assert "投标截止时间已过" in r.output and "以服务器时钟为准" in r.output, r.output
     assert "2026-12-23 09:00:00" in r.output  # the server's time, in Beijing time
     assert not (folder / "receipt.json").exists() and bids_in_db(db) == 0
@@ -402,8 +402,10 @@ def test_at_the_opening_reveal_decrypts_and_the_key_reaches_the_server_only_then
     assert report.opened == [w.code]
     assert live.saw(key.hex().encode()) == [] and stored_anywhere(db, key) == []
 
-    r = bid("reveal", "--token-file", token, folder)
+    # a month after signing in: the password is asked again before the key leaves the machine
+    r = bid("reveal", "--token-file", token, folder, input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output
+    assert "此操作须再次输入密码确认身份" in r.output
     assert "投标报价：4800000.00 元" in r.output and "已解密" in r.output
     receipt = json.loads((folder / "receipt.json").read_text(encoding="utf-8"))
     assert live.saw(key.hex().encode()) == [f"POST /api/v1/bids/{receipt['bid_no']}/reveal"]
@@ -522,3 +524,37 @@ def test_the_verifier_in_the_docs_agrees_with_the_platform(tmp_path, live, w):
     forged.write_text(json.dumps({**receipt, "bid_no": "TB0000"}), encoding="utf-8")
     done = subprocess.run([sys.executable, script, forged, pem], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "回执签名无效" in done.stderr
+
+
+def test_a_sensitive_step_asks_for_the_password_again_and_renews_the_token_file(tmp_path, live, w, db, clock):
+    token = login(live, w.bidders[0], tmp_path)
+    before = json.loads(token.read_text(encoding="utf-8"))["access_token"]
+    folder = seal(live, w, token, tmp_path / "bid")
+    clock.advance(timedelta(minutes=11))  # past the 10 minutes since the password was entered
+    # no password at hand: nothing is sent
+    r = bid("submit", "--token-file", token, folder, input="")
+    assert r.exit_code != 0 and "此操作须再次输入密码确认身份" in r.output and "没有输入密码" in r.output, r.output
+    assert bids_in_db(db) == 0
+    assert not [x for x in live.requests if x["method"] == "POST" and x["path"].endswith("/bids")]
+    # a wrong one: refused as at sign-in
+    r = bid("submit", "--token-file", token, folder, input="wrong-password\n")
+    assert r.exit_code != 0 and "用户名或密码错误" in r.output, r.output
+    # the right one: a fresh token, written to the token file (still 0600), and the bid goes in
+    r = bid("submit", "--token-file", token, folder, input=PASSWORD + "\n")
+    assert r.exit_code == 0 and "投标回执" in r.output, r.output
+    saved = json.loads(token.read_text(encoding="utf-8"))
+    assert saved["access_token"] != before and saved["username"] == w.bidders[0].username
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert bids_in_db(db) == 1
+    # within the next 10 minutes the renewed token needs no password: withdraw straight away
+    clock.advance(timedelta(minutes=5))
+    r = bid("withdraw", "--token-file", token, "--yes", folder)
+    assert r.exit_code == 0 and "投标文件已撤回" in r.output and "密码" not in r.output, r.output
+    # a refusal that arrives anyway (the window ran out in between) is answered once with the password
+    clock.advance(timedelta(minutes=11))
+    platform = bid_connection.connect(None, token, None, PASSWORD, 10.0, fallback_server=live.url)
+    try:
+        response = platform.send("POST", "/api/v1/bids/TB-NONE/withdraw")
+    finally:
+        platform.close()
+    assert response.status_code == 404  # asked again with a fresh token: now the bid number is what is wrong

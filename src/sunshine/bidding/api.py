@@ -17,7 +17,7 @@ from sunshine.bidding import envelope, opening, opening_confirmation, opening_re
 from sunshine.bidding.models import Bid
 from sunshine.bidding.visibility import own_bid
 from sunshine.core import clock
-from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
@@ -25,6 +25,7 @@ from sunshine.trading import visibility
 
 router = APIRouter(prefix="/api/v1", tags=["电子投标与开标"])
 BIDDER = Depends(Access(Role.BIDDER))
+BIDDER_CONFIRMED = Depends(RecentAuth(Role.BIDDER))  # submitting, withdrawing, decrypting: password entered lately
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 OFFICIALS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
@@ -131,7 +132,7 @@ def submit(
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
     key_commitment: str = Header(default="", alias="Sunshine-Key-Commitment"),
     session: Session = SessionDep,
-    actor: Principal = BIDDER,
+    actor: Principal = BIDDER_CONFIRMED,
 ) -> dict[str, Any]:
     result = service.submit(
         session, actor, section_id, body, key_commitment=key_commitment, idempotency_key=idempotency_key
@@ -157,12 +158,12 @@ def receipt(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDE
 
 
 @router.post("/bids/{bid_no}/withdraw", response_model=BidOut, summary="截止前撤回投标文件")
-def withdraw(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
+def withdraw(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDER_CONFIRMED) -> BidOut:
     return bid_out(service.withdraw(session, actor, bid_no))
 
 
 @router.post("/bids/{bid_no}/reveal", response_model=BidOut, summary="开标时提交解密密钥")
-def reveal(bid_no: str, data: RevealIn, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
+def reveal(bid_no: str, data: RevealIn, session: Session = SessionDep, actor: Principal = BIDDER_CONFIRMED) -> BidOut:
     return bid_out(opening.reveal(session, actor, bid_no, data.key))
 
 

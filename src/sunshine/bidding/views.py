@@ -20,7 +20,7 @@ from sunshine.bidding import envelope, opening, opening_confirmation, opening_re
 from sunshine.bidding.visibility import own_bid
 from sunshine.config import get_settings
 from sunshine.core import clock
-from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, visibility
@@ -31,6 +31,7 @@ from sunshine.web.templating import flash, redirect, render
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
 BIDDER = Depends(Access(Role.BIDDER))
+BIDDER_CONFIRMED = Depends(RecentAuth(Role.BIDDER))  # submitting, withdrawing, decrypting: password entered lately
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 OFFICIALS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
@@ -87,7 +88,7 @@ def withdraw(
     bid_no: str,
     next: str = Form(""),
     session: Session = SessionDep,
-    principal: Principal = BIDDER,
+    principal: Principal = BIDDER_CONFIRMED,
 ) -> Response:
     return act(
         request,
@@ -134,7 +135,7 @@ def submit(
     project_id: int,
     section_id: int,
     session: Session = SessionDep,
-    principal: Principal = BIDDER,  # before the body: who may call is decided first
+    principal: Principal = BIDDER_CONFIRMED,  # before the body: who may call is decided first
     body: bytes = Depends(ciphertext),
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
     key_commitment: str = Header(default="", alias="Sunshine-Key-Commitment"),
@@ -283,7 +284,7 @@ def reveal(
     bid_no: str = Form(""),
     key: str = Form(""),
     session: Session = SessionDep,
-    principal: Principal = BIDDER,
+    principal: Principal = BIDDER_CONFIRMED,
 ) -> Response:
     def done(bid) -> str:
         return f"投标文件 {bid.bid_no} 已解密，投标报价 {bid.price:,.2f} 元已记入开标记录"

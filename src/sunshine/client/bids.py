@@ -83,6 +83,7 @@ def submit(
     trusted = trusted_key(public_key_file, public_key_b64)
     platform = connect(server, token_file, username, password, timeout, fallback_server=meta.get("server"))
     try:
+        platform.confirm_identity()
         console.print(f"正在向 {escape(platform.server)} 递交加密投标文件（{len(sealed)} 字节）…")
         response = platform.send(
             "POST",
@@ -168,6 +169,7 @@ def reveal(
                 raise fail(f"该投标文件{bid.get('status_label') or bid.get('status')}，无需解密；密钥没有发送")
             raise fail("开标尚未开始（或该标段不予开标），密钥没有发送；请在开标后解密时间内再运行本命令")
         if bid["decryption"] == "pending":
+            platform.confirm_identity()
             bid = platform.json(
                 "POST",
                 f"/api/v1/bids/{bid_no}/reveal",
@@ -207,6 +209,7 @@ def withdraw(
         typer.confirm(f"撤回后投标文件 {bid_no} 不再有效（截止前可重新加密递交）。确定撤回？", abort=True)
     platform = connect(server, token_file, username, password, timeout, fallback_server=meta.get("server"))
     try:
+        platform.confirm_identity()
         response = platform.send("POST", f"/api/v1/bids/{bid_no}/withdraw", attempts=retries + 1)
         if response.status_code == 409:  # perhaps an earlier attempt went through and its answer was lost
             current = platform.send("GET", f"/api/v1/bids/{bid_no}", attempts=3)

@@ -1,6 +1,7 @@
 """The platform's JSON API as the bidder's command line reaches it: the server address, the access token
 (from a token file or a sign-in), requests retried on timeouts, lost connections and 5xx with growing
-waits, and the platform's refusals explained in Chinese.
+waits, the platform's refusals explained in Chinese, and the password asked again before a sensitive step
+(submitting, withdrawing, decrypting a bid) when the token's last password entry is too long ago.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import binascii
 import json
 import random
 import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +21,7 @@ import httpx
 import typer
 from rich.markup import escape
 
+from sunshine.client.bid_files import write_json
 from sunshine.client.output import err, fail, local_time, warn
 
 TOKEN_FORMAT = "sunshine-api-token/1"
@@ -50,8 +54,10 @@ def refusal(response: httpx.Response) -> str:
         )
     if code == "invalid_credentials":
         return "登录失败：用户名或密码错误"
-    if code == "not_authenticated":
+    if code in ("not_authenticated", "token_expired"):
         return f"未登录或访问令牌已失效（过期或已注销），请重新登录（sunshine bid login）。{detail}"
+    if code == "reauthentication_required":
+        return f"{detail}：请用 --username 运行并输入密码，或先运行 sunshine bid login 重新获取令牌"
     if code == "idempotency_conflict":
         return (
             f"{detail}。本目录的幂等键已用于另一份投标文件（bid.sealed 可能被重新生成过）；"
@@ -64,12 +70,37 @@ def refusal(response: httpx.Response) -> str:
     return f"平台拒绝了请求（HTTP {response.status_code}）：{detail}"
 
 
+@dataclass
+class Credentials:
+    """How this run obtains a fresh token when the platform asks for the password again: the account name, the
+    password if it was given (otherwise it is asked for, once per run), and the token file to update."""
+
+    username: str
+    password: str | None = None
+    token_file: Path | None = None
+
+    def fresh_token(self, server: str, timeout: float, reason: str) -> dict[str, Any]:
+        if self.password is None:
+            err.print(f"[yellow]{escape(reason)}[/]")
+            try:
+                self.password = typer.prompt(f"{self.username} 的密码", hide_input=True)
+            except typer.Abort:
+                raise fail(f"{reason}：没有输入密码，操作未进行") from None
+        data = sign_in(server, self.username, self.password, timeout)
+        if self.token_file is not None:
+            _save_token(self.token_file, server, self.username, data)
+        return data
+
+
 class Platform:
     """The platform's JSON API as the bidder's command line uses it."""
 
-    def __init__(self, server: str, *, timeout: float, token: str | None = None) -> None:
+    def __init__(
+        self, server: str, *, timeout: float, token: str | None = None, credentials: Credentials | None = None
+    ) -> None:
         self.server = server
         self.timeout = timeout
+        self.credentials = credentials
         headers = {"Accept": "application/json", "User-Agent": "sunshine-bid/1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -78,9 +109,33 @@ class Platform:
     def close(self) -> None:
         self.client.close()
 
+    def reauthenticate(self, reason: str) -> None:
+        """A fresh token (its password entry is now) in place of the current one."""
+        if self.credentials is None:
+            raise fail(f"{reason}：请用 --username 运行并输入密码，或先运行 sunshine bid login 重新获取令牌")
+        data = self.credentials.fresh_token(self.server, self.timeout, reason)
+        self.client.headers["Authorization"] = f"Bearer {data['access_token']}"
+
+    def confirm_identity(self) -> None:
+        """Before a sensitive step: if the platform's window since the token's last password entry is (nearly)
+        over, the password is entered again first, so the step is not refused half-way."""
+        me = self.json("GET", "/api/v1/me", attempts=3)
+        until, now = _instant(me.get("confirmed_until")), _instant(me.get("server_time"))
+        if until is None or now is None or until > now + timedelta(seconds=30):
+            return
+        self.reauthenticate("此操作须再次输入密码确认身份")
+
     def send(self, method: str, path: str, *, attempts: int = 1, hint: str = "", **kwargs: Any) -> httpx.Response:
         """One request, retried on timeouts, lost connections and 5xx with growing waits; the last answer
-        (even a 5xx) is returned, and only if no answer came at all does this fail."""
+        (even a 5xx) is returned, and only if no answer came at all does this fail. Refused because the
+        password must be entered again, it is sent once more with a fresh token."""
+        response = self._send(method, path, attempts=attempts, hint=hint, **kwargs)
+        if response.status_code == 401 and _problem(response).get("code") == "reauthentication_required":
+            self.reauthenticate(str(_problem(response).get("detail") or "请再次输入密码确认身份"))
+            response = self._send(method, path, attempts=attempts, hint=hint, **kwargs)
+        return response
+
+    def _send(self, method: str, path: str, *, attempts: int, hint: str, **kwargs: Any) -> httpx.Response:
         problem = ""
         response: httpx.Response | None = None
         for attempt in range(1, attempts + 1):
@@ -149,6 +204,27 @@ def server_url(server: str | None, *fallbacks: str | None) -> str:
     return url
 
 
+def _instant(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def _save_token(path: Path, server: str, username: str, data: dict[str, Any]) -> None:
+    record = {"format": TOKEN_FORMAT, "server": server, "username": username, "access_token": data["access_token"]}
+    write_json(path, {**record, "expires_at": data.get("expires_at")}, secret=True)  # replaced whole, 0600
+
+
+def _username_in(path: Path) -> str | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = data.get("username") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
 def token_from_file(path: Path) -> tuple[str, str | None]:
     if not path.exists():
         raise fail(f"找不到访问令牌文件：{path}（可用 sunshine bid login 生成）")
@@ -188,9 +264,14 @@ def connect(
     """A signed-in client: the token from ``--token-file``, or one obtained with the username and password."""
     if token_file is not None:
         token, saved_server = token_from_file(token_file)
-        return Platform(server_url(server, fallback_server, saved_server), timeout=timeout, token=token)
+        name = username or _username_in(token_file)
+        credentials = Credentials(name, password, token_file) if name else None
+        url = server_url(server, fallback_server, saved_server)
+        return Platform(url, timeout=timeout, token=token, credentials=credentials)
     if not username:
         raise fail("请用 --token-file 给出访问令牌，或用 --username 登录（密码可在提示时输入）")
     url = server_url(server, fallback_server)
+    if password is None:
+        password = typer.prompt(f"{username} 的密码", hide_input=True)
     token = sign_in(url, username, password, timeout)["access_token"]
-    return Platform(url, timeout=timeout, token=token)
+    return Platform(url, timeout=timeout, token=token, credentials=Credentials(username, password))

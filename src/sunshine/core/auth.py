@@ -4,21 +4,34 @@ Every route takes ``Depends(Access(...))``. API routes authenticate by bearer to
 the session cookie only, so a page form can never be replayed against the API without a token.
 Route-level refusals answer 401/403 (the route itself is public knowledge); object-level refusals
 are the services' job and answer 404, so nobody learns that an object they may not see exists.
+
+Sessions expire: a page session after ``session_idle_minutes`` without a request and after ``session_hours``
+in any case, an API token after ``api_token_hours``. The idle time is kept without a database write: each
+response to a signed-in page request carries a signed activity cookie (``ACTIVITY_COOKIE``: the token's id and
+the time, signed with the platform's secret); a request is idle since the later of that time and the last
+password entry. A sensitive step takes ``RecentAuth(...)`` instead of ``Access(...)``: the password must
+have been entered within ``reauth_minutes``, or the step answers 401 ``reauthentication_required``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from fastapi import Depends, Request
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
-from sunshine.core.errors import Forbidden, NotAuthenticated
+from sunshine.core import clock
+from sunshine.core.errors import Forbidden, NotAuthenticated, ReauthenticationRequired, SessionExpired
 from sunshine.identity.roles import Role
 
 SESSION_COOKIE = "sunshine_session"
+ACTIVITY_COOKIE = "sunshine_seen"
+REAUTH_PAGE = "/reauth"
+REAUTH_API = "/api/v1/auth/token"
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,8 @@ class Principal:
     roles: frozenset[Role] = field(default_factory=frozenset)
     organisation_id: int | None = None
     csrf_secret: str | None = None
+    token_id: int | None = None  # the session or API token the request came with
+    authenticated_at: datetime | None = None  # when its holder last entered the password
 
     @property
     def is_authenticated(self) -> bool:
@@ -60,8 +75,9 @@ def _bearer_token(request: Request) -> str | None:
 
 
 class TokenResolver(Protocol):
-    """Who holds a token of ``kind`` ("api" or "session"); None for an unknown or expired token. The identity
-    domain provides it; the application factory puts it on ``app.state.resolve_token``."""
+    """Who holds a token of ``kind`` ("api" or "session"); None for an unknown or revoked token; raises
+    ``SessionExpired`` / ``TokenExpired`` for one past its lifetime. The identity domain provides it; the
+    application factory puts it on ``app.state.resolve_token``."""
 
     def __call__(self, session: Session, token: str, kind: str) -> Principal | None: ...
 
@@ -78,9 +94,48 @@ def resolve_principal(request: Request, session: Session) -> Principal:
             raise NotAuthenticated("访问令牌无效或已过期，请重新获取")
     else:
         token = request.cookies.get(SESSION_COOKIE)
-        principal = resolve_token(session, token, "session") if token else None
+        try:
+            principal = resolve_token(session, token, "session") if token else None
+            if principal is not None:
+                _check_idle(request, principal)
+        except SessionExpired as exc:  # the visitor is anonymous now; a route that needs sign-in says why
+            request.state.session_expired = exc
+            principal = None
+        if principal is not None:
+            request.state.session_active = principal.token_id  # the response renews the activity cookie
     request.state.principal = principal or ANONYMOUS
     return request.state.principal
+
+
+def _activity_signer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="session-activity")
+
+
+def activity_cookie_value(secret_key: str, token_id: int, when: datetime) -> str:
+    """The signed activity mark a response to a signed-in page request carries."""
+    return _activity_signer(secret_key).dumps([token_id, int(when.timestamp())])
+
+
+def _last_activity(request: Request, principal: Principal) -> datetime | None:
+    """The time of the session's last request as the platform signed it, if the cookie is genuine and is this
+    session's; a forged, foreign or missing mark counts for nothing."""
+    raw = request.cookies.get(ACTIVITY_COOKIE)
+    if not raw:
+        return None
+    try:
+        token_id, stamp = _activity_signer(request.app.state.secret_key).loads(raw)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if token_id != principal.token_id or not isinstance(stamp, int):
+        return None
+    return datetime.fromtimestamp(stamp, UTC)
+
+
+def _check_idle(request: Request, principal: Principal) -> None:
+    minutes = request.app.state.settings.session_idle_minutes
+    marks = [m for m in (principal.authenticated_at, _last_activity(request, principal)) if m is not None]
+    if marks and clock.now() - max(marks) > timedelta(minutes=minutes):
+        raise SessionExpired(f"您已超过 {minutes} 分钟未操作，为保护账户安全已自动退出，请重新登录")
 
 
 class Access:
@@ -112,7 +167,7 @@ class Access:
         if self.anonymous:
             return principal
         if not principal.is_authenticated:
-            raise NotAuthenticated()
+            raise getattr(request.state, "session_expired", None) or NotAuthenticated()
         if not self.admits(principal):
             raise Forbidden()
         return principal
@@ -123,3 +178,33 @@ class Access:
         if self.any_user:
             return "Access.signed_in()"
         return f"Access({', '.join(sorted(r.value for r in self.roles))})"
+
+
+class RecentAuth(Access):
+    """A sensitive step's access policy: the roles of ``Access`` and, in addition, the password entered within
+    ``max_age`` (by default the setting ``reauth_minutes``). Otherwise 401 ``reauthentication_required``: a page
+    sends the visitor to the page that asks for the password again (``REAUTH_PAGE``) and back; an API client
+    obtains a fresh token (``REAUTH_API``), whose authentication time is now. Other domains reuse it as it is,
+    e.g. ``Depends(RecentAuth(Role.SUPERVISOR))`` on deciding a complaint."""
+
+    def __init__(self, *roles: Role, any_user: bool = False, max_age: timedelta | None = None) -> None:
+        super().__init__(*roles, any_user=any_user)
+        self.max_age = max_age
+
+    def window(self, request: Request) -> timedelta:
+        return self.max_age or timedelta(minutes=request.app.state.settings.reauth_minutes)
+
+    def __call__(self, request: Request, session: Session = SessionDep) -> Principal:
+        principal = super().__call__(request, session)
+        window = self.window(request)
+        if principal.authenticated_at is None or clock.now() - principal.authenticated_at > window:
+            minutes = max(1, int(window.total_seconds() // 60))
+            raise ReauthenticationRequired(
+                f"此操作须在 {minutes} 分钟内输入过密码，请再次输入密码确认身份",
+                max_age_seconds=int(window.total_seconds()),
+                reauthenticate=REAUTH_API if request.url.path.startswith("/api/") else REAUTH_PAGE,
+            )
+        return principal
+
+    def __repr__(self) -> str:
+        return f"RecentAuth({super().__repr__()})"

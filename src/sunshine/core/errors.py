@@ -89,3 +89,27 @@ class DatabaseNotReady(SunshineError):
     status = 503
     code = "database_not_ready"
     title = "数据库尚未迁移到当前版本"
+
+
+class SessionExpired(NotAuthenticated):
+    """A page session past its idle timeout or its absolute lifetime (settings ``session_idle_minutes``,
+    ``session_hours``): the visitor signs in again."""
+
+    code = "session_expired"
+    title = "登录已超时，请重新登录"
+
+
+class TokenExpired(NotAuthenticated):
+    """An API token past its lifetime (setting ``api_token_hours``): the client obtains a new one."""
+
+    code = "token_expired"
+    title = "访问令牌已过期，请重新获取"
+
+
+class ReauthenticationRequired(SunshineError):
+    """A sensitive step (submitting, withdrawing or decrypting a sealed bid, deciding a complaint …) needs the
+    password entered within the last few minutes (``core.auth.RecentAuth``)."""
+
+    status = 401
+    code = "reauthentication_required"
+    title = "请再次输入密码确认身份"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
 from sunshine.core.errors import InvalidCredentials
 from sunshine.identity import service, throttle
@@ -68,10 +69,15 @@ def revoke_token(
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=MeOut, summary="当前用户")
-def me(session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())) -> MeOut:
+@router.get("/me", response_model=MeOut, summary="当前用户（及本令牌的身份确认有效期）")
+def me(request: Request, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())) -> MeOut:
     user = service.get_user(session, principal.user_id)
+    window = timedelta(minutes=request.app.state.settings.reauth_minutes)
+    confirmed = principal.authenticated_at + window if principal.authenticated_at else None
     return MeOut(
+        authenticated_at=principal.authenticated_at,
+        confirmed_until=confirmed,
+        server_time=clock.now(),
         id=user.id,
         username=user.username,
         display_name=user.display_name,

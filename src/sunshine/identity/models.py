@@ -87,6 +87,7 @@ class AuthToken(Base):
     csrf_secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime)  # password last entered (re-authentication)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

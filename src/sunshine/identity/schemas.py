@@ -51,6 +51,11 @@ class MeOut(BaseModel):
     display_name: str
     roles: list[RoleOut]
     organisation: OrganisationBrief | None
+    authenticated_at: datetime | None = Field(default=None, description="本令牌最近一次输入密码的时间")
+    confirmed_until: datetime | None = Field(
+        default=None, description="在此时间前可直接进行递交、撤回、解密投标文件等须确认身份的操作；之后须重新获取令牌"
+    )
+    server_time: datetime | None = Field(default=None, description="服务器时间")
 
 
 class UserIn(BaseModel):

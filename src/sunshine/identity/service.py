@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session, selectinload
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import AlreadyExists, Conflict, InvalidCredentials, InvalidInput, NotFound
+from sunshine.core.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidCredentials,
+    InvalidInput,
+    NotFound,
+    SessionExpired,
+    TokenExpired,
+)
+from sunshine.core.formatting import local_time
 from sunshine.identity import credit_code
 from sunshine.identity.models import AuthToken, Organisation, OrganisationKind, TokenKind, User, UserRole
 from sunshine.identity.passwords import hash_password, needs_rehash, verify_password, verify_unknown_user
@@ -225,6 +234,7 @@ def issue_token(session: Session, user: User, kind: TokenKind) -> tuple[str, Aut
         csrf_secret=secrets.token_urlsafe(24),
         created_at=now,
         expires_at=now + timedelta(hours=hours),
+        authenticated_at=now,
     )
     session.add(token)
     session.flush()
@@ -241,8 +251,13 @@ def principal_for_token(session: Session, raw: str, kind: str) -> Principal | No
     if row is None:
         return None
     token, user = row
-    if token.revoked_at is not None or token.expires_at <= clock.now() or not user.is_active:
+    if token.revoked_at is not None or not user.is_active:
         return None
+    if token.expires_at <= clock.now():
+        if kind == TokenKind.SESSION.value:
+            hours = get_settings().session_hours
+            raise SessionExpired(f"登录已超过 {hours} 小时有效期，为保护账户安全已自动退出，请重新登录")
+        raise TokenExpired(f"访问令牌已于 {local_time(token.expires_at)} 过期，请重新获取（POST /api/v1/auth/token）")
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -250,7 +265,23 @@ def principal_for_token(session: Session, raw: str, kind: str) -> Principal | No
         roles=frozenset(Role(r.role) for r in user.roles),
         organisation_id=user.organisation_id,
         csrf_secret=token.csrf_secret,
+        token_id=token.id,
+        authenticated_at=token.authenticated_at,
     )
+
+
+def reauthenticate(session: Session, principal: Principal, password: str) -> None:
+    """The signed-in user enters the password again before a sensitive step: the token it came with records
+    the time (``RecentAuth`` reads it). Wrong password: ``InvalidCredentials``, counted by the caller's
+    throttle like a failed sign-in."""
+    user = authenticate(session, principal.username or "", password)
+    if user.id != principal.user_id:
+        raise InvalidCredentials()
+    token = session.get(AuthToken, principal.token_id, with_for_update=True)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise InvalidCredentials()
+    token.authenticated_at = clock.now()
+    session.flush()
 
 
 def revoke_token(session: Session, raw: str) -> None:

@@ -72,4 +72,7 @@ async def check_csrf(request: Request) -> None:
             supplied = value if isinstance(value, str) else None
     binding = _binding(request)
     if not supplied or binding is None or not hmac.compare_digest(supplied, _sign(request, binding)):
+        expired = getattr(request.state, "session_expired", None)
+        if expired is not None:  # a form of a session that has timed out meanwhile: sign in again
+            raise expired
         raise CsrfFailed()

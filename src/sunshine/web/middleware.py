@@ -1,11 +1,13 @@
 """ASGI middleware: a cap on request body size, a bound on concurrent writing requests, and security
-headers on every response."""
+headers (CSP, HSTS, no-store on private responses, no Server banner, the session activity cookie) on every
+response."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -132,15 +134,31 @@ class BodyLimitMiddleware:
 
 
 class SecurityHeadersMiddleware:
+    """Security headers on every response the application answers.
+
+    - ``Content-Security-Policy``: scripts and styles only from this site's own files (``/static``, vendored),
+      no inline script, event-handler attribute, ``<style>`` element or style attribute, no ``eval``; no frames,
+      no plug-ins, forms only to this site.
+    - ``Strict-Transport-Security`` when the request came over HTTPS (the scope's scheme, which uvicorn sets
+      from ``X-Forwarded-Proto`` behind a trusted proxy), with the configured ``hsts_max_age``.
+    - ``Cache-Control: no-store`` on private responses: any request with a session cookie or a bearer token
+      (answered to a signed-in user, or refused as expired), any answer to a POST, PUT, PATCH or DELETE (an
+      issued token among them), and pages whose forms carry a CSRF token (``templating.render`` marks those).
+      Public pages keep their headers.
+    - No ``Server`` banner from the application.
+    - The signed activity cookie of a signed-in page session is renewed (``core.auth``: the idle timeout);
+      a session found expired has its cookies removed.
+    """
+
+    CSP = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+    )
     HEADERS = [
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
         (b"referrer-policy", b"same-origin"),
-        (
-            b"content-security-policy",
-            b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
-        ),
+        (b"content-security-policy", CSP.encode()),
     ]
 
     def __init__(self, app: ASGIApp) -> None:
@@ -150,11 +168,51 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        state = scope.setdefault("state", {})  # the request's ``request.state``, read once the answer starts
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + self.HEADERS
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
+                message["headers"] = kept + self.HEADERS + self._extra(scope, state, kept)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    def _extra(scope: Scope, state: dict, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, activity_cookie_value
+        from sunshine.core.clock import now
+
+        app = scope.get("app")
+        settings = getattr(getattr(app, "state", None), "settings", None)
+        out: list[tuple[bytes, bytes]] = []
+        if scope.get("scheme") == "https" and settings is not None and settings.hsts_max_age > 0:
+            out.append((b"strict-transport-security", f"max-age={settings.hsts_max_age}".encode()))
+        request_headers = dict(scope.get("headers") or [])
+        cookies = cookie_parser(request_headers.get(b"cookie", b"").decode("latin-1"))
+        principal = state.get("principal")
+        private = (
+            scope.get("method") not in ("GET", "HEAD")  # answers to steps (an issued token among them)
+            or state.get("private_page")
+            or b"authorization" in request_headers
+            or SESSION_COOKIE in cookies
+            or (principal is not None and principal.is_authenticated)
+        )
+        if private:
+            headers[:] = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+            out.append((b"cache-control", b"no-store"))
+        if settings is None:
+            return out
+        secure = "; Secure" if settings.cookie_secure else ""
+        new_session = SESSION_COOKIE.encode() + b"="
+        sets_session = any(k.lower() == b"set-cookie" and v.startswith(new_session) for k, v in headers)
+        if state.get("session_expired") is not None and not sets_session:
+            for name in (SESSION_COOKIE, ACTIVITY_COOKIE):
+                expired = f'{name}=""; Max-Age=0; Path=/; HttpOnly; SameSite=lax{secure}'
+                out.append((b"set-cookie", expired.encode()))
+        elif state.get("session_active") is not None:
+            value = activity_cookie_value(app.state.secret_key, state["session_active"], now())
+            max_age = settings.session_hours * 3600
+            cookie = f"{ACTIVITY_COOKIE}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=lax{secure}"
+            out.append((b"set-cookie", cookie.encode()))
+        return out

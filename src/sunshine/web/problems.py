@@ -74,6 +74,8 @@ def problem_response(
             **extra,
         }
         return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    if code in ("session_expired", "reauthentication_required"):
+        return _sign_in_again(request, code, detail)
     if status == 401 and request.method in ("GET", "HEAD"):
         from urllib.parse import quote
 
@@ -86,6 +88,31 @@ def problem_response(
     response = render_error_page(request, status=status, code=code, title=title, detail=detail)
     response.headers.update({k: v for k, v in headers.items() if k != "WWW-Authenticate"})
     return response
+
+
+def _return_to(request: Request) -> str:
+    """Where the visitor comes back to afterwards: the page asked for, or for a form sent, the page the form was
+    on (its Referer, when it is this site's)."""
+    from urllib.parse import urlsplit
+
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/me"
+
+
+def _sign_in_again(request: Request, code: str, detail: str) -> Response:
+    """A page visitor whose session has timed out goes to the sign-in page, one who must confirm the password
+    before a sensitive step to the re-authentication page; either comes back afterwards (htmx: HX-Redirect)."""
+    from urllib.parse import quote
+
+    from sunshine.web.templating import flash, redirect
+
+    page = "/login" if code == "session_expired" else "/reauth"
+    flash(request, "info", detail)
+    return redirect(request, f"{page}?next={quote(_return_to(request))}")
 
 
 def install(app: FastAPI) -> None:

@@ -110,6 +110,8 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     ctx = base_context(request)
     ctx.update(context)
     response = templates.TemplateResponse(request, name, ctx, status_code=status)
+    if b'name="csrf_token"' in response.body:  # a form bound to this visitor: never kept by a cache
+        request.state.private_page = True
     return _finish(request, response, consumed=bool(ctx["flashes"]))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import alerts, calendar, clock
-from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
+from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
@@ -136,6 +136,7 @@ def logout(request: Request, session: Session = SessionDep, _: Principal = PUBLI
     flash(request, "info", "您已安全退出")
     response = redirect(request, "/")
     response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(ACTIVITY_COOKIE)
     return response
 
 

@@ -211,6 +211,46 @@
       $("submit-sealed").disabled = !this.checked || !state || !!state.receipt;
     });
 
+    /* The platform asks for the password again before a bid is submitted (401 reauthentication_required):
+       the password goes to /reauth, then the same sealed bytes are sent again under the same key. */
+    async function confirmIdentity() {
+      var box = $("reauth"), input = $("reauth-password"), error = $("reauth-error");
+      error.hidden = true;
+      if (!input.value) {
+        error.textContent = "请输入密码";
+        error.hidden = false;
+        return;
+      }
+      var response;
+      try {
+        response = await fetch("/reauth", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Accept": "application/json", "X-CSRF-Token": d.csrf },
+          body: new URLSearchParams({ password: input.value, next: location.pathname })
+        });
+      } catch (e) {
+        error.textContent = "网络连接失败，请检查网络后重试。";
+        error.hidden = false;
+        return;
+      }
+      input.value = "";
+      if (response.status !== 204) {
+        var problem = null;
+        try { problem = await response.json(); } catch (e) { problem = null; }
+        error.textContent = (problem && problem.detail) || ("确认未完成（服务器返回 " + response.status + "）");
+        error.hidden = false;
+        return;
+      }
+      box.hidden = true;
+      $("submit-sealed").click();
+    }
+
+    $("reauth-confirm").addEventListener("click", confirmIdentity);
+    $("reauth-password").addEventListener("keydown", function (evt) {
+      if (evt.key === "Enter") { evt.preventDefault(); confirmIdentity(); }
+    });
+
     $("submit-sealed").addEventListener("click", async function () {
       if (!state) return;
       var button = this;
@@ -242,6 +282,14 @@
       }
       var body = null;
       try { body = await response.json(); } catch (e) { body = null; }
+      if (response.status === 401 && body && body.code === "reauthentication_required") {
+        status.textContent = "";
+        $("reauth-reason").textContent = body.detail;
+        $("reauth").hidden = false;
+        $("reauth-password").focus();
+        button.disabled = false;
+        return;
+      }
       if (!response.ok || !body) {
         status.textContent = "";
         showError((body && (body.detail || body.title)) || ("递交未完成（服务器返回 " + response.status + "），请稍后重试。"));

@@ -30,6 +30,9 @@
       if (el.getAttribute("data-chart-ready")) return;
       var option;
       try { option = JSON.parse(el.getAttribute("data-echarts")); } catch (e) { return; }
+      /* Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the site's
+         Content-Security-Policy (no inline styles) refuses. */
+      if (option.tooltip && !Array.isArray(option.tooltip)) option.tooltip.renderMode = "richText";
       el.hidden = false;
       var chart = window.echarts.init(el, "sunshine", {
         locale: "ZH",
