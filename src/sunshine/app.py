@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -30,7 +31,7 @@ def create_app(
     settings = settings or get_settings()
     settings.ensure_data_dir()
     domains.install()
-    db = db or Database(settings.resolved_database_url)
+    db = db or Database(settings.resolved_database_url, settings)
     if check_schema:
         from sunshine.core.errors import DatabaseNotReady
         from sunshine.migrate import pending_message
@@ -47,6 +48,8 @@ def create_app(
         from sunshine.tasks import Scheduler
 
         platform_key()  # create the signing key before the first request needs it
+        # one worker thread per admitted request, and headroom (config.Settings.worker_threads)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         scheduler = Scheduler(db, settings.tick_seconds) if scheduler_on else None
         if scheduler:
             scheduler.start()
