@@ -109,6 +109,7 @@ def create_app(
     from sunshine.trading import views as trading_views
     from sunshine.web import views
 
+    app.include_router(views.health_router)
     app.include_router(identity_api.router)
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)

@@ -116,8 +116,9 @@ class Access:
         self.any_user = any_user
 
     @classmethod
-    def public(cls) -> Access:
-        return cls(anonymous=True)
+    def public(cls, *, identify: bool = True) -> Access:
+        """Everyone. ``identify=False``: without even reading who is asking (``/healthz``)."""
+        return cls(anonymous=True) if identify else Unidentified()
 
     @classmethod
     def signed_in(cls) -> Access:
@@ -146,3 +147,14 @@ class Access:
         if self.any_user:
             return "Access.signed_in()"
         return f"Access({', '.join(sorted(r.value for r in self.roles))})"
+
+
+class Unidentified(Access):
+    """Admits everyone without reading any credential, so it needs no unit of work and no worker thread: for
+    ``/healthz``, which must answer promptly however busy the worker threads are. The caller is anonymous."""
+
+    def __init__(self) -> None:
+        super().__init__(anonymous=True)
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        return ANONYMOUS
