@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--clients 64] [--seconds 30] [--reference-seconds 10]
                                    [--pg-url URL] [--skip-sqlite] [--base-url URL]
+                                   [--server-env SUNSHINE_MAX_CONCURRENT_READS=8 ...]
 
 For each database (SQLite; PostgreSQL too when ``--pg-url`` or ``SUNSHINE_TEST_POSTGRES_URL`` names a
 server, in a database ``sunshine_bench_load_<pid>`` created there and dropped afterwards) a fresh database
@@ -20,7 +21,8 @@ Printed per database: requests/s, p50/p95/p99 latency (all, and per kind), error
 or a failed connection), timeouts (no answer within ``--timeout`` seconds), the slowest ``/healthz``
 answer during the load, and the ratios to the reference (throughput, median latency). Figures are
 printed, never asserted; client and server share this machine's cores, which the figures include.
-``--base-url`` runs the two phases against a server already running over the demo data instead.
+``--base-url`` runs the two phases against a server already running over the demo data instead;
+``--server-env NAME=VALUE`` (repeatable) sets a setting of the server, e.g. its admission limits.
 """
 
 from __future__ import annotations
@@ -390,7 +392,7 @@ def _die_with_parent() -> None:
 
 
 @contextmanager
-def demo_server(url: str, folder: Path) -> Iterator[str]:
+def demo_server(url: str, folder: Path, extra_env: dict[str, str]) -> Iterator[str]:
     """The database of ``url`` migrated and filled with the demo data, served by ``sunshine serve`` on a
     free port with its in-process tick; its base URL."""
     env = {
@@ -399,6 +401,7 @@ def demo_server(url: str, folder: Path) -> Iterator[str]:
         "SUNSHINE_DATA_DIR": str(folder / "data"),
         "SUNSHINE_COOKIE_SECURE": "false",  # plain http on 127.0.0.1
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     command = sunshine_command()
     for step in (["db", "upgrade"], ["demo-data"]):
@@ -454,7 +457,11 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"), help="PostgreSQL server")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--base-url", help="a server already running over the demo data (no setup)")
+    parser.add_argument("--server-env", action="append", default=[], help="NAME=VALUE for the server (repeatable)")
     args = parser.parse_args()
+    extra_env = dict(item.split("=", 1) for item in args.server_env)
+    if extra_env:
+        print(f"server settings: {extra_env}")
     phases = (args.clients, args.seconds, args.reference_seconds, args.timeout)
     print(f"bench/load.py: {os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f} at start")
     if args.base_url:
@@ -464,12 +471,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="sunshine-load-") as tmp:
             folder = Path(tmp)
             print("SQLite: preparing the demo data (not timed)")
-            with demo_server(f"sqlite:///{folder / 'sunshine.db'}", folder) as base:
+            with demo_server(f"sqlite:///{folder / 'sunshine.db'}", folder, extra_env) as base:
                 run(base, "SQLite", *phases)
     if args.pg_url:
         with postgres_database(args.pg_url) as url, tempfile.TemporaryDirectory(prefix="sunshine-load-") as tmp:
             print(f"PostgreSQL: preparing the demo data in {BENCH_DATABASE} (not timed)")
-            with demo_server(url, Path(tmp)) as base:
+            with demo_server(url, Path(tmp), extra_env) as base:
                 run(base, "PostgreSQL", *phases)
     else:
         print("\nPostgreSQL: not run (give --pg-url or SUNSHINE_TEST_POSTGRES_URL)")
