@@ -6,7 +6,7 @@ SUNSHINE := $(BIN)/sunshine
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test serve lint bench bench-bidding clean
+.PHONY: demo test install install-test serve lint bench bench-bidding bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ bench: install-test
 ## extra options in BENCH_ARGS, e.g. BENCH_ARGS="--quick --auction"
 bench-bidding: install-test
 	$(BIN)/python bench/bidding.py $(BENCH_ARGS)
+
+## make bench-load: 64 clients on pages, API reads and writes for 30 s against a real server over the demo data,
+## on SQLite, then PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set; extra options in BENCH_ARGS, e.g.
+## BENCH_ARGS="--clients 16 --seconds 10"
+bench-load: install-test
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

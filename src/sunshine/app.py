@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -30,7 +31,7 @@ def create_app(
     settings = settings or get_settings()
     settings.ensure_data_dir()
     domains.install()
-    db = db or Database(settings.resolved_database_url)
+    db = db or Database(settings.resolved_database_url, settings)
     if check_schema:
         from sunshine.core.errors import DatabaseNotReady
         from sunshine.migrate import pending_message
@@ -48,6 +49,8 @@ def create_app(
         from sunshine.tasks import Scheduler
 
         platform_key()  # create the signing key before the first request needs it
+        # one worker thread per admitted request, and headroom (config.Settings.worker_threads)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         # every server process runs the loop; only the one holding the leader lock ticks
         scheduler = Scheduler(db, settings.tick_seconds, leader_lock(settings)) if scheduler_on else None
         if scheduler:
@@ -108,6 +111,7 @@ def create_app(
     from sunshine.trading import views as trading_views
     from sunshine.web import session_views, views
 
+    app.include_router(views.health_router)
     app.include_router(identity_api.router)
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)

@@ -2,6 +2,14 @@
 
 The data folder holds the embedded SQLite database, the file store, the ledger signing key and the
 generated secret key, so a fresh checkout runs with no configuration at all.
+
+Concurrency is sized from one pair of settings. ``max_concurrent_reads`` and ``max_concurrent_writes``
+bound the requests inside the application at once (``web.middleware.WriteConcurrencyMiddleware``; the rest
+wait on the event loop, holding nothing). An admitted request uses at most one worker thread and one
+database connection at a time, so the worker threads (``worker_threads``: the admitted requests plus
+``THREAD_HEADROOM``) and the connection pool (``db_pool_size`` + ``db_max_overflow``: the admitted requests,
+the in-process tick, the same headroom) are derived from them: no admitted request ever waits for a thread
+or a connection, and ``db_pool_timeout`` is only the last guard, answered by a 503.
 """
 
 from __future__ import annotations
@@ -14,6 +22,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+THREAD_HEADROOM = 8  # worker threads (and spare connections) beyond the admitted requests
+BACKGROUND_CONNECTIONS = 1  # the in-process tick (``tasks.Scheduler``) runs one unit of work at a time
 
 
 class Settings(BaseSettings):
@@ -75,7 +86,16 @@ class Settings(BaseSettings):
         default=8, ge=1, le=32, description="同时处理的写请求数上限（其余在事件循环中排队，不占线程和数据库连接）"
     )
     max_concurrent_reads: int = Field(
-        default=24, ge=1, le=30, description="同时处理的读请求数上限（与写请求上限之和须小于 40 个工作线程）"
+        default=24,
+        ge=1,
+        le=30,
+        description="同时处理的读请求数上限；工作线程数和数据库连接池大小按读写上限之和配置",
+    )
+    db_pool_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="等待空闲数据库连接的最长秒数，超时答复 503（连接池按并发上限配置，正常不会等待）",
     )
     max_bid_bytes: int = Field(default=20 * 1024 * 1024, description="单份加密投标文件的大小上限（字节）")
     scheduler: bool = Field(default=True, description="在服务进程内运行定时任务 tick")
@@ -102,6 +122,28 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'sunshine.db').resolve()}"
+
+    @property
+    def admitted_requests(self) -> int:
+        """Requests inside the application at once: each holds at most one thread and one connection."""
+        return self.max_concurrent_reads + self.max_concurrent_writes
+
+    @property
+    def worker_threads(self) -> int:
+        """The worker threads of plain ``def`` routes, dependencies and handlers (anyio's thread limiter;
+        40 with the default limits, anyio's own default)."""
+        return self.admitted_requests + THREAD_HEADROOM
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections kept open: one per admitted request, and one for the in-process tick."""
+        return self.admitted_requests + BACKGROUND_CONNECTIONS
+
+    @property
+    def db_max_overflow(self) -> int:
+        """Connections opened beyond the pool when needed: as many as the worker threads beyond the admitted
+        requests, so even every worker thread at once finds a connection."""
+        return THREAD_HEADROOM
 
     @property
     def tz(self) -> ZoneInfo:

@@ -3,6 +3,11 @@
 SQLite (a file in the data folder, WAL mode, foreign keys on) is the embedded default; PostgreSQL is
 selected by ``SUNSHINE_DATABASE_URL``. Services only flush; the unit of work around a request, a CLI
 command or a tick commits everything a step did, or nothing.
+
+The connection pool is sized from the admitted concurrency on both databases (``config.Settings``:
+``db_pool_size`` = reads + writes admitted + the tick, ``db_max_overflow`` = the spare worker threads),
+since each admitted request holds at most one connection: a request never waits for one. Should it ever
+have to, it waits ``db_pool_timeout`` seconds at most, and the error handlers answer 503 ``database_busy``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from sunshine.config import Settings, get_settings
+
+PG_CONNECT_TIMEOUT = 5  # seconds
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,12 +61,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, settings: Settings | None = None) -> Engine:
+    """The engine of ``url``, its pool sized by ``settings`` (by default the process's settings)."""
+    settings = settings or get_settings()
+    pool = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        else:
+            pool = {}  # an in-memory database lives in one connection (SingletonThreadPool)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -78,15 +96,17 @@ def create_db_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # a server that does not answer is a prompt 503, not a request hanging on the connect
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **pool)
 
 
 class Database:
     """An engine and its session factory, created once per process (or per test)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, settings: Settings | None = None) -> None:
         self.url = url
-        self.engine = create_db_engine(url)
+        self.engine = create_db_engine(url, settings)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = sessionmaker(
             self.engine.execution_options(sunshine_read_only=True), expire_on_commit=False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sunshine.channels import feeds, items, kiosk, service, tokens
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
@@ -320,7 +321,11 @@ async def unsubscribe(request: Request, session: Session = SessionDep, _: Princi
         form = await request.form()
         value = form.get("token")
         token = value if isinstance(value, str) else None
-    service.unsubscribe(session, (token or "")[:500])
+    return await run_in_threadpool(_unsubscribe, request, session, (token or "")[:500])
+
+
+def _unsubscribe(request: Request, session: Session, token: str) -> Response:
+    service.unsubscribe(session, token)
     return _message_page(request, "已退订", "已退订，今后不会再向该邮箱发送订阅邮件。您的邮箱地址已从订阅记录中删除。")
 
 

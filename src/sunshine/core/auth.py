@@ -16,6 +16,7 @@ have been entered within ``reauth_minutes``, or the step answers 401 ``reauthent
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -57,10 +58,32 @@ ANONYMOUS = Principal()
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: committed when the route returns, rolled back if it raises."""
-    read_only = request.method in ("GET", "HEAD", "OPTIONS")
-    with request.app.state.db.unit_of_work(read_only=read_only) as session:
+    """The request's unit of work: committed when the route returns, rolled back if it raises.
+
+    It is the request's only one, and it holds at most one connection: the CSRF check, the access policy,
+    the route and the page it renders (``web.templating.render`` reads the ledger head through it) all
+    share it. It is kept on ``request.state`` while it is open (``request_session``); error pages, drawn
+    after it has ended, find none and ask the database nothing. FastAPI runs this generator, like every
+    plain ``def`` dependency and route, in the worker threads, never on the event loop.
+    """
+    with request_unit_of_work(request, read_only=request.method in ("GET", "HEAD", "OPTIONS")) as session:
         yield session
+
+
+@contextmanager
+def request_unit_of_work(request: Request, *, read_only: bool) -> Iterator[Session]:
+    """A unit of work that is, while the block runs, the one ``request_session`` answers for this request."""
+    with request.app.state.db.unit_of_work(read_only=read_only) as session:
+        request.state.db_session = session
+        try:
+            yield session
+        finally:
+            request.state.db_session = None
+
+
+def request_session(request: Request) -> Session | None:
+    """The request's unit of work while it is open, else None (never opens one)."""
+    return getattr(request.state, "db_session", None)
 
 
 SessionDep = Depends(get_session, scope="function")
@@ -148,8 +171,9 @@ class Access:
         self.any_user = any_user
 
     @classmethod
-    def public(cls) -> Access:
-        return cls(anonymous=True)
+    def public(cls, *, identify: bool = True) -> Access:
+        """Everyone. ``identify=False``: without even reading who is asking (``/healthz``)."""
+        return cls(anonymous=True) if identify else Unidentified()
 
     @classmethod
     def signed_in(cls) -> Access:
@@ -208,3 +232,14 @@ class RecentAuth(Access):
 
     def __repr__(self) -> str:
         return f"RecentAuth({super().__repr__()})"
+
+
+class Unidentified(Access):
+    """Admits everyone without reading any credential, so it needs no unit of work and no worker thread: for
+    ``/healthz``, which must answer promptly however busy the worker threads are. The caller is anonymous."""
+
+    def __init__(self) -> None:
+        super().__init__(anonymous=True)
+
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        return ANONYMOUS

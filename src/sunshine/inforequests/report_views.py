@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -76,7 +78,11 @@ def annual_report(
 async def annual_report_save(
     request: Request, year: int, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> Response:
-    form = await request.form()
+    form = await request.form()  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(_save, request, year, session, principal, form)
+
+
+def _save(request: Request, year: int, session: Session, principal: Principal, form: FormData) -> Response:
     proactive: dict[str, dict] = {}
     errors: dict[str, str] = {}
     for key, _, label, fields in report.PROACTIVE_ROWS:

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -181,8 +182,8 @@ def new_form(request: Request, _: Principal = PUBLIC) -> Response:
 
 @router.post("/requests/new", response_class=HTMLResponse)
 async def new_submit(request: Request, session: Session = SessionDep, principal: Principal = PUBLIC) -> Response:
-    form = _form_dict(await request.form())
-    return _submit(request, session, principal, form, staff=False)
+    form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(_submit, request, session, principal, form, staff=False)
 
 
 @router.get("/requests/receipt", response_class=HTMLResponse)
@@ -232,7 +233,11 @@ def lookup_form(request: Request, _: Principal = PUBLIC) -> Response:
 
 @router.post("/requests/lookup", response_class=HTMLResponse)
 async def lookup(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
-    form = _form_dict(await request.form())
+    form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(_lookup, request, session, form)
+
+
+def _lookup(request: Request, session: Session, form: dict[str, str]) -> Response:
     data, errors = parse(LookupIn, form)
     if data is None:
         return _lookup_page(request, status=422, form=form, errors=errors)
@@ -332,8 +337,8 @@ def staff_new_form(request: Request, _: Principal = OFFICE) -> Response:
 
 @router.post("/staff/requests/new", response_class=HTMLResponse)
 async def staff_new_submit(request: Request, session: Session = SessionDep, principal: Principal = OFFICE) -> Response:
-    form = _form_dict(await request.form())
-    return _submit(request, session, principal, form, staff=True)
+    form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(_submit, request, session, principal, form, staff=True)
 
 
 def _detail_page(request: Request, session: Session, principal: Principal, req: InfoRequest) -> Response:
@@ -405,9 +410,13 @@ def _step_endpoint(action: str, policy: Any) -> Callable[..., Any]:
     async def endpoint(
         request: Request, request_id: int, session: Session = SessionDep, principal: Principal = policy
     ) -> Response:
+        form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
+        return await run_in_threadpool(take, request, request_id, session, principal, form)
+
+    def take(request: Request, request_id: int, session: Session, principal: Principal, form: dict) -> Response:
         req = visibility.get_for_staff(session, principal, request_id)
         back = f"/staff/requests/{req.id}"
-        body, errors = parse(schema, _form_dict(await request.form()))
+        body, errors = parse(schema, form)
         if body is None:
             field, message = next(iter(errors.items()))
             label = {"day": "日期", "days": "天数", "period_days": "补正期限"}.get(field, "")
@@ -435,9 +444,14 @@ for _action in steps.ACTIONS:
 async def add_review(
     request: Request, request_id: int, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> Response:
+    form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(_add_review, request, request_id, session, principal, form)
+
+
+def _add_review(request: Request, request_id: int, session: Session, principal: Principal, form: dict) -> Response:
     req = visibility.get_for_staff(session, principal, request_id)
     back = f"/staff/requests/{req.id}"
-    body, errors = parse(ReviewIn, _form_dict(await request.form()))
+    body, errors = parse(ReviewIn, form)
     if body is None:
         flash(request, "error", "复议诉讼记录：" + next(iter(errors.values())))
         return redirect(request, back + "#reviews")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sunshine.core import clock
@@ -319,6 +320,13 @@ async def new_policy(request: Request, session: Session = SessionDep, principal:
     attachment = None
     if isinstance(upload, UploadFile) and (upload.filename or upload.size):
         attachment = Upload(filename=upload.filename or "", data=await upload.read(), content_type=upload.content_type)
+    # read on the event loop; checked, stored and shown in a worker thread (the page reads the database)
+    return await run_in_threadpool(_create_policy, request, session, principal, values, attachment)
+
+
+def _create_policy(
+    request: Request, session: Session, principal: Principal, values: dict[str, str], attachment: Upload | None
+) -> Response:
     errors: dict[str, str] = {}
     issued_on = _date(values["issued_on"], "issued_on", "公布日期", errors, required=True)
     effective_on = _date(values["effective_on"], "effective_on", "施行日期", errors, required=False)

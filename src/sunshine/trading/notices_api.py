@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sunshine.config import get_settings
 from sunshine.core import content
@@ -179,20 +180,25 @@ async def publish(
     session: Session = SessionDep,
     actor: Principal = PUBLISHERS,
 ) -> NoticeDetail:
-    notice = notices.publish_first_notice(
-        session,
-        actor,
-        project_id,
-        kind=kind,
-        title=title,
-        body_html=body_html,
-        bid_deadline=bid_deadline,
-        docs_issued_at=docs_issued_at,
-        docs_sale_end=docs_sale_end,
-        opening_at=opening_at,
-        attachments=await uploads(attachments),
-    )
-    return detail(session, *notice_reading.get_visible(session, actor, notice.id))
+    files = await uploads(attachments)  # on the event loop; the database in a worker thread
+
+    def publish_it() -> NoticeDetail:
+        notice = notices.publish_first_notice(
+            session,
+            actor,
+            project_id,
+            kind=kind,
+            title=title,
+            body_html=body_html,
+            bid_deadline=bid_deadline,
+            docs_issued_at=docs_issued_at,
+            docs_sale_end=docs_sale_end,
+            opening_at=opening_at,
+            attachments=files,
+        )
+        return detail(session, *notice_reading.get_visible(session, actor, notice.id))
+
+    return await run_in_threadpool(publish_it)
 
 
 @router.post(
@@ -214,20 +220,25 @@ async def amend(
     session: Session = SessionDep,
     actor: Principal = PUBLISHERS,
 ) -> NoticeDetail:
-    notice = notices.publish_amendment(
-        session,
-        actor,
-        project_id,
-        notice_id,
-        kind=kind,
-        title=title,
-        body_html=body_html,
-        affects_bids=affects_bids,
-        new_bid_deadline=new_bid_deadline,
-        new_opening_at=new_opening_at,
-        attachments=await uploads(attachments),
-    )
-    return detail(session, *notice_reading.get_visible(session, actor, notice.id))
+    files = await uploads(attachments)  # on the event loop; the database in a worker thread
+
+    def amend_it() -> NoticeDetail:
+        notice = notices.publish_amendment(
+            session,
+            actor,
+            project_id,
+            notice_id,
+            kind=kind,
+            title=title,
+            body_html=body_html,
+            affects_bids=affects_bids,
+            new_bid_deadline=new_bid_deadline,
+            new_opening_at=new_opening_at,
+            attachments=files,
+        )
+        return detail(session, *notice_reading.get_visible(session, actor, notice.id))
+
+    return await run_in_threadpool(amend_it)
 
 
 @router.get("/notices", response_model=NoticeList, summary="公告列表（已发布，最新在前）")

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sunshine.config import get_settings
@@ -259,7 +260,6 @@ async def new_notice(
     session: Session = SessionDep,
     principal: Principal = PUBLISHERS,
 ) -> Response:
-    project = _publishable(session, principal, project_id)
     values = {
         "kind": kind,
         "title": title,
@@ -269,13 +269,27 @@ async def new_notice(
         "bid_deadline": bid_deadline,
         "opening_at": opening_at,
     }
+    attachments = await uploads(await _files(request))  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(_publish_first, request, session, principal, project_id, values, attachments)
+
+
+def _publish_first(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    values: dict[str, str],
+    attachments: list[content.Upload],
+) -> Response:
+    project = _publishable(session, principal, project_id)
+    kind = values["kind"]
     labels = notice_kinds.date_labels(project, kind)
     errors: dict[str, str] = {}
     dates = {
         name: _parse(values, name, labels[name], errors)
         for name in ("docs_issued_at", "docs_sale_end", "bid_deadline", "opening_at")
     }
-    if not bid_deadline.strip():
+    if not values["bid_deadline"].strip():
         errors["bid_deadline"] = f"请填写{labels['bid_deadline']}"
     if errors:
         return _new_page(request, session, project, values, errors=errors, status=400)
@@ -291,9 +305,9 @@ async def new_notice(
             principal,
             project_id,
             kind=kind,
-            title=title,
-            body_html=body_html,
-            attachments=await uploads(await _files(request)),
+            title=values["title"],
+            body_html=values["body_html"],
+            attachments=attachments,
             **dates,
         )
     label = notice_kinds.kind_label(notice.kind)
@@ -376,7 +390,6 @@ async def amend(
     session: Session = SessionDep,
     principal: Principal = PUBLISHERS,
 ) -> Response:
-    project = _publishable(session, principal, project_id)
     values = {
         "kind": kind,
         "title": title,
@@ -385,6 +398,22 @@ async def amend(
         "new_bid_deadline": new_bid_deadline,
         "new_opening_at": new_opening_at,
     }
+    attachments = await uploads(await _files(request))  # on the event loop; the database in a worker thread
+    return await run_in_threadpool(
+        _publish_amendment, request, session, principal, project_id, notice_id, values, attachments
+    )
+
+
+def _publish_amendment(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    notice_id: int,
+    values: dict[str, str],
+    attachments: list[content.Upload],
+) -> Response:
+    project = _publishable(session, principal, project_id)
     first = notice_reading.first_notice_of(session, project)
     labels = notice_kinds.date_labels(project, first.kind if first else None)
     errors: dict[str, str] = {}
@@ -405,11 +434,11 @@ async def amend(
             principal,
             project_id,
             notice_id,
-            kind=kind,
-            title=title,
-            body_html=body_html,
-            affects_bids=bool(affects_bids),
-            attachments=await uploads(await _files(request)),
+            kind=values["kind"],
+            title=values["title"],
+            body_html=values["body_html"],
+            affects_bids=bool(values["affects_bids"]),
+            attachments=attachments,
             **dates,
         )
     flash(

@@ -2,6 +2,9 @@
 anonymous cookie), required on every unsafe request made with cookies.
 
 The JSON API is not exposed to CSRF: it authenticates by bearer token only, never by cookie.
+
+The check reads who is asking through the request's own unit of work, in a worker thread: it opens no
+connection of its own and asks the database nothing on the event loop.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import hmac
 import secrets
 
 from fastapi import Request, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from sunshine.core.auth import resolve_principal
+from sunshine.core.auth import SessionDep, resolve_principal
 from sunshine.core.errors import CsrfFailed
 
 ANON_COOKIE = "sunshine_anon"
@@ -56,13 +61,11 @@ def set_anon_cookie(request: Request, response: Response) -> None:
         )
 
 
-async def check_csrf(request: Request) -> None:
-    """Router-level dependency of the page routes."""
+async def check_csrf(request: Request, session: Session = SessionDep) -> None:
+    """Router-level dependency of the page routes. ``async`` to read the form (already in memory: the
+    middleware buffers a write's body), while the principal is looked up in a worker thread."""
     if request.method in SAFE_METHODS:
         return
-    db = request.app.state.db
-    with db.unit_of_work(read_only=True) as session:
-        resolve_principal(request, session)
     supplied = request.headers.get(HEADER)
     if not supplied:
         content_type = request.headers.get("content-type", "")
@@ -70,8 +73,11 @@ async def check_csrf(request: Request) -> None:
             form = await request.form()
             value = form.get(FORM_FIELD)
             supplied = value if isinstance(value, str) else None
+    if not supplied:
+        raise CsrfFailed()
+    await run_in_threadpool(resolve_principal, request, session)
     binding = _binding(request)
-    if not supplied or binding is None or not hmac.compare_digest(supplied, _sign(request, binding)):
+    if binding is None or not hmac.compare_digest(supplied, _sign(request, binding)):
         expired = getattr(request.state, "session_expired", None)
         if expired is not None:  # a form of a session that has timed out meanwhile: sign in again
             raise expired

@@ -20,12 +20,18 @@ class WriteConcurrencyMiddleware:
     submissions arrive together; unbounded, they filled every worker thread waiting for the lock while
     the request that held it waited for a thread to commit, and the pile-up ended in pool timeouts.
     The body is read in full before a slot is taken, so a slow upload never holds one. Reads have a
-    bound of their own (``read_limit``): together the two stay below the worker threads (40), so the
-    request that holds a lock always finds a thread to finish on — 64 bidders polling an auction room
-    on SQLite had otherwise taken them all.
+    bound of their own (``read_limit``): together the two stay below the worker threads (their sum plus a
+    headroom, ``config.Settings.worker_threads``), so the request that holds a lock always finds a thread to
+    finish on — 64 bidders polling an auction room on SQLite had otherwise taken them all. Each admitted
+    request holds at most one thread and one database connection at a time, and the connection pool is
+    sized from the same two limits (``db.py``), so no admitted request waits for a connection.
+
+    ``/healthz`` does not queue behind the admitted requests: it answers whether the server is alive (the
+    event loop, a worker thread from the headroom, a database connection), not how long the queue is.
     """
 
     UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+    UNQUEUED = frozenset({"/healthz"})
 
     def __init__(self, app: ASGIApp, limit: int, read_limit: int = 24) -> None:
         self.app = app
@@ -35,7 +41,7 @@ class WriteConcurrencyMiddleware:
         self.read_limit = read_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in self.UNQUEUED:
             await self.app(scope, receive, send)
             return
         if scope["method"] not in self.UNSAFE:

@@ -2,7 +2,13 @@
 
 Validation errors list each field path with a Chinese message. Unknown routes, bad JSON, oversized
 bodies and wrong types all answer 4xx; an unexpected exception answers a generic 500 without the
-raw exception text (and is logged).
+raw exception text (and is logged). When the database cannot be reached, or (which the pool sizing of
+``db.py`` should make impossible) no connection is free within the pool's timeout, the answer is a 503 with
+a stable code and ``Retry-After``, promptly, instead of a 500 or a hang.
+
+Every handler here is ``async`` and asks the database nothing: an error page is rendered after the
+request's unit of work has ended and shows the ledger head from memory (``web.templating``), so errors are
+answered on the event loop even when every worker thread is busy or the database is down.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunshine.core.errors import SunshineError
@@ -135,6 +143,26 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             detail = f"找不到 {request.url.path}"
         return problem_response(request, exc.status_code, code, title, detail, headers=exc.headers)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(request: Request, exc: PoolTimeout) -> Response:
+        log.error("no database connection free for %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            request, 503, "database_busy", "服务繁忙", "当前访问人数过多，请稍后再试", headers={"Retry-After": "5"}
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, exc: Exception) -> Response:
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            request,
+            503,
+            "database_unavailable",
+            "服务暂不可用",
+            "数据库暂时无法访问，请稍后再试",
+            headers={"Retry-After": "30"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

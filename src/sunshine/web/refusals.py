@@ -7,7 +7,9 @@ entries — and then the one handler below answers the visitor:
 
 - ``back``: the Chinese reason is flashed and the visitor is sent back (303, or ``HX-Redirect`` for htmx);
 - ``page``: a form is shown again with the reason beside its field; the page is read afresh in a read-only
-  unit of work, so it shows the state without the refused step.
+  unit of work, so it shows the state without the refused step. That unit of work begins after the
+  request's own has ended, so the request still holds one connection at a time; the handler is a plain
+  function, which Starlette runs in a worker thread, never on the event loop.
 
 A 404 passes through as it is (the object is not there, or not for this visitor), and so do the statuses a
 step names in ``passing``. Views never roll back by hand.
@@ -23,6 +25,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from sunshine.core.auth import request_unit_of_work
 from sunshine.core.errors import SunshineError
 from sunshine.web.problems import problem_response
 from sunshine.web.templating import flash, redirect
@@ -80,8 +83,8 @@ def answer(request: Request, exc: PageRefused) -> Response:
     if exc.page is None:
         flash(request, "error", exc.error.detail)
         return redirect(request, exc.back or "/")
-    try:
-        with request.app.state.db.unit_of_work(read_only=True) as session:
+    try:  # the request's own unit of work has ended (rolled back) before this handler runs: still one at a time
+        with request_unit_of_work(request, read_only=True) as session:
             return exc.page(session, exc.error)
     except SunshineError as again:  # the form's page itself is gone meanwhile: answer that instead
         return problem_response(request, again.status, again.code, again.title, again.detail, **again.extra)

@@ -1,5 +1,12 @@
 """The Jinja2 environment and ``render``: every page gets the principal, the CSRF token, flash
-messages and the current ledger head, so templates never fetch anything themselves."""
+messages and the current ledger head, so templates never fetch anything themselves.
+
+``render`` opens no unit of work of its own: a page drawn by a route reads the ledger head through the
+request's unit of work (``core.auth.request_session``), so a request holds one connection, not two. A page
+drawn without one — an error page, rendered after the request's unit of work has ended, or when the
+database is down — shows the head this process last read, from memory, and never asks the database; it
+can therefore be rendered on the event loop (the error handlers of ``web.problems`` are ``async``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from sunshine.core import formatting
-from sunshine.core.auth import ANONYMOUS
+from sunshine.core.auth import ANONYMOUS, request_session
 from sunshine.web import csrf
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -84,13 +91,18 @@ def _finish(request: Request, response: Response, consumed: bool) -> Response:
 
 
 def _ledger_head(request: Request) -> Any:
+    """The newest signed tree head, through the request's own unit of work; without one, the head last read
+    (kept in memory on ``app.state``), or None before any page has read one."""
     from sunshine.ledger import service as ledger
 
-    try:
-        with request.app.state.db.unit_of_work(read_only=True) as session:
-            return ledger.latest_head(session)
-    except Exception:  # an error page must render even when the database is down
-        return None
+    session = request_session(request)
+    if session is None:
+        return getattr(request.app.state, "last_ledger_head", None)
+    head = ledger.latest_head(session)
+    last = getattr(request.app.state, "last_ledger_head", None)
+    if head is not None and (last is None or head.size >= last.size):  # requests finish in any order
+        request.app.state.last_ledger_head = head
+    return head
 
 
 def base_context(request: Request) -> dict[str, Any]:
