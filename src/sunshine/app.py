@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sunshine import __version__, domains
 from sunshine.config import Settings, get_settings
+from sunshine.core.inputs import check_text
 from sunshine.db import Database
 from sunshine.identity import service as identity_service
 from sunshine.web import problems, refusals
@@ -64,6 +65,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
+        dependencies=[Depends(check_text)],  # no control characters in any text input (core/inputs.py)
     )
     app.state.settings = settings
     app.state.db = db

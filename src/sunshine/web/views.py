@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
+from sunshine.core.inputs import IsoDate, Year
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
 from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
@@ -276,7 +277,7 @@ def trading(
 
 @router.get("/disclosure", response_class=HTMLResponse)
 def disclosure(
-    request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = PUBLIC
+    request: Request, year: Year | None = None, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> Response:
     year = year or clock.today_local().year
     days = calendar.days_of_year(session, year)
@@ -451,7 +452,7 @@ def _admin_calendar_page(
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
 def admin_calendar(
-    request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN
+    request: Request, year: Year | None = None, session: Session = SessionDep, _: Principal = ADMIN
 ) -> Response:
     return _admin_calendar_page(request, session, year)
 
@@ -494,7 +495,7 @@ def admin_calendar_day(
 
 @router.post("/admin/calendar/day/{day}/clear")
 def admin_calendar_clear(
-    request: Request, day: date, session: Session = SessionDep, principal: Principal = ADMIN
+    request: Request, day: IsoDate, session: Session = SessionDep, principal: Principal = ADMIN
 ) -> Response:
     changes = calendar.clear_day(session, actor=principal, day=day)
     flash(request, "success", f"已撤销 {day.isoformat()} 的调整，重新计算了 {len(changes)} 个期限")
