@@ -37,7 +37,7 @@ PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 BIDDER = Depends(Access(Role.BIDDER))
 
 
-def settle_due(request: Request, auction_id: int) -> None:
+def settle_due(request: Request, auction_id: Id) -> None:
     """Route dependency, run before the request's own unit of work reads anything: if a phase change of
     this auction is due by the server clock, make it now and commit it. Never fails the request (an
     unknown auction is the route's business; a step that cannot be taken now is logged and left to the

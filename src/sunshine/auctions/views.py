@@ -17,7 +17,7 @@ from sunshine.auctions.api import SETTLED
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.formatting import yuan
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.identity.roles import Role
 from sunshine.rules.pack_format import LIFECYCLE_LABELS
 from sunshine.trading import lifecycle, visibility
@@ -197,7 +197,7 @@ def setup(
     visibility.get_visible(session, principal, project_id)  # 404 for a project the caller may not see
     form = {"section_id": section_id, "start_price": start_price, "increment": increment, "reserve_price": ""}
     errors: Errors = {}
-    if not section_id.isdigit():
+    if stored_id(section_id) is None:
         errors["section_id"] = "请选择标段"
     values = {}
     for name, label in (("start_price", "起始价"), ("increment", "增价幅度")):
@@ -223,7 +223,7 @@ def setup(
             session,
             principal,
             project_id,
-            int(section_id),
+            stored_id(section_id),
             start_price=values["start_price"],
             increment=values["increment"],
             reserve_price=reserve,

@@ -4,7 +4,7 @@ administrator's overrides and year schedules."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, ValidationError, model_validator
@@ -40,7 +40,7 @@ def result_dict(result: DeadlineResult) -> dict[str, Any]:
 
 @router.get("/deadline", summary="计算法定期限的截止日")
 def deadline(
-    start: IsoDate = Query(..., description="起算日（当日不计入），YYYY-MM-DD"),
+    start: Annotated[IsoDate, Query(description="起算日（当日不计入），YYYY-MM-DD")],
     days: int = Query(..., ge=0, le=calendar.MAX_DAYS, description="期间长度"),
     unit: Literal["working", "calendar"] = Query("calendar", description="working=工作日，calendar=自然日"),
     session: Session = SessionDep,
@@ -51,7 +51,7 @@ def deadline(
 
 @router.get("/latest-before", summary="计算“不少于N日前”的最晚日期")
 def latest_before(
-    end: IsoDate = Query(..., description="截止日，YYYY-MM-DD"),
+    end: Annotated[IsoDate, Query(description="截止日，YYYY-MM-DD")],
     days: int = Query(..., ge=0, le=calendar.MAX_DAYS),
     unit: Literal["working", "calendar"] = Query("calendar"),
     session: Session = SessionDep,

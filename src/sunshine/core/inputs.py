@@ -75,6 +75,16 @@ Year = Annotated[int, Between(1900, 2099, OUT_OF_RANGE, "年份应在1900至2099
 """A calendar year the working-day calendar covers."""
 
 
+def stored_id(text: str | None) -> int | None:
+    """The id a page form names in a text field (a select's value): the number when it can name a stored
+    object, else None — so a form's own check says "请选择…" instead of passing a huge number on."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_STORED_INT else None
+
+
 def count(low: int, high: int) -> Between:
     """The bounds of a count or a limit: ``n: Annotated[int, count(1, 100)]``."""
     return Between(low, high)
@@ -188,4 +198,5 @@ __all__ = [
     "check_text",
     "count",
     "has_control_characters",
+    "stored_id",
 ]

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.disclosure import (
     catalog_service,
@@ -325,7 +325,7 @@ def declare_obligation(
             item_code=item_code,
             title=title,
             event_date=day,
-            responsible_org_id=int(responsible_org_id) if responsible_org_id.isdigit() else None,
+            responsible_org_id=stored_id(responsible_org_id),
         )
     flash(request, "success", f"已登记公开义务“{row.title}”，应于 {row.due.isoformat()} 前公开")
     return redirect(request, back)
@@ -378,7 +378,7 @@ def create_publication(
             title=title,
             body=body,
             item_code=item_code or None,
-            obligation_id=int(obligation_id) if obligation_id.isdigit() else None,
+            obligation_id=stored_id(obligation_id),
             submit=bool(submit),
         )
     if pub.status == "review" and publications.is_held(pub):
@@ -456,7 +456,7 @@ def redact_publication(
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
 ) -> Response:
-    chosen = [int(v) for v in form.getlist("finding_id") if str(v).isdigit()] or None
+    chosen = [n for v in form.getlist("finding_id") if (n := stored_id(str(v)))] or None
     return _action(
         request,
         publication_id,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, Year
 from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.roles import Role
 from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps, visibility
@@ -249,7 +249,7 @@ def add_review(request_id: Id, body: ReviewIn, session: Session = SessionDep, ac
 
 
 @report_router.get("/annual-report/{year}", response_model=ReportOut, summary="政府信息公开工作年度报告（数据）")
-def annual_report(year: int, session: Session = SessionDep, _: Principal = PUBLIC) -> ReportOut:
+def annual_report(year: Year, session: Session = SessionDep, _: Principal = PUBLIC) -> ReportOut:
     data = report.build(session, year)
     return ReportOut(
         year=year,

@@ -9,6 +9,7 @@ import base64
 import json
 from typing import Annotated, Any
 
+from annotated_types import Ge
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
@@ -29,6 +30,8 @@ PUBLIC = Depends(Access.public())
 # log has not reached yet. (Below zero in a query is a malformed value: its ``Query(ge=...)`` answers 422.)
 Seq = Annotated[int, Between(-(2**31), service.MAX_INDEX, NOT_FOUND, "留痕记录 {value} 不存在")]
 Size = Annotated[int, Between(-(2**31), service.MAX_INDEX, NOT_FOUND, "没有大小为 {value} 的签名树头")]
+OldSize = Annotated[Size, Ge(0)]
+NewSize = Annotated[Size, Ge(1)]
 
 
 def entry_dict(entry: LedgerEntry) -> dict[str, Any]:
@@ -118,8 +121,8 @@ def inclusion(
 
 @router.get("/consistency", summary="一致性证明（RFC 9162 §2.1.4）")
 def consistency(
-    first: Size = Query(..., ge=0, description="旧树大小"),
-    second: Size = Query(..., ge=1, description="新树大小"),
+    first: Annotated[OldSize, Query(description="旧树大小")],
+    second: Annotated[NewSize, Query(description="新树大小")],
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> dict[str, Any]:

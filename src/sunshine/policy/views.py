@@ -18,7 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import SunshineError
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity.roles import Role
@@ -223,7 +223,7 @@ def submit_concern(
             question=question.strip(),
             asker_name=asker_name or None,
             contact=contact or None,
-            policy_id=int(policy_id) if policy_id.isdigit() else None,
+            policy_id=stored_id(policy_id),
         )
     except ValidationError as exc:
         errors = _errors_of(exc)

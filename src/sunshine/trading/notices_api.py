@@ -5,6 +5,7 @@ with the whole series, and attachment downloads. Thin: every rule is in ``tradin
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -168,7 +169,7 @@ async def publish(
     ),
     title: str = Form(..., max_length=300),
     body_html: str = Form(..., max_length=content.MAX_BODY_CHARS, description="正文（富文本，发布时净化）"),
-    bid_deadline: IsoDateTime = Form(..., description="截止时间；" + DATETIME_HELP),
+    bid_deadline: Annotated[IsoDateTime, Form(description="截止时间；" + DATETIME_HELP)] = ...,
     docs_issued_at: IsoDateTime | None = Form(
         None, description="文件发出（发售开始）时间，缺省为发布时；" + DATETIME_HELP
     ),

@@ -17,7 +17,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.formatting import yuan
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
@@ -151,7 +151,7 @@ def register_submit(
     project = visibility.get_visible(session, principal, project_id)
     form = {"section_id": section_id, "contact_name": contact_name, "contact_phone": contact_phone}
     errors: Errors = {}
-    if not section_id.isdigit():
+    if stored_id(section_id) is None:
         errors["section_id"] = "请选择标段"
     if not contact_name.strip():
         errors["contact_name"] = "请填写联系人"
@@ -169,7 +169,9 @@ def register_submit(
         return _register_page(request, session, project, status=400, errors=errors, form=form)
 
     with refusals_shown_on(refused, passing=()):  # a section not found is told beside its field
-        registrations.register_bidder(session, principal, project.id, int(section_id), contact_name, contact_phone)
+        registrations.register_bidder(
+            session, principal, project.id, stored_id(section_id), contact_name, contact_phone
+        )
     flash(request, "success", f"报名成功：{project.name}。请获取招标文件，并按要求缴纳投标保证金。")
     return redirect(request, "/my/registrations")
 

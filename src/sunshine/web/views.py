@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
-from sunshine.core.inputs import IsoDate, Year
+from sunshine.core.inputs import IsoDate, Year, stored_id
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
 from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
@@ -548,7 +548,7 @@ def admin_users_create(
     valid_roles = [r for r in Role if r.value in roles]
     if not valid_roles:
         errors["roles"] = "请至少选择一个角色"
-    org_id = int(organisation_id) if organisation_id.isdigit() else None
+    org_id = stored_id(organisation_id)
     if not errors:
         try:
             user = identity.create_user(
