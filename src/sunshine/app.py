@@ -13,7 +13,7 @@ from sunshine.config import Settings, get_settings
 from sunshine.core.inputs import check_text
 from sunshine.db import Database
 from sunshine.identity import service as identity_service
-from sunshine.web import problems, refusals
+from sunshine.web import openapi, problems, refusals
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
 
@@ -74,6 +74,7 @@ def create_app(
 
     problems.install(app)
     refusals.install(app)
+    openapi.install(app)  # every operation's error answers in the document (web/openapi.py)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads

@@ -161,6 +161,7 @@ async def uploads(files: list[UploadFile]) -> list[content.Upload]:
 )
 async def publish(
     project_id: Id,
+    bid_deadline: Annotated[IsoDateTime, Form(description="截止时间；" + DATETIME_HELP)],
     kind: str = Form(
         ...,
         max_length=40,
@@ -169,7 +170,6 @@ async def publish(
     ),
     title: str = Form(..., max_length=300),
     body_html: str = Form(..., max_length=content.MAX_BODY_CHARS, description="正文（富文本，发布时净化）"),
-    bid_deadline: Annotated[IsoDateTime, Form(description="截止时间；" + DATETIME_HELP)] = ...,
     docs_issued_at: IsoDateTime | None = Form(
         None, description="文件发出（发售开始）时间，缺省为发布时；" + DATETIME_HELP
     ),
