@@ -39,11 +39,13 @@ def test_the_answers_follow_each_routes_access_path_and_body(client):
     assert {"400", "401", "403", "404", "409", "413", "422"} <= terminate.keys()
     assert "control_characters" in terminate["422"]["description"]
     public_list = _statuses(document, "/api/v1/notices", "get")
-    assert "403" not in public_list and "404" not in public_list and "409" not in public_list
+    assert "403" not in public_list and "409" not in public_list
+    assert "404" not in _statuses(document, "/api/v1/ledger/key", "get"), "nothing asked for, nothing absent"
     public_item = _statuses(document, "/api/v1/notices/{notice_id}", "get")
     assert "404" in public_item and "403" not in public_item
     assert "429" in _statuses(document, "/api/v1/auth/token", "post")
     assert "429" not in terminate
+    assert not any(path.startswith("/staff/") for path in document["paths"]), "pages are not in the API document"
     parameter = document["paths"]["/api/v1/projects/{project_id}"]["get"]["parameters"][0]
     assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (1, 2**31 - 1)
 

@@ -5,7 +5,8 @@ What each operation can answer follows from its route, not from a hand-written l
 
 - **401** on every API operation (a token that is invalid or expired is refused even where the route is
   public), **403** where its ``core.auth.Access`` admits only some roles or signed-in users;
-- **404** where the path names objects (an id that is absent, not visible, or outside what is stored);
+- **404** where the path names objects (an id that is absent, not visible, or outside what is stored), and
+  wherever a query or a body names one (a tracking number, a link's token, a catalogue item, a tree size);
 - **422** everywhere: invalid parameters or body, a number out of range, a date not written YYYY-MM-DD,
   control characters in any text (``core.inputs``); **400** where there is a JSON body that may not parse;
 - **413** where there is a body (``web.middleware.BodyLimitMiddleware``); **409** on operations that change
@@ -70,22 +71,27 @@ CODES: dict[int, list[str]] = {
 }
 
 
-def _access(dependant) -> Access | None:
-    stack = [dependant]
+def _tree(dependant) -> list:
+    """The route's dependant and every dependency below it."""
+    out, stack = [], [dependant]
     while stack:
         d = stack.pop()
-        if isinstance(d.call, Access):
-            return d.call
+        out.append(d)
         stack += d.dependencies
-    return None
+    return out
+
+
+def _access(dependants: list) -> Access | None:
+    return next((d.call for d in dependants if isinstance(d.call, Access)), None)
 
 
 def _answers(method: str, path: str, dependant, has_body: bool) -> list[int]:
-    access = _access(dependant)
+    dependants = _tree(dependant)
+    access = _access(dependants)
     statuses = {401, 422}
     if access is not None and not access.anonymous:
         statuses.add(403)
-    if dependant.path_params:
+    if has_body or any(d.path_params or d.query_params for d in dependants):
         statuses.add(404)
     if has_body:
         statuses |= {400, 413}
