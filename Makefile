@@ -6,7 +6,7 @@ SUNSHINE := $(BIN)/sunshine
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test serve lint bench bench-bidding bench-load clean
+.PHONY: demo test fuzz install install-test serve lint bench bench-bidding bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,22 @@ test: install-test
 		SUNSHINE_TEST_BACKEND=postgres $(BIN)/pytest $(PYTEST_ARGS); \
 	else \
 		echo "== PostgreSQL: NOT RUN, SUNSHINE_TEST_POSTGRES_URL is not set (only SQLite was tested)"; \
+	fi
+	$(MAKE) fuzz
+
+## make fuzz: schemathesis over every API operation, anonymous and as three roles, against a served instance
+## on SQLite (and on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set and FUZZ_POSTGRES=1); no input may
+## answer 5xx. FUZZ_SECONDS is the budget per caller; FUZZ_CHECKS=all for a longer local pass.
+FUZZ_SECONDS ?= 30
+FUZZ_CHECKS ?= not_a_server_error
+fuzz: install-test
+	@echo "== Schemathesis, SQLite ($(FUZZ_SECONDS) s per caller)"
+	SUNSHINE_TEST_BACKEND=sqlite FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CHECKS=$(FUZZ_CHECKS) \
+		$(BIN)/pytest -q -p no:cacheprovider -m fuzz tests/fuzz
+	@if [ -n "$$SUNSHINE_TEST_POSTGRES_URL" ] && [ -n "$$FUZZ_POSTGRES" ]; then \
+		echo "== Schemathesis, PostgreSQL"; \
+		SUNSHINE_TEST_BACKEND=postgres FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CHECKS=$(FUZZ_CHECKS) \
+			$(BIN)/pytest -q -p no:cacheprovider -m fuzz tests/fuzz; \
 	fi
 
 serve: install

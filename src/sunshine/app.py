@@ -6,14 +6,15 @@ import logging
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sunshine import __version__, domains
 from sunshine.config import Settings, get_settings
+from sunshine.core.inputs import check_text
 from sunshine.db import Database
 from sunshine.identity import service as identity_service
-from sunshine.web import problems, refusals
+from sunshine.web import openapi, problems, refusals
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
 
@@ -69,6 +70,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
+        dependencies=[Depends(check_text)],  # no control characters in any text input (core/inputs.py)
     )
     app.state.settings = settings
     app.state.db = db
@@ -77,6 +79,7 @@ def create_app(
 
     problems.install(app)
     refusals.install(app)
+    openapi.install(app)  # every operation's error answers in the document (web/openapi.py)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads

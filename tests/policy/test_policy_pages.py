@@ -181,26 +181,26 @@ def test_missing_things_answer_404(client, db, office):
     assert client.get("/policies/0/attachment").status_code == 404
 
 
-def test_control_characters_do_not_break_the_feeds(client, db, office):
+def test_control_characters_are_refused_and_the_feeds_stay_valid(client, db, office):
     headers = api_token(client, office)
     created = client.post(
         "/api/v1/policies",
         json={**POLICY, "region_code": None, "title": "政策\u0001文件\u0008标题", "body_html": "正文\u0002内容"},
         headers=headers,
     )
-    assert created.status_code == 201
+    assert created.status_code == 422 and created.json()["code"] == "control_characters"
     for path in ("/feeds/notices.atom", "/feeds/notices.rss", "/feeds/category/policy.document.atom"):
         response = client.get(path)
         assert response.status_code == 200, path
-        assert "政策文件标题" in response.text
+        assert "政策文件标题" not in response.text
 
 
 def test_hostile_query_strings_are_harmless(client, db, office):
-    """NUL and other control characters (which PostgreSQL refuses in text) never reach a query."""
-    assert client.get("/policies", params={"q": "条例\x00"}).status_code == 200
-    assert client.get("/concerns", params={"q": "\x00\x01"}).status_code == 200
-    assert client.get("/api/v1/policies", params={"q": "\x00"}).status_code == 200
-    assert client.get("/feeds/projects/%00.atom").status_code == 404
-    assert client.get("/feeds/category/%00.rss").status_code == 404
+    """NUL and other control characters (which PostgreSQL refuses in text) are refused before any query."""
+    assert client.get("/policies", params={"q": "条例\x00"}).status_code == 422
+    assert client.get("/concerns", params={"q": "\x00\x01"}).status_code == 422
+    assert client.get("/api/v1/policies", params={"q": "\x00"}).json()["code"] == "control_characters"
+    assert client.get("/feeds/projects/%00.atom").status_code == 422
+    assert client.get("/feeds/category/%00.rss").status_code == 422
     asked = client.post("/api/v1/concerns", json={"question": "问题\x00中带有控制字符？", "contact": "\x00"})
-    assert asked.status_code == 201
+    assert asked.status_code == 422 and asked.json()["code"] == "control_characters"

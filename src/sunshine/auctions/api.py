@@ -26,6 +26,7 @@ from sunshine.auctions.schemas import (
 )
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
 
 log = logging.getLogger("sunshine.auctions")
@@ -36,7 +37,7 @@ PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 BIDDER = Depends(Access(Role.BIDDER))
 
 
-def settle_due(request: Request, auction_id: int) -> None:
+def settle_due(request: Request, auction_id: Id) -> None:
     """Route dependency, run before the request's own unit of work reads anything: if a phase change of
     this auction is due by the server clock, make it now and commit it. Never fails the request (an
     unknown auction is the route's business; a step that cannot be taken now is logged and left to the
@@ -63,7 +64,7 @@ SETTLED = [Depends(settle_due)]
     summary="设置标段的网上竞价（起始价、增价幅度、保留价；公告发布后、竞价开始前）",
 )
 def setup(
-    project_id: int, section_id: int, body: AuctionIn, session: Session = SessionDep, actor: Principal = PARTIES
+    project_id: Id, section_id: Id, body: AuctionIn, session: Session = SessionDep, actor: Principal = PARTIES
 ) -> AuctionOut:
     auction = conditions.setup(
         session,
@@ -78,7 +79,7 @@ def setup(
 
 
 @router.get("/projects/{project_id}/auctions", response_model=list[AuctionOut], summary="项目的网上竞价")
-def project_auctions(project_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[AuctionOut]:
+def project_auctions(project_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[AuctionOut]:
     return [auction_out(v) for v in reading.list_for_project(session, actor, project_id)]
 
 
@@ -88,7 +89,7 @@ def project_auctions(project_id: int, session: Session = SessionDep, actor: Prin
     dependencies=SETTLED,
     summary="竞价状态：当前价、领先竞买号、倒计时、服务器时间；结束后含结果与公开的保留价",
 )
-def auction_state(auction_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> AuctionOut:
+def auction_state(auction_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> AuctionOut:
     return auction_out(reading.view(session, actor, auction_id))
 
 
@@ -98,7 +99,7 @@ def auction_state(auction_id: int, session: Session = SessionDep, actor: Princip
     dependencies=SETTLED,
     summary="报价记录（竞买号、金额、时间、顺序号）",
 )
-def auction_bids(auction_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[BidOut]:
+def auction_bids(auction_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[BidOut]:
     return [bid_out(b) for b in reading.bid_rows(session, actor, auction_id)]
 
 
@@ -109,7 +110,7 @@ def auction_bids(auction_id: int, session: Session = SessionDep, actor: Principa
     dependencies=SETTLED,
     summary="报价（具备资格的竞买人）；迟到或低于最低应价的报价以 409 拒绝并说明当前价",
 )
-def place_bid(auction_id: int, body: BidIn, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
+def place_bid(auction_id: Id, body: BidIn, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
     bid = bids.place_bid(session, actor, auction_id, body.amount)
     paddle = session.get(AuctionBidder, bid.bidder_id).paddle
     return BidOut(
@@ -129,7 +130,7 @@ def place_bid(auction_id: int, body: BidIn, session: Session = SessionDep, actor
     dependencies=SETTLED,
     summary="本单位的竞买号与竞买资格",
 )
-def my_paddle(auction_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> PaddleOut:
+def my_paddle(auction_id: Id, session: Session = SessionDep, actor: Principal = BIDDER) -> PaddleOut:
     auction, _project = service.get_visible(session, actor, auction_id)
     return paddle_out(auction.id, bids.standing(session, actor, auction))
 
@@ -139,7 +140,7 @@ def my_paddle(auction_id: int, session: Session = SessionDep, actor: Principal =
     response_model=PaddleOut,
     summary="领取竞买号（具备资格的竞买人；重复领取得到同一号码）",
 )
-def claim_paddle(auction_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> PaddleOut:
+def claim_paddle(auction_id: Id, session: Session = SessionDep, actor: Principal = BIDDER) -> PaddleOut:
     bidder = bids.claim_paddle(session, actor, auction_id)
     auction, _project = service.get_visible(session, actor, auction_id)
     leading = auction.leader_id == bidder.id

@@ -17,6 +17,7 @@ from sunshine.auctions.api import SETTLED
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.formatting import yuan
+from sunshine.core.inputs import Id, stored_id
 from sunshine.identity.roles import Role
 from sunshine.rules.pack_format import LIFECYCLE_LABELS
 from sunshine.trading import lifecycle, visibility
@@ -97,12 +98,12 @@ def _room(
 
 
 @router.get("/auctions/{auction_id}", response_class=HTMLResponse, dependencies=SETTLED)
-def room(request: Request, auction_id: int, session: Session = SessionDep, principal: Principal = PUBLIC) -> Response:
+def room(request: Request, auction_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC) -> Response:
     return _room(request, session, principal, auction_id)
 
 
 @router.get("/auctions/{auction_id}/live", response_class=HTMLResponse, dependencies=SETTLED)
-def live(request: Request, auction_id: int, session: Session = SessionDep, principal: Principal = PUBLIC) -> Response:
+def live(request: Request, auction_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC) -> Response:
     """The live part of the room alone (htmx polls it); it carries no flash messages, so it never eats one."""
     ctx = _room_context(session, principal, auction_id)
     # Polled every 2 s by every viewer: only what the fragment needs (no ledger head, no flash cookie).
@@ -113,7 +114,7 @@ def live(request: Request, auction_id: int, session: Session = SessionDep, princ
 @router.post("/auctions/{auction_id}/bids", response_class=HTMLResponse, dependencies=SETTLED)
 def bid(
     request: Request,
-    auction_id: int,
+    auction_id: Id,
     amount: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = BIDDER,
@@ -133,7 +134,7 @@ def bid(
 
 @router.post("/auctions/{auction_id}/paddle")
 def claim_paddle(
-    request: Request, auction_id: int, session: Session = SessionDep, principal: Principal = BIDDER
+    request: Request, auction_id: Id, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
     return act(
         request,
@@ -177,7 +178,7 @@ def _project_page(
 
 @router.get("/projects/{project_id}/auctions", response_class=HTMLResponse)
 def project_auctions(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     return _project_page(request, session, principal, project_id)
 
@@ -185,7 +186,7 @@ def project_auctions(
 @router.post("/projects/{project_id}/auctions", response_class=HTMLResponse)
 def setup(
     request: Request,
-    project_id: int,
+    project_id: Id,
     section_id: str = Form(""),
     start_price: str = Form(""),
     increment: str = Form(""),
@@ -196,7 +197,7 @@ def setup(
     visibility.get_visible(session, principal, project_id)  # 404 for a project the caller may not see
     form = {"section_id": section_id, "start_price": start_price, "increment": increment, "reserve_price": ""}
     errors: Errors = {}
-    if not section_id.isdigit():
+    if stored_id(section_id) is None:
         errors["section_id"] = "请选择标段"
     values = {}
     for name, label in (("start_price", "起始价"), ("increment", "增价幅度")):
@@ -222,7 +223,7 @@ def setup(
             session,
             principal,
             project_id,
-            int(section_id),
+            stored_id(section_id),
             start_price=values["start_price"],
             increment=values["increment"],
             reserve_price=reserve,

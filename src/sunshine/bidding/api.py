@@ -19,6 +19,7 @@ from sunshine.bidding.visibility import own_bid
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import NotFound
+from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.trading import visibility
@@ -104,7 +105,7 @@ class AnswerIn(BaseModel):
 
 
 @router.get("/sections/{section_id}/bid-binding", response_model=BindingOut, summary="加密投标文件所需的绑定信息")
-def binding(section_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> BindingOut:
+def binding(section_id: Id, session: Session = SessionDep, actor: Principal = BIDDER) -> BindingOut:
     section, project = service.bid_section(session, section_id)
     org = service.bidder_org(session, actor)
     service.check_open_for_bids(project)
@@ -126,7 +127,7 @@ def binding(section_id: int, session: Session = SessionDep, actor: Principal = B
     responses={200: {"description": "同一幂等键的重试：返回第一次递交的回执"}},
 )
 def submit(
-    section_id: int,
+    section_id: Id,
     response: Response,
     body: bytes = Depends(sealed_body),
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
@@ -143,7 +144,7 @@ def submit(
 
 
 @router.get("/bids/mine", response_model=list[BidOut], summary="本单位的投标文件（各版本）")
-def my_bids(project_id: int | None = None, session: Session = SessionDep, actor: Principal = BIDDER) -> list[BidOut]:
+def my_bids(project_id: Id | None = None, session: Session = SessionDep, actor: Principal = BIDDER) -> list[BidOut]:
     return [bid_out(b) for b in service.mine(session, actor, project_id)]
 
 
@@ -186,36 +187,36 @@ def _record(session: Session, actor: Principal, project_id: int) -> dict[str, An
 
 
 @router.get("/projects/{project_id}/opening", summary="开标记录（解密进行中时为实时情况）")
-def get_opening(project_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> dict[str, Any]:
+def get_opening(project_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> dict[str, Any]:
     return _record(session, actor, project_id)
 
 
 @router.post("/projects/{project_id}/opening", status_code=201, summary="开标（投标截止时间到达后）")
-def start_opening(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> dict[str, Any]:
+def start_opening(project_id: Id, session: Session = SessionDep, actor: Principal = CENTRE) -> dict[str, Any]:
     opening.start_by_staff(session, actor, project_id)
     return _record(session, actor, project_id)
 
 
 @router.post("/projects/{project_id}/opening/close-decryption", summary="解密时限届满或全部解密后结束解密")
-def close_decryption(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> dict[str, Any]:
+def close_decryption(project_id: Id, session: Session = SessionDep, actor: Principal = CENTRE) -> dict[str, Any]:
     project = visibility.get_visible(session, actor, project_id)
     opening.close_decryption(session, actor, project)
     return _record(session, actor, project_id)
 
 
 @router.post("/projects/{project_id}/opening/objections", status_code=201, summary="开标现场提出异议")
-def object_(project_id: int, data: ObjectionIn, session: Session = SessionDep, actor: Principal = BIDDER) -> dict:
+def object_(project_id: Id, data: ObjectionIn, session: Session = SessionDep, actor: Principal = BIDDER) -> dict:
     objection = opening_confirmation.raise_objection(session, actor, project_id, data.text)
     return {"id": objection.id, "text": objection.text, "raised_at": fmt.iso_utc(objection.raised_at)}
 
 
 @router.post("/opening-objections/{objection_id}/answer", summary="当场答复开标异议")
-def answer(objection_id: int, data: AnswerIn, session: Session = SessionDep, actor: Principal = PARTIES) -> dict:
+def answer(objection_id: Id, data: AnswerIn, session: Session = SessionDep, actor: Principal = PARTIES) -> dict:
     objection = opening_confirmation.answer_objection(session, actor, objection_id, data.answer)
     return {"id": objection.id, "answer": objection.answer, "answered_at": fmt.iso_utc(objection.answered_at)}
 
 
 @router.post("/projects/{project_id}/opening/confirm", summary="确认开标记录")
-def confirm(project_id: int, session: Session = SessionDep, actor: Principal = OFFICIALS) -> dict[str, Any]:
+def confirm(project_id: Id, session: Session = SessionDep, actor: Principal = OFFICIALS) -> dict[str, Any]:
     opening_confirmation.confirm(session, actor, project_id)
     return _record(session, actor, project_id)

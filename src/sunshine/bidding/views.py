@@ -22,6 +22,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
+from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, visibility
 from sunshine.web.csrf import check_csrf
@@ -103,7 +104,7 @@ def withdraw(
 
 @router.get("/projects/{project_id}/sections/{section_id}/bid", response_class=HTMLResponse)
 def bid_page(
-    request: Request, project_id: int, section_id: int, session: Session = SessionDep, principal: Principal = BIDDER
+    request: Request, project_id: Id, section_id: Id, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
     desk = service.desk(session, principal, project_id, section_id)
     return render(
@@ -132,8 +133,8 @@ async def ciphertext(request: Request) -> bytes:
 
 @router.post("/projects/{project_id}/sections/{section_id}/bid")
 def submit(
-    project_id: int,
-    section_id: int,
+    project_id: Id,
+    section_id: Id,
     session: Session = SessionDep,
     principal: Principal = BIDDER_CONFIRMED,  # before the body: who may call is decided first
     body: bytes = Depends(ciphertext),
@@ -215,7 +216,7 @@ def _room_page(
 
 @router.get("/projects/{project_id}/opening", response_class=HTMLResponse)
 def opening_room(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     return _room_page(request, session, principal, project_id)
 
@@ -223,7 +224,7 @@ def opening_room(
 @router.get("/projects/{project_id}/opening/live", response_class=HTMLResponse)
 def opening_live(
     request: Request,
-    project_id: int,
+    project_id: Id,
     v: str = Query("", max_length=40),
     session: Session = SessionDep,
     principal: Principal = PUBLIC,
@@ -265,7 +266,7 @@ def _room_act(
 
 @router.post("/projects/{project_id}/opening/start")
 def start_opening(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = CENTRE
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = CENTRE
 ) -> Response:
     def done(found) -> str:
         if found.status == "failed":
@@ -280,7 +281,7 @@ def start_opening(
 @router.post("/projects/{project_id}/opening/reveal", response_class=HTMLResponse)
 def reveal(
     request: Request,
-    project_id: int,
+    project_id: Id,
     bid_no: str = Form(""),
     key: str = Form(""),
     session: Session = SessionDep,
@@ -302,7 +303,7 @@ def reveal(
 @router.post("/projects/{project_id}/opening/objections", response_class=HTMLResponse)
 def raise_objection(
     request: Request,
-    project_id: int,
+    project_id: Id,
     text: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = BIDDER,
@@ -320,8 +321,8 @@ def raise_objection(
 @router.post("/projects/{project_id}/opening/objections/{objection_id}/answer", response_class=HTMLResponse)
 def answer_objection(
     request: Request,
-    project_id: int,
-    objection_id: int,
+    project_id: Id,
+    objection_id: Id,
     answer: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = PARTIES,
@@ -339,7 +340,7 @@ def answer_objection(
 @router.post("/projects/{project_id}/opening/platform-fault", response_class=HTMLResponse)
 def platform_fault(
     request: Request,
-    project_id: int,
+    project_id: Id,
     bid_no: str = Form(""),
     reason: str = Form(""),
     session: Session = SessionDep,
@@ -358,7 +359,7 @@ def platform_fault(
 
 @router.post("/projects/{project_id}/opening/close-decryption")
 def close_decryption(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = CENTRE
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = CENTRE
 ) -> Response:
     def call():
         project = visibility.get_visible(session, principal, project_id)
@@ -369,7 +370,7 @@ def close_decryption(
 
 @router.post("/projects/{project_id}/opening/confirm")
 def confirm(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = OFFICIALS
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = OFFICIALS
 ) -> Response:
     def done(found) -> str:
         if found.status in ("published", "failed"):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import alerts
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id
 from sunshine.core.models import Alert
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["预警与提醒"])
@@ -45,5 +46,5 @@ def mine(
 
 
 @router.post("/{alert_id}/acknowledge", response_model=AlertOut, summary="确认已知悉预警")
-def acknowledge(alert_id: int, session: Session = SessionDep, principal: Principal = SIGNED_IN) -> AlertOut:
+def acknowledge(alert_id: Id, session: Session = SessionDep, principal: Principal = SIGNED_IN) -> AlertOut:
     return alert_out(alerts.acknowledge(session, principal, alert_id))

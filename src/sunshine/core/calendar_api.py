@@ -4,7 +4,7 @@ administrator's overrides and year schedules."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, ValidationError, model_validator
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
+from sunshine.core.inputs import IsoDate, Year
 from sunshine.core.validation import field_errors
 from sunshine.core.workdays import DayInfo, DeadlineResult
 from sunshine.identity.roles import Role
@@ -39,7 +40,7 @@ def result_dict(result: DeadlineResult) -> dict[str, Any]:
 
 @router.get("/deadline", summary="计算法定期限的截止日")
 def deadline(
-    start: date = Query(..., description="起算日（当日不计入），YYYY-MM-DD"),
+    start: Annotated[IsoDate, Query(description="起算日（当日不计入），YYYY-MM-DD")],
     days: int = Query(..., ge=0, le=calendar.MAX_DAYS, description="期间长度"),
     unit: Literal["working", "calendar"] = Query("calendar", description="working=工作日，calendar=自然日"),
     session: Session = SessionDep,
@@ -50,7 +51,7 @@ def deadline(
 
 @router.get("/latest-before", summary="计算“不少于N日前”的最晚日期")
 def latest_before(
-    end: date = Query(..., description="截止日，YYYY-MM-DD"),
+    end: Annotated[IsoDate, Query(description="截止日，YYYY-MM-DD")],
     days: int = Query(..., ge=0, le=calendar.MAX_DAYS),
     unit: Literal["working", "calendar"] = Query("calendar"),
     session: Session = SessionDep,
@@ -61,7 +62,7 @@ def latest_before(
 
 
 @router.get("/years/{year}", summary="某年的节假日与调休安排")
-def year_view(year: int, session: Session = SessionDep, _: Principal = Depends(Access.public())) -> dict[str, Any]:
+def year_view(year: Year, session: Session = SessionDep, _: Principal = Depends(Access.public())) -> dict[str, Any]:
     days = calendar.days_of_year(session, year)
     cal = calendar.load(session)
     return {"year": year, "official": cal.is_official_year(year), "days": [day_dict(d) for d in days]}
@@ -89,21 +90,21 @@ def _changes(changes: list[calendar.Recomputed]) -> list[dict[str, Any]]:
 
 @router.put("/days/{day}", summary="设置某日为休息日或工作日（系统管理员）")
 def set_day(
-    day: date, body: DayIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
+    day: IsoDate, body: DayIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
 ) -> dict[str, Any]:
     changes = calendar.set_day(session, actor=principal, day=day, kind=body.kind, name=body.name, reason=body.reason)
     return {"day": day.isoformat(), "kind": body.kind, "recomputed": _changes(changes)}
 
 
 @router.delete("/days/{day}", summary="撤销某日的人工调整（系统管理员）")
-def clear_day(day: date, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))) -> dict:
+def clear_day(day: IsoDate, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))) -> dict:
     return {"day": day.isoformat(), "recomputed": _changes(calendar.clear_day(session, actor=principal, day=day))}
 
 
 class Span(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    start: date = Field(alias="from")
-    end: date | None = Field(default=None, alias="to")
+    start: IsoDate = Field(alias="from")
+    end: IsoDate | None = Field(default=None, alias="to")
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:

@@ -9,6 +9,8 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from sunshine.core import inputs
+
 VALIDATION_MESSAGES: dict[str, str] = {
     "missing": "缺少必填项",
     "string_type": "应为字符串",
@@ -51,6 +53,18 @@ VALIDATION_MESSAGES: dict[str, str] = {
     "url_parsing": "应为网址",
 }
 
+# The kinds raised by the shared input types (``core.inputs``): their message is their own, already Chinese.
+OWN_KINDS = frozenset(
+    {
+        inputs.ID_OUT_OF_RANGE,
+        inputs.OUT_OF_RANGE,
+        inputs.NOT_FOUND,
+        inputs.DATE_FORMAT,
+        inputs.DATETIME_FORMAT,
+        inputs.CONTROL_CHARACTERS,
+    }
+)
+
 
 def field_errors(exc: ValidationError | RequestValidationError) -> list[dict[str, Any]]:
     out = []
@@ -61,7 +75,7 @@ def field_errors(exc: ValidationError | RequestValidationError) -> list[dict[str
         else:
             where, path = "body", loc
         kind = err.get("type", "value_error")
-        message = VALIDATION_MESSAGES.get(kind, "取值无效")
+        message = (err.get("msg") or "取值无效") if kind in OWN_KINDS else VALIDATION_MESSAGES.get(kind, "取值无效")
         ctx = err.get("ctx") or {}
         if kind in ("string_too_short", "too_short") and "min_length" in ctx:
             message = (
@@ -85,3 +99,13 @@ def field_errors(exc: ValidationError | RequestValidationError) -> list[dict[str
             message = str(ctx["error"])
         out.append({"in": where, "field": ".".join(path) or where, "type": kind, "message": message})
     return out
+
+
+# Kinds that are the refusal's own code when every error is of that kind (otherwise ``invalid_input``).
+CODED_KINDS = frozenset({inputs.CONTROL_CHARACTERS})
+
+
+def refusal_code(errors: list[dict[str, Any]]) -> str:
+    """The stable code of a validation refusal: ``control_characters`` when that is all that is wrong."""
+    kinds = {e["type"] for e in errors}
+    return kinds.pop() if len(kinds) == 1 and kinds <= CODED_KINDS else "invalid_input"

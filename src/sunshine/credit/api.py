@@ -3,12 +3,11 @@ personal data; the bans in force are public (信用信息公示)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import IsoDate
 from sunshine.credit import service
 from sunshine.credit.models import CreditBan, CreditRecord
 from sunshine.credit.schemas import BanIn, BanOut, RecordIn, RecordOut
@@ -63,7 +62,7 @@ def create_ban(body: BanIn, session: Session = SessionDep, principal: Principal 
 
 @router.get("/bans", response_model=list[BanOut], summary="禁止参与名单（公示）")
 def bans(
-    on: date | None = Query(None, description="某日有效的禁止参与；默认今天"),
+    on: IsoDate | None = Query(None, description="某日有效的禁止参与；默认今天"),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[BanOut]:

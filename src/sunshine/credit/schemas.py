@@ -8,19 +8,21 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from sunshine.core.inputs import Id, IsoDate
+
 
 class RecordIn(BaseModel):
     polarity: Literal["good", "bad"]
     subject_type: Literal["organisation", "person"]
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     person_name: str | None = Field(None, max_length=100)
     person_id_number: str | None = Field(None, max_length=40)
     behaviour: str = Field(min_length=2, max_length=2000)
     basis: str = Field(min_length=2, max_length=2000)
     source: str = Field(min_length=2, max_length=200)
-    decided_on: date
-    effective_from: date
-    effective_until: date | None = None
+    decided_on: IsoDate
+    effective_from: IsoDate
+    effective_until: IsoDate | None = None
     published: bool = False
 
 
@@ -45,14 +47,14 @@ class RecordOut(BaseModel):
 
 
 class BanIn(BaseModel):
-    organisation_id: int
+    organisation_id: Id
     region_code: str | None = Field(None, pattern=r"^\d{6}$", description="行政区划代码；不填为不限地区")
     transaction_type: str | None = Field(None, max_length=30, description="交易类型；不填为全部类型")
-    starts_on: date
-    ends_on: date | None = Field(None, description="禁止参与的最后一日；不填为解除前一直有效")
+    starts_on: IsoDate
+    ends_on: IsoDate | None = Field(None, description="禁止参与的最后一日；不填为解除前一直有效")
     basis: str = Field(min_length=2, max_length=2000)
     decision_no: str = Field(min_length=2, max_length=100)
-    record_id: int | None = None
+    record_id: Id | None = None
 
 
 class BanOut(BaseModel):

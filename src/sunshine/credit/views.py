@@ -18,7 +18,7 @@ from sunshine.identity import service as identity
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
 
-router = APIRouter(tags=["信用"])
+router = APIRouter(tags=["信用"], include_in_schema=False)  # pages, not the JSON API
 SUPERVISOR = Depends(Access(*service.WRITERS))
 
 

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id, IsoDate
 from sunshine.core.pagination import CURSOR, LIMIT
 from sunshine.disclosure import catalog_service, compliance, negative_list, obligations, publications, visibility, vocab
 from sunshine.disclosure.detectors import DETECTOR_LABELS
@@ -217,10 +217,10 @@ def revise_item(
 @router.get("/obligations", response_model=list[ObligationOut], summary="公开义务（工作人员）")
 def list_obligations(
     item_code: str | None = Query(None, max_length=20),
-    organisation_id: int | None = Query(None),
+    organisation_id: Id | None = Query(None),
     month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
     status: str | None = Query(None, max_length=20),
-    project_id: int | None = Query(None),
+    project_id: Id | None = Query(None),
     session: Session = SessionDep,
     _: Principal = STAFF,
 ) -> list[ObligationOut]:
@@ -292,7 +292,7 @@ def review_queue(session: Session = SessionDep, viewer: Principal = REVIEWERS) -
 
 
 @router.get("/publications/{publication_id}", response_model=PublicationOut, summary="公开信息详情或撤回记录")
-def get_publication(publication_id: int, session: Session = SessionDep, viewer: Principal = PUBLIC) -> PublicationOut:
+def get_publication(publication_id: Id, session: Session = SessionDep, viewer: Principal = PUBLIC) -> PublicationOut:
     return publication_out(publications.get_visible(session, viewer, publication_id), viewer)
 
 
@@ -314,7 +314,7 @@ def create_publication(
 
 @router.put("/publications/{publication_id}", response_model=PublicationOut, summary="修改草稿")
 def edit_publication(
-    publication_id: int, body: PublicationEditIn, session: Session = SessionDep, actor: Principal = REVIEWERS
+    publication_id: Id, body: PublicationEditIn, session: Session = SessionDep, actor: Principal = REVIEWERS
 ) -> PublicationOut:
     return publication_out(
         publications.edit_draft(session, actor, publication_id, title=body.title, body=body.body), actor
@@ -323,14 +323,14 @@ def edit_publication(
 
 @router.post("/publications/{publication_id}/submit", response_model=PublicationOut, summary="送保密审查")
 def submit_publication(
-    publication_id: int, session: Session = SessionDep, actor: Principal = REVIEWERS
+    publication_id: Id, session: Session = SessionDep, actor: Principal = REVIEWERS
 ) -> PublicationOut:
     return publication_out(publications.submit_for_review(session, actor, publication_id), actor)
 
 
 @router.post("/publications/{publication_id}/redact", response_model=PublicationOut, summary="遮蔽审查发现")
 def redact_publication(
-    publication_id: int, body: RedactIn, session: Session = SessionDep, actor: Principal = REVIEWERS
+    publication_id: Id, body: RedactIn, session: Session = SessionDep, actor: Principal = REVIEWERS
 ) -> PublicationOut:
     return publication_out(publications.redact(session, actor, publication_id, body.finding_ids), actor)
 
@@ -341,14 +341,14 @@ def redact_publication(
     summary="确认审查发现无需遮蔽",
 )
 def dismiss_finding(
-    publication_id: int, finding_id: int, body: DismissIn, session: Session = SessionDep, actor: Principal = REVIEWERS
+    publication_id: Id, finding_id: Id, body: DismissIn, session: Session = SessionDep, actor: Principal = REVIEWERS
 ) -> PublicationOut:
     return publication_out(publications.dismiss(session, actor, publication_id, finding_id, note=body.note), actor)
 
 
 @router.post("/publications/{publication_id}/approve", response_model=PublicationOut, summary="审查通过并发布")
 def approve_publication(
-    publication_id: int, body: ApproveIn, session: Session = SessionDep, actor: Principal = REVIEWERS
+    publication_id: Id, body: ApproveIn, session: Session = SessionDep, actor: Principal = REVIEWERS
 ) -> PublicationOut:
     pub = publications.approve(session, actor, publication_id, optional_channels=body.optional_channels)
     return publication_out(pub, actor)
@@ -356,7 +356,7 @@ def approve_publication(
 
 @router.post("/publications/{publication_id}/withdraw", response_model=PublicationOut, summary="撤回（保留撤回记录）")
 def withdraw_publication(
-    publication_id: int, body: ReasonIn, session: Session = SessionDep, actor: Principal = REVIEWERS
+    publication_id: Id, body: ReasonIn, session: Session = SessionDep, actor: Principal = REVIEWERS
 ) -> PublicationOut:
     publications.withdraw(session, actor, publication_id, reason=body.reason)
     return publication_out(publications.get_visible(session, actor, publication_id), actor)
@@ -383,7 +383,7 @@ def add_negative_term(
 
 @router.delete("/negative-list/{term_id}", status_code=204, summary="移出负面清单")
 def remove_negative_term(
-    term_id: int,
+    term_id: Id,
     reason: str = Query(..., min_length=2, max_length=500),
     session: Session = SessionDep,
     actor: Principal = OFFICE,
@@ -396,8 +396,8 @@ def remove_negative_term(
 
 @router.get("/compliance", summary="公开时效：按时公开率、逾期清单、延迟中位数")
 def compliance_figures(
-    since: date | None = Query(None, description="到期日起（含）"),
-    until: date | None = Query(None, description="到期日止（含）"),
+    since: IsoDate | None = Query(None, description="到期日起（含）"),
+    until: IsoDate | None = Query(None, description="到期日止（含）"),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> dict[str, Any]:

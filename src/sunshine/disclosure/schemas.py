@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sunshine.core.inputs import Id, IsoDate
+
 
 class RevisionOut(BaseModel):
     effective_from: date
@@ -61,7 +63,7 @@ class ItemRevisionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: date
+    effective_from: IsoDate
     reason: str = Field(min_length=2, max_length=500)
     name: str | None = Field(default=None, max_length=200)
     content: str | None = Field(default=None, max_length=4000)
@@ -106,8 +108,8 @@ class ObligationOut(BaseModel):
 class ObligationIn(BaseModel):
     item_code: str = Field(max_length=20)
     title: str = Field(min_length=2, max_length=300)
-    event_date: date = Field(description="信息形成或者变更之日")
-    responsible_org_id: int | None = None
+    event_date: IsoDate = Field(description="信息形成或者变更之日")
+    responsible_org_id: Id | None = None
 
 
 class FindingOut(BaseModel):
@@ -157,7 +159,7 @@ class PublicationIn(BaseModel):
     title: str = Field(min_length=2, max_length=300)
     body: str = Field(min_length=1, max_length=100_000)
     item_code: str | None = Field(default=None, max_length=20)
-    obligation_id: int | None = None
+    obligation_id: Id | None = None
     submit: bool = Field(default=False, description="起草后立即送审")
 
 
@@ -167,7 +169,7 @@ class PublicationEditIn(BaseModel):
 
 
 class RedactIn(BaseModel):
-    finding_ids: list[int] | None = Field(default=None, description="缺省时遮蔽全部未处理的发现")
+    finding_ids: list[Id] | None = Field(default=None, description="缺省时遮蔽全部未处理的发现")
 
 
 class DismissIn(BaseModel):

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.disclosure import (
     catalog_service,
@@ -192,7 +193,7 @@ def publications_page(
 
 @router.get("/disclosure/publications/{publication_id}", response_class=HTMLResponse)
 def publication_page(
-    request: Request, publication_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, publication_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     pub = publications.get_visible(session, principal, publication_id)
     if pub.status not in ("published", "withdrawn"):
@@ -264,7 +265,7 @@ def staff_dashboard(
 def obligations_page(
     request: Request,
     item: str | None = Query(None, max_length=20),
-    org: int | None = Query(None),
+    org: Id | None = Query(None),
     month: str | None = Query(None, max_length=7),
     status: str | None = Query(None, max_length=20),
     session: Session = SessionDep,
@@ -324,7 +325,7 @@ def declare_obligation(
             item_code=item_code,
             title=title,
             event_date=day,
-            responsible_org_id=int(responsible_org_id) if responsible_org_id.isdigit() else None,
+            responsible_org_id=stored_id(responsible_org_id),
         )
     flash(request, "success", f"已登记公开义务“{row.title}”，应于 {row.due.isoformat()} 前公开")
     return redirect(request, back)
@@ -336,7 +337,7 @@ def declare_obligation(
 @router.get("/staff/disclosure/review", response_class=HTMLResponse)
 def review_page(
     request: Request,
-    obligation: int | None = Query(None),
+    obligation: Id | None = Query(None),
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
 ) -> Response:
@@ -377,7 +378,7 @@ def create_publication(
             title=title,
             body=body,
             item_code=item_code or None,
-            obligation_id=int(obligation_id) if obligation_id.isdigit() else None,
+            obligation_id=stored_id(obligation_id),
             submit=bool(submit),
         )
     if pub.status == "review" and publications.is_held(pub):
@@ -393,7 +394,7 @@ def create_publication(
 
 @router.get("/staff/disclosure/publications/{publication_id}", response_class=HTMLResponse)
 def staff_publication_page(
-    request: Request, publication_id: int, session: Session = SessionDep, principal: Principal = REVIEWERS
+    request: Request, publication_id: Id, session: Session = SessionDep, principal: Principal = REVIEWERS
 ) -> Response:
     pub = publications.get_visible(session, principal, publication_id)
     item = pub.item
@@ -421,7 +422,7 @@ def _action(request: Request, publication_id: int, done: str, call) -> Response:
 @router.post("/staff/disclosure/publications/{publication_id}/edit")
 def edit_publication(
     request: Request,
-    publication_id: int,
+    publication_id: Id,
     title: str = Form(""),
     body: str = Form(""),
     session: Session = SessionDep,
@@ -437,7 +438,7 @@ def edit_publication(
 
 @router.post("/staff/disclosure/publications/{publication_id}/submit")
 def submit_publication(
-    request: Request, publication_id: int, session: Session = SessionDep, principal: Principal = REVIEWERS
+    request: Request, publication_id: Id, session: Session = SessionDep, principal: Principal = REVIEWERS
 ) -> Response:
     return _action(
         request,
@@ -450,12 +451,12 @@ def submit_publication(
 @router.post("/staff/disclosure/publications/{publication_id}/redact")
 def redact_publication(
     request: Request,
-    publication_id: int,
+    publication_id: Id,
     form: FormData = FORM,
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
 ) -> Response:
-    chosen = [int(v) for v in form.getlist("finding_id") if str(v).isdigit()] or None
+    chosen = [n for v in form.getlist("finding_id") if (n := stored_id(str(v)))] or None
     return _action(
         request,
         publication_id,
@@ -467,8 +468,8 @@ def redact_publication(
 @router.post("/staff/disclosure/publications/{publication_id}/findings/{finding_id}/dismiss")
 def dismiss_finding(
     request: Request,
-    publication_id: int,
-    finding_id: int,
+    publication_id: Id,
+    finding_id: Id,
     note: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
@@ -484,7 +485,7 @@ def dismiss_finding(
 @router.post("/staff/disclosure/publications/{publication_id}/approve")
 def approve_publication(
     request: Request,
-    publication_id: int,
+    publication_id: Id,
     form: FormData = FORM,
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
@@ -501,7 +502,7 @@ def approve_publication(
 @router.post("/staff/disclosure/publications/{publication_id}/withdraw")
 def withdraw_publication(
     request: Request,
-    publication_id: int,
+    publication_id: Id,
     reason: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
@@ -546,7 +547,7 @@ def add_negative_term(
 @router.post("/staff/disclosure/negative-list/{term_id}/remove")
 def remove_negative_term(
     request: Request,
-    term_id: int,
+    term_id: Id,
     reason: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = OFFICE,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
 from sunshine.core.errors import InvalidCredentials
+from sunshine.core.inputs import Id
 from sunshine.identity import service, throttle
 from sunshine.identity.models import OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
@@ -87,9 +88,7 @@ def me(request: Request, session: Session = SessionDep, principal: Principal = D
 
 
 @router.get("/users/{user_id}", response_model=UserOut, summary="用户账号（本人或系统管理员可见）")
-def get_user(
-    user_id: int, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())
-) -> UserOut:
+def get_user(user_id: Id, session: Session = SessionDep, principal: Principal = Depends(Access.signed_in())) -> UserOut:
     return _user_out(service.visible_user(session, principal, user_id))
 
 
@@ -104,7 +103,7 @@ def list_organisations(
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationBrief, summary="机构详情")
 def get_organisation(
-    organisation_id: int, session: Session = SessionDep, _: Principal = Depends(Access.public())
+    organisation_id: Id, session: Session = SessionDep, _: Principal = Depends(Access.public())
 ) -> OrganisationBrief:
     return OrganisationBrief.model_validate(service.get_organisation(session, organisation_id))
 
@@ -147,14 +146,14 @@ def create_user(body: UserIn, session: Session = SessionDep, _: Principal = Depe
 
 @router.put("/admin/users/{user_id}/roles", response_model=UserOut, summary="设置用户角色（系统管理员）")
 def set_roles(
-    user_id: int, body: RolesIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
+    user_id: Id, body: RolesIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
 ) -> UserOut:
     return _user_out(service.set_roles(session, actor=principal, user_id=user_id, roles=body.roles))
 
 
 @router.put("/admin/users/{user_id}/active", response_model=UserOut, summary="启用或停用用户（系统管理员）")
 def set_active(
-    user_id: int, body: ActiveIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
+    user_id: Id, body: ActiveIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
 ) -> UserOut:
     return _user_out(service.set_active(session, actor=principal, user_id=user_id, active=body.active))
 

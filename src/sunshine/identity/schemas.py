@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sunshine.core.inputs import Id
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
 
@@ -63,7 +64,7 @@ class UserIn(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=10, max_length=200)
     roles: list[Role] = Field(min_length=1)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 class UserOut(BaseModel):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id, Year
 from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.roles import Role
 from sunshine.inforequests import deadlines, report, repository, service, states, stats, steps, visibility
@@ -200,14 +201,14 @@ def queue(
 
 
 @router.get("/{request_id}", response_model=RequestOut, summary="申请详情与办理记录")
-def detail(request_id: int, session: Session = SessionDep, actor: Principal = STAFF) -> RequestOut:
+def detail(request_id: Id, session: Session = SessionDep, actor: Principal = STAFF) -> RequestOut:
     return request_out(session, visibility.get_for_staff(session, actor, request_id), actor)
 
 
 def _step_route(action: str, policy: Any) -> Callable[..., RequestOut]:
     fn, schema, _ = steps.ACTIONS[action]
 
-    def endpoint(request_id: int, body: schema, session: Session = SessionDep, actor: Principal = policy) -> RequestOut:  # type: ignore[valid-type]
+    def endpoint(request_id: Id, body: schema, session: Session = SessionDep, actor: Principal = policy) -> RequestOut:  # type: ignore[valid-type]
         req = visibility.get_for_staff(session, actor, request_id)
         fn(session, actor, req, body)
         return request_out(session, req, actor)
@@ -241,14 +242,14 @@ for _action, (_fn, _schema, _done) in steps.ACTIONS.items():
 
 
 @router.post("/{request_id}/reviews", response_model=RequestOut, status_code=201, summary="登记行政复议或行政诉讼")
-def add_review(request_id: int, body: ReviewIn, session: Session = SessionDep, actor: Principal = OFFICE) -> RequestOut:
+def add_review(request_id: Id, body: ReviewIn, session: Session = SessionDep, actor: Principal = OFFICE) -> RequestOut:
     req = visibility.get_for_staff(session, actor, request_id)
     steps.add_review(session, actor, req, body)
     return request_out(session, req, actor)
 
 
 @report_router.get("/annual-report/{year}", response_model=ReportOut, summary="政府信息公开工作年度报告（数据）")
-def annual_report(year: int, session: Session = SessionDep, _: Principal = PUBLIC) -> ReportOut:
+def annual_report(year: Year, session: Session = SessionDep, _: Principal = PUBLIC) -> ReportOut:
     data = report.build(session, year)
     return ReportOut(
         year=year,

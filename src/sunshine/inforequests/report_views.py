@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
+from sunshine.core.inputs import Year
 from sunshine.identity.roles import Role
 from sunshine.inforequests import report, states
 from sunshine.web.csrf import check_csrf
@@ -29,7 +30,7 @@ def annual_report_latest(request: Request, _: Principal = PUBLIC) -> Response:
 
 
 @router.get("/disclosure/annual-report/{year}.xlsx")
-def annual_report_xlsx(request: Request, year: int, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def annual_report_xlsx(request: Request, year: Year, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     data = report.build(session, year)
     body = report.to_xlsx(data, request.app.state.settings.centre_name)
     filename = f"annual-report-{year}.xlsx"
@@ -69,14 +70,14 @@ def _page(
 
 @router.get("/disclosure/annual-report/{year}", response_class=HTMLResponse)
 def annual_report(
-    request: Request, year: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, year: Year, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     return _page(request, session, principal, year)
 
 
 @router.post("/disclosure/annual-report/{year}", response_class=HTMLResponse)
 async def annual_report_save(
-    request: Request, year: int, session: Session = SessionDep, principal: Principal = OFFICE
+    request: Request, year: Year, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> Response:
     form = await request.form()  # on the event loop; the database in a worker thread
     return await run_in_threadpool(_save, request, year, session, principal, form)

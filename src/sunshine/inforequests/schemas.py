@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sunshine.core.inputs import Id, IsoDate
+
 Channel = Literal["in_person", "post", "online", "fax"]
 ApplicantType = Literal["natural", "commercial", "research", "public_interest", "legal_services", "other_org"]
 FormWanted = Literal["paper", "electronic"]
@@ -56,8 +58,8 @@ class RequestIn(_In):
 
     channel: Channel = "online"
     post_signed: bool | None = Field(None, description="邮寄：是否需签收（挂号信、快递为是；平常信函为否）")
-    submitted_on: date | None = Field(None, description="提交或寄出之日（工作人员登记时填写）")
-    received_on: date | None = Field(None, description="收到申请之日：签收或双方确认之日（工作人员登记时填写）")
+    submitted_on: IsoDate | None = Field(None, description="提交或寄出之日（工作人员登记时填写）")
+    received_on: IsoDate | None = Field(None, description="收到申请之日：签收或双方确认之日（工作人员登记时填写）")
     applicant_type: ApplicantType
     applicant_name: Annotated[str, Field(min_length=1, max_length=200)]
     id_number: Annotated[str, Field(max_length=40)] | None = None
@@ -89,56 +91,56 @@ class LookupIn(_In):
 
 
 class CorrectionIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     items: Annotated[str, Field(min_length=1, max_length=2000)]
     period_days: Annotated[int, Field(ge=1, le=60)] | None = None
 
 
 class CorrectedIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     note: Note | None = None
 
 
 class RouteIn(_In):
-    day: date | None = None
-    department_user_id: int
+    day: IsoDate | None = None
+    department_user_id: Id
     note: Note | None = None
 
 
 class OpinionIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     opinion: Annotated[str, Field(min_length=1, max_length=4000)]
     suggested_form: AnswerFormKey | None = None
 
 
 class ConsultationIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     party: Literal["third_party", "other_agency"] = "third_party"
     party_name: Annotated[str, Field(min_length=1, max_length=200)]
     matter: Note | None = None
 
 
 class ConsultationEndIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     outcome: Literal["agrees", "objects", "no_opinion"] = "agrees"
     note: Note | None = None
 
 
 class ExtendIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     days: Annotated[int, Field(ge=1, le=60)]
     approver: Annotated[str, Field(min_length=1, max_length=100)]
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class DelayIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     days: Annotated[int, Field(ge=1, le=250)]
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class AnswerIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     form: AnswerFormKey
     reason: ReasonKey | None = None
     location: Annotated[str, Field(max_length=1000)] | None = None
@@ -149,15 +151,15 @@ class AnswerIn(_In):
 
 
 class CloseIn(_In):
-    day: date | None = None
+    day: IsoDate | None = None
     note: Note | None = None
 
 
 class ReviewIn(_In):
     kind: Literal["review", "lawsuit_direct", "lawsuit_after_review"]
-    filed_on: date
+    filed_on: IsoDate
     result: Literal["pending", "upheld", "corrected", "other"] = "pending"
-    decided_on: date | None = None
+    decided_on: IsoDate | None = None
     note: Note | None = None
 
 

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
+from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps, visibility
@@ -273,7 +274,7 @@ def public_stats(request: Request, session: Session = SessionDep, _: Principal =
 @router.get("/requests/{request_id}/letter", response_class=HTMLResponse)
 def letter(
     request: Request,
-    request_id: int,
+    request_id: Id,
     kind: str = Query("answer", max_length=20),
     key: str | None = Query(None, max_length=64),
     session: Session = SessionDep,
@@ -398,7 +399,7 @@ def _detail_page(request: Request, session: Session, principal: Principal, req: 
 
 @router.get("/staff/requests/{request_id}", response_class=HTMLResponse)
 def staff_detail(
-    request: Request, request_id: int, session: Session = SessionDep, principal: Principal = STAFF
+    request: Request, request_id: Id, session: Session = SessionDep, principal: Principal = STAFF
 ) -> Response:
     req = visibility.get_for_staff(session, principal, request_id)
     return _detail_page(request, session, principal, req)
@@ -408,7 +409,7 @@ def _step_endpoint(action: str, policy: Any) -> Callable[..., Any]:
     fn, schema, done = steps.ACTIONS[action]
 
     async def endpoint(
-        request: Request, request_id: int, session: Session = SessionDep, principal: Principal = policy
+        request: Request, request_id: Id, session: Session = SessionDep, principal: Principal = policy
     ) -> Response:
         form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
         return await run_in_threadpool(take, request, request_id, session, principal, form)
@@ -442,7 +443,7 @@ for _action in steps.ACTIONS:
 
 @router.post("/staff/requests/{request_id}/review", response_class=HTMLResponse)
 async def add_review(
-    request: Request, request_id: int, session: Session = SessionDep, principal: Principal = OFFICE
+    request: Request, request_id: Id, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> Response:
     form = _form_dict(await request.form())  # on the event loop; the database in a worker thread
     return await run_in_threadpool(_add_review, request, request_id, session, principal, form)
@@ -464,8 +465,8 @@ def _add_review(request: Request, request_id: int, session: Session, principal: 
 @router.post("/staff/requests/{request_id}/reviews/{review_id}/decide", response_class=HTMLResponse)
 def decide_review(
     request: Request,
-    request_id: int,
-    review_id: int,
+    request_id: Id,
+    review_id: Id,
     result: str = Form(""),
     decided_on: str = Form(""),
     session: Session = SessionDep,

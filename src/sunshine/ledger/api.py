@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
+from sunshine.core.inputs import NOT_FOUND, Between
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service
 from sunshine.ledger.models import LedgerEntry
@@ -23,6 +25,13 @@ from sunshine.ledger.signing import platform_key
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["全程留痕"])
 PUBLIC = Depends(Access.public())
+
+# A sequence number or a tree size beyond what the log can hold names nothing: 404 naming it, like one the
+# log has not reached yet. (Below zero in a query is a malformed value: its ``Query(ge=...)`` answers 422.)
+Seq = Annotated[int, Between(-(2**31), service.MAX_INDEX, NOT_FOUND, "留痕记录 {value} 不存在")]
+Size = Annotated[int, Between(-(2**31), service.MAX_INDEX, NOT_FOUND, "没有大小为 {value} 的签名树头")]
+OldSize = Annotated[Size, Ge(0)]
+NewSize = Annotated[Size, Ge(1)]
 
 
 def entry_dict(entry: LedgerEntry) -> dict[str, Any]:
@@ -63,7 +72,7 @@ def head(session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]
 
 
 @router.get("/heads/{size}", summary="指定大小的签名树头")
-def head_at(size: int, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
+def head_at(size: Size, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
     return service.head_at(session, size).as_dict()
 
 
@@ -83,14 +92,14 @@ def entries(
 
 
 @router.get("/entries/{seq}", summary="单条留痕记录")
-def entry(seq: int, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
+def entry(seq: Seq, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
     return entry_dict(service.get_entry(session, seq))
 
 
 @router.get("/entries/{seq}/proof", summary="包含性证明（RFC 9162 §2.1.3）")
 def inclusion(
-    seq: int,
-    tree_size: int | None = Query(None, ge=1, description="树大小；缺省为最新签名树头"),
+    seq: Seq,
+    tree_size: Size | None = Query(None, ge=1, description="树大小；缺省为最新签名树头"),
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> dict[str, Any]:
@@ -112,8 +121,8 @@ def inclusion(
 
 @router.get("/consistency", summary="一致性证明（RFC 9162 §2.1.4）")
 def consistency(
-    first: int = Query(..., ge=0, description="旧树大小"),
-    second: int = Query(..., ge=1, description="新树大小"),
+    first: Annotated[OldSize, Query(description="旧树大小")],
+    second: Annotated[NewSize, Query(description="新树大小")],
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> dict[str, Any]:

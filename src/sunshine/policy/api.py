@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
+from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, LIMIT
 from sunshine.identity.roles import Role
 from sunshine.policy import service
@@ -113,21 +114,21 @@ def create_policy(data: PolicyIn, session: Session = SessionDep, principal: Prin
 
 
 @router.get("/{policy_id}", response_model=PolicyDetail, summary="政策文件全文及其解读")
-def get_policy(policy_id: int, session: Session = SessionDep, _: Principal = PUBLIC) -> PolicyDetail:
+def get_policy(policy_id: Id, session: Session = SessionDep, _: Principal = PUBLIC) -> PolicyDetail:
     policy = service.get_policy(session, policy_id)
     return policy_out(policy, service.interpretations_of(session, [policy.id])[policy.id], detail=True)
 
 
 @router.post("/{policy_id}/interpretations", response_model=InterpretationOut, status_code=201, summary="发布政策解读")
 def add_interpretation(
-    policy_id: int, data: InterpretationIn, session: Session = SessionDep, principal: Principal = OFFICE
+    policy_id: Id, data: InterpretationIn, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> InterpretationOut:
     return interpretation_out(service.add_interpretation(session, principal, policy_id, data))
 
 
 @router.get("/{policy_id}/interpretations/{interpretation_id}", response_model=InterpretationOut, summary="政策解读")
 def get_interpretation(
-    policy_id: int, interpretation_id: int, session: Session = SessionDep, _: Principal = PUBLIC
+    policy_id: Id, interpretation_id: Id, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> InterpretationOut:
     row, policy = service.get_interpretation(session, interpretation_id)
     if policy.id != policy_id:
@@ -209,17 +210,17 @@ def queue(session: Session = SessionDep, _: Principal = OFFICE) -> list[ConcernS
 
 
 @concerns_router.get("/{concern_id}", response_model=ConcernOut, summary="已公开的问题及答复")
-def get_concern(concern_id: int, session: Session = SessionDep, _: Principal = PUBLIC) -> ConcernOut:
+def get_concern(concern_id: Id, session: Session = SessionDep, _: Principal = PUBLIC) -> ConcernOut:
     return concern_out(service.get_published_concern(session, concern_id))
 
 
 @concerns_router.post("/{concern_id}/answer", response_model=ConcernStaffOut, summary="答复（可同时公开）")
 def answer(
-    concern_id: int, data: AnswerIn, session: Session = SessionDep, principal: Principal = OFFICE
+    concern_id: Id, data: AnswerIn, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> ConcernStaffOut:
     return concern_staff_out(session, service.answer_concern(session, principal, concern_id, data))
 
 
 @concerns_router.post("/{concern_id}/publish", response_model=ConcernStaffOut, summary="公开已答复的问题")
-def publish(concern_id: int, session: Session = SessionDep, principal: Principal = OFFICE) -> ConcernStaffOut:
+def publish(concern_id: Id, session: Session = SessionDep, principal: Principal = OFFICE) -> ConcernStaffOut:
     return concern_staff_out(session, service.publish_concern(session, principal, concern_id))

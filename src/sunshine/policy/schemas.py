@@ -7,14 +7,16 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from sunshine.core.inputs import IsoDate
+
 
 class PolicyIn(BaseModel):
     title: str = Field(min_length=2, max_length=300, description="文件名称")
     issuing_body: str = Field(min_length=2, max_length=200, description="制定机关")
     doc_number: str | None = Field(default=None, max_length=100, description="文号，如 财政部令第87号")
     level: str = Field(description="效力级别：law、regulation、rule、local_rule、normative")
-    issued_on: date = Field(description="公布日期")
-    effective_on: date | None = Field(default=None, description="施行日期")
+    issued_on: IsoDate = Field(description="公布日期")
+    effective_on: IsoDate | None = Field(default=None, description="施行日期")
     region_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$", description="地方文件的行政区划代码")
     body_html: str = Field(min_length=1, max_length=500_000, description="全文（HTML，发布前清洗）")
     source_url: str | None = Field(default=None, max_length=500, description="原文链接（http/https）")

@@ -19,6 +19,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import SunshineError
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity.roles import Role
@@ -97,7 +98,7 @@ def policy_list(
 
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
 def policy_page(
-    request: Request, policy_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, policy_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     policy = service.get_policy(session, policy_id)
     return render(
@@ -114,7 +115,7 @@ def policy_page(
 
 
 @router.get("/policies/{policy_id}/attachment")
-def policy_attachment(policy_id: int, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def policy_attachment(policy_id: Id, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     policy, data = service.attachment_of(session, policy_id)
     return Response(
         data,
@@ -128,7 +129,7 @@ def policy_attachment(policy_id: int, session: Session = SessionDep, _: Principa
 
 @router.get("/interpretations/{interpretation_id}", response_class=HTMLResponse)
 def interpretation_page(
-    request: Request, interpretation_id: int, session: Session = SessionDep, _: Principal = PUBLIC
+    request: Request, interpretation_id: Id, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> Response:
     row, policy = service.get_interpretation(session, interpretation_id)
     siblings = [i for i in service.interpretations_of(session, [policy.id])[policy.id] if i.id != row.id]
@@ -223,7 +224,7 @@ def submit_concern(
             question=question.strip(),
             asker_name=asker_name or None,
             contact=contact or None,
-            policy_id=int(policy_id) if policy_id.isdigit() else None,
+            policy_id=stored_id(policy_id),
         )
     except ValidationError as exc:
         errors = _errors_of(exc)
@@ -250,7 +251,7 @@ def submit_concern(
 
 
 @router.get("/concerns/{concern_id}", response_class=HTMLResponse)
-def concern_page(request: Request, concern_id: int, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def concern_page(request: Request, concern_id: Id, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     concern = service.get_published_concern(session, concern_id)
     policy = service.get_policy(session, concern.policy_id) if concern.policy_id else None
     return render(
@@ -381,7 +382,7 @@ def _interpretation_form(
 
 @router.get("/staff/policies/{policy_id}/interpretations/new", response_class=HTMLResponse)
 def new_interpretation_form(
-    request: Request, policy_id: int, session: Session = SessionDep, _: Principal = OFFICE
+    request: Request, policy_id: Id, session: Session = SessionDep, _: Principal = OFFICE
 ) -> Response:
     return _interpretation_form(request, service.get_policy(session, policy_id))
 
@@ -389,7 +390,7 @@ def new_interpretation_form(
 @router.post("/staff/policies/{policy_id}/interpretations/new", response_class=HTMLResponse)
 def new_interpretation(
     request: Request,
-    policy_id: int,
+    policy_id: Id,
     title: str = Form("", max_length=1000),
     form: str = Form("text", max_length=20),
     interpreter: str = Form("", max_length=1000),
@@ -443,7 +444,7 @@ def concern_queue(request: Request, session: Session = SessionDep, _: Principal 
 @router.post("/staff/concerns/{concern_id}/answer", response_class=HTMLResponse)
 def answer_concern(
     request: Request,
-    concern_id: int,
+    concern_id: Id,
     answer_html: str = Form("", max_length=60_000),
     public_question: str = Form("", max_length=5000),
     publish: str = Form(""),
@@ -463,7 +464,7 @@ def answer_concern(
 
 @router.post("/staff/concerns/{concern_id}/publish")
 def publish_concern(
-    request: Request, concern_id: int, session: Session = SessionDep, principal: Principal = OFFICE
+    request: Request, concern_id: Id, session: Session = SessionDep, principal: Principal = OFFICE
 ) -> Response:
     concern = service.publish_concern(session, principal, concern_id)
     flash(request, "success", f"{service.reference(concern)}：已公开，记入全程留痕第 {concern.ledger_seq} 号")

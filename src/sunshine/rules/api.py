@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import IsoDate
 from sunshine.identity.roles import Role
 from sunshine.rules import service
 from sunshine.rules.registry import registry
@@ -41,7 +42,7 @@ def list_packs(_: Principal = Depends(Access.public())) -> list[PackBrief]:
 @router.get("/{key}", response_model=PackOut, summary="某规则包在某日施行的版本，含本地调整与法定值")
 def get_pack(
     key: str = KeyPath,
-    on: date | None = Query(None, description="按该日施行的版本（YYYY-MM-DD），默认今天"),
+    on: IsoDate | None = Query(None, description="按该日施行的版本（YYYY-MM-DD），默认今天"),
     session: Session = SessionDep,
     _: Principal = Depends(Access.public()),
 ) -> PackOut:

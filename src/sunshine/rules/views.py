@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.inputs import IsoDate
 from sunshine.identity.roles import Role
 from sunshine.rules import service
 from sunshine.rules.pack_format import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS
@@ -108,7 +109,7 @@ def _pack_page(
 def rules_pack(
     request: Request,
     key: str,
-    on: date | None = Query(None),
+    on: IsoDate | None = Query(None),
     session: Session = SessionDep,
     principal: Principal = PUBLIC,
 ) -> Response:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
@@ -115,12 +116,12 @@ def queue(session: Session = SessionDep, actor: Principal = CENTRE) -> list[Proj
 
 
 @router.get("/{project_id}", response_model=ProjectOut, summary="项目详情")
-def get_project(project_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> ProjectOut:
+def get_project(project_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> ProjectOut:
     return project_out(session, visibility.get_visible(session, actor, project_id), actor)
 
 
 @router.get("/{project_id}/timeline", response_model=list[TransitionOut], summary="项目全过程时间线（含留痕证明）")
-def timeline(project_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[TransitionOut]:
+def timeline(project_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> list[TransitionOut]:
     project = visibility.get_visible(session, actor, project_id)
     return [
         TransitionOut(
@@ -141,40 +142,40 @@ def timeline(project_id: int, session: Session = SessionDep, actor: Principal = 
 
 @router.put("/{project_id}", response_model=ProjectOut, summary="修改被退回的项目并重新提交")
 def resubmit(
-    project_id: int, body: ProjectIn, session: Session = SessionDep, actor: Principal = REGISTRANTS
+    project_id: Id, body: ProjectIn, session: Session = SessionDep, actor: Principal = REGISTRANTS
 ) -> ProjectOut:
     return project_out(session, service.resubmit(session, actor, project_id, body), actor)
 
 
 @router.post("/{project_id}/accept", response_model=ProjectOut, summary="受理（交易中心）")
-def accept(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> ProjectOut:
+def accept(project_id: Id, session: Session = SessionDep, actor: Principal = CENTRE) -> ProjectOut:
     return project_out(session, service.accept(session, actor, project_id), actor)
 
 
 @router.post("/{project_id}/return", response_model=ProjectOut, summary="退回并说明理由（交易中心）")
 def return_project(
-    project_id: int, body: ReasonIn, session: Session = SessionDep, actor: Principal = CENTRE
+    project_id: Id, body: ReasonIn, session: Session = SessionDep, actor: Principal = CENTRE
 ) -> ProjectOut:
     return project_out(session, service.return_project(session, actor, project_id, body.reason), actor)
 
 
 @router.post("/{project_id}/terminate", response_model=ProjectOut, summary="终止项目")
-def terminate(project_id: int, body: ReasonIn, session: Session = SessionDep, actor: Principal = PARTIES) -> ProjectOut:
+def terminate(project_id: Id, body: ReasonIn, session: Session = SessionDep, actor: Principal = PARTIES) -> ProjectOut:
     return project_out(session, service.terminate(session, actor, project_id, body.reason), actor)
 
 
 @router.post("/{project_id}/suspend", response_model=ProjectOut, summary="暂停项目（交易中心、监督部门）")
-def suspend(project_id: int, body: ReasonIn, session: Session = SessionDep, actor: Principal = OVERSEERS) -> ProjectOut:
+def suspend(project_id: Id, body: ReasonIn, session: Session = SessionDep, actor: Principal = OVERSEERS) -> ProjectOut:
     return project_out(session, service.suspend(session, actor, project_id, body.reason), actor)
 
 
 @router.post("/{project_id}/resume", response_model=ProjectOut, summary="恢复项目（交易中心、监督部门）")
-def resume(project_id: int, body: ReasonIn, session: Session = SessionDep, actor: Principal = OVERSEERS) -> ProjectOut:
+def resume(project_id: Id, body: ReasonIn, session: Session = SessionDep, actor: Principal = OVERSEERS) -> ProjectOut:
     return project_out(session, service.resume(session, actor, project_id, body.reason), actor)
 
 
 @router.post("/{project_id}/close", response_model=ProjectOut, summary="截止（截止时间到达后）")
-def close(project_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> ProjectOut:
+def close(project_id: Id, session: Session = SessionDep, actor: Principal = CENTRE) -> ProjectOut:
     project = visibility.get_visible(session, actor, project_id)
     lifecycle.apply(session, project, "close_bidding", actor)
     return project_out(session, project, actor)
@@ -182,7 +183,7 @@ def close(project_id: int, session: Session = SessionDep, actor: Principal = CEN
 
 @router.post("/{project_id}/retender", response_model=ProjectOut, status_code=201, summary="流标后重新招标")
 def retender(
-    project_id: int, body: RetenderIn, session: Session = SessionDep, actor: Principal = TENDERER_SIDE
+    project_id: Id, body: RetenderIn, session: Session = SessionDep, actor: Principal = TENDERER_SIDE
 ) -> ProjectOut:
     project = service.retender(session, actor, project_id, method=body.method, reason=body.reason)
     return project_out(session, project, actor)

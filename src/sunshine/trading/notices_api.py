@@ -5,6 +5,7 @@ with the whole series, and attachment downloads. Thin: every rule is in ``tradin
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from sunshine.config import get_settings
 from sunshine.core import content
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id, IsoDateTime
 from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notice_kinds, notice_reading, notices
@@ -159,7 +161,8 @@ async def uploads(files: list[UploadFile]) -> list[content.Upload]:
     summary="发布首次公告（multipart/form-data：字段 + 附件 attachments，可多个；时间为 ISO 8601，不带时区按北京时间）",
 )
 async def publish(
-    project_id: int,
+    project_id: Id,
+    bid_deadline: Annotated[IsoDateTime, Form(description="截止时间；" + DATETIME_HELP)],
     kind: str = Form(
         ...,
         max_length=40,
@@ -168,12 +171,11 @@ async def publish(
     ),
     title: str = Form(..., max_length=300),
     body_html: str = Form(..., max_length=content.MAX_BODY_CHARS, description="正文（富文本，发布时净化）"),
-    bid_deadline: datetime = Form(..., description="截止时间；" + DATETIME_HELP),
-    docs_issued_at: datetime | None = Form(
+    docs_issued_at: IsoDateTime | None = Form(
         None, description="文件发出（发售开始）时间，缺省为发布时；" + DATETIME_HELP
     ),
-    docs_sale_end: datetime | None = Form(None, description="文件发售截止时间；" + DATETIME_HELP),
-    opening_at: datetime | None = Form(None, description="开标时间；招标项目缺省且须等于截止时间"),
+    docs_sale_end: IsoDateTime | None = Form(None, description="文件发售截止时间；" + DATETIME_HELP),
+    opening_at: IsoDateTime | None = Form(None, description="开标时间；招标项目缺省且须等于截止时间"),
     attachments: list[UploadFile] = File(
         default_factory=list, description="附件：PDF、Word、Excel、ZIP、JPG、PNG、TXT"
     ),
@@ -208,14 +210,14 @@ async def publish(
     summary="发布澄清/更正公告或开标时间变更公告（multipart/form-data；成为该公告系列的新版本，原版本保留）",
 )
 async def amend(
-    project_id: int,
-    notice_id: int,
+    project_id: Id,
+    notice_id: Id,
     kind: str = Form(..., max_length=40, description="clarification | amendment | opening_change"),
     title: str = Form(..., max_length=300),
     body_html: str = Form(..., max_length=content.MAX_BODY_CHARS),
     affects_bids: bool = Form(False, description="是否影响投标文件编制"),
-    new_bid_deadline: datetime | None = Form(None, description="顺延后的截止时间；" + DATETIME_HELP),
-    new_opening_at: datetime | None = Form(None, description="新的开标时间；" + DATETIME_HELP),
+    new_bid_deadline: IsoDateTime | None = Form(None, description="顺延后的截止时间；" + DATETIME_HELP),
+    new_opening_at: IsoDateTime | None = Form(None, description="新的开标时间；" + DATETIME_HELP),
     attachments: list[UploadFile] = File(default_factory=list),
     session: Session = SessionDep,
     actor: Principal = PUBLISHERS,
@@ -271,7 +273,7 @@ def list_notices(
     response_model=NoticeDetail,
     summary="公告详情（含同一系列的全部版本，最新在前，及留痕证明）",
 )
-def get_notice(notice_id: int, session: Session = SessionDep, actor: Principal = PUBLIC) -> NoticeDetail:
+def get_notice(notice_id: Id, session: Session = SessionDep, actor: Principal = PUBLIC) -> NoticeDetail:
     return detail(session, *notice_reading.get_visible(session, actor, notice_id))
 
 

@@ -17,6 +17,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock, content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, NotFound, SunshineError
+from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service, visibility
@@ -129,7 +130,7 @@ def notice_list(
 
 @router.get("/notices/{notice_id}", response_class=HTMLResponse)
 def notice_detail(
-    request: Request, notice_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, notice_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     notice, project = notice_reading.get_visible(session, principal, notice_id)
     versions = notice_reading.series(session, notice)
@@ -230,7 +231,7 @@ def _new_page(
 @router.get("/projects/{project_id}/notices/new", response_class=HTMLResponse)
 def new_notice_form(
     request: Request,
-    project_id: int,
+    project_id: Id,
     kind: str | None = Query(None, max_length=40),
     session: Session = SessionDep,
     principal: Principal = PUBLISHERS,
@@ -249,7 +250,7 @@ def new_notice_form(
 @router.post("/projects/{project_id}/notices/new", response_class=HTMLResponse)
 async def new_notice(
     request: Request,
-    project_id: int,
+    project_id: Id,
     kind: str = Form(""),
     title: str = Form(""),
     body_html: str = Form(""),
@@ -355,8 +356,8 @@ def _amend_page(
 @router.get("/projects/{project_id}/notices/{notice_id}/amend", response_class=HTMLResponse)
 def amend_form(
     request: Request,
-    project_id: int,
-    notice_id: int,
+    project_id: Id,
+    notice_id: Id,
     kind: str | None = Query(None, max_length=40),
     session: Session = SessionDep,
     principal: Principal = PUBLISHERS,
@@ -379,8 +380,8 @@ def amend_form(
 @router.post("/projects/{project_id}/notices/{notice_id}/amend", response_class=HTMLResponse)
 async def amend(
     request: Request,
-    project_id: int,
-    notice_id: int,
+    project_id: Id,
+    notice_id: Id,
     kind: str = Form(""),
     title: str = Form(""),
     body_html: str = Form(""),

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, registrations
@@ -202,7 +203,7 @@ def registration_out(session: Session, view: registrations.RegistrationView, act
     summary="报名（投标人）",
 )
 def register(
-    project_id: int, section_id: int, body: RegistrationIn, session: Session = SessionDep, actor: Principal = BIDDER
+    project_id: Id, section_id: Id, body: RegistrationIn, session: Session = SessionDep, actor: Principal = BIDDER
 ) -> RegistrationOut:
     reg = registrations.register_bidder(session, actor, project_id, section_id, body.contact_name, body.contact_phone)
     return registration_out(session, registrations.view_of(session, reg), actor)
@@ -214,7 +215,7 @@ def register(
     summary="项目的报名情况（招标人、代理机构、交易中心、监督部门；截止前保密）",
 )
 def project_registrations(
-    project_id: int, session: Session = SessionDep, actor: Principal = LIST_VIEWERS
+    project_id: Id, session: Session = SessionDep, actor: Principal = LIST_VIEWERS
 ) -> list[RegistrationOut]:
     return [registration_out(session, v, actor) for v in registrations.list_for_project(session, actor, project_id)]
 
@@ -238,7 +239,7 @@ def my_registrations(
 
 
 @router.post("/registrations/{registration_id}/documents", response_model=RegistrationOut, summary="获取招标文件")
-def obtain_documents(registration_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> RegistrationOut:
+def obtain_documents(registration_id: Id, session: Session = SessionDep, actor: Principal = BIDDER) -> RegistrationOut:
     reg = registrations.obtain_documents(session, actor, registration_id)
     return registration_out(session, registrations.view_of(session, reg), actor)
 
@@ -248,7 +249,7 @@ def obtain_documents(registration_id: int, session: Session = SessionDep, actor:
     response_model=RegistrationOut,
     summary="撤回报名（投标截止前；已缴保证金按规则退还）",
 )
-def withdraw(registration_id: int, session: Session = SessionDep, actor: Principal = BIDDER) -> RegistrationOut:
+def withdraw(registration_id: Id, session: Session = SessionDep, actor: Principal = BIDDER) -> RegistrationOut:
     reg = registrations.withdraw(session, actor, registration_id)
     return registration_out(session, registrations.view_of(session, reg), actor)
 
@@ -260,7 +261,7 @@ def withdraw(registration_id: int, session: Session = SessionDep, actor: Princip
     summary="记录资格预审/资格后审结果（招标人、代理机构）",
 )
 def qualification(
-    registration_id: int, body: QualificationIn, session: Session = SessionDep, actor: Principal = PARTIES
+    registration_id: Id, body: QualificationIn, session: Session = SessionDep, actor: Principal = PARTIES
 ) -> QualificationOut:
     q = registrations.record_qualification(session, actor, registration_id, body.stage, body.passed, body.reasons)
     return QualificationOut(
@@ -289,7 +290,7 @@ def messages(session: Session = SessionDep, actor: Principal = SIGNED_IN) -> lis
     summary="设定标段投标保证金（不超过估算价的 2%）",
 )
 def set_section_deposit(
-    project_id: int, section_id: int, body: SectionDepositIn, session: Session = SessionDep, actor: Principal = PARTIES
+    project_id: Id, section_id: Id, body: SectionDepositIn, session: Session = SessionDep, actor: Principal = PARTIES
 ) -> SectionOut:
     section = deposits.set_section_deposit(session, actor, project_id, section_id, body.amount)
     return SectionOut.model_validate(section)
@@ -301,7 +302,7 @@ def set_section_deposit(
     summary="选择保证金缴纳方式（转账获得虚拟子账号，或电子保函）",
 )
 def open_deposit(
-    registration_id: int, body: DepositOpenIn, session: Session = SessionDep, actor: Principal = BIDDER
+    registration_id: Id, body: DepositOpenIn, session: Session = SessionDep, actor: Principal = BIDDER
 ) -> DepositOut:
     deposit = deposits.open_deposit(session, actor, registration_id, body.method)
     return deposit_out(deposits.view_of(session, deposit), actor)
@@ -309,7 +310,7 @@ def open_deposit(
 
 @router.post("/deposits/{deposit_id}/confirm", response_model=DepositOut, summary="确认转账到账（交易中心）")
 def confirm_transfer(
-    deposit_id: int, body: TransferConfirmIn, session: Session = SessionDep, actor: Principal = CENTRE
+    deposit_id: Id, body: TransferConfirmIn, session: Session = SessionDep, actor: Principal = CENTRE
 ) -> DepositOut:
     deposit = deposits.confirm_transfer(session, actor, deposit_id, body.amount)
     return deposit_out(deposits.view_of(session, deposit), actor)
@@ -317,14 +318,14 @@ def confirm_transfer(
 
 @router.post("/deposits/{deposit_id}/guarantee", response_model=DepositOut, summary="提交电子保函（投标人）")
 def submit_guarantee(
-    deposit_id: int, body: GuaranteeIn, session: Session = SessionDep, actor: Principal = BIDDER
+    deposit_id: Id, body: GuaranteeIn, session: Session = SessionDep, actor: Principal = BIDDER
 ) -> DepositOut:
     deposit = deposits.submit_guarantee(session, actor, deposit_id, body.guarantee_number, body.issuer)
     return deposit_out(deposits.view_of(session, deposit), actor)
 
 
 @router.post("/deposits/{deposit_id}/refund", response_model=DepositOut, summary="退还保证金或保函（交易中心）")
-def refund(deposit_id: int, session: Session = SessionDep, actor: Principal = CENTRE) -> DepositOut:
+def refund(deposit_id: Id, session: Session = SessionDep, actor: Principal = CENTRE) -> DepositOut:
     deposit = deposits.refund(session, actor, deposit_id)
     return deposit_out(deposits.view_of(session, deposit), actor)
 

@@ -17,6 +17,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.formatting import yuan
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
@@ -127,7 +128,7 @@ def _register_page(
 
 @router.get("/projects/{project_id}/register", response_class=HTMLResponse)
 def register_form(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = BIDDER
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
     project = visibility.get_visible(session, principal, project_id)
     form = {
@@ -140,7 +141,7 @@ def register_form(
 @router.post("/projects/{project_id}/register", response_class=HTMLResponse)
 def register_submit(
     request: Request,
-    project_id: int,
+    project_id: Id,
     section_id: str = Form(""),
     contact_name: str = Form(""),
     contact_phone: str = Form(""),
@@ -150,7 +151,7 @@ def register_submit(
     project = visibility.get_visible(session, principal, project_id)
     form = {"section_id": section_id, "contact_name": contact_name, "contact_phone": contact_phone}
     errors: Errors = {}
-    if not section_id.isdigit():
+    if stored_id(section_id) is None:
         errors["section_id"] = "请选择标段"
     if not contact_name.strip():
         errors["contact_name"] = "请填写联系人"
@@ -168,14 +169,16 @@ def register_submit(
         return _register_page(request, session, project, status=400, errors=errors, form=form)
 
     with refusals_shown_on(refused, passing=()):  # a section not found is told beside its field
-        registrations.register_bidder(session, principal, project.id, int(section_id), contact_name, contact_phone)
+        registrations.register_bidder(
+            session, principal, project.id, stored_id(section_id), contact_name, contact_phone
+        )
     flash(request, "success", f"报名成功：{project.name}。请获取招标文件，并按要求缴纳投标保证金。")
     return redirect(request, "/my/registrations")
 
 
 @router.post("/my/registrations/{registration_id}/documents")
 def obtain_documents(
-    request: Request, registration_id: int, session: Session = SessionDep, principal: Principal = BIDDER
+    request: Request, registration_id: Id, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
     return _act(
         request,
@@ -187,7 +190,7 @@ def obtain_documents(
 
 @router.post("/my/registrations/{registration_id}/withdraw")
 def withdraw(
-    request: Request, registration_id: int, session: Session = SessionDep, principal: Principal = BIDDER
+    request: Request, registration_id: Id, session: Session = SessionDep, principal: Principal = BIDDER
 ) -> Response:
     return _act(
         request,
@@ -200,7 +203,7 @@ def withdraw(
 @router.post("/my/registrations/{registration_id}/deposit")
 def open_deposit(
     request: Request,
-    registration_id: int,
+    registration_id: Id,
     method: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = BIDDER,
@@ -217,7 +220,7 @@ def open_deposit(
 @router.post("/my/deposits/{deposit_id}/guarantee", response_class=HTMLResponse)
 def submit_guarantee(
     request: Request,
-    deposit_id: int,
+    deposit_id: Id,
     guarantee_number: str = Form(""),
     issuer: str = Form(""),
     session: Session = SessionDep,
@@ -293,7 +296,7 @@ def _project_page(
 
 @router.get("/projects/{project_id}/registrations", response_class=HTMLResponse)
 def project_registrations(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = LIST_VIEWERS
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = LIST_VIEWERS
 ) -> Response:
     return _project_page(request, session, principal, project_id)
 
@@ -301,8 +304,8 @@ def project_registrations(
 @router.post("/projects/{project_id}/registrations/{registration_id}/qualification", response_class=HTMLResponse)
 def record_qualification(
     request: Request,
-    project_id: int,
-    registration_id: int,
+    project_id: Id,
+    registration_id: Id,
     stage: str = Form(""),
     passed: str = Form(""),
     reasons: str = Form(""),
@@ -336,8 +339,8 @@ def record_qualification(
 @router.post("/projects/{project_id}/sections/{section_id}/deposit", response_class=HTMLResponse)
 def set_section_deposit(
     request: Request,
-    project_id: int,
-    section_id: int,
+    project_id: Id,
+    section_id: Id,
     amount: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = PARTIES,
@@ -385,7 +388,7 @@ def staff_deposits(request: Request, session: Session = SessionDep, _: Principal
 @router.post("/staff/deposits/{deposit_id}/confirm", response_class=HTMLResponse)
 def confirm_transfer(
     request: Request,
-    deposit_id: int,
+    deposit_id: Id,
     amount: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = CENTRE,
@@ -404,7 +407,7 @@ def confirm_transfer(
 
 
 @router.post("/staff/deposits/{deposit_id}/refund")
-def refund(request: Request, deposit_id: int, session: Session = SessionDep, principal: Principal = CENTRE) -> Response:
+def refund(request: Request, deposit_id: Id, session: Session = SessionDep, principal: Principal = CENTRE) -> Response:
     return _act(
         request,
         "已退还，退还凭证已保存",

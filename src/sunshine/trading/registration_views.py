@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, SunshineError
+from sunshine.core.inputs import Id
 from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity import service as identity
 from sunshine.identity.models import OrganisationKind
@@ -371,7 +372,7 @@ def register_submit(
 
 @router.get("/projects/{project_id}/edit", response_class=HTMLResponse)
 def edit_form(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = REGISTRANTS
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = REGISTRANTS
 ) -> Response:
     project = visibility.get_visible(session, principal, project_id)
     with refusals_back_to(f"/projects/{project.id}"):
@@ -382,7 +383,7 @@ def edit_form(
 @router.post("/projects/{project_id}/edit", response_class=HTMLResponse)
 def edit_submit(
     request: Request,
-    project_id: int,
+    project_id: Id,
     form: ProjectForm = Depends(read_form),
     session: Session = SessionDep,
     principal: Principal = REGISTRANTS,

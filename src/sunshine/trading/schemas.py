@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sunshine.core.inputs import Id
+
 Yuan = Decimal
 
 
@@ -20,8 +22,8 @@ class ProjectIn(BaseModel):
     name: str = Field(min_length=4, max_length=300)
     transaction_type: str = Field(description="交易类型，如 engineering、gov_procurement")
     method: str = Field(description="交易方式，如 open_tender")
-    tenderer_id: int = Field(description="招标人/采购人/转让方机构")
-    agency_id: int | None = Field(default=None, description="代理机构")
+    tenderer_id: Id = Field(description="招标人/采购人/转让方机构")
+    agency_id: Id | None = Field(default=None, description="代理机构")
     budget: Yuan = Field(gt=0, max_digits=16, decimal_places=2, description="预算/估算/挂牌底价（元）")
     region_code: str = Field(pattern=r"^\d{6}$")
     funding_source: str = Field(min_length=2, max_length=200, description="资金来源")

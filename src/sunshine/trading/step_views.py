@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
 from sunshine.trading import service
 from sunshine.web.csrf import check_csrf
@@ -35,7 +36,7 @@ def _step(request: Request, done: str, project_id: int, next_url: str, call) -> 
 @router.post("/projects/{project_id}/accept")
 def accept(
     request: Request,
-    project_id: int,
+    project_id: Id,
     next: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = CENTRE,
@@ -46,7 +47,7 @@ def accept(
 @router.post("/projects/{project_id}/return")
 def return_project(
     request: Request,
-    project_id: int,
+    project_id: Id,
     reason: str = Form(""),
     next: str = Form(""),
     session: Session = SessionDep,
@@ -64,7 +65,7 @@ def return_project(
 @router.post("/projects/{project_id}/terminate")
 def terminate(
     request: Request,
-    project_id: int,
+    project_id: Id,
     reason: str = Form(""),
     next: str = Form(""),
     session: Session = SessionDep,
@@ -82,7 +83,7 @@ def terminate(
 @router.post("/projects/{project_id}/suspend")
 def suspend(
     request: Request,
-    project_id: int,
+    project_id: Id,
     reason: str = Form(""),
     next: str = Form(""),
     session: Session = SessionDep,
@@ -100,7 +101,7 @@ def suspend(
 @router.post("/projects/{project_id}/resume")
 def resume(
     request: Request,
-    project_id: int,
+    project_id: Id,
     reason: str = Form(""),
     next: str = Form(""),
     session: Session = SessionDep,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import ANONYMOUS, Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
+from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, Page, page_urls
 from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation
@@ -230,7 +231,7 @@ def _pack_name(project: Project) -> str:
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project_page(
-    request: Request, project_id: int, session: Session = SessionDep, principal: Principal = PUBLIC
+    request: Request, project_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
 ) -> Response:
     project = visibility.get_visible(session, principal, project_id)
     names = _names(session, [project])

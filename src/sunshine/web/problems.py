@@ -23,8 +23,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sunshine.core import inputs
 from sunshine.core.errors import SunshineError
-from sunshine.core.validation import field_errors
+from sunshine.core.validation import field_errors, refusal_code
 
 log = logging.getLogger("sunshine.errors")
 
@@ -133,8 +134,14 @@ def install(app: FastAPI) -> None:
         errors = field_errors(exc)
         if any(e["type"] in ("json_invalid", "json_type") for e in errors):
             return problem_response(request, 400, "invalid_json", "请求体不是有效的 JSON", "请求体不是有效的 JSON")
+        # A number that names nothing: a path id outside what is stored, or a value its type answers 404 for.
+        for e in errors:
+            if e["type"] == inputs.NOT_FOUND or (e["type"] == inputs.ID_OUT_OF_RANGE and e["in"] == "path"):
+                detail = e["message"] if e["type"] == inputs.NOT_FOUND else f"找不到 {request.url.path[:200]}"
+                return problem_response(request, 404, "not_found", "未找到所请求的内容", detail)
         summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:5])
-        return problem_response(request, 422, "invalid_input", "提交的数据不符合要求", summary, errors=errors)
+        code = refusal_code(errors)
+        return problem_response(request, 422, code, "提交的数据不符合要求", summary, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
+from sunshine.core.inputs import IsoDate, Year, stored_id
 from sunshine.db import Database
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
@@ -287,7 +288,7 @@ def trading(
 
 @router.get("/disclosure", response_class=HTMLResponse)
 def disclosure(
-    request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = PUBLIC
+    request: Request, year: Year | None = None, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> Response:
     year = year or clock.today_local().year
     days = calendar.days_of_year(session, year)
@@ -462,7 +463,7 @@ def _admin_calendar_page(
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
 def admin_calendar(
-    request: Request, year: int | None = None, session: Session = SessionDep, _: Principal = ADMIN
+    request: Request, year: Year | None = None, session: Session = SessionDep, _: Principal = ADMIN
 ) -> Response:
     return _admin_calendar_page(request, session, year)
 
@@ -505,7 +506,7 @@ def admin_calendar_day(
 
 @router.post("/admin/calendar/day/{day}/clear")
 def admin_calendar_clear(
-    request: Request, day: date, session: Session = SessionDep, principal: Principal = ADMIN
+    request: Request, day: IsoDate, session: Session = SessionDep, principal: Principal = ADMIN
 ) -> Response:
     changes = calendar.clear_day(session, actor=principal, day=day)
     flash(request, "success", f"已撤销 {day.isoformat()} 的调整，重新计算了 {len(changes)} 个期限")
@@ -558,7 +559,7 @@ def admin_users_create(
     valid_roles = [r for r in Role if r.value in roles]
     if not valid_roles:
         errors["roles"] = "请至少选择一个角色"
-    org_id = int(organisation_id) if organisation_id.isdigit() else None
+    org_id = stored_id(organisation_id)
     if not errors:
         try:
             user = identity.create_user(

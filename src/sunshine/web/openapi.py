@@ -1,0 +1,149 @@
+"""The OpenAPI document's error answers, written in one place from what the routes declare: every operation
+lists the statuses and problem codes it can answer, as RFC 9457 problem+json with one ``Problem`` schema.
+
+What each operation can answer follows from its route, not from a hand-written list per route:
+
+- **401** on every API operation (a token that is invalid or expired is refused even where the route is
+  public), **403** where its ``core.auth.Access`` admits only some roles or signed-in users;
+- **404** where the path names objects (an id that is absent, not visible, or outside what is stored), and
+  wherever a query or a body names one (a tracking number, a link's token, a catalogue item, a tree size);
+- **422** everywhere: invalid parameters or body, a number out of range, a date not written YYYY-MM-DD,
+  control characters in any text (``core.inputs``); **400** where there is a JSON body that may not parse;
+- **413** where there is a body (``web.middleware.BodyLimitMiddleware``); **409** on operations that change
+  something (a step the current state does not allow, a record that exists);
+- **429** on the operations that count attempts (``RATE_LIMITED``: the login throttle, subscription requests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+
+from sunshine.core.auth import Access
+from sunshine.web.problems import HTTP_CODES
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# Operations that count attempts and answer 429 when there are too many (identity/throttle.py, channels).
+RATE_LIMITED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/subscriptions")}
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 问题详情：code 为稳定的机器可读代码，detail 为中文说明",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "description": "问题类型 URI，以 code 结尾"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "稳定代码，如 not_found、invalid_input、control_characters"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "逐字段的错误（422）",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "in": {"type": "string", "enum": ["path", "query", "body", "header", "cookie", "form"]},
+                    "field": {"type": "string"},
+                    "type": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+
+# The problem codes each status carries (beside codes a domain's own errors add, e.g. rule_violation).
+CODES: dict[int, list[str]] = {
+    400: ["invalid_json", "bad_request"],
+    401: ["not_authenticated"],
+    403: ["forbidden"],
+    404: ["not_found"],
+    409: ["conflict", "already_exists", "rule_violation"],
+    413: ["payload_too_large"],
+    422: ["invalid_input", "control_characters"],
+    429: ["too_many_requests"],
+}
+
+
+def _tree(dependant) -> list:
+    """The route's dependant and every dependency below it."""
+    out, stack = [], [dependant]
+    while stack:
+        d = stack.pop()
+        out.append(d)
+        stack += d.dependencies
+    return out
+
+
+def _access(dependants: list) -> Access | None:
+    return next((d.call for d in dependants if isinstance(d.call, Access)), None)
+
+
+def _answers(method: str, path: str, dependant, has_body: bool) -> list[int]:
+    dependants = _tree(dependant)
+    access = _access(dependants)
+    statuses = {401, 422}
+    if access is not None and not access.anonymous:
+        statuses.add(403)
+    if has_body or any(d.path_params or d.query_params for d in dependants):
+        statuses.add(404)
+    if has_body:
+        statuses |= {400, 413}
+    if method not in ("GET", "HEAD"):
+        statuses.add(409)
+    if (method, path) in RATE_LIMITED:
+        statuses.add(429)
+    return sorted(statuses)
+
+
+def _response(status: int) -> dict[str, Any]:
+    title = HTTP_CODES.get(status, ("", "请求未能完成"))[1]
+    codes = "、".join(CODES.get(status, []))
+    return {
+        "description": f"{title}（{codes}）" if codes else title,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def with_problems(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers of every operation to ``schema`` (the document FastAPI generated)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    for route in iter_route_contexts(app.routes):
+        dependant = getattr(route, "dependant", None)
+        item = schema.get("paths", {}).get(getattr(route, "path_format", None) or "")
+        if dependant is None or item is None:
+            continue
+        for method in route.methods or ():
+            operation = item.get(method.lower())
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            has_body = "requestBody" in operation
+            for status in _answers(method, route.path_format, dependant, has_body):
+                responses[str(status)] = _response(status)
+            operation["responses"] = dict(sorted(responses.items()))
+    return schema
+
+
+def install(app: FastAPI) -> None:
+    """``app.openapi()`` returns FastAPI's document with the error answers, built once."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_problems(app, generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+__all__ = ["PROBLEM_MEDIA_TYPE", "RATE_LIMITED", "install", "with_problems"]
