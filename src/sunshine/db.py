@@ -3,10 +3,16 @@
 SQLite (a file in the data folder, WAL mode, foreign keys on) is the embedded default; PostgreSQL is
 selected by ``SUNSHINE_DATABASE_URL``. Services only flush; the unit of work around a request, a CLI
 command or a tick commits everything a step did, or nothing.
+
+A commit returns only once it is durable, on both databases: sealed-bid receipts and signed tree heads
+attest commits, so a commit that a power cut could still take back must not be answered. SQLite runs
+with ``synchronous=FULL`` (``SUNSHINE_SQLITE_SYNCHRONOUS``); a PostgreSQL session whose configured
+``synchronous_commit`` is ``off`` is switched back to ``on`` (docs/durability.md).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,7 +73,9 @@ def create_db_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: the WAL is fsynced at every commit, so a commit that returned (and the receipt that
+            # attests it) survives a power cut; NORMAL only survives a crash of the process.
+            cursor.execute(f"PRAGMA synchronous={_sqlite_synchronous()}")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
@@ -81,12 +89,48 @@ def create_db_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def _sqlite_synchronous() -> str:
+    from sunshine.config import get_settings
+
+    return get_settings().sqlite_synchronous.upper()
+
+
+_log = logging.getLogger(__name__)
+
+
+def insist_on_durable_commits(engine: Engine) -> None:
+    """On PostgreSQL, no session of the platform commits with ``synchronous_commit=off``.
+
+    ``off`` (set for the server, the database or the role) would answer a commit before its WAL is
+    flushed: a crash of the server could then take back a bid whose receipt is already signed. Every
+    other value (``local``, ``remote_write``, ``on``, ``remote_apply``) flushes the local WAL before the
+    commit returns and is kept as configured. ``fsync=off`` cannot be changed by a session: it is logged.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _durable(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SHOW synchronous_commit")
+            if cursor.fetchone()[0] == "off":
+                cursor.execute("SET synchronous_commit TO on")
+            cursor.execute("SHOW fsync")
+            if cursor.fetchone()[0] != "on":
+                _log.error("PostgreSQL 服务器 fsync=off：断电后已提交的数据（含已出具回执的投标）可能丢失")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()  # the SET is a session setting, kept only if its transaction commits
+
+
 class Database:
     """An engine and its session factory, created once per process (or per test)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_db_engine(url)
+        insist_on_durable_commits(self.engine)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = sessionmaker(
             self.engine.execution_options(sunshine_read_only=True), expire_on_commit=False
