@@ -72,7 +72,6 @@ class Done:
 def backup(settings: Settings, db: Database, folder: Path) -> Done:
     """Write a backup of ``db`` and of the data folder into ``folder`` (absent or empty)."""
     from sunshine.ledger import service as ledger
-    from sunshine.ledger.signing import platform_key
     from sunshine.migrate import pending_message
 
     folder, data_dir = folder.resolve(), settings.data_dir.resolve()
@@ -88,7 +87,7 @@ def backup(settings: Settings, db: Database, folder: Path) -> Done:
     folder.mkdir(parents=True, exist_ok=True)
 
     with db.unit_of_work() as session:  # the head in the backup covers every entry committed so far
-        ledger.sign_head(session, platform_key())
+        ledger.sign_head(session, load_or_create(data_dir))
     dump_name, facts = database.dump(db, folder)
     files = [_listed(folder / dump_name, dump_name, "database")]
     skipped = _database_files(db)
