@@ -1,4 +1,5 @@
-"""The ``sunshine`` command line: serve, worker, migrate, demo data, ledger export/verify, calendar, tick, bid."""
+"""The ``sunshine`` command line: serve, worker, migrate, demo data, ledger export/verify, calendar, tick, bid,
+backup and restore."""
 
 from __future__ import annotations
 
@@ -435,6 +436,48 @@ def calendar_deadline(
         raise fail(exc.detail) from None
     console.print(f"截止日：[bold]{result.due.isoformat()}[/]" + ("（暂定）" if result.provisional else ""))
     console.print(result.basis)
+
+
+@app.command("backup")
+def backup_command(folder: Annotated[Path, typer.Argument(help="备份目录（不存在或为空）")]) -> None:
+    """备份数据库、文件库与密钥（服务运行时也可进行），附各文件 SHA-256 清单。"""
+    from sunshine.backup import service as backups
+
+    try:
+        done = backups.backup(get_settings(), database(), folder)
+    except backups.BackupError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"[bold green]备份完成[/]：{done.folder}")
+    _print_backup(done)
+
+
+@app.command("restore")
+def restore_command(folder: Annotated[Path, typer.Argument(help="备份目录")]) -> None:
+    """从备份恢复到空的数据目录与空数据库：先核对清单中的哈希，恢复后校验留痕日志与签名树头。"""
+    from sunshine.backup import service as backups
+
+    try:
+        done = backups.restore(get_settings(), folder)
+    except backups.BackupError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"[bold green]恢复完成[/]：自 {done.folder}")
+    _print_backup(done)
+    if done.upgraded:
+        console.print("备份的数据库结构较旧，已迁移到当前版本。")
+    console.print(
+        f"留痕日志校验通过：{done.ledger_size} 条记录，{done.heads_verified} 个签名树头；最新签名树头与备份时一致。"
+    )
+
+
+def _print_backup(done) -> None:
+    head = done.signed_head
+    name = "PostgreSQL" if done.dialect == "postgresql" else "SQLite"
+    console.print(
+        f"数据库：{name}，结构版本 {'、'.join(done.schema_revisions)}；"
+        f"文件 {done.files} 个，共 {done.bytes / 1024 / 1024:,.1f} MB"
+    )
+    if head:
+        console.print(f"签名树头：大小 {head['size']}，树根 {head['root_hash']}，签署于 {head['signed_at']}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

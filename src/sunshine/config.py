@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         description="等待空闲数据库连接的最长秒数，超时答复 503（连接池按并发上限配置，正常不会等待）",
     )
     max_bid_bytes: int = Field(default=20 * 1024 * 1024, description="单份加密投标文件的大小上限（字节）")
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="full",
+        description="SQLite 提交的落盘方式：full（默认：每次提交先写入磁盘再返回，断电也不丢失已出具回执的投标）；"
+        "normal 仅供性能对比：进程崩溃不丢数据，但断电可能丢失最后的提交",
+    )
     scheduler: bool = Field(default=True, description="在服务进程内运行定时任务 tick")
     tick_seconds: int = 60
     site_name: str = "阳光交易"

@@ -8,10 +8,16 @@ The connection pool is sized from the admitted concurrency on both databases (``
 ``db_pool_size`` = reads + writes admitted + the tick, ``db_max_overflow`` = the spare worker threads),
 since each admitted request holds at most one connection: a request never waits for one. Should it ever
 have to, it waits ``db_pool_timeout`` seconds at most, and the error handlers answer 503 ``database_busy``.
+
+A commit returns only once it is durable, on both databases: sealed-bid receipts and signed tree heads
+attest commits, so a commit that a power cut could still take back must not be answered. SQLite runs
+with ``synchronous=FULL`` (``SUNSHINE_SQLITE_SYNCHRONOUS``); a PostgreSQL session whose configured
+``synchronous_commit`` is ``off`` is switched back to ``on`` (docs/durability.md).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -76,6 +82,7 @@ def create_db_engine(url: str, settings: Settings | None = None) -> Engine:
         else:
             pool = {}  # an in-memory database lives in one connection (SingletonThreadPool)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
+        synchronous = settings.sqlite_synchronous.upper()
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -85,7 +92,9 @@ def create_db_engine(url: str, settings: Settings | None = None) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: the WAL is fsynced at every commit, so a commit that returned (and the receipt that
+            # attests it) survives a power cut; NORMAL only survives a crash of the process.
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
@@ -101,12 +110,42 @@ def create_db_engine(url: str, settings: Settings | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **pool)
 
 
+_log = logging.getLogger(__name__)
+
+
+def insist_on_durable_commits(engine: Engine) -> None:
+    """On PostgreSQL, no session of the platform commits with ``synchronous_commit=off``.
+
+    ``off`` (set for the server, the database or the role) would answer a commit before its WAL is
+    flushed: a crash of the server could then take back a bid whose receipt is already signed. Every
+    other value (``local``, ``remote_write``, ``on``, ``remote_apply``) flushes the local WAL before the
+    commit returns and is kept as configured. ``fsync=off`` cannot be changed by a session: it is logged.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _durable(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SHOW synchronous_commit")
+            if cursor.fetchone()[0] == "off":
+                cursor.execute("SET synchronous_commit TO on")
+            cursor.execute("SHOW fsync")
+            if cursor.fetchone()[0] != "on":
+                _log.error("PostgreSQL 服务器 fsync=off：断电后已提交的数据（含已出具回执的投标）可能丢失")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()  # the SET is a session setting, kept only if its transaction commits
+
+
 class Database:
     """An engine and its session factory, created once per process (or per test)."""
 
     def __init__(self, url: str, settings: Settings | None = None) -> None:
         self.url = url
         self.engine = create_db_engine(url, settings)
+        insist_on_durable_commits(self.engine)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = sessionmaker(
             self.engine.execution_options(sunshine_read_only=True), expire_on_commit=False

@@ -55,9 +55,12 @@ def seal_bid(
     return Sealed(sealed, key, envelope.key_commitment(key), form.price)
 
 
-def tender_with_bidders(db: Database, *, bidders: int = 3, deadline_days: int = 30) -> SimpleNamespace:
-    """An accepted engineering open tender whose notice is out, with ``bidders`` registered bidders that
-    obtained the documents. The deadline is ``deadline_days`` from the test clock."""
+def tender_with_bidders(
+    db: Database, *, bidders: int = 3, deadline_days: int = 30, attachments: list | None = None
+) -> SimpleNamespace:
+    """An accepted engineering open tender whose notice is out (with ``attachments``, ``content.Upload``s),
+    with ``bidders`` registered bidders that obtained the documents. The deadline is ``deadline_days`` from
+    the test clock."""
     w = SimpleNamespace(**tender_world(db))
     firms = list(w.firms)
     people = list(w.bidders)
@@ -66,7 +69,7 @@ def tender_with_bidders(db: Database, *, bidders: int = 3, deadline_days: int = 
         firms.append(org)
         people.append(actor(db, Role.BIDDER, organisation_id=org))
     pid = accepted_project(db, vars(w))
-    publish_notice(db, w.agency, pid, bid_deadline=clock.now() + timedelta(days=deadline_days))
+    publish_notice(db, w.agency, pid, bid_deadline=clock.now() + timedelta(days=deadline_days), attachments=attachments)
     with db.unit_of_work() as s:
         project = visibility.get_visible(s, w.agency, pid)
         section = s.query(Section).filter_by(project_id=pid).one()
