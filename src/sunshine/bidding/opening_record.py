@@ -151,6 +151,9 @@ def build_record(session: Session, project: Project, opening: OpeningSession) ->
             for c in confirmations_of(session, opening)
         ],
         "basis": UNDECRYPTED_BASIS,
+        # decryption interrupted by a declared platform incident and restarted (《电子招标投标办法》第三十一条 applies
+        # only to bids still undecrypted when the restarted window runs out)
+        **({"interruptions": json.loads(opening.interruptions)} if opening.interruptions else {}),
     }
 
 
@@ -161,6 +164,12 @@ def record_html(record: dict[str, Any]) -> str:
         f"<p>项目编号：{e(record['project_code'])}；项目名称：{e(record['project_name'])}</p>",
         f"<p>开标时间：{e(local_time(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
     ]
+    for stop in record.get("interruptions", []):
+        parts.append(
+            f"<p>解密中断：{e(stop['reason'])}；"
+            f"{e(local_time(fmt.parse_iso_utc(stop['from'])))}至{e(local_time(fmt.parse_iso_utc(stop['to'])))}暂停解密，"
+            f"解密截止顺延至{e(local_time(fmt.parse_iso_utc(stop['decryption_ends_at'])))}</p>"
+        )
     for section in record["sections"]:
         parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")
         if section["failed"]:
