@@ -250,3 +250,38 @@ def test_who_may_do_what(client, w, db, clock):
     staff = client.get(f"/api/v1/incidents/{incident['id']}", headers=w.centre_token).json()
     assert staff["declared_by"] and staff["confirmed_by"]
     assert client.get("/api/v1/incidents/987654").status_code == 404
+
+
+def test_a_window_that_ran_out_during_the_failure_leaves_its_bids_withdrawn(client, w, db, clock):
+    kept = []
+    for i in range(3):
+        sealed = seal_for(w, w.bidders[i], f"47{i}0000.00")
+        kept.append((sealed, submit(client, w, i, sealed).json()["bid_no"]))
+    clock.advance(timedelta(days=30))
+    tasks.tick(db)
+    assert (
+        client.post(
+            f"/api/v1/bids/{kept[0][1]}/reveal", json={"key": kept[0][0].key_text}, headers=w.tokens[0]
+        ).status_code
+        == 200
+    )
+    failed_at = clock.now() + timedelta(minutes=30)
+    clock.advance(timedelta(hours=1, minutes=1))  # the window ran out while bidders could not reach the platform
+    assert tasks.tick(db).decryption_closed == [w.code]
+    # declared afterwards, for a failure that began before the window ran out
+    clock.advance(timedelta(minutes=10))
+    body = {"scope": "projects", "project_ids": [w.project_id]}
+    incident = declare(client, w, failed_at, **body)
+    assert incident.status_code == 201, incident.text
+    row = incident.json()["projects"][0]
+    assert "视为撤回" in row["outcome"] and row["suspended_seq"] is None
+    assert project(client, w)["state"] == "opening"  # nothing to suspend: the record waits for people
+    record = client.get(f"/api/v1/projects/{w.project_id}/opening").json()
+    by_no = {b["bid_no"]: b["decryption"] for b in record["sections"][0]["bids"]}
+    assert by_no == {kept[0][1]: "decrypted", kept[1][1]: "void", kept[2][1]: "void"}
+    assert incident.json()["code"] in record["interruptions"][0]["reason"]
+    notice = client.get(f"/disclosure/publications/{incident.json()['notices'][0]['publication_id']}").text
+    assert "第三十一条" in notice and w.code in notice
+    # a failure that began after the window had run out changes nothing
+    later = declare(client, w, clock.now(), **body)
+    assert later.status_code == 409 and later.json()["code"] == "incident_project_not_affected"

@@ -392,6 +392,46 @@ def restart_decryption(
     return before, after
 
 
+def settle_cut_short(session: Session, project: Project, *, since: datetime, finding: str) -> list[str]:
+    """A decryption window that ran out after the platform failed at ``since`` (the failure declared afterwards):
+    the bids it left undecrypted were not decrypted through no fault of their bidders, so they count as withdrawn,
+    not revoked (《电子招标投标办法》第三十一条). The finding is kept on each bid and the interruption on the
+    record, while the record is still to be confirmed. Returns the bid numbers settled again."""
+    opening = session_of(session, project.id)
+    if (
+        opening is None
+        or opening.status != "recording"
+        or opening.decryption_closed_at is None
+        or opening.decryption_closed_at < since
+    ):
+        return []
+    settled = []
+    for bid in session.scalars(
+        select(Bid).where(Bid.project_id == project.id, Bid.decryption == "revoked").order_by(Bid.id)
+    ):
+        bid.decryption, bid.platform_fault = "void", finding[:500]
+        ledger.append(
+            session,
+            "bidding:bid:platform-fault",
+            f"bid:{bid.bid_no}",
+            {"reason": bid.platform_fault, "outcome": "void"},
+        )
+        settled.append(bid.bid_no)
+    interruptions = json.loads(opening.interruptions or "[]")
+    interruptions.append(
+        {
+            "reason": finding,
+            "from": fmt.iso_utc(since),
+            "to": None,
+            "decryption_ends_at": fmt.iso_utc(opening.decryption_closed_at),
+            "withdrawn": settled,
+        }
+    )
+    opening.interruptions = json.dumps(interruptions, ensure_ascii=False)
+    session.flush()
+    return settled
+
+
 def close_due_decryption(session: Session, project_id: int) -> str | None:
     """The tick's part for one project: close its decryption if the window has run out."""
     if project_id not in due_for_closing(session):

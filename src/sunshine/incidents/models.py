@@ -46,8 +46,9 @@ class IncidentProject(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("platform_incident.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     state_before: Mapped[str] = mapped_column(String(40))  # the state it was suspended in
-    suspended_seq: Mapped[int] = mapped_column(Integer)  # the ledger entry of its suspend step
-    # what happened at the end: resumed | handled_otherwise (resumed or terminated by someone else meanwhile)
+    suspended_seq: Mapped[int | None] = mapped_column(Integer)  # the ledger entry of its suspend step
+    # resumed | handled_otherwise (resumed or terminated by someone else meanwhile) at the end; settled at the
+    # declaration (its decryption window had run out during the failure: nothing to suspend)
     outcome: Mapped[str | None] = mapped_column(String(20))
     resumed_seq: Mapped[int | None] = mapped_column(Integer)
     days_added: Mapped[int | None] = mapped_column(Integer)

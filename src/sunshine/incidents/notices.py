@@ -31,7 +31,14 @@ def start_title(code: str, kind_label: str) -> str:
 
 
 def start_body(
-    *, code: str, kind_label: str, description: str, started_at: datetime, scope: str, projects: list[Project]
+    *,
+    code: str,
+    kind_label: str,
+    description: str,
+    started_at: datetime,
+    scope: str,
+    projects: list[Project],
+    settled: list[Project],
 ) -> str:
     parts = [
         f"<p>自{e(local_time(started_at))}起，本交易平台发生{e(kind_label)}：{e(description)}</p>",
@@ -46,7 +53,14 @@ def start_body(
             f"<li>{e(p.code)} {e(p.name)}（暂停时：{e(lifecycle.state_label(p, p.state))}）</li>" for p in projects
         ]
         parts.append("</ul>")
-    else:
+    if settled:
+        parts.append(
+            "<p>下列项目的在线解密时限在故障期间届满，因投标人之外的原因未能解密的投标文件，"
+            "依《电子招标投标办法》第三十一条视为撤回其投标文件（而非撤销）：</p><ul>"
+        )
+        parts += [f"<li>{e(p.code)} {e(p.name)}</li>" for p in settled]
+        parts.append("</ul>")
+    if not projects and not settled:
         parts.append("<p>目前没有处于投标、开标或竞价期间的项目受到影响。</p>")
     parts.append("<p>平台恢复后将另行发布恢复公告。</p>")
     return "".join(parts)

@@ -45,7 +45,7 @@ class AffectedOut(BaseModel):
     outcome: str  # Chinese: 暂停中 / 已恢复 / 已另行处理
     days_added: int | None
     moved: list[MovedDate]
-    suspended_seq: int
+    suspended_seq: int | None
     resumed_seq: int | None
 
 

@@ -25,6 +25,7 @@ from sunshine.bidding import opening as bidding_opening
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.formatting import local_time
 from sunshine.core.labels import TRADING_TYPE_LABELS
 from sunshine.core.serials import next_serial
 from sunshine.identity.models import User
@@ -53,7 +54,12 @@ STATUSES = {
     "confirmed": "处置中（监督部门已确认）",
     "ended": "已结束",
 }
-OUTCOMES = {None: "暂停中", "resumed": "已恢复", "handled_otherwise": "已另行处理（暂停期间已由他人恢复或终止）"}
+OUTCOMES = {
+    None: "暂停中",
+    "resumed": "已恢复",
+    "handled_otherwise": "已另行处理（暂停期间已由他人恢复或终止）",
+    "settled": "解密时限在故障期间届满，未解密的投标文件视为撤回（《电子招标投标办法》第三十一条）",
+}
 DECLARERS = frozenset({Role.CENTRE_STAFF})
 CONFIRMERS = frozenset({Role.SUPERVISOR})
 READERS = DECLARERS | CONFIRMERS
@@ -150,40 +156,48 @@ def restart_minimum(session: Session) -> timedelta:
 # --------------------------------------------------------------------------- which projects it stops
 
 
-def has_running_clock(session: Session, project: Project) -> bool:
-    """Whether the platform runs a clock of this project now: bidding, a deadline not yet opened, decryption,
-    an auction or a draw under way (an opening whose decryption has ended waits for people, not the clock)."""
+def effect(session: Session, project: Project, since: datetime) -> str | None:
+    """What a failure that began at ``since`` does to a project: ``suspend`` when the platform runs a clock of it
+    (bidding, a deadline not yet opened, decryption, an auction or a draw under way); ``settle`` when its
+    decryption window ran out after the failure began and its record is not yet confirmed (the bids left
+    undecrypted count as withdrawn, 第三十一条); None otherwise (an opening whose decryption ended before the
+    failure waits for people, not the clock)."""
     if project.state not in AFFECTED_STATES:
-        return False
+        return None
     if project.state == "opening" and project.lifecycle in SEALED_LIFECYCLES:
         opened = bidding_opening.session_of(session, project.id)
-        return opened is not None and opened.status == "decrypting"
-    return True
+        if opened is not None and opened.status == "decrypting":
+            return "suspend"
+        closed = opened.decryption_closed_at if opened is not None and opened.status == "recording" else None
+        return "settle" if closed is not None and closed >= since else None
+    return "suspend"
 
 
-def _chosen_projects(session: Session, project_ids: list[int]) -> list[Project]:
+def _chosen_projects(session: Session, project_ids: list[int], since: datetime) -> list[tuple[Project, str]]:
     chosen = []
     for project_id in dict.fromkeys(project_ids):
         project = session.get(Project, project_id) if 0 < project_id < 2**31 else None
         if project is None:
             raise UnknownProject(f"项目（编号 {project_id}）不存在", field="project_ids")
-        if not has_running_clock(session, project):
+        what = effect(session, project, since)
+        if what is None:
             raise ProjectNotAffected(
                 f"项目 {project.code} 当前为“{lifecycle.state_label(project, project.state)}”，"
                 "没有进行中的投标、开标、解密或竞价，不受平台故障影响",
                 field="project_ids",
             )
-        chosen.append(project)
+        chosen.append((project, what))
     return chosen
 
 
-def _affected(session: Session, data: IncidentIn, types: list[str]) -> list[Project]:
+def _affected(session: Session, data: IncidentIn, types: list[str], since: datetime) -> list[tuple[Project, str]]:
     if data.scope == "projects":
-        return _chosen_projects(session, data.project_ids)
+        return _chosen_projects(session, data.project_ids, since)
     stmt = select(Project).where(Project.state.in_(AFFECTED_STATES)).order_by(Project.id)
     if data.scope == "types":
         stmt = stmt.where(Project.transaction_type.in_(types))
-    return [p for p in session.scalars(stmt.with_for_update()) if has_running_clock(session, p)]
+    found = [(p, effect(session, p, since)) for p in session.scalars(stmt.with_for_update())]
+    return [(p, what) for p, what in found if what is not None]
 
 
 def _check_declaration(data: IncidentIn) -> tuple[datetime, list[str]]:
@@ -212,7 +226,9 @@ def declare(session: Session, actor: Principal, data: IncidentIn) -> Incident:
     _need(actor, DECLARERS, "平台故障（应急事件）由交易中心登记")
     started, types = _check_declaration(data)
     description = _text(data.description, "description", "故障情况")
-    projects = _affected(session, data, types)
+    affected = _affected(session, data, types, started)
+    projects = [p for p, what in affected if what == "suspend"]
+    settled_projects = [p for p, what in affected if what == "settle"]
     now = clock.now()
     year = now.astimezone(UTC).year
     code = f"YJ{year}-{next_serial(session, f'incident:{year}'):04d}"
@@ -238,6 +254,7 @@ def declare(session: Session, actor: Principal, data: IncidentIn) -> Incident:
         started_at=started,
         scope=scope_label(incident),
         projects=projects,
+        settled=settled_projects,
     )
     for project in projects:
         state_before = project.state
@@ -264,6 +281,20 @@ def declare(session: Session, actor: Principal, data: IncidentIn) -> Incident:
                 suspended_seq=transition.ledger_seq,
             )
         )
+    finding = f"平台应急事件{code}：{kind_label}（{local_time(started)}起），解密时限在故障期间届满"
+    withdrawn: dict[str, list[str]] = {}
+    for project in settled_projects:
+        withdrawn[project.code] = bidding_opening.settle_cut_short(session, project, since=started, finding=finding)
+        session.add(
+            IncidentProject(
+                incident_id=incident.id,
+                project_id=project.id,
+                state_before=project.state,
+                outcome="settled",
+                moved=json.dumps({}),
+            )
+        )
+    session.flush()
     entry = ledger.append(
         session,
         "incidents:incident:declared",
@@ -275,6 +306,7 @@ def declare(session: Session, actor: Principal, data: IncidentIn) -> Incident:
             "scope": data.scope,
             "transaction_types": types,
             "projects": [p.code for p in projects],
+            "withdrawn_bids": withdrawn,  # 第三十一条: windows that ran out during the failure
             "by": actor.user_id,
         },
     )
@@ -408,6 +440,8 @@ def end(session: Session, actor: Principal, incident_id: int, data: EndIn) -> In
     minimum = restart_minimum(session)
     rows, summary = [], []
     for row in affected_rows(session, incident):
+        if row.outcome is not None:  # settled at the declaration: nothing stood suspended
+            continue
         project, moved = _resume_one(session, actor, incident, row, minimum)
         rows.append((project, OUTCOMES[row.outcome], moved))
         summary.append(
@@ -500,6 +534,6 @@ def staff_names(session: Session, incident: Incident) -> dict[str, str | None]:
 
 
 def candidates(session: Session) -> list[Project]:
-    """Projects an incident could stop now (for the declaration form's list of projects)."""
+    """Projects an incident beginning now could stop (for the declaration form's list of projects)."""
     rows = session.scalars(select(Project).where(Project.state.in_(AFFECTED_STATES)).order_by(Project.id.desc()))
-    return [p for p in rows if has_running_clock(session, p)]
+    return [p for p in rows if effect(session, p, clock.now()) is not None]

@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("state_before", sa.String(length=40), nullable=False),
-        sa.Column("suspended_seq", sa.Integer(), nullable=False),
+        sa.Column("suspended_seq", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("resumed_seq", sa.Integer(), nullable=True),
         sa.Column("days_added", sa.Integer(), nullable=True),
