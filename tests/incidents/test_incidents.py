@@ -217,6 +217,7 @@ def test_scope_by_type_and_by_project(client, w, db, clock):
         ({"scope": "projects", "project_ids": []}, 422, "invalid_input"),
         ({"scope": "types", "transaction_types": ["spaceships"]}, 422, "invalid_input"),
         ({"started_at": "明天上午"}, 422, None),
+        ({"description": "值班人员身份证号 11010519491231002X，请联系"}, 422, "held_for_review"),
     ],
 )
 def test_bad_input_is_refused_in_chinese_with_nothing_written(client, w, clock, body, status, code):

@@ -132,8 +132,17 @@ def _need(actor: Principal, roles: frozenset[Role], what: str) -> None:
         raise Forbidden(what)
 
 
+def _in_range(value: int) -> bool:
+    """An id the database can hold (a larger one names nothing, and must not reach the driver)."""
+    return 0 < value < 2**31
+
+
 def _locked(session: Session, incident_id: int) -> Incident:
-    found = session.scalar(select(Incident).where(Incident.id == incident_id).with_for_update())
+    found = (
+        session.scalar(select(Incident).where(Incident.id == incident_id).with_for_update())
+        if _in_range(incident_id)
+        else None
+    )
     if found is None:
         raise NotFound("应急事件不存在")
     return found
@@ -176,7 +185,11 @@ def effect(session: Session, project: Project, since: datetime) -> str | None:
 def _chosen_projects(session: Session, project_ids: list[int], since: datetime) -> list[tuple[Project, str]]:
     chosen = []
     for project_id in dict.fromkeys(project_ids):
-        project = session.get(Project, project_id) if 0 < project_id < 2**31 else None
+        project = (
+            session.scalar(select(Project).where(Project.id == project_id).with_for_update())
+            if _in_range(project_id)
+            else None
+        )
         if project is None:
             raise UnknownProject(f"项目（编号 {project_id}）不存在", field="project_ids")
         what = effect(session, project, since)
@@ -480,7 +493,7 @@ def end(session: Session, actor: Principal, incident_id: int, data: EndIn) -> In
 
 def get(session: Session, incident_id: int) -> Incident:
     """Incidents are public (the centre's own affairs); the staff read adds who did what."""
-    incident = session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
+    incident = session.get(Incident, incident_id) if _in_range(incident_id) else None
     if incident is None:
         raise NotFound("应急事件不存在")
     return incident
