@@ -286,3 +286,28 @@ def test_a_window_that_ran_out_during_the_failure_leaves_its_bids_withdrawn(clie
     # a failure that began after the window had run out changes nothing
     later = declare(client, w, clock.now(), **body)
     assert later.status_code == 409 and later.json()["code"] == "incident_project_not_affected"
+
+
+def test_a_deadline_closed_by_the_clock_during_the_failure_reopens_bidding(client, w, db, clock):
+    from sunshine.trading import service as trading
+
+    deadline = datetime.fromisoformat(project(client, w)["bid_deadline"])
+    clock.advance(timedelta(days=30, minutes=5))
+    with db.unit_of_work() as s:  # the clock closed bidding; bidders had not reached the platform since 08:00
+        assert trading.close_due(s) == [w.code]
+    incident = declare(client, w, deadline - timedelta(hours=1)).json()
+    assert incident["projects"][0]["state_before"] == "投标截止"
+    client.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}, headers=w.supervisor_token)
+    clock.advance(timedelta(hours=2))
+    done = client.post(
+        f"/api/v1/incidents/{incident['id']}/end",
+        json={"ended_at": iso(clock.now()), "note": "网络恢复"},
+        headers=w.centre_token,
+    ).json()
+    shown = project(client, w)
+    assert shown["state"] == "notice_published"
+    assert datetime.fromisoformat(shown["bid_deadline"]) == deadline + timedelta(days=1)
+    assert done["projects"][0]["outcome"] == "已恢复"
+    assert submit(client, w, 0, seal_for(w, w.bidders[0])).status_code == 201
+    entry = client.get(f"/api/v1/ledger/entries/{done['projects'][0]['resumed_seq']}").json()
+    assert entry["payload"]["bidding_reopened"] is True and entry["payload"]["to"] == "notice_published"
