@@ -372,6 +372,18 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/staff/credit"): frozenset({Role.SUPERVISOR}),
     ("POST", "/staff/credit/records"): frozenset({Role.SUPERVISOR}),
     ("POST", "/staff/credit/bans"): frozenset({Role.SUPERVISOR}),
+    # platform incidents: the centre declares and ends, the supervisory department confirms, everyone reads
+    ("POST", "/api/v1/incidents"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/incidents/{incident_id}/confirm"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/incidents/{incident_id}/end"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/incidents"): PUBLIC,
+    ("GET", "/api/v1/incidents/{incident_id}"): PUBLIC,
+    ("GET", "/incidents"): PUBLIC,
+    ("GET", "/incidents/{incident_id}"): PUBLIC,
+    ("GET", "/staff/incidents"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("POST", "/staff/incidents"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/incidents/{incident_id}/confirm"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/staff/incidents/{incident_id}/end"): frozenset({Role.CENTRE_STAFF}),
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -425,6 +437,7 @@ PATH_EXAMPLES = {
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
     "alert_id": "1",
+    "incident_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

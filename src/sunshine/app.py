@@ -99,6 +99,8 @@ def create_app(
     from sunshine.disclosure import api as disclosure_api
     from sunshine.disclosure import views as disclosure_views
     from sunshine.identity import api as identity_api
+    from sunshine.incidents import api as incidents_api
+    from sunshine.incidents import views as incidents_views
     from sunshine.inforequests import api as inforequests_api
     from sunshine.inforequests import report_views as inforequests_report_views
     from sunshine.inforequests import views as inforequests_views
@@ -121,6 +123,8 @@ def create_app(
     app.include_router(alerts_api.router)
     app.include_router(credit_api.router)
     app.include_router(credit_views.router)
+    app.include_router(incidents_api.router)
+    app.include_router(incidents_views.router)
     app.include_router(rules_api.router)
     app.include_router(trading_api.router)
     app.include_router(trading_api.lifecycle_router)

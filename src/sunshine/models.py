@@ -8,6 +8,7 @@ from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base
 from sunshine.disclosure import models as disclosure_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
+from sunshine.incidents import models as incidents_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401

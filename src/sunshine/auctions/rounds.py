@@ -7,7 +7,7 @@ the guard of the ``start_auction`` step. Never commits.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -180,3 +180,31 @@ def finalise_due(session: Session) -> list[int]:
         except SunshineError as exc:
             log.warning("project %s could not be concluded: %s", project.code, exc.detail)
     return changed
+
+
+def restart_final_rounds(
+    session: Session, project: Project, *, since: datetime, minimum: timedelta, reason: str
+) -> list[tuple[int, datetime, datetime]]:
+    """Timed rounds interrupted at ``since`` (a platform incident; the project stood suspended, so nothing moved
+    them) restart now with the time each had left then, and at least ``minimum``. Returns (auction id, old end,
+    new end) for each round that moved."""
+    now = clock.now()
+    moved = []
+    rounds = session.scalars(
+        select(Auction).where(Auction.project_id == project.id, Auction.phase == "final").order_by(Auction.id)
+    )
+    for auction in rounds:
+        before = auction.ends_at
+        after = trading.restarted_end(before, since, now, minimum) if before is not None else None
+        if after is None:
+            continue
+        auction.ends_at = after
+        ledger.append(
+            session,
+            "auction:final-round-restarted",
+            f"auction:{auction.id}",
+            {"reason": reason, "interrupted_at": iso_time(since), "before": iso_time(before), "after": iso_time(after)},
+        )
+        moved.append((auction.id, before, after))
+    session.flush()
+    return moved

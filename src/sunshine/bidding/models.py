@@ -63,6 +63,8 @@ class OpeningSession(Base):
     decryption_ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     decryption_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_sections: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{number, reason}]
+    # JSON [{reason, from, to, decryption_ends_at}]: decryption interrupted by a platform incident and restarted
+    interruptions: Mapped[str | None] = mapped_column(Text)
     record_json: Mapped[str | None] = mapped_column(Text)  # 开标记录 as published
     record_sha256: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

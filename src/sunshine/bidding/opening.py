@@ -55,6 +55,11 @@ class DecryptionClosed(Conflict):
     title = "解密时间已结束"
 
 
+class DecryptionPaused(Conflict):
+    code = "decryption_paused"
+    title = "解密已暂停"
+
+
 class KeyMismatch(InvalidInput):
     code = "bid_key_mismatch"
     title = "解密密钥不正确"
@@ -223,6 +228,8 @@ def reveal(session: Session, actor: Principal, bid_no: str, key_text: str) -> Bi
         raise Conflict("开标尚未开始（或该标段未开标），不能解密")
     if bid.decryption == "decrypted":
         return bid
+    if project.state == "suspended":
+        raise DecryptionPaused("项目已暂停，解密随之暂停；恢复后在顺延的解密时间内继续解密")
     if opening.status != "decrypting" or clock.now() >= opening.decryption_ends_at or bid.decryption != "pending":
         raise DecryptionClosed("解密时间已结束，不能再解密（《电子招标投标办法》第三十一条）")
     try:
@@ -336,14 +343,93 @@ def close_decryption(session: Session, actor: Principal, project: Project, *, by
 
 
 def due_for_closing(session: Session) -> list[int]:
-    """Opening sessions whose decryption window has run out."""
+    """Opening sessions whose decryption window has run out; a suspended project's window waits for it."""
     return list(
         session.scalars(
-            select(OpeningSession.project_id).where(
-                OpeningSession.status == "decrypting", OpeningSession.decryption_ends_at <= clock.now()
+            select(OpeningSession.project_id)
+            .join(Project, Project.id == OpeningSession.project_id)
+            .where(
+                OpeningSession.status == "decrypting",
+                OpeningSession.decryption_ends_at <= clock.now(),
+                Project.state != "suspended",
             )
         )
     )
+
+
+def restart_decryption(
+    session: Session, project: Project, *, since: datetime, minimum: timedelta, reason: str
+) -> tuple[datetime, datetime] | None:
+    """Decryption interrupted at ``since`` (a platform incident) restarts now with the time it had left then, and
+    at least ``minimum``; the interruption is kept with the opening record. Returns (old end, new end), or None
+    when no window was running at ``since``."""
+    opening = session_of(session, project.id)
+    if opening is None or opening.status != "decrypting":
+        return None
+    now = clock.now()
+    before = opening.decryption_ends_at
+    after = trading.restarted_end(before, since, now, minimum)
+    if after is None:
+        return None
+    opening.decryption_ends_at = after
+    interruptions = json.loads(opening.interruptions or "[]")
+    interruptions.append(
+        {"reason": reason, "from": fmt.iso_utc(since), "to": fmt.iso_utc(now), "decryption_ends_at": fmt.iso_utc(after)}
+    )
+    opening.interruptions = json.dumps(interruptions, ensure_ascii=False)
+    ledger.append(
+        session,
+        "bidding:opening:decryption-restarted",
+        f"project:{project.code}",
+        {
+            "reason": reason,
+            "interrupted_at": fmt.iso_utc(since),
+            "before": fmt.iso_utc(before),
+            "after": fmt.iso_utc(after),
+        },
+    )
+    session.flush()
+    return before, after
+
+
+def settle_cut_short(session: Session, project: Project, *, since: datetime, finding: str) -> list[str]:
+    """A decryption window that ran out after the platform failed at ``since`` (the failure declared afterwards):
+    the bids it left undecrypted were not decrypted through no fault of their bidders, so they count as withdrawn,
+    not revoked (《电子招标投标办法》第三十一条). The finding is kept on each bid and the interruption on the
+    record, while the record is still to be confirmed. Returns the bid numbers settled again."""
+    opening = session_of(session, project.id)
+    if (
+        opening is None
+        or opening.status != "recording"
+        or opening.decryption_closed_at is None
+        or opening.decryption_closed_at < since
+    ):
+        return []
+    settled = []
+    for bid in session.scalars(
+        select(Bid).where(Bid.project_id == project.id, Bid.decryption == "revoked").order_by(Bid.id)
+    ):
+        bid.decryption, bid.platform_fault = "void", finding[:500]
+        ledger.append(
+            session,
+            "bidding:bid:platform-fault",
+            f"bid:{bid.bid_no}",
+            {"reason": bid.platform_fault, "outcome": "void"},
+        )
+        settled.append(bid.bid_no)
+    interruptions = json.loads(opening.interruptions or "[]")
+    interruptions.append(
+        {
+            "reason": finding,
+            "from": fmt.iso_utc(since),
+            "to": None,
+            "decryption_ends_at": fmt.iso_utc(opening.decryption_closed_at),
+            "withdrawn": settled,
+        }
+    )
+    opening.interruptions = json.dumps(interruptions, ensure_ascii=False)
+    session.flush()
+    return settled
 
 
 def close_due_decryption(session: Session, project_id: int) -> str | None:

@@ -151,6 +151,9 @@ def build_record(session: Session, project: Project, opening: OpeningSession) ->
             for c in confirmations_of(session, opening)
         ],
         "basis": UNDECRYPTED_BASIS,
+        # decryption interrupted by a declared platform incident and restarted (《电子招标投标办法》第三十一条 applies
+        # only to bids still undecrypted when the restarted window runs out)
+        **({"interruptions": json.loads(opening.interruptions)} if opening.interruptions else {}),
     }
 
 
@@ -161,6 +164,21 @@ def record_html(record: dict[str, Any]) -> str:
         f"<p>项目编号：{e(record['project_code'])}；项目名称：{e(record['project_name'])}</p>",
         f"<p>开标时间：{e(local_time(fmt.parse_iso_utc(record['opened_at'])))}；开标地点：{e(record['place'])}</p>",
     ]
+    for stop in record.get("interruptions", []):
+        start, end = (
+            local_time(fmt.parse_iso_utc(stop["from"])),
+            local_time(fmt.parse_iso_utc(stop["decryption_ends_at"])),
+        )
+        if stop.get("to"):
+            resumed = local_time(fmt.parse_iso_utc(stop["to"]))
+            parts.append(
+                f"<p>解密中断：{e(stop['reason'])}；{e(start)}至{e(resumed)}暂停解密，解密截止顺延至{e(end)}</p>"
+            )
+        else:
+            parts.append(
+                f"<p>解密中断：{e(stop['reason'])}；解密时限于{e(end)}在故障期间届满，未解密的投标文件"
+                f"{len(stop.get('withdrawn', []))}份按《电子招标投标办法》第三十一条视为撤回</p>"
+            )
     for section in record["sections"]:
         parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")
         if section["failed"]:

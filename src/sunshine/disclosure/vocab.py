@@ -40,6 +40,7 @@ TRIGGERS: dict[str, str] = {
     "trading.performance": "合同履行、变更及验收",
     "trading.deposit_refund": "退还保证金",
     "trading.complaint_decision": "作出投诉处理决定",
+    "centre.incident": "平台发生故障（应急事件）或故障结束",
 }
 TRIGGER_PREFIX_LABELS: dict[str, str] = {
     "supervision.penalty": "作出行政处罚决定",

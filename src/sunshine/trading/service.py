@@ -255,11 +255,23 @@ def suspended_days(suspended_at: datetime, resumed_at: datetime) -> int:
     return math.ceil(seconds / 86400)
 
 
+def restarted_end(ends_at: datetime, since: datetime, now: datetime, minimum: timedelta) -> datetime | None:
+    """A running clock (a decryption window, a timed round) stopped at ``since`` restarts at ``now`` with the time it
+    had left then, and at least ``minimum``. None when it had run out by ``since`` or the restart would not move
+    its end later (a clock is never shortened)."""
+    if ends_at <= since:
+        return None
+    after = now + max(ends_at - since, minimum)
+    return after if after > ends_at else None
+
+
 def schedule_after_suspension(
-    session: Session, project: Project, now: datetime
+    session: Session, project: Project, now: datetime, *, since: datetime | None = None
 ) -> tuple[int, dict[str, tuple[datetime, datetime]]]:
     """The days to add and the announced dates that move: each date still ahead when the project was suspended
-    moves by the suspended days, so bidders keep the whole time the notice promised them."""
+    moves by the suspended days, so bidders keep the whole time the notice promised them. ``since`` is when
+    the project really stopped, where that was before its suspension was recorded (a platform incident is
+    declared after the failure began): the days and the dates that move then count from it."""
     rule = _suspension_rule(session, project)
     suspended = session.scalar(
         select(Transition)
@@ -269,24 +281,45 @@ def schedule_after_suspension(
     )
     if rule is None or int(rule.value) == 0 or suspended is None:
         return 0, {}
-    days = suspended_days(suspended.at, now)
+    stopped = min(since, suspended.at) if since is not None else suspended.at
+    days = suspended_days(stopped, now)
     moved = {}
     for name in SCHEDULE_FIELDS:
         value = getattr(project, name)
-        if days and value is not None and value > suspended.at:
+        if days and value is not None and value > stopped:
             moved[name] = (value, value + timedelta(days=days))
     return days, moved
 
 
-def resume(session: Session, actor: Principal, project_id: int, reason: str | None = None) -> Project:
+def resume(
+    session: Session,
+    actor: Principal,
+    project_id: int,
+    reason: str | None = None,
+    *,
+    since: datetime | None = None,
+) -> Project:
     """恢复: the project returns to the state it was suspended in; where the rule says so, the announced dates
-    still ahead at the suspension move by the suspended days (recorded in the step's ledger entry)."""
+    still ahead at the suspension (or at ``since``, see ``schedule_after_suspension``) move by the suspended days
+    (recorded in the step's ledger entry). A sealed-bid project whose deadline fell after ``since`` and was
+    closed by the clock before the suspension was recorded returns to bidding until its moved deadline: its
+    bidders could not reach the platform at the deadline."""
     project = get_visible(session, actor, project_id)
     checked = lifecycle.check(project, "resume", actor)
-    days, moved = schedule_after_suspension(session, project, clock.now())
-    payload = (
-        {"days_added": days, "moved": {name: [_iso(a), _iso(b)] for name, (a, b) in moved.items()}} if moved else None
+    days, moved = schedule_after_suspension(session, project, clock.now(), since=since)
+    reopened = (
+        since is not None
+        and project.lifecycle in lifecycle.SEALED_LIFECYCLES
+        and project.state_before_suspension == "bid_closed"
+        and "bid_deadline" in moved
     )
+    if reopened:
+        project.state_before_suspension = "notice_published"
+    payload: dict[str, Any] | None = None
+    if moved:
+        payload = {"days_added": days, "moved": {name: [_iso(a), _iso(b)] for name, (a, b) in moved.items()}}
+        if reopened:
+            payload["bidding_reopened"] = True
     lifecycle.apply(session, project, checked, actor, reason=reason, payload=payload)
     for name, (_, after) in moved.items():
         setattr(project, name, after)

@@ -165,6 +165,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/projects", "交易项目"),
         ("/staff/requests", "转办的信息公开申请"),
         ("/staff/disclosure/review", "政务公开保密审查"),
+        ("/staff/incidents", "平台故障与应急处置"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),
@@ -186,6 +187,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/supervision", "全程留痕监督"),
         ("/staff/disclosure", "政务公开时效与逾期预警"),
         ("/staff/credit", "信用记录与禁止参与"),
+        ("/staff/incidents", "平台故障与应急处置（核实确认）"),
     ],
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
