@@ -35,6 +35,11 @@ def w(db, client, monkeypatch):
     return world
 
 
+def signed_in_again(client, w) -> None:
+    """The bidders sign in again after the clock has moved: the bid steps need a recent password entry."""
+    w.tokens = [api_token(client, b.username) for b in w.bidders]
+
+
 def iso(moment: datetime) -> str:
     return moment.isoformat()
 
@@ -64,6 +69,7 @@ def test_an_incident_across_the_bid_deadline_suspends_then_extends_it(client, w,
     assert submit(client, w, 0, seal_for(w, w.bidders[0])).status_code == 201
     deadline = datetime.fromisoformat(project(client, w)["bid_deadline"])
     clock.advance(timedelta(days=30) - timedelta(hours=2))  # two hours before the deadline
+    signed_in_again(client, w)
     started = clock.now() - timedelta(minutes=30)  # the failure began half an hour before it was declared
     r = declare(client, w, started)
     assert r.status_code == 201, r.text
@@ -75,6 +81,7 @@ def test_an_incident_across_the_bid_deadline_suspends_then_extends_it(client, w,
 
     # the deadline passes during the incident: the tick neither closes nor opens the project
     clock.advance(timedelta(hours=5))
+    signed_in_again(client, w)
     report = tasks.tick(db)
     assert w.code not in report.closed and w.code not in report.opened
     assert project(client, w)["state"] == "suspended"
@@ -137,9 +144,11 @@ def test_an_incident_across_the_bid_deadline_suspends_then_extends_it(client, w,
     # bidders bid until the new deadline; at it the tick closes and opens
     assert submit(client, w, 1, seal_for(w, w.bidders[1])).status_code == 201
     clock.advance(new_deadline - clock.now() - timedelta(minutes=1))
+    signed_in_again(client, w)
     assert submit(client, w, 2, seal_for(w, w.bidders[2])).status_code == 201
     assert w.code not in tasks.tick(db).closed
     clock.advance(timedelta(minutes=1))
+    signed_in_again(client, w)
     assert tasks.tick(db).opened == [w.code]
 
     # the ledger holds one entry per step and verifies
@@ -156,6 +165,7 @@ def test_an_incident_during_decryption_pauses_and_restarts_it(client, w, db, clo
         sealed = seal_for(w, w.bidders[i], f"48{i}0000.00")
         kept.append((sealed, submit(client, w, i, sealed).json()["bid_no"]))
     clock.advance(timedelta(days=30))
+    signed_in_again(client, w)
     assert tasks.tick(db).opened == [w.code]
     window_end = datetime.fromisoformat(
         client.get(f"/api/v1/projects/{w.project_id}/opening").json()["decryption_ends_at"]
@@ -165,12 +175,14 @@ def test_an_incident_during_decryption_pauses_and_restarts_it(client, w, db, clo
     )
     assert reveal(0).status_code == 200
     clock.advance(timedelta(minutes=20))
+    signed_in_again(client, w)
     started = clock.now() - timedelta(minutes=5)  # 40 minutes of the hour were left when it failed
     incident = declare(client, w, started, kind="ca", description="CA 证书服务中断，投标人无法解密").json()
     assert incident["projects"][0]["state_before"] == "开标中"
     paused = reveal(1)
     assert paused.status_code == 409 and paused.json()["code"] == "decryption_paused"
     clock.advance(timedelta(hours=2))  # the window would have run out: the tick leaves it alone
+    signed_in_again(client, w)
     assert w.code not in tasks.tick(db).decryption_closed
     client.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}, headers=w.supervisor_token)
     done = client.post(
@@ -186,6 +198,7 @@ def test_an_incident_during_decryption_pauses_and_restarts_it(client, w, db, clo
     assert record["status"] == "decrypting" and done["code"] in record["interruptions"][0]["reason"]
     assert reveal(1).status_code == 200
     clock.advance(restarted - clock.now())
+    signed_in_again(client, w)
     assert tasks.tick(db).decryption_closed == [w.code]
     record = client.get(f"/api/v1/projects/{w.project_id}/opening").json()
     by_no = {b["bid_no"]: b["decryption"] for b in record["sections"][0]["bids"]}
@@ -212,7 +225,7 @@ def test_scope_by_type_and_by_project(client, w, db, clock):
         ({"kind": "meteor"}, 422, "invalid_input"),
         ({"scope": "galaxy"}, 422, "invalid_input"),
         ({"description": "断"}, 422, "invalid_input"),
-        ({"description": "故障\u0000说明"}, 422, "invalid_input"),
+        ({"description": "故障\u0000说明"}, 422, "control_characters"),
         ({"scope": "projects", "project_ids": [987654]}, 422, "incident_unknown_project"),
         ({"scope": "projects", "project_ids": []}, 422, "invalid_input"),
         ({"scope": "types", "transaction_types": ["spaceships"]}, 422, "invalid_input"),
@@ -243,6 +256,7 @@ def test_who_may_do_what(client, w, db, clock):
     end = f"/api/v1/incidents/{incident['id']}/end"
     end_body = {"ended_at": iso(clock.now()), "note": "已修复"}
     clock.advance(timedelta(minutes=5))
+    signed_in_again(client, w)
     assert client.post(end, json=end_body, headers=w.supervisor_token).status_code == 403
     assert client.post("/api/v1/incidents/987654/end", json=end_body, headers=w.centre_token).status_code == 404
     # the public reads every incident, without the names of the staff
@@ -259,6 +273,7 @@ def test_a_window_that_ran_out_during_the_failure_leaves_its_bids_withdrawn(clie
         sealed = seal_for(w, w.bidders[i], f"47{i}0000.00")
         kept.append((sealed, submit(client, w, i, sealed).json()["bid_no"]))
     clock.advance(timedelta(days=30))
+    signed_in_again(client, w)
     tasks.tick(db)
     assert (
         client.post(
@@ -268,9 +283,11 @@ def test_a_window_that_ran_out_during_the_failure_leaves_its_bids_withdrawn(clie
     )
     failed_at = clock.now() + timedelta(minutes=30)
     clock.advance(timedelta(hours=1, minutes=1))  # the window ran out while bidders could not reach the platform
+    signed_in_again(client, w)
     assert tasks.tick(db).decryption_closed == [w.code]
     # declared afterwards, for a failure that began before the window ran out
     clock.advance(timedelta(minutes=10))
+    signed_in_again(client, w)
     body = {"scope": "projects", "project_ids": [w.project_id]}
     incident = declare(client, w, failed_at, **body)
     assert incident.status_code == 201, incident.text
@@ -293,12 +310,14 @@ def test_a_deadline_closed_by_the_clock_during_the_failure_reopens_bidding(clien
 
     deadline = datetime.fromisoformat(project(client, w)["bid_deadline"])
     clock.advance(timedelta(days=30, minutes=5))
+    signed_in_again(client, w)
     with db.unit_of_work() as s:  # the clock closed bidding; bidders had not reached the platform since 08:00
         assert trading.close_due(s) == [w.code]
     incident = declare(client, w, deadline - timedelta(hours=1)).json()
     assert incident["projects"][0]["state_before"] == "投标截止"
     client.post(f"/api/v1/incidents/{incident['id']}/confirm", json={}, headers=w.supervisor_token)
     clock.advance(timedelta(hours=2))
+    signed_in_again(client, w)
     done = client.post(
         f"/api/v1/incidents/{incident['id']}/end",
         json={"ended_at": iso(clock.now()), "note": "网络恢复"},

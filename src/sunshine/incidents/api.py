@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.inputs import Id
 from sunshine.incidents import service
 from sunshine.incidents.models import Incident
 from sunshine.incidents.schemas import AffectedOut, ConfirmIn, EndIn, IncidentIn, IncidentOut, MovedDate, NoticeOut
@@ -62,13 +63,13 @@ def declare(body: IncidentIn, session: Session = SessionDep, principal: Principa
 
 @router.post("/{incident_id}/confirm", response_model=IncidentOut, summary="核实确认应急事件（行政监督部门）")
 def confirm(
-    incident_id: int, body: ConfirmIn, session: Session = SessionDep, principal: Principal = SUPERVISOR
+    incident_id: Id, body: ConfirmIn, session: Session = SessionDep, principal: Principal = SUPERVISOR
 ) -> IncidentOut:
     return incident_out(session, service.confirm(session, principal, incident_id, body), staff=True)
 
 
 @router.post("/{incident_id}/end", response_model=IncidentOut, summary="登记故障排除、恢复交易（交易中心）")
-def end(incident_id: int, body: EndIn, session: Session = SessionDep, principal: Principal = CENTRE) -> IncidentOut:
+def end(incident_id: Id, body: EndIn, session: Session = SessionDep, principal: Principal = CENTRE) -> IncidentOut:
     return incident_out(session, service.end(session, principal, incident_id, body), staff=True)
 
 
@@ -79,5 +80,5 @@ def list_incidents(session: Session = SessionDep, principal: Principal = PUBLIC)
 
 
 @router.get("/{incident_id}", response_model=IncidentOut, summary="应急事件详情（公开）")
-def detail(incident_id: int, session: Session = SessionDep, principal: Principal = PUBLIC) -> IncidentOut:
+def detail(incident_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC) -> IncidentOut:
     return incident_out(session, service.get(session, incident_id), staff=principal.has(*service.READERS))

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from sunshine.core.inputs import Id, IsoDateTime
+
 
 class IncidentIn(BaseModel):
     kind: str = Field(
@@ -14,12 +16,12 @@ class IncidentIn(BaseModel):
         description="故障类别：system 系统故障、network 网络中断、ca CA/电子签章故障、power 电力中断、other 其他",
     )
     description: str = Field(max_length=2000, description="故障情况（将向社会公告）")
-    started_at: datetime = Field(description="故障开始时间；不带时区的按北京时间")
+    started_at: IsoDateTime = Field(description="故障开始时间；不带时区的按北京时间")
     scope: str = Field(
         "platform", max_length=20, description="影响范围：platform 全平台、types 指定交易类型、projects 指定项目"
     )
     transaction_types: list[str] = Field(default_factory=list, max_length=20)
-    project_ids: list[int] = Field(default_factory=list, max_length=500)
+    project_ids: list[Id] = Field(default_factory=list, max_length=500)
 
 
 class ConfirmIn(BaseModel):
@@ -27,7 +29,7 @@ class ConfirmIn(BaseModel):
 
 
 class EndIn(BaseModel):
-    ended_at: datetime = Field(description="故障排除、平台恢复的时间；不带时区的按北京时间")
+    ended_at: IsoDateTime = Field(description="故障排除、平台恢复的时间；不带时区的按北京时间")
     note: str = Field(max_length=2000, description="处置情况（原因、采取的措施；将向社会公告）")
 
 

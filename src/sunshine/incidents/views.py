@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
+from sunshine.core.inputs import Id
 from sunshine.core.labels import TRADING_TYPE_LABELS
 from sunshine.incidents import service
 from sunshine.incidents.schemas import ConfirmIn, EndIn, IncidentIn
@@ -18,7 +19,7 @@ from sunshine.trading import lifecycle
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
 
-router = APIRouter(tags=["平台应急事件"])
+router = APIRouter(tags=["平台应急事件"], include_in_schema=False)
 PUBLIC = Depends(Access.public())
 STAFF = Depends(Access(*service.READERS))
 CENTRE = Depends(Access(*service.DECLARERS))
@@ -73,7 +74,7 @@ def public_list(request: Request, session: Session = SessionDep, _: Principal = 
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
-def public_detail(incident_id: int, request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def public_detail(incident_id: Id, request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     incident = service.get(session, incident_id)
     return render(
         request,
@@ -129,7 +130,7 @@ def staff_declare(
 
 @router.post("/staff/incidents/{incident_id}/confirm", response_class=HTMLResponse)
 def staff_confirm(
-    incident_id: int,
+    incident_id: Id,
     request: Request,
     note: str = Form(""),
     session: Session = SessionDep,
@@ -143,7 +144,7 @@ def staff_confirm(
 
 @router.post("/staff/incidents/{incident_id}/end", response_class=HTMLResponse)
 def staff_end(
-    incident_id: int,
+    incident_id: Id,
     request: Request,
     ended_at: str = Form(""),
     note: str = Form(""),
