@@ -1,4 +1,6 @@
-"""The roles of DESIGN §2. A user may hold several; an anonymous visitor is the public."""
+"""The roles of DESIGN §2. A user may hold several; an anonymous visitor is the public. Roles inside a market
+participant (``ORGANISATION_ROLES``) are granted by that organisation's own administrator, the others by the platform
+administrator."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ class Role(StrEnum):
     COMMITTEE_OFFICE = "committee_office"  # 公共资源交易管理委员会办公室
     GOVERNMENT_AFFAIRS = "government_affairs"  # 政务办
     EVALUATOR = "evaluator"  # 第三方评估机构
+    SIGNER = "signer"  # 签章人：以本单位登记的签名密钥签署投标文件和文书
+    ORG_VIEWER = "org_viewer"  # 本单位查看人员：只读本单位的报名、投标和消息
 
     @property
     def label(self) -> str:
@@ -41,4 +45,13 @@ ROLE_LABELS: dict[Role, str] = {
     Role.COMMITTEE_OFFICE: "公共资源交易管理委员会办公室",
     Role.GOVERNMENT_AFFAIRS: "政务办",
     Role.EVALUATOR: "第三方评估机构",
+    Role.SIGNER: "签章人",
+    Role.ORG_VIEWER: "本单位查看人员",
 }
+
+# Roles held inside a market participant (企业、代理机构、招标人/采购人). Only the organisation's own administrator
+# grants or removes them; the platform administrator may only deactivate such a user (issue: an administrator
+# must never be able to act for a bidder).
+ORGANISATION_ROLES: frozenset[Role] = frozenset(
+    {Role.ENTERPRISE_ADMIN, Role.BIDDER, Role.SIGNER, Role.ORG_VIEWER, Role.AGENCY, Role.TENDERER}
+)
