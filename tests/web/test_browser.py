@@ -32,6 +32,8 @@ ROLE_ACCOUNTS = [
     "expert",
     "observer",
     "entadmin",
+    "signer",
+    "viewer",
     "industry",
     "committee",
     "govaffairs",

@@ -197,6 +197,8 @@ USERS = [
     ("expert", "评标专家 高建国", [Role.EXPERT], None),
     ("observer", "社会监督员 李秀英", [Role.SOCIAL_SUPERVISOR], None),
     ("entadmin", "闽江建设 企业管理员 周敏", [Role.ENTERPRISE_ADMIN], "build1"),
+    ("signer", "闽江建设 签章人 林峰", [Role.SIGNER], "build1"),
+    ("viewer", "闽江建设 资料员 黄琳", [Role.ORG_VIEWER], "build1"),
     ("industry", "交通运输局建设管理科 蔡明", [Role.INDUSTRY_SUPERVISOR], "transport"),
     ("committee", "公管办 综合科 方华", [Role.COMMITTEE_OFFICE], "office"),
     ("govaffairs", "政务办 督查科 余婷", [Role.GOVERNMENT_AFFAIRS], "office"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -45,6 +46,20 @@ STAGES = {"pre": "资格预审", "post": "资格后审"}
 PREQUALIFICATION_SUBJECT = "资格预审结果通知书"
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MAX_REASONS = 2000
+
+
+# Checks a domain above the kernel adds to registration (the market participant's review status, its
+# qualifications): each is called with the project, the section and the registering organisation, and refuses
+# by raising one of the error family (the registration is then not kept). Registered by ``domains.install()``.
+RegistrationCheck = Callable[[Session, Project, Section, Organisation], None]
+_registration_checks: list[RegistrationCheck] = []
+
+
+def registration_check(check: RegistrationCheck) -> RegistrationCheck:
+    """Add a check every registration passes (idempotent: installing twice adds it once)."""
+    if check not in _registration_checks:
+        _registration_checks.append(check)
+    return check
 
 
 def _bidder_org(session: Session, actor: Principal) -> Organisation:
@@ -87,6 +102,8 @@ def register_bidder(
     credit.check_not_banned(
         session, org.id, scope=credit.Scope(project.region_code, project.transaction_type), on=clock.today_local()
     )
+    for check in _registration_checks:
+        check(session, project, section, org)
     existing = session.scalar(
         select(Registration).where(Registration.section_id == section.id, Registration.organisation_id == org.id)
     )

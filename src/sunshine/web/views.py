@@ -196,6 +196,16 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/notices", "交易公告"),
         ("/disclosure/deadline", "法定期限计算"),
     ],
+    Role.SIGNER: [
+        ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
+        ("/notices", "交易公告"),
+        ("/ledger", "验证留痕记录"),
+    ],
+    Role.ORG_VIEWER: [
+        ("/notices", "交易公告"),
+        ("/credit", "信用信息公示（禁止参与名单）"),
+        ("/ledger", "验证留痕记录"),
+    ],
     Role.TENDERER: [
         ("/projects/new", "进场登记"),
         ("/projects/mine", "本单位的项目"),
