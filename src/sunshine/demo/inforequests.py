@@ -302,8 +302,9 @@ def _act(session: Session, people: People, req: InfoRequest, action: str, day: d
     fn(session, actor, req, schema(day=day, **fields))
 
 
-def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -> None:
-    """Take every planned step that is due today on the open demo requests."""
+def _progress(db: Database, clock: AdjustableClock, people: People, day: date, finished: set[int]) -> None:
+    """Take every planned step that is due today on the open demo requests. ``finished`` holds the requests
+    whose plan is fully taken (a request's history only grows, so they are not looked at again)."""
     with db.unit_of_work(read_only=True) as session:
         cal = calendar.load(session)
         ids = list(
@@ -315,6 +316,8 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
         )
     minute = 0
     for request_id in ids:
+        if request_id in finished:
+            continue
         while True:
             with db.unit_of_work() as session:
                 req = session.get(InfoRequest, request_id)
@@ -322,6 +325,7 @@ def _progress(db: Database, clock: AdjustableClock, people: People, day: date) -
                 _, plan = scenario_of(req)
                 pending = next(((a, b, o, f) for a, b, o, f in plan if not _done(session, req, history, a)), None)
                 if pending is None:
+                    finished.add(request_id)
                     break
                 action, base, offset, fields = pending
                 when = _planned_day(cal, req, history, base, offset)
@@ -358,12 +362,13 @@ def seed_month(db: Database, clock: AdjustableClock, month_start: date, month_en
         for receipt_day in rng.sample(workdays, k=min(len(workdays), rng.randint(4, 6))):
             receipts[receipt_day] = receipts.get(receipt_day, 0) + 1
         day = month_start
+        finished: set[int] = set()
         while day <= month_end:
             _move(clock, day, 9)
             for _ in range(receipts.get(day, 0)):
                 _move(clock, day, 9, 30)
                 _receive(db, rng, people, day)
-            _progress(db, clock, people, day)
+            _progress(db, clock, people, day, finished)
             _move(clock, day, 18)
             with db.unit_of_work() as session:
                 alerts.tick(session)
