@@ -42,10 +42,7 @@ import hashlib
 import os
 import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -65,10 +62,10 @@ try:
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
 
+import _serve  # noqa: E402
 import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 console = Console() if sys.stdout.isatty() else Console(width=150)
 BENCH_DATABASE = f"sunshine_bench_bidding_{os.getpid()}"  # its own: two runs at once must not collide
@@ -106,21 +103,9 @@ def load_now() -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
+def postgres_database(server_url: str):
     """A fresh ``sunshine_bench_bidding_<pid>`` on the server of ``server_url``, dropped afterwards."""
-    import psycopg
-
-    server = make_url(server_url)
-    dsn = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    try:
-        yield server.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+    return _serve.postgres_database(server_url, BENCH_DATABASE)
 
 
 def open_database(url: str, data_dir: Path):
@@ -322,69 +307,18 @@ def seal_bids(tender: Tender, bidders: list[Bidder], size_kb: int) -> list[Seale
 # --------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """In the server's process (Linux): SIGTERM when the benchmark dies, even killed, so none is left behind."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 @contextmanager
 def sunshine_serve(url: str, data_dir: Path, log_path: Path) -> Iterator[str]:
     """``sunshine serve`` on a free port of 127.0.0.1 with this database and data folder; its base URL."""
-    command = Path(sys.executable).parent / "sunshine"
-    if not command.exists():
-        command = shutil.which("sunshine")
-    if not command:
-        sys.exit("the `sunshine` command is not installed (pip install -e .)")
     env = {
         **os.environ,
         "SUNSHINE_DATABASE_URL": url,
         "SUNSHINE_DATA_DIR": str(data_dir),
         "SUNSHINE_SCHEDULER": "false",
-        "PYTHONUNBUFFERED": "1",
     }
     env.pop("SUNSHINE_PASSWORD_HASHING", None)  # the setup's cheap profile is for this process only
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=log,
-            preexec_fn=_die_with_parent,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"sunshine serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(base + "/healthz", timeout=5).json().get("status") == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"sunshine serve did not answer /healthz:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.1)
+    with _serve.serve(env, log_path, SERVER_START_SECONDS) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 # --------------------------------------------------------------------------------------------------

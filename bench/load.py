@@ -32,8 +32,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import _serve
 import httpx
 
 DEMO_PASSWORD = "sunshine-demo-2026"  # sunshine.demo.base.DEMO_PASSWORD
@@ -227,9 +226,7 @@ def drive(
                 call = pick(rng, n)
                 began = time.perf_counter()
                 try:
-                    response = c.request(
-                        call.method, call.path, json=call.json, data=call.data, headers=call.headers
-                    )
+                    response = c.request(call.method, call.path, json=call.json, data=call.data, headers=call.headers)
                 except httpx.TimeoutException:
                     tally.timeout(call.label)
                     continue
@@ -349,46 +346,9 @@ def run(base: str, name: str, clients: int, seconds: float, reference_seconds: f
 # --------------------------------------------------------------------------------------------------
 
 
-def sunshine_command() -> str:
-    beside = Path(sys.executable).parent / "sunshine"
-    found = str(beside) if beside.exists() else shutil.which("sunshine")
-    if not found:
-        sys.exit("the `sunshine` command is not installed (pip install -e .)")
-    return found
-
-
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
+def postgres_database(server_url: str):
     """A fresh ``sunshine_bench_load_<pid>`` on the server of ``server_url``, dropped afterwards."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(server_url)
-    dsn = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    try:
-        yield server.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """In the server's process (Linux): SIGTERM when the benchmark dies, even killed, so none is left behind."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    return _serve.postgres_database(server_url, BENCH_DATABASE)
 
 
 @contextmanager
@@ -403,44 +363,17 @@ def demo_server(url: str, folder: Path, extra_env: dict[str, str]) -> Iterator[s
         "PYTHONUNBUFFERED": "1",
         **extra_env,
     }
-    command = sunshine_command()
+    command = _serve.sunshine_command()
     for step in (["db", "upgrade"], ["demo-data"]):
         print(f"  sunshine {' '.join(step)} …", flush=True)
         done = subprocess.run([command, *step], env=env, capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit(f"sunshine {' '.join(step)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=log,
-            preexec_fn=_die_with_parent,
-        )
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"sunshine serve exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"sunshine serve did not answer /healthz:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base
+        with _serve.serve(env, log_path, SERVER_START_SECONDS) as base:
+            yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Traceback" in line]
         if errors:
             kept = Path(tempfile.gettempdir()) / f"sunshine-bench-load-{os.getpid()}-{folder.name}.log"
