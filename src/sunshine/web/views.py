@@ -17,9 +17,9 @@ from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.core.inputs import IsoDate, Year, stored_id
 from sunshine.db import Database
 from sunshine.identity import service as identity
-from sunshine.identity import throttle
+from sunshine.identity import organisation_users, throttle
 from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
-from sunshine.identity.roles import Role
+from sunshine.identity.roles import ORGANISATION_ROLES, Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
@@ -542,6 +542,11 @@ def admin_calendar_year(
     return redirect(request, f"/admin/calendar?year={parsed.year}")
 
 
+def _platform_organisations(session: Session) -> list[Organisation]:
+    """The organisations whose users the platform administrator creates: the centre and the departments."""
+    return [o for o in identity.list_organisations(session) if not organisation_users.is_market_organisation(o)]
+
+
 @router.get("/admin/users", response_class=HTMLResponse)
 def admin_users(request: Request, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
     return render(
@@ -549,8 +554,8 @@ def admin_users(request: Request, session: Session = SessionDep, _: Principal = 
         "admin_users.html",
         page_title="用户与角色",
         users=identity.list_users(session),
-        roles=list(Role),
-        organisations=identity.list_organisations(session),
+        roles=[r for r in Role if r not in ORGANISATION_ROLES],
+        organisations=_platform_organisations(session),
         errors={},
         form={},
     )
@@ -574,7 +579,7 @@ def admin_users_create(
     org_id = stored_id(organisation_id)
     if not errors:
         try:
-            user = identity.create_user(
+            user = organisation_users.admin_create_user(
                 session,
                 username=username,
                 display_name=display_name,
@@ -591,8 +596,8 @@ def admin_users_create(
             status=400,
             page_title="用户与角色",
             users=identity.list_users(session),
-            roles=list(Role),
-            organisations=identity.list_organisations(session),
+            roles=[r for r in Role if r not in ORGANISATION_ROLES],
+            organisations=_platform_organisations(session),
             errors=errors,
             form={
                 "username": username,
