@@ -105,6 +105,8 @@ def create_app(
     from sunshine.inforequests import report_views as inforequests_report_views
     from sunshine.inforequests import views as inforequests_views
     from sunshine.ledger import api as ledger_api
+    from sunshine.market import api as market_api
+    from sunshine.market import views as market_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.rules import api as rules_api
@@ -154,4 +156,6 @@ def create_app(
     app.include_router(inforequests_api.report_router)
     app.include_router(inforequests_views.router)
     app.include_router(inforequests_report_views.router)
+    app.include_router(market_api.router)
+    app.include_router(market_views.router)
     return app

@@ -92,20 +92,24 @@ def get_user(user_id: Id, session: Session = SessionDep, principal: Principal = 
     return _user_out(service.visible_user(session, principal, user_id))
 
 
-@router.get("/organisations", response_model=list[OrganisationBrief], summary="市场主体与机构名录")
+@router.get(
+    "/organisations",
+    response_model=list[OrganisationBrief],
+    summary="机构名录（已通过审核的市场主体与平台机构；分页名录见 /api/v1/market/…）",
+)
 def list_organisations(
     kind: OrganisationKind | None = None,
     session: Session = SessionDep,
     _: Principal = Depends(Access.public()),
 ) -> list[OrganisationBrief]:
-    return [OrganisationBrief.model_validate(o) for o in service.list_organisations(session, kind)]
+    return [OrganisationBrief.model_validate(o) for o in service.list_organisations(session, kind, public=True)]
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationBrief, summary="机构详情")
 def get_organisation(
     organisation_id: Id, session: Session = SessionDep, _: Principal = Depends(Access.public())
 ) -> OrganisationBrief:
-    return OrganisationBrief.model_validate(service.get_organisation(session, organisation_id))
+    return OrganisationBrief.model_validate(service.get_public_organisation(session, organisation_id))
 
 
 @router.post("/organisations", response_model=OrganisationBrief, status_code=201, summary="登记机构")

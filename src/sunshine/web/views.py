@@ -16,8 +16,8 @@ from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principa
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.core.inputs import IsoDate, Year, stored_id
 from sunshine.db import Database
-from sunshine.identity import service as identity
 from sunshine.identity import organisation_users, throttle
+from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
 from sunshine.identity.roles import ORGANISATION_ROLES, Role
 from sunshine.ledger import format as fmt
@@ -166,6 +166,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/requests", "转办的信息公开申请"),
         ("/staff/disclosure/review", "政务公开保密审查"),
         ("/staff/incidents", "平台故障与应急处置"),
+        ("/staff/market", "市场主体登记与变更审核"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),
@@ -216,7 +217,9 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
     # issues); their workbench lists what they can already read.
     Role.ENTERPRISE_ADMIN: [
-        ("/trading?kind=enterprise", "市场主体名录"),
+        ("/market/mine", "本单位登记信息、变更申请与用户管理"),
+        ("/market/enterprises", "企业名录"),
+        ("/market/agencies", "代理机构名录"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/notices", "交易公告"),
         ("/ledger", "验证留痕记录"),
@@ -277,11 +280,16 @@ def landing(
     )
 
 
+DIRECTORIES = {OrganisationKind.ENTERPRISE: "/market/enterprises", OrganisationKind.AGENCY: "/market/agencies"}
+
+
 @router.get("/trading", response_class=HTMLResponse)
 def trading(
     request: Request, kind: OrganisationKind | None = None, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> Response:
-    orgs = identity.list_organisations(session, kind)
+    if kind in DIRECTORIES:  # one directory: enterprises and agencies are listed by the market register
+        return redirect(request, DIRECTORIES[kind])
+    orgs = identity.list_organisations(session, kind, public=True)
     by_type = [
         (key, label, project_pages.latest_public(session, limit=5, transaction_type=key))
         for key, label in TRANSACTION_TYPES.items()
