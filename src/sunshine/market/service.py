@@ -458,7 +458,7 @@ def queue(session: Session, *, status: str | None = None, limit: int = 200) -> l
         stmt = stmt.order_by(Application.submitted_at.desc(), Application.id.desc())
     else:
         stmt = stmt.where(Application.status == "pending").order_by(Application.due, Application.id)
-    return list(session.execute(stmt.limit(limit)).tuples())
+    return [(app, org) for app, org in session.execute(stmt.limit(limit)).all()]
 
 
 def is_overdue(app: Application, today: date | None = None) -> bool:
