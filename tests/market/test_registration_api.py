@@ -121,7 +121,9 @@ def test_rejected_participant_stays_refused(client, staff):
 def test_a_change_goes_through_review_and_keeps_the_versions(client, staff):
     app, admin = registered(client, staff)
     change = client.post(
-        "/api/v1/market/changes", data=facts(name="厦门鹭岛建设集团有限公司", bank_name="中国银行厦门分行"), headers=admin
+        "/api/v1/market/changes",
+        data=facts(name="厦门鹭岛建设集团有限公司", bank_name="中国银行厦门分行"),
+        headers=admin,
     )
     assert change.status_code == 201, change.text
     assert set(change.json()["changed"]) == {"名称", "开户银行"}
@@ -132,7 +134,11 @@ def test_a_change_goes_through_review_and_keeps_the_versions(client, staff):
     mine = client.get("/api/v1/market/mine", headers=admin).json()
     assert mine["name"] == "厦门鹭岛建设集团有限公司" and mine["version"] == 2
     assert [a["version"] for a in mine["applications"]] == [2, 1]
-    same = client.post("/api/v1/market/changes", data=facts(name="厦门鹭岛建设集团有限公司", bank_name="中国银行厦门分行"), headers=admin)
+    same = client.post(
+        "/api/v1/market/changes",
+        data=facts(name="厦门鹭岛建设集团有限公司", bank_name="中国银行厦门分行"),
+        headers=admin,
+    )
     assert same.status_code == 422 and "没有需要变更的内容" in same.json()["detail"]
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Conflict, Forbidden, NotFound
+from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.identity import service
 from sunshine.identity.models import Organisation, OrganisationKind, User, UserRole
 from sunshine.identity.roles import ORGANISATION_ROLES, Role
@@ -42,7 +42,7 @@ class OrganisationUsersOnly(Forbidden):
     title = "市场主体的用户和单位内角色只能由该单位的管理员管理"
 
 
-class RoleNotForOrganisation(Forbidden):
+class RoleNotForOrganisation(InvalidInput):
     code = "role_not_for_organisation"
     title = "该角色不适用于本单位"
 

@@ -103,7 +103,7 @@ def staff_by_org(session: Session, organisation_ids: list[int]) -> dict[int, lis
 def _own_agency(session: Session, actor: Principal) -> Organisation:
     org, _ = service.own_participant(session, actor)
     if org.kind != OrganisationKind.AGENCY.value:
-        raise Forbidden("只有代理机构登记从业人员")
+        raise Conflict("只有代理机构登记从业人员及其执业资格")
     return org
 
 
@@ -147,7 +147,7 @@ def add_staff(
 
 
 def remove_staff(session: Session, actor: Principal, staff_id: int) -> StaffMember:
-    org = _own_agency(session, actor)
+    org, _ = service.own_participant(session, actor)
     row = session.get(StaffMember, staff_id)
     if row is None or row.organisation_id != org.id or row.removed_at is not None:
         raise NotFound("从业人员不存在")
