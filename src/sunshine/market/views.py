@@ -382,7 +382,7 @@ def review_queue(
         "market_queue.html",
         page_title="市场主体登记与变更审核",
         rows=rows,
-        status=status or "",
+        selected=status or "",
         today=clock.today_local(),
         **_labels(),
     )
