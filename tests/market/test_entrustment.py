@@ -35,3 +35,19 @@ def test_the_tenderer_records_and_the_parties_read(client, db):
         url, data={**form, "signed_on": "2099-01-01"}, files={"agreement": ("a.pdf", PDF)}, headers=centre
     )
     assert future.status_code == 422 and "签订日期不能晚于今天" in future.json()["detail"]
+
+
+def test_the_project_page_links_the_agreement_for_the_parties_and_staff(app, db):
+    from tests.pages import browser
+
+    w = SimpleNamespace(**tender_world(db))
+    pid = make_project(db, w.agency, tenderer_id=w.school, agency_id=w.agency_org, accept_as=w.centre)
+    for who, shown in ((w.tenderer, True), (w.centre, True), (w.bidders[0], False)):
+        with browser(app, who.username) as page:
+            project = page.get(f"/projects/{pid}")
+            if shown:
+                assert project.status_code == 200 and "委托代理协议" in project.text, who.username
+            else:
+                assert "委托代理协议" not in project.text, who.username
+    with browser(app, w.tenderer.username) as page:
+        assert "尚未登记委托代理协议" in page.get(f"/market/projects/{pid}/entrustment").text
