@@ -116,7 +116,7 @@ def create_app(
     from sunshine.trading import registration_views as trading_registration_views
     from sunshine.trading import step_views as trading_step_views
     from sunshine.trading import views as trading_views
-    from sunshine.web import session_views, views
+    from sunshine.web import session_views, user_views, views
 
     app.include_router(views.health_router)
     app.include_router(identity_api.router)
@@ -132,6 +132,7 @@ def create_app(
     app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    app.include_router(user_views.router)  # /admin/users: platform users only
     app.include_router(session_views.router)  # /reauth: the password again before a sensitive step
     app.include_router(trading_registration_views.router)  # /projects/new before /projects/{project_id}
     app.include_router(trading_step_views.router)

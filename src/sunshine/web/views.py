@@ -14,12 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
-from sunshine.core.inputs import IsoDate, Year, stored_id
+from sunshine.core.inputs import IsoDate, Year
 from sunshine.db import Database
-from sunshine.identity import organisation_users, throttle
 from sunshine.identity import service as identity
+from sunshine.identity import throttle
 from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
-from sunshine.identity.roles import ORGANISATION_ROLES, Role
+from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
@@ -548,74 +548,6 @@ def admin_calendar_year(
         changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")
-
-
-def _platform_organisations(session: Session) -> list[Organisation]:
-    """The organisations whose users the platform administrator creates: the centre and the departments."""
-    return [o for o in identity.list_organisations(session) if not organisation_users.is_market_organisation(o)]
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
-    return render(
-        request,
-        "admin_users.html",
-        page_title="用户与角色",
-        users=identity.list_users(session),
-        roles=[r for r in Role if r not in ORGANISATION_ROLES],
-        organisations=_platform_organisations(session),
-        errors={},
-        form={},
-    )
-
-
-@router.post("/admin/users", response_class=HTMLResponse)
-def admin_users_create(
-    request: Request,
-    username: str = Form(""),
-    display_name: str = Form(""),
-    password: str = Form(""),
-    organisation_id: str = Form(""),
-    roles: list[str] = Form(default_factory=list),
-    session: Session = SessionDep,
-    _: Principal = ADMIN,
-) -> Response:
-    errors: dict[str, str] = {}
-    valid_roles = [r for r in Role if r.value in roles]
-    if not valid_roles:
-        errors["roles"] = "请至少选择一个角色"
-    org_id = stored_id(organisation_id)
-    if not errors:
-        try:
-            user = organisation_users.admin_create_user(
-                session,
-                username=username,
-                display_name=display_name,
-                password=password,
-                roles=valid_roles,
-                organisation_id=org_id,
-            )
-        except SunshineError as exc:
-            errors[exc.extra.get("field", "username")] = exc.detail
-    if errors:
-        return render(
-            request,
-            "admin_users.html",
-            status=400,
-            page_title="用户与角色",
-            users=identity.list_users(session),
-            roles=[r for r in Role if r not in ORGANISATION_ROLES],
-            organisations=_platform_organisations(session),
-            errors=errors,
-            form={
-                "username": username,
-                "display_name": display_name,
-                "organisation_id": organisation_id,
-                "roles": roles,
-            },
-        )
-    flash(request, "success", f"已创建用户 {user.username}")
-    return redirect(request, "/admin/users")
 
 
 __all__ = ["router", "User"]
