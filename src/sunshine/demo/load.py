@@ -26,7 +26,7 @@ from sunshine.demo.auctions import load_demo_auctions
 from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.incidents import load_demo_incidents
-from sunshine.demo.market import load_demo_market
+from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 
@@ -87,4 +87,6 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     )
     for username, name, roles, _ in USERS:
         table.add_row(username, "、".join(r.label for r in roles), name)
+    for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
+        table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)
     return table
