@@ -24,6 +24,7 @@ SIGNED_IN = "signed_in"
 ADMIN = frozenset({Role.ADMIN})
 STAFF = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR})
 REGISTRARS = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
+ENTRUSTMENT_READERS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -384,6 +385,48 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/staff/incidents"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/staff/incidents/{incident_id}/confirm"): frozenset({Role.SUPERVISOR}),
     ("POST", "/staff/incidents/{incident_id}/end"): frozenset({Role.CENTRE_STAFF}),
+    # market register (市场主体库)
+    ("POST", "/api/v1/market/applications"): PUBLIC,
+    ("GET", "/api/v1/market/mine"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("PUT", "/api/v1/market/applications/{application_id}"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/api/v1/market/changes"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/api/v1/market/queue"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("GET", "/api/v1/market/applications/{application_id}"): frozenset(
+        {Role.ENTERPRISE_ADMIN, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/api/v1/market/applications/{application_id}/decision"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/market/applications/{application_id}/licence"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("GET", "/api/v1/market/enterprises"): PUBLIC,
+    ("GET", "/api/v1/market/agencies"): PUBLIC,
+    ("GET", "/api/v1/market/users"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/api/v1/market/users"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("PUT", "/api/v1/market/users/{user_id}/roles"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("PUT", "/api/v1/market/users/{user_id}/active"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/api/v1/market/staff"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/api/v1/market/staff"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("DELETE", "/api/v1/market/staff/{staff_id}"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/api/v1/market/projects/{project_id}/entrustments"): ENTRUSTMENT_READERS,
+    ("POST", "/api/v1/market/projects/{project_id}/entrustments"): frozenset({Role.TENDERER, Role.CENTRE_STAFF}),
+    ("GET", "/market/register"): PUBLIC,
+    ("POST", "/market/register"): PUBLIC,
+    ("GET", "/market/mine"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/applications/{application_id}"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/changes"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/users"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/users/{user_id}/roles"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/users/{user_id}/active"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/staff"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/market/mine/staff/{staff_id}/remove"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/staff/market"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("GET", "/staff/market/{application_id}"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("POST", "/staff/market/{application_id}/decision"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/staff/market/{application_id}/licence"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
+    ("GET", "/market/enterprises"): PUBLIC,
+    ("GET", "/market/agencies"): PUBLIC,
+    ("GET", "/market/organisations/{organisation_id}"): PUBLIC,
+    ("GET", "/market/projects/{project_id}/entrustment"): ENTRUSTMENT_READERS,
+    ("POST", "/market/projects/{project_id}/entrustment"): frozenset({Role.TENDERER, Role.CENTRE_STAFF}),
+    ("GET", "/market/entrustments/{entrustment_id}/file"): ENTRUSTMENT_READERS,
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -438,6 +481,9 @@ PATH_EXAMPLES = {
     "objection_id": "1",
     "alert_id": "1",
     "incident_id": "1",
+    "application_id": "1",
+    "staff_id": "1",
+    "entrustment_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

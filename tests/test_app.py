@@ -99,6 +99,7 @@ def test_times_are_stored_in_utc_and_come_back_aware(db, clock):
 
 def test_demo_data_is_idempotent(db):
     from sunshine.demo import USERS, load_demo_data
+    from sunshine.demo.market import PARTICIPANTS
     from sunshine.identity import service
     from sunshine.ledger import service as ledger
 
@@ -109,7 +110,8 @@ def test_demo_data_is_idempotent(db):
     load_demo_data(db)
     with db.unit_of_work() as s:
         assert ledger.size(s) == size
-        assert len(service.list_users(s)) == users == len(USERS)
+        # the platform's accounts, and the administrators the market participants registered themselves
+        assert len(service.list_users(s)) == users == len(USERS) + len(PARTICIPANTS)
 
 
 def test_healthz(client):

@@ -105,6 +105,8 @@ def create_app(
     from sunshine.inforequests import report_views as inforequests_report_views
     from sunshine.inforequests import views as inforequests_views
     from sunshine.ledger import api as ledger_api
+    from sunshine.market import api as market_api
+    from sunshine.market import views as market_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.rules import api as rules_api
@@ -114,7 +116,7 @@ def create_app(
     from sunshine.trading import registration_views as trading_registration_views
     from sunshine.trading import step_views as trading_step_views
     from sunshine.trading import views as trading_views
-    from sunshine.web import session_views, views
+    from sunshine.web import session_views, user_views, views
 
     app.include_router(views.health_router)
     app.include_router(identity_api.router)
@@ -130,6 +132,7 @@ def create_app(
     app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    app.include_router(user_views.router)  # /admin/users: platform users only
     app.include_router(session_views.router)  # /reauth: the password again before a sensitive step
     app.include_router(trading_registration_views.router)  # /projects/new before /projects/{project_id}
     app.include_router(trading_step_views.router)
@@ -154,4 +157,6 @@ def create_app(
     app.include_router(inforequests_api.report_router)
     app.include_router(inforequests_views.router)
     app.include_router(inforequests_report_views.router)
+    app.include_router(market_api.router)
+    app.include_router(market_views.router)
     return app

@@ -1,13 +1,14 @@
-"""Every role of DESIGN §2 has a Chinese label, can be given by the administrator, and lands on a workbench at
-/me whose every link opens for that role (no dead link, no page the role may not read)."""
+"""Every role of DESIGN §2 has a Chinese label, can be given (by the administrator, or for the roles inside a market
+participant by that organisation's own administrator), and lands on a workbench at /me whose every link opens for
+that role (no dead link, no page the role may not read)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sunshine.identity.roles import ROLE_LABELS, Role
+from sunshine.identity.roles import ORGANISATION_ROLES, ROLE_LABELS, Role
 from sunshine.web.views import ROLE_TASKS
-from tests.builders import api_token, make_user
+from tests.builders import api_token, make_org, make_user
 from tests.pages import browser, page_text
 
 NEW_ROLES = {
@@ -39,16 +40,20 @@ def test_the_administrator_assigns_the_new_roles(db, client):
     )
     assert made.status_code == 201, made.text
     user_id = made.json()["id"]
-    changed = client.put(
+    platform_roles = {r.value for r in NEW_ROLES if r not in ORGANISATION_ROLES}
+    changed = client.put(f"/api/v1/admin/users/{user_id}/roles", json={"roles": sorted(platform_roles)}, headers=admin)
+    assert changed.status_code == 200
+    assert set(changed.json()["roles"]) == platform_roles
+    refused = client.put(
         f"/api/v1/admin/users/{user_id}/roles", json={"roles": [r.value for r in NEW_ROLES]}, headers=admin
     )
-    assert changed.status_code == 200
-    assert set(changed.json()["roles"]) == {r.value for r in NEW_ROLES}
+    assert refused.status_code == 403, "the enterprise administrator is granted by its own organisation"
 
 
 @pytest.mark.parametrize("role", list(NEW_ROLES), ids=lambda r: r.value)
 def test_each_new_role_lands_on_a_workbench_whose_links_open(db, app, role):
-    make_user(db, role, username=f"bench-{role.value}")
+    organisation_id = make_org(db) if role in ORGANISATION_ROLES else None
+    make_user(db, role, username=f"bench-{role.value}", organisation_id=organisation_id)
     with browser(app, f"bench-{role.value}") as page:
         me = page.get("/me")
         assert me.status_code == 200

@@ -217,4 +217,3 @@ def test_the_server_runs_with_the_worker_threads_it_is_sized_for(app):
     with TestClient(app) as client:
         tokens = client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
     assert tokens == get_settings().worker_threads
-

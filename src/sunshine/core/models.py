@@ -72,6 +72,8 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # handled: the fact is over
+
+
 class CodeSequence(Base):
     # 流水号 the next serial number of a scope, e.g. a transaction-code scope (region + type + year)
     __tablename__ = "code_sequence"

@@ -47,6 +47,7 @@ def time_limit(session: Session, item: CatalogItem, event_date: date, project: P
     pack_key, _, rule_id = item.time_limit_ref.partition("/")
     if project is not None:
         from sunshine.rules.service import rules_of
+
         snapshot = rules_of(project)
         same_type = registry().versions(pack_key)[0].transaction_type == project.transaction_type
         if (snapshot.key == pack_key or same_type) and snapshot.has(rule_id):

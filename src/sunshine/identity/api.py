@@ -13,7 +13,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
 from sunshine.core.errors import InvalidCredentials
 from sunshine.core.inputs import Id
-from sunshine.identity import service, throttle
+from sunshine.identity import organisation_users, service, throttle
 from sunshine.identity.models import OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
 from sunshine.identity.schemas import (
@@ -92,20 +92,24 @@ def get_user(user_id: Id, session: Session = SessionDep, principal: Principal = 
     return _user_out(service.visible_user(session, principal, user_id))
 
 
-@router.get("/organisations", response_model=list[OrganisationBrief], summary="市场主体与机构名录")
+@router.get(
+    "/organisations",
+    response_model=list[OrganisationBrief],
+    summary="机构名录（已通过审核的市场主体与平台机构；分页名录见 /api/v1/market/…）",
+)
 def list_organisations(
     kind: OrganisationKind | None = None,
     session: Session = SessionDep,
     _: Principal = Depends(Access.public()),
 ) -> list[OrganisationBrief]:
-    return [OrganisationBrief.model_validate(o) for o in service.list_organisations(session, kind)]
+    return [OrganisationBrief.model_validate(o) for o in service.list_organisations(session, kind, public=True)]
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationBrief, summary="机构详情")
 def get_organisation(
     organisation_id: Id, session: Session = SessionDep, _: Principal = Depends(Access.public())
 ) -> OrganisationBrief:
-    return OrganisationBrief.model_validate(service.get_organisation(session, organisation_id))
+    return OrganisationBrief.model_validate(service.get_public_organisation(session, organisation_id))
 
 
 @router.post("/organisations", response_model=OrganisationBrief, status_code=201, summary="登记机构")
@@ -131,9 +135,9 @@ def list_users(session: Session = SessionDep, _: Principal = Depends(Access(Role
     return [_user_out(u) for u in service.list_users(session)]
 
 
-@router.post("/admin/users", response_model=UserOut, status_code=201, summary="创建用户（系统管理员）")
+@router.post("/admin/users", response_model=UserOut, status_code=201, summary="创建平台用户（系统管理员）")
 def create_user(body: UserIn, session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))) -> UserOut:
-    user = service.create_user(
+    user = organisation_users.admin_create_user(
         session,
         username=body.username,
         display_name=body.display_name,
@@ -144,18 +148,18 @@ def create_user(body: UserIn, session: Session = SessionDep, _: Principal = Depe
     return _user_out(service.get_user(session, user.id))
 
 
-@router.put("/admin/users/{user_id}/roles", response_model=UserOut, summary="设置用户角色（系统管理员）")
+@router.put("/admin/users/{user_id}/roles", response_model=UserOut, summary="设置平台用户角色（系统管理员）")
 def set_roles(
     user_id: Id, body: RolesIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
 ) -> UserOut:
-    return _user_out(service.set_roles(session, actor=principal, user_id=user_id, roles=body.roles))
+    return _user_out(organisation_users.admin_set_roles(session, actor=principal, user_id=user_id, roles=body.roles))
 
 
 @router.put("/admin/users/{user_id}/active", response_model=UserOut, summary="启用或停用用户（系统管理员）")
 def set_active(
     user_id: Id, body: ActiveIn, session: Session = SessionDep, principal: Principal = Depends(Access(Role.ADMIN))
 ) -> UserOut:
-    return _user_out(service.set_active(session, actor=principal, user_id=user_id, active=body.active))
+    return _user_out(organisation_users.admin_set_active(session, actor=principal, user_id=user_id, active=body.active))
 
 
 class LockOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -70,6 +70,17 @@ def create_organisation(
     return org
 
 
+# Conditions the public listing of organisations adds (the market register leaves out participants the centre has
+# not yet approved): each returns a SQL condition on ``Organisation``.
+_public_filters: list[Callable[[], object]] = []
+
+
+def public_listing_filter(fn: Callable[[], object]) -> Callable[[], object]:
+    if fn not in _public_filters:
+        _public_filters.append(fn)
+    return fn
+
+
 def get_organisation(session: Session, organisation_id: int) -> Organisation:
     org = session.get(Organisation, organisation_id)
     if org is None:
@@ -81,11 +92,24 @@ def find_organisation_by_code(session: Session, code: str) -> Organisation | Non
     return session.scalar(select(Organisation).where(Organisation.credit_code == code.strip().upper()))
 
 
-def list_organisations(session: Session, kind: OrganisationKind | None = None) -> list[Organisation]:
+def list_organisations(
+    session: Session, kind: OrganisationKind | None = None, *, public: bool = False
+) -> list[Organisation]:
     stmt = select(Organisation).order_by(Organisation.id)
     if kind is not None:
         stmt = stmt.where(Organisation.kind == kind.value)
+    if public:
+        stmt = stmt.where(*(f() for f in _public_filters))
     return list(session.scalars(stmt))
+
+
+def get_public_organisation(session: Session, organisation_id: int) -> Organisation:
+    org = session.scalar(
+        select(Organisation).where(Organisation.id == organisation_id, *(f() for f in _public_filters))
+    )
+    if org is None:
+        raise NotFound("机构不存在")
+    return org
 
 
 def create_user(

@@ -74,6 +74,7 @@ def required_amount(project: Project, section: Section) -> Decimal | None:
 def maximum_amount(project: Project, section: Section) -> tuple[Decimal, rules.ResolvedRule] | None:
     """The largest admissible deposit (rounded down to the fen, so it never exceeds the percentage)."""
     from sunshine.rules.service import rules_of
+
     pack = rules_of(project)
     if not pack.has(MAX_RULE):
         return None
@@ -303,6 +304,7 @@ def schedule_refund(session: Session, deposit: Deposit, trigger_date: date, reas
     paid or is already scheduled. A pack without that rule (e.g. a land auction's 竞买保证金, refunded
     as its announcement says) gives an obligation without a computed due date."""
     from sunshine.rules.service import rules_of
+
     if deposit.status != "paid":
         return None
     project = session.get(Project, deposit.project_id)

@@ -107,8 +107,6 @@ def amended_times(
     return new_bid_deadline, new_opening_at
 
 
-
-
 def _entry(notice: Notice, attachments: list[NoticeAttachment], **dates: datetime | None) -> dict[str, Any]:
     """What the ledger keeps of a published notice: enough to prove later which text and files were public."""
     return {

@@ -226,9 +226,9 @@ def _organisation_options(session: Session) -> tuple[list[tuple[str, str]], list
     tenderers = [
         (str(o.id), f"{o.name}（{OrganisationKind(o.kind).label}）")
         for kind in TENDERER_KINDS
-        for o in identity.list_organisations(session, kind)
+        for o in identity.list_organisations(session, kind, public=True)
     ]
-    agencies = [(str(o.id), o.name) for o in identity.list_organisations(session, OrganisationKind.AGENCY)]
+    agencies = [(str(o.id), o.name) for o in identity.list_organisations(session, OrganisationKind.AGENCY, public=True)]
     return tenderers, agencies
 
 

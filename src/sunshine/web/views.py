@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
-from sunshine.core.inputs import IsoDate, Year, stored_id
+from sunshine.core.inputs import IsoDate, Year
 from sunshine.db import Database
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
@@ -166,6 +166,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/requests", "转办的信息公开申请"),
         ("/staff/disclosure/review", "政务公开保密审查"),
         ("/staff/incidents", "平台故障与应急处置"),
+        ("/staff/market", "市场主体登记与变更审核"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),
@@ -216,7 +217,9 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
     # issues); their workbench lists what they can already read.
     Role.ENTERPRISE_ADMIN: [
-        ("/trading?kind=enterprise", "市场主体名录"),
+        ("/market/mine", "本单位登记信息、变更申请与用户管理"),
+        ("/market/enterprises", "企业名录"),
+        ("/market/agencies", "代理机构名录"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/notices", "交易公告"),
         ("/ledger", "验证留痕记录"),
@@ -277,11 +280,16 @@ def landing(
     )
 
 
+DIRECTORIES = {OrganisationKind.ENTERPRISE: "/market/enterprises", OrganisationKind.AGENCY: "/market/agencies"}
+
+
 @router.get("/trading", response_class=HTMLResponse)
 def trading(
     request: Request, kind: OrganisationKind | None = None, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> Response:
-    orgs = identity.list_organisations(session, kind)
+    if kind in DIRECTORIES:  # one directory: enterprises and agencies are listed by the market register
+        return redirect(request, DIRECTORIES[kind])
+    orgs = identity.list_organisations(session, kind, public=True)
     by_type = [
         (key, label, project_pages.latest_public(session, limit=5, transaction_type=key))
         for key, label in TRANSACTION_TYPES.items()
@@ -540,69 +548,6 @@ def admin_calendar_year(
         changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
-    return render(
-        request,
-        "admin_users.html",
-        page_title="用户与角色",
-        users=identity.list_users(session),
-        roles=list(Role),
-        organisations=identity.list_organisations(session),
-        errors={},
-        form={},
-    )
-
-
-@router.post("/admin/users", response_class=HTMLResponse)
-def admin_users_create(
-    request: Request,
-    username: str = Form(""),
-    display_name: str = Form(""),
-    password: str = Form(""),
-    organisation_id: str = Form(""),
-    roles: list[str] = Form(default_factory=list),
-    session: Session = SessionDep,
-    _: Principal = ADMIN,
-) -> Response:
-    errors: dict[str, str] = {}
-    valid_roles = [r for r in Role if r.value in roles]
-    if not valid_roles:
-        errors["roles"] = "请至少选择一个角色"
-    org_id = stored_id(organisation_id)
-    if not errors:
-        try:
-            user = identity.create_user(
-                session,
-                username=username,
-                display_name=display_name,
-                password=password,
-                roles=valid_roles,
-                organisation_id=org_id,
-            )
-        except SunshineError as exc:
-            errors[exc.extra.get("field", "username")] = exc.detail
-    if errors:
-        return render(
-            request,
-            "admin_users.html",
-            status=400,
-            page_title="用户与角色",
-            users=identity.list_users(session),
-            roles=list(Role),
-            organisations=identity.list_organisations(session),
-            errors=errors,
-            form={
-                "username": username,
-                "display_name": display_name,
-                "organisation_id": organisation_id,
-                "roles": roles,
-            },
-        )
-    flash(request, "success", f"已创建用户 {user.username}")
-    return redirect(request, "/admin/users")
 
 
 __all__ = ["router", "User"]

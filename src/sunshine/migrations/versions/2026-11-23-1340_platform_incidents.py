@@ -74,9 +74,7 @@ def upgrade() -> None:
             ["project_id"], ["project.id"], name=op.f("fk_platform_incident_project_project_id_project")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_platform_incident_project")),
-        sa.UniqueConstraint(
-            "incident_id", "project_id", name=op.f("uq_platform_incident_project_incident_id")
-        ),
+        sa.UniqueConstraint("incident_id", "project_id", name=op.f("uq_platform_incident_project_incident_id")),
     )
     with op.batch_alter_table("platform_incident_project", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_platform_incident_project_incident_id"), ["incident_id"], unique=False)
