@@ -17,8 +17,10 @@ def install() -> None:
     from sunshine.auctions import steps as auction_steps  # noqa: F401
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.disclosure import hooks as disclosure_hooks
+    from sunshine.qualifications import steps as qualifications_steps
     from sunshine.trading import steps as trading_steps
 
     trading_steps.install()
+    qualifications_steps.install()
     disclosure_hooks.install()
     _installed = True

@@ -193,6 +193,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     Role.BIDDER: [
         ("/my/registrations", "我的报名与保证金"),
         ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
+        ("/my/qualifications", "本单位的资质、人员与业绩"),
         ("/notices", "交易公告"),
         ("/disclosure/deadline", "法定期限计算"),
     ],
@@ -216,6 +217,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
     # issues); their workbench lists what they can already read.
     Role.ENTERPRISE_ADMIN: [
+        ("/my/qualifications", "本单位的资质、人员与业绩"),
         ("/trading?kind=enterprise", "市场主体名录"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/notices", "交易公告"),
