@@ -136,7 +136,7 @@ def _choices() -> dict[str, Any]:
         "requirement_kinds": codes.REQUIREMENT_KINDS,
         "record_kinds": codes.RECORD_KINDS,
         "actions": codes.ACTIONS,
-        "status": records.status,
+        "record_status": records.status,
         "title": records.title,
         "detail": records.detail,
         "mask": codes.mask,
