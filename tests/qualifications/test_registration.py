@@ -118,7 +118,9 @@ def test_requirement_editing_is_for_the_parties_and_the_centre(client, db):
     assert r.status_code == 404
     bad = {"kind": "certificate", "certificate_kind": "building", "min_grade": "甲级"}
     r = client.post(
-        f"/api/v1/qualifications/sections/{w.section_id}/requirements", json=bad, headers=api_token(client, w.centre.username)
+        f"/api/v1/qualifications/sections/{w.section_id}/requirements",
+        json=bad,
+        headers=api_token(client, w.centre.username),
     )
     assert r.status_code in (404, 409, 422)
 
