@@ -157,6 +157,7 @@ def on_decryption_closed(session: Session, project: Project) -> None:
 
 @dataclass
 class BidderRow:
+    organisation_id: int
     organisation: str
     bid_no: str
     manager: str
@@ -191,6 +192,7 @@ def room_panel(session: Session, actor: Principal, project: Project) -> hooks.Ro
         manager = named_manager(bid)
         rows.setdefault(section.id, []).append(
             BidderRow(
+                bid.organisation_id,
                 names.get(bid.organisation_id, ""),
                 bid.bid_no,
                 f"{manager.get('name', '')}（注册编号 {codes.mask(manager['registration_number'])}）"
@@ -209,7 +211,7 @@ def room_panel(session: Session, actor: Principal, project: Project) -> hooks.Ro
                 (sections[sid], found) for sid, found in sorted(rows.items(), key=lambda i: sections[i[0]].number)
             ],
             "conflicts": conflicts(session, project),
-            "status": records.status,
+            "project_id": project.id,
         },
     )
 
