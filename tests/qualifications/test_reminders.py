@@ -65,3 +65,7 @@ def test_expired_records_are_flagged_on_the_records_page(app, db):
     with browser(app, admin.username) as visitor:
         page = page_text(visitor.get("/my/qualifications").text)
     assert "过期" in page
+    tasks.tick(db)
+    with browser(app, admin.username) as visitor:
+        page = page_text(visitor.get("/my/qualifications").text)
+    assert "到期提醒与通知" in page and "已于" in page and "过期" in page

@@ -23,7 +23,7 @@ from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.qualifications import codes, opening, records, service
 from sunshine.qualifications.schemas import CertificateIn, PerformanceIn, PersonIn, RequirementIn
-from sunshine.trading import visibility
+from sunshine.trading import registrations, visibility
 from sunshine.trading.models import Section
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -157,6 +157,7 @@ def my_records(request: Request, session: Session = SessionDep, principal: Princ
         works=records.listing(session, principal, "performance"),
         managers=records.managers(session, principal.organisation_id) if principal.organisation_id else [],
         warnings=service.my_warnings(session, principal),
+        notices=[m for m in registrations.messages_for(session, principal, limit=100) if m.link == HOME][:20],
         can_write=bool(principal.roles & records.WRITERS),
         today=clock.today_local(),
         **_choices(),
