@@ -25,6 +25,10 @@ ADMIN = frozenset({Role.ADMIN})
 STAFF = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR})
 REGISTRARS = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 ENTRUSTMENT_READERS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR})
+QUAL_READERS = frozenset({Role.ENTERPRISE_ADMIN, Role.BIDDER})
+QUAL_WRITERS = frozenset({Role.ENTERPRISE_ADMIN})
+QUAL_EDITORS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF})
+QUAL_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.BIDDER})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -427,6 +431,42 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/market/projects/{project_id}/entrustment"): ENTRUSTMENT_READERS,
     ("POST", "/market/projects/{project_id}/entrustment"): frozenset({Role.TENDERER, Role.CENTRE_STAFF}),
     ("GET", "/market/entrustments/{entrustment_id}/file"): ENTRUSTMENT_READERS,
+    # qualifications: the enterprise keeps its records; the parties and the centre edit requirements
+    ("GET", "/api/v1/qualifications/certificates"): QUAL_READERS,
+    ("POST", "/api/v1/qualifications/certificates"): QUAL_WRITERS,
+    ("PUT", "/api/v1/qualifications/certificates/{record_id}"): QUAL_WRITERS,
+    ("POST", "/api/v1/qualifications/certificates/{record_id}/retire"): QUAL_WRITERS,
+    ("GET", "/api/v1/qualifications/certificates/{record_id}/history"): QUAL_READERS,
+    ("POST", "/api/v1/qualifications/certificates/{record_id}/file"): QUAL_WRITERS,
+    ("GET", "/api/v1/qualifications/people"): QUAL_READERS,
+    ("POST", "/api/v1/qualifications/people"): QUAL_WRITERS,
+    ("PUT", "/api/v1/qualifications/people/{record_id}"): QUAL_WRITERS,
+    ("POST", "/api/v1/qualifications/people/{record_id}/retire"): QUAL_WRITERS,
+    ("GET", "/api/v1/qualifications/people/{record_id}/history"): QUAL_READERS,
+    ("GET", "/api/v1/qualifications/performance"): QUAL_READERS,
+    ("POST", "/api/v1/qualifications/performance"): QUAL_WRITERS,
+    ("PUT", "/api/v1/qualifications/performance/{record_id}"): QUAL_WRITERS,
+    ("POST", "/api/v1/qualifications/performance/{record_id}/retire"): QUAL_WRITERS,
+    ("GET", "/api/v1/qualifications/performance/{record_id}/history"): QUAL_READERS,
+    ("POST", "/api/v1/qualifications/performance/{record_id}/file"): QUAL_WRITERS,
+    ("GET", "/api/v1/qualifications/sections/{section_id}/requirements"): PUBLIC,
+    ("POST", "/api/v1/qualifications/sections/{section_id}/requirements"): QUAL_EDITORS,
+    ("DELETE", "/api/v1/qualifications/sections/{section_id}/requirements/{requirement_id}"): QUAL_EDITORS,
+    ("GET", "/api/v1/qualifications/sections/{section_id}/assessment"): QUAL_OFFICIALS,
+    ("GET", "/api/v1/qualifications/projects/{project_id}/manager-conflicts"): QUAL_OFFICIALS,
+    ("GET", "/my/qualifications"): QUAL_READERS,
+    ("POST", "/my/qualifications/certificates"): QUAL_WRITERS,
+    ("POST", "/my/qualifications/people"): QUAL_WRITERS,
+    ("POST", "/my/qualifications/performance"): QUAL_WRITERS,
+    ("GET", "/my/qualifications/{kind}/{record_id}"): QUAL_READERS,
+    ("POST", "/my/qualifications/{kind}/{record_id}"): QUAL_WRITERS,
+    ("POST", "/my/qualifications/{kind}/{record_id}/file"): QUAL_WRITERS,
+    ("POST", "/my/qualifications/{kind}/{record_id}/retire"): QUAL_WRITERS,
+    ("GET", "/my/qualifications/{kind}/{record_id}/file"): QUAL_READERS,
+    ("GET", "/projects/{project_id}/qualifications"): QUAL_EDITORS,
+    ("POST", "/projects/{project_id}/sections/{section_id}/requirements"): QUAL_EDITORS,
+    ("POST", "/projects/{project_id}/sections/{section_id}/requirements/{requirement_id}/delete"): QUAL_EDITORS,
+    ("GET", "/projects/{project_id}/sections/{section_id}/assessment"): QUAL_OFFICIALS,
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -484,6 +524,9 @@ PATH_EXAMPLES = {
     "application_id": "1",
     "staff_id": "1",
     "entrustment_id": "1",
+    "record_id": "1",
+    "requirement_id": "1",
+    "kind": "certificate",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

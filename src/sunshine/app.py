@@ -109,6 +109,8 @@ def create_app(
     from sunshine.market import views as market_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
+    from sunshine.qualifications import api as qualifications_api
+    from sunshine.qualifications import views as qualifications_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
     from sunshine.trading import api as trading_api
@@ -127,6 +129,8 @@ def create_app(
     app.include_router(credit_views.router)
     app.include_router(incidents_api.router)
     app.include_router(incidents_views.router)
+    app.include_router(qualifications_api.router)
+    app.include_router(qualifications_views.router)
     app.include_router(rules_api.router)
     app.include_router(trading_api.router)
     app.include_router(trading_api.lifecycle_router)

@@ -18,9 +18,11 @@ def install() -> None:
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.market import service as market
+    from sunshine.qualifications import steps as qualifications_steps
     from sunshine.trading import steps as trading_steps
 
     trading_steps.install()
+    market.install()  # registration refuses a participant the centre has not approved (checked first)
+    qualifications_steps.install()
     disclosure_hooks.install()
-    market.install()  # registration refuses a participant the centre has not approved
     _installed = True

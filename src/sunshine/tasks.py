@@ -32,6 +32,7 @@ class TickReport:
     mails_sent: list[int] = field(default_factory=list)
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
+    qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -78,6 +79,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.inforequests import alerts as inforequests
 
         report.inforequests = inforequests.tick(session)
+    with db.unit_of_work() as session:  # 资质、人员证书到期提醒: once per fact
+        from sunshine.qualifications import reminders
+
+        report.qualification_reminders = reminders.tick(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

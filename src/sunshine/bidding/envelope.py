@@ -109,15 +109,20 @@ class BidForm:
     price: Decimal  # 投标报价（元）
     duration_days: int | None = None  # 工期/交货期（日历天）
     quality: str = ""  # 质量承诺
-    commitments: str = ""  # 其他承诺（项目负责人、服务承诺等）
+    commitments: str = ""  # 其他承诺（服务承诺等）
+    # 拟派项目经理 {"registration_number", "name"}, chosen from the enterprise's personnel; absent in older bids
+    project_manager: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "price": f"{self.price:.2f}",
             "duration_days": self.duration_days,
             "quality": self.quality,
             "commitments": self.commitments,
         }
+        if self.project_manager:
+            out["project_manager"] = dict(self.project_manager)
+        return out
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,23 @@ def parse_price(value: Any) -> Decimal:
     return price.quantize(Decimal("0.01"))
 
 
-def make_form(price: Any, duration_days: Any = None, quality: str = "", commitments: str = "") -> BidForm:
+def parse_project_manager(value: Any) -> dict[str, str] | None:
+    """拟派项目经理: registration number and name, both short text; nothing named is None."""
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, dict):
+        raise EnvelopeError("拟派项目经理应包含注册编号和姓名")
+    number, name = str(value.get("registration_number") or "").strip(), str(value.get("name") or "").strip()
+    if not number and not name:
+        return None
+    if not (1 <= len(number) <= 40 and 1 <= len(name) <= 50):
+        raise EnvelopeError("拟派项目经理须同时写明注册编号（不超过 40 字）和姓名（不超过 50 字）")
+    return {"registration_number": number, "name": name}
+
+
+def make_form(
+    price: Any, duration_days: Any = None, quality: str = "", commitments: str = "", project_manager: Any = None
+) -> BidForm:
     if duration_days in ("", None):
         duration = None
     else:
@@ -151,7 +172,9 @@ def make_form(price: Any, duration_days: Any = None, quality: str = "", commitme
     for label, text in (("质量承诺", quality), ("其他承诺", commitments)):
         if not isinstance(text, str) or len(text) > 2000:
             raise EnvelopeError(f"{label}应为不超过 2000 字的文字")
-    return BidForm(parse_price(price), duration, quality.strip(), commitments.strip())
+    return BidForm(
+        parse_price(price), duration, quality.strip(), commitments.strip(), parse_project_manager(project_manager)
+    )
 
 
 def build_package(form: BidForm, documents: list[Document]) -> bytes:
@@ -178,7 +201,11 @@ def parse_package(plaintext: bytes) -> Package:
         raise EnvelopeError("解密后的投标文件缺少投标函（form）或格式标识")
     form = doc["form"]
     parsed = make_form(
-        form.get("price"), form.get("duration_days"), form.get("quality") or "", form.get("commitments") or ""
+        form.get("price"),
+        form.get("duration_days"),
+        form.get("quality") or "",
+        form.get("commitments") or "",
+        form.get("project_manager"),
     )
     documents = []
     for item in doc.get("documents") or []:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope
+from sunshine.bidding import envelope, hooks
 from sunshine.bidding.models import Bid, OpeningSession
 from sunshine.bidding.opening_record import (
     UNDECRYPTED_BASIS,
@@ -339,6 +339,7 @@ def close_decryption(session: Session, actor: Principal, project: Project, *, by
         {"failed_sections": len(failed), "undecrypted": len(pending)},
     )
     session.flush()
+    hooks.decryption_closed(session, project)
     return opening
 
 
@@ -460,6 +461,7 @@ class Room:
     due: bool = False  # the opening is due by the server clock (``is_due``) and has not started
     can_start: bool = False  # centre staff, and the opening is due
     faults: dict[str, str] = field(default_factory=dict)  # bid number → the centre's platform-fault finding
+    panels: list[hooks.RoomPanel] = field(default_factory=list)  # blocks other domains add for the officials
 
 
 def room(session: Session, actor: Principal, project_id: int) -> Room:
@@ -496,4 +498,5 @@ def room(session: Session, actor: Principal, project_id: int) -> Room:
         due=due,
         can_start=due and Role.CENTRE_STAFF in actor.roles,
         faults=faults,
+        panels=hooks.panels(session, actor, project) if opening is not None else [],
     )

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope, opening, opening_confirmation, opening_record, service
+from sunshine.bidding import envelope, hooks, opening, opening_confirmation, opening_record, service
 from sunshine.bidding.visibility import own_bid
 from sunshine.config import get_settings
 from sunshine.core import clock
@@ -119,6 +119,7 @@ def bid_page(
         envelope=envelope,
         max_bytes=get_settings().max_bid_bytes,
         here=request.url.path,
+        people=hooks.people(session, principal.organisation_id),
     )
 
 

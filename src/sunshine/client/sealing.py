@@ -68,6 +68,8 @@ def seal(
     duration_days: Annotated[int | None, typer.Option("--duration-days", help="工期/交货期（日历天）")] = None,
     quality: Annotated[str, typer.Option("--quality", help="质量承诺")] = "",
     commitments: Annotated[str, typer.Option("--commitments", help="其他承诺（项目负责人、服务承诺等）")] = "",
+    pm_number: Annotated[str, typer.Option("--pm-number", help="拟派项目经理的注册编号（本单位人员中登记的）")] = "",
+    pm_name: Annotated[str, typer.Option("--pm-name", help="拟派项目经理的姓名")] = "",
     document: Annotated[
         list[Path] | None, typer.Option("--document", help="随投标函加密的文件（技术标、资格证明等），可重复")
     ] = None,
@@ -88,7 +90,8 @@ def seal(
     if taken:
         raise fail(f"目录 {out} 中已有 {'、'.join(taken)}；为免覆盖已递交投标文件的密钥，请换一个新目录")
     try:
-        form = envelope.make_form(price, duration_days, quality, commitments)
+        manager = {"registration_number": pm_number, "name": pm_name}
+        form = envelope.make_form(price, duration_days, quality, commitments, manager)
     except envelope.EnvelopeError as exc:
         raise fail(str(exc)) from None
     documents = _documents(document or [])

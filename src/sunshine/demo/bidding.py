@@ -28,6 +28,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock, use_clock
+from sunshine.demo import qualifications
 from sunshine.demo.base import DemoProject, org_ids, principal, register_project
 from sunshine.identity.models import Organisation
 from sunshine.trading import deposits, notices, registrations, visibility
@@ -184,7 +185,8 @@ def _seal_and_submit(
     """What a bidder's machine does (envelope), then the submission (service): returns what the bidder keeps."""
     section = project.sections[0]
     key = envelope.new_key()
-    form = envelope.make_form(bid.price, bid.duration_days, "合格", bid.commitments)
+    manager = qualifications.manager_of(session, bidder.organisation_id)
+    form = envelope.make_form(bid.price, bid.duration_days, "合格", bid.commitments, manager)
     plaintext = envelope.build_package(form, _documents(demo, bid))
     sealed = envelope.seal(plaintext, key, envelope.binding(project.code, section.number, credit_code))
     submitted = bidding.submit(
@@ -267,6 +269,8 @@ def _make(
     walk.advance(timedelta(hours=3))
     with session_factory() as session:
         trading.accept(session, people["centre"], project_id)
+    with session_factory() as session:
+        qualifications.add_requirements(session, people["agency"], project_id)
     walk.advance(timedelta(hours=2))
     with session_factory() as session:
         _publish(session, people["agency"], visibility.get_visible(session, people["agency"], project_id), deadline)

@@ -27,6 +27,7 @@ from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
+from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 
@@ -74,6 +75,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += _load_disclosure(db, walk, real_now)
         if fresh:
             demo_clock.set(real_now - timedelta(days=100))
+        created += load_demo_qualifications(db.unit_of_work, real_now)
         created += load_demo_trading(db.unit_of_work, walk, real_now)
         created += load_demo_auctions(db, walk, real_now)
         created += load_demo_bidding(db.unit_of_work, real_now)

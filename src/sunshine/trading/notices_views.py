@@ -20,7 +20,16 @@ from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service, visibility
+from sunshine.trading import (
+    lifecycle,
+    notice_kinds,
+    notice_reading,
+    notice_schedule,
+    notices,
+    section_details,
+    service,
+    visibility,
+)
 from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
@@ -156,6 +165,7 @@ def notice_detail(
         type_label=type_label,
         method_label=method_label,
         state_label=lifecycle.state_label(project, project.state),
+        sections=section_details.of_project(session, project.id),
     )
 
 

@@ -194,6 +194,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     Role.BIDDER: [
         ("/my/registrations", "我的报名与保证金"),
         ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
+        ("/my/qualifications", "本单位的资质、人员与业绩"),
         ("/notices", "交易公告"),
         ("/disclosure/deadline", "法定期限计算"),
     ],
@@ -220,6 +221,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/market/mine", "本单位登记信息、变更申请与用户管理"),
         ("/market/enterprises", "企业名录"),
         ("/market/agencies", "代理机构名录"),
+        ("/my/qualifications", "本单位的资质、人员与业绩"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/notices", "交易公告"),
         ("/ledger", "验证留痕记录"),

@@ -176,6 +176,10 @@
           quality: words("质量承诺", $("bid-quality").value),
           commitments: words("其他承诺", $("bid-commitments").value)
         };
+        var pm = $("bid-pm");
+        if (pm && pm.value) {
+          fields.project_manager = { registration_number: pm.value, name: pm.selectedOptions[0].dataset.name };
+        }
         var docs = await documents($("bid-files"));
         state = await seal({ format: d.format, fields: fields }, docs, d.binding);
         if (state.sealed.length > parseInt(d.maxBytes, 10)) {

@@ -1,0 +1,69 @@
+"""What a domain above bidding adds to it, registered by ``domains.install()``: a block of the opening room for
+the officials (the qualification findings beside each bid), work done when decryption ends (the project-manager
+conflicts found in the opened bids), and the people a bidder may name in its bid form (拟派项目经理).
+
+Bidding knows none of these domains; it calls what was registered, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sunshine.core.auth import Principal
+from sunshine.trading.models import Project
+
+
+@dataclass(frozen=True)
+class RoomPanel:
+    """A block of the opening room: its heading, the template that draws it and that template's context."""
+
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+RoomPanelSource = Callable[[Session, Principal, Project], RoomPanel | None]
+DecryptionClosed = Callable[[Session, Project], None]
+# the people an organisation may name as the bid's project manager: [(registration number, name, label)]
+PeopleSource = Callable[[Session, int], list[tuple[str, str, str]]]
+
+_room_panels: list[RoomPanelSource] = []
+_decryption_closed: list[DecryptionClosed] = []
+_people: list[PeopleSource] = []
+
+
+def _add(registry: list, fn):
+    if fn not in registry:
+        registry.append(fn)
+    return fn
+
+
+def room_panel(fn: RoomPanelSource) -> RoomPanelSource:
+    return _add(_room_panels, fn)
+
+
+def on_decryption_closed(fn: DecryptionClosed) -> DecryptionClosed:
+    return _add(_decryption_closed, fn)
+
+
+def bid_people(fn: PeopleSource) -> PeopleSource:
+    return _add(_people, fn)
+
+
+def panels(session: Session, actor: Principal, project: Project) -> list[RoomPanel]:
+    return [p for p in (source(session, actor, project) for source in _room_panels) if p is not None]
+
+
+def decryption_closed(session: Session, project: Project) -> None:
+    for hook in _decryption_closed:
+        hook(session, project)
+
+
+def people(session: Session, organisation_id: int | None) -> list[tuple[str, str, str]]:
+    if organisation_id is None:
+        return []
+    return [person for source in _people for person in source(session, organisation_id)]
