@@ -451,6 +451,7 @@ PATH_EXAMPLES = {
     "objection_id": "1",
     "alert_id": "1",
     "incident_id": "1",
+    "key_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]
