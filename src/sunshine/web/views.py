@@ -197,6 +197,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/disclosure/deadline", "法定期限计算"),
     ],
     Role.SIGNER: [
+        ("/signing/keys", "签名密钥（生成、登记与吊销）"),
         ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
         ("/notices", "交易公告"),
         ("/ledger", "验证留痕记录"),
@@ -216,6 +217,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
     # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
     # issues); their workbench lists what they can already read.
     Role.ENTERPRISE_ADMIN: [
+        ("/signing/keys", "签名密钥（确认与吊销）"),
         ("/trading?kind=enterprise", "市场主体名录"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/notices", "交易公告"),
