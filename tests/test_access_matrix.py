@@ -387,6 +387,19 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/incidents/{incident_id}"): PUBLIC,
     ("GET", "/staff/incidents"): frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR}),
     ("POST", "/staff/incidents"): frozenset({Role.CENTRE_STAFF}),
+    # signing keys: signers register and rotate, the enterprise administrator approves, both revoke
+    ("GET", "/api/v1/signing/keys"): frozenset({Role.SIGNER, Role.ENTERPRISE_ADMIN, Role.BIDDER, Role.ORG_VIEWER}),
+    ("GET", "/api/v1/signing/keys/{key_id}"): frozenset(
+        {Role.SIGNER, Role.ENTERPRISE_ADMIN, Role.BIDDER, Role.ORG_VIEWER}
+    ),
+    ("POST", "/api/v1/signing/keys"): frozenset({Role.SIGNER}),
+    ("POST", "/api/v1/signing/keys/{key_id}/rotate"): frozenset({Role.SIGNER}),
+    ("POST", "/api/v1/signing/keys/{key_id}/approve"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/api/v1/signing/keys/{key_id}/revoke"): frozenset({Role.SIGNER, Role.ENTERPRISE_ADMIN}),
+    ("GET", "/signing/keys"): frozenset({Role.SIGNER, Role.ENTERPRISE_ADMIN, Role.BIDDER, Role.ORG_VIEWER}),
+    ("POST", "/signing/keys"): frozenset({Role.SIGNER}),
+    ("POST", "/signing/keys/{key_id}/approve"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/signing/keys/{key_id}/revoke"): frozenset({Role.SIGNER, Role.ENTERPRISE_ADMIN}),
     ("POST", "/staff/incidents/{incident_id}/confirm"): frozenset({Role.SUPERVISOR}),
     ("POST", "/staff/incidents/{incident_id}/end"): frozenset({Role.CENTRE_STAFF}),
     # market register (市场主体库)
@@ -527,6 +540,7 @@ PATH_EXAMPLES = {
     "record_id": "1",
     "requirement_id": "1",
     "kind": "certificate",
+    "key_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -113,6 +113,8 @@ def create_app(
     from sunshine.qualifications import views as qualifications_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
+    from sunshine.signing import api as signing_api
+    from sunshine.signing import views as signing_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
     from sunshine.trading import registration_views as trading_registration_views
@@ -131,6 +133,8 @@ def create_app(
     app.include_router(incidents_views.router)
     app.include_router(qualifications_api.router)
     app.include_router(qualifications_views.router)
+    app.include_router(signing_api.router)
+    app.include_router(signing_views.router)
     app.include_router(rules_api.router)
     app.include_router(trading_api.router)
     app.include_router(trading_api.lifecycle_router)

@@ -15,6 +15,7 @@ from sunshine.market import models as market_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.qualifications import models as qualifications_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
+from sunshine.signing import models as signing_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 
 metadata = Base.metadata

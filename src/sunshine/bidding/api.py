@@ -132,11 +132,22 @@ def submit(
     body: bytes = Depends(sealed_body),
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
     key_commitment: str = Header(default="", alias="Sunshine-Key-Commitment"),
+    signing_key: Id | None = Header(default=None, alias="Sunshine-Signing-Key", description="签名密钥编号"),
+    signature: str = Header(
+        default="", alias="Sunshine-Signature", max_length=200, description="签章人对 envelope.signed_message 的签名"
+    ),
     session: Session = SessionDep,
     actor: Principal = BIDDER_CONFIRMED,
 ) -> dict[str, Any]:
     result = service.submit(
-        session, actor, section_id, body, key_commitment=key_commitment, idempotency_key=idempotency_key
+        session,
+        actor,
+        section_id,
+        body,
+        key_commitment=key_commitment,
+        idempotency_key=idempotency_key,
+        signing_key_id=signing_key,
+        signature=signature,
     )
     if not result.created:
         response.status_code = 200

@@ -10,6 +10,15 @@ authenticated data binds the ciphertext to one project, section and bidder, so a
 replayed elsewhere. The commitment is checked when the key is revealed at opening: AES-GCM alone is not
 key-committing, and without it a bidder could craft one ciphertext that opens to two different prices
 under two keys and choose between them after seeing the others (docs/bidding.md).
+
+The bid is signed (电子签名) by a signer of the bidder with a key registered in ``sunshine.signing`` over one
+canonical message, 121 bytes::
+
+    b"sunshine-bid-signature/1" || 0x00 || SHA-256(sealed bytes) || SHA-256(AAD) || key commitment (32 bytes)
+
+(``signed_message``). It names the exact ciphertext, the project, section and bidder it is bound to, and the
+content key the bidder will reveal at opening, so changing any of them breaks the signature; the signer signs
+without the server ever seeing the content. The browser page and ``sunshine bid submit --key`` build the same bytes.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ NONCE_BYTES = 12
 KEY_BYTES = 32
 TAG_BYTES = 16
 COMMITMENT_PREFIX = b"sunshine-bid-key/1\x00"
+SIGNATURE_PREFIX = b"sunshine-bid-signature/1\x00"
 MAX_PRICE = Decimal("9999999999999999.99")
 
 
@@ -64,6 +74,22 @@ def key_commitment(key: bytes) -> str:
 def binding(project_code: str, section_number: int, credit_code: str) -> bytes:
     """The additional authenticated data: which project, section and bidder the sealed bid is for."""
     return f"{FORMAT}|{project_code}|{section_number}|{credit_code}".encode()
+
+
+def signed_message(sealed: bytes, aad: bytes, key_commitment: str) -> bytes:
+    """The bytes a signer signs for a sealed bid (see the module's docstring)."""
+    return message_for_digest(hashlib.sha256(sealed).hexdigest(), aad, key_commitment)
+
+
+def message_for_digest(ciphertext_sha256: str, aad: bytes, key_commitment: str) -> bytes:
+    """``signed_message`` from the ciphertext's SHA-256 (hex), as a receipt or the opening record carries it."""
+    try:
+        digest, commitment = bytes.fromhex(ciphertext_sha256), bytes.fromhex(key_commitment)
+    except ValueError:
+        raise EnvelopeError("密文哈希和密钥承诺应为 64 位十六进制 SHA-256 值") from None
+    if len(digest) != 32 or len(commitment) != 32:
+        raise EnvelopeError("密文哈希和密钥承诺应为 64 位十六进制 SHA-256 值")
+    return SIGNATURE_PREFIX + digest + hashlib.sha256(aad).digest() + commitment
 
 
 def seal(plaintext: bytes, key: bytes, aad: bytes, *, nonce: bytes | None = None) -> bytes:

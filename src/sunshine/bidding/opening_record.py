@@ -6,6 +6,7 @@ the disclosure pipeline. Never commits.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -14,13 +15,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.bidding import envelope
 from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
 from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
 from sunshine.core.auth import Principal
+from sunshine.core.errors import SunshineError
 from sunshine.core.formatting import local_time
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
+from sunshine.signing import service as signing
+from sunshine.signing.models import SigningKey
 from sunshine.trading import lifecycle
 from sunshine.trading.models import Deposit, Project, Section
 
@@ -80,6 +85,30 @@ def _deposit_text(session: Session, section: Section, organisation_id: int) -> s
     return "已递交（电子保函）" if deposit.method == "guarantee" else "已递交（银行转账）"
 
 
+def signature_check(session: Session, project: Project, section: Section, bid) -> dict[str, Any]:
+    """The bid's electronic signature verified again at the opening, against the key as it stood when the bid
+    was submitted: a key revoked later does not undo a bid it signed while valid (docs/signing.md)."""
+    if bid.signing_key_id is None:
+        return {"status": "unsigned", "label": "未签名", "algorithm": None, "key_fingerprint": None}
+    key = session.get(SigningKey, bid.signing_key_id)
+    org = session.get(Organisation, bid.organisation_id)
+    aad = envelope.binding(project.code, section.number, org.credit_code)
+    try:
+        signing.verify_signature(
+            session,
+            key_id=bid.signing_key_id,
+            message=envelope.message_for_digest(bid.ciphertext_sha256, aad, bid.key_commitment),
+            signature=base64.b64decode(bid.signature or ""),
+            organisation_id=bid.organisation_id,
+            signed_at=bid.submitted_at,
+        )
+    except SunshineError as exc:
+        status, label = "failed", f"验证未通过：{exc.detail}"
+    else:
+        status, label = "verified", "电子签名已验证"
+    return {"status": status, "label": label, "algorithm": key.algorithm, "key_fingerprint": key.fingerprint}
+
+
 def build_record(session: Session, project: Project, opening: OpeningSession) -> dict[str, Any]:
     """开标记录 as it stands: while decryption runs it shows who has decrypted, and prices once decrypted."""
     failed = failed_sections(opening)
@@ -107,6 +136,7 @@ def build_record(session: Session, project: Project, opening: OpeningSession) ->
                     "duration_days": form.get("duration_days"),
                     "quality": form.get("quality"),
                     "deposit": _deposit_text(session, section, bid.organisation_id),
+                    "signature": signature_check(session, project, section, bid),
                 }
             )
         sections.append(
@@ -185,13 +215,14 @@ def record_html(record: dict[str, Any]) -> str:
             parts.append(f"<p><strong>流标：</strong>{e(section['failed'])}</p>")
         parts.append(
             "<table><thead><tr><th>序号</th><th>投标人</th><th>投标报价（元）</th><th>工期（日历天）</th>"
-            "<th>质量承诺</th><th>投标保证金</th><th>解密情况</th><th>投标文件编号</th></tr></thead><tbody>"
+            "<th>质量承诺</th><th>投标保证金</th><th>解密情况</th><th>电子签名</th><th>投标文件编号</th></tr></thead><tbody>"
         )
         for i, row in enumerate(section["bids"], start=1):
             parts.append(
                 f"<tr><td>{i}</td><td>{e(row['bidder'])}</td><td>{e(row['price'] or '—')}</td>"
                 f"<td>{e(str(row['duration_days'] or '—'))}</td><td>{e(row['quality'] or '—')}</td>"
-                f"<td>{e(row['deposit'])}</td><td>{e(row['decryption_label'])}</td><td>{e(row['bid_no'])}</td></tr>"
+                f"<td>{e(row['deposit'])}</td><td>{e(row['decryption_label'])}</td>"
+                f"<td>{e((row.get('signature') or {}).get('label', '未签名'))}</td><td>{e(row['bid_no'])}</td></tr>"
             )
         parts.append("</tbody></table>")
     if record["objections"]:

@@ -3,8 +3,11 @@
 A receipt names the bid, the ciphertext's SHA-256 and size, the key commitment, the server time, and
 the ledger entry that records the submission with its inclusion proof under a signed tree head. The
 whole receipt is signed with the platform's Ed25519 key over its RFC 8785 canonical JSON (without the
-``signature`` field). ``verify`` needs nothing but the receipt, the platform's public key and, if the
-bidder wants to check it too, the sealed file: no network, no database.
+``signature`` field). A signed bid's receipt also carries ``bidder_signature``: the signer, the algorithm, the
+public key, its fingerprint and the signature over ``envelope.signed_message``, which ``verify`` checks again
+from the receipt alone (the binding is rebuilt from the project code, section and credit code). ``verify`` needs
+nothing but the receipt, the platform's public key and, if the bidder wants to check it too, the sealed
+file: no network, no database.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import base64
 import hashlib
 from typing import Any
 
+from sunshine.bidding import envelope
 from sunshine.ledger import format as fmt
 from sunshine.ledger import merkle
 from sunshine.ledger.signing import SigningKey, public_key_from_raw
 from sunshine.ledger.signing import verify as verify_signature
+from sunshine.signing import crypto
 
 FORMAT = "sunshine-bid-receipt/1"
 
@@ -49,6 +54,7 @@ def verify(receipt: dict[str, Any], public_key: bytes, sealed: bytes | None = No
             problems.append("留痕记录中的密文哈希与回执不符")
         if payload.get("key_commitment") != receipt["key_commitment"]:
             problems.append("留痕记录中的密钥承诺与回执不符")
+        problems.extend(_bidder_signature_problems(receipt, payload))
         digest = fmt.payload_digest(fmt.canonical_payload(payload))
         leaf = merkle.leaf_hash(
             fmt.leaf_input(entry["seq"], entry["kind"], entry["subject"], digest, entry["recorded_at"])
@@ -67,6 +73,26 @@ def verify(receipt: dict[str, Any], public_key: bytes, sealed: bytes | None = No
             problems.append("所给加密投标文件的 SHA-256 与回执不符：不是回执对应的那份文件")
         elif len(sealed) != receipt["size"]:
             problems.append("所给加密投标文件的大小与回执不符")
+    return problems
+
+
+def _bidder_signature_problems(receipt: dict[str, Any], payload: dict[str, Any]) -> list[str]:
+    signed = receipt.get("bidder_signature")
+    if not signed:
+        return ["留痕记录载有签名密钥指纹，回执却没有电子签名"] if payload.get("signer_fingerprint") else []
+    problems = []
+    algorithm, public_key = signed["algorithm"], signed["public_key"]
+    try:
+        if crypto.fingerprint(algorithm, public_key) != signed["key_fingerprint"]:
+            problems.append("回执中签名公钥与其指纹不符")
+    except crypto.KeyFormatError as exc:
+        return [f"回执中的签名公钥格式不正确：{exc}"]
+    if payload.get("signer_fingerprint") != signed["key_fingerprint"]:
+        problems.append("留痕记录中的签名密钥指纹与回执不符")
+    aad = envelope.binding(receipt["project_code"], receipt["section_number"], receipt["bidder_credit_code"])
+    message = envelope.message_for_digest(receipt["ciphertext_sha256"], aad, receipt["key_commitment"])
+    if not crypto.verify(algorithm, public_key, message, base64.b64decode(signed["signature"])):
+        problems.append("投标人的电子签名无效：与密文、绑定信息或密钥承诺不符")
     return problems
 
 

@@ -10,6 +10,8 @@ returns the first receipt and never creates a second bid. Never commits.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -28,10 +30,13 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.formatting import local_time
-from sunshine.identity.models import Organisation
+from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
+from sunshine.rules import service as rules
+from sunshine.signing import service as signing
+from sunshine.signing.models import SigningKey
 from sunshine.trading import participation
 from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project, Registration, Section
@@ -60,6 +65,60 @@ class IdempotencyConflict(Conflict):
 class NotEligible(Conflict):
     code = "not_eligible_to_bid"
     title = "不具备投标资格"
+
+
+class SignatureRequired(Conflict):
+    code = "bid_signature_required"
+    title = "投标文件须经电子签名"
+
+
+SIGNATURE_RULE = "bid_signature_required"
+
+
+def signature_required(session: Session) -> tuple[bool, str]:
+    """Whether a sealed bid must carry a signature (rule ``bid_signature_required`` of ``centre.service``)."""
+    pack = rules.resolve(session, "centre.service", clock.today_local())
+    if pack is None or not pack.has(SIGNATURE_RULE):
+        return False, ""
+    rule = pack.rule(SIGNATURE_RULE)
+    return bool(rule.value), rule.basis_text
+
+
+def _signature_bytes(text: str) -> bytes:
+    try:
+        raw = base64.b64decode((text or "").strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 64:
+        raise InvalidInput("电子签名应为 64 字节的 Base64 编码", field="signature")
+    return raw
+
+
+def check_signature(
+    session: Session,
+    org: Organisation,
+    sealed: bytes,
+    aad: bytes,
+    key_commitment: str,
+    signing_key_id: int | None,
+    signature: str | None,
+) -> SigningKey | None:
+    """The signer's key that signed this sealed bid, None for an unsigned bid where the rule allows it, or the
+    refusal (``signature_invalid``, ``signing_key_*``, ``bid_signature_required``)."""
+    if signing_key_id is None and not signature:
+        required, basis = signature_required(session)
+        if required:
+            raise SignatureRequired(f"本平台要求投标文件由本单位签章人以已确认的签名密钥签名（{basis}）")
+        return None
+    if signing_key_id is None or not signature:
+        raise InvalidInput("电子签名须同时提供签名密钥编号和签名值", field="signature")
+    return signing.verify_signature(
+        session,
+        key_id=signing_key_id,
+        message=envelope.signed_message(sealed, aad, key_commitment),
+        signature=_signature_bytes(signature),
+        organisation_id=org.id,
+    )
 
 
 def _deadline_text(project: Project) -> str:
@@ -143,8 +202,10 @@ def submit(
     *,
     key_commitment: str,
     idempotency_key: str,
+    signing_key_id: int | None = None,
+    signature: str | None = None,
 ) -> Submitted:
-    """递交（或修改）投标文件: store the ciphertext, record it, sign the receipt."""
+    """递交（或修改）投标文件: check the signer's signature, store the ciphertext, record it, sign the receipt."""
     if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY.match(idempotency_key):
         raise InvalidInput("请在 Idempotency-Key 中提供 8–100 位的幂等键（字母、数字、._:-）", field="idempotency_key")
     key_commitment = (key_commitment or "").strip().lower()
@@ -168,6 +229,9 @@ def submit(
     limit = get_settings().max_bid_bytes
     if len(sealed) > limit:
         raise InvalidInput(f"加密投标文件超过 {limit // (1024 * 1024)} MB 上限", field="body")
+    signer = check_signature(
+        session, org, sealed, binding_for(session, section, project, org), key_commitment, signing_key_id, signature
+    )
     stored = file_store().put(sealed)  # durable before the database row that refers to it
     assert stored == digest
     previous = session.scalar(
@@ -190,6 +254,8 @@ def submit(
         "version": version,
         "replaces": previous.bid_no if previous is not None else None,
     }
+    if signer is not None:
+        payload["signer_fingerprint"] = signer.fingerprint
     entry = ledger.append(session, "bidding:bid:sealed", f"bid:{bid_no}", payload)
     bid = Bid(
         bid_no=bid_no,
@@ -206,14 +272,39 @@ def submit(
         submitted_at=now,
         ledger_seq=entry.seq,
         receipt="{}",
+        signing_key_id=signer.id if signer is not None else None,
+        signature=base64.b64encode(_signature_bytes(signature)).decode() if signer is not None else None,
     )
     session.add(bid)
     session.flush()
-    bid.receipt = json.dumps(_receipt(session, bid, project, section, org, entry), ensure_ascii=False)
+    bid.receipt = json.dumps(_receipt(session, bid, project, section, org, entry, signer), ensure_ascii=False)
     return Submitted(bid, created=True)
 
 
-def _receipt(session: Session, bid: Bid, project: Project, section: Section, org: Organisation, entry) -> dict:
+def signature_of(session: Session, bid: Bid, key: SigningKey | None = None) -> dict[str, Any] | None:
+    """The bid's electronic signature as a receipt and the bidder's pages show it (None if unsigned)."""
+    if bid.signing_key_id is None:
+        return None
+    key = key or session.get(SigningKey, bid.signing_key_id)
+    signer = session.get(User, key.user_id)
+    return {
+        "signer": signer.display_name if signer is not None else "",
+        "algorithm": key.algorithm,
+        "public_key": key.public_key,
+        "key_fingerprint": key.fingerprint,
+        "signature": bid.signature,
+    }
+
+
+def _receipt(
+    session: Session,
+    bid: Bid,
+    project: Project,
+    section: Section,
+    org: Organisation,
+    entry,
+    signer: SigningKey | None = None,
+) -> dict:
     head = ledger.sign_head(session)
     proof = ledger.inclusion_proof(session, entry.seq, head.size)
     body: dict[str, Any] = {
@@ -229,6 +320,7 @@ def _receipt(session: Session, bid: Bid, project: Project, section: Section, org
         "key_commitment": bid.key_commitment,
         "server_time": fmt.iso_utc(bid.submitted_at),
         "bid_deadline": fmt.iso_utc(project.bid_deadline),
+        "bidder_signature": signature_of(session, bid, signer),
         "ledger": {
             "entry": {
                 "seq": entry.seq,

@@ -24,6 +24,7 @@ from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
+from sunshine.signing import service as signing
 from sunshine.trading import lifecycle, visibility
 from sunshine.web.csrf import check_csrf
 from sunshine.web.refusals import PageRefused, act
@@ -120,6 +121,14 @@ def bid_page(
         max_bytes=get_settings().max_bid_bytes,
         here=request.url.path,
         people=hooks.people(session, principal.organisation_id),
+        signing_keys=json.dumps(
+            [
+                {"id": k.id, "fingerprint": k.fingerprint}
+                for k in signing.organisation_keys(session, desk.organisation.id)
+                if k.status == "active"
+            ]
+        ),
+        signature_required=service.signature_required(session)[0],
     )
 
 
@@ -141,11 +150,20 @@ def submit(
     body: bytes = Depends(ciphertext),
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
     key_commitment: str = Header(default="", alias="Sunshine-Key-Commitment"),
+    signing_key: Id | None = Header(default=None, alias="Sunshine-Signing-Key"),
+    signature: str = Header(default="", alias="Sunshine-Signature", max_length=200),
 ) -> Response:
-    """The page's fetch: ciphertext in, signed receipt out (201; 200 for a retry of the same sealing)."""
+    """The page's fetch: ciphertext (and the signer's signature) in, signed receipt out (201; 200 for a retry)."""
     service.section_of(session, project_id, section_id)
     result = service.submit(
-        session, principal, section_id, body, key_commitment=key_commitment, idempotency_key=idempotency_key
+        session,
+        principal,
+        section_id,
+        body,
+        key_commitment=key_commitment,
+        idempotency_key=idempotency_key,
+        signing_key_id=signing_key,
+        signature=signature,
     )
     return JSONResponse(service.receipt_of(result.bid), status_code=201 if result.created else 200)
 

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sunshine.bidding import envelope
+from sunshine.client import signing_keys
 from sunshine.client.bid_files import RECEIPT_FILE, BidDir, write_json
 from sunshine.client.connection import RETRIES, TOKEN_FORMAT, connect, refusal, server_url, sign_in
 from sunshine.client.options import (
@@ -74,12 +75,22 @@ def submit(
     retries: RetriesOpt = RETRIES,
     public_key_file: PublicKeyFileOpt = None,
     public_key_b64: PublicKeyB64Opt = None,
+    key: Annotated[
+        Path | None, typer.Option("--key", help="签章人的签名私钥文件：以已确认的签名密钥对投标文件电子签名")
+    ] = None,
 ) -> None:
-    """递交加密投标文件（只发送密文与密钥承诺），保存并立即核验平台签名的投标回执。"""
+    """递交加密投标文件（只发送密文、密钥承诺和电子签名），保存并立即核验平台签名的投标回执。"""
     bid_dir = BidDir(directory)
     meta = bid_dir.meta()
     sealed = bid_dir.sealed(meta)
     bid_dir.key(meta["key_commitment"])  # never submit a bid whose key is not at hand for the opening
+    signature_headers: dict[str, str] = {}
+    if key is not None:
+        if not meta.get("binding"):
+            raise fail("bid.json 中没有绑定信息（binding），无法签名：请用 sunshine bid seal 重新加密")
+        signature_headers = signing_keys.sign_bid(
+            signing_keys.load(key), sealed, meta["binding"], meta["key_commitment"]
+        )
     trusted = trusted_key(public_key_file, public_key_b64)
     platform = connect(server, token_file, username, password, timeout, fallback_server=meta.get("server"))
     try:
@@ -93,6 +104,7 @@ def submit(
                 "Content-Type": "application/octet-stream",
                 "Idempotency-Key": meta["idempotency_key"],
                 "Sunshine-Key-Commitment": meta["key_commitment"],
+                **signature_headers,
             },
             attempts=retries + 1,
             hint="；重试使用同一幂等键，不会产生第二份投标",

@@ -74,6 +74,12 @@ def receipt_table(receipt: dict[str, Any], title: str) -> Table:
     table.add_row("留痕序号", str(entry.get("seq")))
     table.add_row("签名树头", f"大小 {head.get('size')}，签于 {local_time(head.get('signed_at'))}")
     table.add_row("平台密钥标识", escape(str(receipt.get("key_id"))))
+    signed = receipt.get("bidder_signature")
+    if signed:
+        table.add_row("电子签名", f"{escape(str(signed.get('signer')))}（{escape(str(signed.get('algorithm')))}）")
+        table.add_row("签名密钥指纹", escape(str(signed.get("key_fingerprint"))))
+    else:
+        table.add_row("电子签名", "未签名")
     return table
 
 

@@ -29,6 +29,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.demo import qualifications
+from sunshine.demo import signing as demo_signing
 from sunshine.demo.base import DemoProject, org_ids, principal, register_project
 from sunshine.identity.models import Organisation
 from sunshine.trading import deposits, notices, registrations, visibility
@@ -188,7 +189,12 @@ def _seal_and_submit(
     manager = qualifications.manager_of(session, bidder.organisation_id)
     form = envelope.make_form(bid.price, bid.duration_days, "合格", bid.commitments, manager)
     plaintext = envelope.build_package(form, _documents(demo, bid))
-    sealed = envelope.seal(plaintext, key, envelope.binding(project.code, section.number, credit_code))
+    aad = envelope.binding(project.code, section.number, credit_code)
+    sealed = envelope.seal(plaintext, key, aad)
+    # signed by the bidder's signer where it has a demo signing key (demo/signing.py)
+    signed = demo_signing.sign_bid(
+        session, bidder.organisation_id, envelope.signed_message(sealed, aad, envelope.key_commitment(key))
+    )
     submitted = bidding.submit(
         session,
         bidder,
@@ -196,6 +202,8 @@ def _seal_and_submit(
         sealed,
         key_commitment=envelope.key_commitment(key),
         idempotency_key=f"demo-{project.code}-{bid.username}",
+        signing_key_id=signed[0] if signed else None,
+        signature=signed[1] if signed else None,
     )
     return {
         "username": bid.username,

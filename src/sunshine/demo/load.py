@@ -1,7 +1,8 @@
 """The entry point of ``sunshine demo-data``: realistic demo data, area by area, in the order the areas
 depend on each other — accounts, then disclosure, policies and information requests, then trading,
-online auctions and sealed bidding, then a platform incident that stopped the tender open for bids, then the
-market participants who registered themselves (市场主体库) at every stage of review.
+online auctions, the signers' signing keys and sealed bidding (build1's bids signed), then a platform incident
+that stopped the tender open for bids, then the market participants who registered themselves (市场主体库) at
+every stage of review.
 Idempotent: a second run changes nothing.
 
 When the log is still empty the loader walks an adjustable clock through the last months, so that
@@ -28,6 +29,7 @@ from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.qualifications import load_demo_qualifications
+from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 
@@ -78,6 +80,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_qualifications(db.unit_of_work, real_now)
         created += load_demo_trading(db.unit_of_work, walk, real_now)
         created += load_demo_auctions(db, walk, real_now)
+        created += load_demo_signing(db.unit_of_work, real_now)
         created += load_demo_bidding(db.unit_of_work, real_now)
         created += load_demo_incidents(db.unit_of_work, real_now)
         created += load_demo_market(db.unit_of_work)

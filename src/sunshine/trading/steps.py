@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sunshine.core import clock
 from sunshine.identity.roles import Role
+from sunshine.signing import service as signing
 from sunshine.trading import deposits, notice_schedule, notices, service
 from sunshine.trading.lifecycle import (
     AGENCY_SIDE,
@@ -18,6 +19,7 @@ from sunshine.trading.lifecycle import (
     after_step,
     declare,
 )
+from sunshine.trading.models import Message
 
 declare(
     Step(
@@ -132,3 +134,17 @@ def _refund_deposits(session, event: StepEvent) -> None:
 def install() -> None:
     after_step(["terminate"], notices.termination_notice)
     after_step(["terminate"], _refund_deposits)
+    signing.on_change(_notify_key_change)
+
+
+def _notify_key_change(session, key, change: str, subject: str, body: str) -> None:  # noqa: ANN001
+    """A change of a signing key is a 站内通知 to its organisation (signing sits below trading's messages)."""
+    session.add(
+        Message(
+            organisation_id=key.organisation_id,
+            subject=subject,
+            body=body,
+            link="/signing/keys",
+            created_at=clock.now(),
+        )
+    )

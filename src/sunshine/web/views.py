@@ -199,6 +199,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/disclosure/deadline", "法定期限计算"),
     ],
     Role.SIGNER: [
+        ("/signing/keys", "签名密钥（生成、登记与吊销）"),
         ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
         ("/notices", "交易公告"),
         ("/ledger", "验证留痕记录"),
@@ -222,6 +223,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/market/enterprises", "企业名录"),
         ("/market/agencies", "代理机构名录"),
         ("/my/qualifications", "本单位的资质、人员与业绩"),
+        ("/signing/keys", "签名密钥（确认与吊销）"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/notices", "交易公告"),
         ("/ledger", "验证留痕记录"),

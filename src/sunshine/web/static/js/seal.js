@@ -266,20 +266,26 @@
       try {
         /* A retry sends the same bytes with the same Idempotency-Key: the server answers with the first
            receipt and never records a second bid. */
+        var headers = {
+          "Content-Type": "application/octet-stream",
+          "Accept": "application/json",
+          "X-CSRF-Token": d.csrf,
+          "Idempotency-Key": state.idempotencyKey,
+          "Sunshine-Key-Commitment": state.commitment
+        };
+        /* the signer's electronic signature, when a key file is loaded (js/bid-sign.js) */
+        if (window.sunshineBidSignature) {
+          Object.assign(headers, await window.sunshineBidSignature(state.sealed, d.binding, state.commitment));
+        }
         response = await fetch(d.submitUrl, {
           method: "POST",
           credentials: "same-origin",
-          headers: {
-            "Content-Type": "application/octet-stream",
-            "Accept": "application/json",
-            "X-CSRF-Token": d.csrf,
-            "Idempotency-Key": state.idempotencyKey,
-            "Sunshine-Key-Commitment": state.commitment
-          },
+          headers: headers,
           body: state.sealed
         });
       } catch (e) {
         status.textContent = "";
+        if (e && e.userFacing) { showError(e.message); button.disabled = false; return; }
         showError("网络连接中断，投标文件可能尚未送达。请点击“递交加密投标文件”重试：重试使用同一幂等键，不会重复递交。");
         button.disabled = false;
         return;
@@ -307,6 +313,10 @@
       $("receipt-sha256").textContent = body.ciphertext_sha256;
       $("receipt-match").textContent = body.ciphertext_sha256 === state.sha256 ? "（与本机计算一致）" : "（与本机计算不一致，请联系交易中心）";
       $("receipt-time").textContent = beijing(body.server_time);
+      var signed = body.bidder_signature;
+      $("receipt-signature").textContent = signed
+        ? "已签名：" + signed.signer + "（" + signed.algorithm + "，密钥指纹 " + signed.key_fingerprint + "）"
+        : "未签名";
       var seq = body.ledger && body.ledger.entry ? body.ledger.entry.seq : "";
       $("receipt-seq").textContent = String(seq);
       $("receipt-ledger").href = "/ledger?seq=" + encodeURIComponent(seq);
