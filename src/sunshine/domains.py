@@ -17,8 +17,26 @@ def install() -> None:
     from sunshine.auctions import steps as auction_steps  # noqa: F401
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.disclosure import hooks as disclosure_hooks
+    from sunshine.signing import service as signing_service
     from sunshine.trading import steps as trading_steps
 
     trading_steps.install()
     disclosure_hooks.install()
+    signing_service.on_change(_notify_organisation)
     _installed = True
+
+
+def _notify_organisation(session, key, change: str, subject: str, body: str) -> None:  # noqa: ANN001
+    """A change of a signing key is a 站内通知 to its organisation (signing sits below trading's messages)."""
+    from sunshine.core import clock
+    from sunshine.trading.models import Message
+
+    session.add(
+        Message(
+            organisation_id=key.organisation_id,
+            subject=subject,
+            body=body,
+            link="/signing/keys",
+            created_at=clock.now(),
+        )
+    )

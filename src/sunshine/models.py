@@ -13,6 +13,7 @@ from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
+from sunshine.signing import models as signing_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 
 metadata = Base.metadata

@@ -49,6 +49,9 @@ class Bid(Base):
     duration_days: Mapped[int | None] = mapped_column(Integer)
     form_json: Mapped[str | None] = mapped_column(Text)
     documents_json: Mapped[str | None] = mapped_column(Text)  # [{name, content_type, size, sha256}]
+    # 电子签名: the signer's registered key and the signature over envelope.signed_message (base64)
+    signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_key.id"))
+    signature: Mapped[str | None] = mapped_column(Text)
 
 
 class OpeningSession(Base):
