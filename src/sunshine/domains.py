@@ -15,12 +15,21 @@ def install() -> None:
     if _installed:
         return
     from sunshine.auctions import steps as auction_steps  # noqa: F401
+    from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
+    from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
+    from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.signing import service as signing_service
+    from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
 
     trading_steps.install()
+    # sealable documents (seals registry) and the declarations a first notice waits for, before disclosure
+    trading_sealing.install()
+    bidding_sealing.install()
+    inforequests_sealing.install()
+    declarations_steps.install()
     disclosure_hooks.install()
     signing_service.on_change(_notify_organisation)
     _installed = True

@@ -52,7 +52,8 @@ def verification_out(session: Session, row: DocumentSeal) -> VerificationOut:
         seal=seal_out(session, row),
         checks=[CheckOut(key=c.key, label=c.label, ok=c.ok, detail=c.detail) for c in report.checks],
         message=registry.seal_message(row.kind, row.document_id, row.document_sha256, credit_code).decode(),
-        public_key=verification.public_key_b64(report.key) if report.key is not None else None,
+        public_key=report.key.public_key if report.key is not None else None,
+        algorithm=row.algorithm,
         document_public=bool(rendered and rendered.public),
         document_url=f"/verify/{row.code}/document.txt" if rendered and rendered.public else None,
         proof=proof,
@@ -65,9 +66,7 @@ def verify(code: Code, session: Session = SessionDep, _: Principal = PUBLIC) -> 
 
 
 @router.get("/{kind}/{document_id}", response_model=DocumentOut, summary="待签章文书：摘要与签章消息")
-def document(
-    kind: Kind, document_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC
-) -> DocumentOut:
+def document(kind: Kind, document_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC) -> DocumentOut:
     prepared = service.prepare(session, principal, kind, document_id)
     r = prepared.rendered
     return DocumentOut(

@@ -60,7 +60,8 @@ class VerificationOut(BaseModel):
     seal: SealOut
     checks: list[CheckOut]
     message: str
-    public_key: str | None = Field(description="签章密钥的公钥（Base64）")
+    public_key: str | None = Field(description="签章密钥的公钥（Ed25519：Base64；SM2：十六进制）")
+    algorithm: str = Field(description="ed25519 或 sm2")
     document_public: bool
     document_url: str | None
     proof: dict[str, Any] | None = Field(description="留痕记录、包含性证明与签名树头")

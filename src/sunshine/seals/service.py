@@ -7,6 +7,8 @@ commits.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from dataclasses import dataclass
 
@@ -115,8 +117,12 @@ def seal(
     if (document_sha256 or "").strip().lower() != sha:
         raise DocumentChanged("文书在签章页面打开后已变化，请刷新页面核对后重新签章", field="document_sha256")
     signature = (signature or "").strip()
-    if not signature or len(signature) > MAX_SIGNATURE:
-        raise InvalidInput("签名值缺失或过长", field="signature")
+    try:
+        raw = base64.b64decode(signature, validate=True) if len(signature) <= MAX_SIGNATURE else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    if not raw:
+        raise InvalidInput("签名值应为 Base64 编码的签名", field="signature")
     existing = session.scalar(
         select(DocumentSeal.id).where(
             DocumentSeal.kind == kind_key,
@@ -131,7 +137,7 @@ def seal(
         session,
         key_id=key_id,
         message=message_of(rendered, sha),
-        signature=signature,
+        signature=raw,
         organisation_id=rendered.issuer_id,
         user_id=principal.user_id,
     )

@@ -26,7 +26,15 @@ from sunshine.ledger.signing import verify as verify_head_signature
 from sunshine.seals import registry
 from sunshine.seals.models import DocumentSeal
 from sunshine.signing import crypto
+from sunshine.signing import service as signing
 from sunshine.signing.models import SigningKey
+
+
+def _raw(signature: str) -> bytes:
+    try:
+        return base64.b64decode(signature, validate=True)
+    except ValueError:
+        return b""
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,14 @@ class Report:
 
 
 def key_in_force(key: SigningKey, row: DocumentSeal) -> tuple[bool, str]:
-    """Whether the key was registered and not revoked at the moment of sealing."""
-    created = getattr(key, "created_at", None)
-    revoked = getattr(key, "revoked_at", None)
-    if created is not None and created > row.sealed_at:
-        return False, "签章时该密钥尚未登记"
-    if revoked is not None and revoked <= row.sealed_at:
-        return False, "签章时该密钥已被吊销"
-    if revoked is not None:
-        return True, "签章时密钥有效（该密钥此后已停用，不影响此前的签章）"
-    return True, "签章时密钥有效，现仍有效"
+    """Whether the key was approved and not revoked or superseded at the moment of sealing."""
+    if signing.valid_at(key, row.sealed_at):
+        if key.revoked_at is not None:
+            return True, "签章时密钥有效（该密钥此后已停用，不影响此前的签章）"
+        return True, "签章时密钥有效"
+    if key.approved_at is None or key.approved_at > row.sealed_at:
+        return False, "签章时该密钥尚未经企业管理员确认"
+    return False, "签章时该密钥已被吊销或已被替换"
 
 
 def _document_check(session: Session, row: DocumentSeal) -> tuple[Check, registry.Rendered | None]:
@@ -80,7 +86,7 @@ def _signature_check(row: DocumentSeal, rendered: registry.Rendered | None, key:
         return Check("signature", "签名", False, "签章所用的密钥未登记")
     credit_code = rendered.issuer_credit_code if rendered else ""
     message = registry.seal_message(row.kind, row.document_id, row.document_sha256, credit_code)
-    if crypto.verify(row.algorithm, key.public_key, message, row.signature):
+    if crypto.verify(row.algorithm, key.public_key, message, _raw(row.signature)):
         return Check("signature", "签名", True, f"签名有效（{algorithm_label(row.algorithm)}）")
     return Check("signature", "签名", False, "签名无效：签名与登记的公钥或文书不符")
 
@@ -157,13 +163,5 @@ def verify(session: Session, row: DocumentSeal) -> tuple[Report, dict[str, Any] 
     return report, proof
 
 
-ALGORITHM_LABELS = {"ed25519": "Ed25519", "Ed25519": "Ed25519", "sm2": "SM2", "SM2": "SM2"}
-
-
 def algorithm_label(algorithm: str) -> str:
-    return ALGORITHM_LABELS.get(algorithm, algorithm)
-
-
-def public_key_b64(key: SigningKey) -> str:
-    value = key.public_key
-    return value if isinstance(value, str) else base64.b64encode(value).decode()
+    return crypto.ALGORITHM_LABELS.get(algorithm, algorithm)
