@@ -384,6 +384,26 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/staff/incidents"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/staff/incidents/{incident_id}/confirm"): frozenset({Role.SUPERVISOR}),
     ("POST", "/staff/incidents/{incident_id}/end"): frozenset({Role.CENTRE_STAFF}),
+    # electronic seals: everyone reads a document they may see and verifies a seal; signers seal (and agency staff
+    # sign their own declarations); declarations of no interest for the project's parties and the centre
+    ("GET", "/api/v1/seals/verify/{code}"): PUBLIC,
+    ("GET", "/api/v1/seals/{kind}/{document_id}"): PUBLIC,
+    ("POST", "/api/v1/seals/{kind}/{document_id}"): frozenset({Role.SIGNER, Role.AGENCY}),
+    ("GET", "/seals/{kind}/{document_id}"): PUBLIC,
+    ("POST", "/seals/{kind}/{document_id}"): frozenset({Role.SIGNER, Role.AGENCY}),
+    ("GET", "/verify/{code}"): PUBLIC,
+    ("GET", "/verify/{code}/document.txt"): PUBLIC,
+    ("GET", "/verify/{code}/seal.json"): PUBLIC,
+    ("GET", "/verify/{code}/sealed.pdf"): PUBLIC,
+    ("GET", "/verify/{code}/qr.svg"): PUBLIC,
+    ("GET", "/api/v1/projects/{project_id}/declarations"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/api/v1/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
+    ("GET", "/projects/{project_id}/declarations"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -438,6 +458,9 @@ PATH_EXAMPLES = {
     "objection_id": "1",
     "alert_id": "1",
     "incident_id": "1",
+    "kind": "notice",
+    "document_id": "1",
+    "code": "nosuchsealcode",
 }
 
 CALLERS: list[Role | None] = [None, *Role]
