@@ -1,6 +1,6 @@
 """The entry point of ``sunshine demo-data``: realistic demo data, area by area, in the order the areas
 depend on each other — accounts, then disclosure, policies and information requests, then trading,
-online auctions and sealed bidding, then a platform incident that stopped the tender open for bids.
+online auctions and sealed bidding, then a platform incident that stopped the tender open for bids, and the seals on issued documents.
 Idempotent: a second run changes nothing.
 
 When the log is still empty the loader walks an adjustable clock through the last months, so that
@@ -25,6 +25,7 @@ from sunshine.demo.auctions import load_demo_auctions
 from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.incidents import load_demo_incidents
+from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 
@@ -76,6 +77,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_auctions(db, walk, real_now)
         created += load_demo_bidding(db.unit_of_work, real_now)
         created += load_demo_incidents(db.unit_of_work, real_now)
+        created += load_demo_seals(db.unit_of_work)
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
