@@ -1,6 +1,7 @@
 """The entry point of ``sunshine demo-data``: realistic demo data, area by area, in the order the areas
 depend on each other — accounts, then disclosure, policies and information requests, then trading,
-online auctions and sealed bidding, then a platform incident that stopped the tender open for bids, and the seals on issued documents.
+online auctions and sealed bidding, then a platform incident that stopped the tender open for bids, and
+the seals on issued documents.
 Idempotent: a second run changes nothing.
 
 When the log is still empty the loader walks an adjustable clock through the last months, so that

@@ -38,7 +38,12 @@ KEYS_NOTE = "仅供演示：示范签章人的私钥。现实中私钥只由签�
 SIGNERS = [
     ("agencysigner", "中正招标 签章人 赵敏", [Role.AGENCY, Role.SIGNER], "福建中正招标代理有限公司"),
     ("centresigner", "交易中心 签章人 郭宁", [Role.SIGNER], "示范市公共资源交易中心"),
-    ("officesigner", "政务公开办 签章人 朱琳", [Role.DISCLOSURE_OFFICE, Role.SIGNER], "示范市人民政府办公室（政务公开办）"),
+    (
+        "officesigner",
+        "政务公开办 签章人 朱琳",
+        [Role.DISCLOSURE_OFFICE, Role.SIGNER],
+        "示范市人民政府办公室（政务公开办）",
+    ),
 ]
 ADMINS = [
     ("agencyadmin", "中正招标 企业管理员 孙立", "福建中正招标代理有限公司"),

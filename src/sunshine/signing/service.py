@@ -91,7 +91,9 @@ def short(fingerprint: str) -> str:
 def _market_org(session: Session, actor: Principal) -> Organisation:
     org = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
     if org is None or org.kind not in KEY_HOLDER_KINDS:
-        raise Forbidden("签名密钥只能由市场主体（企业、代理机构、招标人/采购人）或出具文书的交易中心、政府部门的签章人登记")
+        raise Forbidden(
+            "签名密钥只能由市场主体（企业、代理机构、招标人/采购人）或出具文书的交易中心、政府部门的签章人登记"
+        )
     return org
 
 
