@@ -136,7 +136,6 @@ def test_who_sees_and_draws_up_declarations(client, db, world):
     assert client.post(f"/api/v1/projects/{project_id}/declarations", headers=tenderer).status_code == 403
 
 
-
 def test_the_declarations_page_draws_up_and_opens_the_signing_page(app, db, world):
     drafter = world["drafter"]
     project_id = _project(db, world, drafter)
