@@ -55,6 +55,8 @@ def test_signer_seals_a_notice_and_anyone_verifies_it(client, db):
 
     page = client.get(f"/verify/{seal['code']}")
     assert page.status_code == 200 and "服务器验证通过" in page.text and "福建中正招标代理有限公司" in page.text
+    notice_page = client.get(f"/notices/{setup.notice_id}")
+    assert f"/verify/{seal['code']}" in notice_page.text and "验证签章" in notice_page.text
     assert client.get(f"/verify/{seal['code']}/qr.svg").text.lstrip().startswith("<svg")
     pdf = client.get(f"/verify/{seal['code']}/sealed.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

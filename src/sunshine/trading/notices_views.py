@@ -20,7 +20,17 @@ from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle, notice_kinds, notice_reading, notice_schedule, notices, service, visibility
+from sunshine.seals import service as seals_service
+from sunshine.trading import (
+    lifecycle,
+    notice_kinds,
+    notice_reading,
+    notice_schedule,
+    notices,
+    sealing,
+    service,
+    visibility,
+)
 from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.notices_api import uploads
@@ -156,6 +166,8 @@ def notice_detail(
         type_label=type_label,
         method_label=method_label,
         state_label=lifecycle.state_label(project, project.state),
+        seals=seals_service.seals_of(session, "notice", notice.id),
+        can_seal=principal.has(Role.SIGNER) and principal.organisation_id == sealing.issuer_of(project),
     )
 
 
