@@ -32,6 +32,7 @@ from sunshine.signing.models import SigningKey
 from sunshine.trading.models import Notice, Project
 
 KEYS_DIR = "demo-signing-keys"
+DECLARED_PROJECTS = 8
 KEY_FILE_FORMAT = "sunshine-signing-key/1"
 KEYS_NOTE = "仅供演示：示范签章人的私钥。现实中私钥只由签章人自己保管，平台从不接触私钥。DEMO ONLY."
 # (username, display name, roles, organisation name)
@@ -182,8 +183,11 @@ def load_demo_seals(unit_of_work: Callable, data_dir: Path | None = None) -> int
                     break
         if "agency" in signers:
             who, key, private = signers["agency"]
-            projects = session.scalars(
-                select(Project).where(Project.agency_id == who.organisation_id).order_by(Project.id)
+            projects = session.scalars(  # the most recent of the agency's projects
+                select(Project)
+                .where(Project.agency_id == who.organisation_id, Project.registered_by == who.user_id)
+                .order_by(Project.id.desc())
+                .limit(DECLARED_PROJECTS)
             )
             for project in projects:
                 exists = session.scalar(
