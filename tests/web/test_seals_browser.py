@@ -143,3 +143,19 @@ def test_the_browser_module_checks_any_ledger_entry_by_index(verification_page, 
         result = verification_page.evaluate("async (seq) => await window.SunshineLedger.verifyEntry(seq)", seq)
         assert result["ok"] is True, result
         assert result["entry"]["seq"] == seq
+
+
+def test_the_seal_pages_load_within_the_content_security_policy(open_page, migrated_db):
+    from tests.web.test_csp_browser import RECORD_VIOLATIONS
+
+    page, watch = open_page(viewport=DESKTOP)
+    page.context.add_init_script(RECORD_VIOLATIONS)
+    code = _demo_seal_code(migrated_db)
+    page.goto(f"/verify/{code}")
+    expect(page.locator("#browser-verdict")).not_to_have_attribute("data-state", "pending")
+    assert page.evaluate("window.__csp") == []
+    page.goto(f"/login?next=/seals/notice/{_unsealed_agency_notice(migrated_db)}")
+    _login(page, "agencysigner")
+    expect(page.locator("#seal-form")).to_be_visible()
+    assert page.evaluate("window.__csp") == []
+    watch.assert_clean()

@@ -11,6 +11,7 @@ The browser repeats (a)'s signature and hash and all of (b) with ``web/static/js
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,8 +112,6 @@ def ledger_proof(session: Session, seq: int) -> dict[str, Any] | None:
 
 def check_proof(proof: dict[str, Any]) -> tuple[bool, str]:
     """The same checks as the browser module: payload digest, leaf hash, inclusion, head signature."""
-    import hashlib
-
     parts = proof["leaf_input"].split("|")
     if hashlib.sha256(proof["payload"].encode()).hexdigest() != parts[4]:
         return False, "留痕记录的内容与其摘要不符"
