@@ -18,9 +18,8 @@ from sunshine.config import get_settings
 from sunshine.core.auth import Principal
 from sunshine.declarations import service as declarations
 from sunshine.declarations.models import InterestDeclaration
-from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.identity import service as identity
-from sunshine.identity.models import Organisation, User
+from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.inforequests.models import InfoRequest
 from sunshine.seals import registry
@@ -35,22 +34,8 @@ KEYS_DIR = "demo-signing-keys"
 DECLARED_PROJECTS = 8
 KEY_FILE_FORMAT = "sunshine-signing-key/1"
 KEYS_NOTE = "仅供演示：示范签章人的私钥。现实中私钥只由签章人自己保管，平台从不接触私钥。DEMO ONLY."
-# (username, display name, roles, organisation name)
-SIGNERS = [
-    ("agencysigner", "中正招标 签章人 赵敏", [Role.AGENCY, Role.SIGNER], "福建中正招标代理有限公司"),
-    ("centresigner", "交易中心 签章人 郭宁", [Role.SIGNER], "示范市公共资源交易中心"),
-    (
-        "officesigner",
-        "政务公开办 签章人 朱琳",
-        [Role.DISCLOSURE_OFFICE, Role.SIGNER],
-        "示范市人民政府办公室（政务公开办）",
-    ),
-]
-ADMINS = [
-    ("agencyadmin", "中正招标 企业管理员 孙立", "福建中正招标代理有限公司"),
-    ("centreadmin", "交易中心 密钥管理员 邓辉", "示范市公共资源交易中心"),
-    ("officeadmin", "政务公开办 密钥管理员 潘雪", "示范市人民政府办公室（政务公开办）"),
-]
+SIGNERS = ("agencysigner", "centresigner", "officesigner")  # demo accounts of demo/base.py
+ADMINS = ("agencyadmin", "centreadmin", "officeadmin")
 
 
 def _principal(user: User, roles) -> Principal:
@@ -63,16 +48,8 @@ def _principal(user: User, roles) -> Principal:
     )
 
 
-def _user(session: Session, username: str, name: str, roles: list[Role], org_name: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        org = session.scalar(select(Organisation).where(Organisation.name == org_name))
-        if org is None:
-            return None
-        user = identity.create_user(
-            session, username=username, display_name=name, password=DEMO_PASSWORD, roles=roles, organisation_id=org.id
-        )
-    return user
+def _user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
 
 
 def _key_file(data_dir: Path, username: str, key: SigningKey, private: bytes) -> None:
@@ -132,15 +109,15 @@ def load_demo_seals(unit_of_work: Callable, data_dir: Path | None = None) -> int
     made = 0
     with unit_of_work() as session:
         admins = {}
-        for username, name, org_name in ADMINS:
-            user = _user(session, username, name, [Role.ENTERPRISE_ADMIN], org_name)
+        for username in ADMINS:
+            user = _user(session, username)
             if user is not None:
                 admins[user.organisation_id] = _principal(user, [Role.ENTERPRISE_ADMIN])
         signers = {}
-        for username, name, roles, org_name in SIGNERS:
-            user = _user(session, username, name, roles, org_name)
+        for username in SIGNERS:
+            user = _user(session, username)
             if user is not None and user.organisation_id in admins:
-                who = _principal(user, roles)
+                who = _principal(user, [Role(r.role) for r in identity.get_user(session, user.id).roles])
                 signers[username] = (who, *_signer_key(session, data_dir, who, admins[user.organisation_id]))
         # the agency's drafting user (the demo "agency" account) signs its own declarations
         drafter = session.scalar(select(User).where(User.username == "agency"))
