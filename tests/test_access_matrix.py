@@ -480,6 +480,26 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/sections/{section_id}/requirements"): QUAL_EDITORS,
     ("POST", "/projects/{project_id}/sections/{section_id}/requirements/{requirement_id}/delete"): QUAL_EDITORS,
     ("GET", "/projects/{project_id}/sections/{section_id}/assessment"): QUAL_OFFICIALS,
+    # electronic seals: everyone reads a document they may see and verifies a seal; signers seal (and agency staff
+    # sign their own declarations); declarations of no interest for the project's parties and the centre
+    ("GET", "/api/v1/seals/verify/{code}"): PUBLIC,
+    ("GET", "/api/v1/seals/{kind}/{document_id}"): PUBLIC,
+    ("POST", "/api/v1/seals/{kind}/{document_id}"): frozenset({Role.SIGNER, Role.AGENCY}),
+    ("GET", "/seals/{kind}/{document_id}"): PUBLIC,
+    ("POST", "/seals/{kind}/{document_id}"): frozenset({Role.SIGNER, Role.AGENCY}),
+    ("GET", "/verify/{code}"): PUBLIC,
+    ("GET", "/verify/{code}/document.txt"): PUBLIC,
+    ("GET", "/verify/{code}/seal.json"): PUBLIC,
+    ("GET", "/verify/{code}/sealed.pdf"): PUBLIC,
+    ("GET", "/verify/{code}/qr.svg"): PUBLIC,
+    ("GET", "/api/v1/projects/{project_id}/declarations"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/api/v1/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
+    ("GET", "/projects/{project_id}/declarations"): frozenset(
+        {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
+    ),
+    ("POST", "/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -541,6 +561,9 @@ PATH_EXAMPLES = {
     "requirement_id": "1",
     "kind": "certificate",
     "key_id": "1",
+    "kind": "notice",
+    "document_id": "1",
+    "code": "nosuchsealcode",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

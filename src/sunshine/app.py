@@ -96,6 +96,8 @@ def create_app(
     from sunshine.core import alerts_api, calendar_api
     from sunshine.credit import api as credit_api
     from sunshine.credit import views as credit_views
+    from sunshine.declarations import api as declarations_api
+    from sunshine.declarations import views as declarations_views
     from sunshine.disclosure import api as disclosure_api
     from sunshine.disclosure import views as disclosure_views
     from sunshine.identity import api as identity_api
@@ -115,6 +117,8 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
+    from sunshine.seals import api as seals_api
+    from sunshine.seals import views as seals_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
     from sunshine.trading import registration_views as trading_registration_views
@@ -167,4 +171,8 @@ def create_app(
     app.include_router(inforequests_report_views.router)
     app.include_router(market_api.router)
     app.include_router(market_views.router)
+    app.include_router(seals_api.router)
+    app.include_router(seals_views.router)
+    app.include_router(declarations_api.router)
+    app.include_router(declarations_views.router)
     return app

@@ -15,14 +15,23 @@ def install() -> None:
     if _installed:
         return
     from sunshine.auctions import steps as auction_steps  # noqa: F401
+    from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
+    from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
+    from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.qualifications import steps as qualifications_steps
+    from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
 
     trading_steps.install()
     market.install()  # registration refuses a participant the centre has not approved (checked first)
     qualifications_steps.install()
+    # sealable documents (seals registry) and the declarations a first notice waits for, before disclosure
+    trading_sealing.install()
+    bidding_sealing.install()
+    inforequests_sealing.install()
+    declarations_steps.install()
     disclosure_hooks.install()
     _installed = True

@@ -6,6 +6,7 @@ from sunshine.channels import models as channels_models  # noqa: F401
 from sunshine.core import models as core_models  # noqa: F401
 from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base
+from sunshine.declarations import models as declarations_models  # noqa: F401
 from sunshine.disclosure import models as disclosure_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.incidents import models as incidents_models  # noqa: F401
@@ -15,6 +16,7 @@ from sunshine.market import models as market_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.qualifications import models as qualifications_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
+from sunshine.seals import models as seals_models  # noqa: F401
 from sunshine.signing import models as signing_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 

@@ -203,6 +203,14 @@ USERS = [
     ("committee", "公管办 综合科 方华", [Role.COMMITTEE_OFFICE], "office"),
     ("govaffairs", "政务办 督查科 余婷", [Role.GOVERNMENT_AFFAIRS], "office"),
     ("evaluator", "第三方评估机构 评估员 钟诚", [Role.EVALUATOR], None),
+    # electronic seals (demo/seals.py): the signers of the documents the agency, the centre and the office issue,
+    # and who approves their keys
+    ("agencysigner", "中正招标 签章人 赵敏", [Role.AGENCY, Role.SIGNER], "agency1"),
+    ("agencyadmin", "中正招标 企业管理员 孙立", [Role.ENTERPRISE_ADMIN], "agency1"),
+    ("centresigner", "交易中心 签章人 郭宁", [Role.SIGNER], "centre"),
+    ("centreadmin", "交易中心 密钥管理员 邓辉", [Role.ENTERPRISE_ADMIN], "centre"),
+    ("officesigner", "政务公开办 签章人 朱琳", [Role.DISCLOSURE_OFFICE, Role.SIGNER], "office"),
+    ("officeadmin", "政务公开办 密钥管理员 潘雪", [Role.ENTERPRISE_ADMIN], "office"),
 ]
 
 

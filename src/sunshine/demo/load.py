@@ -2,7 +2,7 @@
 depend on each other — accounts, then disclosure, policies and information requests, then trading,
 online auctions, the signers' signing keys and sealed bidding (build1's bids signed), then a platform incident
 that stopped the tender open for bids, then the market participants who registered themselves (市场主体库) at
-every stage of review.
+every stage of review, and the seals on issued documents.
 Idempotent: a second run changes nothing.
 
 When the log is still empty the loader walks an adjustable clock through the last months, so that
@@ -30,6 +30,7 @@ from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.signing import load_demo_signing
+from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 
@@ -84,6 +85,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_bidding(db.unit_of_work, real_now)
         created += load_demo_incidents(db.unit_of_work, real_now)
         created += load_demo_market(db.unit_of_work)
+        created += load_demo_seals(db.unit_of_work)
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

@@ -28,6 +28,8 @@ from sunshine.signing import crypto
 from sunshine.signing.models import KeyStatus, SigningKey
 
 MARKET_KINDS = frozenset({OrganisationKind.ENTERPRISE, OrganisationKind.AGENCY, OrganisationKind.PURCHASER})
+# the trading centre and government departments seal the documents they issue (opening records, reply letters)
+KEY_HOLDER_KINDS = MARKET_KINDS | {OrganisationKind.CENTRE, OrganisationKind.DEPARTMENT}
 MAX_LABEL = 100
 MAX_REASON = 500
 
@@ -88,8 +90,10 @@ def short(fingerprint: str) -> str:
 
 def _market_org(session: Session, actor: Principal) -> Organisation:
     org = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
-    if org is None or org.kind not in MARKET_KINDS:
-        raise Forbidden("签名密钥只能由市场主体（企业、代理机构、招标人/采购人）的签章人登记")
+    if org is None or org.kind not in KEY_HOLDER_KINDS:
+        raise Forbidden(
+            "签名密钥只能由市场主体（企业、代理机构、招标人/采购人）或出具文书的交易中心、政府部门的签章人登记"
+        )
     return org
 
 

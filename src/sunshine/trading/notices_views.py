@@ -20,6 +20,7 @@ from sunshine.core.errors import Forbidden, NotFound, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
+from sunshine.seals import service as seals_service
 from sunshine.trading import (
     lifecycle,
     notice_kinds,
@@ -27,6 +28,7 @@ from sunshine.trading import (
     notice_schedule,
     notices,
     section_details,
+    sealing,
     service,
     visibility,
 )
@@ -166,6 +168,8 @@ def notice_detail(
         method_label=method_label,
         state_label=lifecycle.state_label(project, project.state),
         sections=section_details.of_project(session, project.id),
+        seals=seals_service.seals_of(session, "notice", notice.id),
+        can_seal=principal.has(Role.SIGNER) and principal.organisation_id == sealing.issuer_of(project),
     )
 
 
