@@ -523,6 +523,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/admin/users"): ADMIN,
 }
 
+# A parameter whose example depends on the route: the part of the path that names the route, and its examples.
+PATH_EXAMPLES_WHERE = {"/seals/": {"kind": "notice"}}
 PATH_EXAMPLES = {
     "user_id": "1",
     "organisation_id": "1",
@@ -561,7 +563,6 @@ PATH_EXAMPLES = {
     "requirement_id": "1",
     "kind": "certificate",
     "key_id": "1",
-    "kind": "notice",
     "document_id": "1",
     "code": "nosuchsealcode",
 }
@@ -645,7 +646,8 @@ def test_matrix(app, client, callers, caller):
     failures = []
     for method, template, _route in _routes(app):
         policy = MATRIX[(method, template)]
-        path = template.format(**{k: v for k, v in PATH_EXAMPLES.items() if "{" + k + "}" in template})
+        examples = {**PATH_EXAMPLES, **next((v for part, v in PATH_EXAMPLES_WHERE.items() if part in template), {})}
+        path = template.format(**{k: v for k, v in examples.items() if "{" + k + "}" in template})
         is_api = path.startswith("/api/") and path != "/api/v1/docs"
         client.cookies.clear()
         headers = {"accept": "application/json" if is_api else "text/html"}

@@ -115,10 +115,10 @@ def create_app(
     from sunshine.qualifications import views as qualifications_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
-    from sunshine.signing import api as signing_api
-    from sunshine.signing import views as signing_views
     from sunshine.seals import api as seals_api
     from sunshine.seals import views as seals_views
+    from sunshine.signing import api as signing_api
+    from sunshine.signing import views as signing_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
     from sunshine.trading import registration_views as trading_registration_views

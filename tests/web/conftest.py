@@ -99,7 +99,7 @@ def live_server(migrated_db, database_url, tmp_path_factory) -> Iterator[LiveSer
         "PYTHONUNBUFFERED": "1",
     }
     command = sunshine_executable()
-    loaded = subprocess.run([command, "demo-data"], env=env, capture_output=True, text=True, timeout=120)
+    loaded = subprocess.run([command, "demo-data"], env=env, capture_output=True, text=True, timeout=300)
     assert loaded.returncode == 0, f"sunshine demo-data failed:\n{loaded.stdout}\n{loaded.stderr}"
 
     port = _free_port()

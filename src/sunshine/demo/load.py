@@ -29,8 +29,8 @@ from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.qualifications import load_demo_qualifications
-from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.seals import load_demo_seals
+from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 

@@ -27,8 +27,8 @@ from sunshine.trading import (
     notice_reading,
     notice_schedule,
     notices,
-    section_details,
     sealing,
+    section_details,
     service,
     visibility,
 )
