@@ -24,7 +24,7 @@ from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.market import service
-from sunshine.market.models import Entrustment, Participant, StaffMember
+from sunshine.market.models import Entrustment, StaffMember
 from sunshine.trading import visibility
 from sunshine.trading.models import Project
 
@@ -40,14 +40,8 @@ DIRECTORY_KEYSET = Keyset.of("market_directory", Organisation.id)
 ENTRUSTMENT_READERS = (Role.CENTRE_STAFF, Role.SUPERVISOR)
 
 
-def admitted():
-    """The condition an admitted organisation meets: no participant row (registered by the centre) or approved."""
-    pending = select(Participant.organisation_id).where(Participant.status != "approved")
-    return Organisation.id.not_in(pending)
-
-
 def directory_query(kind: str, q: str | None = None, region: str | None = None) -> Select:
-    stmt = select(Organisation).where(Organisation.kind == kind, admitted())
+    stmt = select(Organisation).where(Organisation.kind == kind, service.admitted())
     if q:
         like = f"%{q.strip()}%"
         stmt = stmt.where(or_(Organisation.name.like(like), Organisation.credit_code == q.strip().upper()))
@@ -69,7 +63,7 @@ def directory(
 
 
 def public_organisation(session: Session, organisation_id: int) -> Organisation:
-    org = session.scalar(select(Organisation).where(Organisation.id == organisation_id, admitted()))
+    org = session.scalar(select(Organisation).where(Organisation.id == organisation_id, service.admitted()))
     if org is None or org.kind not in service.KINDS:
         raise NotFound("市场主体不存在")
     return org

@@ -36,7 +36,7 @@ from sunshine.market.models import Application, Participant
 from sunshine.rules import service as rules
 from sunshine.rules.pack_format import DAY_UNITS
 from sunshine.trading.models import Message, Project, Section
-from sunshine.trading.registrations import PHONE
+from sunshine.trading.registrations import PHONE, registration_check
 
 KINDS = {
     OrganisationKind.ENTERPRISE.value: "企业",
@@ -526,6 +526,12 @@ def standing(session: Session, organisation_id: int) -> str:
     return "approved" if participant is None else participant.status
 
 
+def admitted():
+    """The condition an admitted organisation meets: no participant row (registered by the centre) or approved."""
+    pending = select(Participant.organisation_id).where(Participant.status != "approved")
+    return Organisation.id.not_in(pending)
+
+
 def check_admitted(session: Session, project: Project, section: Section, org: Organisation) -> None:
     """The check registration for a project runs: a participant not yet approved by the centre is refused."""
     status = standing(session, org.id)
@@ -534,8 +540,6 @@ def check_admitted(session: Session, project: Project, section: Section, org: Or
 
 
 def install() -> None:
-    from sunshine.market.people import admitted
-    from sunshine.trading.registrations import registration_check
 
     registration_check(check_admitted)
     identity.public_listing_filter(admitted)
