@@ -11,6 +11,7 @@ from sunshine.bidding.models import Bid
 from sunshine.config import get_settings
 from sunshine.demo import load_demo_data
 from sunshine.demo.base import DEMO_PASSWORD
+from sunshine.identity.models import User
 from sunshine.signing.models import SigningKey
 from tests.pages import browser, page_text
 
@@ -18,7 +19,8 @@ from tests.pages import browser, page_text
 def test_demo_keys_and_signed_bids(db, client, app):
     load_demo_data(db)
     with db.unit_of_work() as s:
-        statuses = sorted(s.scalars(select(SigningKey.status)).all())
+        build1 = s.scalar(select(User.organisation_id).where(User.username == "signer"))
+        statuses = sorted(s.scalars(select(SigningKey.status).where(SigningKey.organisation_id == build1)).all())
         assert statuses == ["active", "pending", "revoked"]
         signed = s.scalars(select(Bid).where(Bid.signing_key_id.is_not(None))).all()
         assert signed and all(b.signature for b in signed)

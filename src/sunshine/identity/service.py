@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.config import get_settings
@@ -101,6 +101,12 @@ def list_organisations(
     if public:
         stmt = stmt.where(*(f() for f in _public_filters))
     return list(session.scalars(stmt))
+
+
+def public_counts(session: Session) -> dict[str, int]:
+    """How many organisations of each kind the public directories list (the home page's figures)."""
+    stmt = select(Organisation.kind, func.count()).where(*(f() for f in _public_filters)).group_by(Organisation.kind)
+    return dict(session.execute(stmt).all())
 
 
 def get_public_organisation(session: Session, organisation_id: int) -> Organisation:

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -18,7 +17,7 @@ from sunshine.core.inputs import IsoDate, Year
 from sunshine.db import Database
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
-from sunshine.identity.models import Organisation, OrganisationKind, TokenKind, User
+from sunshine.identity.models import OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -59,7 +58,7 @@ def _upcoming_days(session: Session, today: date, horizon: int = 90) -> list:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
-    counts = dict(session.execute(select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    counts = identity.public_counts(session)  # the organisations the directories list
     stats = {
         "enterprises": counts.get(OrganisationKind.ENTERPRISE.value, 0),
         "agencies": counts.get(OrganisationKind.AGENCY.value, 0),
