@@ -6,7 +6,7 @@ SUNSHINE := $(BIN)/sunshine
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test fuzz install install-test serve lint bench bench-bidding bench-load clean
+.PHONY: demo test fuzz install install-test serve lint bench bench-bidding bench-load bench-signing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ bench: install-test
 ## extra options in BENCH_ARGS, e.g. BENCH_ARGS="--quick --auction"
 bench-bidding: install-test
 	$(BIN)/python bench/bidding.py $(BENCH_ARGS)
+
+## make bench-signing: what verifying a signed bid costs (Ed25519, SM2) against hashing the same ciphertext
+bench-signing: install-test
+	$(BIN)/python bench/signing.py $(BENCH_ARGS)
 
 ## make bench-load: 64 clients on pages, API reads and writes for 30 s against a real server over the demo data,
 ## on SQLite, then PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set; extra options in BENCH_ARGS, e.g.

@@ -24,6 +24,7 @@ SIGNED_IN = "signed_in"
 ADMIN = frozenset({Role.ADMIN})
 STAFF = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR})
 REGISTRARS = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
+BID_READERS = frozenset({Role.BIDDER, Role.SIGNER, Role.ORG_VIEWER})  # the organisation's own bids, read only
 ENTRUSTMENT_READERS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR})
 QUAL_READERS = frozenset({Role.ENTERPRISE_ADMIN, Role.BIDDER})
 QUAL_WRITERS = frozenset({Role.ENTERPRISE_ADMIN})
@@ -105,7 +106,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/projects/{project_id}/registrations"): frozenset(
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
-    ("GET", "/api/v1/registrations/mine"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/registrations/mine"): frozenset({Role.BIDDER, Role.ORG_VIEWER}),
     ("POST", "/api/v1/registrations/{registration_id}/documents"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/registrations/{registration_id}/withdraw"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/registrations/{registration_id}/qualification"): frozenset({Role.AGENCY, Role.TENDERER}),
@@ -120,9 +121,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # sealed bids and the opening
     ("GET", "/api/v1/sections/{section_id}/bid-binding"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/sections/{section_id}/bids"): frozenset({Role.BIDDER}),
-    ("GET", "/api/v1/bids/mine"): frozenset({Role.BIDDER}),
-    ("GET", "/api/v1/bids/{bid_no}"): frozenset({Role.BIDDER}),
-    ("GET", "/api/v1/bids/{bid_no}/receipt"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/bids/mine"): BID_READERS,
+    ("GET", "/api/v1/bids/{bid_no}"): BID_READERS,
+    ("GET", "/api/v1/bids/{bid_no}/receipt"): BID_READERS,
     ("POST", "/api/v1/bids/{bid_no}/withdraw"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/bids/{bid_no}/reveal"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/bids/{bid_no}/platform-fault"): frozenset({Role.CENTRE_STAFF}),
@@ -134,8 +135,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/projects/{project_id}/opening/confirm"): frozenset(
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
-    ("GET", "/my/bids"): frozenset({Role.BIDDER}),
-    ("GET", "/my/bids/{bid_no}/receipt"): frozenset({Role.BIDDER}),
+    ("GET", "/my/bids"): BID_READERS,
+    ("GET", "/my/bids/{bid_no}/receipt"): BID_READERS,
     ("POST", "/my/bids/{bid_no}/withdraw"): frozenset({Role.BIDDER}),
     ("GET", "/projects/{project_id}/sections/{section_id}/bid"): frozenset({Role.BIDDER}),
     ("POST", "/projects/{project_id}/sections/{section_id}/bid"): frozenset({Role.BIDDER}),
@@ -152,7 +153,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/opening/confirm"): frozenset(
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
-    ("GET", "/my/registrations"): frozenset({Role.BIDDER}),
+    ("GET", "/my/registrations"): frozenset({Role.BIDDER, Role.ORG_VIEWER}),
     ("GET", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
     ("POST", "/projects/{project_id}/register"): frozenset({Role.BIDDER}),
     ("POST", "/my/registrations/{registration_id}/documents"): frozenset({Role.BIDDER}),

@@ -26,6 +26,7 @@ from sunshine.trading import visibility
 
 router = APIRouter(prefix="/api/v1", tags=["电子投标与开标"])
 BIDDER = Depends(Access(Role.BIDDER))
+MEMBERS = Depends(Access(Role.BIDDER, Role.SIGNER, Role.ORG_VIEWER))  # read the organisation's own bids
 BIDDER_CONFIRMED = Depends(RecentAuth(Role.BIDDER))  # submitting, withdrawing, decrypting: password entered lately
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
@@ -155,17 +156,17 @@ def submit(
 
 
 @router.get("/bids/mine", response_model=list[BidOut], summary="本单位的投标文件（各版本）")
-def my_bids(project_id: Id | None = None, session: Session = SessionDep, actor: Principal = BIDDER) -> list[BidOut]:
+def my_bids(project_id: Id | None = None, session: Session = SessionDep, actor: Principal = MEMBERS) -> list[BidOut]:
     return [bid_out(b) for b in service.mine(session, actor, project_id)]
 
 
 @router.get("/bids/{bid_no}", response_model=BidOut, summary="本单位的一份投标文件")
-def get_bid(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDER) -> BidOut:
+def get_bid(bid_no: str, session: Session = SessionDep, actor: Principal = MEMBERS) -> BidOut:
     return bid_out(own_bid(session, actor, bid_no))
 
 
 @router.get("/bids/{bid_no}/receipt", summary="投标回执（平台签名，可离线验证）")
-def receipt(bid_no: str, session: Session = SessionDep, actor: Principal = BIDDER) -> dict[str, Any]:
+def receipt(bid_no: str, session: Session = SessionDep, actor: Principal = MEMBERS) -> dict[str, Any]:
     return service.receipt_of(own_bid(session, actor, bid_no))
 
 

@@ -33,6 +33,9 @@ from sunshine.web.templating import flash, redirect, render
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 PUBLIC = Depends(Access.public())
 BIDDER = Depends(Access(Role.BIDDER))
+# The organisation's own bids are read by its bidding clerks, its signers and its read-only viewers; only a
+# bidding clerk submits, withdraws or decrypts.
+MEMBERS = Depends(Access(Role.BIDDER, Role.SIGNER, Role.ORG_VIEWER))
 BIDDER_CONFIRMED = Depends(RecentAuth(Role.BIDDER))  # submitting, withdrawing, decrypting: password entered lately
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
@@ -63,11 +66,12 @@ def _remaining(until: datetime | None) -> str | None:
 
 
 @router.get("/my/bids", response_class=HTMLResponse)
-def my_bids(request: Request, session: Session = SessionDep, principal: Principal = BIDDER) -> Response:
+def my_bids(request: Request, session: Session = SessionDep, principal: Principal = MEMBERS) -> Response:
     return render(
         request,
         "bidding_mine.html",
         page_title="我的投标文件",
+        can_act=principal.has(Role.BIDDER),
         groups=service.mine_by_section(session, principal),
         status_labels=service.STATUS_LABELS,
         decryption_labels=opening_record.DECRYPTION_LABELS,
@@ -75,7 +79,7 @@ def my_bids(request: Request, session: Session = SessionDep, principal: Principa
 
 
 @router.get("/my/bids/{bid_no}/receipt")
-def receipt(bid_no: str, session: Session = SessionDep, principal: Principal = BIDDER) -> Response:
+def receipt(bid_no: str, session: Session = SessionDep, principal: Principal = MEMBERS) -> Response:
     bid = own_bid(session, principal, bid_no)
     return Response(
         json.dumps(service.receipt_of(bid), ensure_ascii=False, indent=2),

@@ -23,6 +23,7 @@ from sunshine.trading.schemas import SectionOut
 
 router = APIRouter(prefix="/api/v1", tags=["报名与保证金"])
 BIDDER = Depends(Access(Role.BIDDER))
+READERS = Depends(Access(Role.BIDDER, Role.ORG_VIEWER))  # the organisation's viewers read, only a clerk acts
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 LIST_VIEWERS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
@@ -231,7 +232,7 @@ def my_registrations(
     cursor: str | None = CURSOR,
     limit: int | None = LIMIT,
     session: Session = SessionDep,
-    actor: Principal = BIDDER,
+    actor: Principal = READERS,
 ) -> list[RegistrationOut]:
     page = registrations.mine(session, actor, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))

@@ -29,6 +29,7 @@ from sunshine.web.templating import flash, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 BIDDER = Depends(Access(Role.BIDDER))
+READERS = Depends(Access(Role.BIDDER, Role.ORG_VIEWER))  # the organisation's viewers read, only a clerk acts
 PARTIES = Depends(Access(Role.AGENCY, Role.TENDERER))
 LIST_VIEWERS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
@@ -88,12 +89,13 @@ def _mine_page(
         status_label=deposits.status_label,
         today=clock.today_local(),
         sealed_lifecycles=SEALED_LIFECYCLES,
+        can_act=principal.has(Role.BIDDER),
     )
 
 
 @router.get("/my/registrations", response_class=HTMLResponse)
 def my_registrations(
-    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = BIDDER
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = READERS
 ) -> Response:
     return _mine_page(request, session, principal, cursor=cursor)
 

@@ -306,7 +306,7 @@ def mine(
     session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
 ) -> Page[RegistrationView]:
     """The registrations of the actor's organisation, newest first, one page after ``cursor``."""
-    if actor.organisation_id is None or Role.BIDDER not in actor.roles:
+    if actor.organisation_id is None or not actor.has(Role.BIDDER, Role.ORG_VIEWER):
         return Page([], None, bounded_limit(limit))
     stmt = select(Registration).where(Registration.organisation_id == actor.organisation_id)
     page = paginate(session, stmt, REGISTRATION_ORDER, cursor=cursor, limit=limit)

@@ -204,6 +204,8 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/ledger", "验证留痕记录"),
     ],
     Role.ORG_VIEWER: [
+        ("/my/registrations", "本单位的报名与保证金（只读）"),
+        ("/my/bids", "本单位的投标文件与回执（只读）"),
         ("/notices", "交易公告"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/ledger", "验证留痕记录"),
