@@ -128,3 +128,22 @@ def test_requirement_editing_is_for_the_parties_and_the_centre(client, db):
 def test_no_structured_requirements_no_check(client, db):
     w = tender_with_requirements(db)
     assert register(client, w, 0).status_code == 201
+
+
+def test_the_qualification_review_reads_each_registrants_certificates(client, app, db, w):
+    """The tenderer's agency reviewing registrations sees each requirement against the registrant's records:
+    met with the certificate that meets it; after that certificate is retired, the same page says not met."""
+    qualify(db, w, 0)
+    assert register(client, w, 0).status_code == 201
+    with browser(app, w.agency.username) as visitor:
+        page = page_text(visitor.get(f"/projects/{w.project_id}/registrations").text)
+    assert "满足 具备市政公用工程施工总承包二级及以上资质：市政公用工程施工总承包二级" in page
+    assert "不满足" not in page and "（有效期至" in page
+    headers = api_token(client, w.admins[0].username)
+    certificates = client.get("/api/v1/qualifications/certificates", headers=headers).json()
+    retired = client.post(f"/api/v1/qualifications/certificates/{certificates[0]['id']}/retire", headers=headers)
+    assert retired.status_code == 200, retired.text
+    with browser(app, w.agency.username) as visitor:
+        page = page_text(visitor.get(f"/projects/{w.project_id}/registrations").text)
+    assert "不满足 具备市政公用工程施工总承包二级及以上资质：" in page
+    assert "满足 拟派项目经理（注册建造师）" in page  # the other requirements still met

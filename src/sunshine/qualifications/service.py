@@ -26,7 +26,7 @@ from sunshine.qualifications import codes, records
 from sunshine.qualifications.models import Certificate, Performance, Person, RegistrationWarning, Requirement
 from sunshine.qualifications.schemas import RequirementIn
 from sunshine.trading import visibility
-from sunshine.trading.models import Message, Project, Section
+from sunshine.trading.models import Message, Project, Registration, Section
 
 EDITABLE_STATES = frozenset({"registered", "returned", "accepted"})
 MAX_REQUIREMENTS = 20
@@ -70,6 +70,23 @@ def section_lines(session: Session, sections: list[Section]) -> dict[int, list[t
     """The notice and project pages' lines (registered with trading's ``section_details``)."""
     found = requirements_of(session, [s.id for s in sections])
     return {sid: [(codes.REQUIREMENT_KINDS[r.kind], label(r)) for r in reqs] for sid, reqs in found.items()}
+
+
+def registration_lines(session: Session, regs: list[Registration]) -> dict[int, list[tuple[str, str, bool | None]]]:
+    """The qualification review's lines (registered with trading's ``registration_details``): each structured
+    requirement of the registration's section against the registrant's records on the review day."""
+    today = clock.today_local()
+    out: dict[int, list[tuple[str, str, bool | None]]] = {}
+    for reg in regs:
+        section = session.get(Section, reg.section_id)
+        lines = []
+        for f in assess(session, section, reg.organisation_id, on=today):
+            shown = "；".join(f.record_labels) or f.note or "本单位未登记相应记录"
+            if f.valid_until is not None:
+                shown += f"（有效期至 {f.valid_until.isoformat()}）"
+            lines.append((f.label, shown, f.met))
+        out[reg.id] = lines
+    return out
 
 
 def _section_for_editing(session: Session, actor: Principal, section_id: int) -> tuple[Project, Section]:

@@ -1,5 +1,6 @@
 """What qualifications plugs into the layers below it, loaded by ``domains.install()``: the registration check
-(trading), the section lines of the notice and project pages (trading), the opening room's block, the conflict
+(trading), the section lines of the notice and project pages and the registration lines of the qualification
+review (trading), the opening room's block, the conflict
 check when decryption ends and the bid form's project managers (bidding)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ def install() -> None:
 
     registrations.registration_check(service.check_registration)
     section_details.section_details(service.section_lines)
+    section_details.registration_details(service.registration_lines)
     bidding_hooks.room_panel(opening.room_panel)
     bidding_hooks.on_decryption_closed(opening.on_decryption_closed)
     bidding_hooks.bid_people(opening.bid_people)

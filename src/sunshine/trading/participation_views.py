@@ -20,7 +20,7 @@ from sunshine.core.formatting import yuan
 from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
-from sunshine.trading import deposits, lifecycle, participation, registrations, visibility
+from sunshine.trading import deposits, lifecycle, participation, registrations, section_details, visibility
 from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
@@ -280,6 +280,7 @@ def _project_page(
         page_title=f"报名情况：{project.name}",
         project=project,
         views=views,
+        checks=section_details.of_registrations(session, [v.registration for v in views]),
         sections=sections,
         party=party,
         state_label=lifecycle.state_label(project, project.state),
