@@ -522,6 +522,15 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/admin/calendar/year"): ADMIN,
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
+    # messaging: one's own inbox; the centre's view of the simulated SMS/voice gateway
+    ("GET", "/api/v1/me/messages"): SIGNED_IN,
+    ("GET", "/api/v1/me/messages/{message_id}"): SIGNED_IN,
+    ("POST", "/api/v1/me/messages/{message_id}/read"): SIGNED_IN,
+    ("POST", "/api/v1/me/messages/read-all"): SIGNED_IN,
+    ("GET", "/me/messages"): SIGNED_IN,
+    ("POST", "/me/messages/{message_id}/open"): SIGNED_IN,
+    ("POST", "/me/messages/read-all"): SIGNED_IN,
+    ("GET", "/staff/messages/gateway"): frozenset({Role.CENTRE_STAFF, Role.ADMIN}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -538,6 +547,7 @@ PATH_EXAMPLES = {
     "project_id": "1",
     "section_id": "1",
     "registration_id": "1",
+    "message_id": "1",
     "deposit_id": "1",
     "notice_id": "1",
     "sha256": "0" * 64,

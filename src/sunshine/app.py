@@ -109,6 +109,8 @@ def create_app(
     from sunshine.ledger import api as ledger_api
     from sunshine.market import api as market_api
     from sunshine.market import views as market_views
+    from sunshine.messaging import api as messaging_api
+    from sunshine.messaging import views as messaging_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.qualifications import api as qualifications_api
@@ -128,6 +130,8 @@ def create_app(
 
     app.include_router(views.health_router)
     app.include_router(identity_api.router)
+    app.include_router(messaging_api.router)  # /api/v1/me/messages: one's own inbox
+    app.include_router(messaging_views.router)
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)
     app.include_router(alerts_api.router)

@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     payment_channel: str = Field(
         default="simulated", description="保证金支付通道：simulated（模拟银行），或已登记的通道名、module:Factory"
     )
+    message_gateway: str = Field(
+        default="simulated",
+        description="短信/语音网关：simulated（模拟网关，记录在数据库中），或已登记的网关名、module:Factory",
+    )
     # 邮件订阅（channels）: mail backend and SMTP server; links in mails use public_url
     public_url: str = Field(default="http://127.0.0.1:8000", description="邮件中链接使用的本站公开地址")
     mail_backend: str = Field(default="log", description="邮件发送方式：log（写入数据目录中的 mail.mbox）或 smtp")

@@ -13,6 +13,7 @@ from sunshine.incidents import models as incidents_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.market import models as market_models  # noqa: F401
+from sunshine.messaging import models as messaging_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.qualifications import models as qualifications_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401

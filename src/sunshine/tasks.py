@@ -30,6 +30,7 @@ class TickReport:
     catalog_revisions: list[str] = field(default_factory=list)
     mails_queued: list[int] = field(default_factory=list)
     mails_sent: list[int] = field(default_factory=list)
+    messages_sent: list[int] = field(default_factory=list)  # 短信/语音 handed to the gateway on a retry (ids)
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
@@ -75,6 +76,9 @@ def tick(db: Database) -> TickReport:
     from sunshine.channels import mail  # and whatever an earlier send left in the outbox
 
     report.mails_sent = mail.deliver_pending(db.engine).sent
+    from sunshine.messaging import service as messaging  # SMS and voice calls a failed send left queued
+
+    report.messages_sent = messaging.deliver_pending(db.engine).sent
     with db.unit_of_work() as session:  # 依申请公开: lapsed corrections and consultations, reminders, overdue alerts
         from sunshine.inforequests import alerts as inforequests
 

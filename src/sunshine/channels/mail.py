@@ -23,18 +23,18 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from sunshine.channels.models import OutboxMail
 from sunshine.config import Settings, get_settings
-from sunshine.core import clock
+from sunshine.core import after_commit, clock
 
 log = logging.getLogger("sunshine.mail")
 
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a sender that died holding a claim gives it up after this
-_PENDING_KEY = "sunshine.mail.pending"
+AFTER_COMMIT = "mail"  # the outbox ids a unit of work queued, sent once it commits (core.after_commit)
 
 
 # --------------------------------------------------------------------------- backends
@@ -131,24 +131,8 @@ def queue(
     )
     session.add(row)
     session.flush()
-    session.info.setdefault(_PENDING_KEY, []).append(row.id)
+    after_commit.defer(session, AFTER_COMMIT, row.id)
     return row
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING_KEY, None)
-    if not ids:
-        return
-    try:
-        deliver(session.get_bind(), ids)
-    except Exception:  # the commit stands; the tick retries what was not sent
-        log.exception("sending mail after commit failed")
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 def _message(row: OutboxMail, settings: Settings) -> EmailMessage:
@@ -228,6 +212,9 @@ def deliver(bind, ids: list[int] | None = None, *, limit: int = 200, backend: Ma
         with factory() as session, session.begin():
             session.execute(update(OutboxMail).where(OutboxMail.id == row.id).values(**outcome))
     return report
+
+
+after_commit.register(AFTER_COMMIT, lambda bind, ids: deliver(bind, ids))
 
 
 def deliver_pending(bind, *, limit: int = 200) -> DeliveryReport:

@@ -22,6 +22,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
 from sunshine.ledger.signing import platform_key
+from sunshine.messaging import service as messaging
 from sunshine.trading import views as project_pages
 from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.web.csrf import check_csrf
@@ -166,6 +167,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/disclosure/review", "政务公开保密审查"),
         ("/staff/incidents", "平台故障与应急处置"),
         ("/staff/market", "市场主体登记与变更审核"),
+        ("/staff/messages/gateway", "模拟短信/语音网关"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),
@@ -282,6 +284,7 @@ def landing(
         deadlines=deadlines,
         alerts=watched,
         mine=sorted(mine, key=lambda e: e.seq, reverse=True),
+        unread=messaging.unread_count(session, user.id),
     )
 
 
