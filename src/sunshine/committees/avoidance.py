@@ -28,6 +28,7 @@ from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSp
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
 from sunshine.experts import service as experts
+from sunshine.experts.models import ExpertSpecialty, Specialty
 from sunshine.trading.models import Project, Registration
 
 ELIGIBLE = "eligible"
@@ -189,8 +190,20 @@ def label(code: str) -> str:
     return all_reasons().get(code, "其他原因")
 
 
+def specialty_labels(session: Session, codes: list[str]) -> dict[str, str]:
+    """Code → name of the requested specialties that the pool's classification knows."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Specialty.code, Specialty.name).where(Specialty.code.in_(codes)))
+    found = dict(rows.all())
+    held = session.scalars(select(ExpertSpecialty.specialty_code).where(ExpertSpecialty.specialty_code.in_(codes)))
+    for code in held:
+        found.setdefault(code, code)
+    return found
+
+
 def check_specialties(session: Session, codes: list[str]) -> None:
-    known = experts.specialty_labels(session, codes)
+    known = specialty_labels(session, codes)
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise UnknownSpecialty(f"专业代码不在专家专业分类中：{'、'.join(unknown)}", field="specialties")

@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.committees import avoidance, packrules, service, visibility
 from sunshine.committees.composition import EVALUATION, PURPOSES
 from sunshine.committees.models import CommitteeSeat, DrawRequest
-from sunshine.core import clock
-from sunshine.core import formatting
+from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden
 from sunshine.draws import service as draws
@@ -30,7 +29,7 @@ from sunshine.experts import service as experts
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.trading import lifecycle
-from sunshine.trading.models import Project
+from sunshine.trading.models import Project, Section
 
 OWNER_PREFIX = "committee_request:"
 DRAW_PURPOSES: dict[str, str] = {
@@ -79,7 +78,11 @@ def _check_timing(session: Session, request: DrawRequest, project: Project) -> N
         return
     if not avoidance.bids_known(project):
         found = packrules.rule(session, project, DEADLINE_RULE)
-        when = f"（投标截止时间 {formatting.local_time(project.bid_deadline)}）" if project.bid_deadline else "（尚未发布公告）"
+        when = (
+            f"（投标截止时间 {formatting.local_time(project.bid_deadline)}）"
+            if project.bid_deadline
+            else "（尚未发布公告）"
+        )
         raise DrawTooEarly(
             f"评标专家须在投标（响应）截止后抽取{when}，截止后可按全部投标人回避。"
             + (f"依据：{found.basis_text}" if found else ""),
@@ -109,7 +112,9 @@ def _witnesses(project: Project) -> list[draws.WitnessSpec]:
     party = (
         draws.WitnessSpec(Role.AGENCY.value, "招标代理机构", organisation_ids=frozenset({project.agency_id}))
         if project.agency_id is not None
-        else draws.WitnessSpec(Role.TENDERER.value, "招标人（采购人）", organisation_ids=frozenset({project.tenderer_id}))
+        else draws.WitnessSpec(
+            Role.TENDERER.value, "招标人（采购人）", organisation_ids=frozenset({project.tenderer_id})
+        )
     )
     return [
         draws.WitnessSpec(Role.SUPERVISOR.value, "行政监督部门"),
@@ -132,12 +137,10 @@ def start_draw(
     if row.kind != "draw" or row.state != "approved":
         raise service.RequestStateConflict(f"抽取申请当前为“{service.STATES[row.state]}”，不能组织抽取")
     if project.state in lifecycle.FINAL_STATES or project.state == "suspended":
-        raise service.RequestStateConflict(
-            f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能抽取专家"
-        )
+        raise service.RequestStateConflict(f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能抽取专家")
     _check_timing(session, row, project)
     specialties = service.specialties_of(session, row)
-    labels = experts.specialty_labels(session, [s.specialty for s in specialties])
+    labels = avoidance.specialty_labels(session, [s.specialty for s in specialties])
     entries = avoidance.pool(session, row, project)
     short = []
     for s in specialties:
@@ -148,12 +151,12 @@ def start_draw(
         raise PoolTooSmall(f"符合条件的专家人数不足：{'；'.join(short)}。请调整专业或人数后重新申请")
     groups = [draws.Group(s.specialty, labels.get(s.specialty, s.specialty), s.count, row.reserve) for s in specialties]
     candidates = [draws.Candidate(f"expert:{m.expert_id}", list(m.specialties), status) for m, status in entries]
-    section_no = next((s.number for s in project.sections if s.id == row.section_id), None)
+    section_no = session.get(Section, row.section_id).number
     draw = draws.prepare(
         session,
         actor,
         purpose=DRAW_PURPOSES[row.purpose],
-        title=f"{project.name}" + (f" 第{section_no}标段" if section_no else "") + f" {PURPOSES[row.purpose]}",
+        title=f"{project.name}" + f" 第{section_no}标段（包）" + f" {PURPOSES[row.purpose]}",
         owner=owner_of(row),
         project_id=project.id,
         section_id=row.section_id,

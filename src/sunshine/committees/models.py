@@ -66,7 +66,7 @@ class CommitteeSeat(Base):
     specialty: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer)  # place in the draw's call order (1-based); appointed: 0
     leaf: Mapped[str | None] = mapped_column(String(64))  # the candidate's committed hash (None when appointed)
-    expert_id: Mapped[int] = mapped_column(Integer, index=True)  # server-side only until the results
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)  # server-side only until results
     state: Mapped[str] = mapped_column(String(20))  # called confirmed declined no_show reserve appointed
     reserve: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,7 +21,6 @@ from sunshine.trading.models import Project
 CENTRE_PACK = "centre.service"
 
 
-
 def rule(session: Session, project: Project, rule_id: str) -> ResolvedRule | None:
     """A rule for ``project``: its registration snapshot, else its pack as in force today (a rule added after the
     project was registered), else the centre's own pack (centre-wide platform defaults)."""
@@ -71,14 +70,10 @@ def limits(session: Session, project: Project, purpose: str) -> Limits:
     """The numbers of ``project``'s pack that govern a request for ``purpose``."""
     if purpose == DOC_REVIEW:
         found = rule(session, project, "doc_review_experts_min")
-        return Limits(
-            purpose, experts_min=int(found.value) if found else 2, basis=found.basis_text if found else ""
-        )
+        return Limits(purpose, experts_min=int(found.value) if found else 2, basis=found.basis_text if found else "")
     if purpose == METHOD_OPINION:
         found = rule(session, project, "method_opinion_experts")
-        return Limits(
-            purpose, experts_min=int(found.value) if found else 2, basis=found.basis_text if found else ""
-        )
+        return Limits(purpose, experts_min=int(found.value) if found else 2, basis=found.basis_text if found else "")
     size = rule(session, project, "committee_min_size")
     share = rule(session, project, "expert_share_min")
     large = rule(session, project, "committee_large_min_size")
@@ -95,5 +90,3 @@ def limits(session: Session, project: Project, purpose: str) -> Limits:
         budget=project.budget,
         basis=basis,
     )
-
-

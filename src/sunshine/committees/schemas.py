@@ -30,7 +30,9 @@ class RequestIn(BaseModel):
         max_length=30,
         description="用途：evaluation 组建评标委员会、doc_review 招标文件审查、method_opinion 变更采购方式专家意见",
     )
-    kind: str = Field("draw", max_length=20, description="draw 随机抽取；appointment 直接确定专家（须说明理由并经核准）")
+    kind: str = Field(
+        "draw", max_length=20, description="draw 随机抽取；appointment 直接确定专家（须说明理由并经核准）"
+    )
     specialties: list[SpecialtyIn] = Field(default_factory=list, max_length=20, description="各专业及人数（随机抽取）")
     appointees: list[AppointeeIn] = Field(default_factory=list, max_length=50, description="直接确定的专家")
     reserve: Annotated[int, count(0, 20)] = Field(0, description="每个专业的备选专家人数")

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.committees import avoidance, composition, visibility
-from sunshine.committees.packrules import approval_required, limits
 from sunshine.committees.composition import DOC_REVIEW, EVALUATION, METHOD_OPINION, PURPOSES, Limits
 from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSpecialty
+from sunshine.committees.packrules import approval_required, limits
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
