@@ -17,6 +17,7 @@ def install() -> None:
     from sunshine.auctions import steps as auction_steps  # noqa: F401
     from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
+    from sunshine.committees import steps as committees_steps
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.inforequests import sealing as inforequests_sealing
@@ -33,5 +34,6 @@ def install() -> None:
     bidding_sealing.install()
     inforequests_sealing.install()
     declarations_steps.install()
+    committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
     disclosure_hooks.install()
     _installed = True

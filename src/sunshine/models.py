@@ -3,11 +3,14 @@
 from sunshine.auctions import models as auctions_models  # noqa: F401
 from sunshine.bidding import models as bidding_models  # noqa: F401
 from sunshine.channels import models as channels_models  # noqa: F401
+from sunshine.committees import models as committees_models  # noqa: F401
 from sunshine.core import models as core_models  # noqa: F401
 from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base
 from sunshine.declarations import models as declarations_models  # noqa: F401
 from sunshine.disclosure import models as disclosure_models  # noqa: F401
+from sunshine.draws import models as draws_models  # noqa: F401
+from sunshine.experts import models as experts_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.incidents import models as incidents_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401

@@ -45,6 +45,7 @@ REQUIRED = [
     ("disclosure", "proactive"),
     ("disclosure", "licence_penalty"),
     ("centre", "service"),
+    ("centre", "expert_pool"),
 ]
 
 ENGINEERING = ["engineering.open_tender", "engineering.invited_tender"]
@@ -127,6 +128,9 @@ DESIGN_TABLE = [
     (["engineering.small_works_draw"], "draw_threshold", 500000, "yuan", "max", "004_22d77745fdbb4664"),
     (["centre.service"], "acceptance_within", 2, "working_days", "max", "平台默认值"),
     (["centre.service"], "green_acceptance_within", 1, "working_days", "max", "平台默认值"),
+    (["centre.experts"], "min_practice_years", 8, "count", "min", "第三十七条"),
+    (["centre.experts"], "min_title_rank", 3, "count", "min", "第三十七条"),
+    (["centre.experts"], "max_age", 70, "count", "max", "平台默认值"),
 ]
 
 

@@ -37,6 +37,7 @@ METHOD_LABELS: dict[str, str] = {
     "proactive": "主动公开",
     "licence_penalty": "行政许可和行政处罚公开",
     "service": "内部办理时限",
+    "expert_pool": "评标专家库管理",
 }
 
 LIFECYCLE_LABELS: dict[str, str] = {

@@ -47,6 +47,7 @@ Method = Literal[
     "proactive",
     "licence_penalty",
     "service",
+    "expert_pool",
 ]
 Lifecycle = Literal[
     "tender",

@@ -1,0 +1,1 @@
+"""The expert pool (评标专家库): admission, the specialty tree, leave, conflicts, sanctions, evaluation and training."""
