@@ -29,6 +29,7 @@ ENTRUSTMENT_READERS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, 
 QUAL_READERS = frozenset({Role.ENTERPRISE_ADMIN, Role.BIDDER})
 QUAL_WRITERS = frozenset({Role.ENTERPRISE_ADMIN})
 QUAL_EDITORS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF})
+CALL_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF, Role.EXPERT})
 QUAL_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.BIDDER})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
@@ -531,6 +532,17 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/me/messages/{message_id}/open"): SIGNED_IN,
     ("POST", "/me/messages/read-all"): SIGNED_IN,
     ("GET", "/staff/messages/gateway"): frozenset({Role.CENTRE_STAFF, Role.ADMIN}),
+    # calling the drawn experts: the expert's workbench; a request's sign-in list
+    ("GET", "/api/v1/expert/assignments"): frozenset({Role.EXPERT}),
+    ("POST", "/api/v1/expert/assignments/{call_id}/confirm"): frozenset({Role.EXPERT}),
+    ("POST", "/api/v1/expert/assignments/{call_id}/decline"): frozenset({Role.EXPERT}),
+    ("POST", "/api/v1/expert/assignments/{call_id}/sign-in"): frozenset({Role.EXPERT}),
+    ("GET", "/api/v1/committees/requests/{request_id}/sign-in-list"): CALL_READERS,
+    ("GET", "/expert"): frozenset({Role.EXPERT}),
+    ("POST", "/expert/calls/{call_id}/confirm"): frozenset({Role.EXPERT}),
+    ("POST", "/expert/calls/{call_id}/decline"): frozenset({Role.EXPERT}),
+    ("POST", "/expert/calls/{call_id}/sign-in"): frozenset({Role.EXPERT}),
+    ("GET", "/committees/requests/{request_id}/sign-in-list"): CALL_READERS,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -548,6 +560,7 @@ PATH_EXAMPLES = {
     "section_id": "1",
     "registration_id": "1",
     "message_id": "1",
+    "call_id": "1",
     "deposit_id": "1",
     "notice_id": "1",
     "sha256": "0" * 64,

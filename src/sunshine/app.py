@@ -93,6 +93,8 @@ def create_app(
     from sunshine.bidding import views as bidding_views
     from sunshine.channels import api as channels_api
     from sunshine.channels import views as channels_views
+    from sunshine.committees import calling_api as committees_calling_api
+    from sunshine.committees import workbench_views as committees_workbench_views
     from sunshine.core import alerts_api, calendar_api
     from sunshine.credit import api as credit_api
     from sunshine.credit import views as credit_views
@@ -132,6 +134,8 @@ def create_app(
     app.include_router(identity_api.router)
     app.include_router(messaging_api.router)  # /api/v1/me/messages: one's own inbox
     app.include_router(messaging_views.router)
+    app.include_router(committees_calling_api.router)  # the expert's assignments, the sign-in list
+    app.include_router(committees_workbench_views.router)  # /expert
     app.include_router(ledger_api.router)
     app.include_router(calendar_api.router)
     app.include_router(alerts_api.router)

@@ -34,6 +34,7 @@ class TickReport:
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
+    expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -87,6 +88,7 @@ def tick(db: Database) -> TickReport:
         from sunshine.qualifications import reminders
 
         report.qualification_reminders = reminders.tick(session)
+    _expert_calls(db, report)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
@@ -111,6 +113,24 @@ def _openings(db: Database, report: TickReport) -> None:
             continue
         if code:
             out.append(code)
+
+
+def _expert_calls(db: Database, report: TickReport) -> None:
+    """专家逾期未确认: each unanswered call whose time limit has run out, one unit of work each (the next expert
+    in the draw order is called, and told once that unit of work commits)."""
+    from sunshine.committees import calling
+
+    with db.unit_of_work(read_only=True) as session:
+        due = calling.due_calls(session)
+    for call_id in due:
+        try:
+            with db.unit_of_work() as session:
+                expired = calling.expire(session, call_id)
+        except Exception:
+            log.exception("expert call %s could not be closed", call_id)
+            continue
+        if expired:
+            report.expert_calls_expired.append(call_id)
 
 
 class Scheduler:

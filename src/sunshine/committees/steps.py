@@ -5,7 +5,7 @@ project's finished draws once its results are public or it ends (any step reachi
 
 from __future__ import annotations
 
-from sunshine.committees import avoidance, drawing
+from sunshine.committees import avoidance, calling, drawing
 from sunshine.draws import purposes, reasons
 from sunshine.trading import lifecycle
 
@@ -14,7 +14,8 @@ def install() -> None:
     for code, label in avoidance.all_reasons().items():
         reasons.register(code, label)
     for code, label in drawing.DRAW_PURPOSE_LABELS.items():
-        purposes.register(
-            code, label, on_drawn=drawing.on_drawn, on_outcome=drawing.on_outcome, names=drawing.names_for_record
+        purposes.register(  # the seats (drawing), then the platform calls the experts (calling)
+            code, label, on_drawn=calling.after_drawn, on_outcome=calling.after_outcome, names=drawing.names_for_record
         )
+    calling.install()
     lifecycle.after_step(None, drawing.disclose_at_results)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from sunshine.core import labels
 
-Unit = Literal["calendar_days", "working_days", "hours", "seconds", "percent", "yuan", "count"]
+Unit = Literal["calendar_days", "working_days", "hours", "minutes", "seconds", "percent", "yuan", "count"]
 Bound = Literal["min", "max", "exact"]
 TransactionType = Literal[
     "engineering",
@@ -68,6 +68,7 @@ UNIT_LABELS: dict[str, str] = {
     "calendar_days": "日",
     "working_days": "个工作日",
     "hours": "小时",
+    "minutes": "分钟",
     "seconds": "秒",
     "percent": "%",
     "yuan": "元",
@@ -134,8 +135,8 @@ class Rule(_Strict):
             raise ValueError(f"日数不能超过 {MAX_DAYS}")
         if self.unit == "count" and not whole:
             raise ValueError("数量必须为整数")
-        if self.unit == "seconds" and not whole:
-            raise ValueError("秒数必须为整数")
+        if self.unit in ("seconds", "minutes") and not whole:
+            raise ValueError("秒数、分钟数必须为整数")
         if self.unit == "percent" and self.value > 100:
             raise ValueError("百分比不能超过 100")
         return self

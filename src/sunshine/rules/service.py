@@ -277,8 +277,8 @@ def _check_local_value(rule: Rule, value: Decimal) -> None:
         raise InvalidInput("期间应为整数日", field="value")
     if rule.unit == "count" and not whole:
         raise InvalidInput("数量应为整数", field="value")
-    if rule.unit == "seconds" and not whole:
-        raise InvalidInput("秒数应为整数", field="value")
+    if rule.unit in ("seconds", "minutes") and not whole:
+        raise InvalidInput("秒数、分钟数应为整数", field="value")
     if rule.unit in DAY_UNITS and value > MAX_DAYS:
         raise InvalidInput(f"期间不能超过 {MAX_DAYS} 日", field="value")
     if rule.unit == "percent" and value > 100:

@@ -218,7 +218,12 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/rules", "规则包（法定时限）"),
     ],
     Role.AGENCY: [("/projects/new", "进场登记"), ("/projects/mine", "本单位的项目"), ("/notices", "交易公告")],
-    Role.EXPERT: [("/ledger", "验证留痕记录"), ("/rules", "规则包（法定时限）")],
+    Role.EXPERT: [
+        ("/expert", "评标专家工作台（评标邀请、确认与签到）"),
+        ("/me/messages", "我的消息"),
+        ("/ledger", "验证留痕记录"),
+        ("/rules", "规则包（法定时限）"),
+    ],
     # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
     # issues); their workbench lists what they can already read.
     Role.ENTERPRISE_ADMIN: [
