@@ -543,6 +543,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/expert/calls/{call_id}/decline"): frozenset({Role.EXPERT}),
     ("POST", "/expert/calls/{call_id}/sign-in"): frozenset({Role.EXPERT}),
     ("GET", "/committees/requests/{request_id}/sign-in-list"): CALL_READERS,
+    ("POST", "/api/v1/committees/requests/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/committees/requests/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

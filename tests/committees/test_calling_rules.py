@@ -122,3 +122,26 @@ def test_the_workbench_pages(db, app, clock):
     with browser(app, w.supervisor.username) as page:
         listing = page_text(page.get(f"/committees/requests/{w.request_id}/sign-in-list").text)
         assert expert_of(w, a)["name"] not in listing and "已签到" in listing
+
+
+def test_the_centre_records_a_no_show_and_the_next_is_called(db, client, clock):
+    w = drawn_committee(db, clock)
+    a, *_ = calls(db, w)
+    ha = api_token(client, expert_of(w, a)["username"])
+    client.post(f"/api/v1/expert/assignments/{a.id}/confirm", headers=ha)
+    centre = api_token(client, w.centre.username)
+    url = f"/api/v1/committees/requests/{w.request_id}/calls/{a.id}/no-show"
+    early = client.post(url, headers=centre)
+    assert early.status_code == 409 and early.json()["code"] == "expert_sign_in_not_open"
+    clock.set(w.meeting_at + timedelta(minutes=1))
+    centre = api_token(client, w.centre.username)
+    supervisor = api_token(client, w.supervisor.username)
+    assert client.post(url, headers=supervisor).status_code == 403
+    listing = client.get(f"/api/v1/committees/requests/{w.request_id}/sign-in-list", headers=centre).json()
+    assert [line["may_mark_no_show"] for line in listing["lines"] if line["id"] == a.id] == [True]
+    done = client.post(url, headers=centre)
+    assert done.status_code == 200
+    assert [line["state_label"] for line in done.json()["lines"] if line["id"] == a.id] == ["未到场"]
+    newest = max(calls(db, w), key=lambda c: c.id)
+    assert newest.state == "pending" and newest.specialty == a.specialty
+    assert client.post(url, headers=centre).json()["code"] == "expert_call_state"

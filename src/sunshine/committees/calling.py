@@ -28,7 +28,7 @@ from sunshine.committees.composition import PURPOSES
 from sunshine.committees.models import DrawRequest
 from sunshine.core import alerts, clock, formatting
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Conflict, InvalidInput, NotFound
+from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.draws import service as draws
 from sunshine.experts import service as experts
 from sunshine.identity.roles import Role
@@ -40,12 +40,14 @@ from sunshine.trading.models import Project, Section
 
 MESSAGE_KIND = "committees_call"
 PENDING, CONFIRMED, DECLINED, TIMED_OUT, RECUSED = "pending", "confirmed", "declined", "timed_out", "recused"
+NO_SHOW = "no_show"
 STATES = {
     PENDING: "待确认",
     CONFIRMED: "已确认参加",
     DECLINED: "已拒绝",
     TIMED_OUT: "逾期未答复",
     RECUSED: "回避",
+    NO_SHOW: "未到场",
 }
 DECLINE_REASONS = {
     "schedule": "时间冲突",
@@ -59,6 +61,7 @@ LEDGER_REASONS = {
     DECLINED: "专家拒绝参加",
     TIMED_OUT: "专家逾期未答复",
     RECUSED: "专家应当回避",
+    NO_SHOW: "专家未到场",
 }
 CONFIRM_RULE, SIGN_IN_RULE = "expert_confirm_within", "expert_sign_in_opens_before"
 CONFIRM_DEFAULT, SIGN_IN_DEFAULT = 30, 60  # minutes, when no centre.service pack says otherwise
@@ -252,7 +255,8 @@ def _close(session: Session, call: ExpertCall, state: str, reason_code: str | No
     call.state, call.answered_at, call.reason_code, call.note = state, clock.now(), reason_code, note
     session.flush()
     request = session.get(DrawRequest, call.request_id)
-    draws.record_outcome(session, None, request.draw_code, call.leaf, "declined", LEDGER_REASONS[state])
+    outcome = "no_show" if state == NO_SHOW else "declined"
+    draws.record_outcome(session, None, request.draw_code, call.leaf, outcome, LEDGER_REASONS[state])
 
 
 def _open_call(call: ExpertCall) -> None:
@@ -349,6 +353,24 @@ def sign_in(session: Session, actor: Principal, call_id: int) -> ExpertCall:
     return call
 
 
+def mark_no_show(session: Session, actor: Principal, request_id: int, call_id: int) -> ExpertCall:
+    """未到场: the centre's staff running the session record that a confirmed expert has not signed in by the
+    evaluation's start; the next expert in the draw order is called."""
+    request = session.get(DrawRequest, request_id)
+    call = session.get(ExpertCall, call_id)
+    project = session.get(Project, request.project_id) if request is not None else None
+    if project is None or call is None or call.request_id != request.id or not visibility.may_read(actor, project):
+        raise NotFound("没有这项专家通知")
+    if not visibility.may_run(actor):
+        raise Forbidden("专家未到场由组织评审的交易中心工作人员登记")
+    if call.state != CONFIRMED or call.signed_in_at is not None:
+        raise CallStateConflict("只有已确认参加但尚未签到的专家可以登记为未到场")
+    if clock.now() < request.meeting_at:
+        raise SignInNotOpen(f"评审开始（{formatting.local_time(request.meeting_at)}）后方可登记未到场")
+    _close(session, call, NO_SHOW, None, None)
+    return call
+
+
 # --------------------------------------------------------------------------- what people see
 
 
@@ -357,6 +379,7 @@ class ListLine:
     """One call on the sign-in list: position, specialty, leaf and state for every reader; the name only to
     those allowed (see ``sign_in_list``)."""
 
+    id: int
     position: int
     specialty: str
     leaf: str
@@ -364,6 +387,7 @@ class ListLine:
     state_label: str
     signed_in_at: datetime | None
     name: str | None
+    may_mark_no_show: bool
 
 
 @dataclass(frozen=True)
@@ -403,6 +427,7 @@ def sign_in_list(session: Session, actor: Principal, request_id: int) -> SignInL
         show = (disclosed and sat) or (running and c.signed_in_at is not None)
         lines.append(
             ListLine(
+                id=c.id,
                 position=c.position,
                 specialty=c.specialty,
                 leaf=c.leaf,
@@ -410,6 +435,13 @@ def sign_in_list(session: Session, actor: Principal, request_id: int) -> SignInL
                 state_label=("已签到" if c.signed_in_at else STATES[c.state]),
                 signed_in_at=c.signed_in_at,
                 name=experts.contact(session, c.expert_id)[0] if show else None,
+                may_mark_no_show=(
+                    visibility.may_run(actor)
+                    and c.state == CONFIRMED
+                    and c.signed_in_at is None
+                    and not disclosed
+                    and clock.now() >= request.meeting_at
+                ),
             )
         )
     short = shortfall(session, request)

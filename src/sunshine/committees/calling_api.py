@@ -53,6 +53,7 @@ class DeclineIn(BaseModel):
 
 
 class SignInLineOut(BaseModel):
+    id: int
     position: int
     specialty: str
     leaf: str
@@ -62,6 +63,7 @@ class SignInLineOut(BaseModel):
     name: str | None = Field(
         description="仅在签到后向组织评审的中心人员和评审委员会成员显示；结果公开后向所有可查看者显示"
     )
+    may_mark_no_show: bool
 
 
 class SignInListOut(BaseModel):
@@ -140,6 +142,7 @@ def sign_in_list_out(found: calling.SignInList) -> SignInListOut:
         short={found.specialty_labels.get(code, code): n for code, n in found.short.items()},
         lines=[
             SignInLineOut(
+                id=line.id,
                 position=line.position,
                 specialty=found.specialty_labels.get(line.specialty, line.specialty),
                 leaf=line.leaf,
@@ -147,6 +150,7 @@ def sign_in_list_out(found: calling.SignInList) -> SignInListOut:
                 state_label=line.state_label,
                 signed_in_at=line.signed_in_at,
                 name=line.name,
+                may_mark_no_show=line.may_mark_no_show,
             )
             for line in found.lines
         ],
@@ -159,4 +163,16 @@ def sign_in_list_out(found: calling.SignInList) -> SignInListOut:
     summary="专家通知与签到名单（签到前只显示序位、哈希和状态）",
 )
 def sign_in_list(request_id: Id, session: Session = SessionDep, actor: Principal = READERS) -> SignInListOut:
+    return sign_in_list_out(calling.sign_in_list(session, actor, request_id))
+
+
+@router.post(
+    "/committees/requests/{request_id}/calls/{call_id}/no-show",
+    response_model=SignInListOut,
+    summary="登记专家未到场（按抽取顺序递补）",
+)
+def no_show(
+    request_id: Id, call_id: Id, session: Session = SessionDep, actor: Principal = Depends(Access(Role.CENTRE_STAFF))
+) -> SignInListOut:
+    calling.mark_no_show(session, actor, request_id, call_id)
     return sign_in_list_out(calling.sign_in_list(session, actor, request_id))

@@ -80,3 +80,16 @@ def sign_in_list(
 ) -> Response:
     found = sign_in_list_out(calling.sign_in_list(session, actor, request_id))
     return render(request, "committees_sign_in_list.html", page_title="专家通知与签到", found=found)
+
+
+@router.post("/committees/requests/{request_id}/calls/{call_id}/no-show", response_class=HTMLResponse)
+def no_show(
+    request: Request,
+    request_id: Id,
+    call_id: Id,
+    session: Session = SessionDep,
+    actor: Principal = Depends(Access(Role.CENTRE_STAFF)),
+) -> Response:
+    back = f"/committees/requests/{request_id}/sign-in-list"
+    done = "已登记未到场；平台将按抽取顺序通知下一位专家"
+    return act(request, back, lambda: calling.mark_no_show(session, actor, request_id, call_id), done)
