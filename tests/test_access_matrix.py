@@ -29,6 +29,7 @@ ENTRUSTMENT_READERS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, 
 QUAL_READERS = frozenset({Role.ENTERPRISE_ADMIN, Role.BIDDER})
 QUAL_WRITERS = frozenset({Role.ENTERPRISE_ADMIN})
 QUAL_EDITORS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF})
+COMMITTEE_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF})
 QUAL_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.BIDDER})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
@@ -493,6 +494,23 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/verify/{code}/seal.json"): PUBLIC,
     ("GET", "/verify/{code}/sealed.pdf"): PUBLIC,
     ("GET", "/verify/{code}/qr.svg"): PUBLIC,
+    # expert draw requests: the project's agency or tenderer asks, the supervisory department decides, the centre draws
+    ("GET", "/api/v1/committees/projects/{project_id}/requests"): COMMITTEE_READERS,
+    ("POST", "/api/v1/committees/projects/{project_id}/requests"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/committees/queue"): frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/committees/requests/{request_id}"): COMMITTEE_READERS,
+    ("POST", "/api/v1/committees/requests/{request_id}/approve"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/committees/requests/{request_id}/return"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/committees/requests/{request_id}/cancel"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/committees/requests/{request_id}/draw"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/projects/{project_id}/expert-draws"): COMMITTEE_READERS,
+    ("POST", "/projects/{project_id}/expert-draws"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/expert-draws"): frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("GET", "/expert-draws/{request_id}"): COMMITTEE_READERS,
+    ("POST", "/expert-draws/{request_id}/approve"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/expert-draws/{request_id}/return"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/expert-draws/{request_id}/cancel"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/expert-draws/{request_id}/draw"): frozenset({Role.CENTRE_STAFF}),
     ("GET", "/api/v1/projects/{project_id}/declarations"): frozenset(
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),

@@ -93,6 +93,8 @@ def create_app(
     from sunshine.bidding import views as bidding_views
     from sunshine.channels import api as channels_api
     from sunshine.channels import views as channels_views
+    from sunshine.committees import api as committees_api
+    from sunshine.committees import views as committees_views
     from sunshine.core import alerts_api, calendar_api
     from sunshine.credit import api as credit_api
     from sunshine.credit import views as credit_views
@@ -175,4 +177,6 @@ def create_app(
     app.include_router(seals_views.router)
     app.include_router(declarations_api.router)
     app.include_router(declarations_views.router)
+    app.include_router(committees_api.router)
+    app.include_router(committees_views.router)
     return app

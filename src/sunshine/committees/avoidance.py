@@ -202,6 +202,14 @@ def specialty_labels(session: Session, codes: list[str]) -> dict[str, str]:
     return found
 
 
+def specialty_options(session: Session) -> list[tuple[str, str]]:
+    """(code, "code name") of the specialties a request may name: the classification's codes and those experts hold."""
+    found = dict(session.execute(select(Specialty.code, Specialty.name)).all())
+    for code in session.scalars(select(ExpertSpecialty.specialty_code).distinct()):
+        found.setdefault(code, "")
+    return [(code, f"{code} {name}".strip()) for code, name in sorted(found.items())]
+
+
 def check_specialties(session: Session, codes: list[str]) -> None:
     known = specialty_labels(session, codes)
     unknown = [c for c in codes if c not in known]
