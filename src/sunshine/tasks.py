@@ -33,6 +33,7 @@ class TickReport:
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
+    draws: list[str] = field(default_factory=list)  # 公开抽取 drawn at the end of their reveal window (codes)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -83,6 +84,7 @@ def tick(db: Database) -> TickReport:
         from sunshine.qualifications import reminders
 
         report.qualification_reminders = reminders.tick(session)
+    _draws(db, report)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
@@ -107,6 +109,22 @@ def _openings(db: Database, report: TickReport) -> None:
             continue
         if code:
             out.append(code)
+
+
+def _draws(db: Database, report: TickReport) -> None:
+    """公开抽取 whose reveal window has run out: defaults for the silent parties, then the draw; one unit each."""
+    from sunshine.draws import service as draws
+
+    with db.unit_of_work(read_only=True) as session:
+        due = draws.due(session)
+    for code in due:
+        try:
+            with db.unit_of_work() as session:
+                draws.finish(session, None, code)
+        except Exception:
+            log.exception("draw %s could not be finished", code)
+            continue
+        report.draws.append(code)
 
 
 class Scheduler:
