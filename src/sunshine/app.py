@@ -100,6 +100,8 @@ def create_app(
     from sunshine.declarations import views as declarations_views
     from sunshine.disclosure import api as disclosure_api
     from sunshine.disclosure import views as disclosure_views
+    from sunshine.experts import api as experts_api
+    from sunshine.experts import views as experts_views
     from sunshine.identity import api as identity_api
     from sunshine.incidents import api as incidents_api
     from sunshine.incidents import views as incidents_views
@@ -135,6 +137,8 @@ def create_app(
     app.include_router(credit_views.router)
     app.include_router(incidents_api.router)
     app.include_router(incidents_views.router)
+    app.include_router(experts_api.router)
+    app.include_router(experts_views.router)
     app.include_router(qualifications_api.router)
     app.include_router(qualifications_views.router)
     app.include_router(signing_api.router)
