@@ -104,6 +104,8 @@ def create_app(
     from sunshine.disclosure import views as disclosure_views
     from sunshine.draws import api as draws_api
     from sunshine.draws import views as draws_views
+    from sunshine.experts import api as experts_api
+    from sunshine.experts import views as experts_views
     from sunshine.identity import api as identity_api
     from sunshine.incidents import api as incidents_api
     from sunshine.incidents import views as incidents_views
@@ -139,6 +141,8 @@ def create_app(
     app.include_router(credit_views.router)
     app.include_router(incidents_api.router)
     app.include_router(incidents_views.router)
+    app.include_router(experts_api.router)
+    app.include_router(experts_views.router)
     app.include_router(qualifications_api.router)
     app.include_router(qualifications_views.router)
     app.include_router(signing_api.router)

@@ -34,6 +34,8 @@ class TickReport:
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
     draws: list[str] = field(default_factory=list)  # 公开抽取 drawn at the end of their reveal window (codes)
+    expert_status: list[int] = field(default_factory=list)  # 评标专家状态随暂停、聘期变化 (expert ids)
+    expert_term_alerts: list[str] = field(default_factory=list)  # 聘期届满提醒 raised (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -85,6 +87,11 @@ def tick(db: Database) -> TickReport:
 
         report.qualification_reminders = reminders.tick(session)
     _draws(db, report)
+    with db.unit_of_work() as session:  # 评标专家: status in step with sanctions and terms; term-end reminders
+        from sunshine.experts import reminders as expert_reminders
+
+        expert_tick = expert_reminders.tick(session)
+        report.expert_status, report.expert_term_alerts = expert_tick.status_changed, expert_tick.term_alerts
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
