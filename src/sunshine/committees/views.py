@@ -45,11 +45,11 @@ def _composition_text(session: Session, project: Project) -> list[str]:
     lim = packrules.limits(session, project, composition.EVALUATION)
     lines = [
         f"评标委员会（评审小组）由专家和招标人（采购人）代表组成，成员{lim.min_size}人以上单数，"
-        f"专家不少于成员总数的{'三分之二' if lim.expert_share == 2 / 3 else lim.expert_share}"
+        f"专家不少于成员总数的{composition.share_text(lim.expert_share)}"
     ]
     if lim.large_min_size and lim.large_threshold:
-        big = "须" if project.budget >= lim.large_threshold else "预算达到该数额的须"
-        lines.append(f"预算{lim.large_threshold:,.0f}元以上的，{big}{lim.large_min_size}人以上单数")
+        mine = "（本项目适用）" if project.budget >= lim.large_threshold else ""
+        lines.append(f"预算{lim.large_threshold:,.0f}元以上的，须{lim.large_min_size}人以上单数{mine}")
     threshold = packrules.doc_review_threshold(session, project)
     if threshold is not None:
         need = "本项目须" if project.budget >= threshold else "本项目预算未达该数额，可不"
