@@ -30,6 +30,7 @@ QUAL_READERS = frozenset({Role.ENTERPRISE_ADMIN, Role.BIDDER})
 QUAL_WRITERS = frozenset({Role.ENTERPRISE_ADMIN})
 QUAL_EDITORS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF})
 CALL_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF, Role.EXPERT})
+COMMITTEE_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF})
 QUAL_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.BIDDER})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
@@ -494,6 +495,23 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/verify/{code}/seal.json"): PUBLIC,
     ("GET", "/verify/{code}/sealed.pdf"): PUBLIC,
     ("GET", "/verify/{code}/qr.svg"): PUBLIC,
+    # expert draw requests: the project's agency or tenderer asks, the supervisory department decides, the centre draws
+    ("GET", "/api/v1/committees/projects/{project_id}/requests"): COMMITTEE_READERS,
+    ("POST", "/api/v1/committees/projects/{project_id}/requests"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/committees/queue"): frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/committees/requests/{request_id}"): COMMITTEE_READERS,
+    ("POST", "/api/v1/committees/requests/{request_id}/approve"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/committees/requests/{request_id}/return"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/committees/requests/{request_id}/cancel"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/committees/requests/{request_id}/draw"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/projects/{project_id}/expert-draws"): COMMITTEE_READERS,
+    ("POST", "/projects/{project_id}/expert-draws"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/expert-draws"): frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("GET", "/expert-draws/{request_id}"): COMMITTEE_READERS,
+    ("POST", "/expert-draws/{request_id}/approve"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/expert-draws/{request_id}/return"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/expert-draws/{request_id}/cancel"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/expert-draws/{request_id}/draw"): frozenset({Role.CENTRE_STAFF}),
     ("GET", "/api/v1/projects/{project_id}/declarations"): frozenset(
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
@@ -502,6 +520,28 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
     ("POST", "/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
+    # publicly verifiable draws: the record and the room are public (no ref or name before disclosure); the room's
+    # steps need a signed-in caller and the service decides who takes each (party, witness, centre staff)
+    ("GET", "/api/v1/draws"): PUBLIC,
+    ("GET", "/api/v1/draws/{code}/record"): PUBLIC,
+    ("GET", "/api/v1/draws/{code}/room"): PUBLIC,
+    ("POST", "/api/v1/draws/{code}/sign-in"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/commitment"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/start"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/reveal"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/finish"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/beacon"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/draws/{code}/outcomes"): SIGNED_IN,
+    ("GET", "/draws"): PUBLIC,
+    ("GET", "/draws/{code}"): PUBLIC,
+    ("GET", "/draws/{code}/room"): PUBLIC,
+    ("GET", "/draws/{code}/room/live"): PUBLIC,
+    ("POST", "/draws/{code}/room/sign-in"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/start"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/finish"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/beacon"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/draws/{code}/room/commit"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/reveal"): SIGNED_IN,
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,
@@ -542,9 +582,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/expert/calls/{call_id}/confirm"): frozenset({Role.EXPERT}),
     ("POST", "/expert/calls/{call_id}/decline"): frozenset({Role.EXPERT}),
     ("POST", "/expert/calls/{call_id}/sign-in"): frozenset({Role.EXPERT}),
-    ("GET", "/committees/requests/{request_id}/sign-in-list"): CALL_READERS,
+    ("GET", "/expert-draws/{request_id}/sign-in-list"): CALL_READERS,
     ("POST", "/api/v1/committees/requests/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
-    ("POST", "/committees/requests/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/expert-draws/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

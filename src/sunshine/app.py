@@ -93,7 +93,9 @@ def create_app(
     from sunshine.bidding import views as bidding_views
     from sunshine.channels import api as channels_api
     from sunshine.channels import views as channels_views
+    from sunshine.committees import api as committees_api
     from sunshine.committees import calling_api as committees_calling_api
+    from sunshine.committees import views as committees_views
     from sunshine.committees import workbench_views as committees_workbench_views
     from sunshine.core import alerts_api, calendar_api
     from sunshine.credit import api as credit_api
@@ -102,6 +104,10 @@ def create_app(
     from sunshine.declarations import views as declarations_views
     from sunshine.disclosure import api as disclosure_api
     from sunshine.disclosure import views as disclosure_views
+    from sunshine.draws import api as draws_api
+    from sunshine.draws import views as draws_views
+    from sunshine.experts import api as experts_api
+    from sunshine.experts import views as experts_views
     from sunshine.identity import api as identity_api
     from sunshine.incidents import api as incidents_api
     from sunshine.incidents import views as incidents_views
@@ -143,6 +149,8 @@ def create_app(
     app.include_router(credit_views.router)
     app.include_router(incidents_api.router)
     app.include_router(incidents_views.router)
+    app.include_router(experts_api.router)
+    app.include_router(experts_views.router)
     app.include_router(qualifications_api.router)
     app.include_router(qualifications_views.router)
     app.include_router(signing_api.router)
@@ -183,4 +191,8 @@ def create_app(
     app.include_router(seals_views.router)
     app.include_router(declarations_api.router)
     app.include_router(declarations_views.router)
+    app.include_router(committees_api.router)
+    app.include_router(committees_views.router)
+    app.include_router(draws_api.router)
+    app.include_router(draws_views.router)
     return app

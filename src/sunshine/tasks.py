@@ -34,6 +34,9 @@ class TickReport:
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
+    draws: list[str] = field(default_factory=list)  # 公开抽取 drawn at the end of their reveal window (codes)
+    expert_status: list[int] = field(default_factory=list)  # 评标专家状态随暂停、聘期变化 (expert ids)
+    expert_term_alerts: list[str] = field(default_factory=list)  # 聘期届满提醒 raised (alert keys)
     expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
     head_size: int | None = None
 
@@ -88,6 +91,12 @@ def tick(db: Database) -> TickReport:
         from sunshine.qualifications import reminders
 
         report.qualification_reminders = reminders.tick(session)
+    _draws(db, report)
+    with db.unit_of_work() as session:  # 评标专家: status in step with sanctions and terms; term-end reminders
+        from sunshine.experts import reminders as expert_reminders
+
+        expert_tick = expert_reminders.tick(session)
+        report.expert_status, report.expert_term_alerts = expert_tick.status_changed, expert_tick.term_alerts
     _expert_calls(db, report)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
@@ -113,6 +122,22 @@ def _openings(db: Database, report: TickReport) -> None:
             continue
         if code:
             out.append(code)
+
+
+def _draws(db: Database, report: TickReport) -> None:
+    """公开抽取 whose reveal window has run out: defaults for the silent parties, then the draw; one unit each."""
+    from sunshine.draws import service as draws
+
+    with db.unit_of_work(read_only=True) as session:
+        due = draws.due(session)
+    for code in due:
+        try:
+            with db.unit_of_work() as session:
+                draws.finish(session, None, code)
+        except Exception:
+            log.exception("draw %s could not be finished", code)
+            continue
+        report.draws.append(code)
 
 
 def _expert_calls(db: Database, report: TickReport) -> None:

@@ -65,7 +65,7 @@ def request_body(w: SimpleNamespace, **overrides) -> dict:
         "specialties": [{"code": CIVIL, "count": 2}, {"code": COST, "count": 2}],
         "reserve": 1,
         "representatives": 1,
-        "meeting_at": meeting.isoformat(),
+        "meeting_at": meeting if isinstance(meeting, str) else meeting.isoformat(),
         "place_kind": "room",
         "place": "第三评标室",
     }

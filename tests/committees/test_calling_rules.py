@@ -117,10 +117,10 @@ def test_the_workbench_pages(db, app, clock):
     with browser(app, expert_of(w, a)["username"]) as page:
         signed = page.post(f"/expert/calls/{a.id}/sign-in", data={"csrf_token": csrf_token(page.get("/expert").text)})
         assert "签到成功" in page_text(signed.text)
-        listing = page_text(page.get(f"/committees/requests/{w.request_id}/sign-in-list").text)
+        listing = page_text(page.get(f"/expert-draws/{w.request_id}/sign-in-list").text)
         assert expert_of(w, a)["name"] in listing and "（签到前保密）" in listing
     with browser(app, w.supervisor.username) as page:
-        listing = page_text(page.get(f"/committees/requests/{w.request_id}/sign-in-list").text)
+        listing = page_text(page.get(f"/expert-draws/{w.request_id}/sign-in-list").text)
         assert expert_of(w, a)["name"] not in listing and "已签到" in listing
 
 

@@ -61,3 +61,43 @@ def add_expert(
         for i, code in enumerate(specialties):
             s.add(ExpertSpecialty(expert_id=expert.id, specialty_code=code, is_main=i == 0))
         return {"id": expert.id, "user_id": user_id, "username": username, "employer_id": employer_id}
+
+
+def id_number(born: date, region: str = "350102", seq: str = "123") -> str:
+    """A valid 18-character identity number (GB 11643 check character) for a birth date."""
+    from sunshine.disclosure.detectors import id_check_character
+
+    body = f"{region}{born:%Y%m%d}{seq}"
+    return body + id_check_character(body)
+
+
+def application_body(credit_code: str, **changes) -> dict:
+    born = changes.pop("born", date(1976, 3, 15))
+    body = {
+        "name": "林海涛",
+        "title": "高级工程师",
+        "title_level": "senior",
+        "practice_since": 2001,
+        "education": "master",
+        "regions": ["350100"],
+        "specialties": ["A0201", "A07"],
+        "date_of_birth": born.isoformat(),
+        "mobile": "13905910077",
+        "id_number": id_number(born),
+        "email": "",
+        "statement": "从事市政道路桥梁设计二十余年。",
+        "employer_credit_code": credit_code,
+        "username": "linhaitao",
+        "password": "Expert-pass-2026",
+    }
+    body.update(changes)
+    return body
+
+
+def officials(db) -> dict:
+    """An industry supervisor, a committee-office officer and a centre officer, each with an API token header."""
+    return {
+        "supervisor": make_user(db, Role.INDUSTRY_SUPERVISOR),
+        "office": make_user(db, Role.COMMITTEE_OFFICE),
+        "centre": make_user(db, Role.CENTRE_STAFF),
+    }

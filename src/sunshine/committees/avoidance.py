@@ -28,7 +28,7 @@ from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSp
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
 from sunshine.experts import service as experts
-from sunshine.experts.models import ExpertSpecialty, Specialty
+from sunshine.experts import specialties
 from sunshine.trading.models import Project, Registration
 
 ELIGIBLE = "eligible"
@@ -191,15 +191,16 @@ def label(code: str) -> str:
 
 
 def specialty_labels(session: Session, codes: list[str]) -> dict[str, str]:
-    """Code → name of the requested specialties that the pool's classification knows."""
-    if not codes:
-        return {}
-    rows = session.execute(select(Specialty.code, Specialty.name).where(Specialty.code.in_(codes)))
-    found = dict(rows.all())
-    held = session.scalars(select(ExpertSpecialty.specialty_code).where(ExpertSpecialty.specialty_code.in_(codes)))
-    for code in held:
-        found.setdefault(code, code)
-    return found
+    """Code → name of the requested specialties that the pool's classification knows (shipped tree and the
+    centre's additions)."""
+    known = specialties.labels(session)
+    return {code: known[code] for code in codes if code in known}
+
+
+def specialty_options(session: Session) -> list[tuple[str, str]]:
+    """(code, "code 工程类 › … › name") of every specialty a request may name, depth first."""
+    all_nodes = specialties.nodes(session)
+    return [(n.code, f"{n.code} {specialties.path_label(all_nodes, n.code)}") for n in specialties.flat(session)]
 
 
 def check_specialties(session: Session, codes: list[str]) -> None:

@@ -59,7 +59,7 @@ def share_of(percent: Decimal) -> Fraction:
     return Fraction(percent) / 100
 
 
-def _share_text(share: Fraction) -> str:
+def share_text(share: Fraction) -> str:
     return "三分之二" if share == Fraction(2, 3) else f"{float(share * 100):g}%"
 
 
@@ -87,7 +87,7 @@ def problems(limits: Limits, counts: list[int], representatives: int) -> list[st
         out.append(f"评标委员会成员应为{size}人以上单数{why}，现为{total}人")
     if total and Fraction(experts, total) < limits.expert_share:
         out.append(
-            f"评审专家不得少于成员总数的{_share_text(limits.expert_share)}"
+            f"评审专家不得少于成员总数的{share_text(limits.expert_share)}"
             f"（现为{total}人中专家{experts}名，招标人代表过多）"
         )
     return out

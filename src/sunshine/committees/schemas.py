@@ -8,14 +8,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from sunshine.core.inputs import Id, IsoDateTime, count
+from sunshine.core.inputs import Id, IsoDateTime
+from sunshine.core.inputs import count as bounded
 
 SpecialtyCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
 class SpecialtyIn(BaseModel):
     code: SpecialtyCode = Field(description="专家专业分类代码")
-    count: Annotated[int, count(1, 50)] = Field(description="该专业抽取人数")
+    count: Annotated[int, bounded(1, 50)] = Field(description="该专业抽取人数")
 
 
 class AppointeeIn(BaseModel):
@@ -35,12 +36,19 @@ class RequestIn(BaseModel):
     )
     specialties: list[SpecialtyIn] = Field(default_factory=list, max_length=20, description="各专业及人数（随机抽取）")
     appointees: list[AppointeeIn] = Field(default_factory=list, max_length=50, description="直接确定的专家")
-    reserve: Annotated[int, count(0, 20)] = Field(0, description="每个专业的备选专家人数")
-    representatives: Annotated[int, count(0, 20)] = Field(0, description="招标人（采购人）代表人数")
+    reserve: Annotated[int, bounded(0, 20)] = Field(0, description="每个专业的备选专家人数")
+    representatives: Annotated[int, bounded(0, 20)] = Field(0, description="招标人（采购人）代表人数")
     meeting_at: IsoDateTime = Field(description="评标（评审）时间；不带时区的按北京时间")
     place_kind: str = Field("room", max_length=10, description="room 本中心评标室；remote 异地评标")
     place: str = Field(max_length=200, description="评标室名称，或异地评标的主场交易中心名称")
     reason: str | None = Field(None, max_length=2000, description="直接确定专家的理由")
+
+
+class StartIn(BaseModel):
+    scheduled_at: IsoDateTime | None = Field(None, description="预定抽取时间；缺省为立即")
+    supervisor_user_id: Id | None = Field(
+        None, description="无须核准的申请：到场监督并提交随机数的行政监督部门人员的用户编号"
+    )
 
 
 class ReturnIn(BaseModel):

@@ -20,6 +20,7 @@ from sunshine.committees import avoidance, composition, visibility
 from sunshine.committees.composition import DOC_REVIEW, EVALUATION, METHOD_OPINION, PURPOSES, Limits
 from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSpecialty
 from sunshine.committees.packrules import approval_required, limits
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -88,6 +89,11 @@ class RequestIn:
     kind: str = "draw"
     reason: str | None = None
     appointees: tuple[Appointee, ...] = ()
+
+
+def aware(value: datetime) -> datetime:
+    """A time a person entered without a zone is Beijing time (the centre's)."""
+    return value.replace(tzinfo=get_settings().tz) if value.tzinfo is None else value
 
 
 # --------------------------------------------------------------------------- reading

@@ -1,6 +1,6 @@
 """Pages of calling the drawn experts: the expert's workbench ``/expert`` (invitations to confirm with their
 countdown, confirm / decline with a reason, the sign-in at the evaluation, the history), and a request's sign-in
-list ``/committees/requests/{id}/sign-in-list`` (positions, hashes and states; names as ``calling.sign_in_list``
+list ``/expert-draws/{id}/sign-in-list`` (positions, hashes and states; names as ``calling.sign_in_list``
 allows)."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def sign_in(request: Request, call_id: Id, session: Session = SessionDep, actor:
     return act(request, PAGE, lambda: calling.sign_in(session, actor, call_id), _signed)
 
 
-@router.get("/committees/requests/{request_id}/sign-in-list", response_class=HTMLResponse)
+@router.get("/expert-draws/{request_id}/sign-in-list", response_class=HTMLResponse)
 def sign_in_list(
     request: Request, request_id: Id, session: Session = SessionDep, actor: Principal = READERS
 ) -> Response:
@@ -82,7 +82,7 @@ def sign_in_list(
     return render(request, "committees_sign_in_list.html", page_title="专家通知与签到", found=found)
 
 
-@router.post("/committees/requests/{request_id}/calls/{call_id}/no-show", response_class=HTMLResponse)
+@router.post("/expert-draws/{request_id}/calls/{call_id}/no-show", response_class=HTMLResponse)
 def no_show(
     request: Request,
     request_id: Id,
@@ -90,6 +90,6 @@ def no_show(
     session: Session = SessionDep,
     actor: Principal = Depends(Access(Role.CENTRE_STAFF)),
 ) -> Response:
-    back = f"/committees/requests/{request_id}/sign-in-list"
+    back = f"/expert-draws/{request_id}/sign-in-list"
     done = "已登记未到场；平台将按抽取顺序通知下一位专家"
     return act(request, back, lambda: calling.mark_no_show(session, actor, request_id, call_id), done)

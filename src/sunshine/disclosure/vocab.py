@@ -41,6 +41,9 @@ TRIGGERS: dict[str, str] = {
     "trading.deposit_refund": "退还保证金",
     "trading.complaint_decision": "作出投诉处理决定",
     "centre.incident": "平台发生故障（应急事件）或故障结束",
+    "experts.admission": "批准评标专家入库",
+    "experts.evaluation": "公布评标专家考核评价结果",
+    "experts.removal": "清退评标专家",
 }
 TRIGGER_PREFIX_LABELS: dict[str, str] = {
     "supervision.penalty": "作出行政处罚决定",

@@ -186,3 +186,4 @@ class ExpertEvaluation(Base):
     notes: Mapped[str] = mapped_column(String(1000), default="")
     assessed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 考核结果公告

@@ -105,7 +105,6 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
             Expert.status,
             Expert.admitted_on,
             Expert.removed_on,
-            Expert.term_starts_on,
             Expert.term_ends_on,
             Expert.date_of_birth,
         )
@@ -153,7 +152,7 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
             status = BANNED
         elif "suspension" in kinds:
             status = SUSPENDED
-        elif not (row.term_starts_on <= day <= row.term_ends_on):
+        elif day > row.term_ends_on:
             status = TERM_EXPIRED
         elif age_on(row.date_of_birth, day) > limit:
             status = OVER_AGE

@@ -169,6 +169,7 @@ def upgrade() -> None:
         sa.Column("notes", sa.String(length=1000), nullable=False),
         sa.Column("assessed_by", sa.Integer(), nullable=True),
         sa.Column("assessed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["assessed_by"], ["app_user.id"], name=op.f("fk_expert_evaluation_assessed_by_app_user")
         ),
