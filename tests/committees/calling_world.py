@@ -15,7 +15,8 @@ from sunshine.committees.service import RequestIn
 from sunshine.db import Database
 from sunshine.draws import engine
 from sunshine.draws import service as draws
-from tests.committees.builders import CIVIL, COST, procurement
+from tests.builders import api_token
+from tests.committees.builders import CIVIL, COST, procurement, request_body
 from tests.experts.builders import add_expert
 
 SURNAMES = "欧阳司马诸葛上官东方皇甫尉迟公孙慕容长孙"
@@ -27,7 +28,9 @@ def name_of(i: int) -> str:
     return f"{surname}{GIVEN[i % len(GIVEN)]}"
 
 
-def drawn_committee(db: Database, clock, *, experts: int = 14, reveal: bool = True) -> SimpleNamespace:
+def drawn_committee(db: Database, clock, *, experts: int = 14, client=None) -> SimpleNamespace:
+    """The committee drawn through the services, or — given a ``client`` — through the API, as the agency, the
+    supervisor, the centre and the witnesses use it."""
     w = procurement(db, experts=0)
     w.pool = []
     for i in range(experts):
@@ -52,6 +55,9 @@ def drawn_committee(db: Database, clock, *, experts: int = 14, reveal: bool = Tr
         place_kind="room",
         place="第三评标室",
     )
+    if client is not None:
+        _draw_through_the_api(w, client, clock)
+        return w
     with db.unit_of_work() as s:
         w.request_id = service.submit(s, w.agency, w.project_id, data).id
     with db.unit_of_work() as s:
@@ -59,16 +65,39 @@ def drawn_committee(db: Database, clock, *, experts: int = 14, reveal: bool = Tr
     clock.set(w.deadline + timedelta(minutes=5))
     with db.unit_of_work() as s:
         w.code = drawing.start_draw(s, w.centre, w.request_id).draw_code
-    if reveal:
-        secret = engine.new_secret()
-        party = f"supervisor:{w.supervisor.user_id}"
-        with db.unit_of_work() as s:
-            for who in (w.supervisor, w.centre, w.agency):
-                draws.sign_in(s, who, w.code)
-            draws.commit(s, w.supervisor, w.code, engine.commitment(w.code, party, secret))
-            draws.start_reveal(s, w.centre, w.code)
-            draws.reveal(s, w.supervisor, w.code, secret)
+    secret = engine.new_secret()
+    party = f"supervisor:{w.supervisor.user_id}"
+    with db.unit_of_work() as s:
+        for who in (w.supervisor, w.centre, w.agency):
+            draws.sign_in(s, who, w.code)
+        draws.commit(s, w.supervisor, w.code, engine.commitment(w.code, party, secret))
+        draws.start_reveal(s, w.centre, w.code)
+        draws.reveal(s, w.supervisor, w.code, secret)
     return w
+
+
+def _ok(response, status: int = 200):
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def _draw_through_the_api(w, client, clock) -> None:
+    h = {n: api_token(client, getattr(w, n).username) for n in ("agency", "supervisor", "centre")}
+    body = request_body(w, reserve=1, meeting_at=w.meeting_at)
+    w.request_id = _ok(
+        client.post(f"/api/v1/committees/projects/{w.project_id}/requests", json=body, headers=h["agency"]), 201
+    )["id"]
+    _ok(client.post(f"/api/v1/committees/requests/{w.request_id}/approve", headers=h["supervisor"]))
+    clock.set(w.deadline + timedelta(minutes=5))
+    h = {n: api_token(client, getattr(w, n).username) for n in ("agency", "supervisor", "centre")}
+    w.code = _ok(client.post(f"/api/v1/committees/requests/{w.request_id}/draw", headers=h["centre"]))["draw_code"]
+    for who in ("supervisor", "centre", "agency"):
+        _ok(client.post(f"/api/v1/draws/{w.code}/sign-in", headers=h[who]))
+    secret = engine.new_secret()
+    commitment = engine.commitment(w.code, f"supervisor:{w.supervisor.user_id}", secret)
+    _ok(client.post(f"/api/v1/draws/{w.code}/commitment", json={"commitment": commitment}, headers=h["supervisor"]))
+    _ok(client.post(f"/api/v1/draws/{w.code}/start", headers=h["centre"]))
+    _ok(client.post(f"/api/v1/draws/{w.code}/reveal", json={"secret": secret}, headers=h["supervisor"]))
 
 
 def calls(db: Database, w) -> list[ExpertCall]:

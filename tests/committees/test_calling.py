@@ -8,10 +8,9 @@ import json
 from datetime import timedelta
 
 from sunshine import tasks
-from sunshine.draws import engine, record
+from sunshine.draws import engine
 from sunshine.draws import service as draws
 from sunshine.messaging import service as messaging
-from sunshine.trading import service as trading
 from tests.builders import api_token
 from tests.committees.calling_world import call_row, calls, drawn_committee, expert_of
 
@@ -31,7 +30,7 @@ def _headers(client, w, call) -> dict[str, str]:
 
 
 def test_the_drawn_experts_are_called_and_replaced_in_draw_order(db, client, clock):
-    w = drawn_committee(db, clock)
+    w = drawn_committee(db, clock, client=client)  # request → approval → witnessed draw, all through the API
     first = calls(db, w)
     assert [c.state for c in first] == ["pending"] * 4
     assert {c.leaf for c in first} == _expected_active(db, w)
@@ -121,13 +120,26 @@ def test_the_drawn_experts_are_called_and_replaced_in_draw_order(db, client, clo
             assert response.status_code == 200
 
     # the results are public (the project ends): names of those who sat, to every reader; the record verifies
-    with db.unit_of_work() as s:
-        trading.terminate(s, w.agency, w.project_id, reason="采购需求发生重大变化，终止采购")
+    ended = client.post(
+        f"/api/v1/projects/{w.project_id}/terminate", json={"reason": "采购需求发生重大变化，终止采购"}, headers=agency
+    )
+    assert ended.status_code == 200, ended.text
     after = client.get(url, headers=supervisor).json()
     assert {line["name"] for line in after["lines"] if line["state"] == "confirmed"} == {
         expert_of(w, x)["name"] for x in seated
     }
     assert {line["name"] for line in after["lines"] if line["state"] != "confirmed"} == {None}
-    with db.unit_of_work(read_only=True) as s:
-        doc = record.build(s, draws.get(s, w.code))
-    assert engine.verify(doc).ok
+    public = client.get(f"/api/v1/draws/{w.code}/record")
+    assert public.status_code == 200
+    verified = engine.verify(public.json())
+    assert verified.ok, verified.as_dict()
+    # the answers are in the public record against the leaves, in the order recorded, with generic reasons only
+    assert [(o["leaf"], o["outcome"], o["reason"]) for o in public.json()["outcomes"]] == [
+        (a.leaf, "confirmed", ""),
+        (b.leaf, "declined", "专家拒绝参加"),
+        (d.leaf, "confirmed", ""),
+        (replacement.leaf, "confirmed", ""),
+        (c.leaf, "declined", "专家逾期未答复"),
+        (newest.leaf, "confirmed", ""),
+    ]
+    assert "当天另有安排" not in public.text

@@ -7,6 +7,7 @@ pool code or ``expert:<id>`` reference; the drawn expert sees their own assignme
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import select
@@ -53,7 +54,7 @@ def _secrets(db, w, drawn_ids: set[int]) -> tuple[dict[str, int], set[str]]:
 
 
 def test_nobody_sees_who_was_drawn_before_the_sign_in(db, app, client, clock):
-    w = drawn_committee(db, clock)
+    w = drawn_committee(db, clock, client=client)
     a, b, *_ = calls(db, w)
     ha = {"authorization": f"Bearer {_token(db, expert_of(w, a)['username'], TokenKind.API)}"}
     hb = {"authorization": f"Bearer {_token(db, expert_of(w, b)['username'], TokenKind.API)}"}
@@ -74,15 +75,16 @@ def test_nobody_sees_who_was_drawn_before_the_sign_in(db, app, client, clock):
         "request_id": str(w.request_id),
         "call_id": str(a.id),
         "project_code": project_code,
+        # the pool's own pages name any expert they show: asked for one not drawn here, and below for a drawn one
+        "expert_id": str(next(e["id"] for e in w.pool if e["id"] not in drawn_ids)),
     }
-    paths = []
+    paths, profiles = [], []
     for template in _get_routes(app):
         where = {"code": w.code} if "/draws/" in template else {}
-        examples = {**values, **where}
-        try:
-            paths.append(template.format(**{k: v for k, v in examples.items() if "{" + k + "}" in template}))
-        except KeyError:
-            raise AssertionError(f"no example value for a parameter of {template}") from None
+        examples = defaultdict(lambda: "1", {**values, **where})
+        paths.append(template.format_map(examples))
+        if "{expert_id}" in template:
+            profiles.append(template.format_map(defaultdict(lambda: "1", {**examples, "expert_id": str(a.expert_id)})))
     paths += [f"/api/v1/ledger/entries/{seq}" for seq in range(size)]
     paths += [f"/api/v1/ledger/entries?limit=100&cursor={seq}" for seq in range(0, size, 100)]
     paths += [f"/api/v1/messages/{c.id}" for c in all_calls]  # inbox ids near the calls' ids
@@ -117,6 +119,15 @@ def test_nobody_sees_who_was_drawn_before_the_sign_in(db, app, client, clock):
             hits = sorted({m for m in drawn if m in body})
             if hits and not any(n in body for n in undrawn):
                 failures.append(f"{who} GET {path}: shows {hits}")
+        for path in profiles:  # a drawn expert's own pool page tells nothing of the draw either
+            is_api = path.startswith("/api/")
+            client.cookies.clear()
+            if cookie and not is_api:
+                client.cookies.set(SESSION_COOKIE, cookie)
+            headers = {"accept": "application/json" if is_api else "text/html", **(api if is_api else {})}
+            body = client.get(path, headers=headers, follow_redirects=False).text
+            if w.code in body or "示范市第一中学教学设备采购项目" in body:
+                failures.append(f"{who} GET {path}: shows the draw on a drawn expert's page")
     assert not failures, "\n".join(failures[:40])
 
     # the expert themself sees their own assignment, and nobody else's
