@@ -31,6 +31,11 @@ QUAL_WRITERS = frozenset({Role.ENTERPRISE_ADMIN})
 QUAL_EDITORS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF})
 COMMITTEE_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF})
 QUAL_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.BIDDER})
+EXPERT_POOL_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.CENTRE_STAFF, Role.INDUSTRY_SUPERVISOR, Role.SUPERVISOR})
+EXPERT_QUEUE_READERS = frozenset({Role.INDUSTRY_SUPERVISOR, Role.COMMITTEE_OFFICE})
+EXPERT_SANCTIONERS = frozenset({Role.COMMITTEE_OFFICE, Role.INDUSTRY_SUPERVISOR})
+EXPERT_RECORDERS = frozenset({Role.COMMITTEE_OFFICE, Role.CENTRE_STAFF})
+EXPERT_TREE_EDITORS = frozenset({Role.CENTRE_STAFF, Role.COMMITTEE_OFFICE})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -404,6 +409,63 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/signing/keys/{key_id}/revoke"): frozenset({Role.SIGNER, Role.ENTERPRISE_ADMIN}),
     ("POST", "/staff/incidents/{incident_id}/confirm"): frozenset({Role.SUPERVISOR}),
     ("POST", "/staff/incidents/{incident_id}/end"): frozenset({Role.CENTRE_STAFF}),
+    # expert pool (评标专家库)
+    ("GET", "/api/v1/experts/specialties"): PUBLIC,
+    ("POST", "/api/v1/experts/specialties"): EXPERT_TREE_EDITORS,
+    ("GET", "/api/v1/experts/statistics"): PUBLIC,
+    ("GET", "/api/v1/experts/published"): PUBLIC,
+    ("POST", "/api/v1/experts/applications"): PUBLIC,
+    ("GET", "/api/v1/experts/applications"): EXPERT_QUEUE_READERS,
+    ("GET", "/api/v1/experts/applications/mine"): SIGNED_IN,
+    ("GET", "/api/v1/experts/applications/{application_id}"): SIGNED_IN,
+    ("POST", "/api/v1/experts/applications/{application_id}/review"): frozenset({Role.INDUSTRY_SUPERVISOR}),
+    ("POST", "/api/v1/experts/applications/{application_id}/decision"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/api/v1/experts/employer-applications"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/api/v1/experts/employer-applications"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/api/v1/experts"): EXPERT_POOL_READERS,
+    ("GET", "/api/v1/experts/me"): SIGNED_IN,
+    ("GET", "/api/v1/experts/{expert_id}"): SIGNED_IN,
+    ("PUT", "/api/v1/experts/{expert_id}/contact"): SIGNED_IN,
+    ("POST", "/api/v1/experts/{expert_id}/leaves"): SIGNED_IN,
+    ("POST", "/api/v1/experts/leaves/{leave_id}/cancel"): SIGNED_IN,
+    ("POST", "/api/v1/experts/{expert_id}/conflicts"): SIGNED_IN,
+    ("POST", "/api/v1/experts/conflicts/{conflict_id}/withdraw"): SIGNED_IN,
+    ("POST", "/api/v1/experts/{expert_id}/trainings"): SIGNED_IN,
+    ("POST", "/api/v1/experts/{expert_id}/sanctions"): EXPERT_SANCTIONERS,
+    ("POST", "/api/v1/experts/sanctions/{sanction_id}/lift"): EXPERT_SANCTIONERS,
+    ("POST", "/api/v1/experts/{expert_id}/removal"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/api/v1/experts/{expert_id}/evaluations"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/api/v1/experts/evaluations/publish"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/api/v1/experts/{expert_id}/reappointment"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("GET", "/experts"): PUBLIC,
+    ("GET", "/experts/published"): PUBLIC,
+    ("GET", "/experts/apply"): PUBLIC,
+    ("POST", "/experts/apply"): PUBLIC,
+    ("GET", "/experts/recommend"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("POST", "/experts/recommend"): frozenset({Role.ENTERPRISE_ADMIN}),
+    ("GET", "/expert/profile"): SIGNED_IN,
+    ("POST", "/expert/profile/contact"): SIGNED_IN,
+    ("POST", "/expert/profile/leaves"): SIGNED_IN,
+    ("POST", "/expert/profile/leaves/{leave_id}/cancel"): SIGNED_IN,
+    ("POST", "/expert/profile/trainings"): SIGNED_IN,
+    ("POST", "/expert/profile/conflicts"): SIGNED_IN,
+    ("POST", "/expert/profile/conflicts/{conflict_id}/withdraw"): SIGNED_IN,
+    ("GET", "/staff/experts"): EXPERT_POOL_READERS,
+    ("GET", "/staff/experts/{expert_id}"): EXPERT_POOL_READERS,
+    ("POST", "/staff/experts/{expert_id}/sanctions"): EXPERT_SANCTIONERS,
+    ("POST", "/staff/experts/sanctions/{sanction_id}/lift"): EXPERT_SANCTIONERS,
+    ("POST", "/staff/experts/{expert_id}/removal"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/staff/experts/{expert_id}/evaluations"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/staff/experts/{expert_id}/reappointment"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("POST", "/staff/experts/{expert_id}/leaves"): EXPERT_RECORDERS,
+    ("POST", "/staff/experts/{expert_id}/trainings"): EXPERT_RECORDERS,
+    ("POST", "/staff/experts/evaluations/publish"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("GET", "/staff/experts-applications"): EXPERT_QUEUE_READERS,
+    ("GET", "/staff/experts-applications/{application_id}"): EXPERT_QUEUE_READERS,
+    ("POST", "/staff/experts-applications/{application_id}/review"): frozenset({Role.INDUSTRY_SUPERVISOR}),
+    ("POST", "/staff/experts-applications/{application_id}/decision"): frozenset({Role.COMMITTEE_OFFICE}),
+    ("GET", "/staff/experts-specialties"): EXPERT_TREE_EDITORS,
+    ("POST", "/staff/experts-specialties"): EXPERT_TREE_EDITORS,
     # market register (市场主体库)
     ("POST", "/api/v1/market/applications"): PUBLIC,
     ("GET", "/api/v1/market/mine"): frozenset({Role.ENTERPRISE_ADMIN}),
@@ -606,6 +668,10 @@ PATH_EXAMPLES = {
     "key_id": "1",
     "document_id": "1",
     "code": "nosuchsealcode",
+    "expert_id": "1",
+    "leave_id": "1",
+    "conflict_id": "1",
+    "sanction_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

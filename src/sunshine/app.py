@@ -105,6 +105,7 @@ def create_app(
     from sunshine.draws import api as draws_api
     from sunshine.draws import views as draws_views
     from sunshine.experts import api as experts_api
+    from sunshine.experts import profile_views as experts_profile_views
     from sunshine.experts import views as experts_views
     from sunshine.identity import api as identity_api
     from sunshine.incidents import api as incidents_api
@@ -143,6 +144,7 @@ def create_app(
     app.include_router(incidents_views.router)
     app.include_router(experts_api.router)
     app.include_router(experts_views.router)
+    app.include_router(experts_profile_views.router)
     app.include_router(qualifications_api.router)
     app.include_router(qualifications_views.router)
     app.include_router(signing_api.router)

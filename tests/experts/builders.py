@@ -43,7 +43,7 @@ def add_expert(
             name=name or f"专家{n}",
             employer_organisation_id=employer_id,
             title="高级工程师",
-            title_level="副高级",
+            title_level="senior",
             practice_since=2000,
             regions=" 350100 ",
             date_of_birth=born,

@@ -27,6 +27,8 @@ from sunshine.demo.auctions import load_demo_auctions
 from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.committees import load_demo_committees
+from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
+from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.qualifications import load_demo_qualifications
@@ -87,6 +89,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_incidents(db.unit_of_work, real_now)
         created += load_demo_market(db.unit_of_work)
         created += load_demo_seals(db.unit_of_work)
+        created += load_demo_experts(db.unit_of_work, real_now)
         # expert draw requests: after the expert pool's demo (nothing is drawn from an empty pool)
         created += load_demo_committees(db.unit_of_work)
         with db.unit_of_work() as session:
@@ -97,6 +100,9 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     )
     for username, name, roles, _ in USERS:
         table.add_row(username, "、".join(r.label for r in roles), name)
+    for username, roles_label, name in EXPERT_ACCOUNTS:  # 评标专家库: experts admitted through the procedure
+        if username != "expert":  # the account above
+            table.add_row(username, roles_label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)
     return table

@@ -26,6 +26,7 @@ from sunshine.disclosure.detectors import is_id_number
 from sunshine.experts import codes, publish, specialties
 from sunshine.experts.models import ACTIVE, EXPIRED, Expert, ExpertApplication, ExpertEvaluation, ExpertSpecialty
 from sunshine.experts.pool import PACK, age_on
+from sunshine.experts.pool import pack as pool_pack
 from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, UserRole
 from sunshine.identity.roles import Role
@@ -399,7 +400,7 @@ def review(
 
 
 def term_end(session: Session, start: date) -> date:
-    years = int(rules.resolve(session, PACK, start).rule("term_years").value)
+    years = int(pool_pack(session, start).rule("term_years").value)
     try:
         end = start.replace(year=start.year + years)
     except ValueError:  # 29 February

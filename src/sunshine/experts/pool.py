@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
+from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
 from sunshine.experts.models import (
     REMOVED,
@@ -66,8 +67,17 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def pack(session: Session, day: date) -> rules.ResolvedPack:
+    """The pool's rule pack in force on ``day``; before its first version, the earliest one (the pool existed
+    before the platform's rules did: experts taken over from a former pool)."""
+    try:
+        return rules.resolve(session, PACK, day)
+    except InvalidInput:
+        return rules.resolve(session, PACK, max(day, clock.today_local()))
+
+
 def max_age(session: Session, day: date) -> int:
-    return int(rules.resolve(session, PACK, day).rule("max_age").value)
+    return int(pack(session, day).rule("max_age").value)
 
 
 def covers(held: str, requested: str) -> bool:

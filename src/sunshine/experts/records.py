@@ -75,9 +75,9 @@ def _not_removed(expert: Expert) -> None:
         raise ExpertRemoved("该专家已清退，不能再办理")
 
 
-def _log(session: Session, kind: str, expert: Expert, actor: Principal, **payload: object) -> None:
+def _log(session: Session, event: str, expert: Expert, actor: Principal, **payload: object) -> None:
     ledger.append(
-        session, f"experts:{kind}", f"expert:{expert.id}", {"expert": expert.code, **payload, "by": actor.user_id}
+        session, f"experts:{event}", f"expert:{expert.id}", {"expert": expert.code, **payload, "by": actor.user_id}
     )
 
 
