@@ -1,4 +1,4 @@
-"""The demo shows draw requests at every stage once the pool has experts: one waiting for the supervisor, one
+"""The demo shows draw requests at every stage, drawn from the demo pool: one waiting for the supervisor, one
 approved with its draw open in the room, one drawn (names confidential), and a doc-review draw disclosed with
 its replay data after its project was terminated — the public record verifies."""
 
@@ -11,18 +11,10 @@ from sunshine.demo import load_demo_data
 from sunshine.demo.committees import load_demo_committees
 from sunshine.draws import engine, record
 from sunshine.draws import service as draws
-from tests.experts.builders import add_expert
 
 
 def test_demo_committees(db):
-    load_demo_data(db)
-    with db.unit_of_work() as s:
-        assert s.scalar(select(DrawRequest.id)) is None  # no pool yet: nothing to draw from
-    for i in range(16):  # a pool: works and goods specialties, employed outside the demo parties
-        add_expert(db, specialties=("A0201" if i % 2 else "A0101",))
-        add_expert(db, specialties=("B0101" if i % 2 else "B0102",))
-    made = load_demo_committees(db.unit_of_work)
-    assert made == 4
+    load_demo_data(db)  # the pool's demo first, then the requests drawn from it
     with db.unit_of_work() as s:
         rows = list(s.scalars(select(DrawRequest).order_by(DrawRequest.id)))
         states = [(r.purpose, r.state, r.disclosed_at is not None) for r in rows]
