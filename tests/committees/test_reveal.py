@@ -80,3 +80,43 @@ def test_other_steps_keep_the_names_confidential(db, clock):
             drawing.disclose_at_results(s, _event(s.get(Project, w.project_id), before, after, w.centre))
     with db.unit_of_work() as s:
         assert s.get(DrawRequest, rid).disclosed_at is None and draws.get(s, code).state == "drawn"
+
+
+def test_termination_withdraws_pending_requests_and_a_draw_in_the_room_is_disclosed_when_it_ends(db, clock):
+    from sunshine.trading import service as trading
+
+    w = procurement(db)
+    meeting = w.deadline + timedelta(hours=2)
+    with db.unit_of_work() as s:
+        waiting = service.submit(
+            s,
+            w.agency,
+            w.project_id,
+            RequestIn(w.section_id, "doc_review", [(CIVIL, 2)], 0, 0, meeting, "room", "一室"),
+        ).id
+        room = service.submit(
+            s,
+            w.agency,
+            w.project_id,
+            RequestIn(w.section_id, "evaluation", [(CIVIL, 2), (COST, 2)], 0, 1, meeting, "room", "二室"),
+        )
+        service.approve(s, w.supervisor, room.id)
+        room_id = room.id
+    clock.set(w.deadline + timedelta(minutes=1))
+    with db.unit_of_work() as s:
+        code = drawing.start_draw(s, w.centre, room_id).draw_code
+    secret = engine.new_secret()
+    with db.unit_of_work() as s:
+        for who in (w.supervisor, w.centre, w.agency):
+            draws.sign_in(s, who, code)
+        draws.commit(s, w.supervisor, code, engine.commitment(code, f"supervisor:{w.supervisor.user_id}", secret))
+    with db.unit_of_work() as s:
+        trading.terminate(s, w.agency, w.project_id, reason="采购需求发生重大变化，终止采购")
+    with db.unit_of_work() as s:
+        assert s.get(DrawRequest, waiting).state == "cancelled"
+        assert s.get(DrawRequest, room_id).disclosed_at is None
+        draws.start_reveal(s, w.centre, code)
+        draws.reveal(s, w.supervisor, code, secret)
+    with db.unit_of_work() as s:
+        assert s.get(DrawRequest, room_id).disclosed_at is not None
+        assert draws.get(s, code).state == "disclosed"

@@ -216,6 +216,8 @@ def on_drawn(session: Session, draw) -> None:
             "reserves": sum(1 for s in seats if s.reserve),
         },
     )
+    if project.state in RESULT_STATES | ENDED_STATES:  # the results came while the draw was in the room
+        disclose_project(session, project)
 
 
 def on_outcome(session: Session, draw, changed, new) -> None:
@@ -226,9 +228,22 @@ def on_outcome(session: Session, draw, changed, new) -> None:
 
 
 def disclose_at_results(session: Session, event: lifecycle.StepEvent) -> None:
-    """After every step: a project that reaches its results (or ends) discloses its finished draws."""
+    """After every step: a project that reaches its results (or ends) discloses its finished draws; a project
+    that ends withdraws its requests not yet drawn (a draw still in the room is disclosed when it finishes)."""
     if event.after == event.before or event.after not in RESULT_STATES | ENDED_STATES:
         return
+    if event.after in ENDED_STATES:
+        pending = select(DrawRequest).where(
+            DrawRequest.project_id == event.project.id, DrawRequest.state.in_(("submitted", "approved"))
+        )
+        for row in session.scalars(pending):
+            row.state = "cancelled"
+            ledger.append(
+                session,
+                "committees:request:cancelled",
+                f"project:{event.project.code}",
+                {"request": row.id, "by": event.actor.user_id, "reason": "project_ended"},
+            )
     disclose_project(session, event.project)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.committees import composition
 from sunshine.committees.composition import DOC_REVIEW, METHOD_OPINION, Limits
 from sunshine.core import clock
+from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.rules import service as rules
 from sunshine.rules.service import ResolvedRule
 from sunshine.trading.models import Project
@@ -31,7 +32,7 @@ def rule(session: Session, project: Project, rule_id: str) -> ResolvedRule | Non
     for key in (project.pack_key, CENTRE_PACK):
         try:
             pack = rules.resolve(session, key, today)
-        except Exception:  # noqa: BLE001 - a pack with no version in force today has nothing to say
+        except (InvalidInput, NotFound):  # no version of the pack in force today: it has nothing to say
             continue
         if pack.has(rule_id):
             return pack.rule(rule_id)

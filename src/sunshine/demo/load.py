@@ -26,6 +26,7 @@ from sunshine.demo.accounts import load_accounts
 from sunshine.demo.auctions import load_demo_auctions
 from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
+from sunshine.demo.committees import load_demo_committees
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
 from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
@@ -89,6 +90,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_market(db.unit_of_work)
         created += load_demo_seals(db.unit_of_work)
         created += load_demo_experts(db.unit_of_work, real_now)
+        # expert draw requests: after the expert pool's demo (nothing is drawn from an empty pool)
+        created += load_demo_committees(db.unit_of_work)
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

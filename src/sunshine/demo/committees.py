@@ -1,0 +1,155 @@
+"""Demo expert draw requests at every stage, over the demo projects and the expert pool (run after the pool's
+demo, which fills it):
+
+- the school's laboratory retrofit (open for bids): an evaluation request waiting for the supervisor;
+- the school's smart-classroom procurement (bid deadline passed): approved, its draw open in the room with the
+  supervisor and the centre signed in, waiting for the agency;
+- the Binjiang road works (bid deadline passed): drawn — seats as positions and hashes, names confidential;
+- a library digitisation procurement above 3,000,000 yuan: its tender documents reviewed by two drawn experts,
+  then the procurement terminated, so the draw is disclosed with its replay data.
+
+Specialties are those the pool holds most (engineering codes for works). Where the pool is too small for a
+draw, the requests stop before it. Idempotent: nothing is made when any request exists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunshine.committees import drawing, service
+from sunshine.committees.models import DrawRequest
+from sunshine.core import clock
+from sunshine.core.auth import Principal
+from sunshine.core.errors import SunshineError
+from sunshine.demo.base import DemoProject, org_ids, principal, register_project
+from sunshine.draws import engine
+from sunshine.draws import service as draws
+from sunshine.experts.models import ExpertSpecialty
+from sunshine.trading import service as trading
+from sunshine.trading.models import Project, Section
+
+LIBRARY = DemoProject(
+    "gov_procurement.open_tender",
+    "示范市图书馆古籍数字化加工服务采购项目",
+    "school",
+    "3260000.00",
+    (("古籍数字化加工服务", "3260000.00"),),
+    "accepted",
+)
+
+
+def _codes(session: Session, prefix: str, n: int = 2) -> list[str]:
+    """The ``n`` leaf specialties under ``prefix`` the most eligible experts hold."""
+    held = Counter(
+        code
+        for code in session.scalars(select(ExpertSpecialty.specialty_code))
+        if code.startswith(prefix) and len(code) >= 5
+    )
+    return [code for code, _ in held.most_common(n)]
+
+
+def _project(session: Session, name: str) -> Project | None:
+    return session.scalar(select(Project).where(Project.name == name))
+
+
+def _section(session: Session, project: Project) -> int:
+    return session.scalar(select(Section.id).where(Section.project_id == project.id).order_by(Section.number))
+
+
+def _ask(session: Session, who: Principal, project: Project, purpose: str, codes: list[str], **kw) -> DrawRequest:
+    meeting = max(project.bid_deadline or clock.now(), clock.now()) + timedelta(days=1)
+    if purpose != "evaluation":
+        counts = [2]
+    else:
+        counts = [3, 2] if len(codes) > 1 else [5]
+    data = service.RequestIn(
+        section_id=_section(session, project),
+        purpose=purpose,
+        specialties=list(zip(codes, counts, strict=False)),
+        reserve=kw.pop("reserve", 1),
+        representatives=kw.pop("representatives", 2 if purpose == "evaluation" else 0),
+        meeting_at=meeting.replace(hour=1, minute=30, second=0, microsecond=0),  # 09:30 Beijing
+        place_kind=kw.pop("place_kind", "room"),
+        place=kw.pop("place", "第二评标室"),
+    )
+    return service.submit(session, who, project.id, data)
+
+
+def _room(session_factory, people: dict[str, Principal], code: str, supervisor: str, *, finish: bool) -> None:
+    secret = engine.new_secret()
+    who = people[supervisor]
+    with session_factory() as session:
+        draws.sign_in(session, who, code)
+        draws.sign_in(session, people["centre"], code)
+        draws.commit(session, who, code, engine.commitment(code, f"supervisor:{who.user_id}", secret))
+    if not finish:
+        return
+    with session_factory() as session:
+        draws.sign_in(session, people["agency"], code)
+        draws.start_reveal(session, people["centre"], code)
+        draws.reveal(session, who, code, secret)
+
+
+def load_demo_committees(session_factory) -> int:
+    """Create the demo requests (see the module's description). Returns how many requests were made."""
+    with session_factory() as session:
+        if session.scalar(select(func.count()).select_from(DrawRequest)):
+            return 0
+        people = {n: principal(session, n) for n in ("agency", "centre", "supervisor", "finance", "tenderer")}
+        works, goods = _codes(session, "A"), _codes(session, "B") or _codes(session, "C")
+        lab = _project(session, "示范市第一中学实验楼抗震加固工程施工")
+        classroom = _project(session, "示范市第一中学智慧教室设备采购项目")
+        road = _project(session, "示范市滨江路（湖东路—五一路）道路提升改造工程施工")
+        pool_size = session.scalar(select(func.count()).select_from(ExpertSpecialty))
+    if len(works) < 2 or not goods or pool_size < 20:
+        return 0  # the pool's demo has not run: nothing to draw from
+    made = 0
+    if lab is not None:  # open for bids: the request waits for the supervisor
+        with session_factory() as session:
+            _ask(session, people["agency"], session.get(Project, lab.id), "evaluation", works)
+            made += 1
+
+    def drawn(project: Project | None, codes, supervisor: str, finish: bool) -> str | None:
+        nonlocal made
+        if project is None:
+            return None
+        with session_factory() as session:
+            row = _ask(session, people["agency"], session.get(Project, project.id), "evaluation", codes)
+            service.approve(session, people[supervisor], row.id)
+            rid = row.id
+            made += 1
+        try:
+            with session_factory() as session:
+                code = drawing.start_draw(session, people["centre"], rid).draw_code
+        except SunshineError:
+            return None  # too early or too few experts: the request stays approved, waiting for the centre
+        _room(session_factory, people, code, supervisor, finish=finish)
+        return code
+
+    drawn(classroom, goods, "finance", finish=False)
+    drawn(road, works, "supervisor", finish=True)
+    with session_factory() as session:
+        orgs = org_ids(session)
+        library = register_project(session, people, orgs, LIBRARY)
+        trading.accept(session, people["centre"], library.id)
+        library_id = library.id
+    with session_factory() as session:
+        row = _ask(session, people["agency"], session.get(Project, library_id), "doc_review", goods[:1], reserve=1)
+        service.approve(session, people["finance"], row.id)
+        rid = row.id
+        made += 1
+    try:
+        with session_factory() as session:
+            code = drawing.start_draw(session, people["centre"], rid).draw_code
+    except SunshineError:
+        return made
+    _room(session_factory, people, code, "finance", finish=True)
+    with session_factory() as session:
+        trading.terminate(
+            session, people["agency"], library_id, "采购人因预算调整取消本项目，经批准终止采购（招标文件审查已完成）"
+        )
+    return made
