@@ -21,11 +21,13 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.db import Database
+from sunshine.demo import calling as demo_calling
 from sunshine.demo import channels, disclosure, inforequests
 from sunshine.demo.accounts import load_accounts
 from sunshine.demo.auctions import load_demo_auctions
 from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
+from sunshine.demo.calling import load_demo_calling
 from sunshine.demo.committees import load_demo_committees
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
 from sunshine.demo.experts import load_demo_experts
@@ -92,6 +94,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_experts(db.unit_of_work, real_now)
         # expert draw requests: after the expert pool's demo (nothing is drawn from an empty pool)
         created += load_demo_committees(db.unit_of_work)
+        created += load_demo_calling(db.unit_of_work)  # the drawn experts' answers: confirmed, declined, pending
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
@@ -103,6 +106,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     for username, roles_label, name in EXPERT_ACCOUNTS:  # 评标专家库: experts admitted through the procedure
         if username != "expert":  # the account above
             table.add_row(username, roles_label, name)
+    for username, label, name in demo_calling.account_rows(db.unit_of_work):  # a drawn expert with an assignment
+        table.add_row(username, label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)
     return table
