@@ -145,3 +145,26 @@ def test_the_centre_records_a_no_show_and_the_next_is_called(db, client, clock):
     newest = max(calls(db, w), key=lambda c: c.id)
     assert newest.state == "pending" and newest.specialty == a.specialty
     assert client.post(url, headers=centre).json()["code"] == "expert_call_state"
+
+
+def test_an_outcome_recorded_in_the_draw_room_closes_the_call(db, client, clock):
+    w = drawn_committee(db, clock)
+    a, *_ = calls(db, w)
+    centre = api_token(client, w.centre.username)
+    recorded = client.post(
+        f"/api/v1/draws/{w.code}/outcomes",
+        json={"leaf": a.leaf, "outcome": "declined", "reason": "专家电话告知不能参加"},
+        headers=centre,
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert call_row(db, a.id).state == "declined"
+    newest = max(calls(db, w), key=lambda c: c.id)
+    assert newest.id != a.id and newest.state == "pending" and newest.specialty == a.specialty
+    late = client.post(
+        f"/api/v1/expert/assignments/{a.id}/confirm", headers=api_token(client, expert_of(w, a)["username"])
+    )
+    assert late.status_code == 409 and late.json()["code"] == "expert_call_state"
+    clock.advance(timedelta(minutes=31))
+    report = tasks.TickReport()
+    tasks._expert_calls(db, report)
+    assert a.id not in report.expert_calls_expired and newest.id in report.expert_calls_expired

@@ -230,12 +230,21 @@ def after_drawn(session: Session, draw) -> None:
         call_new(session, request)
 
 
+ENGINE_STATES = {"confirmed": CONFIRMED, "declined": DECLINED, "no_show": NO_SHOW}
+
+
 def after_outcome(session: Session, draw, changed, new) -> None:
-    """The purpose's ``on_outcome``: the seats follow the engine, then the replacements are called."""
+    """The purpose's ``on_outcome``: the seats follow the engine, the call of the leaf follows the outcome (when the
+    centre recorded it in the draw room rather than the expert on the workbench), then the replacements are called."""
     drawing.on_outcome(session, draw, changed, new)
     request = drawing.request_of_owner(session, draw.owner)
-    if request is not None:
-        call_new(session, request)
+    if request is None:
+        return
+    state = ENGINE_STATES.get(changed.state)
+    for call in calls_of(session, request.id):
+        if call.leaf == changed.leaf and call.state in (PENDING, CONFIRMED) and state and call.state != state:
+            call.state, call.answered_at = state, call.answered_at or clock.now()
+    call_new(session, request)
 
 
 # --------------------------------------------------------------------------- the expert's answers
