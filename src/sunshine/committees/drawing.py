@@ -136,7 +136,7 @@ def start_draw(
         raise Forbidden("专家抽取由交易中心工作人员组织")
     if row.kind != "draw" or row.state != "approved":
         raise service.RequestStateConflict(f"抽取申请当前为“{service.STATES[row.state]}”，不能组织抽取")
-    if project.state in lifecycle.FINAL_STATES or project.state == "suspended":
+    if not service.open_for(project, row.purpose):
         raise service.RequestStateConflict(f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能抽取专家")
     _check_timing(session, row, project)
     specialties = service.specialties_of(session, row)
