@@ -4,8 +4,8 @@ project's rule pack, approved or returned by the supervisory department, then dr
 no draw. Never commits.
 
 Seed 001 (《公共资源交易政务公开工作规范》6.4.1 b): 招标人（招标代理机构）根据项目需求选择相应专业的专家，
-经行政监督部门核准同意后提交至平台，进行专家随机抽取. Whether approval is needed is the rule ``expert_draw_approval_required``
-(平台默认值 1 in centre.service; a method's pack may set 0).
+经行政监督部门核准同意后提交至平台，进行专家随机抽取. Whether approval is needed is the rule
+``expert_draw_approval_required`` (平台默认值 1 in centre.service; a method's pack may set 0).
 """
 
 from __future__ import annotations
