@@ -166,6 +166,15 @@ LOGINS = [  # demo experts who sign in: (username, name, employer index, main, o
     ("expert3", "演示专家 方丽娟", 3, "B0301", ["B0302"]),
     ("expert4", "演示专家 黄立新", 6, "C0501", ["C0502"]),
 ]
+PENDING = [  # new applicants: (name, main specialty, the stage their application waits at)
+    ("潘志远", "A0501", "submitted"),
+    ("骆晓燕", "C0201", "submitted"),
+    ("樊国庆", "A0303", "reviewed"),
+    ("邝慧琳", "B0201", "reviewed"),
+    ("戚永安", "A0104", "refused"),
+]
+#: accounts the demo pool creates: the pool taken over, the login experts, the applicants
+DEMO_USERS = POOL_SIZE + len(LOGINS) + len(PENDING)
 ACCOUNT_ROWS = [(u, "评标专家（在库）", n) for u, n, *_ in LOGINS] + [("expert", "评标专家（在库）", "评标专家 高建国")]
 
 
@@ -412,14 +421,7 @@ def _walk_logins(session, ctx: _Ctx, industry: Principal, office: Principal) -> 
 def _pending(session, ctx: _Ctx, industry: Principal) -> None:
     """Applications waiting at each stage (and one refused), by new applicants."""
     employers = ctx.employer_ids
-    waiting = [
-        ("潘志远", "A0501", "submitted"),
-        ("骆晓燕", "C0201", "submitted"),
-        ("樊国庆", "A0303", "reviewed"),
-        ("邝慧琳", "B0201", "reviewed"),
-        ("戚永安", "A0104", "refused"),
-    ]
-    for n, (name, main, stage) in enumerate(waiting):
+    for n, (name, main, stage) in enumerate(PENDING):
         anonymous = Principal()
         facts = _facts(name, main, [], 5 + n, ctx.rng)
         if stage == "refused":

@@ -47,7 +47,7 @@ class Expert(Base):
     name: Mapped[str] = mapped_column(String(50))
     employer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     title: Mapped[str] = mapped_column(String(50))  # 职称, e.g. 高级工程师
-    title_level: Mapped[str] = mapped_column(String(10))  # service.TITLE_LEVELS
+    title_level: Mapped[str] = mapped_column(String(20))  # service.TITLE_LEVELS
     practice_since: Mapped[int] = mapped_column(Integer)  # 从业起始年份
     education: Mapped[str] = mapped_column(String(20), default="")
     regions: Mapped[str] = mapped_column(String(200), default="")  # region codes, " 350100 350200 " (padded)
@@ -91,7 +91,7 @@ class ExpertApplication(Base):
     name: Mapped[str] = mapped_column(String(50))
     employer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     title: Mapped[str] = mapped_column(String(50))
-    title_level: Mapped[str] = mapped_column(String(10))
+    title_level: Mapped[str] = mapped_column(String(20))
     practice_since: Mapped[int] = mapped_column(Integer)
     education: Mapped[str] = mapped_column(String(20), default="")
     regions: Mapped[str] = mapped_column(String(200), default="")
@@ -105,10 +105,10 @@ class ExpertApplication(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    review_note: Mapped[str | None] = mapped_column(String(1000))
+    review_note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decision_note: Mapped[str | None] = mapped_column(String(1000))
+    decision_note: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -96,13 +96,11 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
     day = local_day(at)
     limit = max_age(session, day)
 
+    matches = or_(*[ExpertSpecialty.specialty_code.startswith(code, autoescape=True) for code in requested])
     held: dict[int, list[str]] = {}
-    rows = session.execute(
-        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty_code).where(
-            or_(*[ExpertSpecialty.specialty_code.startswith(code, autoescape=True) for code in requested])
-        )
-    )
-    for expert_id, code in rows:
+    for expert_id, code in session.execute(
+        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty_code).where(matches)
+    ):
         held.setdefault(expert_id, []).append(code)
     if not held:
         return []
@@ -113,12 +111,11 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
             Expert.user_id,
             Expert.employer_organisation_id,
             Expert.status,
-            Expert.admitted_on,
             Expert.removed_on,
             Expert.term_ends_on,
             Expert.date_of_birth,
         )
-        .where(Expert.admitted_on <= day)
+        .where(Expert.admitted_on <= day, Expert.id.in_(select(ExpertSpecialty.expert_id).where(matches)))
         .order_by(Expert.id)
     ).all()
 

@@ -5,10 +5,12 @@ the staff who handle the pool); otherwise they are null."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from sunshine.core.inputs import IsoDate, Year
+from sunshine.core.inputs import count as bounded
 from sunshine.experts.admission import Facts
 
 
@@ -170,7 +172,7 @@ class TrainingIn(BaseModel):
     title: str = Field(max_length=200)
     organiser: str = Field(max_length=200)
     held_on: IsoDate
-    hours: int = Field(json_schema_extra={"minimum": 1, "maximum": 500}, description="学时")
+    hours: Annotated[int, bounded(1, 500)] = Field(description="学时")
     passed: bool = True
     certificate_no: str = Field("", max_length=60)
 
@@ -188,7 +190,7 @@ class TrainingOut(BaseModel):
 
 class EvaluationIn(BaseModel):
     period: str = Field(max_length=4, description="考核年度，如 2026")
-    score: int = Field(json_schema_extra={"minimum": 0, "maximum": 100})
+    score: Annotated[int, bounded(0, 100)] = Field(description="考核得分 0–100")
     grade: str = Field(max_length=10, description="excellent 优秀、good 合格、basic 基本合格、poor 不合格")
     notes: str = Field("", max_length=1000)
 

@@ -166,6 +166,8 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/disclosure/review", "政务公开保密审查"),
         ("/staff/incidents", "平台故障与应急处置"),
         ("/staff/market", "市场主体登记与变更审核"),
+        ("/staff/experts", "评标专家库（请假、培训登记）"),
+        ("/staff/experts-specialties", "评标专业分类"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),
@@ -188,6 +190,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/disclosure", "政务公开时效与逾期预警"),
         ("/staff/credit", "信用记录与禁止参与"),
         ("/staff/incidents", "平台故障与应急处置（核实确认）"),
+        ("/staff/experts", "评标专家库（只读）"),
     ],
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
@@ -216,11 +219,16 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/rules", "规则包（法定时限）"),
     ],
     Role.AGENCY: [("/projects/new", "进场登记"), ("/projects/mine", "本单位的项目"), ("/notices", "交易公告")],
-    Role.EXPERT: [("/ledger", "验证留痕记录"), ("/rules", "规则包（法定时限）")],
+    Role.EXPERT: [
+        ("/expert/profile", "我的专家档案（联系方式、请假、回避单位、培训）"),
+        ("/ledger", "验证留痕记录"),
+        ("/rules", "规则包（法定时限）"),
+    ],
     # The roles below have no steps of their own yet (expert pool, open days, inspections come with later
     # issues); their workbench lists what they can already read.
     Role.ENTERPRISE_ADMIN: [
         ("/market/mine", "本单位登记信息、变更申请与用户管理"),
+        ("/experts/recommend", "推荐本单位人员申请评标专家入库"),
         ("/market/enterprises", "企业名录"),
         ("/market/agencies", "代理机构名录"),
         ("/my/qualifications", "本单位的资质、人员与业绩"),
@@ -230,12 +238,16 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/ledger", "验证留痕记录"),
     ],
     Role.INDUSTRY_SUPERVISOR: [
+        ("/staff/experts-applications", "评标专家入库申请审核"),
+        ("/staff/experts", "评标专家库（暂停、禁止评标）"),
         ("/projects", "交易项目"),
         ("/supervision", "全程留痕监督"),
         ("/credit", "信用信息公示（禁止参与名单）"),
         ("/disclosure/compliance", "公开时效统计"),
     ],
     Role.COMMITTEE_OFFICE: [
+        ("/staff/experts-applications?state=reviewed", "评标专家入库审批"),
+        ("/staff/experts", "评标专家库（暂停、考核、续聘、清退）"),
         ("/projects", "交易项目"),
         ("/disclosure/compliance", "公开时效统计"),
         ("/requests/stats", "依申请公开统计"),
