@@ -164,3 +164,24 @@ def test_uniform_is_even_over_a_full_cycle_of_small_values():
     for n in (3, 5, 7, 10):
         limit = 2**64 - (2**64 % n)
         assert limit // n * n == limit
+
+
+PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(alphabet=st.characters(max_codepoint=127)), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(PLAIN)
+def test_the_fast_canonical_json_is_rfc8785(value):
+    import rfc8785
+
+    try:
+        expected = rfc8785.dumps(value)
+    except Exception:  # lone surrogates: neither may produce bytes
+        return
+    assert engine.jcs(value).encode() == expected
