@@ -181,3 +181,26 @@ def test_appointee_of_the_tenderer_is_refused(db, client, w):
     r = _submit(client, w, kind="appointment", appointees=appointees, reason="专业性强", representatives=0)
     assert r.status_code == 422 and r.json()["code"] == "appointee_not_eligible"
     assert "招标人（采购人）的工作人员" in r.json()["detail"]
+
+
+def test_a_failed_procurement_asks_only_for_the_method_opinion(db, client, clock, w):
+    from sunshine.trading import lifecycle
+    from sunshine.trading import service as trading
+    from sunshine.trading.models import Project
+
+    clock.set(w.deadline + timedelta(minutes=1))
+    with db.unit_of_work() as s:
+        trading.close_due(s)
+        lifecycle.apply(s, s.get(Project, w.project_id), "fail", w.agency, reason="有效投标人不足3家，流标")
+    h = api_token(client, w.agency.username)
+    meeting = (w.deadline + timedelta(days=3)).isoformat()
+    evaluation = client.post(
+        f"/api/v1/committees/projects/{w.project_id}/requests", json=request_body(w, meeting_at=meeting), headers=h
+    )
+    assert evaluation.status_code == 409 and "流标" in evaluation.json()["detail"]
+    opinion = request_body(
+        w, purpose="method_opinion", representatives=0, specialties=[{"code": CIVIL, "count": 2}], meeting_at=meeting
+    )
+    ok = client.post(f"/api/v1/committees/projects/{w.project_id}/requests", json=opinion, headers=h)
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["purpose_label"] == "变更采购方式专家意见"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sunshine.committees import drawing, service
 from sunshine.committees.service import RequestIn
 from sunshine.draws import engine, record
@@ -46,7 +48,6 @@ def test_service_flow(db, clock):
         draws.start_reveal(s, w.centre, code)
         draws.reveal(s, w.supervisor, code, secret)
     with db.unit_of_work() as s:
-        row = s.get(service.DrawRequest, rid) if hasattr(service, "DrawRequest") else None
         seats = service.committee_of(s, rid)
         assert len([x for x in seats if not x.reserve]) == 4
         assert len([x for x in seats if x.reserve]) == 2
@@ -56,4 +57,22 @@ def test_service_flow(db, clock):
         draw = draws.get(s, code)
         assert draw.state == "disclosed"
         assert engine.verify(record.build(s, draw)).ok
-        del row
+
+
+def test_without_approval_the_centre_names_the_supervisory_party(db, clock, monkeypatch):
+    monkeypatch.setattr(service, "approval_required", lambda session, project: False)  # a method's pack: 0
+    w = procurement(db)
+    with db.unit_of_work() as s:
+        row = service.submit(s, w.agency, w.project_id, _data(w))
+        assert row.state == "approved" and row.decided_by is None
+        rid = row.id
+    clock.set(w.deadline + timedelta(minutes=5))
+    with db.unit_of_work() as s, pytest.raises(drawing.SupervisorPartyMissing) as refused:
+        drawing.start_draw(s, w.centre, rid)
+    assert refused.value.code == "draw_supervisor_party_missing"
+    with db.unit_of_work() as s, pytest.raises(drawing.SupervisorPartyMissing):
+        drawing.start_draw(s, w.centre, rid, supervisor_user_id=w.centre.user_id)  # not a supervisor
+    with db.unit_of_work() as s:
+        code = drawing.start_draw(s, w.centre, rid, supervisor_user_id=w.supervisor.user_id).draw_code
+        parties = [p.party for p in draws.parties_of(s, draws.get(s, code))]
+    assert f"supervisor:{w.supervisor.user_id}" in parties

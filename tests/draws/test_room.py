@@ -77,6 +77,11 @@ def test_a_draw_from_list_to_disclosure_through_the_api(db, client, room):
     assert set(data["names"].values()) <= {f"候选人{i}号" for i in range(30)}
     listed = client.get("/api/v1/draws").json()
     assert [d["code"] for d in listed["items"]] == [code]
+    # after disclosure the public page names those the owner names, and the list shows the draw
+    public = page_text(client.get(f"/draws/{code}").text)
+    assert data["names"] and all(name in public for name in data["names"].values())
+    assert "休假：" in public and "与投标人存在利害关系：" in public
+    assert "示范工程评标委员会专家抽取" in page_text(client.get("/draws").text)
 
 
 def test_commitments_come_before_reveals_and_a_wrong_secret_is_refused(db, client, room):
@@ -243,3 +248,18 @@ def test_record_build_is_what_the_api_serves(db, client, room):
     with db.unit_of_work() as s:
         built = record.build(s, draws.get(s, code))
     assert client.get(f"/api/v1/draws/{code}/record").json() == built
+
+
+def test_the_tick_draws_when_the_reveal_window_has_run_out(db, client, room, clock):
+    from sunshine.tasks import tick
+
+    code = _prepared(db, room)
+    _sign_in(client, room, code, "supervisor", "tenderer")
+    _commit(client, room, code, engine.new_secret())
+    client.post(f"/api/v1/draws/{code}/start", headers=_token(client, room["centre"]))
+    assert tick(db).draws == []
+    clock.advance(timedelta(minutes=11))
+    report = tick(db)
+    assert report.draws == [code] and "draws=1" in report.summary()
+    room_state = client.get(f"/api/v1/draws/{code}/room").json()
+    assert room_state["state_label"] == "已抽取" and room_state["parties"][1]["defaulted"]

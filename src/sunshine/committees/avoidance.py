@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.bidding import service as bidding
@@ -112,7 +112,7 @@ def recent_for_tenderer(session: Session, project: Project, request_id: int | No
         session,
         DrawRequest.project_id.in_(others),
         DrawRequest.id != (request_id or 0),
-        CommitteeSeat.updated_at >= since,
+        func.coalesce(DrawRequest.drawn_at, DrawRequest.decided_at, CommitteeSeat.updated_at) >= since,
     )
 
 

@@ -26,6 +26,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden
 from sunshine.draws import service as draws
 from sunshine.experts import service as experts
+from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.trading import lifecycle
@@ -95,15 +96,21 @@ class SupervisorPartyMissing(Conflict):
     title = "须有行政监督部门的人员作为独立参与方"
 
 
-def _parties(request: DrawRequest, supervisor_user_id: int | None) -> list[draws.PartySpec]:
+def _parties(session: Session, request: DrawRequest, supervisor_user_id: int | None) -> list[draws.PartySpec]:
     """The independent party besides the platform: the supervisor officer who approved the request (or, where
-    the pack needs no approval, the supervisory officer the centre names)."""
+    the pack needs no approval, the supervisory officer the centre names — who must hold that role)."""
     user_id = request.decided_by or supervisor_user_id
     if user_id is None:
         raise SupervisorPartyMissing(
             "本申请无须核准，请指定到场监督的行政监督部门人员，由其在自己的浏览器中生成并提交随机数",
             field="supervisor_user_id",
         )
+    if request.decided_by is None:
+        user = session.get(User, user_id)
+        active = user is not None and user.is_active
+        roles = set(session.scalars(select(UserRole.role).where(UserRole.user_id == user_id))) if active else set()
+        if Role.SUPERVISOR.value not in roles:
+            raise SupervisorPartyMissing("指定的人员不是行政监督部门的在职人员", field="supervisor_user_id")
     return [draws.PartySpec(f"supervisor:{user_id}", "行政监督部门", user_id)]
 
 
@@ -136,7 +143,7 @@ def start_draw(
         raise Forbidden("专家抽取由交易中心工作人员组织")
     if row.kind != "draw" or row.state != "approved":
         raise service.RequestStateConflict(f"抽取申请当前为“{service.STATES[row.state]}”，不能组织抽取")
-    if project.state in lifecycle.FINAL_STATES or project.state == "suspended":
+    if not service.open_for(project, row.purpose):
         raise service.RequestStateConflict(f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能抽取专家")
     _check_timing(session, row, project)
     specialties = service.specialties_of(session, row)
@@ -162,7 +169,7 @@ def start_draw(
         section_id=row.section_id,
         groups=groups,
         candidates=candidates,
-        parties=_parties(row, supervisor_user_id),
+        parties=_parties(session, row, supervisor_user_id),
         witnesses=_witnesses(project),
         scheduled_at=scheduled_at or clock.now(),
     )

@@ -3,9 +3,9 @@ project's rule pack, approved or returned by the supervisory department, then dr
 (``drawing.py``). Direct appointment (直接确定专家) is a separate kind: named experts, a reason, always approved,
 no draw. Never commits.
 
-Seed 001 (交易中心业务规范 6.4.1 b): 招标人（招标代理机构）根据项目需求选择相应专业的专家，经行政监督部门核准同意后
-提交至平台，进行专家随机抽取. Whether approval is needed is the rule ``expert_draw_approval_required``
-(平台默认值 1 in centre.service; a method's pack may set 0).
+Seed 001 (《公共资源交易政务公开工作规范》6.4.1 b): 招标人（招标代理机构）根据项目需求选择相应专业的专家，
+经行政监督部门核准同意后提交至平台，进行专家随机抽取. Whether approval is needed is the rule
+``expert_draw_approval_required`` (平台默认值 1 in centre.service; a method's pack may set 0).
 """
 
 from __future__ import annotations
@@ -170,6 +170,16 @@ def labels(row: DrawRequest) -> dict[str, str]:
 # --------------------------------------------------------------------------- asking
 
 
+def open_for(project: Project, purpose: str) -> bool:
+    """Whether the project may still ask for (or draw) experts for ``purpose``: an active project; a failed
+    procurement also for the experts' opinion on changing the method (连续招标失败后变更采购方式)."""
+    if project.state == "suspended":
+        return False
+    if project.state == "failed":
+        return purpose == METHOD_OPINION
+    return project.state not in lifecycle.FINAL_STATES
+
+
 def _check_input(session: Session, project: Project, data: RequestIn) -> Limits:
     if data.purpose not in PURPOSES:
         raise InvalidInput("抽取用途无效", field="purpose")
@@ -184,7 +194,7 @@ def _check_input(session: Session, project: Project, data: RequestIn) -> Limits:
         raise PurposeNotApplicable(f"{PURPOSES[data.purpose]}只适用于政府采购项目", field="purpose")
     if data.purpose == EVALUATION and project.lifecycle not in lifecycle.SEALED_LIFECYCLES | {"single_source"}:
         raise PurposeNotApplicable("本项目的交易方式不组建评标委员会", field="purpose")
-    if project.state in lifecycle.FINAL_STATES or project.state == "suspended":
+    if not open_for(project, data.purpose):
         raise RequestStateConflict(f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能申请抽取专家")
     if data.meeting_at <= clock.now():
         raise InvalidInput("评标（评审）时间应晚于当前时间", field="meeting_at")

@@ -20,7 +20,6 @@ from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, stored_id
 from sunshine.experts.models import Expert
 from sunshine.identity.roles import Role
-from sunshine.trading import lifecycle
 from sunshine.trading.models import Project, Section
 from sunshine.web.refusals import act, refusals_shown_on
 from sunshine.web.templating import flash, redirect, render
@@ -85,8 +84,7 @@ def _project_page(
         place_kinds=service.PLACE_KINDS,
         states=service.STATES,
         specialties=avoidance.specialty_options(session),
-        can_request=visibility.may_request(principal, project)
-        and project.state not in lifecycle.FINAL_STATES | {"suspended"},
+        can_request=visibility.may_request(principal, project) and any(service.open_for(project, p) for p in purposes),
         approval_required=packrules.approval_required(session, project),
         after_deadline=packrules.draw_after_deadline(session, project),
         rules_text=_composition_text(session, project),

@@ -5,8 +5,8 @@ demo, which fills it):
 - the school's smart-classroom procurement (bid deadline passed): approved, its draw open in the room with the
   supervisor and the centre signed in, waiting for the agency;
 - the Binjiang road works (bid deadline passed): drawn — seats as positions and hashes, names confidential;
-- a library digitisation procurement above 3,000,000 yuan: its tender documents reviewed by two drawn experts,
-  then the procurement terminated, so the draw is disclosed with its replay data.
+- the school's own library digitisation procurement above 3,000,000 yuan (no agency): its tender documents
+  reviewed by two drawn experts, then the procurement terminated, so the draw is disclosed with its replay data.
 
 Specialties are those the pool holds most (engineering codes for works). Where the pool is too small for a
 draw, the requests stop before it. Idempotent: nothing is made when any request exists.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,21 +26,40 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import SunshineError
-from sunshine.demo.base import DemoProject, org_ids, principal, register_project
+from sunshine.demo.base import REGION, principal
 from sunshine.draws import engine
 from sunshine.draws import service as draws
 from sunshine.experts.models import ExpertSpecialty
 from sunshine.trading import service as trading
 from sunshine.trading.models import Project, Section
+from sunshine.trading.schemas import ProjectIn, SectionIn
 
-LIBRARY = DemoProject(
-    "gov_procurement.open_tender",
-    "示范市图书馆古籍数字化加工服务采购项目",
-    "school",
-    "3260000.00",
-    (("古籍数字化加工服务", "3260000.00"),),
-    "accepted",
-)
+LIBRARY = "示范市第一中学图书馆古籍数字化加工服务采购项目"
+LIBRARY_BUDGET = Decimal("3260000.00")
+
+
+def _library(session: Session, tenderer: Principal) -> Project:
+    """A procurement the school conducts itself (自行组织采购, no agency), registered by its own staff."""
+    data = ProjectIn(
+        name=LIBRARY,
+        transaction_type="gov_procurement",
+        method="open_tender",
+        tenderer_id=tenderer.organisation_id,
+        agency_id=None,
+        budget=LIBRARY_BUDGET,
+        region_code=REGION,
+        funding_source="财政资金",
+        evaluation_method="综合评估法",
+        description=f"{LIBRARY}。采购金额300万元以上，招标文件须经随机抽取的专家审查。",
+        sections=[
+            SectionIn(
+                name="古籍数字化加工服务",
+                estimate=LIBRARY_BUDGET,
+                qualification="具有独立法人资格，近三年无重大违法记录",
+            )
+        ],
+    )
+    return trading.register(session, tenderer, data)
 
 
 def _codes(session: Session, prefix: str, n: int = 2) -> list[str]:
@@ -79,7 +99,9 @@ def _ask(session: Session, who: Principal, project: Project, purpose: str, codes
     return service.submit(session, who, project.id, data)
 
 
-def _room(session_factory, people: dict[str, Principal], code: str, supervisor: str, *, finish: bool) -> None:
+def _room(
+    session_factory, people: dict[str, Principal], code: str, supervisor: str, *, finish: bool, party: str = "agency"
+) -> None:
     secret = engine.new_secret()
     who = people[supervisor]
     with session_factory() as session:
@@ -89,7 +111,7 @@ def _room(session_factory, people: dict[str, Principal], code: str, supervisor: 
     if not finish:
         return
     with session_factory() as session:
-        draws.sign_in(session, people["agency"], code)
+        draws.sign_in(session, people[party], code)
         draws.start_reveal(session, people["centre"], code)
         draws.reveal(session, who, code, secret)
 
@@ -133,12 +155,10 @@ def load_demo_committees(session_factory) -> int:
     drawn(classroom, goods, "finance", finish=False)
     drawn(road, works, "supervisor", finish=True)
     with session_factory() as session:
-        orgs = org_ids(session)
-        library = register_project(session, people, orgs, LIBRARY)
-        trading.accept(session, people["centre"], library.id)
-        library_id = library.id
+        library_id = _library(session, people["tenderer"]).id
+        trading.accept(session, people["centre"], library_id)
     with session_factory() as session:
-        row = _ask(session, people["agency"], session.get(Project, library_id), "doc_review", goods[:1], reserve=1)
+        row = _ask(session, people["tenderer"], session.get(Project, library_id), "doc_review", goods[:1], reserve=1)
         service.approve(session, people["finance"], row.id)
         rid = row.id
         made += 1
@@ -147,9 +167,9 @@ def load_demo_committees(session_factory) -> int:
             code = drawing.start_draw(session, people["centre"], rid).draw_code
     except SunshineError:
         return made
-    _room(session_factory, people, code, "finance", finish=True)
+    _room(session_factory, people, code, "finance", finish=True, party="tenderer")
     with session_factory() as session:
         trading.terminate(
-            session, people["agency"], library_id, "采购人因预算调整取消本项目，经批准终止采购（招标文件审查已完成）"
+            session, people["tenderer"], library_id, "采购人因预算调整取消本项目，经批准终止采购（招标文件审查已完成）"
         )
     return made
