@@ -539,6 +539,7 @@ def reappoint(session: Session, actor: Principal, expert_id: int, *, note: str =
             "expert": expert.code,
             "term_starts_on": start.isoformat(),
             "term_ends_on": expert.term_ends_on.isoformat(),
+            "note_sha256": _sha(note),
             "by": actor.user_id,
         },
     )
