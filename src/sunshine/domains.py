@@ -22,6 +22,7 @@ def install() -> None:
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.qualifications import steps as qualifications_steps
+    from sunshine.smallworks import steps as smallworks_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
 
@@ -33,5 +34,6 @@ def install() -> None:
     bidding_sealing.install()
     inforequests_sealing.install()
     declarations_steps.install()
+    smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
     disclosure_hooks.install()
     _installed = True

@@ -33,6 +33,7 @@ class TickReport:
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
+    smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -83,6 +84,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.qualifications import reminders
 
         report.qualification_reminders = reminders.tick(session)
+    with db.unit_of_work() as session:  # 小额工程固定价抽取: publicity periods that ran determine the result
+        from sunshine.smallworks import service as smallworks
+
+        report.smallworks_determined = smallworks.determine_due(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
