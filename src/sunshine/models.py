@@ -8,6 +8,7 @@ from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base
 from sunshine.declarations import models as declarations_models  # noqa: F401
 from sunshine.disclosure import models as disclosure_models  # noqa: F401
+from sunshine.draws import models as draws_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.incidents import models as incidents_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401

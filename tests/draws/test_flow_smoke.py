@@ -1,0 +1,50 @@
+"""Smoke: the whole flow through the service and a passing verification of the public record."""
+
+from __future__ import annotations
+
+from sunshine.draws import engine
+from sunshine.draws import service as draws
+from tests.draws.conftest import prepare
+
+
+def test_flow(db, room):
+    with db.unit_of_work() as s:
+        code = prepare(s, room).code
+    secret = engine.new_secret()
+    party = f"supervisor:{room['supervisor'].user_id}"
+    with db.unit_of_work() as s:
+        for who in ("supervisor", "tenderer", "social"):
+            draws.sign_in(s, room[who], code)
+        draws.commit(s, room["supervisor"], code, engine.commitment(code, party, secret))
+        draws.start_reveal(s, room["centre"], code)
+        draws.reveal(s, room["supervisor"], code, secret)
+        draw = draws.get(s, code)
+        assert draw.state == "drawn"
+        seats = draws.seats(s, draw)
+        assert len(seats) == 7
+        new = draws.record_outcome(s, room["centre"], code, seats[0].leaf, "declined", "出差")
+        assert len(new) >= 1
+        draws.disclose(s, code)
+
+
+def test_record_verifies(db, room):
+    from sunshine.draws import record
+
+    with db.unit_of_work() as s:
+        code = prepare(s, room).code
+    secret = engine.new_secret()
+    party = f"supervisor:{room['supervisor'].user_id}"
+    with db.unit_of_work() as s:
+        for who in ("supervisor", "tenderer"):
+            draws.sign_in(s, room[who], code)
+        draws.commit(s, room["supervisor"], code, engine.commitment(code, party, secret))
+        draws.start_reveal(s, room["centre"], code)
+        draws.reveal(s, room["supervisor"], code, secret)
+        seats = draws.seats(s, draws.get(s, code))
+        draws.record_outcome(s, room["centre"], code, seats[0].leaf, "declined", "出差")
+        draws.disclose(s, code)
+        data = record.build(s, draws.get(s, code))
+    report = engine.verify(data)
+    assert report.ok, report.as_dict()
+    data["order"][0], data["order"][1] = data["order"][1], data["order"][0]
+    assert not engine.verify(data).ok
