@@ -76,9 +76,7 @@ def pool(session: Session, project: Project, section: Section, on: date) -> list
         select(QualificationResult).where(QualificationResult.registration_id.in_([r.id for r in regs]))
     ):
         results.setdefault(q.registration_id, []).append(q)
-    deposits = {
-        d.organisation_id: d for d in session.scalars(select(Deposit).where(Deposit.section_id == section.id))
-    }
+    deposits = {d.organisation_id: d for d in session.scalars(select(Deposit).where(Deposit.section_id == section.id))}
     scope = credit.Scope(project.region_code, project.transaction_type)
     required = section.deposit_amount is not None and section.deposit_amount > 0
     out = []

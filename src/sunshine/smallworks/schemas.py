@@ -33,7 +33,9 @@ class SectionOut(BaseModel):
     number: int
     name: str
     fixed_price: Decimal = Field(description="固定价（元）：标段估算价，中选承包人按此价格承包")
-    state: str | None = Field(description="prepared 抽取中，drawn 结果公示中，determined 已确定，failed 流标；未组织为空")
+    state: str | None = Field(
+        description="prepared 抽取中，drawn 结果公示中，determined 已确定，failed 流标；未组织为空"
+    )
     state_label: str
     draw_code: str | None
     record_url: str | None = Field(description="抽取公开记录页面（含复核数据）")

@@ -30,6 +30,7 @@ PUBLICITY = "抽取结果公示期"
 CONTRACT = "签订合同（小额工程固定价抽取）"
 RESERVE_DEFAULT = 1  # 平台默认值 when the project's rule snapshot predates the reserve rule
 MAX_REASON = 300
+OPEN_CALLS = ("called", "confirmed")  # a call of the draw that still stands
 OUTCOMES = {"declined": "中选人放弃", "ineligible": "中选人被查实不符合条件"}
 
 
@@ -68,9 +69,7 @@ def _period(project: Project, rule_id: str) -> tuple[int, str]:
 def _supervisor(session: Session, user_id: int | None) -> User:
     user = session.get(User, user_id) if user_id else None
     held = (
-        session.scalar(
-            select(UserRole.id).where(UserRole.user_id == user.id, UserRole.role == Role.SUPERVISOR.value)
-        )
+        session.scalar(select(UserRole.id).where(UserRole.user_id == user.id, UserRole.role == Role.SUPERVISOR.value))
         if user is not None
         else None
     )
@@ -91,29 +90,17 @@ def supervisors(session: Session) -> list[User]:
     )
 
 
-def _party_user_ids(session: Session, project: Project) -> list[int]:
-    """The tenderer's and the agency's staff who may witness the draw for the tenderer side."""
-    orgs = [o for o in (project.tenderer_id, project.agency_id) if o]
-    return list(
-        session.scalars(
-            select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                User.organisation_id.in_(orgs),
-                UserRole.role.in_([Role.TENDERER.value, Role.AGENCY.value]),
-                User.is_active.is_(True),
-            )
-            .distinct()
-            .order_by(User.id)
-        )
-    )
-
-
-def _witnesses(session: Session, project: Project) -> list[draws.WitnessSpec]:
+def _witnesses(project: Project) -> list[draws.WitnessSpec]:
+    """Seed 001's three present together: the supervisory department, the centre, and the tenderer's side (its
+    agency when it appointed one)."""
+    if project.agency_id:
+        side = draws.WitnessSpec(Role.AGENCY.value, "招标代理机构", organisation_ids=frozenset({project.agency_id}))
+    else:
+        side = draws.WitnessSpec(Role.TENDERER.value, "招标人", organisation_ids=frozenset({project.tenderer_id}))
     return [
         draws.WitnessSpec(Role.SUPERVISOR.value, "监督部门"),
         draws.WitnessSpec(Role.CENTRE_STAFF.value, "交易中心"),
-        draws.WitnessSpec("tenderer_side", "招标人或其代理机构", _party_user_ids(session, project)),
+        side,
     ]
 
 
@@ -123,7 +110,9 @@ def _close_if_due(session: Session, project: Project) -> None:
         lifecycle.apply(session, project, "close_bidding", trading.SYSTEM)
 
 
-def prepare(session: Session, actor: Principal, project_id: int, *, supervisor_user_id: int | None) -> list[SectionDraw]:
+def prepare(
+    session: Session, actor: Principal, project_id: int, *, supervisor_user_id: int | None
+) -> list[SectionDraw]:
     """组织随机抽取: one draw per section among its registrants; sections with fewer qualified registrants
     than the pack's minimum fail, and when every section fails the project fails (流标) with its notice."""
     project = project_of(session, actor, project_id)
@@ -162,11 +151,8 @@ def prepare(session: Session, actor: Principal, project_id: int, *, supervisor_u
                 section_id=section.id,
                 groups=[draws.Group(candidates.GROUP, candidates.GROUP_LABEL, 1, reserve=reserve)],
                 candidates=[draws.Candidate(e.ref, [candidates.GROUP], e.status) for e in entries],
-                parties=[
-                    draws.PartySpec("platform", "交易平台", None),
-                    draws.PartySpec(f"supervisor:{supervisor.id}", "监督部门", supervisor.id),
-                ],
-                witnesses=_witnesses(session, project),
+                parties=[draws.PartySpec(f"supervisor:{supervisor.id}", "监督部门", supervisor.id)],
+                witnesses=_witnesses(project),
                 scheduled_at=max(project.opening_at or now, now),
             )
             row.state = "prepared"
@@ -182,9 +168,7 @@ def prepare(session: Session, actor: Principal, project_id: int, *, supervisor_u
         _fail(session, project, actor, rows, payload={"sections": summary, "min_applicants": minimum})
     else:
         code = next(r.draw_code for r in rows if r.draw_code)
-        lifecycle.apply(
-            session, project, checked, actor, document_ref=f"draw:{code}", payload={"sections": summary}
-        )
+        lifecycle.apply(session, project, checked, actor, document_ref=f"draw:{code}", payload={"sections": summary})
     return rows
 
 
@@ -221,8 +205,8 @@ def _org_id(ref: str | None) -> int | None:
 def _settle(session: Session, row: SectionDraw, draw) -> None:  # noqa: ANN001
     """The contractor and the reserve as the draw's seats stand now."""
     seats = draws.seats(session, draw)
-    sitting = [s for s in seats if s.state in draws.SITTING_STATES and not s.reserve]
-    waiting = [s for s in seats if s.state in draws.SITTING_STATES and s.reserve]
+    sitting = [s for s in seats if s.kind == "seat" and s.state in OPEN_CALLS]
+    waiting = [s for s in seats if s.kind == "reserve" and s.state in OPEN_CALLS]
     row.contractor_org_id = _org_id(sitting[0].ref) if sitting else None
     row.reserve_org_id = _org_id(waiting[0].ref) if waiting else None
 
@@ -261,7 +245,9 @@ def _publish(
     )
     sections = _sections(session, project)
     names = organisation_names(session, rows)
-    title, body = notices.result_notice(project, sections, rows, names, deadline.due, replaced=step != "publish_draw_result")
+    title, body = notices.result_notice(
+        project, sections, rows, names, deadline.due, replaced=step != "publish_draw_result"
+    )
     code = next((r.draw_code for r in rows if r.draw_code), None)
     lifecycle.apply(
         session,
@@ -354,7 +340,7 @@ def record_decline(
     seat = next(
         s
         for s in draws.seats(session, draw)
-        if s.state in draws.SITTING_STATES and not s.reserve and _org_id(s.ref) == row.contractor_org_id
+        if s.kind == "seat" and s.state in OPEN_CALLS and _org_id(s.ref) == row.contractor_org_id
     )
     session.add(
         DrawnOutcome(
@@ -385,14 +371,22 @@ def determine_due(session: Session) -> list[str]:
     and the contract deadline of the pack starts (tracked, so a calendar change moves it)."""
     today = clock.today_local()
     due = session.scalars(
-        select(Project).where(Project.lifecycle == "draw", Project.state == "candidates_publicised").order_by(Project.id)
+        select(Project)
+        .where(Project.lifecycle == "draw", Project.state == "candidates_publicised")
+        .order_by(Project.id)
     ).all()
     done = []
     for project in due:
         deadline = open_deadline(session, project, PUBLICITY)
         if deadline is None or today <= deadline.due:
             continue
-        lifecycle.apply(session, project, "determine_draw_result", trading.SYSTEM, payload={"publicity_until": deadline.due.isoformat()})
+        lifecycle.apply(
+            session,
+            project,
+            "determine_draw_result",
+            trading.SYSTEM,
+            payload={"publicity_until": deadline.due.isoformat()},
+        )
         calendar.close(session, deadline.id)
         contractors = set()
         for row in rows_of(session, project.id):
@@ -435,8 +429,7 @@ def section_lines(session: Session, sections: list[Section]) -> dict[int, list[t
     if not draw_projects:
         return {}
     rows = {
-        r.section_id: r
-        for r in session.scalars(select(SectionDraw).where(SectionDraw.project_id.in_(draw_projects)))
+        r.section_id: r for r in session.scalars(select(SectionDraw).where(SectionDraw.project_id.in_(draw_projects)))
     }
     names = organisation_names(session, list(rows.values()))
     out: dict[int, list[tuple[str, str]]] = {}

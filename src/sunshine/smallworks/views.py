@@ -74,7 +74,7 @@ def decline(
         request,
         f"/projects/{project_id}/smallworks",
         lambda: service.record_decline(session, principal, project_id, section_id, outcome=outcome, reason=reason),
-        lambda row: "已记录，备选承包人递补，变更结果已公示"
-        if row.state == "drawn"
-        else "已记录；无可递补的备选人，该标段流标",
+        lambda row: (
+            "已记录，备选承包人递补，变更结果已公示" if row.state == "drawn" else "已记录；无可递补的备选人，该标段流标"
+        ),
     )

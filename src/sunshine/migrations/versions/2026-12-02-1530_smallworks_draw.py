@@ -1,7 +1,7 @@
 """small-works fixed-price draw (小额工程固定价抽取): the draw of each section and the drawn contractors' declines
 
 Revision ID: 20261202_1530
-Revises: 20261202_1430
+Revises: 20261202_1510
 Create Date: 2026-12-02 15:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_1530"
-down_revision: str | tuple[str, ...] | None = "20261202_1430"
+down_revision: str | tuple[str, ...] | None = "20261202_1510"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -67,12 +67,17 @@ def upgrade() -> None:
         sa.Column("recorded_by", sa.Integer(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["draw_id"], ["smallworks_draw.id"], name=op.f("fk_smallworks_outcome_draw_id_smallworks_draw"), ondelete="CASCADE"
+            ["draw_id"],
+            ["smallworks_draw.id"],
+            name=op.f("fk_smallworks_outcome_draw_id_smallworks_draw"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["organisation_id"], ["organisation.id"], name=op.f("fk_smallworks_outcome_organisation_id_organisation")
         ),
-        sa.ForeignKeyConstraint(["recorded_by"], ["app_user.id"], name=op.f("fk_smallworks_outcome_recorded_by_app_user")),
+        sa.ForeignKeyConstraint(
+            ["recorded_by"], ["app_user.id"], name=op.f("fk_smallworks_outcome_recorded_by_app_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_smallworks_outcome")),
     )
     with op.batch_alter_table("smallworks_outcome", schema=None) as batch_op:
