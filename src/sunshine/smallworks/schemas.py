@@ -18,7 +18,7 @@ class PrepareIn(BaseModel):
 
 class DeclineIn(BaseModel):
     outcome: Literal["declined", "ineligible"] = Field(description="declined 中选人放弃；ineligible 被查实不符合条件")
-    reason: str = Field(min_length=1, max_length=300, description="具体情况（将随递补结果公示）")
+    reason: str = Field(min_length=1, max_length=280, description="具体情况（将随递补结果公示）")
 
 
 class OutcomeOut(BaseModel):

@@ -7,6 +7,9 @@ starts the contract deadline. Never commits."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,9 +32,17 @@ PURPOSE_LABEL = "小额工程固定价抽取承包人"
 PUBLICITY = "抽取结果公示期"
 CONTRACT = "签订合同（小额工程固定价抽取）"
 RESERVE_DEFAULT = 1  # 平台默认值 when the project's rule snapshot predates the reserve rule
-MAX_REASON = 300
+MAX_REASON = 280  # the draw ledger keeps 300 characters with the situation's label
 OPEN_CALLS = ("called", "confirmed")  # a call of the draw that still stands
 OUTCOMES = {"declined": "中选人放弃", "ineligible": "中选人被查实不符合条件"}
+
+
+_recording: ContextVar[bool] = ContextVar("smallworks_recording", default=False)
+
+
+class RecordOnProjectPage(Conflict):
+    code = "smallworks_outcome_elsewhere"
+    title = "小额工程中选人放弃须在项目的固定价抽取中办理"
 
 
 class NotADrawProject(NotFound):
@@ -285,6 +296,22 @@ def organisation_names(session: Session, rows: list[SectionDraw]) -> dict[int, s
     return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
 
 
+@contextmanager
+def _recording_decline():
+    token = _recording.set(True)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+def on_outcome(session: Session, draw, seat, new) -> None:  # noqa: ANN001
+    """A drawn contractor's decline changes the published result, so it is recorded only through
+    ``record_decline`` (which republishes it); the draw room's generic outcome form is refused."""
+    if not _recording.get():
+        raise RecordOnProjectPage("小额工程中选人放弃或不符合条件的，请在项目的“固定价抽取”页面记录，以便递补并公示")
+
+
 def names(session: Session, draw) -> dict[str, str]:  # noqa: ANN001
     """The public record's names after disclosure: the drawn contractors (and those who declined)."""
     row = session.scalar(select(SectionDraw).where(SectionDraw.draw_code == draw.code))
@@ -338,10 +365,15 @@ def record_decline(
         raise NotFound("该标段没有已抽取的中选承包人")
     draw = draws.get(session, row.draw_code)
     seat = next(
-        s
-        for s in draws.seats(session, draw)
-        if s.kind == "seat" and s.state in OPEN_CALLS and _org_id(s.ref) == row.contractor_org_id
+        (
+            s
+            for s in draws.seats(session, draw)
+            if s.kind == "seat" and s.state in OPEN_CALLS and _org_id(s.ref) == row.contractor_org_id
+        ),
+        None,
     )
+    if seat is None:
+        raise Conflict("该标段的中选承包人已有应答记录，不能再次登记")
     session.add(
         DrawnOutcome(
             draw_id=row.id,
@@ -352,7 +384,8 @@ def record_decline(
             recorded_at=clock.now(),
         )
     )
-    draws.record_outcome(session, actor, row.draw_code, seat.leaf, "declined", f"{OUTCOMES[outcome]}：{reason}")
+    with _recording_decline():
+        draws.record_outcome(session, actor, row.draw_code, seat.leaf, "declined", f"{OUTCOMES[outcome]}：{reason}")
     _settle(session, row, draw)
     if row.contractor_org_id is None:
         row.state = "failed"

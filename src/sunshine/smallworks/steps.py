@@ -88,6 +88,7 @@ def install() -> None:
         service.PURPOSE,
         service.PURPOSE_LABEL,
         on_drawn=service.on_drawn,
+        on_outcome=service.on_outcome,
         names=service.names,
     )
     section_details.section_details(service.section_lines)
