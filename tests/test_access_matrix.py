@@ -508,6 +508,28 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
     ("POST", "/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
+    # publicly verifiable draws: the record and the room are public (no ref or name before disclosure); the room's
+    # steps need a signed-in caller and the service decides who takes each (party, witness, centre staff)
+    ("GET", "/api/v1/draws"): PUBLIC,
+    ("GET", "/api/v1/draws/{code}/record"): PUBLIC,
+    ("GET", "/api/v1/draws/{code}/room"): PUBLIC,
+    ("POST", "/api/v1/draws/{code}/sign-in"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/commitment"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/start"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/reveal"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/finish"): SIGNED_IN,
+    ("POST", "/api/v1/draws/{code}/beacon"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/draws/{code}/outcomes"): SIGNED_IN,
+    ("GET", "/draws"): PUBLIC,
+    ("GET", "/draws/{code}"): PUBLIC,
+    ("GET", "/draws/{code}/room"): PUBLIC,
+    ("GET", "/draws/{code}/room/live"): PUBLIC,
+    ("POST", "/draws/{code}/room/sign-in"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/start"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/finish"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/beacon"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/draws/{code}/room/commit"): SIGNED_IN,
+    ("POST", "/draws/{code}/room/reveal"): SIGNED_IN,
     # pages
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/"): PUBLIC,

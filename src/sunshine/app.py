@@ -100,6 +100,8 @@ def create_app(
     from sunshine.declarations import views as declarations_views
     from sunshine.disclosure import api as disclosure_api
     from sunshine.disclosure import views as disclosure_views
+    from sunshine.draws import api as draws_api
+    from sunshine.draws import views as draws_views
     from sunshine.identity import api as identity_api
     from sunshine.incidents import api as incidents_api
     from sunshine.incidents import views as incidents_views
@@ -179,4 +181,6 @@ def create_app(
     app.include_router(seals_views.router)
     app.include_router(declarations_api.router)
     app.include_router(declarations_views.router)
+    app.include_router(draws_api.router)
+    app.include_router(draws_views.router)
     return app

@@ -33,6 +33,7 @@ class TickReport:
     auctions: list[int] = field(default_factory=list)  # 网上竞价 whose phase changed (ids)
     inforequests: object | None = None  # sunshine.inforequests.alerts.TickResult
     qualification_reminders: list[str] = field(default_factory=list)  # 证书到期提醒 raised (alert keys)
+    draws: list[str] = field(default_factory=list)  # 公开抽取 drawn at the end of their reveal window (codes)
     smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
     head_size: int | None = None
 
@@ -84,6 +85,7 @@ def tick(db: Database) -> TickReport:
         from sunshine.qualifications import reminders
 
         report.qualification_reminders = reminders.tick(session)
+    _draws(db, report)
     with db.unit_of_work() as session:  # 小额工程固定价抽取: publicity periods that ran determine the result
         from sunshine.smallworks import service as smallworks
 
@@ -112,6 +114,22 @@ def _openings(db: Database, report: TickReport) -> None:
             continue
         if code:
             out.append(code)
+
+
+def _draws(db: Database, report: TickReport) -> None:
+    """公开抽取 whose reveal window has run out: defaults for the silent parties, then the draw; one unit each."""
+    from sunshine.draws import service as draws
+
+    with db.unit_of_work(read_only=True) as session:
+        due = draws.due(session)
+    for code in due:
+        try:
+            with db.unit_of_work() as session:
+                draws.finish(session, None, code)
+        except Exception:
+            log.exception("draw %s could not be finished", code)
+            continue
+        report.draws.append(code)
 
 
 class Scheduler:

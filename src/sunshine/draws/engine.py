@@ -373,7 +373,7 @@ def _verify_ledger(record: Mapping[str, Any], report: Report) -> None:
         and prepared[0].get("pool_hash") == record["pool_hash"]
         and prepared[0].get("list_hash") == record["list_hash"],
     )
-    commitments = {p["party"]: p["commitment"] for p in record.get("parties", [])}
+    commitments = {p["party"]: p["commitment"] for p in record.get("parties", []) if p.get("commitment")}
     logged = {}
     for payload in by_kind.get("draws:draw:committed", []) + prepared:
         logged.update(payload.get("commitments", {}))
@@ -381,6 +381,9 @@ def _verify_ledger(record: Mapping[str, Any], report: Report) -> None:
     first_reveal = min((e["seq"] for e in entries if e["kind"] == "draws:draw:revealed"), default=None)
     last_commit = max(e["seq"] for e in entries if e["kind"] in ("draws:draw:committed", "draws:draw:prepared"))
     report.add("所有承诺先于任何揭示记入留痕", first_reveal is None or last_commit < first_reveal)
+    revealed = {p["party"]: p.get("secret") for p in record.get("parties", []) if p.get("revealed")}
+    logged_secrets = {pl.get("party"): pl.get("secret") for pl in by_kind.get("draws:draw:revealed", [])}
+    report.add("留痕中的揭示与记录一致", logged_secrets == revealed)
     if record.get("seed") is not None:
         drawn = by_kind.get("draws:draw:drawn", [])
         report.add(

@@ -46,6 +46,10 @@ def get(code: str) -> Purpose:
         raise InvalidInput(f"未登记的抽取用途：{code}") from None
 
 
+def find(code: str) -> Purpose | None:
+    return _PURPOSES.get(code)
+
+
 def label(code: str) -> str:
     purpose = _PURPOSES.get(code)
     return purpose.label if purpose else "抽取"

@@ -24,6 +24,8 @@ ROOM_ROLE_LABELS = {"observer": "观察员", "party": "参与方"}
 def role_label(role: str) -> str:
     if role in ROOM_ROLE_LABELS:
         return ROOM_ROLE_LABELS[role]
+    if role.startswith("observer:"):
+        return f"观察员（{role_label(role.removeprefix('observer:'))}）"
     try:
         return ROLE_LABELS[Role(role)]
     except ValueError:
@@ -142,7 +144,7 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
 
 def names(session: Session, draw: Draw, candidates, assignment: engine.Assignment | None) -> dict[str, str]:
     """Display names by leaf, for called candidates the owner names (only after disclosure)."""
-    callback = purposes.get(draw.purpose).names if draw.purpose else None
+    callback = getattr(purposes.find(draw.purpose), "names", None)
     if callback is None or assignment is None:
         return {}
     by_ref = callback(session, draw) or {}

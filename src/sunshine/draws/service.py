@@ -248,7 +248,7 @@ def attendance(session: Session, draw: Draw) -> list[DrawAttendance]:
     )
 
 
-def _witness_role(actor: Principal, draw: Draw) -> str | None:
+def witness_role(actor: Principal, draw: Draw) -> str | None:
     for spec in witnesses_of(draw):
         if spec["role"] not in {r.value for r in actor.roles}:
             continue
@@ -272,11 +272,11 @@ def sign_in(session: Session, actor: Principal, code: str) -> DrawAttendance:
     )
     if existing is not None:
         return existing
-    role = _witness_role(actor, draw)
+    role = witness_role(actor, draw)
     if role is None and any(p.user_id == actor.user_id for p in parties_of(session, draw)):
         role = "party"
     if role is None and actor.has(*OBSERVER_ROLES):
-        role = OBSERVER
+        role = f"{OBSERVER}:{next(r for r in OBSERVER_ROLES if actor.has(r)).value}"
     if role is None:
         raise Forbidden("您不是本次抽取的见证人、参与方或监督人员")
     row = DrawAttendance(
@@ -323,13 +323,13 @@ def commit(session: Session, actor: Principal, code: str, commitment: str) -> Dr
     return party
 
 
-def _may_run(session: Session, actor: Principal | None, draw: Draw) -> bool:
+def may_run(session: Session, actor: Principal | None, draw: Draw) -> bool:
     if actor is None:
         return False
     if actor.has(Role.CENTRE_STAFF):
         return True
-    purpose = purposes.get(draw.purpose)
-    return bool(purpose.may_manage and purpose.may_manage(session, actor, draw))
+    purpose = purposes.find(draw.purpose)
+    return bool(purpose and purpose.may_manage and purpose.may_manage(session, actor, draw))
 
 
 def enter_beacon(session: Session, actor: Principal, code: str, value: str) -> Draw:
@@ -358,7 +358,7 @@ def missing_witnesses(session: Session, draw: Draw) -> list[dict[str, Any]]:
 def start_reveal(session: Session, actor: Principal, code: str) -> Draw:
     """Start the draw: every witness signed in, every party committed; the platform reveals first."""
     draw = _locked(session, code)
-    if not _may_run(session, actor, draw):
+    if not may_run(session, actor, draw):
         raise Forbidden("只有交易中心工作人员可以开始抽取")
     if draw.state != PREPARED:
         raise DrawStateConflict()
@@ -428,7 +428,7 @@ def finish(session: Session, actor: Principal | None, code: str) -> Draw:
         raise DrawStateConflict("抽取不在揭示阶段")
     if (
         actor is not None
-        and not _may_run(session, actor, draw)
+        and not may_run(session, actor, draw)
         and not any(p.user_id == actor.user_id for p in parties_of(session, draw))
     ):
         raise Forbidden("只有交易中心工作人员或参与方可以完成抽取")
@@ -460,28 +460,34 @@ def finish(session: Session, actor: Principal | None, code: str) -> Draw:
             "calls": [{k: c[k] for k in ("leaf", "group", "kind", "position")} for c in first.as_dicts()],
         },
     )
-    callback = purposes.get(draw.purpose).on_drawn
+    callback = getattr(purposes.find(draw.purpose), "on_drawn", None)
     if callback is not None:
         callback(session, draw)
     return draw
 
 
-def finish_due(session: Session) -> int:
-    """Tick: draw every draw whose reveal window has passed (parties that withheld get the default)."""
-    now = clock.now()
-    codes = list(
+def due(session: Session) -> list[str]:
+    """Codes of the draws whose reveal window has run out (and whose beacon, if any, has been entered)."""
+    return list(
         session.scalars(
-            select(Draw.code).where(Draw.state == REVEALING, Draw.reveal_deadline < now).order_by(Draw.id).limit(50)
+            select(Draw.code)
+            .where(
+                Draw.state == REVEALING,
+                Draw.reveal_deadline < clock.now(),
+                (Draw.beacon_source.is_(None)) | (Draw.beacon_value.is_not(None)),
+            )
+            .order_by(Draw.id)
+            .limit(100)
         )
     )
-    done = 0
+
+
+def finish_due(session: Session) -> list[str]:
+    """Tick: draw every draw whose reveal window has run out (parties that withheld get the default)."""
+    codes = due(session)
     for code in codes:
-        draw = get(session, code)
-        if draw.beacon_source is not None and draw.beacon_value is None:
-            continue
         finish(session, None, code)
-        done += 1
-    return done
+    return codes
 
 
 def outcomes_of(session: Session, draw: Draw) -> list[DrawOutcome]:
@@ -526,7 +532,7 @@ def record_outcome(
     draw = _locked(session, code)
     if draw.state not in (DRAWN, DISCLOSED):
         raise DrawStateConflict("抽取尚未完成")
-    if actor is not None and not _may_run(session, actor, draw):
+    if actor is not None and not may_run(session, actor, draw):
         raise Forbidden("无权登记抽取结果")
     if outcome not in engine.OUTCOMES:
         raise InvalidInput("应答结果应为确认参加、拒绝或未到场", field="outcome")
@@ -563,7 +569,7 @@ def record_outcome(
         },
     )
     new_seats = _seats(session, draw, new)
-    callback = purposes.get(draw.purpose).on_outcome
+    callback = getattr(purposes.find(draw.purpose), "on_outcome", None)
     if callback is not None:
         changed = next(s for s in _seats(session, draw, after.calls) if s.leaf == leaf and s.state == outcome)
         callback(session, draw, changed, new_seats)
