@@ -130,3 +130,24 @@ def run_draw(db, w: World, code: str) -> None:
         draws.start_reveal(s, w.centre, code)
     with db.unit_of_work() as s:
         draws.reveal(s, w.supervisor, code, secret)
+
+
+def run_draw_api(client, w: World, code: str) -> None:
+    """The draw room through the API, as the people in it would: the supervisor, the centre and the agency sign
+    in; the supervisor's browser commits to its secret; the centre starts (the platform reveals first); the
+    supervisor reveals and the draw is made."""
+    secret = engine.new_secret()
+    party = f"supervisor:{w.supervisor.user_id}"
+    for who in ("supervisor", "centre", "agency"):
+        response = client.post(f"/api/v1/draws/{code}/sign-in", headers=w.headers[who])
+        assert response.status_code == 200, response.text
+    early = client.post(f"/api/v1/draws/{code}/start", headers=w.headers["centre"])
+    assert early.status_code == 409, "the supervisor's commitment is missing"
+    commitment = engine.commitment(code, party, secret)
+    response = client.post(
+        f"/api/v1/draws/{code}/commitment", headers=w.headers["supervisor"], json={"commitment": commitment}
+    )
+    assert response.status_code == 200, response.text
+    assert client.post(f"/api/v1/draws/{code}/start", headers=w.headers["centre"]).status_code == 200
+    response = client.post(f"/api/v1/draws/{code}/reveal", headers=w.headers["supervisor"], json={"secret": secret})
+    assert response.status_code == 200, response.text

@@ -79,6 +79,9 @@ def test_the_draw_from_the_pages(db, app, client, clock):
         assert "已抽取，结果公示中" in text and f'href="/draws/{code}"' in page.text
         assert "进入抽取室" not in text and "中选人放弃或不符合条件" not in text
         _no_codes(text)
+        public_record = anyone.get(f"/draws/{code}")
+        assert public_record.status_code == 200
+        assert result["contractor"] in page_text(public_record.text), "the drawn are named on the public record"
         project_page = anyone.get(f"/projects/{pid}")
         text = page_text(project_page.text)
         assert "抽取结果公示中" in text and f"中选承包人：{result['contractor']}" in text

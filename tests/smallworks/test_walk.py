@@ -11,11 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from sunshine.core import clock as core_clock
-from sunshine.draws import engine, record
-from sunshine.draws import service as draws
+from sunshine.draws import engine
 from sunshine.tasks import tick
 from tests.disclosure.builders import load_catalog
-from tests.smallworks.builders import FIRM_NAMES, draw_project, register, run_draw, world
+from tests.smallworks.builders import FIRM_NAMES, draw_project, register, run_draw_api, world
 
 
 def _ban(client, w, firm: int) -> None:
@@ -98,7 +97,14 @@ def test_a_draw_project_from_registration_to_a_determined_contractor(db, client,
     )
     assert again.status_code == 409
 
-    run_draw(db, w, code)
+    # Before the draw the public record names nobody and has no salts.
+    before_draw = client.get(f"/api/v1/draws/{code}/record").json()
+    assert before_draw["candidates"] is None and before_draw["names"] == {}
+    assert len(before_draw["pool"]) == 7 and len(before_draw["eligible"]) == 4
+    room = client.get(f"/api/v1/draws/{code}/room").text
+    assert not any(name in room for name in FIRM_NAMES[:7])
+
+    run_draw_api(client, w, code)
 
     after = client.get(f"/api/v1/smallworks/projects/{pid}").json()
     section = after["sections"][0]
@@ -111,8 +117,7 @@ def test_a_draw_project_from_registration_to_a_determined_contractor(db, client,
     assert after["publicity_until"] == "2026-12-07"
 
     # The public record (disclosed at once) verifies; every registrant is in the pool with its status.
-    with db.unit_of_work() as s:
-        data = record.build(s, draws.get(s, code))
+    data = client.get(f"/api/v1/draws/{code}/record").json()
     assert data["state"] == "disclosed"
     assert engine.verify(data).ok
     statuses = {c["ref"]: c["status"] for c in data["candidates"]}
