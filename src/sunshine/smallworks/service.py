@@ -50,10 +50,14 @@ class NotADrawProject(NotFound):
     title = "不是小额工程固定价抽取项目"
 
 
-def project_of(session: Session, actor: Principal, project_id: int) -> Project:
+def project_of(session: Session, actor: Principal, project_id: int, *, lock: bool = False) -> Project:
+    """The draw project ``actor`` may see; ``lock``: held until the step commits (two staff preparing the same
+    draw, or recording the same decline, one after the other)."""
     project = visibility.get_visible(session, actor, project_id)
     if project.lifecycle != "draw":
         raise NotADrawProject("该项目不是小额工程固定价抽取项目")
+    if lock:
+        session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
     return project
 
 
@@ -126,7 +130,7 @@ def prepare(
 ) -> list[SectionDraw]:
     """组织随机抽取: one draw per section among its registrants; sections with fewer qualified registrants
     than the pack's minimum fail, and when every section fails the project fails (流标) with its notice."""
-    project = project_of(session, actor, project_id)
+    project = project_of(session, actor, project_id, lock=True)
     _close_if_due(session, project)
     checked = lifecycle.check(project, "prepare_draw", actor)
     if rows_of(session, project.id):
@@ -349,7 +353,7 @@ def record_decline(
 ) -> SectionDraw:
     """中选人放弃或被查实不符合条件 (recorded by the centre before the result is determined): the reserve is
     called in the draw's order and the changed result is published again; with nobody left the section fails."""
-    project = project_of(session, actor, project_id)
+    project = project_of(session, actor, project_id, lock=True)
     checked = lifecycle.check(project, "replace_contractor", actor)
     if outcome not in OUTCOMES:
         raise InvalidInput("请选择情形：中选人放弃，或中选人被查实不符合条件", field="outcome")
