@@ -23,7 +23,7 @@ class SectionDraw(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("project_section.id", ondelete="CASCADE"), unique=True)
     draw_code: Mapped[str | None] = mapped_column(String(40), unique=True)  # the public draw (None when failed)
-    state: Mapped[str] = mapped_column(String(20), index=True)  # prepared | failed | drawn | determined
+    state: Mapped[str] = mapped_column(String(20), index=True)  # prepared | failed | drawn | determined | void
     fixed_price: Mapped[Decimal] = mapped_column(Money)  # 固定价: the section's published estimate
     pool_count: Mapped[int] = mapped_column(Integer)  # registrants in the pool (eligible or not)
     eligible_count: Mapped[int] = mapped_column(Integer)

@@ -17,6 +17,7 @@ STATE_LABELS = {
     "failed": "流标",
     "drawn": "已抽取，结果公示中",
     "determined": "抽取结果已确定",
+    "void": "抽取结果不予采用",
 }
 
 

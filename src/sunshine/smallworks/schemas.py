@@ -34,7 +34,7 @@ class SectionOut(BaseModel):
     name: str
     fixed_price: Decimal = Field(description="固定价（元）：标段估算价，中选承包人按此价格承包")
     state: str | None = Field(
-        description="prepared 抽取中，drawn 结果公示中，determined 已确定，failed 流标；未组织为空"
+        description="prepared 抽取中，drawn 结果公示中，determined 已确定，failed 流标，void 结果不予采用；未组织为空"
     )
     state_label: str
     draw_code: str | None

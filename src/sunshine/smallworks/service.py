@@ -237,10 +237,26 @@ def on_drawn(session: Session, draw) -> None:  # noqa: ANN001
     row.drawn_at = clock.now()
     draws.disclose(session, draw.code)
     project = session.get(Project, row.project_id)
+    if project.state in lifecycle.FINAL_STATES:  # terminated while the room was open: the result is not used
+        row.state = "void"
+        row.contractor_org_id = row.reserve_org_id = None
+        row.failed_reason = f"项目{lifecycle.state_label(project, project.state)}，抽取结果不予采用"
+        return
+    publish_when_all_drawn(session, project)
+
+
+def publish_when_all_drawn(session: Session, project: Project) -> None:
+    """Every prepared section of a project in 抽取中 is drawn: publish the result (also after a resumption, when
+    the last draw finished while the project was suspended)."""
     rows = rows_of(session, project.id)
-    if project.state != "opening" or any(r.state == "prepared" for r in rows):
+    if project.state != "opening" or not rows or any(r.state == "prepared" for r in rows):
         return
     _publish(session, project, rows, "publish_draw_result", trading.SYSTEM, reason=None)
+
+
+def after_resume(session: Session, event) -> None:  # noqa: ANN001
+    if event.project.lifecycle == "draw":
+        publish_when_all_drawn(session, event.project)
 
 
 def _publish(

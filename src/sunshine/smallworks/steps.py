@@ -6,7 +6,7 @@ period the result is determined (抽取结果已确定); too few qualified regis
 
 from __future__ import annotations
 
-from sunshine.trading.lifecycle import CENTRE, SAME, Step, declare
+from sunshine.trading.lifecycle import CENTRE, SAME, Step, after_step, declare
 
 DRAW = frozenset({"draw"})
 
@@ -92,3 +92,4 @@ def install() -> None:
         names=service.names,
     )
     section_details.section_details(service.section_lines)
+    after_step(["resume"], service.after_resume)
