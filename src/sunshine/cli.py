@@ -1,5 +1,5 @@
 """The ``sunshine`` command line: serve, worker, migrate, demo data, ledger export/verify, calendar, tick, bid,
-backup and restore."""
+draw verify, backup and restore."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sunshine.client.app import app as bid_app
 from sunshine.config import get_settings
 from sunshine.db import Database
 from sunshine.disclosure import cli as disclosure_cli
+from sunshine.draws import cli as draws_cli
 
 app = typer.Typer(help="阳光交易 Sunshine：公共资源交易与政务公开平台", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -27,6 +28,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(disclosure_cli.app, name="disclosure")
 app.add_typer(bid_app, name="bid")
+app.add_typer(draws_cli.app, name="draw")
 
 
 @app.callback()

@@ -81,7 +81,7 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
     ).all()
     eligible = engine.eligible_list((r.leaf, json.loads(r.groups)) for r in candidates if r.status == engine.ELIGIBLE)
     disclosed = draw.state == draws.DISCLOSED
-    assignment = draws.assignment(session, draw) if draw.call_order else None
+    assignment = draws.published_assignment(session, draw) if draw.call_order else None
     record: dict[str, Any] = {
         "version": engine.VERSION,
         "code": draw.code,

@@ -65,7 +65,7 @@ def room_state(session: Session, principal: Principal, draw: Draw) -> dict[str, 
     """The live state of the room: no ref and no name of a candidate, ever."""
     parties = draws.parties_of(session, draw)
     present = draws.attendance(session, draw)
-    order = draws.assignment(session, draw) if draw.call_order else None
+    order = draws.published_assignment(session, draw) if draw.call_order else None
     me = steps(session, principal, draw)
     return {
         "code": draw.code,
