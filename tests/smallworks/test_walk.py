@@ -6,6 +6,7 @@ period the tick determines the result and the contract deadline runs."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -33,7 +34,18 @@ def _ban(client, w, firm: int) -> None:
     assert response.status_code == 201, response.text
 
 
-def test_a_draw_project_from_registration_to_a_determined_contractor(db, client, clock):
+def _verify_with_the_cli(tmp_path, data: dict) -> str:
+    from typer.testing import CliRunner
+
+    from sunshine.cli import app as cli_app
+
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["draw", "verify", str(path)], env={"COLUMNS": "200"})
+    return f"{result.exit_code}:{result.output}"
+
+
+def test_a_draw_project_from_registration_to_a_determined_contractor(db, client, clock, tmp_path):
     load_catalog(db)
     w = world(db, client, firms=7)
     project = draw_project(client, w)
@@ -131,6 +143,10 @@ def test_a_draw_project_from_registration_to_a_determined_contractor(db, client,
         f"organisation:{w.firms[6]}": "eligible",
     }
     assert data["reasons"]["smallworks_credit_banned"] == "被列入失信名单，禁止参与交易"
+    verified = _verify_with_the_cli(tmp_path, data)
+    assert verified.startswith("0:") and "验证通过" in verified, verified
+    forged = {**data, "order": list(reversed(data["order"]))}
+    assert _verify_with_the_cli(tmp_path, forged).startswith("1:"), "a forged order fails the check"
     assert section["contractor"] in data["names"].values()
 
     # The result notice is published through the disclosure pipeline, with the link to the public record.
