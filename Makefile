@@ -6,7 +6,7 @@ SUNSHINE := $(BIN)/sunshine
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test fuzz install install-test serve lint bench bench-bidding bench-load bench-signing clean
+.PHONY: demo test fuzz install install-test serve lint bench bench-bidding bench-load bench-signing bench-draws clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ bench-bidding: install-test
 ## make bench-signing: what verifying a signed bid costs (Ed25519, SM2) against hashing the same ciphertext
 bench-signing: install-test
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
+
+## make bench-draws: one publicly verifiable draw (engine and replay against hashing the same bytes; the service on
+## SQLite, then PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set); extra options in BENCH_ARGS, e.g.
+## BENCH_ARGS="--sizes 1000,10000 --db-sizes 1000"
+bench-draws: install-test
+	$(BIN)/python bench/draws.py $(BENCH_ARGS)
 
 ## make bench-load: 64 clients on pages, API reads and writes for 30 s against a real server over the demo data,
 ## on SQLite, then PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set; extra options in BENCH_ARGS, e.g.

@@ -7,6 +7,7 @@ documented byte for byte in docs/draws.md; the standalone verifier there and ``d
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets as _secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -27,9 +28,30 @@ def H(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _plain(value: Any) -> bool:
+    """Whether ``value`` holds only what the draw records hold — strings, safe integers, booleans, null, lists,
+    objects with ASCII keys — for which RFC 8785 is exactly ``json.dumps`` with sorted keys and no spaces."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -(2**53) < value < 2**53
+    if kind is list:
+        return all(_plain(v) for v in value)
+    if kind is dict:
+        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+    return False
+
+
 def jcs(value: Any) -> str:
-    """RFC 8785 canonical JSON, as text."""
+    """RFC 8785 canonical JSON, as text. For plain values (every value of a draw record) the standard library
+    gives the same text many times faster; anything else (floats, non-ASCII keys) goes through ``rfc8785``."""
+    if _plain(value):
+        return _ENCODER.encode(value)
     return ledger_format.canonical_payload(value).decode()
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def new_secret() -> str:
@@ -39,6 +61,8 @@ def new_secret() -> str:
 
 def leaf(code: str, ref: str, salt: str, groups: Sequence[str], status: str) -> str:
     body = {"draw": code, "ref": ref, "salt": salt, "groups": list(groups), "status": status}
+    if all(type(x) is str for x in (code, ref, salt, status, *body["groups"])):  # plain by construction
+        return H(f"{VERSION}|candidate|" + _ENCODER.encode(body))
     return H(f"{VERSION}|candidate|" + jcs(body))
 
 
@@ -188,18 +212,26 @@ def assign(
     called: set[str] = set()
     result = Assignment()
 
+    free_seats = sum(seats.values())
     for position, lf, gs in candidates:
+        if not free_seats:  # every seat taken: nobody further down the order can take one
+            break
         for g in (code for code in seats if code in gs):
             if seats[g] > 0:
+                free_seats -= 1
                 seats[g] -= 1
                 called.add(lf)
                 result.calls.append(Call(lf, g, "seat", position))
                 break
+    free_places = sum(places.values())
     for position, lf, gs in candidates:
+        if not free_places:
+            break
         if lf in called:
             continue
         for g in (code for code in places if code in gs):
             if places[g] > 0:
+                free_places -= 1
                 places[g] -= 1
                 called.add(lf)
                 result.calls.append(Call(lf, g, "reserve", position))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Principal
 from sunshine.draws import service as draws
 from sunshine.draws.models import Draw
-from sunshine.draws.record import role_label
+from sunshine.draws.record import published_assignment, role_label
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as ledger_format
 
@@ -65,7 +65,7 @@ def room_state(session: Session, principal: Principal, draw: Draw) -> dict[str, 
     """The live state of the room: no ref and no name of a candidate, ever."""
     parties = draws.parties_of(session, draw)
     present = draws.attendance(session, draw)
-    order = draws.published_assignment(session, draw) if draw.call_order else None
+    order = published_assignment(session, draw) if draw.call_order else None
     me = steps(session, principal, draw)
     return {
         "code": draw.code,
