@@ -203,6 +203,13 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/auctions/{auction_id}/live"): PUBLIC,
     ("POST", "/auctions/{auction_id}/bids"): frozenset({Role.BIDDER}),
     ("POST", "/auctions/{auction_id}/paddle"): frozenset({Role.BIDDER}),
+    # small-works fixed-price draw (小额工程固定价抽取)
+    ("GET", "/api/v1/smallworks/projects/{project_id}"): PUBLIC,
+    ("POST", "/api/v1/smallworks/projects/{project_id}/prepare"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/smallworks/projects/{project_id}/sections/{section_id}/decline"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/projects/{project_id}/smallworks"): PUBLIC,
+    ("POST", "/projects/{project_id}/smallworks/prepare"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/smallworks/sections/{section_id}/decline"): frozenset({Role.CENTRE_STAFF}),
     # channels: feeds, subscriptions, kiosk
     ("GET", "/feeds"): PUBLIC,
     ("GET", "/feeds/notices.atom"): PUBLIC,

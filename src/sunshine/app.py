@@ -130,6 +130,8 @@ def create_app(
     from sunshine.seals import views as seals_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
+    from sunshine.smallworks import api as smallworks_api
+    from sunshine.smallworks import views as smallworks_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
     from sunshine.trading import registration_views as trading_registration_views
@@ -173,6 +175,8 @@ def create_app(
     app.include_router(participation_views.router)
     app.include_router(auctions_api.router)
     app.include_router(auctions_views.router)
+    app.include_router(smallworks_api.router)
+    app.include_router(smallworks_views.router)
     app.include_router(bidding_api.router)
     app.include_router(bidding_views.router)
     app.include_router(disclosure_api.router)

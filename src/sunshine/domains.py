@@ -23,6 +23,7 @@ def install() -> None:
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.qualifications import steps as qualifications_steps
+    from sunshine.smallworks import steps as smallworks_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
 
@@ -35,5 +36,6 @@ def install() -> None:
     inforequests_sealing.install()
     declarations_steps.install()
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
+    smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
     disclosure_hooks.install()
     _installed = True

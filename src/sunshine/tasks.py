@@ -38,6 +38,7 @@ class TickReport:
     expert_status: list[int] = field(default_factory=list)  # 评标专家状态随暂停、聘期变化 (expert ids)
     expert_term_alerts: list[str] = field(default_factory=list)  # 聘期届满提醒 raised (alert keys)
     expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
+    smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -98,6 +99,10 @@ def tick(db: Database) -> TickReport:
         expert_tick = expert_reminders.tick(session)
         report.expert_status, report.expert_term_alerts = expert_tick.status_changed, expert_tick.term_alerts
     _expert_calls(db, report)
+    with db.unit_of_work() as session:  # 小额工程固定价抽取: publicity periods that ran determine the result
+        from sunshine.smallworks import service as smallworks
+
+        report.smallworks_determined = smallworks.determine_due(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

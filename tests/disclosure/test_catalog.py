@@ -59,14 +59,19 @@ def test_every_transaction_type_has_an_item_for_every_disclosing_step_and_for_it
         "trading.suspension",
         "trading.result",  # the online auctions' result or 流拍 (sunshine.auctions)
         "trading.opening",  # the opening record of sealed bids (sunshine.bidding): 开标记录
+        "trading.draw_result",  # the small-works draw's result (sunshine.smallworks): 抽取结果公示
+        "trading.draw_failed",  # and its 流标公告
     }
+    engineering_only = {"trading.opening", "trading.draw_result", "trading.draw_failed"}
     with db.unit_of_work() as s:
         rows = [(catalog_service.transaction_type_of(s, i), i.trigger) for i in catalog_service.all_items(s)]
     for transaction_type in TRANSACTION_TYPES:
-        for trigger in (*(disclosing - {"trading.opening"}), "trading.result"):
+        for trigger in (*(disclosing - engineering_only), "trading.result"):
             assert (transaction_type, trigger) in rows, (transaction_type, trigger)
     # 《招标投标法》第三十六条 and 《电子招标投标办法》第三十一条: the engineering opening record is a catalog item.
     assert ("engineering", "trading.opening") in rows
+    # Seed 004: the small-works fixed-price draw is disclosed in full (its result and its failure).
+    assert ("engineering", "trading.draw_result") in rows and ("engineering", "trading.draw_failed") in rows
 
 
 def test_the_centres_own_affairs_are_in_the_catalog(db):

@@ -1,8 +1,9 @@
 """The entry point of ``sunshine demo-data``: realistic demo data, area by area, in the order the areas
-depend on each other — accounts, then disclosure, policies and information requests, then trading,
-online auctions, the signers' signing keys and sealed bidding (build1's bids signed), then a platform incident
-that stopped the tender open for bids, then the market participants who registered themselves (市场主体库) at
-every stage of review, and the seals on issued documents.
+depend on each other — accounts, then disclosure, policies and information requests, then trading (with the
+small-works fixed-price draws walked alongside its current projects), online auctions, the signers' signing keys
+and sealed bidding (build1's bids signed), then a platform incident that stopped the tender open for bids, then
+the market participants who registered themselves (市场主体库) at every stage of review, and the seals on issued
+documents.
 Idempotent: a second run changes nothing.
 
 When the log is still empty the loader walks an adjustable clock through the last months, so that
@@ -36,6 +37,7 @@ from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.signing import load_demo_signing
+from sunshine.demo.smallworks import SmallWorksDemo
 from sunshine.demo.trading import load_demo_trading
 from sunshine.ledger import service as ledger
 
@@ -84,7 +86,10 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         if fresh:
             demo_clock.set(real_now - timedelta(days=100))
         created += load_demo_qualifications(db.unit_of_work, real_now)
-        created += load_demo_trading(db.unit_of_work, walk, real_now)
+        smallworks = SmallWorksDemo(db.unit_of_work, walk)  # walked alongside the current trading projects
+        created += load_demo_trading(
+            db.unit_of_work, walk, real_now, on_current=smallworks.publish, before_present=smallworks.draw
+        )
         created += load_demo_auctions(db, walk, real_now)
         created += load_demo_signing(db.unit_of_work, real_now)
         created += load_demo_bidding(db.unit_of_work, real_now)

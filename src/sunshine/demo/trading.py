@@ -8,6 +8,7 @@ last months, so every step is on the timeline and in the ledger at a plausible d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -263,8 +264,17 @@ def _bid(session: Session, people: dict[str, Principal], project: Project) -> No
                 )
 
 
-def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_now: datetime) -> int:
-    """Create the demo projects unless there already are projects. Returns how many were made."""
+def load_demo_trading(
+    session_factory,
+    demo_clock: AdjustableClock | None,
+    real_now: datetime,
+    *,
+    on_current: Callable[[], int] | None = None,
+    before_present: Callable[[], int] | None = None,
+) -> int:
+    """Create the demo projects unless there already are projects. Returns how many were made, with what the
+    areas that walk the same weeks made: ``on_current`` runs when the current projects begin (about two weeks
+    ago), ``before_present`` after them, before the clock reaches the present."""
     with session_factory() as session:
         if session.scalar(select(func.count()).select_from(Project)):
             return 0
@@ -308,6 +318,7 @@ def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_
         )
     if demo_clock is not None:
         demo_clock.set(max(demo_clock.now(), real_now - timedelta(days=12)))
+    alongside = on_current() if on_current is not None else 0
     # Current projects, over the last two weeks.
     for demo in (d for d in PROJECTS if d.stage not in PAST_STAGES):
         step(registered(demo))
@@ -335,7 +346,8 @@ def load_demo_trading(session_factory, demo_clock: AdjustableClock | None, real_
                     s, people["supervisor"], made[d.name], "收到投诉，依法暂停项目，待投诉处理完毕后恢复"
                 )
             )
+    alongside += before_present() if before_present is not None else 0
     if demo_clock is not None:
         demo_clock.set(max(demo_clock.now(), real_now))
     step(lambda s: service.close_due(s))
-    return len(made)
+    return len(made) + alongside

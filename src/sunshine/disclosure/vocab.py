@@ -36,6 +36,8 @@ TRIGGERS: dict[str, str] = {
     "trading.qualification": "资格审查",
     "trading.candidates": "收到评标报告，公示中标候选人",
     "trading.result": "确定中标（成交、竞得）人",
+    "trading.draw_result": "小额工程固定价抽取产生承包人（含递补）",
+    "trading.draw_failed": "小额工程固定价抽取流标",
     "trading.contract": "签订合同",
     "trading.performance": "合同履行、变更及验收",
     "trading.deposit_refund": "退还保证金",

@@ -54,7 +54,13 @@ STATE_LABELS_BY_LIFECYCLE: dict[str, dict[str, str]] = {
     "single_source": {"notice_published": "单一来源公示中", "bid_closed": "公示期满"},
     "listing": {"notice_published": "挂牌公告期", "bid_closed": "挂牌截止", "opening": "竞价中"},
     "auction": {"notice_published": "拍卖公告期", "bid_closed": "竞买报名截止", "opening": "拍卖中"},
-    "draw": {"notice_published": "报名中", "bid_closed": "报名截止", "opening": "抽取中"},
+    "draw": {
+        "notice_published": "报名中",
+        "bid_closed": "报名截止",
+        "opening": "抽取中",
+        "candidates_publicised": "抽取结果公示中",
+        "result_published": "抽取结果已确定",
+    },
 }
 
 FINAL_STATES = frozenset({"closed", "failed", "terminated"})
