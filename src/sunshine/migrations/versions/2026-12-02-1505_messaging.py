@@ -1,7 +1,7 @@
 """the message gateway: each person's inbox, SMS and voice deliveries sent after the commit, the simulated gateway
 
 Revision ID: 20261202_1505
-Revises: 20261202_1430
+Revises: 20261202_1500
 Create Date: 2026-12-02 15:05:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_1505"
-down_revision: str | tuple[str, ...] | None = "20261202_1430"
+down_revision: str | tuple[str, ...] | None = "20261202_1500"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

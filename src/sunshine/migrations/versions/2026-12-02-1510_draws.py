@@ -1,7 +1,7 @@
 """publicly verifiable draws (公开抽取): draws, their candidates, parties, room attendance and outcomes
 
 Revision ID: 20261202_1510
-Revises: 20261202_1430
+Revises: 20261202_1505
 Create Date: 2026-12-02 15:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_1510"
-down_revision: str | tuple[str, ...] | None = "20261202_1430"
+down_revision: str | tuple[str, ...] | None = "20261202_1505"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

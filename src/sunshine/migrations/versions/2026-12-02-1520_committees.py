@@ -1,7 +1,7 @@
 """expert draw requests (专家抽取申请) and committee seats
 
 Revision ID: 20261202_1520
-Revises: 20261202_1500, 20261202_1510
+Revises: 20261202_1510
 Create Date: 2026-12-02 15:20:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 revision: str = "20261202_1520"
 # The expert pool and the draw engine both follow 20261202_1430 in this branch: this revision joins them.
-down_revision: str | tuple[str, ...] | None = ("20261202_1500", "20261202_1510")
+down_revision: str | tuple[str, ...] | None = "20261202_1510"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

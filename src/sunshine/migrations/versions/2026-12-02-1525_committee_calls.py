@@ -1,7 +1,7 @@
 """calling the drawn experts: notification, confirmation within the time limit, sign-in at the evaluation
 
 Revision ID: 20261202_1525
-Revises: 20261202_1520, 20261202_1505
+Revises: 20261202_1520
 Create Date: 2026-12-02 15:25:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_1525"
-down_revision: str | tuple[str, ...] | None = ("20261202_1520", "20261202_1505")
+down_revision: str | tuple[str, ...] | None = "20261202_1520"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """small-works fixed-price draw (小额工程固定价抽取): the draw of each section and the drawn contractors' declines
 
 Revision ID: 20261202_1530
-Revises: 20261202_1510
+Revises: 20261202_1525
 Create Date: 2026-12-02 15:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_1530"
-down_revision: str | tuple[str, ...] | None = "20261202_1510"
+down_revision: str | tuple[str, ...] | None = "20261202_1525"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
