@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261202_1520"
-# The expert pool and the draw engine both follow 20261202_1430 in this branch: this revision joins them.
+# Follows the draw engine in the one line of migrations.
 down_revision: str | tuple[str, ...] | None = "20261202_1510"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
