@@ -16,9 +16,8 @@ from sunshine.draws import service as draws
 from sunshine.draws.models import Draw, DrawParty
 from sunshine.identity.roles import Role
 from tests.builders import PASSWORD
-from tests.draws.conftest import party_key, prepare
+from tests.draws.conftest import party_key, prepare, test_purpose  # noqa: F401  (the purpose registered for tests)
 from tests.trading.builders import actor
-from tests.web.conftest import chromium, live_server, open_page  # noqa: F401  (the browser fixtures)
 
 pytestmark = pytest.mark.browser
 
