@@ -13,6 +13,7 @@ from sunshine.core import alerts
 from sunshine.core import clock as core_clock
 from sunshine.experts.models import ExpertConflict
 from sunshine.ledger.models import LedgerEntry
+from sunshine.trading.models import Project
 from tests.builders import api_token
 from tests.committees.builders import CIVIL
 from tests.committees.calling_world import call_row, calls, drawn_committee, expert_of
@@ -85,6 +86,8 @@ def test_when_the_order_runs_out_the_request_is_short_and_the_centre_alerted(db,
 def test_the_tick_closes_unanswered_calls(db, clock):
     w = drawn_committee(db, clock)
     first = calls(db, w)
+    with db.unit_of_work() as s:  # opened already: being evaluated, not failed for want of bids
+        s.get(Project, w.project_id).state = "evaluation"
     clock.advance(timedelta(minutes=29))
     assert tasks.tick(db).expert_calls_expired == []
     clock.advance(timedelta(minutes=2))
@@ -168,3 +171,29 @@ def test_an_outcome_recorded_in_the_draw_room_closes_the_call(db, client, clock)
     report = tasks.TickReport()
     tasks._expert_calls(db, report)
     assert a.id not in report.expert_calls_expired and newest.id in report.expert_calls_expired
+
+
+def test_a_project_that_ends_releases_the_called_experts(db, client, clock):
+    w = drawn_committee(db, clock)
+    first = calls(db, w)
+    confirmed = first[0]
+    headers = api_token(client, expert_of(w, confirmed)["username"])
+    assert client.post(f"/api/v1/expert/assignments/{confirmed.id}/confirm", headers=headers).status_code == 200
+    ended = client.post(
+        f"/api/v1/projects/{w.project_id}/terminate",
+        headers=api_token(client, w.agency.username),
+        json={"reason": "采购需求发生重大变化，终止采购"},
+    )
+    assert ended.status_code == 200, ended.text
+    assert {call_row(db, c.id).state for c in first} == {"released"}
+    mine = client.get("/api/v1/expert/assignments", headers=headers).json()
+    line = next(a for group in mine.values() if isinstance(group, list) for a in group if a["id"] == confirmed.id)
+    assert line["state_label"] == "项目已结束，无需参加"
+    inbox = client.get("/api/v1/me/messages", headers=headers).json()
+    assert any("取消" in m["subject"] and "无需参加" in m["body"] for m in inbox["items"])
+    assert '"project_ended"' in _ledger_text(db) and "committees:call:released" in _ledger_kinds(db)
+
+
+def _ledger_kinds(db) -> set[str]:
+    with db.unit_of_work(read_only=True) as s:
+        return set(s.scalars(select(LedgerEntry.kind)))

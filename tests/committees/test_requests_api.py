@@ -4,7 +4,7 @@ refused before the bid deadline, and who may see what."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -204,3 +204,37 @@ def test_a_failed_procurement_asks_only_for_the_method_opinion(db, client, clock
     ok = client.post(f"/api/v1/committees/projects/{w.project_id}/requests", json=opinion, headers=h)
     assert ok.status_code == 201, ok.text
     assert ok.json()["purpose_label"] == "变更采购方式专家意见"
+
+
+def test_directly_appointed_experts_are_called_confirm_and_sign_in(db, client, clock, w):
+    appointees = [
+        {"expert_id": e["id"], "specialty": CIVIL if i % 2 == 0 else COST} for i, e in enumerate(w.experts[:4])
+    ]
+    r = _submit(client, w, kind="appointment", appointees=appointees, reason="保密工程，随机抽取的专家难以胜任")
+    rid = r.json()["id"]
+    assert client.post(f"/api/v1/committees/requests/{rid}/approve", headers=w.h["supervisor"]).status_code == 200
+    heads = [api_token(client, e["username"]) for e in w.experts[:4]]
+    pending = [client.get("/api/v1/expert/assignments", headers=h).json()["pending"] for h in heads]
+    assert all(len(p) == 1 and p[0]["title"] for p in pending)
+    inbox = client.get("/api/v1/me/messages", headers=heads[0]).json()["items"]
+    assert any("直接确定" in m["body"] for m in inbox)
+    first, second = pending[0][0], pending[1][0]
+    assert client.post(f"/api/v1/expert/assignments/{first['id']}/confirm", headers=heads[0]).status_code == 200
+    declined = client.post(
+        f"/api/v1/expert/assignments/{second['id']}/decline", headers=heads[1], json={"reason": "health"}
+    )
+    assert declined.status_code == 200 and declined.json()["state_label"] == "已拒绝"
+    centre = api_token(client, w.centre.username)
+    listing = client.get(f"/api/v1/committees/requests/{rid}/sign-in-list", headers=centre).json()
+    assert list(listing["short"].values()) == [1]  # nobody is next in an appointment: the centre must act
+    from sunshine.core import alerts
+
+    with db.unit_of_work(read_only=True) as s:
+        assert any("需另行确定专家" in a.message for a in alerts.for_principal(s, w.centre))
+    clock.set(datetime.fromisoformat(first["sign_in_opens_at"]) + timedelta(minutes=1))
+    again = api_token(client, w.experts[0]["username"])
+    signed = client.post(f"/api/v1/expert/assignments/{first['id']}/sign-in", headers=again)
+    assert signed.status_code == 200, signed.text
+    centre = api_token(client, w.centre.username)
+    listing = client.get(f"/api/v1/committees/requests/{rid}/sign-in-list", headers=centre).json()
+    assert [line["name"] is not None for line in listing["lines"]].count(True) == 1

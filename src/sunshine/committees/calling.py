@@ -16,7 +16,7 @@ results are public. The ledger carries leaves, positions and generic outcome lab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sunshine.committees import avoidance, drawing, service, visibility
 from sunshine.committees.calling_models import ExpertCall
 from sunshine.committees.composition import PURPOSES
-from sunshine.committees.models import DrawRequest
+from sunshine.committees.models import CommitteeSeat, DrawRequest
 from sunshine.core import alerts, clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -36,11 +36,13 @@ from sunshine.ledger import service as ledger
 from sunshine.ledger.format import iso_utc
 from sunshine.messaging import service as messaging
 from sunshine.rules import service as rules
+from sunshine.trading import lifecycle
 from sunshine.trading.models import Project, Section
 
 MESSAGE_KIND = "committees_call"
 PENDING, CONFIRMED, DECLINED, TIMED_OUT, RECUSED = "pending", "confirmed", "declined", "timed_out", "recused"
 NO_SHOW = "no_show"
+RELEASED = "released"
 STATES = {
     PENDING: "待确认",
     CONFIRMED: "已确认参加",
@@ -48,6 +50,7 @@ STATES = {
     TIMED_OUT: "逾期未答复",
     RECUSED: "回避",
     NO_SHOW: "未到场",
+    RELEASED: "项目已结束，无需参加",
 }
 DECLINE_REASONS = {
     "schedule": "时间冲突",
@@ -89,6 +92,7 @@ class DeclineReasonInvalid(InvalidInput):
 
 def install() -> None:
     messaging.register_kind(MESSAGE_KIND, "评标专家抽取通知", confidential=True)
+    service.on_appointed(call_appointed)
 
 
 def _minutes(session: Session, rule_id: str, fallback: int) -> timedelta:
@@ -127,7 +131,8 @@ def _notify(session: Session, request: DrawRequest, project: Project, call: Expe
     expert = experts.get_expert(session, call.expert_id)
     title = _title(session, request, project)
     body = (
-        f"{name}专家：您被随机抽取参加“{title}”的{PURPOSES[request.purpose]}。"
+        f"{name}专家：您被{'直接确定' if request.kind == 'appointment' else '随机抽取'}参加“{title}”的"
+        f"{PURPOSES[request.purpose]}。"
         f"时间：{formatting.local_time(request.meeting_at)}；地点：{place_text(request)}。"
         f"请于{formatting.local_time(call.due_at)}前登录专家工作台确认是否参加，逾期未答复视为不参加。"
         "评标委员会成员名单在中标结果确定前保密，请勿向他人透露。"
@@ -186,8 +191,62 @@ def call_new(session: Session, request: DrawRequest) -> list[ExpertCall]:
     return new
 
 
+def appointment_ref(request: DrawRequest, seat_id: int) -> str:
+    """A directly appointed seat has no leaf of a draw: its calls and ledger entries name it by this reference,
+    derived from the request and the seat alone (it says nothing about who sits)."""
+    return hashlib.sha256(f"sunshine-appointment:{request.id}:{seat_id}".encode()).hexdigest()
+
+
+def call_appointed(session: Session, request: DrawRequest) -> list[ExpertCall]:
+    """A direct appointment took effect: the platform tells each appointed expert as it tells a drawn one, and
+    they confirm or decline within the same limit and sign in the same way."""
+    project = session.get(Project, request.project_id)
+    known = {c.seat_id for c in calls_of(session, request.id)}
+    now = clock.now()
+    due = now + confirm_within(session)
+    new = []
+    for seat in service.committee_of(session, request.id):
+        if seat.state != "appointed" or seat.id in known:
+            continue
+        call = ExpertCall(
+            request_id=request.id,
+            seat_id=seat.id,
+            expert_id=seat.expert_id,
+            leaf=appointment_ref(request, seat.id),
+            specialty=seat.specialty,
+            position=seat.position,
+            state=PENDING,
+            called_at=now,
+            due_at=due,
+        )
+        session.add(call)
+        session.flush()
+        _notify(session, request, project, call)
+        new.append(call)
+    if new:
+        ledger.append(
+            session,
+            "committees:call:notified",
+            f"project:{project.code}",
+            {
+                "request": request.id,
+                "appointment": True,
+                "calls": [{"position": c.position, "group": c.specialty, "leaf": c.leaf} for c in new],
+                "due_at": iso_utc(due),
+            },
+        )
+    return new
+
+
 def shortfall(session: Session, request: DrawRequest) -> dict[str, int]:
-    """Specialty → seats the draw order could not fill (补抽 needed); empty when the order suffices."""
+    """Specialty → seats the draw order could not fill (补抽 needed), or appointed experts who will not sit (to be
+    appointed again); empty when the committee is whole."""
+    if request.kind == "appointment":
+        short: dict[str, int] = {}
+        for c in calls_of(session, request.id):
+            if c.state in (DECLINED, TIMED_OUT, RECUSED, NO_SHOW):
+                short[c.specialty] = short.get(c.specialty, 0) + 1
+        return short
     if request.draw_code is None:
         return {}
     draw = draws.get(session, request.draw_code)
@@ -210,7 +269,11 @@ def _check_short(session: Session, request: DrawRequest, project: Project) -> No
         kind="alert",
         subject_kind="committee_request",
         subject_id=request.id,
-        message=f"“{_title(session, request, project)}”的专家抽取顺序已用尽：{text}，需补抽专家",
+        message=(
+            f"“{_title(session, request, project)}”直接确定的专家不能参加：{text}，需另行确定专家"
+            if request.kind == "appointment"
+            else f"“{_title(session, request, project)}”的专家抽取顺序已用尽：{text}，需补抽专家"
+        ),
         audience=[Role.CENTRE_STAFF.value],
     )
     if raised is not None:
@@ -265,7 +328,19 @@ def _close(session: Session, call: ExpertCall, state: str, reason_code: str | No
     session.flush()
     request = session.get(DrawRequest, call.request_id)
     outcome = "no_show" if state == NO_SHOW else "declined"
-    draws.record_outcome(session, None, request.draw_code, call.leaf, outcome, LEDGER_REASONS[state])
+    if request.kind != "appointment":
+        draws.record_outcome(session, None, request.draw_code, call.leaf, outcome, LEDGER_REASONS[state])
+        return
+    seat = session.get(CommitteeSeat, call.seat_id)  # nobody is next in an order: the centre is told
+    seat.state, seat.updated_at = outcome, clock.now()
+    project = session.get(Project, request.project_id)
+    ledger.append(
+        session,
+        "committees:appointment:outcome",
+        f"project:{project.code}",
+        {"request": request.id, "position": call.position, "leaf": call.leaf, "outcome": LEDGER_REASONS[state]},
+    )
+    _check_short(session, request, project)
 
 
 def _open_call(call: ExpertCall) -> None:
@@ -284,7 +359,8 @@ def confirm(session: Session, actor: Principal, call_id: int) -> ExpertCall:
     if conflict is not None:
         _close(session, call, RECUSED, conflict, None)
         return call
-    draws.record_outcome(session, None, request.draw_code, call.leaf, "confirmed", "")
+    if request.kind != "appointment":
+        draws.record_outcome(session, None, request.draw_code, call.leaf, "confirmed", "")
     call.state, call.answered_at = CONFIRMED, clock.now()
     return call
 
@@ -380,153 +456,30 @@ def mark_no_show(session: Session, actor: Principal, request_id: int, call_id: i
     return call
 
 
-# --------------------------------------------------------------------------- what people see
-
-
-@dataclass(frozen=True)
-class ListLine:
-    """One call on the sign-in list: position, specialty, leaf and state for every reader; the name only to
-    those allowed (see ``sign_in_list``)."""
-
-    id: int
-    position: int
-    specialty: str
-    leaf: str
-    state: str
-    state_label: str
-    signed_in_at: datetime | None
-    name: str | None
-    may_mark_no_show: bool
-
-
-@dataclass(frozen=True)
-class SignInList:
-    request: DrawRequest
-    project: Project
-    title: str
-    lines: list[ListLine]
-    names_shown: bool
-    short: dict[str, int]
-    specialty_labels: dict[str, str]
-
-
-def _is_member(session: Session, actor: Principal, calls: list[ExpertCall]) -> bool:
-    """The actor is an expert of this committee who has signed in."""
-    if not actor.has(Role.EXPERT) or actor.user_id is None:
-        return False
-    expert = experts.expert_of_user(session, actor.user_id)
-    return expert is not None and any(c.expert_id == expert.id and c.signed_in_at is not None for c in calls)
-
-
-def sign_in_list(session: Session, actor: Principal, request_id: int) -> SignInList:
-    """The request's calls as its readers see them. Names: of the signed-in experts, to the centre's staff and
-    to the committee's signed-in members; of those who sat, to every reader once the results are public.
-    Readers: the request's readers (``committees.visibility``) and the committee's own experts."""
-    request = session.get(DrawRequest, request_id)
-    project = session.get(Project, request.project_id) if request is not None else None
-    calls = calls_of(session, request_id) if request is not None else []
-    member = _is_member(session, actor, calls)
-    if project is None or not (visibility.may_read(actor, project) or member):
-        raise NotFound("抽取申请不存在")
-    disclosed = request.disclosed_at is not None
-    running = actor.has(Role.CENTRE_STAFF) or member
-    lines = []
-    for c in calls:
-        sat = c.state == CONFIRMED
-        show = (disclosed and sat) or (running and c.signed_in_at is not None)
-        lines.append(
-            ListLine(
-                id=c.id,
-                position=c.position,
-                specialty=c.specialty,
-                leaf=c.leaf,
-                state=c.state,
-                state_label=("已签到" if c.signed_in_at else STATES[c.state]),
-                signed_in_at=c.signed_in_at,
-                name=experts.contact(session, c.expert_id)[0] if show else None,
-                may_mark_no_show=(
-                    visibility.may_run(actor)
-                    and c.state == CONFIRMED
-                    and c.signed_in_at is None
-                    and not disclosed
-                    and clock.now() >= request.meeting_at
-                ),
+def release_at_end(session: Session, event: lifecycle.StepEvent) -> None:
+    """After every step: when a project ends (terminated, failed) before its evaluation, the experts called and not
+    yet signed in are told they need not come; their calls end as 项目已结束 (the ledger names positions only)."""
+    if event.after == event.before or event.after not in drawing.ENDED_STATES:
+        return
+    requests = select(DrawRequest).where(DrawRequest.project_id == event.project.id)
+    ended = lifecycle.state_label(event.project, event.after)
+    for request in session.scalars(requests):
+        released = [c for c in calls_of(session, request.id) if c.state in (PENDING, CONFIRMED) and not c.signed_in_at]
+        for call in released:
+            call.state, call.answered_at = RELEASED, clock.now()
+            messaging.send(
+                session,
+                user_id=experts.get_expert(session, call.expert_id).user_id,
+                subject="评标（评审）取消通知",
+                body=f"“{_title(session, request, event.project)}”{ended}，原定于"
+                f"{formatting.local_time(request.meeting_at)}的{PURPOSES[request.purpose]}取消，您无需参加。",
+                link="/expert",
+                kind=MESSAGE_KIND,
             )
-        )
-    short = shortfall(session, request)
-    codes = sorted({c.specialty for c in calls} | set(short))
-    return SignInList(
-        request=request,
-        project=project,
-        title=_title(session, request, project),
-        lines=lines,
-        names_shown=any(line.name for line in lines),
-        short=short,
-        specialty_labels=avoidance.specialty_labels(session, codes),
-    )
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """One of the expert's own calls, as their workbench shows it."""
-
-    call: ExpertCall
-    request: DrawRequest
-    title: str
-    purpose: str
-    place: str
-    specialty: str
-    state_label: str
-    seconds_left: int | None  # to answer, while pending
-    may_sign_in: bool
-    sign_in_opens_at: datetime
-    decline_reason: str | None
-
-
-def assignments(session: Session, actor: Principal) -> list[Assignment]:
-    """The expert's own calls, newest first (pending ones with their countdown)."""
-    expert = experts.expert_of_user(session, actor.user_id) if actor.user_id else None
-    if expert is None:
-        return []
-    stmt = select(ExpertCall).where(ExpertCall.expert_id == expert.id).order_by(ExpertCall.called_at.desc())
-    calls = list(session.scalars(stmt.order_by(ExpertCall.id.desc())))
-    labels = avoidance.specialty_labels(session, sorted({c.specialty for c in calls}))
-    now = clock.now()
-    out = []
-    for call in calls:
-        request = session.get(DrawRequest, call.request_id)
-        project = session.get(Project, request.project_id)
-        reason = None
-        if call.reason_code:
-            reason = DECLINE_REASONS.get(call.reason_code) or avoidance.label(call.reason_code)
-        out.append(
-            Assignment(
-                call=call,
-                request=request,
-                title=_title(session, request, project),
-                purpose=PURPOSES[request.purpose],
-                place=place_text(request),
-                specialty=labels.get(call.specialty, call.specialty),
-                state_label="已签到" if call.signed_in_at else STATES[call.state],
-                seconds_left=max(0, int((call.due_at - now).total_seconds())) if call.state == PENDING else None,
-                may_sign_in=may_sign_in(session, call, request),
-                sign_in_opens_at=sign_in_opens_at(session, request),
-                decline_reason=reason,
+        if released:
+            ledger.append(
+                session,
+                "committees:call:released",
+                f"project:{event.project.code}",
+                {"request": request.id, "positions": [c.position for c in released], "reason": "project_ended"},
             )
-        )
-    return out
-
-
-def split(items: list[Assignment]) -> tuple[list[Assignment], list[Assignment], list[Assignment]]:
-    """(pending answers, confirmed and still ahead, history)."""
-    now = clock.now()
-    pending = [a for a in items if a.call.state == PENDING]
-    ahead = [
-        a
-        for a in items
-        if a.call.state == CONFIRMED
-        and a.request.disclosed_at is None
-        and a.request.meeting_at > now - timedelta(hours=12)
-    ]
-    rest = [a for a in items if a not in pending and a not in ahead]
-    return pending, ahead, rest

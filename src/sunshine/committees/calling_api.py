@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from sunshine.committees import calling
+from sunshine.committees import calling, signin
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
@@ -29,7 +29,7 @@ class AssignmentOut(BaseModel):
     specialty: str
     meeting_at: datetime
     place: str
-    state: str = Field(description="pending confirmed declined timed_out recused")
+    state: str = Field(description="pending confirmed declined timed_out recused no_show released")
     state_label: str
     called_at: datetime
     due_at: datetime
@@ -76,7 +76,7 @@ class SignInListOut(BaseModel):
     lines: list[SignInLineOut]
 
 
-def assignment_out(a: calling.Assignment) -> AssignmentOut:
+def assignment_out(a: signin.Assignment) -> AssignmentOut:
     c = a.call
     return AssignmentOut(
         id=c.id,
@@ -100,13 +100,13 @@ def assignment_out(a: calling.Assignment) -> AssignmentOut:
 
 
 def _one(session: Session, actor: Principal, call_id: int) -> AssignmentOut:
-    found = next(a for a in calling.assignments(session, actor) if a.call.id == call_id)
+    found = next(a for a in signin.assignments(session, actor) if a.call.id == call_id)
     return assignment_out(found)
 
 
 @router.get("/expert/assignments", response_model=AssignmentList, summary="我的评标邀请：待确认、待参加、历史")
 def my_assignments(session: Session = SessionDep, actor: Principal = EXPERT) -> AssignmentList:
-    pending, ahead, rest = calling.split(calling.assignments(session, actor))
+    pending, ahead, rest = signin.split(signin.assignments(session, actor))
     return AssignmentList(
         pending=[assignment_out(a) for a in pending],
         upcoming=[assignment_out(a) for a in ahead],
@@ -132,7 +132,7 @@ def sign_in(call_id: Id, session: Session = SessionDep, actor: Principal = EXPER
     return _one(session, actor, call_id)
 
 
-def sign_in_list_out(found: calling.SignInList) -> SignInListOut:
+def sign_in_list_out(found: signin.SignInList) -> SignInListOut:
     return SignInListOut(
         request_id=found.request.id,
         title=found.title,
@@ -163,7 +163,7 @@ def sign_in_list_out(found: calling.SignInList) -> SignInListOut:
     summary="专家通知与签到名单（签到前只显示序位、哈希和状态）",
 )
 def sign_in_list(request_id: Id, session: Session = SessionDep, actor: Principal = READERS) -> SignInListOut:
-    return sign_in_list_out(calling.sign_in_list(session, actor, request_id))
+    return sign_in_list_out(signin.sign_in_list(session, actor, request_id))
 
 
 @router.post(
@@ -175,4 +175,4 @@ def no_show(
     request_id: Id, call_id: Id, session: Session = SessionDep, actor: Principal = Depends(Access(Role.CENTRE_STAFF))
 ) -> SignInListOut:
     calling.mark_no_show(session, actor, request_id, call_id)
-    return sign_in_list_out(calling.sign_in_list(session, actor, request_id))
+    return sign_in_list_out(signin.sign_in_list(session, actor, request_id))

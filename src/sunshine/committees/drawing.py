@@ -236,14 +236,17 @@ def on_outcome(session: Session, draw, changed, new) -> None:
 
 def disclose_at_results(session: Session, event: lifecycle.StepEvent) -> None:
     """After every step: a project that reaches its results (or ends) discloses its finished draws; a project
-    that ends withdraws its requests not yet drawn (a draw still in the room is disclosed when it finishes)."""
+    that ends withdraws its requests not yet drawn, and a draw still in the room is cancelled before its order is
+    fixed (nobody is called for a project that has ended)."""
     if event.after == event.before or event.after not in RESULT_STATES | ENDED_STATES:
         return
     if event.after in ENDED_STATES:
         pending = select(DrawRequest).where(
-            DrawRequest.project_id == event.project.id, DrawRequest.state.in_(("submitted", "approved"))
+            DrawRequest.project_id == event.project.id, DrawRequest.state.in_(("submitted", "approved", "drawing"))
         )
         for row in session.scalars(pending):
+            if row.state == "drawing" and row.draw_code is not None:
+                draws.cancel(session, row.draw_code, f"项目{lifecycle.state_label(event.project, event.after)}")
             row.state = "cancelled"
             ledger.append(
                 session,

@@ -10,6 +10,7 @@ Seed 001 (《公共资源交易政务公开工作规范》6.4.1 b): 招标人（
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -306,6 +307,15 @@ def _decidable(session: Session, actor: Principal, request_id: int) -> tuple[Dra
     return row, project
 
 
+#: what happens once a direct appointment takes effect (calling registers the notices to the appointed experts)
+_ON_APPOINTED: list[Callable[[Session, DrawRequest], None]] = []
+
+
+def on_appointed(listener: Callable[[Session, DrawRequest], None]) -> None:
+    if listener not in _ON_APPOINTED:
+        _ON_APPOINTED.append(listener)
+
+
 def approve(session: Session, actor: Principal, request_id: int) -> DrawRequest:
     """核准: the supervisory department lets the request go to the draw (a direct appointment takes effect)."""
     row, project = _decidable(session, actor, request_id)
@@ -325,6 +335,9 @@ def approve(session: Session, actor: Principal, request_id: int) -> DrawRequest:
         f"project:{project.code}",
         {"request": row.id, "by": actor.user_id, "reason": row.reason if row.kind == "appointment" else None},
     )
+    if row.kind == "appointment":
+        for listener in _ON_APPOINTED:
+            listener(session, row)
     return row
 
 

@@ -19,3 +19,4 @@ def install() -> None:
         )
     calling.install()
     lifecycle.after_step(None, drawing.disclose_at_results)
+    lifecycle.after_step(None, calling.release_at_end)

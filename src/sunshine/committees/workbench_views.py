@@ -1,6 +1,6 @@
 """Pages of calling the drawn experts: the expert's workbench ``/expert`` (invitations to confirm with their
 countdown, confirm / decline with a reason, the sign-in at the evaluation, the history), and a request's sign-in
-list ``/expert-draws/{id}/sign-in-list`` (positions, hashes and states; names as ``calling.sign_in_list``
+list ``/expert-draws/{id}/sign-in-list`` (positions, hashes and states; names as ``signin.sign_in_list``
 allows)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.committees import calling
+from sunshine.committees import calling, signin
 from sunshine.committees.calling_api import READERS, sign_in_list_out
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -25,7 +25,7 @@ PAGE = "/expert"
 
 @router.get(PAGE, response_class=HTMLResponse)
 def workbench(request: Request, session: Session = SessionDep, actor: Principal = EXPERT) -> Response:
-    pending, ahead, rest = calling.split(calling.assignments(session, actor))
+    pending, ahead, rest = signin.split(signin.assignments(session, actor))
     return render(
         request,
         "committees_workbench.html",
@@ -78,7 +78,7 @@ def sign_in(request: Request, call_id: Id, session: Session = SessionDep, actor:
 def sign_in_list(
     request: Request, request_id: Id, session: Session = SessionDep, actor: Principal = READERS
 ) -> Response:
-    found = sign_in_list_out(calling.sign_in_list(session, actor, request_id))
+    found = sign_in_list_out(signin.sign_in_list(session, actor, request_id))
     return render(request, "committees_sign_in_list.html", page_title="专家通知与签到", found=found)
 
 

@@ -43,7 +43,14 @@ from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 
 PREPARED, REVEALING, DRAWN, DISCLOSED = "prepared", "revealing", "drawn", "disclosed"
-STATE_LABELS = {PREPARED: "等待抽取", REVEALING: "正在揭示随机数", DRAWN: "已抽取", DISCLOSED: "结果已公开"}
+CANCELLED = "cancelled"
+STATE_LABELS = {
+    PREPARED: "等待抽取",
+    REVEALING: "正在揭示随机数",
+    DRAWN: "已抽取",
+    DISCLOSED: "结果已公开",
+    CANCELLED: "已取消",
+}
 OUTCOME_LABELS = {"confirmed": "已确认参加", "declined": "已拒绝", "no_show": "未到场"}
 CALL_STATE_LABELS = {
     "called": "已通知",
@@ -264,7 +271,7 @@ def sign_in(session: Session, actor: Principal, code: str) -> DrawAttendance:
     """Sign in to the draw room: as a required witness, as a party, or (supervisors, staff) as an observer."""
     draw = _locked(session, code)
     if draw.state not in (PREPARED, REVEALING):
-        raise DrawStateConflict("抽取已经完成，不能再签到")
+        raise DrawStateConflict(f"抽取{STATE_LABELS[draw.state]}，不能再签到")
     if not actor.is_authenticated:
         raise Forbidden("请先登录")
     existing = session.scalar(
@@ -592,4 +599,19 @@ def disclose(session: Session, code: str) -> Draw:
     session.flush()
     digest = engine.H(engine.jcs(sorted([r.leaf, r.ref, r.salt, r.status] for r in rows)))
     _log(session, draw, "disclosed", {"candidates": len(rows), "candidates_hash": digest})
+    return draw
+
+
+def cancel(session: Session, code: str, reason: str) -> Draw:
+    """The owner ends a draw still in the room (its project was terminated or failed before the order was fixed):
+    no seed is computed and nothing is drawn; the commitments already in the ledger stay there, and the entry says
+    why the draw stopped. A draw already drawn cannot be cancelled — its order stands and is disclosed."""
+    draw = _locked(session, code)
+    if draw.state == CANCELLED:
+        return draw
+    if draw.state not in (PREPARED, REVEALING):
+        raise DrawStateConflict(f"抽取{STATE_LABELS[draw.state]}，不能取消")
+    draw.state = CANCELLED
+    session.flush()
+    _log(session, draw, "cancelled", {"reason": reason})
     return draw

@@ -80,7 +80,7 @@ def _room_context(session: Session, principal: Principal, draw) -> dict:
         "me": visibility.steps(session, principal, draw),
         "labels": _labels(draw),
         "poll_seconds": POLL_SECONDS,
-        "live": draw.state != draws.DISCLOSED,
+        "live": draw.state not in (draws.DISCLOSED, draws.CANCELLED),
     }
 
 
