@@ -171,7 +171,9 @@ def test_design_table_rule_is_in_the_right_packs(keys, rule_id, value, unit, bou
         rule = registry().in_force(key, TODAY).rule(rule_id)
         assert rule is not None, f"{key} lacks {rule_id}"
         assert (rule.value, rule.unit, rule.bound) == (Decimal(value), unit, bound), key
-        assert basis in basis_text(rule.basis.model_dump(exclude_none=True)), key
+        dumped = rule.basis.model_dump(exclude_none=True)
+        # a seed basis is shown by the document's title; the file it came from stays in the data
+        assert basis in basis_text(dumped) or basis in dumped.get("seed", ""), key
 
 
 def test_shared_rule_ids_mean_the_same_thing_everywhere():

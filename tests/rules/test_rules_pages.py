@@ -185,7 +185,8 @@ def test_pack_page_shows_each_rule_with_value_bound_and_basis(client):
 def test_small_works_draw_page_shows_the_threshold_and_its_seed(client):
     p = page(client.get("/rules/engineering.small_works_draw", headers=HTML))
     assert p.rows["rule-draw_threshold"][1] == "不超过 500,000 元"
-    assert "需求文档 004_22d77745fdbb4664.txt" in p.rows["rule-draw_threshold"][2]
+    assert "青川县公共资源交易服务公开标准化规范化试点" in p.rows["rule-draw_threshold"][2]
+    assert "004_22d77745fdbb4664" not in p.rows["rule-draw_threshold"][2]
     assert p.rows["rule-registration_period"][2].startswith("平台默认值（以地方规则为准）")
 
 

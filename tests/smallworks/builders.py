@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from sunshine.core import clock as core_clock
 from sunshine.core.auth import Principal
@@ -63,7 +64,7 @@ def world(db, client, firms: int = 5) -> World:
     return w
 
 
-def draw_project(client, w: World, *, estimate: str = "386000.00") -> dict:
+def draw_project(client, w: World, *, estimate: str = "386000.00", sections: int = 1) -> dict:
     """A draw project registered by the agency, accepted, its 抽取公告 published (registration closes in
     ten days at 09:30 Beijing time). Returns the project as the API shows it, with ``deadline``."""
     created = client.post(
@@ -75,12 +76,17 @@ def draw_project(client, w: World, *, estimate: str = "386000.00") -> dict:
             "method": "small_works_draw",
             "tenderer_id": w.school,
             "agency_id": w.agency_org,
-            "budget": estimate,
+            "budget": str(Decimal(estimate) * sections),
             "region_code": "350100",
             "funding_source": "财政资金",
             "evaluation_method": "固定价随机抽取",
             "sections": [
-                {"name": "雨污分流改造施工", "estimate": estimate, "qualification": "市政公用工程施工总承包三级以上"}
+                {
+                    "name": "雨污分流改造施工" if n == 0 else f"雨污分流改造施工（第{n + 1}片区）",
+                    "estimate": estimate,
+                    "qualification": "市政公用工程施工总承包三级以上",
+                }
+                for n in range(sections)
             ],
         },
     )
@@ -107,9 +113,9 @@ def draw_project(client, w: World, *, estimate: str = "386000.00") -> dict:
     return project
 
 
-def register(client, w: World, project: dict, i: int) -> int:
+def register(client, w: World, project: dict, i: int, section: int = 0) -> int:
     response = client.post(
-        f"/api/v1/projects/{project['id']}/sections/{project['sections'][0]['id']}/registrations",
+        f"/api/v1/projects/{project['id']}/sections/{project['sections'][section]['id']}/registrations",
         headers=w.headers[f"bidder{i}"],
         json={"contact_name": "张经理", "contact_phone": f"1380000{i:04d}"},
     )

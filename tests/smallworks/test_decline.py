@@ -114,3 +114,19 @@ def test_nobody_left_to_call_fails_the_project(db, client, clock):
     assert len(pubs) == 1 and pubs[0]["title"].endswith("抽取流标公告")
     again = _decline(client, w, project, section_id)
     assert again.status_code == 409
+
+
+def test_the_reserve_withdraws_before_being_called(db, client, clock):
+    w, project, section_id, code = _drawn(db, client, clock, firms=5)
+    first = client.get(f"/api/v1/smallworks/projects/{project['id']}").json()["sections"][0]
+    contractor, reserve = first["contractor"], first["reserve"]
+    done = _decline(client, w, project, section_id, whom="reserve", reason="备选人书面声明放弃备选资格")
+    assert done.status_code == 200, done.text
+    section = done.json()["sections"][0]
+    assert section["contractor"] == contractor, "the contractor keeps the contract"
+    assert section["reserve"] not in (None, contractor, reserve), "the next in the order becomes the reserve"
+    assert [(o["organisation"], o["outcome_label"]) for o in section["outcomes"]] == [(reserve, "备选人放弃")]
+    with db.unit_of_work() as s:
+        data = record.build(s, draws.get(s, code))
+    assert engine.verify(data).ok, "the new reserve is part of the same replayable draw"
+    assert _decline(client, w, project, section_id, whom="nobody").status_code == 422

@@ -77,7 +77,7 @@ def test_the_draw_from_the_pages(db, app, client, clock):
         text = page_text(page.text)
         assert result["contractor"] in text and result["reserve"] in text
         assert "已抽取，结果公示中" in text and f'href="/draws/{code}"' in page.text
-        assert "进入抽取室" not in text and "中选人放弃或不符合条件" not in text
+        assert "进入抽取室" not in text and "中选人或备选人放弃" not in text
         _no_codes(text)
         public_record = anyone.get(f"/draws/{code}")
         assert public_record.status_code == 200
@@ -90,7 +90,7 @@ def test_the_draw_from_the_pages(db, app, client, clock):
 
     with browser(app, w.centre.username) as centre:
         page = centre.get(f"/projects/{pid}/smallworks")
-        assert "中选人放弃或不符合条件" in page_text(page.text)
+        assert "中选人或备选人放弃、不符合条件" in page_text(page.text)
         done = centre.post(
             f"/projects/{pid}/smallworks/sections/{result['section_id']}/decline",
             data={"outcome": "ineligible", "reason": "安全生产许可证已被暂扣", "csrf_token": csrf_token(page.text)},

@@ -58,3 +58,31 @@ def test_a_terminated_project_does_not_use_the_draw(db, client, clock):
     section = after["sections"][0]
     assert after["state"] == "terminated" and section["state_label"] == "抽取结果不予采用"
     assert section["failed_reason"] == "项目已终止，抽取结果不予采用" and section["contractor"] is None
+
+
+def test_a_suspension_during_the_publicity_extends_it(db, client, clock):
+    from datetime import date, timedelta
+
+    w, project, code = _prepared(db, client, clock)
+    pid = project["id"]
+    run_draw_api(client, w, code)
+    before = client.get(f"/api/v1/smallworks/projects/{pid}").json()
+    assert before["state_label"] == "抽取结果公示中"
+    until = date.fromisoformat(before["publicity_until"])
+    centre = w.headers["centre"]
+    assert (
+        client.post(f"/api/v1/projects/{pid}/suspend", headers=centre, json={"reason": "收到异议"}).status_code == 200
+    )
+    clock.advance(timedelta(days=4))
+    w.login(client)
+    centre = w.headers["centre"]
+    assert (
+        client.post(f"/api/v1/projects/{pid}/resume", headers=centre, json={"reason": "异议已答复"}).status_code == 200
+    )
+    after = client.get(f"/api/v1/smallworks/projects/{pid}").json()
+    assert after["state_label"] == "抽取结果公示中"
+    moved = date.fromisoformat(after["publicity_until"])
+    assert moved > until  # the period starts again four days later, counted in its own unit (working days)
+    clock.advance(timedelta(days=1))  # past the old end (suspended four days), before the new one
+    tick(db)  # the old end has passed: the result is not determined yet, the public still has its days
+    assert client.get(f"/api/v1/smallworks/projects/{pid}").json()["state_label"] == "抽取结果公示中"

@@ -228,6 +228,35 @@ def close(session: Session, deadline_id: int) -> None:
     row.updated_at = clock.now()
 
 
+def postpone(session: Session, deadline_id: int, days: int, reason: str) -> TrackedDeadline:
+    """A period that stood still (the case was suspended) starts ``days`` calendar days later and its due date is
+    computed again from the calendar, so the whole period is still given; the ledger records the move."""
+    row = session.get(TrackedDeadline, deadline_id)
+    if row is None:
+        raise NotFound("期限不存在")
+    if days <= 0 or not row.is_open:
+        return row
+    old_due = row.due
+    row.start = row.start + timedelta(days=days)
+    result = _checked(lambda: load(session).deadline(row.start, row.days, row.unit))
+    row.due, row.provisional, row.basis, row.updated_at = result.due, result.provisional, result.basis, clock.now()
+    ledger.append(
+        session,
+        "calendar:deadline:postponed",
+        f"deadline:{row.id}",
+        {
+            "subject": row.subject,
+            "purpose": row.purpose,
+            "days": days,
+            "old_due": old_due.isoformat(),
+            "new_due": row.due.isoformat(),
+            "reason": reason,
+        },
+    )
+    session.flush()
+    return row
+
+
 def open_deadlines(session: Session, limit: int = 500) -> list[TrackedDeadline]:
     stmt = select(TrackedDeadline).where(TrackedDeadline.is_open.is_(True)).order_by(TrackedDeadline.due).limit(limit)
     return list(session.scalars(stmt))

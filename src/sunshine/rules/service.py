@@ -44,12 +44,23 @@ def format_value(value: Decimal, unit: str) -> str:
     return f"{number} {label}" if label else number
 
 
+#: the local documents the centre's rules quote, by the number of the file that holds their text
+SEED_TITLES = {
+    "000": "《公共资源交易开放日活动方案》",
+    "001": "《公共资源交易政务公开工作规范》及平台服务管理细则",
+    "002": "《义乌市政务公开标准化规范化试点工作公共资源交易领域实施方案》",
+    "003": "《政府采购服务实施方案》",
+    "004": "青川县公共资源交易服务公开标准化规范化试点（“1113”工作模式）",
+}
+
+
 def basis_text(basis: dict[str, Any]) -> str:
     """One line naming the basis: "《中华人民共和国招标投标法》第二十四条"."""
     if "law" in basis:
         return f"{basis['law']}{basis.get('article') or ''}"
     if "seed" in basis:
-        return f"需求文档 {basis['seed']}（{basis['section']}）"
+        title = SEED_TITLES.get(basis["seed"].split("_", 1)[0], "地方规范性文件")
+        return f"{title}（{basis['section']}）"
     return "平台默认值（以地方规则为准）"
 
 

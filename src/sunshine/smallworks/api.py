@@ -48,5 +48,7 @@ def prepare(
 def decline(
     project_id: Id, section_id: Id, body: DeclineIn, session: Session = SessionDep, actor: Principal = CENTRE
 ) -> ProjectDrawsOut:
-    service.record_decline(session, actor, project_id, section_id, outcome=body.outcome, reason=body.reason)
+    service.record_decline(
+        session, actor, project_id, section_id, outcome=body.outcome, reason=body.reason, whom=body.whom
+    )
     return project_draws_out(reading.view(session, actor, project_id))

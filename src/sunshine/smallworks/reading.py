@@ -99,7 +99,9 @@ def view(session: Session, actor: Principal, project_id: int) -> ProjectDraws:
                 reserve=names.get(row.reserve_org_id) if shown and row.reserve_org_id else None,
                 drawn_at=row.drawn_at if row else None,
                 outcomes=[
-                    OutcomeView(names.get(o.organisation_id, ""), service.OUTCOMES[o.outcome], o.reason, o.recorded_at)
+                    OutcomeView(
+                        names.get(o.organisation_id, ""), service.OUTCOME_LABELS[o.outcome], o.reason, o.recorded_at
+                    )
                     for o in outcomes.get(row.id, [])
                 ]
                 if row

@@ -19,6 +19,9 @@ class PrepareIn(BaseModel):
 class DeclineIn(BaseModel):
     outcome: Literal["declined", "ineligible"] = Field(description="declined 中选人放弃；ineligible 被查实不符合条件")
     reason: str = Field(min_length=1, max_length=280, description="具体情况（将随递补结果公示）")
+    whom: Literal["contractor", "reserve"] = Field(
+        "contractor", description="contractor 中选承包人（备选人递补）；reserve 备选承包人（顺序中的下一家成为备选人）"
+    )
 
 
 class OutcomeOut(BaseModel):

@@ -35,6 +35,10 @@ RESERVE_DEFAULT = 1  # 平台默认值 when the project's rule snapshot predates
 MAX_REASON = 280  # the draw ledger keeps 300 characters with the situation's label
 OPEN_CALLS = ("called", "confirmed")  # a call of the draw that still stands
 OUTCOMES = {"declined": "中选人放弃", "ineligible": "中选人被查实不符合条件"}
+RESERVE_OUTCOMES = {"declined": "备选人放弃", "ineligible": "备选人被查实不符合条件"}
+WHOM = {"contractor": "中选承包人", "reserve": "备选承包人"}
+#: what a recorded outcome is called on the pages (a reserve's is stored as ``reserve_<outcome>``)
+OUTCOME_LABELS = {**OUTCOMES, **{f"reserve_{k}": v for k, v in RESERVE_OUTCOMES.items()}}
 
 
 _recording: ContextVar[bool] = ContextVar("smallworks_recording", default=False)
@@ -255,8 +259,16 @@ def publish_when_all_drawn(session: Session, project: Project) -> None:
 
 
 def after_resume(session: Session, event) -> None:  # noqa: ANN001
-    if event.project.lifecycle == "draw":
-        publish_when_all_drawn(session, event.project)
+    """A resumed draw project: a publicity period that stood still while suspended starts again later by the
+    suspended days (the rule ``suspension_extends_schedule`` decides, as for the notice's dates), so the public
+    gets the whole period; a result drawn while suspended is published now."""
+    if event.project.lifecycle != "draw":
+        return
+    publicity = open_deadline(session, event.project, PUBLICITY)
+    if event.after == "candidates_publicised" and publicity is not None:
+        days, _ = trading.schedule_after_suspension(session, event.project, clock.now())
+        calendar.postpone(session, publicity.id, days, f"项目暂停{days}日后恢复，公示期相应顺延")
+    publish_when_all_drawn(session, event.project)
 
 
 def _publish(
@@ -365,10 +377,18 @@ def open_deadline(session: Session, project: Project, purpose: str) -> TrackedDe
 
 
 def record_decline(
-    session: Session, actor: Principal, project_id: int, section_id: int, *, outcome: str, reason: str | None
+    session: Session,
+    actor: Principal,
+    project_id: int,
+    section_id: int,
+    *,
+    outcome: str,
+    reason: str | None,
+    whom: str = "contractor",
 ) -> SectionDraw:
-    """中选人放弃或被查实不符合条件 (recorded by the centre before the result is determined): the reserve is
-    called in the draw's order and the changed result is published again; with nobody left the section fails."""
+    """中选人（或备选人）放弃或被查实不符合条件 (recorded by the centre before the result is determined): for the
+    contractor, the reserve takes the contract in the draw's order; for the reserve, the next registrant in the
+    order becomes the reserve; the changed result is published again; with nobody left the section fails."""
     project = project_of(session, actor, project_id, lock=True)
     checked = lifecycle.check(project, "replace_contractor", actor)
     if outcome not in OUTCOMES:
@@ -378,34 +398,39 @@ def record_decline(
         raise InvalidInput("请写明中选人放弃或不符合条件的具体情况", field="reason")
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"说明最多 {MAX_REASON} 个字符", field="reason")
+    if whom not in WHOM:
+        raise InvalidInput("请选择登记的对象：中选承包人或备选承包人", field="whom")
     row = session.scalar(
         select(SectionDraw).where(SectionDraw.project_id == project.id, SectionDraw.section_id == section_id)
     )
-    if row is None or row.state != "drawn" or row.contractor_org_id is None:
-        raise NotFound("该标段没有已抽取的中选承包人")
+    org_id = None if row is None else (row.contractor_org_id if whom == "contractor" else row.reserve_org_id)
+    if row is None or row.state != "drawn" or org_id is None:
+        raise NotFound(f"该标段没有已抽取的{WHOM[whom]}")
     draw = draws.get(session, row.draw_code)
+    kind = "seat" if whom == "contractor" else "reserve"
     seat = next(
         (
             s
             for s in draws.seats(session, draw)
-            if s.kind == "seat" and s.state in OPEN_CALLS and _org_id(s.ref) == row.contractor_org_id
+            if s.kind == kind and s.state in OPEN_CALLS and _org_id(s.ref) == org_id
         ),
         None,
     )
     if seat is None:
-        raise Conflict("该标段的中选承包人已有应答记录，不能再次登记")
+        raise Conflict(f"该标段的{WHOM[whom]}已有应答记录，不能再次登记")
+    labels = OUTCOMES if whom == "contractor" else RESERVE_OUTCOMES
     session.add(
         DrawnOutcome(
             draw_id=row.id,
-            organisation_id=row.contractor_org_id,
-            outcome=outcome,
+            organisation_id=org_id,
+            outcome=outcome if whom == "contractor" else f"reserve_{outcome}",
             reason=reason,
             recorded_by=actor.user_id,
             recorded_at=clock.now(),
         )
     )
     with _recording_decline():
-        draws.record_outcome(session, actor, row.draw_code, seat.leaf, "declined", f"{OUTCOMES[outcome]}：{reason}")
+        draws.record_outcome(session, actor, row.draw_code, seat.leaf, "declined", f"{labels[outcome]}：{reason}")
     _settle(session, row, draw)
     if row.contractor_org_id is None:
         row.state = "failed"
@@ -415,7 +440,7 @@ def record_decline(
     if not any(r.state == "drawn" for r in rows):
         _fail(session, project, actor, rows, payload={"section": row.section_id, "outcome": outcome})
     else:
-        _publish(session, project, rows, checked.step.name, actor, reason=f"{OUTCOMES[outcome]}：{reason}")
+        _publish(session, project, rows, checked.step.name, actor, reason=f"{labels[outcome]}：{reason}")
     return row
 
 

@@ -35,7 +35,8 @@ def page(request: Request, project_id: Id, session: Session = SessionDep, princi
         page_title=f"固定价抽取：{v.project.name}",
         v=v,
         supervisors=[(str(u.id), u.display_name) for u in service.supervisors(session)] if v.may_prepare else [],
-        outcomes=service.OUTCOMES,
+        outcomes={"declined": "放弃", "ineligible": "被查实不符合条件"},
+        whom=service.WHOM,
     )
 
 
@@ -67,14 +68,23 @@ def decline(
     section_id: Id,
     outcome: str = Form(""),
     reason: str = Form(""),
+    whom: str = Form("contractor"),
     session: Session = SessionDep,
     principal: Principal = CENTRE,
 ) -> Response:
     return act(
         request,
         f"/projects/{project_id}/smallworks",
-        lambda: service.record_decline(session, principal, project_id, section_id, outcome=outcome, reason=reason),
+        lambda: service.record_decline(
+            session, principal, project_id, section_id, outcome=outcome, reason=reason, whom=whom
+        ),
         lambda row: (
-            "已记录，备选承包人递补，变更结果已公示" if row.state == "drawn" else "已记录；无可递补的备选人，该标段流标"
+            (
+                "已记录，备选承包人递补，变更结果已公示"
+                if whom == "contractor"
+                else "已记录，抽取顺序中的下一家成为备选人，变更结果已公示"
+            )
+            if row.state == "drawn"
+            else "已记录；无可递补的备选人，该标段流标"
         ),
     )
