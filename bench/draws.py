@@ -39,6 +39,7 @@ try:
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
 
+import _expert_pool  # noqa: E402
 import _serve  # noqa: E402
 
 from sunshine.draws import engine  # noqa: E402
@@ -274,7 +275,10 @@ def bench_service(label: str, url: str, sizes: list[int], provider: Callable) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="engine: list sizes")
-    parser.add_argument("--db-sizes", default="1000,10000,100000", help="service: list sizes")
+    parser.add_argument(
+        "--db-sizes", default="", help="service with synthetic candidates: list sizes (e.g. 1000,100000)"
+    )
+    parser.add_argument("--pool", type=int, default=100_000, help="experts in the real pool (0: skip)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg-url", default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
@@ -291,6 +295,11 @@ def main() -> None:
     if args.pg_url and db_sizes:
         with _serve.postgres_database(args.pg_url, f"sunshine_bench_draws_{os.getpid()}") as url:
             bench_service("PostgreSQL", url, db_sizes, provider)
+    if args.pool and not args.skip_sqlite:
+        _expert_pool.bench_pool("SQLite", lambda d: open_database(f"sqlite:///{d}/pool.db", d), args.pool, args.rounds)
+    if args.pool and args.pg_url:
+        with _serve.postgres_database(args.pg_url, f"sunshine_bench_pool_{os.getpid()}") as url:
+            _expert_pool.bench_pool("PostgreSQL", lambda d: open_database(url, d), args.pool, args.rounds)
 
 
 if __name__ == "__main__":

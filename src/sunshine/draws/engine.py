@@ -185,8 +185,28 @@ class OutcomeError(ValueError):
     """An outcome that does not apply to the assignment (not a called candidate, or no longer active)."""
 
 
-def _qualified(order_: Sequence[str], eligible_groups: Mapping[str, Sequence[str]]) -> list[tuple[int, str, list[str]]]:
-    return [(i + 1, lf, list(eligible_groups.get(lf, ()))) for i, lf in enumerate(order_)]
+class _Qualified:
+    """``(position, leaf, groups)`` along the order, built only as far as a walk goes: the seats of a committee
+    are usually filled within the first places of an order of tens of thousands."""
+
+    def __init__(self, order_: Sequence[str], eligible_groups: Mapping[str, Sequence[str]]) -> None:
+        self._order, self._groups = order_, eligible_groups
+        self._seen: list[tuple[int, str, list[str]]] = []
+
+    def __iter__(self) -> Iterator[tuple[int, str, list[str]]]:
+        i = 0
+        while True:
+            if i == len(self._seen):
+                if i == len(self._order):
+                    return
+                lf = self._order[i]
+                self._seen.append((i + 1, lf, list(self._groups.get(lf, ()))))
+            yield self._seen[i]
+            i += 1
+
+
+def _qualified(order_: Sequence[str], eligible_groups: Mapping[str, Sequence[str]]) -> _Qualified:
+    return _Qualified(order_, eligible_groups)
 
 
 def assign(

@@ -1,8 +1,8 @@
-"""The draw's steps: ``prepare`` (commit the list and the platform's commitment), the draw room (``sign_in``,
-``commit``, ``enter_beacon``, ``start_reveal``, ``reveal``, ``finish``, tick ``finish_due``), and after the
-draw ``seats``, ``record_outcome`` and ``disclose``. One ledger entry per step, subject ``draw:<code>``; no
-payload holds a ref or a name before ``disclose``. Owners react through their purpose's callbacks. Never
-commits.
+"""The draw's steps: ``prepare`` (commit the list and the platform's commitment), the draw room (in
+``draws.room``: ``sign_in``, ``commit``, ``enter_beacon``, ``start_reveal``, ``reveal``, ``finish``, tick
+``finish_due``, re-exported here), and after the draw ``seats``, ``record_outcome``, ``disclose`` and ``cancel``.
+One ledger entry per step, subject ``draw:<code>``; no payload holds a ref or a name before ``disclose``. Owners
+react through their purpose's callbacks. Never commits.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets as _secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -18,10 +18,46 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Forbidden, InvalidInput, NotFound
-from sunshine.core.formatting import local_time
+from sunshine.core.errors import Forbidden, InvalidInput
 from sunshine.draws import engine, purposes, reasons
-from sunshine.draws.models import Draw, DrawAttendance, DrawCandidate, DrawOutcome, DrawParty
+from sunshine.draws.models import Draw, DrawCandidate, DrawOutcome, DrawParty
+from sunshine.draws.room import (  # noqa: F401  (re-exported: the room's steps, as owners and routes call them)
+    commit,
+    due,
+    enter_beacon,
+    finish,
+    finish_due,
+    may_run,
+    missing_witnesses,
+    reveal,
+    sign_in,
+    start_reveal,
+    witness_role,
+)
+from sunshine.draws.state import (  # noqa: F401  (re-exported)
+    CALL_STATE_LABELS,
+    CANCELLED,
+    DISCLOSED,
+    DRAWN,
+    MAX_CANDIDATES,
+    OBSERVER,
+    OBSERVER_ROLES,
+    OUTCOME_LABELS,
+    PREPARED,
+    REVEALING,
+    STATE_LABELS,
+    assignment,
+    attendance,
+    eligible_of,
+    get,
+    groups_of,
+    locked,
+    log,
+    outcomes_of,
+    parties_of,
+    subject,
+    witnesses_of,
+)
 from sunshine.draws.types import (  # noqa: F401  (re-exported: the interface owners code against)
     BeaconMissing,
     Candidate,
@@ -37,71 +73,7 @@ from sunshine.draws.types import (  # noqa: F401  (re-exported: the interface ow
     WitnessesMissing,
     WitnessSpec,
 )
-from sunshine.identity.roles import Role
 from sunshine.ledger import format as ledger_format
-from sunshine.ledger import service as ledger
-from sunshine.rules import service as rules
-
-PREPARED, REVEALING, DRAWN, DISCLOSED = "prepared", "revealing", "drawn", "disclosed"
-CANCELLED = "cancelled"
-STATE_LABELS = {
-    PREPARED: "等待抽取",
-    REVEALING: "正在揭示随机数",
-    DRAWN: "已抽取",
-    DISCLOSED: "结果已公开",
-    CANCELLED: "已取消",
-}
-OUTCOME_LABELS = {"confirmed": "已确认参加", "declined": "已拒绝", "no_show": "未到场"}
-CALL_STATE_LABELS = {
-    "called": "已通知",
-    "confirmed": "已确认",
-    "declined": "已拒绝",
-    "no_show": "未到场",
-    "promoted": "已递补为正选",
-}
-OBSERVER = "observer"
-OBSERVER_ROLES = (Role.SOCIAL_SUPERVISOR, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR, Role.CENTRE_STAFF)
-REVEAL_WINDOW_RULE = "draw_reveal_window"
-SIGN_IN_RULE = "draw_party_sign_in_required"
-DEFAULT_REVEAL_WINDOW = 600
-MAX_CANDIDATES = 200_000
-
-
-def subject(draw: Draw) -> str:
-    return f"draw:{draw.code}"
-
-
-def groups_of(draw: Draw) -> list[dict[str, Any]]:
-    return json.loads(draw.groups)
-
-
-def witnesses_of(draw: Draw) -> list[dict[str, Any]]:
-    return json.loads(draw.witnesses)
-
-
-def _log(session: Session, draw: Draw, action: str, payload: dict[str, Any]) -> None:
-    ledger.append(session, f"draws:draw:{action}", subject(draw), {"draw": draw.code, **payload})
-    ledger.sign_head(session)
-
-
-def _centre_rule(session: Session, rule_id: str, fallback: int) -> int:
-    pack = rules.resolve(session, "centre.service", clock.today_local())
-    if pack is None or not pack.has(rule_id):
-        return fallback
-    return int(pack.rule(rule_id).value)
-
-
-def get(session: Session, code: str) -> Draw:
-    draw = session.scalar(select(Draw).where(Draw.code == code)) if isinstance(code, str) and len(code) <= 32 else None
-    if draw is None:
-        raise NotFound("抽取不存在")
-    return draw
-
-
-def _locked(session: Session, code: str) -> Draw:
-    draw = get(session, code)
-    session.refresh(draw, with_for_update=True)
-    return draw
 
 
 def _new_code(session: Session) -> str:
@@ -224,7 +196,7 @@ def prepare(
     session.add(platform)
     session.add_all(DrawParty(draw_id=draw.id, party=p.key, label=p.label, user_id=p.user_id) for p in parties)
     session.flush()
-    _log(
+    log(
         session,
         draw,
         "prepared",
@@ -243,272 +215,6 @@ def prepare(
         },
     )
     return draw
-
-
-def parties_of(session: Session, draw: Draw) -> list[DrawParty]:
-    return list(session.scalars(select(DrawParty).where(DrawParty.draw_id == draw.id).order_by(DrawParty.id)))
-
-
-def attendance(session: Session, draw: Draw) -> list[DrawAttendance]:
-    return list(
-        session.scalars(select(DrawAttendance).where(DrawAttendance.draw_id == draw.id).order_by(DrawAttendance.id))
-    )
-
-
-def witness_role(actor: Principal, draw: Draw) -> str | None:
-    for spec in witnesses_of(draw):
-        if spec["role"] not in {r.value for r in actor.roles}:
-            continue
-        if spec["user_ids"] and actor.user_id not in spec["user_ids"]:
-            continue
-        if spec["organisation_ids"] and actor.organisation_id not in spec["organisation_ids"]:
-            continue
-        return spec["role"]
-    return None
-
-
-def sign_in(session: Session, actor: Principal, code: str) -> DrawAttendance:
-    """Sign in to the draw room: as a required witness, as a party, or (supervisors, staff) as an observer."""
-    draw = _locked(session, code)
-    if draw.state not in (PREPARED, REVEALING):
-        raise DrawStateConflict(f"抽取{STATE_LABELS[draw.state]}，不能再签到")
-    if not actor.is_authenticated:
-        raise Forbidden("请先登录")
-    existing = session.scalar(
-        select(DrawAttendance).where(DrawAttendance.draw_id == draw.id, DrawAttendance.user_id == actor.user_id)
-    )
-    if existing is not None:
-        return existing
-    role = witness_role(actor, draw)
-    if role is None and any(p.user_id == actor.user_id for p in parties_of(session, draw)):
-        role = "party"
-    if role is None and actor.has(*OBSERVER_ROLES):
-        role = f"{OBSERVER}:{next(r for r in OBSERVER_ROLES if actor.has(r)).value}"
-    if role is None:
-        raise Forbidden("您不是本次抽取的见证人、参与方或监督人员")
-    row = DrawAttendance(
-        draw_id=draw.id, user_id=actor.user_id, role=role, display_name=actor.display_name, signed_in_at=clock.now()
-    )
-    session.add(row)
-    session.flush()
-    _log(session, draw, "signed_in", {"role": role})
-    return row
-
-
-def _signed_in(session: Session, draw: Draw, user_id: int | None) -> bool:
-    return (
-        session.scalar(
-            select(DrawAttendance.id).where(DrawAttendance.draw_id == draw.id, DrawAttendance.user_id == user_id)
-        )
-        is not None
-    )
-
-
-def _party_of(session: Session, actor: Principal, draw: Draw) -> DrawParty:
-    party = next((p for p in parties_of(session, draw) if p.user_id is not None and p.user_id == actor.user_id), None)
-    if party is None:
-        raise Forbidden("您不是本次抽取的参与方")
-    if _centre_rule(session, SIGN_IN_RULE, 1) and not _signed_in(session, draw, actor.user_id):
-        raise NotSignedIn()
-    return party
-
-
-def commit(session: Session, actor: Principal, code: str, commitment: str) -> DrawParty:
-    """An independent party's commitment to the secret its browser generated and keeps."""
-    draw = _locked(session, code)
-    if draw.state != PREPARED:
-        raise DrawStateConflict("抽取已开始揭示，不能再提交承诺")
-    party = _party_of(session, actor, draw)
-    commitment = (commitment or "").strip().lower()
-    if not engine.HEX64.match(commitment):
-        raise InvalidInput("承诺应为64位十六进制的SHA-256值", field="commitment")
-    if party.commitment is not None:
-        raise DrawStateConflict("您已提交承诺，不能更改")
-    party.commitment, party.committed_at = commitment, clock.now()
-    session.flush()
-    _log(session, draw, "committed", {"party": party.party, "commitments": {party.party: commitment}})
-    return party
-
-
-def may_run(session: Session, actor: Principal | None, draw: Draw) -> bool:
-    if actor is None:
-        return False
-    if actor.has(Role.CENTRE_STAFF):
-        return True
-    purpose = purposes.find(draw.purpose)
-    return bool(purpose and purpose.may_manage and purpose.may_manage(session, actor, draw))
-
-
-def enter_beacon(session: Session, actor: Principal, code: str, value: str) -> Draw:
-    """Centre staff enter the published value of the named public beacon, before the seed is computed."""
-    draw = _locked(session, code)
-    if not actor.has(Role.CENTRE_STAFF):
-        raise Forbidden("只有交易中心工作人员可以录入公开信标")
-    if draw.beacon_source is None:
-        raise DrawStateConflict("本次抽取未指定公开信标")
-    if draw.state not in (PREPARED, REVEALING) or draw.beacon_value is not None:
-        raise DrawStateConflict("公开信标已录入或抽取已完成")
-    value = (value or "").strip()
-    if not value or len(value) > 1000 or any(ch in value for ch in "\r\n"):
-        raise InvalidInput("请填写公开信标的发布值（一行，不超过1000字）", field="value")
-    draw.beacon_value = value
-    session.flush()
-    _log(session, draw, "beacon", {"beacon_source": draw.beacon_source, "beacon": value})
-    return draw
-
-
-def missing_witnesses(session: Session, draw: Draw) -> list[dict[str, Any]]:
-    present = {a.role for a in attendance(session, draw)}
-    return [w for w in witnesses_of(draw) if w["role"] not in present]
-
-
-def start_reveal(session: Session, actor: Principal, code: str) -> Draw:
-    """Start the draw: every witness signed in, every party committed; the platform reveals first."""
-    draw = _locked(session, code)
-    if not may_run(session, actor, draw):
-        raise Forbidden("只有交易中心工作人员可以开始抽取")
-    if draw.state != PREPARED:
-        raise DrawStateConflict()
-    if clock.now() < draw.scheduled_at:
-        raise TooEarly(f"预定抽取时间为 {local_time(draw.scheduled_at)}")
-    missing = missing_witnesses(session, draw)
-    if missing:
-        raise WitnessesMissing("尚未签到：" + "、".join(w["label"] for w in missing))
-    parties = parties_of(session, draw)
-    uncommitted = [p for p in parties if p.commitment is None]
-    if uncommitted:
-        raise CommitmentsMissing("尚未提交承诺：" + "、".join(p.label for p in uncommitted))
-    now = clock.now()
-    platform = next(p for p in parties if p.party == engine.PLATFORM)
-    platform.revealed_at = now
-    draw.state = REVEALING
-    draw.reveal_deadline = now + timedelta(seconds=_centre_rule(session, REVEAL_WINDOW_RULE, DEFAULT_REVEAL_WINDOW))
-    session.flush()
-    _log(
-        session,
-        draw,
-        "revealed",
-        {
-            "party": engine.PLATFORM,
-            "secret": platform.secret,
-            "reveal_deadline": ledger_format.iso_utc(draw.reveal_deadline),
-        },
-    )
-    return draw
-
-
-def reveal(session: Session, actor: Principal, code: str, secret: str) -> Draw:
-    """A party's secret, checked against its commitment; the last reveal draws at once."""
-    draw = _locked(session, code)
-    if draw.state != REVEALING:
-        raise DrawStateConflict("现在不是揭示随机数的阶段")
-    party = _party_of(session, actor, draw)
-    if party.revealed_at is not None:
-        raise DrawStateConflict("您已揭示随机数")
-    if clock.now() > draw.reveal_deadline:
-        raise DrawStateConflict("揭示期限已过，将使用公布的默认值")
-    secret = (secret or "").strip().lower()
-    if not engine.HEX64.match(secret) or engine.commitment(draw.code, party.party, secret) != party.commitment:
-        raise SecretMismatch()
-    party.secret, party.revealed_at = secret, clock.now()
-    session.flush()
-    _log(session, draw, "revealed", {"party": party.party, "secret": secret})
-    everyone = all(p.revealed_at is not None for p in parties_of(session, draw))
-    if everyone and (draw.beacon_source is None or draw.beacon_value is not None):
-        finish(session, actor, code)
-    return draw
-
-
-def eligible_of(session: Session, draw: Draw) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(DrawCandidate.leaf, DrawCandidate.groups).where(
-            DrawCandidate.draw_id == draw.id, DrawCandidate.status == engine.ELIGIBLE
-        )
-    )
-    return engine.eligible_list((lf, json.loads(gs)) for lf, gs in rows)
-
-
-def finish(session: Session, actor: Principal | None, code: str) -> Draw:
-    """Defaults for parties that did not reveal in time, the seed, the order, the first calls; ``on_drawn``."""
-    draw = _locked(session, code)
-    if draw.state != REVEALING:
-        raise DrawStateConflict("抽取不在揭示阶段")
-    if (
-        actor is not None
-        and not may_run(session, actor, draw)
-        and not any(p.user_id == actor.user_id for p in parties_of(session, draw))
-    ):
-        raise Forbidden("只有交易中心工作人员或参与方可以完成抽取")
-    parties = parties_of(session, draw)
-    pending = [p for p in parties if p.revealed_at is None]
-    if pending and clock.now() <= draw.reveal_deadline:
-        raise RevealWindowOpen("尚未揭示：" + "、".join(p.label for p in pending))
-    if draw.beacon_source is not None and draw.beacon_value is None:
-        raise BeaconMissing(f"请先录入“{draw.beacon_source}”公布的值")
-    for p in pending:
-        p.secret, p.defaulted = engine.default_secret(draw.code, p.party), True
-    eligible = eligible_of(session, draw)
-    draw.seed = engine.seed(draw.list_hash, {p.party: p.secret for p in parties}, draw.beacon_value or "")
-    order = engine.order(draw.seed, eligible)
-    draw.call_order = json.dumps(order)
-    draw.state, draw.drawn_at = DRAWN, clock.now()
-    session.flush()
-    first = engine.assign(order, groups_of(draw), {e["leaf"]: e["groups"] for e in eligible})
-    _log(
-        session,
-        draw,
-        "drawn",
-        {
-            "seed": draw.seed,
-            "order_hash": engine.H(engine.jcs(order)),
-            "order_size": len(order),
-            "defaulted": sorted(p.party for p in pending),
-            "beacon": draw.beacon_value or "",
-            "calls": [{k: c[k] for k in ("leaf", "group", "kind", "position")} for c in first.as_dicts()],
-        },
-    )
-    callback = getattr(purposes.find(draw.purpose), "on_drawn", None)
-    if callback is not None:
-        callback(session, draw)
-    return draw
-
-
-def due(session: Session) -> list[str]:
-    """Codes of the draws whose reveal window has run out (and whose beacon, if any, has been entered)."""
-    return list(
-        session.scalars(
-            select(Draw.code)
-            .where(
-                Draw.state == REVEALING,
-                Draw.reveal_deadline < clock.now(),
-                (Draw.beacon_source.is_(None)) | (Draw.beacon_value.is_not(None)),
-            )
-            .order_by(Draw.id)
-            .limit(100)
-        )
-    )
-
-
-def finish_due(session: Session) -> list[str]:
-    """Tick: draw every draw whose reveal window has run out (parties that withheld get the default)."""
-    codes = due(session)
-    for code in codes:
-        finish(session, None, code)
-    return codes
-
-
-def outcomes_of(session: Session, draw: Draw) -> list[DrawOutcome]:
-    return list(session.scalars(select(DrawOutcome).where(DrawOutcome.draw_id == draw.id).order_by(DrawOutcome.id)))
-
-
-def assignment(session: Session, draw: Draw) -> engine.Assignment:
-    if draw.call_order is None:
-        return engine.Assignment()
-    eligible = eligible_of(session, draw)
-    outcomes = [{"leaf": o.leaf, "outcome": o.outcome} for o in outcomes_of(session, draw)]
-    return engine.assign(
-        json.loads(draw.call_order), groups_of(draw), {e["leaf"]: e["groups"] for e in eligible}, outcomes
-    )
 
 
 def _seats(session: Session, draw: Draw, calls: Sequence[engine.Call]) -> list[Seat]:
@@ -536,7 +242,7 @@ def record_outcome(
     session: Session, actor: Principal | None, code: str, leaf: str, outcome: str, reason: str
 ) -> list[Seat]:
     """A called candidate confirmed, declined or did not show; returns the replacements it called."""
-    draw = _locked(session, code)
+    draw = locked(session, code)
     if draw.state not in (DRAWN, DISCLOSED):
         raise DrawStateConflict("抽取尚未完成")
     if actor is not None and not may_run(session, actor, draw):
@@ -564,7 +270,7 @@ def record_outcome(
     session.flush()
     after = assignment(session, draw)
     new = after.calls[len(before.calls) :]
-    _log(
+    log(
         session,
         draw,
         "outcome",
@@ -585,7 +291,7 @@ def record_outcome(
 
 def disclose(session: Session, code: str) -> Draw:
     """Publish every pool entry's ref, salt, groups and status (called by the owner when its results are public)."""
-    draw = _locked(session, code)
+    draw = locked(session, code)
     if draw.state == DISCLOSED:
         return draw
     if draw.state != DRAWN:
@@ -598,7 +304,7 @@ def disclose(session: Session, code: str) -> Draw:
     draw.state, draw.disclosed_at = DISCLOSED, clock.now()
     session.flush()
     digest = engine.H(engine.jcs(sorted([r.leaf, r.ref, r.salt, r.status] for r in rows)))
-    _log(session, draw, "disclosed", {"candidates": len(rows), "candidates_hash": digest})
+    log(session, draw, "disclosed", {"candidates": len(rows), "candidates_hash": digest})
     return draw
 
 
@@ -606,12 +312,12 @@ def cancel(session: Session, code: str, reason: str) -> Draw:
     """The owner ends a draw still in the room (its project was terminated or failed before the order was fixed):
     no seed is computed and nothing is drawn; the commitments already in the ledger stay there, and the entry says
     why the draw stopped. A draw already drawn cannot be cancelled — its order stands and is disclosed."""
-    draw = _locked(session, code)
+    draw = locked(session, code)
     if draw.state == CANCELLED:
         return draw
     if draw.state not in (PREPARED, REVEALING):
         raise DrawStateConflict(f"抽取{STATE_LABELS[draw.state]}，不能取消")
     draw.state = CANCELLED
     session.flush()
-    _log(session, draw, "cancelled", {"reason": reason})
+    log(session, draw, "cancelled", {"reason": reason})
     return draw

@@ -1,0 +1,376 @@
+"""The expert-pool draw benchmark's world: a real pool written to the database and a committee draw run phase by
+phase as the requests would run it (``bench/draws.py --pool N``).
+
+The world: ``N`` experts (accounts, roles, employers, one or two specialties each spread across the shipped tree,
+a few on leave, suspended, banned, over age, out of term or with declared conflicts), written with SQLAlchemy core
+bulk inserts; a procurement tender (tests' builders: its school, agency, supervisor, centre and bidders) whose
+section has 195 more registered bidders, so that 200 organisations — the tenderer, the agency and 198 bidders —
+must be avoided, and a tenth of the experts work for one of them.
+
+Each round submits and approves a request for 9 experts from three specialties (3 each, 1 reserve each), then
+times: the candidate list (``committees.avoidance.pool``, the expert pool's query and the avoidance rules), the
+whole ``committees.drawing.start_draw`` (list + ``draws.service.prepare`` in one transaction, as the centre's
+request runs), the room (sign-in of the three witnesses, the party's commitment, start, reveal — which draws and
+records the seats), three declines with their replacements, the public record, ``engine.verify`` and
+``sunshine draw verify`` as a citizen runs it. Between rounds the request is set aside (bookkeeping, untimed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from sqlalchemy import insert, select, update
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # tests' builders make the tender world
+    sys.path.insert(0, str(ROOT))
+
+REQUESTED = [("A01", 3), ("A02", 3), ("B01", 3)]  # two second-level engineering codes, one goods code
+AVOIDED = 200
+EXTRA_BIDDERS = AVOIDED - 5  # the world has a tenderer, an agency and 3 bidders already
+EMPLOYERS = 2_000  # organisations the experts work for, the 200 avoided ones among them
+CHUNK = 5_000
+
+
+def _chunks(rows: list[dict]):
+    for i in range(0, len(rows), CHUNK):
+        yield rows[i : i + CHUNK]
+
+
+def _bulk(conn, table, rows: list[dict]) -> None:
+    """Insert ``rows`` in executemany batches (ids are read back afterwards by a unique column)."""
+    for part in _chunks(rows):
+        conn.execute(insert(table), part)
+
+
+def build_world(db, n: int) -> SimpleNamespace:
+    """The tender, its 200 avoided organisations and ``n`` experts; timed by the caller."""
+    from sunshine.experts.models import Expert, ExpertConflict, ExpertLeave, ExpertSanction, ExpertSpecialty
+    from sunshine.experts.specialties import shipped
+    from sunshine.identity import credit_code
+    from sunshine.identity.models import Organisation, User, UserRole
+    from sunshine.trading.models import Registration
+    from tests.committees.builders import procurement
+
+    w = procurement(db, experts=0, deadline_days=21)
+    now = datetime.now(UTC)
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(Organisation),
+            [
+                {
+                    "name": f"基准测试单位{i}",
+                    "credit_code": credit_code.complete(f"91350100MB{i:07d}"),
+                    "kind": "enterprise",
+                    "region_code": "350100",
+                    "created_at": now,
+                }
+                for i in range(EMPLOYERS)
+            ],
+        )
+        orgs = list(
+            conn.scalars(
+                select(Organisation.id).where(Organisation.name.like("基准测试单位%")).order_by(Organisation.id)
+            )
+        )
+        bidder_user = w.bidders[0].user_id
+        conn.execute(
+            insert(Registration),
+            [
+                {
+                    "project_id": w.project_id,
+                    "section_id": w.section_id,
+                    "organisation_id": org,
+                    "user_id": bidder_user,
+                    "contact_name": "王经理",
+                    "contact_phone": "13800138000",
+                    "registered_at": now,
+                }
+                for org in orgs[:EXTRA_BIDDERS]
+            ],
+        )
+        avoided = [w.school, w.agency_org, *w.firms, *orgs[:EXTRA_BIDDERS]]
+        employers = avoided + orgs[EXTRA_BIDDERS:]
+        _bulk(
+            conn,
+            User,
+            [
+                {
+                    "username": f"pool-expert-{i}",
+                    "display_name": f"专家{i}",
+                    "password_hash": "!",
+                    "is_active": True,
+                    "created_at": now,
+                }
+                for i in range(n)
+            ],
+        )
+        users = list(conn.scalars(select(User.id).where(User.username.like("pool-expert-%")).order_by(User.id)))
+        _bulk(conn, UserRole, [{"user_id": u, "role": "expert"} for u in users])
+        rows = []
+        for i, user_id in enumerate(users):
+            rows.append(
+                {
+                    "code": f"ZJB{i:07d}",
+                    "user_id": user_id,
+                    "name": f"专家{i}",
+                    "employer_organisation_id": employers[i % len(employers)],
+                    "title": "高级工程师",
+                    "title_level": "senior",
+                    "practice_since": 2000,
+                    "education": "",
+                    "regions": " 350100 ",
+                    "date_of_birth": date(1950, 1, 1) if i % 197 == 0 else date(1960 + i % 30, 1 + i % 12, 1),
+                    "mobile": "13905910001",
+                    "id_number": "350102197505011234",
+                    "email": "",
+                    "status": "active",
+                    "admitted_on": date(2024, 1, 1),
+                    "term_starts_on": date(2024, 1, 1),
+                    "term_ends_on": date(2025, 12, 31) if i % 211 == 0 else date(2028, 12, 31),
+                    "is_demo": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        _bulk(conn, Expert, rows)
+        experts = list(conn.scalars(select(Expert.id).where(Expert.code.like("ZJB%")).order_by(Expert.id)))
+        leaves = [code for code, _, _ in shipped().entries if len(code) == 5]
+        specs = []
+        for i, expert_id in enumerate(experts):
+            held = [leaves[i % len(leaves)]]
+            if i % 3 == 0:
+                second = leaves[(i * 7 + 3) % len(leaves)]
+                if second != held[0]:
+                    held.append(second)
+            specs += [{"expert_id": expert_id, "specialty_code": c, "is_main": k == 0} for k, c in enumerate(held)]
+        _bulk(conn, ExpertSpecialty, specs)
+        today = datetime.now(UTC).date()
+        _bulk(
+            conn,
+            ExpertLeave,
+            [
+                {
+                    "expert_id": e,
+                    "starts_on": today - timedelta(days=10),
+                    "ends_on": today + timedelta(days=60),
+                    "reason": "出差",
+                    "created_at": now,
+                }
+                for e in experts[5::101]
+            ],
+        )
+        _bulk(
+            conn,
+            ExpertSanction,
+            [
+                {
+                    "expert_id": e,
+                    "kind": "ban" if k % 4 == 0 else "suspension",
+                    "starts_on": today - timedelta(days=30),
+                    "ends_on": None,
+                    "reason": "考核不合格",
+                    "decision_no": "",
+                    "created_at": now,
+                }
+                for k, e in enumerate(experts[7::251])
+            ],
+        )
+        _bulk(
+            conn,
+            ExpertConflict,
+            [
+                {
+                    "expert_id": e,
+                    "organisation_id": avoided[k % len(avoided)],
+                    "relation": "former_employer",
+                    "note": "",
+                    "declared_at": now - timedelta(days=100),
+                }
+                for k, e in enumerate(experts[11::173])
+            ],
+        )
+    w.avoided = avoided
+    w.expert_count = len(experts)
+    return w
+
+
+def _request(db, w, clock):
+    from sunshine.committees import service
+    from sunshine.committees.service import RequestIn
+
+    data = RequestIn(
+        section_id=w.section_id,
+        purpose="evaluation",
+        specialties=list(REQUESTED),
+        reserve=1,
+        representatives=0,
+        meeting_at=w.deadline + timedelta(days=1),
+        place_kind="room",
+        place="第三评标室",
+    )
+    with db.unit_of_work() as s:
+        rid = service.submit(s, w.agency, w.project_id, data).id
+    with db.unit_of_work() as s:
+        row = s.get(service.DrawRequest, rid)
+        if row.state == "submitted":
+            service.approve(s, w.supervisor, rid)
+    return rid
+
+
+def _set_aside(db, rid: int) -> None:
+    """Bookkeeping between rounds: the request leaves the open states so that the next one may be submitted."""
+    from sunshine.committees.models import DrawRequest
+
+    with db.unit_of_work() as s:
+        s.execute(update(DrawRequest).where(DrawRequest.id == rid).values(state="cancelled"))
+
+
+def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
+    from sunshine.committees import avoidance, drawing
+    from sunshine.committees.models import DrawRequest
+    from sunshine.draws import engine, record
+    from sunshine.draws import service as draws
+    from sunshine.trading.models import Project
+
+    rid = _request(db, w, clock)
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    with db.unit_of_work(read_only=True) as s:
+        row, project = s.get(DrawRequest, rid), s.get(Project, w.project_id)
+        entries = avoidance.pool(s, row, project)
+        candidates = [draws.Candidate(f"expert:{m.expert_id}", list(m.specialties), st) for m, st in entries]
+    t["list"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with db.unit_of_work() as s:
+        code = drawing.start_draw(s, w.centre, rid).draw_code
+    t["start_draw"] = time.perf_counter() - t0
+    t["prepare"] = t["start_draw"] - t["list"]
+    secret = engine.new_secret()
+    party = f"supervisor:{w.supervisor.user_id}"
+    t0 = time.perf_counter()
+    for who in (w.supervisor, w.centre, w.agency):
+        with db.unit_of_work() as s:
+            draws.sign_in(s, who, code)
+    with db.unit_of_work() as s:
+        draws.commit(s, w.supervisor, code, engine.commitment(code, party, secret))
+    with db.unit_of_work() as s:
+        draws.start_reveal(s, w.centre, code)
+    with db.unit_of_work() as s:
+        draws.reveal(s, w.supervisor, code, secret)
+    t["room"] = time.perf_counter() - t0
+    with db.unit_of_work(read_only=True) as s:
+        firsts = [x.leaf for x in draws.seats(s, draws.get(s, code)) if x.kind == "seat"][:3]
+    t0 = time.perf_counter()
+    for leaf in firsts:
+        with db.unit_of_work() as s:
+            draws.record_outcome(s, w.centre, code, leaf, "declined", "出差")
+    t["declines"] = time.perf_counter() - t0
+    with db.unit_of_work() as s:
+        drawing.disclose_project(s, s.get(Project, w.project_id))
+    t0 = time.perf_counter()
+    with db.unit_of_work(read_only=True) as s:
+        data = record.build(s, draws.get(s, code))
+    t["record"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = engine.verify(data)
+    t["verify"] = time.perf_counter() - t0
+    assert report.ok, [c for c in report.checks if not c.ok]
+    path = data_dir / f"{code}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "sunshine.cli", "draw", "verify", str(path)], capture_output=True, env=_cli_env()
+    )
+    t["cli"] = time.perf_counter() - t0
+    assert done.returncode == 0, done.stdout.decode()[-2000:]
+    t["pool"] = len(candidates)
+    t["eligible"] = sum(1 for c in candidates if c.status == engine.ELIGIBLE)
+    t["drawn"] = sum(1 for x in data["assignment"] if x["kind"] == "seat" and x["state"] == "called")
+    _set_aside(db, rid)
+    return t
+
+
+def _cli_env() -> dict[str, str]:
+    env = dict(os.environ, COLUMNS="200")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    return env
+
+
+def references(db, data_dir: Path, record_path: Path | None) -> dict[str, float]:
+    """What the same run measures to compare with: a plain SELECT of the pool's rows (experts and specialties),
+    and the interpreter starting with the command line imported (the floor of any ``sunshine`` command)."""
+    from sunshine.experts.models import Expert, ExpertSpecialty
+
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    with db.unit_of_work(read_only=True) as s:
+        s.execute(select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty_code)).all()
+        s.execute(select(Expert.id, Expert.employer_organisation_id, Expert.status)).all()
+    t["select"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sunshine.cli"], check=True, env=_cli_env())
+    t["cli_start"] = time.perf_counter() - t0
+    return t
+
+
+PHASES = [
+    ("list", "list (avoidance)"),
+    ("prepare", "prepare"),
+    ("start_draw", "list+prepare"),
+    ("room", "room"),
+    ("declines", "3 declines"),
+    ("record", "record"),
+    ("verify", "engine.verify"),
+    ("cli", "CLI verify"),
+]
+
+
+def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
+    """Build the world on a fresh database and print the median of ``rounds`` rounds, phase by phase."""
+    from sunshine import domains
+    from sunshine.core import clock as clock_module
+    from sunshine.core.clock import AdjustableClock
+
+    domains.install()
+    with tempfile.TemporaryDirectory() as folder, clock_module.use_clock(AdjustableClock(datetime.now(UTC))) as c:
+        db = db_factory(Path(folder))
+        t0 = time.perf_counter()
+        w = build_world(db, n)
+        c.set(w.deadline + timedelta(minutes=5))
+        built = time.perf_counter() - t0
+        with db.engine.connect() as conn:  # the planner's statistics, as a production database keeps them
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        results = []
+        for _ in range(rounds):
+            results.append(run_round(db, w, c, Path(folder)))
+            c.advance(timedelta(minutes=1))
+        ref = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
+        cli_start = statistics.median([references(db, Path(folder), None)["cli_start"] for _ in range(rounds)])
+        db.dispose()
+    med = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    print(
+        f"\nExpert pool on {label}: {w.expert_count} experts, {len(w.avoided)} avoided organisations, "
+        f"built in {built:.1f} s; request 9 experts from {', '.join(code for code, _ in REQUESTED)} (3 each, "
+        f"1 reserve each); candidates {int(med['pool'])}, eligible {int(med['eligible'])}; median of {rounds}:"
+    )
+    for key, name in PHASES:
+        extra = ""
+        if key == "cli":
+            extra = f"   (interpreter + import alone {cli_start * 1000:.0f} ms)"
+        elif key in ("list", "start_draw"):
+            extra = f"   ({med[key] / ref:.1f}× a plain SELECT of the pool rows, {ref * 1000:.1f} ms)"
+        print(f"  {name:<16} {med[key] * 1000:10.1f} ms{extra}")
+    per_draw = med["start_draw"] + med["room"] + med["declines"]
+    print(f"  {'per draw':<16} {per_draw * 1000:10.1f} ms   (list + prepare + room + 3 declines)")
+    return med

@@ -1,0 +1,177 @@
+"""What every step of a draw shares: its states and labels, finding and locking a draw, its ledger entries,
+and reading what it fixed — parties, attendance, the eligible list, the call order and the calls recomputed from
+them (``assignment``). What a draw fixes never changes, so a transaction reads it once (kept in
+``session.info``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.core import clock
+from sunshine.core.errors import NotFound
+from sunshine.draws import engine
+from sunshine.draws.models import Draw, DrawAttendance, DrawCandidate, DrawOutcome, DrawParty
+from sunshine.identity.roles import Role
+from sunshine.ledger import service as ledger
+from sunshine.rules import service as rules
+
+PREPARED, REVEALING, DRAWN, DISCLOSED = "prepared", "revealing", "drawn", "disclosed"
+CANCELLED = "cancelled"
+STATE_LABELS = {
+    PREPARED: "等待抽取",
+    REVEALING: "正在揭示随机数",
+    DRAWN: "已抽取",
+    DISCLOSED: "结果已公开",
+    CANCELLED: "已取消",
+}
+OUTCOME_LABELS = {"confirmed": "已确认参加", "declined": "已拒绝", "no_show": "未到场"}
+CALL_STATE_LABELS = {
+    "called": "已通知",
+    "confirmed": "已确认",
+    "declined": "已拒绝",
+    "no_show": "未到场",
+    "promoted": "已递补为正选",
+}
+OBSERVER = "observer"
+OBSERVER_ROLES = (Role.SOCIAL_SUPERVISOR, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR, Role.CENTRE_STAFF)
+REVEAL_WINDOW_RULE = "draw_reveal_window"
+SIGN_IN_RULE = "draw_party_sign_in_required"
+DEFAULT_REVEAL_WINDOW = 600
+MAX_CANDIDATES = 200_000
+
+
+def subject(draw: Draw) -> str:
+    return f"draw:{draw.code}"
+
+
+def groups_of(draw: Draw) -> list[dict[str, Any]]:
+    return json.loads(draw.groups)
+
+
+def witnesses_of(draw: Draw) -> list[dict[str, Any]]:
+    return json.loads(draw.witnesses)
+
+
+def log(session: Session, draw: Draw, action: str, payload: dict[str, Any]) -> None:
+    ledger.append(session, f"draws:draw:{action}", subject(draw), {"draw": draw.code, **payload})
+    ledger.sign_head(session)
+
+
+def centre_rule(session: Session, rule_id: str, fallback: int) -> int:
+    pack = rules.resolve(session, "centre.service", clock.today_local())
+    if pack is None or not pack.has(rule_id):
+        return fallback
+    return int(pack.rule(rule_id).value)
+
+
+def get(session: Session, code: str) -> Draw:
+    draw = session.scalar(select(Draw).where(Draw.code == code)) if isinstance(code, str) and len(code) <= 32 else None
+    if draw is None:
+        raise NotFound("抽取不存在")
+    return draw
+
+
+def locked(session: Session, code: str) -> Draw:
+    draw = get(session, code)
+    session.refresh(draw, with_for_update=True)
+    return draw
+
+
+def parties_of(session: Session, draw: Draw) -> list[DrawParty]:
+    return list(session.scalars(select(DrawParty).where(DrawParty.draw_id == draw.id).order_by(DrawParty.id)))
+
+
+def attendance(session: Session, draw: Draw) -> list[DrawAttendance]:
+    return list(
+        session.scalars(select(DrawAttendance).where(DrawAttendance.draw_id == draw.id).order_by(DrawAttendance.id))
+    )
+
+
+def _parse_groups(text: str, memo: dict[str, list[str]]) -> list[str]:
+    """A candidate's groups (JSON); a pool has few distinct combinations, so each is parsed once."""
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = json.loads(text)
+    return found
+
+
+def eligible_of(session: Session, draw: Draw) -> list[dict[str, Any]]:
+    """The eligible list of step 2 (``[{"leaf", "groups"}]`` sorted by leaf). Fixed at ``prepare``, so a
+    transaction reads it once."""
+    key = ("draws:eligible", draw.id)
+    cached = session.info.get(key)
+    if cached is None:
+        rows = session.execute(
+            select(DrawCandidate.leaf, DrawCandidate.groups).where(
+                DrawCandidate.draw_id == draw.id, DrawCandidate.status == engine.ELIGIBLE
+            )
+        )
+        memo: dict[str, list[str]] = {}
+        cached = session.info[key] = engine.eligible_list((lf, _parse_groups(gs, memo)) for lf, gs in rows)
+    return cached
+
+
+class CallGroups(Mapping[str, list[str]]):
+    """The groups of the leaves the calling walks, read in batches along the call order: seats, reserves and
+    replacements rarely go past the first few hundred places of an order of tens of thousands."""
+
+    BATCH = 500
+
+    def __init__(self, session: Session, draw_id: int, order: list[str]) -> None:
+        self._session, self._draw_id, self._order = session, draw_id, order
+        self._known: dict[str, list[str]] = {}
+        self._memo: dict[str, list[str]] = {}
+        self._loaded = 0
+
+    def __getitem__(self, leaf: str) -> list[str]:
+        while leaf not in self._known and self._loaded < len(self._order):
+            batch = self._order[self._loaded : self._loaded + self.BATCH]
+            self._loaded += len(batch)
+            rows = self._session.execute(
+                select(DrawCandidate.leaf, DrawCandidate.groups).where(
+                    DrawCandidate.draw_id == self._draw_id,
+                    DrawCandidate.status == engine.ELIGIBLE,
+                    DrawCandidate.leaf.in_(batch),
+                )
+            )
+            for lf, gs in rows:
+                self._known[lf] = _parse_groups(gs, self._memo)
+        return self._known[leaf]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def calling_inputs(session: Session, draw: Draw) -> tuple[list[str], Mapping[str, list[str]]]:
+    """The call order and the groups by leaf, kept for the transaction (both fixed once drawn)."""
+    key = ("draws:calling", draw.id)
+    cached = session.info.get(key)
+    if cached is None or cached[0] != draw.call_order:
+        order = json.loads(draw.call_order)
+        cached = session.info[key] = (draw.call_order, order, CallGroups(session, draw.id, order))
+    return cached[1], cached[2]
+
+
+def remember_calling(session: Session, draw: Draw, order: list[str], eligible: list[dict[str, Any]]) -> None:
+    """``finish`` has the whole eligible list at hand: the calls made in the same transaction use it."""
+    session.info[("draws:calling", draw.id)] = (draw.call_order, order, {e["leaf"]: e["groups"] for e in eligible})
+
+
+def outcomes_of(session: Session, draw: Draw) -> list[DrawOutcome]:
+    return list(session.scalars(select(DrawOutcome).where(DrawOutcome.draw_id == draw.id).order_by(DrawOutcome.id)))
+
+
+def assignment(session: Session, draw: Draw) -> engine.Assignment:
+    if draw.call_order is None:
+        return engine.Assignment()
+    order, groups_by_leaf = calling_inputs(session, draw)
+    outcomes = [{"leaf": o.leaf, "outcome": o.outcome} for o in outcomes_of(session, draw)]
+    return engine.assign(order, groups_of(draw), groups_by_leaf, outcomes)
