@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,7 +66,7 @@ class Context:
     doc_reviewers: frozenset[int]
     recent: frozenset[int]
 
-    @property
+    @cached_property  # asked once per pool member: computed once
     def parties(self) -> frozenset[int]:
         ids = {self.tenderer_id, *self.bidder_ids}
         if self.agency_id is not None:

@@ -12,6 +12,7 @@ import re
 import secrets as _secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _q  # JSON string, no ASCII escaping (what json.dumps uses)
 from typing import Any
 
 from sunshine.ledger import format as ledger_format
@@ -43,9 +44,24 @@ def _plain(value: Any) -> bool:
     return False
 
 
+def _strings(items: Sequence[Any]) -> bool:
+    return all(type(x) is str for x in items)
+
+
+def _text_strings(items: Sequence[str]) -> str:
+    """RFC 8785 of a list of strings (each by the standard library's JSON string encoder)."""
+    return "[" + ",".join(map(_q, items)) + "]"
+
+
 def jcs(value: Any) -> str:
-    """RFC 8785 canonical JSON, as text. For plain values (every value of a draw record) the standard library
-    gives the same text many times faster; anything else (floats, non-ASCII keys) goes through ``rfc8785``."""
+    """RFC 8785 canonical JSON, as text. Lists of strings (the pool, the order) and lists of lists of strings are
+    written directly; other plain values (every value of a draw record) by the standard library, which gives the
+    same text many times faster; anything else (floats, non-ASCII keys) goes through ``rfc8785``."""
+    if type(value) is list:
+        if _strings(value):
+            return _text_strings(value)
+        if all(type(v) is list and _strings(v) for v in value):
+            return "[" + ",".join(map(_text_strings, value)) + "]"
     if _plain(value):
         return _ENCODER.encode(value)
     return ledger_format.canonical_payload(value).decode()
@@ -59,11 +75,23 @@ def new_secret() -> str:
     return _secrets.token_hex(32)
 
 
+def leaf_text(code: str, ref: str, salt: str, groups: Sequence[str], status: str) -> str:
+    """What a leaf hashes: ``VERSION|candidate|`` + RFC 8785 of ``{"draw", "groups", "ref", "salt", "status"}``.
+    With string fields the object is written out directly — keys in their sorted order, each string by the
+    standard library's JSON string encoder (the escaping RFC 8785 prescribes) — which is the same text as
+    ``rfc8785`` gives (property-tested) at a fraction of the cost; anything else goes through ``jcs``."""
+    if type(code) is str and type(ref) is str and type(salt) is str and type(status) is str and _strings(groups):
+        return (
+            f'{VERSION}|candidate|{{"draw":{_q(code)},"groups":{_text_strings(groups)},"ref":{_q(ref)},'
+            f'"salt":{_q(salt)},"status":{_q(status)}}}'
+        )
+    return f"{VERSION}|candidate|" + jcs(
+        {"draw": code, "ref": ref, "salt": salt, "groups": list(groups), "status": status}
+    )
+
+
 def leaf(code: str, ref: str, salt: str, groups: Sequence[str], status: str) -> str:
-    body = {"draw": code, "ref": ref, "salt": salt, "groups": list(groups), "status": status}
-    if all(type(x) is str for x in (code, ref, salt, status, *body["groups"])):  # plain by construction
-        return H(f"{VERSION}|candidate|" + _ENCODER.encode(body))
-    return H(f"{VERSION}|candidate|" + jcs(body))
+    return hashlib.sha256(leaf_text(code, ref, salt, groups, status).encode()).hexdigest()
 
 
 def pool_hash(pool: Sequence[str]) -> str:
@@ -83,7 +111,18 @@ def public_groups(groups: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def list_hash(
     code: str, groups: Sequence[Mapping[str, Any]], eligible: Sequence[Mapping[str, Any]], pool_h: str
 ) -> str:
-    body = {"draw": code, "groups": public_groups(groups), "eligible": list(eligible), "pool_hash": pool_h}
+    public = public_groups(groups)
+    if type(code) is str and all(
+        type(e) is dict
+        and len(e) == 2
+        and type(e.get("leaf")) is str
+        and type(e.get("groups")) is list
+        and _strings(e["groups"])
+        for e in eligible
+    ):  # the usual shape, written out directly (keys sorted: draw, eligible, groups, pool_hash; groups, leaf)
+        entries = ",".join(f'{{"groups":{_text_strings(e["groups"])},"leaf":{_q(e["leaf"])}}}' for e in eligible)
+        return H(f'{{"draw":{_q(code)},"eligible":[{entries}],"groups":{jcs(public)},"pool_hash":{jcs(pool_h)}}}')
+    body = {"draw": code, "groups": public, "eligible": list(eligible), "pool_hash": pool_h}
     return H(jcs(body))
 
 

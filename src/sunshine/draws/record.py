@@ -88,7 +88,11 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
         .where(DrawCandidate.draw_id == draw.id)
         .order_by(DrawCandidate.leaf)
     ).all()
-    eligible = engine.eligible_list((r.leaf, json.loads(r.groups)) for r in candidates if r.status == engine.ELIGIBLE)
+    parsed: dict[str, list[str]] = {}  # a pool has few distinct group lists: parse each once
+    groups = [parsed.get(r.groups) or parsed.setdefault(r.groups, json.loads(r.groups)) for r in candidates]
+    eligible = engine.eligible_list(
+        (r.leaf, gs) for r, gs in zip(candidates, groups, strict=True) if r.status == engine.ELIGIBLE
+    )
     disclosed = draw.state == draws.DISCLOSED
     assignment = published_assignment(session, draw) if draw.call_order else None
     record: dict[str, Any] = {
@@ -141,8 +145,8 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
     }
     if disclosed:
         record["candidates"] = [
-            {"leaf": r.leaf, "ref": r.ref, "salt": r.salt, "groups": json.loads(r.groups), "status": r.status}
-            for r in candidates
+            {"leaf": r.leaf, "ref": r.ref, "salt": r.salt, "groups": list(gs), "status": r.status}
+            for r, gs in zip(candidates, groups, strict=True)
         ]
         record["reasons"] = {
             s: reasons.label(s) for s in sorted({r.status for r in candidates}) if s != engine.ELIGIBLE

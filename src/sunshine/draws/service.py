@@ -124,12 +124,17 @@ def prepare(
     refs = [c.ref for c in candidates]
     if len(set(refs)) != len(refs) or any(not r or len(r) > 120 for r in refs):
         raise InvalidInput("候选人标识重复或不正确", field="candidates")
+    checked: set[tuple[str, tuple[str, ...]]] = set()  # a pool has few distinct (status, groups): check each once
     for c in candidates:
+        shape = (c.status, tuple(c.groups))
+        if shape in checked:
+            continue
         reasons.require(c.status)
         if not set(c.groups) <= codes or len(set(c.groups)) != len(c.groups):
             raise InvalidInput("候选人所属组别不在本次抽取的组别中", field="candidates")
         if c.status == engine.ELIGIBLE and not c.groups:
             raise InvalidInput("符合条件的候选人须至少属于一个抽取组别", field="candidates")
+        checked.add(shape)
     keys = [p.key for p in parties]
     if not parties or len(set(keys)) != len(keys) or engine.PLATFORM in keys:
         raise InvalidInput("须至少有一个独立参与方，且参与方不得重复", field="parties")
@@ -172,12 +177,19 @@ def prepare(
     session.add(draw)
     session.flush()
     rows, eligible = [], []
+    in_order: dict[tuple[str, ...], tuple[list[str], str]] = {}  # groups in request order, and as JSON
     for c in candidates:
-        ordered = [g for g in order_of_groups if g in c.groups]
+        key = tuple(c.groups)
+        found = in_order.get(key)
+        if found is None:
+            ordered = [g for g in order_of_groups if g in c.groups]
+            found = in_order[key] = (ordered, json.dumps(ordered))
+        ordered, groups_json = found
         salt = engine.new_secret()
         lf = engine.leaf(draw.code, c.ref, salt, ordered, c.status)
-        row = {"draw_id": draw.id, "leaf": lf, "ref": c.ref, "salt": salt, "groups": json.dumps(ordered)}
-        rows.append({**row, "status": c.status})
+        rows.append(
+            {"draw_id": draw.id, "leaf": lf, "ref": c.ref, "salt": salt, "groups": groups_json, "status": c.status}
+        )
         if c.status == engine.ELIGIBLE:
             eligible.append((lf, ordered))
     if rows:  # one executemany, not one ORM object per pool member (pools run to 100,000)

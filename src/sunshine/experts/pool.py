@@ -147,13 +147,17 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         conflicts.setdefault(expert_id, set()).add(organisation_id)
 
     members: list[PoolMember] = []
+    served: dict[tuple[str, ...], list[str]] = {}  # held codes -> requested codes they serve (few combinations)
     for row in experts:
         codes = held.get(row.id)
         if not codes:
             continue
         if row.status == REMOVED and (row.removed_on is None or row.removed_on <= day):
             continue
-        groups = [code for code in requested if any(covers(h, code) for h in codes)]
+        key = tuple(codes)
+        groups = served.get(key)
+        if groups is None:
+            groups = served[key] = [code for code in requested if any(covers(h, code) for h in codes)]
         kinds = sanctions.get(row.id, set())
         if "ban" in kinds:
             status = BANNED
@@ -172,7 +176,7 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
                 expert_id=row.id,
                 user_id=row.user_id,
                 employer_organisation_id=row.employer_organisation_id,
-                specialties=groups,
+                specialties=list(groups),
                 status=status,
                 conflict_organisation_ids=frozenset(conflicts.get(row.id, ())),
             )
