@@ -80,9 +80,9 @@ bench-bidding: install-test
 bench-signing: install-test
 	$(BIN)/python bench/signing.py $(BENCH_ARGS)
 
-## make bench-draws: one publicly verifiable draw (engine and replay against hashing the same bytes; the service on
-## SQLite, then PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set); extra options in BENCH_ARGS, e.g.
-## BENCH_ARGS="--sizes 1000,10000 --db-sizes 1000"
+## make bench-draws: one publicly verifiable draw (engine and replay against hashing the same bytes), then a committee
+## draw over a real pool of 100,000 experts phase by phase on SQLite, then PostgreSQL when SUNSHINE_TEST_POSTGRES_URL
+## is set; extra options in BENCH_ARGS, e.g. BENCH_ARGS="--sizes 1000 --pool 20000 --rounds 3 --db-sizes 1000"
 bench-draws: install-test
 	$(BIN)/python bench/draws.py $(BENCH_ARGS)
 

@@ -301,8 +301,11 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
 
 
 def _cli_env() -> dict[str, str]:
+    """The command runs the same sources as the benchmark (those ``sunshine`` was imported from)."""
+    import sunshine
+
     env = dict(os.environ, COLUMNS="200")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(sunshine.__file__).resolve().parents[1]), env.get("PYTHONPATH", "")])
     return env
 
 

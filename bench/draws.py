@@ -1,7 +1,7 @@
 """Draw benchmark (``make bench-draws``): what one publicly verifiable draw costs, and its replay.
 
-    python bench/draws.py [--sizes 1000,10000,100000] [--db-sizes 1000,10000,100000] [--rounds 3]
-                          [--pg-url URL] [--skip-sqlite] [--provider module:function]
+    python bench/draws.py [--sizes 1000,10000,100000] [--pool 100000] [--rounds 3] [--pg-url URL]
+                          [--skip-sqlite] [--db-sizes 1000,100000] [--provider module:function]
 
 Engine (pure, no database): for a list of N candidates — leaves (salt, RFC 8785, SHA-256 each), pool and list
 hashes, commitments, seed, Fisher–Yates order, and the calls for 9 seats in 3 groups (3 each, 1 reserve each)
@@ -9,13 +9,16 @@ with 3 declines replaced — and the replay a verifier does from the disclosed p
 every leaf recomputed, eligible list, hashes, seed, order, calls). The reference, measured in the same run, is
 SHA-256 of the same leaf inputs with ``hashlib`` alone (the floor of any scheme that commits to each entry).
 
-Service (SQLite, then PostgreSQL with ``--pg-url`` or ``SUNSHINE_TEST_POSTGRES_URL``; a fresh database each): the
-same draw through ``draws.service`` — ``prepare`` (rows, ledger), the room (sign-in, commit, start, reveal, which
-draws), ``record.build`` (the public record JSON) — each in its own unit of work, as requests would run.
+Expert pool (``--pool N``, default 100,000; 0 skips it; ``bench/_expert_pool.py``): a real pool of N experts
+written to a fresh database (SQLite, then PostgreSQL with ``--pg-url`` or ``SUNSHINE_TEST_POSTGRES_URL``), 200
+organisations to avoid (the tenderer, the agency and the section's bidders), a request for 9 experts from three
+specialties; per round, each phase as the requests run it — the candidate list through the avoidance rules,
+``start_draw`` (list and ``prepare``), the room, 3 declines replaced, the public record, ``engine.verify`` and
+``sunshine draw verify`` — with the median of the rounds and a plain SELECT of the pool's rows as reference.
 
-Candidates come from a provider ``provider(session, n) -> list[draws.service.Candidate]``; the default makes
-synthetic ones. The expert pool plugs its own in (``--provider sunshine.experts.bench:candidates``), which then
-also times building the list from the database. Figures are printed, never asserted.
+Service with synthetic candidates (``--db-sizes``, off by default): ``prepare``, the room and ``record.build``
+for lists of the given sizes, candidates from a provider ``provider(session, n) -> list[draws.service.Candidate]``
+(``--provider module:function``; the default makes synthetic ones). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
