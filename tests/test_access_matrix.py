@@ -676,6 +676,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/procedure/direct-awards"): frozenset({Role.TENDERER}),
     ("GET", "/procedure/direct-awards/{award_id}"): frozenset({Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF}),
     ("POST", "/procedure/direct-awards/{award_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("PUT", "/api/v1/projects/{project_id}/opening/officials"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/opening/officials"): frozenset({Role.CENTRE_STAFF}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

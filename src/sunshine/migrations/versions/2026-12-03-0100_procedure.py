@@ -1,4 +1,5 @@
-"""procedure before the notice: catalogue code on projects, method change applications, direct awards
+"""procedure before the notice: catalogue code on projects, method change applications, direct awards, the
+opening's reader, recorder and supervisor
 
 Revision ID: 20261203_0100
 Revises: 20261202_1530
@@ -21,6 +22,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("catalogue_code", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("catalogue_note", sa.String(length=300), nullable=True))
         batch_op.create_index(batch_op.f("ix_project_catalogue_code"), ["catalogue_code"], unique=False)
+
+    with op.batch_alter_table("opening_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("reader", sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column("recorder", sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column("overseer", sa.String(length=60), nullable=True))
 
     op.create_table(
         "procedure_method_change",
@@ -98,6 +104,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("procedure_direct_award")
     op.drop_table("procedure_method_change")
+    with op.batch_alter_table("opening_session", schema=None) as batch_op:
+        batch_op.drop_column("overseer")
+        batch_op.drop_column("recorder")
+        batch_op.drop_column("reader")
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_project_catalogue_code"))
         batch_op.drop_column("catalogue_note")
