@@ -103,6 +103,7 @@ class Notice(Base):
     affects_bids: Mapped[bool] = mapped_column(Boolean, default=False)
     new_bid_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_opening_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    docs_price: Mapped[Decimal | None] = mapped_column(Money)  # 招标文件售价（元）, stated by the first notice
     author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ledger_seq: Mapped[int] = mapped_column(Integer)

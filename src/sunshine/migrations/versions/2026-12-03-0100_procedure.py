@@ -1,5 +1,5 @@
 """procedure before the notice: catalogue code on projects, method change applications, direct awards, the
-opening's reader, recorder and supervisor
+opening's reader, recorder and supervisor, the documents' price on the notice
 
 Revision ID: 20261203_0100
 Revises: 20261202_1530
@@ -23,6 +23,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("catalogue_note", sa.String(length=300), nullable=True))
         batch_op.create_index(batch_op.f("ix_project_catalogue_code"), ["catalogue_code"], unique=False)
 
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("docs_price", sa.Numeric(18, 2), nullable=True))
     with op.batch_alter_table("opening_session", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reader", sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column("recorder", sa.String(length=60), nullable=True))
@@ -104,6 +106,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("procedure_direct_award")
     op.drop_table("procedure_method_change")
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.drop_column("docs_price")
     with op.batch_alter_table("opening_session", schema=None) as batch_op:
         batch_op.drop_column("overseer")
         batch_op.drop_column("recorder")
