@@ -110,3 +110,23 @@ def test_classification_takes_the_first_entry_the_project_meets(transaction_type
     # a larger budget never falls to a less demanding entry of the same type and funding
     bigger = cat.classify(transaction_type, funding, budget * 10)
     assert bigger is not None and bigger.threshold >= entry.threshold
+
+
+def test_a_resubmitted_project_is_classified_again(db, client):
+    w = tender_world(db)
+    agency = api_token(client, w["agency"].username)
+    centre = api_token(client, w["centre"].username)
+    project = client.post("/api/v1/projects", json=_body(w), headers=agency).json()
+    returned = client.post(
+        f"/api/v1/projects/{project['id']}/return", json={"reason": "资金来源证明不全"}, headers=centre
+    )
+    assert returned.status_code == 200, returned.text
+    outside = client.put(
+        f"/api/v1/projects/{project['id']}",
+        json=_body(w, budget="900000.00", funding_source="企业自有资金"),
+        headers=agency,
+    )
+    assert outside.status_code == 422 and outside.json()["code"] == "not_in_catalogue"
+    smaller = client.put(f"/api/v1/projects/{project['id']}", json=_body(w, budget="900000.00"), headers=agency)
+    assert smaller.status_code == 200, smaller.text
+    assert smaller.json()["catalogue_code"] == "GC-02"

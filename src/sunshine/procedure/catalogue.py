@@ -20,6 +20,7 @@ from sunshine.trading.labels import method_label, type_label
 from sunshine.trading.models import Project
 
 PATH = Path(__file__).with_name("catalogue.yaml")
+APPROVED = "经批准变更为"  # the note of a project registered again under an approved change of method
 
 
 class NotInCatalogue(InvalidInput):
@@ -108,9 +109,16 @@ def check_registration(session: Session, actor: Principal, project: Project, met
             field="budget",
         )
     project.catalogue_code = entry.code
+    if method_change is None and (project.catalogue_note or "").startswith(APPROVED):
+        method_change = project.catalogue_note  # a resubmitted retender keeps the approval it was registered with
     project.catalogue_note = None
     if method_change:
-        project.catalogue_note = f"经批准变更为{method_label(project.method)}：{method_change}"[:300]
+        note = (
+            method_change
+            if method_change.startswith(APPROVED)
+            else f"{APPROVED}{method_label(project.method)}：{method_change}"
+        )
+        project.catalogue_note = note[:300]
         return
     if project.method in entry.methods:
         return

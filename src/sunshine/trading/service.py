@@ -223,6 +223,9 @@ def resubmit(session: Session, actor: Principal, project_id: int, data: ProjectI
         Section(number=i, name=s.name, estimate=s.estimate, qualification=s.qualification)
         for i, s in enumerate(data.sections, start=1)
     )
+    session.flush()
+    for hook in _registration_hooks:  # classified again: the corrected budget or funding may change it
+        hook(session, actor, project, None)
     lifecycle.apply(session, project, "resubmit", actor, payload={"budget": str(project.budget)})
     _start_handling_clock(session, project)
     return project
