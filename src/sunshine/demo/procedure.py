@@ -1,9 +1,9 @@
 """Demo of the procedure before the notice (run after the expert pool and the committees' demo, on a fresh log):
 
-- the school's laboratory instruments procurement (4,600,000 yuan, 交易目录 ZC-01) fails twice for want of
-  bids; its agency asks for two experts drawn from the pool for the method change opinion, applies to the
-  finance department with their opinion, its own statement and the school's request; the department approves,
-  and the project is registered again as a competitive negotiation;
+- the school's laboratory instruments procurement (4,600,000 yuan, 交易目录 ZC-01, conducted by the school
+  itself) fails twice for want of bids; the school asks for two experts drawn from the pool for the method
+  change opinion, applies to the finance department with their opinion, the statement on the notices and its
+  request; the department approves, and the project is registered again as a competitive negotiation;
 - the school's flood-damaged sports ground retaining wall: a direct award without tender for emergency repair
   (抢险救灾), approved by the supervisory department and disclosed.
 
@@ -66,7 +66,7 @@ def load_demo_procedure(session_factory, demo_clock: AdjustableClock | None) -> 
     with session_factory() as session:
         if session.scalar(select(Project.id).where(Project.name == NAME)) is not None:
             return 0
-        people = {n: principal(session, n) for n in ("agency", "centre", "finance", "supervisor", "tenderer")}
+        people = {n: principal(session, n) for n in ("centre", "finance", "supervisor", "tenderer")}
         orgs = org_ids(session)
     back_to = clock.now()
     demo_clock.set(back_to - timedelta(days=70))
@@ -77,22 +77,22 @@ def load_demo_procedure(session_factory, demo_clock: AdjustableClock | None) -> 
                 transaction_type="gov_procurement",
                 method="open_tender",
                 tenderer_id=orgs["school"],
-                agency_id=orgs["agency1"],
+                agency_id=None,  # 自行组织采购: the school registers and publishes itself
                 budget=BUDGET,
                 region_code=REGION,
                 funding_source="财政资金",
                 evaluation_method="综合评分法",
                 sections=[SectionIn(name="理化生实验室仪器设备", estimate=BUDGET, qualification="具有独立法人资格")],
             )
-            first = trading.register(session, people["agency"], data).id
+            first = trading.register(session, people["tenderer"], data).id
             trading.accept(session, people["centre"], first)
-            _publish(session, people["agency"], first)
+            _publish(session, people["tenderer"], first)
         _fail(session_factory, demo_clock, first)
         demo_clock.advance(timedelta(days=1))
         with session_factory() as session:
-            second = trading.retender(session, people["agency"], first).id
+            second = trading.retender(session, people["tenderer"], first).id
             trading.accept(session, people["centre"], second)
-            _publish(session, people["agency"], second)
+            _publish(session, people["tenderer"], second)
         _fail(session_factory, demo_clock, second)
         demo_clock.set(max(clock.now() + timedelta(days=1), back_to - timedelta(days=10)))
         with session_factory() as session:
@@ -100,7 +100,7 @@ def load_demo_procedure(session_factory, demo_clock: AdjustableClock | None) -> 
             section_id = session.scalar(select(Section.id).where(Section.project_id == second))
             request = committees.submit(
                 session,
-                people["agency"],
+                people["tenderer"],
                 second,
                 committees.RequestIn(
                     section_id=section_id,
@@ -118,17 +118,17 @@ def load_demo_procedure(session_factory, demo_clock: AdjustableClock | None) -> 
             committees.approve(session, people["finance"], rid)
         with session_factory() as session:
             code = drawing.start_draw(session, people["centre"], rid).draw_code
-        _room(session_factory, people, code, "finance", finish=True)
+        _room(session_factory, people, code, "finance", finish=True, party="tenderer")
         demo_clock.advance(timedelta(days=2))
         with session_factory() as session:
             application = method_change.apply_for(
                 session,
-                people["agency"],
+                people["tenderer"],
                 second,
                 method="competitive_negotiation",
                 draw_request_id=rid,
                 expert_opinion="经审查，招标文件的资格条件、技术要求和评分标准没有不合理条款，流标系潜在供应商不足所致。",
-                agency_statement="两次招标公告的发布媒体、公告期限和开标程序均符合规定。",
+                agency_statement="两次招标公告的发布媒体、公告期限和开标程序均符合规定（自行组织采购，由采购人出具）。",
                 request_text="本项目连续两次公开招标失败，申请变更为竞争性谈判方式采购。",
             )
         demo_clock.advance(timedelta(days=3))
@@ -142,7 +142,7 @@ def load_demo_procedure(session_factory, demo_clock: AdjustableClock | None) -> 
             )
         demo_clock.advance(timedelta(days=1))
         with session_factory() as session:
-            third = trading.retender(session, people["agency"], second, method="competitive_negotiation").id
+            third = trading.retender(session, people["tenderer"], second, method="competitive_negotiation").id
             trading.accept(session, people["centre"], third)
         with session_factory() as session:
             award = direct_award.apply_for(
