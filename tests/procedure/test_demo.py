@@ -37,3 +37,6 @@ def test_demo_method_change_and_direct_award(db, app, client):
         assert "抢险救灾" in listing and "已批准并公开" in listing
     catalogue = page_text(client.get("/procedure/catalogue").text)
     assert "应进必进" in catalogue and "ZC-01" in catalogue and "open_tender" not in catalogue
+    with browser(app, "finance", DEMO_PASSWORD) as visitor:
+        detail = page_text(visitor.get(f"/projects/{ids[2][0]}").text)
+    assert "交易目录编码" in detail and "ZC-01" in detail and "经批准变更为竞争性谈判" in detail
