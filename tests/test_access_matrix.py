@@ -654,6 +654,30 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/expert-draws/{request_id}/sign-in-list"): CALL_READERS,
     ("POST", "/api/v1/committees/requests/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/expert-draws/{request_id}/calls/{call_id}/no-show"): frozenset({Role.CENTRE_STAFF}),
+    # the procedure before the notice: catalogue, method changes after failed tenders, direct awards
+    ("GET", "/api/v1/procedure/catalogue"): PUBLIC,
+    ("GET", "/api/v1/procedure/projects/{project_id}/method-changes"): COMMITTEE_READERS,
+    ("POST", "/api/v1/procedure/projects/{project_id}/method-changes"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/procedure/method-changes"): frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/procedure/method-changes/{application_id}"): COMMITTEE_READERS,
+    ("POST", "/api/v1/procedure/method-changes/{application_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/procedure/direct-awards"): frozenset({Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/procedure/direct-awards"): frozenset({Role.TENDERER}),
+    ("GET", "/api/v1/procedure/direct-awards/{award_id}"): frozenset(
+        {Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF}
+    ),
+    ("POST", "/api/v1/procedure/direct-awards/{award_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/procedure/catalogue"): PUBLIC,
+    ("GET", "/projects/{project_id}/method-changes"): COMMITTEE_READERS,
+    ("POST", "/projects/{project_id}/method-changes"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/procedure/method-changes/{application_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/procedure/method-changes"): frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("GET", "/procedure/direct-awards"): frozenset({Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("POST", "/procedure/direct-awards"): frozenset({Role.TENDERER}),
+    ("GET", "/procedure/direct-awards/{award_id}"): frozenset({Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF}),
+    ("POST", "/procedure/direct-awards/{award_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("PUT", "/api/v1/projects/{project_id}/opening/officials"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/opening/officials"): frozenset({Role.CENTRE_STAFF}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -704,6 +728,7 @@ PATH_EXAMPLES = {
     "leave_id": "1",
     "conflict_id": "1",
     "sanction_id": "1",
+    "award_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

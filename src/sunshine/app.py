@@ -122,6 +122,8 @@ def create_app(
     from sunshine.messaging import views as messaging_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
+    from sunshine.procedure import api as procedure_api
+    from sunshine.procedure import views as procedure_views
     from sunshine.qualifications import api as qualifications_api
     from sunshine.qualifications import views as qualifications_views
     from sunshine.rules import api as rules_api
@@ -177,6 +179,8 @@ def create_app(
     app.include_router(auctions_views.router)
     app.include_router(smallworks_api.router)
     app.include_router(smallworks_views.router)
+    app.include_router(procedure_api.router)
+    app.include_router(procedure_views.router)
     app.include_router(bidding_api.router)
     app.include_router(bidding_views.router)
     app.include_router(disclosure_api.router)

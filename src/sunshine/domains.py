@@ -22,6 +22,7 @@ def install() -> None:
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
+    from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.smallworks import steps as smallworks_steps
     from sunshine.trading import sealing as trading_sealing
@@ -37,5 +38,6 @@ def install() -> None:
     declarations_steps.install()
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
     smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
+    procedure_steps.install()  # the catalogue check at registration; the approval a change of method needs
     disclosure_hooks.install()
     _installed = True

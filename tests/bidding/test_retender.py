@@ -1,6 +1,6 @@
 """流标 and 重新招标: a tender short of bids fails at the deadline; its tenderer registers it again with the
-count of failures carried over, and may change the method only after the rule pack's number of failures,
-citing the approval."""
+count of failures carried over, and may change the method only after the rule pack's number of failures and
+with the department's approval of an application to change it."""
 
 from __future__ import annotations
 
@@ -86,12 +86,39 @@ def test_failed_tender_is_retendered_and_may_change_method_after_two_failures(cl
     agency = api_token(client, w.agency.username)
     failed_again = _fail_at_deadline(client, db, clock, w, new["id"], agency, section_id, bidder)
     assert failed_again["failed_attempts"] == 2
-    no_reason = client.post(f"/api/v1/projects/{new['id']}/retender", json={"method": "invited_tender"}, headers=agency)
-    assert no_reason.status_code == 422 and no_reason.json()["code"] == "invalid_input"
-    changed = client.post(
+    # without an approved application the method cannot change: the failures alone no longer suffice
+    no_application = client.post(
         f"/api/v1/projects/{new['id']}/retender",
         json={"method": "invited_tender", "reason": "示发改〔2026〕12号"},
         headers=agency,
     )
+    assert no_application.status_code == 409, no_application.text
+    assert no_application.json()["code"] == "method_change_not_approved"
+    assert "尚未申请" in no_application.json()["detail"]
+    applied = client.post(
+        f"/api/v1/procedure/projects/{new['id']}/method-changes",
+        json={
+            "method": "invited_tender",
+            "expert_opinion": "招标文件没有不合理条款，流标系潜在投标人不足所致",
+            "agency_statement": "两次招标公告的时间及程序均符合规定",
+            "request_text": "本工程专业性强，申请改为邀请招标",
+        },
+        headers=agency,
+    )
+    assert applied.status_code == 201, applied.text
+    assert applied.json()["state_label"] == "待财政部门审批" and len(applied.json()["materials"]) == 2
+    waiting = client.post(f"/api/v1/projects/{new['id']}/retender", json={"method": "invited_tender"}, headers=agency)
+    assert waiting.status_code == 409 and "待财政部门审批" in waiting.json()["detail"]
+    supervisor = api_token(client, w.supervisor.username)
+    decided = client.post(
+        f"/api/v1/procedure/method-changes/{applied.json()['id']}/decision",
+        json={"approve": True, "decision": "示发改〔2026〕12号：同意改为邀请招标"},
+        headers=supervisor,
+    )
+    assert decided.status_code == 200 and decided.json()["state_label"] == "已批准"
+    changed = client.post(f"/api/v1/projects/{new['id']}/retender", json={"method": "invited_tender"}, headers=agency)
     assert changed.status_code == 201, changed.text
     assert changed.json()["method"] == "invited_tender" and changed.json()["failed_attempts"] == 2
+    assert changed.json()["catalogue_code"] == "GC-01" and "示发改〔2026〕12号" in changed.json()["catalogue_note"]
+    used = client.get(f"/api/v1/procedure/method-changes/{applied.json()['id']}", headers=agency).json()
+    assert used["state_label"] == "已按批准方式重新登记"

@@ -197,11 +197,22 @@ def test_opening_walk_reveal_object_confirm_publish(client, w, db, clock):
         headers=w.agency_token,
     )
     assert ans.status_code == 200
+    # the centre enters the reader, recorder and supervisor of the opening (唱标人、记录人、监标人)
+    names = {"reader": "陈晓", "recorder": "林芳", "overseer": "郑伟"}
+    officials = f"/api/v1/projects/{w.project_id}/opening/officials"
+    assert client.put(officials, json=names, headers=w.tokens[0]).status_code == 403
+    short = client.put(officials, json={**names, "overseer": "郑"}, headers=w.centre_token)
+    assert short.status_code == 422
+    entered = client.put(officials, json=names, headers=w.centre_token)
+    assert entered.status_code == 200 and entered.json()["officials"] == names
     assert client.post(f"/api/v1/projects/{w.project_id}/opening/confirm", headers=w.agency_token).status_code == 200
     done = client.post(f"/api/v1/projects/{w.project_id}/opening/confirm", headers=w.centre_token)
     assert done.status_code == 200
     record = done.json()
     assert record["status"] == "published" and record["record_sha256"]
+    assert record["officials"] == names and record["sections"][0]["estimate"] == "5000000.00"
+    late = client.put(officials, json={**names, "reader": "王五"}, headers=w.centre_token)
+    assert late.status_code == 409, "the published record does not change"
     assert record["objections"][0]["answer"] == "已记录，交评标委员会评审"
     project = client.get(f"/api/v1/projects/{w.project_id}").json()
     assert project["state"] == "evaluation"
@@ -210,10 +221,9 @@ def test_opening_walk_reveal_object_confirm_publish(client, w, db, clock):
     assert entry["kind"] == "bidding:opening:record" and entry["payload"]["record_sha256"] == record["record_sha256"]
     # and the portal shows it, published on time against the catalog item for the opening record
     page = client.get("/disclosure/publications")
-    assert (
-        "开标记录" in page.text
-        and "4750000.00" in client.get(f"/disclosure/publications/{_publication_id(client, '开标记录')}").text
-    )
+    published = client.get(f"/disclosure/publications/{_publication_id(client, '开标记录')}").text
+    assert "开标记录" in page.text and "4750000.00" in published
+    assert "唱标人：陈晓；记录人：林芳；监标人：郑伟" in published and "最高限价（预算）：5000000.00 元" in published
 
 
 def test_fewer_bids_than_the_minimum_fail_without_opening(client, w, db, clock):

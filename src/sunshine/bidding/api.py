@@ -228,6 +228,22 @@ def answer(objection_id: Id, data: AnswerIn, session: Session = SessionDep, acto
     return {"id": objection.id, "answer": objection.answer, "answered_at": fmt.iso_utc(objection.answered_at)}
 
 
+class OfficialsIn(BaseModel):
+    reader: str = Field(min_length=2, max_length=60, description="唱标人")
+    recorder: str = Field(min_length=2, max_length=60, description="记录人")
+    overseer: str = Field(min_length=2, max_length=60, description="监标人")
+
+
+@router.put(
+    "/projects/{project_id}/opening/officials", summary="登记唱标人、记录人、监标人（交易中心，开标记录公布前）"
+)
+def officials(
+    project_id: Id, data: OfficialsIn, session: Session = SessionDep, actor: Principal = CENTRE
+) -> dict[str, Any]:
+    opening_confirmation.set_officials(session, actor, project_id, **data.model_dump())
+    return _record(session, actor, project_id)
+
+
 @router.post("/projects/{project_id}/opening/confirm", summary="确认开标记录")
 def confirm(project_id: Id, session: Session = SessionDep, actor: Principal = OFFICIALS) -> dict[str, Any]:
     opening_confirmation.confirm(session, actor, project_id)

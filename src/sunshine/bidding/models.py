@@ -72,6 +72,10 @@ class OpeningSession(Base):
     record_sha256: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     record_ledger_seq: Mapped[int | None] = mapped_column(Integer)
+    # 唱标人、记录人、监标人 announced at the opening (seed 003 开标程序（三）), entered by the centre
+    reader: Mapped[str | None] = mapped_column(String(60))
+    recorder: Mapped[str | None] = mapped_column(String(60))
+    overseer: Mapped[str | None] = mapped_column(String(60))
 
 
 class OpeningObjection(Base):

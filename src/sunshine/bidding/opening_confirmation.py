@@ -27,6 +27,36 @@ REQUIRED_CAPACITIES = ("party", "centre")
 MAX_TEXT = 2000
 
 
+OFFICIAL_FIELDS = {"reader": "唱标人", "recorder": "记录人", "overseer": "监标人"}
+
+
+def set_officials(
+    session: Session, actor: Principal, project_id: int, *, reader: str, recorder: str, overseer: str
+) -> OpeningSession:
+    """唱标人、记录人、监标人: the centre enters the names announced at the opening (seed 003 开标程序（三）)
+    while the record is still open; they are part of the record that is confirmed, published and sealed."""
+    if not actor.has(Role.CENTRE_STAFF):
+        raise Forbidden("唱标人、记录人、监标人由交易中心登记")
+    project = visibility.get_visible(session, actor, project_id)
+    opening = session_or_404(session, project.id)
+    if opening.status not in ("decrypting", "recording"):
+        raise Conflict("开标记录已公布，不能再登记唱标人、记录人、监标人")
+    names = {"reader": reader, "recorder": recorder, "overseer": overseer}
+    for field, value in names.items():
+        value = (value or "").strip()
+        if not 2 <= len(value) <= 60:
+            raise InvalidInput(f"请填写{OFFICIAL_FIELDS[field]}姓名（2到60字）", field=field)
+        setattr(opening, field, value)
+    session.flush()
+    ledger.append(
+        session,
+        "bidding:opening:officials",
+        f"project:{project.code}",
+        {field: getattr(opening, field) for field in OFFICIAL_FIELDS},
+    )
+    return opening
+
+
 def raise_objection(session: Session, actor: Principal, project_id: int, text: str) -> OpeningObjection:
     """开标异议: a bidder of this opening objects on the spot (条例第四十四条)."""
     project = visibility.get_visible(session, actor, project_id)

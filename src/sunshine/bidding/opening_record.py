@@ -181,6 +181,12 @@ def build_record(session: Session, project: Project, opening: OpeningSession) ->
             for c in confirmations_of(session, opening)
         ],
         "basis": UNDECRYPTED_BASIS,
+        # 唱标人、记录人、监标人 once the centre has entered them (older records have none)
+        **(
+            {"officials": {"reader": opening.reader, "recorder": opening.recorder, "overseer": opening.overseer}}
+            if opening.reader
+            else {}
+        ),
         # decryption interrupted by a declared platform incident and restarted (《电子招标投标办法》第三十一条 applies
         # only to bids still undecrypted when the restarted window runs out)
         **({"interruptions": json.loads(opening.interruptions)} if opening.interruptions else {}),
@@ -209,8 +215,12 @@ def record_html(record: dict[str, Any]) -> str:
                 f"<p>解密中断：{e(stop['reason'])}；解密时限于{e(end)}在故障期间届满，未解密的投标文件"
                 f"{len(stop.get('withdrawn', []))}份按《电子招标投标办法》第三十一条视为撤回</p>"
             )
+    if record.get("officials"):
+        o = record["officials"]
+        parts.append(f"<p>唱标人：{e(o['reader'])}；记录人：{e(o['recorder'])}；监标人：{e(o['overseer'])}</p>")
     for section in record["sections"]:
         parts.append(f"<h3>第{section['number']}标段：{e(section['name'])}</h3>")
+        parts.append(f"<p>最高限价（预算）：{e(section['estimate'])} 元</p>")
         if section["failed"]:
             parts.append(f"<p><strong>流标：</strong>{e(section['failed'])}</p>")
         parts.append(

@@ -405,3 +405,24 @@ def confirm(
 
 
 __all__ = ["router"]
+
+
+@router.post("/projects/{project_id}/opening/officials", response_class=HTMLResponse)
+def officials(
+    request: Request,
+    project_id: Id,
+    reader: str = Form(""),
+    recorder: str = Form(""),
+    overseer: str = Form(""),
+    session: Session = SessionDep,
+    principal: Principal = CENTRE,
+) -> Response:
+    return _room_act(
+        request,
+        principal,
+        project_id,
+        lambda: opening_confirmation.set_officials(
+            session, principal, project_id, reader=reader, recorder=recorder, overseer=overseer
+        ),
+        "唱标人、记录人、监标人已记入开标记录",
+    )

@@ -34,6 +34,7 @@ from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
 from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
+from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.signing import load_demo_signing
@@ -100,6 +101,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         # expert draw requests: after the expert pool's demo (nothing is drawn from an empty pool)
         created += load_demo_committees(db.unit_of_work)
         created += load_demo_calling(db.unit_of_work)  # the drawn experts' answers: confirmed, declined, pending
+        created += load_demo_procedure(db.unit_of_work, walk)  # a method change after two failures; a direct award
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

@@ -66,6 +66,8 @@ def project_out(
         registered_at=project.registered_at,
         failed_attempts=project.failed_attempts,
         retender_of_id=project.retender_of_id,
+        catalogue_code=project.catalogue_code,
+        catalogue_note=project.catalogue_note,
         sections=[SectionOut.model_validate(s) for s in project.sections],
         next_steps=[s.name for s in lifecycle.available_steps(project) if actor.roles & s.roles],
     )

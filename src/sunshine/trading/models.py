@@ -41,6 +41,8 @@ class Project(Base):
     state_before_suspension: Mapped[str | None] = mapped_column(String(40))
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)  # 流标次数（重新招标时沿用前次项目的次数）
     retender_of_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))  # 重新招标：前次流标的项目
+    catalogue_code: Mapped[str | None] = mapped_column(String(20), index=True)  # 交易目录编码（应进必进）
+    catalogue_note: Mapped[str | None] = mapped_column(String(300))  # 目录核对提示（如须附批准文件）
     public_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first notice published
     docs_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 招标文件发出（发售开始）
     docs_sale_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -101,6 +103,7 @@ class Notice(Base):
     affects_bids: Mapped[bool] = mapped_column(Boolean, default=False)
     new_bid_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_opening_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    docs_price: Mapped[Decimal | None] = mapped_column(Money)  # 招标文件售价（元）, stated by the first notice
     author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ledger_seq: Mapped[int] = mapped_column(Integer)

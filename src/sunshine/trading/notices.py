@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -174,8 +175,11 @@ def publish_first_notice(
     docs_sale_end: datetime | None = None,
     opening_at: datetime | None = None,
     attachments: list[Upload] | None = None,
+    docs_price: Decimal | None = None,
 ) -> Notice:
-    """发布公告: the project's first notice; it becomes public and its dates take effect."""
+    """发布公告: the project's first notice; it becomes public and its dates take effect. ``docs_price`` is the
+    documents' price (招标文件售价, seed 003: the notice states it), limited to the cost of printing and posting
+    (《招标投标法实施条例》第十六条); none where the documents are free to download."""
     project = visibility.get_visible(session, actor, project_id)
     _check_publisher(actor, project)
     checked = lifecycle.check(project, "publish_notice", actor)
@@ -185,6 +189,8 @@ def publish_first_notice(
     docs_issued_at, docs_sale_end = aware(docs_issued_at) or now, aware(docs_sale_end)
     bid_deadline = aware(bid_deadline)
     opening_at = opening_time(project, kind, bid_deadline, aware(opening_at))
+    if docs_price is not None and (docs_price < 0 or docs_price >= Decimal("1000000")):
+        raise InvalidInput("招标文件售价应为0到999999.99元（限于补偿印刷、邮寄的成本支出）", field="docs_price")
     _lock(session, project)
     # The row is written first because the transition and the ledger entry name it; ledger_seq is set
     # below in the same transaction, so no reader ever sees the placeholder.
@@ -198,6 +204,7 @@ def publish_first_notice(
         affects_bids=False,
         new_bid_deadline=bid_deadline,
         new_opening_at=opening_at,
+        docs_price=docs_price,
         author_id=actor.user_id,
         published_at=now,
         ledger_seq=-1,
@@ -210,7 +217,8 @@ def publish_first_notice(
         "bid_deadline": bid_deadline,
         "opening_at": opening_at,
     }
-    _publish_step(session, actor, project, checked, notice, files, payload={}, guard_args={"kind": kind, **dates})
+    payload = {} if docs_price is None else {"docs_price": str(docs_price)}
+    _publish_step(session, actor, project, checked, notice, files, payload=payload, guard_args={"kind": kind, **dates})
     project.docs_issued_at, project.docs_sale_end = docs_issued_at, docs_sale_end
     project.bid_deadline, project.opening_at = bid_deadline, opening_at
     if project.public_since is None:

@@ -5,6 +5,7 @@ with the whole series, and attachment downloads. Thin: every rule is in ``tradin
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 from urllib.parse import quote
 
@@ -53,6 +54,7 @@ class NoticeSummary(BaseModel):
     transaction_type_label: str
     published_at: datetime
     affects_bids: bool
+    docs_price: Decimal | None = None  # 招标文件售价（元）
     new_bid_deadline: datetime | None
     new_opening_at: datetime | None
     ledger_seq: int
@@ -112,6 +114,7 @@ def summary(n: Notice, p: Project) -> NoticeSummary:
         project_name=p.name,
         transaction_type=p.transaction_type,
         transaction_type_label=type_label(p.transaction_type),
+        docs_price=n.docs_price,
         published_at=n.published_at,
         affects_bids=n.affects_bids,
         new_bid_deadline=n.new_bid_deadline,
@@ -176,6 +179,9 @@ async def publish(
     ),
     docs_sale_end: IsoDateTime | None = Form(None, description="文件发售截止时间；" + DATETIME_HELP),
     opening_at: IsoDateTime | None = Form(None, description="开标时间；招标项目缺省且须等于截止时间"),
+    docs_price: Annotated[
+        Decimal | None, Form(ge=0, lt=1000000, decimal_places=2, description="招标文件售价（元）")
+    ] = None,
     attachments: list[UploadFile] = File(
         default_factory=list, description="附件：PDF、Word、Excel、ZIP、JPG、PNG、TXT"
     ),
@@ -197,6 +203,7 @@ async def publish(
             docs_sale_end=docs_sale_end,
             opening_at=opening_at,
             attachments=files,
+            docs_price=docs_price,
         )
         return detail(session, *notice_reading.get_visible(session, actor, notice.id))
 

@@ -6,6 +6,7 @@ publishes a first notice or a clarification, amendment or opening-time change. T
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -52,6 +53,7 @@ NEW_FIELDS = (
     "docs_sale_end",
     "bid_deadline",
     "opening_at",
+    "docs_price",
     "attachments",
 )
 AMEND_FIELDS = ("kind", "title", "body_html", "affects_bids", "new_bid_deadline", "new_opening_at", "attachments")
@@ -162,6 +164,8 @@ def notice_detail(
         # the page safe even if a row was written by something other than the service.
         body_html=content.sanitise(notice.body_html),
         labels=labels,
+        # 招标文件售价 as the series' first notice stated it
+        docs_price=next((v.docs_price for v in versions if v.series_id is None), notice.docs_price),
         can_amend=can_amend,
         kind_label=notice_kinds.kind_label,
         type_label=type_label,
@@ -195,6 +199,7 @@ def _new_defaults(session: Session, project: Project, kind: str) -> dict[str, st
         "docs_sale_end": "",
         "bid_deadline": "",
         "opening_at": "",
+        "docs_price": "",
     }
     if "docs_issued_at" in hints and hints["docs_issued_at"].date > notice_schedule.local_date(start):
         values["docs_issued_at"] = _at(hints["docs_issued_at"].date, 9)
@@ -272,10 +277,12 @@ async def new_notice(
     docs_sale_end: str = Form(""),
     bid_deadline: str = Form(""),
     opening_at: str = Form(""),
+    docs_price: str = Form(""),
     session: Session = SessionDep,
     principal: Principal = PUBLISHERS,
 ) -> Response:
     values = {
+        "docs_price": docs_price,
         "kind": kind,
         "title": title,
         "body_html": body_html,
@@ -286,6 +293,22 @@ async def new_notice(
     }
     attachments = await uploads(await _files(request))  # on the event loop; the database in a worker thread
     return await run_in_threadpool(_publish_first, request, session, principal, project_id, values, attachments)
+
+
+def _price(values: dict[str, str], errors: dict[str, str]) -> Decimal | None:
+    """招标文件售价 as typed (元); empty when the documents are free to download."""
+    text = values.get("docs_price", "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        price = Decimal(text)
+    except InvalidOperation:
+        errors["docs_price"] = "招标文件售价应为金额（元），如 300 或 300.00"
+        return None
+    if not price.is_finite() or price < 0 or price >= 1000000 or price != price.quantize(Decimal("0.01")):
+        errors["docs_price"] = "招标文件售价应为0到999999.99元，至多两位小数"
+        return None
+    return price
 
 
 def _publish_first(
@@ -306,6 +329,7 @@ def _publish_first(
     }
     if not values["bid_deadline"].strip():
         errors["bid_deadline"] = f"请填写{labels['bid_deadline']}"
+    price = _price(values, errors)
     if errors:
         return _new_page(request, session, project, values, errors=errors, status=400)
 
@@ -323,6 +347,7 @@ def _publish_first(
             title=values["title"],
             body_html=values["body_html"],
             attachments=attachments,
+            docs_price=price,
             **dates,
         )
     label = notice_kinds.kind_label(notice.kind)

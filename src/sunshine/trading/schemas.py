@@ -39,8 +39,8 @@ class ReasonIn(BaseModel):
 
 
 class RetenderIn(BaseModel):
-    method: str | None = Field(default=None, description="变更后的交易方式；缺省为原方式")
-    reason: str | None = Field(default=None, max_length=500, description="变更方式时的批准文件（文号）")
+    method: str | None = Field(default=None, description="变更后的交易方式（须经批准的变更申请）；缺省为原方式")
+    reason: str | None = Field(default=None, max_length=500, description="说明；变更方式时由批准的申请代替")
 
 
 class SectionOut(BaseModel):
@@ -97,5 +97,7 @@ class ProjectOut(BaseModel):
     registered_at: datetime
     failed_attempts: int = Field(description="流标次数（含此前各次招标）")
     retender_of_id: int | None = Field(description="重新招标时，前次流标的项目")
+    catalogue_code: str | None = Field(default=None, description="交易目录编码（应进必进）")
+    catalogue_note: str | None = Field(default=None, description="目录核对提示（如须附财政部门批准文件）")
     sections: list[SectionOut]
     next_steps: list[str]

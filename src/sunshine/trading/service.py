@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -76,6 +77,28 @@ def _validate(session: Session, data: ProjectIn, actor: Principal):
     return pack, resolved
 
 
+# Checks a higher domain adds to project registration (the catalogue of what must be traded on the platform):
+# each is called with the new project (flushed, no step taken yet) and the approved method change it comes
+# from, if any; it may set fields on the project, or raise the error that refuses the registration.
+RegistrationHook = Callable[[Session, Principal, Project, "str | None"], None]
+_registration_hooks: list[RegistrationHook] = []
+# Who approves a change of method after failed tenders: the domain that keeps the applications returns the
+# approval's reference for (failed project, new method), or raises why there is none.
+MethodChangeApproval = Callable[[Session, Principal, Project, str], str]
+_method_change_approval: list[MethodChangeApproval] = []
+
+
+def on_register(hook: RegistrationHook) -> RegistrationHook:
+    if hook not in _registration_hooks:
+        _registration_hooks.append(hook)
+    return hook
+
+
+def approves_method_change(check: MethodChangeApproval) -> MethodChangeApproval:
+    _method_change_approval[:] = [check]
+    return check
+
+
 HANDLING_PURPOSE = "受理或退回进场登记"
 
 
@@ -114,8 +137,9 @@ def handling_deadlines(session: Session, projects: list[Project]) -> dict[str, T
     return {row.subject.removeprefix("project:"): row for row in rows}
 
 
-def register(session: Session, actor: Principal, data: ProjectIn) -> Project:
-    """进场登记: the project is governed from now on by the rule pack in force today."""
+def register(session: Session, actor: Principal, data: ProjectIn, *, method_change: str | None = None) -> Project:
+    """进场登记: the project is governed from now on by the rule pack in force today. ``method_change`` is the
+    approval a retender under another method carries; the registration hooks see it."""
     pack, resolved = _validate(session, data, actor)
     now = clock.now()
     project = Project(
@@ -149,12 +173,15 @@ def register(session: Session, actor: Principal, data: ProjectIn) -> Project:
     )
     session.add(project)
     session.flush()
+    for hook in _registration_hooks:
+        hook(session, actor, project, method_change)
     lifecycle.apply(
         session,
         project,
         "register",
         actor,
         payload={
+            "catalogue_code": project.catalogue_code,
             "code": project.code,
             "name": project.name,
             "type": project.transaction_type,
@@ -196,6 +223,9 @@ def resubmit(session: Session, actor: Principal, project_id: int, data: ProjectI
         Section(number=i, name=s.name, estimate=s.estimate, qualification=s.qualification)
         for i, s in enumerate(data.sections, start=1)
     )
+    session.flush()
+    for hook in _registration_hooks:  # classified again: the corrected budget or funding may change it
+        hook(session, actor, project, None)
     lifecycle.apply(session, project, "resubmit", actor, payload={"budget": str(project.budget)})
     _start_handling_clock(session, project)
     return project
@@ -335,8 +365,9 @@ def retender(
     session: Session, actor: Principal, project_id: int, *, method: str | None = None, reason: str | None = None
 ) -> Project:
     """重新招标: a failed project (流标) is registered again, carrying its count of failures. The method may
-    change only after as many failures as the rule pack's ``failed_attempts_before_method_change`` (with the
-    approval cited as the reason, 《招标投标法实施条例》第四十四条 and the pack's basis)."""
+    change only after as many failures as the rule pack's ``failed_attempts_before_method_change`` and with the
+    department's approval of the change, which the domain keeping the applications gives through
+    ``approves_method_change`` (its reference becomes the step's reason)."""
 
     old = get_visible(session, actor, project_id)
     _check_actor_for(actor, old.tenderer_id, old.agency_id)
@@ -345,6 +376,7 @@ def retender(
     if session.scalar(select(Project.id).where(Project.retender_of_id == old.id)) is not None:
         raise Conflict("该项目已经重新招标")
     method = method or old.method
+    approval: str | None = None
     if method != old.method:
         pack = rules.rules_of(old)
         rule = (
@@ -360,8 +392,10 @@ def retender(
                 field="method",
                 rule=rule.id if rule else None,
             )
-        if not (reason and reason.strip()):
-            raise InvalidInput("变更交易方式须注明批准文件（文号）", field="reason")
+        if not _method_change_approval:
+            raise RuleViolation("变更交易方式须经财政部门（行政监督部门）批准，平台未提供变更申请", field="method")
+        approval = _method_change_approval[0](session, actor, old, method)
+        reason = approval
     data = ProjectIn(
         name=old.name,
         transaction_type=old.transaction_type,
@@ -375,7 +409,7 @@ def retender(
         description=old.description,
         sections=[SectionIn(name=s.name, estimate=s.estimate, qualification=s.qualification) for s in old.sections],
     )
-    new = register(session, actor, data)
+    new = register(session, actor, data, method_change=approval)
     new.failed_attempts = old.failed_attempts
     new.retender_of_id = old.id
     ledger.append(
