@@ -589,6 +589,21 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
         {Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR}
     ),
     ("POST", "/projects/{project_id}/declarations"): frozenset({Role.AGENCY}),
+    # tender documents: the centre keeps the templates, the agency drafts and files, the purchaser confirms, the
+    # finance department orders changes; each holder acknowledges changes under /me, the agency sees the receipts
+    ("GET", "/api/v1/tender-templates"): COMMITTEE_READERS,
+    ("POST", "/api/v1/tender-templates"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/projects/{project_id}/tender-documents"): COMMITTEE_READERS,
+    ("POST", "/api/v1/projects/{project_id}/tender-documents"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/tender-documents/confirm"): frozenset({Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/tender-documents/review"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/tender-documents/file"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/tender-documents/orders"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/api/v1/projects/{project_id}/tender-documents/amendment"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/projects/{project_id}/acknowledgements"): COMMITTEE_READERS,
+    ("GET", "/api/v1/me/acknowledgements"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/me/acknowledgements/{notice_id}"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/tender-documents/filings"): frozenset({Role.SUPERVISOR}),
     # publicly verifiable draws: the record and the room are public (no ref or name before disclosure); the room's
     # steps need a signed-in caller and the service decides who takes each (party, witness, centre staff)
     ("GET", "/api/v1/draws"): PUBLIC,

@@ -24,6 +24,7 @@ def install() -> None:
     from sunshine.market import service as market
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.smallworks import steps as smallworks_steps
+    from sunshine.tenderdocs import steps as tenderdocs_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
 
@@ -37,5 +38,6 @@ def install() -> None:
     declarations_steps.install()
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
     smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
+    tenderdocs_steps.install()  # the first notice waits for filed documents; holders asked to acknowledge changes
     disclosure_hooks.install()
     _installed = True
