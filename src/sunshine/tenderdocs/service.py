@@ -231,6 +231,12 @@ def _digest(clauses: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(clauses, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+def check_clauses(template: list[Clause], given: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The clauses as filled (trimmed, one per template clause) and the titles of the mandatory ones left empty."""
+    filled = {c.key: (given.get(c.key) or "").strip() for c in template}
+    return filled, [c.title for c in template if c.mandatory and not filled[c.key]]
+
+
 def draft(
     session: Session, actor: Principal, project_id: int, *, template_id: int, clauses: dict[str, str]
 ) -> TenderDocument:
@@ -249,8 +255,7 @@ def draft(
         raise InvalidInput(f"范本没有这些条款：{'、'.join(unknown)}", field="clauses")
     if any(len(text or "") > MAX_CLAUSE for text in clauses.values()):
         raise InvalidInput(f"每个条款最多 {MAX_CLAUSE} 字", field="clauses")
-    filled = {k: (clauses.get(k) or "").strip() for k in known}
-    empty = [c.title for c in known.values() if c.mandatory and not filled[c.key]]
+    filled, empty = check_clauses(list(known.values()), clauses)
     if empty:
         raise MandatoryClausesMissing(
             f"范本的必备条款未填写：{'、'.join(empty)}。依据：《福建省省级政府采购货物和服务招标项目实施指引》二（一）（二）："
