@@ -134,6 +134,8 @@ def create_app(
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
     from sunshine.smallworks import views as smallworks_views
+    from sunshine.tenderdocs import api as tenderdocs_api
+    from sunshine.tenderdocs import views as tenderdocs_views
     from sunshine.trading import api as trading_api
     from sunshine.trading import notices_api, notices_views, participation_api, participation_views
     from sunshine.trading import registration_views as trading_registration_views
@@ -205,4 +207,6 @@ def create_app(
     app.include_router(committees_views.router)
     app.include_router(draws_api.router)
     app.include_router(draws_views.router)
+    app.include_router(tenderdocs_api.router)
+    app.include_router(tenderdocs_views.router)
     return app

@@ -25,6 +25,7 @@ def install() -> None:
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.smallworks import steps as smallworks_steps
+    from sunshine.tenderdocs import steps as tenderdocs_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
 
@@ -39,5 +40,6 @@ def install() -> None:
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
     smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
     procedure_steps.install()  # the catalogue check at registration; the approval a change of method needs
+    tenderdocs_steps.install()  # the first notice waits for filed documents; holders asked to acknowledge changes
     disclosure_hooks.install()
     _installed = True

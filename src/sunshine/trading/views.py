@@ -208,6 +208,11 @@ def _actions(project: Project, principal: Principal) -> dict[str, bool]:
         "registrations": project.public_since is not None
         and ((party and principal.has(Role.AGENCY, Role.TENDERER)) or principal.has(Role.CENTRE_STAFF)),
         "register": project.state == "notice_published" and principal.has(Role.BIDDER),
+        # 招标文件 (the tenderdocs pages): the parties draft and confirm, the department and the centre read
+        "tender_docs": project.lifecycle in SEALED_LIFECYCLES
+        and (
+            (party and principal.has(Role.AGENCY, Role.TENDERER)) or principal.has(Role.CENTRE_STAFF, Role.SUPERVISOR)
+        ),
         # 专家抽取申请 (the committees pages): the parties ask, the supervisor and the centre handle them
         "expert_draws": project.lifecycle in SEALED_LIFECYCLES | {"single_source"}
         and project.state not in {"registered", "returned"}
