@@ -26,6 +26,7 @@ def install() -> None:
     from sunshine.smallworks import steps as smallworks_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
+    from sunshine.venues import steps as venues_steps
 
     trading_steps.install()
     market.install()  # registration refuses a participant the centre has not approved (checked first)
@@ -37,5 +38,6 @@ def install() -> None:
     declarations_steps.install()
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
     smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
+    venues_steps.install()  # the opening room booked with the notice, rooms released when a project ends
     disclosure_hooks.install()
     _installed = True
