@@ -39,6 +39,7 @@ from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.smallworks import SmallWorksDemo
 from sunshine.demo.trading import load_demo_trading
+from sunshine.demo.venues import load_demo_venues
 from sunshine.ledger import service as ledger
 
 
@@ -100,6 +101,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         # expert draw requests: after the expert pool's demo (nothing is drawn from an empty pool)
         created += load_demo_committees(db.unit_of_work)
         created += load_demo_calling(db.unit_of_work)  # the drawn experts' answers: confirmed, declined, pending
+        created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
