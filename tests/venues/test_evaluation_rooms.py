@@ -117,3 +117,13 @@ def test_the_opening_and_the_evaluation_never_share_a_room(client, db, w):
     rows = {b["purpose"]: b for b in _day(client, w)}
     assert rows["opening"]["room"] == "第一开标室" and rows["opening"]["zone_label"] == "公开区"
     assert rows["evaluation"]["room"] == "第一评标室" and rows["evaluation"]["zone_label"] == "隔离区（评标区）"
+
+
+def test_the_request_form_offers_the_evaluation_rooms(app, w):
+    from tests.pages import browser, page_text
+
+    with browser(app, w.agency.username) as b:
+        page = b.get(f"/projects/{w.project_id}/expert-draws")
+        assert page.status_code == 200
+        assert "本中心的评标室（隔离区）：第一评标室、第二评标室" in page_text(page.text)
+        assert '<option value="第一评标室">' in page.text and "第一开标室" not in page.text

@@ -16,6 +16,11 @@ def subject(row: DrawRequest) -> str:
     return f"committee-request:{row.id}"
 
 
+def evaluation_room_names(session: Session) -> list[str]:
+    """The evaluation rooms a request may pick (the form offers them)."""
+    return [r.name for r in venues.rooms(session, active_only=True) if r.kind in venues.ISOLATED_KINDS]
+
+
 def check(session: Session, place_kind: str, place: str, meeting_at) -> None:
     if place_kind != "room":
         return
