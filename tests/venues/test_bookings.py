@@ -127,16 +127,22 @@ def test_only_the_centre_manages_rooms(client, w):
         assert client.post("/api/v1/venues/rooms", json=body, headers=w["h"][who]).status_code == 403
 
 
-def test_two_bookings_racing_for_one_room_leave_one(db, w):
-    """Two units of work book the same room for overlapping times at once: the room's lock makes the second
-    wait for the first and then see it, on SQLite and PostgreSQL alike."""
+@pytest.mark.parametrize(
+    ("spans", "expected"),
+    [(((9, 11), (10, 11)), ["booked", "refused"]), (((9, 10), (12, 13)), ["booked", "booked"])],
+    ids=["overlapping", "apart"],
+)
+def test_two_bookings_racing_for_one_room(db, w, spans, expected):
+    """Two units of work book the same room at once: the room's lock makes the second wait for the first and then
+    see it, on SQLite and PostgreSQL alike — overlapping, one is refused; apart, both are kept."""
     centre = Principal(user_id=w["centre"].user_id, username="centre", roles=frozenset({Role.CENTRE_STAFF}))
     room = w["rooms"]["专家抽取室"]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def attempt(hour: int) -> None:
-        data = service.ManualBooking(room, "draw", f"抽取{hour}", beijing(2026, 12, 3, hour), beijing(2026, 12, 3, 11))
+    def attempt(span: tuple[int, int]) -> None:
+        start, end = beijing(2026, 12, 3, span[0]), beijing(2026, 12, 3, span[1])
+        data = service.ManualBooking(room, "draw", f"抽取{span[0]}", start, end)
         try:
             barrier.wait(timeout=10)
             with db.unit_of_work() as s:
@@ -145,11 +151,11 @@ def test_two_bookings_racing_for_one_room_leave_one(db, w):
         except service.VenueBooked:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=attempt, args=(h,)) for h in (9, 10)]
+    threads = [threading.Thread(target=attempt, args=(span,)) for span in spans]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert sorted(outcomes) == ["booked", "refused"]
+    assert sorted(outcomes) == expected
     with db.unit_of_work() as s:
-        assert s.query(Booking).filter_by(room_id=room, state="booked").count() == 1
+        assert s.query(Booking).filter_by(room_id=room, state="booked").count() == expected.count("booked")

@@ -278,7 +278,7 @@ def book(
     *,
     room_id: int,
     purpose: str,
-    subject: str,
+    subject: str | None,
     title: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -287,7 +287,8 @@ def book(
 ) -> Booking:
     """Hold ``room_id`` from ``starts_at`` to ``ends_at``: the room must suit the purpose (an evaluation only in
     an isolated evaluation room), the span lie within the opening hours, and no booking of the room overlap
-    it or come closer than the pack's gap — checked after the room's row is locked."""
+    it or come closer than the pack's gap — checked after the room's row is locked. Without ``subject`` the
+    booking is the centre's own (``manual:<room>:<lock version>``)."""
     if purpose not in PURPOSES:
         raise InvalidInput("场次类型无效", field="purpose")
     if ends_at <= starts_at:
@@ -310,7 +311,7 @@ def book(
     row = Booking(
         room_id=room.id,
         purpose=purpose,
-        subject=subject,
+        subject=subject or f"manual:{room.id}:{room.lock_version}",  # the version is this booking's, under the lock
         project_id=project_id,
         title=title[:300],
         starts_at=starts_at,
@@ -329,7 +330,7 @@ def book(
             "booking": row.id,
             "room": room.name,
             "purpose": purpose,
-            "subject": subject,
+            "subject": row.subject,
             "starts_at": starts_at.isoformat(),
             "ends_at": ends_at.isoformat(),
             "by": actor_id,
@@ -504,12 +505,11 @@ def book_manual(session: Session, actor: Principal, data: ManualBooking) -> Book
     starts_at, ends_at = aware(data.starts_at), aware(data.ends_at)
     if starts_at <= clock.now():
         raise InvalidInput("开始时间应晚于当前时间", field="starts_at")
-    serial = session.scalar(select(Room.lock_version).where(Room.id == data.room_id)) or 0
     return book(
         session,
         room_id=data.room_id,
         purpose=data.purpose,
-        subject=f"manual:{data.room_id}:{serial + 1}",
+        subject=None,
         title=title,
         starts_at=starts_at,
         ends_at=ends_at,
