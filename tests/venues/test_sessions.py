@@ -88,3 +88,23 @@ def test_without_rooms_on_the_platform_notices_go_out_as_before(db, client):
     pid = project(db, w, "示范市滨江路道路改造工程")
     assert publish_at(client, w, pid, beijing(2026, 12, 28, 17, 0), DOCS, SALE_END).status_code == 201
     assert _schedule(client) == []
+
+
+def test_a_resumption_that_moves_the_opening_moves_its_booking(client, db, w, clock):
+    from datetime import timedelta
+
+    from tests.builders import api_token
+
+    pid = project(db, w, "示范市滨江路道路改造工程")
+    publish_at(client, w, pid, DEADLINE, DOCS, SALE_END)
+    centre = w["h"]["centre"]
+    suspended = client.post(f"/api/v1/projects/{pid}/suspend", json={"reason": "投诉处理"}, headers=centre)
+    assert suspended.status_code == 200
+    clock.set(clock.now() + timedelta(days=3))
+    centre = api_token(client, w["centre"].username)  # a token lasts a day
+    resumed = client.post(f"/api/v1/projects/{pid}/resume", json={"reason": "投诉处理完毕"}, headers=centre)
+    assert resumed.status_code == 200, resumed.text
+    opening = resumed.json()["opening_at"]
+    assert opening[:10] > "2026-12-28"
+    held = [b for b in client.get(f"/api/v1/venues/projects/{pid}/bookings", headers=centre).json()]
+    assert [(b["state"], b["starts_at"][:10]) for b in held] == [("released", "2026-12-28"), ("booked", opening[:10])]
