@@ -706,6 +706,23 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/procedure/direct-awards/{award_id}/decision"): frozenset({Role.SUPERVISOR}),
     ("PUT", "/api/v1/projects/{project_id}/opening/officials"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/projects/{project_id}/opening/officials"): frozenset({Role.CENTRE_STAFF}),
+    # the centre's rooms: the schedule, the rooms and the rules for everyone; the centre manages and books
+    ("GET", "/api/v1/venues/rooms"): PUBLIC,
+    ("POST", "/api/v1/venues/rooms"): frozenset({Role.CENTRE_STAFF}),
+    ("PUT", "/api/v1/venues/rooms/{room_id}"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/venues/schedule"): PUBLIC,
+    ("GET", "/api/v1/venues/projects/{project_id}/bookings"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/venues/bookings"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/venues/bookings/{booking_id}/release"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/venues/rules"): PUBLIC,
+    ("POST", "/api/v1/venues/rules/publish"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/venues"): PUBLIC,
+    ("GET", "/staff/venues"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/venues/rooms"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/venues/rooms/{room_id}"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/venues/bookings"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/venues/bookings/{booking_id}/release"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/venues/rules"): frozenset({Role.CENTRE_STAFF}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -757,6 +774,8 @@ PATH_EXAMPLES = {
     "conflict_id": "1",
     "sanction_id": "1",
     "award_id": "1",
+    "room_id": "1",
+    "booking_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -141,6 +141,8 @@ def create_app(
     from sunshine.trading import registration_views as trading_registration_views
     from sunshine.trading import step_views as trading_step_views
     from sunshine.trading import views as trading_views
+    from sunshine.venues import api as venues_api
+    from sunshine.venues import views as venues_views
     from sunshine.web import session_views, user_views, views
 
     app.include_router(views.health_router)
@@ -156,6 +158,8 @@ def create_app(
     app.include_router(credit_views.router)
     app.include_router(incidents_api.router)
     app.include_router(incidents_views.router)
+    app.include_router(venues_api.router)
+    app.include_router(venues_views.router)
     app.include_router(experts_api.router)
     app.include_router(experts_views.router)
     app.include_router(experts_profile_views.router)

@@ -28,6 +28,7 @@ def install() -> None:
     from sunshine.tenderdocs import steps as tenderdocs_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
+    from sunshine.venues import steps as venues_steps
 
     trading_steps.install()
     market.install()  # registration refuses a participant the centre has not approved (checked first)
@@ -41,5 +42,6 @@ def install() -> None:
     smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
     procedure_steps.install()  # the catalogue check at registration; the approval a change of method needs
     tenderdocs_steps.install()  # the first notice waits for filed documents; holders asked to acknowledge changes
+    venues_steps.install()  # the opening room booked with the notice, rooms released when a project ends
     disclosure_hooks.install()
     _installed = True

@@ -46,6 +46,7 @@ REQUIRED = [
     ("disclosure", "licence_penalty"),
     ("centre", "service"),
     ("centre", "expert_pool"),
+    ("centre", "venues"),
 ]
 
 ENGINEERING = ["engineering.open_tender", "engineering.invited_tender"]
@@ -131,6 +132,8 @@ DESIGN_TABLE = [
     (["centre.experts"], "min_practice_years", 8, "count", "min", "第三十七条"),
     (["centre.experts"], "min_title_rank", 3, "count", "min", "第三十七条"),
     (["centre.experts"], "max_age", 70, "count", "max", "平台默认值"),
+    (["centre.venues"], "min_gap_between_sessions", 30, "minutes", "min", "平台默认值"),
+    (["centre.venues"], "opening_session_minutes", 120, "minutes", "min", "平台默认值"),
 ]
 
 

@@ -41,11 +41,13 @@ PUBLIC_PAGES = [
     "/requests/stats",
     "/kiosk",
     "/login",
+    "/venues",
 ]
 SIGNED_IN_PAGES = {
     "bidder": ["/me", "/my/bids", "/my/registrations", "/reauth?next=/my/bids"],
     "admin": ["/me", "/admin/calendar", "/admin/users"],
     "disclosure": ["/staff/disclosure", "/staff/requests"],
+    "centre": ["/staff/venues"],
 }
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.committees import avoidance, composition, visibility
+from sunshine.committees import avoidance, composition, rooms, visibility
 from sunshine.committees.composition import DOC_REVIEW, EVALUATION, METHOD_OPINION, PURPOSES, Limits
 from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSpecialty
 from sunshine.committees.packrules import approval_required, limits
@@ -211,6 +211,7 @@ def _check_input(session: Session, project: Project, data: RequestIn) -> Limits:
             raise InvalidInput("请列出直接确定的专家，且不得重复", field="appointees")
     lim = limits(session, project, data.purpose)
     composition.check(lim, [n for _, n in data.specialties], data.representatives)
+    rooms.check(session, data.place_kind, data.place, data.meeting_at)  # an evaluation room, free at the time
     return lim
 
 
@@ -280,6 +281,8 @@ def submit(session: Session, actor: Principal, project_id: int, data: RequestIn)
             )
         )
     session.flush()
+    if auto:
+        rooms.book(session, row, project, actor.user_id)
     ledger.append(
         session,
         f"committees:{'appointment' if data.kind == 'appointment' else 'request'}:submitted",
@@ -329,6 +332,7 @@ def approve(session: Session, actor: Principal, request_id: int) -> DrawRequest:
     else:
         row.state = "approved"
         kind = "committees:request:approved"
+    rooms.book(session, row, project, actor.user_id)  # the evaluation room, held from the approval on
     ledger.append(
         session,
         kind,
@@ -365,6 +369,7 @@ def cancel(session: Session, actor: Principal, request_id: int) -> DrawRequest:
     if row.state not in {"submitted", "approved"}:
         raise RequestStateConflict(f"抽取申请当前为“{STATES[row.state]}”，不能撤回")
     row.state = "cancelled"
+    rooms.release(session, row, "抽取申请已撤回")
     ledger.append(
         session, "committees:request:cancelled", f"project:{project.code}", {"request": row.id, "by": actor.user_id}
     )

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.committees import avoidance, composition, drawing, packrules, service, visibility
+from sunshine.committees import avoidance, composition, drawing, packrules, rooms, service, visibility
 from sunshine.committees.api import seat_label
 from sunshine.committees.visibility import ROUTE_ROLES
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -82,6 +82,7 @@ def _project_page(
         purposes=purposes,
         kinds=service.KINDS,
         place_kinds=service.PLACE_KINDS,
+        evaluation_rooms=rooms.evaluation_room_names(session),
         states=service.STATES,
         specialties=avoidance.specialty_options(session),
         can_request=visibility.may_request(principal, project) and any(service.open_for(project, p) for p in purposes),

@@ -38,6 +38,7 @@ METHOD_LABELS: dict[str, str] = {
     "licence_penalty": "行政许可和行政处罚公开",
     "service": "内部办理时限",
     "expert_pool": "评标专家库管理",
+    "venues": "场地与场室管理",
 }
 
 LIFECYCLE_LABELS: dict[str, str] = {

@@ -41,6 +41,7 @@ from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.smallworks import SmallWorksDemo
 from sunshine.demo.tenderdocs import load_demo_tenderdocs
 from sunshine.demo.trading import load_demo_trading
+from sunshine.demo.venues import load_demo_venues
 from sunshine.ledger import service as ledger
 
 
@@ -103,6 +104,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_committees(db.unit_of_work)
         created += load_demo_calling(db.unit_of_work)  # the drawn experts' answers: confirmed, declined, pending
         created += load_demo_procedure(db.unit_of_work, walk)  # a method change after two failures; a direct award
+        created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
         with db.unit_of_work() as session:
             ledger.sign_head(session)

@@ -48,6 +48,7 @@ Method = Literal[
     "licence_penalty",
     "service",
     "expert_pool",
+    "venues",
 ]
 Lifecycle = Literal[
     "tender",
