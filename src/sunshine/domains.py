@@ -20,6 +20,7 @@ def install() -> None:
     from sunshine.committees import steps as committees_steps
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
+    from sunshine.evaluation import steps as evaluation_steps
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.qualifications import steps as qualifications_steps
@@ -37,5 +38,6 @@ def install() -> None:
     declarations_steps.install()
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results
     smallworks_steps.install()  # the draw purpose, its exclusion reasons and the section lines of draw projects
+    evaluation_steps.install()  # the end of the evaluation: 评审结束 or 流标
     disclosure_hooks.install()
     _installed = True
