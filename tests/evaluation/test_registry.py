@@ -36,3 +36,24 @@ def test_unknown_code_is_a_404_in_chinese():
     assert err.value.status == 404 and "评审方法" in err.value.detail
     with pytest.raises(NotFound):
         methods.by_title("抓阄法")
+
+
+def test_every_pack_names_known_methods_and_every_method_has_a_pack():
+    from sunshine.rules.registry import registry
+
+    named: set[str] = set()
+    for key in registry():
+        for pack in registry().versions(key):
+            assert [m.code for m in methods.allowed(pack.evaluation_methods)] == pack.evaluation_methods
+            named.update(pack.evaluation_methods)
+    assert named == {m.code for m in methods.all_methods()}
+
+
+def test_a_pack_refuses_a_method_it_does_not_allow():
+    from sunshine.rules.registry import registry
+
+    pack = registry().versions("engineering.open_tender")[-1]
+    assert methods.check_allowed(methods.get("lowest_evaluated_price"), pack.evaluation_methods) == []
+    assert methods.check_allowed(methods.get("comprehensive_scoring"), pack.evaluation_methods) == [
+        "本交易方式不采用综合评分法，可选：经评审的最低投标价法、综合评估法"
+    ]

@@ -72,11 +72,11 @@ def averages(declared: Declared, bids: Sequence[BidInput], scores: Scores) -> di
                 value = by_bid.get(bid.ref, {}).get(c.code)
                 if value is None:
                     raise InvalidInput(
-                        f"评委{member}尚未对{bid.bidder}的「{c.title}」评分", field="scores", member=member
+                        f"评委 {member} 尚未对{bid.bidder}的「{c.title}」评分", field="scores", member=member
                     )
                 if not value.is_finite() or value < c.min_score or value > c.max_score:
                     raise InvalidInput(
-                        f"评委{member}对{bid.bidder}的「{c.title}」评分 {value} 超出 {c.min_score}—{c.max_score} 分",
+                        f"评委 {member} 对{bid.bidder}的「{c.title}」评分 {value} 超出 {c.min_score}—{c.max_score} 分",
                         field="scores",
                         member=member,
                     )

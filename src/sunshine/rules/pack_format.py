@@ -151,6 +151,9 @@ class RulePack(_Strict):
     effective_from: date
     lifecycle: Lifecycle
     description: Annotated[str, Field(max_length=2000)] | None = None
+    # the evaluation methods (评标/评审办法) a tender under this pack may declare: codes of
+    # ``sunshine.evaluation.methods`` modules; empty where nothing is evaluated
+    evaluation_methods: list[Annotated[str, Field(pattern=RULE_ID)]] = []
     sources: Annotated[list[Source], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from collections.abc import Iterable
 
 from sunshine.core.errors import NotFound
 from sunshine.evaluation.methods.base import Method
@@ -58,4 +59,18 @@ def by_title(title: str) -> Method:
     raise NotFound(f"评审方法「{wanted}」不存在", field="evaluation_method")
 
 
-__all__ = ["Method", "all_methods", "by_title", "get"]
+def allowed(codes: Iterable[str]) -> list[Method]:
+    """The methods a rule pack allows (its ``evaluation_methods``), in the pack's order."""
+    return [get(code) for code in codes]
+
+
+def check_allowed(method: Method, codes: Iterable[str]) -> list[str]:
+    """Whether a tender under a pack allowing ``codes`` may declare ``method``, in Chinese."""
+    allowed_here = allowed(codes)
+    if any(m.code == method.code for m in allowed_here):
+        return []
+    names = "、".join(m.title for m in allowed_here) or "无"
+    return [f"本交易方式不采用{method.title}，可选：{names}"]
+
+
+__all__ = ["Method", "all_methods", "allowed", "by_title", "check_allowed", "get"]

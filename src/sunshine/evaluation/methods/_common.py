@@ -75,16 +75,18 @@ def price_scores(prices: Mapping[str, Decimal]) -> dict[str, Decimal]:
 # --------------------------------------------------------------------------- checks of a declaration
 
 
-def check_sme(declared: Declared, rules: Mapping[str, Decimal]) -> list[str]:
-    """The declared SME deduction lies within the pack's range for the category (0 = none declared)."""
+def check_sme(declared: Declared, rules: Mapping[str, Decimal], category: str | None = None) -> list[str]:
+    """The declared SME deduction lies within the pack's range for the category (0 = none declared); ``category``
+    is the method's own when the declaration names none (engineering: works)."""
+    category = declared.category or category
     d = declared.sme_deduction
     if d == 0:
         return []
     if d < 0 or d >= 1:
         return ["小微企业价格扣除比例应在 0 与 100% 之间"]
-    low_id, high_id = sme_ranges(declared.category)
+    low_id, high_id = sme_ranges(category)
     low, high = fraction(rules, low_id), fraction(rules, high_id)
-    label = CATEGORY_LABELS.get(declared.category or "", "")
+    label = CATEGORY_LABELS.get(category or "", "")
     if low is not None and d < low or high is not None and d > high:
         span = f"{pct(low) if low is not None else '0%'}—{pct(high) if high is not None else '100%'}"
         basis = "财库〔2020〕46号第九条、财库〔2022〕19号"

@@ -28,6 +28,7 @@ class LowestPriceMethod:
     # engineering: the committee's quantified deviations (评审调整) are added to the evaluation price
     adjustments: bool = False
     aliases: tuple[str, ...] = ()
+    default_category: str | None = None  # what is bought when the declaration does not say (engineering: works)
     scored: bool = False
     price_only: bool = True
 
@@ -39,7 +40,7 @@ class LowestPriceMethod:
             problems.append(f"{self.title}不设评分因素，以评审后的价格排序")
         if declared.price_weight is not None:
             problems.append(f"{self.title}不设价格权值")
-        problems += c.check_sme(declared, rules)
+        problems += c.check_sme(declared, rules, self.default_category)
         problems += c.check_candidates(declared, rules)
         problems += c.check_tie_break(declared, ("price",))
         return problems

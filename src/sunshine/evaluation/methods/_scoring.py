@@ -34,6 +34,7 @@ class ScoredMethod:
     sme_mode: Literal["deduct", "price_score_bonus"] = "deduct"
     aliases: tuple[str, ...] = ()
     categories: tuple[str, ...] = ("goods", "services")  # what a procurement method may buy
+    default_category: str | None = None  # what is bought when the declaration does not say (engineering: works)
     statutory: tuple[tuple[str, ranking.Direction], ...] = field(default=(("total", "desc"),))
     scored: bool = True
     price_only: bool = False
@@ -57,7 +58,7 @@ class ScoredMethod:
         if not ranking.member_criteria(declared):
             problems.append(f"{self.title}须有评委评分的因素")
         problems += self._check_weight(declared, rules)
-        problems += c.check_sme(declared, rules)
+        problems += c.check_sme(declared, rules, self.default_category)
         problems += c.check_candidates(declared, rules)
         problems += c.check_tie_break(declared, ranking.TIE_BREAKS)
         return problems

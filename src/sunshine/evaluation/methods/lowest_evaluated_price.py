@@ -26,4 +26,5 @@ METHOD = LowestPriceMethod(
     basis="《中华人民共和国招标投标法》第四十一条；《评标委员会和评标方法暂行规定》（七部委12号令，条号未核实）；"
     "《中华人民共和国招标投标法实施条例》第五十三条；财库〔2020〕46号第九条",
     adjustments=True,
+    default_category="works",
 )
