@@ -85,6 +85,7 @@ def opened_tender(
             criteria=criteria if criteria is not None else (PROCUREMENT_CRITERIA if procurement else []),
             price_weight=price_weight if price_weight is not None else ("0.30" if procurement else None),
             candidates=3,
+            category="goods" if procurement else None,
         )
     w.sealed = []
     for person, price in zip(people, prices, strict=True):

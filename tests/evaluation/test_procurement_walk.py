@@ -219,6 +219,13 @@ def test_procurement_walk(db, client, clock):
     rep_view = ok(client.get(f"{base}/sessions/{w.sid}/report", headers=hc))
     content = rep_view["content"]
     assert [c["rank"] for c in content["candidates"]] == [1, 2, 3]
+    # by hand (87号令 第五十五条): base 4,650,000; price parts 30 × 4650/4650, 4650/4700, 4650/4800 = 30.00, 29.68,
+    # 29.06; technical average (40+38+39+40+41)/5 = 39.60; service (15+16×4)/5 = 15.80
+    assert [(c["bidder"], c["total"]) for c in content["candidates"]] == [
+        (w.names[w.firms[3]], "85.40"),
+        (w.names[w.firms[1]], "85.08"),
+        (w.names[w.firms[0]], "84.46"),
+    ]
     assert {r["bidder"] for r in content["rejected"]} == {w.names[w.firms[2]], w.names[w.firms[4]]}
     assert any("第五十一条" in r["basis"] or "第六十三条" in r["basis"] for r in content["rejected"])
     assert any(r["basis"].endswith("第六十条") for r in content["rejected"])

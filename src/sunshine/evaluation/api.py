@@ -61,6 +61,8 @@ def _declaration_out(row) -> DeclarationOut:
         sme_deduction=row.sme_deduction,
         candidates=row.candidates,
         tie_break=row.tie_break,
+        category=row.category,
+        price_fixed=bool(row.price_fixed),
         set_at=row.set_at,
     )
 
@@ -79,6 +81,8 @@ def put_declaration(
         sme_deduction=body.sme_deduction,
         candidates=body.candidates,
         tie_break=body.tie_break,
+        category=body.category,
+        price_fixed=body.price_fixed,
     )
     return _declaration_out(row)
 

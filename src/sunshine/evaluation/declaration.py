@@ -23,12 +23,14 @@ from sunshine.evaluation.methods.base import Criterion, Declared, Method
 from sunshine.evaluation.models import EvaluationDeclaration
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
+from sunshine.rules.registry import registry as rules_registry
 from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Project, Section
 
 #: the states before the opening, in which the tender's declaration may still be set
 BEFORE_OPENING = frozenset({"registered", "accepted", "notice_published"})
 KINDS = {"price": "价格", "technical": "技术", "commercial": "商务"}
+CATEGORIES = {"goods": "货物", "services": "服务", "works": "工程"}
 
 
 class DeclarationInvalid(InvalidInput):
@@ -44,12 +46,9 @@ class DeclarationMissing(Conflict):
 def method(code: str) -> Method:
     """The method registered under ``code``; a code nobody registered answers 422."""
     try:
-        found = registry.get(code)
-    except (KeyError, LookupError, ValueError):
-        found = None
-    if found is None:
-        raise DeclarationInvalid(f"平台没有代码为“{code}”的评标办法", field="method")
-    return found
+        return registry.get(code)
+    except NotFound:
+        raise DeclarationInvalid(f"平台没有代码为“{code}”的评标办法", field="method") from None
 
 
 def method_of_title(title: str | None) -> Method | None:
@@ -58,13 +57,19 @@ def method_of_title(title: str | None) -> Method | None:
         return None
     try:
         return registry.by_title(title)
-    except (KeyError, LookupError, ValueError):
+    except NotFound:
         return None
 
 
-def rule_values(project: Project) -> dict[str, Decimal]:
-    """Every rule of the project's pack snapshot, id → value, as the methods read them."""
-    return {r.id: Decimal(str(r.value)) for r in rules.rules_of(project).rules}
+def rule_values(session: Session, project: Project) -> dict[str, Decimal]:
+    """The rules the methods read, id → value: the project's snapshot of its registration day, and a rule added to
+    its pack since (the methods' price weights, deduction ranges, candidate counts) from the pack in force today."""
+    values: dict[str, Decimal] = {}
+    today = rules.resolve(session, project.pack_key, clock.today_local())
+    if today is not None:
+        values.update({r.id: Decimal(str(r.value)) for r in today.rules})
+    values.update({r.id: Decimal(str(r.value)) for r in rules.rules_of(project).rules})
+    return values
 
 
 def _decimal(value: Any, field: str, label: str) -> Decimal:
@@ -117,6 +122,8 @@ def declared_of(row: EvaluationDeclaration) -> Declared:
         sme_deduction=row.sme_deduction or Decimal(0),
         candidates=row.candidates,
         tie_break=row.tie_break,
+        category=row.category,  # type: ignore[arg-type]
+        price_fixed=bool(row.price_fixed),
     )
 
 
@@ -142,6 +149,8 @@ def declare(
     sme_deduction: Any = 0,
     candidates: int = 3,
     tie_break: str | None = None,
+    category: str | None = None,
+    price_fixed: bool = False,
 ) -> EvaluationDeclaration:
     """Set (or replace, before the opening) the section's declaration, checked by the method."""
     section = session.get(Section, section_id)
@@ -158,6 +167,8 @@ def declare(
         raise DeclarationInvalid(f"项目登记的评标办法为“{project.evaluation_method}”，声明应一致", field="method")
     weight = None if price_weight in (None, "") else _decimal(price_weight, "price_weight", "价格权重")
     deduction = _decimal(sme_deduction or 0, "sme_deduction", "价格扣除比例")
+    if category not in (None, *CATEGORIES):
+        raise DeclarationInvalid("采购标的类别应为货物、服务或工程", field="category")
     if not 1 <= int(candidates) <= 10:
         raise DeclarationInvalid("推荐的中标候选人数量应为1至10", field="candidates")
     declared = Declared(
@@ -167,8 +178,12 @@ def declare(
         sme_deduction=deduction,
         candidates=int(candidates),
         tie_break=(tie_break or None),
+        category=category,  # type: ignore[arg-type]
+        price_fixed=bool(price_fixed),
     )
-    problems = chosen.check(declared, rule_values(project))
+    allowed = rules_registry().get(project.pack_key, project.pack_version).evaluation_methods
+    problems = registry.check_allowed(chosen, allowed) if allowed else []
+    problems += chosen.check(declared, rule_values(session, project))
     if problems:
         raise DeclarationInvalid("；".join(problems))
     row = of_section(session, section_id) or EvaluationDeclaration(project_id=project.id, section_id=section_id)
@@ -188,6 +203,7 @@ def declare(
     )
     row.price_weight, row.sme_deduction = weight, deduction
     row.candidates, row.tie_break = declared.candidates, declared.tie_break
+    row.category, row.price_fixed = category, bool(price_fixed)
     row.set_by, row.set_at = actor.user_id, clock.now()
     session.add(row)
     session.flush()

@@ -31,6 +31,8 @@ class EvaluationDeclaration(Base):
     sme_deduction: Mapped[Decimal] = mapped_column(Numeric(6, 4), default=Decimal(0))
     candidates: Mapped[int] = mapped_column(Integer, default=3)
     tie_break: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(20))  # goods | services | works (87号令 第五十五条)
+    price_fixed: Mapped[bool] = mapped_column(default=False)  # 执行统一价格标准: price not scored
     set_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -27,6 +27,8 @@ class DeclarationIn(BaseModel):
     sme_deduction: Decimal = Field(Decimal(0), ge=0, le=1, description="小微企业价格扣除比例（0.10 即 10%）")
     candidates: int = Field(3, ge=1, le=10, description="推荐的中标候选人数量")
     tie_break: str | None = Field(None, max_length=40, description="法律未规定时招标文件约定的并列处理规则")
+    category: str | None = Field(None, max_length=20, description="采购标的类别：goods 货物、services 服务、works 工程")
+    price_fixed: bool = Field(False, description="执行统一价格标准，价格不列为评分因素")
 
 
 class DeclarationOut(BaseModel):
@@ -38,6 +40,8 @@ class DeclarationOut(BaseModel):
     sme_deduction: Decimal
     candidates: int
     tie_break: str | None
+    category: str | None
+    price_fixed: bool
     set_at: datetime
 
 

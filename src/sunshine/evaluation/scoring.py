@@ -151,7 +151,7 @@ def compute(session: Session, actor: Principal, session_id: int) -> EvaluationSe
     inputs = [BidInput(ref=str(b.id), bidder=b.bidder, price=Decimal(b.price), sme=b.sme) for b in bids]
     raw = scores_of(session, [m.id for m in active]) if scored else {}
     table = {str(m): {str(b): dict(c) for b, c in per.items()} for m, per in raw.items()}
-    outcome = method.evaluate(declaration.declared_of(decl), inputs, table, declaration.rule_values(project))
+    outcome = method.evaluate(declaration.declared_of(decl), inputs, table, declaration.rule_values(session, project))
     row.outcome_json = _outcome_json(outcome)
     row.state = "signing"
     report.draw_up(session, row)

@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("sme_deduction", sa.Numeric(precision=6, scale=4), nullable=False),
         sa.Column("candidates", sa.Integer(), nullable=False),
         sa.Column("tie_break", sa.String(length=40), nullable=True),
+        sa.Column("category", sa.String(length=20), nullable=True),
+        sa.Column("price_fixed", sa.Boolean(), nullable=False),
         sa.Column("set_by", sa.Integer(), nullable=False),
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
