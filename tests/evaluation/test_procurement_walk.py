@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 
+from sunshine import tasks
 from sunshine.config import get_settings
 from sunshine.core import clock as core_clock
 from tests.evaluation.builders import opened_tender
@@ -255,8 +256,13 @@ def test_procurement_walk(db, client, clock):
     assert entry["kind"] == "evaluation:report:final" and entry["payload"]["report_sha256"] == final["report_sha256"]
     assert client.get(f"/api/v1/projects/{w.project_id}", headers=w.h["agency"]).json()["state"] == "evaluated"
 
-    # delivery: the agency reads and delivers; the purchaser reads only once delivered, then confirms
+    # delivery: the agency reads and delivers; the purchaser reads only once delivered, then confirms. Two working
+    # days (87号令 第六十八条) pass without delivery: the tick raises the alert.
     assert client.get(f"{base}/sessions/{w.sid}/report", headers=w.h["agency"]).status_code == 200
+    assert client.get(f"{base}/sessions/{w.sid}/report", headers=w.h["tenderer"]).status_code == 200  # as member
+    clock.advance(timedelta(days=6))
+    assert tasks.tick(db).evaluation_reports_overdue == [w.sid]
+    assert tasks.tick(db).evaluation_reports_overdue == []  # raised once
     assert client.post(f"{base}/sessions/{w.sid}/report/confirm", headers=w.h["tenderer"]).status_code == 409
     delivered = ok(client.post(f"{base}/sessions/{w.sid}/report/deliver", headers=w.h["agency"]))
     assert delivered["delivered_at"] is not None

@@ -54,3 +54,25 @@ def replace_recused(client, db, clock, w) -> dict:
     ok(client.post(f"/api/v1/expert/assignments/{call_id}/sign-in", headers=h))
     ok(client.post(f"/api/v1/evaluation/sessions/{w.sid}/admit", json={}, headers=w.h["centre"]))
     return expert
+
+
+def form_committee(client, w, *, chair_kind: str = "expert") -> tuple[dict[int, dict], int]:
+    """The centre opens the session with the representative; every member declares no conflict; all vote for the
+    first member of ``chair_kind``. Returns (member id → headers, chair id)."""
+    started = client.post(
+        f"/api/v1/evaluation/sections/{w.section_id}/session",
+        json={"representatives": [w.tenderer.user_id]},
+        headers=w.h["centre"],
+    )
+    w.sid = ok(started, 201)["id"]
+    headers = member_headers(client, w)
+    for h in headers.values():
+        declare_none(client, w, h)
+    view = session_of(client, w, w.h["centre"])
+    chair = next(m["id"] for m in view["members"] if m["kind"] == chair_kind)
+    for h in headers.values():
+        voted = ok(client.post(f"/api/v1/evaluation/sessions/{w.sid}/chair", json={"candidate": chair}, headers=h))
+        if voted["state"] == "review":  # a majority elected the chair
+            break
+    assert session_of(client, w, headers[chair])["state"] == "review"
+    return headers, chair
