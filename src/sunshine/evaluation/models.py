@@ -3,7 +3,7 @@ session per section, its members with their conflict declarations, votes, scores
 review with the statutory reason of each rejection, the questions put to bidders (澄清, 异常低价说明), and the
 report whose hash goes to the ledger.
 
-Confidential until the results (《招标投标法》第四十四条; 87号令 第六十二条): every read goes through
+Confidential until the results (《招标投标法》第四十四条): every read goes through
 ``evaluation.visibility``. ``expert_id`` of a member is kept server-side like the committee's seats.
 """
 

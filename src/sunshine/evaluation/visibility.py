@@ -1,7 +1,7 @@
 """Who may see and act in an evaluation session, decided once for the API, the pages and the services.
 
 What is said and scored in the session is confidential until the results (《招标投标法》第四十四条:
-评标委员会成员不得透露对投标文件的评审和比较、中标候选人的推荐情况以及与评标有关的其他情况; 87号令 第六十二条):
+评标委员会成员不得透露对投标文件的评审和比较、中标候选人的推荐情况以及与评标有关的其他情况):
 only the committee's active members and the centre's staff running the session read it. The report is delivered
 to the tenderer (purchaser) and its agency when the committee has signed it; everyone else — the supervisor,
 bidders, other experts, a member who was recused, the public — is told the session does not exist (404) until
