@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.config import get_settings
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -115,6 +116,8 @@ def ask(
     question = (question or "").strip()
     if not 4 <= len(question) <= 2000:
         raise InvalidInput("请写明问询的内容（4至2000字）", field="question")
+    if due_at.tzinfo is None:  # a time written without its zone is Beijing time, as people write it
+        due_at = due_at.replace(tzinfo=get_settings().tz)
     if due_at <= clock.now():
         raise InvalidInput("答复截止时间应晚于现在", field="due_at")
     query = EvaluationQuery(

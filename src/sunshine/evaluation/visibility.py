@@ -84,3 +84,8 @@ def sessions_of_member(session: Session, actor: Principal) -> list[EvaluationSes
         .order_by(EvaluationSession.id.desc())
     )
     return list(session.scalars(stmt))
+
+
+def all_sessions(session: Session, limit: int = 200) -> list[EvaluationSession]:
+    """Every session, newest first: the centre's staff run them all."""
+    return list(session.scalars(select(EvaluationSession).order_by(EvaluationSession.id.desc()).limit(limit)))
