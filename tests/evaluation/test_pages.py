@@ -18,7 +18,6 @@ from tests.evaluation.builders import opened_tender
 from tests.pages import browser, csrf_token, page_text
 from tests.trading.builders import cheap_password_hashing
 
-
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
