@@ -5,6 +5,8 @@ bidder's page of the committee's questions. Thin: every rule is in the services;
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -48,7 +50,7 @@ def sessions(request: Request, session: Session = SessionDep, actor: Principal =
 @router.post("/evaluation/start", response_class=HTMLResponse)
 def start(
     request: Request,
-    section_id: Id = Form(...),
+    section_id: Annotated[Id, Form()],
     representatives: str = Form("", max_length=200),
     session: Session = SessionDep,
     actor: Principal = CENTRE,
@@ -126,7 +128,7 @@ def conflicts(
 def chair(
     request: Request,
     session_id: Id,
-    candidate: Id = Form(...),
+    candidate: Annotated[Id, Form()],
     session: Session = SessionDep,
     actor: Principal = MEMBERS,
 ) -> Response:
@@ -149,7 +151,7 @@ def admit(
 def review(
     request: Request,
     session_id: Id,
-    bid_id: Id = Form(...),
+    bid_id: Annotated[Id, Form()],
     stage: str = Form(..., max_length=20),
     outcome: str = Form(..., max_length=20),
     reason: str = Form("", max_length=40),
@@ -178,10 +180,10 @@ def review(
 def ask(
     request: Request,
     session_id: Id,
-    bid_id: Id = Form(...),
+    bid_id: Annotated[Id, Form()],
+    due_at: Annotated[IsoDateTime, Form()],
     kind: str = Form(..., max_length=20),
     question: str = Form(..., max_length=2000),
-    due_at: IsoDateTime = Form(...),
     session: Session = SessionDep,
     actor: Principal = MEMBERS,
 ) -> Response:
