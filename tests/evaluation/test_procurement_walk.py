@@ -71,6 +71,7 @@ def test_procurement_walk(db, client, clock):
     }
     declared = client.post(f"{base}/sessions/{w.sid}/conflicts", json=body, headers=headers[recused])
     assert declared.status_code == 200, declared.text
+    assert declared.json()["recused"] is True and "按抽取顺序通知下一位专家" in declared.json()["message"]
     assert client.get(f"{base}/sessions/{w.sid}", headers=headers[recused]).status_code == 404
     early_vote = client.post(
         f"{base}/sessions/{w.sid}/chair", json={"candidate": experts[1]}, headers=headers[experts[1]]

@@ -38,7 +38,9 @@ def member_headers(client, w) -> dict[int, dict]:
 def declare_none(client, w, headers) -> dict:
     bids = session_of(client, w, headers)["bids"]
     body = {"declarations": [{"bid_id": b["id"], "conflict": False} for b in bids]}
-    return ok(client.post(f"/api/v1/evaluation/sessions/{w.sid}/conflicts", json=body, headers=headers))
+    declared = ok(client.post(f"/api/v1/evaluation/sessions/{w.sid}/conflicts", json=body, headers=headers))
+    assert declared["recused"] is False
+    return declared
 
 
 def replace_recused(client, db, clock, w) -> dict:

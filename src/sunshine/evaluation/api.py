@@ -19,6 +19,7 @@ from sunshine.evaluation.schemas import (
     ConflictsIn,
     DeclarationIn,
     DeclarationOut,
+    DeclaredOut,
     JudgementIn,
     QueryIn,
     QueryOut,
@@ -123,38 +124,16 @@ def admit(session_id: Id, body: StartSessionIn, session: Session = SessionDep, a
     return _out(session, actor, session_id)
 
 
-@router.post("/sessions/{session_id}/conflicts", response_model=SessionOut, summary="回避声明")
+@router.post("/sessions/{session_id}/conflicts", response_model=DeclaredOut, summary="回避声明")
 def conflicts(session_id: Id, body: ConflictsIn, session: Session = SessionDep, actor: Principal = MEMBERS) -> Any:
     items = [service.ConflictIn(d.bid_id, d.conflict, d.reason) for d in body.declarations]
     member = service.declare_conflicts(session, actor, session_id, items, body.note)
-    if member.state != service.ACTIVE:
-        return {**_staff_free_view(session_id), "members": []}
-    return _out(session, actor, session_id)
-
-
-def _staff_free_view(session_id: int) -> dict[str, Any]:
-    """What a member who has just recused themself is told: the session exists, nothing of its content."""
-    return {
-        "id": session_id,
-        "project_id": 0,
-        "project_name": "",
-        "section_id": 0,
-        "state": "recused",
-        "state_label": "您已回避，不再参加本次评审",
-        "method": "",
-        "method_title": "",
-        "chair_id": None,
-        "bids": [],
-        "queries": [],
-        "criteria": [],
-        "scores": {},
-        "outcome": None,
-        "failure_reason": None,
-        "report_sha256": None,
-        "report_ledger_seq": None,
-        "delivered_at": None,
-        "received_at": None,
-    }
+    recused = member.state != service.ACTIVE
+    return DeclaredOut(
+        member_id=member.id,
+        recused=recused,
+        message="您已回避，不再参加本次评审；平台将按抽取顺序通知下一位专家" if recused else "回避声明已提交",
+    )
 
 
 @router.post("/sessions/{session_id}/chair", response_model=SessionOut, summary="推选组长")

@@ -23,7 +23,6 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.evaluation import closing, codes, declaration, visibility
 from sunshine.evaluation.models import (
-    EvaluationBid,
     EvaluationMember,
     EvaluationQuery,
     EvaluationScore,
@@ -317,7 +316,3 @@ def readable_report(session: Session, actor: Principal, session_id: int) -> tupl
     if project is None or not visibility.may_read_report(session, actor, row, project) or not row.report_json:
         raise NotFound("评标报告不存在")
     return row, project
-
-
-def bidders_of(session: Session, row: EvaluationSession) -> list[EvaluationBid]:
-    return bids_of(session, row)

@@ -60,6 +60,12 @@ class ConflictsIn(BaseModel):
     note: str = Field("", max_length=500)
 
 
+class DeclaredOut(BaseModel):
+    member_id: int
+    recused: bool = Field(description="声明存在利害关系，已回避（此后不能再查看本次评审）")
+    message: str
+
+
 class VoteIn(BaseModel):
     candidate: Id = Field(description="推选为组长的成员编号")
 
