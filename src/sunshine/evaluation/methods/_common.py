@@ -57,6 +57,17 @@ def deducted(bid: BidInput, declared: Declared) -> Decimal:
     return bid.price
 
 
+def check_inputs(declared: Declared, bids: Iterable[BidInput]) -> None:
+    """What ``evaluate`` cannot compute with, refused as a 422 even when ``check`` was not called first."""
+    d = declared.sme_deduction
+    if not d.is_finite() or d < 0 or d >= 1:
+        raise InvalidInput("小微企业价格扣除比例应在 0 与 100% 之间", field="sme_deduction")
+    w = declared.price_weight
+    if w is not None and (not w.is_finite() or w < 0 or w > 1):
+        raise InvalidInput("价格权值应在 0 与 100% 之间", field="price_weight")
+    check_prices(bids)
+
+
 def check_prices(bids: Iterable[BidInput]) -> None:
     for bid in bids:
         if not bid.price.is_finite() or bid.price <= 0:
@@ -110,7 +121,7 @@ def check_tie_break(declared: Declared, allowed: Iterable[str]) -> list[str]:
     if declared.tie_break is None or declared.tie_break in allowed:
         return []
     known = "、".join(TIE_BREAKS[k].label for k in allowed)
-    return [f"招标文件规定的并列排序规则无法识别，可选：{known}"]
+    return [f"招标文件规定的并列排序规则不适用于本评审方法，可选：{known}"]
 
 
 def check_criteria(declared: Declared, *, price_criterion: bool) -> list[str]:

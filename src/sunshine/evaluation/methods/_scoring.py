@@ -104,7 +104,7 @@ class ScoredMethod:
     ) -> Outcome:
         if not bids:
             return Outcome(())
-        c.check_prices(bids)
+        c.check_inputs(declared, bids)
         if len({b.ref for b in bids}) != len(bids):
             raise InvalidInput("投标编号重复", field="bids")
         weight = self.weight(declared)
