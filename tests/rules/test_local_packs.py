@@ -128,3 +128,9 @@ def test_a_centre_can_make_a_local_pack_stricter_still(db, admin):
                 s, actor=admin, key=FUJIAN, rule_id="committee_large_threshold", value="5000000", reason="x"
             )
         assert "本地调整只能严于法定值" in err.value.detail
+
+
+def test_the_local_pack_page_names_the_national_sources_too(client):
+    response = client.get(f"/rules/{FUJIAN}", headers=HTML)
+    assert "《中华人民共和国政府采购法》" in response.text  # a national rule's source, listed with the local one
+    assert "福建省" in response.text
