@@ -2,9 +2,9 @@
 deduction (财库〔2020〕46号 第九条 as raised by 财库〔2022〕19号), the price score (87号令 第五十五条) and the checks
 of a declaration every method runs. Pure: ``Decimal`` in, ``Decimal`` out, no database, no clock.
 
-Rounding: every value the platform shows (a price score, a criterion's average, a weighted part) is computed
-at full precision and rounded **once**, to 2 decimals, half up (``ROUND_HALF_UP``, 四舍五入); a total is the
-exact sum of its rounded parts, so a reader can add the report's columns and find the total.
+Rounding (``ranking.rnd``): every value the platform shows (a price score, a criterion's average, a weighted
+part) is computed at full precision and rounded **once**, to 2 decimals, half up (``ROUND_HALF_UP``, 四舍五入); a
+total is the exact sum of its rounded parts, so a reader can add the report's columns and find the total.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from decimal import Decimal
 
 from sunshine.core.errors import InvalidInput
 from sunshine.evaluation.methods.base import BidInput, Declared
-from sunshine.evaluation.ranking import TIE_BREAKS, rnd
-
-__all__ = ["rnd"]
+from sunshine.evaluation.ranking import TIE_BREAKS
 
 HUNDRED = Decimal(100)
-ZERO = Decimal(0)
 CATEGORY_LABELS = {"goods": "货物", "services": "服务", "works": "工程"}
 
 
