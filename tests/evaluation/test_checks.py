@@ -53,3 +53,22 @@ def test_fixed_price_items_are_not_price_scored():
     assert method.check(Declared(**{**declared.__dict__, "category": "goods"}), rules) == []
     priced = Declared(**{**declared.__dict__, "category": "goods", "price_weight": D("0.30")})
     assert any("价格不列为评分因素" in p for p in method.check(priced, rules))
+
+
+def test_evaluate_refuses_what_it_cannot_compute_with_a_422():
+    """Even without ``check`` first: an impossible deduction, a tie-break the method has no value for."""
+    import pytest
+
+    from sunshine.core.errors import InvalidInput
+    from sunshine.evaluation.methods.base import BidInput
+
+    bids = [BidInput("A", "甲", D(100), sme=True), BidInput("B", "乙", D(120))]
+    with pytest.raises(InvalidInput) as err:
+        methods.get("enquiry").evaluate(Declared("enquiry", sme_deduction=D(1)), bids, {}, {})
+    assert err.value.status == 422 and "扣除比例" in err.value.detail
+    with pytest.raises(InvalidInput) as err:
+        methods.get("enquiry").evaluate(Declared("enquiry", tie_break="technical"), bids, {}, {})
+    assert "并列排序规则" in err.value.detail
+    assert methods.get("enquiry").check(Declared("enquiry", tie_break="technical"), {}) == [
+        "招标文件规定的并列排序规则不适用于本评审方法，可选：投标报价低者优先"
+    ]

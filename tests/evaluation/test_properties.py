@@ -121,3 +121,30 @@ def test_ranking_is_stable_under_equal_totals_by_the_declared_tie_break(rows, ti
     tied = {ref for group in pending for ref in group}
     ranks = [r for _, r in order]
     assert all(ranks.count(r) == 1 for ref, r in order if ref not in tied)
+
+
+@settings(max_examples=150, deadline=None)
+@given(bids_and_scores(min_size=2), st.sampled_from(PRICE_METHODS))
+def test_price_only_methods_rank_by_evaluation_price(data, code):
+    bids, _ = data
+    declared = Declared(code, sme_deduction=D("0.10"), category="goods")
+    out = methods.get(code).evaluate(declared, bids, {}, PROCUREMENT)
+    assert sorted(r.ref for r in out.results) == sorted(b.ref for b in bids)
+    for a, b in zip(out.results, out.results[1:], strict=False):
+        assert a.evaluation_price <= b.evaluation_price
+        assert (a.rank == b.rank) == (a.evaluation_price == b.evaluation_price)
+        assert a.total is None and a.price_score is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(bids_and_scores(), st.integers(0, 100))
+def test_a_score_is_flagged_exactly_when_it_strays_beyond_the_threshold(data, percent):
+    bids, marks = data
+    flags = ranking.deviations(GOODS, bids, marks, D(percent))
+    flagged = {(f.member, f.ref) for f in flags}
+    allowed = TECH.max_score * percent / 100
+    for member, by_bid in marks.items():
+        for bid in bids:
+            others = [s[bid.ref]["tech"] for m, s in marks.items() if m != member]
+            strays = bool(others) and abs(by_bid[bid.ref]["tech"] - sum(others, D(0)) / len(others)) > allowed
+            assert ((member, bid.ref) in flagged) == strays

@@ -229,3 +229,35 @@ def test_single_source_needs_its_record():
     with pytest.raises(InvalidInput) as err:
         method.evaluate(declared, [BidInput("A", "甲", D(88_000))], {}, {})
     assert "协商情况记录" in err.value.detail
+
+
+def test_engineering_comprehensive_assessment_with_a_small_enterprise_price_score_bonus():
+    """招标投标法 第四十一条; 12号令 综合评估法 with the platform's lowest-price base;
+    财库〔2020〕46号 第九条: works under 综合评估 raise a small enterprise's price score by the declared 5 %
+    (within 3–5 %), the price is not deducted.
+
+    price criterion 40 points (weight 0.40), tech 60; base = 9,000,000 (lowest quoted price)
+    A 10,000,000 → 90.00 → 36.00; tech 50 → 86.00
+    B  9,500,000 small → 94.7368… × 1.05 = 99.4736… → 99.47; × 0.40 = 39.789… → 39.79; tech 48 → 87.79
+    C  9,000,000 → 100.00 → 40.00; tech 45 → 85.00
+    → B, A, C; B's evaluation and contract price stay 9,500,000.
+    """
+    method = methods.get("comprehensive_assessment")
+    rules = rules_of("engineering.open_tender")
+    price = Criterion("price", "投标报价", "price", D(40))
+    tech = Criterion("tech", "施工组织设计", "technical", D(60))
+    declared = Declared("comprehensive_assessment", (price, tech), sme_deduction=D("0.05"))
+    assert method.check(declared, rules) == []
+    bids = [
+        BidInput("A", "甲建设", D(10_000_000)),
+        BidInput("B", "乙建设", D(9_500_000), sme=True),
+        BidInput("C", "丙建设", D(9_000_000)),
+    ]
+    marks = scores({"A": {"tech": [50, 50, 50]}, "B": {"tech": [48, 47, 49]}, "C": {"tech": [45, 45, 45]}})
+    out = method.evaluate(declared, bids, marks, rules)
+    assert [(r.ref, r.total) for r in out.results] == [("B", D("87.79")), ("A", D("86.00")), ("C", D("85.00"))]
+    got = {r.ref: r for r in out.results}
+    assert got["B"].price_score == D("99.47") and got["B"].parts["price"] == D("39.79")
+    assert got["B"].evaluation_price == got["B"].price == D(9_500_000)
+    too_much = Declared("comprehensive_assessment", (price, tech), sme_deduction=D("0.06"))
+    assert any("3%—5%" in p for p in method.check(too_much, rules))

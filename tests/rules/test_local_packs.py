@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 
+from sunshine.core.auth import Principal
+from sunshine.identity.models import User
+from sunshine.identity.roles import Role
 from sunshine.rules.pack_format import RulePackError
 from sunshine.rules.registry import PACKS_DIR, load_dir, registry
+from tests.builders import make_user
 from tests.rules.test_rules_pages import HTML, page
 
 FUJIAN = "gov_procurement.open_tender_fujian"
@@ -98,3 +103,34 @@ def test_a_local_pack_needs_its_national_pack(tmp_path):
     with pytest.raises(RulePackError) as err:
         load_dir(_folder(tmp_path, unknown))
     assert "国家规则包 gov_procurement.nothing 不存在" in str(err.value)
+
+
+@pytest.fixture
+def admin(db) -> Principal:
+    name = make_user(db, Role.ADMIN, username="local-pack-admin")
+    with db.unit_of_work() as s:
+        user = s.scalar(select(User).where(User.username == name))
+        return Principal(user_id=user.id, username=name, roles=frozenset({Role.ADMIN}))
+
+
+def test_a_centre_can_make_a_local_pack_stricter_still(db, admin):
+    """An override on the local pack is judged against the merged rules: national rules included."""
+    from sunshine.core.errors import InvalidInput
+    from sunshine.rules import service
+
+    with db.unit_of_work() as s:
+        rule = service.set_override(
+            s, actor=admin, key=FUJIAN, rule_id="committee_min_size", value="7", reason="省财政厅通知"
+        )
+        assert (rule.value, rule.statutory_value) == (7, 5)
+        with pytest.raises(InvalidInput) as err:
+            service.set_override(
+                s, actor=admin, key=FUJIAN, rule_id="committee_large_threshold", value="5000000", reason="x"
+            )
+        assert "本地调整只能严于法定值" in err.value.detail
+
+
+def test_the_local_pack_page_names_the_national_sources_too(client):
+    response = client.get(f"/rules/{FUJIAN}", headers=HTML)
+    assert "《中华人民共和国政府采购法》" in response.text  # a national rule's source, listed with the local one
+    assert "福建省" in response.text

@@ -126,7 +126,9 @@ def rank(
     tie-break within groups the statutory keys leave equal. Returns ``[(ref, rank)]`` in order (competition
     ranking: tied bids share a rank, the next rank skips) and the groups still tied (``tie_pending``).
     Tied bids are listed by their reference, so the result does not depend on the order of the input."""
-    extra = TIE_BREAKS[tie_break] if tie_break else None
+    extra = TIE_BREAKS.get(tie_break) if tie_break else None
+    if tie_break and (extra is None or any(extra.key not in row for row in rows)):
+        raise InvalidInput("招标文件规定的并列排序规则不适用于本评审方法", field="tie_break")
     keys = list(statutory) + ([(extra.key, extra.direction)] if extra else [])
     ordered = sorted(rows, key=lambda r: (_sort_key(r, keys), str(r["ref"])))
     placed: list[tuple[str, int]] = []

@@ -66,12 +66,17 @@ class Registry:
             )
         return in_force[-1]
 
-    def current(self, on: date | None = None) -> list[RulePack]:
-        """The version of each pack in force on ``on`` (today by default); packs not yet in force are left out."""
+    def current(self, on: date | None = None, *, local: bool = False) -> list[RulePack]:
+        """The version of each pack in force on ``on`` (today by default); packs not yet in force are left out,
+        and local packs (laid over a national one, never chosen by type and method) unless ``local``."""
         from sunshine.core import clock
 
         on = on or clock.today_local()
-        return [self.in_force(k, on) for k, versions in self._by_key.items() if versions[0].effective_from <= on]
+        return [
+            self.in_force(k, on)
+            for k, versions in self._by_key.items()
+            if versions[0].effective_from <= on and (local or versions[0].extends is None)
+        ]
 
     def for_type_method(self, transaction_type: str, method: str, on: date) -> RulePack:
         key = self._by_type_method.get((transaction_type, method))

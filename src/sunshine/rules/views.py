@@ -88,7 +88,7 @@ def _pack_page(
     on = on or today
     resolved = service.resolve(session, key, on)
     reg = registry()
-    pack = reg.get(key, resolved.version)
+    pack = reg.in_force(key, on)  # a local pack laid over its national one, as ``resolved``
     current = [p for p in reg.versions(key) if p.effective_from <= today]
     return render(
         request,

@@ -2,9 +2,9 @@
 deduction (财库〔2020〕46号 第九条 as raised by 财库〔2022〕19号), the price score (87号令 第五十五条) and the checks
 of a declaration every method runs. Pure: ``Decimal`` in, ``Decimal`` out, no database, no clock.
 
-Rounding: every value the platform shows (a price score, a criterion's average, a weighted part) is computed
-at full precision and rounded **once**, to 2 decimals, half up (``ROUND_HALF_UP``, 四舍五入); a total is the
-exact sum of its rounded parts, so a reader can add the report's columns and find the total.
+Rounding (``ranking.rnd``): every value the platform shows (a price score, a criterion's average, a weighted
+part) is computed at full precision and rounded **once**, to 2 decimals, half up (``ROUND_HALF_UP``, 四舍五入); a
+total is the exact sum of its rounded parts, so a reader can add the report's columns and find the total.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from decimal import Decimal
 
 from sunshine.core.errors import InvalidInput
 from sunshine.evaluation.methods.base import BidInput, Declared
-from sunshine.evaluation.ranking import TIE_BREAKS, rnd
-
-__all__ = ["rnd"]
+from sunshine.evaluation.ranking import TIE_BREAKS
 
 HUNDRED = Decimal(100)
-ZERO = Decimal(0)
 CATEGORY_LABELS = {"goods": "货物", "services": "服务", "works": "工程"}
 
 
@@ -55,6 +52,17 @@ def deducted(bid: BidInput, declared: Declared) -> Decimal:
     if bid.sme and declared.sme_deduction > 0:
         return bid.price * (1 - declared.sme_deduction)
     return bid.price
+
+
+def check_inputs(declared: Declared, bids: Iterable[BidInput]) -> None:
+    """What ``evaluate`` cannot compute with, refused as a 422 even when ``check`` was not called first."""
+    d = declared.sme_deduction
+    if not d.is_finite() or d < 0 or d >= 1:
+        raise InvalidInput("小微企业价格扣除比例应在 0 与 100% 之间", field="sme_deduction")
+    w = declared.price_weight
+    if w is not None and (not w.is_finite() or w < 0 or w > 1):
+        raise InvalidInput("价格权值应在 0 与 100% 之间", field="price_weight")
+    check_prices(bids)
 
 
 def check_prices(bids: Iterable[BidInput]) -> None:
@@ -110,7 +118,7 @@ def check_tie_break(declared: Declared, allowed: Iterable[str]) -> list[str]:
     if declared.tie_break is None or declared.tie_break in allowed:
         return []
     known = "、".join(TIE_BREAKS[k].label for k in allowed)
-    return [f"招标文件规定的并列排序规则无法识别，可选：{known}"]
+    return [f"招标文件规定的并列排序规则不适用于本评审方法，可选：{known}"]
 
 
 def check_criteria(declared: Declared, *, price_criterion: bool) -> list[str]:

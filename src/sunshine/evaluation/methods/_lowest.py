@@ -54,7 +54,7 @@ class LowestPriceMethod:
     ) -> Outcome:
         if not bids:
             return Outcome(())
-        c.check_prices(bids)
+        c.check_inputs(declared, bids)
         if len({b.ref for b in bids}) != len(bids):
             raise InvalidInput("投标编号重复", field="bids")
         rows: list[dict[str, object]] = []

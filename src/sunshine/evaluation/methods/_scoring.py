@@ -78,7 +78,7 @@ class ScoredMethod:
         if w is not None and (w <= 0 or w >= 1):
             problems.append("价格权值应在 0 与 100% 之间")
         if w is not None and price is not None and price.max_score != w * c.HUNDRED:
-            problems.append(f"价格评分因素的满分应为价格权值 × 100 = {c.rnd(w * c.HUNDRED)} 分")
+            problems.append(f"价格评分因素的满分应为价格权值 × 100 = {ranking.rnd(w * c.HUNDRED)} 分")
         weight = self.weight(declared)
         if self.procurement:
             if declared.category not in self.categories:
@@ -94,7 +94,7 @@ class ScoredMethod:
                     problems.append(f"{label}项目的价格权值不得高于 {c.pct(high)}，所定为 {c.pct(weight)}")
             full = weight * c.HUNDRED + sum((k.max_score for k in ranking.member_criteria(declared)), Decimal(0))
             if full != c.HUNDRED:
-                problems.append(f"各评分因素的权重合计应为 100%（价格分与其他因素满分合计为 {c.rnd(full)} 分）")
+                problems.append(f"各评分因素的权重合计应为 100%（价格分与其他因素满分合计为 {ranking.rnd(full)} 分）")
         return problems
 
     # ------------------------------------------------------------------ evaluation
@@ -104,7 +104,7 @@ class ScoredMethod:
     ) -> Outcome:
         if not bids:
             return Outcome(())
-        c.check_prices(bids)
+        c.check_inputs(declared, bids)
         if len({b.ref for b in bids}) != len(bids):
             raise InvalidInput("投标编号重复", field="bids")
         weight = self.weight(declared)
