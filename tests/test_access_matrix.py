@@ -679,6 +679,9 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/evaluation/sessions/{session_id}/report/deliver"): frozenset({Role.AGENCY, Role.CENTRE_STAFF}),
     ("POST", "/api/v1/evaluation/sessions/{session_id}/report/confirm"): frozenset({Role.TENDERER}),
     ("GET", "/api/v1/evaluation/my-queries"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/conduct"): frozenset(
+        {Role.CENTRE_STAFF, Role.TENDERER}
+    ),
     ("POST", "/api/v1/evaluation/queries/{query_id}/answer"): frozenset({Role.BIDDER}),
     ("GET", "/evaluation/sessions"): EVAL_READERS,
     ("POST", "/evaluation/start"): frozenset({Role.CENTRE_STAFF}),

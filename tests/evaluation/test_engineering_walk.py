@@ -13,8 +13,11 @@ import pytest
 
 from sunshine.config import get_settings
 from sunshine.core import clock as core_clock
+from sunshine.identity.roles import Role
+from tests.builders import make_user
 from tests.evaluation.builders import opened_tender
 from tests.evaluation.walk import form_committee, member_headers, ok, replace_recused, session_of, tokens
+from tests.pages import browser, page_text
 from tests.trading.builders import cheap_password_hashing
 
 BASE = "/api/v1/evaluation"
@@ -151,6 +154,20 @@ def test_engineering_walk(db, client, clock):
     assert entry["payload"]["report_sha256"] == last["report_sha256"]
     assert client.get(f"/api/v1/projects/{w.project_id}", headers=w.h["agency"]).json()["state"] == "evaluated"
     assert client.get(f"{BASE}/sessions/{w.sid}/report", headers=w.h["agency"]).status_code == 200
+
+    # after the session the tenderer records that an expert came late; the pool's office sees it on the expert
+    expert_member = next(m for m in members if m != rep)
+    conduct = {"kind": "late", "note": "评标开始后40分钟方到场"}
+    url = f"{BASE}/sessions/{w.sid}/members/{expert_member}/conduct"
+    assert client.post(url, json=conduct, headers=w.h["agency"]).status_code == 403
+    assert client.post(f"{BASE}/sessions/{w.sid}/members/{rep}/conduct", json=conduct, headers=hc).status_code == 422
+    ok(client.post(url, json=conduct, headers=w.h["tenderer"]), 201)
+    name = next(m["name"] for m in session_of(client, w, w.h["centre"])["members"] if m["id"] == expert_member)
+    expert_id = next(e["id"] for e in w.pool if e["name"] == name)
+    office = make_user(db, Role.COMMITTEE_OFFICE)
+    with browser(client.app, office) as pool_admin:
+        page = page_text(pool_admin.get(f"/staff/experts/{expert_id}").text)
+    assert "评标行为记录" in page and "迟到" in page and "评标开始后40分钟方到场" in page
 
 
 def test_engineering_committee_rejects_every_bid(db, client, clock):

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id
-from sunshine.evaluation import declaration, reading, report, reviews, scoring, service, visibility
+from sunshine.evaluation import conduct, declaration, reading, report, reviews, scoring, service, visibility
 from sunshine.evaluation.schemas import (
     AnswerIn,
+    ConductIn,
+    ConductOut,
     ConflictsIn,
     DeclarationIn,
     DeclarationOut,
@@ -46,6 +48,7 @@ MEMBERS = Depends(Access(Role.EXPERT, Role.TENDERER))
 BIDDER = Depends(Access(Role.BIDDER))
 DELIVERERS = Depends(Access(Role.AGENCY, Role.CENTRE_STAFF))
 TENDERER = Depends(Access(Role.TENDERER))
+CONDUCT = Depends(Access(Role.CENTRE_STAFF, Role.TENDERER))
 
 
 def _declaration_out(row) -> DeclarationOut:
@@ -241,6 +244,19 @@ def deliver(session_id: Id, session: Session = SessionDep, actor: Principal = DE
 def confirm(session_id: Id, session: Session = SessionDep, actor: Principal = TENDERER) -> ReportOut:
     row = report.confirm(session, actor, session_id)
     return _report_out(session, row)
+
+
+@router.post(
+    "/sessions/{session_id}/members/{member_id}/conduct",
+    response_model=ConductOut,
+    status_code=201,
+    summary="记录评标专家的评标行为（迟到、缺席、行为不当）",
+)
+def record_conduct(
+    session_id: Id, member_id: Id, body: ConductIn, session: Session = SessionDep, actor: Principal = CONDUCT
+) -> ConductOut:
+    row = conduct.record(session, actor, session_id, member_id, kind=body.kind, note=body.note)
+    return ConductOut(id=row.id, kind=row.kind, note=row.note, recorded_at=row.recorded_at)
 
 
 @router.get("/my-queries", response_model=list[QueryOut], summary="评标委员会向本单位的问询")

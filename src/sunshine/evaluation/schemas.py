@@ -178,3 +178,15 @@ class ReportOut(BaseModel):
     signatures: list[dict[str, Any]]
     delivered_at: datetime | None
     received_at: datetime | None
+
+
+class ConductIn(BaseModel):
+    kind: str = Field(max_length=20, description="late 迟到；absent 缺席；improper 评标行为不当")
+    note: str = Field(max_length=1000, description="情况说明")
+
+
+class ConductOut(BaseModel):
+    id: int
+    kind: str
+    note: str
+    recorded_at: datetime

@@ -1,5 +1,5 @@
 """evaluation (评标/评审): the section's declared method, the committee's session, members, conflicts, reviewed
-bids, questions to bidders, scores and the signed report
+bids, questions to bidders, scores and the signed report; experts' conduct records
 
 Revision ID: 20261203_0130
 Revises: 20261202_1530
@@ -18,6 +18,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "expert_conduct",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.String(length=1000), nullable=False),
+        sa.Column("source", sa.String(length=100), nullable=False),
+        sa.Column("project_name", sa.String(length=300), nullable=False),
+        sa.Column("recorded_by", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["expert_id"], ["expert.id"], name=op.f("fk_expert_conduct_expert_id_expert"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["recorded_by"], ["app_user.id"], name=op.f("fk_expert_conduct_recorded_by_app_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_conduct")),
+    )
+    op.create_index(op.f("ix_expert_conduct_expert_id"), "expert_conduct", ["expert_id"], unique=False)
     op.create_table(
         "evaluation_declaration",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -242,6 +259,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_expert_conduct_expert_id"), table_name="expert_conduct")
+    op.drop_table("expert_conduct")
     op.drop_index(op.f("ix_evaluation_score_member_id"), table_name="evaluation_score")
     op.drop_table("evaluation_score")
     op.drop_index(op.f("ix_evaluation_conflict_member_id"), table_name="evaluation_conflict")
