@@ -204,6 +204,8 @@ def test_procurement_walk(db, client, clock):
     first, second = members[0], members[1]
     out_of_range = client.post(f"{base}/sessions/{w.sid}/scores", json=sheet("51", "10"), headers=headers[first])
     assert out_of_range.status_code == 422
+    nonsense = client.post(f"{base}/sessions/{w.sid}/scores", json={"scores": {"abc": {}}}, headers=headers[first])
+    assert nonsense.status_code == 422
     ok(client.post(f"{base}/sessions/{w.sid}/scores", json=sheet("40", "15"), headers=headers[first]))
     twice = client.post(f"{base}/sessions/{w.sid}/scores", json=sheet("41", "15"), headers=headers[first])
     assert twice.status_code == 409

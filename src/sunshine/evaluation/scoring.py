@@ -74,11 +74,12 @@ def submit(
         raise Conflict("您已提交评分，不能重复提交")
     criteria = scored_criteria(session, row)
     bids = valid_bids(session, row)
-    if {int(k) for k in scores} != {b.id for b in bids}:
+    by_bid = {str(k): v for k, v in scores.items()}
+    if set(by_bid) != {str(b.id) for b in bids}:
         raise InvalidInput("请对每一个有效投标逐项评分", field="scores")
     rows = []
     for bid in bids:
-        given = scores[bid.id] if bid.id in scores else scores[str(bid.id)]  # type: ignore[index]
+        given = by_bid[str(bid.id)]
         if set(given) != {c.code for c in criteria}:
             raise InvalidInput(f"请对“{bid.bidder}”的每一个评分因素打分", field=f"scores.{bid.id}")
         for c in criteria:
