@@ -37,6 +37,9 @@ EXPERT_QUEUE_READERS = frozenset({Role.INDUSTRY_SUPERVISOR, Role.COMMITTEE_OFFIC
 EXPERT_SANCTIONERS = frozenset({Role.COMMITTEE_OFFICE, Role.INDUSTRY_SUPERVISOR})
 EXPERT_RECORDERS = frozenset({Role.COMMITTEE_OFFICE, Role.CENTRE_STAFF})
 EXPERT_TREE_EDITORS = frozenset({Role.CENTRE_STAFF, Role.COMMITTEE_OFFICE})
+EVAL_MEMBERS = frozenset({Role.EXPERT, Role.TENDERER})
+EVAL_READERS = frozenset({Role.EXPERT, Role.TENDERER, Role.CENTRE_STAFF, Role.AGENCY, Role.SUPERVISOR})
+EVAL_DECLARATION_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.EXPERT})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -723,6 +726,50 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/staff/venues/bookings"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/staff/venues/bookings/{booking_id}/release"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/staff/venues/rules"): frozenset({Role.CENTRE_STAFF}),
+    # evaluation: the declaration, the session (members and the staff running it), the bidder's answers, the report
+    ("PUT", "/api/v1/evaluation/sections/{section_id}/declaration"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/evaluation/sections/{section_id}/declaration"): EVAL_DECLARATION_READERS,
+    ("POST", "/api/v1/evaluation/sections/{section_id}/session"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/evaluation/mine"): EVAL_MEMBERS,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}"): EVAL_READERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/admit"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/conflicts"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/chair"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/bids/{bid_id}/review"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/queries"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/queries/{query_id}/judgement"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/review/finish"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/reject-all"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/scores"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/compute"): EVAL_MEMBERS,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/report"): EVAL_READERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/report/sign"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/report/refusals/{member_id}"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/report/deliver"): frozenset({Role.AGENCY, Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/report/confirm"): frozenset({Role.TENDERER}),
+    ("GET", "/api/v1/evaluation/my-queries"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/conduct"): frozenset(
+        {Role.CENTRE_STAFF, Role.TENDERER}
+    ),
+    ("POST", "/api/v1/evaluation/queries/{query_id}/answer"): frozenset({Role.BIDDER}),
+    ("GET", "/evaluation/sessions"): EVAL_READERS,
+    ("POST", "/evaluation/start"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/evaluation/sessions/{session_id}"): EVAL_READERS,
+    ("POST", "/evaluation/sessions/{session_id}/conflicts"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/chair"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/admit"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/review"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/queries"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/queries/{query_id}/judgement"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/review/finish"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/reject-all"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/scores"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/compute"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/sign"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/refusals/{member_id}"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/evaluation/sessions/{session_id}/report"): EVAL_READERS,
+    ("GET", "/evaluation/my-queries"): frozenset({Role.BIDDER}),
+    ("POST", "/evaluation/queries/{query_id}/answer"): frozenset({Role.BIDDER}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -776,6 +823,10 @@ PATH_EXAMPLES = {
     "award_id": "1",
     "room_id": "1",
     "booking_id": "1",
+    "session_id": "1",
+    "bid_id": "1",
+    "query_id": "1",
+    "member_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

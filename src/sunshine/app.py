@@ -106,6 +106,8 @@ def create_app(
     from sunshine.disclosure import views as disclosure_views
     from sunshine.draws import api as draws_api
     from sunshine.draws import views as draws_views
+    from sunshine.evaluation import api as evaluation_api
+    from sunshine.evaluation import views as evaluation_views
     from sunshine.experts import api as experts_api
     from sunshine.experts import profile_views as experts_profile_views
     from sunshine.experts import views as experts_views
@@ -213,4 +215,6 @@ def create_app(
     app.include_router(draws_views.router)
     app.include_router(tenderdocs_api.router)
     app.include_router(tenderdocs_views.router)
+    app.include_router(evaluation_api.router)
+    app.include_router(evaluation_views.router)
     return app

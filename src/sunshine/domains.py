@@ -20,6 +20,7 @@ def install() -> None:
     from sunshine.committees import steps as committees_steps
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
+    from sunshine.evaluation import steps as evaluation_steps
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.procedure import steps as procedure_steps
@@ -43,5 +44,6 @@ def install() -> None:
     procedure_steps.install()  # the catalogue check at registration; the approval a change of method needs
     tenderdocs_steps.install()  # the first notice waits for filed documents; holders asked to acknowledge changes
     venues_steps.install()  # the opening room booked with the notice, rooms released when a project ends
+    evaluation_steps.install()  # the end of the evaluation: 评审结束 or 流标
     disclosure_hooks.install()
     _installed = True

@@ -139,7 +139,7 @@ DESIGN_TABLE = [
 
 def test_every_shipped_pack_loads_and_cites_its_sources():
     reg = load_dir(PACKS_DIR)  # fresh, not the cached one: this is the validation at load
-    assert len(reg.keys()) == len(REQUIRED)
+    assert len([k for k in reg if reg.versions(k)[0].extends is None]) == len(REQUIRED)  # local packs aside
     for key in reg:
         for pack in reg.versions(key):
             source_names = {s.name for s in pack.sources}

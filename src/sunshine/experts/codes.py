@@ -40,6 +40,7 @@ CONFLICT_RELATIONS: dict[str, str] = {
 }
 
 # 考核评价等级
+CONDUCT_KINDS: dict[str, str] = {"late": "迟到", "absent": "缺席", "improper": "评标行为不当"}
 GRADES: dict[str, str] = {"excellent": "优秀", "good": "合格", "basic": "基本合格", "poor": "不合格"}
 
 # Who does what. The pool is managed by the office of the trading management committee (交管办); the industry

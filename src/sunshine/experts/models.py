@@ -157,6 +157,21 @@ class ExpertSanction(Base):
     lifted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
+class ExpertConduct(Base):
+    # 评标行为记录 how an expert behaved at one evaluation (late, absent, improper), recorded after the session by the
+    # centre or the tenderer; the pool's office reads it with the expert's other records (it feeds the credit issue)
+    __tablename__ = "expert_conduct"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # codes.CONDUCT_KINDS
+    note: Mapped[str] = mapped_column(String(1000))
+    source: Mapped[str] = mapped_column(String(100))  # where it happened, e.g. "evaluation_session:12"
+    project_name: Mapped[str] = mapped_column(String(300))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ExpertTraining(Base):
     # 培训记录 a training the expert attended
     __tablename__ = "expert_training"

@@ -26,6 +26,7 @@ from sunshine.experts.models import (
     REMOVED,
     SUSPENDED,
     Expert,
+    ExpertConduct,
     ExpertConflict,
     ExpertEvaluation,
     ExpertLeave,
@@ -448,6 +449,32 @@ def evaluate(
     session.flush()
     _log(session, "evaluation:recorded", expert, actor, evaluation=row.id, period=period, grade=grade, score=score)
     return row
+
+
+def record_conduct(
+    session: Session, expert_id: int, *, kind: str, note: str, source: str, project_name: str, recorded_by: int
+) -> ExpertConduct:
+    """评标行为记录: the caller (the evaluation, after its session) has checked who records; the note is required."""
+    expert = locked(session, expert_id)
+    if kind not in codes.CONDUCT_KINDS:
+        raise InvalidInput("请选择行为类别（迟到、缺席、评标行为不当）", field="kind")
+    row = ExpertConduct(
+        expert_id=expert.id,
+        kind=kind,
+        note=_text(note, "note", "情况说明", 1000),
+        source=source,
+        project_name=project_name[:300],
+        recorded_by=recorded_by,
+        recorded_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def conducts_of(session: Session, expert_id: int) -> list[ExpertConduct]:
+    stmt = select(ExpertConduct).where(ExpertConduct.expert_id == expert_id)
+    return list(session.scalars(stmt.order_by(ExpertConduct.recorded_at.desc(), ExpertConduct.id.desc())))
 
 
 def evaluations_of(session: Session, expert_id: int) -> list[ExpertEvaluation]:

@@ -153,6 +153,8 @@ def expert_page(
         sanctions=records.sanctions_of(session, expert.id),
         trainings=records.trainings_of(session, expert.id),
         evaluations=records.evaluations_of(session, expert.id),
+        conducts=records.conducts_of(session, expert.id),
+        conduct_kinds=codes.CONDUCT_KINDS,
         personal=visibility.sees_personal(actor, expert),
         can_sanction=actor.has(*codes.SANCTIONERS),
         can_manage=actor.has(*codes.MANAGERS),

@@ -126,6 +126,8 @@ class Rule(_Strict):
     unit: Unit
     bound: Bound
     basis: LawBasis | SeedBasis | DefaultBasis
+    # a local rule looser than the statute in force: kept to show its text, the statute named here governs
+    superseded_by: LawBasis | None = None
 
     @model_validator(mode="after")
     def _sensible_value(self) -> Rule:
@@ -152,8 +154,17 @@ class RulePack(_Strict):
     effective_from: date
     lifecycle: Lifecycle
     description: Annotated[str, Field(max_length=2000)] | None = None
+    # the evaluation methods (评标/评审办法) a tender under this pack may declare: codes of
+    # ``sunshine.evaluation.methods`` modules; empty where nothing is evaluated
+    evaluation_methods: list[Annotated[str, Field(pattern=RULE_ID)]] = []
+    # a local pack: the key of the national pack whose rules it makes stricter (the registry checks that each
+    # of its ``rules`` is at least as strict as the national one and merges them); ``region`` names its area
+    extends: Annotated[str, Field(pattern=KEY, max_length=100)] | None = None
+    region: Text | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
+    # local rules looser than the statute in force, each with ``superseded_by``: shown, never applied
+    superseded: list[Rule] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> RulePack:
@@ -169,9 +180,23 @@ class RulePack(_Strict):
         names = {s.name for s in self.sources}
         if len(names) != len(self.sources):
             raise ValueError("sources 中有重复的名称")
-        for rule in self.rules:
+        for rule in [*self.rules, *self.superseded]:
             if isinstance(rule.basis, LawBasis) and rule.basis.law not in names:
                 raise ValueError(f"规则 {rule.id} 的依据 {rule.basis.law} 未列入 sources")
+            if rule.superseded_by is not None and rule.superseded_by.law not in names:
+                raise ValueError(f"规则 {rule.id} 的取代依据 {rule.superseded_by.law} 未列入 sources")
+        for rule in self.rules:
+            if rule.superseded_by is not None:
+                raise ValueError(f"规则 {rule.id} 已被取代，应列入 superseded 而非 rules")
+        for rule in self.superseded:
+            if rule.superseded_by is None:
+                raise ValueError(f"superseded 中的规则 {rule.id} 须写明取代它的法定依据（superseded_by）")
+            if rule.id in seen:
+                raise ValueError(f"规则 {rule.id} 不能同时列入 rules 与 superseded")
+        if (self.superseded or self.region) and self.extends is None:
+            raise ValueError("只有地方规则包（extends）可以有 region 和 superseded")
+        if self.extends is not None and self.extends.split(".", 1)[0] != self.transaction_type:
+            raise ValueError(f"extends 应为同一交易类型 {self.transaction_type} 的规则包")
         return self
 
     @property

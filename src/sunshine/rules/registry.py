@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sunshine.core.errors import InvalidInput, NotFound
+from sunshine.rules import local
 from sunshine.rules.pack_format import METHOD_LABELS, TRANSACTION_TYPE_LABELS, RulePack, RulePackError, parse_pack
 
 PACKS_DIR = Path(__file__).parent / "packs"
@@ -24,7 +25,9 @@ class Registry:
         for pack in packs:
             by_key[pack.key].append(pack)
         self._by_key = {k: sorted(v, key=lambda p: p.effective_from) for k, v in sorted(by_key.items())}
-        self._by_type_method = {(v[0].transaction_type, v[0].method): k for k, v in self._by_key.items()}
+        self._by_type_method = {
+            (v[0].transaction_type, v[0].method): k for k, v in self._by_key.items() if v[0].extends is None
+        }
 
     def keys(self) -> list[str]:
         return list(self._by_key)
@@ -45,7 +48,14 @@ class Registry:
         raise NotFound(f"规则包 {key} 没有 {version} 版本", field="version")
 
     def in_force(self, key: str, on: date) -> RulePack:
-        """The latest version whose effective date is on or before ``on``."""
+        """The latest version whose effective date is on or before ``on``; for a local pack, laid over the national
+        version in force that day (``rules.local``)."""
+        found = self._own_in_force(key, on)
+        if found.extends is not None:
+            return local.merge(found, self._own_in_force(found.extends, on))
+        return found
+
+    def _own_in_force(self, key: str, on: date) -> RulePack:
         versions = self.versions(key)
         in_force = [p for p in versions if p.effective_from <= on]
         if not in_force:
@@ -56,12 +66,17 @@ class Registry:
             )
         return in_force[-1]
 
-    def current(self, on: date | None = None) -> list[RulePack]:
-        """The version of each pack in force on ``on`` (today by default); packs not yet in force are left out."""
+    def current(self, on: date | None = None, *, local: bool = False) -> list[RulePack]:
+        """The version of each pack in force on ``on`` (today by default); packs not yet in force are left out,
+        and local packs (laid over a national one, never chosen by type and method) unless ``local``."""
         from sunshine.core import clock
 
         on = on or clock.today_local()
-        return [self.in_force(k, on) for k, versions in self._by_key.items() if versions[0].effective_from <= on]
+        return [
+            self.in_force(k, on)
+            for k, versions in self._by_key.items()
+            if versions[0].effective_from <= on and (local or versions[0].extends is None)
+        ]
 
     def for_type_method(self, transaction_type: str, method: str, on: date) -> RulePack:
         key = self._by_type_method.get((transaction_type, method))
@@ -80,7 +95,12 @@ def load_dir(folder: Path) -> Registry:
     if not packs:
         raise RulePackError(str(folder), "(目录)", "没有任何规则包文件")
     _check_together(packs)
-    return Registry(packs)
+    registry = Registry(packs)
+    for key in registry:
+        for pack in registry.versions(key):
+            if pack.extends is not None:
+                local.check(pack, registry._by_key)
+    return registry
 
 
 def _check_together(packs: list[RulePack]) -> None:
@@ -96,6 +116,8 @@ def _check_together(packs: list[RulePack]) -> None:
         for field in ("transaction_type", "method", "lifecycle"):
             if getattr(pack, field) != getattr(first, field):
                 raise RulePackError(file, field, f"同一规则包的各版本 {field} 必须一致（{getattr(first, field)}）")
+        if pack.extends is not None:
+            continue  # a local pack shares its national pack's type and method
         owner = key_of_type_method.setdefault((pack.transaction_type, pack.method), pack.key)
         if owner != pack.key:
             raise RulePackError(file, "method", f"交易类型与方式已由规则包 {owner} 使用")

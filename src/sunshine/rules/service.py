@@ -260,11 +260,11 @@ def override_history(session: Session, key: str) -> list[RuleOverride]:
 
 
 def _reference_pack(key: str) -> RulePack:
-    """The version an override is judged against: the one in force today, or the first one if none is yet."""
+    """The version an override is judged against: the one in force today, or the first one if none is yet (a local
+    pack laid over its national one, so every rule its page shows can be made stricter)."""
     versions = registry().versions(key)
     today = clock.today_local()
-    in_force = [p for p in versions if p.effective_from <= today]
-    return in_force[-1] if in_force else versions[0]
+    return registry().in_force(key, today if versions[0].effective_from <= today else versions[0].effective_from)
 
 
 def _as_decimal(value: Decimal | int | str) -> Decimal:

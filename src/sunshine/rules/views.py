@@ -16,7 +16,13 @@ from sunshine.core.errors import SunshineError
 from sunshine.core.inputs import IsoDate
 from sunshine.identity.roles import Role
 from sunshine.rules import service
-from sunshine.rules.pack_format import LIFECYCLE_LABELS, METHOD_LABELS, TRANSACTION_TYPE_LABELS
+from sunshine.rules.pack_format import (
+    BOUND_LABELS,
+    LIFECYCLE_LABELS,
+    METHOD_LABELS,
+    TRANSACTION_TYPE_LABELS,
+    RulePack,
+)
 from sunshine.rules.registry import registry
 from sunshine.web.csrf import check_csrf
 from sunshine.web.refusals import refusals_shown_on
@@ -82,7 +88,7 @@ def _pack_page(
     on = on or today
     resolved = service.resolve(session, key, on)
     reg = registry()
-    pack = reg.get(key, resolved.version)
+    pack = reg.in_force(key, on)  # a local pack laid over its national one, as ``resolved``
     current = [p for p in reg.versions(key) if p.effective_from <= today]
     return render(
         request,
@@ -102,7 +108,30 @@ def _pack_page(
         lifecycle_label=LIFECYCLE_LABELS[pack.lifecycle],
         errors=errors or {},
         form=form or {},
+        superseded=_superseded(pack, resolved),
     )
+
+
+def _superseded(pack: RulePack, resolved: service.ResolvedPack) -> list[dict]:
+    """A local pack's rules looser than the statute: the local text and the statute that governs, both shown."""
+    out = []
+    for rule in pack.superseded:
+        governing = resolved.rule(rule.id) if resolved.has(rule.id) else None
+        local_basis, by = rule.basis.model_dump(exclude_none=True), rule.superseded_by
+        assert by is not None  # the pack format requires it of every superseded rule
+        out.append(
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "local": f"{BOUND_LABELS[rule.bound]} {service.format_value(rule.value, rule.unit)}",
+                "local_basis": service.basis_text(local_basis),
+                "local_text": local_basis.get("text"),
+                "governing": f"{governing.bound_label} {governing.display}" if governing else "",
+                "governing_basis": service.basis_text(by.model_dump(exclude_none=True)),
+                "governing_text": by.text,
+            }
+        )
+    return out
 
 
 @router.get("/rules/{key}", response_class=HTMLResponse)

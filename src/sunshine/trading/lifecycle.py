@@ -37,6 +37,7 @@ STATES: dict[str, str] = {
     "bid_closed": "投标截止",
     "opening": "开标中",
     "evaluation": "评审中",
+    "evaluated": "评审结束",
     "candidates_publicised": "中标候选人公示中",
     "result_published": "结果已公告",
     "awarded": "已发出中标通知书",

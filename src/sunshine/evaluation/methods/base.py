@@ -18,6 +18,8 @@ from typing import Literal, Protocol
 
 # what a criterion scores: the price (computed by the platform, never typed by a member), or what members score
 CriterionKind = Literal["price", "technical", "commercial"]
+# what is bought: the price weight and the SME deduction ranges the law fixes depend on it (87号令 第五十五条)
+Category = Literal["goods", "services", "works"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class Declared:
     candidates: int = 3
     # the tender's own rule for ties the law leaves open, e.g. "technical" (higher technical score first)
     tie_break: str | None = None
+    # goods, services or works; ``None`` where the method does not depend on it
+    category: Category | None = None
+    # the price is fixed by the state or the tender (执行统一价格标准): price is not scored (87号令 第五十五条)
+    price_fixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class BidInput:
     sme: bool = False  # small or micro enterprise entitled to the declared deduction
     # evaluated adjustments in yuan the committee recorded (经评审的最低投标价法: quantified deviations)
     adjustments: Decimal = Decimal(0)
+    # single source: the negotiation record (协商情况记录) the price was agreed in
+    record: str = ""
 
 
 # member → bid ref → criterion code → score (members score only criteria that are not ``price``)

@@ -1,0 +1,98 @@
+"""What a reader sees of a session, shared by the API and the pages: members (names only to those inside), the bids
+with their review results, the questions, the criteria, the scores the reader may see (``scoring.visible_scores``),
+the computed outcome and the report's state. Reads only."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sunshine.core.auth import Principal
+from sunshine.evaluation import codes, declaration, reviews, scoring, service, visibility
+from sunshine.evaluation.models import EvaluationQuery, EvaluationSession
+from sunshine.trading.models import Project
+
+
+def query_view(q: EvaluationQuery, bidder: str | None = None, project_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "bid_id": q.eval_bid_id,
+        "bidder": bidder,
+        "project_name": project_name,
+        "kind": q.kind,
+        "kind_label": codes.QUERY_KINDS[q.kind],
+        "question": q.question,
+        "due_at": q.due_at,
+        "answer": q.answer,
+        "answered_at": q.answered_at,
+        "verdict": q.verdict,
+    }
+
+
+def session_view(session: Session, actor: Principal, session_id: int) -> dict[str, Any]:
+    row, project = visibility.get_readable(session, actor, session_id)
+    return view_of(session, actor, row, project)
+
+
+def view_of(session: Session, actor: Principal, row: EvaluationSession, project: Project) -> dict[str, Any]:
+    me = visibility.member_of(session, actor, row)
+    decl = declaration.required(session, row.section_id)
+    method = declaration.method(decl.method)
+    reasons = codes.rejections_for(project.transaction_type)
+    bids = service.bids_of(session, row)
+    names = {b.id: b.bidder for b in bids}
+    scores = scoring.visible_scores(session, actor, row)
+    return {
+        "id": row.id,
+        "project_id": project.id,
+        "project_name": project.name,
+        "section_id": row.section_id,
+        "state": row.state,
+        "state_label": codes.STATES[row.state],
+        "method": method.code,
+        "method_title": method.title,
+        "chair_id": row.chair_id,
+        "members": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "kind": m.kind,
+                "kind_label": "评标专家" if m.kind == service.EXPERT else "招标人（采购人）代表",
+                "state": m.state,
+                "chair": m.id == row.chair_id,
+                "declared": m.declared_at is not None,
+                "scores_submitted": m.scores_submitted_at is not None,
+                "signed": m.signed_at is not None,
+                "me": me is not None and me.id == m.id,
+            }
+            for m in service.members_of(session, row)
+        ],
+        "bids": [
+            {
+                "id": b.id,
+                "bidder": b.bidder,
+                "price": Decimal(b.price),
+                "sme": b.sme,
+                "qualification": b.qualification,
+                "compliance": b.compliance,
+                "rejected_reason": b.rejected_reason,
+                "rejected_reason_label": reasons[b.rejected_reason].label if b.rejected_reason in reasons else None,
+                "rejected_facts": b.rejected_facts,
+            }
+            for b in bids
+        ],
+        "queries": [query_view(q, names.get(q.eval_bid_id)) for q in reviews.queries_of(session, row)],
+        "criteria": json.loads(decl.criteria_json or "[]"),
+        "scores": {
+            str(m): {str(b): {c: v for c, v in per.items()} for b, per in bids_.items()} for m, bids_ in scores.items()
+        },
+        "outcome": json.loads(row.outcome_json) if row.outcome_json else None,
+        "failure_reason": row.failure_reason,
+        "report_sha256": row.report_sha256,
+        "report_ledger_seq": row.report_ledger_seq,
+        "delivered_at": row.delivered_at,
+        "received_at": row.received_at,
+    }

@@ -1,0 +1,361 @@
+"""The evaluation session (评标会议): opening it per section once the bids are opened and the committee has signed
+in, the members (drawn experts who signed in, the tenderer's representatives), each member's declaration per bidder
+(回避, 《招标投标法实施条例》第四十六条), the recusal that calls the next expert in the draw's order
+(``committees.recusal``), and the election of the chair (组长; in government procurement not the purchaser's
+representative, 《政府采购货物和服务招标投标管理办法》第四十五条). Every step is one ledger entry naming positions and
+counts, never who. Reading a session goes through ``evaluation.visibility``. Never commits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.bidding import service as bidding
+from sunshine.bidding.models import Bid
+from sunshine.committees import calling, recusal
+from sunshine.committees import service as committees
+from sunshine.committees.calling_models import ExpertCall
+from sunshine.committees.models import DrawRequest
+from sunshine.core import clock, formatting
+from sunshine.core.auth import Principal
+from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.evaluation import codes, declaration, visibility
+from sunshine.evaluation.models import EvaluationBid, EvaluationConflict, EvaluationMember, EvaluationSession
+from sunshine.experts import service as experts
+from sunshine.identity.models import Organisation, User
+from sunshine.ledger import service as ledger
+from sunshine.trading.models import Project, Section
+
+EXPERT, REPRESENTATIVE = "expert", "representative"
+ACTIVE, RECUSED = "active", "recused"
+CHAIR_RULE = "《政府采购货物和服务招标投标管理办法》第四十五条：采购人代表不得担任评标委员会组长"
+
+
+class SessionState(Conflict):
+    code = "evaluation_session_state"
+    title = "评标会议当前阶段不允许此操作"
+
+
+class CommitteeIncomplete(Conflict):
+    code = "evaluation_committee_incomplete"
+    title = "评标委员会人数不足"
+
+
+def log(session: Session, row: EvaluationSession, event: str, payload: dict) -> int:
+    project = session.get(Project, row.project_id)
+    section = session.get(Section, row.section_id)
+    entry = ledger.append(
+        session,
+        f"evaluation:{event}",
+        f"project:{project.code}",
+        {"session": row.id, "section": section.number, **payload},
+    )
+    return entry.seq
+
+
+def request_of(session: Session, section_id: int) -> DrawRequest | None:
+    stmt = select(DrawRequest).where(
+        DrawRequest.section_id == section_id,
+        DrawRequest.purpose == "evaluation",
+        DrawRequest.state.in_(("drawn", "appointed")),
+    )
+    return session.scalars(stmt.order_by(DrawRequest.id.desc())).first()
+
+
+def of_section(session: Session, section_id: int) -> EvaluationSession | None:
+    return session.scalar(select(EvaluationSession).where(EvaluationSession.section_id == section_id))
+
+
+def members_of(session: Session, row: EvaluationSession, *, active_only: bool = False) -> list[EvaluationMember]:
+    stmt = select(EvaluationMember).where(EvaluationMember.session_id == row.id)
+    if active_only:
+        stmt = stmt.where(EvaluationMember.state == ACTIVE)
+    return list(session.scalars(stmt.order_by(EvaluationMember.id)))
+
+
+def bids_of(session: Session, row: EvaluationSession) -> list[EvaluationBid]:
+    stmt = select(EvaluationBid).where(EvaluationBid.session_id == row.id)
+    return list(session.scalars(stmt.order_by(EvaluationBid.price, EvaluationBid.id)))
+
+
+def experts_needed(session: Session, request: DrawRequest) -> int:
+    return sum(s.count for s in committees.specialties_of(session, request))
+
+
+def size_needed(session: Session, request: DrawRequest) -> int:
+    return experts_needed(session, request) + request.representatives
+
+
+def is_full(session: Session, row: EvaluationSession) -> bool:
+    request = session.get(DrawRequest, row.request_id)
+    active = members_of(session, row, active_only=True)
+    n_experts = sum(1 for m in active if m.kind == EXPERT)
+    n_reps = len(active) - n_experts
+    return n_experts == experts_needed(session, request) and n_reps == request.representatives
+
+
+def require_state(row: EvaluationSession, *states: str) -> None:
+    if row.state not in states:
+        raise SessionState(f"评标会议当前为“{codes.STATES[row.state]}”阶段")
+
+
+def require_member(session: Session, actor: Principal, row: EvaluationSession) -> EvaluationMember:
+    member = visibility.member_of(session, actor, row)
+    if member is None:
+        raise Forbidden("只有评标委员会的成员可以进行此操作")
+    return member
+
+
+def require_chair(session: Session, actor: Principal, row: EvaluationSession) -> EvaluationMember:
+    member = require_member(session, actor, row)
+    if row.chair_id != member.id:
+        raise Forbidden("评标委员会的决定由组长记录")
+    return member
+
+
+# --------------------------------------------------------------------------- opening the session
+
+
+def _signed_in_calls(session: Session, request: DrawRequest) -> list[ExpertCall]:
+    return [c for c in calling.calls_of(session, request.id) if c.state == calling.CONFIRMED and c.signed_in_at]
+
+
+def _add_expert(session: Session, row: EvaluationSession, call: ExpertCall) -> EvaluationMember:
+    expert = experts.get_expert(session, call.expert_id)
+    member = EvaluationMember(
+        session_id=row.id,
+        kind=EXPERT,
+        call_id=call.id,
+        expert_id=call.expert_id,
+        user_id=expert.user_id,
+        name=experts.contact(session, call.expert_id)[0],
+        state=ACTIVE,
+        joined_at=clock.now(),
+    )
+    session.add(member)
+    return member
+
+
+def _add_representatives(
+    session: Session, row: EvaluationSession, project: Project, user_ids: Sequence[int]
+) -> list[EvaluationMember]:
+    known = {m.user_id for m in members_of(session, row)}
+    added = []
+    for uid in user_ids:
+        user = session.get(User, uid)
+        if user is None or user.organisation_id != project.tenderer_id or not user.is_active:
+            raise InvalidInput("招标人（采购人）代表须为本项目招标人（采购人）的在册人员", field="representatives")
+        if uid in known:
+            raise InvalidInput("同一人不能重复加入评标委员会", field="representatives")
+        known.add(uid)
+        member = EvaluationMember(
+            session_id=row.id,
+            kind=REPRESENTATIVE,
+            user_id=uid,
+            name=user.display_name,
+            state=ACTIVE,
+            joined_at=clock.now(),
+        )
+        session.add(member)
+        added.append(member)
+    return added
+
+
+def _bidder_name(session: Session, organisation_id: int) -> str:
+    org = session.get(Organisation, organisation_id)
+    return org.name if org is not None else "投标人"
+
+
+def start(
+    session: Session, actor: Principal, section_id: int, *, representatives: Sequence[int] = ()
+) -> EvaluationSession:
+    """开始评审: the centre's staff open the section's session at the evaluation's time, with the experts who signed
+    in and the tenderer's representatives it names; the opened bids come in for review."""
+    if not visibility.runs(actor):
+        raise Forbidden("评标会议由交易中心工作人员组织")
+    section = session.get(Section, section_id)
+    project = session.get(Project, section.project_id) if section is not None else None
+    if project is None:
+        raise NotFound("标段（包）不存在")
+    if project.state != "evaluation":
+        raise Conflict("开标记录确认公布后方可开始评审")
+    if of_section(session, section_id) is not None:
+        raise Conflict("该标段（包）的评标会议已经开始")
+    request = request_of(session, section_id)
+    if request is None:
+        raise CommitteeIncomplete("该标段（包）尚未抽取（确定）评标专家")
+    if clock.now() < calling.sign_in_opens_at(session, request):
+        raise Conflict(f"评标时间为{formatting.local_time(request.meeting_at)}，签到开放后方可开始")
+    declared = declaration.required(session, section_id)
+    bids = [
+        b
+        for b in bidding.sealed_bids(session, project.id)
+        if b.section_id == section_id and b.decryption == "decrypted" and b.price is not None
+    ]
+    if not bids:
+        raise Conflict("该标段（包）没有已解密的投标文件")
+    if len(representatives) != request.representatives:
+        raise InvalidInput(f"请确定{request.representatives}名招标人（采购人）代表", field="representatives")
+    row = EvaluationSession(
+        project_id=project.id,
+        section_id=section_id,
+        request_id=request.id,
+        state="forming",
+        started_by=actor.user_id,
+        started_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    for call in _signed_in_calls(session, request):
+        _add_expert(session, row, call)
+    _add_representatives(session, row, project, representatives)
+    for bid in bids:
+        session.add(
+            EvaluationBid(
+                session_id=row.id,
+                bid_id=bid.id,
+                organisation_id=bid.organisation_id,
+                bidder=_bidder_name(session, bid.organisation_id),
+                price=bid.price,
+            )
+        )
+    session.flush()
+    active = members_of(session, row, active_only=True)
+    log(
+        session,
+        row,
+        "session:started",
+        {
+            "request": request.id,
+            "method": declared.method,
+            "experts": sum(1 for m in active if m.kind == EXPERT),
+            "representatives": sum(1 for m in active if m.kind == REPRESENTATIVE),
+            "needed": size_needed(session, request),
+            "bids": len(bids),
+        },
+    )
+    return row
+
+
+def admit(
+    session: Session, actor: Principal, session_id: int, *, representatives: Sequence[int] = ()
+) -> list[EvaluationMember]:
+    """补充入席: the experts called in replacement who have signed in since, and representatives the tenderer named
+    in place of a recused one, join the session while it is forming."""
+    row, project = visibility.get_readable(session, actor, session_id)
+    if not visibility.runs(actor):
+        raise Forbidden("评标会议由交易中心工作人员组织")
+    require_state(row, "forming")
+    request = session.get(DrawRequest, row.request_id)
+    known_calls = {m.call_id for m in members_of(session, row) if m.call_id}
+    added = [_add_expert(session, row, c) for c in _signed_in_calls(session, request) if c.id not in known_calls]
+    added += _add_representatives(session, row, project, representatives)
+    session.flush()
+    if is_full(session, row) is False and not added:
+        raise CommitteeIncomplete("没有新签到的专家；等待递补专家签到")
+    if added:
+        log(session, row, "member:admitted", {"members": [m.id for m in added]})
+    return added
+
+
+# --------------------------------------------------------------------------- conflicts and recusal
+
+
+@dataclass(frozen=True)
+class ConflictIn:
+    bid_id: int  # the evaluation bid's id in the session
+    conflict: bool
+    reason: str | None = None
+
+
+def declare_conflicts(
+    session: Session, actor: Principal, session_id: int, items: Sequence[ConflictIn], note: str = ""
+) -> EvaluationMember:
+    """回避声明: the member declares, for every bidder, whether a conflict exists. A conflict recuses the member:
+    an expert's seat is called again from the draw's order, a representative is replaced by the tenderer."""
+    row, _ = visibility.get_readable(session, actor, session_id)
+    member = require_member(session, actor, row)
+    require_state(row, "forming")
+    if member.declared_at is not None:
+        raise Conflict("您已作出回避声明")
+    bids = {b.id for b in bids_of(session, row)}
+    given = {i.bid_id for i in items}
+    if given != bids or len(items) != len(bids):
+        raise InvalidInput("请对每一个投标人逐一声明是否存在利害关系", field="declarations")
+    for item in items:
+        if item.conflict and item.reason not in codes.CONFLICTS:
+            raise InvalidInput("存在利害关系的，请选择关系类型", field="declarations")
+    now = clock.now()
+    for item in items:
+        session.add(
+            EvaluationConflict(
+                member_id=member.id,
+                bid_id=item.bid_id,
+                conflict=item.conflict,
+                reason=item.reason if item.conflict else None,
+                declared_at=now,
+            )
+        )
+    member.declared_at = now
+    member.conflict_note = (note or "").strip()[:500] or None
+    conflicted = any(i.conflict for i in items)
+    session.flush()
+    if conflicted:
+        member.state = RECUSED
+        for other in members_of(session, row):  # votes cast for the recused member lapse
+            if other.vote_for == member.id:
+                other.vote_for = None
+        if member.kind == EXPERT and member.call_id is not None:
+            recusal.recuse_at_session(session, member.call_id)
+    log(session, row, "member:declared", {"member": member.id, "kind": member.kind, "recused": conflicted})
+    return member
+
+
+# --------------------------------------------------------------------------- the chair
+
+
+def vote_chair(session: Session, actor: Principal, session_id: int, candidate_id: int) -> EvaluationSession:
+    """推选组长: once the committee is whole and every member has declared, each member votes; a majority of the
+    active members elects the chair, and the review begins."""
+    row, project = visibility.get_readable(session, actor, session_id)
+    member = require_member(session, actor, row)
+    require_state(row, "forming")
+    active = members_of(session, row, active_only=True)
+    if not is_full(session, row):
+        raise CommitteeIncomplete("评标委员会成员尚未到齐（含递补专家），不能推选组长")
+    if any(m.declared_at is None for m in active):
+        raise Conflict("全体成员作出回避声明后方可推选组长")
+    candidate = next((m for m in active if m.id == candidate_id), None)
+    if candidate is None:
+        raise InvalidInput("请选择评标委员会的一名成员", field="candidate")
+    if codes.is_procurement(project.transaction_type) and candidate.kind == REPRESENTATIVE:
+        raise InvalidInput(CHAIR_RULE, field="candidate")
+    member.vote_for = candidate.id
+    session.flush()
+    tally = Counter(m.vote_for for m in active if m.vote_for is not None)
+    leader, votes = tally.most_common(1)[0]
+    if votes * 2 > len(active):
+        row.chair_id = leader
+        row.state = "review"
+        log(session, row, "chair:elected", {"chair": leader, "votes": votes, "members": len(active)})
+    return row
+
+
+def chair_of(session: Session, row: EvaluationSession) -> EvaluationMember | None:
+    return session.get(EvaluationMember, row.chair_id) if row.chair_id else None
+
+
+def bid_of(session: Session, row: EvaluationSession, eval_bid_id: int) -> EvaluationBid:
+    bid = session.get(EvaluationBid, eval_bid_id)
+    if bid is None or bid.session_id != row.id:
+        raise NotFound("该投标不在本次评审中")
+    return bid
+
+
+def bid_row(session: Session, bid: EvaluationBid) -> Bid:
+    return session.get(Bid, bid.bid_id)

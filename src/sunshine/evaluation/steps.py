@@ -1,0 +1,46 @@
+"""The steps the evaluation adds to the sealed-bid lifecycles: 评审结束 (every section's report signed, for the
+results to take over) and 评审失败 (流标: fewer than three valid bids in procurement, or every bid rejected in a
+tender — to the existing re-tender path). Taken by ``evaluation.closing`` when the last section's session ends.
+Loaded by ``sunshine.domains``."""
+
+from __future__ import annotations
+
+from sunshine.identity.roles import Role
+from sunshine.messaging import service as messaging
+from sunshine.trading.lifecycle import SEALED_LIFECYCLES, Step, declare
+
+# The session's last act may be a member's signature (an expert, a representative) or the staff's record.
+SESSION_ROLES = frozenset({Role.EXPERT, Role.CENTRE_STAFF, Role.TENDERER, Role.AGENCY})
+
+declare(
+    Step(
+        "finish_evaluation",
+        "评审结束",
+        frozenset({"evaluation"}),
+        "evaluated",
+        SESSION_ROLES,
+        lifecycles=SEALED_LIFECYCLES,
+        ledger_kind="evaluation:project:evaluated",
+        rule="《招标投标法实施条例》第五十三条：评标完成后，评标委员会应当向招标人提交书面评标报告和中标候选人名单",
+    )
+)
+declare(
+    Step(
+        "fail_evaluation",
+        "评审失败（流标）",
+        frozenset({"evaluation"}),
+        "failed",
+        SESSION_ROLES,
+        lifecycles=SEALED_LIFECYCLES,
+        reason_required=True,
+        ledger_kind="evaluation:project:failed",
+        rule=(
+            "《政府采购法》第三十六条：符合专业条件的供应商或者对招标文件作实质响应的供应商不足三家的，应予废标；"
+            "《招标投标法》第四十二条：评标委员会否决所有投标的，招标人应当依法重新招标"
+        ),
+    )
+)
+
+
+def install() -> None:
+    messaging.register_kind("evaluation_query", "评标委员会问询（澄清、异常低价说明）")

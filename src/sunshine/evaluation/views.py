@@ -1,0 +1,315 @@
+"""Pages of the evaluation (评标室): the sessions a member sits in or the staff run (``/evaluation/sessions``, linked
+from the expert workbench), the session room (sign-in, conflicts, chair, reviews, questions, the member's own scoring
+sheet with totals computed live in the browser, the chair's summary, signatures), the printable report, and the
+bidder's page of the committee's questions. Thin: every rule is in the services; refusals flash and come back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from sunshine.core import clock
+from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.errors import InvalidInput
+from sunshine.core.inputs import Id, IsoDateTime
+from sunshine.evaluation import codes, declaration, reading, report, reviews, scoring, service, visibility
+from sunshine.identity.roles import Role
+from sunshine.trading.models import Project
+from sunshine.web.refusals import act
+from sunshine.web.templating import render
+
+router = APIRouter(tags=["评标（评审）页面"], include_in_schema=False)
+READERS = Depends(Access(Role.EXPERT, Role.TENDERER, Role.CENTRE_STAFF, Role.AGENCY, Role.SUPERVISOR))
+MEMBERS = Depends(Access(Role.EXPERT, Role.TENDERER))
+CENTRE = Depends(Access(Role.CENTRE_STAFF))
+BIDDER = Depends(Access(Role.BIDDER))
+LIST = "/evaluation/sessions"
+
+
+def _room(session_id: int) -> str:
+    return f"{LIST}/{session_id}"
+
+
+@router.get(LIST, response_class=HTMLResponse)
+def sessions(request: Request, session: Session = SessionDep, actor: Principal = READERS) -> Response:
+    rows = visibility.all_sessions(session) if visibility.runs(actor) else visibility.sessions_of_member(session, actor)
+    items = [(r, session.get(Project, r.project_id)) for r in rows]
+    return render(
+        request,
+        "evaluation_sessions.html",
+        page_title="评标会议",
+        items=items,
+        states=codes.STATES,
+        runs=visibility.runs(actor),
+    )
+
+
+@router.post("/evaluation/start", response_class=HTMLResponse)
+def start(
+    request: Request,
+    section_id: Annotated[Id, Form()],
+    representatives: str = Form("", max_length=200),
+    session: Session = SessionDep,
+    actor: Principal = CENTRE,
+) -> Response:
+    def go():
+        try:
+            reps = [int(x) for x in representatives.replace("，", ",").split(",") if x.strip()]
+        except ValueError:
+            raise InvalidInput("代表的用户编号应为数字，以逗号分隔", field="representatives") from None
+        return service.start(session, actor, section_id, representatives=reps)
+
+    return act(request, LIST, go, "评标会议已开始")
+
+
+@router.get(LIST + "/{session_id}", response_class=HTMLResponse)
+def room(request: Request, session_id: Id, session: Session = SessionDep, actor: Principal = READERS) -> Response:
+    view = reading.session_view(session, actor, session_id)
+    row, project = visibility.get_readable(session, actor, session_id)
+    me = visibility.member_of(session, actor, row)
+    decl = declaration.required(session, row.section_id)
+    scored = [c for c in view["criteria"] if c["kind"] != "price"]
+    return render(
+        request,
+        "evaluation_session.html",
+        page_title=f"评标室 · {project.name}",
+        v=view,
+        project=project,
+        me=me,
+        is_chair=me is not None and row.chair_id == me.id,
+        runs=visibility.runs(actor),
+        procurement=codes.is_procurement(project.transaction_type),
+        conflicts=codes.CONFLICTS,
+        rejections=codes.rejections_for(project.transaction_type),
+        stages=reviews.STAGES,
+        kinds=codes.QUERY_KINDS,
+        scored=scored,
+        is_scored=scoring.is_scored(session, row),
+        valid=[b for b in view["bids"] if b["rejected_reason"] is None],
+        price_weight=decl.price_weight,
+        signatures=report.signatures(session, row) if row.state in ("signing", "finished") else [],
+    )
+
+
+def _go(request: Request, session_id: int, call, done: str) -> Response:
+    return act(request, _room(session_id), call, done)
+
+
+@router.post(LIST + "/{session_id}/conflicts", response_class=HTMLResponse)
+def conflicts(
+    request: Request,
+    session_id: Id,
+    conflict: list[str] = Form([]),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    def declare():
+        row, _ = visibility.get_readable(session, actor, session_id)
+        chosen = {}
+        for value in conflict:
+            bid, _, reason = value.partition(":")
+            if bid.isdigit() and reason:
+                chosen[int(bid)] = reason
+        items = [service.ConflictIn(b.id, b.id in chosen, chosen.get(b.id)) for b in service.bids_of(session, row)]
+        return service.declare_conflicts(session, actor, session_id, items)
+
+    def done(member) -> str:
+        if member.state == service.RECUSED:
+            return "您已声明存在利害关系并回避；平台将按抽取顺序通知下一位专家"
+        return "回避声明已提交"
+
+    return act(request, LIST, declare, done)  # a recused member no longer sees the room
+
+
+@router.post(LIST + "/{session_id}/chair", response_class=HTMLResponse)
+def chair(
+    request: Request,
+    session_id: Id,
+    candidate: Annotated[Id, Form()],
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    return _go(request, session_id, lambda: service.vote_chair(session, actor, session_id, candidate), "已投票")
+
+
+@router.post(LIST + "/{session_id}/admit", response_class=HTMLResponse)
+def admit(
+    request: Request,
+    session_id: Id,
+    representative: int | None = Form(None, ge=1, le=2**31 - 1),
+    session: Session = SessionDep,
+    actor: Principal = CENTRE,
+) -> Response:
+    reps = [representative] if representative else []
+    return _go(request, session_id, lambda: service.admit(session, actor, session_id, representatives=reps), "已入席")
+
+
+@router.post(LIST + "/{session_id}/review", response_class=HTMLResponse)
+def review(
+    request: Request,
+    session_id: Id,
+    bid_id: Annotated[Id, Form()],
+    stage: str = Form(..., max_length=20),
+    outcome: str = Form(..., max_length=20),
+    reason: str = Form("", max_length=40),
+    facts: str = Form("", max_length=2000),
+    sme: str = Form("", max_length=5),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    def go():
+        return reviews.review(
+            session,
+            actor,
+            session_id,
+            bid_id,
+            stage=stage,
+            passed=outcome == "passed",
+            reason=reason or None,
+            facts=facts,
+            sme=(sme == "1") if stage == "compliance" and outcome == "passed" else None,
+        )
+
+    return _go(request, session_id, go, "审查结论已记录")
+
+
+@router.post(LIST + "/{session_id}/queries", response_class=HTMLResponse)
+def ask(
+    request: Request,
+    session_id: Id,
+    bid_id: Annotated[Id, Form()],
+    due_at: Annotated[IsoDateTime, Form()],
+    kind: str = Form(..., max_length=20),
+    question: str = Form(..., max_length=2000),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    go = lambda: reviews.ask(session, actor, session_id, bid_id, kind=kind, question=question, due_at=due_at)  # noqa: E731
+    return _go(request, session_id, go, "已通过平台向投标人发出书面问询")
+
+
+@router.post(LIST + "/{session_id}/queries/{query_id}/judgement", response_class=HTMLResponse)
+def judge(
+    request: Request,
+    session_id: Id,
+    query_id: Id,
+    accepted: str = Form(..., max_length=5),
+    facts: str = Form("", max_length=2000),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    def go():
+        return reviews.judge_low_price(session, actor, session_id, query_id, accepted=accepted == "1", facts=facts)
+
+    return _go(request, session_id, go, "认定已记录")
+
+
+@router.post(LIST + "/{session_id}/review/finish", response_class=HTMLResponse)
+def finish_review(
+    request: Request, session_id: Id, session: Session = SessionDep, actor: Principal = MEMBERS
+) -> Response:
+    return _go(request, session_id, lambda: reviews.finish(session, actor, session_id), "审查结束")
+
+
+@router.post(LIST + "/{session_id}/reject-all", response_class=HTMLResponse)
+def reject_all(
+    request: Request,
+    session_id: Id,
+    reason: str = Form(..., max_length=2000),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    return _go(request, session_id, lambda: reviews.reject_all(session, actor, session_id, reason), "已否决所有投标")
+
+
+@router.post(LIST + "/{session_id}/scores", response_class=HTMLResponse)
+def scores(
+    request: Request,
+    session_id: Id,
+    key: list[str] = Form([]),
+    score: list[str] = Form([]),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    def go():
+        if len(key) != len(score):
+            raise InvalidInput("评分表不完整，请刷新后重新填写", field="scores")
+        table: dict[int, dict[str, object]] = {}
+        for k, s in zip(key, score, strict=True):
+            bid, _, criterion = k.partition(":")
+            if not bid.isdigit() or not criterion:
+                raise InvalidInput("评分表不完整，请刷新后重新填写", field="scores")
+            table.setdefault(int(bid), {})[criterion] = s.strip() or "x"
+        return scoring.submit(session, actor, session_id, table)
+
+    return _go(request, session_id, go, "评分已提交；提交后不能修改")
+
+
+@router.post(LIST + "/{session_id}/compute", response_class=HTMLResponse)
+def compute(request: Request, session_id: Id, session: Session = SessionDep, actor: Principal = MEMBERS) -> Response:
+    return _go(request, session_id, lambda: scoring.compute(session, actor, session_id), "已汇总计算，评标报告待签署")
+
+
+@router.post(LIST + "/{session_id}/sign", response_class=HTMLResponse)
+def sign(
+    request: Request,
+    session_id: Id,
+    agree: str = Form(..., max_length=5),
+    dissent: str = Form("", max_length=2000),
+    session: Session = SessionDep,
+    actor: Principal = MEMBERS,
+) -> Response:
+    go = lambda: report.sign(session, actor, session_id, agree=agree == "1", dissent=dissent)  # noqa: E731
+    return _go(request, session_id, go, "已签署评标报告")
+
+
+@router.post(LIST + "/{session_id}/refusals/{member_id}", response_class=HTMLResponse)
+def refusal(
+    request: Request, session_id: Id, member_id: Id, session: Session = SessionDep, actor: Principal = CENTRE
+) -> Response:
+    go = lambda: report.record_refusal(session, actor, session_id, member_id)  # noqa: E731
+    return _go(request, session_id, go, "已记录拒绝签字，视为同意评标结论")
+
+
+@router.get(LIST + "/{session_id}/report", response_class=HTMLResponse)
+def report_page(
+    request: Request, session_id: Id, session: Session = SessionDep, actor: Principal = READERS
+) -> Response:
+    row, project = report.readable_report(session, actor, session_id)
+    return render(
+        request,
+        "evaluation_report.html",
+        page_title=report.content(row).get("title", "评标报告"),
+        row=row,
+        r=report.content(row),
+        signatures=report.signatures(session, row),
+        state=codes.STATES[row.state],
+    )
+
+
+@router.get("/evaluation/my-queries", response_class=HTMLResponse)
+def my_queries(request: Request, session: Session = SessionDep, actor: Principal = BIDDER) -> Response:
+    items = [(q, p) for q, p in reviews.my_queries(session, actor)]
+    return render(
+        request,
+        "evaluation_queries.html",
+        page_title="评标委员会的问询",
+        items=items,
+        kinds=codes.QUERY_KINDS,
+        now=clock.now(),
+    )
+
+
+@router.post("/evaluation/queries/{query_id}/answer", response_class=HTMLResponse)
+def answer(
+    request: Request,
+    query_id: Id,
+    text: str = Form(..., max_length=5000),
+    session: Session = SessionDep,
+    actor: Principal = BIDDER,
+) -> Response:
+    go = lambda: reviews.answer(session, actor, query_id, text)  # noqa: E731
+    return act(request, "/evaluation/my-queries", go, "答复已提交")
