@@ -12,10 +12,11 @@ Idempotent: nothing is made when any template exists.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import SunshineError
 from sunshine.demo.base import DemoProject, org_ids, principal, register_project
@@ -114,6 +115,8 @@ def load_demo_tenderdocs(session_factory) -> int:
     later()
     with session_factory() as session:
         now = clock.now()
+        tz = get_settings().tz  # the opening (at the deadline) falls within the rooms' opening hours
+        deadline = datetime.combine((now + timedelta(days=30)).astimezone(tz).date(), time(9, 30), tzinfo=tz)
         first = notices.publish_first_notice(
             session,
             people["agency"],
@@ -123,7 +126,7 @@ def load_demo_tenderdocs(session_factory) -> int:
             body_html="<p>一、项目概况：食堂厨房设备42项。</p><p>二、获取招标文件：在本平台报名后下载。</p>",
             docs_issued_at=now,
             docs_sale_end=now + timedelta(days=8),
-            bid_deadline=now + timedelta(days=30),
+            bid_deadline=deadline,
         ).id
         section = session.scalar(select(Section.id).where(Section.project_id == pid))
     for n, who in enumerate(("bidder", "bidder2", "bidder3")):
