@@ -33,6 +33,12 @@ FIRST_KIND = {
     "draw": "draw",
 }
 
+# 政府采购邀请招标 starts with the prequalification notice (the pack's invitation_prequalification_first).
+PREQUALIFICATION_FIRST = {
+    p.key for p in registry().current() if any(r.id == "invitation_prequalification_first" for r in p.rules)
+}
+assert "gov_procurement.invited_tender" in PREQUALIFICATION_FIRST
+
 
 @pytest.fixture
 def people(db, client, monkeypatch):
@@ -102,7 +108,7 @@ def test_walk_from_registration_to_deadline(db, client, clock, people, key, tran
     docs = now + timedelta(days=35) if lifecycle_name in ("listing", "auction") or key == "land.tender" else now
     deadline = (docs + timedelta(days=50)).replace(hour=1, minute=30, second=0, microsecond=0)  # 09:30 Beijing
     form = {
-        "kind": FIRST_KIND[lifecycle_name],
+        "kind": "prequalification" if key in PREQUALIFICATION_FIRST else FIRST_KIND[lifecycle_name],
         "title": f"{project['name']}公告",
         "body_html": "<p>详见附件与公告正文。</p>",
         "bid_deadline": deadline.isoformat(),

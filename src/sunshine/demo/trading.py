@@ -19,17 +19,9 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.clock import AdjustableClock
 from sunshine.demo.base import DemoProject, org_ids, principal, register_project
-from sunshine.trading import deposits, notice_kinds, notices, registrations, service, visibility
+from sunshine.trading import deposits, notice_kinds, notice_schedule, notices, registrations, service, visibility
 from sunshine.trading.models import Project
 
-FIRST_KIND = {
-    "tender": "tender",
-    "negotiation": "procurement",
-    "single_source": "single_source",
-    "listing": "listing",
-    "auction": "auction",
-    "draw": "draw",
-}
 LATER_START = ("listing", "auction")  # 出让/挂牌: the notice runs before bidding or listing starts
 
 PROJECTS: tuple[DemoProject, ...] = (
@@ -221,7 +213,7 @@ def _publish(session: Session, people: dict[str, Principal], project: Project) -
                 section.id,
                 (section.estimate * Decimal("0.01")).quantize(Decimal("0.01")),
             )
-    kind = FIRST_KIND[project.lifecycle]
+    kind = notice_schedule.offered_first_kinds(project)[0]  # 邀请招标: the prequalification notice where the pack asks
     notices.publish_first_notice(
         session,
         people["agency"],

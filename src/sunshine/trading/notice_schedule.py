@@ -67,6 +67,27 @@ def _optional(pack: rules.ResolvedPack, rule_id: str) -> rules.ResolvedRule | No
 
 
 OPENING_AT_DEADLINE = "opening_at_deadline"
+PREQUALIFICATION_FIRST = "invitation_prequalification_first"
+
+
+class PrequalificationFirst(RuleViolation):
+    code = "prequalification_notice_first"
+    title = "邀请招标应先发布资格预审公告"
+
+
+def required_first_kind(project: Project) -> str | None:
+    """The kind the project's first notice must be, where its rule pack says so (政府采购邀请招标: 应先发布资格预审
+    公告, seed 003); ``None`` where any kind of ``notice_kinds.first_kinds`` will do."""
+    pack = rules_of(project)
+    if pack.has(PREQUALIFICATION_FIRST) and pack.rule(PREQUALIFICATION_FIRST).value >= 1:
+        return "prequalification"
+    return None
+
+
+def offered_first_kinds(project: Project) -> tuple[str, ...]:
+    """The kinds the first-notice form offers: only the required one where the rule pack requires one."""
+    required = required_first_kind(project)
+    return (required,) if required is not None else first_kinds(project)
 
 
 def opening_is_deadline(project: Project, kind: str | None = None) -> bool:
@@ -94,6 +115,8 @@ _TENDER_ONLY = ("tender", "procurement", "single_source", "listing", "auction", 
 PERIODS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("docs_to_bid_deadline", "docs", "deadline", "bid_deadline", _TENDER_ONLY),
     ("docs_sale_period", "docs", "sale_end", "docs_sale_end", (*_TENDER_ONLY, "prequalification")),
+    ("prequal_application_period", "published", "deadline", "bid_deadline", ("prequalification",)),
+    ("prequal_docs_period", "published", "sale_end", "docs_sale_end", ("prequalification",)),
     ("prequal_submission_period", "sale_end", "deadline", "bid_deadline", ("prequalification",)),
     ("response_period", "docs", "deadline", "bid_deadline", _TENDER_ONLY),
     ("notice_period", "published", "deadline", "bid_deadline", _TENDER_ONLY),
@@ -102,6 +125,21 @@ PERIODS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("listing_period", "docs", "deadline", "bid_deadline", _TENDER_ONLY),
     ("notice_before_start", "published", "start", "docs_issued_at", _TENDER_ONLY),
 )
+
+
+# A period a pack states for the prequalification documents themselves replaces, for a prequalification notice,
+# the general one (政府采购: 87号令第十八条 counts from the notice, not from the tender documents' issue).
+_REPLACED_FOR_PREQUALIFICATION = {"docs_sale_period": "prequal_docs_period"}
+
+
+def _applies(pack: rules.ResolvedPack, rule_id: str, kind: str, kinds: tuple[str, ...]) -> rules.ResolvedRule | None:
+    """The rule of ``pack`` that checks this period for a notice of ``kind``, if any."""
+    rule = _optional(pack, rule_id)
+    if rule is None or kind not in kinds or rule.bound != "min" or not rule.is_period:
+        return None
+    if kind == "prequalification" and pack.has(_REPLACED_FOR_PREQUALIFICATION.get(rule_id, "")):
+        return None
+    return rule
 
 
 def _point(project: Project, schedule: Schedule, name: str) -> tuple[date | None, str]:
@@ -126,8 +164,8 @@ def check_schedule(session: Session, project: Project, kind: str, schedule: Sche
     pack = rules_of(project)
     labels = date_labels(project, kind)
     for rule_id, start_name, end_name, _field, kinds in PERIODS:
-        rule = _optional(pack, rule_id)
-        if rule is None or kind not in kinds or rule.bound != "min" or not rule.is_period:
+        rule = _applies(pack, rule_id, kind, kinds)
+        if rule is None:
             continue
         start, _ = _point(project, schedule, start_name)
         end, end_field = _point(project, schedule, end_name)
@@ -189,6 +227,17 @@ def guard_first_notice(
     if kind not in first_kinds(project):
         allowed = "、".join(f"{kind_label(k)}（{k}）" for k in first_kinds(project)) or "无"
         raise InvalidInput(f"该项目的首次公告类型应为：{allowed}", field="kind")
+    required = required_first_kind(project)
+    if required is not None and kind != required:
+        rule = rules_of(project).rule(PREQUALIFICATION_FIRST)
+        raise PrequalificationFirst(
+            f"邀请招标应先发布{kind_label(required)}（依据：{rule.basis_text}）：本项目的首次公告应为"
+            f"{kind_label(required)}，不能发布{kind_label(kind)}",
+            rule=rule.id,
+            basis=rule.basis_text,
+            field="kind",
+            required=required,
+        )
     labels = date_labels(project, kind)
     if bid_deadline is None:
         raise InvalidInput(f"请填写{labels['bid_deadline']}", field="bid_deadline")
@@ -303,9 +352,9 @@ def first_notice_hints(session: Session, project: Project, kind: str, docs_date:
     out: dict[str, Hint] = {}
     points: dict[str, date] = {"published": clock.today_local(), "docs": docs_date}
     for rule_id, start_name, end_name, field, kinds in PERIODS:  # docs_sale_period comes before what uses it
-        rule = _optional(pack, rule_id)
+        rule = _applies(pack, rule_id, kind, kinds)
         start = points.get(start_name)
-        if rule is None or start is None or kind not in kinds or rule.bound != "min" or not rule.is_period:
+        if rule is None or start is None:
             continue
         due = rules.earliest_after(session, rule, start).due
         if end_name == "start":

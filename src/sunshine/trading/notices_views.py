@@ -207,6 +207,8 @@ def _new_defaults(session: Session, project: Project, kind: str) -> dict[str, st
         values["docs_sale_end"] = _at(hints["docs_sale_end"].date, 17)
     if "bid_deadline" in hints:
         values["bid_deadline"] = _at(hints["bid_deadline"].date, 9, 30)
+    if values["docs_sale_end"] and values["bid_deadline"] and values["docs_sale_end"] > values["bid_deadline"]:
+        values["docs_sale_end"] = values["bid_deadline"]  # both periods end the same day (政府采购资格预审)
     if "opening_at" in hints:
         values["opening_at"] = _at(hints["opening_at"].date, 9, 30)
     elif notice_schedule.opening_is_deadline(project, kind):
@@ -223,7 +225,7 @@ def _new_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    kind = values.get("kind") or notice_kinds.first_kinds(project)[0]
+    kind = values.get("kind") or notice_schedule.offered_first_kinds(project)[0]
     issued = _parse(values, "docs_issued_at", "", {}) or clock.now()
     docs_date = max(notice_schedule.local_date(issued), clock.today_local())
     hints = notice_schedule.first_notice_hints(session, project, kind, docs_date)
@@ -237,7 +239,7 @@ def _new_page(
         errors=errors or {},
         hints={k: h.text for k, h in hints.items()},
         labels=notice_kinds.date_labels(project, kind),
-        kind_options=[(k, notice_kinds.kind_label(k)) for k in notice_kinds.first_kinds(project)],
+        kind_options=[(k, notice_kinds.kind_label(k)) for k in notice_schedule.offered_first_kinds(project)],
         tender_same_time=notice_schedule.opening_is_deadline(project, kind),
         type_label=type_label,
         method_label=method_label,
@@ -262,7 +264,8 @@ def new_notice_form(
             suffix = f"?kind={kind}" if kind in notice_kinds.AMENDMENT_KINDS else ""
             return redirect(request, f"/projects/{project.id}/notices/{first.id}/amend{suffix}")
     lifecycle.check(project, "publish_notice", principal)
-    kind = kind if kind in notice_kinds.first_kinds(project) else notice_kinds.first_kinds(project)[0]
+    offered = notice_schedule.offered_first_kinds(project)
+    kind = kind if kind in offered else offered[0]
     return _new_page(request, session, project, _new_defaults(session, project, kind))
 
 
