@@ -176,7 +176,7 @@ PROJECTS: tuple[DemoProject, ...] = (
         "transport",
         "1650000.00",
         (("公路技术状况检测服务", "1650000.00"),),
-        "queued",
+        "open",  # 邀请招标: its prequalification notice is running
     ),
     DemoProject(
         "land.tender",
