@@ -599,7 +599,6 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/projects/{project_id}/tender-documents"): COMMITTEE_READERS,
     ("POST", "/api/v1/projects/{project_id}/tender-documents"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/api/v1/projects/{project_id}/tender-documents/confirm"): frozenset({Role.TENDERER}),
-    ("POST", "/api/v1/projects/{project_id}/tender-documents/review"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/api/v1/projects/{project_id}/tender-documents/file"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/api/v1/projects/{project_id}/tender-documents/orders"): frozenset({Role.SUPERVISOR}),
     ("POST", "/api/v1/projects/{project_id}/tender-documents/amendment"): frozenset({Role.AGENCY, Role.TENDERER}),
@@ -610,7 +609,6 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/projects/{project_id}/tender-documents"): COMMITTEE_READERS,
     ("POST", "/projects/{project_id}/tender-documents"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/projects/{project_id}/tender-documents/confirm"): frozenset({Role.TENDERER}),
-    ("POST", "/projects/{project_id}/tender-documents/review"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/projects/{project_id}/tender-documents/file"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("POST", "/projects/{project_id}/tender-documents/orders"): frozenset({Role.SUPERVISOR}),
     ("POST", "/projects/{project_id}/tender-documents/amendment"): frozenset({Role.AGENCY, Role.TENDERER}),
@@ -620,6 +618,12 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/tender-documents/filings"): frozenset({Role.SUPERVISOR}),
     ("GET", "/me/acknowledgements"): frozenset({Role.BIDDER}),
     ("POST", "/me/acknowledgements/{notice_id}"): frozenset({Role.BIDDER}),
+    # each drawn reviewer reads the documents and submits their own opinion; the parties and officials read them
+    ("GET", "/api/v1/projects/{project_id}/tender-documents/opinions"): COMMITTEE_READERS,
+    ("GET", "/api/v1/expert/tender-reviews/{project_id}"): frozenset({Role.EXPERT}),
+    ("POST", "/api/v1/expert/tender-reviews/{project_id}"): frozenset({Role.EXPERT}),
+    ("GET", "/expert/tender-reviews/{project_id}"): frozenset({Role.EXPERT}),
+    ("POST", "/expert/tender-reviews/{project_id}"): frozenset({Role.EXPERT}),
     # publicly verifiable draws: the record and the room are public (no ref or name before disclosure); the room's
     # steps need a signed-in caller and the service decides who takes each (party, witness, centre staff)
     ("GET", "/api/v1/draws"): PUBLIC,

@@ -1,11 +1,13 @@
 """Builders for tender-document tests: the centre's switch that holds first notices for filed documents, a
-procurement template with its mandatory clauses, and documents made ready (drafted, confirmed, reviewed where the
-pack asks, filed) through the services. Keyword defaults everywhere."""
+procurement template with its mandatory clauses, documents made ready (drafted, confirmed, filed) through the
+services, and the drawn reviewers confirming their calls. Keyword defaults everywhere."""
 
 from __future__ import annotations
 
+from sunshine.committees import calling
 from sunshine.core.auth import Principal
 from sunshine.db import Database
+from sunshine.identity.roles import Role
 from sunshine.rules import service as rules
 from sunshine.tenderdocs import service
 
@@ -50,17 +52,27 @@ def template(db: Database, centre: Principal, *, transaction_type: str = "gov_pr
         ).id
 
 
-def make_ready(
-    db: Database, w: dict, project_id: int, *, template_id: int | None = None, opinion: str | None = None
-) -> None:
-    """Draft from the template, the purchaser's confirmation, the reviewers' opinion when given, the filing."""
+def make_ready(db: Database, w: dict, project_id: int, *, template_id: int | None = None) -> None:
+    """Draft from the template, the purchaser's confirmation, the filing (a project under the review threshold)."""
     template_id = template_id or template(db, w["centre"])
     with db.unit_of_work() as s:
         service.draft(s, w["agency"], project_id, template_id=template_id, clauses=FILLED)
     with db.unit_of_work() as s:
         service.confirm(s, w["tenderer"], project_id)
-    if opinion:
-        with db.unit_of_work() as s:
-            service.record_review(s, w["agency"], project_id, opinion=opinion)
     with db.unit_of_work() as s:
         service.file(s, w["agency"], project_id)
+
+
+def confirm_reviewers(db: Database, pool: list[dict], request_id: int) -> list[dict]:
+    """The experts a ``doc_review`` draw called confirm their calls; their pool entries, in call order."""
+    by_id = {e["id"]: e for e in pool}
+    with db.unit_of_work() as s:
+        calls = [(c.id, c.expert_id) for c in calling.calls_of(s, request_id)]
+    out = []
+    for call_id, expert_id in calls:
+        e = by_id[expert_id]
+        with db.unit_of_work() as s:
+            who = Principal(user_id=e["user_id"], username=e["username"], roles=frozenset({Role.EXPERT}))
+            calling.confirm(s, who, call_id)
+        out.append(e)
+    return out

@@ -1,5 +1,6 @@
 """Pages of calling the drawn experts: the expert's workbench ``/expert`` (invitations to confirm with their
-countdown, confirm / decline with a reason, the sign-in at the evaluation, the history), and a request's sign-in
+countdown, confirm / decline with a reason, the sign-in at the evaluation, the history, and the tasks other
+domains register in ``workbench_tasks``), and a request's sign-in
 list ``/expert-draws/{id}/sign-in-list`` (positions, hashes and states; names as ``signin.sign_in_list``
 allows)."""
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.committees import calling, signin
+from sunshine.committees import calling, signin, workbench_tasks
 from sunshine.committees.calling_api import READERS, sign_in_list_out
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
@@ -33,6 +34,7 @@ def workbench(request: Request, session: Session = SessionDep, actor: Principal 
         pending=pending,
         ahead=ahead,
         history=rest,
+        tasks=workbench_tasks.tasks(session, actor),
         reasons=calling.DECLINE_REASONS,
         now=clock.now(),
     )

@@ -1,5 +1,6 @@
 """JSON routes of tender documents: the centre's template library, a project's documents (drafted by the agency,
-confirmed by the purchaser, reviewed, filed, ordered changed by the finance department, the change published as
+confirmed by the purchaser, reviewed by each drawn expert on their own (``/expert/tender-reviews``),
+filed, ordered changed by the finance department, the change published as
 an amendment), the agency's view of the holders' receipts, and each holder's own receipts under ``/me``."""
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ import json
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
+from sunshine.committees.calling_models import ExpertCall
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
-from sunshine.tenderdocs import acks, service
+from sunshine.tenderdocs import acks, opinions, service
 from sunshine.tenderdocs.schemas import (
     ChangeIn,
     ChangeNoticeOut,
@@ -21,10 +23,13 @@ from sunshine.tenderdocs.schemas import (
     DocumentOut,
     DraftIn,
     MyChangeOut,
+    OpinionIn,
+    OpinionOut,
     OrderIn,
     OrderOut,
     ReceiptOut,
-    ReviewIn,
+    ReviewClauseOut,
+    ReviewDocumentOut,
     TemplateIn,
     TemplateOut,
 )
@@ -38,6 +43,7 @@ TENDERER = Depends(Access(Role.TENDERER))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 DEPARTMENT = Depends(Access(Role.SUPERVISOR))
 HOLDER = Depends(Access(Role.BIDDER))
+EXPERT = Depends(Access(Role.EXPERT))
 
 
 def template_out(row) -> TemplateOut:
@@ -135,16 +141,6 @@ def confirm(project_id: Id, session: Session = SessionDep, principal: Principal 
     return document_out(session, service.readable_project(session, principal, project_id))
 
 
-@router.post(
-    "/projects/{project_id}/tender-documents/review", response_model=DocumentOut, summary="记录抽取专家的评审意见"
-)
-def review(
-    project_id: Id, body: ReviewIn, session: Session = SessionDep, principal: Principal = DRAFTERS
-) -> DocumentOut:
-    service.record_review(session, principal, project_id, opinion=body.opinion)
-    return document_out(session, service.readable_project(session, principal, project_id))
-
-
 @router.post("/projects/{project_id}/tender-documents/file", response_model=DocumentOut, summary="送财政部门备案")
 def file(project_id: Id, session: Session = SessionDep, principal: Principal = DRAFTERS) -> DocumentOut:
     service.file(session, principal, project_id)
@@ -236,3 +232,72 @@ def acknowledge(notice_id: Id, session: Session = SessionDep, principal: Princip
 @router.get("/tender-documents/filings", response_model=list[DocumentOut], summary="财政部门：已备案的招标文件")
 def filings(session: Session = SessionDep, _: Principal = DEPARTMENT) -> list[DocumentOut]:
     return [document_out(session, project) for _doc, project in service.filings(session)]
+
+
+def opinion_out(line: opinions.OpinionLine) -> OpinionOut:
+    return OpinionOut(**vars(line))
+
+
+def own_opinion_out(session: Session, row) -> OpinionOut:
+    call = session.get(ExpertCall, row.call_id)
+    return OpinionOut(
+        version=row.version,
+        position=call.position,
+        leaf=call.leaf,
+        name=None,
+        conclusion=row.conclusion,
+        conclusion_label=opinions.CONCLUSIONS[row.conclusion],
+        changes=json.loads(row.changes),
+        remarks=row.remarks,
+        submitted_at=row.submitted_at,
+        sha256=row.sha256,
+    )
+
+
+@router.get(
+    "/projects/{project_id}/tender-documents/opinions",
+    response_model=list[OpinionOut],
+    summary="抽取专家对招标文件的评审意见",
+)
+def project_opinions(project_id: Id, session: Session = SessionDep, principal: Principal = READERS) -> list[OpinionOut]:
+    project = service.readable_project(session, principal, project_id)
+    lines = opinions.lines(session, principal, project, service.document_of(session, project))
+    return [opinion_out(line) for line in lines]
+
+
+@router.get(
+    "/expert/tender-reviews/{project_id}", response_model=ReviewDocumentOut, summary="评审专家阅读招标文件（只读）"
+)
+def review_document(project_id: Id, session: Session = SessionDep, principal: Principal = EXPERT) -> ReviewDocumentOut:
+    view = opinions.review_view(session, principal, project_id)
+    doc = view.document
+    return ReviewDocumentOut(
+        project_id=view.project.id,
+        project_name=view.project.name,
+        version=doc.version if doc else None,
+        status_label=service.STATUS_LABELS[doc.status] if doc else None,
+        sha256=doc.sha256 if doc else None,
+        clauses=[ReviewClauseOut(key=k, title=t, text=x) for k, t, x in view.clauses],
+        may_submit=view.may_submit,
+        mine=own_opinion_out(session, view.mine) if view.mine else None,
+    )
+
+
+@router.post(
+    "/expert/tender-reviews/{project_id}",
+    response_model=OpinionOut,
+    status_code=201,
+    summary="评审专家提交本人对招标文件的评审意见",
+)
+def submit_opinion(
+    project_id: Id, body: OpinionIn, session: Session = SessionDep, principal: Principal = EXPERT
+) -> OpinionOut:
+    row = opinions.submit(
+        session,
+        principal,
+        project_id,
+        conclusion=body.conclusion,
+        changes=[opinions.Change(c.clause, c.text) for c in body.changes],
+        remarks=body.remarks,
+    )
+    return own_opinion_out(session, row)

@@ -73,3 +73,21 @@ class ChangeAcknowledgement(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class ReviewOpinion(Base):
+    # 专家评审意见 one drawn reviewer's own opinion on one version of the documents (seed 003 二（四）)
+    __tablename__ = "tender_document_opinion"
+    __table_args__ = (UniqueConstraint("document_id", "version", "expert_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("tender_document.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    call_id: Mapped[int] = mapped_column(ForeignKey("committee_call.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id"), index=True)  # server-side only
+    conclusion: Mapped[str] = mapped_column(String(20))  # no_changes | changes
+    changes: Mapped[str] = mapped_column(Text)  # JSON [{clause, text}] the clauses to change and how
+    remarks: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ledger_seq: Mapped[int] = mapped_column(Integer)

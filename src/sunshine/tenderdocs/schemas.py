@@ -1,5 +1,5 @@
 """API shapes of tender documents: templates and their clauses, a project's documents with their steps and the
-department's orders, the holders' acknowledgements of changes."""
+department's orders, the reviewers' opinions, the holders' acknowledgements of changes."""
 
 from __future__ import annotations
 
@@ -41,8 +41,15 @@ class DraftIn(BaseModel):
     clauses: dict[str, str] = Field(max_length=60)
 
 
-class ReviewIn(BaseModel):
-    opinion: str = Field(min_length=1, max_length=20000)
+class ClauseChangeIn(BaseModel):
+    clause: str = Field(min_length=1, max_length=40)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class OpinionIn(BaseModel):
+    conclusion: str = Field(max_length=20)  # no_changes 无修改意见 | changes 需修改
+    changes: list[ClauseChangeIn] = Field(default=[], max_length=60)
+    remarks: str = Field(default="", max_length=4000)
 
 
 class OrderIn(BaseModel):
@@ -109,3 +116,33 @@ class MyChangeOut(BaseModel):
     project_id: int
     project_name: str
     acknowledged_at: datetime | None
+
+
+class OpinionOut(BaseModel):
+    version: int
+    position: int
+    leaf: str
+    name: str | None  # only where committees' rule shows it
+    conclusion: str
+    conclusion_label: str
+    changes: list[dict]
+    remarks: str | None
+    submitted_at: datetime
+    sha256: str
+
+
+class ReviewClauseOut(BaseModel):
+    key: str
+    title: str
+    text: str
+
+
+class ReviewDocumentOut(BaseModel):
+    project_id: int
+    project_name: str
+    version: int | None
+    status_label: str | None
+    sha256: str | None
+    clauses: list[ReviewClauseOut]
+    may_submit: bool
+    mine: OpinionOut | None

@@ -1,7 +1,8 @@
 """Tender documents before they go out (seed 003, 《福建省省级政府采购货物和服务招标项目实施指引》 二、编制招标文件):
 the centre's templates with their mandatory clauses (编制指引与范本), the agency's draft from a template, the
 purchaser's confirmation (采购人审核确认), the review by two experts drawn from the pool above the pack's threshold
-(through committees' ``doc_review`` draw, whose experts are then excluded from the evaluation), the filing with
+(committees' ``doc_review`` draw; each reviewer's own opinion is ``opinions``; those experts are then excluded from
+the evaluation), the filing with
 the finance department (送财政部门备案) and the department's order to change them (责令修改) before or after
 publication. Each step is a lifecycle step (``tenderdocs.steps``); the first notice waits for filed documents
 where the project's pack asks for it and the centre has switched the platform check on. Never commits.
@@ -18,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.committees import avoidance, packrules
-from sunshine.committees.composition import DOC_REVIEW
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
+from sunshine.tenderdocs import opinions
 from sunshine.tenderdocs.models import DocumentChangeOrder, TenderDocument, TenderTemplate
 from sunshine.trading import lifecycle, notices, visibility
 from sunshine.trading.labels import TRANSACTION_TYPES
@@ -197,8 +198,8 @@ def missing(session: Session, project: Project) -> list[str]:
         out.append("财政部门责令修改的招标文件尚未修改、确认并重新备案")
     if document.status == "drafted":
         out.append("采购人尚未审核确认招标文件")
-    if review_required(session, project) and document.review_version != document.version:
-        out.append("招标文件尚未经随机抽取的专家评审")
+    if review_required(session, project):
+        out.extend(opinions.standing(session, project, document))
     if document.status != "filed":
         out.append("招标文件尚未送财政部门备案")
     return out
@@ -319,39 +320,6 @@ def confirm(session: Session, actor: Principal, project_id: int) -> TenderDocume
     return document
 
 
-def record_review(session: Session, actor: Principal, project_id: int, *, opinion: str) -> TenderDocument:
-    """The opinion of the experts drawn for the documents' review (committees' ``doc_review`` draw), recorded
-    with the version they read; at least the pack's number of experts must have been seated by the draw."""
-    project = readable_project(session, actor, project_id)
-    _own_side(actor, project)
-    checked = lifecycle.check(project, "review_tender_docs", actor)
-    document = _document(session, project)
-    if document.status not in {"drafted", "confirmed"}:
-        raise TenderDocumentState(f"招标文件当前为“{STATUS_LABELS[document.status]}”，不能记录专家评审意见")
-    if not review_required(session, project):
-        raise TenderDocumentState("本项目的采购金额未达规则包规定的数额，招标文件不需专家评审")
-    opinion = (opinion or "").strip()
-    if not opinion or len(opinion) > MAX_CLAUSE:
-        raise InvalidInput("请填写专家的书面评审意见", field="opinion")
-    seated = reviewers(session, project)
-    needed = packrules.limits(session, project, DOC_REVIEW).experts_min
-    if len(seated) < needed:
-        raise ReviewIncomplete(
-            f"招标文件须经从专家库随机抽取的不少于{needed}名专家评审（现已抽取{len(seated)}名）；"
-            f"请先在“专家抽取”提出招标文件审查的抽取申请。依据：{BASIS_REVIEW}"
-        )
-    document.review_opinion, document.review_version, document.reviewed_at = opinion, document.version, clock.now()
-    lifecycle.apply(
-        session,
-        project,
-        checked,
-        actor,
-        document_ref=f"tender-document:{document.id}:v{document.version}",
-        payload={"version": document.version, "experts": len(seated)},
-    )
-    return document
-
-
 def file(session: Session, actor: Principal, project_id: int) -> TenderDocument:
     """The confirmed documents are filed with the finance department (送财政部门备案); a pending order before
     publication is answered by filing the changed version."""
@@ -361,8 +329,10 @@ def file(session: Session, actor: Principal, project_id: int) -> TenderDocument:
     document = _document(session, project)
     if document.status != "confirmed":
         raise TenderDocumentState(f"招标文件当前为“{STATUS_LABELS[document.status]}”，须经采购人确认后方可备案")
-    if review_required(session, project) and document.review_version != document.version:
-        raise ReviewIncomplete(f"本版本招标文件尚未记录随机抽取专家的评审意见。依据：{BASIS_REVIEW}")
+    if review_required(session, project):
+        absent = opinions.standing(session, project, document)
+        if absent:
+            raise ReviewIncomplete(f"{'；'.join(absent)}。依据：{BASIS_REVIEW}")
     order = open_order(session, document)
     if order is not None and order.after_publication:
         raise TenderDocumentState("公告发布后被责令修改的，请以更正公告发出修改后的招标文件")

@@ -1,13 +1,15 @@
-"""What tender documents plug into the lifecycle at ``domains.install()``: their steps (drafted, confirmed,
-reviewed, filed, change ordered — each with its ledger entry and a place on the project's timeline), the hook
-that holds the first notice until the documents are ready, and the message asking the holders of the documents to
-acknowledge each change."""
+"""What tender documents plug into the lifecycle at ``domains.install()``: their steps (drafted, confirmed, filed,
+change ordered — each with its ledger entry and a place on the project's timeline; the reviewers' opinions have
+their own ledger entries, ``opinions``), the hook that holds the first notice until the documents are ready, the
+message asking the holders of the documents to acknowledge each change, and the reviewers' tasks on the expert's
+workbench."""
 
 from __future__ import annotations
 
+from sunshine.committees import workbench_tasks
 from sunshine.identity.roles import Role
 from sunshine.messaging import service as messaging
-from sunshine.tenderdocs import acks, service
+from sunshine.tenderdocs import acks, opinions, service
 from sunshine.trading import lifecycle
 from sunshine.trading.lifecycle import AGENCY_SIDE, SAME, SEALED_LIFECYCLES, Step, declare
 
@@ -35,18 +37,6 @@ declare(
         lifecycles=SEALED_LIFECYCLES,
         rule=service.BASIS_CONFIRM,
         ledger_kind="tenderdocs:document:confirmed",
-    )
-)
-declare(
-    Step(
-        "review_tender_docs",
-        "专家评审招标文件",
-        BEFORE_AND_DURING,
-        SAME,
-        AGENCY_SIDE,
-        lifecycles=SEALED_LIFECYCLES,
-        rule=service.BASIS_REVIEW,
-        ledger_kind="tenderdocs:document:reviewed",
     )
 )
 declare(
@@ -80,3 +70,4 @@ def install() -> None:
     messaging.register_kind(acks.MESSAGE_KIND, "招标文件澄清/变更签收")
     lifecycle.after_step(["publish_notice"], service.require_ready)
     lifecycle.after_step(["amend_notice"], acks.notify_holders)
+    workbench_tasks.register(opinions.awaiting)

@@ -1,5 +1,6 @@
 """Pages of tender documents: a project's documents with the step each role takes (the agency drafts from a
-template, records the reviewers' opinion and files; the purchaser confirms; the finance department orders a
+template and files; the purchaser confirms; each drawn reviewer reads the documents and gives their own opinion
+under /expert/tender-reviews, which the parties and officials read; the finance department orders a
 change; an ordered change after publication goes out as an amendment), the holders' receipts for the agency, the
 centre's template library, the department's filings, and each holder's own changes to acknowledge under /me."""
 
@@ -15,7 +16,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
-from sunshine.tenderdocs import acks, service
+from sunshine.tenderdocs import acks, opinions, service
 from sunshine.trading.labels import TRANSACTION_TYPES, type_label
 from sunshine.trading.notice_kinds import kind_label
 from sunshine.web.refusals import refusals_back_to
@@ -28,6 +29,7 @@ TENDERER = Depends(Access(Role.TENDERER))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
 DEPARTMENT = Depends(Access(Role.SUPERVISOR))
 HOLDER = Depends(Access(Role.BIDDER))
+EXPERT = Depends(Access(Role.EXPERT))
 
 
 def _page(project_id: int) -> str:
@@ -75,7 +77,9 @@ def documents_page(
         and principal.organisation_id == project.tenderer_id
         and document is not None
         and document.status == "drafted",
-        may_review=drafter and document is not None and document.status in {"drafted", "confirmed"},
+        opinions=opinions.lines(session, principal, project, document),
+        needed=opinions.needed(session, project),
+        clause_titles={c.key: c.title for c in service.clauses_of(chosen)} if chosen else {},
         may_file=drafter
         and document is not None
         and document.status == "confirmed"
@@ -116,20 +120,6 @@ def confirm(project_id: Id, request: Request, session: Session = SessionDep, pri
     with refusals_back_to(_page(project_id)):
         service.confirm(session, principal, project_id)
     flash(request, "success", "已审核确认招标文件")
-    return redirect(request, _page(project_id))
-
-
-@router.post("/projects/{project_id}/tender-documents/review", response_class=HTMLResponse)
-def review(
-    project_id: Id,
-    request: Request,
-    opinion: str = Form(""),
-    session: Session = SessionDep,
-    principal: Principal = DRAFTERS,
-) -> Response:
-    with refusals_back_to(_page(project_id)):
-        service.record_review(session, principal, project_id, opinion=opinion)
-    flash(request, "success", "已记录随机抽取专家对招标文件的评审意见")
     return redirect(request, _page(project_id))
 
 
@@ -253,3 +243,43 @@ def acknowledge(notice_id: Id, request: Request, session: Session = SessionDep, 
         acks.acknowledge(session, principal, notice_id)
     flash(request, "success", "已签收")
     return redirect(request, "/me/acknowledgements")
+
+
+def _review_page(project_id: int) -> str:
+    return f"/expert/tender-reviews/{project_id}"
+
+
+@router.get("/expert/tender-reviews/{project_id}", response_class=HTMLResponse)
+def review_page(project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = EXPERT):
+    view = opinions.review_view(session, principal, project_id)
+    return render(
+        request,
+        "tenderdocs_review.html",
+        page_title=f"招标文件评审：{view.project.name}",
+        view=view,
+        status_label=service.STATUS_LABELS.get(view.document.status, "") if view.document else "",
+        conclusions=opinions.CONCLUSIONS,
+        own=lambda row: json.loads(row.changes),
+        clause_titles={key: title for key, title, _text in view.clauses},
+        basis_review=service.BASIS_REVIEW,
+    )
+
+
+@router.post("/expert/tender-reviews/{project_id}", response_class=HTMLResponse)
+def submit_review(
+    project_id: Id,
+    request: Request,
+    conclusion: str = Form("", max_length=20),
+    change_clause: list[str] = Form([]),
+    change_text: list[str] = Form([]),
+    remarks: str = Form("", max_length=4000),
+    session: Session = SessionDep,
+    principal: Principal = EXPERT,
+) -> Response:
+    with refusals_back_to(_review_page(project_id)):
+        if len(change_clause) != len(change_text):
+            raise InvalidInput("请逐条填写须修改的条款和意见", field="changes")
+        changes = [opinions.Change(k, t) for k, t in zip(change_clause, change_text, strict=True)]
+        row = opinions.submit(session, principal, project_id, conclusion=conclusion, changes=changes, remarks=remarks)
+    flash(request, "success", f"已提交对第{row.version}版招标文件的评审意见：{opinions.CONCLUSIONS[row.conclusion]}")
+    return redirect(request, _review_page(project_id))
