@@ -23,6 +23,7 @@ def test_demo_committees(db):
             ("evaluation", "drawing", False),
             ("evaluation", "drawn", False),
             ("doc_review", "drawn", True),
+            ("evaluation", "drawn", False),  # the evaluation demo's committee (demo/evaluation.py)
             ("method_opinion", "drawn", True),  # the procedure demo's method change (demo/procedure.py)
         ]
         assert draws.get(s, rows[1].draw_code).state == "prepared"
