@@ -23,6 +23,10 @@ def test_demo_committees(db):
             ("evaluation", "drawing", False),
             ("evaluation", "drawn", False),
             ("doc_review", "drawn", True),
+            # the evaluation demo's committees (demo/evaluation.py): the failed procurement's draw is disclosed
+            ("evaluation", "drawn", True),
+            ("evaluation", "drawn", False),
+            ("evaluation", "drawn", False),
             ("method_opinion", "drawn", True),  # the procedure demo's method change (demo/procedure.py)
         ]
         assert draws.get(s, rows[1].draw_code).state == "prepared"

@@ -72,6 +72,7 @@ def account_rows(session_factory) -> list[tuple[str, str, str]]:
             .join(ExpertCall, ExpertCall.expert_id == Expert.id)
             .join(DrawRequest, DrawRequest.id == ExpertCall.request_id)
             .where(ExpertCall.state == calling.CONFIRMED, DrawRequest.disclosed_at.is_(None))
+            .where(ExpertCall.signed_in_at.is_(None))  # still to sign in (demo/evaluation.py's sat in session)
             .order_by(ExpertCall.id)
         )
         return [(username, ACCOUNT_LABEL, name) for username, name in session.execute(stmt)]

@@ -30,6 +30,8 @@ from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.calling import load_demo_calling
 from sunshine.demo.committees import load_demo_committees
+from sunshine.demo.evaluation import account_rows as evaluation_accounts
+from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
 from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
@@ -103,6 +105,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         # expert draw requests: after the expert pool's demo (nothing is drawn from an empty pool)
         created += load_demo_committees(db.unit_of_work)
         created += load_demo_calling(db.unit_of_work)  # the drawn experts' answers: confirmed, declined, pending
+        created += load_demo_evaluation(db.unit_of_work, real_now)  # a committee's session under way
         created += load_demo_procedure(db.unit_of_work, walk)  # a method change after two failures; a direct award
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
@@ -118,6 +121,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         if username != "expert":  # the account above
             table.add_row(username, roles_label, name)
     for username, label, name in demo_calling.account_rows(db.unit_of_work):  # a drawn expert with an assignment
+        table.add_row(username, label, name)
+    for username, label, name in evaluation_accounts(db.unit_of_work):  # experts still to score
         table.add_row(username, label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)
