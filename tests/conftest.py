@@ -3,6 +3,12 @@ clock, the app and builders that create real objects through the services.
 
 ``SUNSHINE_TEST_BACKEND=postgres`` (with ``SUNSHINE_TEST_POSTGRES_URL``) runs the same suite on
 PostgreSQL; ``make test`` runs it on both.
+
+The modules about the demo data ask for ``demo`` rather than calling ``load_demo_data(db)``: the first of them
+on each worker loads the demo for real (at ``START``), and the worker keeps a snapshot of the database and the
+data folder (tests/demo_snapshot.py) that the later ones get back in a second or two instead of the 20–30 s a
+load takes. A module about loading itself (the second load adds nothing, the CLI's ``sunshine demo-data``)
+still loads for real on top of it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from sunshine.core import clock as clock_module
 from sunshine.core.clock import AdjustableClock
 from sunshine.db import Database
 from sunshine.migrate import upgrade
+from tests import demo_snapshot
 from tests.databases import create_database_beside, drop_database_beside, wipe
 
 BACKEND = os.environ.get("SUNSHINE_TEST_BACKEND", "sqlite")
@@ -99,6 +106,8 @@ def migrated_db(database_url) -> Iterator[Database]:
     upgrade(db.engine)
     _wipe(db)
     yield db
+    for name in (DEMO_SNAPSHOT, demo_snapshot.LIVE):
+        demo_snapshot.drop(db.engine, name)
     db.dispose()
 
 
@@ -127,6 +136,35 @@ def clock() -> Iterator[AdjustableClock]:
 def db(migrated_db: Database) -> Database:
     _wipe(migrated_db)
     return migrated_db
+
+
+DEMO_SNAPSHOT = "demo_snapshot"
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots(tmp_path_factory) -> Path:
+    """Where this worker keeps its demo snapshots (SQLite files, copies of data folders)."""
+    return tmp_path_factory.mktemp("demo-snapshots")
+
+
+@pytest.fixture
+def demo(db: Database, environment: Path, clock: AdjustableClock, demo_snapshots: Path) -> Database:
+    """The whole demo, as ``load_demo_data(db)`` leaves it at ``START``, in the test's database and data folder.
+
+    The first test on a worker that asks for it loads the demo for real and snapshots the result; the others
+    get the snapshot back. Ask for it before ``app`` and ``client``: restoring replaces the data folder (its
+    secret and platform key), which the app must read afterwards.
+    """
+    from sunshine.demo import load_demo_data
+
+    saved = demo_snapshot.SAVED.get(DEMO_SNAPSHOT)
+    if saved is None:
+        assert clock.now() == START, "the demo snapshot is taken at the tests' fixed clock"
+        load_demo_data(db)
+        demo_snapshot.SAVED[DEMO_SNAPSHOT] = demo_snapshot.take(db.engine, environment, demo_snapshots, DEMO_SNAPSHOT)
+    else:
+        demo_snapshot.restore(saved, db.engine, environment)
+    return db
 
 
 @pytest.fixture

@@ -97,7 +97,7 @@ def test_times_are_stored_in_utc_and_come_back_aware(db, clock):
         assert loaded.created_at.utcoffset() == timedelta(0)
 
 
-def test_demo_data_is_idempotent(db):
+def test_demo_data_is_idempotent(demo, db):
     from sunshine.demo import USERS, load_demo_data
     from sunshine.demo.evaluation import SUPPLIERS
     from sunshine.demo.experts import DEMO_USERS
@@ -105,7 +105,6 @@ def test_demo_data_is_idempotent(db):
     from sunshine.identity import service
     from sunshine.ledger import service as ledger
 
-    load_demo_data(db)
     with db.unit_of_work() as s:
         size = ledger.size(s)
         users = len(service.list_users(s))
@@ -122,10 +121,9 @@ def test_healthz(client):
     assert body["status"] == "ok" and body["ledger_size"] == 0
 
 
-def test_demo_data_covers_every_trading_method_at_various_stages(db):
+def test_demo_data_covers_every_trading_method_at_various_stages(demo, db):
     from sqlalchemy import select
 
-    from sunshine.demo import load_demo_data
     from sunshine.ledger.export import iter_db_entries, iter_db_heads
     from sunshine.ledger.signing import platform_key
     from sunshine.ledger.verify import verify_log
@@ -133,7 +131,6 @@ def test_demo_data_covers_every_trading_method_at_various_stages(db):
     from sunshine.trading.labels import TRANSACTION_TYPES
     from sunshine.trading.models import Deposit, Project, Registration
 
-    load_demo_data(db)
     with db.unit_of_work() as s:
         projects = s.scalars(select(Project)).all()
         packs = {p.pack_key for p in projects}

@@ -7,14 +7,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from sunshine.committees.models import DrawRequest
-from sunshine.demo import load_demo_data
 from sunshine.demo.committees import load_demo_committees
 from sunshine.draws import engine, record
 from sunshine.draws import service as draws
 
 
-def test_demo_committees(db):
-    load_demo_data(db)  # the pool's demo first, then the requests drawn from it
+def test_demo_committees(demo, db):
     with db.unit_of_work() as s:
         rows = list(s.scalars(select(DrawRequest).order_by(DrawRequest.id)))
         states = [(r.purpose, r.state, r.disclosed_at is not None) for r in rows]

@@ -30,8 +30,7 @@ def _fast(monkeypatch):
     get_settings.cache_clear()
 
 
-def test_demo_evaluation(db, app, client):
-    load_demo_data(db)
+def test_demo_evaluation(demo, db, app, client):
     with db.unit_of_work(read_only=True) as s:
         project = s.scalar(select(Project).where(Project.name == EQUIPMENT.project.name))
         assert project.state == "evaluation"

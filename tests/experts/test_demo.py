@@ -17,8 +17,7 @@ from sunshine.experts.models import Expert, ExpertApplication
 from tests.pages import browser, page_text
 
 
-def test_demo_pool(db, app, client):
-    load_demo_data(db)
+def test_demo_pool(demo, db, app, client):
     with db.unit_of_work() as s:
         assert s.scalar(select(func.count()).select_from(Expert).where(Expert.is_demo.is_(True))) >= 300
         states = Counter(s.scalars(select(ExpertApplication.state)))

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.incidents import service
 from sunshine.incidents.models import Incident
 from tests.pages import page_text
 
 
-def test_the_demo_incident_is_ended_with_its_notices(db, client):
-    load_demo_data(db)
+def test_the_demo_incident_is_ended_with_its_notices(demo, db, client):
     with db.unit_of_work() as s:
         incident = s.scalar(select(Incident))
         assert incident is not None and incident.status == "ended" and incident.confirmed_at is not None

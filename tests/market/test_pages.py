@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.identity.roles import Role
 from sunshine.market.models import Application
 from tests.builders import PASSWORD, make_user
@@ -83,8 +82,7 @@ def test_the_registration_form_refuses_beside_the_field_and_then_registers(app, 
         assert "第 2 次提交" in corp.get("/market/mine").text
 
 
-def test_the_demo_shows_every_stage_and_the_public_sees_no_personal_data(db, client, app):
-    load_demo_data(db)
+def test_the_demo_shows_every_stage_and_the_public_sees_no_personal_data(demo, db, client, app):
     with db.unit_of_work() as s:
         statuses = {a.status for a in s.scalars(select(Application))}
     assert {"pending", "returned", "approved", "rejected"} <= statuses

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.demo.procedure import NAME
 from sunshine.trading.models import Project
@@ -14,8 +13,7 @@ from tests.builders import api_token
 from tests.pages import browser, page_text
 
 
-def test_demo_method_change_and_direct_award(db, app, client):
-    load_demo_data(db)
+def test_demo_method_change_and_direct_award(demo, db, app, client):
     with db.unit_of_work() as s:
         chain = s.scalars(select(Project).where(Project.name == NAME).order_by(Project.id)).all()
         ids = [(p.id, p.method, p.state, p.failed_attempts) for p in chain]

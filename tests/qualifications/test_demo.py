@@ -8,15 +8,13 @@ from sqlalchemy import select
 
 from sunshine import tasks
 from sunshine.core import alerts
-from sunshine.demo import load_demo_data
 from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.demo.bidding import TENDERS
 from sunshine.trading.models import Project
 from tests.pages import browser, page_text
 
 
-def test_demo_qualifications(db, app):
-    load_demo_data(db)
+def test_demo_qualifications(demo, db, app):
     opened = next(t for t in TENDERS if t.stage == "opened").project.name
     with db.unit_of_work() as s:
         project_id = s.scalar(select(Project.id).where(Project.name == opened))

@@ -9,15 +9,13 @@ from sqlalchemy import select
 
 from sunshine.bidding.models import Bid
 from sunshine.config import get_settings
-from sunshine.demo import load_demo_data
 from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.identity.models import User
 from sunshine.signing.models import SigningKey
 from tests.pages import browser, page_text
 
 
-def test_demo_keys_and_signed_bids(db, client, app):
-    load_demo_data(db)
+def test_demo_keys_and_signed_bids(demo, db, client, app):
     with db.unit_of_work() as s:
         build1 = s.scalar(select(User.organisation_id).where(User.username == "signer"))
         statuses = sorted(s.scalars(select(SigningKey.status).where(SigningKey.organisation_id == build1)).all())

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.demo.smallworks import FINISHED, WAITING
 from sunshine.draws import engine
 from sunshine.trading.models import Project
 from tests.pages import browser, page_text
 
 
-def test_demo_small_works_draws(db, app, client):
-    load_demo_data(db)
+def test_demo_small_works_draws(demo, db, app, client):
     with db.unit_of_work() as s:
         finished = s.scalar(select(Project.id).where(Project.name == FINISHED.name))
         waiting = s.scalar(select(Project.id).where(Project.name == WAITING.name))

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.demo.tenderdocs import CANTEEN, load_demo_tenderdocs
 from sunshine.tenderdocs import acks, service
 from sunshine.trading.models import Project
 
 
-def test_demo_tenderdocs(db):
-    load_demo_data(db)
+def test_demo_tenderdocs(demo, db):
     with db.unit_of_work() as s:
         project = s.scalar(select(Project).where(Project.name == CANTEEN.name))
         assert project.state == "notice_published"

@@ -12,7 +12,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.trading.models import Notice, Project
 from tests.builders import api_token
 from tests.pages import browser
@@ -169,8 +168,7 @@ def test_the_form_offers_only_the_prequalification_notice_and_shows_the_refusal(
         assert "已发布资格预审公告" in _text(agent.get(done.headers["location"]).text)
 
 
-def test_the_demo_invitation_procurement_runs_its_prequalification_notice(db):
-    load_demo_data(db)
+def test_the_demo_invitation_procurement_runs_its_prequalification_notice(demo, db):
     with db.unit_of_work(read_only=True) as s:
         project = s.scalar(select(Project).where(Project.name == "示范市交通运输局公路养护检测服务采购"))
         assert project.pack_key == "gov_procurement.invited_tender" and project.state == "notice_published"

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sunshine.demo import load_demo_data
 from sunshine.demo.venues import load_demo_venues
 from sunshine.venues import regulations
 from sunshine.venues.models import Booking, Room
 
 
-def test_demo_venues(db):
-    load_demo_data(db)
+def test_demo_venues(demo, db):
     with db.unit_of_work() as s:
         rooms = {r.id: r for r in s.scalars(select(Room))}
         assert len(rooms) == 8 and all(r.equipment for r in rooms.values())
