@@ -1,11 +1,17 @@
 """Fixtures for the real-browser tests: a ``sunshine serve`` subprocess with the demo data, and
 Debian's Chromium driven by Playwright (never a downloaded browser).
 
-One server per module (starting it and loading the demo data takes a few seconds): ``live_server``
-wipes the session's test database (SQLite file or the PostgreSQL database of
-``SUNSHINE_TEST_POSTGRES_URL``), runs ``sunshine demo-data`` and ``sunshine serve`` as subprocesses
-with their own data folder, and stops the server when the module is done. Each test gets a fresh
-browser context (no cookies shared between tests).
+One server per module: ``live_server`` puts the demo data in the session's test database (SQLite file or
+the PostgreSQL database of ``SUNSHINE_TEST_POSTGRES_URL``) and a data folder of the module's own, runs
+``sunshine serve`` as a subprocess over them, and stops the server when the module is done. Each test gets a
+fresh browser context (no cookies shared between tests).
+
+The demo is loaded on the real clock, as a person running ``make demo`` would, by ``sunshine demo-data`` in a
+subprocess: that is the first browser module on a worker. The worker snapshots the database and the data folder
+(tests/demo_snapshot.py) and the next modules restore it in a second or two instead of loading again (≈ 25 s
+on SQLite, far more on PostgreSQL), as long as the snapshot is younger than ``LIVE_DEMO_MAX_AGE``: the demo is
+relative to the moment it is loaded (its opening under way passed its deadline ten minutes before, and bidders
+have an hour to decrypt), so an older one is loaded afresh.
 
 Set ``SUNSHINE_SCREENSHOTS=/some/dir`` to keep screenshots of the pages the tests visit.
 """
@@ -28,12 +34,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import demo_snapshot
 from tests.conftest import _wipe
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SERVER_START_SECONDS = 30
+LIVE_DEMO_MAX_AGE = 600.0  # seconds a snapshot of the real-clock demo is reused for
 
 
 def sunshine_executable() -> str:
@@ -84,11 +92,10 @@ def _wait_until_healthy(server: LiveServer) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(migrated_db, database_url, tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(migrated_db, database_url, tmp_path_factory, demo_snapshots) -> Iterator[LiveServer]:
     """A real ``sunshine serve`` on a free port of 127.0.0.1, over the demo data, for one module."""
     if not CHROMIUM.exists():  # no point in starting a server that no browser will visit
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); browser tests skipped")
-    _wipe(migrated_db)
     folder = tmp_path_factory.mktemp("live")
     env = {
         **os.environ,
@@ -99,8 +106,15 @@ def live_server(migrated_db, database_url, tmp_path_factory) -> Iterator[LiveSer
         "PYTHONUNBUFFERED": "1",
     }
     command = sunshine_executable()
-    loaded = subprocess.run([command, "demo-data"], env=env, capture_output=True, text=True, timeout=300)
-    assert loaded.returncode == 0, f"sunshine demo-data failed:\n{loaded.stdout}\n{loaded.stderr}"
+    saved = demo_snapshot.SAVED.get(demo_snapshot.LIVE)
+    if saved is not None and saved.age() < LIVE_DEMO_MAX_AGE:
+        demo_snapshot.restore(saved, migrated_db.engine, folder / "data")
+    else:
+        _wipe(migrated_db)
+        loaded = subprocess.run([command, "demo-data"], env=env, capture_output=True, text=True, timeout=600)
+        assert loaded.returncode == 0, f"sunshine demo-data failed:\n{loaded.stdout}\n{loaded.stderr}"
+        saved = demo_snapshot.take(migrated_db.engine, folder / "data", demo_snapshots, demo_snapshot.LIVE)
+        demo_snapshot.SAVED[demo_snapshot.LIVE] = saved
 
     port = _free_port()
     log_path = folder / "server.log"
