@@ -39,6 +39,7 @@ def tick(session: Session) -> TickResult:
     today = clock.today_local()
     open_states = sorted(states.OPEN_STATES - {"new"})
     reqs = list(session.scalars(select(InfoRequest).where(InfoRequest.state.in_(open_states)).order_by(InfoRequest.id)))
+    cal = calendar.load(session)  # once per tick: nothing below changes the calendar
     for req in reqs:
         history = repository.events(session, req)
         if req.state == "correction_requested":
@@ -53,7 +54,6 @@ def tick(session: Session) -> TickResult:
                 steps.lapse_consultation(session, req, due)
                 result.consultations_ended.append(req.tracking_no)
                 history = repository.events(session, req)
-        cal = calendar.load(session)
         answer = deadlines.refresh_deadlines(session, req, cal, history)
         pack = repository.pack_of(req)
         if answer.running and answer.due is not None:
