@@ -93,6 +93,45 @@ def restore(snapshot: Snapshot, engine: Engine, data_dir: Path) -> None:
             conn.execute(restart, {"s": quote(sequence), "v": value, "c": called})
 
 
+def clear(snapshot: Snapshot, engine: Engine, empty: Path | None) -> None:
+    """Empty the tables a restored (or freshly loaded) demo fills, faster than ``wipe`` deleting its rows one
+    by one, each checked against the foreign keys (seconds on SQLite, more on PostgreSQL): SQLite copies the
+    empty database ``empty`` back over it, PostgreSQL truncates the demo's tables in one statement and
+    restarts their id sequences. ``wipe`` then finds nothing left to do."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            source = sqlite3.connect(empty)
+            try:
+                source.backup(conn.connection.dbapi_connection)
+            finally:
+                source.close()
+        return
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(quote(t) for t in snapshot.tables)} RESTART IDENTITY CASCADE"))
+        for table in snapshot.tables:
+            if table in BASELINE:
+                conn.execute(text(BASELINE[table][2]))
+    wipe(engine)  # whatever the test wrote besides the demo's tables
+
+
+def empty_copy(engine: Engine, store: Path) -> Path | None:
+    """SQLite: a copy of the (wiped) database, for ``clear``."""
+    if engine.dialect.name != "sqlite":
+        return None
+    path = store / "empty.db"
+    if path.exists():
+        return path
+    wipe(engine)
+    with engine.connect() as conn:
+        target = sqlite3.connect(path)
+        try:
+            conn.connection.dbapi_connection.backup(target)
+        finally:
+            target.close()
+    return path
+
+
 def drop(engine: Engine, name: str) -> None:
     """Forget a PostgreSQL snapshot's schema (SQLite snapshots are files of the run's temporary folder)."""
     if engine.dialect.name == "postgresql":

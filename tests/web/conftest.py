@@ -106,6 +106,7 @@ def live_server(migrated_db, database_url, tmp_path_factory, demo_snapshots) -> 
         "PYTHONUNBUFFERED": "1",
     }
     command = sunshine_executable()
+    empty = demo_snapshot.empty_copy(migrated_db.engine, demo_snapshots)
     saved = demo_snapshot.SAVED.get(demo_snapshot.LIVE)
     if saved is not None and saved.age() < LIVE_DEMO_MAX_AGE:
         demo_snapshot.restore(saved, migrated_db.engine, folder / "data")
@@ -136,7 +137,7 @@ def live_server(migrated_db, database_url, tmp_path_factory, demo_snapshots) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-        _wipe(migrated_db)  # leave no demo data behind for the tests of other modules
+        demo_snapshot.clear(saved, migrated_db.engine, empty)  # no demo data left for the other modules
 
 
 @pytest.fixture(scope="session")
