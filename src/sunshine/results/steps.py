@@ -6,7 +6,9 @@ are registered with ``trading.outcomes``."""
 
 from __future__ import annotations
 
+from sunshine.evaluation import report as evaluation_report
 from sunshine.identity.roles import Role
+from sunshine.results import base
 from sunshine.trading.lifecycle import AGENCY_SIDE, SAME, SEALED_LIFECYCLES, Step, after_step, declare
 
 OPEN = frozenset({"evaluated", "candidates_publicised"})
@@ -56,8 +58,6 @@ declare(
 
 def start_clocks(session, event) -> None:  # noqa: ANN001
     """评审结束: the result clocks start where every report has reached the tenderer (else the tick starts them)."""
-    from sunshine.results import base
-
     base.ensure(session, event.project)
 
 
@@ -69,3 +69,4 @@ def install() -> None:
     messaging.register_kind("result_objection", "对评标结果的异议及答复")
     outcomes.winner_source(winners.winner_source)
     after_step(["finish_evaluation"], start_clocks)
+    evaluation_report.on_delivered(base.ensure)
