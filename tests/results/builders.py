@@ -30,8 +30,11 @@ def evaluated(db, client, clock, *, procurement: bool, prices: tuple[str, ...], 
     view = session_of(client, w, hc)
     for b in view["bids"]:
         for stage in ("qualification", "compliance"):
-            ok(client.post(f"{BASE}/sessions/{w.sid}/bids/{b['id']}/review", json={"stage": stage, "passed": True},
-                           headers=hc))
+            ok(
+                client.post(
+                    f"{BASE}/sessions/{w.sid}/bids/{b['id']}/review", json={"stage": stage, "passed": True}, headers=hc
+                )
+            )
     ok(client.post(f"{BASE}/sessions/{w.sid}/review/finish", headers=hc))
     if procurement:
         sheet = {"scores": {str(b["id"]): {"tech": "45", "service": "18"} for b in view["bids"]}}

@@ -12,13 +12,13 @@ from decimal import Decimal
 import pytest
 
 from sunshine.core import calendar
+from sunshine.identity.roles import Role
 from sunshine.trading import outcomes
 from sunshine.trading.models import Project
 from tests.disclosure.builders import load_catalog
 from tests.evaluation.walk import ok
 from tests.results.builders import RESULTS, candidate_id, evaluated, fast, results
 from tests.trading.builders import actor
-from sunshine.identity.roles import Role
 
 
 @pytest.fixture(autouse=True)
@@ -48,10 +48,17 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     assert not any(n in ok(client.get(record)).__repr__() for n in w.member_names)
 
     # the agency cannot determine the winner; nobody can before the publicity
-    assert client.post(f"{url}/sections/{w.section_id}/winner", data={"eval_bid_id": "1"},
-                       headers=w.h["agency"]).status_code == 403
-    early = client.post(f"{url}/sections/{w.section_id}/winner",
-                        data={"eval_bid_id": str(candidate_id(view, first))}, headers=w.h["tenderer"])
+    assert (
+        client.post(
+            f"{url}/sections/{w.section_id}/winner", data={"eval_bid_id": "1"}, headers=w.h["agency"]
+        ).status_code
+        == 403
+    )
+    early = client.post(
+        f"{url}/sections/{w.section_id}/winner",
+        data={"eval_bid_id": str(candidate_id(view, first))},
+        headers=w.h["tenderer"],
+    )
     assert early.status_code == 409 and "公示" in early.json()["detail"]
 
     # the publicity, published on the 24th: period until the 27th (Sunday) → 29th
@@ -63,8 +70,9 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     listing = ok(client.get("/api/v1/disclosure/publications", params={"item_code": "GC.KP.03"}))
     text = str(listing)
     assert "中标候选人公示" in text
-    obligations = ok(client.get("/api/v1/disclosure/obligations", params={"project_id": w.project_id},
-                                headers=w.h["centre"]))
+    obligations = ok(
+        client.get("/api/v1/disclosure/obligations", params={"project_id": w.project_id}, headers=w.h["centre"])
+    )
     publicity = next(o for o in obligations if o["item_code"] == "GC.KP.03")
     assert publicity["event_date"] == "2026-12-23" and publicity["due"] == "2026-12-29"
     assert publicity["status"] == "met" and publicity["late"] is False
@@ -72,17 +80,28 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     # a bidder objects; the answer is due in 3 days; until answered the winner cannot be determined
     loser = w.bidder_headers[w.ranked[1]]
     assert client.post(f"{url}/objections", json={"content": "短"}, headers=loser).status_code == 422
-    filed = ok(client.post(f"{url}/objections", json={"content": "第一名投标人的项目经理在其他在建项目任职，不符合要求"},
-                           headers=loser), 201)
+    filed = ok(
+        client.post(
+            f"{url}/objections", json={"content": "第一名投标人的项目经理在其他在建项目任职，不符合要求"}, headers=loser
+        ),
+        201,
+    )
     mine = filed["objections"]
     assert len(mine) == 1 and mine[0]["answer_due"]["due"] == "2026-12-29"  # 27th (Sunday) → 29th
     other_bidder = w.bidder_headers[w.ranked[2]]
     assert results(client, w, other_bidder)["objections"] == []  # another bidder does not see it
-    assert client.post(f"/api/v1/results/objections/{filed['id']}/answer", json={"answer": "经核查不属实"},
-                       headers=other_bidder).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/results/objections/{filed['id']}/answer", json={"answer": "经核查不属实"}, headers=other_bidder
+        ).status_code
+        == 404
+    )
     clock.set(clock.now() + timedelta(days=7))  # 31 December: the period ran, the objection is still unanswered
-    blocked = client.post(f"{url}/sections/{w.section_id}/winner",
-                          data={"eval_bid_id": str(candidate_id(view, first))}, headers=w.h["tenderer"])
+    blocked = client.post(
+        f"{url}/sections/{w.section_id}/winner",
+        data={"eval_bid_id": str(candidate_id(view, first))},
+        headers=w.h["tenderer"],
+    )
     assert blocked.status_code == 409 and blocked.json()["code"] == "objection_pending"
     assert "第五十四条" in blocked.json()["detail"]
     assert client.post(f"{url}/notice", headers=w.h["agency"]).status_code == 409
@@ -92,19 +111,32 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     assert report.results_overdue  # the answer is overdue: an alert for the centre and the supervisor
     alerts = ok(client.get("/api/v1/alerts", headers=w.h["supervisor"]))
     assert any("答复对评标结果的异议" in a["message"] for a in alerts)
-    ok(client.post(f"/api/v1/results/objections/{filed['id']}/answer",
-                   json={"answer": "经核查，该项目经理原任职项目已竣工验收，异议不成立"}, headers=w.h["tenderer"]))
+    ok(
+        client.post(
+            f"/api/v1/results/objections/{filed['id']}/answer",
+            json={"answer": "经核查，该项目经理原任职项目已竣工验收，异议不成立"},
+            headers=w.h["tenderer"],
+        )
+    )
     seen = results(client, w, loser)["objections"][0]
     assert seen["answer"].startswith("经核查")
 
     # the first candidate is the winner; names still hidden until the result notice
-    decided = ok(client.post(f"{url}/sections/{w.section_id}/winner",
-                             data={"eval_bid_id": str(candidate_id(view, first))}, headers=w.h["tenderer"]))
+    decided = ok(
+        client.post(
+            f"{url}/sections/{w.section_id}/winner",
+            data={"eval_bid_id": str(candidate_id(view, first))},
+            headers=w.h["tenderer"],
+        )
+    )
     winner = decided["sections"][0]["winner"]
     assert winner["bidder"] == first and winner["rank"] == 1 and decided["state_label"] == "中标候选人公示中"
     assert decided["notice_due"]["due"] == "2027-01-04"  # 3 days from 31 December: 3 January a holiday (元旦)
-    again = client.post(f"{url}/sections/{w.section_id}/winner",
-                        data={"eval_bid_id": str(candidate_id(view, first))}, headers=w.h["tenderer"])
+    again = client.post(
+        f"{url}/sections/{w.section_id}/winner",
+        data={"eval_bid_id": str(candidate_id(view, first))},
+        headers=w.h["tenderer"],
+    )
     assert again.status_code == 409
     assert not any(n in client.get(record).text for n in w.member_names)
     with db.unit_of_work() as s:

@@ -40,13 +40,20 @@ def test_second_candidate_chosen_because_the_first_gave_up(db, client, clock):
     pick = {"eval_bid_id": str(candidate_id(view, second))}
     bare = client.post(target, data=pick, headers=w.h["tenderer"])
     assert bare.status_code == 422 and bare.json()["code"] == "invalid_input" and "第六十八条" in bare.json()["detail"]
-    no_file = client.post(target, data={**pick, "reason": "gave_up", "facts": "第一名书面声明放弃中标"},
-                          headers=w.h["tenderer"])
+    no_file = client.post(
+        target, data={**pick, "reason": "gave_up", "facts": "第一名书面声明放弃中标"}, headers=w.h["tenderer"]
+    )
     assert no_file.status_code == 422 and "证明材料" in no_file.json()["detail"]
     outsider = client.post(target, data=pick, headers=w.bidder_headers[w.ranked[0]])
     assert outsider.status_code == 403
-    decided = ok(client.post(target, data={**pick, "reason": "gave_up", "facts": "第一名于12月24日书面声明放弃中标"},
-                             files={"evidence": PDF}, headers=w.h["tenderer"]))
+    decided = ok(
+        client.post(
+            target,
+            data={**pick, "reason": "gave_up", "facts": "第一名于12月24日书面声明放弃中标"},
+            files={"evidence": PDF},
+            headers=w.h["tenderer"],
+        )
+    )
     winner = decided["sections"][0]["winner"]
     assert (winner["bidder"], winner["rank"], winner["reason_label"]) == (second, 2, "排名第一的中标候选人放弃中标")
     assert decided["notice_due"]["due"] == "2026-12-25"  # 2 working days from Wed 23rd
@@ -54,8 +61,10 @@ def test_second_candidate_chosen_because_the_first_gave_up(db, client, clock):
     assert any(second in a["message"] and "放弃中标" in a["message"] for a in alerts)
     got = client.get(f"{RESULTS}/winners/{winner['id']}/evidence", headers=w.h["supervisor"])
     assert got.status_code == 200 and got.content == PDF[1]
-    assert client.get(f"{RESULTS}/winners/{winner['id']}/evidence",
-                      headers=w.bidder_headers[w.ranked[0]]).status_code == 403
+    assert (
+        client.get(f"{RESULTS}/winners/{winner['id']}/evidence", headers=w.bidder_headers[w.ranked[0]]).status_code
+        == 403
+    )
     with db.unit_of_work() as s:
         found = outcomes.winners(s, s.get(Project, w.project_id))
     assert [(x.organisation_id, x.amount, x.source) for x in found] == [
@@ -66,8 +75,9 @@ def test_second_candidate_chosen_because_the_first_gave_up(db, client, clock):
     clock.set(clock.now() + timedelta(days=5))  # Monday 28th, past Friday 25th
     done = ok(client.post(f"{url}/notice", headers=w.h["tenderer"]))
     assert done["state_label"] == "结果已公告" and done["notice_until"] == "2026-12-29"  # 1 working day
-    obligations = ok(client.get("/api/v1/disclosure/obligations", params={"project_id": w.project_id},
-                                headers=w.h["centre"]))
+    obligations = ok(
+        client.get("/api/v1/disclosure/obligations", params={"project_id": w.project_id}, headers=w.h["centre"])
+    )
     notice = next(o for o in obligations if o["item_code"] == "ZC.JG.01")
     assert notice["event_date"] == "2026-12-23" and notice["due"] == "2026-12-25"
     assert notice["status"] == "met" and notice["late"] is True and notice["delay_working_days"] == 1
@@ -76,7 +86,11 @@ def test_second_candidate_chosen_because_the_first_gave_up(db, client, clock):
     public = results(client, w)
     assert public["sections"][0]["winner"]["bidder"] == second and public["sections"][0]["winner"]["facts"] is None
     text = str(ok(client.get("/api/v1/disclosure/publications", params={"item_code": "ZC.JG.01"})))
-    assert second in text and "4,800,000.00" in text and w.names[w.ranked[0]] not in text.split("中标（成交）供应商")[1][:80]
+    assert (
+        second in text
+        and "4,800,000.00" in text
+        and w.names[w.ranked[0]] not in text.split("中标（成交）供应商")[1][:80]
+    )
 
 
 def test_silent_purchaser_is_deemed_to_choose_the_first(db, client, clock):

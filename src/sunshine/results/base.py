@@ -18,9 +18,9 @@ from sunshine.core.errors import Conflict
 from sunshine.evaluation import declaration
 from sunshine.evaluation.models import EvaluationBid, EvaluationSession
 from sunshine.ledger import service as ledger
+from sunshine.results.models import ProjectResult
 from sunshine.rules import service as rules
 from sunshine.trading.models import Project, Section
-from sunshine.results.models import ProjectResult
 
 PROCUREMENT = frozenset({"gov_procurement"})
 #: the states in which the results' steps act (the results take over from 评审结束)

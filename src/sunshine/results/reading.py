@@ -15,7 +15,7 @@ from sunshine.identity.roles import Role
 from sunshine.results import base, publicity, visibility, winners
 from sunshine.trading import lifecycle
 from sunshine.trading import visibility as trading_visibility
-from sunshine.trading.models import Project, Section
+from sunshine.trading.models import Section
 
 
 def _deadline(session: Session, deadline_id: int | None) -> dict[str, Any] | None:

@@ -37,7 +37,7 @@ MAX_EVIDENCE = 20 * 1024 * 1024
 #: the statutory reasons to choose other than the first candidate
 REASONS = {
     "gave_up": "排名第一的中标候选人放弃中标",
-    "failed_condition": "排名第一的中标候选人因不可抗力不能履行合同、不按照招标文件要求提交履约保证金，或不符合中标条件",
+    "failed_condition": "排名第一的中标候选人因不可抗力不能履行合同，或不按照招标文件要求提交履约保证金",
     "violated_law": "排名第一的中标候选人被查实存在影响中标结果的违法行为",
 }
 TIE_CHOICE = "tie_choice"
