@@ -74,3 +74,14 @@ def test_results_through_the_pages(db, app, client, clock):
         answered = _post(tenderer, f"{page_url}/objections/{oid}/answer", page_url, {"answer": "经核查，业绩真实有效"})
         assert answered.status_code == 303
         assert "经核查，业绩真实有效" in page_text(tenderer.get(page_url).text)
+    clock.advance(timedelta(days=7))  # the period has run: the school determines the first candidate
+    with browser(app, w.tenderer.username) as tenderer:
+        page = tenderer.get(page_url).text
+        bid = page.split('name="eval_bid_id"')[1].split('value="')[1].split('"')[0]
+        form = {"eval_bid_id": bid, "csrf_token": csrf_token(page)}
+        decided = tenderer.post(f"{page_url}/sections/{w.section_id}/winner", data=form, follow_redirects=False)
+        assert decided.status_code == 303
+        text = page_text(tenderer.get(page_url).text)
+        assert f"中标人：{first}" in text.replace(" ", "")
+        published = _post(tenderer, f"{page_url}/notice", page_url)
+        assert published.status_code == 303 and "结果已公告" in page_text(tenderer.get(page_url).text)

@@ -28,7 +28,7 @@ OPEN_STATES = frozenset({"evaluated", "candidates_publicised"})
 PUBLICITY_DUE, PUBLICITY_END = "发布中标候选人公示", "中标候选人公示期"
 DECIDE_DUE, NOTICE_DUE, ANSWER_DUE = "确定中标人", "发布中标（成交）结果公告", "答复对评标结果的异议"
 #: 平台默认值 for a project whose rule snapshot predates the rule: the same values the current packs hold
-DEFAULTS = {"result_notice_within": (3, "calendar")}
+DEFAULTS = {"result_notice_within": (3, "calendar"), "publicity_objection_answer": (3, "calendar")}
 
 
 class ResultsNotReady(Conflict):
