@@ -108,3 +108,24 @@ def test_silent_purchaser_is_deemed_to_choose_the_first(db, client, clock):
     assert tasks.tick(db).results_deemed == []  # once
     timeline = client.get(f"/projects/{w.project_id}", headers={"accept": "text/html", **w.h["tenderer"]}).text
     assert "确定中标人" in timeline
+
+
+def test_tied_first_candidates_are_chosen_by_the_purchaser_not_deemed(db, client, clock):
+    w = evaluated(db, client, clock, procurement=True, prices=("4800000.00", "4800000.00", "4900000.00"))
+    view = results(client, w, w.h["tenderer"])
+    tied = [c for c in view["sections"][0]["candidates"] if c["tied"]]
+    assert [c["rank"] for c in tied] == [1, 1]
+    clock.set(clock.now() + timedelta(days=8))  # past the 5 working days: the tick cannot choose among the tied
+    assert tasks.tick(db).results_deemed == []
+    alerts = ok(client.get("/api/v1/alerts", headers=w.h["supervisor"]))
+    assert any("并列" in a["message"] for a in alerts)
+    chosen = tied[1]
+    decided = ok(
+        client.post(
+            f"{RESULTS}/projects/{w.project_id}/sections/{w.section_id}/winner",
+            data={"eval_bid_id": str(chosen["eval_bid_id"])},
+            headers=w.h["tenderer"],
+        )
+    )
+    winner = decided["sections"][0]["winner"]
+    assert winner["bidder"] == chosen["bidder"] and winner["reason"] == "tie_choice" and not winner["evidence"]
