@@ -156,3 +156,4 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     timeline = client.get(f"/projects/{w.project_id}", headers={"accept": "text/html"}).text
     for title in ("公示中标候选人", "确定中标人", "发布中标（成交）结果公告"):
         assert title in timeline
+    assert f'href="/projects/{w.project_id}/results"' in timeline and "evidence:" not in timeline

@@ -97,6 +97,7 @@ def publish(session: Session, actor: Principal, project_id: int) -> Project:
         project,
         checked,
         actor,
+        document_ref=f"results:{project.id}",
         payload={
             "decided_on": row.decided_on.isoformat(),
             "winners": [

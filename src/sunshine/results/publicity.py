@@ -134,6 +134,7 @@ def publicise(session: Session, actor: Principal, project_id: int) -> Project:
         project,
         checked,
         actor,
+        document_ref=f"results:{project.id}",
         payload={"report_received_on": row.report_received_on.isoformat(), "publicity_until": until.isoformat()},
         publication=lifecycle.Publication(
             title=title,

@@ -15,6 +15,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, stored_id
 from sunshine.identity.roles import Role
 from sunshine.results import api, notice, publicity, reading, recheck, winners
+from sunshine.trading import views as trading_views
 from sunshine.web.csrf import check_csrf
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -25,6 +26,9 @@ OFFICIALS = Depends(Access(Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.S
 PARTIES = Depends(Access(Role.TENDERER, Role.AGENCY))
 TENDERER = Depends(Access(Role.TENDERER))
 OBJECTORS = Depends(Access(Role.BIDDER, Role.ENTERPRISE_ADMIN))
+
+# Timeline entries of the results' steps (document ``results:{project id}``) link to the project's results page.
+trading_views.DOCUMENT_LINKS.setdefault("results", ("评标结果", "/projects/{}/results"))
 
 
 @router.get("/projects/{project_id}/results", response_class=HTMLResponse)

@@ -155,7 +155,7 @@ def _record(session, project, checked, actor, row, ev, chosen, code, facts, stor
         checked,
         actor,
         reason=REASON_LABELS.get(code) if code else None,
-        document_ref=f"evidence:{stored}" if stored else None,
+        document_ref=f"results:{project.id}",
         payload={
             "section": section.number,
             "winner": chosen.organisation_id,
@@ -163,6 +163,7 @@ def _record(session, project, checked, actor, row, ev, chosen, code, facts, stor
             "amount": f"{chosen.price:.2f}",
             "reason": code,
             "deemed": deemed,
+            "evidence_sha256": stored,
         },
     )
     decision.ledger_seq = transition.ledger_seq
