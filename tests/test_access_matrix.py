@@ -48,6 +48,9 @@ EXPERT_TREE_EDITORS = frozenset({Role.CENTRE_STAFF, Role.COMMITTEE_OFFICE})
 EVAL_MEMBERS = frozenset({Role.EXPERT, Role.TENDERER})
 EVAL_READERS = frozenset({Role.EXPERT, Role.TENDERER, Role.CENTRE_STAFF, Role.AGENCY, Role.SUPERVISOR})
 EVAL_DECLARATION_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.EXPERT})
+RESULT_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR})
+RESULT_PARTIES = frozenset({Role.TENDERER, Role.AGENCY})
+RESULT_OBJECTORS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -782,6 +785,22 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/evaluation/sessions/{session_id}/report"): EVAL_READERS,
     ("GET", "/evaluation/my-queries"): frozenset({Role.BIDDER}),
     ("POST", "/evaluation/queries/{query_id}/answer"): frozenset({Role.BIDDER}),
+    # results after the evaluation (中标候选人公示、异议、确定中标人、结果公告)
+    ("GET", "/api/v1/results/projects/{project_id}"): PUBLIC,
+    ("GET", "/api/v1/results/projects/{project_id}/recheck"): RESULT_OFFICIALS,
+    ("POST", "/api/v1/results/projects/{project_id}/publicity"): RESULT_PARTIES,
+    ("POST", "/api/v1/results/projects/{project_id}/objections"): RESULT_OBJECTORS,
+    ("POST", "/api/v1/results/objections/{objection_id}/answer"): RESULT_OBJECTORS | RESULT_OFFICIALS,
+    ("POST", "/api/v1/results/projects/{project_id}/sections/{section_id}/winner"): frozenset({Role.TENDERER}),
+    ("GET", "/api/v1/results/winners/{decision_id}/evidence"): RESULT_OFFICIALS,
+    ("POST", "/api/v1/results/projects/{project_id}/notice"): RESULT_PARTIES,
+    ("GET", "/projects/{project_id}/results"): PUBLIC,
+    ("GET", "/projects/{project_id}/results/recheck"): RESULT_OFFICIALS,
+    ("POST", "/projects/{project_id}/results/publicity"): RESULT_PARTIES,
+    ("POST", "/projects/{project_id}/results/objections"): RESULT_OBJECTORS,
+    ("POST", "/projects/{project_id}/results/objections/{objection_id}/answer"): RESULT_PARTIES,
+    ("POST", "/projects/{project_id}/results/sections/{section_id}/winner"): frozenset({Role.TENDERER}),
+    ("POST", "/projects/{project_id}/results/notice"): RESULT_PARTIES,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -817,6 +836,7 @@ PATH_EXAMPLES = {
     "auction_id": "1",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
+    "decision_id": "1",
     "alert_id": "1",
     "incident_id": "1",
     "application_id": "1",

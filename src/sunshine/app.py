@@ -128,6 +128,8 @@ def create_app(
     from sunshine.procedure import views as procedure_views
     from sunshine.qualifications import api as qualifications_api
     from sunshine.qualifications import views as qualifications_views
+    from sunshine.results import api as results_api
+    from sunshine.results import views as results_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api
@@ -217,4 +219,6 @@ def create_app(
     app.include_router(tenderdocs_views.router)
     app.include_router(evaluation_api.router)
     app.include_router(evaluation_views.router)
+    app.include_router(results_api.router)
+    app.include_router(results_views.router)
     return app

@@ -25,6 +25,7 @@ def install() -> None:
     from sunshine.market import service as market
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
+    from sunshine.results import steps as results_steps
     from sunshine.smallworks import steps as smallworks_steps
     from sunshine.tenderdocs import steps as tenderdocs_steps
     from sunshine.trading import sealing as trading_sealing
@@ -45,5 +46,6 @@ def install() -> None:
     tenderdocs_steps.install()  # the first notice waits for filed documents; holders asked to acknowledge changes
     venues_steps.install()  # the opening room booked with the notice, rooms released when a project ends
     evaluation_steps.install()  # the end of the evaluation: 评审结束 or 流标
+    results_steps.install()  # the result clocks from the report; the decided winners in trading.outcomes
     disclosure_hooks.install()
     _installed = True

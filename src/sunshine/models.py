@@ -22,6 +22,7 @@ from sunshine.messaging import models as messaging_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.procedure import models as procedure_models  # noqa: F401
 from sunshine.qualifications import models as qualifications_models  # noqa: F401
+from sunshine.results import models as results_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
 from sunshine.seals import models as seals_models  # noqa: F401
 from sunshine.signing import models as signing_models  # noqa: F401

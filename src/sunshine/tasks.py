@@ -40,6 +40,8 @@ class TickReport:
     expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
     smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
+    results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
+    results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -108,6 +110,12 @@ def tick(db: Database) -> TickReport:
         from sunshine.evaluation import report as evaluation_report
 
         report.evaluation_reports_overdue = evaluation_report.raise_overdue(session)
+    with db.unit_of_work() as session:  # 确定中标人: the purchaser silent past its days is deemed to choose the first
+        from sunshine.results import publicity as results_publicity
+        from sunshine.results import winners as results_winners
+
+        report.results_deemed = results_winners.deem_due(session)
+        report.results_overdue = results_publicity.raise_overdue(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -61,8 +61,9 @@ def test_every_transaction_type_has_an_item_for_every_disclosing_step_and_for_it
         "trading.opening",  # the opening record of sealed bids (sunshine.bidding): 开标记录
         "trading.draw_result",  # the small-works draw's result (sunshine.smallworks): 抽取结果公示
         "trading.draw_failed",  # and its 流标公告
+        "trading.candidates",  # the candidates' publicity where the pack requires it (sunshine.results)
     }
-    engineering_only = {"trading.opening", "trading.draw_result", "trading.draw_failed"}
+    engineering_only = {"trading.opening", "trading.draw_result", "trading.draw_failed", "trading.candidates"}
     with db.unit_of_work() as s:
         rows = [(catalog_service.transaction_type_of(s, i), i.trigger) for i in catalog_service.all_items(s)]
     for transaction_type in TRANSACTION_TYPES:
@@ -72,6 +73,8 @@ def test_every_transaction_type_has_an_item_for_every_disclosing_step_and_for_it
     assert ("engineering", "trading.opening") in rows
     # Seed 004: the small-works fixed-price draw is disclosed in full (its result and its failure).
     assert ("engineering", "trading.draw_result") in rows and ("engineering", "trading.draw_failed") in rows
+    # 《招标投标法实施条例》第五十四条: the candidates' publicity (engineering, and SOE procurement's own item).
+    assert ("engineering", "trading.candidates") in rows and ("soe_procurement", "trading.candidates") in rows
 
 
 def test_the_centres_own_affairs_are_in_the_catalog(db):

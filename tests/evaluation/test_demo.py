@@ -73,7 +73,8 @@ def test_demo_evaluation(demo, db, app, client):
         furniture = s.scalar(select(Project).where(Project.name == FURNITURE.project.name))
         wsid = s.scalar(select(EvaluationSession.id).where(EvaluationSession.project_id == works.id))
         fsid = s.scalar(select(EvaluationSession.id).where(EvaluationSession.project_id == furniture.id))
-    assert client.get(f"/api/v1/projects/{works.id}", headers=hs).json()["state"] == "evaluated"
+    # the results demo then publicised its candidates (demo/results.py)
+    assert client.get(f"/api/v1/projects/{works.id}", headers=hs).json()["state"] == "candidates_publicised"
     done = client.get(f"/api/v1/evaluation/sessions/{wsid}", headers=hs).json()
     assert done["state"] == "finished" and done["method"] == "lowest_evaluated_price"
     assert done["report_sha256"] and done["delivered_at"] and done["received_at"]

@@ -241,3 +241,16 @@ def get_record(session: Session, actor: Principal, record_id: int) -> tuple[Cred
         raise NotFound("信用记录不存在")
     org = session.get(Organisation, row.organisation_id) if row.organisation_id else None
     return row, org.name if org else None
+
+
+def organisation_records(session: Session, organisation_id: int) -> list[CreditRecord]:
+    """An organisation's records as the officials of a project it takes part in may read them (the tenderer's
+    re-check of its candidates before the award): records about the organisation, in effect today or ended, good
+    and bad, newest first, without the personal data of records about people."""
+    stmt = (
+        select(CreditRecord)
+        .where(CreditRecord.organisation_id == organisation_id, CreditRecord.subject_type == "organisation")
+        .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
+        .limit(100)
+    )
+    return list(session.scalars(stmt))

@@ -38,6 +38,7 @@ from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
+from sunshine.demo.results import load_demo_results
 from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.smallworks import SmallWorksDemo
@@ -106,6 +107,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_committees(db.unit_of_work)
         created += load_demo_calling(db.unit_of_work)  # the drawn experts' answers: confirmed, declined, pending
         created += load_demo_evaluation(db.unit_of_work, real_now)  # a committee's session under way
+        created += load_demo_results(db.unit_of_work, real_now)  # a works tender's publicity, a procurement's result
         created += load_demo_procedure(db.unit_of_work, walk)  # a method change after two failures; a direct award
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices

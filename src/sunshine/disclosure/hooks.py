@@ -22,13 +22,14 @@ def disclose_step(session: Session, event: StepEvent) -> None:
     if not step.discloses:
         return
     subject = f"project:{project.code}"
+    since = [d.since for d in event.publications if d.since is not None]
     owe(
         session,
         trigger=step.discloses,
         subject=subject,
         title=f"{project.name}（{step.title}）",
         responsible_org_id=project.agency_id or project.tenderer_id,
-        event_date=clock.today_local(),
+        event_date=min(since) if since else clock.today_local(),
         project=project,
     )
     for document in event.publications:

@@ -35,6 +35,14 @@ from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Project, Section
 
 DELIVER_PURPOSE, CONFIRM_PURPOSE = "evaluation_report_delivery", "evaluation_report_confirmation"
+# what a domain above does when a report reaches the tenderer (purchaser): the results start their clocks
+_on_delivered: list = []
+
+
+def on_delivered(listener) -> None:  # noqa: ANN001 — (session, project) -> None
+    """Call ``listener(session, project)`` after each report's delivery (idempotent registration)."""
+    if listener not in _on_delivered:
+        _on_delivered.append(listener)
 
 
 def canonical(data: dict) -> bytes:
@@ -243,6 +251,8 @@ def _delivered(session: Session, row: EvaluationSession, project: Project, actor
             rule_ref=f"{project.pack_key}:purchaser_confirm",
         ).id
     log(session, row, "report:delivered", {"report_sha256": row.report_sha256})
+    for listener in _on_delivered:
+        listener(session, project)
 
 
 def deliver(session: Session, actor: Principal, session_id: int) -> EvaluationSession:

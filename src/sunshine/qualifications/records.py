@@ -329,3 +329,13 @@ def managers(session: Session, organisation_id: int) -> list[Manager]:
         Manager(p.id, p.registration_number, p.name, f"{p.name}（{codes.SPECIALTIES.get(p.specialty, '')}{p.grade}）")
         for p in session.scalars(stmt.order_by(Person.id))
     ]
+
+
+def of_candidate(session: Session, organisation_id: int) -> dict[str, list[Any]]:
+    """A candidate's current records (certificates, key personnel, past performance) for the officials re-checking
+    it before the award (seed 001 中标候选人资格审查); the caller decides who may read them (``results.visibility``)."""
+    out: dict[str, list[Any]] = {}
+    for kind, model in MODELS.items():
+        stmt = select(model).where(model.organisation_id == organisation_id, model.retired_at.is_(None))
+        out[kind] = list(session.scalars(stmt.order_by(model.id)))
+    return out

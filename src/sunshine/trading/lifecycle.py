@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -118,6 +119,9 @@ class Publication:
     source_ref: str
     author_id: int | None
     hold: str = "refuse"
+    # the day the publication's time limit counts from, when it is not the step's day (the candidates'
+    # publicity counts from the report's receipt, 条例 第五十四条; a result notice from the winner's decision)
+    since: date | None = None
 
 
 @dataclass
