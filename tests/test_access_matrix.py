@@ -40,6 +40,8 @@ EXPERT_TREE_EDITORS = frozenset({Role.CENTRE_STAFF, Role.COMMITTEE_OFFICE})
 EVAL_MEMBERS = frozenset({Role.EXPERT, Role.TENDERER})
 EVAL_READERS = frozenset({Role.EXPERT, Role.TENDERER, Role.CENTRE_STAFF, Role.AGENCY, Role.SUPERVISOR})
 EVAL_DECLARATION_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_STAFF, Role.SUPERVISOR, Role.EXPERT})
+EVAL_MINUTERS = frozenset({Role.CENTRE_STAFF, Role.EXPERT, Role.TENDERER})
+EVAL_ARCHIVISTS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -774,6 +776,24 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/evaluation/sessions/{session_id}/report"): EVAL_READERS,
     ("GET", "/evaluation/my-queries"): frozenset({Role.BIDDER}),
     ("POST", "/evaluation/queries/{query_id}/answer"): frozenset({Role.BIDDER}),
+    # evaluation: observers' seats and the live view, the minutes, the sealed archive; a person's own seats
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/observers/{seat_id}/revoke"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/watch"): SIGNED_IN,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/minutes"): EVAL_MINUTERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/minutes"): EVAL_MINUTERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/minutes/{remark_id}/confirm"): EVAL_MEMBERS,
+    ("GET", "/api/v1/evaluation/seals"): EVAL_ARCHIVISTS,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
+    ("GET", "/api/v1/observers/mine"): SIGNED_IN,
+    ("GET", "/evaluation/sessions/{session_id}/watch"): SIGNED_IN,
+    ("POST", "/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/observers/{seat_id}/revoke"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/minutes"): EVAL_MINUTERS,
+    ("POST", "/evaluation/sessions/{session_id}/minutes/{remark_id}/confirm"): EVAL_MEMBERS,
+    ("GET", "/evaluation/seals"): EVAL_ARCHIVISTS,
+    ("GET", "/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -118,6 +118,7 @@ class MemberOut(BaseModel):
     scores_submitted: bool
     signed: bool
     me: bool
+    at_opening: str | None = Field(default=None, description="曾参加开标会的情形（评委不参加开标会）")
 
 
 class BidOut(BaseModel):
@@ -167,6 +168,8 @@ class SessionOut(BaseModel):
     report_ledger_seq: int | None
     delivered_at: datetime | None
     received_at: datetime | None
+    sealed_at: datetime | None = None
+    seal_sha256: str | None = None
 
 
 class ReportOut(BaseModel):
@@ -190,3 +193,15 @@ class ConductOut(BaseModel):
     kind: str
     note: str
     recorded_at: datetime
+
+
+class ObserverIn(BaseModel):
+    user_id: Id
+    capacity: Literal["supervisor", "witness", "observer"] = Field(description="行政监督部门、交易中心见证人员或观察员")
+
+
+class RemarkIn(BaseModel):
+    member_id: Id | None = Field(
+        default=None, description="发言成员（交易中心记录人员记录时必填；成员记录本人发言时可省略）"
+    )
+    text: str = Field(min_length=2, max_length=3000, description="发言内容")

@@ -15,7 +15,17 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, IsoDateTime
-from sunshine.evaluation import codes, declaration, reading, report, reviews, scoring, service, visibility
+from sunshine.evaluation import (
+    codes,
+    declaration,
+    reading,
+    record_views,
+    report,
+    reviews,
+    scoring,
+    service,
+    visibility,
+)
 from sunshine.identity.roles import Role
 from sunshine.trading.models import Project
 from sunshine.web.refusals import act
@@ -91,6 +101,7 @@ def room(request: Request, session_id: Id, session: Session = SessionDep, actor:
         valid=[b for b in view["bids"] if b["rejected_reason"] is None],
         price_weight=decl.price_weight,
         signatures=report.signatures(session, row) if row.state in ("signing", "finished") else [],
+        rec=record_views.room_context(session, actor, row),
     )
 
 
