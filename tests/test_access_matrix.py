@@ -851,6 +851,8 @@ PATH_EXAMPLES = {
     "bid_id": "1",
     "query_id": "1",
     "member_id": "1",
+    "seat_id": "1",
+    "remark_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]
