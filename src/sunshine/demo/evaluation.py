@@ -417,13 +417,14 @@ def _review(session_factory, w, rejected: int, stage: str, reason: str, facts: s
             reviews.review(session, hc, w.session_id, b, stage="compliance", passed=True, sme=i == sme)
 
 
-def _watched_and_minuted(session_factory, w, supervisor: str, remarks: tuple[str, str]) -> None:
-    """The centre seats the supervisory department and the social supervisor; the chair's remark is minuted by the
-    centre and confirmed by the chair, another expert records their own."""
+def _watched_and_minuted(session_factory, w, supervisor: str, remarks: tuple[str, str], *, social: bool) -> None:
+    """The centre seats the supervisory department (and the social supervisor where ``social``); the chair's remark
+    is minuted by the centre and confirmed by the chair, another expert records their own."""
     centre = w.people["centre"]
     with session_factory() as session:
         watching.admit(session, centre, w.session_id, user_id=w.people[supervisor].user_id, capacity="supervisor")
-        watching.admit(session, centre, w.session_id, user_id=w.people["observer"].user_id, capacity="observer")
+        if social:
+            watching.admit(session, centre, w.session_id, user_id=w.people["observer"].user_id, capacity="observer")
     w.walk.advance(timedelta(minutes=5))
     other = next(mid for mid, kind, _ in w.members if kind == "expert" and mid != w.chair)
     with session_factory() as session:
@@ -443,6 +444,7 @@ def _under_way(session_factory, w) -> None:
         w,
         "finance",
         ("建议就第二家投标人的交货期是否含安装调试时间发起澄清", "同意组长意见，其余投标人交货期表述明确"),
+        social=True,
     )
     with session_factory() as session:
         query = reviews.ask(
@@ -486,6 +488,7 @@ def _reported(session_factory, w) -> None:
         w,
         "supervisor",
         ("第三家投标人承诺工期超过招标文件要求，应按未实质性响应处理", "同意，工期属于实质性要求"),
+        social=False,
     )
     facts = "投标文件承诺工期240日历天，超过招标文件要求的180日历天，未对实质性要求作出响应"
     _review(session_factory, w, 2, "compliance", "non_responsive", facts)
