@@ -794,6 +794,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/evaluation/sessions/{session_id}/minutes/{remark_id}/confirm"): EVAL_MEMBERS,
     ("GET", "/evaluation/seals"): EVAL_ARCHIVISTS,
     ("GET", "/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/site"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/sites"): frozenset({Role.CENTRE_STAFF}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

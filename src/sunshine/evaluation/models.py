@@ -89,6 +89,8 @@ class EvaluationMember(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # 评委不参加开标会: how this expert was recorded at the section's opening (唱标人, 确认开标记录 …), if at all
     at_opening: Mapped[str | None] = mapped_column(String(60))
+    # 异地评标: the centre (and room) the member takes part from; None: the session's own place (the draw request's)
+    site: Mapped[str | None] = mapped_column(String(200))
 
 
 class EvaluationConflict(Base):

@@ -68,6 +68,7 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
                 "signed": m.signed_at is not None,
                 "me": me is not None and me.id == m.id,
                 "at_opening": m.at_opening,  # 评委不参加开标会: flagged when seated
+                "site": m.site,  # 异地评标: the remote centre and room; None: the session's own place
             }
             for m in service.members_of(session, row)
         ],

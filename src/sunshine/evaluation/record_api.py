@@ -1,7 +1,7 @@
 """JSON routes of the session's watched, minuted and sealed record: the observers' seats the centre arranges and the
-observer's live view (``watching``), the minutes (``minutes``: staff or the member record a remark, the member confirms
-their own), and the sealed archive (``sealing``: listed and verified by the centre and the supervisory department).
-Thin: the rules are in those modules."""
+observer's live view (``watching``), the minutes (``minutes``: staff or the member record a remark, the member
+confirms their own), each member's site (``sites``, 异地评标), and the sealed archive (``sealing``: listed and
+verified by the centre and the supervisory department). Thin: the rules are in those modules."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
-from sunshine.evaluation import minutes, sealing, visibility, watching
-from sunshine.evaluation.schemas import ObserverIn, RemarkIn
+from sunshine.evaluation import minutes, sealing, sites, visibility, watching
+from sunshine.evaluation.schemas import ObserverIn, RemarkIn, SiteIn
 from sunshine.identity.roles import Role
 from sunshine.observers.service import capacity_label
 
@@ -93,3 +93,12 @@ def seals(session: Session = SessionDep, actor: Principal = ARCHIVISTS) -> Any:
 @router.get("/sessions/{session_id}/seal", summary="查验封存档案")
 def verify_seal(session_id: Id, session: Session = SessionDep, actor: Principal = ARCHIVISTS) -> Any:
     return sealing.verify(session, actor, session_id)
+
+
+@router.post("/sessions/{session_id}/members/{member_id}/site", summary="记录成员的评标地点（异地评标）")
+def member_site(
+    session_id: Id, member_id: Id, body: SiteIn, session: Session = SessionDep, actor: Principal = CENTRE
+) -> Any:
+    member = sites.set_site(session, actor, session_id, member_id, body.site)
+    row, _ = visibility.get_readable(session, actor, session_id)
+    return {"member_id": member.id, "site": member.site, "sites": sites.sites_of(session, row)}

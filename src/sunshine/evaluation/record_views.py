@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
-from sunshine.evaluation import minutes, sealing, service, visibility, watching
+from sunshine.evaluation import minutes, sealing, service, sites, visibility, watching
 from sunshine.evaluation.models import EvaluationSession
 from sunshine.identity.roles import Role
 from sunshine.observers.service import CAPACITIES
@@ -45,6 +45,8 @@ def room_context(session: Session, actor: Principal, row: EvaluationSession) -> 
         "speakers": [(str(m.id), m.name) for m in service.members_of(session, row, active_only=True)],
         "seats": watching.seats_view(session, actor, row.id) if runs else [],
         "capacities": [(code, label) for code, (label, _) in CAPACITIES.items()],
+        "sites": sites.sites_of(session, row),
+        "may_set_site": runs and row.sealed_at is None and row.state in sites.OPEN_STATES,
         "sealed_at": row.sealed_at,
         "seal_sha256": row.seal_sha256,
         "seal_ledger_seq": row.seal_ledger_seq,
@@ -114,3 +116,18 @@ def seals(request: Request, session: Session = SessionDep, actor: Principal = AR
 def seal(request: Request, session_id: Id, session: Session = SessionDep, actor: Principal = ARCHIVISTS) -> Response:
     result = sealing.verify(session, actor, session_id)
     return render(request, "evaluation_seal.html", page_title="查验封存档案", r=result)
+
+
+@router.post(LIST + "/{session_id}/sites", response_class=HTMLResponse)
+def member_site(
+    request: Request,
+    session_id: Id,
+    member_id: Annotated[Id, Form()],
+    site: Annotated[str, Form(max_length=200)] = "",
+    session: Session = SessionDep,
+    actor: Principal = CENTRE,
+) -> Response:
+    def go():
+        return sites.set_site(session, actor, session_id, member_id, site)
+
+    return act(request, f"{LIST}/{session_id}#sites", go, "评标地点已记录")

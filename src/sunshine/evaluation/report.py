@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, calendar, clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import closing, codes, declaration, minutes, visibility
+from sunshine.evaluation import closing, codes, declaration, minutes, sites, visibility
 from sunshine.evaluation.models import (
     EvaluationMember,
     EvaluationQuery,
@@ -49,6 +49,7 @@ def _member_view(m: EvaluationMember, chair_id: int | None) -> dict:
         "chair": m.id == chair_id,
         "state": "回避" if m.state == "recused" else "在席",
         "at_opening": m.at_opening,
+        "site": m.site,
     }
 
 
@@ -132,6 +133,7 @@ def build(session: Session, row: EvaluationSession) -> dict:
         ],
         "candidates_declared": declared.candidates,
         "minutes": minutes.for_report(session, row),
+        "sites": sites.sites_of(session, row),  # 异地评标: where each member sat
     }
 
 

@@ -119,6 +119,7 @@ class MemberOut(BaseModel):
     signed: bool
     me: bool
     at_opening: str | None = Field(default=None, description="曾参加开标会的情形（评委不参加开标会）")
+    site: str | None = Field(default=None, description="异地评标的交易中心及评标室；空：主场")
 
 
 class BidOut(BaseModel):
@@ -205,3 +206,7 @@ class RemarkIn(BaseModel):
         default=None, description="发言成员（交易中心记录人员记录时必填；成员记录本人发言时可省略）"
     )
     text: str = Field(min_length=2, max_length=3000, description="发言内容")
+
+
+class SiteIn(BaseModel):
+    site: str = Field(default="", max_length=200, description="异地评标的交易中心及评标室；留空为主场")

@@ -73,6 +73,7 @@ def _committee(session: Session, row: EvaluationSession) -> list[dict]:
             "dissent": m.dissent,
             "signed_at": _t(m.signed_at),
             "at_opening": m.at_opening,
+            "site": m.site,
         }
         for m in _rows(session, EvaluationMember, EvaluationMember.session_id == row.id)
     ]

@@ -1,5 +1,5 @@
 """observer seats (观察席, generic); the evaluation's minutes (会议记录), its seal at the end (就地封存) and the flag of
-an expert recorded at the opening (评委不参加开标会)
+an expert recorded at the opening (评委不参加开标会); each member's site (异地评标)
 
 Revision ID: 20261204_0300
 Revises: 20261203_0150
@@ -73,9 +73,11 @@ def upgrade() -> None:
     op.add_column("evaluation_session", sa.Column("seal_sha256", sa.String(length=64), nullable=True))
     op.add_column("evaluation_session", sa.Column("seal_ledger_seq", sa.Integer(), nullable=True))
     op.add_column("evaluation_member", sa.Column("at_opening", sa.String(length=60), nullable=True))
+    op.add_column("evaluation_member", sa.Column("site", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("evaluation_member", "site")
     op.drop_column("evaluation_member", "at_opening")
     for column in ("seal_ledger_seq", "seal_sha256", "seal_json", "sealed_at"):
         op.drop_column("evaluation_session", column)
