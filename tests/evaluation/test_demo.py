@@ -98,6 +98,8 @@ def test_demo_evaluation(db, app, client):
     ]
     watched = client.get(f"/api/v1/evaluation/sessions/{sid}/watch", headers=ho)
     assert watched.status_code == 200 and watched.json()["remarks"] == {"recorded": 2, "confirmed": 2}
+    remote = [m for m in client.get(f"/api/v1/evaluation/sessions/{sid}", headers=h).json()["members"] if m["site"]]
+    assert [m["site"] for m in remote] == ["莆田市公共资源交易中心 第二评标室"]
     assert not any(m["name"] in watched.text for m in members)
     assert [m["text"] for m in rep["content"]["minutes"]][1] == "同意，工期属于实质性要求"
     hq = api_token(client, "centre", DEMO_PASSWORD)

@@ -8,7 +8,7 @@ with the tenderer's representative, every member declaring no conflict and an ex
   others passed the compliance review (one declared an SME); two experts and the representative have scored, two
   experts have not yet (their workbench shows the session and its scoring sheet); the finance department and the
   social supervisor (``observer``) watch it from their seats (``/evaluation/sessions/{id}/watch``), and two remarks
-  are in the minutes, both confirmed by their speakers;
+  are in the minutes, both confirmed by their speakers, and one expert takes part from another centre (异地评标);
 - the school's dormitory renovation works (经评审的最低投标价法), evaluated a fortnight ago: one bid rejected as
   non-responsive, the others ranked by their evaluated price, the report signed by every member (its hash in the
   ledger), delivered by the agency and received by the school — the project is 评审结束, the session watched by the
@@ -44,7 +44,7 @@ from sunshine.demo.base import DEMO_PASSWORD, REGION, DemoProject, org_ids, prin
 from sunshine.demo.committees import _codes
 from sunshine.draws import engine
 from sunshine.draws import service as draws
-from sunshine.evaluation import declaration, minutes, report, reviews, scoring, watching
+from sunshine.evaluation import declaration, minutes, report, reviews, scoring, sites, watching
 from sunshine.evaluation import service as evaluation
 from sunshine.evaluation.models import EvaluationMember, EvaluationSession
 from sunshine.experts.models import Expert
@@ -446,6 +446,9 @@ def _under_way(session_factory, w) -> None:
         ("建议就第二家投标人的交货期是否含安装调试时间发起澄清", "同意组长意见，其余投标人交货期表述明确"),
         social=True,
     )
+    remote = [mid for mid, kind, _ in w.members if kind == "expert" and mid != w.chair][-1]
+    with session_factory() as session:  # one expert takes part from another centre (异地评标)
+        sites.set_site(session, w.people["centre"], w.session_id, remote, "莆田市公共资源交易中心 第二评标室")
     with session_factory() as session:
         query = reviews.ask(
             session,
