@@ -796,6 +796,10 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
     ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/site"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/evaluation/sessions/{session_id}/sites"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/corrections"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/adjustments"): EVAL_MEMBERS,
+    ("GET", "/api/v1/evaluation/my-corrections"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -855,6 +859,7 @@ PATH_EXAMPLES = {
     "member_id": "1",
     "seat_id": "1",
     "remark_id": "1",
+    "correction_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

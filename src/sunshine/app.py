@@ -107,6 +107,7 @@ def create_app(
     from sunshine.draws import api as draws_api
     from sunshine.draws import views as draws_views
     from sunshine.evaluation import api as evaluation_api
+    from sunshine.evaluation import pricing_api as evaluation_pricing_api
     from sunshine.evaluation import record_api as evaluation_record_api
     from sunshine.evaluation import record_views as evaluation_record_views
     from sunshine.evaluation import views as evaluation_views
@@ -223,4 +224,5 @@ def create_app(
     app.include_router(evaluation_record_api.router)
     app.include_router(evaluation_record_views.router)
     app.include_router(observers_api.router)
+    app.include_router(evaluation_pricing_api.router)
     return app

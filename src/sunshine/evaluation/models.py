@@ -166,3 +166,36 @@ class EvaluationRemark(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EvaluationCorrection(Base):
+    # 报价修正 the committee's arithmetic correction of a quoted price (87号令 第五十九条), confirmed by the bidder
+    __tablename__ = "evaluation_correction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
+    eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(30))  # code of evaluation.pricing.CORRECTION_RULES
+    original: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    corrected: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    facts: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(20))  # confirmed | declined | lapsed
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EvaluationAdjustment(Base):
+    # 量化折算 one quantified adjustment of a bid's evaluated price (经评审的最低投标价法), in yuan, with its facts
+    __tablename__ = "evaluation_adjustment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
+    eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    facts: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, calendar, clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import closing, codes, declaration, minutes, sites, visibility
+from sunshine.evaluation import closing, codes, declaration, minutes, pricing, sites, visibility
 from sunshine.evaluation.models import (
     EvaluationMember,
     EvaluationQuery,
@@ -134,6 +134,7 @@ def build(session: Session, row: EvaluationSession) -> dict:
         "candidates_declared": declared.candidates,
         "minutes": minutes.for_report(session, row),
         "sites": sites.sites_of(session, row),  # 异地评标: where each member sat
+        **pricing.for_report(session, row),  # 报价修正 (87号令 第五十九条) and 量化折算
     }
 
 

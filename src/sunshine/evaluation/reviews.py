@@ -20,7 +20,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import closing, codes, visibility
+from sunshine.evaluation import closing, codes, pricing, visibility
 from sunshine.evaluation.models import EvaluationBid, EvaluationQuery, EvaluationSession
 from sunshine.evaluation.service import (
     bid_of,
@@ -226,6 +226,7 @@ def finish(session: Session, actor: Principal, session_id: int) -> EvaluationSes
     row, project = visibility.get_readable(session, actor, session_id)
     require_chair(session, actor, row)
     require_state(row, "review")
+    pricing.settle_at_review_end(session, row)  # 87号令 第五十九条: unconfirmed corrections void their bids
     for bid in bids_of(session, row):
         if bid.rejected_reason is None and (bid.qualification is None or bid.compliance is None):
             raise Conflict(f"“{bid.bidder}”的资格审查或符合性审查尚无结论")

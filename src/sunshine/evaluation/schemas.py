@@ -210,3 +210,24 @@ class RemarkIn(BaseModel):
 
 class SiteIn(BaseModel):
     site: str = Field(default="", max_length=200, description="异地评标的交易中心及评标室；留空为主场")
+
+
+class CorrectionIn(BaseModel):
+    bid_id: Id
+    rule: Literal["summary_prevails", "words_prevail", "decimal_slip", "unit_prices_prevail"] = Field(
+        description="第五十九条的修正情形"
+    )
+    corrected: Decimal = Field(gt=0, max_digits=18, decimal_places=2, description="修正后的报价（元）")
+    facts: str = Field(min_length=4, max_length=2000)
+    due_at: IsoDateTime = Field(description="投标人确认截止时间")
+
+
+class CorrectionAnswerIn(BaseModel):
+    confirm: bool = Field(description="确认修正后的报价；不确认的，投标无效")
+
+
+class AdjustmentIn(BaseModel):
+    bid_id: Id
+    item: str = Field(min_length=2, max_length=200, description="折算的偏差项")
+    amount: Decimal = Field(max_digits=18, decimal_places=2, description="折算金额（元，加价为正、减价为负）")
+    facts: str = Field(min_length=4, max_length=2000)

@@ -1,10 +1,11 @@
 """就地封存: when the session ends — the project takes 评审结束 (``finish_evaluation``) or 流标
-(``fail_evaluation``) — every session of the project that is done is sealed on the spot: each of its documents (the
-committee and its conflict declarations, the review record, the questions and answers, the scores, the computation,
-the minutes, the observers' seats, the signed report) is rendered canonically and hashed, the hashes go into an
-archive manifest (``sunshine-evaluation-archive-v1``) whose SHA-256 is one ledger entry. From then on nothing of the
-session changes (``service.SessionSealed``, 409); the centre lists the sealed sessions and verifies any of them: every
-document hashed again from the database, the manifest's hash, and the ledger entry's. Never commits.
+(``fail_evaluation``) — every session of the project that is done is sealed on the spot: each of its documents
+(the committee and its conflict declarations, the review record, the questions and answers, the scores, the
+computation, the minutes, the price corrections and adjustments, the observers' seats, the signed report) is
+rendered canonically and hashed, the hashes go into an archive manifest (``sunshine-evaluation-archive-v1``) whose
+SHA-256 is one ledger entry. From then on nothing of the session changes (``service.SessionSealed``, 409); the
+centre lists the sealed sessions and verifies any of them: every document hashed again from the database, the
+manifest's hash, and the ledger entry's. Never commits.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, NotFound
-from sunshine.evaluation import minutes, watching
+from sunshine.evaluation import minutes, pricing, watching
 from sunshine.evaluation.models import (
     EvaluationBid,
     EvaluationConflict,
@@ -162,6 +163,7 @@ DOCUMENTS: list[tuple[str, str, Callable[[Session, EvaluationSession], Any]]] = 
     ("scores", "评分表", _scores),
     ("outcome", "汇总计算与评审结果", _outcome),
     ("minutes", "会议记录", lambda s, r: minutes.for_report(s, r)),
+    ("prices", "报价修正与价格折算", lambda s, r: pricing.for_report(s, r)),
     ("observers", "观察席", _observers),
     ("report", "评标（评审）报告", _report),
 ]

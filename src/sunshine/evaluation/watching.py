@@ -50,6 +50,10 @@ EVENTS = {
     "evaluation:report:final": "评标报告全体签署",
     "evaluation:session:failed": "评审失败（废标）",
     "evaluation:session:sealed": "会议资料就地封存",
+    "evaluation:price:corrected": "修正一份投标的报价（待投标人确认）",
+    "evaluation:price:answered": "投标人答复报价修正",
+    "evaluation:price:adjusted": "记录一项价格折算",
+    "evaluation:member:site": "记录成员的评标地点（异地评标）",
 }
 
 
