@@ -800,6 +800,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/evaluation/sessions/{session_id}/adjustments"): EVAL_MEMBERS,
     ("GET", "/api/v1/evaluation/my-corrections"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
+    ("POST", "/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

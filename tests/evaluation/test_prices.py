@@ -14,6 +14,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock as core_clock
 from tests.evaluation.builders import opened_tender
 from tests.evaluation.walk import form_committee, ok, session_of, tokens
+from tests.pages import browser, csrf_token, page_text
 from tests.trading.builders import cheap_password_hashing
 
 BASE = "/api/v1/evaluation"
@@ -33,7 +34,7 @@ def _pass_all(client, w, hc, bids) -> None:
             ok(client.post(url, json={"stage": stage, "passed": True}, headers=hc))
 
 
-def test_corrections_confirmed_declined_and_lapsed(db, client, clock):
+def test_corrections_confirmed_declined_and_lapsed(db, app, client, clock):
     w = opened_tender(db, clock, procurement=True)  # five bids
     tokens(client, w)
     headers, chair = form_committee(client, w)
@@ -86,7 +87,19 @@ def test_corrections_confirmed_declined_and_lapsed(db, client, clock):
         f"{BASE}/corrections/{confirmed['id']}/answer", json={"confirm": False}, headers=heads[names[0]]
     )
     assert again.status_code == 409
-    ok(client.post(f"{BASE}/corrections/{declined['id']}/answer", json={"confirm": False}, headers=heads[names[1]]))
+    # the second bidder declines on its own page
+    with browser(app, w.bidders[1].username) as bidder:
+        page = bidder.get("/evaluation/my-queries")
+        text = page_text(page.text)
+        assert "大写金额" not in text and "总价金额与按单价汇总金额不一致的，以单价金额计算结果为准" in text
+        assert "4,690,000.00" in text and "4,780,000.00" not in text
+        sent = bidder.post(
+            f"/evaluation/corrections/{declined['id']}/answer",
+            data={"confirm": "0", "csrf_token": csrf_token(page.text)},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303
+        assert "不确认（投标无效）" in page_text(bidder.get("/evaluation/my-queries").text)
 
     # the review cannot end while a correction is within its deadline; past it, the unconfirmed bid is invalid
     held = client.post(f"{BASE}/sessions/{w.sid}/review/finish", headers=hc)

@@ -1,8 +1,10 @@
 """Pages of the session's watched, minuted and sealed record: the observer's live view of a session
-(``/evaluation/sessions/{id}/watch``, refreshed by htmx), the panel of the session room with the minutes and, for
-the centre's staff, the observer seats and the seal; the staff's forms to admit and revoke observers and to minute a
-remark, the member's confirmation of their own remarks; the centre's list of sealed sessions and the verification
-page of one. Thin: every rule is in ``watching``, ``minutes`` and ``sealing``; refusals flash and come back."""
+(``/evaluation/sessions/{id}/watch``, refreshed by htmx), the panel of the session room with the minutes and the
+members' sites and, for the centre's staff, the observer seats and the seal; the staff's forms to admit and revoke
+observers, to minute a remark and to record a member's site; the member's confirmation of their own remarks; the
+bidder's answer to a price correction; the centre's list of sealed sessions and the verification page of one.
+Thin: every rule is in ``watching``, ``minutes``, ``sites``, ``pricing`` and ``sealing``; refusals flash and come
+back."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
-from sunshine.evaluation import minutes, sealing, service, sites, visibility, watching
+from sunshine.evaluation import minutes, pricing, sealing, service, sites, visibility, watching
 from sunshine.evaluation.models import EvaluationSession
 from sunshine.identity.roles import Role
 from sunshine.observers.service import CAPACITIES
@@ -27,6 +29,7 @@ WATCHERS = Depends(Access.signed_in())
 MINUTERS = Depends(Access(Role.CENTRE_STAFF, Role.EXPERT, Role.TENDERER))
 MEMBERS = Depends(Access(Role.EXPERT, Role.TENDERER))
 ARCHIVISTS = Depends(Access(Role.CENTRE_STAFF, Role.SUPERVISOR))
+BIDDER = Depends(Access(Role.BIDDER))
 LIST = "/evaluation/sessions"
 
 
@@ -131,3 +134,20 @@ def member_site(
         return sites.set_site(session, actor, session_id, member_id, site)
 
     return act(request, f"{LIST}/{session_id}#sites", go, "评标地点已记录")
+
+
+@router.post("/evaluation/corrections/{correction_id}/answer", response_class=HTMLResponse)
+def answer_correction(
+    request: Request,
+    correction_id: Id,
+    confirm: Annotated[str, Form(max_length=1)],
+    session: Session = SessionDep,
+    actor: Principal = BIDDER,
+) -> Response:
+    agreed = confirm == "1"
+
+    def go():
+        return pricing.answer(session, actor, correction_id, confirm=agreed)
+
+    done = "已确认修正后的报价" if agreed else "已表示不确认修正后的报价，贵单位的投标无效"
+    return act(request, "/evaluation/my-queries#corrections", go, done)

@@ -18,6 +18,7 @@ from sunshine.core.inputs import Id, IsoDateTime
 from sunshine.evaluation import (
     codes,
     declaration,
+    pricing,
     reading,
     record_views,
     report,
@@ -311,6 +312,9 @@ def my_queries(request: Request, session: Session = SessionDep, actor: Principal
         items=items,
         kinds=codes.QUERY_KINDS,
         now=clock.now(),
+        corrections=pricing.my_corrections(session, actor),  # 报价修正 to confirm (87号令 第五十九条)
+        correction_rules=pricing.CORRECTION_RULES,
+        correction_answers=pricing.ANSWERS,
     )
 
 
