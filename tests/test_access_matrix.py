@@ -51,6 +51,8 @@ EVAL_DECLARATION_READERS = frozenset({Role.AGENCY, Role.TENDERER, Role.CENTRE_ST
 RESULT_OFFICIALS = frozenset({Role.TENDERER, Role.AGENCY, Role.CENTRE_STAFF, Role.SUPERVISOR})
 RESULT_PARTIES = frozenset({Role.TENDERER, Role.AGENCY})
 RESULT_OBJECTORS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN})
+EVAL_MINUTERS = frozenset({Role.CENTRE_STAFF, Role.EXPERT, Role.TENDERER})
+EVAL_ARCHIVISTS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -801,6 +803,31 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/results/objections/{objection_id}/answer"): RESULT_PARTIES,
     ("POST", "/projects/{project_id}/results/sections/{section_id}/winner"): frozenset({Role.TENDERER}),
     ("POST", "/projects/{project_id}/results/notice"): RESULT_PARTIES,
+    # evaluation: observers' seats and the live view, the minutes, the sealed archive; a person's own seats
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/observers/{seat_id}/revoke"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/watch"): SIGNED_IN,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/minutes"): EVAL_MINUTERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/minutes"): EVAL_MINUTERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/minutes/{remark_id}/confirm"): EVAL_MEMBERS,
+    ("GET", "/api/v1/evaluation/seals"): EVAL_ARCHIVISTS,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
+    ("GET", "/api/v1/observers/mine"): SIGNED_IN,
+    ("GET", "/evaluation/sessions/{session_id}/watch"): SIGNED_IN,
+    ("POST", "/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/observers/{seat_id}/revoke"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/minutes"): EVAL_MINUTERS,
+    ("POST", "/evaluation/sessions/{session_id}/minutes/{remark_id}/confirm"): EVAL_MEMBERS,
+    ("GET", "/evaluation/seals"): EVAL_ARCHIVISTS,
+    ("GET", "/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/site"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/sites"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/corrections"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/adjustments"): EVAL_MEMBERS,
+    ("GET", "/api/v1/evaluation/my-corrections"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
+    ("POST", "/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -859,6 +886,9 @@ PATH_EXAMPLES = {
     "bid_id": "1",
     "query_id": "1",
     "member_id": "1",
+    "seat_id": "1",
+    "remark_id": "1",
+    "correction_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

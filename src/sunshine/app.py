@@ -107,6 +107,9 @@ def create_app(
     from sunshine.draws import api as draws_api
     from sunshine.draws import views as draws_views
     from sunshine.evaluation import api as evaluation_api
+    from sunshine.evaluation import pricing_api as evaluation_pricing_api
+    from sunshine.evaluation import record_api as evaluation_record_api
+    from sunshine.evaluation import record_views as evaluation_record_views
     from sunshine.evaluation import views as evaluation_views
     from sunshine.experts import api as experts_api
     from sunshine.experts import profile_views as experts_profile_views
@@ -122,6 +125,7 @@ def create_app(
     from sunshine.market import views as market_views
     from sunshine.messaging import api as messaging_api
     from sunshine.messaging import views as messaging_views
+    from sunshine.observers import api as observers_api
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.procedure import api as procedure_api
@@ -221,4 +225,8 @@ def create_app(
     app.include_router(evaluation_views.router)
     app.include_router(results_api.router)
     app.include_router(results_views.router)
+    app.include_router(evaluation_record_api.router)
+    app.include_router(evaluation_record_views.router)
+    app.include_router(observers_api.router)
+    app.include_router(evaluation_pricing_api.router)
     return app

@@ -1,7 +1,8 @@
 """Builders for evaluation tests: a sealed-bid tender (engineering or procurement) with its evaluation declared,
-bids sealed and opened, the opening record confirmed (the project is 评审中), a committee drawn from a pool of
-experts with distinct names, every drawn expert confirmed and signed in, and the clock at the evaluation's time.
-Everything through the services; the walks then go through the API. Keyword defaults everywhere."""
+bids sealed and opened, a committee drawn from a pool of experts with distinct names, the opening record confirmed
+(the project is 评审中; ``confirm_opening=False`` leaves that to the test), every drawn expert confirmed and signed
+in, and the clock at the evaluation's time. Everything through the services; the walks then go through the API.
+Keyword defaults everywhere."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def opened_tender(
     price_weight: str | None = None,
     representatives: int = 1,
     pool: int = 14,
+    confirm_opening: bool = True,
 ) -> SimpleNamespace:
     """The tender opened and in 评审中, its committee (2 + 2 experts and ``representatives``) drawn, confirmed and
     signed in; ``w.members`` are the signed-in experts' dicts (with ``username``), ``w.spare`` the pool's others."""
@@ -140,9 +142,6 @@ def opened_tender(
     for person, sealed, bid_no in w.sealed:
         with db.unit_of_work() as s:
             opening.reveal(s, person, bid_no, sealed.key_text)
-    for who in (w.agency, w.centre):
-        with db.unit_of_work() as s:
-            opening_confirmation.confirm(s, who, w.project_id)
     # the draw, witnessed
     with db.unit_of_work() as s:
         draw_code = drawing.start_draw(s, w.centre, w.request_id).draw_code
@@ -155,8 +154,16 @@ def opened_tender(
         )
         draws.start_reveal(s, w.centre, draw_code)
         draws.reveal(s, w.supervisor, draw_code, secret)
+    if confirm_opening:  # else the test records the opening's officials and confirms it itself
+        confirm_opening_record(db, w)
     confirm_and_sign_in(db, test_clock, w)
     return w
+
+
+def confirm_opening_record(db: Database, w) -> None:
+    for who in (w.agency, w.centre):
+        with db.unit_of_work() as s:
+            opening_confirmation.confirm(s, who, w.project_id)
 
 
 def calls(db: Database, w):

@@ -2,8 +2,8 @@
 declared, an expert elected chair, one supplier rejected with its statutory reason, a clarification answered, three
 members scored and two experts not yet — an expert who has not scored sees the session on the workbench and its
 scoring sheet; a works tender evaluated, its report signed (hash in the ledger), delivered and received, candidates
-ranked, the project 评审结束; a procurement failed with fewer than three valid suppliers (流标). A second load adds
-nothing."""
+ranked, the project 评审结束; a procurement failed with fewer than three valid suppliers (流标); the session under way
+watched by a social supervisor, the sessions minuted, the ended ones sealed. A second load adds nothing."""
 
 from __future__ import annotations
 
@@ -89,6 +89,22 @@ def test_demo_evaluation(demo, db, app, client):
     assert client.get(f"/api/v1/projects/{furniture.id}", headers=hs).json()["state"] == "failed"
     failed = client.get(f"/api/v1/evaluation/sessions/{fsid}", headers=hs).json()
     assert failed["state"] == "failed" and "不足三家" in failed["failure_reason"]
+
+    # watched, minuted, sealed: the social supervisor watches the session under way without names or scores; the
+    # works' minutes are in its report; the works and the furniture sessions are sealed and verify
+    ho = api_token(client, "observer", DEMO_PASSWORD)
+    assert [m["link"] for m in client.get("/api/v1/observers/mine", headers=ho).json()] == [
+        f"/evaluation/sessions/{sid}/watch"
+    ]
+    watched = client.get(f"/api/v1/evaluation/sessions/{sid}/watch", headers=ho)
+    assert watched.status_code == 200 and watched.json()["remarks"] == {"recorded": 2, "confirmed": 2}
+    remote = [m for m in client.get(f"/api/v1/evaluation/sessions/{sid}", headers=h).json()["members"] if m["site"]]
+    assert [m["site"] for m in remote] == ["莆田市公共资源交易中心 第二评标室"]
+    assert not any(m["name"] in watched.text for m in members)
+    assert [m["text"] for m in rep["content"]["minutes"]][1] == "同意，工期属于实质性要求"
+    hq = api_token(client, "centre", DEMO_PASSWORD)
+    assert {i["session_id"] for i in client.get("/api/v1/evaluation/seals", headers=hq).json()} == {wsid, fsid}
+    assert client.get(f"/api/v1/evaluation/sessions/{wsid}/seal", headers=hq).json()["ok"] is True
 
     assert load_demo_evaluation(db.unit_of_work, core_clock.now()) == 0
     load_demo_data(db)

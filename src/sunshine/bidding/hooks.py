@@ -67,3 +67,18 @@ def people(session: Session, organisation_id: int | None) -> list[tuple[str, str
     if organisation_id is None:
         return []
     return [person for source in _people for person in source(session, organisation_id)]
+
+
+# Checks of a person recorded at the opening — an official named (唱标人、记录人、监标人; user_id None) or a user
+# confirming the record — that raise a domain error to refuse (evaluation: 评委不参加开标会).
+OpeningPersonCheck = Callable[[Session, Project, int | None, str], None]
+_opening_person_checks: list[OpeningPersonCheck] = []
+
+
+def opening_person_check(fn: OpeningPersonCheck) -> OpeningPersonCheck:
+    return _add(_opening_person_checks, fn)
+
+
+def check_opening_person(session: Session, project: Project, user_id: int | None, name: str) -> None:
+    for check in _opening_person_checks:
+        check(session, project, user_id, name)

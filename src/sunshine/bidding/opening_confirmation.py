@@ -11,6 +11,7 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.bidding import hooks
 from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
 from sunshine.bidding.opening import session_or_404
 from sunshine.bidding.opening_record import confirmations_of, failed_sections, objections_of, record_step
@@ -46,6 +47,7 @@ def set_officials(
         value = (value or "").strip()
         if not 2 <= len(value) <= 60:
             raise InvalidInput(f"请填写{OFFICIAL_FIELDS[field]}姓名（2到60字）", field=field)
+        hooks.check_opening_person(session, project, None, value)
         setattr(opening, field, value)
     session.flush()
     ledger.append(
@@ -138,6 +140,7 @@ def confirm(session: Session, actor: Principal, project_id: int) -> OpeningSessi
         )
     ):
         raise Conflict("您已确认过开标记录")
+    hooks.check_opening_person(session, project, actor.user_id, actor.display_name)
     session.add(
         OpeningConfirmation(
             session_id=opening.id,

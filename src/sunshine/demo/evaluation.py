@@ -6,10 +6,13 @@ with the tenderer's representative, every member declaring no conflict and an ex
   declared), its session under way since the last working day: one supplier rejected at the qualification review
   with its statutory reason and the facts, one asked to clarify its delivery time and answered on its own page, the
   others passed the compliance review (one declared an SME); two experts and the representative have scored, two
-  experts have not yet (their workbench shows the session and its scoring sheet);
+  experts have not yet (their workbench shows the session and its scoring sheet); the finance department and the
+  social supervisor (``observer``) watch it from their seats (``/evaluation/sessions/{id}/watch``), and two remarks
+  are in the minutes, both confirmed by their speakers, and one expert takes part from another centre (异地评标);
 - the school's dormitory renovation works (经评审的最低投标价法), evaluated a fortnight ago: one bid rejected as
   non-responsive, the others ranked by their evaluated price, the report signed by every member (its hash in the
-  ledger), delivered by the agency and received by the school — the project is 评审结束;
+  ledger), delivered by the agency and received by the school — the project is 评审结束, the session watched by the
+  housing department, minuted, and sealed on the spot (``/evaluation/seals``);
 - the school's furniture procurement, failed (废标) three weeks ago: one of its three suppliers did not respond to a
   substantive requirement, fewer than three remained (政府采购法 第三十六条), the project is 流标.
 
@@ -41,7 +44,7 @@ from sunshine.demo.base import DEMO_PASSWORD, REGION, DemoProject, org_ids, prin
 from sunshine.demo.committees import _codes
 from sunshine.draws import engine
 from sunshine.draws import service as draws
-from sunshine.evaluation import declaration, report, reviews, scoring
+from sunshine.evaluation import declaration, minutes, report, reviews, scoring, sites, watching
 from sunshine.evaluation import service as evaluation
 from sunshine.evaluation.models import EvaluationMember, EvaluationSession
 from sunshine.experts.models import Expert
@@ -245,6 +248,7 @@ def load_demo_evaluation(session_factory, real_now: datetime) -> int:
         _suppliers(session)
     with session_factory() as session:
         usernames = {u for t in todo for u, _ in t.bids} | {"agency", "centre", "finance", "supervisor", "tenderer"}
+        usernames.add("observer")  # the social supervisor watching the session under way
         people = {n: principal(session, n) for n in usernames}
         people["registrar"] = principal(session, "agencysigner")
         orgs = org_ids(session)
@@ -413,9 +417,38 @@ def _review(session_factory, w, rejected: int, stage: str, reason: str, facts: s
             reviews.review(session, hc, w.session_id, b, stage="compliance", passed=True, sme=i == sme)
 
 
+def _watched_and_minuted(session_factory, w, supervisor: str, remarks: tuple[str, str], *, social: bool) -> None:
+    """The centre seats the supervisory department (and the social supervisor where ``social``); the chair's remark
+    is minuted by the centre and confirmed by the chair, another expert records their own."""
+    centre = w.people["centre"]
+    with session_factory() as session:
+        watching.admit(session, centre, w.session_id, user_id=w.people[supervisor].user_id, capacity="supervisor")
+        if social:
+            watching.admit(session, centre, w.session_id, user_id=w.people["observer"].user_id, capacity="observer")
+    w.walk.advance(timedelta(minutes=5))
+    other = next(mid for mid, kind, _ in w.members if kind == "expert" and mid != w.chair)
+    with session_factory() as session:
+        remark = minutes.record(session, centre, w.session_id, member_id=w.chair, text=remarks[0]).id
+    w.walk.advance(timedelta(minutes=2))
+    with session_factory() as session:
+        minutes.confirm(session, w.actors[w.chair], w.session_id, remark)
+        minutes.record(session, w.actors[other], w.session_id, member_id=None, text=remarks[1])
+
+
 def _under_way(session_factory, w) -> None:
-    """The procurement's session in its scoring: one rejected, one clarified, three members have scored."""
+    """The procurement's session in its scoring, watched by the finance department and a social supervisor: one
+    rejected, one clarified, remarks minuted, three members have scored."""
     hc = w.actors[w.chair]
+    _watched_and_minuted(
+        session_factory,
+        w,
+        "finance",
+        ("建议就第二家投标人的交货期是否含安装调试时间发起澄清", "同意组长意见，其余投标人交货期表述明确"),
+        social=True,
+    )
+    remote = [mid for mid, kind, _ in w.members if kind == "expert" and mid != w.chair][-1]
+    with session_factory() as session:  # one expert takes part from another centre (异地评标)
+        sites.set_site(session, w.people["centre"], w.session_id, remote, "莆田市公共资源交易中心 第二评标室")
     with session_factory() as session:
         query = reviews.ask(
             session,
@@ -450,8 +483,16 @@ def _under_way(session_factory, w) -> None:
 
 def _reported(session_factory, w) -> None:
     """The works' session to its end: one rejected, the others ranked, everyone signs, the report goes to the
-    school (at once for works) and the school confirms its receipt."""
+    school (at once for works) and the school confirms its receipt. Watched by the housing department, minuted;
+    the session is sealed on the spot when the project takes 评审结束 (``evaluation.sealing``)."""
     hc = w.actors[w.chair]
+    _watched_and_minuted(
+        session_factory,
+        w,
+        "supervisor",
+        ("第三家投标人承诺工期超过招标文件要求，应按未实质性响应处理", "同意，工期属于实质性要求"),
+        social=False,
+    )
     facts = "投标文件承诺工期240日历天，超过招标文件要求的180日历天，未对实质性要求作出响应"
     _review(session_factory, w, 2, "compliance", "non_responsive", facts)
     with session_factory() as session:

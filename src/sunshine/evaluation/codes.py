@@ -49,6 +49,11 @@ PROCUREMENT_REJECTIONS = _reasons(
         "报价明显低于其他通过符合性审查投标人的报价，不能证明其报价合理性",
         "《政府采购货物和服务招标投标管理办法》第六十条",
     ),
+    (
+        "correction_unconfirmed",
+        "投标人不确认评标委员会修正后的报价",
+        "《政府采购货物和服务招标投标管理办法》第五十九条",
+    ),
 )
 
 #: the reasons that follow an abnormally low price left unexplained or unconvincing

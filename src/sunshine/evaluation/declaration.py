@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -181,7 +182,10 @@ def declare(
         category=category,  # type: ignore[arg-type]
         price_fixed=bool(price_fixed),
     )
-    allowed = rules_registry().get(project.pack_key, project.pack_version).evaluation_methods
+    pack = rules_registry().get(project.pack_key, project.pack_version)
+    if pack.extends is not None:  # a local pack: its national pack's methods, as in force at registration
+        pack = rules_registry().in_force(project.pack_key, project.registered_at.astimezone(get_settings().tz).date())
+    allowed = pack.evaluation_methods
     problems = registry.check_allowed(chosen, allowed) if allowed else []
     problems += chosen.check(declared, rule_values(session, project))
     if problems:

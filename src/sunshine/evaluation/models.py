@@ -60,6 +60,11 @@ class EvaluationSession(Base):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the purchaser confirmed the report
     deliver_deadline_id: Mapped[int | None] = mapped_column(Integer)  # tracked deadline (core.calendar)
     confirm_deadline_id: Mapped[int | None] = mapped_column(Integer)
+    # 就地封存: the archive manifest (every document's SHA-256) sealed when the session ended; nothing changes after
+    sealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seal_json: Mapped[str | None] = mapped_column(Text)
+    seal_sha256: Mapped[str | None] = mapped_column(String(64))
+    seal_ledger_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class EvaluationMember(Base):
@@ -82,6 +87,10 @@ class EvaluationMember(Base):
     signature: Mapped[str | None] = mapped_column(String(20))  # agree | dissent | deemed (refused without reason)
     dissent: Mapped[str | None] = mapped_column(Text)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 评委不参加开标会: how this expert was recorded at the section's opening (唱标人, 确认开标记录 …), if at all
+    at_opening: Mapped[str | None] = mapped_column(String(60))
+    # 异地评标: the centre (and room) the member takes part from; None: the session's own place (the draw request's)
+    site: Mapped[str | None] = mapped_column(String(200))
 
 
 class EvaluationConflict(Base):
@@ -144,3 +153,49 @@ class EvaluationScore(Base):
     eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"))
     criterion: Mapped[str] = mapped_column(String(40))
     score: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+
+
+class EvaluationRemark(Base):
+    # 会议记录 one member's remark in the session, minuted as said and confirmed by that member only
+    __tablename__ = "evaluation_remark"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("evaluation_member.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EvaluationCorrection(Base):
+    # 报价修正 the committee's arithmetic correction of a quoted price (87号令 第五十九条), confirmed by the bidder
+    __tablename__ = "evaluation_correction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
+    eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(30))  # code of evaluation.pricing.CORRECTION_RULES
+    original: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    corrected: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    facts: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(20))  # confirmed | declined | lapsed
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class EvaluationAdjustment(Base):
+    # 量化折算 one quantified adjustment of a bid's evaluated price (经评审的最低投标价法), in yuan, with its facts
+    __tablename__ = "evaluation_adjustment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
+    eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    facts: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

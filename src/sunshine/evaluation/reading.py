@@ -67,6 +67,8 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
                 "scores_submitted": m.scores_submitted_at is not None,
                 "signed": m.signed_at is not None,
                 "me": me is not None and me.id == m.id,
+                "at_opening": m.at_opening,  # 评委不参加开标会: flagged when seated
+                "site": m.site,  # 异地评标: the remote centre and room; None: the session's own place
             }
             for m in service.members_of(session, row)
         ],
@@ -95,4 +97,6 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
         "report_ledger_seq": row.report_ledger_seq,
         "delivered_at": row.delivered_at,
         "received_at": row.received_at,
+        "sealed_at": row.sealed_at,
+        "seal_sha256": row.seal_sha256,
     }

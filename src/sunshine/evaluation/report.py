@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, calendar, clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import closing, codes, declaration, visibility
+from sunshine.evaluation import closing, codes, declaration, minutes, pricing, sites, visibility
 from sunshine.evaluation.models import (
     EvaluationMember,
     EvaluationQuery,
@@ -56,6 +56,8 @@ def _member_view(m: EvaluationMember, chair_id: int | None) -> dict:
         "kind": "专家" if m.kind == "expert" else "招标人（采购人）代表",
         "chair": m.id == chair_id,
         "state": "回避" if m.state == "recused" else "在席",
+        "at_opening": m.at_opening,
+        "site": m.site,
     }
 
 
@@ -138,6 +140,9 @@ def build(session: Session, row: EvaluationSession) -> dict:
             for r in recommended
         ],
         "candidates_declared": declared.candidates,
+        "minutes": minutes.for_report(session, row),
+        "sites": sites.sites_of(session, row),  # 异地评标: where each member sat
+        **pricing.for_report(session, row),  # 报价修正 (87号令 第五十九条) and 量化折算
     }
 
 
@@ -213,6 +218,7 @@ def _finalise_if_complete(session: Session, actor: Principal, row: EvaluationSes
         return
     data = content(row)
     data["signatures"] = signatures(session, row)
+    data["minutes"] = minutes.for_report(session, row)  # remarks minuted and confirmed while the members signed
     row.report_json = json.dumps(data, ensure_ascii=False)
     row.report_sha256 = hashlib.sha256(canonical(data)).hexdigest()
     row.state, row.finished_at = "finished", clock.now()

@@ -20,9 +20,17 @@ from sunshine.config import get_settings
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import closing, codes, visibility
+from sunshine.evaluation import closing, codes, pricing, visibility
 from sunshine.evaluation.models import EvaluationBid, EvaluationQuery, EvaluationSession
-from sunshine.evaluation.service import bid_of, bid_row, bids_of, log, require_chair, require_state
+from sunshine.evaluation.service import (
+    bid_of,
+    bid_row,
+    bids_of,
+    log,
+    require_chair,
+    require_state,
+    require_unsealed,
+)
 from sunshine.messaging import service as messaging
 from sunshine.trading.models import Project
 
@@ -169,6 +177,7 @@ def answer(session: Session, actor: Principal, query_id: int, text: str) -> Eval
         raise NotFound("没有这项问询")
     if query.answered_at is not None:
         raise Conflict("该问询已经答复")
+    require_unsealed(session.get(EvaluationSession, query.session_id))
     if clock.now() > query.due_at:
         raise Conflict(f"答复截止时间（{formatting.local_time(query.due_at)}）已过")
     text = (text or "").strip()
@@ -217,6 +226,7 @@ def finish(session: Session, actor: Principal, session_id: int) -> EvaluationSes
     row, project = visibility.get_readable(session, actor, session_id)
     require_chair(session, actor, row)
     require_state(row, "review")
+    pricing.settle_at_review_end(session, row)  # 87号令 第五十九条: unconfirmed corrections void their bids
     for bid in bids_of(session, row):
         if bid.rejected_reason is None and (bid.qualification is None or bid.compliance is None):
             raise Conflict(f"“{bid.bidder}”的资格审查或符合性审查尚无结论")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -118,6 +118,8 @@ class MemberOut(BaseModel):
     scores_submitted: bool
     signed: bool
     me: bool
+    at_opening: str | None = Field(default=None, description="曾参加开标会的情形（评委不参加开标会）")
+    site: str | None = Field(default=None, description="异地评标的交易中心及评标室；空：主场")
 
 
 class BidOut(BaseModel):
@@ -167,6 +169,8 @@ class SessionOut(BaseModel):
     report_ledger_seq: int | None
     delivered_at: datetime | None
     received_at: datetime | None
+    sealed_at: datetime | None = None
+    seal_sha256: str | None = None
 
 
 class ReportOut(BaseModel):
@@ -190,3 +194,40 @@ class ConductOut(BaseModel):
     kind: str
     note: str
     recorded_at: datetime
+
+
+class ObserverIn(BaseModel):
+    user_id: Id
+    capacity: Literal["supervisor", "witness", "observer"] = Field(description="行政监督部门、交易中心见证人员或观察员")
+
+
+class RemarkIn(BaseModel):
+    member_id: Id | None = Field(
+        default=None, description="发言成员（交易中心记录人员记录时必填；成员记录本人发言时可省略）"
+    )
+    text: str = Field(min_length=2, max_length=3000, description="发言内容")
+
+
+class SiteIn(BaseModel):
+    site: str = Field(default="", max_length=200, description="异地评标的交易中心及评标室；留空为主场")
+
+
+class CorrectionIn(BaseModel):
+    bid_id: Id
+    rule: Literal["summary_prevails", "words_prevail", "decimal_slip", "unit_prices_prevail"] = Field(
+        description="第五十九条的修正情形"
+    )
+    corrected: Decimal = Field(gt=0, max_digits=18, decimal_places=2, description="修正后的报价（元）")
+    facts: str = Field(min_length=4, max_length=2000)
+    due_at: IsoDateTime = Field(description="投标人确认截止时间")
+
+
+class CorrectionAnswerIn(BaseModel):
+    confirm: bool = Field(description="确认修正后的报价；不确认的，投标无效")
+
+
+class AdjustmentIn(BaseModel):
+    bid_id: Id
+    item: str = Field(min_length=2, max_length=200, description="折算的偏差项")
+    amount: Decimal = Field(max_digits=18, decimal_places=2, description="折算金额（元，加价为正、减价为负）")
+    facts: str = Field(min_length=4, max_length=2000)

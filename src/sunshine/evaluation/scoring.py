@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput
-from sunshine.evaluation import declaration, report, visibility
+from sunshine.evaluation import declaration, pricing, report, visibility
 from sunshine.evaluation.methods.base import BidInput, Outcome
 from sunshine.evaluation.models import EvaluationMember, EvaluationScore, EvaluationSession
 from sunshine.evaluation.reviews import valid_bids
@@ -149,7 +149,13 @@ def compute(session: Session, actor: Principal, session_id: int) -> EvaluationSe
     if scored and any(m.scores_submitted_at is None for m in active):
         raise Conflict("尚有成员未提交评分")
     bids = valid_bids(session, row)
-    inputs = [BidInput(ref=str(b.id), bidder=b.bidder, price=Decimal(b.price), sme=b.sme) for b in bids]
+    extra = pricing.adjustment_totals(session, row)  # 量化折算, for the evaluated price only
+    inputs = [
+        BidInput(
+            ref=str(b.id), bidder=b.bidder, price=Decimal(b.price), sme=b.sme, adjustments=extra.get(b.id, Decimal(0))
+        )
+        for b in bids
+    ]
     raw = scores_of(session, [m.id for m in active]) if scored else {}
     table = {str(m): {str(b): dict(c) for b, c in per.items()} for m, per in raw.items()}
     outcome = method.evaluate(declaration.declared_of(decl), inputs, table, declaration.rule_values(session, project))

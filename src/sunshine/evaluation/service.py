@@ -24,7 +24,7 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import codes, declaration, visibility
+from sunshine.evaluation import attendance, codes, declaration, visibility
 from sunshine.evaluation.models import EvaluationBid, EvaluationConflict, EvaluationMember, EvaluationSession
 from sunshine.experts import service as experts
 from sunshine.identity.models import Organisation, User
@@ -39,6 +39,11 @@ CHAIR_RULE = "《政府采购货物和服务招标投标管理办法》第四十
 class SessionState(Conflict):
     code = "evaluation_session_state"
     title = "评标会议当前阶段不允许此操作"
+
+
+class SessionSealed(Conflict):
+    code = "evaluation_session_sealed"
+    title = "评标会议已结束并就地封存，会议资料不能再更改"
 
 
 class CommitteeIncomplete(Conflict):
@@ -99,7 +104,13 @@ def is_full(session: Session, row: EvaluationSession) -> bool:
     return n_experts == experts_needed(session, request) and n_reps == request.representatives
 
 
+def require_unsealed(row: EvaluationSession) -> None:
+    if row.sealed_at is not None:
+        raise SessionSealed()
+
+
 def require_state(row: EvaluationSession, *states: str) -> None:
+    require_unsealed(row)
     if row.state not in states:
         raise SessionState(f"评标会议当前为“{codes.STATES[row.state]}”阶段")
 
@@ -138,6 +149,10 @@ def _add_expert(session: Session, row: EvaluationSession, call: ExpertCall) -> E
         joined_at=clock.now(),
     )
     session.add(member)
+    session.flush()
+    how = attendance.flag(session, row, session.get(Project, row.project_id), member)
+    if how is not None:
+        log(session, row, "member:flagged", {"member": member.id, "at_opening": how, "rule": attendance.RULE})
     return member
 
 

@@ -1,13 +1,16 @@
 """The steps the evaluation adds to the sealed-bid lifecycles: 评审结束 (every section's report signed, for the
 results to take over) and 评审失败 (流标: fewer than three valid bids in procurement, or every bid rejected in a
 tender — to the existing re-tender path). Taken by ``evaluation.closing`` when the last section's session ends.
-Loaded by ``sunshine.domains``."""
+At ``install``: observer seats (``watching``), the opening's check of its people (``attendance``) and the seal
+taken after either step (``sealing``). Loaded by ``sunshine.domains``."""
 
 from __future__ import annotations
 
+from sunshine.bidding import hooks as bidding_hooks
+from sunshine.evaluation import attendance, sealing, watching
 from sunshine.identity.roles import Role
 from sunshine.messaging import service as messaging
-from sunshine.trading.lifecycle import SEALED_LIFECYCLES, Step, declare
+from sunshine.trading.lifecycle import SEALED_LIFECYCLES, Step, after_step, declare
 
 # The session's last act may be a member's signature (an expert, a representative) or the staff's record.
 SESSION_ROLES = frozenset({Role.EXPERT, Role.CENTRE_STAFF, Role.TENDERER, Role.AGENCY})
@@ -44,3 +47,6 @@ declare(
 
 def install() -> None:
     messaging.register_kind("evaluation_query", "评标委员会问询（澄清、异常低价说明）")
+    watching.install()  # observer seats at a session (observers' kind "evaluation_session")
+    bidding_hooks.opening_person_check(attendance.check_opening_person)  # 评委不参加开标会
+    after_step(["finish_evaluation", "fail_evaluation"], sealing.seal_on_end)  # 就地封存

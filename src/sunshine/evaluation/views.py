@@ -15,7 +15,18 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, IsoDateTime
-from sunshine.evaluation import codes, declaration, reading, report, reviews, scoring, service, visibility
+from sunshine.evaluation import (
+    codes,
+    declaration,
+    pricing,
+    reading,
+    record_views,
+    report,
+    reviews,
+    scoring,
+    service,
+    visibility,
+)
 from sunshine.identity.roles import Role
 from sunshine.trading.models import Project
 from sunshine.web.refusals import act
@@ -91,6 +102,7 @@ def room(request: Request, session_id: Id, session: Session = SessionDep, actor:
         valid=[b for b in view["bids"] if b["rejected_reason"] is None],
         price_weight=decl.price_weight,
         signatures=report.signatures(session, row) if row.state in ("signing", "finished") else [],
+        rec=record_views.room_context(session, actor, row),
     )
 
 
@@ -300,6 +312,9 @@ def my_queries(request: Request, session: Session = SessionDep, actor: Principal
         items=items,
         kinds=codes.QUERY_KINDS,
         now=clock.now(),
+        corrections=pricing.my_corrections(session, actor),  # 报价修正 to confirm (87号令 第五十九条)
+        correction_rules=pricing.CORRECTION_RULES,
+        correction_answers=pricing.ANSWERS,
     )
 
 

@@ -161,6 +161,9 @@ class RulePack(_Strict):
     # of its ``rules`` is at least as strict as the national one and merges them); ``region`` names its area
     extends: Annotated[str, Field(pattern=KEY, max_length=100)] | None = None
     region: Text | None = None
+    # a local pack: the administrative division codes (行政区划代码, 6 digits, matched exactly) of the projects that
+    # get it at registration instead of the national pack (``Registry.for_type_method``); empty: chosen by no region
+    regions: list[Annotated[str, Field(pattern=r"^\d{6}$")]] = []
     sources: Annotated[list[Source], Field(min_length=1)]
     rules: Annotated[list[Rule], Field(min_length=1)]
     # local rules looser than the statute in force, each with ``superseded_by``: shown, never applied
@@ -193,7 +196,7 @@ class RulePack(_Strict):
                 raise ValueError(f"superseded 中的规则 {rule.id} 须写明取代它的法定依据（superseded_by）")
             if rule.id in seen:
                 raise ValueError(f"规则 {rule.id} 不能同时列入 rules 与 superseded")
-        if (self.superseded or self.region) and self.extends is None:
+        if (self.superseded or self.region or self.regions) and self.extends is None:
             raise ValueError("只有地方规则包（extends）可以有 region 和 superseded")
         if self.extends is not None and self.extends.split(".", 1)[0] != self.transaction_type:
             raise ValueError(f"extends 应为同一交易类型 {self.transaction_type} 的规则包")

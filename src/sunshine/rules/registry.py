@@ -78,12 +78,20 @@ class Registry:
             if versions[0].effective_from <= on and (local or versions[0].extends is None)
         ]
 
-    def for_type_method(self, transaction_type: str, method: str, on: date) -> RulePack:
+    def for_type_method(self, transaction_type: str, method: str, on: date, region_code: str | None = None) -> RulePack:
+        """The pack a project of this type and method registered on ``on`` follows: the local pack in force that
+        day whose ``regions`` name the project's region, laid over the national pack; else the national pack."""
         key = self._by_type_method.get((transaction_type, method))
         if key is None:
             type_label = TRANSACTION_TYPE_LABELS.get(transaction_type, transaction_type)
             method_label = METHOD_LABELS.get(method, method)
             raise InvalidInput(f"{type_label}没有“{method_label}”方式的规则包", field="method")
+        if region_code:
+            for local_key, versions in self._by_key.items():
+                if versions[0].extends != key or versions[0].effective_from > on:
+                    continue
+                if region_code in self._own_in_force(local_key, on).regions:
+                    return self.in_force(local_key, on)
         return self.in_force(key, on)
 
 

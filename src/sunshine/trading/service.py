@@ -49,7 +49,9 @@ def _check_actor_for(actor: Principal, tenderer_id: int, agency_id: int | None) 
 def _validate(session: Session, data: ProjectIn, actor: Principal):
     if data.transaction_type not in TRANSACTION_TYPES:
         raise InvalidInput(f"不支持的交易类型：{data.transaction_type}", field="transaction_type")
-    pack = registry().for_type_method(data.transaction_type, data.method, clock.today_local())
+    pack = registry().for_type_method(
+        data.transaction_type, data.method, clock.today_local(), region_code=data.region_code
+    )  # a local pack where the project's region has one (rules.local)
     _org(
         session,
         data.tenderer_id,
