@@ -7,7 +7,7 @@ Loaded by ``sunshine.domains``."""
 
 from __future__ import annotations
 
-from sunshine.procedure import catalogue, invitations, method_change
+from sunshine.procedure import catalogue, invitations, method_change, notify
 from sunshine.trading import service as trading
 from sunshine.trading.lifecycle import AGENCY_SIDE, CENTRE, SAME, Step, after_step, declare
 
@@ -69,6 +69,7 @@ def install() -> None:
         invitations.PURPOSE, invitations.PURPOSE_LABEL, on_drawn=invitations.on_drawn, names=invitations.names
     )
     messaging.register_kind(invitations.MESSAGE_KIND, "投标邀请书")
+    messaging.register_kind(notify.KIND, notify.KIND_LABEL)
     registrations.registration_check(invitations.check_registration)
     participation.participation_check(invitations.check_participation)
     bidding_hooks.opening_hold(invitations.held)
