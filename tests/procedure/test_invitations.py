@@ -240,6 +240,7 @@ def test_the_invitation_page_and_the_letter_page(db, client, app, clock):
     ).json()["sections"][0]["draw_code"]
     _run_draw(client, w, code)
     with browser(app, w["agency"].username) as agency:
+        assert "资格预审后随机抽取受邀供应商与投标邀请书" in page_text(agency.get(f"/projects/{w['pid']}").text)
         page = agency.get(f"/projects/{w['pid']}/invitations")
         assert page.status_code == 200
         text = page_text(page.text)
