@@ -121,7 +121,7 @@ def start(session: Session, actor: Principal, project: Project) -> OpeningSessio
     if session_of(session, project.id) is not None:
         raise Conflict("该项目已经开标")
     if hooks.held(session, project):
-        raise OpeningHeld("本项目为邀请招标，资格预审后尚未发出投标邀请书，不能开标")
+        raise OpeningHeld("该项目的开标暂缓（如邀请招标资格预审后尚未发出投标邀请书），不能开标")
     sections = session.scalars(select(Section).where(Section.project_id == project.id).order_by(Section.number)).all()
     bids = sealed_bids(session, project.id)
     failed: dict[int, str] = {}
