@@ -131,6 +131,8 @@ def test_the_centre_draws_the_invitees_and_only_they_receive_letters_and_bid(db,
     _after_deadline(db, clock, w)
     project = client.get(f"/api/v1/projects/{w['pid']}", headers=w["h"]["agency"]).json()
     assert project["state"] == "bid_closed"
+    held = client.post(f"/api/v1/projects/{w['pid']}/opening", headers=w["h"]["centre"])
+    assert held.status_code == 409 and held.json()["code"] == "opening_held", held.text
     body = {"supervisor_user_id": w["supervisor"].user_id}
     assert client.post(f"{base}/draw", headers=w["h"]["agency"], json=body).status_code == 403
     incomplete = client.post(f"{base}/draw", headers=w["h"]["centre"], json=body)
