@@ -828,6 +828,17 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/evaluation/my-corrections"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
     ("POST", "/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
+    # the invitation tender after its prequalification: the draw of the invitees, the letters
+    ("GET", "/api/v1/procedure/projects/{project_id}/invitations"): COMMITTEE_READERS,
+    ("POST", "/api/v1/procedure/projects/{project_id}/invitations/draw"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/procedure/projects/{project_id}/invitations/send"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/procedure/invitations"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/procedure/invitations/{invitation_id}"): COMMITTEE_READERS | {Role.BIDDER},
+    ("GET", "/projects/{project_id}/invitations"): COMMITTEE_READERS,
+    ("POST", "/projects/{project_id}/invitations/draw"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/projects/{project_id}/invitations/send"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/procedure/invitations"): frozenset({Role.BIDDER}),
+    ("GET", "/procedure/invitations/{invitation_id}"): COMMITTEE_READERS | {Role.BIDDER},
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -889,6 +900,7 @@ PATH_EXAMPLES = {
     "seat_id": "1",
     "remark_id": "1",
     "correction_id": "1",
+    "invitation_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -129,6 +129,7 @@ def create_app(
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.procedure import api as procedure_api
+    from sunshine.procedure import invitation_views as procedure_invitation_views
     from sunshine.procedure import views as procedure_views
     from sunshine.qualifications import api as qualifications_api
     from sunshine.qualifications import views as qualifications_views
@@ -195,6 +196,7 @@ def create_app(
     app.include_router(smallworks_views.router)
     app.include_router(procedure_api.router)
     app.include_router(procedure_views.router)
+    app.include_router(procedure_invitation_views.router)
     app.include_router(bidding_api.router)
     app.include_router(bidding_views.router)
     app.include_router(disclosure_api.router)

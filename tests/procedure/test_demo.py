@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from sunshine.demo.base import DEMO_PASSWORD
+from sunshine.demo.invitations import NAME as INVITED
 from sunshine.demo.procedure import NAME
 from sunshine.trading.models import Project
 from tests.builders import api_token
@@ -38,3 +39,17 @@ def test_demo_method_change_and_direct_award(demo, db, app, client):
     with browser(app, "finance", DEMO_PASSWORD) as visitor:
         detail = page_text(visitor.get(f"/projects/{ids[2][0]}").text)
     assert "交易目录编码" in detail and "ZC-01" in detail and "经批准变更为竞争性谈判" in detail
+    # the invited procurement: prequalification, the draw of the invitees, the letters (demo/invitations.py)
+    with db.unit_of_work() as s:
+        invited = s.scalar(select(Project).where(Project.name == INVITED))
+        assert invited.state == "notice_published"
+    agency = api_token(client, "agency", DEMO_PASSWORD)
+    shown = client.get(f"/api/v1/procedure/projects/{invited.id}/invitations", headers=agency).json()
+    assert shown["state_label"] == "已发出投标邀请书" and len(shown["sections"][0]["invitations"]) == 3
+    code = shown["sections"][0]["draw_code"]
+    assert client.get(f"/api/v1/draws/{code}/record").json()["state"] == "drawn"
+    bidder = api_token(client, "bidder", DEMO_PASSWORD)
+    letters = client.get("/api/v1/procedure/invitations", headers=bidder).json()
+    assert [x["project_name"] for x in letters] == [INVITED]
+    inbox = client.get("/api/v1/me/messages", headers=bidder).json()["items"]
+    assert any(m["kind"] == "invitation" for m in inbox)

@@ -64,6 +64,10 @@ def test_direct_award_with_statutory_reason_and_approval_is_published(db, client
         decision, json={"approve": True, "decision": "示水监〔2026〕8号：同意直接发包"}, headers=supervisor
     )
     assert yes.status_code == 200 and yes.json()["state_label"] == "已批准并公开"
+    told = client.get("/api/v1/me/messages", headers=tenderer).json()["items"]
+    assert [m["subject"] for m in told] == ["依法不招标申请批准：示范市防汛堤坝应急抢险加固工程"]
+    assert "示水监〔2026〕8号：同意直接发包" in told[0]["body"] and told[0]["kind"] == "procedure_decision"
+    assert client.get("/api/v1/me/messages", headers=agency).json()["items"] == []
     assert client.post(decision, json={"approve": False, "decision": "撤回"}, headers=supervisor).status_code == 409
 
     published = client.get("/api/v1/disclosure/publications").json()
@@ -91,6 +95,9 @@ def test_a_refused_direct_award_is_not_published(db, client):
         headers=supervisor,
     )
     assert no.status_code == 200 and no.json()["state_label"] == "不予批准"
+    told = client.get("/api/v1/me/messages", headers=tenderer).json()["items"]
+    assert told[0]["subject"] == "依法不招标申请不予批准：示范市污水厂专利工艺改造工程"
+    assert "不予批准的理由：该工艺存在多家可替代供应商，应依法招标" in told[0]["body"]
     published = client.get("/api/v1/disclosure/publications").json()
     items = published["items"] if isinstance(published, dict) else published
     assert not [p for p in items if "依法不招标" in p["title"]]

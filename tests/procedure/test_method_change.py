@@ -62,6 +62,15 @@ def test_method_change_refused_without_application_and_allowed_after_approval(db
     assert no.status_code == 200 and no.json()["state_label"] == "不予批准"
     again = client.post(retender, json={"method": "competitive_negotiation"}, headers=agency)
     assert again.status_code == 409 and "不予批准" in again.json()["detail"]
+    told = [
+        m
+        for m in client.get("/api/v1/me/messages", headers=agency).json()["items"]
+        if m["kind"] == "procedure_decision"
+    ]
+    assert len(told) == 1 and told[0]["kind_label"] == "审批结果通知"
+    assert told[0]["subject"].startswith("变更采购方式申请不予批准")
+    assert "不予批准的理由：招标文件资格条件过严，应修改后重新招标" in told[0]["body"]
+    assert client.get("/api/v1/me/messages", headers=bidder).json()["items"] == [], "only the applicant is told"
     assert client.post(decision, json={"approve": True, "decision": "同意"}, headers=supervisor).status_code == 409
 
     # a new application, approved: the project is registered again under the approved method, once
@@ -73,6 +82,8 @@ def test_method_change_refused_without_application_and_allowed_after_approval(db
         headers=supervisor,
     )
     assert yes.status_code == 200 and yes.json()["state_label"] == "已批准"
+    inbox = client.get("/api/v1/me/messages", headers=agency).json()["items"]
+    assert inbox[0]["subject"].startswith("变更采购方式申请批准") and "闽财采〔2026〕35号" in inbox[0]["body"]
     other = client.post(retender, json={"method": "enquiry"}, headers=agency)
     assert other.status_code == 409, "the approval is for the method applied for only"
     new = client.post(retender, json={"method": "competitive_negotiation"}, headers=agency)

@@ -1,6 +1,7 @@
 """What a domain above bidding adds to it, registered by ``domains.install()``: a block of the opening room for
 the officials (the qualification findings beside each bid), work done when decryption ends (the project-manager
-conflicts found in the opened bids), and the people a bidder may name in its bid form (拟派项目经理).
+conflicts found in the opened bids), the people a bidder may name in its bid form (拟派项目经理), and the holds
+that keep a project's opening from being due (a procurement invitation tender before its invitation letters).
 
 Bidding knows none of these domains; it calls what was registered, in order.
 """
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Principal
@@ -34,6 +36,9 @@ PeopleSource = Callable[[Session, int], list[tuple[str, str, str]]]
 _room_panels: list[RoomPanelSource] = []
 _decryption_closed: list[DecryptionClosed] = []
 _people: list[PeopleSource] = []
+# the SQL condition, over ``Project``, of the projects whose opening a domain holds back
+OpeningHold = Callable[[], ColumnElement[bool]]
+_opening_holds: list[OpeningHold] = []
 
 
 def _add(registry: list, fn):
@@ -82,3 +87,19 @@ def opening_person_check(fn: OpeningPersonCheck) -> OpeningPersonCheck:
 def check_opening_person(session: Session, project: Project, user_id: int | None, name: str) -> None:
     for check in _opening_person_checks:
         check(session, project, user_id, name)
+
+
+def opening_hold(fn: OpeningHold) -> OpeningHold:
+    return _add(_opening_holds, fn)
+
+
+def held_condition() -> ColumnElement[bool]:
+    """True for the projects some domain holds back from their opening."""
+    return or_(*(hold() for hold in _opening_holds)) if _opening_holds else false()
+
+
+def held(session: Session, project: Project) -> bool:
+    """The same condition for one project (one query, so that the room and the tick never disagree)."""
+    if not _opening_holds:
+        return False
+    return session.scalar(select(Project.id).where(Project.id == project.id, held_condition())) is not None

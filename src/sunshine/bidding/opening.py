@@ -50,6 +50,11 @@ from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project, Section
 
 
+class OpeningHeld(Conflict):
+    code = "opening_held"
+    title = "尚不能开标"
+
+
 class DecryptionClosed(Conflict):
     code = "decryption_closed"
     title = "解密时间已结束"
@@ -115,6 +120,8 @@ def start(session: Session, actor: Principal, project: Project) -> OpeningSessio
     lifecycle.check(project, "open_bids", actor)
     if session_of(session, project.id) is not None:
         raise Conflict("该项目已经开标")
+    if hooks.held(session, project):
+        raise OpeningHeld("该项目的开标暂缓（如邀请招标资格预审后尚未发出投标邀请书），不能开标")
     sections = session.scalars(select(Section).where(Section.project_id == project.id).order_by(Section.number)).all()
     bids = sealed_bids(session, project.id)
     failed: dict[int, str] = {}
@@ -171,13 +178,16 @@ def due_condition(now: datetime) -> ColumnElement[bool]:
         Project.state.in_(OPENABLE_STATES),
         Project.bid_deadline <= now,
         ~select(OpeningSession.id).where(OpeningSession.project_id == Project.id).exists(),
+        ~hooks.held_condition(),
     )
 
 
-def is_due(project: Project, opening: OpeningSession | None, now: datetime) -> bool:
-    """The same condition for one project already loaded with its opening session (or None)."""
+def is_due(project: Project, opening: OpeningSession | None, now: datetime, *, held: bool = False) -> bool:
+    """The same condition for one project already loaded with its opening session (or None) and whether a
+    domain holds it (``hooks.held``)."""
     return (
-        project.lifecycle in SEALED_LIFECYCLES
+        not held
+        and project.lifecycle in SEALED_LIFECYCLES
         and project.state in OPENABLE_STATES
         and project.bid_deadline is not None
         and project.bid_deadline <= now
@@ -479,7 +489,7 @@ def room(session: Session, actor: Principal, project_id: int) -> Room:
         and any(c.user_id == actor.user_id for c in confirmations_of(session, opening))
     )
     official = is_party or bool(actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR})
-    due = is_due(project, opening, clock.now())
+    due = is_due(project, opening, clock.now(), held=opening is None and hooks.held(session, project))
     faults = (
         {b.bid_no: b.platform_fault for b in sealed_bids(session, project.id) if b.platform_fault}
         if opening is not None

@@ -162,6 +162,7 @@ def _registration(session: Session, actor: Principal, section: Section) -> Regis
         raise NotEligible("贵单位尚未获取招标文件，不能递交投标文件")
     if participation.failed_prequalification(session, registration):
         raise NotEligible("贵单位未通过资格预审，不能递交投标文件")
+    participation.check_participation(session, session.get(Project, section.project_id), registration)
     return registration
 
 

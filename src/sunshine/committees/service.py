@@ -211,7 +211,9 @@ def _check_input(session: Session, project: Project, data: RequestIn) -> Limits:
             raise InvalidInput("请列出直接确定的专家，且不得重复", field="appointees")
     lim = limits(session, project, data.purpose)
     composition.check(lim, [n for _, n in data.specialties], data.representatives)
-    rooms.check(session, data.place_kind, data.place, data.meeting_at)  # an evaluation room, free at the time
+    # an evaluation room that seats the committee, free at the time
+    size = sum(n for _, n in data.specialties) + data.representatives
+    rooms.check(session, data.place_kind, data.place, data.meeting_at, size)
     return lim
 
 

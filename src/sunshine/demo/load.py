@@ -35,6 +35,7 @@ from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
 from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
+from sunshine.demo.invitations import load_demo_invitations
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
@@ -109,6 +110,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_evaluation(db.unit_of_work, real_now)  # a committee's session under way
         created += load_demo_results(db.unit_of_work, real_now)  # a works tender's publicity, a procurement's result
         created += load_demo_procedure(db.unit_of_work, walk)  # a method change after two failures; a direct award
+        created += load_demo_invitations(db.unit_of_work, walk)  # the invited procurement: draw of invitees, letters
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
         with db.unit_of_work() as session:

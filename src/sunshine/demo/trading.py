@@ -176,7 +176,7 @@ PROJECTS: tuple[DemoProject, ...] = (
         "transport",
         "1650000.00",
         (("公路技术状况检测服务", "1650000.00"),),
-        "open",  # 邀请招标: its prequalification notice is running
+        "accepted",  # 邀请招标: its prequalification, draw of invitees and letters are walked by demo/invitations.py
     ),
     DemoProject(
         "land.tender",

@@ -1,6 +1,8 @@
 """JSON routes of the procedure before the notice: the public catalogue (交易目录), method change applications
 after failed tenders (the purchaser applies, the finance department decides) and direct awards without tender
-(the tenderer applies, the supervisory department decides). Thin: the rules are in the services."""
+(the tenderer applies, the supervisory department decides), and the invitation tender after its prequalification
+(the centre draws the invitees, the agency sends the letters, the invited read them). Thin: the rules are in the
+services."""
 
 from __future__ import annotations
 
@@ -10,19 +12,26 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
-from sunshine.procedure import direct_award, method_change
+from sunshine.procedure import direct_award, invitations, method_change
 from sunshine.procedure.catalogue import catalogue
 from sunshine.procedure.schemas import (
     CatalogueOut,
     DecisionIn,
     DirectAwardIn,
     DirectAwardOut,
+    InvitationDrawIn,
+    InvitationOut,
+    InvitationRoundOut,
+    InvitationSendIn,
     MethodChangeIn,
     MethodChangeOut,
     direct_award_out,
     entry_out,
+    invitation_out,
+    invitation_round_out,
     method_change_out,
 )
+from sunshine.trading.models import Section
 
 router = APIRouter(prefix="/api/v1/procedure", tags=["进场与方式"])
 PUBLIC = Depends(Access.public())
@@ -31,6 +40,9 @@ READERS = Depends(Access(Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTR
 OFFICIALS = Depends(Access(Role.SUPERVISOR, Role.CENTRE_STAFF))
 DEPARTMENT = Depends(Access(Role.SUPERVISOR))
 TENDERER = Depends(Access(Role.TENDERER))
+CENTRE = Depends(Access(Role.CENTRE_STAFF))
+BIDDER = Depends(Access(Role.BIDDER))
+SIGNED_IN = Depends(Access(Role.BIDDER, Role.AGENCY, Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF))
 AWARD_READERS = Depends(Access(Role.TENDERER, Role.SUPERVISOR, Role.CENTRE_STAFF))
 
 
@@ -122,3 +134,58 @@ def decide_direct_award(
 ) -> DirectAwardOut:
     row = direct_award.decide(session, actor, award_id, approve=body.approve, decision=body.decision)
     return direct_award_out(row)
+
+
+@router.get(
+    "/projects/{project_id}/invitations",
+    response_model=InvitationRoundOut,
+    summary="邀请招标资格预审后的随机抽取与投标邀请书（采购人、代理机构、交易中心、监督部门）",
+)
+def project_invitations(
+    project_id: Id, session: Session = SessionDep, actor: Principal = READERS
+) -> InvitationRoundOut:
+    project, row, sections = invitations.for_project(session, actor, project_id)
+    return invitation_round_out(session, project, row, sections)
+
+
+@router.post(
+    "/projects/{project_id}/invitations/draw",
+    response_model=InvitationRoundOut,
+    summary="交易中心组织随机抽取受邀供应商（资格预审通过者中抽取，不足规定数量的流标）",
+)
+def draw_invitees(
+    project_id: Id, body: InvitationDrawIn, session: Session = SessionDep, actor: Principal = CENTRE
+) -> InvitationRoundOut:
+    invitations.prepare(session, actor, project_id, supervisor_user_id=body.supervisor_user_id, count=body.count)
+    project, row, sections = invitations.for_project(session, actor, project_id)
+    return invitation_round_out(session, project, row, sections)
+
+
+@router.post(
+    "/projects/{project_id}/invitations/send",
+    response_model=InvitationRoundOut,
+    summary="采购人或代理机构发出投标邀请书（定招标文件提供期限与投标截止时间）",
+)
+def send_invitations(
+    project_id: Id, body: InvitationSendIn, session: Session = SessionDep, actor: Principal = PARTIES
+) -> InvitationRoundOut:
+    invitations.send(session, actor, project_id, **body.model_dump())
+    project, row, sections = invitations.for_project(session, actor, project_id)
+    return invitation_round_out(session, project, row, sections)
+
+
+@router.get("/invitations", response_model=list[InvitationOut], summary="本单位收到的投标邀请书")
+def my_invitations(session: Session = SessionDep, actor: Principal = BIDDER) -> list[InvitationOut]:
+    rows = invitations.mine(session, actor)
+    names = invitations.organisation_names(session, [inv.organisation_id for inv, _ in rows])
+    return [
+        invitation_out(inv, p, session.get(Section, inv.section_id), names.get(inv.organisation_id, ""))
+        for inv, p in rows
+    ]
+
+
+@router.get("/invitations/{invitation_id}", response_model=InvitationOut, summary="投标邀请书")
+def get_invitation(invitation_id: Id, session: Session = SessionDep, actor: Principal = SIGNED_IN) -> InvitationOut:
+    inv, project, section = invitations.letter(session, actor, invitation_id)
+    names = invitations.organisation_names(session, [inv.organisation_id])
+    return invitation_out(inv, project, section, names.get(inv.organisation_id, ""))

@@ -20,6 +20,7 @@ from sunshine.core.formatting import yuan
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from sunshine.procedure import notify
 from sunshine.procedure.catalogue import NotInCatalogue, catalogue
 from sunshine.procedure.models import DirectAward
 from sunshine.trading import visibility as trading_visibility
@@ -169,6 +170,19 @@ def decide(session: Session, actor: Principal, award_id: int, *, approve: bool, 
             source_ref=subject,
             author_id=actor.user_id,
         )
+    verdict = "批准" if approve else "不予批准"
+    notify.decision(
+        session,
+        organisation_id=row.tenderer_id,
+        user_id=row.applied_by,
+        subject=f"依法不招标申请{verdict}：{row.name}",
+        body=(
+            f"你单位提出的“{row.name}”依法不招标（直接发包给{row.contractor}）申请（第{row.id}号），"
+            f"行政监督部门决定：{verdict}。\n"
+            + (f"批准意见：{row.decision}\n批准信息已依法公开。" if approve else f"不予批准的理由：{row.decision}")
+        ),
+        link=f"/procedure/direct-awards/{row.id}",
+    )
     return row
 
 

@@ -21,8 +21,10 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
+from sunshine.procedure import notify
 from sunshine.procedure.models import MethodChange
 from sunshine.rules import service as rules
 from sunshine.rules.registry import registry
@@ -203,6 +205,21 @@ def decide(session: Session, actor: Principal, application_id: int, *, approve: 
         f"procedure:method-change:{row.state}",
         f"project:{project.code}",
         {"application": row.id, "to": row.method, "decision": row.decision},
+    )
+    applicant = session.get(User, row.applied_by)
+    verdict = "批准" if approve else "不予批准"
+    notify.decision(
+        session,
+        organisation_id=applicant.organisation_id if applicant else None,
+        user_id=row.applied_by,
+        subject=f"变更采购方式申请{verdict}：{project.name}",
+        body=(
+            f"你单位就“{project.name}”（项目编号 {project.code}）提出的变更为{method_label(row.method)}的申请"
+            f"（第{row.id}号），财政部门决定：{verdict}。\n"
+            + (f"批准文号及意见：{row.decision}" if approve else f"不予批准的理由：{row.decision}")
+            + ("\n可按批准的采购方式重新登记项目。" if approve else "")
+        ),
+        link=f"/projects/{project.id}/method-changes",
     )
     return row
 

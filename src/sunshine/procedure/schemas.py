@@ -156,3 +156,104 @@ def direct_award_out(row: DirectAward) -> DirectAwardOut:
         decided_at=row.decided_at,
         decision=row.decision,
     )
+
+
+# --------------------------------------------------------------------------- invitation tender after prequalification
+
+
+class InvitationDrawIn(BaseModel):
+    supervisor_user_id: Id = Field(description="参加抽取并提交随机数的监督部门人员")
+    count: int | None = Field(
+        default=None, ge=1, le=100, description="每个标段抽取的受邀供应商数（不少于规则包的最少数）"
+    )
+
+
+class InvitationSendIn(BaseModel):
+    docs_issued_at: datetime | None = Field(default=None, description="招标文件发出（发售开始）时间，默认当前")
+    docs_sale_end: datetime | None = Field(default=None, description="招标文件发售截止时间")
+    bid_deadline: datetime = Field(description="投标截止时间")
+    opening_at: datetime | None = Field(default=None, description="开标时间（与投标截止同一时间的，可不填）")
+    note: str | None = Field(default=None, max_length=2000, description="投标邀请书的补充说明")
+
+
+class InvitationOut(BaseModel):
+    id: int
+    project_id: int
+    project_code: str
+    project_name: str
+    section_number: int
+    section_name: str
+    organisation_id: int
+    organisation_name: str
+    position: int = Field(description="在抽取顺序中的位次")
+    sent_at: datetime | None
+    read_at: datetime | None
+    letter: str | None = Field(description="投标邀请书正文（发出后）")
+
+
+class InvitationSectionOut(BaseModel):
+    section_number: int
+    section_name: str
+    state: str | None
+    state_label: str
+    draw_code: str | None
+    qualified_count: int | None
+    invite_count: int | None
+    failed_reason: str | None
+    invitations: list[InvitationOut]
+
+
+class InvitationRoundOut(BaseModel):
+    project_id: int
+    state: str
+    state_label: str
+    min_invitees: int
+    failed_reason: str | None
+    invited_at: datetime | None
+    sections: list[InvitationSectionOut]
+
+
+def invitation_out(inv, project, section, org_name: str) -> InvitationOut:  # noqa: ANN001
+    return InvitationOut(
+        id=inv.id,
+        project_id=project.id,
+        project_code=project.code,
+        project_name=project.name,
+        section_number=section.number,
+        section_name=section.name,
+        organisation_id=inv.organisation_id,
+        organisation_name=org_name,
+        position=inv.position,
+        sent_at=inv.sent_at,
+        read_at=inv.read_at,
+        letter=inv.letter,
+    )
+
+
+def invitation_round_out(session, project, row, sections) -> InvitationRoundOut:  # noqa: ANN001
+    from sunshine.procedure import invitations
+
+    ids = [inv.organisation_id for _, _, invs in sections for inv in invs]
+    names = invitations.organisation_names(session, ids)
+    return InvitationRoundOut(
+        project_id=project.id,
+        state=row.state,
+        state_label=invitations.ROUND_STATES[row.state],
+        min_invitees=row.min_invitees,
+        failed_reason=row.failed_reason,
+        invited_at=row.invited_at,
+        sections=[
+            InvitationSectionOut(
+                section_number=s.number,
+                section_name=s.name,
+                state=d.state if d else None,
+                state_label=invitations.DRAW_STATES[d.state] if d else "尚未抽取",
+                draw_code=d.draw_code if d else None,
+                qualified_count=d.qualified_count if d else None,
+                invite_count=d.invite_count if d else None,
+                failed_reason=d.failed_reason if d else None,
+                invitations=[invitation_out(i, project, s, names.get(i.organisation_id, "")) for i in invs],
+            )
+            for s, d, invs in sections
+        ],
+    )

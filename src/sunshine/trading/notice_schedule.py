@@ -208,6 +208,17 @@ def _check_order(project: Project, kind: str, schedule: Schedule, now: datetime,
         raise InvalidInput(f"{labels['opening_at']}不得早于{labels['bid_deadline']}", field=prefix + "opening_at")
 
 
+def check_invitation_schedule(session: Session, project: Project, schedule: Schedule) -> None:
+    """The dates the invitation letters fix after a prequalification (邀请招标: 投标邀请书), by the server clock:
+    in order and every minimum period of the project's rule pack a tender notice keeps (招标文件提供期限,
+    发出至投标截止), counted from today."""
+    now = clock.now()
+    if local_date(schedule.docs_issued_at) < clock.today_local():
+        raise InvalidInput("招标文件发出（发售开始）时间不得早于投标邀请书发出当日", field="docs_issued_at")
+    _check_order(project, "tender", schedule, now)
+    check_schedule(session, project, "tender", schedule)
+
+
 # --------------------------------------------------------------------------- guards (called by lifecycle.apply)
 
 

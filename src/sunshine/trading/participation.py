@@ -1,7 +1,11 @@
 """Facts about a bidder's participation that registration, deposits and sealed bids all check: whether the
-notice's windows are open by the server clock, and whether an applicant failed prequalification."""
+notice's windows are open by the server clock, whether an applicant failed prequalification, and the checks
+domains add to who may still take part once registered (``participation_check``: obtaining the documents and
+submitting a bid, e.g. only the suppliers invited after a prequalification)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,3 +40,22 @@ def failed_prequalification(session: Session, registration: Registration) -> boo
         )
     )
     return result is not None and not result.passed
+
+
+# Checks a domain above the kernel adds to taking part with a registration (obtaining the tender documents,
+# submitting a bid): each is called with the project and the registration and refuses by raising one of the
+# error family. Registered by ``domains.install()``.
+ParticipationCheck = Callable[[Session, Project, Registration], None]
+_participation_checks: list[ParticipationCheck] = []
+
+
+def participation_check(check: ParticipationCheck) -> ParticipationCheck:
+    """Add a check every bid and every obtaining of the documents passes (idempotent)."""
+    if check not in _participation_checks:
+        _participation_checks.append(check)
+    return check
+
+
+def check_participation(session: Session, project: Project, registration: Registration) -> None:
+    for check in _participation_checks:
+        check(session, project, registration)

@@ -187,6 +187,7 @@ def obtain_documents(session: Session, actor: Principal, registration_id: int) -
     participation.check_window(project)
     if participation.failed_prequalification(session, reg):
         raise Conflict("未通过资格预审的申请人不能获取招标文件（《招标投标法实施条例》第十九条）")
+    participation.check_participation(session, project, reg)
     digest, _notice = tender_documents(session, project)
     reg.docs_obtained_at, reg.docs_sha256 = clock.now(), digest
     session.flush()
@@ -347,9 +348,9 @@ def record_qualification(
         raise InvalidInput(f"理由最多 {MAX_REASONS} 个字符", field="reasons")
     if reg.withdrawn_at is not None:
         raise Conflict("该申请人已撤回报名")
-    allowed = {"pre": {"notice_published"}, "post": {"bid_closed", "opening", "evaluation"}}[stage]
+    allowed = {"pre": {"notice_published", "bid_closed"}, "post": {"bid_closed", "opening", "evaluation"}}[stage]
     if project.state not in allowed:
-        when = "公告期内" if stage == "pre" else "投标截止后、评审结束前"
+        when = "公告期内或申请截止后、开标前" if stage == "pre" else "投标截止后、评审结束前"
         raise Conflict(f"{STAGES[stage]}应在{when}进行，项目当前为“{state_label(project, project.state)}”")
     existing = session.scalar(
         select(QualificationResult).where(

@@ -101,7 +101,16 @@ def book(data: BookingIn, session=SessionDep, principal: Principal = CENTRE) -> 
     row = service.book_manual(
         session,
         principal,
-        service.ManualBooking(data.room_id, data.purpose, data.title, data.starts_at, data.ends_at, data.project_id),
+        service.ManualBooking(
+            data.room_id,
+            data.purpose,
+            data.title,
+            data.starts_at,
+            data.ends_at,
+            data.project_id,
+            attendance=data.attendance,
+            observers=data.observers,
+        ),
     )
     return BookingOut(**visibility.schedule_rows(session, principal, [row])[0])
 

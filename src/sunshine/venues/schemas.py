@@ -47,6 +47,8 @@ class BookingIn(BaseModel):
     starts_at: IsoDateTime = Field(description="开始时间")
     ends_at: IsoDateTime = Field(description="结束时间")
     project_id: Id | None = Field(None, description="所属项目（可选）")
+    attendance: int | None = Field(None, ge=0, le=10000, description="预计参会人数（不得超过场室座位数）")
+    observers: int | None = Field(None, ge=0, le=10000, description="预计旁听人数（不得超过旁听席位）")
 
 
 class ReleaseIn(BaseModel):

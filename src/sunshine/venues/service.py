@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
@@ -24,7 +24,8 @@ from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.formatting import local_time
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
-from sunshine.trading.models import Project
+from sunshine.trading.models import Project, Registration
+from sunshine.venues.capacity import Attendance, VenueTooSmall, check_capacity  # noqa: F401 (re-exported)
 from sunshine.venues.models import Booking, Room
 
 PACK = "centre.venues"
@@ -99,6 +100,8 @@ class VenueRules:
     gap: int  # minutes
     opening_minutes: int
     evaluation_minutes: int
+    evaluation_attendants: int = 2
+    opening_representatives: int = 1
 
 
 def venue_rules(session: Session) -> VenueRules:
@@ -109,6 +112,12 @@ def venue_rules(session: Session) -> VenueRules:
         gap=int(pack.rule("min_gap_between_sessions").value),
         opening_minutes=int(pack.rule("opening_session_minutes").value),
         evaluation_minutes=int(pack.rule("evaluation_session_minutes").value),
+        evaluation_attendants=int(pack.rule("evaluation_attendants").value) if pack.has("evaluation_attendants") else 2,
+        opening_representatives=(
+            int(pack.rule("opening_representatives_per_bidder").value)
+            if pack.has("opening_representatives_per_bidder")
+            else 1
+        ),
     )
 
 
@@ -284,6 +293,7 @@ def book(
     ends_at: datetime,
     project_id: int | None = None,
     actor_id: int | None = None,
+    attendance: Attendance | None = None,
 ) -> Booking:
     """Hold ``room_id`` from ``starts_at`` to ``ends_at``: the room must suit the purpose (an evaluation only in
     an isolated evaluation room), the span lie within the opening hours, and no booking of the room overlap
@@ -304,6 +314,7 @@ def book(
                 field="room_id",
             )
         raise VenueWrongKind(f"{room.name}是{KINDS[room.kind]}，不能用于{PURPOSES[purpose]}", field="room_id")
+    check_capacity(room, attendance)
     _check_hours(session, starts_at, ends_at)
     other = _clash(session, room, starts_at, ends_at)
     if other is not None:
@@ -388,6 +399,18 @@ def opening_subject(project: Project) -> str:
     return f"project:{project.code}:opening"
 
 
+def opening_attendance(session: Session, project: Project) -> Attendance:
+    """The registered bidders' representatives an opening hall must seat (``opening_representatives_per_bidder``
+    each; none registered yet when the first notice goes out)."""
+    bidders = session.scalar(
+        select(func.count(func.distinct(Registration.organisation_id))).where(
+            Registration.project_id == project.id, Registration.withdrawn_at.is_(None)
+        )
+    )
+    per = venue_rules(session).opening_representatives
+    return Attendance(int(bidders or 0) * per, f"已报名投标人 {int(bidders or 0)} 家，每家代表 {per} 人")
+
+
 def book_opening(session: Session, project: Project, opening_at: datetime) -> Booking | None:
     """The project's opening takes a free room of its kind at ``opening_at`` for the pack's time: the room it
     already holds if still free, else the first free one by name. None when the centre keeps no room of that
@@ -408,6 +431,8 @@ def book_opening(session: Session, project: Project, opening_at: datetime) -> Bo
         candidates.sort(key=lambda r: r.id != held.room_id)
     _check_hours(session, opening_at, ends_at)
     title = f"{project.name}（{project.code}）{PURPOSES[kind if kind == 'auction' else 'opening']}"
+    attendance = opening_attendance(session, project)
+    too_small: VenueTooSmall | None = None
     for room in candidates:
         try:  # a refused room changed nothing but its lock's version
             return book(
@@ -419,9 +444,15 @@ def book_opening(session: Session, project: Project, opening_at: datetime) -> Bo
                 starts_at=opening_at,
                 ends_at=ends_at,
                 project_id=project.id,
+                attendance=attendance,
             )
         except VenueBooked:
             continue
+        except VenueTooSmall as exc:  # a hall too small for the registered bidders: the next one
+            too_small = too_small or exc
+            continue
+    if too_small is not None:
+        raise too_small
     raise VenueUnavailable(
         f"{local_time(opening_at)} 起本中心的{KINDS[kind]}均已预约（共 {len(candidates)} 间），"
         "请调整开标时间或与交易中心协调场地。依据：《中华人民共和国招标投标法》第三十四条，开标地点应当为招标文件中预先确定的地点",
@@ -446,8 +477,17 @@ def evaluation_room(session: Session, name: str) -> Room | None:
     return room
 
 
-def check_evaluation_free(session: Session, room: Room, starts_at: datetime) -> None:
-    """Before a draw request goes to approval: its room is free at its time (it is booked on approval)."""
+def evaluation_attendance(session: Session, committee_size: int) -> Attendance:
+    """The committee and the pack's attendants (监督、见证) an evaluation room must seat (no observer seats)."""
+    extra = venue_rules(session).evaluation_attendants
+    return Attendance(committee_size + extra, f"评标委员会 {committee_size} 人，监督与见证人员 {extra} 人")
+
+
+def check_evaluation_free(session: Session, room: Room, starts_at: datetime, committee_size: int | None = None) -> None:
+    """Before a draw request goes to approval: its room seats the committee and is free at its time (it is
+    booked on approval)."""
+    if committee_size is not None:
+        check_capacity(room, evaluation_attendance(session, committee_size))
     ends_at = starts_at + timedelta(minutes=venue_rules(session).evaluation_minutes)
     _check_hours(session, starts_at, ends_at)
     other = _clash(session, room, starts_at, ends_at)
@@ -456,7 +496,14 @@ def check_evaluation_free(session: Session, room: Room, starts_at: datetime) -> 
 
 
 def book_evaluation(
-    session: Session, project: Project, *, place: str, starts_at: datetime, subject: str, actor_id: int | None
+    session: Session,
+    project: Project,
+    *,
+    place: str,
+    starts_at: datetime,
+    subject: str,
+    actor_id: int | None,
+    committee_size: int | None = None,
 ) -> Booking | None:
     """The evaluation a draw request was approved for takes the evaluation room it names at its time."""
     room = evaluation_room(session, place)
@@ -476,6 +523,7 @@ def book_evaluation(
         ends_at=ends_at,
         project_id=project.id,
         actor_id=actor_id,
+        attendance=evaluation_attendance(session, committee_size) if committee_size is not None else None,
     )
 
 
@@ -490,6 +538,8 @@ class ManualBooking:
     starts_at: datetime
     ends_at: datetime
     project_id: int | None = None
+    attendance: int | None = None  # expected participants (座位)
+    observers: int | None = None  # expected observers (旁听席)
 
 
 def book_manual(session: Session, actor: Principal, data: ManualBooking) -> Booking:
@@ -515,6 +565,11 @@ def book_manual(session: Session, actor: Principal, data: ManualBooking) -> Book
         ends_at=ends_at,
         project_id=project.id if project is not None else None,
         actor_id=actor.user_id,
+        attendance=(
+            Attendance(data.attendance or 0, f"参会人员 {data.attendance or 0} 人", data.observers or 0)
+            if data.attendance is not None or data.observers is not None
+            else None
+        ),
     )
 
 
