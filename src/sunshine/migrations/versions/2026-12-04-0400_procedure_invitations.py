@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261204_0400"
-down_revision: str | tuple[str, ...] | None = "20261203_0150"
+down_revision: str | tuple[str, ...] | None = "20261204_0300"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
