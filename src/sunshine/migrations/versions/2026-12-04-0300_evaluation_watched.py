@@ -3,7 +3,7 @@ an expert recorded at the opening (评委不参加开标会); each member's site
 the arithmetic corrections of prices (87号令 第五十九条) and the quantified adjustments (量化折算)
 
 Revision ID: 20261204_0300
-Revises: 20261203_0150
+Revises: 20261204_0100
 Create Date: 2026-12-04 03:00:00
 """
 

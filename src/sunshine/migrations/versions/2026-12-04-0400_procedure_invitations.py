@@ -2,7 +2,7 @@
 passed the prequalification, and their invitation letters (87号令第十四条)
 
 Revision ID: 20261204_0400
-Revises: 20261203_0150
+Revises: 20261204_0300
 Create Date: 2026-12-04 04:00:00
 """
 
