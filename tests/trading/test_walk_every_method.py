@@ -143,8 +143,11 @@ def test_walk_from_registration_to_deadline(db, client, clock, people, key, tran
     people["login"]()
     tick(db)
     closed = client.get(f"/api/v1/projects/{project['id']}").json()
-    # sealed bids are opened at the deadline; with none submitted the project fails there (流标, 条例第四十四条)
-    sealed = lifecycle_name in ("tender", "negotiation")
+    # sealed bids are opened at the deadline; with none submitted the project fails there (流标, 条例第四十四条) —
+    # except an invited procurement, whose first deadline ends the prequalification: its opening waits for the
+    # draw of the invitees and their letters (87号令第十四条)
+    invited = key == "gov_procurement.invited_tender"
+    sealed = lifecycle_name in ("tender", "negotiation") and not invited
     assert closed["state"] == ("failed" if sealed else "bid_closed")
     late = client.post(
         f"/api/v1/projects/{project['id']}/sections/{section_id}/registrations",
