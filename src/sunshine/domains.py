@@ -45,5 +45,10 @@ def install() -> None:
     tenderdocs_steps.install()  # the first notice waits for filed documents; holders asked to acknowledge changes
     venues_steps.install()  # the opening room booked with the notice, rooms released when a project ends
     evaluation_steps.install()  # the end of the evaluation: 评审结束 or 流标
+    from sunshine.auctions import outcomes as auction_outcomes
+    from sunshine.awards import steps as awards_steps
+
+    auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
+    awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
     disclosure_hooks.install()
     _installed = True

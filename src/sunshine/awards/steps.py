@@ -1,0 +1,41 @@
+"""The step award letters add to every lifecycle that reaches 结果已公告 (tender, negotiation, single source,
+listing, auction, draw): ``issue_award_letters`` (结果已公告 → 已发出中标通知书), taken by the tenderer or its agency
+once every letter is sealed. ``install`` registers the letter as a sealable document (seals registry) and the
+inbox message kind. Loaded by ``sunshine.domains``."""
+
+from __future__ import annotations
+
+from sunshine.trading.lifecycle import AGENCY_SIDE, Step, declare, label_states
+
+declare(
+    Step(
+        "issue_award_letters",
+        "发出中标（成交）通知书和结果通知书",
+        frozenset({"result_published"}),
+        "awarded",
+        AGENCY_SIDE,
+        ledger_kind="awards:letters:issued",
+        rule="中标（成交）人确定后，招标人（采购人）向中标（成交）人发出中标（成交）通知书，同时将结果通知所有未中标的投标人"
+        "（《中华人民共和国招标投标法》第四十五条；《政府采购货物和服务招标投标管理办法》第六十九条）",
+    )
+)
+for _auctioned in ("listing", "auction"):
+    label_states(_auctioned, {"awarded": "已签发成交确认书"})
+label_states("draw", {"awarded": "已发出中选通知书"})
+
+
+def install() -> None:
+    from sunshine.awards import letters
+    from sunshine.messaging import service as messaging
+    from sunshine.seals import registry
+
+    registry.register(
+        registry.DocumentKind(
+            letters.KIND,
+            "中标（成交）通知书",
+            letters.render,
+            letters.may_read,
+            page=lambda session, letter_id: f"/award-letters/{letter_id}",
+        )
+    )
+    messaging.register_kind(letters.MESSAGE_KIND, "中标（成交）通知书")
