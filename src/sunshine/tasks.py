@@ -39,6 +39,7 @@ class TickReport:
     expert_term_alerts: list[str] = field(default_factory=list)  # 聘期届满提醒 raised (alert keys)
     expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
     smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
+    contracts_overdue: list[str] = field(default_factory=list)  # 合同签订逾期 alerts raised (project codes)
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     head_size: int | None = None
 
@@ -108,6 +109,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.evaluation import report as evaluation_report
 
         report.evaluation_reports_overdue = evaluation_report.raise_overdue(session)
+    with db.unit_of_work() as session:  # 合同: the contract deadline from the award letters passed unsigned → alert
+        from sunshine.awards import contracts
+
+        report.contracts_overdue = contracts.raise_overdue(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -62,3 +62,14 @@ def seal_all(db, client, result: DrawResult, letters: list[dict]) -> None:
             json=seal_body(db, "award_letter", letter["id"], result.key),
         )
         assert response.status_code in (200, 201), response.text
+
+
+def awarded_draw(db, client, clock, *, firms: int = 3) -> tuple[DrawResult, list[dict]]:
+    """A determined draw whose letters are drafted, sealed and issued (已发出中选通知书)."""
+    result = determined_draw(db, client, clock, firms=firms)
+    pid, headers = result.project["id"], result.w.headers["agency"]
+    letters = client.post(f"/api/v1/projects/{pid}/award-letters/draft", headers=headers).json()["letters"]
+    seal_all(db, client, result, letters)
+    issued = client.post(f"/api/v1/projects/{pid}/award-letters/issue", headers=headers)
+    assert issued.status_code == 200, issued.text
+    return result, issued.json()["letters"]

@@ -5,7 +5,8 @@ inbox message kind. Loaded by ``sunshine.domains``."""
 
 from __future__ import annotations
 
-from sunshine.trading.lifecycle import AGENCY_SIDE, Step, declare, label_states
+from sunshine.identity.roles import Role
+from sunshine.trading.lifecycle import AGENCY_SIDE, Step, after_step, declare, label_states
 
 declare(
     Step(
@@ -19,13 +20,25 @@ declare(
         "（《中华人民共和国招标投标法》第四十五条；《政府采购货物和服务招标投标管理办法》第六十九条）",
     )
 )
+declare(
+    Step(
+        "sign_contract",
+        "合同签订",
+        frozenset({"awarded"}),
+        "contracted",
+        frozenset({Role.TENDERER, Role.BIDDER}),  # taken by the side that signs last
+        ledger_kind="awards:contracts:signed",
+        rule="招标人（采购人）和中标（成交）人应当自中标（成交）通知书发出之日起三十日内，按照招标文件和中标人的投标文件"
+        "订立书面合同（《中华人民共和国招标投标法》第四十六条；《中华人民共和国政府采购法》第四十六条）",
+    )
+)
 for _auctioned in ("listing", "auction"):
     label_states(_auctioned, {"awarded": "已签发成交确认书"})
 label_states("draw", {"awarded": "已发出中选通知书"})
 
 
 def install() -> None:
-    from sunshine.awards import letters
+    from sunshine.awards import contracts, letters
     from sunshine.messaging import service as messaging
     from sunshine.seals import registry
 
@@ -39,3 +52,4 @@ def install() -> None:
         )
     )
     messaging.register_kind(letters.MESSAGE_KIND, "中标（成交）通知书")
+    after_step([letters.STEP], contracts.after_letters)  # the contract deadline runs from the letters
