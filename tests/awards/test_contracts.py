@@ -77,6 +77,10 @@ def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, clien
     assert client.post(url, headers=w.headers[f"bidder{loser}"], json=sha).status_code == 404
     wrong = client.post(url, headers=w.headers[f"bidder{winner}"], json={"sha256": "0" * 64})
     assert wrong.status_code == 409
+    clock.advance(timedelta(hours=1))  # the token is still valid, but the password was entered too long ago
+    stale = client.post(url, headers=w.headers[f"bidder{winner}"], json=sha)
+    assert stale.status_code == 401 and stale.json()["code"] == "reauthentication_required"
+    w.login(client)
     first = client.post(url, headers=w.headers[f"bidder{winner}"], json=sha)
     assert first.status_code == 200 and first.json()["state_label"] == "乙方已签署，待甲方签署"
     assert first.json()["project_state_label"] == "已发出中选通知书"
