@@ -58,7 +58,11 @@ def test_a_land_listing_from_the_buyer_to_the_signed_transfer_contract(db, clien
     mine = client.get("/api/v1/award-letters/mine", headers=buyer).json()
     assert [x["title"] for x in mine] == ["成交确认书"]
 
-    terms = {"section_id": project.section, "term": "土地交付之日起24个月内开工", "payment": "成交确认书签订后30日内付清"}
+    terms = {
+        "section_id": project.section,
+        "term": "土地交付之日起24个月内开工",
+        "payment": "成交确认书签订后30日内付清",
+    }
     changed = client.post(f"/api/v1/projects/{pid}/contracts", headers=agency, json={**terms, "amount": "10000000"})
     assert changed.status_code == 422 and changed.json()["code"] == "contract_changes_substance"
     contract = client.post(f"/api/v1/projects/{pid}/contracts", headers=agency, json=terms)
