@@ -40,6 +40,7 @@ class TickReport:
     expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
     smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
     contracts_overdue: list[str] = field(default_factory=list)  # 合同签订逾期 alerts raised (project codes)
+    refunds_overdue: list[int] = field(default_factory=list)  # 保证金退还逾期 alerts raised (deposit ids)
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     head_size: int | None = None
 
@@ -113,6 +114,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.awards import contracts
 
         report.contracts_overdue = contracts.raise_overdue(session)
+    with db.unit_of_work() as session:  # 保证金: refunds past their due date → one alert each
+        from sunshine.trading import deposits
+
+        report.refunds_overdue = deposits.raise_overdue_alerts(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

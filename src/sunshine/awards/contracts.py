@@ -85,8 +85,8 @@ def _security_cap(project: Project) -> Decimal:
     """The pack's cap on the performance security as a fraction of the contract amount (条例 第五十八条;
     采购条例 第四十八条: 10 %); 10 % where the pack has none."""
     snapshot = rules.rules_of(project)
-    if snapshot.has("performance_security_max"):
-        return snapshot.rule("performance_security_max").value / Decimal(100)
+    if snapshot.has("performance_bond_max_percent"):
+        return snapshot.rule("performance_bond_max_percent").value / Decimal(100)
     return Decimal("0.10")
 
 
