@@ -91,6 +91,7 @@ def create_app(
     from sunshine.auctions import views as auctions_views
     from sunshine.awards import api as awards_api
     from sunshine.awards import contract_api as awards_contract_api
+    from sunshine.awards import contract_views as awards_contract_views
     from sunshine.awards import views as awards_views
     from sunshine.bidding import api as bidding_api
     from sunshine.bidding import views as bidding_views
@@ -223,4 +224,5 @@ def create_app(
     app.include_router(awards_api.router)
     app.include_router(awards_views.router)
     app.include_router(awards_contract_api.router)
+    app.include_router(awards_contract_views.router)
     return app

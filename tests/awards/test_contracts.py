@@ -11,10 +11,11 @@ from sunshine.core import clock as core_clock
 from sunshine.identity.roles import Role
 from tests.awards.builders import awarded_draw
 from tests.builders import api_token
+from tests.pages import browser, csrf_token, page_text
 from tests.trading.builders import actor
 
 
-def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, client, clock):
+def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, client, clock, app):
     result, letters = awarded_draw(db, client, clock)
     w, pid = result.w, result.project["id"]
     award = next(x for x in letters if x["kind"] == "award")
@@ -46,6 +47,9 @@ def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, clien
     by_bidder = client.post(f"/api/v1/projects/{pid}/contracts", headers=w.headers[f"bidder{winner}"], json=terms)
     assert by_bidder.status_code == 403
     assert client.get(f"/api/v1/projects/{pid}/contracts", headers=w.headers["agency"]).json() == []
+    with browser(app, w.agency.username) as agency_page:
+        form = agency_page.get(f"/projects/{pid}/contracts")
+        assert "起草合同" in page_text(form.text) and "386,000.00" in form.text
 
     drafted = client.post(
         f"/api/v1/projects/{pid}/contracts",
@@ -81,8 +85,18 @@ def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, clien
     stale = client.post(url, headers=w.headers[f"bidder{winner}"], json=sha)
     assert stale.status_code == 401 and stale.json()["code"] == "reauthentication_required"
     w.login(client)
-    first = client.post(url, headers=w.headers[f"bidder{winner}"], json=sha)
-    assert first.status_code == 200 and first.json()["state_label"] == "乙方已签署，待甲方签署"
+    with browser(app, w.bidders[winner].username) as person:  # the winner signs on the contract's page
+        page = person.get(f"/contracts/{cid}")
+        assert "本方签署合同" in page_text(page.text) and "待双方签署" in page_text(page.text)
+        signed_page = person.post(
+            f"/contracts/{cid}/sign",
+            data={"csrf_token": csrf_token(page.text), "sha256": contract["sha256"]},
+            follow_redirects=True,
+        )
+        assert "乙方已签署，待甲方签署" in page_text(signed_page.text)
+        assert "本方签署合同" not in page_text(signed_page.text)
+    first = client.get(f"/api/v1/contracts/{cid}", headers=w.headers[f"bidder{winner}"])
+    assert first.json()["state_label"] == "乙方已签署，待甲方签署"
     assert first.json()["project_state_label"] == "已发出中选通知书"
     school_headers = api_token(client, school.username)
     second = client.post(url, headers=school_headers, json=sha)
