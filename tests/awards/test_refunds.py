@@ -140,6 +140,15 @@ def test_procurement_refunds_run_from_the_letters_and_the_contract_and_late_ones
     d = _deposit(db, winner)
     assert (d.status, d.due.isoformat()) == ("refund_due", "2027-01-18")  # Monday 11 January + 5 working days
 
+    # The contract is published through the disclosure pipeline at once: due in 2 working days, met on time.
+    owed = client.get(
+        "/api/v1/disclosure/obligations", params={"item_code": "ZC.JG.02", "project_id": p.id}, headers=centre
+    ).json()
+    # due in 2 working days, met on the day of signing
+    assert [(o["due"], o["met_on"], o["status_label"]) for o in owed] == [("2027-01-13", "2027-01-11", "已公开")]
+    pubs = client.get("/api/v1/disclosure/publications", params={"item_code": "ZC.JG.02"}).json()["items"]
+    assert len(pubs) == 1 and "4,800,000.00" in pubs[0]["body"] and pubs[0]["title"].endswith("政府采购合同公告")
+
 
 def test_the_fujian_pack_refunds_the_others_within_five_calendar_days(db, client, clock):
     load_catalog(db)

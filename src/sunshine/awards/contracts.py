@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -245,6 +246,13 @@ def _complete_if_signed(session: Session, project: Project, actor: Principal) ->
         project,
         STEP,
         actor,
+        publication=lifecycle.Publication(
+            title=f"{project.name}{title_of(project)}公告",
+            body_html=_publication_html(project, signed),
+            source_ref=f"contracts:{project.code}",
+            author_id=actor.user_id,
+            hold="queue",  # a confidentiality hold keeps the contract in the office's queue, the signing stands
+        ),
         document_ref=f"contracts:{project.code}",
         payload={
             "contracts": [
@@ -258,6 +266,17 @@ def _complete_if_signed(session: Session, project: Project, actor: Principal) ->
     if deadline is not None:
         calendar.close(session, deadline.id)
         alerts.resolve(session, subject_kind="project", subject_id=project.id, kind=ALERT_KIND)
+
+
+def _publication_html(project: Project, signed: list[AwardContract]) -> str:
+    """The contracts as published (合同名称、双方、金额、期限、签订日期; the text without trade secrets is the
+    signed text itself, which holds none beyond these terms)."""
+    parts = []
+    for c in signed:
+        signed_on = local_time(max(c.tenderer_signed_at, c.winner_signed_at), "%Y-%m-%d")
+        text = "".join(f"<p>{escape(line)}</p>" for line in c.body.split("\n"))
+        parts.append(f"<h3>{escape(c.title)}（{escape(c.number)}）</h3>{text}<p>签订日期：{signed_on}</p>")
+    return "".join(parts)
 
 
 def track_deadline(session: Session, project: Project, issued_on: date) -> TrackedDeadline | None:

@@ -27,6 +27,7 @@ declare(
         frozenset({"awarded"}),
         "contracted",
         frozenset({Role.TENDERER, Role.BIDDER}),  # taken by the side that signs last
+        discloses="trading.contract",  # 合同订立信息 / 政府采购合同 (采购条例 第五十条: within 2 working days)
         ledger_kind="awards:contracts:signed",
         rule="招标人（采购人）和中标（成交）人应当自中标（成交）通知书发出之日起三十日内，按照招标文件和中标人的投标文件"
         "订立书面合同（《中华人民共和国招标投标法》第四十六条；《中华人民共和国政府采购法》第四十六条）",
