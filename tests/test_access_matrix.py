@@ -792,6 +792,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/api/v1/contracts/{contract_id}"): SIGNED_IN,
     ("POST", "/api/v1/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
+    ("POST", "/api/v1/contracts/{contract_id}/filing"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/projects/{project_id}/contracts"): SIGNED_IN,
     ("POST", "/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/contracts/{contract_id}"): SIGNED_IN,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from fastapi import APIRouter, Depends
@@ -38,6 +38,10 @@ class SignIn(BaseModel):
     sha256: str = Field(max_length=64, description="签署方核对的合同文本 SHA-256")
 
 
+class FilingIn(BaseModel):
+    reference: str = Field(max_length=100, description="财政部门的备案回执编号")
+
+
 class ContractOut(BaseModel):
     id: int
     project_id: int
@@ -58,6 +62,9 @@ class ContractOut(BaseModel):
     winner_signed_at: datetime | None
     ledger_seq: int | None
     project_state_label: str
+    filing_due: date | None  # 政府采购合同报财政部门备案的期限（采购法 第四十七条）
+    filed_at: datetime | None
+    filing_ref: str | None
 
 
 def state_label(c: AwardContract) -> str:
@@ -72,6 +79,7 @@ def state_label(c: AwardContract) -> str:
 
 def contract_out(session: Session, c: AwardContract) -> ContractOut:
     project = session.get(Project, c.project_id)
+    filing = service.filing_deadline(session, c)
     return ContractOut(
         id=c.id,
         project_id=c.project_id,
@@ -92,6 +100,9 @@ def contract_out(session: Session, c: AwardContract) -> ContractOut:
         winner_signed_at=c.winner_signed_at,
         ledger_seq=c.ledger_seq,
         project_state_label=lifecycle.state_label(project, project.state),
+        filing_due=filing.due if filing else None,
+        filed_at=c.filed_at,
+        filing_ref=c.filing_ref,
     )
 
 
@@ -134,3 +145,12 @@ def one(contract_id: Id, session: Session = SessionDep, actor: Principal = SIGNE
 )
 def sign(contract_id: Id, body: SignIn, session: Session = SessionDep, actor: Principal = SIGNERS) -> ContractOut:
     return contract_out(session, service.sign(session, actor, contract_id, sha256=body.sha256))
+
+
+@router.post(
+    "/contracts/{contract_id}/filing",
+    response_model=ContractOut,
+    summary="登记合同备案（采购人或代理机构）：合同副本报财政部门备案的回执编号（政府采购法 第四十七条）",
+)
+def filing(contract_id: Id, body: FilingIn, session: Session = SessionDep, actor: Principal = DRAFTERS) -> ContractOut:
+    return contract_out(session, service.record_filing(session, actor, contract_id, reference=body.reference))

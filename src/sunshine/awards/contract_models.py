@@ -40,3 +40,7 @@ class AwardContract(Base):
     winner_signed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     winner_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ledger_seq: Mapped[int | None] = mapped_column(Integer)  # the signing step's entry (both signed)
+    # 合同备案 (政府采购法 第四十七条): the copy filed with the finance department, and its receipt number
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    filed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    filing_ref: Mapped[str | None] = mapped_column(String(100))

@@ -27,12 +27,15 @@ from sunshine.core.formatting import local_time
 from sunshine.core.models import TrackedDeadline
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
+from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Project, Section
 
 STEP = "sign_contract"
 PURPOSE = "awards:contract"
+FILING_PURPOSE = "awards:contract-filing"
+FILING_RULE = "contract_filing_within"
 ALERT_KIND = "contract_overdue"
 BASIS = "《中华人民共和国招标投标法》第四十六条；《中华人民共和国政府采购法》第四十六条"
 MAX_TEXT = 2000
@@ -262,6 +265,7 @@ def _complete_if_signed(session: Session, project: Project, actor: Principal) ->
     )
     for c in signed:
         c.ledger_seq = transition.ledger_seq
+        _track_filing(session, project, c)
     deadline = open_deadline(session, project)
     if deadline is not None:
         calendar.close(session, deadline.id)
@@ -277,6 +281,66 @@ def _publication_html(project: Project, signed: list[AwardContract]) -> str:
         text = "".join(f"<p>{escape(line)}</p>" for line in c.body.split("\n"))
         parts.append(f"<h3>{escape(c.title)}（{escape(c.number)}）</h3>{text}<p>签订日期：{signed_on}</p>")
     return "".join(parts)
+
+
+def _track_filing(session: Session, project: Project, contract: AwardContract) -> None:
+    """Procurement: the copy to the finance department within the pack's time of signing (采购法 第四十七条)."""
+    snapshot = rules.rules_of(project)
+    if not snapshot.has(FILING_RULE):
+        return
+    rule = snapshot.rule(FILING_RULE)
+    calendar.track(
+        session,
+        subject=f"contract:{contract.id}",
+        purpose=FILING_PURPOSE,
+        start=clock.today_local(),
+        days=int(rule.value),
+        unit=rules.DAY_UNITS[rule.unit],
+        rule_ref=f"{project.pack_key}/{FILING_RULE}",
+    )
+
+
+def filing_deadline(session: Session, contract: AwardContract) -> TrackedDeadline | None:
+    return session.scalar(
+        select(TrackedDeadline)
+        .where(TrackedDeadline.subject == f"contract:{contract.id}", TrackedDeadline.purpose == FILING_PURPOSE)
+        .order_by(TrackedDeadline.id.desc())
+        .limit(1)
+    )
+
+
+def record_filing(session: Session, actor: Principal, contract_id: int, *, reference: str) -> AwardContract:
+    """合同备案: the tenderer's side records that the copy went to the finance department, with its receipt
+    number; the filing deadline closes and the ledger keeps the filing with the contract's hash."""
+    contract = readable(session, actor, contract_id)
+    project = session.get(Project, contract.project_id)
+    if not visibility.is_party(actor, project):
+        raise Forbidden("合同备案由采购人或其代理机构登记")
+    deadline = filing_deadline(session, contract)
+    if deadline is None:
+        raise Conflict("该合同无须备案，或尚未签订")
+    if contract.filed_at is not None:
+        raise Conflict("该合同已登记备案")
+    contract.filing_ref = _text(reference, "reference", "备案回执编号")[:100]
+    contract.filed_at, contract.filed_by = clock.now(), actor.user_id
+    if deadline.is_open:
+        calendar.close(session, deadline.id)
+    alerts.resolve(session, subject_kind="contract", subject_id=contract.id)
+    ledger.append(
+        session,
+        "awards:contract:filed",
+        f"contract:{contract.number}",
+        {
+            "contract": contract.id,
+            "sha256": contract.sha256,
+            "reference": contract.filing_ref,
+            "due": deadline.due.isoformat(),
+            "late": clock.today_local() > deadline.due,
+            "by": actor.user_id,
+        },
+    )
+    session.flush()
+    return contract
 
 
 def track_deadline(session: Session, project: Project, issued_on: date) -> TrackedDeadline | None:
@@ -316,16 +380,16 @@ def after_letters(session: Session, event) -> None:  # noqa: ANN001
 
 def raise_overdue(session: Session) -> list[str]:
     """The tick's part: a contract deadline that passed without both signatures raises one alert per project,
-    for the tenderer, its agency, the centre and the supervisors."""
+    for the tenderer, its agency, the centre and the supervisors; so does a filing deadline passed unfiled."""
     today = clock.today_local()
+    raised = _filing_overdue(session, today)
     rows = session.scalars(
         select(TrackedDeadline).where(TrackedDeadline.purpose == PURPOSE, TrackedDeadline.is_open.is_(True))
     ).all()
-    raised = []
     for deadline in rows:
         if today <= deadline.due:
             continue
-        code = deadline.subject.removeprefix("project:")
+        code = deadline.subject.removeprefix("project:")  # noqa: B005
         project = session.scalar(select(Project).where(Project.code == code))
         if project is None or project.state != "awarded":
             continue
@@ -343,4 +407,32 @@ def raise_overdue(session: Session) -> list[str]:
         )
         if alert is not None:
             raised.append(project.code)
+    return raised
+
+
+def _filing_overdue(session: Session, today: date) -> list[str]:
+    rows = session.scalars(
+        select(TrackedDeadline).where(TrackedDeadline.purpose == FILING_PURPOSE, TrackedDeadline.is_open.is_(True))
+    ).all()
+    raised = []
+    for deadline in rows:
+        contract = session.get(AwardContract, int(deadline.subject.removeprefix("contract:")))  # noqa: B005
+        if today <= deadline.due or contract is None or contract.filed_at is not None:
+            continue
+        project = session.get(Project, contract.project_id)
+        alert = alerts.raise_once(
+            session,
+            key=f"awards:contract-filing-overdue:{contract.id}",
+            domain="awards",
+            kind="contract_filing_overdue",
+            subject_kind="contract",
+            subject_id=contract.id,
+            message=f"{project.name}：{contract.title}（{contract.number}）应于{deadline.due.isoformat()}前报财政部门备案，"
+            "已逾期（依据《中华人民共和国政府采购法》第四十七条）",
+            audience=(Role.CENTRE_STAFF, Role.SUPERVISOR),
+            organisation_id=project.tenderer_id,
+            due=deadline.due,
+        )
+        if alert is not None:
+            raised.append(contract.number)
     return raised

@@ -82,9 +82,13 @@ def upgrade() -> None:
         sa.Column("winner_signed_by", sa.Integer(), nullable=True),
         sa.Column("winner_signed_at", TS, nullable=True),
         sa.Column("ledger_seq", sa.Integer(), nullable=True),
+        sa.Column("filed_at", TS, nullable=True),
+        sa.Column("filed_by", sa.Integer(), nullable=True),
+        sa.Column("filing_ref", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["project_id"], ["project.id"], name=op.f(f"fk_{C}_project_id_project"), ondelete="CASCADE"
         ),
+        sa.ForeignKeyConstraint(["filed_by"], ["app_user.id"], name=op.f(f"fk_{C}_filed_by_app_user")),
         sa.ForeignKeyConstraint(
             ["section_id"],
             ["project_section.id"],
