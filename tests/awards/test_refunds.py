@@ -152,7 +152,6 @@ def test_procurement_refunds_run_from_the_letters_and_the_contract_and_late_ones
     # Filed with the finance department within 7 working days (采购法 第四十七条): late here, so the tick alerts.
     assert signed["filing_due"] == "2027-01-20" and signed["filed_at"] is None
     clock.set(beijing(2027, 1, 21, 10))
-    centre = api_token(client, w.centre.username)
     assert tick(db).contracts_overdue == [contract["number"]]
     agency = api_token(client, w.agency.username)
     filed = client.post(
@@ -160,7 +159,7 @@ def test_procurement_refunds_run_from_the_letters_and_the_contract_and_late_ones
     )
     assert filed.status_code == 200, filed.text
     assert filed.json()["filing_ref"] == "闽财采备〔2027〕18号" and filed.json()["filed_at"]
-    again = client.post(filing, headers=agency, json={"reference": "x"})
+    again = client.post(f"/api/v1/contracts/{contract['id']}/filing", headers=agency, json={"reference": "x"})
     assert again.status_code == 409
 
 
