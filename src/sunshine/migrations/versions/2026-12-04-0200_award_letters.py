@@ -53,7 +53,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["issuer_id"], ["organisation.id"], name=op.f(f"fk_{T}_issuer_id_organisation")),
         sa.ForeignKeyConstraint(["drafted_by"], ["app_user.id"], name=op.f(f"fk_{T}_drafted_by_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{T}")),
-        sa.UniqueConstraint("section_id", "organisation_id", name=op.f(f"uq_{T}_section_id_organisation_id")),
+        sa.UniqueConstraint("section_id", "organisation_id", name=op.f(f"uq_{T}_section_id")),
         sa.UniqueConstraint("number", name=op.f(f"uq_{T}_number")),
     )
     for column in ("project_id", "section_id", "organisation_id", "issued_at"):
