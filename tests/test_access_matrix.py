@@ -839,6 +839,29 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/invitations/send"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/procedure/invitations"): frozenset({Role.BIDDER}),
     ("GET", "/procedure/invitations/{invitation_id}"): COMMITTEE_READERS | {Role.BIDDER},
+    # award letters: drafted and issued by the tenderer's side; read by the parties, the centre, the supervisors
+    # and each addressee (the service narrows to what each may see)
+    ("GET", "/api/v1/projects/{project_id}/award-letters"): SIGNED_IN,
+    ("POST", "/api/v1/projects/{project_id}/award-letters/draft"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/api/v1/projects/{project_id}/award-letters/issue"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/award-letters/mine"): frozenset({Role.BIDDER}),
+    ("GET", "/api/v1/award-letters/{letter_id}"): SIGNED_IN,
+    ("GET", "/projects/{project_id}/award-letters"): SIGNED_IN,
+    ("POST", "/projects/{project_id}/award-letters/draft"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("POST", "/projects/{project_id}/award-letters/issue"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/award-letters/{letter_id}"): SIGNED_IN,
+    ("GET", "/award-letters/{letter_id}/letter.pdf"): SIGNED_IN,
+    ("GET", "/my/award-letters"): frozenset({Role.BIDDER}),
+    # contracts: drafted by the tenderer's side, signed by the tenderer and the winner (password entered lately)
+    ("GET", "/api/v1/projects/{project_id}/contracts"): SIGNED_IN,
+    ("POST", "/api/v1/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/api/v1/contracts/{contract_id}"): SIGNED_IN,
+    ("POST", "/api/v1/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
+    ("POST", "/api/v1/contracts/{contract_id}/filing"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/projects/{project_id}/contracts"): SIGNED_IN,
+    ("POST", "/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
+    ("GET", "/contracts/{contract_id}"): SIGNED_IN,
+    ("POST", "/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -858,6 +881,8 @@ PATH_EXAMPLES = {
     "message_id": "1",
     "call_id": "1",
     "deposit_id": "1",
+    "letter_id": "1",
+    "contract_id": "1",
     "notice_id": "1",
     "sha256": "0" * 64,
     "item_code": "GC.ZB.01",

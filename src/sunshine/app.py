@@ -89,6 +89,10 @@ def create_app(
 
     from sunshine.auctions import api as auctions_api
     from sunshine.auctions import views as auctions_views
+    from sunshine.awards import api as awards_api
+    from sunshine.awards import contract_api as awards_contract_api
+    from sunshine.awards import contract_views as awards_contract_views
+    from sunshine.awards import views as awards_views
     from sunshine.bidding import api as bidding_api
     from sunshine.bidding import views as bidding_views
     from sunshine.channels import api as channels_api
@@ -231,4 +235,8 @@ def create_app(
     app.include_router(evaluation_record_views.router)
     app.include_router(observers_api.router)
     app.include_router(evaluation_pricing_api.router)
+    app.include_router(awards_api.router)
+    app.include_router(awards_views.router)
+    app.include_router(awards_contract_api.router)
+    app.include_router(awards_contract_views.router)
     return app

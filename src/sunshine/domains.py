@@ -14,7 +14,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from sunshine.auctions import outcomes as auction_outcomes
     from sunshine.auctions import steps as auction_steps  # noqa: F401
+    from sunshine.awards import steps as awards_steps
     from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.committees import steps as committees_steps
@@ -47,5 +49,7 @@ def install() -> None:
     venues_steps.install()  # the opening room booked with the notice, rooms released when a project ends
     evaluation_steps.install()  # the end of the evaluation: 评审结束 or 流标
     results_steps.install()  # the result clocks from the report; the decided winners in trading.outcomes
+    auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
+    awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
     disclosure_hooks.install()
     _installed = True

@@ -1,6 +1,8 @@
 """Imports every domain's tables so that the metadata (and Alembic) sees the whole schema."""
 
 from sunshine.auctions import models as auctions_models  # noqa: F401
+from sunshine.awards import contract_models as awards_contract_models  # noqa: F401
+from sunshine.awards import models as awards_models  # noqa: F401
 from sunshine.bidding import models as bidding_models  # noqa: F401
 from sunshine.channels import models as channels_models  # noqa: F401
 from sunshine.committees import calling_models as committees_calling_models  # noqa: F401

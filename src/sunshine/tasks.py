@@ -39,6 +39,8 @@ class TickReport:
     expert_term_alerts: list[str] = field(default_factory=list)  # 聘期届满提醒 raised (alert keys)
     expert_calls_expired: list[int] = field(default_factory=list)  # 专家逾期未确认: next in order called (call ids)
     smallworks_determined: list[str] = field(default_factory=list)  # 小额工程抽取结果公示期满 (project codes)
+    contracts_overdue: list[str] = field(default_factory=list)  # 合同签订逾期 alerts raised (project codes)
+    refunds_overdue: list[int] = field(default_factory=list)  # 保证金退还逾期 alerts raised (deposit ids)
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
@@ -116,6 +118,14 @@ def tick(db: Database) -> TickReport:
 
         report.results_deemed = results_winners.deem_due(session)
         report.results_overdue = results_publicity.raise_overdue(session)
+    with db.unit_of_work() as session:  # 合同: the contract deadline from the award letters passed unsigned → alert
+        from sunshine.awards import contracts
+
+        report.contracts_overdue = contracts.raise_overdue(session)
+    with db.unit_of_work() as session:  # 保证金: refunds past their due date → one alert each
+        from sunshine.trading import deposits
+
+        report.refunds_overdue = deposits.raise_overdue_alerts(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -34,7 +34,8 @@ def test_the_local_pack_makes_the_committee_threshold_stricter_and_keeps_the_nat
     assert pack.rule("committee_large_threshold").value == Decimal(3_000_000)
     assert pack.rule("committee_large_threshold").basis.section == "政府采购服务实施方案 第6篇 四、开评标准备（三）"
     assert pack.rule("committee_large_min_size").value == 7  # the national rule, unchanged
-    assert {r.id for r in pack.rules} == {r.id for r in national.rules}
+    # the national rules, plus the local addition: others' deposits within 5 calendar days of the award letter
+    assert {r.id for r in pack.rules} == {r.id for r in national.rules} | {"deposit_refund_others_calendar_days"}
     # the national pack still governs a project registered by type and method
     assert registry().for_type_method("gov_procurement", "open_tender", DAY).key == "gov_procurement.open_tender"
 
@@ -43,8 +44,11 @@ def test_the_looser_report_delivery_is_superseded_by_article_68():
     pack = registry().in_force(FUJIAN, DAY)
     assert pack.rule("report_to_purchaser").value == 2  # 87号令 第六十八条 governs
     assert pack.rule("report_to_purchaser").basis.article == "第六十八条"
-    (old,) = pack.superseded
+    old, notice = pack.superseded
     assert (old.id, old.value, old.superseded_by.article) == ("report_to_purchaser", 5, "第六十八条")
+    # seed 003's notice to the unsuccessful only after the contract: looser than 第六十九条 (with the result)
+    assert (notice.id, notice.superseded_by.article) == ("result_letters_after_award_letter", "第六十九条")
+    assert pack.rule("result_letters_after_award_letter").value == 0
 
 
 def test_the_pack_page_shows_the_superseded_local_text_with_both_bases(client):

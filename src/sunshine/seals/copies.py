@@ -14,17 +14,16 @@ from typing import Any
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from sunshine.core import content
+from sunshine.core import pdf as pdfkit
 from sunshine.core.formatting import local_time
 from sunshine.seals import registry
 from sunshine.seals.models import DocumentSeal
 
 SEAL_FILE_FORMAT = "sunshine-seal/1"
-FONT = "STSong-Light"  # Adobe's CJK font every PDF reader carries; nothing is embedded or fetched
+FONT = pdfkit.FONT  # the platform's CJK font, embedded as a subset (core/pdf.py): renders in any reader
 
 
 def qr(url: str) -> segno.QRCode:
@@ -38,9 +37,7 @@ def qr_svg(url: str) -> bytes:
 
 
 def qr_png(url: str) -> bytes:
-    out = io.BytesIO()
-    qr(url).save(out, kind="png", scale=6, border=2)
-    return out.getvalue()
+    return pdfkit.qr_png(url)
 
 
 def seal_file(row: DocumentSeal, org_name: str, credit_code: str, public_key: str | None, url: str) -> dict[str, Any]:
@@ -92,8 +89,7 @@ def _wrap(text: str, width: int) -> list[str]:
 def sealed_pdf(rendered: registry.Rendered, row: DocumentSeal, org_name: str, url: str) -> bytes:
     """The sealed copy: the document's text, then the seal block (organisation, time, algorithm, key fingerprint,
     the document's SHA-256, the signature) and the QR code of the verification page."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    pdfkit.font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
     pdf.setTitle(rendered.title)

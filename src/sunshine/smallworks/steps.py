@@ -79,8 +79,10 @@ declare(
 
 def install() -> None:
     from sunshine.draws import purposes, reasons
-    from sunshine.smallworks import candidates, service
+    from sunshine.smallworks import candidates, outcomes, service
     from sunshine.trading import section_details
+
+    outcomes.install()  # the drawn contractors as the section winners (trading.outcomes)
 
     for code, label in candidates.REASONS.items():
         reasons.register(code, label)

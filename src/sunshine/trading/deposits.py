@@ -45,6 +45,11 @@ GUARANTEE_STATUSES = {"awaiting": "待提交", "paid": "已提交", "refund_due"
 EDITABLE_STATES = frozenset({"registered", "returned", "accepted"})  # before the notice is published
 MAX_RULE = "deposit_max_percent"
 REFUND_RULE = "deposit_refund_within"
+# 逾期退还的利息（年利率，%）: 87号令 第三十八条 — 中国人民银行同期贷款基准利率上浮20%; the rate is the pack's
+LATE_INTEREST_RULE = "deposit_late_interest_percent"
+# a local pack's stricter time for the others' refunds, in calendar days of the award letter (seed 003)
+LOCAL_OTHERS_RULE = "deposit_refund_others_calendar_days"
+AUCTIONED = frozenset({"listing", "auction"})  # a buyer's 竞买保证金 is settled by its contract, not refunded here
 
 
 def status_label(deposit: Deposit) -> str:
@@ -297,7 +302,9 @@ def submit_guarantee(
 # --------------------------------------------------------------------------- refunds
 
 
-def schedule_refund(session: Session, deposit: Deposit, trigger_date: date, reason: str) -> Deposit | None:
+def schedule_refund(
+    session: Session, deposit: Deposit, trigger_date: date, reason: str, rule_id: str = REFUND_RULE
+) -> Deposit | None:
     """The deposit becomes refundable: the due date is ``deposit_refund_within`` of the project's rule
     pack counted from ``trigger_date`` (e.g. the contract, the withdrawal, the termination), tracked
     so that a change of the holiday calendar moves it. Nothing to do for a deposit that was never
@@ -309,7 +316,7 @@ def schedule_refund(session: Session, deposit: Deposit, trigger_date: date, reas
         return None
     project = session.get(Project, deposit.project_id)
     pack = rules_of(project)
-    rule = pack.rule(REFUND_RULE) if pack.has(REFUND_RULE) else None
+    rule = pack.rule(rule_id) if pack.has(rule_id) else None
     result = rules.deadline(session, rule, trigger_date) if rule is not None else None
     deposit.status, deposit.refund_reason = "refund_due", reason[:300]
     if rule is not None and result is not None:
@@ -355,6 +362,73 @@ def schedule_refunds_for_project(
     return [d for d in (schedule_refund(session, d, trigger, reason) for d in list(paid)) if d is not None]
 
 
+def after_award_letters(session: Session, event) -> None:  # noqa: ANN001
+    """After-step hook of ``issue_award_letters``: in procurement the unsuccessful bidders' deposits are due
+    within the pack's time of the award letter (87号令 第三十八条: 5 working days); the winners' wait for the
+    contract. Other methods refund at the contract (条例 第五十七条), or did at their own result (draws)."""
+    from sunshine.trading import outcomes
+
+    project = event.project
+    if project.transaction_type != "gov_procurement":
+        return
+    winners = {(w.section_id, w.organisation_id) for w in outcomes.winners(session, project)}
+    rule_id = LOCAL_OTHERS_RULE if rules.rules_of(project).has(LOCAL_OTHERS_RULE) else REFUND_RULE
+    paid = session.scalars(
+        select(Deposit).where(Deposit.project_id == project.id, Deposit.status == "paid").order_by(Deposit.id)
+    ).all()
+    for deposit in paid:
+        if (deposit.section_id, deposit.organisation_id) not in winners:
+            reason = "中标（成交）通知书已发出，未中标（成交）人的保证金应予退还"
+            schedule_refund(session, deposit, clock.today_local(), reason, rule_id)
+
+
+def after_contract(session: Session, event) -> None:  # noqa: ANN001
+    """After-step hook of ``sign_contract``: every deposit still held becomes refundable from the contract
+    (procurement: the winner, 87号令 第三十八条; engineering: everyone, 条例 第五十七条). A land or property
+    buyer's 竞买保证金 is settled under its transfer contract and is not refunded here."""
+    project = event.project
+    if project.lifecycle in AUCTIONED:
+        return
+    today = clock.today_local()
+    schedule_refunds_for_project(session, project, reason="合同已签订，保证金应予退还", trigger_date=today)
+
+
+def late_interest(session: Session, deposit: Deposit, due: date | None, on: date) -> tuple[Decimal, int]:
+    """The interest owed on a transfer refunded after its due date: amount × the pack's annual rate × days
+    late / 365, to the cent (rounded down); nothing for a guarantee, or where the pack sets no rate."""
+    if due is None or on <= due or deposit.method != "transfer":
+        return Decimal("0.00"), 0
+    pack = rules.rules_of(session.get(Project, deposit.project_id))
+    if not pack.has(LATE_INTEREST_RULE):
+        return Decimal("0.00"), 0
+    days = (on - due).days
+    rate = pack.rule(LATE_INTEREST_RULE).value
+    return (deposit.amount * rate / Decimal(100) * days / Decimal(365)).quantize(CENT, rounding=ROUND_DOWN), days
+
+
+def raise_overdue_alerts(session: Session) -> list[int]:
+    """The tick's part: a refund past its due date raises one alert (centre staff, supervisors), once."""
+    from sunshine.core import alerts
+
+    raised = []
+    for view in overdue_refunds(session):
+        alert = alerts.raise_once(
+            session,
+            key=f"trading:deposit-refund-overdue:{view.deposit.id}",
+            domain="trading",
+            kind="deposit_refund_overdue",
+            subject_kind="deposit",
+            subject_id=view.deposit.id,
+            message=f"{view.project.name}：{view.organisation_name}的{refund_purpose(view.deposit)}"
+            f"应于{view.due.isoformat()}前办理，已逾期",
+            audience=(Role.CENTRE_STAFF, Role.SUPERVISOR),
+            due=view.due,
+        )
+        if alert is not None:
+            raised.append(view.deposit.id)
+    return raised
+
+
 def current_due(session: Session, deposit: Deposit) -> date | None:
     """The due date as it stands now (the tracked deadline follows calendar changes)."""
     if deposit.refund_deadline_id is not None:
@@ -375,12 +449,15 @@ def refund(session: Session, actor: Principal, deposit_id: int) -> Deposit:
         raise Conflict(f"保证金当前为“{status_label(deposit)}”，尚无退还义务或已退还")
     channel = payments.channel_for(session, deposit.channel)
     evidence = _evidence(deposit)
+    due = current_due(session, deposit)
+    interest, days_late = late_interest(session, deposit, due, clock.today_local())
     if deposit.method == "transfer":
-        step = channel.refund(deposit.channel_ref, deposit.amount)
+        step = channel.refund(deposit.channel_ref, deposit.amount + interest)
     else:
         step = channel.release_guarantee(deposit.channel_ref, evidence.get("paid", {}).get("issuer", ""))
+    if interest:
+        step = {**step, "interest": str(interest), "days_late": days_late}
     evidence["refunded"] = step
-    due = current_due(session, deposit)
     deposit.evidence = json.dumps(evidence, ensure_ascii=False)
     deposit.status, deposit.refunded_at = "refunded", clock.now()
     if deposit.refund_deadline_id is not None:
@@ -396,6 +473,7 @@ def refund(session: Session, actor: Principal, deposit_id: int) -> Deposit:
             "amount": amount_text(deposit.amount),
             "due": due.isoformat() if due else None,
             "late": bool(due and clock.today_local() > due),
+            "interest": amount_text(interest) if interest else None,
             "evidence_sha256": _evidence_digest(step),
             "by": actor.user_id,
         },

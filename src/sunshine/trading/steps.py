@@ -134,6 +134,9 @@ def _refund_deposits(session, event: StepEvent) -> None:
 def install() -> None:
     after_step(["terminate"], notices.termination_notice)
     after_step(["terminate"], _refund_deposits)
+    # refunds after the result (the steps are declared by the award letters and contracts, hooked by name)
+    after_step(["issue_award_letters"], deposits.after_award_letters)
+    after_step(["sign_contract"], deposits.after_contract)
     signing.on_change(_notify_key_change)
 
 
