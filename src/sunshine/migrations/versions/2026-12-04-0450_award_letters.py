@@ -1,7 +1,7 @@
 """award letters (中标/成交通知书 and 中标结果通知书), one per section and addressee; contracts signed by both parties
 
-Revision ID: 20261204_0200
-Revises: 20261203_0150
+Revision ID: 20261204_0450
+Revises: 20261204_0400
 Create Date: 2026-12-04 02:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261204_0200"
-down_revision: str | tuple[str, ...] | None = "20261203_0150"
+revision: str = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261204_0400"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
