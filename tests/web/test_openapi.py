@@ -26,7 +26,8 @@ def test_every_operation_lists_its_error_answers_as_problems(client):
         for operation in item.values():
             operations += 1
             responses = operation["responses"]
-            assert {"401", "422"} <= responses.keys(), operation["operationId"]
+            assert {"401", "422", "503"} <= responses.keys(), operation["operationId"]
+            assert "database_busy" in responses["503"]["description"]
             for status, answer in responses.items():
                 if status.startswith(("4", "5")):
                     assert answer["content"] == {"application/problem+json": {"schema": PROBLEM}}, status
@@ -46,6 +47,14 @@ def test_the_answers_follow_each_routes_access_path_and_body(client):
     assert "429" in _statuses(document, "/api/v1/auth/token", "post")
     assert "429" not in terminate
     assert not any(path.startswith("/staff/") for path in document["paths"]), "pages are not in the API document"
+    throttled = _statuses(document, "/api/v1/auth/token", "post")["429"]["description"]
+    assert "login_throttled" in throttled and "too_many_requests" not in throttled
+    assert "too_many_requests" in _statuses(document, "/api/v1/subscriptions", "post")["429"]["description"]
+    submit = _statuses(document, "/api/v1/sections/{section_id}/bids", "post")
+    assert "reauthentication_required" in submit["401"]["description"], "a step that asks for the password again"
+    assert "reauthentication_required" not in terminate["401"]["description"]
+    licence = _statuses(document, "/api/v1/market/applications/{application_id}/licence", "get")["200"]
+    assert set(licence["content"]) == {"application/pdf", "image/jpeg", "image/png"}
     parameter = document["paths"]["/api/v1/projects/{project_id}"]["get"]["parameters"][0]
     assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (1, 2**31 - 1)
 
