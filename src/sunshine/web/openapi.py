@@ -7,6 +7,8 @@ What each operation can answer follows from its route, not from a hand-written l
   public), **403** where its ``core.auth.Access`` admits only some roles or signed-in users;
 - **404** where the path names objects (an id that is absent, not visible, or outside what is stored), and
   wherever a query or a body names one (a tracking number, a link's token, a catalogue item, a tree size);
+  an operation that answers it otherwise (``/experts/me`` for a user who is no expert) declares it on its
+  route, ``responses={404: {"description": "…"}}``, and gets the same problem answer with the route's words;
 - **422** everywhere: invalid parameters or body, a number out of range, a date not written YYYY-MM-DD,
   control characters in any text (``core.inputs``); **400** where there is a JSON body that may not parse;
 - **413** where there is a body (``web.middleware.BodyLimitMiddleware``); **409** on operations that change
@@ -116,8 +118,8 @@ def _answers(method: str, path: str, dependant, has_body: bool) -> dict[int, lis
     return codes
 
 
-def _response(status: int, problem_codes: list[str]) -> dict[str, Any]:
-    title = HTTP_CODES.get(status, ("", "请求未能完成"))[1]
+def _response(status: int, problem_codes: list[str], title: str | None = None) -> dict[str, Any]:
+    title = title or HTTP_CODES.get(status, ("", "请求未能完成"))[1]
     codes = "、".join(problem_codes)
     return {
         "description": f"{title}（{codes}）" if codes else title,
@@ -142,7 +144,14 @@ def with_problems(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
                 continue
             responses = operation.setdefault("responses", {})
             has_body = "requestBody" in operation
-            for status, codes in _answers(method, route.path_format, dependant, has_body).items():
+            answers = _answers(method, route.path_format, dependant, has_body)
+            for status, declared in (getattr(route, "responses", None) or {}).items():  # declared on the route
+                if str(status).startswith(("4", "5")):
+                    answers.setdefault(int(status), list(CODES.get(int(status), [])))
+                    responses[str(status)] = _response(
+                        int(status), answers.pop(int(status)), declared.get("description")
+                    )
+            for status, codes in answers.items():
                 responses[str(status)] = _response(status, codes)
             operation["responses"] = dict(sorted(responses.items()))
     return schema
