@@ -16,7 +16,9 @@ control characters. Routes and input schemas use these types; the text check run
   path, the query and the body the request has already parsed (JSON or form fields, not uploaded files)
   and refuses with 422 ``control_characters`` before any route or service sees the text.
 
-A route that forgets a bound is found by ``tests/core/test_inputs.py``, which walks every route.
+A route that forgets a bound is found by ``tests/core/test_inputs.py``, which walks every route. A page
+that reads a number from a form's text itself (a select's value, a list of ids) reads it with ``stored_id``
+or ``whole_number``, never ``int()`` after ``str.isdigit`` (which admits "²"): the walk cannot see those.
 """
 
 from __future__ import annotations
