@@ -166,6 +166,60 @@ def test_any_integer_id_answers_found_or_not_found(client, number):
     assert client.get(f"/api/v1/ledger/entries/{number}").status_code in (200, 404)
 
 
+SUPERSCRIPT = "²"  # str.isdigit admits it, int() refuses it
+
+
+def test_numbers_typed_into_page_forms_are_checked_before_they_reach_the_database(db, app):
+    """Form fields read as text and turned into numbers by the page (a select's id, a count): a huge number or a
+    digit int() cannot read is the form's own Chinese refusal, never a 500."""
+    make_user(db, Role.AGENCY, username="agency1")
+    make_user(db, Role.CENTRE_STAFF, username="centre1")
+    make_user(db, Role.COMMITTEE_OFFICE, username="office1")
+    visits = {
+        "agency1": [("/projects/1/tender-documents", {"template_id": "{n}"}, "/projects/1/tender-documents", None)],
+        "centre1": [
+            ("/staff/venues/bookings", {"room_id": "{n}", "purpose": "opening"}, "/staff/venues", "请选择场室"),
+            (
+                "/staff/incidents",
+                {
+                    "kind": "system",
+                    "description": "交易系统故障",
+                    "started_at": "2026-12-03T09:00",
+                    "project_ids": "{n}",
+                },
+                "/staff/incidents",
+                "请从列表中选择受影响的项目",
+            ),
+            (
+                "/evaluation/start",
+                {"section_id": "1", "representatives": "{n}"},
+                "/evaluation/sessions",
+                "代表的用户编号应为数字",
+            ),
+        ],
+        "office1": [("/staff/experts/1/evaluations", {"period": "2026", "score": "{n}"}, "/staff/experts/1", None)],
+    }
+    for username, posts in visits.items():
+        with browser(app, username) as visitor:
+            token = csrf_token(visitor.get("/").text)
+            for path, form, back, message in posts:
+                for number in (str(HUGE), SUPERSCRIPT, f"-{HUGE}"):
+                    data = {k: v.replace("{n}", number) for k, v in form.items()} | {"csrf_token": token}
+                    answer = visitor.post(path, data=data, follow_redirects=False)
+                    assert answer.status_code in (303, 404, 422), (path, number, answer.status_code)
+                    if answer.status_code == 303:
+                        assert answer.headers["location"].startswith(back), (path, answer.headers["location"])
+                    if message:
+                        assert message in page_text(visitor.get(back).text), (path, number)
+
+
+def test_whole_numbers_in_form_text():
+    assert inputs.whole_number(" 12 ", 0, 2000) == 12 and inputs.whole_number("-3", -5, 5) == -3
+    for text in ("", "²", "1²", "١٢", "+1", "1.0", "2001", str(HUGE), "9" * 5000, None):
+        assert inputs.whole_number(text, 0, 2000) is None, text
+    assert inputs.stored_id(f"-{HUGE}") is None and inputs.stored_id(SUPERSCRIPT) is None
+
+
 # --------------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------------

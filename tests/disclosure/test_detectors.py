@@ -96,3 +96,13 @@ def test_birth_dates_must_exist():
     body = "11010519490230002"  # 30 February
     assert not detectors.is_id_number(body + id_check_character(body))
     assert (date(1949, 2, 28) + timedelta(days=1)).day == 1
+
+
+def test_digits_int_cannot_read_are_not_numbers():
+    """str.isdigit admits "²", which int() refuses: such text is simply not an identity or card number (the
+    expert's application answers the form's refusal, not a 500); full-width digits still are digits."""
+    assert not detectors.is_id_number("²" * 17 + "X") and not detectors.luhn_ok("²²²²")
+    body = "11010519491231002"
+    assert detectors.is_id_number(body + id_check_character(body))
+    wide = "".join(chr(ord(d) + 0xFEE0) for d in body)  # １１０１…
+    assert detectors.is_id_number(wide + id_check_character(body))

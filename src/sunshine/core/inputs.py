@@ -16,7 +16,9 @@ control characters. Routes and input schemas use these types; the text check run
   path, the query and the body the request has already parsed (JSON or form fields, not uploaded files)
   and refuses with 422 ``control_characters`` before any route or service sees the text.
 
-A route that forgets a bound is found by ``tests/core/test_inputs.py``, which walks every route.
+A route that forgets a bound is found by ``tests/core/test_inputs.py``, which walks every route. A page
+that reads a number from a form's text itself (a select's value, a list of ids) reads it with ``stored_id``
+or ``whole_number``, never ``int()`` after ``str.isdigit`` (which admits "²"): the walk cannot see those.
 """
 
 from __future__ import annotations
@@ -75,14 +77,22 @@ Year = Annotated[int, Between(1900, 2099, OUT_OF_RANGE, "年份应在1900至2099
 """A calendar year the working-day calendar covers."""
 
 
+def whole_number(text: str | None, low: int, high: int) -> int | None:
+    """The integer a page form's text field holds, when it is written in ASCII digits (a leading minus
+    allowed) and lies between ``low`` and ``high``; else None, for the form's own Chinese message. Never
+    ``int()`` on what ``str.isdigit`` admits: it admits "²", which ``int`` refuses with a ValueError."""
+    text = (text or "").strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 20:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
 def stored_id(text: str | None) -> int | None:
     """The id a page form names in a text field (a select's value): the number when it can name a stored
     object, else None — so a form's own check says "请选择…" instead of passing a huge number on."""
-    text = (text or "").strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_STORED_INT else None
+    return whole_number(text, 1, MAX_STORED_INT)
 
 
 def count(low: int, high: int) -> Between:
@@ -199,4 +209,5 @@ __all__ = [
     "count",
     "has_control_characters",
     "stored_id",
+    "whole_number",
 ]

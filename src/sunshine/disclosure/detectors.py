@@ -73,7 +73,7 @@ def _digits_or_text(value: str) -> str:
 
 def id_check_character(first17: str) -> str:
     """The 18th character of a resident identity number (GB 11643-1999, ISO 7064 MOD 11-2)."""
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not first17.isdecimal():  # isdigit admits "²", which int() refuses
         raise ValueError("应为17位数字")
     return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
@@ -81,7 +81,7 @@ def id_check_character(first17: str) -> str:
 def is_id_number(value: str) -> bool:
     """An 18-character identity number: province code 11–82, a real birth date (1900–2099) and a valid check."""
     value = value.upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if len(value) != 18 or not value[:17].isdecimal() or not (value[17].isdecimal() or value[17] == "X"):
         return False
     if not 11 <= int(value[:2]) <= 82:
         return False
@@ -102,7 +102,7 @@ def mask_id(value: str) -> str:
 
 
 def luhn_ok(digits: str) -> bool:
-    if not digits.isdigit() or len(digits) < 2:
+    if not digits.isdecimal() or len(digits) < 2:
         return False
     total = 0
     for i, ch in enumerate(reversed(digits)):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id, IsoDateTime
+from sunshine.core.inputs import Id, IsoDateTime, stored_id
 from sunshine.evaluation import (
     codes,
     declaration,
@@ -67,10 +67,9 @@ def start(
     actor: Principal = CENTRE,
 ) -> Response:
     def go():
-        try:
-            reps = [int(x) for x in representatives.replace("，", ",").split(",") if x.strip()]
-        except ValueError:
-            raise InvalidInput("代表的用户编号应为数字，以逗号分隔", field="representatives") from None
+        reps = [stored_id(x) for x in representatives.replace("，", ",").split(",") if x.strip()]
+        if None in reps:
+            raise InvalidInput("代表的用户编号应为数字，以逗号分隔", field="representatives")
         return service.start(session, actor, section_id, representatives=reps)
 
     return act(request, LIST, go, "评标会议已开始")
@@ -123,8 +122,9 @@ def conflicts(
         chosen = {}
         for value in conflict:
             bid, _, reason = value.partition(":")
-            if bid.isdigit() and reason:
-                chosen[int(bid)] = reason
+            number = stored_id(bid)
+            if number is not None and reason:
+                chosen[number] = reason
         items = [service.ConflictIn(b.id, b.id in chosen, chosen.get(b.id)) for b in service.bids_of(session, row)]
         return service.declare_conflicts(session, actor, session_id, items)
 
@@ -252,9 +252,10 @@ def scores(
         table: dict[int, dict[str, object]] = {}
         for k, s in zip(key, score, strict=True):
             bid, _, criterion = k.partition(":")
-            if not bid.isdigit() or not criterion:
+            number = stored_id(bid)
+            if number is None or not criterion:
                 raise InvalidInput("评分表不完整，请刷新后重新填写", field="scores")
-            table.setdefault(int(bid), {})[criterion] = s.strip() or "x"
+            table.setdefault(number, {})[criterion] = s.strip() or "x"
         return scoring.submit(session, actor, session_id, table)
 
     return _go(request, session_id, go, "评分已提交；提交后不能修改")

@@ -352,7 +352,12 @@ def pool(
     )
 
 
-@router.get("/me", response_model=ExpertOut, summary="本人的专家档案")
+@router.get(
+    "/me",
+    response_model=ExpertOut,
+    summary="本人的专家档案",
+    responses={404: {"description": "本人不是在库评标专家"}},
+)
 def me(session: Session = SessionDep, actor: Principal = SIGNED_IN) -> ExpertOut:
     expert = service.expert_of_user(session, actor.user_id)
     if expert is None:

@@ -426,7 +426,9 @@ def evaluate(
         raise Forbidden("考核评价由公共资源交易管理委员会办公室录入")
     expert = locked(session, expert_id)
     period = (period or "").strip()
-    if not (period.isdigit() and len(period) == 4 and 2000 <= int(period) <= clock.today_local().year):
+    if not (
+        period.isascii() and period.isdigit() and len(period) == 4 and 2000 <= int(period) <= clock.today_local().year
+    ):
         raise InvalidInput("考核年度应为四位年份，且不晚于今年", field="period")
     if not 0 <= score <= 100:
         raise InvalidInput("考核得分应为0至100", field="score")

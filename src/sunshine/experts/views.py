@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, whole_number
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.experts import admission, codes, publish, queries, records, specialties, visibility
 from sunshine.experts.models import STATUS_LABELS, ExpertApplication, ExpertSanction
@@ -52,10 +52,10 @@ def form_date(value: str, field: str, label: str, required: bool = True) -> date
 
 
 def form_int(value: str, field: str, label: str) -> int:
-    value = (value or "").strip()
-    if not value.lstrip("-").isdigit() or len(value) > 6:
+    number = whole_number(value, -99999, 999999)  # at most six characters, as the forms allow
+    if number is None:
         raise InvalidInput(f"请正确填写{label}", field=field)
-    return int(value)
+    return number
 
 
 def labels() -> dict:

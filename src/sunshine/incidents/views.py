@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.labels import TRADING_TYPE_LABELS
 from sunshine.incidents import service
 from sunshine.incidents.schemas import ConfirmIn, EndIn, IncidentIn
@@ -36,10 +36,10 @@ def _moment(text: str, field: str, what: str) -> datetime:
 
 
 def _ids(values: list[str]) -> list[int]:
-    try:
-        return [int(v) for v in values if v.strip()]
-    except ValueError:
-        raise InvalidInput("请从列表中选择受影响的项目", field="project_ids") from None
+    ids = [stored_id(v) for v in values if v.strip()]
+    if None in ids:
+        raise InvalidInput("请从列表中选择受影响的项目", field="project_ids")
+    return ids
 
 
 def _context(session: Session, incident) -> dict:

@@ -248,7 +248,12 @@ def decide(
     return application_out(session, service.decide(session, actor, application_id, body.decision, body.reasons))
 
 
-@router.get("/applications/{application_id}/licence", summary="下载营业执照（交易中心、监督部门）")
+@router.get(
+    "/applications/{application_id}/licence",
+    summary="下载营业执照（交易中心、监督部门）",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+)
 def licence(application_id: Id, session: Session = SessionDep, actor: Principal = READERS) -> Response:
     app = service.visible_application(session, actor, application_id)
     return Response(

@@ -18,7 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import InvalidInput, NotFound
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id, whole_number
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.qualifications import codes, opening, records, service
@@ -108,7 +108,7 @@ def _data(kind: str, values: dict[str, str]) -> Any:
             if not data[name].is_finite() or data[name] <= 0 or data[name] > Decimal("9999999999999999.99"):
                 raise InvalidInput("合同金额应大于 0 且在合理范围内", field="amount")
         elif name == "manager_id":
-            data[name] = int(text) if text.strip().isdigit() and 0 < int(text) < 2**31 else None
+            data[name] = stored_id(text)
         else:
             data[name] = text.strip() or (None if name in OPTIONAL and name != "scope" else "")
     schema = {"certificate": CertificateIn, "person": PersonIn, "performance": PerformanceIn}[kind]
@@ -314,9 +314,10 @@ def add_requirement(
     def number(text: str, field: str, low: int, high: int) -> int | None:
         if not text.strip():
             return None
-        if not text.strip().isdigit() or not low <= int(text) <= high:
+        number = whole_number(text, low, high)
+        if number is None:
             raise InvalidInput(f"应为 {low} 至 {high} 的整数", field=field)
-        return int(text)
+        return number
 
     def call():
         section = session.get(Section, section_id)

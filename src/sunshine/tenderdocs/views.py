@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.identity.roles import Role
 from sunshine.tenderdocs import acks, opinions, service
 from sunshine.trading.labels import TRANSACTION_TYPES, type_label
@@ -107,10 +107,11 @@ def draft(
     principal: Principal = DRAFTERS,
 ) -> Response:
     with refusals_back_to(_page(project_id)):
-        if not template_id.isdigit() or len(clause_key) != len(clause_text):
+        template = stored_id(template_id)
+        if template is None or len(clause_key) != len(clause_text):
             raise InvalidInput("请选择范本并填写条款", field="template_id")
         clauses = dict(zip(clause_key, clause_text, strict=True))
-        doc = service.draft(session, principal, project_id, template_id=int(template_id), clauses=clauses)
+        doc = service.draft(session, principal, project_id, template_id=template, clauses=clauses)
     flash(request, "success", f"已编制招标文件第{doc.version}版，待采购人审核确认")
     return redirect(request, _page(project_id))
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, SunshineError
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, whole_number
 from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity import service as identity
 from sunshine.identity.models import OrganisationKind
@@ -107,7 +107,7 @@ def read_form(
         green_channel=bool(green_channel),
         sections=rows,
         add_section=bool(add_section),
-        remove_section=int(remove_section) if remove_section.isdigit() else None,
+        remove_section=whole_number(remove_section, 0, 10**6),
     )
 
 

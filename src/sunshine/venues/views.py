@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.inputs import Id, IsoDate, stored_id, whole_number
 from sunshine.core.inputs import count as bounded
 from sunshine.identity.roles import Role
 from sunshine.venues import regulations, service, visibility
@@ -36,12 +36,9 @@ def _moment(text: str, field: str, what: str) -> datetime:
 
 
 def _number(text: str, field: str, what: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what}应为整数", field=field) from None
-    if not 0 <= value <= 2000:
-        raise InvalidInput(f"{what}应在 0 至 2000 之间", field=field)
+    value = whole_number(text, 0, 2000)
+    if value is None:
+        raise InvalidInput(f"{what}应为 0 至 2000 之间的整数", field=field)
     return value
 
 
@@ -171,10 +168,11 @@ def staff_book(
     principal: Principal = CENTRE,
 ) -> Response:
     def call():
-        if not room_id.strip().isdigit():
+        room = stored_id(room_id)
+        if room is None:
             raise InvalidInput("请选择场室", field="room_id")
         data = service.ManualBooking(
-            room_id=int(room_id),
+            room_id=room,
             purpose=purpose,
             title=title,
             starts_at=_moment(starts_at, "starts_at", "开始时间"),

@@ -7,11 +7,19 @@ What each operation can answer follows from its route, not from a hand-written l
   public), **403** where its ``core.auth.Access`` admits only some roles or signed-in users;
 - **404** where the path names objects (an id that is absent, not visible, or outside what is stored), and
   wherever a query or a body names one (a tracking number, a link's token, a catalogue item, a tree size);
+  an operation that answers it otherwise (``/experts/me`` for a user who is no expert) declares it on its
+  route, ``responses={404: {"description": "…"}}``, and gets the same problem answer with the route's words;
 - **422** everywhere: invalid parameters or body, a number out of range, a date not written YYYY-MM-DD,
   control characters in any text (``core.inputs``); **400** where there is a JSON body that may not parse;
 - **413** where there is a body (``web.middleware.BodyLimitMiddleware``); **409** on operations that change
   something (a step the current state does not allow, a record that exists);
-- **429** on the operations that count attempts (``RATE_LIMITED``: the login throttle, subscription requests).
+- **429** on the operations that count attempts (``RATE_LIMITED``: the login throttle, subscription requests);
+- **503** on every operation: the database cannot be reached or no connection came free in time
+  (``web.problems``), answered with ``Retry-After``.
+
+Where an operation answers a status with a code of its own, its description names it: ``token_expired`` on
+every 401, ``reauthentication_required`` where the route takes ``core.auth.RecentAuth``, the throttle's code
+on each 429.
 """
 
 from __future__ import annotations
@@ -21,13 +29,17 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
-from sunshine.core.auth import Access
+from sunshine.core.auth import Access, RecentAuth
 from sunshine.web.problems import HTTP_CODES
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-# Operations that count attempts and answer 429 when there are too many (identity/throttle.py, channels).
-RATE_LIMITED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/subscriptions")}
+# Operations that count attempts and answer 429 when there are too many, with the problem code of their 429
+# (identity/throttle.py, channels/service.py).
+RATE_LIMITED = {
+    ("POST", "/api/v1/auth/token"): "login_throttled",
+    ("POST", "/api/v1/subscriptions"): "too_many_requests",
+}
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -61,13 +73,13 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 # The problem codes each status carries (beside codes a domain's own errors add, e.g. rule_violation).
 CODES: dict[int, list[str]] = {
     400: ["invalid_json", "bad_request"],
-    401: ["not_authenticated"],
+    401: ["not_authenticated", "token_expired"],
     403: ["forbidden"],
     404: ["not_found"],
     409: ["conflict", "already_exists", "rule_violation"],
     413: ["payload_too_large"],
     422: ["invalid_input", "control_characters"],
-    429: ["too_many_requests"],
+    503: ["database_busy", "database_unavailable"],
 }
 
 
@@ -85,10 +97,11 @@ def _access(dependants: list) -> Access | None:
     return next((d.call for d in dependants if isinstance(d.call, Access)), None)
 
 
-def _answers(method: str, path: str, dependant, has_body: bool) -> list[int]:
+def _answers(method: str, path: str, dependant, has_body: bool) -> dict[int, list[str]]:
+    """The statuses the operation can answer, each with its problem codes."""
     dependants = _tree(dependant)
     access = _access(dependants)
-    statuses = {401, 422}
+    statuses = {401, 422, 503}
     if access is not None and not access.anonymous:
         statuses.add(403)
     if has_body or any(d.path_params or d.query_params for d in dependants):
@@ -97,14 +110,17 @@ def _answers(method: str, path: str, dependant, has_body: bool) -> list[int]:
         statuses |= {400, 413}
     if method not in ("GET", "HEAD"):
         statuses.add(409)
+    codes = {status: list(CODES.get(status, [])) for status in sorted(statuses)}
+    if isinstance(access, RecentAuth):
+        codes[401].append("reauthentication_required")
     if (method, path) in RATE_LIMITED:
-        statuses.add(429)
-    return sorted(statuses)
+        codes[429] = [RATE_LIMITED[method, path]]
+    return codes
 
 
-def _response(status: int) -> dict[str, Any]:
-    title = HTTP_CODES.get(status, ("", "请求未能完成"))[1]
-    codes = "、".join(CODES.get(status, []))
+def _response(status: int, problem_codes: list[str], title: str | None = None) -> dict[str, Any]:
+    title = title or HTTP_CODES.get(status, ("", "请求未能完成"))[1]
+    codes = "、".join(problem_codes)
     return {
         "description": f"{title}（{codes}）" if codes else title,
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -128,8 +144,15 @@ def with_problems(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
                 continue
             responses = operation.setdefault("responses", {})
             has_body = "requestBody" in operation
-            for status in _answers(method, route.path_format, dependant, has_body):
-                responses[str(status)] = _response(status)
+            answers = _answers(method, route.path_format, dependant, has_body)
+            for status, declared in (getattr(route, "responses", None) or {}).items():  # declared on the route
+                if str(status).startswith(("4", "5")):
+                    answers.setdefault(int(status), list(CODES.get(int(status), [])))
+                    responses[str(status)] = _response(
+                        int(status), answers.pop(int(status)), declared.get("description")
+                    )
+            for status, codes in answers.items():
+                responses[str(status)] = _response(status, codes)
             operation["responses"] = dict(sorted(responses.items()))
     return schema
 
