@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.evaluation import minutes, pricing, sealing, service, sites, visibility, watching
 from sunshine.evaluation.models import EvaluationSession
 from sunshine.identity.roles import Role
@@ -93,7 +93,7 @@ def record_remark(
     session: Session = SessionDep,
     actor: Principal = MINUTERS,
 ) -> Response:
-    speaker = int(member_id) if member_id.isdigit() else None
+    speaker = stored_id(member_id)
 
     def go():
         return minutes.record(session, actor, session_id, member_id=speaker, text=text)

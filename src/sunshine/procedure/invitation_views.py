@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id, stored_id
+from sunshine.core.inputs import Id, stored_id, whole_number
 from sunshine.identity.roles import Role
 from sunshine.procedure import invitations
 from sunshine.smallworks import service as smallworks
@@ -73,14 +73,15 @@ def draw_page(
     principal: Principal = CENTRE,
 ) -> Response:
     def call():  # noqa: ANN202
-        if count.strip() and not count.strip().isdigit():
-            raise InvalidInput("抽取数量应为整数", field="count")
+        number = whole_number(count, 1, 1000)
+        if count.strip() and number is None:
+            raise InvalidInput("抽取数量应为1至1000之间的整数", field="count")
         return invitations.prepare(
             session,
             principal,
             project_id,
             supervisor_user_id=stored_id(supervisor_user_id),
-            count=int(count) if count.strip() else None,
+            count=number,
         )
 
     return act(request, f"/projects/{project_id}/invitations", call, "已组织随机抽取受邀供应商")
