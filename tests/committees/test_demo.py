@@ -25,6 +25,7 @@ def test_demo_committees(demo, db):
             ("evaluation", "drawn", True),
             ("evaluation", "drawn", False),
             ("evaluation", "drawn", False),
+            ("evaluation", "drawn", True),  # the results demo's procurement (demo/results.py): names public
             ("method_opinion", "drawn", True),  # the procedure demo's method change (demo/procedure.py)
         ]
         assert draws.get(s, rows[1].draw_code).state == "prepared"
