@@ -7,6 +7,7 @@ Keyword defaults everywhere."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 from sunshine import tasks
@@ -22,7 +23,7 @@ from sunshine.draws import service as draws
 from sunshine.evaluation import declaration
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
-from sunshine.trading import registrations
+from sunshine.trading import deposits, registrations
 from sunshine.trading.models import Project, Section
 from tests.bidding.builders import seal_bid
 from tests.builders import make_org
@@ -50,6 +51,7 @@ def opened_tender(
     representatives: int = 1,
     pool: int = 14,
     confirm_opening: bool = True,
+    deposit: str | None = None,
 ) -> SimpleNamespace:
     """The tender opened and in 评审中, its committee (2 + 2 experts and ``representatives``) drawn, confirmed and
     signed in; ``w.members`` are the signed-in experts' dicts (with ``username``), ``w.spare`` the pool's others."""
@@ -77,6 +79,10 @@ def opened_tender(
         credit = {f: s.get(Organisation, f).credit_code for f in firms}
         w.names = {f: s.get(Organisation, f).name for f in firms}
     w.deadline = clock.now() + timedelta(days=30)
+    w.deposits = {}  # organisation → its paid deposit's id (with ``deposit``: the section's amount)
+    if deposit is not None:
+        with db.unit_of_work() as s:
+            deposits.set_section_deposit(s, w.agency, w.project_id, w.section_id, Decimal(deposit))
     publish_notice(db, w.agency, w.project_id, bid_deadline=w.deadline)
     with db.unit_of_work() as s:
         declaration.declare(
@@ -94,6 +100,11 @@ def opened_tender(
         with db.unit_of_work() as s:
             reg = registrations.register_bidder(s, person, w.project_id, w.section_id, "王经理", "13800138000")
             registrations.obtain_documents(s, person, reg.id)
+            paid = deposits.open_deposit(s, person, reg.id, "transfer") if deposit is not None else None
+        if paid is not None:
+            with db.unit_of_work() as s:
+                deposits.confirm_transfer(s, w.centre, paid.id, Decimal(deposit))
+            w.deposits[person.organisation_id] = paid.id
         sealed = seal_bid(w.code, 1, credit[person.organisation_id], price)
         with db.unit_of_work() as s:
             bid = bidding.submit(

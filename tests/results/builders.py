@@ -20,10 +20,12 @@ def fast(monkeypatch) -> None:
     get_settings.cache_clear()
 
 
-def evaluated(db, client, clock, *, procurement: bool, prices: tuple[str, ...], deliver: bool = True):
+def evaluated(
+    db, client, clock, *, procurement: bool, prices: tuple[str, ...], deliver: bool = True, deposit: str | None = None
+):
     """The project in 评审结束 with a signed report ranking ``prices`` (procurement: by equal scores, so by price;
     engineering: lowest evaluated price). ``w.ranked`` are the bidders' organisations in rank order."""
-    w = opened_tender(db, clock, procurement=procurement, prices=prices)
+    w = opened_tender(db, clock, procurement=procurement, prices=prices, deposit=deposit)
     tokens(client, w)
     headers, chair = form_committee(client, w)
     hc = headers[chair]

@@ -4,7 +4,8 @@ none) drafts them, its signer seals each on the seals page (``seals``: the QR co
 seal's public verification with its ledger proof), and the step ``issue_award_letters`` issues them together
 (结果已公告 → 已发出中标通知书), with one ledger entry holding each letter's SHA-256, and tells every addressee's
 users in their inbox. 招标投标法 第四十五条: 中标通知书 to the winner, the result to every other bidder at once;
-87号令 第六十九条: the unqualified told why. Never commits."""
+87号令 第六十九条: the unqualified told why and, under 综合评分法, each unsuccessful supplier its own score and rank
+(read from the evaluation's signed report through ``evaluation.reading.standing``). Never commits."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, NotFound
 from sunshine.core.formatting import local_time
+from sunshine.evaluation import reading as evaluation
 from sunshine.identity.models import Organisation, User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
@@ -127,8 +129,22 @@ def _award_body(project: Project, section: Section, winner: outcomes.SectionWinn
     )
 
 
+def _standing_line(session: Session, section_id: int, organisation_id: int) -> str | None:
+    """The addressee's own score and rank under 综合评分法 (87号令 第六十九条), from the signed report."""
+    own = evaluation.standing(session, section_id, organisation_id)
+    if own is None or not own.scoring or own.score is None:
+        return None
+    return f"　　本项目采用{own.method_title}评审，你单位的评审得分为{own.score}分，排序第{own.rank}名。"
+
+
 def _result_body(
-    project: Project, section: Section, winner: outcomes.SectionWinner, names: dict[int, str], to: int, why: str | None
+    project: Project,
+    section: Section,
+    winner: outcomes.SectionWinner,
+    names: dict[int, str],
+    to: int,
+    why: str | None,
+    standing: str | None = None,
 ) -> str:
     w = words(project)
     lines = [
@@ -139,6 +155,8 @@ def _result_body(
     ]
     if why:
         lines.append(f"　　你单位资格审查未通过，理由：{why}。")
+    if standing:
+        lines.append(standing)
     lines += [
         "　　对结果有异议的，可以依法提出。",
         "　　特此通知。",
@@ -209,7 +227,15 @@ def draft(session: Session, actor: Principal, project_id: int) -> list[AwardLett
                 organisation_id=org,
                 kind="result",
                 title=w.result,
-                body=_result_body(project, section, winner, names, org, _unqualified(session, section.id, org)),
+                body=_result_body(
+                    project,
+                    section,
+                    winner,
+                    names,
+                    org,
+                    _unqualified(session, section.id, org),
+                    _standing_line(session, section.id, org),
+                ),
                 amount=None,
             )
             for org in others

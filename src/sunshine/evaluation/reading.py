@@ -5,13 +5,14 @@ the computed outcome and the report's state. Reads only."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Principal
-from sunshine.evaluation import codes, declaration, reviews, scoring, service, visibility
+from sunshine.evaluation import codes, declaration, report, reviews, scoring, service, visibility
 from sunshine.evaluation.models import EvaluationQuery, EvaluationSession
 from sunshine.trading.models import Project
 
@@ -100,3 +101,36 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
         "sealed_at": row.sealed_at,
         "seal_sha256": row.seal_sha256,
     }
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One bidder's own place in a section's signed report: its total score (综合评分法) and its rank."""
+
+    method_title: str
+    scoring: bool  # 综合评分法: the report holds each bid's total score
+    score: str | None
+    rank: int | None
+
+
+def standing(session: Session, section_id: int, organisation_id: int) -> Standing | None:
+    """The organisation's own score and rank in the section's signed report (none before the report is signed or
+    for a bid the report does not rank): what an unsuccessful supplier is told of itself (87号令 第六十九条), never
+    another bidder's figures."""
+    row = service.of_section(session, section_id)
+    if row is None or row.state != "finished" or not row.report_json:
+        return None
+    data = report.content(row)
+    mine = {b.id for b in service.bids_of(session, row) if b.organisation_id == organisation_id}
+    found = next((r for r in data.get("results", []) if int(r["ref"]) in mine), None)
+    if found is None:
+        return None
+    method = data.get("method", {})
+    scoring_method = method.get("code") == "comprehensive_scoring"
+    total = found.get("total")
+    return Standing(
+        method_title=method.get("title", ""),
+        scoring=scoring_method,
+        score=f"{Decimal(str(total)):.2f}" if scoring_method and total is not None else None,
+        rank=int(found["rank"]),
+    )
