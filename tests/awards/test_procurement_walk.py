@@ -16,12 +16,12 @@ from sunshine.trading import deposits
 from tests.builders import api_token
 from tests.disclosure.builders import load_catalog
 from tests.evaluation.walk import ok
-from tests.results.builders import RESULTS, evaluated, fast, results
+from tests.results.builders import RESULTS, UNQUALIFIED, evaluated, fast, results
 from tests.seals.builders import seal_body
 from tests.signing.builders import make_key
 from tests.trading.builders import actor
 
-PRICES = ("4800000.00", "4700000.00", "4900000.00")
+PRICES = ("4800000.00", "4700000.00", "4900000.00", "4600000.00")  # the last one unqualified
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +37,8 @@ def _deposit(db, deposit_id: int) -> tuple[str, str | None]:
 
 def test_evaluated_procurement_to_letters_contract_refunds_and_disclosure(db, client, clock):
     load_catalog(db)
-    w = evaluated(db, client, clock, procurement=True, prices=PRICES, deposit="50000.00")
+    w = evaluated(db, client, clock, procurement=True, prices=PRICES, deposit="50000.00", unqualified=3)
+    rejected_org = w.firms[3]
     pid = w.project_id
     winner_org, *loser_orgs = w.ranked
     view = results(client, w, w.h["tenderer"])
@@ -61,7 +62,7 @@ def test_evaluated_procurement_to_letters_contract_refunds_and_disclosure(db, cl
     # The agency drafts the letters, its signer seals each, the agency issues them.
     drafted = ok(client.post(f"/api/v1/projects/{pid}/award-letters/draft", headers=w.h["agency"]))["letters"]
     by_org = {letter["organisation_id"]: letter for letter in drafted}
-    assert set(by_org) == set(w.ranked)
+    assert set(by_org) == {*w.ranked, rejected_org}
     signer = actor(db, Role.SIGNER, organisation_id=w.agency_org)
     key = make_key(db, signer)
     signer_headers = api_token(client, signer.username)
@@ -94,10 +95,16 @@ def test_evaluated_procurement_to_letters_contract_refunds_and_disclosure(db, cl
             client.get(f"/api/v1/award-letters/{letter['id']}", headers=w.bidder_headers[stranger]).status_code == 404
         )
 
+    # The bid the committee found unqualified: told why (its own reason), no score or rank.
+    letter = read(rejected_org)
+    assert letter["title"] == "中标结果通知书"
+    assert f"你单位资格审查未通过，理由：不具备招标文件中规定的资格要求（{UNQUALIFIED}）。" in letter["body"]
+    assert "评审得分" not in letter["body"] and "排序" not in letter["body"]
+
     # The unsuccessful suppliers' deposits: due 5 working days after the letters; the winner's waits.
     assert letters_day == "2026-12-23"  # Wednesday (the report delivered, decided and notified the same day)
     assert _deposit(db, w.deposits[winner_org]) == ("paid", None)
-    for org in loser_orgs:
+    for org in [*loser_orgs, rejected_org]:
         assert _deposit(db, w.deposits[org]) == ("refund_due", "2026-12-30")  # Wed 23rd + 5 working days
 
     # The contract, drafted by the agency at the winning amount, signed by the winner and the purchaser.

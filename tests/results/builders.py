@@ -12,6 +12,7 @@ from tests.trading.builders import cheap_password_hashing
 
 BASE = "/api/v1/evaluation"
 RESULTS = "/api/v1/results"
+UNQUALIFIED = "未提供招标文件要求的有效期内的医疗器械经营许可证"
 
 
 def fast(monkeypatch) -> None:
@@ -21,7 +22,15 @@ def fast(monkeypatch) -> None:
 
 
 def evaluated(
-    db, client, clock, *, procurement: bool, prices: tuple[str, ...], deliver: bool = True, deposit: str | None = None
+    db,
+    client,
+    clock,
+    *,
+    procurement: bool,
+    prices: tuple[str, ...],
+    deliver: bool = True,
+    deposit: str | None = None,
+    unqualified: int | None = None,
 ):
     """The project in 评审结束 with a signed report ranking ``prices`` (procurement: by equal scores, so by price;
     engineering: lowest evaluated price). ``w.ranked`` are the bidders' organisations in rank order."""
@@ -30,7 +39,12 @@ def evaluated(
     headers, chair = form_committee(client, w)
     hc = headers[chair]
     view = session_of(client, w, hc)
+    out = w.names[w.firms[unqualified]] if unqualified is not None else None
     for b in view["bids"]:
+        if b["bidder"] == out:  # the committee's qualification review rejects it (``UNQUALIFIED``)
+            review = {"stage": "qualification", "passed": False, "reason": "not_qualified", "facts": UNQUALIFIED}
+            ok(client.post(f"{BASE}/sessions/{w.sid}/bids/{b['id']}/review", json=review, headers=hc))
+            continue
         for stage in ("qualification", "compliance"):
             ok(
                 client.post(
@@ -39,7 +53,7 @@ def evaluated(
             )
     ok(client.post(f"{BASE}/sessions/{w.sid}/review/finish", headers=hc))
     if procurement:
-        sheet = {"scores": {str(b["id"]): {"tech": "45", "service": "18"} for b in view["bids"]}}
+        sheet = {"scores": {str(b["id"]): {"tech": "45", "service": "18"} for b in view["bids"] if b["bidder"] != out}}
         for h in headers.values():
             ok(client.post(f"{BASE}/sessions/{w.sid}/scores", json=sheet, headers=h))
     ok(client.post(f"{BASE}/sessions/{w.sid}/compute", headers=hc))
@@ -48,7 +62,7 @@ def evaluated(
     assert last["state"] == "finished"
     if procurement and deliver:
         ok(client.post(f"{BASE}/sessions/{w.sid}/report/deliver", headers=w.h["agency"]))
-    order = sorted(range(len(prices)), key=lambda i: float(prices[i]))
+    order = sorted((i for i in range(len(prices)) if i != unqualified), key=lambda i: float(prices[i]))
     w.ranked = [w.firms[i] for i in order]
     w.bidder_headers = {w.firms[i]: w.hb[i] for i in range(len(prices))}
     w.member_names = [m["name"] for m in session_of(client, w, w.h["centre"])["members"]]

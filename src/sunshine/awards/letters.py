@@ -137,6 +137,12 @@ def _standing_line(session: Session, section_id: int, organisation_id: int) -> s
     return f"　　本项目采用{own.method_title}评审，你单位的评审得分为{own.score}分，排序第{own.rank}名。"
 
 
+def _unqualified_in_evaluation(session: Session, section_id: int, organisation_id: int) -> str | None:
+    """Why the committee's own qualification review rejected the bid, where it did (the signed report's reason)."""
+    own = evaluation.standing(session, section_id, organisation_id)
+    return own.unqualified if own is not None else None
+
+
 def _result_body(
     project: Project,
     section: Section,
@@ -233,7 +239,7 @@ def draft(session: Session, actor: Principal, project_id: int) -> list[AwardLett
                     winner,
                     names,
                     org,
-                    _unqualified(session, section.id, org),
+                    _unqualified(session, section.id, org) or _unqualified_in_evaluation(session, section.id, org),
                     _standing_line(session, section.id, org),
                 ),
                 amount=None,

@@ -111,6 +111,7 @@ class Standing:
     scoring: bool  # 综合评分法: the report holds each bid's total score
     score: str | None
     rank: int | None
+    unqualified: str | None = None  # why the committee's qualification review rejected the bid (its own reason)
 
 
 def standing(session: Session, section_id: int, organisation_id: int) -> Standing | None:
@@ -121,11 +122,20 @@ def standing(session: Session, section_id: int, organisation_id: int) -> Standin
     if row is None or row.state != "finished" or not row.report_json:
         return None
     data = report.content(row)
-    mine = {b.id for b in service.bids_of(session, row) if b.organisation_id == organisation_id}
+    own = [b for b in service.bids_of(session, row) if b.organisation_id == organisation_id]
+    method = data.get("method", {})
+    rejected = next((b for b in own if b.qualification == "rejected" and b.rejected_reason), None)
+    if rejected is not None:
+        project = session.get(Project, row.project_id)
+        reason = codes.rejections_for(project.transaction_type).get(rejected.rejected_reason)
+        why = reason.label if reason is not None else rejected.rejected_reason
+        if rejected.rejected_facts:
+            why = f"{why}（{rejected.rejected_facts}）"
+        return Standing(method.get("title", ""), False, None, None, unqualified=why)
+    mine = {b.id for b in own}
     found = next((r for r in data.get("results", []) if int(r["ref"]) in mine), None)
     if found is None:
         return None
-    method = data.get("method", {})
     scoring_method = method.get("code") == "comprehensive_scoring"
     total = found.get("total")
     return Standing(
