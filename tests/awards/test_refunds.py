@@ -4,8 +4,10 @@ Thursday 31 December 2026, New Year's Day in between: due Friday 8 January 2027)
 days of the contract; a refund paid late carries the pack's interest (87号令 第三十八条) and the tick raises an
 alert while it is overdue. Under the Fujian local pack the others are due within 5 calendar days.
 
-The evaluation's results are another package; here a winner source registered in the kernel's registry
-(``trading.outcomes``) stands in for them, and the project is set to 结果已公告 as that package leaves it."""
+Here a winner source registered in the kernel's registry (``trading.outcomes``) stands in for the evaluation's
+results (walked in full in test_procurement_walk.py), and the project is set to 结果已公告 as results leave it. The
+stand-in's winners are forgotten after each test: the databases are rebuilt with the same ids, and a winner left over
+would make the registry see a later test's section decided by two sources."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from sunshine.core import clock as core_clock
@@ -36,6 +39,12 @@ def _decided(session, project) -> list[outcomes.SectionWinner]:
 
 
 outcomes.winner_source(_decided)
+
+
+@pytest.fixture(autouse=True)
+def _forget_winners():
+    yield
+    _DECIDED.clear()
 
 
 def _procurement(db, w, *, method="open_tender") -> SimpleNamespace:
