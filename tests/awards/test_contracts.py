@@ -50,6 +50,13 @@ def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, clien
     with browser(app, w.agency.username) as agency_page:
         form = agency_page.get(f"/projects/{pid}/contracts")
         assert "起草合同" in page_text(form.text) and "386,000.00" in form.text
+        project_page = agency_page.get(f"/projects/{pid}").text  # links to the letters; no contract yet
+        assert f'href="/projects/{pid}/award-letters"' in project_page
+        assert "中选通知书与结果通知书" in page_text(project_page)
+        assert f'href="/projects/{pid}/contracts"' not in project_page
+        assert f'href="/projects/{pid}/results"' not in project_page  # a draw has no evaluation
+    with browser(app) as anonymous:  # the letters are not public
+        assert f'href="/projects/{pid}/award-letters"' not in anonymous.get(f"/projects/{pid}").text
 
     drafted = client.post(
         f"/api/v1/projects/{pid}/contracts",
@@ -61,6 +68,10 @@ def test_a_draw_contract_refused_when_changed_then_signed_late_by_both(db, clien
     assert contract["amount"] == "386000.00" and contract["title"] == "合同"
     assert contract["winner"] == award["addressee"] and "人民币386,000.00元" in contract["body"]
     assert contract["state_label"] == "待双方签署"
+    with browser(app, w.bidders[winner].username) as bidder_page:  # the winner: its letter and the contract
+        project_page = bidder_page.get(f"/projects/{pid}").text
+        assert f'href="/projects/{pid}/award-letters"' in project_page
+        assert f'href="/projects/{pid}/contracts"' in project_page and "合同" in page_text(project_page)
 
     # The deadline passes unsigned: the tick raises one alert.
     clock.advance(timedelta(days=31))

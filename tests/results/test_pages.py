@@ -43,7 +43,10 @@ def test_results_through_the_pages(db, app, client, clock):
             ),
         )
     page_url = f"/projects/{w.project_id}/results"
-    with browser(app) as anonymous:
+    with browser(app) as anonymous:  # the project page links to the results once the evaluation ended
+        project_page = anonymous.get(f"/projects/{w.project_id}").text
+        assert f'href="{page_url}"' in project_page
+        assert "评标结果（中标候选人、异议与结果公告）" in page_text(project_page)
         text = page_text(anonymous.get(page_url).text)
         assert "中标候选人尚未公示" in text and first not in text
         assert anonymous.get(f"{page_url}/recheck", follow_redirects=False).status_code == 303  # to the login

@@ -42,6 +42,7 @@ def install() -> None:
     from sunshine.awards import contracts, letters
     from sunshine.messaging import service as messaging
     from sunshine.seals import registry
+    from sunshine.trading import project_links
 
     registry.register(
         registry.DocumentKind(
@@ -54,3 +55,16 @@ def install() -> None:
     )
     messaging.register_kind(letters.MESSAGE_KIND, "中标（成交）通知书")
     after_step([letters.STEP], contracts.after_letters)  # the contract deadline runs from the letters
+    project_links.project_links(links)
+
+
+def links(session, principal, project) -> list[tuple[str, str]]:  # noqa: ANN001
+    """The project page links to the letters and the contracts once there are some the principal may read."""
+    from sunshine.awards import contracts, letters
+
+    out = []
+    if letters.for_project(session, principal, project.id)[1]:
+        out.append((f"{letters.words(project).award}与结果通知书", f"/projects/{project.id}/award-letters"))
+    if contracts.of_project(session, principal, project.id)[1]:
+        out.append((contracts.title_of(project), f"/projects/{project.id}/contracts"))
+    return out

@@ -211,6 +211,8 @@ USERS = [
     ("centreadmin", "交易中心 密钥管理员 邓辉", [Role.ENTERPRISE_ADMIN], "centre"),
     ("officesigner", "政务公开办 签章人 朱琳", [Role.DISCLOSURE_OFFICE, Role.SIGNER], "office"),
     ("officeadmin", "政务公开办 密钥管理员 潘雪", [Role.ENTERPRISE_ADMIN], "office"),
+    # the land bureau's staff who signs the transfer contract of the sold land listing (demo/awards.py)
+    ("landbureau", "自然资源和规划局 利用科 马骏", [Role.TENDERER], "land_bureau"),
 ]
 
 

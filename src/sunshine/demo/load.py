@@ -26,6 +26,7 @@ from sunshine.demo import calling as demo_calling
 from sunshine.demo import channels, disclosure, inforequests
 from sunshine.demo.accounts import load_accounts
 from sunshine.demo.auctions import load_demo_auctions
+from sunshine.demo.awards import load_demo_awards
 from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.calling import load_demo_calling
@@ -113,6 +114,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_invitations(db.unit_of_work, walk)  # the invited procurement: draw of invitees, letters
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
+        created += load_demo_awards(db.unit_of_work, real_now)  # letters and contracts: the land sold, the school's
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

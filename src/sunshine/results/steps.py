@@ -61,12 +61,22 @@ def start_clocks(session, event) -> None:  # noqa: ANN001
     base.ensure(session, event.project)
 
 
+def results_link(session, principal, project) -> list[tuple[str, str]]:  # noqa: ANN001
+    """The project page links to the results page once the evaluation ended (评审结束 or later)."""
+    from sunshine.results import visibility
+
+    if project.state not in {"evaluated"} | visibility.PUBLISHED_STATES or not base.sessions(session, project.id):
+        return []
+    return [("评标结果（中标候选人、异议与结果公告）", f"/projects/{project.id}/results")]
+
+
 def install() -> None:
     from sunshine.messaging import service as messaging
     from sunshine.results import winners
-    from sunshine.trading import outcomes
+    from sunshine.trading import outcomes, project_links
 
     messaging.register_kind("result_objection", "对评标结果的异议及答复")
     outcomes.winner_source(winners.winner_source)
     after_step(["finish_evaluation"], start_clocks)
+    project_links.project_links(results_link)
     evaluation_report.on_delivered(base.ensure)
