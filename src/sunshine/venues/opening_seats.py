@@ -7,6 +7,7 @@ on the staff venues page. A registration is never refused for a room. Installed 
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core import alerts
@@ -103,5 +104,15 @@ def _alert(session: Session, project: Project, held: Booking, room: Room, attend
 
 
 def open_alerts(session: Session) -> list:
-    """The halls outgrown by their registrations, not yet moved (the staff venues page)."""
-    return [a for a in alerts.open_in(session, ALERT_DOMAIN) if a.kind == ALERT_KIND]
+    """The halls outgrown by their registrations whose booking is still held there (the staff venues page)."""
+    raised = [a for a in alerts.open_in(session, ALERT_DOMAIN) if a.kind == ALERT_KIND]
+    held = (
+        set(
+            session.scalars(
+                select(Booking.id).where(Booking.id.in_([a.subject_id for a in raised]), Booking.state == "booked")
+            )
+        )
+        if raised
+        else set()
+    )
+    return [a for a in raised if a.subject_id in held]
