@@ -62,6 +62,21 @@ def registration_check(check: RegistrationCheck) -> RegistrationCheck:
     return check
 
 
+# Hooks a domain above the kernel runs once a registration is kept (the venues re-check that the opening hall
+# still seats the registered bidders): each is called with the project and the new registration, inside the
+# registration's unit of work. A hook must not refuse the registration (a bidder's right to register does not
+# depend on what the hook looks after); it records what it finds its own way. Registered by ``domains.install()``.
+RegistrationHook = Callable[[Session, Project, Registration], None]
+_after_registration: list[RegistrationHook] = []
+
+
+def after_registration(hook: RegistrationHook) -> RegistrationHook:
+    """Add a hook run after every accepted registration (idempotent: installing twice adds it once)."""
+    if hook not in _after_registration:
+        _after_registration.append(hook)
+    return hook
+
+
 def _bidder_org(session: Session, actor: Principal) -> Organisation:
     if Role.BIDDER not in actor.roles or actor.organisation_id is None:
         raise Forbidden("只有投标人/供应商账户可以报名")
@@ -128,6 +143,8 @@ def register_bidder(
         f"registration:{reg.id}",
         {"registration": reg.id, "section": section.number},
     )
+    for hook in _after_registration:
+        hook(session, project, reg)
     return reg
 
 

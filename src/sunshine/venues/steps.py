@@ -1,7 +1,9 @@
 """The venues' hooks on the trading kernel: a published notice books the opening room at its opening time (a
 notice moving the opening time moves the booking), and a project that ends, fails or is terminated releases
-every room it held. A hook that raises refuses the step: a notice whose opening finds no free room is not
-published (《招标投标法》第三十四条: the opening place is fixed in advance). Loaded by ``sunshine.domains``."""
+every room it held; an accepted registration re-checks that the opening hall still seats the registered
+bidders (``venues.opening_seats``: the booking moves to a bigger free hall, or the centre is alerted). A hook
+that raises refuses the step: a notice whose opening finds no free room is not published
+(《招标投标法》第三十四条: the opening place is fixed in advance). Loaded by ``sunshine.domains``."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from sunshine.core.errors import SunshineError
 from sunshine.ledger import service as ledger
 from sunshine.trading.lifecycle import FINAL_STATES, StepEvent, after_step
 from sunshine.trading.models import Notice
-from sunshine.venues import service
+from sunshine.trading.registrations import after_registration
+from sunshine.venues import opening_seats, service
 
 END_REASONS = {"terminated": "项目终止", "failed": "项目流标（失败）", "closed": "项目完成"}
 
@@ -54,3 +57,4 @@ def install() -> None:
     after_step(["publish_notice", "amend_notice"], _book_opening)
     after_step(["resume"], _follow_resumption)
     after_step(None, _release_at_end)
+    after_registration(opening_seats.follow_registration)

@@ -16,7 +16,7 @@ from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, IsoDate, stored_id, whole_number
 from sunshine.core.inputs import count as bounded
 from sunshine.identity.roles import Role
-from sunshine.venues import regulations, service, visibility
+from sunshine.venues import opening_seats, regulations, service, visibility
 from sunshine.venues.api import window
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -100,6 +100,7 @@ def staff_page(
         rules=regulations.published_rules(session),
         pending=regulations.pending_rules(session),
         rules_text=regulations.rules_text(session),
+        outgrown=opening_seats.open_alerts(session),
         **_labels(session),
     )
 
