@@ -60,7 +60,8 @@ def _asks_again(response, where: str) -> None:
     assert problem["max_age_seconds"] == 600 and problem["reauthenticate"] == where
 
 
-def test_the_sensitive_bid_routes_and_only_they_take_recent_authentication(app):
+def test_the_sensitive_routes_and_only_they_take_recent_authentication(app):
+    # a bid's submission, withdrawal and decryption (docs/security.md) and the signing of a contract (docs/awards.md)
     confirmed = sorted(
         f"{method} {ctx.path}"
         for ctx in iter_route_contexts(app.routes)
@@ -71,7 +72,9 @@ def test_the_sensitive_bid_routes_and_only_they_take_recent_authentication(app):
     assert confirmed == [
         "POST /api/v1/bids/{bid_no}/reveal",
         "POST /api/v1/bids/{bid_no}/withdraw",
+        "POST /api/v1/contracts/{contract_id}/sign",
         "POST /api/v1/sections/{section_id}/bids",
+        "POST /contracts/{contract_id}/sign",
         "POST /my/bids/{bid_no}/withdraw",
         "POST /projects/{project_id}/opening/reveal",
         "POST /projects/{project_id}/sections/{section_id}/bid",

@@ -62,12 +62,14 @@ def test_every_transaction_type_has_an_item_for_every_disclosing_step_and_for_it
         "trading.draw_result",  # the small-works draw's result (sunshine.smallworks): 抽取结果公示
         "trading.draw_failed",  # and its 流标公告
         "trading.candidates",  # the candidates' publicity where the pack requires it (sunshine.results)
+        "trading.contract",  # the signed contract (sunshine.awards; 政府采购法实施条例 第五十条 for procurement)
     }
     engineering_only = {"trading.opening", "trading.draw_result", "trading.draw_failed", "trading.candidates"}
+    not_every_type = engineering_only | {"trading.contract"}  # no law has an SOE procurement publish its contract
     with db.unit_of_work() as s:
         rows = [(catalog_service.transaction_type_of(s, i), i.trigger) for i in catalog_service.all_items(s)]
     for transaction_type in TRANSACTION_TYPES:
-        for trigger in (*(disclosing - engineering_only), "trading.result"):
+        for trigger in (*(disclosing - not_every_type), "trading.result"):
             assert (transaction_type, trigger) in rows, (transaction_type, trigger)
     # 《招标投标法》第三十六条 and 《电子招标投标办法》第三十一条: the engineering opening record is a catalog item.
     assert ("engineering", "trading.opening") in rows
@@ -75,6 +77,8 @@ def test_every_transaction_type_has_an_item_for_every_disclosing_step_and_for_it
     assert ("engineering", "trading.draw_result") in rows and ("engineering", "trading.draw_failed") in rows
     # 《招标投标法实施条例》第五十四条: the candidates' publicity (engineering, and SOE procurement's own item).
     assert ("engineering", "trading.candidates") in rows and ("soe_procurement", "trading.candidates") in rows
+    # 《政府采购法实施条例》第五十条: a procurement contract is published within 2 working days of its signing.
+    assert ("gov_procurement", "trading.contract") in rows
 
 
 def test_the_centres_own_affairs_are_in_the_catalog(db):

@@ -26,7 +26,7 @@ SIGNERS = Depends(RecentAuth(Role.TENDERER, Role.BIDDER))  # signing a contract:
 
 
 class ContractIn(BaseModel):
-    section_id: int
+    section_id: Id
     term: str = Field(max_length=service.MAX_TEXT, description="履行期限")
     payment: str = Field(max_length=service.MAX_TEXT, description="付款方式")
     amount: str | None = Field(None, max_length=30, description="合同金额（元），须等于中标金额；省略则取该金额")

@@ -4,6 +4,8 @@ a stale session is sent to the password page and back)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
@@ -59,7 +61,7 @@ def project_page(project_id: Id, request: Request, session: Session = SessionDep
 def draft(
     project_id: Id,
     request: Request,
-    section_id: int = Form(...),
+    section_id: Annotated[Id, Form()],
     term: str = Form(""),
     payment: str = Form(""),
     performance_security: str = Form(""),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, IsoDateTime
 from sunshine.procedure import direct_award, method_change
 from sunshine.procedure.catalogue import Entry
 from sunshine.procedure.models import DirectAward, MethodChange
@@ -169,10 +169,10 @@ class InvitationDrawIn(BaseModel):
 
 
 class InvitationSendIn(BaseModel):
-    docs_issued_at: datetime | None = Field(default=None, description="招标文件发出（发售开始）时间，默认当前")
-    docs_sale_end: datetime | None = Field(default=None, description="招标文件发售截止时间")
-    bid_deadline: datetime = Field(description="投标截止时间")
-    opening_at: datetime | None = Field(default=None, description="开标时间（与投标截止同一时间的，可不填）")
+    docs_issued_at: IsoDateTime | None = Field(default=None, description="招标文件发出（发售开始）时间，默认当前")
+    docs_sale_end: IsoDateTime | None = Field(default=None, description="招标文件发售截止时间")
+    bid_deadline: IsoDateTime = Field(description="投标截止时间")
+    opening_at: IsoDateTime | None = Field(default=None, description="开标时间（与投标截止同一时间的，可不填）")
     note: str | None = Field(default=None, max_length=2000, description="投标邀请书的补充说明")
 
 
