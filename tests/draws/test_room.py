@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from sunshine.draws import engine, record
+from sunshine.draws import engine, pooldata, record
 from sunshine.draws import service as draws
 from sunshine.ledger.models import LedgerEntry
 from tests.builders import api_token
@@ -190,7 +190,7 @@ def test_no_ref_or_name_in_ledger_payloads_or_pages_before_disclosure(db, client
         seat = draws.seats(s, draw)[0]
         draws.record_outcome(s, room["centre"], code, seat.leaf, "no_show", "未按时到场")
         payloads = [e.payload for e in s.scalars(select(LedgerEntry).where(LedgerEntry.subject == f"draw:{code}"))]
-        salts = [c.salt for c in draw_candidates(s, draw)]
+        salts = list(pooldata.of(s, draw).salts)
     assert {json.loads(p)["draw"] for p in payloads} == {code}
     pages = [client.get(f"/draws/{code}/room").text, client.get(f"/draws/{code}").text]
     for text in payloads + pages:
@@ -198,12 +198,6 @@ def test_no_ref_or_name_in_ledger_payloads_or_pages_before_disclosure(db, client
         assert not any(salt in text for salt in salts)
     record_text = client.get(f"/api/v1/draws/{code}/record").text
     assert "person:" not in record_text and not any(salt in record_text for salt in salts)
-
-
-def draw_candidates(session, draw):
-    from sunshine.draws.models import DrawCandidate
-
-    return list(session.scalars(select(DrawCandidate).where(DrawCandidate.draw_id == draw.id)))
 
 
 def test_the_room_pages_take_each_step(db, app, client, room):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets as _secrets
+import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _q  # JSON string, no ASCII escaping (what json.dumps uses)
@@ -75,6 +77,12 @@ def new_secret() -> str:
     return _secrets.token_hex(32)
 
 
+def new_salts(n: int) -> list[str]:
+    """``n`` salts of 32 random bytes each, hex, from one read of the system's random source."""
+    text = os.urandom(32 * n).hex()
+    return [text[i : i + 64] for i in range(0, 64 * n, 64)]
+
+
 def leaf_text(code: str, ref: str, salt: str, groups: Sequence[str], status: str) -> str:
     """What a leaf hashes: ``VERSION|candidate|`` + RFC 8785 of ``{"draw", "groups", "ref", "salt", "status"}``.
     With string fields the object is written out directly — keys in their sorted order, each string by the
@@ -94,18 +102,84 @@ def leaf(code: str, ref: str, salt: str, groups: Sequence[str], status: str) -> 
     return hashlib.sha256(leaf_text(code, ref, salt, groups, status).encode()).hexdigest()
 
 
+def leaves(code: str, entries: Iterable[tuple[str, str, Sequence[str], str]]) -> list[str]:
+    """The leaves of many ``(ref, salt, groups, status)`` at once: the same text as ``leaf_text`` (property-tested),
+    with the part shared by a combination of groups and status written once per combination, not per entry."""
+    if type(code) is not str:
+        return [leaf(code, *e) for e in entries]
+    head = f'{VERSION}|candidate|{{"draw":{_q(code)},"groups":'
+    shapes: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+    sha, q = hashlib.sha256, _q
+    out = []
+    for ref, salt, groups, status in entries:
+        key = (status, *groups)
+        shape = shapes.get(key, False)
+        if shape is False:
+            shape = None
+            if type(status) is str and _strings(groups):
+                shape = (head + _text_strings(groups) + ',"ref":', ',"status":' + q(status) + "}")
+            shapes[key] = shape
+        if shape is None or type(ref) is not str or type(salt) is not str:
+            out.append(leaf(code, ref, salt, groups, status))
+            continue
+        out.append(sha((shape[0] + q(ref) + ',"salt":' + q(salt) + shape[1]).encode()).hexdigest())
+    return out
+
+
+# k digests joined by '","': with exactly k segments, every item is one digest (an item holding '","' would make
+# more segments than items), so the text is the RFC 8785 of the list without escaping anything.
+_DIGESTS = re.compile(r"[0-9a-f]{64}(?:\",\"[0-9a-f]{64})*")
+
+
+def _digests_text(items: Sequence[str]) -> str | None:
+    """RFC 8785 of a list of SHA-256 hex digests in one pass, or None when they are not all digests."""
+    if not items:
+        return "[]"
+    if not _strings(items):
+        return None
+    inner = '","'.join(items)
+    if len(inner) != 67 * len(items) - 3 or _DIGESTS.fullmatch(inner) is None:
+        return None
+    return '["' + inner + '"]'
+
+
 def pool_hash(pool: Sequence[str]) -> str:
-    return H(jcs(sorted(pool)))
+    ordered = sorted(pool)
+    text = _digests_text(ordered)
+    return H(text if text is not None else jcs(ordered))
 
 
 def eligible_list(entries: Iterable[tuple[str, Sequence[str]]]) -> list[dict[str, Any]]:
     """``[{"leaf", "groups"}]`` sorted by leaf, from (leaf, groups) pairs of the eligible entries."""
-    return [{"leaf": lf, "groups": list(gs)} for lf, gs in sorted(entries, key=lambda e: e[0])]
+    return [{"leaf": lf, "groups": list(gs)} for lf, gs in sorted(entries, key=_first)]
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
 
 
 def public_groups(groups: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The part of each requested group that the list hash covers: code, count, reserve (request order)."""
     return [{"code": g["code"], "count": int(g["count"]), "reserve": int(g.get("reserve", 0))} for g in groups]
+
+
+def list_hash_of_pairs(
+    code: str, groups: Sequence[Mapping[str, Any]], eligible: Sequence[tuple[str, Sequence[str]]], pool_h: str
+) -> str:
+    """``list_hash`` from the eligible ``(leaf, groups)`` pairs sorted by leaf (as ``prepare`` has them), without
+    building the list's objects; each distinct combination of groups is written once."""
+    texts: dict[tuple[str, ...], str] = {}
+    parts = []
+    for lf, gs in eligible:
+        key = tuple(gs)
+        found = texts.get(key)
+        if found is None:
+            if not _strings(key) or type(lf) is not str:
+                return list_hash(code, groups, eligible_list(eligible), pool_h)
+            found = texts[key] = '{"groups":' + _text_strings(key) + ',"leaf":'
+        parts.append(found + _q(lf) + "}")
+    public = public_groups(groups)
+    return H(f'{{"draw":{_q(code)},"eligible":[{",".join(parts)}],"groups":{jcs(public)},"pool_hash":{jcs(pool_h)}}}')
 
 
 def list_hash(
@@ -141,18 +215,32 @@ def seed(list_h: str, secrets: Mapping[str, str], beacon: str = "") -> str:
 
 
 class Stream:
-    """SHA-256 in counter mode over the seed, read as big-endian unsigned 64-bit integers."""
+    """SHA-256 in counter mode over the seed, read as big-endian unsigned 64-bit integers. Blocks are computed
+    ahead in bulk (``reserve``) — the values read are the same, in the same order."""
 
     def __init__(self, seed_hex: str) -> None:
         self._seed = bytes.fromhex(seed_hex)
         self._counter = 0
-        self._buffer = b""
+        self._values: list[int] = []
+        self._next = 0
+
+    def reserve(self, count: int) -> None:
+        """Compute at least ``count`` more values ahead (those not read yet are kept)."""
+        have = len(self._values) - self._next
+        blocks = max(0, -(-(count - have) // 4))
+        if not blocks:
+            return
+        seed, sha, start = self._seed, hashlib.sha256, self._counter
+        data = b"".join(sha(seed + k.to_bytes(8, "big")).digest() for k in range(start, start + blocks))
+        self._counter += blocks
+        self._values = self._values[self._next :] + list(struct.unpack(f">{4 * blocks}Q", data))
+        self._next = 0
 
     def next_u64(self) -> int:
-        if not self._buffer:
-            self._buffer = hashlib.sha256(self._seed + self._counter.to_bytes(8, "big")).digest()
-            self._counter += 1
-        value, self._buffer = int.from_bytes(self._buffer[:8], "big"), self._buffer[8:]
+        if self._next == len(self._values):
+            self.reserve(64)
+        value = self._values[self._next]
+        self._next += 1
         return value
 
     def uniform(self, n: int) -> int:
@@ -168,10 +256,24 @@ class Stream:
 
 def order(seed_hex: str, eligible: Sequence[Mapping[str, Any]]) -> list[str]:
     """The call order: Fisher–Yates over the eligible leaves (sorted by leaf) driven by the seed's stream."""
-    items = sorted(e["leaf"] for e in eligible)
+    return order_of_leaves(seed_hex, sorted(e["leaf"] for e in eligible))
+
+
+def order_of_leaves(seed_hex: str, leaves_sorted: Sequence[str]) -> list[str]:
+    """``order`` from the eligible leaves already sorted (the stream's values computed in bulk)."""
+    items = list(leaves_sorted)
     stream = Stream(seed_hex)
+    stream.reserve(len(items))
+    two64 = 1 << 64
+    safe = two64 - len(items)  # every x below it is below each step's limit (2**64 − (2**64 mod m) > 2**64 − m)
+    take = stream.next_u64
     for i in range(len(items) - 1, 0, -1):
-        j = stream.uniform(i + 1)
+        x = take()
+        if x >= safe:  # rare: compare with this step's exact limit
+            limit = two64 - two64 % (i + 1)
+            while x >= limit:
+                x = take()
+        j = x % (i + 1)
         items[i], items[j] = items[j], items[i]
     return items
 
@@ -433,7 +535,8 @@ def _verify(record: Mapping[str, Any], report: Report) -> None:
 def _verify_disclosed(record: Mapping[str, Any], report: Report, pool: list[str], eligible: list[dict]) -> None:
     code = record["code"]
     rows = record["candidates"]
-    recomputed = {leaf(code, c["ref"], c["salt"], c["groups"], c["status"]): c for c in rows}
+    computed = leaves(code, [(c["ref"], c["salt"], c["groups"], c["status"]) for c in rows])
+    recomputed = dict(zip(computed, rows, strict=True))
     report.add("公开的候选人信息逐一还原出候选池叶子", sorted(recomputed) == pool and len(rows) == len(pool))
     expected = eligible_list((lf, c["groups"]) for lf, c in recomputed.items() if c["status"] == ELIGIBLE)
     report.add("合格名单与候选池状态一致（无遗漏、无多余）", expected == eligible)

@@ -95,3 +95,15 @@ class DrawOutcome(Base):
     reason: Mapped[str] = mapped_column(String(300))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DrawPool(Base):
+    # 候选池 the whole committed pool of a draw in one row (draws.pooldata): the leaves sorted, with each entry's
+    # ref, salt, groups and status; secret until the draw is disclosed. Draws prepared before it have their pool
+    # in draw_candidate, one row per entry.
+    __tablename__ = "draw_pool"
+
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draw.id", ondelete="CASCADE"), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    eligible_count: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[str] = mapped_column(Text)  # JSON, see draws.pooldata.encode

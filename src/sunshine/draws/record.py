@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.draws import engine, purposes, reasons
+from sunshine.draws import engine, pooldata, purposes, reasons
 from sunshine.draws import service as draws
-from sunshine.draws.models import Draw, DrawCandidate
+from sunshine.draws.models import Draw
 from sunshine.identity.roles import ROLE_LABELS, Role
 from sunshine.ledger import format as ledger_format
 from sunshine.ledger.models import LedgerEntry
@@ -83,16 +83,7 @@ def parties(session: Session, draw: Draw) -> list[dict[str, Any]]:
 
 def build(session: Session, draw: Draw) -> dict[str, Any]:
     """The record as JSON-ready data."""
-    candidates = session.execute(
-        select(DrawCandidate.leaf, DrawCandidate.ref, DrawCandidate.salt, DrawCandidate.groups, DrawCandidate.status)
-        .where(DrawCandidate.draw_id == draw.id)
-        .order_by(DrawCandidate.leaf)
-    ).all()
-    parsed: dict[str, list[str]] = {}  # a pool has few distinct group lists: parse each once
-    groups = [parsed.get(r.groups) or parsed.setdefault(r.groups, json.loads(r.groups)) for r in candidates]
-    eligible = engine.eligible_list(
-        (r.leaf, gs) for r, gs in zip(candidates, groups, strict=True) if r.status == engine.ELIGIBLE
-    )
+    pool = pooldata.of(session, draw)
     disclosed = draw.state == draws.DISCLOSED
     assignment = published_assignment(session, draw) if draw.call_order else None
     record: dict[str, Any] = {
@@ -108,9 +99,9 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
         "drawn_at": _iso(draw.drawn_at),
         "disclosed_at": _iso(draw.disclosed_at),
         "groups": draws.groups_of(draw),
-        "pool": [r.leaf for r in candidates],
+        "pool": list(pool.leaves),
         "pool_hash": draw.pool_hash,
-        "eligible": eligible,
+        "eligible": pool.eligible(),
         "list_hash": draw.list_hash,
         "parties": parties(session, draw),
         "beacon": {"source": draw.beacon_source or "", "value": draw.beacon_value or ""},
@@ -125,7 +116,7 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
             for a in draws.attendance(session, draw)
         ],
         "seed": draw.seed,
-        "order": json.loads(draw.call_order) if draw.call_order else None,
+        "order": list(pooldata.call_order(draw)) if draw.call_order else None,
         "outcomes": [
             {
                 "leaf": o.leaf,
@@ -144,22 +135,25 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
         "ledger": ledger_entries(session, draw),
     }
     if disclosed:
+        statuses = pool.statuses()
         record["candidates"] = [
-            {"leaf": r.leaf, "ref": r.ref, "salt": r.salt, "groups": list(gs), "status": r.status}
-            for r, gs in zip(candidates, groups, strict=True)
+            {"leaf": lf, "ref": ref, "salt": salt, "groups": list(pool.groups(i)), "status": statuses[i]}
+            for i, (lf, ref, salt) in enumerate(zip(pool.leaves, pool.refs, pool.salts, strict=True))
         ]
-        record["reasons"] = {
-            s: reasons.label(s) for s in sorted({r.status for r in candidates}) if s != engine.ELIGIBLE
-        }
-        record["names"] = names(session, draw, candidates, assignment)
+        record["reasons"] = {s: reasons.label(s) for s in sorted(set(statuses)) if s != engine.ELIGIBLE}
+        record["names"] = names(session, draw, pool, assignment)
     return record
 
 
-def names(session: Session, draw: Draw, candidates, assignment: engine.Assignment | None) -> dict[str, str]:
+def names(session: Session, draw: Draw, pool: pooldata.Pool, assignment: engine.Assignment | None) -> dict[str, str]:
     """Display names by leaf, for called candidates the owner names (only after disclosure)."""
     callback = getattr(purposes.find(draw.purpose), "names", None)
     if callback is None or assignment is None:
         return {}
     by_ref = callback(session, draw) or {}
-    called = {c.leaf for c in assignment.calls}
-    return {r.leaf: by_ref[r.ref] for r in candidates if r.leaf in called and r.ref in by_ref}
+    out = {}
+    for leaf in dict.fromkeys(c.leaf for c in assignment.calls):
+        ref = pool.ref_of(leaf)
+        if ref in by_ref:
+            out[leaf] = by_ref[ref]
+    return out

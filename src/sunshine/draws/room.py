@@ -17,7 +17,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput
 from sunshine.core.formatting import local_time
-from sunshine.draws import engine, purposes
+from sunshine.draws import engine, pooldata, purposes
 from sunshine.draws.models import Draw, DrawAttendance, DrawParty
 from sunshine.draws.state import (
     DEFAULT_REVEAL_WINDOW,
@@ -31,12 +31,10 @@ from sunshine.draws.state import (
     STATE_LABELS,
     attendance,
     centre_rule,
-    eligible_of,
     groups_of,
     locked,
     log,
     parties_of,
-    remember_calling,
     witnesses_of,
 )
 from sunshine.draws.types import (
@@ -236,14 +234,14 @@ def finish(session: Session, actor: Principal | None, code: str) -> Draw:
         raise BeaconMissing(f"请先录入“{draw.beacon_source}”公布的值")
     for p in pending:
         p.secret, p.defaulted = engine.default_secret(draw.code, p.party), True
-    eligible = eligible_of(session, draw)
+    pool = pooldata.of(session, draw)
     draw.seed = engine.seed(draw.list_hash, {p.party: p.secret for p in parties}, draw.beacon_value or "")
-    order = engine.order(draw.seed, eligible)
+    order = engine.order_of_leaves(draw.seed, pool.eligible_leaves)
     draw.call_order = json.dumps(order)
     draw.state, draw.drawn_at = DRAWN, clock.now()
     session.flush()
-    remember_calling(session, draw, order, eligible)
-    first = engine.assign(order, groups_of(draw), {e["leaf"]: e["groups"] for e in eligible})
+    pooldata.remember_order(draw, order)
+    first = engine.assign(order, groups_of(draw), pool.groups_by_leaf)
     log(
         session,
         draw,

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput
-from sunshine.draws import engine, purposes, reasons
-from sunshine.draws.models import Draw, DrawCandidate, DrawOutcome, DrawParty
+from sunshine.draws import engine, pooldata, purposes, reasons
+from sunshine.draws.models import Draw, DrawOutcome, DrawParty
 from sunshine.draws.room import (  # noqa: F401  (re-exported: the room's steps, as owners and routes call them)
     commit,
     due,
@@ -176,26 +176,23 @@ def prepare(
     )
     session.add(draw)
     session.flush()
-    rows, eligible = [], []
-    in_order: dict[tuple[str, ...], tuple[list[str], str]] = {}  # groups in request order, and as JSON
+    in_order: dict[tuple[str, ...], list[str]] = {}  # each candidate's groups in request order (few combinations)
+    entries = []
     for c in candidates:
         key = tuple(c.groups)
-        found = in_order.get(key)
-        if found is None:
-            ordered = [g for g in order_of_groups if g in c.groups]
-            found = in_order[key] = (ordered, json.dumps(ordered))
-        ordered, groups_json = found
-        salt = engine.new_secret()
-        lf = engine.leaf(draw.code, c.ref, salt, ordered, c.status)
-        rows.append(
-            {"draw_id": draw.id, "leaf": lf, "ref": c.ref, "salt": salt, "groups": groups_json, "status": c.status}
-        )
-        if c.status == engine.ELIGIBLE:
-            eligible.append((lf, ordered))
-    if rows:  # one executemany, not one ORM object per pool member (pools run to 100,000)
-        session.execute(insert(DrawCandidate), rows)
-    draw.pool_hash = engine.pool_hash([r["leaf"] for r in rows])
-    draw.list_hash = engine.list_hash(draw.code, group_rows, engine.eligible_list(eligible), draw.pool_hash)
+        ordered = in_order.get(key)
+        if ordered is None:
+            ordered = in_order[key] = [g for g in order_of_groups if g in c.groups]
+        entries.append((c.ref, ordered, c.status))
+    salts = engine.new_salts(len(entries))
+    leaves = engine.leaves(draw.code, [(ref, salt, gs, st) for (ref, gs, st), salt in zip(entries, salts, strict=True)])
+    pool = pooldata.build(
+        [(lf, ref, salt, gs, st) for lf, salt, (ref, gs, st) in zip(leaves, salts, entries, strict=True)]
+    )
+    eligible = [(pool.leaves[i], pool.groups(i)) for i in pool.eligible_index]
+    draw.pool_hash = engine.pool_hash(pool.leaves)
+    draw.list_hash = engine.list_hash_of_pairs(draw.code, group_rows, eligible, draw.pool_hash)
+    pooldata.store(session, draw, pool)
     platform_secret = engine.new_secret()
     platform = DrawParty(
         draw_id=draw.id,
@@ -215,7 +212,7 @@ def prepare(
         {
             "purpose": purpose,
             "groups": engine.public_groups(group_rows),
-            "pool_size": len(rows),
+            "pool_size": len(pool),
             "eligible_count": len(eligible),
             "pool_hash": draw.pool_hash,
             "list_hash": draw.list_hash,
@@ -230,19 +227,8 @@ def prepare(
 
 
 def _seats(session: Session, draw: Draw, calls: Sequence[engine.Call]) -> list[Seat]:
-    leaves = {c.leaf for c in calls}
-    refs = (
-        dict(
-            session.execute(
-                select(DrawCandidate.leaf, DrawCandidate.ref).where(
-                    DrawCandidate.draw_id == draw.id, DrawCandidate.leaf.in_(leaves)
-                )
-            ).all()
-        )
-        if leaves
-        else {}
-    )
-    return [Seat(c.leaf, refs[c.leaf], c.group, c.position, c.state, c.kind, c.replaces) for c in calls]
+    pool = pooldata.of(session, draw)
+    return [Seat(c.leaf, pool.ref_of(c.leaf), c.group, c.position, c.state, c.kind, c.replaces) for c in calls]
 
 
 def seats(session: Session, draw: Draw) -> list[Seat]:
@@ -308,14 +294,11 @@ def disclose(session: Session, code: str) -> Draw:
         return draw
     if draw.state != DRAWN:
         raise DrawStateConflict("抽取尚未完成，不能公开")
-    rows = session.execute(
-        select(DrawCandidate.leaf, DrawCandidate.ref, DrawCandidate.salt, DrawCandidate.status).where(
-            DrawCandidate.draw_id == draw.id
-        )
-    ).all()
+    pool = pooldata.of(session, draw)
     draw.state, draw.disclosed_at = DISCLOSED, clock.now()
     session.flush()
-    digest = engine.H(engine.jcs(sorted([r.leaf, r.ref, r.salt, r.status] for r in rows)))
+    rows = sorted(zip(pool.leaves, pool.refs, pool.salts, pool.statuses(), strict=True))
+    digest = engine.H(engine.jcs([list(r) for r in rows]))
     log(session, draw, "disclosed", {"candidates": len(rows), "candidates_hash": digest})
     return draw
 

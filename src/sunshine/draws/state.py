@@ -1,12 +1,11 @@
 """What every step of a draw shares: its states and labels, finding and locking a draw, its ledger entries,
 and reading what it fixed — parties, attendance, the eligible list, the call order and the calls recomputed from
-them (``assignment``). What a draw fixes never changes, so a transaction reads it once (kept in
-``session.info``)."""
+them (``assignment``). What a draw fixes never changes, so a process reads it once (``draws.pooldata``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -14,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.errors import NotFound
-from sunshine.draws import engine
-from sunshine.draws.models import Draw, DrawAttendance, DrawCandidate, DrawOutcome, DrawParty
+from sunshine.draws import engine, pooldata
+from sunshine.draws.models import Draw, DrawAttendance, DrawOutcome, DrawParty
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
@@ -92,77 +91,14 @@ def attendance(session: Session, draw: Draw) -> list[DrawAttendance]:
     )
 
 
-def _parse_groups(text: str, memo: dict[str, list[str]]) -> list[str]:
-    """A candidate's groups (JSON); a pool has few distinct combinations, so each is parsed once."""
-    found = memo.get(text)
-    if found is None:
-        found = memo[text] = json.loads(text)
-    return found
-
-
 def eligible_of(session: Session, draw: Draw) -> list[dict[str, Any]]:
-    """The eligible list of step 2 (``[{"leaf", "groups"}]`` sorted by leaf). Fixed at ``prepare``, so a
-    transaction reads it once."""
-    key = ("draws:eligible", draw.id)
-    cached = session.info.get(key)
-    if cached is None:
-        rows = session.execute(
-            select(DrawCandidate.leaf, DrawCandidate.groups).where(
-                DrawCandidate.draw_id == draw.id, DrawCandidate.status == engine.ELIGIBLE
-            )
-        )
-        memo: dict[str, list[str]] = {}
-        cached = session.info[key] = engine.eligible_list((lf, _parse_groups(gs, memo)) for lf, gs in rows)
-    return cached
-
-
-class CallGroups(Mapping[str, list[str]]):
-    """The groups of the leaves the calling walks, read in batches along the call order: seats, reserves and
-    replacements rarely go past the first few hundred places of an order of tens of thousands."""
-
-    BATCH = 500
-
-    def __init__(self, session: Session, draw_id: int, order: list[str]) -> None:
-        self._session, self._draw_id, self._order = session, draw_id, order
-        self._known: dict[str, list[str]] = {}
-        self._memo: dict[str, list[str]] = {}
-        self._loaded = 0
-
-    def __getitem__(self, leaf: str) -> list[str]:
-        while leaf not in self._known and self._loaded < len(self._order):
-            batch = self._order[self._loaded : self._loaded + self.BATCH]
-            self._loaded += len(batch)
-            rows = self._session.execute(
-                select(DrawCandidate.leaf, DrawCandidate.groups).where(
-                    DrawCandidate.draw_id == self._draw_id,
-                    DrawCandidate.status == engine.ELIGIBLE,
-                    DrawCandidate.leaf.in_(batch),
-                )
-            )
-            for lf, gs in rows:
-                self._known[lf] = _parse_groups(gs, self._memo)
-        return self._known[leaf]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
-
-    def __len__(self) -> int:
-        return len(self._order)
+    """The eligible list of step 2 (``[{"leaf", "groups"}]`` sorted by leaf), fixed at ``prepare``."""
+    return pooldata.of(session, draw).eligible()
 
 
 def calling_inputs(session: Session, draw: Draw) -> tuple[list[str], Mapping[str, list[str]]]:
-    """The call order and the groups by leaf, kept for the transaction (both fixed once drawn)."""
-    key = ("draws:calling", draw.id)
-    cached = session.info.get(key)
-    if cached is None or cached[0] != draw.call_order:
-        order = json.loads(draw.call_order)
-        cached = session.info[key] = (draw.call_order, order, CallGroups(session, draw.id, order))
-    return cached[1], cached[2]
-
-
-def remember_calling(session: Session, draw: Draw, order: list[str], eligible: list[dict[str, Any]]) -> None:
-    """``finish`` has the whole eligible list at hand: the calls made in the same transaction use it."""
-    session.info[("draws:calling", draw.id)] = (draw.call_order, order, {e["leaf"]: e["groups"] for e in eligible})
+    """The call order and the groups of each eligible leaf (both fixed once drawn; read once per process)."""
+    return pooldata.call_order(draw), pooldata.of(session, draw).groups_by_leaf
 
 
 def outcomes_of(session: Session, draw: Draw) -> list[DrawOutcome]:

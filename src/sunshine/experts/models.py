@@ -202,3 +202,15 @@ class ExpertEvaluation(Base):
     assessed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 考核结果公告
+
+
+class ExpertPoolVersion(Base):
+    # 专家库版本 one row, changed in the same transaction as anything a draw's pool is made of (experts, their
+    # specialties, leave, conflicts, sanctions): the in-memory index of the pool (experts.poolindex) is used only
+    # while the stamp it was read under is still the database's
+    __tablename__ = "expert_pool_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    counter: Mapped[int] = mapped_column(Integer)  # changes so far
+    stamp: Mapped[str] = mapped_column(String(32))  # random at every change: never reused, even after a rollback
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

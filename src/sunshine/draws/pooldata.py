@@ -1,0 +1,192 @@
+"""A draw's committed pool — every entry's leaf, ref, salt, groups and status — stored once per draw and read once
+per process.
+
+``prepare`` writes the pool as one row (``draw_pool``) instead of one row per entry: a pool of 32,000 experts is
+one value written and read in one piece. Its text (``encode``) is JSON with the entries sorted by leaf, in columns:
+``{"leaves": [...], "refs": [...], "salts": [...], "shapes": [[groups, status], ...], "shape_of": [i, ...]}`` —
+``shapes`` the distinct combinations of groups (request order) and status, ``shape_of`` each entry's combination.
+Draws prepared before that have their pool in ``draw_candidate`` rows; both read into the same ``Pool``.
+
+A committed pool never changes, so a process keeps the last few it read, keyed by the draw's code and its pool
+and list hashes (a new draw has a new random code and new random salts: a key is never reused for other data).
+Refs and salts are secret until the draw is disclosed: nothing here renders them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunshine.draws import engine
+from sunshine.draws.models import Draw, DrawCandidate, DrawPool
+
+KEEP = 4  # pools kept in memory (a room and its declines use the same one)
+_kept: OrderedDict[tuple[str, str, str], Pool] = OrderedDict()
+_orders: OrderedDict[str, tuple[str, list[str]]] = OrderedDict()
+_lock = threading.Lock()
+
+
+class Pool:
+    """The pool sorted by leaf, in columns; the eligible list and the lookups a draw needs, computed on first use."""
+
+    def __init__(
+        self,
+        leaves: list[str],
+        refs: list[str],
+        salts: list[str],
+        shapes: list[tuple[list[str], str]],
+        shape_of: list[int],
+    ) -> None:
+        self.leaves, self.refs, self.salts, self.shapes, self.shape_of = leaves, refs, salts, shapes, shape_of
+
+    def __len__(self) -> int:
+        return len(self.leaves)
+
+    def groups(self, i: int) -> list[str]:
+        return self.shapes[self.shape_of[i]][0]
+
+    def status(self, i: int) -> str:
+        return self.shapes[self.shape_of[i]][1]
+
+    @cached_property
+    def eligible_index(self) -> list[int]:
+        wanted = {k for k, (_, status) in enumerate(self.shapes) if status == engine.ELIGIBLE}
+        return [i for i, k in enumerate(self.shape_of) if k in wanted]
+
+    @cached_property
+    def eligible_leaves(self) -> list[str]:
+        """The eligible leaves, sorted (what Fisher–Yates shuffles)."""
+        return [self.leaves[i] for i in self.eligible_index]
+
+    @cached_property
+    def groups_by_leaf(self) -> dict[str, list[str]]:
+        """The groups of each eligible leaf (what the calling walks)."""
+        return {self.leaves[i]: self.groups(i) for i in self.eligible_index}
+
+    def eligible(self) -> list[dict[str, Any]]:
+        """The eligible list of step 2: ``[{"leaf", "groups"}]`` sorted by leaf (new objects: the record's own)."""
+        return [{"leaf": self.leaves[i], "groups": list(self.groups(i))} for i in self.eligible_index]
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {lf: i for i, lf in enumerate(self.leaves)}
+
+    def ref_of(self, leaf: str) -> str:
+        return self.refs[self._position[leaf]]
+
+    def statuses(self) -> list[str]:
+        return [self.shapes[k][1] for k in self.shape_of]
+
+
+def build(entries: Sequence[tuple[str, str, str, list[str], str]]) -> Pool:
+    """A pool from ``(leaf, ref, salt, groups, status)`` entries, any order. Entries that share their groups and
+    status share one combination."""
+    ordered = sorted(entries, key=_leaf)
+    shapes: list[tuple[list[str], str]] = []
+    index: dict[tuple[str, ...], int] = {}
+    shape_of = []
+    for _, _, _, groups, status in ordered:
+        key = (status, *groups)
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(shapes)
+            shapes.append((list(groups), status))
+        shape_of.append(k)
+    return Pool([e[0] for e in ordered], [e[1] for e in ordered], [e[2] for e in ordered], shapes, shape_of)
+
+
+def _leaf(entry: tuple[str, ...]) -> str:
+    return entry[0]
+
+
+def encode(pool: Pool) -> str:
+    return json.dumps(
+        {
+            "leaves": pool.leaves,
+            "refs": pool.refs,
+            "salts": pool.salts,
+            "shapes": [[groups, status] for groups, status in pool.shapes],
+            "shape_of": pool.shape_of,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode(text: str) -> Pool:
+    data = json.loads(text)
+    return Pool(data["leaves"], data["refs"], data["salts"], [(g, s) for g, s in data["shapes"]], data["shape_of"])
+
+
+def _key(draw: Draw) -> tuple[str, str, str]:
+    return (draw.code, draw.pool_hash, draw.list_hash)
+
+
+def _keep(key: tuple[str, str, str], pool: Pool) -> None:
+    with _lock:
+        _kept[key] = pool
+        _kept.move_to_end(key)
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+
+
+def store(session: Session, draw: Draw, pool: Pool) -> None:
+    """Write the pool of a draw being prepared (its hashes already set) and keep it for this process."""
+    eligible = len(pool.eligible_index)
+    session.add(DrawPool(draw_id=draw.id, size=len(pool), eligible_count=eligible, entries=encode(pool)))
+    _keep(_key(draw), pool)
+
+
+def of(session: Session, draw: Draw) -> Pool:
+    """The committed pool of ``draw``: from this process's memory, its ``draw_pool`` row, or (draws prepared
+    before that row existed) its ``draw_candidate`` rows."""
+    key = _key(draw)
+    with _lock:
+        found = _kept.get(key)
+    if found is not None:
+        return found
+    text = session.scalar(select(DrawPool.entries).where(DrawPool.draw_id == draw.id))
+    if text is not None:
+        pool = decode(text)
+    else:
+        c = DrawCandidate
+        rows = session.execute(select(c.leaf, c.ref, c.salt, c.groups, c.status).where(c.draw_id == draw.id))
+        parsed: dict[str, list[str]] = {}  # a pool has few distinct group lists: parse each once
+        pool = build([(r.leaf, r.ref, r.salt, _groups(r.groups, parsed), r.status) for r in rows])
+    if draw.pool_hash:  # not while prepare is still computing it
+        _keep(key, pool)
+    return pool
+
+
+def _groups(text: str, parsed: dict[str, list[str]]) -> list[str]:
+    found = parsed.get(text)
+    if found is None:
+        found = parsed[text] = json.loads(text)
+    return found
+
+
+def call_order(draw: Draw) -> list[str]:
+    """The draw's call order as a list (parsed once per process while the stored text stays the same)."""
+    text = draw.call_order
+    with _lock:
+        found = _orders.get(draw.code)
+    if found is not None and found[0] == text:
+        return found[1]
+    order = json.loads(text)
+    remember_order(draw, order)
+    return order
+
+
+def remember_order(draw: Draw, order: list[str]) -> None:
+    with _lock:
+        _orders[draw.code] = (draw.call_order, order)
+        _orders.move_to_end(draw.code)
+        while len(_orders) > KEEP:
+            _orders.popitem(last=False)
