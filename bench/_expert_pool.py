@@ -54,7 +54,14 @@ def _bulk(conn, table, rows: list[dict]) -> None:
 
 def build_world(db, n: int) -> SimpleNamespace:
     """The tender, its 200 avoided organisations and ``n`` experts; timed by the caller."""
-    from sunshine.experts.models import Expert, ExpertConflict, ExpertLeave, ExpertSanction, ExpertSpecialty
+    from sunshine.experts.models import (
+        Expert,
+        ExpertConflict,
+        ExpertLeave,
+        ExpertSanction,
+        ExpertSpecialty,
+        bump_pool_version,
+    )
     from sunshine.experts.specialties import shipped
     from sunshine.identity import credit_code
     from sunshine.identity.models import Organisation, User, UserRole
@@ -199,6 +206,7 @@ def build_world(db, n: int) -> SimpleNamespace:
                 for k, e in enumerate(experts[11::173])
             ],
         )
+        bump_pool_version(conn)  # written through a bare connection: the pool's stamp changes here
     w.avoided = avoided
     w.expert_count = len(experts)
     return w

@@ -13,6 +13,7 @@ a project reaches a results state, or is terminated or fails, its finished draws
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import select
@@ -149,9 +150,10 @@ def start_draw(
     specialties = service.specialties_of(session, row)
     labels = avoidance.specialty_labels(session, [s.specialty for s in specialties])
     entries = avoidance.pool(session, row, project)
+    available = Counter(code for m, status in entries if status == avoidance.ELIGIBLE for code in m.specialties)
     short = []
     for s in specialties:
-        eligible = sum(1 for m, status in entries if status == avoidance.ELIGIBLE and s.specialty in m.specialties)
+        eligible = available[s.specialty]
         if eligible < s.count:
             short.append(f"{labels.get(s.specialty, s.specialty)}（需{s.count}名，符合条件{eligible}名）")
     if short:

@@ -4,6 +4,7 @@ code and a Chinese title. Re-exported by ``draws.service``, which owners code ag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sunshine.core.errors import Conflict, InvalidInput
 
@@ -56,8 +57,9 @@ class Group:
     reserve: int = 0
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A pool member as its owner hands it to ``prepare`` (a named tuple: pools run to 100,000 members)."""
+
     ref: str
     groups: list[str]
     status: str

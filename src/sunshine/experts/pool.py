@@ -8,23 +8,16 @@ declared conflicts with parties of the project) is decided by the caller from ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
-from sunshine.experts.models import (
-    REMOVED,
-    Expert,
-    ExpertConflict,
-    ExpertLeave,
-    ExpertSanction,
-    ExpertSpecialty,
-)
+from sunshine.experts import poolindex
+from sunshine.experts.models import REMOVED
 from sunshine.rules import service as rules
 
 PACK = "centre.experts"
@@ -46,8 +39,7 @@ REASONS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class PoolMember:
+class PoolMember(NamedTuple):  # a named tuple: a draw over a large pool makes tens of thousands
     expert_id: int
     user_id: int
     employer_organisation_id: int
@@ -87,7 +79,9 @@ def covers(held: str, requested: str) -> bool:
 
 def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> list[PoolMember]:
     """Every pool member relevant to a draw over ``specialties`` at ``at``, eligible or with its reason code,
-    ordered by expert id. Experts removed (清退) before ``at``'s day are no longer members."""
+    ordered by expert id. Experts removed (清退) before ``at``'s day are no longer members. The pool's rows come
+    from ``experts.poolindex`` (kept in memory while the pool's version stamp is unchanged); each status is decided
+    here for ``at``."""
     requested = [c.strip() for c in specialties if c and c.strip()]
     if not requested:
         raise InvalidInput("请至少选择一个评标专业", field="specialties")
@@ -96,89 +90,61 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
     day = local_day(at)
     limit = max_age(session, day)
 
-    matches = or_(*[ExpertSpecialty.specialty_code.startswith(code, autoescape=True) for code in requested])
-    held: dict[int, list[str]] = {}
-    for expert_id, code in session.execute(
-        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty_code).where(matches)
-    ):
-        held.setdefault(expert_id, []).append(code)
-    if not held:
+    index = poolindex.current(session)
+    codes = [code for code in index.by_code if any(covers(code, r) for r in requested)]
+    ids = sorted({expert_id for code in codes for expert_id in index.by_code[code]})
+    if not ids:
         return []
 
-    experts = session.execute(
-        select(
-            Expert.id,
-            Expert.user_id,
-            Expert.employer_organisation_id,
-            Expert.status,
-            Expert.removed_on,
-            Expert.term_ends_on,
-            Expert.date_of_birth,
-        )
-        .where(Expert.admitted_on <= day, Expert.id.in_(select(ExpertSpecialty.expert_id).where(matches)))
-        .order_by(Expert.id)
-    ).all()
-
     sanctions: dict[int, set[str]] = {}
-    for expert_id, kind in session.execute(
-        select(ExpertSanction.expert_id, ExpertSanction.kind).where(
-            ExpertSanction.lifted_at.is_(None) | (ExpertSanction.lifted_at > at),
-            ExpertSanction.starts_on <= day,
-            ExpertSanction.ends_on.is_(None) | (ExpertSanction.ends_on >= day),
-        )
-    ):
-        sanctions.setdefault(expert_id, set()).add(kind)
-    on_leave = set(
-        session.scalars(
-            select(ExpertLeave.expert_id).where(
-                ExpertLeave.cancelled_at.is_(None) | (ExpertLeave.cancelled_at > at),
-                ExpertLeave.starts_on <= day,
-                ExpertLeave.ends_on >= day,
-            )
-        )
-    )
+    for expert_id, kind, starts_on, ends_on, lifted_at in index.sanctions:
+        if (lifted_at is None or lifted_at > at) and starts_on <= day and (ends_on is None or ends_on >= day):
+            sanctions.setdefault(expert_id, set()).add(kind)
+    on_leave = {
+        expert_id
+        for expert_id, starts_on, ends_on, cancelled_at in index.leaves
+        if (cancelled_at is None or cancelled_at > at) and starts_on <= day <= ends_on
+    }
     conflicts: dict[int, set[int]] = {}
-    for expert_id, organisation_id in session.execute(
-        select(ExpertConflict.expert_id, ExpertConflict.organisation_id).where(
-            ExpertConflict.declared_at <= at,
-            ExpertConflict.withdrawn_at.is_(None) | (ExpertConflict.withdrawn_at > at),
-        )
-    ):
-        conflicts.setdefault(expert_id, set()).add(organisation_id)
+    for expert_id, organisation_id, declared_at, withdrawn_at in index.conflicts:
+        if declared_at <= at and (withdrawn_at is None or withdrawn_at > at):
+            conflicts.setdefault(expert_id, set()).add(organisation_id)
 
     members: list[PoolMember] = []
     served: dict[tuple[str, ...], list[str]] = {}  # held codes -> requested codes they serve (few combinations)
-    for row in experts:
-        codes = held.get(row.id)
-        if not codes:
+    experts, held = index.experts, index.held
+    no_conflicts: frozenset[int] = frozenset()
+    for expert_id in ids:
+        row = experts.get(expert_id)
+        if row is None or row[poolindex.ADMITTED_ON] > day:
             continue
-        if row.status == REMOVED and (row.removed_on is None or row.removed_on <= day):
+        if row[poolindex.STATUS] == REMOVED and (row[poolindex.REMOVED_ON] is None or row[poolindex.REMOVED_ON] <= day):
             continue
-        key = tuple(codes)
-        groups = served.get(key)
+        codes = held[expert_id]
+        groups = served.get(codes)
         if groups is None:
-            groups = served[key] = [code for code in requested if any(covers(h, code) for h in codes)]
-        kinds = sanctions.get(row.id, set())
-        if "ban" in kinds:
+            groups = served[codes] = [code for code in requested if any(covers(h, code) for h in codes)]
+        kinds = sanctions.get(expert_id)
+        if kinds and "ban" in kinds:
             status = BANNED
-        elif "suspension" in kinds:
+        elif kinds and "suspension" in kinds:
             status = SUSPENDED
-        elif day > row.term_ends_on:
+        elif day > row[poolindex.TERM_ENDS_ON]:
             status = TERM_EXPIRED
-        elif age_on(row.date_of_birth, day) > limit:
+        elif age_on(row[poolindex.BORN], day) > limit:
             status = OVER_AGE
-        elif row.id in on_leave:
+        elif expert_id in on_leave:
             status = ON_LEAVE
         else:
             status = ELIGIBLE
         members.append(
             PoolMember(
-                expert_id=row.id,
-                user_id=row.user_id,
-                employer_organisation_id=row.employer_organisation_id,
-                specialties=list(groups),
-                status=status,
-                conflict_organisation_ids=frozenset(conflicts.get(row.id, ())),
+                expert_id,
+                row[poolindex.USER],
+                row[poolindex.EMPLOYER],
+                list(groups),
+                status,
+                frozenset(conflicts[expert_id]) if expert_id in conflicts else no_conflicts,
             )
         )
     return members
