@@ -190,3 +190,10 @@ def remember_order(draw: Draw, order: list[str]) -> None:
         _orders.move_to_end(draw.code)
         while len(_orders) > KEEP:
             _orders.popitem(last=False)
+
+
+def forget() -> None:
+    """Drop the pools and orders kept in memory (tests; a process that restores a database)."""
+    with _lock:
+        _kept.clear()
+        _orders.clear()
