@@ -12,7 +12,10 @@ times: the candidate list (``committees.avoidance.pool``, the expert pool's quer
 whole ``committees.drawing.start_draw`` (list + ``draws.service.prepare`` in one transaction, as the centre's
 request runs), the room (sign-in of the three witnesses, the party's commitment, start, reveal — which draws and
 records the seats), three declines with their replacements, the public record, ``engine.verify`` and
-``sunshine draw verify`` as a citizen runs it. Between rounds the request is set aside (bookkeeping, untimed).
+``sunshine draw verify`` as a citizen runs it, and ``python -m sunshine.draws.verify`` (the verifier alone).
+The expert pool's rows are read from the database by the first round and kept in memory afterwards
+(``experts.poolindex``), as a running platform keeps them between draws; the first round's list is also printed.
+Between rounds the request is set aside (bookkeeping, untimed).
 """
 
 from __future__ import annotations
@@ -301,6 +304,12 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     )
     t["cli"] = time.perf_counter() - t0
     assert done.returncode == 0, done.stdout.decode()[-2000:]
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "sunshine.draws.verify", str(path)], capture_output=True, env=_cli_env()
+    )
+    t["verifier"] = time.perf_counter() - t0
+    assert done.returncode == 0, done.stdout.decode()[-2000:]
     t["pool"] = len(candidates)
     t["eligible"] = sum(1 for c in candidates if c.status == engine.ELIGIBLE)
     t["drawn"] = sum(1 for x in data["assignment"] if x["kind"] == "seat" and x["state"] == "called")
@@ -343,6 +352,7 @@ PHASES = [
     ("record", "record"),
     ("verify", "engine.verify"),
     ("cli", "CLI verify"),
+    ("verifier", "verifier alone"),
 ]
 
 
@@ -369,6 +379,7 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
         ref = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
         cli_start = statistics.median([references(db, Path(folder), None)["cli_start"] for _ in range(rounds)])
         db.dispose()
+    first_list = results[0]["list"]
     med = {k: statistics.median(r[k] for r in results) for k in results[0]}
     print(
         f"\nExpert pool on {label}: {w.expert_count} experts, {len(w.avoided)} avoided organisations, "
@@ -382,6 +393,7 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
         elif key in ("list", "start_draw"):
             extra = f"   ({med[key] / ref:.1f}× a plain SELECT of the pool rows, {ref * 1000:.1f} ms)"
         print(f"  {name:<16} {med[key] * 1000:10.1f} ms{extra}")
+    print(f"  {'(first round list, pool read from the database: ' + f'{first_list * 1000:.1f} ms)':<16}")
     per_draw = med["start_draw"] + med["room"] + med["declines"]
     print(f"  {'per draw':<16} {per_draw * 1000:10.1f} ms   (list + prepare + room + 3 declines)")
     return med

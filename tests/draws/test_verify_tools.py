@@ -117,3 +117,41 @@ def test_the_script_in_the_docs_agrees_with_the_platform(tmp_path, served):
         bad = run(record)
         assert bad.returncode == 1, name
         assert not engine.verify(record).ok, name  # and the engine agrees
+
+
+def test_the_verifier_alone_runs_without_the_platform(tmp_path, served):
+    """``python -m sunshine.draws.verify``: the same report, in a new process that imports no database, settings
+    or web code."""
+    import os
+    import sys
+
+    import sunshine
+
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(served, ensure_ascii=False), encoding="utf-8")
+    src = str(Path(sunshine.__file__).resolve().parents[1])
+    probe = "import runpy, sys; sys.argv = ['verify', sys.argv[1]]; " + (
+        "code = 0\ntry:\n    runpy.run_module('sunshine.draws.verify', run_name='__main__')\n"
+        "except SystemExit as exit:\n    code = exit.code\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('sunshine') or m in ('sqlalchemy', 'fastapi'))\n"
+        "print('MODULES', ' '.join(loaded)); sys.exit(code)"
+    )
+    env = dict(os.environ, PYTHONPATH=src, COLUMNS="200")
+    good = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "验证通过" in good.stdout and "抽取顺序" in good.stdout
+    modules = good.stdout.split("MODULES", 1)[1].split()
+    assert not {"sqlalchemy", "fastapi", "sunshine.db", "sunshine.config"} & set(modules), modules
+    bad_record = tampered(served)[0][1]
+    path.write_text(json.dumps(bad_record, ensure_ascii=False), encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-m", "sunshine.draws.verify", str(path)], capture_output=True, text=True, env=env
+    )
+    assert bad.returncode == 1 and "验证未通过" in bad.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "sunshine.draws.verify", str(tmp_path / "none.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert missing.returncode == 2 and "文件不存在" in missing.stderr
