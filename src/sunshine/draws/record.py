@@ -152,7 +152,7 @@ def names(session: Session, draw: Draw, pool: pooldata.Pool, assignment: engine.
         return {}
     by_ref = callback(session, draw) or {}
     out = {}
-    for leaf in dict.fromkeys(c.leaf for c in assignment.calls):
+    for leaf in sorted({c.leaf for c in assignment.calls}):
         ref = pool.ref_of(leaf)
         if ref in by_ref:
             out[leaf] = by_ref[ref]
