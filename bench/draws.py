@@ -96,14 +96,14 @@ def ms(seconds: float) -> str:
 
 def engine_draw(code: str, candidates: list) -> dict:
     """The whole construction for one draw; returns the public record as the platform would disclose it."""
-    rows = []
-    for c in candidates:
-        salt = engine.new_secret()
-        rows.append((engine.leaf(code, c.ref, salt, c.groups, c.status), c, salt))
-    pool = sorted(r[0] for r in rows)
+    salts = engine.new_salts(len(candidates))  # as ``prepare`` does it: in bulk
+    leaves = engine.leaves(code, [(c.ref, salt, c.groups, c.status) for c, salt in zip(candidates, salts, strict=True)])
+    rows = list(zip(leaves, candidates, salts, strict=True))
+    pool = sorted(leaves)
     pool_h = engine.pool_hash(pool)
-    eligible = engine.eligible_list((lf, c.groups) for lf, c, _ in rows if c.status == engine.ELIGIBLE)
-    list_h = engine.list_hash(code, GROUPS, eligible, pool_h)
+    pairs = sorted((lf, c.groups) for lf, c, _ in rows if c.status == engine.ELIGIBLE)
+    list_h = engine.list_hash_of_pairs(code, GROUPS, pairs, pool_h)
+    eligible = engine.eligible_list(pairs)
     secrets = {"platform": engine.new_secret(), "supervisor:7": engine.new_secret()}
     parties = [
         {
@@ -117,7 +117,7 @@ def engine_draw(code: str, candidates: list) -> dict:
         for p, s in secrets.items()
     ]
     seed = engine.seed(list_h, secrets)
-    order = engine.order(seed, eligible)
+    order = engine.order_of_leaves(seed, [lf for lf, _ in pairs])
     groups_of = {e["leaf"]: e["groups"] for e in eligible}
     first = engine.assign(order, GROUPS, groups_of)
     declined = [c.leaf for c in first.calls if c.kind == "seat"][:3]
