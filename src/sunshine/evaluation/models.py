@@ -175,7 +175,7 @@ class EvaluationCorrection(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
     eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"), index=True)
-    rule: Mapped[str] = mapped_column(String(30))  # code of evaluation.pricing.CORRECTION_RULES
+    rule: Mapped[str] = mapped_column(String(30))  # code of evaluation.pricing.RULE_LABELS
     original: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     corrected: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     facts: Mapped[str] = mapped_column(Text)

@@ -214,9 +214,14 @@ class SiteIn(BaseModel):
 
 class CorrectionIn(BaseModel):
     bid_id: Id
-    rule: Literal["summary_prevails", "words_prevail", "decimal_slip", "unit_prices_prevail"] = Field(
-        description="第五十九条的修正情形"
-    )
+    rule: Literal[
+        "summary_prevails",
+        "words_prevail",
+        "decimal_slip",
+        "unit_prices_prevail",
+        "works_words_prevail",
+        "works_unit_prices_prevail",
+    ] = Field(description="修正情形：政府采购按第五十九条；工程招标按招标文件载明的规则（works_…）")
     corrected: Decimal = Field(gt=0, max_digits=18, decimal_places=2, description="修正后的报价（元）")
     facts: str = Field(min_length=4, max_length=2000)
     due_at: IsoDateTime = Field(description="投标人确认截止时间")
