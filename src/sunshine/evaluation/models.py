@@ -91,6 +91,10 @@ class EvaluationMember(Base):
     at_opening: Mapped[str | None] = mapped_column(String(60))
     # 异地评标: the centre (and room) the member takes part from; None: the session's own place (the draw request's)
     site: Mapped[str | None] = mapped_column(String(200))
+    # the remote centre (organisation of kind centre) named as the site: its own staff sign the member in there
+    site_centre_id: Mapped[int | None] = mapped_column(Integer)
+    site_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    site_signed_in_by: Mapped[int | None] = mapped_column(Integer)  # app_user.id of the remote centre's staff
 
 
 class EvaluationConflict(Base):

@@ -70,6 +70,8 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
                 "me": me is not None and me.id == m.id,
                 "at_opening": m.at_opening,  # 评委不参加开标会: flagged when seated
                 "site": m.site,  # 异地评标: the remote centre and room; None: the session's own place
+                "site_centre_id": m.site_centre_id,  # the remote centre whose staff sign the member in there
+                "site_signed_in_at": m.site_signed_in_at,
             }
             for m in service.members_of(session, row)
         ],

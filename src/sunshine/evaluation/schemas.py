@@ -120,6 +120,8 @@ class MemberOut(BaseModel):
     me: bool
     at_opening: str | None = Field(default=None, description="曾参加开标会的情形（评委不参加开标会）")
     site: str | None = Field(default=None, description="异地评标的交易中心及评标室；空：主场")
+    site_centre_id: int | None = Field(default=None, description="异地评标所在交易中心（机构编号）")
+    site_signed_in_at: datetime | None = Field(default=None, description="所在交易中心为其签到的时间")
 
 
 class BidOut(BaseModel):
@@ -210,6 +212,7 @@ class RemarkIn(BaseModel):
 
 class SiteIn(BaseModel):
     site: str = Field(default="", max_length=200, description="异地评标的交易中心及评标室；留空为主场")
+    centre_id: Id | None = Field(default=None, description="异地评标所在交易中心（机构编号），其工作人员为成员签到")
 
 
 class CorrectionIn(BaseModel):
