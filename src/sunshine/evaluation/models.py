@@ -33,6 +33,9 @@ class EvaluationDeclaration(Base):
     tie_break: Mapped[str | None] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(20))  # goods | services | works (87号令 第五十五条)
     price_fixed: Mapped[bool] = mapped_column(default=False)  # 执行统一价格标准: price not scored
+    # 合并评审: the section (of the same project) this one is evaluated together with, by one committee in one
+    # session; None: evaluated on its own, or the lead section of its group (the draw request is the lead's)
+    evaluated_with: Mapped[int | None] = mapped_column(Integer)
     set_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

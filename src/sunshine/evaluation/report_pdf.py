@@ -29,6 +29,10 @@ def render(row: EvaluationSession, r: dict, signatures: list[dict]) -> bytes:
     method = r.get("method", {})
     doc.para(f"项目编号：{project.get('code', '')}    标段（包）：{project.get('section_name', '')}", 10.5)
     doc.para(f"评标办法：{method.get('title', '')}（{method.get('basis', '')}）", 10.5)
+    together = r.get("sections_together") or []
+    if together:
+        names = "、".join(f"第{j['section']}标段（包）{j['name']}" for j in together)
+        doc.para(f"合并评审（同一评标委员会）：{names}；本报告为第{project.get('section', '')}标段（包）的报告。", 10.5)
     if row.finished_at is not None:
         doc.para(f"签署完成：{local_time(row.finished_at)}", 10.5)
     doc.gap(6)

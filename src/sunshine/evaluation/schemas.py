@@ -29,6 +29,7 @@ class DeclarationIn(BaseModel):
     tie_break: str | None = Field(None, max_length=40, description="法律未规定时招标文件约定的并列处理规则")
     category: str | None = Field(None, max_length=20, description="采购标的类别：goods 货物、services 服务、works 工程")
     price_fixed: bool = Field(False, description="执行统一价格标准，价格不列为评分因素")
+    evaluated_with: Id | None = Field(None, description="合并评审：与本项目哪一标段（包）由同一评标委员会一并评审")
 
 
 class DeclarationOut(BaseModel):
@@ -42,6 +43,7 @@ class DeclarationOut(BaseModel):
     tie_break: str | None
     category: str | None
     price_fixed: bool
+    evaluated_with: int | None = None
     set_at: datetime
 
 
@@ -163,6 +165,10 @@ class SessionOut(BaseModel):
     members: list[MemberOut]
     bids: list[BidOut]
     queries: list[QueryOut]
+    joint: list[dict[str, Any]] = Field(default_factory=list, description="合并评审的各标段（包）及其评标会议")
+    bidders: list[dict[str, Any]] = Field(
+        default_factory=list, description="回避声明的投标人（合并评审时跨标段各一次）"
+    )
     criteria: list[dict[str, Any]]
     scores: dict[str, dict[str, dict[str, Decimal]]] = Field(description="成员 → 投标 → 因素 → 分数（提交前仅见本人）")
     outcome: dict[str, Any] | None

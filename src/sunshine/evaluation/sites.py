@@ -19,10 +19,10 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.evaluation import visibility
 from sunshine.evaluation.models import EvaluationMember, EvaluationSession
 from sunshine.evaluation.service import log, members_of, require_state
+from sunshine.identity.models import Organisation, OrganisationKind
 
 #: until the report is drawn up (it lists the sites): a member's site is known at sign-in, corrected before scoring ends
 OPEN_STATES = ("forming", "review", "scoring")

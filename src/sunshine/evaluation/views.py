@@ -18,6 +18,7 @@ from sunshine.core.inputs import Id, IsoDateTime, stored_id
 from sunshine.evaluation import (
     codes,
     declaration,
+    joint,
     pricing,
     pricing_views,
     reading,
@@ -135,7 +136,7 @@ def conflicts(
             number = stored_id(bid)
             if number is not None and reason:
                 chosen[number] = reason
-        items = [service.ConflictIn(b.id, b.id in chosen, chosen.get(b.id)) for b in service.bids_of(session, row)]
+        items = [service.ConflictIn(b.id, b.id in chosen, chosen.get(b.id)) for b in joint.bidders(session, row)]
         return service.declare_conflicts(session, actor, session_id, items)
 
     def done(member) -> str:
