@@ -11,7 +11,8 @@ import pytest
 
 from sunshine.config import get_settings
 from tests.evaluation.builders import opened_tender
-from tests.evaluation.walk import member_headers, ok, replace_recused, session_of, tokens
+from tests.evaluation.walk import member_headers, ok, replace_recused, tokens
+from tests.pages import browser, page_text
 from tests.trading.builders import cheap_password_hashing
 
 BASE = "/api/v1/evaluation"
@@ -29,7 +30,7 @@ def _view(client, sid, headers) -> dict:
     return ok(client.get(f"{BASE}/sessions/{sid}", headers=headers))
 
 
-def test_two_sections_evaluated_together_by_one_committee(db, client, clock):
+def test_two_sections_evaluated_together_by_one_committee(db, app, client, clock):
     w = opened_tender(db, clock, procurement=False, prices=PRICES, joint=True)
     tokens(client, w)
     decl = ok(client.get(f"{BASE}/sections/{w.section2_id}/declaration", headers=w.h["agency"]))
@@ -53,6 +54,9 @@ def test_two_sections_evaluated_together_by_one_committee(db, client, clock):
     assert again.status_code == 409
     v1, v2 = _view(client, s1, w.h["centre"]), _view(client, s2, w.h["centre"])
     assert sorted(m["name"] for m in v1["members"]) == sorted(m["name"] for m in v2["members"])
+    with browser(app, w.centre.username) as staff:
+        room = page_text(staff.get(f"/evaluation/sessions/{s1}").text)
+    assert "合并评审（同一评标委员会）" in room and "第二标段：排水工程" in room
     assert len(v1["bidders"]) == len(PRICES) and {b["price"] for b in v2["bids"]} == {
         "1993250.00",
         "1956400.00",
