@@ -10,10 +10,12 @@ from __future__ import annotations
 import pytest
 
 from sunshine.config import get_settings
+from sunshine.evaluation import declaration, joint
+from sunshine.trading.models import Project, Section
 from tests.evaluation.builders import opened_tender
 from tests.evaluation.walk import member_headers, ok, replace_recused, tokens
 from tests.pages import browser, page_text
-from tests.trading.builders import cheap_password_hashing
+from tests.trading.builders import accepted_project, cheap_password_hashing, tender_world
 
 BASE = "/api/v1/evaluation"
 PRICES = ("3986500.00", "3912800.00", "4035000.00")
@@ -135,3 +137,33 @@ def test_two_sections_evaluated_together_by_one_committee(db, app, client, clock
     per_section = {s["section_id"]: [c["bidder"] for c in s["candidates"]] for s in results["sections"]}
     assert set(per_section) == {w.section_id, w.section2_id}
     assert all(len(c) == len(PRICES) for c in per_section.values())
+
+
+def test_the_lead_of_a_joint_evaluation_is_another_section_of_the_project_without_chains(db):
+    world = tender_world(db)
+    sections = [(f"第{n}标段", "1000000.00") for n in ("一", "二", "三")]
+    pid = accepted_project(db, world, transaction_type="engineering", name="示范市合并评审工程", sections=sections)
+    other = accepted_project(db, world, transaction_type="engineering", name="示范市另一工程")
+    with db.unit_of_work() as s:
+        s.get(Project, pid).evaluation_method = declaration.method("lowest_evaluated_price").title
+        ids = [x.id for x in s.query(Section).filter_by(project_id=pid).order_by(Section.number)]
+        foreign = s.query(Section).filter_by(project_id=other).one().id
+
+    def declare(section_id: int, lead: int | None) -> None:
+        with db.unit_of_work() as s:
+            declaration.declare(
+                s, world["agency"], section_id, method_code="lowest_evaluated_price", criteria=[], evaluated_with=lead
+            )
+
+    for lead in (ids[0], foreign):  # itself, or another project's section
+        with pytest.raises(declaration.DeclarationInvalid):
+            declare(ids[0], lead)
+    declare(ids[1], ids[0])
+    with pytest.raises(declaration.DeclarationInvalid):  # no chains: the second is not a lead
+        declare(ids[2], ids[1])
+    with pytest.raises(declaration.DeclarationInvalid):  # the lead is not evaluated with another
+        declare(ids[0], ids[2])
+    declare(ids[2], ids[0])
+    with db.unit_of_work(read_only=True) as s:
+        assert [x.id for x in joint.sections_of(s, ids[2])] == ids
+        assert joint.lead_of(s, ids[1]) == ids[0] and joint.lead_of(s, ids[0]) == ids[0]
