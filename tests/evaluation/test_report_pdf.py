@@ -106,20 +106,20 @@ def test_chair_pages_for_prices_and_the_signed_report_as_pdf(db, app, client, cl
         assert "价格折算已记录" in page_text(done.text)
 
     # a centre whose pack turns corrections off: refused outright
-    monkeypatch.setattr(declaration, "rule_values", lambda s, p: {"arithmetic_correction": Decimal(0)})
-    off = client.post(
-        f"{BASE}/sessions/{w.sid}/corrections",
-        json={
-            "bid_id": by_price["4035000.00"]["id"],
-            "rule": "works_words_prevail",
-            "corrected": "4030000.00",
-            "facts": "大写与小写不一致",
-            "due_at": (core_clock.now() + timedelta(hours=1)).isoformat(),
-        },
-        headers=hc,
-    )
-    assert off.status_code == 409
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # only for this call: the autouse settings stay
+        patched.setattr(declaration, "rule_values", lambda s, p: {"arithmetic_correction": Decimal(0)})
+        off = client.post(
+            f"{BASE}/sessions/{w.sid}/corrections",
+            json={
+                "bid_id": by_price["4035000.00"]["id"],
+                "rule": "works_words_prevail",
+                "corrected": "4030000.00",
+                "facts": "大写与小写不一致",
+                "due_at": (core_clock.now() + timedelta(hours=1)).isoformat(),
+            },
+            headers=hc,
+        )
+        assert off.status_code == 409
     cheaper = w.hb[prices.index("3986500.00")]
     mine = ok(client.get(f"{BASE}/my-corrections", headers=cheaper))
     assert [(c["rule_label"], c["basis"]) for c in mine] == [
