@@ -828,6 +828,14 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/evaluation/my-corrections"): frozenset({Role.BIDDER}),
     ("POST", "/api/v1/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
     ("POST", "/evaluation/corrections/{correction_id}/answer"): frozenset({Role.BIDDER}),
+    # evaluation: the chair's price pages, the remote centre's own sign-in, the signed report as a PDF
+    ("POST", "/evaluation/sessions/{session_id}/corrections"): EVAL_MEMBERS,
+    ("POST", "/evaluation/sessions/{session_id}/adjustments"): EVAL_MEMBERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/site-sign-in"): frozenset(
+        {Role.CENTRE_STAFF}
+    ),
+    ("POST", "/evaluation/sessions/{session_id}/sites/{member_id}/sign-in"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/evaluation/sessions/{session_id}/report.pdf"): EVAL_READERS,
     # the invitation tender after its prequalification: the draw of the invitees, the letters
     ("GET", "/api/v1/procedure/projects/{project_id}/invitations"): COMMITTEE_READERS,
     ("POST", "/api/v1/procedure/projects/{project_id}/invitations/draw"): frozenset({Role.CENTRE_STAFF}),

@@ -112,6 +112,7 @@ def create_app(
     from sunshine.draws import views as draws_views
     from sunshine.evaluation import api as evaluation_api
     from sunshine.evaluation import pricing_api as evaluation_pricing_api
+    from sunshine.evaluation import pricing_views as evaluation_pricing_views
     from sunshine.evaluation import record_api as evaluation_record_api
     from sunshine.evaluation import record_views as evaluation_record_views
     from sunshine.evaluation import views as evaluation_views
@@ -235,6 +236,7 @@ def create_app(
     app.include_router(evaluation_record_views.router)
     app.include_router(observers_api.router)
     app.include_router(evaluation_pricing_api.router)
+    app.include_router(evaluation_pricing_views.router)
     app.include_router(awards_api.router)
     app.include_router(awards_views.router)
     app.include_router(awards_contract_api.router)

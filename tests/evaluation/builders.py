@@ -52,9 +52,12 @@ def opened_tender(
     pool: int = 14,
     confirm_opening: bool = True,
     deposit: str | None = None,
+    joint: bool = False,
 ) -> SimpleNamespace:
     """The tender opened and in 评审中, its committee (2 + 2 experts and ``representatives``) drawn, confirmed and
-    signed in; ``w.members`` are the signed-in experts' dicts (with ``username``), ``w.spare`` the pool's others."""
+    signed in; ``w.members`` are the signed-in experts' dicts (with ``username``), ``w.spare`` the pool's others.
+    ``joint``: a second section (``w.section2_id``, every bidder at half its price) evaluated together with the
+    first (合并评审: its declaration names the first; the draw request is the first's)."""
     w = SimpleNamespace(**tender_world(db))
     firms, people = list(w.firms), list(w.bidders)
     for i in range(len(firms), len(prices)):
@@ -68,13 +71,16 @@ def opened_tender(
         vars(w),
         transaction_type="gov_procurement" if procurement else "engineering",
         name="示范市第一中学教学设备采购项目" if procurement else "示范市滨江路道路改造工程",
-        sections=[("第一包：教学设备" if procurement else "第一标段：道路工程", "5000000.00")],
+        sections=[("第一包：教学设备" if procurement else "第一标段：道路工程", "5000000.00")]
+        + ([("第二包：实验器材" if procurement else "第二标段：排水工程", "2500000.00")] if joint else []),
     )
     w.method = method or ("comprehensive_scoring" if procurement else "lowest_evaluated_price")
     with db.unit_of_work() as s:
         project = s.get(Project, w.project_id)
         project.evaluation_method = declaration.method(w.method).title
-        w.section_id = s.query(Section).filter_by(project_id=w.project_id).one().id
+        ordered = s.query(Section).filter_by(project_id=w.project_id).order_by(Section.number).all()
+        w.section_id = ordered[0].id
+        w.section2_id = ordered[1].id if joint else None
         w.code = project.code
         credit = {f: s.get(Organisation, f).credit_code for f in firms}
         w.names = {f: s.get(Organisation, f).name for f in firms}
@@ -84,19 +90,37 @@ def opened_tender(
         with db.unit_of_work() as s:
             deposits.set_section_deposit(s, w.agency, w.project_id, w.section_id, Decimal(deposit))
     publish_notice(db, w.agency, w.project_id, bid_deadline=w.deadline)
-    with db.unit_of_work() as s:
-        declaration.declare(
-            s,
-            w.agency,
-            w.section_id,
-            method_code=w.method,
-            criteria=criteria if criteria is not None else (PROCUREMENT_CRITERIA if procurement else []),
-            price_weight=price_weight if price_weight is not None else ("0.30" if procurement else None),
-            candidates=3,
-            category="goods" if procurement else None,
-        )
+    for sid, lead in ((w.section_id, None), (w.section2_id, w.section_id)) if joint else ((w.section_id, None),):
+        with db.unit_of_work() as s:
+            declaration.declare(
+                s,
+                w.agency,
+                sid,
+                method_code=w.method,
+                criteria=criteria if criteria is not None else (PROCUREMENT_CRITERIA if procurement else []),
+                price_weight=price_weight if price_weight is not None else ("0.30" if procurement else None),
+                candidates=3,
+                category="goods" if procurement else None,
+                evaluated_with=lead,
+            )
     w.sealed = []
     for person, price in zip(people, prices, strict=True):
+        if joint:  # the second section first, at half the price
+            with db.unit_of_work() as s:
+                reg = registrations.register_bidder(s, person, w.project_id, w.section2_id, "王经理", "13800138000")
+                registrations.obtain_documents(s, person, reg.id)
+            half = f"{Decimal(price) / 2:.2f}"
+            sealed = seal_bid(w.code, 2, credit[person.organisation_id], half)
+            with db.unit_of_work() as s:
+                bid = bidding.submit(
+                    s,
+                    person,
+                    w.section2_id,
+                    sealed.sealed,
+                    key_commitment=sealed.commitment,
+                    idempotency_key=sealed.idempotency_key,
+                ).bid
+                w.sealed.append((person, sealed, bid.bid_no))
         with db.unit_of_work() as s:
             reg = registrations.register_bidder(s, person, w.project_id, w.section_id, "王经理", "13800138000")
             registrations.obtain_documents(s, person, reg.id)

@@ -155,7 +155,8 @@ def test_quantified_adjustments_change_the_evaluated_price_and_the_ranking_only(
         "facts": "大写与小写不一致",
         "due_at": (core_clock.now() + timedelta(hours=1)).isoformat(),
     }
-    assert client.post(f"{BASE}/sessions/{w.sid}/corrections", json=body, headers=hc).status_code == 409
+    # an engineering tender corrects under the tender documents' rules (平台默认值), never 第五十九条's
+    assert client.post(f"{BASE}/sessions/{w.sid}/corrections", json=body, headers=hc).status_code == 422
     url = f"{BASE}/sessions/{w.sid}/adjustments"
     for item, amount in (("工期比招标文件要求延长20日", "60000.00"), ("质保期缩短一年", "40000.00")):
         ok(

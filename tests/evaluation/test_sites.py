@@ -8,9 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from sunshine.config import get_settings
+from sunshine.identity.models import OrganisationKind
+from sunshine.identity.roles import Role
 from sunshine.ledger.models import LedgerEntry
+from tests.builders import api_token, make_org, make_user
 from tests.evaluation.builders import opened_tender
 from tests.evaluation.walk import form_committee, ok, session_of, tokens
+from tests.pages import browser, csrf_token, page_text
 from tests.trading.builders import cheap_password_hashing
 
 BASE = "/api/v1/evaluation"
@@ -58,3 +62,47 @@ def test_a_remote_member_is_seated_at_their_site_and_the_report_lists_the_sites(
     with db.unit_of_work(read_only=True) as s:
         entry = s.scalars(select(LedgerEntry).where(LedgerEntry.kind == "evaluation:member:site")).one()
     assert remote["name"] not in entry.payload and '"remote":true' in entry.payload.replace(" ", "")
+
+
+def test_the_remote_centre_signs_in_the_members_at_its_site(db, app, client, clock):
+    w = opened_tender(db, clock, procurement=False, prices=("3986500.00", "3912800.00", "4035000.00"))
+    tokens(client, w)
+    headers, chair = form_committee(client, w)
+    putian = make_org(db, name="莆田市公共资源交易中心", kind=OrganisationKind.CENTRE)
+    remote_staff = make_user(db, Role.CENTRE_STAFF, organisation_id=putian)
+    view = session_of(client, w, w.h["centre"])
+    remote = next(m for m in view["members"] if m["kind"] == "expert" and m["id"] != chair)
+    url = f"{BASE}/sessions/{w.sid}/members/{remote['id']}/site"
+    sign_in = f"{BASE}/sessions/{w.sid}/members/{remote['id']}/site-sign-in"
+    assert client.post(sign_in, headers=api_token(client, remote_staff)).status_code == 409  # not at a remote site
+    not_centre = client.post(url, json={"site": REMOTE, "centre_id": w.firms[0]}, headers=w.h["centre"])
+    assert not_centre.status_code == 422
+    done = ok(client.post(url, json={"site": REMOTE, "centre_id": putian}, headers=w.h["centre"]))
+    assert done["site_centre_id"] == putian
+    # the host's staff and the members do not take the remote centre's step
+    assert client.post(sign_in, headers=w.h["centre"]).status_code == 403
+    assert client.post(sign_in, headers=headers[chair]).status_code == 403
+    room = f"/evaluation/sessions/{w.sid}"
+    with browser(app, w.centre.username) as host:
+        assert "待所在交易中心签到" in page_text(host.get(room).text)
+        with browser(app, remote_staff) as staff:
+            page = staff.get(room)
+            assert "核验身份并签到（本中心）" in page_text(page.text)
+            sent = staff.post(
+                f"{room}/sites/{remote['id']}/sign-in",
+                data={"csrf_token": csrf_token(page.text)},
+                follow_redirects=True,
+            )
+            assert "已在本中心的异地评标席位为该成员签到" in page_text(sent.text)
+        text = page_text(host.get(room).text)  # the host sees it as it happens
+        assert "已签到" in text and "待所在交易中心签到" not in text
+    seen = {m["id"]: m for m in session_of(client, w, w.h["centre"])["members"]}
+    assert seen[remote["id"]]["site_signed_in_at"] is not None
+    assert client.post(sign_in, headers=api_token(client, remote_staff)).status_code == 409  # once
+    with db.unit_of_work(read_only=True) as s:
+        entry = s.scalars(select(LedgerEntry).where(LedgerEntry.kind == "evaluation:member:site_signed_in")).one()
+    assert remote["name"] not in entry.payload and f'"centre":{putian}' in entry.payload.replace(" ", "")
+    # a new site is signed in anew by its own centre
+    ok(client.post(url, json={"site": "莆田市公共资源交易中心 第一评标室", "centre_id": putian}, headers=w.h["centre"]))
+    seen = {m["id"]: m for m in session_of(client, w, w.h["centre"])["members"]}
+    assert seen[remote["id"]]["site_signed_in_at"] is None

@@ -67,6 +67,7 @@ def _declaration_out(row) -> DeclarationOut:
         tie_break=row.tie_break,
         category=row.category,
         price_fixed=bool(row.price_fixed),
+        evaluated_with=row.evaluated_with,
         set_at=row.set_at,
     )
 
@@ -87,6 +88,7 @@ def put_declaration(
         tie_break=body.tie_break,
         category=body.category,
         price_fixed=body.price_fixed,
+        evaluated_with=body.evaluated_with,
     )
     return _declaration_out(row)
 

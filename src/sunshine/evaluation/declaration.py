@@ -139,6 +139,22 @@ def required(session: Session, section_id: int) -> EvaluationDeclaration:
     return row
 
 
+def _check_joint(session: Session, project: Project, section_id: int, lead_id: int | None) -> None:
+    """合并评审: the lead is another section of the project, itself evaluated on its own account (no chains), and
+    a section others are evaluated with cannot in turn be evaluated with another."""
+    if lead_id is None:
+        return
+    lead = session.get(Section, lead_id)
+    if lead is None or lead.project_id != project.id or lead_id == section_id:
+        raise DeclarationInvalid("合并评审的标段（包）应为本项目的另一标段（包）", field="evaluated_with")
+    lead_decl = of_section(session, lead_id)
+    if lead_decl is not None and lead_decl.evaluated_with is not None:
+        raise DeclarationInvalid("请选择合并评审的主标段（包）（其本身不与其他标段合并）", field="evaluated_with")
+    led = select(EvaluationDeclaration.id).where(EvaluationDeclaration.evaluated_with == section_id)
+    if session.scalar(led.limit(1)) is not None:
+        raise DeclarationInvalid("已有标段（包）与本标段合并评审，本标段为主标段", field="evaluated_with")
+
+
 def declare(
     session: Session,
     actor: Principal,
@@ -152,8 +168,10 @@ def declare(
     tie_break: str | None = None,
     category: str | None = None,
     price_fixed: bool = False,
+    evaluated_with: int | None = None,
 ) -> EvaluationDeclaration:
-    """Set (or replace, before the opening) the section's declaration, checked by the method."""
+    """Set (or replace, before the opening) the section's declaration, checked by the method. ``evaluated_with``:
+    the lead section of the same project this one is evaluated together with (合并评审: one committee, one session)."""
     section = session.get(Section, section_id)
     project = session.get(Project, section.project_id) if section is not None else None
     if project is None or not trading_visibility.is_visible(actor, project):
@@ -190,7 +208,9 @@ def declare(
     problems += chosen.check(declared, rule_values(session, project))
     if problems:
         raise DeclarationInvalid("；".join(problems))
+    _check_joint(session, project, section_id, evaluated_with)
     row = of_section(session, section_id) or EvaluationDeclaration(project_id=project.id, section_id=section_id)
+    row.evaluated_with = evaluated_with
     row.method = chosen.code
     row.criteria_json = json.dumps(
         [
@@ -215,6 +235,11 @@ def declare(
         session,
         "evaluation:declaration:set",
         f"project:{project.code}",
-        {"section": section.number, "method": chosen.code, "criteria": [c.code for c in declared.criteria]},
+        {
+            "section": section.number,
+            "method": chosen.code,
+            "criteria": [c.code for c in declared.criteria],
+            **({"evaluated_with": evaluated_with} if evaluated_with is not None else {}),
+        },
     )
     return row

@@ -33,6 +33,9 @@ class EvaluationDeclaration(Base):
     tie_break: Mapped[str | None] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(20))  # goods | services | works (87号令 第五十五条)
     price_fixed: Mapped[bool] = mapped_column(default=False)  # 执行统一价格标准: price not scored
+    # 合并评审: the section (of the same project) this one is evaluated together with, by one committee in one
+    # session; None: evaluated on its own, or the lead section of its group (the draw request is the lead's)
+    evaluated_with: Mapped[int | None] = mapped_column(Integer)
     set_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -91,6 +94,10 @@ class EvaluationMember(Base):
     at_opening: Mapped[str | None] = mapped_column(String(60))
     # 异地评标: the centre (and room) the member takes part from; None: the session's own place (the draw request's)
     site: Mapped[str | None] = mapped_column(String(200))
+    # the remote centre (organisation of kind centre) named as the site: its own staff sign the member in there
+    site_centre_id: Mapped[int | None] = mapped_column(Integer)
+    site_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    site_signed_in_by: Mapped[int | None] = mapped_column(Integer)  # app_user.id of the remote centre's staff
 
 
 class EvaluationConflict(Base):
@@ -175,7 +182,7 @@ class EvaluationCorrection(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
     eval_bid_id: Mapped[int] = mapped_column(ForeignKey("evaluation_bid.id", ondelete="CASCADE"), index=True)
-    rule: Mapped[str] = mapped_column(String(30))  # code of evaluation.pricing.CORRECTION_RULES
+    rule: Mapped[str] = mapped_column(String(30))  # code of evaluation.pricing.RULE_LABELS
     original: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     corrected: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     facts: Mapped[str] = mapped_column(Text)

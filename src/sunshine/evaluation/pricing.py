@@ -8,8 +8,11 @@ from the 开标一览表's total; (四) a total that differs from the sum of the
 — with the original and corrected price, the facts and a deadline. The bidder confirms or declines it on its own
 page (``/evaluation/my-queries``); a confirmed correction becomes the bid's price (what the method and the contract
 use; the original stays on record), a declined one — or one left unconfirmed past its deadline when the review
-ends — makes the bid invalid (投标人不确认的，其投标无效). The engineering rule's text (七部委12号令) was not read:
-corrections are refused there rather than guessed.
+ends — makes the bid invalid (投标人不确认的，其投标无效). Engineering tenders (LAW-NEXT B1 confirms no article on
+arithmetic errors): the usual rules the tender documents declare — words over figures; the unit prices over a
+differing total, unless a unit price has an obvious decimal slip — are the platform's default (待确认, pack rule
+``arithmetic_correction``: 1 on, 0 off where the centre's pack says so), cited as the tender documents' rule and
+never with an article number; the bidder confirms them the same way.
 
 Adjustments: where the declared method evaluates adjusted prices (``adjustments`` on the method: 经评审的最低投标价法),
 the chair records each quantified item (amount in yuan, + or −, with its facts); the computation adds their sum to
@@ -44,8 +47,32 @@ CORRECTION_RULES = {
     "decimal_slip": "单价金额小数点或者百分比有明显错位的，以开标一览表的总价为准，并修改单价",
     "unit_prices_prevail": "总价金额与按单价汇总金额不一致的，以单价金额计算结果为准",
 }
+#: engineering (工程招标): the tender documents' usual rules, 平台默认值 pending the 12号令 text (no article cited)
+WORKS_BASIS = "招标文件载明的算术错误修正规则（平台默认值，待确认）"
+WORKS_CORRECTION_RULES = {
+    "works_words_prevail": "投标文件中的大写金额与小写金额不一致的，以大写金额为准",
+    "works_unit_prices_prevail": (
+        "总价金额与依据单价计算出的结果不一致的，以单价金额为准修正总价，但单价金额小数点有明显错误的除外"
+    ),
+}
+RULE_LABELS = {**CORRECTION_RULES, **WORKS_CORRECTION_RULES}
 ANSWERS = {"confirmed": "投标人已确认", "declined": "投标人不确认（投标无效）", "lapsed": "逾期未确认（投标无效）"}
 MESSAGE_KIND = "evaluation_query"
+
+
+def basis_of(rule: str) -> str:
+    return WORKS_BASIS if rule in WORKS_CORRECTION_RULES else ART59
+
+
+def rules_for(session: Session, project: Project) -> dict[str, str]:
+    """The correction rules that apply to the project: 第五十九条's four in government procurement; the tender
+    documents' usual rules in an engineering tender whose pack turns corrections on; none otherwise."""
+    if codes.is_procurement(project.transaction_type):
+        return CORRECTION_RULES
+    on = declaration.rule_values(session, project).get("arithmetic_correction", Decimal(0)) >= 1
+    if project.transaction_type == "engineering" and on:
+        return WORKS_CORRECTION_RULES
+    return {}
 
 
 def _digest(*parts: object) -> str:
@@ -94,13 +121,18 @@ def correct(
     row, project = visibility.get_readable(session, actor, session_id)
     require_chair(session, actor, row)
     require_state(row, "review")
-    if not codes.is_procurement(project.transaction_type):
-        raise Conflict("报价算术修正按《政府采购货物和服务招标投标管理办法》第五十九条办理，仅适用于政府采购项目")
+    allowed = rules_for(session, project)
+    if not allowed:
+        raise Conflict(
+            "本项目适用的规则未设报价算术修正：政府采购项目按《政府采购货物和服务招标投标管理办法》第五十九条办理，"
+            "工程招标按招标文件载明的修正规则办理（交易中心规则包已关闭的除外）"
+        )
     bid = bid_of(session, row, eval_bid_id)
     if bid.rejected_reason is not None:
         raise Conflict("该投标已被否决，无需修正报价")
-    if rule not in CORRECTION_RULES:
-        raise InvalidInput("请选择第五十九条规定的修正情形", field="rule")
+    if rule not in allowed:
+        what = "第五十九条规定的修正情形" if allowed is CORRECTION_RULES else "招标文件载明的修正情形"
+        raise InvalidInput(f"请选择{what}", field="rule")
     amount = _amount(corrected, "corrected")
     if amount <= 0 or amount == Decimal(bid.price):
         raise InvalidInput("修正后的报价应为正数且与原报价不同", field="corrected")
@@ -128,7 +160,7 @@ def correct(
         user_id=bid_row(session, bid).user_id,
         subject="评标委员会修正了贵单位的投标报价，请确认",
         body=(
-            f"“{project.name}”的评标委员会依据{ART59}（{CORRECTION_RULES[rule]}）修正了贵单位的投标报价，"
+            f"“{project.name}”的评标委员会依据{basis_of(rule)}（{RULE_LABELS[rule]}）修正了贵单位的投标报价，"
             f"请于{formatting.local_time(due_at)}前在平台确认；不确认的，投标无效。"
         ),
         link="/evaluation/my-queries",
@@ -252,8 +284,8 @@ def for_report(session: Session, row: EvaluationSession) -> dict[str, list[dict]
         "corrections": [
             {
                 "bidder": names.get(c.eval_bid_id, ""),
-                "rule": CORRECTION_RULES[c.rule],
-                "basis": ART59,
+                "rule": RULE_LABELS[c.rule],
+                "basis": basis_of(c.rule),
                 "original": f"{c.original:.2f}",
                 "corrected": f"{c.corrected:.2f}",
                 "facts": c.facts,

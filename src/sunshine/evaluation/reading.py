@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Principal
-from sunshine.evaluation import codes, declaration, report, reviews, scoring, service, visibility
+from sunshine.evaluation import codes, declaration, joint, report, reviews, scoring, service, visibility
 from sunshine.evaluation.models import EvaluationQuery, EvaluationSession
 from sunshine.trading.models import Project
 
@@ -70,6 +70,8 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
                 "me": me is not None and me.id == m.id,
                 "at_opening": m.at_opening,  # 评委不参加开标会: flagged when seated
                 "site": m.site,  # 异地评标: the remote centre and room; None: the session's own place
+                "site_centre_id": m.site_centre_id,  # the remote centre whose staff sign the member in there
+                "site_signed_in_at": m.site_signed_in_at,
             }
             for m in service.members_of(session, row)
         ],
@@ -88,6 +90,8 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
             for b in bids
         ],
         "queries": [query_view(q, names.get(q.eval_bid_id)) for q in reviews.queries_of(session, row)],
+        "joint": joint.listing(session, row),  # 合并评审: the sections evaluated together in this session
+        "bidders": [{"bid_id": b.id, "bidder": b.bidder} for b in joint.bidders(session, row)],
         "criteria": json.loads(decl.criteria_json or "[]"),
         "scores": {
             str(m): {str(b): {c: v for c, v in per.items()} for b, per in bids_.items()} for m, bids_ in scores.items()

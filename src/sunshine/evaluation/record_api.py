@@ -99,6 +99,17 @@ def verify_seal(session_id: Id, session: Session = SessionDep, actor: Principal 
 def member_site(
     session_id: Id, member_id: Id, body: SiteIn, session: Session = SessionDep, actor: Principal = CENTRE
 ) -> Any:
-    member = sites.set_site(session, actor, session_id, member_id, body.site)
+    member = sites.set_site(session, actor, session_id, member_id, body.site, body.centre_id)
     row, _ = visibility.get_readable(session, actor, session_id)
-    return {"member_id": member.id, "site": member.site, "sites": sites.sites_of(session, row)}
+    return {
+        "member_id": member.id,
+        "site": member.site,
+        "site_centre_id": member.site_centre_id,
+        "sites": sites.sites_of(session, row),
+    }
+
+
+@router.post("/sessions/{session_id}/members/{member_id}/site-sign-in", summary="异地评标所在交易中心为成员签到")
+def member_site_sign_in(session_id: Id, member_id: Id, session: Session = SessionDep, actor: Principal = CENTRE) -> Any:
+    member = sites.sign_in_at_site(session, actor, session_id, member_id)
+    return {"member_id": member.id, "site": member.site, "site_signed_in_at": member.site_signed_in_at}

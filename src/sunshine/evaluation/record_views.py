@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
+from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, stored_id
 from sunshine.evaluation import minutes, pricing, sealing, service, sites, visibility, watching
 from sunshine.evaluation.models import EvaluationSession
@@ -50,10 +51,28 @@ def room_context(session: Session, actor: Principal, row: EvaluationSession) -> 
         "capacities": [(code, label) for code, (label, _) in CAPACITIES.items()],
         "sites": sites.sites_of(session, row),
         "may_set_site": runs and row.sealed_at is None and row.state in sites.OPEN_STATES,
+        "remote": _remote(session, actor, row),
+        "centres": [(str(c.id), c.name) for c in sites.centres(session)] if runs else [],
         "sealed_at": row.sealed_at,
         "seal_sha256": row.seal_sha256,
         "seal_ledger_seq": row.seal_ledger_seq,
     }
+
+
+def _remote(session: Session, actor: Principal, row: EvaluationSession) -> list[dict[str, Any]]:
+    """The members seated at a named remote centre: their site, its sign-in, whether the viewer's centre takes it."""
+    open_ = row.sealed_at is None and row.state in sites.OPEN_STATES
+    return [
+        {
+            "id": m.id,
+            "name": m.name,
+            "site": m.site,
+            "signed_in_at": m.site_signed_in_at,
+            "mine": open_ and visibility.runs(actor) and actor.organisation_id == m.site_centre_id,
+        }
+        for m in service.members_of(session, row, active_only=True)
+        if m.site is not None and m.site_centre_id is not None
+    ]
 
 
 @router.get(LIST + "/{session_id}/watch", response_class=HTMLResponse)
@@ -127,13 +146,27 @@ def member_site(
     session_id: Id,
     member_id: Annotated[Id, Form()],
     site: Annotated[str, Form(max_length=200)] = "",
+    centre_id: Annotated[str, Form(max_length=12)] = "",
     session: Session = SessionDep,
     actor: Principal = CENTRE,
 ) -> Response:
     def go():
-        return sites.set_site(session, actor, session_id, member_id, site)
+        centre = stored_id(centre_id) if centre_id.strip() else None
+        if centre_id.strip() and centre is None:
+            raise InvalidInput("请选择平台上的交易中心", field="centre_id")
+        return sites.set_site(session, actor, session_id, member_id, site, centre)
 
     return act(request, f"{LIST}/{session_id}#sites", go, "评标地点已记录")
+
+
+@router.post(LIST + "/{session_id}/sites/{member_id}/sign-in", response_class=HTMLResponse)
+def member_site_sign_in(
+    request: Request, session_id: Id, member_id: Id, session: Session = SessionDep, actor: Principal = CENTRE
+) -> Response:
+    def go():
+        return sites.sign_in_at_site(session, actor, session_id, member_id)
+
+    return act(request, f"{LIST}/{session_id}#sites", go, "已在本中心的异地评标席位为该成员签到")
 
 
 @router.post("/evaluation/corrections/{correction_id}/answer", response_class=HTMLResponse)

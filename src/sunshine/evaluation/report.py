@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, calendar, clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import closing, codes, declaration, minutes, pricing, sites, visibility
+from sunshine.evaluation import closing, codes, declaration, joint, minutes, pricing, sites, visibility
 from sunshine.evaluation.models import (
     EvaluationMember,
     EvaluationQuery,
@@ -142,6 +142,8 @@ def build(session: Session, row: EvaluationSession) -> dict:
         "candidates_declared": declared.candidates,
         "minutes": minutes.for_report(session, row),
         "sites": sites.sites_of(session, row),  # 异地评标: where each member sat
+        # 合并评审: every section the committee evaluated together in this session (this report is this section's)
+        "sections_together": [{"section": j["section"], "name": j["name"]} for j in joint.listing(session, row)],
         **pricing.for_report(session, row),  # 报价修正 (87号令 第五十九条) and 量化折算
     }
 

@@ -29,6 +29,7 @@ class DeclarationIn(BaseModel):
     tie_break: str | None = Field(None, max_length=40, description="法律未规定时招标文件约定的并列处理规则")
     category: str | None = Field(None, max_length=20, description="采购标的类别：goods 货物、services 服务、works 工程")
     price_fixed: bool = Field(False, description="执行统一价格标准，价格不列为评分因素")
+    evaluated_with: Id | None = Field(None, description="合并评审：与本项目哪一标段（包）由同一评标委员会一并评审")
 
 
 class DeclarationOut(BaseModel):
@@ -42,6 +43,7 @@ class DeclarationOut(BaseModel):
     tie_break: str | None
     category: str | None
     price_fixed: bool
+    evaluated_with: int | None = None
     set_at: datetime
 
 
@@ -120,6 +122,8 @@ class MemberOut(BaseModel):
     me: bool
     at_opening: str | None = Field(default=None, description="曾参加开标会的情形（评委不参加开标会）")
     site: str | None = Field(default=None, description="异地评标的交易中心及评标室；空：主场")
+    site_centre_id: int | None = Field(default=None, description="异地评标所在交易中心（机构编号）")
+    site_signed_in_at: datetime | None = Field(default=None, description="所在交易中心为其签到的时间")
 
 
 class BidOut(BaseModel):
@@ -161,6 +165,10 @@ class SessionOut(BaseModel):
     members: list[MemberOut]
     bids: list[BidOut]
     queries: list[QueryOut]
+    joint: list[dict[str, Any]] = Field(default_factory=list, description="合并评审的各标段（包）及其评标会议")
+    bidders: list[dict[str, Any]] = Field(
+        default_factory=list, description="回避声明的投标人（合并评审时跨标段各一次）"
+    )
     criteria: list[dict[str, Any]]
     scores: dict[str, dict[str, dict[str, Decimal]]] = Field(description="成员 → 投标 → 因素 → 分数（提交前仅见本人）")
     outcome: dict[str, Any] | None
@@ -210,13 +218,19 @@ class RemarkIn(BaseModel):
 
 class SiteIn(BaseModel):
     site: str = Field(default="", max_length=200, description="异地评标的交易中心及评标室；留空为主场")
+    centre_id: Id | None = Field(default=None, description="异地评标所在交易中心（机构编号），其工作人员为成员签到")
 
 
 class CorrectionIn(BaseModel):
     bid_id: Id
-    rule: Literal["summary_prevails", "words_prevail", "decimal_slip", "unit_prices_prevail"] = Field(
-        description="第五十九条的修正情形"
-    )
+    rule: Literal[
+        "summary_prevails",
+        "words_prevail",
+        "decimal_slip",
+        "unit_prices_prevail",
+        "works_words_prevail",
+        "works_unit_prices_prevail",
+    ] = Field(description="修正情形：政府采购按第五十九条；工程招标按招标文件载明的规则（works_…）")
     corrected: Decimal = Field(gt=0, max_digits=18, decimal_places=2, description="修正后的报价（元）")
     facts: str = Field(min_length=4, max_length=2000)
     due_at: IsoDateTime = Field(description="投标人确认截止时间")

@@ -24,7 +24,7 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sunshine.evaluation import attendance, codes, declaration, visibility
+from sunshine.evaluation import attendance, codes, declaration, joint, visibility
 from sunshine.evaluation.models import EvaluationBid, EvaluationConflict, EvaluationMember, EvaluationSession
 from sunshine.experts import service as experts
 from sunshine.identity.models import Organisation, User
@@ -64,8 +64,9 @@ def log(session: Session, row: EvaluationSession, event: str, payload: dict) -> 
 
 
 def request_of(session: Session, section_id: int) -> DrawRequest | None:
+    """The section's evaluation draw request: its own, or the lead section's where it is evaluated together."""
     stmt = select(DrawRequest).where(
-        DrawRequest.section_id == section_id,
+        DrawRequest.section_id == joint.lead_of(session, section_id),
         DrawRequest.purpose == "evaluation",
         DrawRequest.state.in_(("drawn", "appointed")),
     )
@@ -186,11 +187,23 @@ def _bidder_name(session: Session, organisation_id: int) -> str:
     return org.name if org is not None else "投标人"
 
 
+def _decrypted(session: Session, project: Project, section_id: int) -> list[Bid]:
+    bids = [
+        b
+        for b in bidding.sealed_bids(session, project.id)
+        if b.section_id == section_id and b.decryption == "decrypted" and b.price is not None
+    ]
+    if not bids:
+        raise Conflict("该标段（包）没有已解密的投标文件")
+    return bids
+
+
 def start(
     session: Session, actor: Principal, section_id: int, *, representatives: Sequence[int] = ()
 ) -> EvaluationSession:
     """开始评审: the centre's staff open the section's session at the evaluation's time, with the experts who signed
-    in and the tenderer's representatives it names; the opened bids come in for review."""
+    in and the tenderer's representatives it names; the opened bids come in for review. Sections evaluated together
+    (``joint``) open at once, each its own session with the same committee."""
     if not visibility.runs(actor):
         raise Forbidden("评标会议由交易中心工作人员组织")
     section = session.get(Section, section_id)
@@ -199,23 +212,27 @@ def start(
         raise NotFound("标段（包）不存在")
     if project.state != "evaluation":
         raise Conflict("开标记录确认公布后方可开始评审")
-    if of_section(session, section_id) is not None:
+    together = joint.sections_of(session, section_id)
+    if any(of_section(session, s.id) is not None for s in together):
         raise Conflict("该标段（包）的评标会议已经开始")
     request = request_of(session, section_id)
     if request is None:
         raise CommitteeIncomplete("该标段（包）尚未抽取（确定）评标专家")
     if clock.now() < calling.sign_in_opens_at(session, request):
         raise Conflict(f"评标时间为{formatting.local_time(request.meeting_at)}，签到开放后方可开始")
-    declared = declaration.required(session, section_id)
-    bids = [
-        b
-        for b in bidding.sealed_bids(session, project.id)
-        if b.section_id == section_id and b.decryption == "decrypted" and b.price is not None
-    ]
-    if not bids:
-        raise Conflict("该标段（包）没有已解密的投标文件")
+    prepared = [(s.id, declaration.required(session, s.id), _decrypted(session, project, s.id)) for s in together]
     if len(representatives) != request.representatives:
         raise InvalidInput(f"请确定{request.representatives}名招标人（采购人）代表", field="representatives")
+    rows = {
+        sid: _open(session, actor, project, request, sid, decl, bids, representatives) for sid, decl, bids in prepared
+    }
+    if len(rows) > 1:
+        for row in rows.values():
+            log(session, row, "session:joint", {"sections": [s.number for s in together], "request": request.id})
+    return rows[section_id]
+
+
+def _open(session, actor, project, request, section_id, declared, bids, representatives) -> EvaluationSession:  # noqa: ANN001
     row = EvaluationSession(
         project_id=project.id,
         section_id=section_id,
@@ -261,21 +278,27 @@ def admit(
     session: Session, actor: Principal, session_id: int, *, representatives: Sequence[int] = ()
 ) -> list[EvaluationMember]:
     """补充入席: the experts called in replacement who have signed in since, and representatives the tenderer named
-    in place of a recused one, join the session while it is forming."""
+    in place of a recused one, join the session while it is forming (every section's session, where evaluated
+    together)."""
     row, project = visibility.get_readable(session, actor, session_id)
     if not visibility.runs(actor):
         raise Forbidden("评标会议由交易中心工作人员组织")
     require_state(row, "forming")
     request = session.get(DrawRequest, row.request_id)
-    known_calls = {m.call_id for m in members_of(session, row) if m.call_id}
-    added = [_add_expert(session, row, c) for c in _signed_in_calls(session, request) if c.id not in known_calls]
-    added += _add_representatives(session, row, project, representatives)
-    session.flush()
-    if is_full(session, row) is False and not added:
-        raise CommitteeIncomplete("没有新签到的专家；等待递补专家签到")
-    if added:
-        log(session, row, "member:admitted", {"members": [m.id for m in added]})
-    return added
+    added_here: list[EvaluationMember] = []
+    for each in joint.group(session, row):
+        require_state(each, "forming")
+        known_calls = {m.call_id for m in members_of(session, each) if m.call_id}
+        added = [_add_expert(session, each, c) for c in _signed_in_calls(session, request) if c.id not in known_calls]
+        added += _add_representatives(session, each, project, representatives)
+        session.flush()
+        if is_full(session, each) is False and not added:
+            raise CommitteeIncomplete("没有新签到的专家；等待递补专家签到")
+        if added:
+            log(session, each, "member:admitted", {"members": [m.id for m in added]})
+        if each.id == row.id:
+            added_here = added
+    return added_here
 
 
 # --------------------------------------------------------------------------- conflicts and recusal
@@ -292,42 +315,58 @@ def declare_conflicts(
     session: Session, actor: Principal, session_id: int, items: Sequence[ConflictIn], note: str = ""
 ) -> EvaluationMember:
     """回避声明: the member declares, for every bidder, whether a conflict exists. A conflict recuses the member:
-    an expert's seat is called again from the draw's order, a representative is replaced by the tenderer."""
+    an expert's seat is called again from the draw's order, a representative is replaced by the tenderer. Where
+    sections are evaluated together the member declares once per bidder across them (any of the bidder's bids in
+    the group names it), and the declaration — and a recusal — holds in every section's session."""
     row, _ = visibility.get_readable(session, actor, session_id)
     member = require_member(session, actor, row)
     require_state(row, "forming")
     if member.declared_at is not None:
         raise Conflict("您已作出回避声明")
-    bids = {b.id for b in bids_of(session, row)}
-    given = {i.bid_id for i in items}
-    if given != bids or len(items) != len(bids):
+    sessions = joint.group(session, row)
+    by_id = {b.id: b for each in sessions for b in bids_of(session, each)}
+    bidders = {b.organisation_id for b in by_id.values()}
+    chosen: dict[int, ConflictIn] = {}
+    for item in items:
+        bid = by_id.get(item.bid_id)
+        if bid is None or bid.organisation_id in chosen:
+            raise InvalidInput("请对每一个投标人逐一声明是否存在利害关系", field="declarations")
+        chosen[bid.organisation_id] = item
+    if set(chosen) != bidders:
         raise InvalidInput("请对每一个投标人逐一声明是否存在利害关系", field="declarations")
     for item in items:
         if item.conflict and item.reason not in codes.CONFLICTS:
             raise InvalidInput("存在利害关系的，请选择关系类型", field="declarations")
-    now = clock.now()
-    for item in items:
-        session.add(
-            EvaluationConflict(
-                member_id=member.id,
-                bid_id=item.bid_id,
-                conflict=item.conflict,
-                reason=item.reason if item.conflict else None,
-                declared_at=now,
-            )
-        )
-    member.declared_at = now
-    member.conflict_note = (note or "").strip()[:500] or None
     conflicted = any(i.conflict for i in items)
+    now = clock.now()
+    for each in sessions:
+        seat = joint.counterpart(session, each, member)
+        if seat is None or seat.state != ACTIVE or seat.declared_at is not None:
+            continue
+        require_state(each, "forming")
+        for bid in bids_of(session, each):
+            item = chosen[bid.organisation_id]
+            session.add(
+                EvaluationConflict(
+                    member_id=seat.id,
+                    bid_id=bid.id,
+                    conflict=item.conflict,
+                    reason=item.reason if item.conflict else None,
+                    declared_at=now,
+                )
+            )
+        seat.declared_at = now
+        seat.conflict_note = (note or "").strip()[:500] or None
+        session.flush()
+        if conflicted:
+            seat.state = RECUSED
+            for other in members_of(session, each):  # votes cast for the recused member lapse
+                if other.vote_for == seat.id:
+                    other.vote_for = None
+        log(session, each, "member:declared", {"member": seat.id, "kind": seat.kind, "recused": conflicted})
+    if conflicted and member.kind == EXPERT and member.call_id is not None:
+        recusal.recuse_at_session(session, member.call_id)  # one call for every section: called again once
     session.flush()
-    if conflicted:
-        member.state = RECUSED
-        for other in members_of(session, row):  # votes cast for the recused member lapse
-            if other.vote_for == member.id:
-                other.vote_for = None
-        if member.kind == EXPERT and member.call_id is not None:
-            recusal.recuse_at_session(session, member.call_id)
-    log(session, row, "member:declared", {"member": member.id, "kind": member.kind, "recused": conflicted})
     return member
 
 
@@ -336,28 +375,36 @@ def declare_conflicts(
 
 def vote_chair(session: Session, actor: Principal, session_id: int, candidate_id: int) -> EvaluationSession:
     """推选组长: once the committee is whole and every member has declared, each member votes; a majority of the
-    active members elects the chair, and the review begins."""
+    active members elects the chair, and the review begins. Sections evaluated together elect one chair: the vote
+    counts in every section's session."""
     row, project = visibility.get_readable(session, actor, session_id)
     member = require_member(session, actor, row)
     require_state(row, "forming")
     active = members_of(session, row, active_only=True)
-    if not is_full(session, row):
-        raise CommitteeIncomplete("评标委员会成员尚未到齐（含递补专家），不能推选组长")
-    if any(m.declared_at is None for m in active):
-        raise Conflict("全体成员作出回避声明后方可推选组长")
+    for each in joint.group(session, row):
+        require_state(each, "forming")
+        if not is_full(session, each):
+            raise CommitteeIncomplete("评标委员会成员尚未到齐（含递补专家），不能推选组长")
+        if any(m.declared_at is None for m in members_of(session, each, active_only=True)):
+            raise Conflict("全体成员作出回避声明后方可推选组长")
     candidate = next((m for m in active if m.id == candidate_id), None)
     if candidate is None:
         raise InvalidInput("请选择评标委员会的一名成员", field="candidate")
     if codes.is_procurement(project.transaction_type) and candidate.kind == REPRESENTATIVE:
         raise InvalidInput(CHAIR_RULE, field="candidate")
-    member.vote_for = candidate.id
-    session.flush()
-    tally = Counter(m.vote_for for m in active if m.vote_for is not None)
-    leader, votes = tally.most_common(1)[0]
-    if votes * 2 > len(active):
-        row.chair_id = leader
-        row.state = "review"
-        log(session, row, "chair:elected", {"chair": leader, "votes": votes, "members": len(active)})
+    for each in joint.group(session, row):
+        voter, chosen = joint.counterpart(session, each, member), joint.counterpart(session, each, candidate)
+        if voter is None or chosen is None:
+            continue
+        voter.vote_for = chosen.id
+        session.flush()
+        seated = members_of(session, each, active_only=True)
+        tally = Counter(m.vote_for for m in seated if m.vote_for is not None)
+        leader, votes = tally.most_common(1)[0]
+        if votes * 2 > len(seated):
+            each.chair_id = leader
+            each.state = "review"
+            log(session, each, "chair:elected", {"chair": leader, "votes": votes, "members": len(seated)})
     return row
 
 

@@ -13,15 +13,18 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
-from sunshine.core.errors import InvalidInput
+from sunshine.core.errors import Conflict, InvalidInput
 from sunshine.core.inputs import Id, IsoDateTime, stored_id
 from sunshine.evaluation import (
     codes,
     declaration,
+    joint,
     pricing,
+    pricing_views,
     reading,
     record_views,
     report,
+    report_pdf,
     reviews,
     scoring,
     service,
@@ -33,6 +36,13 @@ from sunshine.web.refusals import act
 from sunshine.web.templating import render
 
 router = APIRouter(tags=["评标（评审）页面"], include_in_schema=False)
+
+
+class ReportUnsigned(Conflict):
+    code = "evaluation_report_unsigned"
+    title = "评标报告尚未签署完成"
+
+
 READERS = Depends(Access(Role.EXPERT, Role.TENDERER, Role.CENTRE_STAFF, Role.AGENCY, Role.SUPERVISOR))
 MEMBERS = Depends(Access(Role.EXPERT, Role.TENDERER))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
@@ -102,6 +112,7 @@ def room(request: Request, session_id: Id, session: Session = SessionDep, actor:
         price_weight=decl.price_weight,
         signatures=report.signatures(session, row) if row.state in ("signing", "finished") else [],
         rec=record_views.room_context(session, actor, row),
+        prices=pricing_views.room_context(session, row, project),
     )
 
 
@@ -125,7 +136,7 @@ def conflicts(
             number = stored_id(bid)
             if number is not None and reason:
                 chosen[number] = reason
-        items = [service.ConflictIn(b.id, b.id in chosen, chosen.get(b.id)) for b in service.bids_of(session, row)]
+        items = [service.ConflictIn(b.id, b.id in chosen, chosen.get(b.id)) for b in joint.bidders(session, row)]
         return service.declare_conflicts(session, actor, session_id, items)
 
     def done(member) -> str:
@@ -303,6 +314,19 @@ def report_page(
     )
 
 
+@router.get(LIST + "/{session_id}/report.pdf")
+def report_file(session_id: Id, session: Session = SessionDep, actor: Principal = READERS) -> Response:
+    row, project = report.readable_report(session, actor, session_id)
+    if row.state != "finished":
+        raise ReportUnsigned("评标报告经全体成员签署后方可下载")
+    body = report_pdf.render(row, report.content(row), report.content(row).get("signatures", []))
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="evaluation-report-{project.code}-{row.id}.pdf"'},
+    )
+
+
 @router.get("/evaluation/my-queries", response_class=HTMLResponse)
 def my_queries(request: Request, session: Session = SessionDep, actor: Principal = BIDDER) -> Response:
     items = [(q, p) for q, p in reviews.my_queries(session, actor)]
@@ -314,7 +338,7 @@ def my_queries(request: Request, session: Session = SessionDep, actor: Principal
         kinds=codes.QUERY_KINDS,
         now=clock.now(),
         corrections=pricing.my_corrections(session, actor),  # 报价修正 to confirm (87号令 第五十九条)
-        correction_rules=pricing.CORRECTION_RULES,
+        correction_rules=pricing.RULE_LABELS,
         correction_answers=pricing.ANSWERS,
     )
 

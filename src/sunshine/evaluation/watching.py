@@ -54,6 +54,8 @@ EVENTS = {
     "evaluation:price:answered": "投标人答复报价修正",
     "evaluation:price:adjusted": "记录一项价格折算",
     "evaluation:member:site": "记录成员的评标地点（异地评标）",
+    "evaluation:member:site_signed_in": "异地评标所在交易中心为成员签到",
+    "evaluation:session:joint": "与其他标段（包）合并评审（同一评标委员会）",
 }
 
 
