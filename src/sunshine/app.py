@@ -92,6 +92,8 @@ def create_app(
     from sunshine.awards import api as awards_api
     from sunshine.awards import contract_api as awards_contract_api
     from sunshine.awards import contract_views as awards_contract_views
+    from sunshine.performance import api as performance_api
+    from sunshine.performance import views as performance_views
     from sunshine.awards import views as awards_views
     from sunshine.bidding import api as bidding_api
     from sunshine.bidding import views as bidding_views
@@ -239,4 +241,6 @@ def create_app(
     app.include_router(awards_views.router)
     app.include_router(awards_contract_api.router)
     app.include_router(awards_contract_views.router)
+    app.include_router(performance_api.router)
+    app.include_router(performance_views.router)
     return app
