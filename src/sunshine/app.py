@@ -92,8 +92,6 @@ def create_app(
     from sunshine.awards import api as awards_api
     from sunshine.awards import contract_api as awards_contract_api
     from sunshine.awards import contract_views as awards_contract_views
-    from sunshine.performance import api as performance_api
-    from sunshine.performance import views as performance_views
     from sunshine.awards import views as awards_views
     from sunshine.bidding import api as bidding_api
     from sunshine.bidding import views as bidding_views
@@ -132,6 +130,8 @@ def create_app(
     from sunshine.messaging import api as messaging_api
     from sunshine.messaging import views as messaging_views
     from sunshine.observers import api as observers_api
+    from sunshine.performance import api as performance_api
+    from sunshine.performance import views as performance_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.procedure import api as procedure_api

@@ -18,8 +18,8 @@ from sunshine import tasks
 from sunshine.config import get_settings
 from sunshine.core import calendar
 from sunshine.identity.roles import Role
-from sunshine.trading.deposit_interest import interest
 from sunshine.trading import deposits
+from sunshine.trading.deposit_interest import interest
 from sunshine.trading.models import Deposit
 from tests.builders import api_token
 from tests.disclosure.builders import load_catalog
@@ -143,7 +143,7 @@ def test_engineering_tender_from_report_to_accepted_contract(db, app, client, cl
 
     # milestones: the winner reports, the tenderer pays — never above what is due
     m1, m2, m3 = (m["id"] for m in pv["milestones"])
-    done = f"/api/v1/performance/milestones/{{}}/done"
+    done = "/api/v1/performance/milestones/{}/done"
     assert client.post(done.format(m1), headers=w.h["tenderer"], data={"evidence": "已进场"}).status_code == 403
     pv = ok(client.post(done.format(m1), headers=winner_h, data={"evidence": "施工队伍和设备已进场，开工报告已报监理"}))
     assert pv["milestones"][0]["done_on"] == "2026-12-31" and pv["milestones"][0]["pay_due"] == "2027-02-01"

@@ -205,8 +205,7 @@ def submit_guarantee(
     value = _money(amount, "amount", "保函金额")
     if value < security.required:
         raise InvalidInput(
-            f"保函金额人民币{yuan(value)}元低于合同约定的{KINDS[security.kind]}"
-            f"人民币{yuan(security.required)}元",
+            f"保函金额人民币{yuan(value)}元低于合同约定的{KINDS[security.kind]}人民币{yuan(security.required)}元",
             field="amount",
         )
     end = _term_end(session, contract.id)
