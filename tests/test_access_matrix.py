@@ -53,6 +53,9 @@ RESULT_PARTIES = frozenset({Role.TENDERER, Role.AGENCY})
 RESULT_OBJECTORS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN})
 EVAL_MINUTERS = frozenset({Role.CENTRE_STAFF, Role.EXPERT, Role.TENDERER})
 EVAL_ARCHIVISTS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR})
+PERF_TENDERER = frozenset({Role.AGENCY, Role.TENDERER})
+PERF_PARTIES = frozenset({Role.AGENCY, Role.TENDERER, Role.BIDDER})
+PERF_OVERSIGHT = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -870,6 +873,47 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/contracts/{contract_id}"): SIGNED_IN,
     ("POST", "/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
+    # contract performance: the tenderer's side, the winner, the acceptance's members, the supervisory department
+    ("GET", "/api/v1/contracts/{contract_id}/performance"): SIGNED_IN,
+    ("PUT", "/api/v1/contracts/{contract_id}/schedule"): PERF_TENDERER,
+    ("POST", "/api/v1/contracts/{contract_id}/payment-guarantee"): PERF_TENDERER,
+    ("POST", "/api/v1/performance/securities/{security_id}/money"): PERF_PARTIES,
+    ("POST", "/api/v1/performance/securities/{security_id}/guarantee"): PERF_PARTIES,
+    ("POST", "/api/v1/performance/securities/{security_id}/receipt"): PERF_PARTIES,
+    ("POST", "/api/v1/performance/securities/{security_id}/release"): PERF_PARTIES,
+    ("GET", "/api/v1/performance/securities/{security_id}/file"): SIGNED_IN,
+    ("POST", "/api/v1/performance/milestones/{milestone_id}/done"): frozenset({Role.BIDDER}),
+    ("POST", "/api/v1/performance/milestones/{milestone_id}/payments"): PERF_TENDERER,
+    ("POST", "/api/v1/contracts/{contract_id}/changes"): PERF_PARTIES,
+    ("POST", "/api/v1/performance/changes/{change_id}/answer"): PERF_PARTIES,
+    ("POST", "/api/v1/contracts/{contract_id}/acceptances"): PERF_TENDERER,
+    ("GET", "/api/v1/acceptances/{acceptance_id}"): SIGNED_IN,
+    ("POST", "/api/v1/acceptances/{acceptance_id}/result"): PERF_TENDERER,
+    ("POST", "/api/v1/acceptances/{acceptance_id}/sign"): SIGNED_IN,
+    ("GET", "/api/v1/projects/{project_id}/tender-report"): SIGNED_IN,
+    ("POST", "/api/v1/projects/{project_id}/tender-report/submit"): PERF_TENDERER,
+    ("POST", "/api/v1/projects/{project_id}/tender-report/acknowledge"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/performance/tender-reports"): PERF_OVERSIGHT,
+    ("GET", "/api/v1/performance/mine"): frozenset({Role.BIDDER}),
+    ("GET", "/contracts/{contract_id}/performance"): SIGNED_IN,
+    ("POST", "/contracts/{contract_id}/performance/schedule"): PERF_TENDERER,
+    ("POST", "/performance/securities/{security_id}/money"): PERF_PARTIES,
+    ("POST", "/performance/securities/{security_id}/guarantee"): PERF_PARTIES,
+    ("POST", "/performance/securities/{security_id}/receipt"): PERF_PARTIES,
+    ("POST", "/performance/securities/{security_id}/release"): PERF_PARTIES,
+    ("POST", "/performance/milestones/{milestone_id}/done"): frozenset({Role.BIDDER}),
+    ("POST", "/performance/milestones/{milestone_id}/payments"): PERF_TENDERER,
+    ("POST", "/contracts/{contract_id}/performance/changes"): PERF_PARTIES,
+    ("POST", "/performance/changes/{change_id}/answer"): PERF_PARTIES,
+    ("POST", "/contracts/{contract_id}/performance/acceptances"): PERF_TENDERER,
+    ("GET", "/acceptances/{acceptance_id}"): SIGNED_IN,
+    ("POST", "/acceptances/{acceptance_id}/result"): PERF_TENDERER,
+    ("POST", "/acceptances/{acceptance_id}/sign"): SIGNED_IN,
+    ("GET", "/projects/{project_id}/tender-report"): SIGNED_IN,
+    ("POST", "/projects/{project_id}/tender-report/submit"): PERF_TENDERER,
+    ("POST", "/projects/{project_id}/tender-report/acknowledge"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/performance/tender-reports"): PERF_OVERSIGHT,
+    ("GET", "/my/performance"): frozenset({Role.BIDDER}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -891,6 +935,10 @@ PATH_EXAMPLES = {
     "deposit_id": "1",
     "letter_id": "1",
     "contract_id": "1",
+    "security_id": "1",
+    "milestone_id": "1",
+    "change_id": "1",
+    "acceptance_id": "1",
     "notice_id": "1",
     "sha256": "0" * 64,
     "item_code": "GC.ZB.01",

@@ -25,6 +25,7 @@ def install() -> None:
     from sunshine.evaluation import steps as evaluation_steps
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
+    from sunshine.performance import steps as performance_steps
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.results import steps as results_steps
@@ -51,5 +52,6 @@ def install() -> None:
     results_steps.install()  # the result clocks from the report; the decided winners in trading.outcomes
     auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
     awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
+    performance_steps.install()  # securities after the contract, the written report's clock, the refund hold
     disclosure_hooks.install()
     _installed = True

@@ -44,6 +44,8 @@ class TickReport:
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
+    payments_overdue: list[int] = field(default_factory=list)  # 履约付款逾期 alerts raised (milestone ids)
+    tender_reports_overdue: list[str] = field(default_factory=list)  # 书面报告逾期 alerts raised (project codes)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -122,6 +124,12 @@ def tick(db: Database) -> TickReport:
         from sunshine.awards import contracts
 
         report.contracts_overdue = contracts.raise_overdue(session)
+    with db.unit_of_work() as session:  # 履约: payments past their time, written reports past their 15 days → alerts
+        from sunshine.performance import report as tender_report
+        from sunshine.performance import schedule as performance_schedule
+
+        report.payments_overdue = performance_schedule.raise_overdue(session)
+        report.tender_reports_overdue = tender_report.raise_overdue(session)
     with db.unit_of_work() as session:  # 保证金: refunds past their due date → one alert each
         from sunshine.trading import deposits
 

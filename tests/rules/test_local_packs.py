@@ -34,8 +34,10 @@ def test_the_local_pack_makes_the_committee_threshold_stricter_and_keeps_the_nat
     assert pack.rule("committee_large_threshold").value == Decimal(3_000_000)
     assert pack.rule("committee_large_threshold").basis.section == "政府采购服务实施方案 第6篇 四、开评标准备（三）"
     assert pack.rule("committee_large_min_size").value == 7  # the national rule, unchanged
-    # the national rules, plus the local addition: others' deposits within 5 calendar days of the award letter
-    assert {r.id for r in pack.rules} == {r.id for r in national.rules} | {"deposit_refund_others_calendar_days"}
+    # the national rules, plus the local additions: others' deposits within 5 calendar days of the award letter,
+    # the winner's within 5 calendar days of its performance security
+    local = {"deposit_refund_others_calendar_days", "deposit_refund_winner_after_security_calendar_days"}
+    assert {r.id for r in pack.rules} == {r.id for r in national.rules} | local
     # the national pack still governs a project registered by type and method
     assert registry().for_type_method("gov_procurement", "open_tender", DAY).key == "gov_procurement.open_tender"
 

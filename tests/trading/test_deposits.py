@@ -327,7 +327,10 @@ def test_overdue_refunds_are_listed_for_the_centre(db, w, clock, client):
     centre = api_token(client, w.centre.username)  # a new day, a new token
     refunded = client.post(f"/api/v1/deposits/{engineering}/refund", headers=centre)
     assert refunded.status_code == 200, refunded.text
-    assert refunded.json()["status"] == "refunded" and refunded.json()["evidence"]["refunded"]["amount"] == "100000.00"
+    step = refunded.json()["evidence"]["refunded"]
+    # engineering: the deposit with the bank interest of the 43 days held at 0.35 % (条例 第五十七条)
+    assert refunded.json()["status"] == "refunded" and (step["amount"], step["bank_interest"]) == ("100041.23", "41.23")
+    assert step["days_held"] == 43
     assert client.post(f"/api/v1/deposits/{engineering}/refund", headers=centre).status_code == 409
     deadline_id = _deposit(db, engineering).refund_deadline_id
     with db.unit_of_work() as s:

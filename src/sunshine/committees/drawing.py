@@ -45,7 +45,7 @@ DRAW_PURPOSE_LABELS: dict[str, str] = {
     "expert_method_opinion": "变更采购方式论证专家抽取",
 }
 SAT_STATES = avoidance.SAT
-RESULT_STATES = frozenset({"result_published", "awarded", "contracted", "performing", "closed"})
+RESULT_STATES = frozenset({"result_published", "awarded", "contracted", "performing", "performance_accepted", "closed"})
 ENDED_STATES = frozenset({"terminated", "failed"})
 DEADLINE_RULE = "expert_draw_after_bid_deadline"
 

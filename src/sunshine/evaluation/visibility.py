@@ -21,7 +21,7 @@ from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Project
 
 #: states in which the results are public: the session's record is readable by the project's officials and parties
-RESULT_STATES = frozenset({"result_published", "awarded", "contracted", "performing", "closed"})
+RESULT_STATES = frozenset({"result_published", "awarded", "contracted", "performing", "performance_accepted", "closed"})
 
 
 def runs(actor: Principal) -> bool:

@@ -18,7 +18,15 @@ from sunshine.trading.models import Project
 
 OFFICIAL_ROLES = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR})
 PUBLISHED_STATES = frozenset(
-    {"candidates_publicised", "result_published", "awarded", "contracted", "performing", "closed"}
+    {
+        "candidates_publicised",
+        "result_published",
+        "awarded",
+        "contracted",
+        "performing",
+        "performance_accepted",
+        "closed",
+    }
 )
 
 
