@@ -14,6 +14,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from sunshine.archives import steps as archives_steps
     from sunshine.auctions import outcomes as auction_outcomes
     from sunshine.auctions import steps as auction_steps  # noqa: F401
     from sunshine.awards import steps as awards_steps
@@ -51,5 +52,6 @@ def install() -> None:
     results_steps.install()  # the result clocks from the report; the decided winners in trading.outcomes
     auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
     awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
+    archives_steps.install()  # closing a project: the project page's link to its archive
     disclosure_hooks.install()
     _installed = True

@@ -44,6 +44,7 @@ STATES: dict[str, str] = {
     "awarded": "已发出中标通知书",
     "contracted": "合同已签订",
     "performing": "履约中",
+    "performance_accepted": "履约验收合格",
     "closed": "已完成",
     "failed": "流标",
     "terminated": "已终止",
