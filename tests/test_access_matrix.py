@@ -862,6 +862,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/contracts/{contract_id}"): SIGNED_IN,
     ("POST", "/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
+    ("POST", "/contracts/{contract_id}/filing"): frozenset({Role.AGENCY, Role.TENDERER}),
     # project archives: archived by the centre; read and downloaded by the centre and the supervisory department
     ("GET", "/api/v1/archives"): EVAL_ARCHIVISTS,
     ("GET", "/api/v1/projects/{project_id}/archive"): EVAL_ARCHIVISTS,
