@@ -43,7 +43,11 @@ def contracted_listing(db, client, clock) -> SimpleNamespace:
         assert sealed.status_code in (200, 201), sealed.text
     issued = client.post(f"/api/v1/projects/{pid}/award-letters/issue", headers=agency)
     assert issued.status_code == 200, issued.text
-    terms = {"section_id": project.section, "term": "土地交付之日起24个月内开工", "payment": "成交确认书签订后30日内付清"}
+    terms = {
+        "section_id": project.section,
+        "term": "土地交付之日起24个月内开工",
+        "payment": "成交确认书签订后30日内付清",
+    }
     contract = client.post(f"/api/v1/projects/{pid}/contracts", headers=agency, json=terms)
     assert contract.status_code == 201, contract.text
     contract = contract.json()
