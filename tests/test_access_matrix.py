@@ -914,6 +914,16 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/tender-report/acknowledge"): frozenset({Role.SUPERVISOR}),
     ("GET", "/performance/tender-reports"): PERF_OVERSIGHT,
     ("GET", "/my/performance"): frozenset({Role.BIDDER}),
+    ("POST", "/contracts/{contract_id}/filing"): frozenset({Role.AGENCY, Role.TENDERER}),
+    # project archives: archived by the centre; read and downloaded by the centre and the supervisory department
+    ("GET", "/api/v1/archives"): EVAL_ARCHIVISTS,
+    ("GET", "/api/v1/projects/{project_id}/archive"): EVAL_ARCHIVISTS,
+    ("POST", "/api/v1/projects/{project_id}/archive"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/archives/{archive_id}/download"): EVAL_ARCHIVISTS,
+    ("GET", "/staff/archives"): EVAL_ARCHIVISTS,
+    ("GET", "/projects/{project_id}/archive"): EVAL_ARCHIVISTS,
+    ("POST", "/projects/{project_id}/archive"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/archives/{archive_id}/download"): EVAL_ARCHIVISTS,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -982,6 +992,7 @@ PATH_EXAMPLES = {
     "remark_id": "1",
     "correction_id": "1",
     "invitation_id": "1",
+    "archive_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -87,6 +87,8 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)  # outermost: refuses first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
+    from sunshine.archives import api as archives_api
+    from sunshine.archives import views as archives_views
     from sunshine.auctions import api as auctions_api
     from sunshine.auctions import views as auctions_views
     from sunshine.awards import api as awards_api
@@ -245,4 +247,6 @@ def create_app(
     app.include_router(awards_contract_views.router)
     app.include_router(performance_api.router)
     app.include_router(performance_views.router)
+    app.include_router(archives_api.router)
+    app.include_router(archives_views.router)
     return app

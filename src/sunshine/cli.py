@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from sunshine.archives import cli as archives_cli
 from sunshine.cli_support import console, database, err, fail, require_current_schema
 from sunshine.client.app import app as bid_app
 from sunshine.config import get_settings
@@ -29,6 +30,7 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(disclosure_cli.app, name="disclosure")
 app.add_typer(bid_app, name="bid")
 app.add_typer(draws_cli.app, name="draw")
+app.add_typer(archives_cli.app, name="archive")
 
 
 @app.callback()

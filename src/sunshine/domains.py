@@ -14,6 +14,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from sunshine.archives import steps as archives_steps
     from sunshine.auctions import outcomes as auction_outcomes
     from sunshine.auctions import steps as auction_steps  # noqa: F401
     from sunshine.awards import steps as awards_steps
@@ -53,5 +54,6 @@ def install() -> None:
     auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
     awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
     performance_steps.install()  # securities after the contract, the written report's clock, the refund hold
+    archives_steps.install()  # closing a project: the project page's link to its archive
     disclosure_hooks.install()
     _installed = True

@@ -1,5 +1,6 @@
 """Imports every domain's tables so that the metadata (and Alembic) sees the whole schema."""
 
+from sunshine.archives import models as archives_models  # noqa: F401
 from sunshine.auctions import models as auctions_models  # noqa: F401
 from sunshine.awards import contract_models as awards_contract_models  # noqa: F401
 from sunshine.awards import models as awards_models  # noqa: F401

@@ -16,6 +16,7 @@ from sunshine.trading import deposits
 from tests.builders import api_token
 from tests.disclosure.builders import load_catalog
 from tests.evaluation.walk import ok
+from tests.pages import browser, csrf_token, page_text
 from tests.results.builders import RESULTS, UNQUALIFIED, evaluated, fast, results
 from tests.seals.builders import seal_body
 from tests.signing.builders import make_key
@@ -35,7 +36,7 @@ def _deposit(db, deposit_id: int) -> tuple[str, str | None]:
         return view.deposit.status, view.due.isoformat() if view.due else None
 
 
-def test_evaluated_procurement_to_letters_contract_refunds_and_disclosure(db, client, clock):
+def test_evaluated_procurement_to_letters_contract_refunds_and_disclosure(db, client, clock, app):
     load_catalog(db)
     w = evaluated(db, client, clock, procurement=True, prices=PRICES, deposit="50000.00", unqualified=3)
     rejected_org = w.firms[3]
@@ -129,3 +130,24 @@ def test_evaluated_procurement_to_letters_contract_refunds_and_disclosure(db, cl
     ]
     pubs = ok(client.get("/api/v1/disclosure/publications", params={"item_code": "ZC.JG.02"}))["items"]
     assert len(pubs) == 1 and "4,700,000.00" in pubs[0]["body"] and w.names[winner_org] in pubs[0]["body"]
+
+    # The filing (政府采购法 第四十七条) on the contract's page: its deadline and state, then the purchaser's form.
+    due = signed["filing_due"]
+    cn_due = f"{int(due[:4])}年{int(due[5:7])}月{int(due[8:10])}日"
+    with browser(app, w.tenderer.username) as purchaser:
+        page = purchaser.get(f"/contracts/{contract['id']}")
+        text = page_text(page.text)
+        assert "合同备案" in text and "七个工作日" in text and "待备案" in text and cn_due in text, text
+        filed = purchaser.post(
+            f"/contracts/{contract['id']}/filing",
+            data={"csrf_token": csrf_token(page.text), "reference": "财采备〔2026〕0123号"},
+            follow_redirects=True,
+        )
+        text = page_text(filed.text)
+        assert "已登记合同备案" in text and "已备案" in text and "财采备〔2026〕0123号" in text
+        assert "登记合同备案" not in text.replace("已登记合同备案", "")  # the form is gone
+    with browser(app, w.bidders[w.firms.index(winner_org)].username) as supplier:  # the supplier reads, never files
+        text = page_text(supplier.get(f"/contracts/{contract['id']}").text)
+        assert "已备案" in text and "财采备〔2026〕0123号" in text
+    again = client.post(f"/api/v1/contracts/{contract['id']}/filing", headers=w.h["agency"], json={"reference": "X"})
+    assert again.status_code == 409

@@ -39,3 +39,7 @@ def auction_winners(session: Session, project: Project) -> list[outcomes.Section
 
 def install() -> None:
     outcomes.winner_source(auction_winners)
+    from sunshine.auctions import archive
+    from sunshine.trading import records
+
+    records.record_source("auctions", "网上竞价", archive.contribution)  # the project record (archives)

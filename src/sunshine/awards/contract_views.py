@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from sunshine.awards import contracts as service
 from sunshine.awards.contract_api import state_label
 from sunshine.awards.models import AwardLetter
+from sunshine.config import get_settings
+from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.identity.models import Organisation
@@ -99,7 +101,45 @@ def contract_page(contract_id: Id, request: Request, session: Session = SessionD
         project=project,
         state_label=state_label(contract),
         may_sign=may_sign,
+        filing=filing_view(session, principal, contract, project),
     )
+
+
+def filing_view(session: Session, principal: Principal, contract, project: Project) -> dict | None:  # noqa: ANN001
+    """合同备案 (procurement: 政府采购法 第四十七条): the deadline from the signing, its state, and whether the viewer
+    (the purchaser or its agency) records it."""
+    deadline = service.filing_deadline(session, contract)
+    if deadline is None:
+        return None
+    today = clock.today_local()
+    if contract.filed_at is not None:
+        late = contract.filed_at.astimezone(get_settings().tz).date() > deadline.due
+        state = "已备案（逾期）" if late else "已备案"
+    else:
+        state = "已逾期，尚未备案" if today > deadline.due else "待备案"
+    return {
+        "due": deadline.due,
+        "days": deadline.days,
+        "unit": "个工作日" if deadline.unit == "working" else "日",
+        "start": deadline.start,
+        "state": state,
+        "overdue": contract.filed_at is None and today > deadline.due,
+        "may_file": contract.filed_at is None and visibility.is_party(principal, project),
+    }
+
+
+@router.post("/contracts/{contract_id}/filing", response_class=HTMLResponse)
+def filing(
+    contract_id: Id,
+    request: Request,
+    reference: str = Form("", max_length=100),
+    session: Session = SessionDep,
+    principal: Principal = DRAFTERS,
+):
+    with refusals_back_to(f"/contracts/{contract_id}"):
+        service.record_filing(session, principal, contract_id, reference=reference)
+    flash(request, "success", "已登记合同备案")
+    return redirect(request, f"/contracts/{contract_id}")
 
 
 @router.post("/contracts/{contract_id}/sign", response_class=HTMLResponse)

@@ -130,7 +130,8 @@ def _award_body(project: Project, section: Section, winner: outcomes.SectionWinn
 
 
 def _standing_line(session: Session, section_id: int, organisation_id: int) -> str | None:
-    """The addressee's own score and rank under 综合评分法 (87号令 第六十九条), from the signed report."""
+    """The addressee's own score and rank under 综合评分法 (87号令 第六十九条) and under 竞争性磋商's scoring
+    (财库〔2014〕214号), from the signed report."""
     own = evaluation.standing(session, section_id, organisation_id)
     if own is None or not own.scoring or own.score is None:
         return None

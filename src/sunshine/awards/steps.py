@@ -56,6 +56,10 @@ def install() -> None:
     messaging.register_kind(letters.MESSAGE_KIND, "中标（成交）通知书")
     after_step([letters.STEP], contracts.after_letters)  # the contract deadline runs from the letters
     project_links.project_links(links)
+    from sunshine.awards import archive
+    from sunshine.trading import records
+
+    records.record_source("awards", "通知书与合同", archive.contribution)  # the project record (archives)
 
 
 def links(session, principal, project) -> list[tuple[str, str]]:  # noqa: ANN001

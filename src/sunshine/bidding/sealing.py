@@ -52,6 +52,10 @@ def may_read_record(session: Session, principal: Principal, opening_id: int) -> 
 
 
 def install() -> None:
+    from sunshine.bidding import archive
+    from sunshine.trading import records
+
+    records.record_source("bidding", "投标文件与开标记录", archive.contribution)  # the project record (archives)
     registry.register(
         registry.DocumentKind(
             "opening_record",

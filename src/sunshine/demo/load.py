@@ -25,6 +25,7 @@ from sunshine.db import Database
 from sunshine.demo import calling as demo_calling
 from sunshine.demo import channels, disclosure, inforequests
 from sunshine.demo.accounts import load_accounts
+from sunshine.demo.archives import load_demo_archives
 from sunshine.demo.auctions import load_demo_auctions
 from sunshine.demo.awards import load_demo_awards
 from sunshine.demo.base import DEMO_PASSWORD, USERS
@@ -117,6 +118,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
         created += load_demo_awards(db.unit_of_work, real_now)  # letters and contracts: the land sold, the school's
         created += load_demo_performance(db.unit_of_work, real_now)  # the school's contract performed and accepted
+        created += load_demo_archives(db.unit_of_work, real_now)  # the failed procurement's attempts archived
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

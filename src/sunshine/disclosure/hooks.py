@@ -53,3 +53,7 @@ def disclose_step(session: Session, event: StepEvent) -> None:
 
 def install() -> None:
     after_step(None, disclose_step)
+    from sunshine.disclosure import archive
+    from sunshine.trading import records
+
+    records.record_source("disclosure", "公开信息", archive.contribution)  # the project record (archives)

@@ -107,12 +107,18 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
     }
 
 
+# The methods whose report holds each bid's total score, which a procurement letter tells each unsuccessful supplier
+# of its own bid: 综合评分法 (87号令 第六十九条) and 竞争性磋商, scored by 综合评分法 (财库〔2014〕214号, 条号未核实;
+# told as under 87号令 第六十九条, 平台默认值).
+SCORED_IN_LETTERS = frozenset({"comprehensive_scoring", "competitive_consultation"})
+
+
 @dataclass(frozen=True)
 class Standing:
     """One bidder's own place in a section's signed report: its total score (综合评分法) and its rank."""
 
     method_title: str
-    scoring: bool  # 综合评分法: the report holds each bid's total score
+    scoring: bool  # 综合评分法 (also 竞争性磋商): the report holds each bid's total score
     score: str | None
     rank: int | None
     unqualified: str | None = None  # why the committee's qualification review rejected the bid (its own reason)
@@ -140,7 +146,7 @@ def standing(session: Session, section_id: int, organisation_id: int) -> Standin
     found = next((r for r in data.get("results", []) if int(r["ref"]) in mine), None)
     if found is None:
         return None
-    scoring_method = method.get("code") == "comprehensive_scoring"
+    scoring_method = method.get("code") in SCORED_IN_LETTERS
     total = found.get("total")
     return Standing(
         method_title=method.get("title", ""),

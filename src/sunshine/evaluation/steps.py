@@ -50,3 +50,7 @@ def install() -> None:
     watching.install()  # observer seats at a session (observers' kind "evaluation_session")
     bidding_hooks.opening_person_check(attendance.check_opening_person)  # 评委不参加开标会
     after_step(["finish_evaluation", "fail_evaluation"], sealing.seal_on_end)  # 就地封存
+    from sunshine.evaluation import archive
+    from sunshine.trading import records
+
+    records.record_source("evaluation", "评标（评审）", archive.contribution)  # the project record (archives)

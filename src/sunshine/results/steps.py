@@ -79,4 +79,8 @@ def install() -> None:
     outcomes.winner_source(winners.winner_source)
     after_step(["finish_evaluation"], start_clocks)
     project_links.project_links(results_link)
+    from sunshine.results import archive
+    from sunshine.trading import records
+
+    records.record_source("results", "评标结果", archive.contribution)  # the project record (archives)
     evaluation_report.on_delivered(base.ensure)

@@ -486,6 +486,13 @@ def determine_due(session: Session) -> list[str]:
     return done
 
 
+def after_contract(session: Session, event) -> None:  # noqa: ANN001
+    """The contract signed (``sign_contract``, hooked by name): the draw's own contract deadline, tracked from the
+    determination, is met and closes, so it no longer runs (nor shows as overdue)."""
+    if event.project.lifecycle == "draw":
+        _close_deadlines(session, event.project, CONTRACT)
+
+
 def _refund_others(session: Session, project: Project, contractors: set[tuple[int, int | None]]) -> None:
     """Once the result is determined every deposit but the contractors' becomes refundable."""
     paid = session.scalars(

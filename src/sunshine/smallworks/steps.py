@@ -95,3 +95,4 @@ def install() -> None:
     )
     section_details.section_details(service.section_lines)
     after_step(["resume"], service.after_resume)
+    after_step(["sign_contract"], service.after_contract)  # the draw's own contract deadline ends at the signing

@@ -138,6 +138,9 @@ def install() -> None:
     after_step(["issue_award_letters"], deposits.after_award_letters)
     after_step(["sign_contract"], deposits.after_contract)
     signing.on_change(_notify_key_change)
+    from sunshine.trading import archive, records
+
+    records.record_source("trading", "项目、公告与保证金", archive.contribution)  # the project record (archives)
 
 
 def _notify_key_change(session, key, change: str, subject: str, body: str) -> None:  # noqa: ANN001

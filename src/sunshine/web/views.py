@@ -170,6 +170,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/messages/gateway", "模拟短信/语音网关"),
         ("/staff/experts", "评标专家库（请假、培训登记）"),
         ("/staff/experts-specialties", "评标专业分类"),
+        ("/staff/archives", "项目档案（归档）"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),
@@ -193,6 +194,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/credit", "信用记录与禁止参与"),
         ("/staff/incidents", "平台故障与应急处置（核实确认）"),
         ("/staff/experts", "评标专家库（只读）"),
+        ("/staff/archives", "项目档案（只读）"),
     ],
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
