@@ -139,6 +139,8 @@ def create_app(
     from sunshine.qualifications import views as qualifications_views
     from sunshine.results import api as results_api
     from sunshine.results import views as results_views
+    from sunshine.complaints import api as complaints_api
+    from sunshine.complaints import views as complaints_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api
@@ -231,6 +233,8 @@ def create_app(
     app.include_router(evaluation_views.router)
     app.include_router(results_api.router)
     app.include_router(results_views.router)
+    app.include_router(complaints_api.router)
+    app.include_router(complaints_views.router)
     app.include_router(evaluation_record_api.router)
     app.include_router(evaluation_record_views.router)
     app.include_router(observers_api.router)

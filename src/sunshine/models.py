@@ -17,6 +17,7 @@ from sunshine.evaluation import models as evaluation_models  # noqa: F401
 from sunshine.experts import models as experts_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.incidents import models as incidents_models  # noqa: F401
+from sunshine.complaints import models as complaints_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.market import models as market_models  # noqa: F401

@@ -44,6 +44,7 @@ class TickReport:
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
+    complaints: list[str] = field(default_factory=list)  # 异议、质疑、投诉期限提醒与逾期 (alert keys), 暂停期满恢复
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -118,6 +119,10 @@ def tick(db: Database) -> TickReport:
 
         report.results_deemed = results_winners.deem_due(session)
         report.results_overdue = results_publicity.raise_overdue(session)
+    with db.unit_of_work() as session:  # 异议、质疑、投诉: reminders and overdue alerts; procurement suspensions that ran out
+        from sunshine.complaints import reminders as complaint_reminders
+
+        report.complaints = complaint_reminders.tick(session)
     with db.unit_of_work() as session:  # 合同: the contract deadline from the award letters passed unsigned → alert
         from sunshine.awards import contracts
 
