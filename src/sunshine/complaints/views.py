@@ -45,7 +45,17 @@ def list_page(request: Request, session: Session = SessionDep, principal: Princi
     )
 
 
-def _form_page(request: Request, session: Session, principal: Principal, project_id: int, *, form=None, errors=None, status=200):  # noqa: ANN001, ANN202
+def _form_page(  # noqa: ANN202
+    request: Request,
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    *,
+    form=None,  # noqa: ANN001
+    errors=None,  # noqa: ANN001
+    summary: str | None = None,
+    status: int = 200,
+):
     project = trading_visibility.get_visible(session, principal, project_id)
     regime = project.transaction_type
     return render(
@@ -61,6 +71,7 @@ def _form_page(request: Request, session: Session, principal: Principal, project
         own=reading.cases(session, principal, project_id=project.id),
         form=form or {},
         errors=errors or {},
+        summary=summary,
     )
 
 
@@ -103,7 +114,9 @@ def file_case(
         errors = {exc.extra.get("field", "kind"): exc.detail}
         for name in exc.extra.get("missing", []):
             errors[name] = f"缺少：{kinds.CONTENTS[name]}"
-        return _form_page(request, session, principal, project_id, form=submitted, errors=errors, status=422)
+        return _form_page(
+            request, session, principal, project_id, form=submitted, errors=errors, summary=exc.detail, status=422
+        )
 
     with refusals_shown_on(refused, passing=()):
         prior = whole_number(prior_case_id or None, 1, 2**31 - 1)

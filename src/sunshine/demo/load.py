@@ -31,6 +31,7 @@ from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.calling import load_demo_calling
 from sunshine.demo.committees import load_demo_committees
+from sunshine.demo.complaints import load_demo_complaints
 from sunshine.demo.evaluation import account_rows as evaluation_accounts
 from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
@@ -115,6 +116,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
         created += load_demo_awards(db.unit_of_work, real_now)  # letters and contracts: the land sold, the school's
+        created += load_demo_complaints(db.unit_of_work, real_now)  # a challenge, a complaint under way, one awaiting
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
