@@ -101,6 +101,8 @@ def create_app(
     from sunshine.committees import calling_api as committees_calling_api
     from sunshine.committees import views as committees_views
     from sunshine.committees import workbench_views as committees_workbench_views
+    from sunshine.complaints import api as complaints_api
+    from sunshine.complaints import views as complaints_views
     from sunshine.core import alerts_api, calendar_api
     from sunshine.credit import api as credit_api
     from sunshine.credit import views as credit_views
@@ -139,8 +141,6 @@ def create_app(
     from sunshine.qualifications import views as qualifications_views
     from sunshine.results import api as results_api
     from sunshine.results import views as results_views
-    from sunshine.complaints import api as complaints_api
-    from sunshine.complaints import views as complaints_views
     from sunshine.rules import api as rules_api
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api

@@ -7,6 +7,7 @@ from sunshine.bidding import models as bidding_models  # noqa: F401
 from sunshine.channels import models as channels_models  # noqa: F401
 from sunshine.committees import calling_models as committees_calling_models  # noqa: F401
 from sunshine.committees import models as committees_models  # noqa: F401
+from sunshine.complaints import models as complaints_models  # noqa: F401
 from sunshine.core import models as core_models  # noqa: F401
 from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base
@@ -17,7 +18,6 @@ from sunshine.evaluation import models as evaluation_models  # noqa: F401
 from sunshine.experts import models as experts_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.incidents import models as incidents_models  # noqa: F401
-from sunshine.complaints import models as complaints_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.market import models as market_models  # noqa: F401

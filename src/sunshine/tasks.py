@@ -119,7 +119,7 @@ def tick(db: Database) -> TickReport:
 
         report.results_deemed = results_winners.deem_due(session)
         report.results_overdue = results_publicity.raise_overdue(session)
-    with db.unit_of_work() as session:  # 异议、质疑、投诉: reminders and overdue alerts; procurement suspensions that ran out
+    with db.unit_of_work() as session:  # 异议、质疑、投诉: reminders, overdue alerts, suspensions that ran out
         from sunshine.complaints import reminders as complaint_reminders
 
         report.complaints = complaint_reminders.tick(session)

@@ -19,7 +19,10 @@ def test_demo_complaints(demo, app, client):
     kinds = sorted(c["kind_label"] for c in cases)
     assert kinds == ["投诉（招标投标）", "投诉（政府采购）", "质疑"]
     listed = client.get("/api/v1/complaints/department", headers=housing).json()
-    assert [c["state"] for c in listed] == ["filed", "accepted"] or [c["state"] for c in listed] == ["accepted", "filed"]
+    assert [c["state"] for c in listed] == ["filed", "accepted"] or [c["state"] for c in listed] == [
+        "accepted",
+        "filed",
+    ]
     assert all(c["next_due"] for c in listed)
     gp = next(c for c in cases if c["kind_label"] == "投诉（政府采购）")
     view = client.get(f"/api/v1/complaints/cases/{gp['id']}", headers=finance).json()

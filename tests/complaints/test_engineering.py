@@ -97,15 +97,17 @@ def test_objection_then_complaint_suspends_the_tender_past_its_opening_and_is_di
     # published through the review: personal data held back, then on time on the dashboard
     url = f"{CASES}/{complaint['id']}/publish"
     held = client.post(
-        url, json={"title": "投诉处理决定", "body": f"投诉人代表身份证号{ID_NUMBER}，驳回投诉。"}, headers=w.h["supervisor"]
+        url,
+        json={"title": "投诉处理决定", "body": f"投诉人代表身份证号{ID_NUMBER}，驳回投诉。"},
+        headers=w.h["supervisor"],
     )
     assert held.status_code == 422 and held.json()["code"] == "held_for_review"
     body = "投诉人：示范建设集团有限公司\n处理决定：驳回投诉（《中华人民共和国招标投标法实施条例》第六十一条）。"
-    published = ok(client.post(url, json={"title": "滨江路道路改造工程投诉处理决定", "body": body}, headers=w.h["supervisor"]))
-    assert published["state"] == "published"
-    obligations = ok(
-        client.get("/api/v1/disclosure/obligations", params={"project_id": pid}, headers=w.h["centre"])
+    published = ok(
+        client.post(url, json={"title": "滨江路道路改造工程投诉处理决定", "body": body}, headers=w.h["supervisor"])
     )
+    assert published["state"] == "published"
+    obligations = ok(client.get("/api/v1/disclosure/obligations", params={"project_id": pid}, headers=w.h["centre"]))
     decision = next(o for o in obligations if o["item_code"] == "GC.JD.01")
     assert decision["status"] == "met" and decision["late"] is False
     public = str(ok(client.get("/api/v1/disclosure/publications", params={"item_code": "GC.JD.01"})))

@@ -19,7 +19,9 @@ def test_file_follow_and_answer_through_the_pages(db, app, client, clock):
         data = {"kind": "objection", "matter": "tender_docs", "facts": "太短", "csrf_token": csrf_token(form.text)}
         refused = bidder.post(form_url, data=data)
         text = page_text(refused.text)
-        assert refused.status_code == 422 and "缺少法定内容" in text and "缺少：明确的请求" in text, text[text.find("填写"):][:1500]
+        assert refused.status_code == 422 and "缺少法定内容" in text and "缺少：明确的请求" in text, text[
+            text.find("填写") :
+        ][:1500]
         full = letter(pid)
         data.update({k: full[k] for k in ("facts", "request", "contact")}, signed="1")
         filed = bidder.post(form_url, data=data, follow_redirects=False)
@@ -43,9 +45,7 @@ def test_file_follow_and_answer_through_the_pages(db, app, client, clock):
         assert "异议、质疑与投诉" in page_text(agency.get(f"/projects/{pid}").text)
     objection_id = int(case_url.rsplit("/", 1)[1])
     complaint = ok(
-        client.post(
-            CASES, json=letter(pid, kind="eng_complaint", prior_case_id=objection_id), headers=w.hb[0]
-        ),
+        client.post(CASES, json=letter(pid, kind="eng_complaint", prior_case_id=objection_id), headers=w.hb[0]),
         201,
     )
     with browser(app, w.supervisor.username) as department:

@@ -93,7 +93,9 @@ def request_correction(session: Session, actor: Principal, case_id: int, *, note
     return row
 
 
-def correct(session: Session, actor: Principal, case_id: int, *, facts: str, request: str, legal_basis: str) -> ComplaintCase:
+def correct(
+    session: Session, actor: Principal, case_id: int, *, facts: str, request: str, legal_basis: str
+) -> ComplaintCase:
     """The complainant's corrected letter: the review counts anew, the decision period runs again."""
     row, _ = get_visible(session, actor, case_id)
     if not is_complainant(actor, row):
@@ -161,7 +163,9 @@ def suspend(session: Session, actor: Principal, case_id: int, *, days: int | Non
         basis = f"《中华人民共和国政府采购法》第五十七条，暂停{days}日"
     else:
         basis = "《中华人民共和国招标投标法实施条例》第六十二条：行政监督部门处理投诉，必要时可以责令暂停招标投标活动"
-    if not base.suspend_project(session, row, project, actor, basis + (f"。{note.strip()}" if note.strip() else ""), until):
+    if not base.suspend_project(
+        session, row, project, actor, basis + (f"。{note.strip()}" if note.strip() else ""), until
+    ):
         raise Conflict("项目当前的状态不能暂停")
     return row
 
@@ -218,7 +222,8 @@ def draft_notice(session: Session, row: ComplaintCase, project) -> tuple[str, st
         f"投诉人：{org.name if org else ''}\n被投诉人：{row.respondent}\n项目：{project.name}（{project.code}）\n"
         f"投诉事项：{kinds.MATTERS[row.matter]}\n处理结果：{kinds.OUTCOMES.get(row.outcome or '', '')}"
         f"{('，' + kinds.REMEDIES[row.remedy]) if row.remedy and row.remedy != 'none' else ''}\n"
-        f"处理决定：{row.decision or ''}\n作出决定的机关：行政监督部门　日期：{row.decided_on.isoformat() if row.decided_on else ''}"
+        f"处理决定：{row.decision or ''}\n"
+        f"作出决定的机关：行政监督部门　日期：{row.decided_on.isoformat() if row.decided_on else ''}"
     )
     return title, body
 
@@ -245,5 +250,7 @@ def publish(session: Session, actor: Principal, case_id: int, *, title: str, bod
         author_id=actor.user_id,
     )
     row.state, row.published_at = "published", clock.now()
-    base.record(session, row, "published", actor, payload={"title_sha256": base.sha(title), "body_sha256": base.sha(text)})
+    base.record(
+        session, row, "published", actor, payload={"title_sha256": base.sha(title), "body_sha256": base.sha(text)}
+    )
     return row

@@ -32,7 +32,8 @@ def check_remedy(remedy: str, project: Project) -> None:
         declared = lifecycle.STEPS[step]
         if project.lifecycle not in declared.lifecycles or not declared.allowed_from(project.state):
             raise Conflict(
-                f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能“{declared.title}”。依据：{declared.rule}"
+                f"项目当前为“{lifecycle.state_label(project, project.state)}”，不能“{declared.title}”。"
+                f"依据：{declared.rule}"
             )
 
 

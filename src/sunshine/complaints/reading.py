@@ -18,13 +18,21 @@ from sunshine.complaints.models import ComplaintCase, ComplaintEvidence
 from sunshine.complaints.visibility import is_complainant, is_department, is_respondent, readable
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
-from sunshine.ledger.format import iso_utc
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.models import Organisation
+from sunshine.ledger.format import iso_utc
 from sunshine.results import publicity
 from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Project
 
+OPENING_BASIS = (
+    "《中华人民共和国招标投标法实施条例》第四十四条：投标人对开标有异议的，应当在开标现场提出，"
+    "招标人应当当场作出答复，并制作记录"
+)
+RESULT_BASIS = (
+    "《中华人民共和国招标投标法实施条例》第五十四条：招标人应当自收到异议之日起3日内作出答复；"
+    "作出答复前，应当暂停招标投标活动"
+)
 PARTY_LABELS = {"complainant": "提出人", "respondent": "被质疑（投诉）人", "department": "行政监督部门"}
 
 
@@ -92,7 +100,9 @@ def actions(actor: Principal, row: ComplaintCase, project: Project, history: lis
     return out
 
 
-def view(session: Session, actor: Principal, row: ComplaintCase, project: Project, cal: WorkCalendar | None = None) -> dict:
+def view(
+    session: Session, actor: Principal, row: ComplaintCase, project: Project, cal: WorkCalendar | None = None
+) -> dict:
     cal = cal or calendar.load(session)
     org = session.get(Organisation, row.organisation_id)
     history = base.events(session, row)
@@ -210,7 +220,7 @@ def folded(session: Session, actor: Principal, project: Project) -> list[dict]:
         out.append(
             {
                 "kind_label": "开标现场异议",
-                "basis": "《中华人民共和国招标投标法实施条例》第四十四条：投标人对开标有异议的，应当在开标现场提出，招标人应当当场作出答复，并制作记录",
+                "basis": OPENING_BASIS,
                 "objector": org.name if org else "",
                 "text": o.text,
                 "raised_at": o.raised_at,
@@ -226,7 +236,7 @@ def folded(session: Session, actor: Principal, project: Project) -> list[dict]:
         out.append(
             {
                 "kind_label": "对评标结果的异议",
-                "basis": "《中华人民共和国招标投标法实施条例》第五十四条：招标人应当自收到异议之日起3日内作出答复；作出答复前，应当暂停招标投标活动",
+                "basis": RESULT_BASIS,
                 "objector": org.name if org else "",
                 "text": o.content,
                 "raised_at": o.filed_at,

@@ -28,9 +28,11 @@ def tick(session: Session) -> list[str]:
     )
     for row in session.scalars(stmt.order_by(ComplaintCase.id)).all():
         project = session.get(Project, row.project_id)
-        if row.suspended_project and row.suspended_until is not None and today > row.suspended_until:
-            if base.resume_project(session, row, project, base.SYSTEM, f"暂停期限（至{row.suspended_until.isoformat()}）届满"):
-                done.append(f"resumed:{row.code}")
+        ran_out = row.suspended_project and row.suspended_until is not None and today > row.suspended_until
+        if ran_out and base.resume_project(
+            session, row, project, base.SYSTEM, f"暂停期限（至{row.suspended_until.isoformat()}）届满"
+        ):
+            done.append(f"resumed:{row.code}")
         if row.state not in kinds.OPEN_STATES:
             continue
         lead = clocks.limit(project, "complaint_remind_before").days
@@ -38,7 +40,10 @@ def tick(session: Session) -> list[str]:
             if not running.is_open or running.due is None:
                 continue
             if today > running.due:
-                kind, text = f"{running.key}_overdue", f"已于{cn_day(running.due)}届满，{running.who}尚未{running.label}"
+                kind, text = (
+                    f"{running.key}_overdue",
+                    f"已于{cn_day(running.due)}届满，{running.who}尚未{running.label}",
+                )
             elif cal.working_days_between(today, running.due) <= lead:
                 kind, text = f"{running.key}_reminder", f"{running.who}应于{cn_day(running.due)}前{running.label}"
             else:

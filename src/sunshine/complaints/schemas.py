@@ -16,7 +16,11 @@ class CaseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(..., max_length=30, description="objection 异议 | eng_complaint 投诉（招标投标）| challenge 质疑 | gp_complaint 投诉（政府采购）")
+    kind: str = Field(
+        ...,
+        max_length=30,
+        description="objection 异议 | eng_complaint 投诉（招标投标）| challenge 质疑 | gp_complaint 投诉（政府采购）",
+    )
     project_id: Id
     section_id: Id | None = None
     matter: str = Field(..., max_length=20, description="prequal_docs | tender_docs | opening | process | result")
@@ -36,7 +40,11 @@ class AnswerIn(BaseModel):
 
     answer: str = Field(..., max_length=5000, description="答复意见和理由")
     founded: bool = Field(False, description="异议（质疑）成立")
-    remedy: str = Field("none", max_length=20, description="成立时的处理：none | amend_docs | reevaluate | next_candidate | retender | void_contract")
+    remedy: str = Field(
+        "none",
+        max_length=20,
+        description="成立时的处理：none | amend_docs | reevaluate | next_candidate | retender | void_contract",
+    )
 
 
 class NoteIn(BaseModel):

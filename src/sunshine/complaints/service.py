@@ -100,9 +100,7 @@ def prior_of(session: Session, data: CaseIn, organisation_id: int, project: Proj
         wanted = "objection" if data.kind == "eng_complaint" else "challenge"
         if row is None or row.project_id != project.id or row.organisation_id != organisation_id or row.kind != wanted:
             raise InvalidInput(f"所附的{kinds.KINDS[wanted].label}不是本单位对本项目提出的", field="prior_case_id")
-        running = clocks.case_clocks(
-            calendar.load(session), row.kind, project, base.history(base.events(session, row))
-        )
+        running = clocks.case_clocks(calendar.load(session), row.kind, project, base.history(base.events(session, row)))
         end = running[0].due if running else None
         return Prior(f"{kinds.KINDS[wanted].label}{row.code}", row.received_on, _local(row.answered_at), end)
     if data.prior_result_objection_id is not None:
@@ -173,15 +171,11 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
             other = "本模块不受理的交易类型"
         raise InvalidInput(f"本项目适用{other}，不适用{kind.label}", field="kind")
     if data.matter not in kind.matters:
-        raise InvalidInput(
-            f"{kind.label}可涉及：{'、'.join(kinds.MATTERS[m] for m in kind.matters)}", field="matter"
-        )
+        raise InvalidInput(f"{kind.label}可涉及：{'、'.join(kinds.MATTERS[m] for m in kind.matters)}", field="matter")
     missing = missing_contents(kind.code, data)
     if missing:
         names = "、".join(kinds.CONTENTS[m] for m in missing)
-        raise ContentsMissing(
-            f"{kind.label}书缺少法定内容：{names}（{kind.basis}）", field=missing[0], missing=missing
-        )
+        raise ContentsMissing(f"{kind.label}书缺少法定内容：{names}（{kind.basis}）", field=missing[0], missing=missing)
     if data.section_id is not None and data.section_id not in {s.id for s in project.sections}:
         raise InvalidInput("标段不属于本项目", field="section_id")
     today = clock.today_local()
@@ -236,7 +230,11 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
     if kind.code == "objection" and project.state in DOC_STATES:
         # 条例 第二十二条: 作出答复前，应当暂停招标投标活动
         base.suspend_project(
-            session, row, project, base.SYSTEM, "《中华人民共和国招标投标法实施条例》第二十二条：招标人作出答复前，应当暂停招标投标活动"
+            session,
+            row,
+            project,
+            base.SYSTEM,
+            "《中华人民共和国招标投标法实施条例》第二十二条：招标人作出答复前，应当暂停招标投标活动",
         )
     return row
 
@@ -253,8 +251,7 @@ def _check_objection(
 ) -> None:
     if not is_participant(session, project.id, actor.organisation_id):
         raise NotAParty(
-            f"{kind.label}由参与所质疑项目采购活动的供应商或已依法获取其可质疑的文件的潜在供应商提出"
-            f"（{kind.basis}）"
+            f"{kind.label}由参与所质疑项目采购活动的供应商或已依法获取其可质疑的文件的潜在供应商提出（{kind.basis}）"
         )
     if kind.code == "objection":
         if project.state not in DOC_STATES:
@@ -309,9 +306,7 @@ def add_evidence(session: Session, actor: Principal, case_id: int, upload: Uploa
         raise Conflict("案件已办结，不能再提交证明材料")
     name, content_type, data = checked_upload(upload, MAX_EVIDENCE)
     digest = file_store().put(data)
-    event = base.record(
-        session, row, "evidence", actor, payload={"party": party, "sha256": digest, "size": len(data)}
-    )
+    event = base.record(session, row, "evidence", actor, payload={"party": party, "sha256": digest, "size": len(data)})
     evidence = ComplaintEvidence(
         case_id=row.id,
         party=party,

@@ -76,7 +76,9 @@ def _form_page(  # noqa: ANN202
 
 
 @router.get("/projects/{project_id}/complaints/new", response_class=HTMLResponse)
-def new_page(project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = FILERS) -> Response:
+def new_page(
+    project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = FILERS
+) -> Response:
     return _form_page(request, session, principal, project_id)
 
 
@@ -179,7 +181,9 @@ def answer(
 
 
 @router.post("/complaints/{case_id}/withdraw", response_class=HTMLResponse)
-def withdraw(case_id: Id, request: Request, note: Text = "", session: Session = SessionDep, principal: Principal = FILERS) -> Response:
+def withdraw(
+    case_id: Id, request: Request, note: Text = "", session: Session = SessionDep, principal: Principal = FILERS
+) -> Response:
     with refusals_back_to(f"/complaints/{case_id}"):
         service.withdraw(session, principal, case_id, note=note)
     flash(request, "success", "已撤回")
@@ -259,7 +263,9 @@ def handle(
 
 
 @router.get("/projects/{project_id}/complaints", response_class=HTMLResponse)
-def project_page(project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = READERS) -> Response:
+def project_page(
+    project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = READERS
+) -> Response:
     project, cases, folded = reading.project_cases(session, principal, project_id)
     return render(
         request,

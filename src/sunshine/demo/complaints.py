@@ -1,8 +1,8 @@
 """Demo objections, challenges and complaints (异议、质疑、投诉), run after the results' and awards' demos:
 
-- the school's multimedia classroom procurement (its result notice six working days ago): the fourth supplier challenged the
-  result the next working day, the agency answered on the third working day that the challenge is unfounded, the
-  supplier complained to the finance department the day after, and the department accepted it yesterday and sent
+- the school's multimedia classroom procurement (its result notice six working days ago): the fourth supplier
+  challenged the result the next working day, the agency answered on the third working day that the challenge is
+  unfounded, the supplier complained to the finance department the day after, and the department accepted it yesterday and sent
   the copy to the school — the school's statement and the department's decision are running, with their days;
 - the school's dormitory works (中标候选人公示中): the bidder whose objection to the evaluation result the school
   rejected complained to the housing bureau's supervision section yesterday — awaiting its acceptance decision.
@@ -44,7 +44,9 @@ def load_demo_complaints(session_factory, real_now: datetime) -> int:
         cal = calendar.load(session)
         multimedia = session.scalar(select(Project).where(Project.name == MULTIMEDIA.project.name))
         dormitory = session.scalar(select(Project).where(Project.name == DORMITORY.project.name))
-        people = {n: principal(session, n) for n in ("supplier4", "agency", "tenderer", "finance", "supervisor", "bidder")}
+        people = {
+            n: principal(session, n) for n in ("supplier4", "agency", "tenderer", "finance", "supervisor", "bidder")
+        }
         after_result = {"result_published", "awarded", "contracted", "performing"}
         multimedia_id = multimedia.id if multimedia is not None and multimedia.state in after_result else None
         dormitory_id = dormitory.id if dormitory is not None else None

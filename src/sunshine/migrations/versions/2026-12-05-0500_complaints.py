@@ -98,9 +98,7 @@ def upgrade() -> None:
             sa.Column("case_id", sa.Integer(), nullable=False),
             *columns,
             sa.Column("ledger_seq", sa.Integer(), nullable=False),
-            sa.ForeignKeyConstraint(
-                ["case_id"], [f"{C}.id"], name=op.f(f"fk_{table}_case_id_{C}"), ondelete="CASCADE"
-            ),
+            sa.ForeignKeyConstraint(["case_id"], [f"{C}.id"], name=op.f(f"fk_{table}_case_id_{C}"), ondelete="CASCADE"),
             sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
         )
         op.create_index(op.f(f"ix_{table}_case_id"), table, ["case_id"])
