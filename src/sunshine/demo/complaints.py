@@ -3,7 +3,7 @@
 - the school's multimedia classroom procurement (its result notice six working days ago): the fourth supplier
   challenged the result the next working day, the agency answered on the third working day that the challenge is
   unfounded, the supplier complained to the finance department the day after, and the department accepted it
-  yesterday and sent the copy to the school — the school's statement and the department's decision are running, with their days;
+  yesterday and sent the copy to the school — the school's statement and the department's decision are running;
 - the school's dormitory works (中标候选人公示中): the bidder whose objection to the evaluation result the school
   rejected complained to the housing bureau's supervision section yesterday — awaiting its acceptance decision.
 
