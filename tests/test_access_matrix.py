@@ -56,6 +56,9 @@ EVAL_ARCHIVISTS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR})
 PERF_TENDERER = frozenset({Role.AGENCY, Role.TENDERER})
 PERF_PARTIES = frozenset({Role.AGENCY, Role.TENDERER, Role.BIDDER})
 PERF_OVERSIGHT = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF})
+COMPLAINT_FILERS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN})
+COMPLAINT_READERS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN, Role.TENDERER, Role.AGENCY, Role.SUPERVISOR})
+COMPLAINT_DEPARTMENT = frozenset({Role.SUPERVISOR})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -806,6 +809,37 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/results/objections/{objection_id}/answer"): RESULT_PARTIES,
     ("POST", "/projects/{project_id}/results/sections/{section_id}/winner"): frozenset({Role.TENDERER}),
     ("POST", "/projects/{project_id}/results/notice"): RESULT_PARTIES,
+    # objections, challenges and complaints (异议、质疑、投诉): the parties and the supervisory department
+    ("POST", "/api/v1/complaints/cases"): COMPLAINT_FILERS,
+    ("GET", "/api/v1/complaints/cases"): COMPLAINT_READERS,
+    ("GET", "/api/v1/complaints/department"): COMPLAINT_DEPARTMENT,
+    ("GET", "/api/v1/complaints/projects/{project_id}"): COMPLAINT_READERS,
+    ("GET", "/api/v1/complaints/cases/{case_id}"): COMPLAINT_READERS,
+    ("POST", "/api/v1/complaints/cases/{case_id}/answer"): RESULT_PARTIES,
+    ("POST", "/api/v1/complaints/cases/{case_id}/statement"): RESULT_PARTIES,
+    ("POST", "/api/v1/complaints/cases/{case_id}/withdraw"): COMPLAINT_FILERS,
+    ("POST", "/api/v1/complaints/cases/{case_id}/correct"): COMPLAINT_FILERS,
+    ("POST", "/api/v1/complaints/cases/{case_id}/evidence"): COMPLAINT_READERS,
+    ("GET", "/api/v1/complaints/evidence/{evidence_id}"): COMPLAINT_READERS,
+    ("POST", "/api/v1/complaints/cases/{case_id}/accept"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/reject"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/correction"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/copy"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/pause"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/resume-count"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/suspend"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/lift"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/decide"): COMPLAINT_DEPARTMENT,
+    ("POST", "/api/v1/complaints/cases/{case_id}/publish"): COMPLAINT_DEPARTMENT,
+    ("GET", "/complaints"): COMPLAINT_READERS,
+    ("GET", "/projects/{project_id}/complaints/new"): COMPLAINT_FILERS,
+    ("POST", "/projects/{project_id}/complaints/new"): COMPLAINT_FILERS,
+    ("GET", "/complaints/{case_id}"): COMPLAINT_READERS,
+    ("POST", "/complaints/{case_id}/answer"): RESULT_PARTIES,
+    ("POST", "/complaints/{case_id}/withdraw"): COMPLAINT_FILERS,
+    ("POST", "/complaints/{case_id}/evidence"): COMPLAINT_READERS,
+    ("POST", "/complaints/{case_id}/handle"): COMPLAINT_DEPARTMENT,
+    ("GET", "/projects/{project_id}/complaints"): COMPLAINT_READERS,
     # evaluation: observers' seats and the live view, the minutes, the sealed archive; a person's own seats
     ("POST", "/api/v1/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
     ("GET", "/api/v1/evaluation/sessions/{session_id}/observers"): frozenset({Role.CENTRE_STAFF}),
@@ -965,6 +999,8 @@ PATH_EXAMPLES = {
     "auction_id": "1",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
+    "case_id": "1",
+    "evidence_id": "1",
     "decision_id": "1",
     "alert_id": "1",
     "incident_id": "1",

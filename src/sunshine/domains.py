@@ -21,6 +21,7 @@ def install() -> None:
     from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.committees import steps as committees_steps
+    from sunshine.complaints import steps as complaints_steps
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.evaluation import steps as evaluation_steps
@@ -55,5 +56,6 @@ def install() -> None:
     awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
     performance_steps.install()  # securities after the contract, the written report's clock, the refund hold
     archives_steps.install()  # closing a project: the project page's link to its archive
+    complaints_steps.install()  # the project page links to its cases; the inbox message kind
     disclosure_hooks.install()
     _installed = True

@@ -8,6 +8,7 @@ from sunshine.bidding import models as bidding_models  # noqa: F401
 from sunshine.channels import models as channels_models  # noqa: F401
 from sunshine.committees import calling_models as committees_calling_models  # noqa: F401
 from sunshine.committees import models as committees_models  # noqa: F401
+from sunshine.complaints import models as complaints_models  # noqa: F401
 from sunshine.core import models as core_models  # noqa: F401
 from sunshine.credit import models as credit_models  # noqa: F401
 from sunshine.db import Base

@@ -46,6 +46,7 @@ class TickReport:
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
     payments_overdue: list[int] = field(default_factory=list)  # 履约付款逾期 alerts raised (milestone ids)
     tender_reports_overdue: list[str] = field(default_factory=list)  # 书面报告逾期 alerts raised (project codes)
+    complaints: list[str] = field(default_factory=list)  # 异议、质疑、投诉期限提醒与逾期 (alert keys), 暂停期满恢复
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -120,6 +121,10 @@ def tick(db: Database) -> TickReport:
 
         report.results_deemed = results_winners.deem_due(session)
         report.results_overdue = results_publicity.raise_overdue(session)
+    with db.unit_of_work() as session:  # 异议、质疑、投诉: reminders, overdue alerts, suspensions that ran out
+        from sunshine.complaints import reminders as complaint_reminders
+
+        report.complaints = complaint_reminders.tick(session)
     with db.unit_of_work() as session:  # 合同: the contract deadline from the award letters passed unsigned → alert
         from sunshine.awards import contracts
 

@@ -32,6 +32,7 @@ from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.calling import load_demo_calling
 from sunshine.demo.committees import load_demo_committees
+from sunshine.demo.complaints import load_demo_complaints
 from sunshine.demo.evaluation import account_rows as evaluation_accounts
 from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
@@ -119,6 +120,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_awards(db.unit_of_work, real_now)  # letters and contracts: the land sold, the school's
         created += load_demo_performance(db.unit_of_work, real_now)  # the school's contract performed and accepted
         created += load_demo_archives(db.unit_of_work, real_now)  # the failed procurement's attempts archived
+        created += load_demo_complaints(db.unit_of_work, real_now)  # a challenge, a complaint under way, one awaiting
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

@@ -195,6 +195,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/incidents", "平台故障与应急处置（核实确认）"),
         ("/staff/experts", "评标专家库（只读）"),
         ("/staff/archives", "项目档案（只读）"),
+        ("/complaints", "投诉处理（待办及期限）"),
     ],
     Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
     Role.BIDDER: [
@@ -203,6 +204,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/my/qualifications", "本单位的资质、人员与业绩"),
         ("/notices", "交易公告"),
         ("/disclosure/deadline", "法定期限计算"),
+        ("/complaints", "我的异议、质疑与投诉"),
     ],
     Role.SIGNER: [
         ("/signing/keys", "签名密钥（生成、登记与吊销）"),
@@ -221,8 +223,10 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/projects/new", "进场登记"),
         ("/projects/mine", "本单位的项目"),
         ("/rules", "规则包（法定时限）"),
+        ("/complaints", "针对本单位项目的异议、质疑与投诉"),
     ],
     Role.AGENCY: [("/projects/new", "进场登记"), ("/projects/mine", "本单位的项目"), ("/notices", "交易公告")],
+    # (the agency answers objections and challenges at /complaints, linked from each project's page)
     Role.EXPERT: [
         ("/expert", "评标专家工作台（评标邀请、确认与签到）"),
         ("/me/messages", "我的消息"),
