@@ -20,6 +20,7 @@ def install() -> None:
     from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.committees import steps as committees_steps
+    from sunshine.credit import steps as credit_steps
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.evaluation import steps as evaluation_steps
@@ -51,5 +52,6 @@ def install() -> None:
     results_steps.install()  # the result clocks from the report; the decided winners in trading.outcomes
     auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
     awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
+    credit_steps.install()  # penalties published through disclosure; experts known by their code; conduct rated
     disclosure_hooks.install()
     _installed = True

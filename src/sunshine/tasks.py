@@ -44,6 +44,8 @@ class TickReport:
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
+    credit_taken_down: list[int] = field(default_factory=list)  # 行政处罚公示期满撤下 (credit record ids)
+    credit_rated: list[str] = field(default_factory=list)  # 上一年度信用评价计算并公布 (periods)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -126,6 +128,12 @@ def tick(db: Database) -> TickReport:
         from sunshine.trading import deposits
 
         report.refunds_overdue = deposits.raise_overdue_alerts(session)
+    with db.unit_of_work() as session:  # 信用: penalties past their publication period taken down; last year rated
+        from sunshine.credit import ratings as credit_ratings
+        from sunshine.credit import service as credit
+
+        report.credit_taken_down = credit.take_down_due(session)
+        report.credit_rated = credit_ratings.tick(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
+from sunshine.credit import bans as credit_bans
 from sunshine.experts.models import (
     REMOVED,
     Expert,
@@ -34,6 +35,7 @@ BANNED = "banned"
 SUSPENDED = "suspended"
 TERM_EXPIRED = "term_expired"
 OVER_AGE = "over_age"
+CREDIT_BANNED = "credit_banned"
 ON_LEAVE = "on_leave"
 
 #: Pool-level exclusion reasons, most serious first (an expert excluded for several shows the first).
@@ -43,6 +45,7 @@ REASONS: dict[str, str] = {
     TERM_EXPIRED: "聘期已届满",
     OVER_AGE: "超过专家年龄上限",
     ON_LEAVE: "请假",
+    CREDIT_BANNED: "被行政监督部门禁止参加评标（信用惩戒）",
 }
 
 
@@ -146,6 +149,7 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
     ):
         conflicts.setdefault(expert_id, set()).add(organisation_id)
 
+    credit_banned = credit_bans.banned_experts(session, None, day)  # 信用惩戒: bans decided in credit
     members: list[PoolMember] = []
     served: dict[tuple[str, ...], list[str]] = {}  # held codes -> requested codes they serve (few combinations)
     for row in experts:
@@ -161,6 +165,8 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         kinds = sanctions.get(row.id, set())
         if "ban" in kinds:
             status = BANNED
+        elif row.id in credit_banned:
+            status = CREDIT_BANNED
         elif "suspension" in kinds:
             status = SUSPENDED
         elif day > row.term_ends_on:
