@@ -22,6 +22,7 @@ from sunshine.credit import hooks
 from sunshine.credit import method as methods
 from sunshine.credit.bans import (  # noqa: F401  (the check other domains call)
     Banned,
+    all_bans,
     Scope,
     banned_experts,
     bans_against,
@@ -35,7 +36,7 @@ from sunshine.credit.bans import (  # noqa: F401  (the check other domains call)
 )
 from sunshine.credit.common import KINDS, POLARITY, REVOCATIONS, WRITERS, add_months, organisation, writer
 from sunshine.credit.models import CreditRecord
-from sunshine.credit.schemas import RecordIn, RevokeIn
+from sunshine.credit.schemas import BanIn, RecordIn, RevokeIn  # noqa: F401  (BanIn: the callers build bans)
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
 

@@ -105,7 +105,7 @@ def public_list(
         "credit_public.html",
         page_title="信用信息公示与查询",
         code=code or "",
-        name=name or "",
+        query_name=name or "",
         found=found,
         error=error,
         bans=service.bans_in_force(session),
@@ -223,7 +223,7 @@ def staff_ban(
         data["expert_id"] = _expert(session, expert_code)
         return service.create_ban(session, principal, _parse(BanIn, data))
 
-    return act(request, "/staff/credit", call, "已作出禁止参与决定")
+    return act(request, "/staff/credit", call, "已决定禁止参与并公示")
 
 
 @router.post("/staff/credit/bans/{ban_id}/lift", response_class=HTMLResponse)
