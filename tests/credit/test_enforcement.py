@@ -63,7 +63,9 @@ def test_a_bidder_banned_after_registering_cannot_submit_its_bid(db, client, w):
         registrations.obtain_documents(s, bidder, registered.json()["id"])
     supervisor = api_token(client, w.supervisor.username)
     made = client.post(
-        "/api/v1/credit/bans", json=ban(clock_module.today_local(), organisation_id=bidder.organisation_id), headers=supervisor
+        "/api/v1/credit/bans",
+        json=ban(clock_module.today_local(), organisation_id=bidder.organisation_id),
+        headers=supervisor,
     )
     assert made.status_code == 201, made.text
     refused = client.post(
@@ -88,8 +90,12 @@ def test_a_bidder_banned_after_registering_cannot_submit_its_bid(db, client, w):
     again = client.post(
         f"/api/v1/sections/{section}/bids",
         content=b"sealed-bid-bytes",
-        headers={**headers, "content-type": "application/octet-stream", "Idempotency-Key": "bid-0000002",
-                 "Sunshine-Key-Commitment": "0" * 64},
+        headers={
+            **headers,
+            "content-type": "application/octet-stream",
+            "Idempotency-Key": "bid-0000002",
+            "Sunshine-Key-Commitment": "0" * 64,
+        },
     )
     assert again.json().get("code") != "credit_banned"  # the ban no longer refuses (the envelope check does)
 
@@ -100,7 +106,9 @@ def test_a_banned_agency_cannot_be_entrusted(db, client, w):
     today = clock_module.today_local()
     made = client.post(
         "/api/v1/credit/bans",
-        json=ban(today, organisation_id=w.agency_org, basis="《中华人民共和国政府采购法》第七十八条：禁止其代理政府采购业务"),
+        json=ban(
+            today, organisation_id=w.agency_org, basis="《中华人民共和国政府采购法》第七十八条：禁止其代理政府采购业务"
+        ),
         headers=supervisor,
     )
     assert made.status_code == 201

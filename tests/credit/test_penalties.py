@@ -100,7 +100,9 @@ def test_a_revoked_penalty_leaves_the_public_at_once_and_a_penalty_needs_its_dec
         "/api/v1/credit/records", json=penalty(firm, today, decision_no=None, department=None), headers=supervisor
     )
     assert missing.status_code == 422 and missing.json()["field"] == "department"
-    no_type = client.post("/api/v1/credit/records", json=penalty(firm, today, transaction_type=None), headers=supervisor)
+    no_type = client.post(
+        "/api/v1/credit/records", json=penalty(firm, today, transaction_type=None), headers=supervisor
+    )
     assert no_type.status_code == 422 and no_type.json()["field"] == "transaction_type"
     made = client.post("/api/v1/credit/records", json=penalty(firm, today), headers=supervisor).json()
     too_early = client.post(
