@@ -22,8 +22,8 @@ from sunshine.credit import hooks
 from sunshine.credit import method as methods
 from sunshine.credit.bans import (  # noqa: F401  (the check other domains call)
     Banned,
-    all_bans,
     Scope,
+    all_bans,
     banned_experts,
     bans_against,
     bans_in_force,
