@@ -29,8 +29,8 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
-from sunshine.credit import service as credit
 from sunshine.core.formatting import local_time
+from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
