@@ -31,6 +31,8 @@ from sunshine.demo.base import DEMO_PASSWORD, USERS
 from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.calling import load_demo_calling
 from sunshine.demo.committees import load_demo_committees
+from sunshine.demo.credit import account_rows as credit_accounts
+from sunshine.demo.credit import load_demo_credit
 from sunshine.demo.evaluation import account_rows as evaluation_accounts
 from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
@@ -115,6 +117,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
         created += load_demo_awards(db.unit_of_work, real_now)  # letters and contracts: the land sold, the school's
+        created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
@@ -129,6 +132,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     for username, label, name in demo_calling.account_rows(db.unit_of_work):  # a drawn expert with an assignment
         table.add_row(username, label, name)
     for username, label, name in evaluation_accounts(db.unit_of_work):  # experts still to score
+        table.add_row(username, label, name)
+    for username, label, name in credit_accounts():  # the contractor under a ban (its registration refused)
         table.add_row(username, label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)
