@@ -69,88 +69,88 @@ def load_demo_credit(session_factory, real_now: datetime) -> int:
         banned_id = org.id
     made = 0
     last_year = today - timedelta(days=400)
-    with use_clock(AdjustableClock(datetime.combine(last_year, datetime.min.time(), tz) + timedelta(hours=10))):
-        with session_factory() as session:
-            service.create_record(
-                session,
-                principal(session, "supervisor"),
-                _record(
-                    kind="penalty",
-                    organisation_id=banned_id,
-                    transaction_type="engineering",
-                    department=HOUSING,
-                    decision_no="示建罚〔2025〕47号",
-                    behaviour="示范市第三中学风雨操场工程施工中未按规定配备项目负责人",
-                    basis="《中华人民共和国招标投标法实施条例》第七十八条；处罚内容：罚款人民币三万元",
-                    decided_on=last_year - timedelta(days=3),
-                    effective_from=last_year - timedelta(days=3),
-                ),
-            )
-            made += 1
+    then = AdjustableClock(datetime.combine(last_year, datetime.min.time(), tz) + timedelta(hours=10))
+    with use_clock(then), session_factory() as session:
+        service.create_record(
+            session,
+            principal(session, "supervisor"),
+            _record(
+                kind="penalty",
+                organisation_id=banned_id,
+                transaction_type="engineering",
+                department=HOUSING,
+                decision_no="示建罚〔2025〕47号",
+                behaviour="示范市第三中学风雨操场工程施工中未按规定配备项目负责人",
+                basis="《中华人民共和国招标投标法实施条例》第七十八条；处罚内容：罚款人民币三万元",
+                decided_on=last_year - timedelta(days=3),
+                effective_from=last_year - timedelta(days=3),
+            ),
+        )
+        made += 1
     decided = today - timedelta(days=20)
-    with use_clock(AdjustableClock(datetime.combine(decided, datetime.min.time(), tz) + timedelta(days=2, hours=10))):
-        with session_factory() as session:
-            supervisor = principal(session, "supervisor")
-            record = service.create_record(
-                session,
-                supervisor,
-                _record(
-                    kind="penalty",
-                    organisation_id=banned_id,
-                    transaction_type="engineering",
-                    department=HOUSING,
-                    decision_no="示建罚〔2026〕63号",
-                    behaviour="在示范市滨海新城安置房工程投标中使用伪造的业绩证明材料骗取中标",
-                    basis="《中华人民共和国招标投标法实施条例》第六十八条：以他人名义投标或者以其他方式弄虚作假骗取中标，"
-                    "情节严重的，取消其1年至3年内参加依法必须进行招标的项目的投标资格；处罚内容：罚款并取消投标资格二年",
-                    decided_on=decided,
-                    effective_from=decided,
-                ),
-            )
-            service.create_ban(
-                session,
-                supervisor,
-                BanIn(
-                    organisation_id=banned_id,
-                    region_code="350000",
-                    transaction_type="engineering",
-                    starts_on=decided,
-                    ends_on=decided.replace(year=decided.year + 2) - timedelta(days=1),
-                    department=HOUSING,
-                    decision_no="示建罚〔2026〕63号",
-                    basis="《中华人民共和国招标投标法实施条例》第六十八条（取消投标资格二年）",
-                    record_id=record.id,
-                ),
-            )
-            service.create_record(
-                session,
-                principal(session, "finance"),
-                _record(
-                    kind="penalty",
-                    organisation_id=ids["build3"],
-                    transaction_type="gov_procurement",
-                    department=FINANCE,
-                    decision_no="示财罚〔2026〕9号",
-                    behaviour="在示范市环卫车辆采购项目中无正当理由拒不与采购人签订政府采购合同",
-                    basis="《政府采购货物和服务招标投标管理办法》（财政部令第87号）；处罚内容：警告，列入不良行为记录名单",
-                    decided_on=decided + timedelta(days=1),
-                    effective_from=decided + timedelta(days=1),
-                ),
-            )
-            service.create_record(
-                session,
-                supervisor,
-                _record(
-                    kind="commendation",
-                    organisation_id=ids["build2"],
-                    behaviour="示范市2025年度建筑业守信企业",
-                    basis="示范市住房和城乡建设局守信激励通报",
-                    decided_on=decided,
-                    effective_from=decided,
-                    published=True,
-                ),
-            )
-            made += 4
+    then = AdjustableClock(datetime.combine(decided, datetime.min.time(), tz) + timedelta(days=2, hours=10))
+    with use_clock(then), session_factory() as session:
+        supervisor = principal(session, "supervisor")
+        record = service.create_record(
+            session,
+            supervisor,
+            _record(
+                kind="penalty",
+                organisation_id=banned_id,
+                transaction_type="engineering",
+                department=HOUSING,
+                decision_no="示建罚〔2026〕63号",
+                behaviour="在示范市滨海新城安置房工程投标中使用伪造的业绩证明材料骗取中标",
+                basis="《中华人民共和国招标投标法实施条例》第六十八条：以他人名义投标或者以其他方式弄虚作假骗取中标，"
+                "情节严重的，取消其1年至3年内参加依法必须进行招标的项目的投标资格；处罚内容：罚款并取消投标资格二年",
+                decided_on=decided,
+                effective_from=decided,
+            ),
+        )
+        service.create_ban(
+            session,
+            supervisor,
+            BanIn(
+                organisation_id=banned_id,
+                region_code="350000",
+                transaction_type="engineering",
+                starts_on=decided,
+                ends_on=decided.replace(year=decided.year + 2) - timedelta(days=1),
+                department=HOUSING,
+                decision_no="示建罚〔2026〕63号",
+                basis="《中华人民共和国招标投标法实施条例》第六十八条（取消投标资格二年）",
+                record_id=record.id,
+            ),
+        )
+        service.create_record(
+            session,
+            principal(session, "finance"),
+            _record(
+                kind="penalty",
+                organisation_id=ids["build3"],
+                transaction_type="gov_procurement",
+                department=FINANCE,
+                decision_no="示财罚〔2026〕9号",
+                behaviour="在示范市环卫车辆采购项目中无正当理由拒不与采购人签订政府采购合同",
+                basis="《政府采购货物和服务招标投标管理办法》（财政部令第87号）；处罚内容：警告，列入不良行为记录名单",
+                decided_on=decided + timedelta(days=1),
+                effective_from=decided + timedelta(days=1),
+            ),
+        )
+        service.create_record(
+            session,
+            supervisor,
+            _record(
+                kind="commendation",
+                organisation_id=ids["build2"],
+                behaviour="示范市2025年度建筑业守信企业",
+                basis="示范市住房和城乡建设局守信激励通报",
+                decided_on=decided,
+                effective_from=decided,
+                published=True,
+            ),
+        )
+        made += 4
     with session_factory() as session:  # the school rates its agency once its procurement has a result
         school = session.scalar(select(Project).where(Project.name == MULTIMEDIA.project.name))
         if school is not None and school.state in reviews.AFTER_RESULT and school.agency_id:
