@@ -100,7 +100,7 @@ def create(session: Session, actor: Principal, body: ReviewIn) -> CreditReview:
         reviewer_user_id=actor.user_id,
         scores=dict(body.scores),
         score=score,
-        comment=body.comment.strip(),
+        comment=(body.comment or "").strip(),
         created_at=clock.now(),
         ledger_seq=0,
     )

@@ -113,7 +113,7 @@ class ReviewIn(BaseModel):
     subject_type: Literal["agency", "bidder", "expert"]
     subject_id: Id
     scores: dict[str, int] = Field(description="各评价项得分（0–100）")
-    comment: str = Field("", max_length=2000)
+    comment: str | None = Field(None, max_length=2000)
 
 
 class ReviewOut(BaseModel):

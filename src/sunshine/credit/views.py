@@ -51,6 +51,7 @@ FIELD_LABELS = {
     "ends_on": "禁止参与最后一日",
     "reason": "理由",
     "scores": "评分",
+    "comment": "评价意见",
 }
 
 
