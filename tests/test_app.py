@@ -113,9 +113,12 @@ def test_demo_data_is_idempotent(demo, db):
     with db.unit_of_work() as s:
         assert ledger.size(s) == size
         # the platform's accounts, the administrators the market participants registered themselves, and the
-        # accounts of the demo expert pool (experts and applicants), the evaluation demo's suppliers, the banned contractor
-        assert len(service.list_users(s)) == users == (
-            len(USERS) + len(PARTICIPANTS) + DEMO_USERS + len(SUPPLIERS) + len(credit_accounts())
+        # accounts of the demo expert pool (experts and applicants), the evaluation demo's suppliers, the credit
+        # demo's banned contractor
+        assert (
+            len(service.list_users(s))
+            == users
+            == (len(USERS) + len(PARTICIPANTS) + DEMO_USERS + len(SUPPLIERS) + len(credit_accounts()))
         )
 
 
