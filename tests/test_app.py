@@ -99,6 +99,7 @@ def test_times_are_stored_in_utc_and_come_back_aware(db, clock):
 
 def test_demo_data_is_idempotent(demo, db):
     from sunshine.demo import USERS, load_demo_data
+    from sunshine.demo.credit import account_rows as credit_accounts
     from sunshine.demo.evaluation import SUPPLIERS
     from sunshine.demo.experts import DEMO_USERS
     from sunshine.demo.market import PARTICIPANTS
@@ -112,8 +113,13 @@ def test_demo_data_is_idempotent(demo, db):
     with db.unit_of_work() as s:
         assert ledger.size(s) == size
         # the platform's accounts, the administrators the market participants registered themselves, and the
-        # accounts of the demo expert pool (experts and applicants), the evaluation demo's suppliers
-        assert len(service.list_users(s)) == users == len(USERS) + len(PARTICIPANTS) + DEMO_USERS + len(SUPPLIERS)
+        # accounts of the demo expert pool (experts and applicants), the evaluation demo's suppliers, the credit
+        # demo's banned contractor
+        assert (
+            len(service.list_users(s))
+            == users
+            == (len(USERS) + len(PARTICIPANTS) + DEMO_USERS + len(SUPPLIERS) + len(credit_accounts()))
+        )
 
 
 def test_healthz(client):

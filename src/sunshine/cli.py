@@ -16,6 +16,7 @@ from sunshine.archives import cli as archives_cli
 from sunshine.cli_support import console, database, err, fail, require_current_schema
 from sunshine.client.app import app as bid_app
 from sunshine.config import get_settings
+from sunshine.credit import cli as credit_cli
 from sunshine.db import Database
 from sunshine.disclosure import cli as disclosure_cli
 from sunshine.draws import cli as draws_cli
@@ -31,6 +32,7 @@ app.add_typer(disclosure_cli.app, name="disclosure")
 app.add_typer(bid_app, name="bid")
 app.add_typer(draws_cli.app, name="draw")
 app.add_typer(archives_cli.app, name="archive")
+app.add_typer(credit_cli.app, name="credit")
 
 
 @app.callback()

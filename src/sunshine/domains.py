@@ -22,6 +22,7 @@ def install() -> None:
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
     from sunshine.committees import steps as committees_steps
     from sunshine.complaints import steps as complaints_steps
+    from sunshine.credit import steps as credit_steps
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.evaluation import steps as evaluation_steps
@@ -57,5 +58,6 @@ def install() -> None:
     performance_steps.install()  # securities after the contract, the written report's clock, the refund hold
     archives_steps.install()  # closing a project: the project page's link to its archive
     complaints_steps.install()  # the project page links to its cases; the inbox message kind
+    credit_steps.install()  # penalties published through disclosure; experts known by their code; conduct rated
     disclosure_hooks.install()
     _installed = True

@@ -47,6 +47,8 @@ class TickReport:
     payments_overdue: list[int] = field(default_factory=list)  # 履约付款逾期 alerts raised (milestone ids)
     tender_reports_overdue: list[str] = field(default_factory=list)  # 书面报告逾期 alerts raised (project codes)
     complaints: list[str] = field(default_factory=list)  # 异议、质疑、投诉期限提醒与逾期 (alert keys), 暂停期满恢复
+    credit_taken_down: list[int] = field(default_factory=list)  # 行政处罚公示期满撤下 (credit record ids)
+    credit_rated: list[str] = field(default_factory=list)  # 上一年度信用评价计算并公布 (periods)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -139,6 +141,12 @@ def tick(db: Database) -> TickReport:
         from sunshine.trading import deposits
 
         report.refunds_overdue = deposits.raise_overdue_alerts(session)
+    with db.unit_of_work() as session:  # 信用: penalties past their publication period taken down; last year rated
+        from sunshine.credit import ratings as credit_ratings
+        from sunshine.credit import service as credit
+
+        report.credit_taken_down = credit.take_down_due(session)
+        report.credit_rated = credit_ratings.tick(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -30,6 +30,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.formatting import local_time
+from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -223,6 +224,9 @@ def submit(
     section, project = bid_section(session, section_id)
     check_open_for_bids(project)
     _registration(session, actor, section)
+    # 失信惩戒: a ban decided after the registration still refuses the bid
+    scope = credit.Scope(project.region_code, project.transaction_type)
+    credit.check_not_banned(session, org.id, scope=scope, on=clock.today_local(), doing="投标")
     try:
         envelope.check_shape(sealed)
     except envelope.EnvelopeError as exc:

@@ -1,15 +1,14 @@
-"""Credit operations: the supervisory department records good and bad behaviour and bans an organisation from
-taking part in a scope of trading for a period, each in the ledger in the caller's transaction; other domains
-call ``check_not_banned`` before letting an organisation take part. Bans in force and published records about
-organisations are public (信用信息公示); personal data of records about persons is not.
-
-How records weigh in an evaluation and which penalties follow which behaviour are not decided here (the
-complaints issue brings them); nothing here scores. Never commits.
-"""
+"""Credit records (信用记录): the supervisory department records administrative penalties (行政处罚), handling
+decisions, bad and good conduct and commendations (表彰) about organisations, experts and persons, each with the
+deciding department, the decision number and its legal basis, in the ledger in the caller's transaction. A
+penalty about an organisation is published at once through whatever publisher the layers above registered
+(the disclosure pipeline: within 7 working days of the decision), for the period ``method.yaml`` gives, and taken
+down by the tick at its end; a record can be revoked, corrected or repaired (信用修复) with its reason, which takes
+its publication down at once. Bans live in ``bans.py`` and are re-exported here for the callers that check them.
+Never commits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -17,195 +16,203 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Forbidden, InvalidInput, NotFound, SunshineError
+from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
-from sunshine.core.labels import label
-from sunshine.credit.models import CreditBan, CreditRecord
-from sunshine.credit.schemas import BanIn, RecordIn
+from sunshine.credit import hooks
+from sunshine.credit import method as methods
+from sunshine.credit.bans import (  # noqa: F401  (the check other domains call)
+    Banned,
+    Scope,
+    all_bans,
+    banned_experts,
+    bans_against,
+    bans_in_force,
+    check_expert_not_banned,
+    check_not_banned,
+    create_ban,
+    lift_ban,
+    region_prefix,
+    scope_label,
+)
+from sunshine.credit.common import KINDS, POLARITY, REVOCATIONS, WRITERS, add_months, organisation, writer
+from sunshine.credit.models import CreditRecord
+from sunshine.credit.schemas import BanIn, RecordIn, RevokeIn  # noqa: F401  (BanIn: the callers build bans)
 from sunshine.identity.models import Organisation
-from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 
-#: Who enters records and bans: the supervisory department (行政监督部门).
-WRITERS = frozenset({Role.SUPERVISOR})
-POLARITY = {"good": "良好行为记录", "bad": "不良行为记录"}
+__all__ = ["KINDS", "POLARITY", "REVOCATIONS", "WRITERS"]
+
+#: The transaction types whose penalties the 公开事项目录 has an item for (监督管理: 行政处罚决定).
+PUBLISHED_TYPES = ("engineering", "gov_procurement", "land", "mining")
 
 
-class Banned(SunshineError):
-    """The organisation is barred from taking part; ``extra`` carries the ban and its basis."""
-
-    status = 403
-    code = "credit_banned"
-    title = "该单位被禁止参与交易活动"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an organisation wants to take part: a project's region and transaction type."""
-
-    region_code: str
-    transaction_type: str
+def publication_period(row: CreditRecord, ban_ends_on: date | None = None) -> date:
+    """The last day a record stays published: 6 months from the decision for a bad record (longer when the ban
+    behind it lasts longer — 违法行为记录公告暂行办法 第九条), the platform's period for a good one."""
+    pub = methods.document().publication
+    months = pub.record_months if row.polarity == "bad" else pub.good_months
+    until = add_months(row.decided_on, months)
+    if ban_ends_on is not None and ban_ends_on > until:
+        until = ban_ends_on
+    return until
 
 
-def region_prefix(code: str) -> str:
-    """A region code without its trailing zero pairs: 350000 (the province) → 35, 350100 → 3501."""
-    while code.endswith("00") and len(code) > 2:
-        code = code[:-2]
-    return code
+def _polarity(body: RecordIn) -> str:
+    fixed = KINDS[body.kind][1]
+    if fixed is not None:
+        if body.polarity is not None and body.polarity != fixed:
+            raise InvalidInput(f"“{KINDS[body.kind][0]}”只能是{POLARITY[fixed]}", field="polarity")
+        return fixed
+    if body.polarity is None:
+        raise InvalidInput("请选择良好或不良行为记录", field="polarity")
+    return body.polarity
 
 
-def scope_label(ban: CreditBan) -> str:
-    where = f"行政区划{ban.region_code}范围内" if ban.region_code else "所有地区"
-    what = f"{label(TRANSACTION_TYPES, ban.transaction_type)}交易" if ban.transaction_type else "各类交易"
-    return f"{where}的{what}"
-
-
-def _period(ban: CreditBan) -> str:
-    until = f"{ban.ends_on.isoformat()}" if ban.ends_on else "解除之日"
-    return f"{ban.starts_on.isoformat()}至{until}"
-
-
-def _writer(actor: Principal) -> None:
-    if not actor.has(*WRITERS):
-        raise Forbidden("信用记录和禁止参与由行政监督部门录入")
-
-
-def _organisation(session: Session, organisation_id: int | None) -> Organisation:
-    org = session.get(Organisation, organisation_id) if organisation_id is not None else None
-    if org is None:
-        raise InvalidInput("机构不存在", field="organisation_id")
-    return org
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def create_record(session: Session, actor: Principal, body: RecordIn) -> CreditRecord:
-    _writer(actor)
+def _subject(session: Session, body: RecordIn) -> None:
     if body.subject_type == "organisation":
-        _organisation(session, body.organisation_id)
-        if body.person_name or body.person_id_number:
+        organisation(session, body.organisation_id)
+        if body.person_name or body.person_id_number or body.expert_id:
             raise InvalidInput("关于单位的记录不填写个人信息", field="person_name")
+    elif body.subject_type == "expert":
+        if body.expert_id is None or hooks.label_of_expert(session, body.expert_id) is None:
+            raise InvalidInput("评标专家不存在", field="expert_id")
+        if body.published:
+            raise InvalidInput("关于评标专家的记录不向社会公示其个人信息", field="published")
     else:
         if not (body.person_name or "").strip():
             raise InvalidInput("关于个人的记录须填写姓名", field="person_name")
         if body.published:
             raise InvalidInput("关于个人的记录不公示（个人信息不公开）", field="published")
         if body.organisation_id is not None:
-            _organisation(session, body.organisation_id)
+            organisation(session, body.organisation_id)
+
+
+def create_record(session: Session, actor: Principal, body: RecordIn) -> CreditRecord:
+    writer(actor)
+    polarity = _polarity(body)
+    _subject(session, body)
     if body.effective_until is not None and body.effective_until < body.effective_from:
         raise InvalidInput("有效期截止日不能早于起始日", field="effective_until")
     if body.decided_on > clock.today_local():
         raise InvalidInput("认定日期不能晚于今天", field="decided_on")
-    row = CreditRecord(**body.model_dump(), created_by=actor.user_id, created_at=clock.now(), ledger_seq=0)
+    if body.transaction_type is not None and body.transaction_type not in TRANSACTION_TYPES:
+        raise InvalidInput("交易类型不正确", field="transaction_type")
+    published = body.published
+    if body.kind in ("penalty", "handling"):
+        for name, text in (("department", "作出决定的机关"), ("decision_no", "决定文号")):
+            if not (getattr(body, name) or "").strip():
+                raise InvalidInput(f"{KINDS[body.kind][0]}须填写{text}", field=name)
+    if body.kind == "penalty" and body.subject_type == "organisation":
+        if body.transaction_type not in PUBLISHED_TYPES:
+            names = "、".join(TRANSACTION_TYPES[t] for t in PUBLISHED_TYPES)
+            raise InvalidInput(
+                f"行政处罚须选择所涉交易类型（{names}），以便按公开事项目录公开", field="transaction_type"
+            )
+        published = True  # 行政处罚 are published (政府信息公开; seed 001: within 7 working days)
+    data = body.model_dump(exclude={"polarity", "published"})
+    row = CreditRecord(
+        **data, polarity=polarity, published=published, created_by=actor.user_id, created_at=clock.now(), ledger_seq=0
+    )
+    if published:
+        row.publish_until = publication_period(row)
     session.add(row)
     session.flush()
     entry = ledger.append(
         session,
         "credit:record:created",
         f"credit-record:{row.id}",
-        {  # a record about a person enters the public log without the person's data
+        {  # a record about a person or an expert enters the public log without the person's data
             "polarity": row.polarity,
+            "kind": row.kind,
             "organisation": row.organisation_id if row.subject_type == "organisation" else None,
             "subject_type": row.subject_type,
             "source": row.source if row.published else None,
+            "decision_no": row.decision_no if row.published else None,
             "decided_on": row.decided_on.isoformat(),
             "effective_from": row.effective_from.isoformat(),
             "effective_until": row.effective_until.isoformat() if row.effective_until else None,
             "published": row.published,
+            "publish_until": row.publish_until.isoformat() if row.publish_until else None,
         },
     )
     row.ledger_seq = entry.seq
+    if row.published:
+        row.publication_ref = hooks.publish(session, row, actor)
     return row
 
 
-def create_ban(session: Session, actor: Principal, body: BanIn) -> CreditBan:
-    _writer(actor)
-    _organisation(session, body.organisation_id)
-    if body.ends_on is not None and body.ends_on < body.starts_on:
-        raise InvalidInput("禁止参与的最后一日不能早于起始日", field="ends_on")
-    if body.transaction_type is not None and body.transaction_type not in TRANSACTION_TYPES:
-        raise InvalidInput("交易类型不正确", field="transaction_type")
-    if body.record_id is not None:
-        record = session.get(CreditRecord, body.record_id)
-        if record is None or record.polarity != "bad" or record.organisation_id != body.organisation_id:
-            raise InvalidInput("所依据的记录应为该单位的不良行为记录", field="record_id")
-    row = CreditBan(**body.model_dump(), created_by=actor.user_id, created_at=clock.now(), ledger_seq=0)
-    session.add(row)
-    session.flush()
-    entry = ledger.append(
+def revoke_record(session: Session, actor: Principal, record_id: int, body: RevokeIn) -> CreditRecord:
+    """撤销 / 更正 / 信用修复: the record stays in the file with the reason; it no longer counts or shows, and its
+    publication is taken down at once with the reason on the tombstone."""
+    writer(actor)
+    row = session.get(CreditRecord, record_id, with_for_update=True)
+    if row is None:
+        raise NotFound("信用记录不存在")
+    if row.revoked_at is not None:
+        raise Conflict("该记录已撤销或修复")
+    if body.kind == "repaired":
+        repair = methods.document().repair
+        if row.polarity != "bad":
+            raise InvalidInput("信用修复只适用于不良行为记录", field="kind")
+        earliest = add_months(row.decided_on, repair.minimum_months)
+        if clock.today_local() < earliest:
+            raise Conflict(
+                f"不良记录公示满{repair.minimum_months}个月（{earliest.isoformat()}起）方可修复；{repair.basis}"
+            )
+    row.revoked_at, row.revoked_by = clock.now(), actor.user_id
+    row.revocation_kind, row.revocation_reason = body.kind, body.reason.strip()
+    ledger.append(
         session,
-        "credit:ban:created",
-        f"credit-ban:{row.id}",
-        {
-            "organisation": row.organisation_id,
-            "region_code": row.region_code,
-            "transaction_type": row.transaction_type,
-            "starts_on": row.starts_on.isoformat(),
-            "ends_on": row.ends_on.isoformat() if row.ends_on else None,
-            "decision_no": row.decision_no,
-            "basis": row.basis,
-        },
+        "credit:record:revoked",
+        f"credit-record:{row.id}",
+        {"kind": body.kind, "by": actor.user_id, "created_seq": row.ledger_seq},
     )
-    row.ledger_seq = entry.seq
+    if row.publication_ref and row.taken_down_at is None:
+        hooks.take_down(session, row, f"{REVOCATIONS[body.kind]}：{row.revocation_reason}")
+        row.taken_down_at = clock.now()
+    session.flush()
     return row
 
 
-# --------------------------------------------------------------------------- the check other domains call
-
-
-def _in_force(on: date):
-    return (CreditBan.starts_on <= on) & or_(CreditBan.ends_on.is_(None), CreditBan.ends_on >= on)
-
-
-def bans_against(session: Session, organisation_id: int, *, scope: Scope, on: date) -> list[CreditBan]:
-    """The bans in force on ``on`` that cover ``scope`` for the organisation."""
+def take_down_due(session: Session, on: date | None = None) -> list[int]:
+    """The tick's part: published records whose period ended before ``on`` leave the channels (a tombstone keeps
+    the title, the dates and the reason); the record stays and remains in the supervisory department's file."""
+    on = on or clock.today_local()
     rows = session.scalars(
-        select(CreditBan)
-        .where(CreditBan.organisation_id == organisation_id, _in_force(on))
-        .order_by(CreditBan.starts_on, CreditBan.id)
-    )
-    return [
-        ban
-        for ban in rows
-        if (ban.transaction_type is None or ban.transaction_type == scope.transaction_type)
-        and (ban.region_code is None or scope.region_code.startswith(region_prefix(ban.region_code)))
-    ]
-
-
-def check_not_banned(session: Session, organisation_id: int, *, scope: Scope, on: date) -> None:
-    """Raise ``Banned`` (with the ban's basis) if the organisation may not take part in ``scope`` on ``on``."""
-    bans = bans_against(session, organisation_id, scope=scope, on=on)
-    if not bans:
-        return
-    ban = bans[0]
-    org = session.get(Organisation, organisation_id)
-    name = org.name if org is not None else "该单位"
-    raise Banned(
-        f"{name}被禁止参与{scope_label(ban)}（{_period(ban)}，{ban.decision_no}），依据：{ban.basis}",
-        ban=ban.id,
-        basis=ban.basis,
-        decision_no=ban.decision_no,
-    )
+        select(CreditRecord)
+        .where(
+            CreditRecord.publication_ref.is_not(None),
+            CreditRecord.taken_down_at.is_(None),
+            CreditRecord.publish_until < on,
+        )
+        .order_by(CreditRecord.id)
+        .with_for_update()
+    ).all()
+    pub = methods.document().publication
+    for row in rows:
+        hooks.take_down(
+            session, row, f"公示期满（{row.publish_until.isoformat()}），依{pub.record_months_basis.split('：')[0]}撤下"
+        )
+        row.taken_down_at = clock.now()
+        ledger.append(session, "credit:record:taken-down", f"credit-record:{row.id}", {"until": str(row.publish_until)})
+    return [r.id for r in rows]
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def bans_in_force(session: Session, on: date | None = None) -> list[tuple[CreditBan, Organisation]]:
-    """The public list (信用信息公示): every ban in force on ``on`` (today by default), with its organisation."""
-    on = on or clock.today_local()
-    stmt = (
-        select(CreditBan, Organisation)
-        .join(Organisation, Organisation.id == CreditBan.organisation_id)
-        .where(_in_force(on))
-        .order_by(CreditBan.starts_on.desc(), CreditBan.id.desc())
+def _active(on: date):
+    return (
+        CreditRecord.revoked_at.is_(None)
+        & (CreditRecord.effective_from <= on)
+        & or_(CreditRecord.effective_until.is_(None), CreditRecord.effective_until >= on)
     )
-    return [(b, o) for b, o in session.execute(stmt).all()]
 
 
-def published_records(session: Session, limit: int = 200) -> list[tuple[CreditRecord, Organisation]]:
-    """Records about organisations that the supervisory department chose to publish, still in effect."""
+def published_records(
+    session: Session, limit: int = 200, *, organisation_id: int | None = None
+) -> list[tuple[CreditRecord, Organisation]]:
+    """Records about organisations published and still within their publication period, not revoked."""
     today = clock.today_local()
     stmt = (
         select(CreditRecord, Organisation)
@@ -213,18 +220,22 @@ def published_records(session: Session, limit: int = 200) -> list[tuple[CreditRe
         .where(
             CreditRecord.published.is_(True),
             CreditRecord.subject_type == "organisation",
-            CreditRecord.effective_from <= today,
-            or_(CreditRecord.effective_until.is_(None), CreditRecord.effective_until >= today),
+            CreditRecord.revoked_at.is_(None),
+            CreditRecord.taken_down_at.is_(None),
+            CreditRecord.decided_on <= today,
+            or_(CreditRecord.publish_until.is_(None), CreditRecord.publish_until >= today),
         )
         .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
         .limit(limit)
     )
+    if organisation_id is not None:
+        stmt = stmt.where(CreditRecord.organisation_id == organisation_id)
     return [(r, o) for r, o in session.execute(stmt).all()]
 
 
 def list_records(session: Session, actor: Principal, limit: int = 500) -> list[tuple[CreditRecord, str | None]]:
     """Every record with its personal data: the supervisory department only."""
-    _writer(actor)
+    writer(actor)
     stmt = (
         select(CreditRecord, Organisation.name)
         .outerjoin(Organisation, Organisation.id == CreditRecord.organisation_id)
@@ -235,7 +246,7 @@ def list_records(session: Session, actor: Principal, limit: int = 500) -> list[t
 
 
 def get_record(session: Session, actor: Principal, record_id: int) -> tuple[CreditRecord, str | None]:
-    _writer(actor)
+    writer(actor)
     row = session.get(CreditRecord, record_id)
     if row is None:
         raise NotFound("信用记录不存在")
@@ -246,10 +257,14 @@ def get_record(session: Session, actor: Principal, record_id: int) -> tuple[Cred
 def organisation_records(session: Session, organisation_id: int) -> list[CreditRecord]:
     """An organisation's records as the officials of a project it takes part in may read them (the tenderer's
     re-check of its candidates before the award): records about the organisation, in effect today or ended, good
-    and bad, newest first, without the personal data of records about people."""
+    and bad, newest first, not revoked, without the personal data of records about people."""
     stmt = (
         select(CreditRecord)
-        .where(CreditRecord.organisation_id == organisation_id, CreditRecord.subject_type == "organisation")
+        .where(
+            CreditRecord.organisation_id == organisation_id,
+            CreditRecord.subject_type == "organisation",
+            CreditRecord.revoked_at.is_(None),
+        )
         .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
         .limit(100)
     )

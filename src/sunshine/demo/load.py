@@ -33,6 +33,8 @@ from sunshine.demo.bidding import load_demo_bidding
 from sunshine.demo.calling import load_demo_calling
 from sunshine.demo.committees import load_demo_committees
 from sunshine.demo.complaints import load_demo_complaints
+from sunshine.demo.credit import account_rows as credit_accounts
+from sunshine.demo.credit import load_demo_credit
 from sunshine.demo.evaluation import account_rows as evaluation_accounts
 from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
@@ -121,6 +123,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_performance(db.unit_of_work, real_now)  # the school's contract performed and accepted
         created += load_demo_archives(db.unit_of_work, real_now)  # the failed procurement's attempts archived
         created += load_demo_complaints(db.unit_of_work, real_now)  # a challenge, a complaint under way, one awaiting
+        created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
@@ -135,6 +138,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     for username, label, name in demo_calling.account_rows(db.unit_of_work):  # a drawn expert with an assignment
         table.add_row(username, label, name)
     for username, label, name in evaluation_accounts(db.unit_of_work):  # experts still to score
+        table.add_row(username, label, name)
+    for username, label, name in credit_accounts():  # the contractor under a ban (its registration refused)
         table.add_row(username, label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)

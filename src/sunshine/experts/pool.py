@@ -18,6 +18,15 @@ from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
 from sunshine.experts import poolindex
 from sunshine.experts.models import REMOVED
+from sunshine.credit import bans as credit_bans
+from sunshine.experts.models import (
+    REMOVED,
+    Expert,
+    ExpertConflict,
+    ExpertLeave,
+    ExpertSanction,
+    ExpertSpecialty,
+)
 from sunshine.rules import service as rules
 
 PACK = "centre.experts"
@@ -27,6 +36,7 @@ BANNED = "banned"
 SUSPENDED = "suspended"
 TERM_EXPIRED = "term_expired"
 OVER_AGE = "over_age"
+CREDIT_BANNED = "credit_banned"
 ON_LEAVE = "on_leave"
 
 #: Pool-level exclusion reasons, most serious first (an expert excluded for several shows the first).
@@ -36,6 +46,7 @@ REASONS: dict[str, str] = {
     TERM_EXPIRED: "聘期已届满",
     OVER_AGE: "超过专家年龄上限",
     ON_LEAVE: "请假",
+    CREDIT_BANNED: "被行政监督部门禁止参加评标（信用惩戒）",
 }
 
 
@@ -110,6 +121,7 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         if declared_at <= at and (withdrawn_at is None or withdrawn_at > at):
             conflicts.setdefault(expert_id, set()).add(organisation_id)
 
+    credit_banned = credit_bans.banned_experts(session, None, day)  # 信用惩戒: bans decided in credit
     members: list[PoolMember] = []
     served: dict[tuple[str, ...], list[str]] = {}  # held codes -> requested codes they serve (few combinations)
     experts, held = index.experts, index.held
@@ -128,6 +140,9 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         if kinds and "ban" in kinds:
             status = BANNED
         elif kinds and "suspension" in kinds:
+        elif row.id in credit_banned:
+            status = CREDIT_BANNED
+        elif "suspension" in kinds:
             status = SUSPENDED
         elif day > row[poolindex.TERM_ENDS_ON]:
             status = TERM_EXPIRED

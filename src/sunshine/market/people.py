@@ -20,6 +20,7 @@ from sunshine.core.content import Upload, checked_upload
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.pagination import Keyset, Page, paginate
+from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -186,6 +187,14 @@ def record_entrustment(
         raise Forbidden("只有招标人/采购人或交易中心可以登记委托代理协议")
     if project.agency_id is None:
         raise Conflict("该项目未委托代理机构，无须登记委托代理协议")
+    # 失信惩戒: an agency barred from agency business (政府采购法 第七十八条) may not be entrusted
+    credit.check_not_banned(
+        session,
+        project.agency_id,
+        scope=credit.Scope(project.region_code, project.transaction_type),
+        on=clock.today_local(),
+        doing="受托代理本项目",
+    )
     scope = (scope or "").strip()
     if not scope or len(scope) > 2000:
         raise InvalidInput("请填写委托范围（最多2000个字符）", field="scope")

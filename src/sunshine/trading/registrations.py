@@ -115,7 +115,11 @@ def register_bidder(
     participation.check_window(project)
     # 失信惩戒: a banned organisation may not register
     credit.check_not_banned(
-        session, org.id, scope=credit.Scope(project.region_code, project.transaction_type), on=clock.today_local()
+        session,
+        org.id,
+        scope=credit.Scope(project.region_code, project.transaction_type),
+        on=clock.today_local(),
+        doing="报名",
     )
     for check in _registration_checks:
         check(session, project, section, org)

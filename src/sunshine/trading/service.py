@@ -18,6 +18,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from sunshine.core.models import TrackedDeadline
 from sunshine.core.pagination import Keyset, Page, count_upto, paginate
+from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -61,6 +62,14 @@ def _validate(session: Session, data: ProjectIn, actor: Principal):
     )
     if data.agency_id is not None:
         _org(session, data.agency_id, {OrganisationKind.AGENCY.value}, "agency_id", "代理机构")
+        # 失信惩戒: an agency barred from agency business (政府采购法 第七十八条) may not be entrusted
+        credit.check_not_banned(
+            session,
+            data.agency_id,
+            scope=credit.Scope(data.region_code, data.transaction_type),
+            on=clock.today_local(),
+            doing="受托代理",
+        )
     _check_actor_for(actor, data.tenderer_id, data.agency_id)
     total = sum((s.estimate for s in data.sections), Decimal(0))
     if total > data.budget:

@@ -1,0 +1,222 @@
+"""Bans (禁止参与): the supervisory department bars an organisation from a scope of trading, or an expert from
+evaluations, for a period, under a decision (number, department, basis), and may lift it with a reason; each in
+the ledger in the caller's transaction. ``check_not_banned`` is the one check registration, bidding and the
+agency's entrustment call; ``banned_experts`` the one the expert pool's draw reads. The refusal names the
+decision: its number, the department, the period and the basis. Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from sunshine.core import clock
+from sunshine.core.auth import Principal
+from sunshine.core.errors import Conflict, InvalidInput, NotFound, SunshineError
+from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
+from sunshine.core.labels import label
+from sunshine.credit import hooks
+from sunshine.credit.common import organisation, writer
+from sunshine.credit.models import CreditBan, CreditRecord
+from sunshine.credit.schemas import BanIn
+from sunshine.identity.models import Organisation
+from sunshine.ledger import service as ledger
+
+
+class Banned(SunshineError):
+    """The organisation (or expert) is barred from taking part; ``extra`` carries the ban and its decision."""
+
+    status = 403
+    code = "credit_banned"
+    title = "该单位被禁止参与交易活动"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an organisation wants to take part: a project's region and transaction type."""
+
+    region_code: str
+    transaction_type: str
+
+
+def region_prefix(code: str) -> str:
+    """A region code without its trailing zero pairs: 350000 (the province) → 35, 350100 → 3501."""
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
+
+
+def scope_label(ban: CreditBan) -> str:
+    if ban.expert_id is not None:
+        return "评标活动"
+    where = f"行政区划{ban.region_code}范围内" if ban.region_code else "所有地区"
+    what = f"{label(TRANSACTION_TYPES, ban.transaction_type)}交易" if ban.transaction_type else "各类交易"
+    return f"{where}的{what}"
+
+
+def period_label(ban: CreditBan) -> str:
+    until = f"{ban.ends_on.isoformat()}" if ban.ends_on else "解除之日"
+    return f"{ban.starts_on.isoformat()}至{until}"
+
+
+def decision_label(ban: CreditBan) -> str:
+    """The decision as a refusal names it: number, department, period."""
+    by = f"{ban.department}" if ban.department else "行政监督部门"
+    return f"{by}{ban.decision_no}，禁止期{period_label(ban)}"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def create_ban(session: Session, actor: Principal, body: BanIn) -> CreditBan:
+    writer(actor)
+    if (body.organisation_id is None) == (body.expert_id is None):
+        raise InvalidInput("请选择被禁止参与的单位或评标专家（二者选一）", field="organisation_id")
+    if body.organisation_id is not None:
+        organisation(session, body.organisation_id)
+    elif hooks.label_of_expert(session, body.expert_id) is None:
+        raise InvalidInput("评标专家不存在", field="expert_id")
+    if body.ends_on is not None and body.ends_on < body.starts_on:
+        raise InvalidInput("禁止参与的最后一日不能早于起始日", field="ends_on")
+    if body.transaction_type is not None and body.transaction_type not in TRANSACTION_TYPES:
+        raise InvalidInput("交易类型不正确", field="transaction_type")
+    record = None
+    if body.record_id is not None:
+        record = session.get(CreditRecord, body.record_id)
+        same = record is not None and (
+            record.organisation_id == body.organisation_id
+            if body.organisation_id is not None
+            else record.expert_id == body.expert_id
+        )
+        if record is None or record.polarity != "bad" or record.revoked_at is not None or not same:
+            raise InvalidInput("所依据的记录应为被禁止者的不良行为记录", field="record_id")
+    row = CreditBan(**body.model_dump(), created_by=actor.user_id, created_at=clock.now(), ledger_seq=0)
+    session.add(row)
+    session.flush()
+    entry = ledger.append(
+        session,
+        "credit:ban:created",
+        f"credit-ban:{row.id}",
+        {
+            "organisation": row.organisation_id,
+            "expert": row.expert_id,
+            "region_code": row.region_code,
+            "transaction_type": row.transaction_type,
+            "starts_on": row.starts_on.isoformat(),
+            "ends_on": row.ends_on.isoformat() if row.ends_on else None,
+            "decision_no": row.decision_no,
+            "department": row.department,
+            "basis": row.basis,
+        },
+    )
+    row.ledger_seq = entry.seq
+    if record is not None and record.publish_until is not None and row.ends_on and row.ends_on > record.publish_until:
+        record.publish_until = row.ends_on  # a longer ban keeps its record published as long (记录公告暂行办法 第九条)
+    return row
+
+
+def lift_ban(session: Session, actor: Principal, ban_id: int, reason: str) -> CreditBan:
+    """撤销/解除: the decision revoked (reconsideration, court) or lifted early; the reason is public with it."""
+    writer(actor)
+    ban = session.get(CreditBan, ban_id, with_for_update=True)
+    if ban is None:
+        raise NotFound("禁止参与决定不存在")
+    if ban.lifted_at is not None:
+        raise Conflict("该禁止参与决定已解除")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise InvalidInput("请说明解除理由", field="reason")
+    ban.lifted_at, ban.lifted_by, ban.lift_reason = clock.now(), actor.user_id, reason
+    ledger.append(session, "credit:ban:lifted", f"credit-ban:{ban.id}", {"by": actor.user_id, "reason": reason})
+    session.flush()
+    return ban
+
+
+# --------------------------------------------------------------------------- the checks other domains call
+
+
+def in_force(on: date):
+    return (
+        CreditBan.lifted_at.is_(None)
+        & (CreditBan.starts_on <= on)
+        & or_(CreditBan.ends_on.is_(None), CreditBan.ends_on >= on)
+    )
+
+
+def bans_against(session: Session, organisation_id: int, *, scope: Scope, on: date) -> list[CreditBan]:
+    """The bans in force on ``on`` that cover ``scope`` for the organisation."""
+    rows = session.scalars(
+        select(CreditBan)
+        .where(CreditBan.organisation_id == organisation_id, in_force(on))
+        .order_by(CreditBan.starts_on, CreditBan.id)
+    )
+    return [
+        ban
+        for ban in rows
+        if (ban.transaction_type is None or ban.transaction_type == scope.transaction_type)
+        and (ban.region_code is None or scope.region_code.startswith(region_prefix(ban.region_code)))
+    ]
+
+
+def check_not_banned(session: Session, organisation_id: int, *, scope: Scope, on: date, doing: str = "") -> None:
+    """Raise ``Banned`` (naming the decision) if the organisation may not take part in ``scope`` on ``on``;
+    ``doing`` says what was refused (投标, 受托代理…) in the message."""
+    bans = bans_against(session, organisation_id, scope=scope, on=on)
+    if not bans:
+        return
+    ban = bans[0]
+    org = session.get(Organisation, organisation_id)
+    name = org.name if org is not None else "该单位"
+    refused = f"，不能{doing}" if doing else ""
+    raise Banned(
+        f"{name}被禁止参与{scope_label(ban)}（{decision_label(ban)}）{refused}；依据：{ban.basis}",
+        ban=ban.id,
+        basis=ban.basis,
+        decision_no=ban.decision_no,
+        department=ban.department,
+        starts_on=ban.starts_on.isoformat(),
+        ends_on=ban.ends_on.isoformat() if ban.ends_on else None,
+    )
+
+
+def banned_experts(session: Session, expert_ids: list[int] | None, on: date) -> set[int]:
+    """The experts (of ``expert_ids``, or all) barred from evaluations on ``on``."""
+    stmt = select(CreditBan.expert_id).where(CreditBan.expert_id.is_not(None), in_force(on))
+    if expert_ids is not None:
+        stmt = stmt.where(CreditBan.expert_id.in_(expert_ids))
+    return set(session.scalars(stmt))
+
+
+def check_expert_not_banned(session: Session, expert_id: int, on: date) -> None:
+    ban = session.scalar(
+        select(CreditBan).where(CreditBan.expert_id == expert_id, in_force(on)).order_by(CreditBan.id).limit(1)
+    )
+    if ban is not None:
+        raise Banned(
+            f"该评标专家被禁止参加评标（{decision_label(ban)}）；依据：{ban.basis}",
+            ban=ban.id,
+            decision_no=ban.decision_no,
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def bans_in_force(session: Session, on: date | None = None) -> list[tuple[CreditBan, Organisation]]:
+    """The public list (信用信息公示): every ban on an organisation in force on ``on`` (today by default)."""
+    on = on or clock.today_local()
+    stmt = (
+        select(CreditBan, Organisation)
+        .join(Organisation, Organisation.id == CreditBan.organisation_id)
+        .where(in_force(on))
+        .order_by(CreditBan.starts_on.desc(), CreditBan.id.desc())
+    )
+    return [(b, o) for b, o in session.execute(stmt).all()]
+
+
+def all_bans(session: Session, actor: Principal, limit: int = 300) -> list[CreditBan]:
+    """Every ban, lifted and ended ones too, experts' included: the supervisory department's file."""
+    writer(actor)
+    return list(session.scalars(select(CreditBan).order_by(CreditBan.id.desc()).limit(limit)))
