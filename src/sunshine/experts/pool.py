@@ -16,17 +16,9 @@ from sqlalchemy.orm import Session
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
+from sunshine.credit import bans as credit_bans
 from sunshine.experts import poolindex
 from sunshine.experts.models import REMOVED
-from sunshine.credit import bans as credit_bans
-from sunshine.experts.models import (
-    REMOVED,
-    Expert,
-    ExpertConflict,
-    ExpertLeave,
-    ExpertSanction,
-    ExpertSpecialty,
-)
 from sunshine.rules import service as rules
 
 PACK = "centre.experts"
@@ -139,10 +131,9 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         kinds = sanctions.get(expert_id)
         if kinds and "ban" in kinds:
             status = BANNED
-        elif kinds and "suspension" in kinds:
-        elif row.id in credit_banned:
+        elif expert_id in credit_banned:
             status = CREDIT_BANNED
-        elif "suspension" in kinds:
+        elif kinds and "suspension" in kinds:
             status = SUSPENDED
         elif day > row[poolindex.TERM_ENDS_ON]:
             status = TERM_EXPIRED
