@@ -130,6 +130,8 @@ def create_app(
     from sunshine.messaging import api as messaging_api
     from sunshine.messaging import views as messaging_views
     from sunshine.observers import api as observers_api
+    from sunshine.opendata import api as opendata_api
+    from sunshine.opendata import views as opendata_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.procedure import api as procedure_api
@@ -239,4 +241,6 @@ def create_app(
     app.include_router(awards_views.router)
     app.include_router(awards_contract_api.router)
     app.include_router(awards_contract_views.router)
+    app.include_router(opendata_api.router)
+    app.include_router(opendata_views.router)
     return app

@@ -44,6 +44,8 @@ class TickReport:
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
+    opendata_releases: list[str] = field(default_factory=list)  # 数据开放: OCDS releases added (release ids)
+    opendata_dumps: list[str] = field(default_factory=list)  # 数据开放: bulk downloads made (file names)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -126,6 +128,14 @@ def tick(db: Database) -> TickReport:
         from sunshine.trading import deposits
 
         report.refunds_overdue = deposits.raise_overdue_alerts(session)
+    with db.unit_of_work() as session:  # 数据开放: newly public stages become OCDS releases
+        from sunshine.opendata import service as opendata
+
+        report.opendata_releases = opendata.sync(session).release_ids
+    with db.unit_of_work() as session:  # 数据开放: the bulk downloads, once a day, their hashes in the ledger
+        from sunshine.opendata import exports as opendata_exports
+
+        report.opendata_dumps = [d.filename for d in opendata_exports.daily_due(session)]
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
