@@ -48,7 +48,11 @@ BUYER_ROLES: dict[str, str] = {
     "engineering": "buyer",
     "gov_procurement": "buyer",
     "soe_procurement": "buyer",
-}  # others: the 转让方 sells, which OCDS names only as a party (role "procuringEntity" for the agency)
+}
+# Transfers (land, mining rights, state and rural property, emission rights) sell rather than buy: the 转让方 takes
+# the role "seller", a code added to the open partyRole codelist (docs/opendata.md); the 竞得人/受让方 is the
+# award's supplier, as OCDS names whoever an award goes to.
+SELLER_ROLE = "seller"
 
 
 def prefix() -> str:

@@ -108,7 +108,7 @@ def _parties(f: Facts) -> list[dict[str, Any]]:
     out = []
     if p.tenderer_id in f.orgs:
         role = ocds.BUYER_ROLES.get(p.transaction_type)
-        out.append(ocds.party(f.orgs[p.tenderer_id], [role] if role else ["procuringEntity"]))
+        out.append(ocds.party(f.orgs[p.tenderer_id], [role or ocds.SELLER_ROLE]))
     if p.agency_id and p.agency_id in f.orgs:
         out.append(ocds.party(f.orgs[p.agency_id], ["procuringEntity"]))
     return out
