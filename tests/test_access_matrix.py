@@ -862,6 +862,16 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/contracts/{contract_id}"): SIGNED_IN,
     ("POST", "/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
+    # open data (OCDS): everything public
+    ("GET", "/api/v1/opendata/releases"): PUBLIC,
+    ("GET", "/api/v1/opendata/releases/{release_id}"): PUBLIC,
+    ("GET", "/api/v1/opendata/records"): PUBLIC,
+    ("GET", "/api/v1/opendata/records/{ocid}"): PUBLIC,
+    ("GET", "/api/v1/opendata/downloads"): PUBLIC,
+    ("GET", "/api/v1/opendata/downloads/{filename}"): PUBLIC,
+    ("GET", "/api/v1/opendata/extension/{name}"): PUBLIC,
+    ("GET", "/api/v1/opendata/openapi.json"): PUBLIC,
+    ("GET", "/opendata/releases.atom"): PUBLIC,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -897,6 +907,10 @@ PATH_EXAMPLES = {
     "interpretation_id": "1",
     "concern_id": "1",
     "auction_id": "1",
+    "release_id": "ocds-sunshn-X3501000000000000000-tender-notice1",
+    "ocid": "ocds-sunshn-X3501000000000000000",
+    "filename": "releases-full.jsonl.gz",
+    "name": "extension.json",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
     "decision_id": "1",

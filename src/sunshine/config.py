@@ -132,7 +132,8 @@ class Settings(BaseSettings):
         description="OCDS 发布标识前缀（ocid prefix），向 OCDS 数据支持团队登记取得；默认值未登记，仅供试用",
     )
     opendata_licence: str = Field(
-        default="https://creativecommons.org/licenses/by/4.0/", description="开放数据的许可协议地址（平台默认值 CC BY 4.0）"
+        default="https://creativecommons.org/licenses/by/4.0/",
+        description="开放数据的许可协议地址（平台默认值 CC BY 4.0）",
     )
 
     @property

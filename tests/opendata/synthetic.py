@@ -60,10 +60,23 @@ def _basics(conn: Connection) -> dict[str, int]:
     if item is None:
         conn.execute(
             insert(CatalogItem).values(
-                code="ZZ.01", category_id=category, name="合成数据公开事项", content="-", legal_basis="-",
-                time_limit_ref="-", responsible_body="-", channels={}, audience="public", mode="proactive",
-                five_category="result", levels=["city"], sort_order=0, version=1, effective_from=START.date(),
-                created_at=START, updated_at=START,
+                code="ZZ.01",
+                category_id=category,
+                name="合成数据公开事项",
+                content="-",
+                legal_basis="-",
+                time_limit_ref="-",
+                responsible_body="-",
+                channels={},
+                audience="public",
+                mode="proactive",
+                five_category="result",
+                levels=["city"],
+                sort_order=0,
+                version=1,
+                effective_from=START.date(),
+                created_at=START,
+                updated_at=START,
             )
         )
         item = conn.scalar(select(CatalogItem.id).where(CatalogItem.code == "ZZ.01"))
@@ -84,9 +97,7 @@ def generate(conn: Connection, n: int, *, first: int = 1, batch: int = 2000) -> 
     if conn.dialect.name == "postgresql":  # ids were given explicitly: move the sequences past them
         for model in TABLES:
             table = model.__tablename__
-            conn.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            )
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     return out
 
 
@@ -97,7 +108,9 @@ def _batch(conn: Connection, base: dict[str, int], numbers: range) -> list[int]:
     project_ids = []
     for k, i in enumerate(numbers):
         t0 = START + timedelta(minutes=i)
-        pid, sid, nid, tid, pub, aid = (ids[m] + k for m in (Project, Section, Notice, Transition, Publication, Auction))
+        pid, sid, nid, tid, pub, aid = (
+            ids[m] + k for m in (Project, Section, Notice, Transition, Publication, Auction)
+        )
         nid, tid, pub = ids[Notice] + 2 * k, ids[Transition] + 5 * k, ids[Publication] + 2 * k
         bidder, letter, contract = ids[AuctionBidder] + k, ids[AwardLetter] + k, ids[AwardContract] + k
         code, budget = code_of(i), Decimal(1_000_000 + (i % 997) * 10_000)
@@ -108,28 +121,66 @@ def _batch(conn: Connection, base: dict[str, int], numbers: range) -> list[int]:
         project_ids.append(pid)
         rows[Project].append(
             dict(
-                id=pid, code=code, name=f"合成地块{i}号国有建设用地使用权挂牌出让", transaction_type="land",
-                method="listing", pack_key="land.listing", pack_version="2026.1", lifecycle="listing",
-                rules_snapshot="{}", tenderer_id=base[SELLER], agency_id=base[AGENCY], budget=budget,
-                region_code="350100", funding_source="-", green_channel=False, state="contracted",
-                failed_attempts=0, public_since=t0, docs_issued_at=t0, docs_sale_end=deadline, bid_deadline=deadline,
-                opening_at=deadline, registered_by=base["user"], registered_at=t0 - timedelta(days=1), updated_at=signed,
+                id=pid,
+                code=code,
+                name=f"合成地块{i}号国有建设用地使用权挂牌出让",
+                transaction_type="land",
+                method="listing",
+                pack_key="land.listing",
+                pack_version="2026.1",
+                lifecycle="listing",
+                rules_snapshot="{}",
+                tenderer_id=base[SELLER],
+                agency_id=base[AGENCY],
+                budget=budget,
+                region_code="350100",
+                funding_source="-",
+                green_channel=False,
+                state="contracted",
+                failed_attempts=0,
+                public_since=t0,
+                docs_issued_at=t0,
+                docs_sale_end=deadline,
+                bid_deadline=deadline,
+                opening_at=deadline,
+                registered_by=base["user"],
+                registered_at=t0 - timedelta(days=1),
+                updated_at=signed,
             )
         )
         rows[Section].append(dict(id=sid, project_id=pid, number=1, name="地块", estimate=budget, qualification="-"))
         rows[Notice].append(
             dict(
-                id=nid, project_id=pid, kind="listing", series_id=None, version=1, title=f"合成地块{i}号挂牌公告",
-                body_html="<p>挂牌出让</p>", affects_bids=False, new_bid_deadline=None, new_opening_at=None,
-                author_id=base["user"], published_at=t0,
+                id=nid,
+                project_id=pid,
+                kind="listing",
+                series_id=None,
+                version=1,
+                title=f"合成地块{i}号挂牌公告",
+                body_html="<p>挂牌出让</p>",
+                affects_bids=False,
+                new_bid_deadline=None,
+                new_opening_at=None,
+                author_id=base["user"],
+                published_at=t0,
                 ledger_seq=seq + 1,
             )
         )
         rows[Notice].append(
             dict(
-                id=nid + 1, project_id=pid, kind="amendment", series_id=nid, version=2, title=f"合成地块{i}号更正公告",
-                body_html="<p>挂牌截止时间顺延</p>", affects_bids=True, new_bid_deadline=moved, new_opening_at=moved,
-                author_id=base["user"], published_at=t0 + timedelta(days=3), ledger_seq=seq + 2,
+                id=nid + 1,
+                project_id=pid,
+                kind="amendment",
+                series_id=nid,
+                version=2,
+                title=f"合成地块{i}号更正公告",
+                body_html="<p>挂牌截止时间顺延</p>",
+                affects_bids=True,
+                new_bid_deadline=moved,
+                new_opening_at=moved,
+                author_id=base["user"],
+                published_at=t0 + timedelta(days=3),
+                ledger_seq=seq + 2,
             )
         )
         steps = [
@@ -141,33 +192,107 @@ def _batch(conn: Connection, base: dict[str, int], numbers: range) -> list[int]:
         ]
         for j, (step, before, after, at, s) in enumerate(steps):
             rows[Transition].append(
-                dict(id=tid + j, project_id=pid, step=step, from_state=before, to_state=after, actor_id=base["user"],
-                     ledger_seq=s, at=at)
+                dict(
+                    id=tid + j,
+                    project_id=pid,
+                    step=step,
+                    from_state=before,
+                    to_state=after,
+                    actor_id=base["user"],
+                    ledger_seq=s,
+                    at=at,
+                )
             )
-        for j, (ref, title, at) in enumerate(((f"auction:{aid}", "成交公示", published), (f"contracts:{code}", "合同公告", signed))):
+        for j, (ref, title, at) in enumerate(
+            ((f"auction:{aid}", "成交公示", published), (f"contracts:{code}", "合同公告", signed))
+        ):
             rows[Publication].append(
-                dict(id=pub + j, item_id=base["item"], subject=f"project:{code}", title=title, body="-",
-                     body_format="text", source_ref=ref, status="published", created_at=at, published_at=at)
+                dict(
+                    id=pub + j,
+                    item_id=base["item"],
+                    subject=f"project:{code}",
+                    title=title,
+                    body="-",
+                    body_format="text",
+                    source_ref=ref,
+                    status="published",
+                    created_at=at,
+                    published_at=at,
+                )
             )
         rows[Auction].append(
-            dict(id=aid, project_id=pid, section_id=sid, start_price=budget, increment=Decimal(10_000), phase="ended",
-                 bid_count=5, current_price=price, outcome="sold", winner_id=bidder, final_price=price, ended_at=ended,
-                 setup_ledger_seq=seq + 3, result_ledger_seq=seq + 4, created_by=base["user"], created_at=moved)
+            dict(
+                id=aid,
+                project_id=pid,
+                section_id=sid,
+                start_price=budget,
+                increment=Decimal(10_000),
+                phase="ended",
+                bid_count=5,
+                current_price=price,
+                outcome="sold",
+                winner_id=bidder,
+                final_price=price,
+                ended_at=ended,
+                setup_ledger_seq=seq + 3,
+                result_ledger_seq=seq + 4,
+                created_by=base["user"],
+                created_at=moved,
+            )
         )
         rows[AuctionBidder].append(
             dict(id=bidder, auction_id=aid, organisation_id=base[BUYER], paddle="A01", assigned_at=moved)
         )
         rows[AwardLetter].append(
-            dict(id=letter, project_id=pid, section_id=sid, organisation_id=base[BUYER], kind="award", title="成交确认书",
-                 number=f"CJ-{code}", body="-", amount=price, issuer_id=base[AGENCY], drafted_at=published,
-                 sha256="0" * 64, issued_at=published, ledger_seq=seq + 5)
+            dict(
+                id=letter,
+                project_id=pid,
+                section_id=sid,
+                organisation_id=base[BUYER],
+                kind="award",
+                title="成交确认书",
+                number=f"CJ-{code}",
+                body="-",
+                amount=price,
+                issuer_id=base[AGENCY],
+                drafted_at=published,
+                sha256="0" * 64,
+                issued_at=published,
+                ledger_seq=seq + 5,
+            )
         )
         rows[AwardContract].append(
-            dict(id=contract, project_id=pid, section_id=sid, letter_id=letter, tenderer_id=base[SELLER],
-                 winner_id=base[BUYER], title="转让合同", number=f"HT-{code}", subject="地块", amount=price,
-                 term="签订后30日内交付", payment="一次性付清", body="-", sha256="1" * 64, drafted_at=published,
-                 tenderer_signed_at=signed - timedelta(hours=1), winner_signed_at=signed, ledger_seq=seq + 6)
+            dict(
+                id=contract,
+                project_id=pid,
+                section_id=sid,
+                letter_id=letter,
+                tenderer_id=base[SELLER],
+                winner_id=base[BUYER],
+                title="转让合同",
+                number=f"HT-{code}",
+                subject="地块",
+                amount=price,
+                term="签订后30日内交付",
+                payment="一次性付清",
+                body="-",
+                sha256="1" * 64,
+                drafted_at=published,
+                tenderer_signed_at=signed - timedelta(hours=1),
+                winner_signed_at=signed,
+                ledger_seq=seq + 6,
+            )
         )
-    for model in (Project, Section, Notice, Transition, Publication, Auction, AuctionBidder, AwardLetter, AwardContract):
+    for model in (
+        Project,
+        Section,
+        Notice,
+        Transition,
+        Publication,
+        Auction,
+        AuctionBidder,
+        AwardLetter,
+        AwardContract,
+    ):
         conn.execute(insert(model), rows[model])
     return project_ids

@@ -150,6 +150,8 @@ def test_feed_page_and_api_documentation(harvested):
     assert "/api/v1/opendata/releases" in spec["paths"] and "/api/v1/notices" in spec["paths"]
     assert not any(p.startswith("/api/v1/auth/") for p in spec["paths"])  # login and tokens left out
     assert "/api/v1/admin/users" not in spec["paths"] and "/api/v1/me" not in spec["paths"]
-    assert all("post" not in ops or p.startswith(("/api/v1/subscriptions", "/api/v1/")) for p, ops in spec["paths"].items())
+    assert all(
+        "post" not in ops or p.startswith(("/api/v1/subscriptions", "/api/v1/")) for p, ops in spec["paths"].items()
+    )
     static = client.get("/static/vendor/redoc.standalone.js")
     assert static.status_code == 200 and b"cdn.redoc.ly" not in static.content

@@ -91,7 +91,12 @@ EXPECTED = {
             },
         ],
         "amendments": [
-            {"id": "notice-2", "date": "2026-03-05T01:01:00Z", "rationale": "合成地块1号更正公告", "description": "更正公告"}
+            {
+                "id": "notice-2",
+                "date": "2026-03-05T01:01:00Z",
+                "rationale": "合成地块1号更正公告",
+                "description": "更正公告",
+            }
         ],
     },
     "awards": [
@@ -171,7 +176,9 @@ def test_a_stage_exists_only_once_its_publication_is_public(db):
     assert "contracts" not in record["compiledRelease"]
 
     with db.engine.begin() as conn:  # published later: the next run adds the contract, nothing else changes
-        conn.execute(update(Publication).where(Publication.source_ref == f"contracts:{code2}").values(status="published"))
+        conn.execute(
+            update(Publication).where(Publication.source_ref == f"contracts:{code2}").values(status="published")
+        )
     with db.unit_of_work(read_only=True) as s:
         before = {r.release_id: r.sha256 for r in s.query(OpenRelease)}
     with db.unit_of_work() as s:

@@ -125,9 +125,7 @@ def downloads(request: Request, session: Session = SessionDep, _: Principal = PU
 
 
 @router.get("/downloads/{filename}", summary="下载批量文件（JSON Lines gzip、CSV、xlsx）", response_class=FileResponse)
-def download(
-    request: Request, filename: Filename, session: Session = SessionDep, _: Principal = PUBLIC
-) -> Response:
+def download(request: Request, filename: Filename, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     dump = exports.get_dump(session, filename)
     etag = f'"{dump.sha256}"'
     headers = {

@@ -146,7 +146,17 @@ def _releases_of_tag(session: Session, tag: str) -> Iterator[dict[str, Any]]:
 def table_rows(session: Session, table: str) -> tuple[list[str], Iterator[list[Any]]]:
     """The header and the rows of one of the main tables (public data only)."""
     if table == "projects":
-        header = ["统一交易标识码", "ocid", "项目名称", "交易类型", "交易方式", "预算（元）", "行政区划代码", "状态", "公开时间"]
+        header = [
+            "统一交易标识码",
+            "ocid",
+            "项目名称",
+            "交易类型",
+            "交易方式",
+            "预算（元）",
+            "行政区划代码",
+            "状态",
+            "公开时间",
+        ]
         stmt = select(Project).where(facts.public_projects()).order_by(Project.id)
 
         def projects() -> Iterator[list[Any]]:
@@ -179,15 +189,30 @@ def table_rows(session: Session, table: str) -> tuple[list[str], Iterator[list[A
 
         return header, notices()
     if table == "results":
-        header = ["ocid", "统一交易标识码", "标段（包）", "中标（成交）人", "统一社会信用代码", "金额（元）", "确定时间"]
+        header = [
+            "ocid",
+            "统一交易标识码",
+            "标段（包）",
+            "中标（成交）人",
+            "统一社会信用代码",
+            "金额（元）",
+            "确定时间",
+        ]
 
         def results() -> Iterator[list[Any]]:
             for release in _releases_of_tag(session, "award"):
                 code = release["publicResourceTrading"]["transactionCode"]
                 for a in release.get("awards", []):
                     s = a["suppliers"][0]
-                    yield [release["ocid"], code, a["relatedLots"][0], s["name"], s["id"].removeprefix(
-                        f"{ocds.ORG_SCHEME}-"), f"{a['value']['amount']:.2f}", a.get("date", "")]
+                    yield [
+                        release["ocid"],
+                        code,
+                        a["relatedLots"][0],
+                        s["name"],
+                        s["id"].removeprefix(f"{ocds.ORG_SCHEME}-"),
+                        f"{a['value']['amount']:.2f}",
+                        a.get("date", ""),
+                    ]
 
         return header, results()
     if table == "contracts":

@@ -64,9 +64,7 @@ def load(session: Session, project_ids: Sequence[int]) -> list[Facts]:
     """The public facts of the projects ``project_ids`` that are public, in the order given."""
     if not project_ids:
         return []
-    projects = {
-        p.id: p for p in session.scalars(select(Project).where(Project.id.in_(project_ids), public_projects()))
-    }
+    projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_(project_ids), public_projects()))}
     facts = {pid: Facts(projects[pid]) for pid in project_ids if pid in projects}
     ids = list(facts)
     if not ids:
@@ -90,9 +88,7 @@ def load(session: Session, project_ids: Sequence[int]) -> list[Facts]:
         f = facts[opening.project_id]
         if opening.record_json and f.publication(f"{OPENING_SOURCE}{opening.id}"):
             f.opening, f.opening_record = opening, json.loads(opening.record_json)
-    for c in session.scalars(
-        select(AwardContract).where(AwardContract.project_id.in_(ids)).order_by(AwardContract.id)
-    ):
+    for c in session.scalars(select(AwardContract).where(AwardContract.project_id.in_(ids)).order_by(AwardContract.id)):
         f = facts[c.project_id]
         if c.tenderer_signed_at and c.winner_signed_at and f.publication(CONTRACT_SOURCE):
             f.contracts.append(c)
@@ -117,9 +113,7 @@ def changed_since(session: Session, moment: datetime) -> list[int]:
     ids |= set(session.scalars(select(Transition.project_id).where(Transition.at >= moment)))
     subjects = set(
         session.scalars(
-            select(Publication.subject).where(
-                Publication.published_at >= moment, Publication.subject.like("project:%")
-            )
+            select(Publication.subject).where(Publication.published_at >= moment, Publication.subject.like("project:%"))
         )
     )
     if subjects:

@@ -58,7 +58,10 @@ def public_document(app: FastAPI) -> dict[str, Any]:
     full = app.openapi()
     keep = public_operations(app)
     doc = copy.deepcopy({k: v for k, v in full.items() if k not in ("paths", "components")})
-    doc["info"] = {**doc.get("info", {}), "description": "公开接口（无需登录）：开放数据（OCDS）、公告、项目、留痕验证等。"}
+    doc["info"] = {
+        **doc.get("info", {}),
+        "description": "公开接口（无需登录）：开放数据（OCDS）、公告、项目、留痕验证等。",
+    }
     paths: dict[str, Any] = {}
     for path, item in full.get("paths", {}).items():
         ops = {m: copy.deepcopy(op) for m, op in item.items() if (m, path) in keep}

@@ -251,7 +251,9 @@ def _bids(f: Facts) -> list[Release]:
         statistics.append(
             {"id": f"{lot}-bidders", "measure": "bidders", "value": len({b["bidder"] for b in bids}), "relatedLot": lot}
         )
-        statistics.append({"id": f"{lot}-electronicBids", "measure": "electronicBids", "value": len(bids), "relatedLot": lot})
+        statistics.append(
+            {"id": f"{lot}-electronicBids", "measure": "electronicBids", "value": len(bids), "relatedLot": lot}
+        )
         for b in bids:
             detail: dict[str, Any] = {
                 "id": b["bid_no"],
