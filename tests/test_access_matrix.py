@@ -972,6 +972,16 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/projects/{project_id}/archive"): EVAL_ARCHIVISTS,
     ("POST", "/projects/{project_id}/archive"): frozenset({Role.CENTRE_STAFF}),
     ("GET", "/archives/{archive_id}/download"): EVAL_ARCHIVISTS,
+    # open data (OCDS): everything public
+    ("GET", "/api/v1/opendata/releases"): PUBLIC,
+    ("GET", "/api/v1/opendata/releases/{release_id}"): PUBLIC,
+    ("GET", "/api/v1/opendata/records"): PUBLIC,
+    ("GET", "/api/v1/opendata/records/{ocid}"): PUBLIC,
+    ("GET", "/api/v1/opendata/downloads"): PUBLIC,
+    ("GET", "/api/v1/opendata/downloads/{filename}"): PUBLIC,
+    ("GET", "/api/v1/opendata/extension/{name}"): PUBLIC,
+    ("GET", "/api/v1/opendata/openapi.json"): PUBLIC,
+    ("GET", "/opendata/releases.atom"): PUBLIC,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1012,6 +1022,10 @@ PATH_EXAMPLES = {
     "interpretation_id": "1",
     "concern_id": "1",
     "auction_id": "1",
+    "release_id": "ocds-sunshn-X3501000000000000000-tender-notice1",
+    "ocid": "ocds-sunshn-X3501000000000000000",
+    "filename": "releases-full.jsonl.gz",
+    "name": "extension.json",
     "bid_no": "TB0000000000000000000",
     "objection_id": "1",
     "case_id": "1",

@@ -137,6 +137,8 @@ def create_app(
     from sunshine.observers import api as observers_api
     from sunshine.performance import api as performance_api
     from sunshine.performance import views as performance_views
+    from sunshine.opendata import api as opendata_api
+    from sunshine.opendata import views as opendata_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.procedure import api as procedure_api
@@ -253,4 +255,6 @@ def create_app(
     app.include_router(performance_views.router)
     app.include_router(archives_api.router)
     app.include_router(archives_views.router)
+    app.include_router(opendata_api.router)
+    app.include_router(opendata_views.router)
     return app

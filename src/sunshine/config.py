@@ -125,6 +125,16 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout: float = 20.0
     digest_interval_minutes: int = Field(default=60, description="同一订阅两封推送邮件之间的最短间隔（分钟）")
+    # 数据开放（opendata）: the OCDS ocid prefix registered with the OCDS Data Support Team (docs/opendata.md)
+    ocds_prefix: str = Field(
+        default="ocds-sunshn",
+        pattern=r"^ocds-[a-z0-9]{6}$",
+        description="OCDS 发布标识前缀（ocid prefix），向 OCDS 数据支持团队登记取得；默认值未登记，仅供试用",
+    )
+    opendata_licence: str = Field(
+        default="https://creativecommons.org/licenses/by/4.0/",
+        description="开放数据的许可协议地址（平台默认值 CC BY 4.0）",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -49,6 +49,8 @@ class TickReport:
     complaints: list[str] = field(default_factory=list)  # 异议、质疑、投诉期限提醒与逾期 (alert keys), 暂停期满恢复
     credit_taken_down: list[int] = field(default_factory=list)  # 行政处罚公示期满撤下 (credit record ids)
     credit_rated: list[str] = field(default_factory=list)  # 上一年度信用评价计算并公布 (periods)
+    opendata_releases: list[str] = field(default_factory=list)  # 数据开放: OCDS releases added (release ids)
+    opendata_dumps: list[str] = field(default_factory=list)  # 数据开放: bulk downloads made (file names)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -147,6 +149,14 @@ def tick(db: Database) -> TickReport:
 
         report.credit_taken_down = credit.take_down_due(session)
         report.credit_rated = credit_ratings.tick(session)
+    with db.unit_of_work() as session:  # 数据开放: newly public stages become OCDS releases
+        from sunshine.opendata import service as opendata
+
+        report.opendata_releases = opendata.sync(session).release_ids
+    with db.unit_of_work() as session:  # 数据开放: the bulk downloads, once a day, their hashes in the ledger
+        from sunshine.opendata import exports as opendata_exports
+
+        report.opendata_dumps = [d.filename for d in opendata_exports.daily_due(session)]
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -36,6 +37,10 @@ class FileStore(Protocol):
         ...
 
     def exists(self, sha256: str) -> bool: ...
+
+    def put_file(self, path: Path, sha256: str) -> str:
+        """Move the finished file ``path`` (whose SHA-256 the caller computed while writing it) into the store."""
+        ...
 
     def path_for(self, sha256: str) -> Path:
         """Where the file lives (or would live) in a local store."""
@@ -80,6 +85,27 @@ class LocalFileStore:
             raise
         _fsync_dir(final.parent)
         return digest
+
+    def put_file(self, path: Path, sha256: str) -> str:
+        """Move a large file written elsewhere (its hash computed while writing, so it is never read whole into
+        memory) into the store under its SHA-256."""
+        final = self.path_for(sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.is_file() and final.stat().st_size == Path(path).stat().st_size:
+            Path(path).unlink(missing_ok=True)
+            return sha256
+        tmp = final.parent / f".incoming-{os.getpid()}-{sha256[:16]}"
+        try:
+            os.replace(path, tmp)  # same file system: a rename
+        except OSError:
+            shutil.copyfile(path, tmp)
+            Path(path).unlink(missing_ok=True)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+        return sha256
 
     def open(self, sha256: str) -> bytes:
         path = self.path_for(sha256)

@@ -43,6 +43,7 @@ from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.invitations import load_demo_invitations
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.performance import load_demo_performance
+from sunshine.demo.opendata import load_demo_opendata
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.results import load_demo_results
@@ -124,6 +125,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_archives(db.unit_of_work, real_now)  # the failed procurement's attempts archived
         created += load_demo_complaints(db.unit_of_work, real_now)  # a challenge, a complaint under way, one awaiting
         created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
+        created += load_demo_opendata(db.unit_of_work)  # last: every published stage as OCDS, the day's downloads
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

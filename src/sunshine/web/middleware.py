@@ -179,7 +179,10 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
-                message["headers"] = kept + self.HEADERS + self._extra(scope, state, kept)
+                # a page that sets its own policy (the vendored API documentation renderer) keeps it
+                own_csp = any(k.lower() == b"content-security-policy" for k, _ in kept)
+                defaults = [h for h in self.HEADERS if not (own_csp and h[0] == b"content-security-policy")]
+                message["headers"] = kept + defaults + self._extra(scope, state, kept)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -413,22 +413,6 @@ def supervision(
     )
 
 
-@router.get("/opendata", response_class=HTMLResponse)
-def opendata(request: Request, _: Principal = PUBLIC) -> Response:
-    spec = request.app.openapi()
-    endpoints = [
-        (method.upper(), path, op.get("summary", ""), (op.get("tags") or [""])[0])
-        for path, ops in spec["paths"].items()
-        for method, op in ops.items()
-    ]
-    return render(request, "opendata.html", page_title="数据开放", endpoints=endpoints)
-
-
-@router.get("/api/v1/docs", response_class=HTMLResponse)
-def api_docs(request: Request, _: Principal = PUBLIC) -> Response:
-    return opendata(request, _)
-
-
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(
     request: Request, seq: str | None = None, session: Session = SessionDep, _: Principal = PUBLIC

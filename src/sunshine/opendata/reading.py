@@ -1,0 +1,126 @@
+"""Reading open data: stored releases page by page (keyset cursors, oldest first so a harvester resumes where it
+stopped), one release, the records (every release of an ocid with the compiled release merged by the official
+merge rules, ``ocdsmerge``), and the packages they are answered in. Everything stored is public: releases enter
+open data only once their stage is published (``opendata.service``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunshine.core.errors import NotFound
+from sunshine.core.pagination import Key, Keyset, Page, paginate
+from sunshine.opendata import ocds, schema
+from sunshine.opendata.models import OpenRelease
+
+RELEASE_ORDER = Keyset.of("opendata_releases", Key(OpenRelease.id, descending=False))
+RECORD_ORDER = Keyset.of("opendata_records", Key(OpenRelease.ocid, descending=False))
+TAGS = ("tender", "tenderAmendment", "tenderUpdate", "tenderCancellation", "award", "contract", "implementation")
+
+
+def list_releases(
+    session: Session,
+    *,
+    ocid: str | None = None,
+    tag: str | None = None,
+    since: datetime | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[OpenRelease]:
+    where = []
+    if ocid:
+        where.append(OpenRelease.ocid == ocid)
+    if tag:
+        where.append(OpenRelease.tag == tag)
+    if since is not None:
+        where.append(OpenRelease.created_at >= since)
+    return paginate(session, select(OpenRelease).where(*where), RELEASE_ORDER, cursor=cursor, limit=limit)
+
+
+def get_release(session: Session, release_id: str) -> OpenRelease:
+    row = session.scalar(select(OpenRelease).where(OpenRelease.release_id == release_id))
+    if row is None:
+        raise NotFound("发布记录不存在")
+    return row
+
+
+def list_ocids(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[str]:
+    stmt = select(OpenRelease.ocid).group_by(OpenRelease.ocid)
+    return paginate(session, stmt, RECORD_ORDER, cursor=cursor, limit=limit)
+
+
+def releases_of(session: Session, ocids: Sequence[str]) -> dict[str, list[OpenRelease]]:
+    out: dict[str, list[OpenRelease]] = {o: [] for o in ocids}
+    rows = session.scalars(
+        select(OpenRelease).where(OpenRelease.ocid.in_(list(ocids))).order_by(OpenRelease.date, OpenRelease.id)
+    )
+    for row in rows:
+        out[row.ocid].append(row)
+    return out
+
+
+def record(ocid: str, rows: Sequence[OpenRelease]) -> dict[str, Any]:
+    """The record of ``ocid``: its releases (oldest first) and the compiled release."""
+    releases = [json.loads(r.data) for r in rows]
+    return {"ocid": ocid, "releases": releases, "compiledRelease": compile_releases(releases)}
+
+
+def compile_releases(releases: list[dict[str, Any]]) -> dict[str, Any]:
+    return schema.merger().create_compiled_release(releases)
+
+
+def get_record(session: Session, ocid: str) -> tuple[dict[str, Any], list[OpenRelease]]:
+    rows = releases_of(session, [ocid])[ocid]
+    if not rows:
+        raise NotFound("记录不存在")
+    return record(ocid, rows), rows
+
+
+def last_modified(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(OpenRelease.created_at)))
+
+
+def release_package(uri: str, releases: list[dict[str, Any]], published: datetime) -> dict[str, Any]:
+    return {**ocds.package_meta(uri, published), "releases": releases}
+
+
+def record_package(uri: str, records: list[dict[str, Any]], published: datetime) -> dict[str, Any]:
+    return {**ocds.package_meta(uri, published), "records": records}
+
+
+def iter_records(session: Session, *, ocids: Sequence[str] | None = None, batch: int = 200) -> Iterator[dict[str, Any]]:
+    """Every record (or those of ``ocids``), ocid by ocid, a batch of ocids at a time: rows are read as plain
+    columns, so nothing accumulates in the session and memory stays flat whatever the count."""
+    if ocids is not None:
+        for start in range(0, len(ocids), batch):
+            yield from _records_batch(session, list(ocids[start : start + batch]))
+        return
+    after: str | None = None
+    while True:
+        stmt = select(OpenRelease.ocid).group_by(OpenRelease.ocid).order_by(OpenRelease.ocid).limit(batch)
+        if after is not None:
+            stmt = stmt.where(OpenRelease.ocid > after)
+        chunk = list(session.scalars(stmt))
+        if not chunk:
+            return
+        yield from _records_batch(session, chunk)
+        after = chunk[-1]
+
+
+def _records_batch(session: Session, ocids: list[str]) -> Iterator[dict[str, Any]]:
+    grouped: dict[str, list[dict[str, Any]]] = {o: [] for o in ocids}
+    rows = session.execute(
+        select(OpenRelease.ocid, OpenRelease.data)
+        .where(OpenRelease.ocid.in_(ocids))
+        .order_by(OpenRelease.ocid, OpenRelease.date, OpenRelease.id)
+    )
+    for ocid, data in rows:
+        grouped[ocid].append(json.loads(data))
+    for ocid in ocids:
+        releases = grouped[ocid]
+        yield {"ocid": ocid, "releases": releases, "compiledRelease": compile_releases(releases)}
