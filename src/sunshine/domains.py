@@ -25,6 +25,7 @@ def install() -> None:
     from sunshine.evaluation import steps as evaluation_steps
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
+    from sunshine.monitoring import steps as monitoring_steps
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.results import steps as results_steps
@@ -52,4 +53,5 @@ def install() -> None:
     auction_outcomes.install()  # each sold section's buyer and final price (trading.outcomes)
     awards_steps.install()  # award letters: a sealable document kind and the inbox message kind
     disclosure_hooks.install()
+    monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
     _installed = True

@@ -44,6 +44,7 @@ class TickReport:
     evaluation_reports_overdue: list[int] = field(default_factory=list)  # 评标报告逾期未送交或未确认 (sessions)
     results_deemed: list[str] = field(default_factory=list)  # 采购人逾期未确定，视为确定第一名 (project codes)
     results_overdue: list[str] = field(default_factory=list)  # 公示、异议答复、结果公告逾期 (alert keys)
+    monitoring_alerts: list[str] = field(default_factory=list)  # 电子监察预警 raised (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -126,6 +127,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.trading import deposits
 
         report.refunds_overdue = deposits.raise_overdue_alerts(session)
+    with db.unit_of_work() as session:  # 电子监察: every monitoring rule, each fact raised once; page views written
+        from sunshine.monitoring import steps as monitoring
+
+        report.monitoring_alerts = monitoring.tick(session).raised
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
