@@ -17,7 +17,7 @@ from sunshine.db import Base, UTCDateTime
 from sunshine.trading.models import Project
 
 
-class Finding(Base):
+class AlertFinding(Base):
     # 监察发现 what a rule found: the evidence behind one monitoring alert (which bids, which values)
     __tablename__ = "monitoring_finding"
 

@@ -13,7 +13,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.models import Alert
 from sunshine.identity.roles import Role
 from sunshine.monitoring import service
-from sunshine.monitoring.models import Finding
+from sunshine.monitoring.models import AlertFinding as Finding
 from sunshine.monitoring.ruleset import pack
 from sunshine.trading.models import Project
 

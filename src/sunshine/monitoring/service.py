@@ -27,7 +27,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.monitoring import facts, flags, marks, process
 from sunshine.monitoring.flags import Finding as Found
-from sunshine.monitoring.models import Finding
+from sunshine.monitoring.models import AlertFinding as Finding
 from sunshine.monitoring.ruleset import Rule, pack
 from sunshine.trading.models import Project
 

@@ -14,12 +14,13 @@ from typing import Any
 from sqlalchemy import Date, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
-from sunshine.awards.contract_models import Contract
+from sunshine.awards.contract_models import AwardContract as Contract
 from sunshine.bidding.models import Bid
 from sunshine.core.labels import METHOD_LABELS, TRADING_TYPE_LABELS
 from sunshine.core.models import Alert
 from sunshine.disclosure import compliance
-from sunshine.monitoring.models import Finding, PageView
+from sunshine.monitoring.models import AlertFinding as Finding
+from sunshine.monitoring.models import PageView
 from sunshine.monitoring.ruleset import pack
 from sunshine.trading.models import Project, Section
 

@@ -43,7 +43,7 @@ def alerts_page(
         page_title="电子监察预警",
         alerts=reading.listing(session, principal, status=None if status == "all" else status, rule_id=rule or None),
         counts=reading.counts(session),
-        status=status,
+        current_status=status,
         rule=rule,
         statuses=reading.STATUSES,
         rule_options=[("", "全部规则")] + [(r.id, f"{r.id} {r.title}") for r in pack().rules],
@@ -249,7 +249,7 @@ def decide_page(
         request,
         "/monitoring/recordings",
         lambda: recordings.decide(session, principal, request_id, decision == "approve", note),
-        lambda r: f"已{recordings.REQUEST_STATUSES[r.status]}调取",
+        lambda r: f"{recordings.REQUEST_STATUSES[r.status]}调取",
     )
 
 
