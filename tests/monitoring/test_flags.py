@@ -65,9 +65,10 @@ def test_r003_short_period_and_its_near_miss():
     r = rule("R003")
     short = Period(1, "P1", "甲", "open_tender", T0, T0 + timedelta(days=19, hours=23))
     enough = Period(2, "P2", "乙", "open_tender", T0, T0 + timedelta(days=20))
-    other = Period(3, "P3", "丙", "enquiry", T0, T0 + timedelta(days=15))  # the default 15 days for other methods
-    found = flags.r003(r, [short, enough, other])
-    assert keys(found) == ["R003:project:1"] and found[0].value == "19"
+    listing = Period(3, "P3", "丙", "listing", T0, T0 + timedelta(days=5))  # not a submission period: not checked
+    consultation = Period(4, "P4", "丁", "competitive_consultation", T0, T0 + timedelta(days=9))  # 10 days required
+    found = flags.r003(r, [short, enough, listing, consultation])
+    assert keys(found) == ["R003:project:1", "R003:project:4"] and found[0].value == "19"
 
 
 def test_r018_single_bid_only_for_competitive_methods_after_the_deadline():

@@ -38,6 +38,7 @@ from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.invitations import load_demo_invitations
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
+from sunshine.demo.monitoring import load_demo_monitoring
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.results import load_demo_results
@@ -115,6 +116,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_venues(db.unit_of_work)  # rooms, the openings' and evaluations' bookings, the rules
         created += load_demo_tenderdocs(db.unit_of_work)  # last: the centre's switch holds later procurement notices
         created += load_demo_awards(db.unit_of_work, real_now)  # letters and contracts: the land sold, the school's
+        created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

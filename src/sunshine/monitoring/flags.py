@@ -88,9 +88,10 @@ def _section(rule: Rule, s: SectionFacts, key: str, message: str, value=None, **
 
 def r003(rule: Rule, periods: Iterable[Period]) -> list[Finding]:
     by_method = rule.param("by_method", {})
+    methods = rule.param("methods")
     out = []
     for p in periods:
-        if p.starts is None or p.ends is None:
+        if p.starts is None or p.ends is None or (methods is not None and p.method not in methods):
             continue
         days = (p.ends - p.starts).days  # whole days
         threshold = int(by_method.get(p.method, rule.param("threshold_days", 15)))

@@ -1,6 +1,6 @@
 """The process rules: a tracked legal deadline missed (any domain's, read generically from ``core.calendar``'s
 tracked deadlines, so a new domain's deadlines are covered as soon as it tracks them), a project's steps out of
-order (a transition that does not start where the last one ended, or earlier than it), and a suspended project
+order (a transition that does not start where the last one ended: the state was changed outside the kernel), and a suspended project
 touched (a step other than resuming or ending it, or a bid sealed, while it stood suspended)."""
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def out_of_order(rule: Rule, project: Project, transitions: Iterable[Transition]
     out = []
     previous = None
     for t in transitions:
-        if previous is not None and (t.from_state != previous.to_state or t.at < previous.at):
+        if previous is not None and t.from_state != previous.to_state:
             label = lifecycle.state_label(project, previous.to_state)
             out.append(
                 Finding(
