@@ -53,6 +53,9 @@ RESULT_PARTIES = frozenset({Role.TENDERER, Role.AGENCY})
 RESULT_OBJECTORS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN})
 EVAL_MINUTERS = frozenset({Role.CENTRE_STAFF, Role.EXPERT, Role.TENDERER})
 EVAL_ARCHIVISTS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR})
+MONITORING_READERS = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF, Role.ADMIN})
+RECORDING_READERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR, Role.ADMIN})
+RECORDING_REQUESTERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -862,6 +865,30 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/projects/{project_id}/contracts"): frozenset({Role.AGENCY, Role.TENDERER}),
     ("GET", "/contracts/{contract_id}"): SIGNED_IN,
     ("POST", "/contracts/{contract_id}/sign"): frozenset({Role.TENDERER, Role.BIDDER}),
+    # 电子监察: the rules are public; alerts and their evidence for the supervisory department, the centre and the
+    # administrator, handled by the supervisory department; statistics public, the staff's with alerts and page views;
+    # recordings registered by the centre, retrieval requested by the centre or a supervisor, approved by the approver
+    ("GET", "/api/v1/monitoring/rules"): PUBLIC,
+    ("GET", "/api/v1/monitoring/alerts"): MONITORING_READERS,
+    ("GET", "/api/v1/monitoring/alerts/{alert_id}"): MONITORING_READERS,
+    ("POST", "/api/v1/monitoring/alerts/{alert_id}/handling"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/statistics"): PUBLIC,
+    ("GET", "/api/v1/staff/statistics"): MONITORING_READERS,
+    ("GET", "/api/v1/monitoring/recordings"): RECORDING_READERS,
+    ("POST", "/api/v1/monitoring/recordings"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/monitoring"): MONITORING_READERS,
+    ("GET", "/monitoring/alerts/{alert_id}"): MONITORING_READERS,
+    ("POST", "/monitoring/alerts/{alert_id}/handle"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/monitoring/rules"): PUBLIC,
+    ("GET", "/statistics"): PUBLIC,
+    ("GET", "/staff/statistics"): MONITORING_READERS,
+    ("GET", "/statistics/{table}/download"): PUBLIC,
+    ("GET", "/staff/statistics/{table}/download"): MONITORING_READERS,
+    ("GET", "/monitoring/recordings"): RECORDING_READERS,
+    ("POST", "/monitoring/recordings"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/monitoring/recordings/{recording_id}/requests"): RECORDING_REQUESTERS,
+    ("POST", "/monitoring/recording-requests/{request_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/monitoring/recording-requests/{request_id}/retrieval"): RECORDING_REQUESTERS,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -926,6 +953,8 @@ PATH_EXAMPLES = {
     "remark_id": "1",
     "correction_id": "1",
     "invitation_id": "1",
+    "recording_id": "1",
+    "table": "by-type",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -30,8 +30,9 @@ def docx(author: str, company: str = "") -> envelope.Document:
         z.writestr("word/document.xml", "<w:document/>")
         z.writestr("docProps/core.xml", CORE.format(author=author))
         z.writestr("docProps/app.xml", APP.format(company=company))
-    return envelope.Document("商务标.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                             buf.getvalue())
+    return envelope.Document(
+        "商务标.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buf.getvalue()
+    )
 
 
 def pdf(author: str) -> envelope.Document:

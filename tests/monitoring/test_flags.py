@@ -39,13 +39,33 @@ def bid(org: int, price: str | None, *, valid: bool | None = True, at: datetime 
     )
 
 
-def section(bids, *, sid: int = 1, winner: int | None = None, amount: str | None = None, method="open_tender",
-            tenderer: int = 900, agency: int | None = 800, decided: datetime | None = None) -> SectionFacts:
+def section(
+    bids,
+    *,
+    sid: int = 1,
+    winner: int | None = None,
+    amount: str | None = None,
+    method="open_tender",
+    tenderer: int = 900,
+    agency: int | None = 800,
+    decided: datetime | None = None,
+) -> SectionFacts:
     return SectionFacts(
-        project_id=sid, project_code=f"P{sid:03d}", project_name=f"项目{sid}", section_id=sid, section_number=1,
-        transaction_type="engineering", method=method, tenderer_id=tenderer, agency_id=agency,
-        docs_issued_at=T0, bid_deadline=DEADLINE, bids=tuple(bids), winner_id=winner,
-        winner_amount=Decimal(amount) if amount else None, decided_at=decided or DEADLINE + timedelta(days=10),
+        project_id=sid,
+        project_code=f"P{sid:03d}",
+        project_name=f"项目{sid}",
+        section_id=sid,
+        section_number=1,
+        transaction_type="engineering",
+        method=method,
+        tenderer_id=tenderer,
+        agency_id=agency,
+        docs_issued_at=T0,
+        bid_deadline=DEADLINE,
+        bids=tuple(bids),
+        winner_id=winner,
+        winner_amount=Decimal(amount) if amount else None,
+        decided_at=decided or DEADLINE + timedelta(days=10),
     )
 
 
@@ -174,8 +194,10 @@ def test_c02_same_device_hash():
 
 def test_c03_same_document_mark_but_not_a_generic_author():
     a, b = bid(1, "100"), bid(2, "101")
-    marks = {a.bid_id: [Mark(a.bid_id, "m1", "张工", "张工", "WPS Office")],
-             b.bid_id: [Mark(b.bid_id, "m1", "张工", "张工", "WPS Office")]}
+    marks = {
+        a.bid_id: [Mark(a.bid_id, "m1", "张工", "张工", "WPS Office")],
+        b.bid_id: [Mark(b.bid_id, "m1", "张工", "张工", "WPS Office")],
+    }
     found = flags.c03(rule("C03"), [section([a, b])], marks)
     assert len(found) == 1 and found[0].restricted["author"] == "张工"
     generic = {k: [replace(m, author="Administrator") for m in v] for k, v in marks.items()}

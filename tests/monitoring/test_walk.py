@@ -18,9 +18,9 @@ from sunshine.monitoring.models import DocumentMark, RecordingRequest
 from tests.bidding.builders import seal_for, tender_with_bidders
 from tests.builders import api_token
 from tests.monitoring.builders import docx, open_bids, pdf, submit
-from tests.trading.builders import cheap_password_hashing
 from tests.pages import browser
 from tests.pages import csrf_token as csrf_of
+from tests.trading.builders import cheap_password_hashing
 
 MAC = "aa:bb:cc:dd:ee:01"
 
@@ -64,7 +64,11 @@ def test_collusion_signals_raised_once_with_evidence_handled_and_recordings_retr
         assert len(device["mac"][0]) == 64
         marks = s.scalars(select(DocumentMark).where(DocumentMark.project_id == w.project_id)).all()
         assert sorted((m.kind, m.author) for m in marks) == [
-            ("docx", "张工"), ("docx", "张工"), ("docx", "李工"), ("pdf", "Administrator"), ("pdf", "张工")
+            ("docx", "张工"),
+            ("docx", "张工"),
+            ("docx", "李工"),
+            ("pdf", "Administrator"),
+            ("pdf", "张工"),
         ]
 
     alerts = client.get("/api/v1/monitoring/alerts", headers=w.h["supervisor"]).json()
@@ -96,8 +100,9 @@ def test_collusion_signals_raised_once_with_evidence_handled_and_recordings_retr
     empty = client.post(url, json={"decision": "confirmed", "note": "  "}, headers=w.h["supervisor"])
     assert empty.status_code == 422 and empty.json()["code"] == "invalid_input"
     assert client.post(url, json={"decision": "confirmed", "note": "x"}, headers=w.h["centre"]).status_code == 403
-    done = client.post(url, json={"decision": "confirmed", "note": "已移交调查，通知评标委员会关注"},
-                       headers=w.h["supervisor"])
+    done = client.post(
+        url, json={"decision": "confirmed", "note": "已移交调查，通知评标委员会关注"}, headers=w.h["supervisor"]
+    )
     assert done.status_code == 200, done.text
     assert done.json()["decision_label"] == "确认"
     twice = client.post(url, json={"decision": "dismissed", "note": "重复"}, headers=w.h["supervisor"])
@@ -115,7 +120,11 @@ def test_collusion_signals_raised_once_with_evidence_handled_and_recordings_retr
         assert page.status_code == 200 and "不同投标人报价相同" in page.text and kept[0][1] in page.text
         form = visitor.post(
             f"/monitoring/alerts/{r028['id']}/handle",
-            data={"decision": "dismissed", "note": "两家均按同一比例下浮报价，属正常", "csrf_token": csrf_of(page.text)},
+            data={
+                "decision": "dismissed",
+                "note": "两家均按同一比例下浮报价，属正常",
+                "csrf_token": csrf_of(page.text),
+            },
             follow_redirects=True,
         )
         assert form.status_code == 200 and "已排除该预警" in form.text
@@ -159,29 +168,45 @@ def _recordings(db, app, client, w):
     rec = client.get("/api/v1/monitoring/recordings", headers=w.h["centre"]).json()
     assert len(rec) == 1 and rec[0]["session_ref"].startswith("opening:") and rec[0]["size"] == len(VIDEO)
     page = centre.get("/monitoring/recordings")
-    asked = centre.post(f"/monitoring/recordings/{rec[0]['id']}/requests",
-                        data={"reason": "核查开标现场唱标过程", "csrf_token": csrf_of(page.text)}, follow_redirects=True)
+    asked = centre.post(
+        f"/monitoring/recordings/{rec[0]['id']}/requests",
+        data={"reason": "核查开标现场唱标过程", "csrf_token": csrf_of(page.text)},
+        follow_redirects=True,
+    )
     assert "待行政监督部门同意" in asked.text
     with db.unit_of_work() as s:
         request_id = s.scalar(select(RecordingRequest.id))
-    early = centre.post(f"/monitoring/recording-requests/{request_id}/retrieval",
-                        data={"csrf_token": csrf_of(page.text)}, follow_redirects=True)
+    early = centre.post(
+        f"/monitoring/recording-requests/{request_id}/retrieval",
+        data={"csrf_token": csrf_of(page.text)},
+        follow_redirects=True,
+    )
     assert "尚未获同意" in early.text
     # the centre may not approve; the supervisory department does
-    refused = centre.post(f"/monitoring/recording-requests/{request_id}/decision",
-                          data={"decision": "approve", "csrf_token": csrf_of(page.text)})
+    refused = centre.post(
+        f"/monitoring/recording-requests/{request_id}/decision",
+        data={"decision": "approve", "csrf_token": csrf_of(page.text)},
+    )
     assert refused.status_code == 403
     with browser(app, w.supervisor.username) as supervisor:
         page = supervisor.get("/monitoring/recordings")
-        ok = supervisor.post(f"/monitoring/recording-requests/{request_id}/decision",
-                             data={"decision": "approve", "note": "同意", "csrf_token": csrf_of(page.text)},
-                             follow_redirects=True)
+        ok = supervisor.post(
+            f"/monitoring/recording-requests/{request_id}/decision",
+            data={"decision": "approve", "note": "同意", "csrf_token": csrf_of(page.text)},
+            follow_redirects=True,
+        )
         assert "已同意调取" in ok.text
     page = centre.get("/monitoring/recordings")
     got = centre.post(f"/monitoring/recording-requests/{request_id}/retrieval", data={"csrf_token": csrf_of(page.text)})
     assert got.status_code == 200 and got.content == VIDEO
     centre.__exit__(None, None, None)
     with db.unit_of_work() as s:
-        kinds = s.scalars(select(LedgerEntry.kind).where(LedgerEntry.kind.like("monitoring:recording:%")).order_by(LedgerEntry.seq)).all()
-    assert kinds == ["monitoring:recording:registered", "monitoring:recording:requested",
-                     "monitoring:recording:approved", "monitoring:recording:retrieved"]
+        kinds = s.scalars(
+            select(LedgerEntry.kind).where(LedgerEntry.kind.like("monitoring:recording:%")).order_by(LedgerEntry.seq)
+        ).all()
+    assert kinds == [
+        "monitoring:recording:registered",
+        "monitoring:recording:requested",
+        "monitoring:recording:approved",
+        "monitoring:recording:retrieved",
+    ]

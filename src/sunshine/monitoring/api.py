@@ -25,14 +25,14 @@ RECORDING_READERS = Depends(Access(*recordings.READERS))
 
 @router.get("/monitoring/rules", response_model=list[RuleOut], summary="电子监察规则（含依据、阈值）")
 def rules(_: Principal = PUBLIC) -> list[RuleOut]:
-    return [
-        RuleOut(**{**r.__dict__, "severity_label": r.severity_label}) for r in pack().rules
-    ]
+    return [RuleOut(**{**r.__dict__, "severity_label": r.severity_label}) for r in pack().rules]
 
 
 @router.get("/monitoring/alerts", response_model=list[AlertOut], summary="监察预警")
 def alerts(
-    status: str | None = Query(None, pattern="^(pending|confirmed|dismissed)$", description="pending/confirmed/dismissed"),
+    status: str | None = Query(
+        None, pattern="^(pending|confirmed|dismissed)$", description="pending/confirmed/dismissed"
+    ),
     rule: str | None = Query(None, max_length=10, description="规则编号，如 R018"),
     session: Session = SessionDep,
     actor: Principal = READERS,
@@ -75,7 +75,9 @@ def list_recordings(
     return [RecordingOut.model_validate(r, from_attributes=True) for r in recordings.recordings(session, project_id)]
 
 
-@router.post("/monitoring/recordings", response_model=RecordingOut, status_code=201, summary="登记现场录像（录像系统接口）")
+@router.post(
+    "/monitoring/recordings", response_model=RecordingOut, status_code=201, summary="登记现场录像（录像系统接口）"
+)
 def register_recording(data: RecordingRegisterIn, session: Session = SessionDep, actor: Principal = REGISTRARS):
     row = recordings.register(
         session,

@@ -14,7 +14,10 @@ from openpyxl import Workbook
 from sunshine.core.errors import NotFound
 from sunshine.monitoring.statistics import Table
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _lines(table: Table) -> list[list]:

@@ -100,7 +100,8 @@ def r003(rule: Rule, periods: Iterable[Period]) -> list[Finding]:
                 Finding(
                     rule.id,
                     f"R003:project:{p.project_id}",
-                    f"项目 {p.project_code}「{p.project_name}」自招标文件发出至投标截止仅 {days} 日，少于 {threshold} 日",
+                    f"项目 {p.project_code}「{p.project_name}」自招标文件发出至投标截止仅 {days} 日，"
+                    f"少于 {threshold} 日",
                     project_id=p.project_id,
                     subject_id=p.project_id,
                     value=str(days),
@@ -497,7 +498,8 @@ def c04(rule: Rule, sections: Iterable[SectionFacts], now: datetime, names: dict
                         rule.id,
                         f"C04:{group}:{who}:{now.year}",
                         f"{label} {names.get(who, who)} 近 {rule.param('window_days', 365)} 日 {counts[who]} 个中标的"
-                        f"金额集中度 HHI={hhi:.2f}，最大份额为 {names.get(top, top)}（{float(by_winner[top] / total):.0%}）",
+                        f"金额集中度 HHI={hhi:.2f}，最大份额为 {names.get(top, top)}"
+                        f"（{float(by_winner[top] / total):.0%}）",
                         subject_kind="organisation",
                         subject_id=who,
                         value=f"{hhi:.4f}",
@@ -530,7 +532,8 @@ def c05(rule: Rule, sections: Iterable[SectionFacts], now: datetime, names: dict
             Finding(
                 rule.id,
                 f"C05:{loser}:{winner}",
-                f"{names.get(loser, loser)} 与 {names.get(winner, winner)} 同场投标 {len(projects)} 次，每次都由后者中标",
+                f"{names.get(loser, loser)} 与 {names.get(winner, winner)} 同场投标 {len(projects)} 次，"
+                "每次都由后者中标",
                 subject_kind="organisation",
                 subject_id=loser,
                 value=str(len(projects)),

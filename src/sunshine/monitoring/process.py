@@ -1,7 +1,7 @@
 """The process rules: a tracked legal deadline missed (any domain's, read generically from ``core.calendar``'s
 tracked deadlines, so a new domain's deadlines are covered as soon as it tracks them), a project's steps out of
-order (a transition that does not start where the last one ended: the state was changed outside the kernel), and a suspended project
-touched (a step other than resuming or ending it, or a bid sealed, while it stood suspended)."""
+order (a transition that does not start where the last one ended: the state was changed outside the kernel), and a
+suspended project touched (a step other than resuming or ending it, or a bid sealed, while it stood suspended)."""
 
 from __future__ import annotations
 

@@ -34,10 +34,20 @@ REQUEST_STATUSES = {"pending": "待审批", "approved": "已同意", "refused": 
 REGISTRARS = (Role.CENTRE_STAFF,)
 REQUESTERS = (Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR)
 READERS = (Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR, Role.ADMIN)
-APPROVAL_BASIS = "DB3310/T 50—2018 6.3 c)：各类监察信息、记录应由公共资源交易中心负责存档，信息、记录的调取应经有关部门同意"
+APPROVAL_BASIS = (
+    "DB3310/T 50—2018 6.3 c)：各类监察信息、记录应由公共资源交易中心负责存档，信息、记录的调取应经有关部门同意"
+)
 # 视频文件的签名: MP4/MOV (ftyp at byte 4), Matroska/WebM, MPEG-PS/TS, AVI (RIFF....AVI), FLV
-VIDEO_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "mkv": "video/x-matroska",
-               "ts": "video/mp2t", "mpg": "video/mpeg", "avi": "video/x-msvideo", "flv": "video/x-flv"}
+VIDEO_TYPES = {
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "mkv": "video/x-matroska",
+    "ts": "video/mp2t",
+    "mpg": "video/mpeg",
+    "avi": "video/x-msvideo",
+    "flv": "video/x-flv",
+}
 
 
 def approver_role() -> Role:
@@ -184,8 +194,12 @@ def request_access(session: Session, actor: Principal, recording_id: int, reason
     )
     session.add(row)
     session.flush()
-    ledger.append(session, "monitoring:recording:requested", f"recording-request:{row.id}",
-                  {"recording": recording.id, "sha256": recording.sha256})
+    ledger.append(
+        session,
+        "monitoring:recording:requested",
+        f"recording-request:{row.id}",
+        {"recording": recording.id, "sha256": recording.sha256},
+    )
     return row
 
 
@@ -213,8 +227,9 @@ def decide(session: Session, actor: Principal, request_id: int, approve: bool, n
         raise InvalidInput("不同意调取时请说明理由", field="note")
     row.status = "approved" if approve else "refused"
     row.decided_by, row.decided_at, row.decision_note = actor.user_id, clock.now(), note[:1000] or None
-    ledger.append(session, f"monitoring:recording:{row.status}", f"recording-request:{row.id}",
-                  {"recording": row.recording_id})
+    ledger.append(
+        session, f"monitoring:recording:{row.status}", f"recording-request:{row.id}", {"recording": row.recording_id}
+    )
     session.flush()
     return row
 
@@ -232,7 +247,11 @@ def retrieve(session: Session, actor: Principal, request_id: int) -> tuple[Recor
         raise Conflict("录像文件与登记的哈希不符")
     row.retrievals += 1
     row.last_retrieved_at = clock.now()
-    ledger.append(session, "monitoring:recording:retrieved", f"recording-request:{row.id}",
-                  {"recording": recording.id, "sha256": recording.sha256})
+    ledger.append(
+        session,
+        "monitoring:recording:retrieved",
+        f"recording-request:{row.id}",
+        {"recording": recording.id, "sha256": recording.sha256},
+    )
     session.flush()
     return recording, data

@@ -60,7 +60,7 @@ class Table:
                         "type": "pie",
                         "name": label,
                         "radius": ["35%", "65%"],
-                        "data": [{"name": c, "value": float(r[f] or 0)} for c, r in zip(cats, self.rows)],
+                        "data": [{"name": c, "value": float(r[f] or 0)} for c, r in zip(cats, self.rows, strict=True)],
                     }
                 ],
             }

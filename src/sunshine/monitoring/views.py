@@ -77,8 +77,12 @@ def handle_page(
     def call():
         return service.handle(session, principal, alert_id, decision, note)
 
-    return act(request, f"/monitoring/alerts/{alert_id}", call,
-               lambda r: f"已{service.DECISIONS[r[1].decision]}该预警，处理记录已留痕")
+    return act(
+        request,
+        f"/monitoring/alerts/{alert_id}",
+        call,
+        lambda r: f"已{service.DECISIONS[r[1].decision]}该预警，处理记录已留痕",
+    )
 
 
 @router.get("/monitoring/rules", response_class=HTMLResponse)
@@ -263,4 +267,3 @@ def retrieve_file(request_id: Id, session: Session = SessionDep, principal: Prin
         media_type=recording.content_type,
         headers={"Content-Disposition": f'attachment; filename="recording-{recording.id}.{ext}"'},
     )
-

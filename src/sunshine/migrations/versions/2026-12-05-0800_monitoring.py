@@ -25,9 +25,7 @@ def _pk(table: str) -> sa.PrimaryKeyConstraint:
 
 def _fk(table: str, column: str, target: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
     ref_table = target.split(".")[0]
-    return sa.ForeignKeyConstraint(
-        [column], [target], name=op.f(f"fk_{table}_{column}_{ref_table}"), ondelete=ondelete
-    )
+    return sa.ForeignKeyConstraint([column], [target], name=op.f(f"fk_{table}_{column}_{ref_table}"), ondelete=ondelete)
 
 
 def upgrade() -> None:
