@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sunshine.monitoring import flags
@@ -225,6 +225,7 @@ def test_c05_rotation_a_bidder_that_always_loses_to_the_same_winner():
     assert flags.c05(rule("C05"), met[:2], NOW, {}) == []  # two meetings are below the minimum
 
 
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=2, max_size=50))
 def test_fences_bracket_the_quartiles(values):
     lower, upper = flags.fences(values)

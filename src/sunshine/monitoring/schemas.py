@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from sunshine.core.inputs import Id, IsoDateTime
+
 
 class RuleOut(BaseModel):
     id: str
@@ -57,13 +59,13 @@ class TableOut(BaseModel):
 
 
 class RecordingRegisterIn(BaseModel):
-    project_id: int = Field(ge=1, le=2**31 - 1)
+    project_id: Id
     room: Literal["opening", "evaluation", "draw"]
     session_ref: str = Field("", max_length=80, description="评标会编号或抽取编号；开标会可不填")
     filename: str = Field(max_length=255)
     sha256: str = Field(min_length=64, max_length=64, description="录像系统已存入文件库的文件的 SHA-256")
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
+    started_at: IsoDateTime | None = None
+    ended_at: IsoDateTime | None = None
 
 
 class RecordingOut(BaseModel):
