@@ -59,6 +59,9 @@ PERF_OVERSIGHT = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF})
 COMPLAINT_FILERS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN})
 COMPLAINT_READERS = frozenset({Role.BIDDER, Role.ENTERPRISE_ADMIN, Role.TENDERER, Role.AGENCY, Role.SUPERVISOR})
 COMPLAINT_DEPARTMENT = frozenset({Role.SUPERVISOR})
+MONITORING_READERS = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF, Role.ADMIN})
+RECORDING_READERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR, Role.ADMIN})
+RECORDING_REQUESTERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -982,6 +985,30 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/opendata/extension/{name}"): PUBLIC,
     ("GET", "/api/v1/opendata/openapi.json"): PUBLIC,
     ("GET", "/opendata/releases.atom"): PUBLIC,
+    # 电子监察: the rules are public; alerts and their evidence for the supervisory department, the centre and the
+    # administrator, handled by the supervisory department; statistics public, the staff's with alerts and page views;
+    # recordings registered by the centre, retrieval requested by the centre or a supervisor, approved by the approver
+    ("GET", "/api/v1/monitoring/rules"): PUBLIC,
+    ("GET", "/api/v1/monitoring/alerts"): MONITORING_READERS,
+    ("GET", "/api/v1/monitoring/alerts/{alert_id}"): MONITORING_READERS,
+    ("POST", "/api/v1/monitoring/alerts/{alert_id}/handling"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/api/v1/statistics"): PUBLIC,
+    ("GET", "/api/v1/staff/statistics"): MONITORING_READERS,
+    ("GET", "/api/v1/monitoring/recordings"): RECORDING_READERS,
+    ("POST", "/api/v1/monitoring/recordings"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/monitoring"): MONITORING_READERS,
+    ("GET", "/monitoring/alerts/{alert_id}"): MONITORING_READERS,
+    ("POST", "/monitoring/alerts/{alert_id}/handle"): frozenset({Role.SUPERVISOR}),
+    ("GET", "/monitoring/rules"): PUBLIC,
+    ("GET", "/statistics"): PUBLIC,
+    ("GET", "/staff/statistics"): MONITORING_READERS,
+    ("GET", "/statistics/{table}/download"): PUBLIC,
+    ("GET", "/staff/statistics/{table}/download"): MONITORING_READERS,
+    ("GET", "/monitoring/recordings"): RECORDING_READERS,
+    ("POST", "/monitoring/recordings"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/monitoring/recordings/{recording_id}/requests"): RECORDING_REQUESTERS,
+    ("POST", "/monitoring/recording-requests/{request_id}/decision"): frozenset({Role.SUPERVISOR}),
+    ("POST", "/monitoring/recording-requests/{request_id}/retrieval"): RECORDING_REQUESTERS,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1058,6 +1085,8 @@ PATH_EXAMPLES = {
     "correction_id": "1",
     "invitation_id": "1",
     "archive_id": "1",
+    "recording_id": "1",
+    "table": "by-type",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

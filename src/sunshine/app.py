@@ -14,6 +14,7 @@ from sunshine.config import Settings, get_settings
 from sunshine.core.inputs import check_text
 from sunshine.db import Database
 from sunshine.identity import service as identity_service
+from sunshine.monitoring.usage import PageViewMiddleware
 from sunshine.web import openapi, problems, refusals
 from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
 from sunshine.web.templating import TEMPLATES_DIR
@@ -84,6 +85,7 @@ def create_app(
     app.add_middleware(
         WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads
     )
+    app.add_middleware(PageViewMiddleware)  # 门户访问统计: views per path template, no personal data
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)  # outermost: refuses first
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
@@ -134,6 +136,8 @@ def create_app(
     from sunshine.market import views as market_views
     from sunshine.messaging import api as messaging_api
     from sunshine.messaging import views as messaging_views
+    from sunshine.monitoring import api as monitoring_api
+    from sunshine.monitoring import views as monitoring_views
     from sunshine.observers import api as observers_api
     from sunshine.performance import api as performance_api
     from sunshine.performance import views as performance_views
@@ -257,4 +261,6 @@ def create_app(
     app.include_router(archives_views.router)
     app.include_router(opendata_api.router)
     app.include_router(opendata_views.router)
+    app.include_router(monitoring_api.router)
+    app.include_router(monitoring_views.router)
     return app

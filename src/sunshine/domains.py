@@ -29,6 +29,7 @@ def install() -> None:
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.performance import steps as performance_steps
+    from sunshine.monitoring import steps as monitoring_steps
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.results import steps as results_steps
@@ -60,4 +61,5 @@ def install() -> None:
     complaints_steps.install()  # the project page links to its cases; the inbox message kind
     credit_steps.install()  # penalties published through disclosure; experts known by their code; conduct rated
     disclosure_hooks.install()
+    monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
     _installed = True

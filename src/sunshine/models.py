@@ -23,6 +23,7 @@ from sunshine.inforequests import models as inforequests_models  # noqa: F401
 from sunshine.ledger import models as ledger_models  # noqa: F401
 from sunshine.market import models as market_models  # noqa: F401
 from sunshine.messaging import models as messaging_models  # noqa: F401
+from sunshine.monitoring import models as monitoring_models  # noqa: F401
 from sunshine.observers import models as observers_models  # noqa: F401
 from sunshine.performance import models as performance_models  # noqa: F401
 from sunshine.opendata import models as opendata_models  # noqa: F401

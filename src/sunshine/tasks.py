@@ -51,6 +51,7 @@ class TickReport:
     credit_rated: list[str] = field(default_factory=list)  # 上一年度信用评价计算并公布 (periods)
     opendata_releases: list[str] = field(default_factory=list)  # 数据开放: OCDS releases added (release ids)
     opendata_dumps: list[str] = field(default_factory=list)  # 数据开放: bulk downloads made (file names)
+    monitoring_alerts: list[str] = field(default_factory=list)  # 电子监察预警 raised (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -157,6 +158,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.opendata import exports as opendata_exports
 
         report.opendata_dumps = [d.filename for d in opendata_exports.daily_due(session)]
+    with db.unit_of_work() as session:  # 电子监察: every monitoring rule, each fact raised once; page views written
+        from sunshine.monitoring import steps as monitoring
+
+        report.monitoring_alerts = monitoring.tick(session).raised
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -129,6 +129,7 @@ def binding(section_id: Id, session: Session = SessionDep, actor: Principal = BI
 )
 def submit(
     section_id: Id,
+    request: Request,
     response: Response,
     body: bytes = Depends(sealed_body),
     idempotency_key: str = Header(default="", alias="Idempotency-Key"),
@@ -136,6 +137,12 @@ def submit(
     signing_key: Id | None = Header(default=None, alias="Sunshine-Signing-Key", description="签名密钥编号"),
     signature: str = Header(
         default="", alias="Sunshine-Signature", max_length=200, description="签章人对 envelope.signed_message 的签名"
+    ),
+    device: str = Header(
+        default="",
+        alias="Sunshine-Device",
+        max_length=1000,
+        description="投标客户端报告的硬件标识哈希：mac=<sha256>,<sha256>;machine=<sha256>（电子监察比对）",
     ),
     session: Session = SessionDep,
     actor: Principal = BIDDER_CONFIRMED,
@@ -149,6 +156,7 @@ def submit(
         idempotency_key=idempotency_key,
         signing_key_id=signing_key,
         signature=signature,
+        origin=service.Origin(client_ip=request.client.host if request.client else None, device=device),
     )
     if not result.created:
         response.status_code = 200

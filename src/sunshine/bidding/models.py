@@ -52,6 +52,10 @@ class Bid(Base):
     # 电子签名: the signer's registered key and the signature over envelope.signed_message (base64)
     signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_key.id"))
     signature: Mapped[str | None] = mapped_column(Text)
+    # 电子监察: where the sealed bid came from — the client's IP address as the server saw it, and the hashed
+    # hardware identifiers the bidder's client reported (JSON {"mac": [...], "machine": "...", "browser": "..."})
+    client_ip: Mapped[str | None] = mapped_column(String(45), index=True)
+    device_json: Mapped[str | None] = mapped_column(Text)
 
 
 class OpeningSession(Base):

@@ -191,6 +191,37 @@ def binding_for(session: Session, section: Section, project: Project, org: Organ
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a sealed bid came from, for electronic monitoring (电子监察): the client's IP address as the server
+    saw it, and the hardware identifiers the bidder's client reported in ``Sunshine-Device``
+    (``mac=<h>,<h>;machine=<h>;browser=<h>``). Only hashes are kept: a value that is not already a SHA-256 is
+    hashed here, so no MAC address, machine id or browser fingerprint is ever stored in the clear. A malformed
+    header is ignored rather than refusing the bid: it is a monitoring aid, not a condition of bidding."""
+
+    client_ip: str | None = None
+    device: str = ""
+
+    def device_json(self) -> str | None:
+        out: dict[str, Any] = {}
+        for part in (self.device or "").split(";")[:3]:
+            name, _, values = part.partition("=")
+            name = name.strip().lower()
+            if name not in ("mac", "machine", "browser"):
+                continue
+            hashes = [_device_hash(v) for v in values.split(",")[:16] if v.strip()]
+            if hashes:
+                out[name] = hashes if name == "mac" else hashes[0]
+        return json.dumps(out, sort_keys=True) if out else None
+
+
+def _device_hash(value: str) -> str:
+    value = value.strip().lower()
+    if re.fullmatch(r"[0-9a-f]{64}", value):
+        return value
+    return hashlib.sha256(f"sunshine-device-v1:{value}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
 class Submitted:
     bid: Bid
     created: bool  # False: a retry of an earlier submission with the same idempotency key
@@ -206,6 +237,7 @@ def submit(
     idempotency_key: str,
     signing_key_id: int | None = None,
     signature: str | None = None,
+    origin: Origin | None = None,
 ) -> Submitted:
     """递交（或修改）投标文件: check the signer's signature, store the ciphertext, record it, sign the receipt."""
     if not isinstance(idempotency_key, str) or not IDEMPOTENCY_KEY.match(idempotency_key):
@@ -279,6 +311,8 @@ def submit(
         receipt="{}",
         signing_key_id=signer.id if signer is not None else None,
         signature=base64.b64encode(_signature_bytes(signature)).decode() if signer is not None else None,
+        client_ip=(origin.client_ip or None)[:45] if origin is not None and origin.client_ip else None,
+        device_json=origin.device_json() if origin is not None else None,
     )
     session.add(bid)
     session.flush()

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sunshine.bidding import envelope
-from sunshine.client import signing_keys
+from sunshine.client import device, signing_keys
 from sunshine.client.bid_files import RECEIPT_FILE, BidDir, write_json
 from sunshine.client.connection import RETRIES, TOKEN_FORMAT, connect, refusal, server_url, sign_in
 from sunshine.client.options import (
@@ -78,6 +78,9 @@ def submit(
     key: Annotated[
         Path | None, typer.Option("--key", help="签章人的签名私钥文件：以已确认的签名密钥对投标文件电子签名")
     ] = None,
+    no_device: Annotated[
+        bool, typer.Option("--no-device", help="不报告本机硬件标识的哈希（网卡 MAC 地址、机器码；供电子监察比对）")
+    ] = False,
 ) -> None:
     """递交加密投标文件（只发送密文、密钥承诺和电子签名），保存并立即核验平台签名的投标回执。"""
     bid_dir = BidDir(directory)
@@ -105,6 +108,7 @@ def submit(
                 "Idempotency-Key": meta["idempotency_key"],
                 "Sunshine-Key-Commitment": meta["key_commitment"],
                 **signature_headers,
+                **({} if no_device else {"Sunshine-Device": device.header()}),
             },
             attempts=retries + 1,
             hint="；重试使用同一幂等键，不会产生第二份投标",

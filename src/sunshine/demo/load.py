@@ -44,6 +44,7 @@ from sunshine.demo.invitations import load_demo_invitations
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
 from sunshine.demo.performance import load_demo_performance
 from sunshine.demo.opendata import load_demo_opendata
+from sunshine.demo.monitoring import load_demo_monitoring
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.results import load_demo_results
@@ -126,6 +127,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_complaints(db.unit_of_work, real_now)  # a challenge, a complaint under way, one awaiting
         created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
         created += load_demo_opendata(db.unit_of_work)  # last: every published stage as OCDS, the day's downloads
+        created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

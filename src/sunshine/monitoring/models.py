@@ -1,0 +1,108 @@
+"""Tables of electronic monitoring (电子监察): the finding behind each monitoring alert (its rule, project and
+evidence), the supervisory department's handling of it, the features read from opened bid documents (投标文件
+特征码), recordings of the opening, evaluation and draw rooms with their retrieval requests, and portal page-view
+counts per path template and day (no personal data).
+
+The alert itself is the shared ``core.models.Alert`` row (domain ``monitoring``); these tables only add to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sunshine.db import Base, UTCDateTime
+from sunshine.trading.models import Project
+
+
+class AlertFinding(Base):
+    # 监察发现 what a rule found: the evidence behind one monitoring alert (which bids, which values)
+    __tablename__ = "monitoring_finding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), unique=True)
+    rule_id: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))  # high | medium | low
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    value: Mapped[str | None] = mapped_column(String(40))  # the indicator's value, as a decimal string
+    evidence_json: Mapped[str] = mapped_column(Text)  # JSON: the facts the rule read
+    restricted_json: Mapped[str | None] = mapped_column(Text)  # hashed identifiers: the supervisor only
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # handling by the supervisory department: None (待处理) | confirmed (确认) | dismissed (排除)
+    decision: Mapped[str | None] = mapped_column(String(20), index=True)
+    decision_note: Mapped[str | None] = mapped_column(Text)  # the action taken, or the reason for dismissal
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_ledger_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class DocumentMark(Base):
+    # 投标文件特征码 the author and machine metadata read from one document of an opened bid
+    __tablename__ = "monitoring_document_mark"
+    __table_args__ = (UniqueConstraint("bid_id", "document_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    document_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))  # pdf | docx | xlsx | other
+    author: Mapped[str | None] = mapped_column(String(200))
+    last_modified_by: Mapped[str | None] = mapped_column(String(200))
+    producer: Mapped[str | None] = mapped_column(String(200))  # the application that made the file
+    mark: Mapped[str | None] = mapped_column(String(64), index=True)  # SHA-256 of the identifying metadata
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Recording(Base):
+    # 音视频记录 a recording of the opening, evaluation or draw room, linked to its session
+    __tablename__ = "monitoring_recording"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    room: Mapped[str] = mapped_column(String(20))  # opening | evaluation | draw
+    session_ref: Mapped[str] = mapped_column(String(80))  # e.g. opening:3, evaluation:5, draw:CQ2026…
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registered_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ledger_seq: Mapped[int] = mapped_column(Integer)
+
+
+class RecordingRequest(Base):
+    # 调取申请 a request to retrieve a recording, approved by the department the rules name; each retrieval logged
+    __tablename__ = "monitoring_recording_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("monitoring_recording.id", ondelete="CASCADE"), index=True)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | approved | refused
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    retrievals: Mapped[int] = mapped_column(Integer, default=0)
+    last_retrieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PageView(Base):
+    # 门户访问统计 views of one page (its path template, never the address or the visitor) on one day
+    __tablename__ = "monitoring_page_view"
+    __table_args__ = (UniqueConstraint("day", "path"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    section: Mapped[str] = mapped_column(String(40), index=True)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# statistics group projects by the month they were registered in (GROUP BY over a year of a province's data)
+Index("ix_project_registered_at", Project.registered_at)

@@ -1,0 +1,374 @@
+"""统计分析: the trading statistics, each a table computed in SQL (GROUP BY over indexed columns) that a page draws
+as a chart beside its data and offers as CSV or xlsx: projects and amounts by type, method, region and month; budget
+against contract amount (savings rate); bidders per section; failed tenders; days from the first notice to the
+signed contract; on-time disclosure (the disclosure domain's own compliance count); monitoring alerts by rule and
+handling; portal page views (staff). Amounts in 元."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, case, cast, distinct, func, literal, select
+from sqlalchemy.orm import Session
+
+from sunshine.awards.contract_models import AwardContract as Contract
+from sunshine.bidding.models import Bid
+from sunshine.core.labels import METHOD_LABELS, TRADING_TYPE_LABELS
+from sunshine.core.models import Alert
+from sunshine.disclosure import compliance
+from sunshine.monitoring.models import AlertFinding as Finding
+from sunshine.monitoring.models import PageView
+from sunshine.monitoring.ruleset import pack
+from sunshine.trading.models import Project, Section
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: tuple[tuple[str, str], ...]  # (field, Chinese heading)
+    rows: list[dict[str, Any]]
+    chart: str = "bar"  # bar | line | pie
+    note: str = ""
+
+    def totals(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f, _ in self.columns[1:]:
+            values = [r[f] for r in self.rows if isinstance(r.get(f), int | Decimal) and not isinstance(r[f], bool)]
+            if values and f not in ("rate", "average", "savings_rate", "average_days"):
+                out[f] = sum(values)
+        return out
+
+    def option(self) -> dict:
+        """The ECharts option of the chart drawn from this table (first column: categories; counts: series)."""
+        cats = [str(r[self.columns[0][0]]) for r in self.rows]
+        numeric = [
+            (f, label)
+            for f, label in self.columns[1:]
+            if any(isinstance(r.get(f), int | float | Decimal) for r in self.rows)
+        ]
+        if self.chart == "pie" and numeric:
+            f, label = numeric[0]
+            return {
+                "tooltip": {"trigger": "item"},
+                "legend": {"bottom": 0},
+                "series": [
+                    {
+                        "type": "pie",
+                        "name": label,
+                        "radius": ["35%", "65%"],
+                        "data": [{"name": c, "value": float(r[f] or 0)} for c, r in zip(cats, self.rows, strict=True)],
+                    }
+                ],
+            }
+        return {
+            "tooltip": {"trigger": "axis"},
+            "legend": {},
+            "xAxis": {"type": "category", "data": cats},
+            "yAxis": {"type": "value"},
+            "series": [
+                {"type": self.chart, "name": label, "data": [float(r.get(f) or 0) for r in self.rows]}
+                for f, label in numeric[:3]
+            ],
+        }
+
+
+def _is_pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def month_of(session: Session, column):
+    """The Beijing-time month (YYYY-MM) of a timestamp, in SQL."""
+    if _is_pg(session):
+        return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column, "+8 hours")
+
+
+def days_between(session: Session, later, earlier):
+    if _is_pg(session):
+        return func.extract("epoch", later - earlier) / 86400
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def _year_filter(session: Session, stmt, year: int | None):
+    if year is None:
+        return stmt
+    return stmt.where(month_of(session, Project.registered_at).like(f"{year}-%"))
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _by(session: Session, year: int | None, column, label: Callable[[str], str], key: str, title: str) -> Table:
+    stmt = _year_filter(
+        session,
+        select(column.label("k"), func.count(Project.id), func.coalesce(func.sum(Project.budget), 0))
+        .group_by(column)
+        .order_by(column),
+        year,
+    )
+    rows = [{"group": label(k), "projects": n, "budget": _money(b)} for k, n, b in session.execute(stmt)]
+    return Table(key, title, (("group", "分组"), ("projects", "项目数"), ("budget", "预算（估算）金额（元）")), rows)
+
+
+def by_type(session: Session, year: int | None = None) -> Table:
+    return _by(
+        session,
+        year,
+        Project.transaction_type,
+        lambda k: TRADING_TYPE_LABELS.get(k, k),
+        "by-type",
+        "按交易类型：项目数与金额",
+    )
+
+
+def by_method(session: Session, year: int | None = None) -> Table:
+    return _by(
+        session, year, Project.method, lambda k: METHOD_LABELS.get(k, k), "by-method", "按交易方式：项目数与金额"
+    )
+
+
+def by_region(session: Session, year: int | None = None) -> Table:
+    return _by(session, year, Project.region_code, lambda k: f"行政区划 {k}", "by-region", "按地区：项目数与金额")
+
+
+def by_month(session: Session, year: int | None = None) -> Table:
+    month = month_of(session, Project.registered_at)
+    t = _by(session, year, month, str, "by-month", "按月份（进场登记）：项目数与金额")
+    return Table(t.key, t.title, (("group", "月份"), *t.columns[1:]), t.rows, chart="line")
+
+
+def savings(session: Session, year: int | None = None) -> Table:
+    """Per transaction type: the signed contracts' sections' estimates against the contract amounts."""
+    signed = Contract.winner_signed_at.is_not(None) & Contract.tenderer_signed_at.is_not(None)
+    stmt = _year_filter(
+        session,
+        select(Project.transaction_type, func.count(Contract.id), func.sum(Section.estimate), func.sum(Contract.amount))
+        .join(Section, Section.id == Contract.section_id)
+        .join(Project, Project.id == Contract.project_id)
+        .where(signed)
+        .group_by(Project.transaction_type)
+        .order_by(Project.transaction_type),
+        year,
+    )
+    rows = []
+    for kind, n, estimate, amount in session.execute(stmt):
+        estimate, amount = _money(estimate), _money(amount)
+        rate = round(float((estimate - amount) / estimate * 100), 2) if estimate else None
+        rows.append(
+            {
+                "group": TRADING_TYPE_LABELS.get(kind, kind),
+                "contracts": n,
+                "estimate": estimate,
+                "amount": amount,
+                "savings": estimate - amount,
+                "savings_rate": rate,
+            }
+        )
+    return Table(
+        "savings",
+        "预算与合同金额（节支率）",
+        (
+            ("group", "交易类型"),
+            ("contracts", "合同数"),
+            ("estimate", "标段预算（元）"),
+            ("amount", "合同金额（元）"),
+            ("savings", "节支金额（元）"),
+            ("savings_rate", "节支率（%）"),
+        ),
+        rows,
+        note="节支率 =（标段预算 − 合同金额）÷ 标段预算，只计双方已签订的合同",
+    )
+
+
+def bidders_per_section(session: Session, year: int | None = None) -> Table:
+    per = (
+        _year_filter(
+            session,
+            select(Bid.section_id, func.count(distinct(Bid.organisation_id)).label("n"))
+            .join(Project, Project.id == Bid.project_id)
+            .where(Bid.status == "sealed")
+            .group_by(Bid.section_id),
+            year,
+        )
+    ).subquery()
+    bucket = case((per.c.n >= 10, 10), else_=per.c.n)
+    stmt = select(bucket, func.count()).group_by(bucket).order_by(bucket)
+    rows = [{"group": f"{b} 家" if b < 10 else "10 家及以上", "sections": n} for b, n in session.execute(stmt)]
+    return Table(
+        "bidders",
+        "每个标段的投标人数",
+        (("group", "投标人数"), ("sections", "标段数")),
+        rows,
+        note="按各标段有效递交（最后一版）的投标人计",
+    )
+
+
+def failed(session: Session, year: int | None = None) -> Table:
+    stmt = _year_filter(
+        session,
+        select(
+            Project.transaction_type,
+            func.count(Project.id),
+            func.sum(case((Project.state == "failed", 1), else_=0)),
+            func.sum(case((Project.failed_attempts > 0, 1), else_=0)),
+        )
+        .group_by(Project.transaction_type)
+        .order_by(Project.transaction_type),
+        year,
+    )
+    rows = [
+        {"group": TRADING_TYPE_LABELS.get(k, k), "projects": n, "failed": int(f or 0), "retendered": int(r or 0)}
+        for k, n, f, r in session.execute(stmt)
+    ]
+    return Table(
+        "failed",
+        "流标（失败）情况",
+        (("group", "交易类型"), ("projects", "项目数"), ("failed", "流标项目"), ("retendered", "曾流标后重新组织")),
+        rows,
+    )
+
+
+def notice_to_contract(session: Session, year: int | None = None) -> Table:
+    signed = func.coalesce(Contract.winner_signed_at, Contract.tenderer_signed_at)
+    later = case(
+        (Contract.winner_signed_at > Contract.tenderer_signed_at, Contract.winner_signed_at),
+        else_=Contract.tenderer_signed_at,
+    )
+    stmt = _year_filter(
+        session,
+        select(
+            Project.transaction_type,
+            func.count(Contract.id),
+            func.avg(days_between(session, later, Project.public_since)),
+        )
+        .join(Project, Project.id == Contract.project_id)
+        .where(
+            Contract.winner_signed_at.is_not(None),
+            Contract.tenderer_signed_at.is_not(None),
+            Project.public_since.is_not(None),
+            signed.is_not(None),
+        )
+        .group_by(Project.transaction_type)
+        .order_by(Project.transaction_type),
+        year,
+    )
+    rows = [
+        {
+            "group": TRADING_TYPE_LABELS.get(k, k),
+            "contracts": n,
+            "average_days": round(float(avg), 1) if avg is not None else None,
+        }
+        for k, n, avg in session.execute(stmt)
+    ]
+    return Table(
+        "notice-to-contract",
+        "从首次公告到签订合同的平均天数",
+        (("group", "交易类型"), ("contracts", "合同数"), ("average_days", "平均天数（日历日）")),
+        rows,
+    )
+
+
+def disclosure_on_time(session: Session) -> Table:
+    board = compliance.dashboard(session)
+    rows = [
+        {"group": t.label, "on_time": t.on_time, "late": t.late, "overdue": t.overdue, "rate": t.rate}
+        for t in board.by_month
+    ]
+    return Table(
+        "disclosure",
+        "按时公开情况（按月）",
+        (
+            ("group", "月份"),
+            ("on_time", "按时公开"),
+            ("late", "逾期后公开"),
+            ("overdue", "逾期未公开"),
+            ("rate", "按时公开率（%）"),
+        ),
+        rows,
+        note="来自政务公开的合规统计（公开义务按法定期限计）",
+    )
+
+
+def alerts_by_rule(session: Session) -> Table:
+    stmt = (
+        select(
+            Finding.rule_id,
+            func.count(Finding.id),
+            func.sum(case((Finding.decision.is_(None), 1), else_=0)),
+            func.sum(case((Finding.decision == "confirmed", 1), else_=0)),
+            func.sum(case((Finding.decision == "dismissed", 1), else_=0)),
+        )
+        .join(Alert, Alert.id == Finding.alert_id)
+        .group_by(Finding.rule_id)
+        .order_by(Finding.rule_id)
+    )
+    titles = {r.id: r.title for r in pack().rules}
+    rows = [
+        {
+            "group": f"{rid} {titles.get(rid, '')}",
+            "raised": n,
+            "pending": int(p or 0),
+            "confirmed": int(c or 0),
+            "dismissed": int(d or 0),
+        }
+        for rid, n, p, c, d in session.execute(stmt)
+    ]
+    return Table(
+        "alerts",
+        "监察预警（按规则）",
+        (("group", "规则"), ("raised", "预警数"), ("pending", "待处理"), ("confirmed", "确认"), ("dismissed", "排除")),
+        rows,
+    )
+
+
+def page_views(session: Session, since=None) -> Table:
+    stmt = select(PageView.section, func.sum(PageView.views)).group_by(PageView.section).order_by(PageView.section)
+    if since is not None:
+        stmt = stmt.where(PageView.day >= cast(literal(since), Date))
+    rows = [{"group": s, "views": int(v or 0)} for s, v in session.execute(stmt)]
+    return Table(
+        "page-views",
+        "门户访问量（按栏目）",
+        (("group", "栏目"), ("views", "访问次数")),
+        rows,
+        chart="pie",
+        note="按页面路径模板计数，不记录访问者、地址或参数",
+    )
+
+
+def top_pages(session: Session, limit: int = 30) -> Table:
+    total = func.sum(PageView.views)
+    stmt = select(PageView.path, PageView.section, total).group_by(PageView.path, PageView.section)
+    rows = [
+        {"group": p, "section": s, "views": int(v or 0)}
+        for p, s, v in session.execute(stmt.order_by(total.desc(), PageView.path).limit(limit))
+    ]
+    return Table("top-pages", "访问最多的页面", (("group", "页面"), ("section", "栏目"), ("views", "访问次数")), rows)
+
+
+PUBLIC_TABLES: dict[str, Callable[..., Table]] = {
+    "by-type": by_type,
+    "by-method": by_method,
+    "by-region": by_region,
+    "by-month": by_month,
+    "savings": savings,
+    "bidders": bidders_per_section,
+    "failed": failed,
+    "notice-to-contract": notice_to_contract,
+    "disclosure": lambda session, year=None: disclosure_on_time(session),
+}
+STAFF_TABLES: dict[str, Callable[..., Table]] = {
+    **PUBLIC_TABLES,
+    "alerts": lambda session, year=None: alerts_by_rule(session),
+    "page-views": lambda session, year=None: page_views(session),
+    "top-pages": lambda session, year=None: top_pages(session),
+}
+
+
+def tables(session: Session, registry: dict[str, Callable[..., Table]], year: int | None) -> list[Table]:
+    return [fn(session, year) for fn in registry.values()]
