@@ -1,7 +1,7 @@
 """project archives (项目档案): one per closed, failed or terminated project, its manifest's hash in the ledger
 
 Revision ID: 20261205_0200
-Revises: 20261204_0450
+Revises: 20261205_0100
 Create Date: 2026-12-05 02:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0200"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

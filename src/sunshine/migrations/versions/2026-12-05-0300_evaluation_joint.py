@@ -2,7 +2,7 @@
 named as a member's site, and that centre's own sign-in of the member there
 
 Revision ID: 20261205_0300
-Revises: 20261204_0450
+Revises: 20261205_0200
 Create Date: 2026-12-05 03:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0300"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """a draw's pool in one row (draw_pool); the expert pool's version stamp (expert_pool_version)
 
 Revision ID: 20261205_0400
-Revises: 20261204_0450
+Revises: 20261205_0300
 Create Date: 2026-12-05 04:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0400"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0300"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

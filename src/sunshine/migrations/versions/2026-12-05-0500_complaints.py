@@ -1,7 +1,7 @@
 """objections, challenges and complaints (异议、质疑、投诉): cases, their history and evidence
 
 Revision ID: 20261205_0500
-Revises: 20261204_0450
+Revises: 20261205_0400
 Create Date: 2026-12-05 05:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0500"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0400"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

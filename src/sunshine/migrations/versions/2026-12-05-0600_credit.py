@@ -1,7 +1,7 @@
 """credit: record kinds, decisions, publication and revocation; expert bans; reviews; ratings (信用评价)
 
 Revision ID: 20261205_0600
-Revises: 20261204_0450
+Revises: 20261205_0500
 Create Date: 2026-12-05 06:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0600"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0500"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

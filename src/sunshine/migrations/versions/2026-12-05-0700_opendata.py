@@ -1,7 +1,7 @@
 """open data (数据开放): OCDS releases as first made public, bulk downloads with their hashes, sync progress
 
 Revision ID: 20261205_0700
-Revises: 20261204_0450
+Revises: 20261205_0600
 Create Date: 2026-12-05 07:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0700"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0600"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 recordings of sessions and their retrieval requests, portal page views; the bid's client IP and device hashes
 
 Revision ID: 20261205_0800
-Revises: 20261204_0450
+Revises: 20261205_0700
 Create Date: 2026-12-05 08:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261205_0800"
-down_revision: str | tuple[str, ...] | None = "20261204_0450"
+down_revision: str | tuple[str, ...] | None = "20261205_0700"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
