@@ -139,10 +139,10 @@ def create_app(
     from sunshine.monitoring import api as monitoring_api
     from sunshine.monitoring import views as monitoring_views
     from sunshine.observers import api as observers_api
-    from sunshine.performance import api as performance_api
-    from sunshine.performance import views as performance_views
     from sunshine.opendata import api as opendata_api
     from sunshine.opendata import views as opendata_views
+    from sunshine.performance import api as performance_api
+    from sunshine.performance import views as performance_views
     from sunshine.policy import api as policy_api
     from sunshine.policy import views as policy_views
     from sunshine.procedure import api as procedure_api

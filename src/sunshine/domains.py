@@ -28,8 +28,8 @@ def install() -> None:
     from sunshine.evaluation import steps as evaluation_steps
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
-    from sunshine.performance import steps as performance_steps
     from sunshine.monitoring import steps as monitoring_steps
+    from sunshine.performance import steps as performance_steps
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.results import steps as results_steps

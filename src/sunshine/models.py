@@ -25,8 +25,8 @@ from sunshine.market import models as market_models  # noqa: F401
 from sunshine.messaging import models as messaging_models  # noqa: F401
 from sunshine.monitoring import models as monitoring_models  # noqa: F401
 from sunshine.observers import models as observers_models  # noqa: F401
-from sunshine.performance import models as performance_models  # noqa: F401
 from sunshine.opendata import models as opendata_models  # noqa: F401
+from sunshine.performance import models as performance_models  # noqa: F401
 from sunshine.policy import models as policy_models  # noqa: F401
 from sunshine.procedure import models as procedure_models  # noqa: F401
 from sunshine.qualifications import models as qualifications_models  # noqa: F401

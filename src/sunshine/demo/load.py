@@ -42,9 +42,9 @@ from sunshine.demo.experts import load_demo_experts
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.invitations import load_demo_invitations
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
-from sunshine.demo.performance import load_demo_performance
-from sunshine.demo.opendata import load_demo_opendata
 from sunshine.demo.monitoring import load_demo_monitoring
+from sunshine.demo.opendata import load_demo_opendata
+from sunshine.demo.performance import load_demo_performance
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
 from sunshine.demo.results import load_demo_results
