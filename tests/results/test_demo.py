@@ -29,8 +29,8 @@ def test_demo_results(db, client):
     with db.unit_of_work(read_only=True) as s:
         works = s.scalar(select(Project).where(Project.name == DORMITORY.project.name))
         goods = s.scalar(select(Project).where(Project.name == MULTIMEDIA.project.name))
-        # the procurement goes on in the awards demo: its letters issued (已发出中标通知书)
-        assert (works.state, goods.state) == ("candidates_publicised", "awarded")
+        # the procurement goes on in the awards and performance demos: its contract performed and accepted
+        assert (works.state, goods.state) == ("candidates_publicised", "performance_accepted")
         works_id, goods_id = works.id, goods.id
     h = api_token(client, "tenderer", DEMO_PASSWORD)
     view = client.get(f"/api/v1/results/projects/{works_id}", headers=h).json()

@@ -47,7 +47,7 @@ def load_demo_complaints(session_factory, real_now: datetime) -> int:
         people = {
             n: principal(session, n) for n in ("supplier4", "agency", "tenderer", "finance", "supervisor", "bidder")
         }
-        after_result = {"result_published", "awarded", "contracted", "performing"}
+        after_result = {"result_published", "awarded", "contracted", "performing", "performance_accepted"}
         multimedia_id = multimedia.id if multimedia is not None and multimedia.state in after_result else None
         dormitory_id = dormitory.id if dormitory is not None else None
         objection = (

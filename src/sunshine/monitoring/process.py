@@ -41,7 +41,8 @@ def missed_deadlines(session: Session, rule: Rule, today: date, limit: int = 200
             Finding(
                 rule.id,
                 f"P01:deadline:{row.id}:{row.due.isoformat()}",
-                f"{row.purpose}的期限已于 {row.due.isoformat()} 届满，仍未办结（{row.subject}）",
+                f"{row.purpose}的期限已于 {row.due.isoformat()} 届满，仍未办结"
+                + (f"（项目 {row.subject.removeprefix('project:')}）" if row.subject.startswith("project:") else ""),
                 project_id=project_id,
                 subject_kind="tracked_deadline",
                 subject_id=row.id,
