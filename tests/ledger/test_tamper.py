@@ -13,7 +13,6 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -300,7 +299,7 @@ def history_rewritten_and_heads_resigned(db):
     the roots of every head after it, and sign them with another key under the platform's key id."""
     rewrite_consistently(db, 5, payload=read_entry(db, 5)["payload"].replace("澄清公告", "撤销公告"))
     with db.unit_of_work(read_only=True) as s:
-        leaves = [bytes.fromhex(e.leaf_hash) for e in export.iter_db_entries(s)]
+        leaves = [bytes.fromhex(leaf) for *_, leaf in export.iter_db_entries(s)]
     from sunshine.ledger import merkle
 
     other = Ed25519PrivateKey.generate()
@@ -523,29 +522,29 @@ def _random_log(size: int, head_sizes: set[int]) -> tuple[list[EntryRecord], lis
 
 
 def _rehash(r: EntryRecord, **changes) -> EntryRecord:
-    values = {**r.__dict__, **changes}
+    values = {**r._asdict(), **changes}
     return _record(values["seq"], values["payload"], values["recorded_at"], values["kind"])
 
 
 MUTATIONS = {
-    "payload": lambda rs, i, j: rs.__setitem__(i, replace(rs[i], payload='{"i":-1}')),
+    "payload": lambda rs, i, j: rs.__setitem__(i, rs[i]._replace(payload='{"i":-1}')),
     "payload_rehashed": lambda rs, i, j: rs.__setitem__(i, _rehash(rs[i], payload='{"i":-1}')),
-    "kind": lambda rs, i, j: rs.__setitem__(i, replace(rs[i], kind="test:other")),
+    "kind": lambda rs, i, j: rs.__setitem__(i, rs[i]._replace(kind="test:other")),
     "kind_rehashed": lambda rs, i, j: rs.__setitem__(i, _rehash(rs[i], kind="test:other")),
     "time_rehashed": lambda rs, i, j: rs.__setitem__(i, _rehash(rs[i], recorded_at="2026-11-23T00:59:59.000000Z")),
-    "leaf": lambda rs, i, j: rs.__setitem__(i, replace(rs[i], leaf_hash="0" * 64)),
+    "leaf": lambda rs, i, j: rs.__setitem__(i, rs[i]._replace(leaf_hash="0" * 64)),
     "delete": lambda rs, i, j: rs.pop(i),
     "duplicate": lambda rs, i, j: rs.insert(i, rs[i]),
     "move_line": lambda rs, i, j: rs.insert(j, rs.pop(i)),
     "swap_contents": lambda rs, i, j: (
-        rs.__setitem__(i, replace(rs[j], seq=rs[i].seq)),
-        rs.__setitem__(j, replace(rs[i], seq=rs[j].seq)),
+        rs.__setitem__(i, rs[j]._replace(seq=rs[i].seq)),
+        rs.__setitem__(j, rs[i]._replace(seq=rs[j].seq)),
     ),
     "renumber_after_delete": lambda rs, i, j: rs.__setitem__(
-        slice(i, None), [replace(r, seq=r.seq - 1) for r in rs[i + 1 :]]
+        slice(i, None), [r._replace(seq=r.seq - 1) for r in rs[i + 1 :]]
     ),
     "insert_renumbered": lambda rs, i, j: rs.__setitem__(
-        slice(i, None), [_record(i, '{"forged":true}', rs[i].recorded_at)] + [replace(r, seq=r.seq + 1) for r in rs[i:]]
+        slice(i, None), [_record(i, '{"forged":true}', rs[i].recorded_at)] + [r._replace(seq=r.seq + 1) for r in rs[i:]]
     ),
 }
 

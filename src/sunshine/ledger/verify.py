@@ -27,6 +27,7 @@ import hashlib
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sunshine.ledger import format as fmt
 from sunshine.ledger import merkle
@@ -38,8 +39,10 @@ from sunshine.ledger.signing import public_key_from_raw, verify
 MOVE_WINDOW = 64
 
 
-@dataclass(frozen=True)
-class EntryRecord:
+class EntryRecord(NamedTuple):
+    """One entry as the verifier reads it. A plain tuple in this order (a database row, an export line) is
+    accepted as well: the verification unpacks by position and builds no object per entry."""
+
     seq: int
     kind: str
     subject: str
@@ -220,7 +223,7 @@ def verify_log(
     due = head_sizes[next_head]
 
     for entry in entries:
-        seq = entry.seq
+        seq, kind, subject, payload, digest, recorded_at, stored = entry
         if seq != expected:
             if seq > expected:
                 span = f"{expected}" if seq - 1 == expected else f"{expected}–{seq - 1}"
@@ -228,17 +231,14 @@ def verify_log(
             else:
                 flag("inserted", seq, f"记录序号 {seq} 重复或顺序错乱")
             expected = seq
-        digest = entry.payload_sha256
-        recorded_at = entry.recorded_at
-        if sha256(entry.payload.encode()).hexdigest() != digest:
+        if sha256(payload.encode()).hexdigest() != digest:
             flag("altered", seq, f"记录 {seq} 的内容与其摘要不符（内容被修改）")
-        h = sha256(f"{prefix}{seq}|{entry.kind}|{entry.subject}|{digest}|{recorded_at}".encode()).digest()
-        stored = entry.leaf_hash
+        h = sha256(f"{prefix}{seq}|{kind}|{subject}|{digest}|{recorded_at}".encode()).digest()
         if stored is not None and stored != h.hex():
             recorded = None
             if searches > 0:
                 searches -= 1
-                recorded = _recorded_seq(entry, hint)
+                recorded = _recorded_seq(EntryRecord(*entry), hint)
             if recorded is None:
                 hint = None
                 flag("altered", seq, f"记录 {seq} 的字段与其叶子哈希不符（类型、对象、摘要或时间被修改）")
