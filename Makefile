@@ -30,7 +30,8 @@ demo: install
 	$(SUNSHINE) demo-data
 	$(SUNSHINE) serve --host $(HOST) --port $(PORT)
 
-## make test: the whole suite on SQLite, then on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set.
+## make test: the whole suite on SQLite, then on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set (without the
+## modules that never touch a database, tests/conftest.py NO_DATABASE_MODULES).
 ## Tests run in TEST_WORKERS processes (pytest-xdist, one test module per worker at a time; each worker
 ## has its own SQLite file, or its own PostgreSQL database created beside SUNSHINE_TEST_POSTGRES_URL,
 ## whose user must be allowed to CREATE DATABASE); the 15 slowest tests are listed after each run.

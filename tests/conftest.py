@@ -61,6 +61,54 @@ def pytest_report_header(config) -> str:
     return f"sunshine database backend: {BACKEND}"
 
 
+# Modules whose tests never touch a database (pure calculations, property tests, files): the SQLite run covers
+# them, the PostgreSQL run of ``make test`` leaves them out — running them twice proves nothing more and costs
+# minutes of CI. A module belongs here only if none of its tests asks for a database, a client, a server or the
+# command line against ``SUNSHINE_DATABASE_URL``.
+NO_DATABASE_MODULES = frozenset(
+    {
+        "awards/test_consultation_scores.py",
+        "bidding/test_envelope_properties.py",
+        "committees/test_composition.py",
+        "complaints/test_clocks.py",
+        "core/test_caseclock.py",
+        "core/test_filestore.py",
+        "core/test_workdays.py",
+        "disclosure/test_detectors.py",
+        "draws/test_bulk_paths.py",
+        "draws/test_canonical_text.py",
+        "draws/test_engine_properties.py",
+        "evaluation/test_checks.py",
+        "evaluation/test_properties.py",
+        "evaluation/test_registry.py",
+        "evaluation/test_worked_examples.py",
+        "experts/test_pool_properties.py",
+        "identity/test_credit_code.py",
+        "incidents/test_extension_property.py",
+        "inforequests/test_timing_property.py",
+        "ledger/test_merkle.py",
+        "monitoring/test_flags.py",
+        "performance/test_interest.py",
+        "qualifications/test_matching_properties.py",
+        "rules/test_rule_packs.py",
+        "signing/test_crypto.py",
+        "tenderdocs/test_clauses_property.py",
+        "trading/test_lifecycle_declaration.py",
+        "web/test_write_limit.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if BACKEND != "postgres":
+        return
+    root = Path(__file__).parent
+    skipped = [item for item in items if item.path.relative_to(root).as_posix() in NO_DATABASE_MODULES]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if item.path.relative_to(root).as_posix() not in NO_DATABASE_MODULES]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_passwords() -> Iterator[None]:
     """Argon2 at its smallest cost, for the whole run and the servers and commands it starts: the suite
