@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput
-from sunshine.draws import engine, pooldata, purposes, reasons
+from sunshine.draws import engine, pooldata, purposes, reasons, v2
 from sunshine.draws.models import Draw, DrawOutcome, DrawParty
 from sunshine.draws.room import (  # noqa: F401  (re-exported: the room's steps, as owners and routes call them)
     commit,
@@ -47,6 +47,7 @@ from sunshine.draws.state import (  # noqa: F401  (re-exported)
     REVEALING,
     STATE_LABELS,
     assignment,
+    assignment_and_order,
     attendance,
     eligible_of,
     get,
@@ -112,9 +113,13 @@ def prepare(
     witnesses: Sequence[WitnessSpec],
     scheduled_at: datetime,
     beacon_source: str | None = None,
+    construction: str = v2.VERSION,
 ) -> Draw:
-    """Fix the list (pool and eligible leaves, their hashes) and the platform's commitment, in the ledger."""
+    """Fix the list and the platform's commitment, in the ledger. ``construction``: ``sunshine-draw-v2`` (one
+    salted commitment to the pool; the default) or ``sunshine-draw-v1`` (a leaf per pool member; draws before)."""
     purposes.get(purpose)
+    if construction not in (engine.VERSION, v2.VERSION):
+        raise InvalidInput("未知的抽取构造版本", field="construction")
     group_rows = _check_groups(groups)
     codes = {g["code"] for g in group_rows}
     if not title or len(title) > 300 or not owner or len(owner) > 120:
@@ -171,6 +176,7 @@ def prepare(
         beacon_source=beacon_source,
         pool_hash="",
         list_hash="",
+        construction=construction,
         created_by=actor.user_id if actor else None,
         created_at=now,
     )
@@ -184,14 +190,21 @@ def prepare(
         if ordered is None:
             ordered = in_order[key] = [g for g in order_of_groups if g in c.groups]
         entries.append((c.ref, ordered, c.status))
-    salts = engine.new_salts(len(entries))
-    leaves = engine.leaves(draw.code, [(ref, salt, gs, st) for (ref, gs, st), salt in zip(entries, salts, strict=True)])
-    pool = pooldata.build(
-        [(lf, ref, salt, gs, st) for lf, salt, (ref, gs, st) in zip(leaves, salts, entries, strict=True)]
-    )
-    eligible = [(pool.leaves[i], pool.groups(i)) for i in pool.eligible_index]
-    draw.pool_hash = engine.pool_hash(pool.leaves)
-    draw.list_hash = engine.list_hash_of_pairs(draw.code, group_rows, eligible, draw.pool_hash)
+    if construction == v2.VERSION:
+        pool: pooldata.Pool | pooldata.PoolV2 = pooldata.build_v2(engine.new_secret(), entries)
+        eligible_count = len(pool.eligible_index)
+        draw.pool_hash = v2.pool_hash_of_text(pool.text(draw.code))
+        draw.list_hash = v2.list_hash(draw.code, group_rows, draw.pool_hash, len(pool), eligible_count)
+    else:
+        salts = engine.new_salts(len(entries))
+        leaves = engine.leaves(draw.code, [(r, salt, gs, st) for (r, gs, st), salt in zip(entries, salts, strict=True)])
+        pool = pooldata.build(
+            [(lf, ref, salt, gs, st) for lf, salt, (ref, gs, st) in zip(leaves, salts, entries, strict=True)]
+        )
+        eligible = [(pool.leaves[i], pool.groups(i)) for i in pool.eligible_index]
+        eligible_count = len(eligible)
+        draw.pool_hash = engine.pool_hash(pool.leaves)
+        draw.list_hash = engine.list_hash_of_pairs(draw.code, group_rows, eligible, draw.pool_hash)
     pooldata.store(session, draw, pool)
     platform_secret = engine.new_secret()
     platform = DrawParty(
@@ -210,10 +223,11 @@ def prepare(
         draw,
         "prepared",
         {
+            **({"construction": construction} if construction != engine.VERSION else {}),
             "purpose": purpose,
             "groups": engine.public_groups(group_rows),
             "pool_size": len(pool),
-            "eligible_count": len(eligible),
+            "eligible_count": eligible_count,
             "pool_hash": draw.pool_hash,
             "list_hash": draw.list_hash,
             "parties": sorted([engine.PLATFORM, *keys]),
@@ -228,6 +242,11 @@ def prepare(
 
 def _seats(session: Session, draw: Draw, calls: Sequence[engine.Call]) -> list[Seat]:
     pool = pooldata.of(session, draw)
+    if isinstance(pool, pooldata.PoolV2):
+        return [
+            Seat(c.leaf, pool.ref_of(c.leaf, draw.code), c.group, c.position, c.state, c.kind, c.replaces)
+            for c in calls
+        ]
     return [Seat(c.leaf, pool.ref_of(c.leaf), c.group, c.position, c.state, c.kind, c.replaces) for c in calls]
 
 
@@ -297,6 +316,10 @@ def disclose(session: Session, code: str) -> Draw:
     pool = pooldata.of(session, draw)
     draw.state, draw.disclosed_at = DISCLOSED, clock.now()
     session.flush()
+    if isinstance(pool, pooldata.PoolV2):  # the salt enters the ledger: the commitment opens from it
+        digest = engine.H(pool.text(draw.code))
+        log(session, draw, "disclosed", {"candidates": len(pool), "candidates_hash": digest, "salt": pool.salt})
+        return draw
     rows = sorted(zip(pool.leaves, pool.refs, pool.salts, pool.statuses(), strict=True))
     digest = engine.H(engine.jcs([list(r) for r in rows]))
     log(session, draw, "disclosed", {"candidates": len(rows), "candidates_hash": digest})
