@@ -5,8 +5,8 @@ per process.
 one value written and read in one piece. Its text (``encode``) is JSON with the entries sorted by leaf, in columns:
 ``{"leaves": [...], "refs": [...], "salts": [...], "shapes": [[groups, status], ...], "shape_of": [i, ...]}`` —
 ``shapes`` the distinct combinations of groups (request order) and status, ``shape_of`` each entry's combination.
-A ``sunshine-draw-v2`` pool (``PoolV2``) has no leaves and one salt, its entries sorted by ref:
-``{"construction": "sunshine-draw-v2", "salt": ..., "refs": [...], "shapes": [...], "shape_of": [...]}``.
+A ``sunshine-draw-v2`` pool (``PoolV2``) has no leaves and one salt, its entries sorted by ref; its row holds the
+committed text itself, ``{"draw", "entries": [[ref, groups, status], ...], "salt"}`` (what ``pool_hash`` hashes).
 Draws prepared before that have their pool in ``draw_candidate`` rows; both read into the same ``Pool``.
 
 A committed pool never changes, so a process keeps the last few it read, keyed by the draw's code and its pool
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.draws import engine, v2
 from sunshine.draws.models import Draw, DrawCandidate, DrawPool
+from sunshine.draws.types import CandidateColumns
 
 KEEP = 4  # pools kept in memory (a room and its declines use the same one)
 _kept: OrderedDict[tuple[str, str, str], Pool | PoolV2] = OrderedDict()
@@ -97,6 +98,7 @@ class PoolV2:
     def __init__(self, salt: str, refs: list[str], shapes: list[tuple[list[str], str]], shape_of: list[int]) -> None:
         self.salt, self.refs, self.shapes, self.shape_of = salt, refs, shapes, shape_of
         self._refs_by_ticket: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.refs)
@@ -116,8 +118,11 @@ class PoolV2:
         return [i for i, k in enumerate(self.shape_of) if k in wanted]
 
     def text(self, code: str) -> str:
-        """What ``pool_hash`` hashes (step 1 of v2)."""
-        return v2.pool_text(code, self.salt, self.refs, self.shapes, self.shape_of)
+        """What ``pool_hash`` hashes (step 1 of v2), computed once."""
+        found = self._texts.get(code)
+        if found is None:
+            found = self._texts[code] = v2.pool_text(code, self.salt, self.refs, self.shapes, self.shape_of)
+        return found
 
     def order(self, code: str, seed: str) -> v2.Order:
         """A fresh lazy order (cheap: it computes only the places read); the tickets it computes are remembered."""
@@ -141,11 +146,32 @@ class PoolV2:
         return [{"ref": r, "groups": list(self.groups(i)), "status": self.status(i)} for i, r in enumerate(self.refs)]
 
 
-def build_v2(salt: str, entries: Sequence[tuple[str, list[str], str]]) -> PoolV2:
-    """A v2 pool from ``(ref, groups, status)`` entries, any order (sorted by ref here)."""
-    ordered = sorted(entries, key=_leaf)
-    shapes, shape_of = v2.shapes_of(ordered)
-    return PoolV2(salt, [e[0] for e in ordered], shapes, shape_of)
+def build_columns(salt: str, cols: CandidateColumns) -> PoolV2:
+    """A v2 pool from columns (``draws.types.CandidateColumns``) without an object per entry: a sort only when the
+    refs are not sorted yet, one combination per distinct list of groups, exclusions patched in."""
+    refs, groups, statuses = list(cols.refs), list(cols.groups), dict(cols.statuses)
+    if refs != sorted(refs):
+        perm = sorted(range(len(refs)), key=refs.__getitem__)
+        back = {old: new for new, old in enumerate(perm)}
+        refs, groups = [refs[i] for i in perm], [groups[i] for i in perm]
+        statuses = {back[i]: st for i, st in statuses.items()}
+    shapes: list[tuple[list[str], str]] = []
+    index: dict[tuple[str, ...], int] = {}
+
+    def shape(g: list[str], status: str) -> int:
+        key = (status, *g)
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(shapes)
+            shapes.append((list(g), status))
+        return k
+
+    eligible = {i: shape(g, engine.ELIGIBLE) for i, g in dict(zip(map(id, groups), groups)).items()}
+    shape_of = list(map(eligible.__getitem__, map(id, groups)))
+    for pos, status in statuses.items():
+        if status != engine.ELIGIBLE:
+            shape_of[pos] = shape(groups[pos], status)
+    return PoolV2(salt, refs, shapes, shape_of)
 
 
 def build(entries: Sequence[tuple[str, str, str, list[str], str]]) -> Pool:
@@ -169,19 +195,9 @@ def _leaf(entry: tuple[str, ...]) -> str:
     return entry[0]
 
 
-def encode(pool: Pool | PoolV2) -> str:
-    if isinstance(pool, PoolV2):
-        return json.dumps(
-            {
-                "construction": v2.VERSION,
-                "salt": pool.salt,
-                "refs": pool.refs,
-                "shapes": [[groups, status] for groups, status in pool.shapes],
-                "shape_of": pool.shape_of,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+def encode(pool: Pool | PoolV2, code: str = "") -> str:
+    if isinstance(pool, PoolV2):  # the committed text itself (what pool_hash hashes)
+        return pool.text(code)
     return json.dumps(
         {
             "leaves": pool.leaves,
@@ -197,8 +213,12 @@ def encode(pool: Pool | PoolV2) -> str:
 
 def decode(text: str) -> Pool | PoolV2:
     data = json.loads(text)
-    if data.get("construction") == v2.VERSION:
-        return PoolV2(data["salt"], data["refs"], [(g, s) for g, s in data["shapes"]], data["shape_of"])
+    if "entries" in data and "salt" in data:  # v2: {"draw", "entries": [[ref, groups, status]…], "salt"}
+        entries = data["entries"]
+        shapes, shape_of = v2.shapes_of(entries)
+        pool = PoolV2(data["salt"], [e[0] for e in entries], shapes, shape_of)
+        pool._texts[data["draw"]] = text
+        return pool
     return Pool(data["leaves"], data["refs"], data["salts"], [(g, s) for g, s in data["shapes"]], data["shape_of"])
 
 
@@ -217,7 +237,7 @@ def _keep(key: tuple[str, str, str], pool: Pool | PoolV2) -> None:
 def store(session: Session, draw: Draw, pool: Pool | PoolV2) -> None:
     """Write the pool of a draw being prepared (its hashes already set) and keep it for this process."""
     eligible = len(pool.eligible_index)
-    session.add(DrawPool(draw_id=draw.id, size=len(pool), eligible_count=eligible, entries=encode(pool)))
+    session.add(DrawPool(draw_id=draw.id, size=len(pool), eligible_count=eligible, entries=encode(pool, draw.code)))
     _keep(_key(draw), pool)
 
 

@@ -14,6 +14,8 @@ salted ticket, ``H(V|ticket|code|salt|ref)``, computed only for the places the c
 from __future__ import annotations
 
 import hashlib
+import operator
+from itertools import chain, repeat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from json.encoder import encode_basestring as _q
 from typing import Any
@@ -47,28 +49,46 @@ def shapes_of(entries: Sequence[Sequence[Any]]) -> tuple[list[tuple[list[str], s
     return shapes, shape_of
 
 
+def _bare(text: str) -> bool:
+    """Whether JSON writes every character of ``text`` as itself (no quote, backslash or control character)."""
+    return text.isprintable() and '"' not in text and "\\" not in text
+
+
 def pool_text(
     code: str, salt: str, refs: Sequence[str], shapes: Sequence[tuple[list[str], str]], shape_of: Sequence[int]
 ) -> str:
     """RFC 8785 of ``{"draw": code, "entries": [[ref, groups, status], …], "salt": salt}`` — entries in the given
     order (sorted by ref), entry ``i`` being ``[refs[i], *shapes[shape_of[i]]]``. Each distinct (groups, status) is
     written once; anything but strings goes through ``engine.jcs`` (same text, property-tested)."""
-    plain = (
+    if (
         type(code) is str
         and type(salt) is str
-        and all(type(s) is str and all(type(g) is str for g in gs) for gs, s in shapes)
-        and all(type(r) is str for r in refs)
-    )
-    if not plain:
-        entries = [[r, list(shapes[k][0]), shapes[k][1]] for r, k in zip(refs, shape_of, strict=True)]
-        return engine.jcs({"draw": code, "entries": entries, "salt": salt})
-    tails = ["," + _strings_text(gs) + "," + _q(s) + "]" for gs, s in shapes]
-    body = ",".join(["[" + _q(r) + tails[k] for r, k in zip(refs, shape_of, strict=True)])
-    return '{"draw":' + _q(code) + ',"entries":[' + body + '],"salt":' + _q(salt) + "}"
+        and all(type(st) is str and type(gs) is list and all(type(g) is str for g in gs) for gs, st in shapes)
+    ):
+        if all(type(r) is str for r in refs[:1]) and _bare("".join(refs)):  # nothing to escape in any ref
+            tails = ['",' + _strings_text(gs) + "," + _q(st) + "]" for gs, st in shapes]
+            opens = chain(('["',), repeat(',["'))
+            entries = chain.from_iterable(zip(opens, refs, map(tails.__getitem__, shape_of)))  # no string per entry
+            head, end = '{"draw":' + _q(code) + ',"entries":[', '],"salt":' + _q(salt) + "}"
+            return "".join(chain((head,), entries, (end,)))  # one text made, in one piece
+        else:
+            tails = ["," + _strings_text(gs) + "," + _q(st) + "]" for gs, st in shapes]
+            try:  # every ref through the standard library's JSON string encoder (a TypeError for anything but a str)
+                quoted = map("[".__add__, map(_q, refs))
+                body = ",".join(map(operator.add, quoted, map(tails.__getitem__, shape_of)))
+            except TypeError:
+                body = None
+        if body is not None:
+            return '{"draw":' + _q(code) + ',"entries":[' + body + '],"salt":' + _q(salt) + "}"
+    entries = [[r, list(shapes[k][0]), shapes[k][1]] for r, k in zip(refs, shape_of, strict=True)]
+    return engine.jcs({"draw": code, "entries": entries, "salt": salt})
 
 
 def pool_hash_of_text(text: str) -> str:
-    return H(f"{VERSION}|pool|{text}")
+    """``H(VERSION + "|pool|" + text)``."""
+    digest = hashlib.sha256(f"{VERSION}|pool|".encode())
+    digest.update(text.encode())
+    return digest.hexdigest()
 
 
 def pool_hash(code: str, salt: str, entries: Sequence[Sequence[Any]]) -> str:
@@ -242,7 +262,9 @@ def _verify_disclosed(record: Mapping[str, Any], report: engine.Report, size: in
     refs = [e[0] for e in entries]
     report.add("公开的候选池按标识排序且不重复", refs == sorted(set(refs)) and len(refs) == size)
     ok_salt = isinstance(salt, str) and engine.HEX64.match(salt) is not None
-    report.add("公开的候选池还原出候选池承诺", ok_salt and pool_hash(record["code"], salt, entries) == record["pool_hash"])
+    report.add(
+        "公开的候选池还原出候选池承诺", ok_salt and pool_hash(record["code"], salt, entries) == record["pool_hash"]
+    )
     report.add("符合条件人数与公开的候选池一致", sum(1 for e in entries if e[2] == ELIGIBLE) == m)
     codes = {g["code"] for g in record["groups"]}
     report.add(
