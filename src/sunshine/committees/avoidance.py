@@ -28,8 +28,8 @@ from sunshine.committees.composition import DOC_REVIEW, EVALUATION
 from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSpecialty
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
-from sunshine.experts import service as experts
 from sunshine.experts import poolcolumns, specialties
+from sunshine.experts import service as experts
 from sunshine.trading.models import Project, Registration
 
 ELIGIBLE = "eligible"

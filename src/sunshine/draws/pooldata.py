@@ -166,7 +166,7 @@ def build_columns(salt: str, cols: CandidateColumns) -> PoolV2:
             shapes.append((list(g), status))
         return k
 
-    eligible = {i: shape(g, engine.ELIGIBLE) for i, g in dict(zip(map(id, groups), groups)).items()}
+    eligible = {i: shape(g, engine.ELIGIBLE) for i, g in dict(zip(map(id, groups), groups, strict=True)).items()}
     shape_of = list(map(eligible.__getitem__, map(id, groups)))
     for pos, status in statuses.items():
         if status != engine.ELIGIBLE:

@@ -77,7 +77,6 @@ from sunshine.draws.types import (  # noqa: F401  (re-exported: the interface ow
 )
 from sunshine.ledger import format as ledger_format
 
-
 DEFAULT_CONSTRUCTION = v2.VERSION  # new draws; sunshine-draw-v1 draws keep replaying (a record says its version)
 
 
@@ -137,7 +136,9 @@ def prepare(
         raise InvalidInput("候选人标识重复或不正确", field="candidates")
     for status in set(cols.statuses.values()):
         reasons.require(status)
-    distinct = dict(zip(map(id, cols.groups), cols.groups))  # a pool has few distinct lists of groups: check each once
+    distinct = dict(
+        zip(map(id, cols.groups), cols.groups, strict=True)
+    )  # a pool has few distinct lists of groups: check each once
     for g in distinct.values():
         if not set(g) <= codes or len(set(g)) != len(g):
             raise InvalidInput("候选人所属组别不在本次抽取的组别中", field="candidates")

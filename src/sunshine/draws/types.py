@@ -83,7 +83,9 @@ class CandidateColumns:
         return self.statuses.get(i, "eligible")
 
     def candidates(self) -> list[Candidate]:
-        return [Candidate(r, list(g), self.status(i)) for i, (r, g) in enumerate(zip(self.refs, self.groups))]
+        return [
+            Candidate(r, list(g), self.status(i)) for i, (r, g) in enumerate(zip(self.refs, self.groups, strict=True))
+        ]
 
     @classmethod
     def of(cls, candidates: Sequence[Candidate]) -> CandidateColumns:

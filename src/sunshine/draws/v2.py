@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from itertools import chain, repeat
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain, repeat
 from json.encoder import encode_basestring as _q
 from typing import Any
 
@@ -68,7 +68,9 @@ def pool_text(
         if all(type(r) is str for r in refs[:1]) and _bare("".join(refs)):  # nothing to escape in any ref
             tails = ['",' + _strings_text(gs) + "," + _q(st) + "]" for gs, st in shapes]
             opens = chain(('["',), repeat(',["'))
-            entries = chain.from_iterable(zip(opens, refs, map(tails.__getitem__, shape_of)))  # no string per entry
+            entries = chain.from_iterable(
+                zip(opens, refs, map(tails.__getitem__, shape_of), strict=False)
+            )  # no string per entry
             head, end = '{"draw":' + _q(code) + ',"entries":[', '],"salt":' + _q(salt) + "}"
             return "".join(chain((head,), entries, (end,)))  # one text made, in one piece
         else:
