@@ -184,7 +184,7 @@ def _eligible_per_group(groups: list[list[str]], statuses: dict[int, str]) -> Co
     per_list: Counter[int] = Counter(map(id, groups))
     for pos in statuses:
         per_list[id(groups[pos])] -= 1
-    lists = {id(g): g for g in groups}
+    lists = dict(zip(map(id, groups), groups, strict=True))
     out: Counter[str] = Counter()
     for key, n in per_list.items():
         for code in lists[key]:

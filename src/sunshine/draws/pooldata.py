@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 from sqlalchemy import select
@@ -115,7 +116,7 @@ class PoolV2:
     @cached_property
     def eligible_index(self) -> list[int]:
         wanted = {k for k, (_, status) in enumerate(self.shapes) if status == engine.ELIGIBLE}
-        return [i for i, k in enumerate(self.shape_of) if k in wanted]
+        return list(compress(range(len(self.shape_of)), map(wanted.__contains__, self.shape_of)))
 
     def text(self, code: str) -> str:
         """What ``pool_hash`` hashes (step 1 of v2), computed once."""
@@ -158,12 +159,17 @@ def build_columns(salt: str, cols: CandidateColumns) -> PoolV2:
     shapes: list[tuple[list[str], str]] = []
     index: dict[tuple[str, ...], int] = {}
 
+    by_object: dict[tuple[int, str], int] = {}  # the lists of groups are shared: look each up once per status
+
     def shape(g: list[str], status: str) -> int:
-        key = (status, *g)
-        k = index.get(key)
+        k = by_object.get((id(g), status))
         if k is None:
-            k = index[key] = len(shapes)
-            shapes.append((list(g), status))
+            key = (status, *g)
+            k = index.get(key)
+            if k is None:
+                k = index[key] = len(shapes)
+                shapes.append((list(g), status))
+            by_object[(id(g), status)] = k
         return k
 
     eligible = {i: shape(g, engine.ELIGIBLE) for i, g in dict(zip(map(id, groups), groups, strict=True)).items()}
