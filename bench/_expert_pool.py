@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:  # tests' builders make the tender world
 REQUESTED = [("A01", 3), ("A02", 3), ("B01", 3)]  # two second-level engineering codes, one goods code
 AVOIDED = 200
 EXTRA_BIDDERS = AVOIDED - 5  # the world has a tenderer, an agency and 3 bidders already
+CONSTRUCTIONS = ("sunshine-draw-v2", "sunshine-draw-v1")  # the default, and the one before for comparison
 EMPLOYERS = 2_000  # organisations the experts work for, the 200 avoided ones among them
 CHUNK = 5_000
 
@@ -249,7 +250,7 @@ def _set_aside(db, rid: int) -> None:
 def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     from sunshine.committees import avoidance, drawing
     from sunshine.committees.models import DrawRequest
-    from sunshine.draws import engine, record
+    from sunshine.draws import engine, pooldata, record
     from sunshine.draws import service as draws
     from sunshine.trading.models import Project
 
@@ -258,13 +259,13 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     with db.unit_of_work(read_only=True) as s:
         row, project = s.get(DrawRequest, rid), s.get(Project, w.project_id)
-        entries = avoidance.pool(s, row, project)
-        candidates = [draws.Candidate(f"expert:{m.expert_id}", list(m.specialties), st) for m, st in entries]
+        cols, statuses = avoidance.columns(s, row, project)
     t["list"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with db.unit_of_work() as s:
         code = drawing.start_draw(s, w.centre, rid).draw_code
     t["start_draw"] = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     t["prepare"] = t["start_draw"] - t["list"]
     secret = engine.new_secret()
     party = f"supervisor:{w.supervisor.user_id}"
@@ -279,6 +280,18 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     with db.unit_of_work() as s:
         draws.reveal(s, w.supervisor, code, secret)
     t["room"] = time.perf_counter() - t0
+    with db.unit_of_work(read_only=True) as s:  # the draw's own computation at the reveal, from the kept pool
+        d = draws.get(s, code)
+        pool = pooldata.of(s, d)
+        t0, c0 = time.perf_counter(), time.process_time()
+        if isinstance(pool, pooldata.PoolV2):
+            order = pool.order(d.code, d.seed)
+            engine.assign(order, draws.groups_of(d), order.groups)
+        else:
+            order = engine.order_of_leaves(d.seed, pool.eligible_leaves)
+            engine.assign(order, draws.groups_of(d), pool.groups_by_leaf)
+        t["order"] = time.perf_counter() - t0
+        t["cpu_draw"] = cpu + time.process_time() - c0
     with db.unit_of_work(read_only=True) as s:
         firsts = [x.leaf for x in draws.seats(s, draws.get(s, code)) if x.kind == "seat"][:3]
     t0 = time.perf_counter()
@@ -310,8 +323,8 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     )
     t["verifier"] = time.perf_counter() - t0
     assert done.returncode == 0, done.stdout.decode()[-2000:]
-    t["pool"] = len(candidates)
-    t["eligible"] = sum(1 for c in candidates if c.status == engine.ELIGIBLE)
+    t["pool"] = len(cols)
+    t["eligible"] = len(cols) - len(statuses)
     t["drawn"] = sum(1 for x in data["assignment"] if x["kind"] == "seat" and x["state"] == "called")
     _set_aside(db, rid)
     return t
@@ -347,6 +360,7 @@ PHASES = [
     ("list", "list (avoidance)"),
     ("prepare", "prepare"),
     ("start_draw", "list+prepare"),
+    ("order", "order+calls"),
     ("room", "room"),
     ("declines", "3 declines"),
     ("record", "record"),
@@ -361,6 +375,7 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
     from sunshine import domains
     from sunshine.core import clock as clock_module
     from sunshine.core.clock import AdjustableClock
+    from sunshine.draws import service as draws_service
 
     domains.install()
     with tempfile.TemporaryDirectory() as folder, clock_module.use_clock(AdjustableClock(datetime.now(UTC))) as c:
@@ -372,28 +387,42 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
         with db.engine.connect() as conn:  # the planner's statistics, as a production database keeps them
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
-        results = []
-        for _ in range(rounds):
-            results.append(run_round(db, w, c, Path(folder)))
-            c.advance(timedelta(minutes=1))
+        results: dict[str, list[dict[str, float]]] = {CONSTRUCTIONS[0]: [], CONSTRUCTIONS[1]: []}
+        for k in range(rounds):
+            for construction in CONSTRUCTIONS if k % 2 == 0 else CONSTRUCTIONS[::-1]:
+                draws_service.DEFAULT_CONSTRUCTION = construction
+                results[construction].append(run_round(db, w, c, Path(folder)))
+                c.advance(timedelta(minutes=1))
+        draws_service.DEFAULT_CONSTRUCTION = CONSTRUCTIONS[0]
         ref = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
         cli_start = statistics.median([references(db, Path(folder), None)["cli_start"] for _ in range(rounds)])
         db.dispose()
-    first_list = results[0]["list"]
-    med = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    meds = {k: {p: statistics.median(r[p] for r in rs) for p in rs[0]} for k, rs in results.items()}
+    med = meds[CONSTRUCTIONS[0]]
     print(
         f"\nExpert pool on {label}: {w.expert_count} experts, {len(w.avoided)} avoided organisations, "
         f"built in {built:.1f} s; request 9 experts from {', '.join(code for code, _ in REQUESTED)} (3 each, "
-        f"1 reserve each); candidates {int(med['pool'])}, eligible {int(med['eligible'])}; median of {rounds}:"
+        f"1 reserve each); candidates {int(med['pool'])}, eligible {int(med['eligible'])}; median of {rounds} "
+        f"rounds per construction (alternating); reference: a plain SELECT of the pool rows, {ref * 1000:.1f} ms"
     )
+    print(f"  {'phase':<16} {'v2':>10}    {'× SELECT':>8} {'v1':>10}    {'× SELECT':>8}")
     for key, name in PHASES:
-        extra = ""
-        if key == "cli":
-            extra = f"   (interpreter + import alone {cli_start * 1000:.0f} ms)"
-        elif key in ("list", "start_draw"):
-            extra = f"   ({med[key] / ref:.1f}× a plain SELECT of the pool rows, {ref * 1000:.1f} ms)"
-        print(f"  {name:<16} {med[key] * 1000:10.1f} ms{extra}")
-    print(f"  {'(first round list, pool read from the database: ' + f'{first_list * 1000:.1f} ms)':<16}")
-    per_draw = med["start_draw"] + med["room"] + med["declines"]
-    print(f"  {'per draw':<16} {per_draw * 1000:10.1f} ms   (list + prepare + room + 3 declines)")
+        cells = "".join(f" {m[key] * 1000:10.1f} ms {m[key] / ref:8.3f}" for m in meds.values())
+        print(f"  {name:<16}{cells}")
+    print(f"  {'(interpreter + import of the CLI alone: ' + f'{cli_start * 1000:.0f} ms)'}")
+    firsts = ", ".join(f"{k}: {rs[0]['list'] * 1000:.1f} ms" for k, rs in results.items())
+    print(f"  (first round of each, the day's decisions made then: {firsts})")
+    cells = "".join(
+        f" {(m['start_draw'] + m['room'] + m['declines']) * 1000:10.1f} ms "
+        f"{(m['start_draw'] + m['room'] + m['declines']) / ref:8.3f}"
+        for m in meds.values()
+    )
+    print(f"  {'per draw':<16}{cells}   (list + prepare + room + 3 declines)")
+    cells = "".join(
+        f" {(m['start_draw'] + m['order']) * 1000:10.1f} ms {(m['start_draw'] + m['order']) / ref:8.3f}"
+        for m in meds.values()
+    )
+    print(f"  {'the draw':<16}{cells}   (list + prepare + order and calls: without the room's signed steps)")
+    cells = "".join(f" {m['cpu_draw'] * 1000:10.1f} ms {'':>8}" for m in meds.values())
+    print(f"  {'… CPU time':<16}{cells}   (of this process, time.process_time: what the load inflates least)")
     return med

@@ -146,6 +146,54 @@ def engine_draw(code: str, candidates: list) -> dict:
     }
 
 
+def engine_draw_v2(code: str, candidates: list) -> dict:
+    """The same draw in construction ``sunshine-draw-v2``: one salted commitment to the pool sorted by ref, the
+    order computed only as far as the calls go (``draws.v2``)."""
+    from sunshine.draws import pooldata, v2
+    from sunshine.draws.types import CandidateColumns
+
+    pool = pooldata.build_columns(engine.new_secret(), CandidateColumns.of(candidates))
+    m = len(pool.eligible_index)
+    pool_h = v2.pool_hash_of_text(pool.text(code))
+    list_h = v2.list_hash(code, GROUPS, pool_h, len(pool), m)
+    secrets = {"platform": engine.new_secret(), "supervisor:7": engine.new_secret()}
+    parties = [
+        {
+            "party": p,
+            "label": p,
+            "commitment": engine.commitment(code, p, s),
+            "revealed": True,
+            "defaulted": False,
+            "secret": s,
+        }
+        for p, s in secrets.items()
+    ]
+    seed = engine.seed(list_h, secrets)
+    order = pool.order(code, seed)
+    first = engine.assign(order, GROUPS, order.groups)
+    outcomes = [{"leaf": c.leaf, "outcome": "declined"} for c in first.calls if c.kind == "seat"][:3]
+    final = engine.assign(order, GROUPS, order.groups, outcomes)
+    return {
+        "version": v2.VERSION,
+        "code": code,
+        "groups": GROUPS,
+        "pool_size": len(pool),
+        "eligible_count": m,
+        "pool_hash": pool_h,
+        "list_hash": list_h,
+        "parties": parties,
+        "beacon": {"source": "", "value": ""},
+        "seed": seed,
+        "order": order.prefix(),
+        "outcomes": outcomes,
+        "assignment": final.as_dicts(),
+        "salt": pool.salt,
+        "candidates": pool.entries(),
+        "reasons": REASONS,
+        "ledger": [],
+    }
+
+
 def leaf_inputs(record: dict) -> list[bytes]:
     code = record["code"]
     return [
@@ -161,17 +209,24 @@ def leaf_inputs(record: dict) -> list[bytes]:
 
 def bench_engine(sizes: list[int], rounds: int, provider: Callable) -> None:
     print(f"\nEngine (no database), median of {rounds}:")
-    print(f"{'candidates':>10} {'eligible':>9} {'draw':>13} {'replay verify':>14} {'reference':>13} {'draw ×ref':>10}")
+    print(
+        f"{'candidates':>10} {'eligible':>9} {'v2 draw':>13} {'v2 replay':>13} {'v1 draw':>13} {'v1 replay':>13}"
+        f" {'reference':>13} {'v2 ×ref':>8} {'v1 ×ref':>8}"
+    )
     for n in sizes:
         candidates = provider(None, n)
         code = "CQ20261202BENCH"
+        draw2_s, record2 = _timed(lambda c=candidates, k=code: engine_draw_v2(k, c), rounds)
+        verify2_s, report2 = _timed(lambda r=record2: engine.verify(r), rounds)
+        assert report2.ok, report2.as_dict()
         draw_s, record = _timed(lambda c=candidates, k=code: engine_draw(k, c), rounds)
         verify_s, report = _timed(lambda r=record: engine.verify(r), rounds)
         assert report.ok, report.as_dict()
         inputs = leaf_inputs(record)
         ref_s, _ = _timed(lambda i=inputs: [hashlib.sha256(b).digest() for b in i], rounds)
         print(
-            f"{n:>10} {len(record['eligible']):>9} {ms(draw_s)} {ms(verify_s):>14} {ms(ref_s)} {draw_s / ref_s:>9.1f}×"
+            f"{n:>10} {record2['eligible_count']:>9} {ms(draw2_s)} {ms(verify2_s)} {ms(draw_s)} {ms(verify_s)}"
+            f" {ms(ref_s)} {draw2_s / ref_s:>7.2f}× {draw_s / ref_s:>7.1f}×"
         )
 
 

@@ -4,11 +4,10 @@ re-checked at confirmation, the sign-in list shows names only from the sign-in o
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from sunshine import tasks
-from sunshine.draws import engine
+from sunshine.draws import engine, pooldata
 from sunshine.draws import service as draws
 from sunshine.messaging import service as messaging
 from tests.builders import api_token
@@ -19,9 +18,9 @@ def _expected_active(db, w) -> set[str]:
     """The seats the engine's published rule gives, recomputed from the order and the recorded outcomes."""
     with db.unit_of_work(read_only=True) as s:
         draw = draws.get(s, w.code)
-        eligible = {e["leaf"]: e["groups"] for e in draws.eligible_of(s, draw)}
+        order = pooldata.of(s, draw).order(draw.code, draw.seed)  # sunshine-draw-v2: read as far as needed
         outcomes = [{"leaf": o.leaf, "outcome": o.outcome} for o in draws.outcomes_of(s, draw)]
-        result = engine.assign(json.loads(draw.call_order), draws.groups_of(draw), eligible, outcomes)
+        result = engine.assign(order, draws.groups_of(draw), order.groups, outcomes)
     return {c.leaf for c in result.calls if c.kind == "seat" and c.open}
 
 

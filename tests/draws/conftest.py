@@ -60,7 +60,7 @@ def party_key(room) -> str:
     return f"supervisor:{room['supervisor'].user_id}"
 
 
-def prepare(session, room, *, n=30, beacon_source=None, witnesses=None, delay_minutes=0):
+def prepare(session, room, *, n=30, beacon_source=None, witnesses=None, delay_minutes=0, construction=None):
     return draws.prepare(
         session,
         room["centre"],
@@ -78,4 +78,5 @@ def prepare(session, room, *, n=30, beacon_source=None, witnesses=None, delay_mi
         ],
         scheduled_at=core_clock.now() + timedelta(minutes=delay_minutes),
         beacon_source=beacon_source,
+        construction=construction,
     )

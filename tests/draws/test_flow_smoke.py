@@ -60,7 +60,7 @@ def test_a_draw_whose_pool_is_in_candidate_rows_still_runs_and_verifies(db, room
     from sunshine.draws.models import DrawCandidate, DrawPool
 
     with db.unit_of_work() as s:
-        draw = prepare(s, room)
+        draw = prepare(s, room, construction="sunshine-draw-v1")  # draws of that time were v1
         code, pool = draw.code, pooldata.of(s, draw)
         rows = [
             {

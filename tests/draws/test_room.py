@@ -190,7 +190,8 @@ def test_no_ref_or_name_in_ledger_payloads_or_pages_before_disclosure(db, client
         seat = draws.seats(s, draw)[0]
         draws.record_outcome(s, room["centre"], code, seat.leaf, "no_show", "未按时到场")
         payloads = [e.payload for e in s.scalars(select(LedgerEntry).where(LedgerEntry.subject == f"draw:{code}"))]
-        salts = list(pooldata.of(s, draw).salts)
+        pool = pooldata.of(s, draw)
+        salts = [pool.salt] if isinstance(pool, pooldata.PoolV2) else list(pool.salts)
     assert {json.loads(p)["draw"] for p in payloads} == {code}
     pages = [client.get(f"/draws/{code}/room").text, client.get(f"/draws/{code}").text]
     for text in payloads + pages:

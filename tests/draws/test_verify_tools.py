@@ -28,11 +28,12 @@ def docs_script() -> str:
     return blocks[0]
 
 
-@pytest.fixture
-def served(db, client, room):
-    """The record of a disclosed draw with a decline and a replacement, as GET /api/v1/draws/{code}/record."""
+@pytest.fixture(params=["sunshine-draw-v2", "sunshine-draw-v1"])
+def served(request, db, client, room):
+    """The record of a disclosed draw with a decline and a replacement, as GET /api/v1/draws/{code}/record, in
+    each construction (v2 the default; v1 the draws made before it)."""
     with db.unit_of_work() as s:
-        code = prepare(s, room, n=40).code
+        code = prepare(s, room, n=40, construction=request.param).code
         for who in ("supervisor", "tenderer"):
             draws.sign_in(s, room[who], code)
         secret = engine.new_secret()
@@ -57,14 +58,12 @@ def tampered(record: dict) -> list[tuple[str, dict]]:
     case("order", lambda r: r["order"].__setitem__(slice(0, 2), r["order"][1::-1]))
     case("seed", lambda r: r.__setitem__("seed", "0" * 64))
     case("secret", lambda r: r["parties"][1].__setitem__("secret", "1" * 64))
-    case("eligible dropped", lambda r: r["eligible"].pop(3))
     case(
         "candidate status",
         lambda r: r["candidates"][0].__setitem__(
             "status", "eligible" if r["candidates"][0]["status"] != "eligible" else "on_leave"
         ),
     )
-    case("salt", lambda r: r["candidates"][5].__setitem__("salt", "2" * 64))
     case("outcome", lambda r: r["outcomes"][0].__setitem__("outcome", "no_show"))
     case(
         "assignment",
@@ -72,6 +71,16 @@ def tampered(record: dict) -> list[tuple[str, dict]]:
     )
     case("beacon", lambda r: r["beacon"].__setitem__("value", "x"))
     case("groups", lambda r: r["groups"][0].__setitem__("count", 4))
+    if record["version"] == "sunshine-draw-v2":
+        case("salt", lambda r: r.__setitem__("salt", "2" * 64))
+        case("candidate dropped", lambda r: r["candidates"].pop(3))
+        case("candidate's groups", lambda r: r["candidates"][1].__setitem__("groups", ["cost", "civil"]))
+        case("ref", lambda r: r["candidates"][2].__setitem__("ref", r["candidates"][2]["ref"] + "0"))
+        case("eligible count", lambda r: r.__setitem__("eligible_count", r["eligible_count"] - 1))
+        case("order cut short", lambda r: r.__setitem__("order", r["order"][:2]))
+    else:
+        case("eligible dropped", lambda r: r["eligible"].pop(3))
+        case("salt", lambda r: r["candidates"][5].__setitem__("salt", "2" * 64))
     return out
 
 
@@ -99,7 +108,7 @@ def test_the_command_line_passes_a_real_record_and_fails_tampered_ones(tmp_path,
 
 def test_the_script_in_the_docs_agrees_with_the_platform(tmp_path, served):
     source = docs_script()
-    assert "sunshine" not in source.replace("sunshine-draw-v1", "")  # nothing of ours
+    assert "sunshine" not in source.replace("sunshine-draw-v1", "").replace("sunshine-draw-v2", "")  # nothing of ours
     script = tmp_path / "verify_draw.py"
     script.write_text(source, encoding="utf-8")
 

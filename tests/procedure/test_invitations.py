@@ -164,7 +164,7 @@ def test_the_centre_draws_the_invitees_and_only_they_receive_letters_and_bid(db,
     record = client.get(f"/api/v1/draws/{code}/record").json()
     assert record["state"] == "drawn" and record["candidates"] is None, "who was invited stays confidential"
     assert record["purpose_label"] == "邀请招标随机抽取受邀供应商"
-    assert len(record["eligible"]) == 4 and len(record["pool"]) == 5
+    assert record["eligible_count"] == 4 and record["pool_size"] == 5
 
     short = client.post(f"{base}/send", headers=w["h"]["agency"], json=_schedule(15))
     assert short.status_code == 409, short.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sunshine.draws import engine, record
+from sunshine.draws import engine, record, v2
 from sunshine.draws import service as draws
 from sunshine.tasks import tick
 from tests.disclosure.builders import load_catalog
@@ -74,7 +74,8 @@ def test_the_reserve_takes_the_contract_in_the_draws_order(db, client, clock):
     with db.unit_of_work() as s:
         data = record.build(s, draws.get(s, code))
     assert engine.verify(data).ok, "the replacement is part of the same replayable draw"
-    by_leaf = {c["leaf"]: c["ref"] for c in data["candidates"]}
+    assert data["version"] == v2.VERSION  # a candidate is named in the order by its salted ticket
+    by_leaf = {v2.ticket(data["code"], data["salt"], c["ref"]): c["ref"] for c in data["candidates"]}
     promoted = [a for a in data["assignment"] if a["kind"] == "seat" and a["state"] == "called"]
     assert data["names"][promoted[0]["leaf"]] == reserve
     # the new reserve is the first registrant in the order who was never called

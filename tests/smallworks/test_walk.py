@@ -112,7 +112,7 @@ def test_a_draw_project_from_registration_to_a_determined_contractor(db, client,
     # Before the draw the public record names nobody and has no salts.
     before_draw = client.get(f"/api/v1/draws/{code}/record").json()
     assert before_draw["candidates"] is None and before_draw["names"] == {}
-    assert len(before_draw["pool"]) == 7 and len(before_draw["eligible"]) == 4
+    assert before_draw["pool_size"] == 7 and before_draw["eligible_count"] == 4 and before_draw["salt"] is None
     room = client.get(f"/api/v1/draws/{code}/room").text
     assert not any(name in room for name in FIRM_NAMES[:7])
 

@@ -49,7 +49,7 @@ def test_a_party_commits_and_reveals_in_its_browser_and_the_record_verifies(open
         "tenderer": actor(migrated_db, Role.TENDERER),
     }
     with migrated_db.unit_of_work() as s:
-        code = prepare(s, room, n=25).code
+        code = prepare(s, room, n=25, construction="sunshine-draw-v1").code  # a draw made before v2
         draws.sign_in(s, room["tenderer"], code)
     page, watch = open_page(viewport=DESKTOP)
     _login(page, room["supervisor"].username, f"/draws/{code}/room")
@@ -97,3 +97,48 @@ def test_a_party_commits_and_reveals_in_its_browser_and_the_record_verifies(open
     expect(verdict).to_have_attribute("data-state", "failed", timeout=30_000)
     expect(checks).to_contain_text("抽取顺序：未通过")
     expect(verdict).to_have_text("本机浏览器验证未通过")
+
+
+def test_a_v2_draw_page_verifies_in_the_browser_and_catches_a_changed_list(open_page, migrated_db, as_the_server):  # noqa: F811
+    """``sunshine-draw-v2`` (the default): the page's check opens the pool's commitment with the disclosed salt,
+    recomputes the order's tickets as far as the calls go and the seats with a replacement; a changed list hash
+    fails it."""
+    from sunshine.draws import engine
+
+    room = {
+        "centre": actor(migrated_db, Role.CENTRE_STAFF),
+        "supervisor": actor(migrated_db, Role.SUPERVISOR),
+        "tenderer": actor(migrated_db, Role.TENDERER),
+    }
+    secret = engine.new_secret()
+    with migrated_db.unit_of_work() as s:
+        draw = prepare(s, room, n=60)
+        code = draw.code
+        assert draw.construction == "sunshine-draw-v2"
+        for who in ("supervisor", "tenderer"):
+            draws.sign_in(s, room[who], code)
+        draws.commit(s, room["supervisor"], code, engine.commitment(code, party_key(room), secret))
+        draws.start_reveal(s, room["centre"], code)
+        draws.reveal(s, room["supervisor"], code, secret)
+        first = draws.seats(s, draws.get(s, code))[0]
+        draws.record_outcome(s, room["centre"], code, first.leaf, "declined", "出差")
+        draws.disclose(s, code)
+    page, watch = open_page(viewport=DESKTOP)
+    page.goto(f"/draws/{code}")
+    expect(page.locator("#draw-summary")).to_contain_text("候选池人数")
+    page.get_by_role("button", name="在浏览器中验证").click()
+    verdict = page.locator("#draw-browser-verdict")
+    checks = page.locator("#draw-check-list")
+    expect(verdict).not_to_have_attribute("data-state", "running", timeout=30_000)
+    assert verdict.get_attribute("data-state") == "ok", checks.inner_text()
+    for line in ("构造版本：通过", "候选池承诺：通过", "名单完整：通过", "抽取顺序：通过", "席位与递补：通过"):
+        expect(checks).to_contain_text(line)
+    expect(checks).to_contain_text("留痕包含性证明：通过")
+    watch.assert_clean()
+
+    with migrated_db.unit_of_work() as s:  # the list hash no longer what the ledger holds
+        s.query(Draw).filter_by(code=code).one().list_hash = "0" * 64
+    page.reload()
+    page.get_by_role("button", name="在浏览器中验证").click()
+    expect(verdict).to_have_attribute("data-state", "failed", timeout=30_000)
+    expect(checks).to_contain_text("名单哈希：未通过")

@@ -28,8 +28,8 @@ from sunshine.committees.composition import DOC_REVIEW, EVALUATION
 from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSpecialty
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
+from sunshine.experts import poolcolumns, specialties
 from sunshine.experts import service as experts
-from sunshine.experts import specialties
 from sunshine.trading.models import Project, Registration
 
 ELIGIBLE = "eligible"
@@ -161,6 +161,39 @@ def pool(session: Session, request: DrawRequest, project: Project, at: datetime 
     ctx = context(session, request, project, at)
     members = experts.pool_for_draw(session, specialties=requested_codes(session, request), at=at)
     return [(m, reason_for(m, ctx)) for m in members]
+
+
+def columns(session: Session, request: DrawRequest, project: Project, at: datetime | None = None):
+    """What ``pool`` decides, in columns (``experts.poolcolumns``) for a draw over a large pool: the members sorted
+    by ref, their groups and ``statuses`` (position → reason code, every other member eligible), with the same
+    reasons in the same order of precedence as ``reason_for``. Avoidance touches only the experts it concerns: the
+    employees of the avoided organisations (by employer), the declared conflicts, the reviewers and the recent."""
+    at = at or clock.now()
+    ctx = context(session, request, project, at)
+    cols = poolcolumns.columns_for_draw(session, specialties=requested_codes(session, request), at=at)
+    statuses: dict[int, str] = {}
+    position = cols.position
+    for expert_id in ctx.recent:  # least precedence first: overwritten by the reasons above it
+        if expert_id in position:
+            statuses[position[expert_id]] = "recent_same_tenderer"
+    for expert_id in ctx.doc_reviewers:
+        if expert_id in position:
+            statuses[position[expert_id]] = "doc_reviewer"
+    parties = ctx.parties
+    for pos, organisations in cols.conflicts.items():
+        if organisations & parties:
+            statuses[pos] = "declared_conflict"
+    by_employer = cols.by_employer
+    for organisation, reason in (
+        *((b, "bidder_employee") for b in ctx.bidder_ids),
+        *(((ctx.agency_id, "agency_employee"),) if ctx.agency_id is not None else ()),
+        (ctx.tenderer_id, "tenderer_employee"),
+    ):
+        for pos in by_employer.get(organisation, ()):
+            statuses[pos] = reason
+    for pos, status in cols.statuses.items():
+        statuses[pos] = POOL_PREFIX + status
+    return cols, statuses
 
 
 def avoidance_for(session: Session, request: DrawRequest, expert_id: int) -> str | None:

@@ -1,7 +1,7 @@
 """The draw of an approved request through the draws engine, the committee's seats it leaves, and their
 disclosure when the project's results are public.
 
-``start_draw`` (centre staff) builds the candidate list (``avoidance.pool``: every pool member holding a
+``start_draw`` (centre staff) builds the candidate list (``avoidance.columns``: every pool member holding a
 requested specialty, eligible or with its reason code) and calls ``draws.service.prepare`` with the witnesses
 seed 001 requires (supervisory department, centre staff, the tenderer or its agency) and the independent
 parties (the platform and the supervisor officer who approved the request). When the engine finishes the
@@ -149,8 +149,8 @@ def start_draw(
     _check_timing(session, row, project)
     specialties = service.specialties_of(session, row)
     labels = avoidance.specialty_labels(session, [s.specialty for s in specialties])
-    entries = avoidance.pool(session, row, project)
-    available = Counter(code for m, status in entries if status == avoidance.ELIGIBLE for code in m.specialties)
+    cols, statuses = avoidance.columns(session, row, project)
+    available = _eligible_per_group(cols.groups, statuses)
     short = []
     for s in specialties:
         eligible = available[s.specialty]
@@ -159,7 +159,7 @@ def start_draw(
     if short:
         raise PoolTooSmall(f"符合条件的专家人数不足：{'；'.join(short)}。请调整专业或人数后重新申请")
     groups = [draws.Group(s.specialty, labels.get(s.specialty, s.specialty), s.count, row.reserve) for s in specialties]
-    candidates = [draws.Candidate(f"expert:{m.expert_id}", list(m.specialties), status) for m, status in entries]
+    candidates = draws.CandidateColumns(cols.refs, cols.groups, statuses)
     section_no = session.get(Section, row.section_id).number
     draw = draws.prepare(
         session,
@@ -177,6 +177,19 @@ def start_draw(
     )
     row.draw_code, row.state = draw.code, "drawing"
     return row
+
+
+def _eligible_per_group(groups: list[list[str]], statuses: dict[int, str]) -> Counter[str]:
+    """How many eligible members serve each requested code (members share their lists of codes: counted per list)."""
+    per_list: Counter[int] = Counter(map(id, groups))
+    for pos in statuses:
+        per_list[id(groups[pos])] -= 1
+    lists = dict(zip(map(id, groups), groups, strict=True))
+    out: Counter[str] = Counter()
+    for key, n in per_list.items():
+        for code in lists[key]:
+            out[code] += n
+    return out
 
 
 def record_seats(session: Session, request: DrawRequest, draw) -> None:

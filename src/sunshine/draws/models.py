@@ -33,7 +33,9 @@ class Draw(Base):
     pool_hash: Mapped[str] = mapped_column(String(64))
     list_hash: Mapped[str] = mapped_column(String(64))
     seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    call_order: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of leaves
+    call_order: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of leaves (v1); v2: {"lazy": m}
+    # the construction the draw was made with (docs/draws.md): sunshine-draw-v1 (draws before it) or v2
+    construction: Mapped[str] = mapped_column(String(30), default="sunshine-draw-v1", server_default="sunshine-draw-v1")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.draws import engine, pooldata, purposes, reasons
+from sunshine.draws import engine, pooldata, purposes, reasons, v2
 from sunshine.draws import service as draws
 from sunshine.draws.models import Draw
 from sunshine.identity.roles import ROLE_LABELS, Role
@@ -81,13 +81,8 @@ def parties(session: Session, draw: Draw) -> list[dict[str, Any]]:
     return out
 
 
-def build(session: Session, draw: Draw) -> dict[str, Any]:
-    """The record as JSON-ready data."""
-    pool = pooldata.of(session, draw)
-    disclosed = draw.state == draws.DISCLOSED
-    assignment = published_assignment(session, draw) if draw.call_order else None
-    record: dict[str, Any] = {
-        "version": engine.VERSION,
+def _common(session: Session, draw: Draw) -> dict[str, Any]:
+    return {
         "code": draw.code,
         "purpose": draw.purpose,
         "purpose_label": purposes.label(draw.purpose),
@@ -99,10 +94,11 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
         "drawn_at": _iso(draw.drawn_at),
         "disclosed_at": _iso(draw.disclosed_at),
         "groups": draws.groups_of(draw),
-        "pool": list(pool.leaves),
-        "pool_hash": draw.pool_hash,
-        "eligible": pool.eligible(),
-        "list_hash": draw.list_hash,
+    }
+
+
+def _room(session: Session, draw: Draw) -> dict[str, Any]:
+    return {
         "parties": parties(session, draw),
         "beacon": {"source": draw.beacon_source or "", "value": draw.beacon_value or ""},
         "witnesses": [{"role": w["role"], "label": w["label"]} for w in draws.witnesses_of(draw)],
@@ -116,17 +112,39 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
             for a in draws.attendance(session, draw)
         ],
         "seed": draw.seed,
+    }
+
+
+def _outcomes(session: Session, draw: Draw) -> list[dict[str, Any]]:
+    return [
+        {
+            "leaf": o.leaf,
+            "outcome": o.outcome,
+            "outcome_label": draws.OUTCOME_LABELS[o.outcome],
+            "reason": o.reason,
+            "recorded_at": _iso(o.recorded_at),
+        }
+        for o in draws.outcomes_of(session, draw)
+    ]
+
+
+def build(session: Session, draw: Draw) -> dict[str, Any]:
+    """The record as JSON-ready data, in the draw's own construction (its ``version``)."""
+    pool = pooldata.of(session, draw)
+    if isinstance(pool, pooldata.PoolV2):
+        return _build_v2(session, draw, pool)
+    disclosed = draw.state == draws.DISCLOSED
+    assignment = published_assignment(session, draw) if draw.call_order else None
+    record: dict[str, Any] = {
+        "version": engine.VERSION,
+        **_common(session, draw),
+        "pool": list(pool.leaves),
+        "pool_hash": draw.pool_hash,
+        "eligible": pool.eligible(),
+        "list_hash": draw.list_hash,
+        **_room(session, draw),
         "order": list(pooldata.call_order(draw)) if draw.call_order else None,
-        "outcomes": [
-            {
-                "leaf": o.leaf,
-                "outcome": o.outcome,
-                "outcome_label": draws.OUTCOME_LABELS[o.outcome],
-                "reason": o.reason,
-                "recorded_at": _iso(o.recorded_at),
-            }
-            for o in draws.outcomes_of(session, draw)
-        ],
+        "outcomes": _outcomes(session, draw),
         "assignment": assignment.as_dicts() if assignment else [],
         "vacant": assignment.vacant if assignment else {},
         "candidates": None,
@@ -145,7 +163,43 @@ def build(session: Session, draw: Draw) -> dict[str, Any]:
     return record
 
 
-def names(session: Session, draw: Draw, pool: pooldata.Pool, assignment: engine.Assignment | None) -> dict[str, str]:
+def _build_v2(session: Session, draw: Draw, pool: pooldata.PoolV2) -> dict[str, Any]:
+    """A ``sunshine-draw-v2`` record: the pool's commitment and counts; the order as far as the calls read it
+    (tickets); after disclosure the salt and every entry ``{"ref", "groups", "status"}`` sorted by ref."""
+    assignment, order = None, None
+    if draw.call_order:
+        try:
+            assignment, order = draws.assignment_and_order(session, draw)
+        except engine.OutcomeError:  # stored data that no longer replays: the verifiers report it
+            assignment, order = engine.Assignment(), []
+    disclosed = draw.state == draws.DISCLOSED
+    record: dict[str, Any] = {
+        "version": v2.VERSION,
+        **_common(session, draw),
+        "pool_size": len(pool),
+        "eligible_count": len(pool.eligible_index),
+        "pool_hash": draw.pool_hash,
+        "list_hash": draw.list_hash,
+        **_room(session, draw),
+        "order": order,
+        "outcomes": _outcomes(session, draw),
+        "assignment": assignment.as_dicts() if assignment else [],
+        "vacant": assignment.vacant if assignment else {},
+        "salt": pool.salt if disclosed else None,
+        "candidates": pool.entries() if disclosed else None,
+        "reasons": {},
+        "names": {},
+        "ledger": ledger_entries(session, draw),
+    }
+    if disclosed:
+        record["reasons"] = {s: reasons.label(s) for s in sorted({s for _, s in pool.shapes}) if s != engine.ELIGIBLE}
+        record["names"] = names(session, draw, pool, assignment)
+    return record
+
+
+def names(
+    session: Session, draw: Draw, pool: pooldata.Pool | pooldata.PoolV2, assignment: engine.Assignment | None
+) -> dict[str, str]:
     """Display names by leaf, for called candidates the owner names (only after disclosure)."""
     callback = getattr(purposes.find(draw.purpose), "names", None)
     if callback is None or assignment is None:
@@ -153,7 +207,7 @@ def names(session: Session, draw: Draw, pool: pooldata.Pool, assignment: engine.
     by_ref = callback(session, draw) or {}
     out = {}
     for leaf in sorted({c.leaf for c in assignment.calls}):
-        ref = pool.ref_of(leaf)
+        ref = pool.ref_of(leaf, draw.code) if isinstance(pool, pooldata.PoolV2) else pool.ref_of(leaf)
         if ref in by_ref:
             out[leaf] = by_ref[ref]
     return out

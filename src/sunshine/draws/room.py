@@ -236,20 +236,26 @@ def finish(session: Session, actor: Principal | None, code: str) -> Draw:
         p.secret, p.defaulted = engine.default_secret(draw.code, p.party), True
     pool = pooldata.of(session, draw)
     draw.seed = engine.seed(draw.list_hash, {p.party: p.secret for p in parties}, draw.beacon_value or "")
-    order = engine.order_of_leaves(draw.seed, pool.eligible_leaves)
-    draw.call_order = json.dumps(order)
+    if isinstance(pool, pooldata.PoolV2):  # v2: the order is computed only as far as the calls read it
+        lazy = pool.order(draw.code, draw.seed)
+        draw.call_order = json.dumps({"lazy": len(lazy)})
+        first = engine.assign(lazy, groups_of(draw), lazy.groups)
+        order_facts: dict[str, Any] = {"order_size": len(lazy)}
+    else:
+        order = engine.order_of_leaves(draw.seed, pool.eligible_leaves)
+        draw.call_order = json.dumps(order)
+        pooldata.remember_order(draw, order)
+        first = engine.assign(order, groups_of(draw), pool.groups_by_leaf)
+        order_facts = {"order_hash": engine.H(engine.jcs(order)), "order_size": len(order)}
     draw.state, draw.drawn_at = DRAWN, clock.now()
     session.flush()
-    pooldata.remember_order(draw, order)
-    first = engine.assign(order, groups_of(draw), pool.groups_by_leaf)
     log(
         session,
         draw,
         "drawn",
         {
             "seed": draw.seed,
-            "order_hash": engine.H(engine.jcs(order)),
-            "order_size": len(order),
+            **order_facts,
             "defaulted": sorted(p.party for p in pending),
             "beacon": draw.beacon_value or "",
             "calls": [{k: c[k] for k in ("leaf", "group", "kind", "position")} for c in first.as_dicts()],

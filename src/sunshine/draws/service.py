@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden, InvalidInput
-from sunshine.draws import engine, pooldata, purposes, reasons
+from sunshine.draws import engine, pooldata, purposes, reasons, v2
 from sunshine.draws.models import Draw, DrawOutcome, DrawParty
 from sunshine.draws.room import (  # noqa: F401  (re-exported: the room's steps, as owners and routes call them)
     commit,
@@ -47,6 +47,7 @@ from sunshine.draws.state import (  # noqa: F401  (re-exported)
     REVEALING,
     STATE_LABELS,
     assignment,
+    assignment_and_order,
     attendance,
     eligible_of,
     get,
@@ -61,6 +62,7 @@ from sunshine.draws.state import (  # noqa: F401  (re-exported)
 from sunshine.draws.types import (  # noqa: F401  (re-exported: the interface owners code against)
     BeaconMissing,
     Candidate,
+    CandidateColumns,
     CommitmentsMissing,
     DrawStateConflict,
     Group,
@@ -74,6 +76,8 @@ from sunshine.draws.types import (  # noqa: F401  (re-exported: the interface ow
     WitnessSpec,
 )
 from sunshine.ledger import format as ledger_format
+
+DEFAULT_CONSTRUCTION = v2.VERSION  # new draws; sunshine-draw-v1 draws keep replaying (a record says its version)
 
 
 def _new_code(session: Session) -> str:
@@ -107,34 +111,40 @@ def prepare(
     project_id: int | None = None,
     section_id: int | None = None,
     groups: Sequence[Group],
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Candidate] | CandidateColumns,
     parties: Sequence[PartySpec],
     witnesses: Sequence[WitnessSpec],
     scheduled_at: datetime,
     beacon_source: str | None = None,
+    construction: str | None = None,
 ) -> Draw:
-    """Fix the list (pool and eligible leaves, their hashes) and the platform's commitment, in the ledger."""
+    """Fix the list and the platform's commitment, in the ledger. ``construction``: ``sunshine-draw-v2`` (one
+    salted commitment to the pool; the default) or ``sunshine-draw-v1`` (a leaf per pool member; draws before)."""
     purposes.get(purpose)
+    construction = construction or DEFAULT_CONSTRUCTION
+    if construction not in (engine.VERSION, v2.VERSION):
+        raise InvalidInput("未知的抽取构造版本", field="construction")
     group_rows = _check_groups(groups)
     codes = {g["code"] for g in group_rows}
     if not title or len(title) > 300 or not owner or len(owner) > 120:
         raise InvalidInput("抽取的名称或所属事项不正确")
-    if len(candidates) > MAX_CANDIDATES:
+    cols = candidates if isinstance(candidates, CandidateColumns) else CandidateColumns.of(candidates)
+    if len(cols) > MAX_CANDIDATES:
         raise InvalidInput("候选人过多")
-    refs = [c.ref for c in candidates]
-    if len(set(refs)) != len(refs) or any(not r or len(r) > 120 for r in refs):
+    refs = cols.refs
+    if len(set(refs)) != len(refs) or (refs and (not all(refs) or max(map(len, refs)) > 120)):
         raise InvalidInput("候选人标识重复或不正确", field="candidates")
-    checked: set[tuple[str, tuple[str, ...]]] = set()  # a pool has few distinct (status, groups): check each once
-    for c in candidates:
-        shape = (c.status, tuple(c.groups))
-        if shape in checked:
-            continue
-        reasons.require(c.status)
-        if not set(c.groups) <= codes or len(set(c.groups)) != len(c.groups):
+    for status in set(cols.statuses.values()):
+        reasons.require(status)
+    distinct = dict(
+        zip(map(id, cols.groups), cols.groups, strict=True)
+    )  # a pool has few distinct lists of groups: check each once
+    for g in distinct.values():
+        if not set(g) <= codes or len(set(g)) != len(g):
             raise InvalidInput("候选人所属组别不在本次抽取的组别中", field="candidates")
-        if c.status == engine.ELIGIBLE and not c.groups:
-            raise InvalidInput("符合条件的候选人须至少属于一个抽取组别", field="candidates")
-        checked.add(shape)
+    empty = {i for i, g in distinct.items() if not g}
+    if empty and any(id(g) in empty and i not in cols.statuses for i, g in enumerate(cols.groups)):
+        raise InvalidInput("符合条件的候选人须至少属于一个抽取组别", field="candidates")
     keys = [p.key for p in parties]
     if not parties or len(set(keys)) != len(keys) or engine.PLATFORM in keys:
         raise InvalidInput("须至少有一个独立参与方，且参与方不得重复", field="parties")
@@ -145,7 +155,6 @@ def prepare(
     if beacon_source is not None and len(beacon_source) > 300:
         raise InvalidInput("公开信标来源过长", field="beacon_source")
     now = clock.now()
-    order_of_groups = [g["code"] for g in group_rows]
     draw = Draw(
         code=_new_code(session),
         purpose=purpose,
@@ -171,27 +180,32 @@ def prepare(
         beacon_source=beacon_source,
         pool_hash="",
         list_hash="",
+        construction=construction,
         created_by=actor.user_id if actor else None,
         created_at=now,
     )
     session.add(draw)
     session.flush()
-    in_order: dict[tuple[str, ...], list[str]] = {}  # each candidate's groups in request order (few combinations)
-    entries = []
-    for c in candidates:
-        key = tuple(c.groups)
-        ordered = in_order.get(key)
-        if ordered is None:
-            ordered = in_order[key] = [g for g in order_of_groups if g in c.groups]
-        entries.append((c.ref, ordered, c.status))
-    salts = engine.new_salts(len(entries))
-    leaves = engine.leaves(draw.code, [(ref, salt, gs, st) for (ref, gs, st), salt in zip(entries, salts, strict=True)])
-    pool = pooldata.build(
-        [(lf, ref, salt, gs, st) for lf, salt, (ref, gs, st) in zip(leaves, salts, entries, strict=True)]
-    )
-    eligible = [(pool.leaves[i], pool.groups(i)) for i in pool.eligible_index]
-    draw.pool_hash = engine.pool_hash(pool.leaves)
-    draw.list_hash = engine.list_hash_of_pairs(draw.code, group_rows, eligible, draw.pool_hash)
+    order_of_groups = [g["code"] for g in group_rows]
+    in_order = {i: [code for code in order_of_groups if code in g] for i, g in distinct.items()}
+    if any(in_order[i] != g or type(g) is not list for i, g in distinct.items()):  # each in request order
+        cols = CandidateColumns(refs, [in_order[id(g)] for g in cols.groups], cols.statuses)
+    if construction == v2.VERSION:
+        pool: pooldata.Pool | pooldata.PoolV2 = pooldata.build_columns(engine.new_secret(), cols)
+        eligible_count = len(pool.eligible_index)
+        draw.pool_hash = v2.pool_hash_of_text(pool.text(draw.code))
+        draw.list_hash = v2.list_hash(draw.code, group_rows, draw.pool_hash, len(pool), eligible_count)
+    else:
+        entries = [(ref, list(g), cols.status(i)) for i, (ref, g) in enumerate(zip(refs, cols.groups, strict=True))]
+        salts = engine.new_salts(len(entries))
+        leaves = engine.leaves(draw.code, [(r, salt, gs, st) for (r, gs, st), salt in zip(entries, salts, strict=True)])
+        pool = pooldata.build(
+            [(lf, ref, salt, gs, st) for lf, salt, (ref, gs, st) in zip(leaves, salts, entries, strict=True)]
+        )
+        eligible = [(pool.leaves[i], pool.groups(i)) for i in pool.eligible_index]
+        eligible_count = len(eligible)
+        draw.pool_hash = engine.pool_hash(pool.leaves)
+        draw.list_hash = engine.list_hash_of_pairs(draw.code, group_rows, eligible, draw.pool_hash)
     pooldata.store(session, draw, pool)
     platform_secret = engine.new_secret()
     platform = DrawParty(
@@ -210,10 +224,11 @@ def prepare(
         draw,
         "prepared",
         {
+            **({"construction": construction} if construction != engine.VERSION else {}),
             "purpose": purpose,
             "groups": engine.public_groups(group_rows),
             "pool_size": len(pool),
-            "eligible_count": len(eligible),
+            "eligible_count": eligible_count,
             "pool_hash": draw.pool_hash,
             "list_hash": draw.list_hash,
             "parties": sorted([engine.PLATFORM, *keys]),
@@ -228,6 +243,11 @@ def prepare(
 
 def _seats(session: Session, draw: Draw, calls: Sequence[engine.Call]) -> list[Seat]:
     pool = pooldata.of(session, draw)
+    if isinstance(pool, pooldata.PoolV2):
+        return [
+            Seat(c.leaf, pool.ref_of(c.leaf, draw.code), c.group, c.position, c.state, c.kind, c.replaces)
+            for c in calls
+        ]
     return [Seat(c.leaf, pool.ref_of(c.leaf), c.group, c.position, c.state, c.kind, c.replaces) for c in calls]
 
 
@@ -297,6 +317,10 @@ def disclose(session: Session, code: str) -> Draw:
     pool = pooldata.of(session, draw)
     draw.state, draw.disclosed_at = DISCLOSED, clock.now()
     session.flush()
+    if isinstance(pool, pooldata.PoolV2):  # the salt enters the ledger: the commitment opens from it
+        digest = engine.H(pool.text(draw.code))
+        log(session, draw, "disclosed", {"candidates": len(pool), "candidates_hash": digest, "salt": pool.salt})
+        return draw
     rows = sorted(zip(pool.leaves, pool.refs, pool.salts, pool.statuses(), strict=True))
     digest = engine.H(engine.jcs([list(r) for r in rows]))
     log(session, draw, "disclosed", {"candidates": len(rows), "candidates_hash": digest})

@@ -5,7 +5,7 @@ them (``assignment``). What a draw fixes never changes, so a process reads it on
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.errors import NotFound
-from sunshine.draws import engine, pooldata
+from sunshine.draws import engine, pooldata, v2
 from sunshine.draws.models import Draw, DrawAttendance, DrawOutcome, DrawParty
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -92,13 +92,21 @@ def attendance(session: Session, draw: Draw) -> list[DrawAttendance]:
 
 
 def eligible_of(session: Session, draw: Draw) -> list[dict[str, Any]]:
-    """The eligible list of step 2 (``[{"leaf", "groups"}]`` sorted by leaf), fixed at ``prepare``."""
-    return pooldata.of(session, draw).eligible()
+    """The eligible list of step 2 of v1 (``[{"leaf", "groups"}]`` sorted by leaf), fixed at ``prepare``; a v2
+    draw has no leaves (its list is disclosed with the pool): empty."""
+    pool = pooldata.of(session, draw)
+    return [] if isinstance(pool, pooldata.PoolV2) else pool.eligible()
 
 
-def calling_inputs(session: Session, draw: Draw) -> tuple[list[str], Mapping[str, list[str]]]:
-    """The call order and the groups of each eligible leaf (both fixed once drawn; read once per process)."""
-    return pooldata.call_order(draw), pooldata.of(session, draw).groups_by_leaf
+def calling_inputs(session: Session, draw: Draw) -> tuple[Sequence[str], Mapping[str, list[str]]]:
+    """The call order and the groups of each eligible leaf (both fixed once drawn; read once per process). For a
+    ``sunshine-draw-v2`` draw the order is lazy (tickets computed as far as it is read) and the groups fill as
+    it goes."""
+    pool = pooldata.of(session, draw)
+    if isinstance(pool, pooldata.PoolV2):
+        order = pool.order(draw.code, draw.seed or "")
+        return order, order.groups
+    return pooldata.call_order(draw), pool.groups_by_leaf
 
 
 def outcomes_of(session: Session, draw: Draw) -> list[DrawOutcome]:
@@ -106,8 +114,14 @@ def outcomes_of(session: Session, draw: Draw) -> list[DrawOutcome]:
 
 
 def assignment(session: Session, draw: Draw) -> engine.Assignment:
+    return assignment_and_order(session, draw)[0]
+
+
+def assignment_and_order(session: Session, draw: Draw) -> tuple[engine.Assignment, list[str]]:
+    """The calls recomputed, and the order as far as they read it (v1: the whole order)."""
     if draw.call_order is None:
-        return engine.Assignment()
+        return engine.Assignment(), []
     order, groups_by_leaf = calling_inputs(session, draw)
     outcomes = [{"leaf": o.leaf, "outcome": o.outcome} for o in outcomes_of(session, draw)]
-    return engine.assign(order, groups_of(draw), groups_by_leaf, outcomes)
+    calls = engine.assign(order, groups_of(draw), groups_by_leaf, outcomes)
+    return calls, order.prefix() if isinstance(order, v2.Order) else list(order)

@@ -3,6 +3,7 @@ code and a Chinese title. Re-exported by ``draws.service``, which owners code ag
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -63,6 +64,36 @@ class Candidate(NamedTuple):
     ref: str
     groups: list[str]
     status: str
+
+
+@dataclass(frozen=True)
+class CandidateColumns:
+    """A large pool handed to ``prepare`` in columns rather than one ``Candidate`` each: ``refs`` (unique; sorted
+    saves a sort), each entry's ``groups`` (entries sharing a combination may share one list) and ``statuses``
+    (position → exclusion reason code; every other entry is eligible)."""
+
+    refs: Sequence[str]
+    groups: Sequence[list[str]]
+    statuses: Mapping[int, str]
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def status(self, i: int) -> str:
+        return self.statuses.get(i, "eligible")
+
+    def candidates(self) -> list[Candidate]:
+        return [
+            Candidate(r, list(g), self.status(i)) for i, (r, g) in enumerate(zip(self.refs, self.groups, strict=True))
+        ]
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate]) -> CandidateColumns:
+        return cls(
+            [c.ref for c in candidates],
+            [c.groups for c in candidates],
+            {i: c.status for i, c in enumerate(candidates) if c.status != "eligible"},
+        )
 
 
 @dataclass(frozen=True)

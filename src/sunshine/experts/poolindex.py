@@ -52,6 +52,7 @@ class Index:
     leaves: list[tuple[int, date, date, datetime | None]]  # expert, starts, ends, cancelled
     conflicts: list[tuple[int, int, datetime, datetime | None]]  # expert, organisation, declared, withdrawn
     reads: int = field(default=0)  # how many draws used it (shown by the benchmark)
+    selections: dict[tuple[str, ...], Any] = field(default_factory=dict)  # experts.poolcolumns, per request
 
 
 def stamp(session: Session) -> str | None:

@@ -1,5 +1,5 @@
-/* 阳光交易 — replay of a publicly verifiable draw in the visitor's browser (construction sunshine-draw-v1,
-   docs/draws.md), over window.SunshineLedger (ledger-verify.js: SHA-256, hex, RFC 8785 canonical JSON, ledger
+/* 阳光交易 — replay of a publicly verifiable draw in the visitor's browser (constructions sunshine-draw-v1 and
+   sunshine-draw-v2, docs/draws.md; a record says its version), over window.SunshineLedger (ledger-verify.js: SHA-256, hex, RFC 8785 canonical JSON, ledger
    inclusion proofs). From GET /api/v1/draws/{code}/record it recomputes:
      leaf       = H("sunshine-draw-v1|candidate|" + JCS({draw, ref, salt, groups, status}))   (after disclosure)
      pool_hash  = H(JCS(sorted pool))     list_hash = H(JCS({draw, groups, eligible, pool_hash}))
@@ -14,6 +14,7 @@
   "use strict";
 
   var V = "sunshine-draw-v1";
+  var V2 = "sunshine-draw-v2";  /* steps 3-7 (commitments, defaults, seed, stream) keep the v1 prefixes */
   var TWO64 = BigInt("18446744073709551616");
   var OUTCOMES = ["confirmed", "declined", "no_show"];
   var L;
@@ -117,7 +118,79 @@
     return calls;
   }
 
+  /* v2 steps 4-5: the first `places` tickets of the order (partial Fisher–Yates from the seed's stream, read from
+     the eligible entries sorted by ref, rotated by the salt's offset) and the groups of each. */
+  async function orderV2(code, salt, seedHex, eligible, places) {
+    var m = eligible.length, stream = new Stream(seedHex), swapped = new Map(), tickets = [], groupsOf = {};
+    var offset = m ? Number(BigInt("0x" + await H(V2 + "|offset|" + code + "|" + salt)) % BigInt(m)) : 0;
+    for (var i = 0; i < Math.min(places, m); i++) {
+      var j = i < m - 1 ? i + await stream.uniform(m - i) : i;
+      var ai = swapped.has(i) ? swapped.get(i) : i, aj = swapped.has(j) ? swapped.get(j) : j;
+      swapped.set(j, ai);
+      var entry = eligible[(aj + offset) % m];
+      var ticket = await H(V2 + "|ticket|" + code + "|" + salt + "|" + entry[0]);
+      tickets.push(ticket);
+      groupsOf[ticket] = entry[1];
+    }
+    return { tickets: tickets, groupsOf: groupsOf };
+  }
+
+  async function seedOk(record, add) {
+    var code = record.code, secrets = {}, ok = true;
+    for (var p = 0; p < record.parties.length; p++) {
+      var party = record.parties[p];
+      if (party.defaulted) {
+        secrets[party.party] = await H(V + "|default|" + code + "|" + party.party);
+        var okDefault = party.secret === null || party.secret === secrets[party.party];
+        add(okDefault, party.label, "逾期未揭示，使用公布的默认值");
+        ok = ok && okDefault;
+      } else if (party.secret) {
+        var okCommit = await H(V + "|commit|" + code + "|" + party.party + "|" + party.secret) === party.commitment;
+        add(okCommit, party.label, okCommit ? "揭示的随机数与承诺一致" : "揭示的随机数与承诺不符");
+        secrets[party.party] = party.secret;
+        ok = ok && okCommit;
+      } else {
+        ok = false;
+      }
+    }
+    if (!record.seed) return false;
+    var joined = Object.keys(secrets).sort().map(function (k) { return k + "=" + secrets[k]; }).join("|");
+    var beacon = (record.beacon && record.beacon.value) || "";
+    add(ok && await H(V + "|seed|" + record.list_hash + "|" + joined + "|" + beacon) === record.seed, "随机种子", record.seed);
+    return true;
+  }
+
+  async function replayV2(record, add) {
+    var code = record.code;
+    add(record.version === V2, "构造版本", V2 + "（对整个候选池作一次加盐承诺）");
+    var listHash = await H(V2 + "|list|" + jcs({ draw: code, eligible_count: record.eligible_count,
+      groups: publicGroups(record.groups), pool_hash: record.pool_hash, pool_size: record.pool_size }));
+    add(listHash === record.list_hash, "名单哈希", "候选池承诺、组别与人数（候选池 " + record.pool_size + " 人，符合条件 " + record.eligible_count + " 人）");
+    var entries = null;
+    if (record.candidates) {
+      entries = record.candidates.map(function (c) { return [c.ref, c.groups, c.status]; });
+      var refs = entries.map(function (e) { return e[0]; }), unknown = [];
+      add(isSortedUnique(refs) && refs.length === record.pool_size, "候选池", "公开的候选人按标识排序、不重复，共 " + refs.length + " 人");
+      var opened = await H(V2 + "|pool|" + jcs({ draw: code, entries: entries, salt: record.salt }));
+      add(opened === record.pool_hash, "候选池承诺", "公开的候选池与随机盐还原出抽取前记入留痕的候选池哈希");
+      var eligibleCount = entries.filter(function (e) { return e[2] === "eligible"; }).length;
+      add(eligibleCount === record.eligible_count, "名单完整", "符合条件的人数与公开的候选池一致");
+      entries.forEach(function (e) { if (e[2] !== "eligible" && !(e[2] in (record.reasons || {}))) unknown.push(e[2]); });
+      add(unknown.length === 0, "排除原因", unknown.length ? "未登记的原因：" + unknown.join("、") : "每一项排除都有登记的原因");
+    }
+    if (await seedOk(record, add) && entries) {
+      var eligible = entries.filter(function (e) { return e[2] === "eligible"; });
+      var computed = await orderV2(code, record.salt, record.seed, eligible, (record.order || []).length);
+      add(same(computed.tickets, record.order), "抽取顺序", "按随机种子重新计算已用到的 " + computed.tickets.length + " 个抽取序号");
+      var calls;
+      try { calls = assign(computed.tickets, record.groups, computed.groupsOf, record.outcomes); } catch (e) { calls = null; }
+      add(calls !== null && same(calls, record.assignment), "席位与递补", "按抽取顺序和应答记录重新计算正选、备选和递补");
+    }
+    await ledger(record, add);
+  }
+
   async function replay(record, add) {
+    if (record.version === V2) return replayV2(record, add);
     var code = record.code, pool = record.pool, eligible = record.eligible;
     add(record.version === V, "构造版本", "应为 " + V);
     add(isSortedUnique(pool), "候选池", "叶子按顺序排列且不重复（" + pool.length + " 人）");
@@ -189,7 +262,12 @@
       if (e.kind === "draws:draw:committed" || e.kind === "draws:draw:prepared") lastCommit = Math.max(lastCommit, e.seq);
     });
     add(lastCommit < firstReveal, "承诺先于揭示", "所有承诺都在任何揭示之前记入留痕");
-    if (record.seed) {
+    if (record.seed && record.version === V2) {
+      var drawn2 = byKind["draws:draw:drawn"] || [], order = record.order || [];
+      var firstCalls = drawn2.length === 1 && (drawn2[0].calls || []).every(function (c) { return order[c.position - 1] === c.leaf; });
+      add(drawn2.length === 1 && drawn2[0].seed === record.seed && firstCalls && drawn2[0].order_size === record.eligible_count,
+        "留痕中的种子", "随机种子与抽取时通知的位次与留痕记录一致");
+    } else if (record.seed) {
       var drawn = byKind["draws:draw:drawn"] || [];
       var orderHash = await H(jcs(record.order));
       add(drawn.length === 1 && drawn[0].seed === record.seed && drawn[0].order_hash === orderHash,
@@ -246,5 +324,5 @@
 
   var button = document.getElementById("draw-verify");
   if (button) button.addEventListener("click", function () { run(button); });
-  window.SunshineDraw = { order: order, assign: assign, replay: replay };
+  window.SunshineDraw = { order: order, orderV2: orderV2, assign: assign, replay: replay };
 })();
