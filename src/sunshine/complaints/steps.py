@@ -81,8 +81,10 @@ def complaints_link(session, principal, project) -> list[tuple[str, str]]:  # no
 
 
 def install() -> None:
+    from sunshine.complaints import objections
     from sunshine.messaging import service as messaging
     from sunshine.trading import project_links
 
     messaging.register_kind("complaint", "异议、质疑、投诉的答复与处理决定")
+    objections.install()  # the opening record and the results read their objections from here
     project_links.project_links(complaints_link)

@@ -266,13 +266,12 @@ def handle(
 def project_page(
     project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = READERS
 ) -> Response:
-    project, cases, folded = reading.project_cases(session, principal, project_id)
+    project, cases = reading.project_cases(session, principal, project_id)
     return render(
         request,
         "complaints_project.html",
         page_title=f"异议、质疑与投诉：{project.name}",
         project=project,
         cases=cases,
-        folded=folded,
         may_file=service.may_file(principal),
     )
