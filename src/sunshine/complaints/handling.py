@@ -13,6 +13,7 @@ from html import escape
 from sqlalchemy.orm import Session
 
 from sunshine.complaints import base, clocks, kinds, outcomes, service
+from sunshine.complaints import credit as complaints_credit
 from sunshine.complaints.models import ComplaintCase
 from sunshine.complaints.visibility import get_visible, is_complainant, is_department
 from sunshine.core import alerts, clock
@@ -201,6 +202,9 @@ def decide(
     base.resume_project(session, row, project, actor, "已作出处理决定，恢复活动")
     if outcome == "upheld":
         outcomes.apply_remedy(session, row, project, remedy, actor, f"投诉成立，{kinds.REMEDIES[remedy]}")
+    listed = complaints_credit.after_dismissal(session, actor, row, project)
+    if listed is not None:
+        base.record(session, row, "credit_listed", actor, payload={"credit_record": listed.id})
     obligations.owe(
         session,
         trigger=DECISION_TRIGGER,

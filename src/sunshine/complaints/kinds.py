@@ -146,6 +146,7 @@ STEP_LABELS = {
     "withdrawn": "撤回",
     "evidence": "提交证明材料",
     "remedy": "执行处理结果",
+    "credit_listed": "列入不良行为记录名单（12个月内三次以上投诉查无实据）",
 }
 
 OUTCOMES = {"upheld": "投诉成立", "dismissed": "驳回投诉"}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.bidding import hooks as bidding_hooks
 from sunshine.bidding.opening import session_or_404
 from sunshine.bidding.service import sealed_bids
-from sunshine.complaints import base, kinds
+from sunshine.complaints import base, jurisdiction, kinds
 from sunshine.complaints.models import ComplaintCase
 from sunshine.complaints.visibility import get_visible, is_respondent
 from sunshine.core import alerts, calendar, clock
@@ -51,6 +51,7 @@ def _new_case(
         signed=True,  # raised through the bidder's own signed-in account
         state="filed",
         suspended_project=False,
+        department=jurisdiction.check_addressed(project, None),
         ledger_seq=-1,
     )
     session.add(row)

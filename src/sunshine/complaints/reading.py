@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.complaints import base, kinds, service
+from sunshine.complaints import base, jurisdiction, kinds, service
 from sunshine.complaints.models import ComplaintCase, ComplaintEvidence
 from sunshine.complaints.visibility import is_complainant, is_department, is_respondent, readable
 from sunshine.core import calendar, clock
@@ -133,6 +133,8 @@ def view(
         "published_at": iso_utc(row.published_at) if row.published_at else None,
         "suspended_project": row.suspended_project,
         "suspended_until": _iso(row.suspended_until),
+        "department": row.department,
+        "department_label": jurisdiction.label(row.department),
         "project_state": project.state,
         "clocks": clock_views(session, row, project, cal),
         "history": [
@@ -169,6 +171,7 @@ def summary(session: Session, row: ComplaintCase, project: Project, cal: WorkCal
         "state": row.state,
         "state_label": kinds.STATES[row.state],
         "received_on": _iso(row.received_on),
+        "department_label": jurisdiction.label(row.department),
         "next_label": f"{nxt.who}{nxt.label}" if nxt else None,
         "next_due": _iso(nxt.due) if nxt else None,
         "provisional": nxt.clock.provisional if nxt else False,
@@ -181,7 +184,7 @@ def cases(
     session: Session, actor: Principal, *, project_id: int | None = None, open_only: bool = False, limit: int = 200
 ) -> list[dict]:
     """Readable cases, newest first — or, for ``open_only``, by nearest due date (the department's list)."""
-    stmt = select(ComplaintCase).where(readable(actor))
+    stmt = select(ComplaintCase).where(readable(actor, session))
     if project_id is not None:
         stmt = stmt.where(ComplaintCase.project_id == project_id)
     if open_only:

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.complaints import base, clocks, kinds
+from sunshine.complaints import base, clocks, jurisdiction, kinds
 from sunshine.complaints.models import ComplaintCase, ComplaintEvidence
 from sunshine.complaints.schemas import CaseIn
 from sunshine.complaints.visibility import get_visible, is_complainant, is_department, is_respondent
@@ -189,6 +189,7 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
     if not kind.to_department:
         _check_objection(session, actor, project, kind, data, knew_on, today)
     prior_of(session, data, actor.organisation_id, project)  # a wrong reference is refused now (422)
+    department = jurisdiction.check_addressed(project, data.department if kind.to_department else None)
     code = base.new_code(session, kind.code)
     row = ComplaintCase(
         code=code,
@@ -211,6 +212,7 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
         prior_result_objection_id=data.prior_result_objection_id,
         state="filed",
         suspended_project=False,
+        department=department,
         ledger_seq=-1,
     )
     session.add(row)

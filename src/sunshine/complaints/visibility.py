@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from sunshine.complaints import kinds
+from sunshine.complaints import jurisdiction, kinds
 from sunshine.complaints.models import ComplaintCase
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound
@@ -45,10 +45,18 @@ def may_read(actor: Principal, row: ComplaintCase, project: Project) -> bool:
     )
 
 
-def readable(actor: Principal) -> ColumnElement[bool]:
-    """The condition every list of cases starts from."""
-    if is_department(actor):
+def own_jurisdiction(session: Session | None, actor: Principal) -> ColumnElement[bool]:
+    """A department's account sees the cases filed to its department (and those filed before jurisdiction)."""
+    dept = jurisdiction.of_actor(session, actor) if session is not None else None
+    if dept is None:
         return true()
+    return or_(ComplaintCase.department == dept, ComplaintCase.department.is_(None))
+
+
+def readable(actor: Principal, session: Session | None = None) -> ColumnElement[bool]:
+    """The condition every list of cases starts from (pass the session to apply the department's jurisdiction)."""
+    if is_department(actor):
+        return own_jurisdiction(session, actor)
     centre = ComplaintCase.kind.in_(sorted(kinds.FOLDED)) if is_centre(actor) else false()
     if actor.organisation_id is None:
         return centre
@@ -64,9 +72,17 @@ def readable(actor: Principal) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
+def in_jurisdiction(session: Session, actor: Principal, row: ComplaintCase) -> bool:
+    dept = jurisdiction.of_actor(session, actor)
+    return dept is None or row.department is None or row.department == dept
+
+
 def get_visible(session: Session, actor: Principal, case_id: int) -> tuple[ComplaintCase, Project]:
     row = session.get(ComplaintCase, case_id)
     project = session.get(Project, row.project_id) if row is not None else None
     if row is None or project is None or not may_read(actor, row, project):
+        raise NotFound("异议、质疑或投诉不存在")
+    other = is_department(actor) and not in_jurisdiction(session, actor, row)
+    if other and not (is_complainant(actor, row) or is_respondent(actor, project)):
         raise NotFound("异议、质疑或投诉不存在")
     return row, project
