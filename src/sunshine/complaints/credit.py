@@ -51,6 +51,7 @@ def source(session: Session, subject: str, ids: list[int], first: date, last: da
     else:
         stmt = (
             select(Project.agency_id, func.count())
+            .select_from(ComplaintCase)
             .join(Project, Project.id == ComplaintCase.project_id)
             .where(*in_period, ComplaintCase.outcome == "upheld", Project.agency_id.in_(ids))
             .group_by(Project.agency_id)

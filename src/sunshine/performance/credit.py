@@ -24,6 +24,7 @@ def source(session: Session, subject: str, ids: list[int], first: date, last: da
     out: dict[int, dict[str, Decimal]] = defaultdict(dict)
     stmt = (
         select(AwardContract.winner_id, Acceptance.result, func.count())
+        .select_from(Acceptance)
         .join(AwardContract, AwardContract.id == Acceptance.contract_id)
         .where(
             AwardContract.winner_id.in_(ids),
