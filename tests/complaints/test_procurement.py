@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sunshine import tasks
-from sunshine.trading import outcomes
 from sunshine.core.models import TrackedDeadline
 from sunshine.credit import hooks as credit_hooks
 from sunshine.disclosure.models import Publication
+from sunshine.trading import outcomes
 from sunshine.trading.models import Project, Transition
 from tests.complaints.builders import CASES, letter, ok, state_of
 from tests.disclosure.builders import load_catalog

@@ -27,7 +27,9 @@ def _tz():  # noqa: ANN202
     return get_settings().tz
 
 
-def _local_day(value: datetime):  # noqa: ANN001, ANN202
+def _local_day(value: datetime | str):  # noqa: ANN202
+    if isinstance(value, str):  # SQLite hands a stored timestamp back as text
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         from datetime import UTC
 
