@@ -106,6 +106,7 @@ def create_app(
     from sunshine.committees import views as committees_views
     from sunshine.committees import workbench_views as committees_workbench_views
     from sunshine.complaints import api as complaints_api
+    from sunshine.complaints import objection_routes as complaints_objection_routes
     from sunshine.complaints import views as complaints_views
     from sunshine.core import alerts_api, calendar_api
     from sunshine.credit import api as credit_api
@@ -246,6 +247,8 @@ def create_app(
     app.include_router(results_views.router)
     app.include_router(complaints_api.router)
     app.include_router(complaints_views.router)
+    app.include_router(complaints_objection_routes.api_router)
+    app.include_router(complaints_objection_routes.page_router)
     app.include_router(evaluation_record_api.router)
     app.include_router(evaluation_record_views.router)
     app.include_router(observers_api.router)

@@ -41,7 +41,7 @@ def test_file_follow_and_answer_through_the_pages(db, app, client, clock):
         text = page_text(agency.get(case_url).text)
         assert "已答复" in text and "不成立" in text
         listed = page_text(agency.get(f"/projects/{pid}/complaints").text)
-        assert "异议" in listed and "开标现场异议和对评标结果的异议" in listed
+        assert "异议" in listed and "第四十四条" in listed and "第五十四条" in listed
         assert "异议、质疑与投诉" in page_text(agency.get(f"/projects/{pid}").text)
     objection_id = int(case_url.rsplit("/", 1)[1])
     complaint = ok(

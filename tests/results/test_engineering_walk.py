@@ -88,6 +88,10 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     )
     mine = filed["objections"]
     assert len(mine) == 1 and mine[0]["answer_due"]["due"] == "2026-12-29"  # 27th (Sunday) → 29th
+    # the objection is a case of the complaints module, with its clock and the statute behind it
+    case = ok(client.get(f"/api/v1/complaints/cases/{filed['id']}", headers=loser))
+    assert case["kind_label"] == "对评标结果的异议" and case["code"].startswith("JG")
+    assert case["clocks"][0]["due"] == "2026-12-29" and "第五十四条" in case["clocks"][0]["basis"]
     other_bidder = w.bidder_headers[w.ranked[2]]
     assert results(client, w, other_bidder)["objections"] == []  # another bidder does not see it
     assert (
@@ -108,7 +112,7 @@ def test_engineering_tender_from_report_to_result(db, client, clock):
     from sunshine import tasks
 
     report = tasks.tick(db)
-    assert report.results_overdue  # the answer is overdue: an alert for the centre and the supervisor
+    assert any(k.startswith("complaints:JG") for k in report.complaints)  # the answer is overdue: an alert
     alerts = ok(client.get("/api/v1/alerts", headers=w.h["supervisor"]))
     assert any("答复对评标结果的异议" in a["message"] for a in alerts)
     ok(

@@ -1,6 +1,6 @@
 """JSON routes of sealed bids and the opening: submit (ciphertext only), receipts, withdraw, reveal the key
-at opening, and the opening session (start, record, objections, confirmation). Thin: the rules are in
-``service`` and ``opening``."""
+at opening, and the opening session (start, record, confirmation; the objections raised at the opening are
+the complaints domain's routes). Thin: the rules are in ``service`` and ``opening``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
-from sunshine.ledger import format as fmt
 from sunshine.trading import visibility
 
 router = APIRouter(prefix="/api/v1", tags=["电子投标与开标"])
@@ -95,14 +94,6 @@ class RevealIn(BaseModel):
 
 class ReasonIn(BaseModel):
     reason: str = Field(min_length=2, max_length=500)
-
-
-class ObjectionIn(BaseModel):
-    text: str = Field(min_length=5, max_length=2000, description="异议内容")
-
-
-class AnswerIn(BaseModel):
-    answer: str = Field(min_length=2, max_length=2000, description="答复内容")
 
 
 @router.get("/sections/{section_id}/bid-binding", response_model=BindingOut, summary="加密投标文件所需的绑定信息")
@@ -222,18 +213,6 @@ def close_decryption(project_id: Id, session: Session = SessionDep, actor: Princ
     project = visibility.get_visible(session, actor, project_id)
     opening.close_decryption(session, actor, project)
     return _record(session, actor, project_id)
-
-
-@router.post("/projects/{project_id}/opening/objections", status_code=201, summary="开标现场提出异议")
-def object_(project_id: Id, data: ObjectionIn, session: Session = SessionDep, actor: Principal = BIDDER) -> dict:
-    objection = opening_confirmation.raise_objection(session, actor, project_id, data.text)
-    return {"id": objection.id, "text": objection.text, "raised_at": fmt.iso_utc(objection.raised_at)}
-
-
-@router.post("/opening-objections/{objection_id}/answer", summary="当场答复开标异议")
-def answer(objection_id: Id, data: AnswerIn, session: Session = SessionDep, actor: Principal = PARTIES) -> dict:
-    objection = opening_confirmation.answer_objection(session, actor, objection_id, data.answer)
-    return {"id": objection.id, "answer": objection.answer, "answered_at": fmt.iso_utc(objection.answered_at)}
 
 
 class OfficialsIn(BaseModel):

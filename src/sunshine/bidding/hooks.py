@@ -103,3 +103,30 @@ def held(session: Session, project: Project) -> bool:
     if not _opening_holds:
         return False
     return session.scalar(select(Project.id).where(Project.id == project.id, held_condition())) is not None
+
+
+@dataclass(frozen=True)
+class OpeningObjectionView:
+    """An objection raised at the opening (开标异议) as the opening record shows it; the domain that keeps the
+    objections (complaints) provides them and the routes that raise and answer them."""
+
+    id: int
+    organisation_id: int
+    text: str
+    raised_at: Any
+    answer: str | None
+    answered_by: int | None
+    answered_at: Any
+
+
+OpeningObjectionsSource = Callable[[Session, Project], list[OpeningObjectionView]]
+_opening_objections: list[OpeningObjectionsSource] = []
+
+
+def opening_objections_source(fn: OpeningObjectionsSource) -> OpeningObjectionsSource:
+    return _add(_opening_objections, fn)
+
+
+def opening_objections(session: Session, project: Project) -> list[OpeningObjectionView]:
+    """The objections raised at this project's opening, in the order raised."""
+    return [o for source in _opening_objections for o in source(session, project)]

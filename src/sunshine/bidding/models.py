@@ -82,21 +82,6 @@ class OpeningSession(Base):
     overseer: Mapped[str | None] = mapped_column(String(60))
 
 
-class OpeningObjection(Base):
-    # 开标异议 an objection raised at the opening; answered on the spot (条例第四十四条)
-    __tablename__ = "opening_objection"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("opening_session.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    raised_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    text: Mapped[str] = mapped_column(Text)
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class OpeningConfirmation(Base):
     # 开标记录确认 an official present confirms the record (招标人/代理机构, 交易中心, 监督人员)
     __tablename__ = "opening_confirmation"

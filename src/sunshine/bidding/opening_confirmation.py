@@ -1,24 +1,22 @@
-"""Objections at the opening (开标异议) and the confirmation of its record: a bidder of the opening objects
-on the spot, the tenderer's side answers and the answer is recorded (《招标投标法实施条例》第四十四条);
-once every objection is answered, the tenderer's side and the centre confirm the record (supervisors may
-too), and the opening ends: it is published, or the project fails when no section is left. Never commits.
+"""The confirmation of the opening record: the objections raised at the opening (开标异议, 《招标投标法实施条例》
+第四十四条: raised on the spot, answered on the spot and recorded) are kept by the complaints domain and read here
+through ``hooks.opening_objections``; once every objection is answered, the tenderer's side and the centre
+confirm the record (supervisors may too), and the opening ends: it is published, or the project fails when no
+section is left. Never commits.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.bidding import hooks
-from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
+from sunshine.bidding.models import OpeningConfirmation, OpeningSession
 from sunshine.bidding.opening import session_or_404
 from sunshine.bidding.opening_record import confirmations_of, failed_sections, objections_of, record_step
-from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.errors import Conflict, Forbidden, InvalidInput
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.trading import visibility
@@ -57,59 +55,6 @@ def set_officials(
         {field: getattr(opening, field) for field in OFFICIAL_FIELDS},
     )
     return opening
-
-
-def raise_objection(session: Session, actor: Principal, project_id: int, text: str) -> OpeningObjection:
-    """开标异议: a bidder of this opening objects on the spot (条例第四十四条)."""
-    project = visibility.get_visible(session, actor, project_id)
-    opening = session_or_404(session, project.id)
-    if opening.status not in ("decrypting", "recording"):
-        raise Conflict("开标记录已确认公布，开标现场异议环节已结束")
-    if not any(b.organisation_id == actor.organisation_id for b in sealed_bids(session, project.id)):
-        raise Forbidden("只有参加本次开标的投标人可以提出开标异议")
-    text = (text or "").strip()
-    if not 5 <= len(text) <= MAX_TEXT:
-        raise InvalidInput(f"异议内容应为 5 到 {MAX_TEXT} 字", field="text")
-    objection = OpeningObjection(
-        session_id=opening.id,
-        organisation_id=actor.organisation_id,
-        raised_by=actor.user_id,
-        text=text,
-        raised_at=clock.now(),
-    )
-    session.add(objection)
-    session.flush()
-    ledger.append(
-        session,
-        "bidding:opening:objection",
-        f"project:{project.code}",
-        {"objection": objection.id, "text_sha256": hashlib.sha256(text.encode()).hexdigest()},
-    )
-    return objection
-
-
-def answer_objection(session: Session, actor: Principal, objection_id: int, answer: str) -> OpeningObjection:
-    """招标人当场作出答复，并制作记录."""
-    objection = session.get(OpeningObjection, objection_id)
-    opening = session.get(OpeningSession, objection.session_id) if objection else None
-    project = session.get(Project, opening.project_id) if opening else None
-    if objection is None or project is None or not visibility.is_party(actor, project):
-        raise NotFound("异议不存在")
-    if objection.answer is not None:
-        raise Conflict("该异议已经答复")
-    answer = (answer or "").strip()
-    if not 2 <= len(answer) <= MAX_TEXT:
-        raise InvalidInput(f"答复内容应为 2 到 {MAX_TEXT} 字", field="answer")
-    objection.answer = answer
-    objection.answered_by = actor.user_id
-    objection.answered_at = clock.now()
-    ledger.append(
-        session,
-        "bidding:opening:answer",
-        f"project:{project.code}",
-        {"objection": objection.id, "answer_sha256": hashlib.sha256(answer.encode()).hexdigest()},
-    )
-    return objection
 
 
 def _capacity(actor: Principal, project: Project) -> str:

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope
-from sunshine.bidding.models import OpeningConfirmation, OpeningObjection, OpeningSession
+from sunshine.bidding import envelope, hooks
+from sunshine.bidding.models import OpeningConfirmation, OpeningSession
 from sunshine.bidding.service import sealed_bids
 from sunshine.core import clock
 from sunshine.core.auth import Principal
@@ -56,12 +56,10 @@ def set_failed_sections(opening: OpeningSession, failed: dict[int, str]) -> None
     opening.failed_sections = json.dumps([{"section_id": k, "reason": v} for k, v in sorted(failed.items())])
 
 
-def objections_of(session: Session, opening: OpeningSession) -> list[OpeningObjection]:
-    return list(
-        session.scalars(
-            select(OpeningObjection).where(OpeningObjection.session_id == opening.id).order_by(OpeningObjection.id)
-        )
-    )
+def objections_of(session: Session, opening: OpeningSession) -> list[hooks.OpeningObjectionView]:
+    """The objections raised at the opening (kept by the complaints domain, handed down through ``hooks``)."""
+    project = session.get(Project, opening.project_id)
+    return hooks.opening_objections(session, project) if project is not None else []
 
 
 def confirmations_of(session: Session, opening: OpeningSession) -> list[OpeningConfirmation]:

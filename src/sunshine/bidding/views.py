@@ -323,43 +323,6 @@ def reveal(
     )
 
 
-@router.post("/projects/{project_id}/opening/objections", response_class=HTMLResponse)
-def raise_objection(
-    request: Request,
-    project_id: Id,
-    text: str = Form(""),
-    session: Session = SessionDep,
-    principal: Principal = BIDDER,
-) -> Response:
-    return _room_act(
-        request,
-        principal,
-        project_id,
-        lambda: opening_confirmation.raise_objection(session, principal, project_id, text),
-        "异议已提出并记入开标记录，请等待招标人当场答复",
-        form={"name": "objection", "fields": ("text",), "values": {"text": text}},
-    )
-
-
-@router.post("/projects/{project_id}/opening/objections/{objection_id}/answer", response_class=HTMLResponse)
-def answer_objection(
-    request: Request,
-    project_id: Id,
-    objection_id: Id,
-    answer: str = Form(""),
-    session: Session = SessionDep,
-    principal: Principal = PARTIES,
-) -> Response:
-    return _room_act(
-        request,
-        principal,
-        project_id,
-        lambda: opening_confirmation.answer_objection(session, principal, objection_id, answer),
-        "已答复异议，答复已记入开标记录",
-        form={"name": "answer", "target": objection_id, "fields": ("answer",), "values": {"answer": answer}},
-    )
-
-
 @router.post("/projects/{project_id}/opening/platform-fault", response_class=HTMLResponse)
 def platform_fault(
     request: Request,

@@ -65,5 +65,6 @@ def respondent_statement(session: Session, actor: Principal, case_id: int, *, te
     if row.state != "accepted":
         raise Conflict(f"该投诉已{kinds.STATES[row.state]}")
     base.record(session, row, "respondent_answered", actor, note=_text(text, "note"))
+    base.close_tracked(session, row)
     alerts.resolve(session, subject_kind="complaint", subject_id=row.id, kind="respondent_overdue")
     return row

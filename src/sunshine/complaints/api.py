@@ -62,8 +62,8 @@ def department_cases(session: Session = SessionDep, actor: Principal = DEPARTMEN
 
 @router.get("/projects/{project_id}", summary="项目的异议、质疑与投诉（含开标现场异议和对评标结果的异议）")
 def project_cases(project_id: Id, session: Session = SessionDep, actor: Principal = READERS) -> dict[str, Any]:
-    project, cases, folded = reading.project_cases(session, actor, project_id)
-    return {"project": {"id": project.id, "code": project.code, "name": project.name}, "cases": cases, "other": folded}
+    project, cases = reading.project_cases(session, actor, project_id)
+    return {"project": {"id": project.id, "code": project.code, "name": project.name}, "cases": cases}
 
 
 @router.get("/cases/{case_id}", summary="案卷：内容、期限及依据、办理记录、证明材料（当事人和行政监督部门）")

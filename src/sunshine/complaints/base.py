@@ -148,4 +148,40 @@ def resume_project(session: Session, row: ComplaintCase, project: Project, actor
     return True
 
 
+RESPONDENT_DUE = "被投诉人作出书面说明"
+
+
+def track_respondent(session: Session, row: ComplaintCase, project: Project) -> None:
+    """94号令 第二十二条: the respondents' 5 working days from receiving the copy, kept as a tracked deadline of the
+    calendar (recomputed when the calendar changes, read by 电子监察) beside the case clock the tick alerts on."""
+    lim = clocks.limit(project, "respondent_answer_within")
+    calendar.track(
+        session,
+        subject=f"complaint:{row.code}",
+        purpose=RESPONDENT_DUE,
+        start=clock.today_local(),
+        days=lim.days,
+        unit=lim.unit,  # type: ignore[arg-type]
+        rule_ref=f"{project.pack_key}:{lim.rule_id}",
+    )
+
+
+def close_tracked(session: Session, row: ComplaintCase) -> None:
+    """The case's tracked deadlines end with the step that meets them (or with the case)."""
+    from sunshine.core.models import TrackedDeadline
+
+    stmt = select(TrackedDeadline).where(
+        TrackedDeadline.subject == f"complaint:{row.code}", TrackedDeadline.is_open.is_(True)
+    )
+    for deadline in session.scalars(stmt):
+        calendar.close(session, deadline.id)
+
+
+def new_code(session: Session, kind: str) -> str:
+    from sunshine.core.serials import next_serial
+
+    prefix, year = kinds.PREFIXES[kind], clock.today_local().year
+    return f"{prefix}{year}{next_serial(session, f'complaint:{prefix}:{year}'):05d}"
+
+
 SYSTEM = trading.SYSTEM

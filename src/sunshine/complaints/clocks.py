@@ -7,8 +7,12 @@ excludes (检验、检测、鉴定、专家评审; the correction period of a pr
 * challenge (质疑, 采购法 第五十三条): answered within ``challenge_answer`` working days of receipt;
 * engineering complaint (条例 第六十一条): acceptance decided within ``complaint_accept`` working days of receipt;
   the decision within ``complaint_decide`` working days counted from the acceptance, inspections excluded;
+* objection to the evaluation result (条例 第五十四条): answered within ``publicity_objection_answer`` days (3 days,
+  the statute's value where the pack lacks it); an objection at the opening (条例 第四十四条) has no clock;
 * procurement complaint (94号令 第二十一、二十二、二十六条): reviewed within ``complaint_accept`` working days of
-  receipt (a correction notice stops it, the corrected letter restarts it); the respondents answer within
+  receipt (a correction notice stops it, the corrected letter restarts it); the copy sent to the respondents within
+  ``respondent_copy_within`` working days of receipt (94号令 第二十一条: 受理 is the receipt; correction not
+  counted); the respondents answer within
   ``respondent_answer_within`` working days of receiving the copy; the decision within ``complaint_decide`` working
   days counted from receipt, the correction period and inspections excluded.
 
@@ -66,9 +70,24 @@ def limit(project: Project, rule_id: str) -> Limit:
                 rule = pack.rule(rule_id)
                 break
         if rule is None:
+            if rule_id in STATUTE:
+                return STATUTE[rule_id]
             raise LookupError(f"规则包中没有 {rule_id}")
     unit = "working" if rule.unit == "working_days" else "calendar"
     return Limit(rule.id, rule.title, int(rule.value), unit, rule.basis_text)
+
+
+#: limits the statute fixes for every pack of its regime, used when a project's pack does not carry them
+STATUTE = {
+    "publicity_objection_answer": Limit(
+        "publicity_objection_answer",
+        "招标人答复对评标结果的异议",
+        3,
+        "calendar",
+        "《中华人民共和国招标投标法实施条例》第五十四条：招标人应当自收到异议之日起3日内作出答复；"
+        "作出答复前，应当暂停招标投标活动",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,19 @@ class Spec:
 _INSPECTION = {"pause": "pause", "resume": "resume"}
 SPECS: dict[str, tuple[Spec, ...]] = {
     "objection": (Spec("answer", "答复异议", "招标人", "objection_answer", "filed", ("answered", "withdrawn"), {}),),
+    # 条例 第四十四条: answered on the spot at the opening and recorded — no clock
+    "opening_objection": (),
+    "result_objection": (
+        Spec(
+            "answer",
+            "答复对评标结果的异议",
+            "招标人",
+            "publicity_objection_answer",
+            "filed",
+            ("answered", "withdrawn"),
+            {},
+        ),
+    ),
     "challenge": (
         Spec("answer", "答复质疑", "采购人或采购代理机构", "challenge_answer", "filed", ("answered", "withdrawn"), {}),
     ),
@@ -126,6 +158,15 @@ SPECS: dict[str, tuple[Spec, ...]] = {
             "filed",
             ("accepted", "rejected", "withdrawn"),
             {"correction_requested": "stop", "corrected": "restart"},
+        ),
+        Spec(
+            "copy",
+            "向被投诉人发出投诉答复通知书及投诉书副本",
+            "财政部门",
+            "respondent_copy_within",
+            "filed",
+            ("copy_sent", "decided", "rejected", "withdrawn"),
+            {"correction_requested": "pause", "corrected": "resume"},
         ),
         Spec(
             "respondent",

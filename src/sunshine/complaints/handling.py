@@ -13,6 +13,7 @@ from html import escape
 from sqlalchemy.orm import Session
 
 from sunshine.complaints import base, clocks, kinds, outcomes, service
+from sunshine.complaints import credit as complaints_credit
 from sunshine.complaints.models import ComplaintCase
 from sunshine.complaints.visibility import get_visible, is_complainant, is_department
 from sunshine.core import alerts, clock
@@ -70,6 +71,7 @@ def reject(session: Session, actor: Principal, case_id: int, *, grounds: list[st
     row.state, row.decision = "rejected", f"不予受理：{text}。依据：{basis}。{_note(note) or ''}".strip()
     row.decided_on, row.decided_by = clock.today_local(), actor.user_id
     base.record(session, row, "rejected", actor, note=_note(note), payload={"grounds": grounds})
+    base.close_tracked(session, row)
     base.resume_project(session, row, project, actor, "不予受理，恢复活动")
     alerts.resolve(session, subject_kind="complaint", subject_id=row.id)
     base.tell(session, row, project, "不予受理", row.decision)
@@ -113,13 +115,14 @@ def correct(
 
 def send_copy(session: Session, actor: Principal, case_id: int) -> ComplaintCase:
     """投诉书副本 to the respondents (94号令 第二十一条): their 5 working days start."""
-    row, _ = _department_case(session, actor, case_id)
+    row, project = _department_case(session, actor, case_id)
     if row.kind != "gp_complaint":
         raise Conflict("发送投诉书副本适用于政府采购投诉")
     _need(row, "accepted")
     if any(e.step == "copy_sent" for e in base.events(session, row)):
         raise Conflict("投诉书副本已发出")
     base.record(session, row, "copy_sent", actor)
+    base.track_respondent(session, row, project)
     return row
 
 
@@ -195,9 +198,13 @@ def decide(
     row.state, row.outcome, row.remedy, row.decision = "decided", outcome, remedy, text
     row.decided_on, row.decided_by = clock.today_local(), actor.user_id
     base.record(session, row, "decided", actor, note=text, payload={"outcome": outcome, "remedy": remedy})
+    base.close_tracked(session, row)
     base.resume_project(session, row, project, actor, "已作出处理决定，恢复活动")
     if outcome == "upheld":
         outcomes.apply_remedy(session, row, project, remedy, actor, f"投诉成立，{kinds.REMEDIES[remedy]}")
+    listed = complaints_credit.after_dismissal(session, actor, row, project)
+    if listed is not None:
+        base.record(session, row, "credit_listed", actor, payload={"credit_record": listed.id})
     obligations.owe(
         session,
         trigger=DECISION_TRIGGER,

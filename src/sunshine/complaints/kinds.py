@@ -30,6 +30,22 @@ KINDS: dict[str, Kind] = {
             "《中华人民共和国招标投标法实施条例》第二十二条",
         ),
         Kind(
+            "opening_objection",
+            "开标现场异议",
+            ENGINEERING,
+            False,
+            ("opening",),
+            "《中华人民共和国招标投标法实施条例》第四十四条",
+        ),
+        Kind(
+            "result_objection",
+            "对评标结果的异议",
+            ENGINEERING,
+            False,
+            ("result",),
+            "《中华人民共和国招标投标法实施条例》第五十四条",
+        ),
+        Kind(
             "eng_complaint",
             "投诉（招标投标）",
             ENGINEERING,
@@ -77,9 +93,26 @@ CONTENTS = {
 }
 REQUIRED_CONTENTS = {
     "objection": ("facts", "request", "contact", "signed"),
+    "opening_objection": ("facts",),
+    "result_objection": ("facts",),
     "eng_complaint": ("respondent", "contact", "facts", "request", "signed"),
     "challenge": ("respondent", "contact", "facts", "request", "legal_basis", "signed"),
     "gp_complaint": ("respondent", "contact", "facts", "request", "legal_basis", "signed"),
+}
+
+#: the objections raised at the opening and to the evaluation result during the candidates' publicity: filed and
+#: answered in their own places (the opening room, the results page), kept and listed here as cases
+FOLDED = frozenset({"opening_objection", "result_objection"})
+#: the objections an engineering complaint on a matter of 条例 第六十条第二款 may follow
+OBJECTION_KINDS = frozenset({"objection", "opening_objection", "result_objection"})
+#: the serial prefix of each kind's case code
+PREFIXES = {
+    "objection": "YY",
+    "opening_objection": "KB",
+    "result_objection": "JG",
+    "challenge": "ZY",
+    "eng_complaint": "TS",
+    "gp_complaint": "CT",
 }
 
 STATES = {
@@ -113,6 +146,7 @@ STEP_LABELS = {
     "withdrawn": "撤回",
     "evidence": "提交证明材料",
     "remedy": "执行处理结果",
+    "credit_listed": "列入不良行为记录名单（12个月内三次以上投诉查无实据）",
 }
 
 OUTCOMES = {"upheld": "投诉成立", "dismissed": "驳回投诉"}

@@ -46,6 +46,7 @@ class ComplaintCase(Base):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by: Mapped[int | None] = mapped_column(Integer)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    department: Mapped[str | None] = mapped_column(String(30), index=True)  # jurisdiction.DEPARTMENTS: filed to
     suspended_project: Mapped[bool] = mapped_column(Boolean, default=False)  # the project stands suspended by it
     suspended_until: Mapped[date | None] = mapped_column(Date)  # a procurement suspension's last day (≤30 d)
     ledger_seq: Mapped[int] = mapped_column(Integer)

@@ -1,9 +1,8 @@
 """What a reader sees of cases: one case with its clocks (each with its due date, whether provisional, and the legal
 basis), its history, evidence and — for the department and the complainant — the grounds not to accept it that the
 platform's records show; lists for the department (open cases by nearest due date), for a participant (its own
-cases, and the cases against its projects), and per project. The objections raised at the opening (bidding) and
-to the evaluation result during the publicity (results) keep their own tables; they are read and shown here beside
-the cases of this module."""
+cases, and the cases against its projects), and per project — the objections raised at the opening and to the
+evaluation result among them, cases like the others."""
 
 from __future__ import annotations
 
@@ -12,8 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding.models import OpeningObjection, OpeningSession
-from sunshine.complaints import base, kinds, service
+from sunshine.complaints import base, jurisdiction, kinds, service
 from sunshine.complaints.models import ComplaintCase, ComplaintEvidence
 from sunshine.complaints.visibility import is_complainant, is_department, is_respondent, readable
 from sunshine.core import calendar, clock
@@ -21,18 +19,9 @@ from sunshine.core.auth import Principal
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.models import Organisation
 from sunshine.ledger.format import iso_utc
-from sunshine.results import publicity
 from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Project
 
-OPENING_BASIS = (
-    "《中华人民共和国招标投标法实施条例》第四十四条：投标人对开标有异议的，应当在开标现场提出，"
-    "招标人应当当场作出答复，并制作记录"
-)
-RESULT_BASIS = (
-    "《中华人民共和国招标投标法实施条例》第五十四条：招标人应当自收到异议之日起3日内作出答复；"
-    "作出答复前，应当暂停招标投标活动"
-)
 PARTY_LABELS = {"complainant": "提出人", "respondent": "被质疑（投诉）人", "department": "行政监督部门"}
 
 
@@ -144,6 +133,8 @@ def view(
         "published_at": iso_utc(row.published_at) if row.published_at else None,
         "suspended_project": row.suspended_project,
         "suspended_until": _iso(row.suspended_until),
+        "department": row.department,
+        "department_label": jurisdiction.label(row.department),
         "project_state": project.state,
         "clocks": clock_views(session, row, project, cal),
         "history": [
@@ -180,6 +171,7 @@ def summary(session: Session, row: ComplaintCase, project: Project, cal: WorkCal
         "state": row.state,
         "state_label": kinds.STATES[row.state],
         "received_on": _iso(row.received_on),
+        "department_label": jurisdiction.label(row.department),
         "next_label": f"{nxt.who}{nxt.label}" if nxt else None,
         "next_due": _iso(nxt.due) if nxt else None,
         "provisional": nxt.clock.provisional if nxt else False,
@@ -192,7 +184,7 @@ def cases(
     session: Session, actor: Principal, *, project_id: int | None = None, open_only: bool = False, limit: int = 200
 ) -> list[dict]:
     """Readable cases, newest first — or, for ``open_only``, by nearest due date (the department's list)."""
-    stmt = select(ComplaintCase).where(readable(actor))
+    stmt = select(ComplaintCase).where(readable(actor, session))
     if project_id is not None:
         stmt = stmt.where(ComplaintCase.project_id == project_id)
     if open_only:
@@ -205,49 +197,6 @@ def cases(
     return out
 
 
-def folded(session: Session, actor: Principal, project: Project) -> list[dict]:
-    """The opening's objections (part of the public opening record, 条例 第四十四条: answered on the spot, no clock)
-    and the objections to the evaluation result (条例 第五十四条) the reader may see, as the results keep them."""
-    out = []
-    stmt = (
-        select(OpeningObjection)
-        .join(OpeningSession, OpeningSession.id == OpeningObjection.session_id)
-        .where(OpeningSession.project_id == project.id)
-        .order_by(OpeningObjection.id)
-    )
-    for o in session.scalars(stmt):
-        org = session.get(Organisation, o.organisation_id)
-        out.append(
-            {
-                "kind_label": "开标现场异议",
-                "basis": OPENING_BASIS,
-                "objector": org.name if org else "",
-                "text": o.text,
-                "raised_at": o.raised_at,
-                "answer": o.answer,
-                "answered_at": o.answered_at,
-                "link": f"/projects/{project.id}/opening",
-            }
-        )
-    for o in publicity.objections(session, project.id):
-        if not publicity.may_read_objection(actor, o, project):
-            continue
-        org = session.get(Organisation, o.organisation_id)
-        out.append(
-            {
-                "kind_label": "对评标结果的异议",
-                "basis": RESULT_BASIS,
-                "objector": org.name if org else "",
-                "text": o.content,
-                "raised_at": o.filed_at,
-                "answer": o.answer,
-                "answered_at": o.answered_at,
-                "link": f"/projects/{project.id}/results",
-            }
-        )
-    return out
-
-
-def project_cases(session: Session, actor: Principal, project_id: int) -> tuple[Project, list[dict], list[dict]]:
+def project_cases(session: Session, actor: Principal, project_id: int) -> tuple[Project, list[dict]]:
     project = trading_visibility.get_visible(session, actor, project_id)
-    return project, cases(session, actor, project_id=project.id), folded(session, actor, project)
+    return project, cases(session, actor, project_id=project.id)

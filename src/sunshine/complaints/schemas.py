@@ -33,6 +33,11 @@ class CaseIn(BaseModel):
     signed: bool = Field(False, description="已签字（盖章）")
     prior_case_id: Id | None = Field(None, description="投诉前已提出的异议或质疑（本模块的编号）")
     prior_result_objection_id: Id | None = Field(None, description="投诉前对评标结果提出的异议（评标结果页的编号）")
+    department: str | None = Field(
+        None,
+        max_length=30,
+        description="受理投诉的行政监督部门（finance 财政部门 | housing 住房和城乡建设主管部门）；缺省为有管辖权的部门",
+    )
 
 
 class AnswerIn(BaseModel):

@@ -14,8 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding.models import OpeningObjection, OpeningSession
-from sunshine.complaints import base, clocks, kinds
+from sunshine.complaints import base, clocks, jurisdiction, kinds
 from sunshine.complaints.models import ComplaintCase, ComplaintEvidence
 from sunshine.complaints.schemas import CaseIn
 from sunshine.complaints.visibility import get_visible, is_complainant, is_department, is_respondent
@@ -25,9 +24,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.content import Upload, checked_upload
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput
 from sunshine.core.filestore import file_store
-from sunshine.core.serials import next_serial
 from sunshine.identity.roles import Role
-from sunshine.results.models import ResultObjection
 from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Project, Registration
 
@@ -95,30 +92,34 @@ def _local(value) -> date | None:  # noqa: ANN001
 
 
 def prior_of(session: Session, data: CaseIn, organisation_id: int, project: Project) -> Prior | None:
-    if data.prior_case_id is not None:
-        row = session.get(ComplaintCase, data.prior_case_id)
-        wanted = "objection" if data.kind == "eng_complaint" else "challenge"
-        if row is None or row.project_id != project.id or row.organisation_id != organisation_id or row.kind != wanted:
-            raise InvalidInput(f"所附的{kinds.KINDS[wanted].label}不是本单位对本项目提出的", field="prior_case_id")
-        running = clocks.case_clocks(calendar.load(session), row.kind, project, base.history(base.events(session, row)))
-        end = running[0].due if running else None
-        return Prior(f"{kinds.KINDS[wanted].label}{row.code}", row.received_on, _local(row.answered_at), end)
-    if data.prior_result_objection_id is not None:
-        obj = session.get(ResultObjection, data.prior_result_objection_id)
-        if obj is None or obj.project_id != project.id or obj.organisation_id != organisation_id:
-            raise InvalidInput("所附的对评标结果的异议不是本单位对本项目提出的", field="prior_result_objection_id")
-        return Prior("对评标结果的异议", _local(obj.filed_at), _local(obj.answered_at), None)
-    if data.matter == "opening":
-        stmt = (
-            select(OpeningObjection)
-            .join(OpeningSession, OpeningSession.id == OpeningObjection.session_id)
-            .where(OpeningSession.project_id == project.id, OpeningObjection.organisation_id == organisation_id)
-            .order_by(OpeningObjection.id)
+    """The objection (challenge) the complaint follows: the one named, else — for a complaint on the opening or the
+    result — the complainant's own objection raised at the opening or during the candidates' publicity."""
+    wanted = kinds.OBJECTION_KINDS if data.kind == "eng_complaint" else frozenset({"challenge"})
+    named, field = data.prior_case_id, "prior_case_id"
+    if named is None and data.prior_result_objection_id is not None:
+        named, field = data.prior_result_objection_id, "prior_result_objection_id"
+        wanted = frozenset({"result_objection"})
+    row = None
+    if named is not None:
+        row = session.get(ComplaintCase, named)
+        theirs = row is not None and row.project_id == project.id and row.organisation_id == organisation_id
+        if not theirs or row.kind not in wanted:
+            label = "、".join(kinds.KINDS[k].label for k in sorted(wanted))
+            raise InvalidInput(f"所附的{label}不是本单位对本项目提出的", field=field)
+    elif data.matter in ("opening", "result") and data.kind == "eng_complaint":
+        own = "opening_objection" if data.matter == "opening" else "result_objection"
+        stmt = select(ComplaintCase).where(
+            ComplaintCase.project_id == project.id,
+            ComplaintCase.organisation_id == organisation_id,
+            ComplaintCase.kind == own,
+            ComplaintCase.state != "withdrawn",
         )
-        obj = session.scalars(stmt).first()
-        if obj is not None:
-            return Prior("开标现场异议", _local(obj.raised_at), _local(obj.answered_at), None)
-    return None
+        row = session.scalars(stmt.order_by(ComplaintCase.id)).first()
+    if row is None:
+        return None
+    running = clocks.case_clocks(calendar.load(session), row.kind, project, base.history(base.events(session, row)))
+    end = running[0].due if running else None
+    return Prior(f"{kinds.KINDS[row.kind].label}{row.code}", row.received_on, _local(row.answered_at), end)
 
 
 def findings(session: Session, row: ComplaintCase, project: Project) -> list[tuple[str, str]]:
@@ -162,6 +163,9 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
     kind = kinds.KINDS.get(data.kind)
     if kind is None:
         raise InvalidInput("请选择异议、质疑或投诉", field="kind")
+    if kind.code in kinds.FOLDED:
+        where = "开标现场（开标室）" if kind.code == "opening_objection" else "中标候选人公示期间在评标结果页"
+        raise InvalidInput(f"{kind.label}在{where}提出（{kind.basis}）", field="kind")
     project = trading_visibility.get_visible(session, actor, data.project_id)
     if not may_file(actor):
         raise Forbidden(f"{kind.label}由投标人（供应商）或者其他利害关系人以本单位账户提出")
@@ -185,9 +189,8 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
     if not kind.to_department:
         _check_objection(session, actor, project, kind, data, knew_on, today)
     prior_of(session, data, actor.organisation_id, project)  # a wrong reference is refused now (422)
-    year = today.year
-    prefix = {"objection": "YY", "challenge": "ZY", "eng_complaint": "TS", "gp_complaint": "CT"}[kind.code]
-    code = f"{prefix}{year}{next_serial(session, f'complaint:{prefix}:{year}'):05d}"
+    department = jurisdiction.check_addressed(project, data.department if kind.to_department else None)
+    code = base.new_code(session, kind.code)
     row = ComplaintCase(
         code=code,
         kind=kind.code,
@@ -209,6 +212,7 @@ def file(session: Session, actor: Principal, data: CaseIn) -> ComplaintCase:
         prior_result_objection_id=data.prior_result_objection_id,
         state="filed",
         suspended_project=False,
+        department=department,
         ledger_seq=-1,
     )
     session.add(row)
@@ -281,6 +285,7 @@ def withdraw(session: Session, actor: Principal, case_id: int, *, note: str) -> 
         raise Conflict(f"该{base.kind_of(row).label}已{kinds.STATES[row.state]}，不能撤回")
     row.state = "withdrawn"
     base.record(session, row, "withdrawn", actor, note=(note or "").strip() or None)
+    base.close_tracked(session, row)
     base.resume_project(session, row, project, base.SYSTEM, "已撤回，恢复活动")
     from sunshine.core import alerts
 

@@ -74,15 +74,22 @@ def complaints_link(session, principal, project) -> list[tuple[str, str]]:  # no
     from sunshine.complaints import visibility
     from sunshine.complaints.models import ComplaintCase
 
-    stmt = select(ComplaintCase.id).where(ComplaintCase.project_id == project.id, visibility.readable(principal))
+    stmt = select(ComplaintCase.id).where(
+        ComplaintCase.project_id == project.id, visibility.readable(principal, session)
+    )
     if principal.is_authenticated and session.scalar(stmt.limit(1)) is not None:
         return [("异议、质疑与投诉", f"/projects/{project.id}/complaints")]
     return []
 
 
 def install() -> None:
+    from sunshine.complaints import credit as complaints_credit
+    from sunshine.complaints import objections
+    from sunshine.credit import hooks as credit_hooks
     from sunshine.messaging import service as messaging
     from sunshine.trading import project_links
 
     messaging.register_kind("complaint", "异议、质疑、投诉的答复与处理决定")
+    objections.install()  # the opening record and the results read their objections from here
+    credit_hooks.source("complaints", complaints_credit.source)  # complaints lost count in the ratings
     project_links.project_links(complaints_link)

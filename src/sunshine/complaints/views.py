@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from sunshine.complaints import answering, handling, kinds, reading, service
+from sunshine.complaints import answering, handling, jurisdiction, kinds, reading, service
 from sunshine.complaints.api import read_upload
 from sunshine.complaints.schemas import CaseIn
 from sunshine.complaints.visibility import get_visible, is_department
@@ -58,13 +58,17 @@ def _form_page(  # noqa: ANN202
 ):
     project = trading_visibility.get_visible(session, principal, project_id)
     regime = project.transaction_type
+    right = jurisdiction.competent(project)
     return render(
         request,
         "complaints_new.html",
         status=status,
         page_title=f"提出异议、质疑或投诉：{project.name}",
         project=project,
-        kinds=[k for k in kinds.KINDS.values() if k.regime == regime],
+        kinds=[k for k in kinds.KINDS.values() if k.regime == regime and k.code not in kinds.FOLDED],
+        departments=jurisdiction.options(),
+        competent=right.code if right else None,
+        competent_help=f"本项目的投诉由{right.label}处理（{right.basis}）" if right else "",
         matters=kinds.MATTERS,
         contents=kinds.CONTENTS,
         required={k: [kinds.CONTENTS[c] for c in v] for k, v in kinds.REQUIRED_CONTENTS.items()},
@@ -96,6 +100,7 @@ def file_case(
     legal_basis: Annotated[str, Form(max_length=5000)] = "",
     signed: Annotated[str, Form(max_length=5)] = "",
     prior_case_id: Annotated[str, Form(max_length=12)] = "",
+    department: Annotated[str, Form(max_length=30)] = "",
     session: Session = SessionDep,
     principal: Principal = FILERS,
 ) -> Response:
@@ -110,6 +115,7 @@ def file_case(
         "legal_basis": legal_basis,
         "signed": bool(signed),
         "prior_case_id": prior_case_id,
+        "department": department,
     }
 
     def refused(session: Session, exc: SunshineError) -> Response:
@@ -136,6 +142,7 @@ def file_case(
             legal_basis=legal_basis,
             signed=bool(signed),
             prior_case_id=prior,
+            department=department or None,
         )
         row = service.file(session, principal, data)
     flash(request, "success", f"已提出（编号{row.code}），请关注答复（受理）期限")
@@ -266,13 +273,12 @@ def handle(
 def project_page(
     project_id: Id, request: Request, session: Session = SessionDep, principal: Principal = READERS
 ) -> Response:
-    project, cases, folded = reading.project_cases(session, principal, project_id)
+    project, cases = reading.project_cases(session, principal, project_id)
     return render(
         request,
         "complaints_project.html",
         page_title=f"异议、质疑与投诉：{project.name}",
         project=project,
         cases=cases,
-        folded=folded,
         may_file=service.may_file(principal),
     )

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.bidding import envelope, opening, opening_confirmation
 from sunshine.bidding import service as bidding
+from sunshine.complaints import objections
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
@@ -318,7 +319,7 @@ def _make(
 
     walk.set(deadline + timedelta(minutes=12))
     with session_factory() as session:
-        objection = opening_confirmation.raise_objection(
+        objection = objections.raise_at_opening(
             session,
             people["bidder3"],
             project_id,
@@ -327,7 +328,7 @@ def _make(
         objection_id = objection.id
     walk.set(deadline + timedelta(minutes=16))
     with session_factory() as session:
-        opening_confirmation.answer_objection(
+        objections.answer_at_opening(
             session,
             people["agency"],
             objection_id,

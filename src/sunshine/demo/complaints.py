@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from sunshine.complaints import answering, handling, service
+from sunshine.complaints import answering, handling, kinds, service
 from sunshine.complaints.models import ComplaintCase
 from sunshine.complaints.schemas import CaseIn
 from sunshine.config import get_settings
@@ -25,7 +25,6 @@ from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.demo.base import principal
 from sunshine.demo.evaluation import DORMITORY, _local, _working_day
 from sunshine.demo.results import MULTIMEDIA
-from sunshine.results.models import ResultObjection
 from sunshine.trading.models import Project
 
 CHALLENGE = (
@@ -39,7 +38,10 @@ COMPLAINT_REQUEST = "责令重新评审，认定成交结果无效。"
 def load_demo_complaints(session_factory, real_now: datetime) -> int:
     """The cases described above; returns how many were made (0 on a second load)."""
     with session_factory() as session:
-        if session.scalar(select(ComplaintCase.id).limit(1)) is not None:
+        others = ComplaintCase.kind.not_in(
+            sorted(kinds.FOLDED)
+        )  # the opening's and the publicity's are bidding's and results'
+        if session.scalar(select(ComplaintCase.id).where(others).limit(1)) is not None:
             return 0
         cal = calendar.load(session)
         multimedia = session.scalar(select(Project).where(Project.name == MULTIMEDIA.project.name))
@@ -52,8 +54,10 @@ def load_demo_complaints(session_factory, real_now: datetime) -> int:
         dormitory_id = dormitory.id if dormitory is not None else None
         objection = (
             session.scalar(
-                select(ResultObjection).where(
-                    ResultObjection.project_id == dormitory_id, ResultObjection.answered_at.is_not(None)
+                select(ComplaintCase).where(
+                    ComplaintCase.project_id == dormitory_id,
+                    ComplaintCase.kind == "result_objection",
+                    ComplaintCase.answered_at.is_not(None),
                 )
             )
             if dormitory_id
@@ -84,7 +88,7 @@ def load_demo_complaints(session_factory, real_now: datetime) -> int:
                         request="责令招标人重新核查第一中标候选人的项目经理资格，并依法确定中标人。",
                         legal_basis="《中华人民共和国招标投标法实施条例》第五十四条、第六十条",
                         signed=True,
-                        prior_result_objection_id=objection_id,
+                        prior_case_id=objection_id,
                     ),
                 )
             made += 1

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from sunshine.complaints import objections
 from sunshine.config import get_settings
 from sunshine.core import calendar
 from sunshine.core.clock import AdjustableClock, use_clock
@@ -98,11 +99,13 @@ def _publicity(session_factory, cal, today, people, project_id: int) -> None:
             publicity.publicise(session, people["agency"], project_id)
         walk.set(_local(_working_day(cal, today, DORMITORY.days_back - 2), 15, 20))
         with session_factory() as session:
-            objection = publicity.file(session, people["bidder"], project_id, content=OBJECTION, section_id=None)
+            objection = objections.file_on_result(
+                session, people["bidder"], project_id, content=OBJECTION, section_id=None
+            )
             objection_id = objection.id
         walk.set(_local(_working_day(cal, today, DORMITORY.days_back - 3), 9, 40))
         with session_factory() as session:
-            publicity.answer(session, people["tenderer"], objection_id, text=ANSWER)
+            objections.answer_on_result(session, people["tenderer"], objection_id, text=ANSWER)
 
 
 def _procurement(session_factory, cal, today, goods) -> None:

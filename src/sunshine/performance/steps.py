@@ -50,7 +50,9 @@ def _payer(session, reference: str):  # noqa: ANN001, ANN202
 
 
 def install() -> None:
+    from sunshine.credit import hooks as credit_hooks
     from sunshine.messaging import service as messaging
+    from sunshine.performance import credit as performance_credit
     from sunshine.performance import report, security
     from sunshine.trading import deposits, payments, project_links
 
@@ -60,6 +62,7 @@ def install() -> None:
     deposits.refund_hold(security.hold_winner_refund)
     payments.register_payer(_payer)
     project_links.project_links(links)
+    credit_hooks.source("performance", performance_credit.source)  # acceptances count in the winner's rating
 
 
 def links(session, principal, project) -> list[tuple[str, str]]:  # noqa: ANN001

@@ -19,7 +19,6 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.identity.roles import Role
 from sunshine.results import notice, publicity, reading, recheck, winners
-from sunshine.results.schemas import AnswerIn, ObjectionIn
 
 router = APIRouter(prefix="/api/v1/results", tags=["中标候选人公示与结果公告"])
 PUBLIC = Depends(Access.public())
@@ -47,22 +46,6 @@ def publicise(project_id: Id, session: Session = SessionDep, actor: Principal = 
     publicity.publicise(session, actor, project_id)
     session.flush()
     return reading.view(session, actor, project_id)
-
-
-@router.post("/projects/{project_id}/objections", status_code=201, summary="对评标结果提出异议（公示期内）")
-def file_objection(
-    project_id: Id, body: ObjectionIn, session: Session = SessionDep, actor: Principal = OBJECTORS
-) -> dict[str, Any]:
-    row = publicity.file(session, actor, project_id, content=body.content, section_id=body.section_id)
-    return {"id": row.id, "ledger_seq": row.ledger_seq, **reading.view(session, actor, project_id)}
-
-
-@router.post("/objections/{objection_id}/answer", summary="答复对评标结果的异议（招标人或代理机构）")
-def answer_objection(
-    objection_id: Id, body: AnswerIn, session: Session = SessionDep, actor: Principal = OBJECTION_READERS
-) -> dict[str, Any]:
-    row = publicity.answer(session, actor, objection_id, text=body.answer)
-    return reading.view(session, actor, row.project_id)
 
 
 async def read_upload(file: UploadFile | None) -> content.Upload | None:

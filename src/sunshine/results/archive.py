@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.results.models import ResultObjection, SectionWinnerDecision
+from sunshine.results import hooks
+from sunshine.results.models import SectionWinnerDecision
 from sunshine.trading.models import Project
 from sunshine.trading.records import Contribution, Record, safe_name
 
@@ -33,7 +34,6 @@ def contribution(session: Session, project: Project) -> Contribution:
                     ledger_seq=row.ledger_seq,
                 )
             )
-    for objection in session.scalars(select(ResultObjection).where(ResultObjection.project_id == project.id)):
-        if objection.answered_at is None:
-            out.missing.append(f"对评标结果的异议（第{objection.id}号）尚未答复")
+    for objection in hooks.pending(session, project):
+        out.missing.append(f"对评标结果的异议（{objection.code}）尚未答复")
     return out

@@ -32,24 +32,6 @@ class ProjectResult(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ResultObjection(Base):
-    # 对评标结果的异议 filed during the candidates' publicity, answered by the tenderer
-    __tablename__ = "result_objection"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[int | None] = mapped_column(ForeignKey("project_section.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    filed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    content: Mapped[str] = mapped_column(Text)
-    answer_deadline_id: Mapped[int] = mapped_column(Integer)
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    ledger_seq: Mapped[int] = mapped_column(Integer)
-
-
 class SectionWinnerDecision(Base):
     # 确定中标人 one section's winner, from the ranked candidates
     __tablename__ = "result_winner"

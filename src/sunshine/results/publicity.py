@@ -2,9 +2,9 @@
 agency) publishes the candidates within ``candidate_publicity_within`` days of receiving the report, for at least
 ``candidate_publicity_period`` days, through the disclosure pipeline (the step's ``discloses``; the obligation
 counts from the report's receipt, so the dashboard shows a late publication as late). During the period a bidder
-or another interested party files an objection on the platform; the tenderer answers within
-``publicity_objection_answer`` days (a tracked deadline, an alert when overdue) and until it answers the winner
-cannot be determined. The complaints module will later fold the objection into its general one. Never commits."""
+or another interested party files an objection; the objections are cases of the complaints domain (filed and
+answered within ``publicity_objection_answer`` days there, its clock and alerts), read here through ``hooks``: until
+every one is answered the winner cannot be determined (409 ``objection_pending``). Never commits."""
 
 from __future__ import annotations
 
@@ -17,17 +17,15 @@ from sunshine.bidding.models import Bid
 from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.content import sanitise
-from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.errors import Conflict, Forbidden
 from sunshine.core.formatting import cn_day, yuan
 from sunshine.core.models import TrackedDeadline
 from sunshine.evaluation.models import EvaluationBid
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
-from sunshine.messaging import service as messaging
 from sunshine.qualifications import opening as qualification_opening
 from sunshine.qualifications import service as qualifications
-from sunshine.results import base
-from sunshine.results.models import ResultObjection
+from sunshine.results import base, hooks
 from sunshine.trading import lifecycle, visibility
 from sunshine.trading.models import Project, Section
 
@@ -151,17 +149,16 @@ def publicise(session: Session, actor: Principal, project_id: int) -> Project:
 # --------------------------------------------------------------------------- objections
 
 
-def objections(session: Session, project_id: int) -> list[ResultObjection]:
-    stmt = select(ResultObjection).where(ResultObjection.project_id == project_id).order_by(ResultObjection.id)
-    return list(session.scalars(stmt))
+def objections(session: Session, project: Project) -> list[hooks.ResultObjectionView]:
+    return hooks.objections(session, project)
 
 
-def pending(session: Session, project_id: int) -> list[ResultObjection]:
-    return [o for o in objections(session, project_id) if o.answered_at is None]
+def pending(session: Session, project: Project) -> list[hooks.ResultObjectionView]:
+    return hooks.pending(session, project)
 
 
 def require_none_pending(session: Session, project: Project) -> None:
-    waiting = pending(session, project.id)
+    waiting = pending(session, project)
     if waiting:
         raise ObjectionPending(
             f"有{len(waiting)}件对评标结果的异议尚未答复；招标人作出答复前，应当暂停招标投标活动，不能确定中标人"
@@ -175,85 +172,21 @@ def may_object(actor: Principal) -> bool:
     return actor.organisation_id is not None and bool(actor.roles & {Role.BIDDER, Role.ENTERPRISE_ADMIN})
 
 
-def file(
-    session: Session, actor: Principal, project_id: int, *, content: str, section_id: int | None
-) -> ResultObjection:
-    """对评标结果提出异议, during the publicity period only."""
-    project = visibility.get_visible(session, actor, project_id)
-    if not may_object(actor):
-        raise Forbidden("异议由投标人或者其他利害关系人以本单位账户提出")
+def check_open(session: Session, project: Project) -> None:
+    """An objection to the evaluation result is filed during the candidates' publicity only (条例 第五十四条)."""
     row = base.result_of(session, project.id)
     if project.state != "candidates_publicised" or row is None or not in_period(session, row):
         raise PublicityNotOpen(
             "对评标结果的异议应当在中标候选人公示期间提出（《中华人民共和国招标投标法实施条例》第五十四条）"
         )
-    content = (content or "").strip()
-    if not CONTENT_MIN <= len(content) <= CONTENT_MAX:
-        raise InvalidInput(f"异议应写明事实和理由（{CONTENT_MIN}至{CONTENT_MAX}字）", field="content")
-    if section_id is not None:
-        section = session.get(Section, section_id)
-        if section is None or section.project_id != project.id:
-            raise InvalidInput("标段不属于本项目", field="section_id")
-    today = clock.today_local()
-    answer = base.track(session, project, base.ANSWER_DUE, today, base.rule(project, "publicity_objection_answer"))
-    objection = ResultObjection(
-        project_id=project.id,
-        section_id=section_id,
-        organisation_id=actor.organisation_id,
-        filed_by=actor.user_id,
-        filed_at=clock.now(),
-        content=content,
-        answer_deadline_id=answer,
-        ledger_seq=-1,
-    )
-    session.add(objection)
-    session.flush()
-    objection.ledger_seq = base.log(
-        session, project, "objection:filed", {"objection": objection.id, "section": section_id, "by": actor.user_id}
-    )
-    return objection
 
 
-def readable_objection(session: Session, actor: Principal, objection_id: int) -> tuple[ResultObjection, Project]:
-    """The objector's organisation, the project's parties, the centre and the supervisors read it."""
-    row = session.get(ResultObjection, objection_id)
-    project = session.get(Project, row.project_id) if row is not None else None
-    if project is None or not may_read_objection(actor, row, project):
-        raise NotFound("异议不存在")
-    return row, project
-
-
-def may_read_objection(actor: Principal, row: ResultObjection, project: Project) -> bool:
+def may_read_objection(actor: Principal, organisation_id: int, project: Project) -> bool:
     return (
-        actor.organisation_id == row.organisation_id
+        actor.organisation_id == organisation_id
         or visibility.is_party(actor, project)
         or bool(actor.roles & {Role.CENTRE_STAFF, Role.SUPERVISOR})
     )
-
-
-def answer(session: Session, actor: Principal, objection_id: int, *, text: str) -> ResultObjection:
-    """The tenderer (or its agency) answers in writing; the objector is told through its inbox."""
-    row, project = readable_objection(session, actor, objection_id)
-    if not visibility.is_party(actor, project):
-        raise Forbidden("异议由招标人（或其委托的代理机构）答复")
-    if row.answered_at is not None:
-        raise Conflict("该异议已答复")
-    text = (text or "").strip()
-    if not 4 <= len(text) <= CONTENT_MAX:
-        raise InvalidInput(f"答复应写明处理意见和理由（4至{CONTENT_MAX}字）", field="answer")
-    row.answer, row.answered_by, row.answered_at = text, actor.user_id, clock.now()
-    calendar.close(session, row.answer_deadline_id)
-    alerts.resolve(session, subject_kind="result_objection", subject_id=row.id)
-    base.log(session, project, "objection:answered", {"objection": row.id, "by": actor.user_id})
-    messaging.send(
-        session,
-        user_id=row.filed_by,
-        subject=f"“{project.name}”对评标结果的异议已答复",
-        body=text[:2000],
-        link=f"/projects/{project.id}/results",
-        kind="result_objection",
-    )
-    return row
 
 
 def raise_overdue(session: Session) -> list[str]:
@@ -262,7 +195,7 @@ def raise_overdue(session: Session) -> list[str]:
     today = clock.today_local()
     raised = []
     for deadline in calendar.open_deadlines(session):
-        if deadline.purpose not in (base.ANSWER_DUE, base.PUBLICITY_DUE, base.DECIDE_DUE, base.NOTICE_DUE):
+        if deadline.purpose not in (base.PUBLICITY_DUE, base.DECIDE_DUE, base.NOTICE_DUE):
             continue
         if deadline.due >= today:
             continue
@@ -270,11 +203,6 @@ def raise_overdue(session: Session) -> list[str]:
         if project is None:
             continue
         subject_kind, subject_id = "project", project.id
-        if deadline.purpose == base.ANSWER_DUE:
-            objection = session.scalar(select(ResultObjection).where(ResultObjection.answer_deadline_id == deadline.id))
-            if objection is None:
-                continue
-            subject_kind, subject_id = "result_objection", objection.id
         alert = alerts.raise_once(
             session,
             key=f"results:{deadline.id}",

@@ -76,16 +76,18 @@ def view(session: Session, actor: Principal, project_id: int) -> dict[str, Any]:
     objections = [
         {
             "id": o.id,
+            "code": o.code,
             "section_id": o.section_id,
             "organisation": publicity.organisation_name(session, o.organisation_id),
             "filed_at": o.filed_at,
             "content": o.content,
-            "answer_due": _deadline(session, o.answer_deadline_id),
+            "answer_due": {"due": o.answer_due, "overdue": o.answer_due_overdue} if o.answer_due else None,
             "answer": o.answer,
             "answered_at": o.answered_at,
+            "case_link": f"/complaints/{o.id}",
         }
-        for o in publicity.objections(session, project.id)
-        if publicity.may_read_objection(actor, o, project)
+        for o in publicity.objections(session, project)
+        if publicity.may_read_objection(actor, o.organisation_id, project)
     ]
     steps = {s.name for s in lifecycle.available_steps(project)}
     party = trading_visibility.is_party(actor, project)

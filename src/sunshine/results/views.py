@@ -58,40 +58,6 @@ def publicise(
     )
 
 
-@router.post("/projects/{project_id}/results/objections")
-def file_objection(
-    request: Request,
-    project_id: Id,
-    content: str = Form("", max_length=5000),
-    section_id: str = Form(""),
-    session: Session = SessionDep,
-    principal: Principal = OBJECTORS,
-) -> Response:
-    return act(
-        request,
-        _back(project_id),
-        lambda: publicity.file(session, principal, project_id, content=content, section_id=stored_id(section_id)),
-        "异议已提交，招标人应当自收到之日起3日内答复",
-    )
-
-
-@router.post("/projects/{project_id}/results/objections/{objection_id}/answer")
-def answer_objection(
-    request: Request,
-    project_id: Id,
-    objection_id: Id,
-    answer: str = Form("", max_length=5000),
-    session: Session = SessionDep,
-    principal: Principal = PARTIES,
-) -> Response:
-    return act(
-        request,
-        _back(project_id),
-        lambda: publicity.answer(session, principal, objection_id, text=answer),
-        "异议已答复，异议人已收到站内通知",
-    )
-
-
 @router.post("/projects/{project_id}/results/sections/{section_id}/winner")
 async def determine(
     request: Request,

@@ -222,7 +222,7 @@ def deem_due(session: Session) -> list[str]:
         deadline = session.get(TrackedDeadline, row.decide_due_id)
         if not deadline.is_open or today <= deadline.due:
             continue
-        if publicity.pending(session, project.id):
+        if publicity.pending(session, project):
             continue
         for ev in undecided(session, project):
             cands = base.candidates(session, ev)
