@@ -62,6 +62,8 @@ COMPLAINT_DEPARTMENT = frozenset({Role.SUPERVISOR})
 MONITORING_READERS = frozenset({Role.SUPERVISOR, Role.CENTRE_STAFF, Role.ADMIN})
 RECORDING_READERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR, Role.ADMIN})
 RECORDING_REQUESTERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR})
+DESK = frozenset({Role.CENTRE_STAFF})
+DESK_ADMIN = frozenset({Role.CENTRE_STAFF, Role.ADMIN})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -1009,6 +1011,67 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/monitoring/recordings/{recording_id}/requests"): RECORDING_REQUESTERS,
     ("POST", "/monitoring/recording-requests/{request_id}/decision"): frozenset({Role.SUPERVISOR}),
     ("POST", "/monitoring/recording-requests/{request_id}/retrieval"): RECORDING_REQUESTERS,
+    # servicedesk (服务台: work orders, 12345, recordings, shifts, surveys, knowledge base)
+    ("POST", "/api/v1/desk/orders"): PUBLIC,
+    ("POST", "/api/v1/desk/orders/phone"): DESK,
+    ("GET", "/api/v1/desk/orders"): SIGNED_IN,
+    ("GET", "/api/v1/desk/orders/{order_id}"): SIGNED_IN,
+    ("POST", "/api/v1/desk/orders/{order_id}/route"): DESK,
+    ("POST", "/api/v1/desk/orders/{order_id}/remind"): DESK,
+    ("POST", "/api/v1/desk/orders/{order_id}/escalate"): DESK,
+    ("POST", "/api/v1/desk/orders/{order_id}/reply"): SIGNED_IN,
+    ("POST", "/api/v1/desk/orders/{order_id}/callback"): SIGNED_IN,
+    ("POST", "/api/v1/desk/orders/{order_id}/faq"): DESK,
+    ("GET", "/api/v1/desk/track"): PUBLIC,
+    ("GET", "/api/v1/desk/statistics"): PUBLIC,
+    ("GET", "/api/v1/desk/departments"): SIGNED_IN,
+    ("POST", "/api/v1/desk/departments"): DESK_ADMIN,
+    ("POST", "/api/v1/desk/departments/{department_id}/members"): DESK_ADMIN,
+    ("PUT", "/api/v1/desk/settings/head"): ADMIN,
+    ("POST", "/api/v1/desk/hotline/orders"): DESK,
+    ("POST", "/api/v1/desk/hotline/callbacks"): DESK,
+    ("GET", "/api/v1/desk/hotline/messages"): DESK,
+    ("POST", "/api/v1/desk/recordings"): DESK,
+    ("GET", "/api/v1/desk/recordings/{recording_id}/audio"): SIGNED_IN,
+    ("POST", "/api/v1/desk/shifts"): DESK,
+    ("GET", "/api/v1/desk/shifts"): DESK,
+    ("GET", "/api/v1/desk/me/surveys"): SIGNED_IN,
+    ("POST", "/api/v1/desk/me/surveys/{invitation_id}"): SIGNED_IN,
+    ("GET", "/api/v1/desk/surveys/{token}"): PUBLIC,
+    ("POST", "/api/v1/desk/surveys/{token}"): PUBLIC,
+    ("POST", "/api/v1/desk/ratings"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/api/v1/desk/questionnaires/{service}"): PUBLIC,
+    ("PUT", "/api/v1/desk/questionnaires/{service}"): DESK,
+    ("GET", "/api/v1/desk/satisfaction"): PUBLIC,
+    ("GET", "/api/v1/desk/satisfaction/{month}/current"): DESK,
+    ("POST", "/api/v1/desk/satisfaction/{month}/publish"): DESK,
+    ("GET", "/api/v1/desk/low-scores"): DESK,
+    ("POST", "/api/v1/desk/low-scores/{response_id}/follow-up"): DESK,
+    ("GET", "/api/v1/desk/knowledge"): PUBLIC,
+    ("GET", "/api/v1/desk/knowledge/{article_id}"): PUBLIC,
+    ("POST", "/api/v1/desk/knowledge"): DESK,
+    ("PUT", "/api/v1/desk/knowledge/{article_id}"): DESK,
+    ("GET", "/desk"): PUBLIC,
+    ("POST", "/desk"): PUBLIC,
+    ("GET", "/desk/calls/new"): DESK,
+    ("POST", "/desk/calls"): DESK,
+    ("GET", "/desk/track"): PUBLIC,
+    ("POST", "/desk/track/survey"): PUBLIC,
+    ("GET", "/desk/orders"): SIGNED_IN,
+    ("GET", "/desk/orders/{order_id}"): SIGNED_IN,
+    ("POST", "/desk/orders/{order_id}/{step}"): SIGNED_IN,
+    ("GET", "/knowledge"): PUBLIC,
+    ("GET", "/knowledge/{article_id}"): PUBLIC,
+    ("GET", "/satisfaction"): PUBLIC,
+    ("GET", "/desk/statistics"): PUBLIC,
+    ("GET", "/desk/low-scores"): DESK,
+    ("GET", "/desk/surveys/responses/{response_id}"): DESK,
+    ("POST", "/desk/low-scores/{response_id}"): DESK,
+    ("GET", "/me/surveys"): SIGNED_IN,
+    ("GET", "/me/surveys/{invitation_id}"): SIGNED_IN,
+    ("POST", "/me/surveys/{invitation_id}"): SIGNED_IN,
+    ("GET", "/surveys/{token}"): PUBLIC,
+    ("POST", "/surveys/{token}"): PUBLIC,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1087,6 +1150,14 @@ PATH_EXAMPLES = {
     "archive_id": "1",
     "recording_id": "1",
     "table": "by-type",
+    "order_id": "1",
+    "department_id": "1",
+    "article_id": "1",
+    "response_id": "1",
+    "token": "nosuchsurveytoken",
+    "service": "order_closed",
+    "month": "2026-10",
+    "step": "remind",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -139,6 +139,7 @@ def create_app(
     from sunshine.monitoring import api as monitoring_api
     from sunshine.monitoring import views as monitoring_views
     from sunshine.servicedesk import api as servicedesk_api
+    from sunshine.servicedesk import views as servicedesk_views
     from sunshine.observers import api as observers_api
     from sunshine.opendata import api as opendata_api
     from sunshine.opendata import views as opendata_views
@@ -265,4 +266,5 @@ def create_app(
     app.include_router(monitoring_api.router)
     app.include_router(monitoring_views.router)
     app.include_router(servicedesk_api.router)
+    app.include_router(servicedesk_views.router)
     return app

@@ -121,3 +121,19 @@ def search(
 def suggestions(session: Session, title: str, content: str, limit: int = 5) -> list[tuple[KnowledgeArticle, float]]:
     """Articles beside a work order: the most similar to its title and content."""
     return search(session, f"{title} {content}", limit=limit)
+
+
+def rule_links(session: Session, refs: list[str]) -> list[tuple[str, str]]:
+    """(title with value, link) of each "pack/rule" reference, as the rule pack in force states it."""
+    from sunshine.core.errors import SunshineError
+    from sunshine.rules import service as rules
+
+    out = []
+    for ref in refs:
+        key, _, rule_id = ref.partition("/")
+        try:
+            rule = rules.resolve(session, key, clock.today_local()).rule(rule_id)
+        except SunshineError:
+            continue
+        out.append((f"{rule.title}：{rule.bound_label}{rule.value.normalize():f}{rule.unit_label}", f"/rules/{key}"))
+    return out

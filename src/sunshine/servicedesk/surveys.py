@@ -328,3 +328,10 @@ def low_scores(session: Session, *, open_only: bool = False, limit: int = 100) -
     if open_only:
         stmt = stmt.where(SurveyResponse.follow_up.is_(None))
     return list(session.scalars(stmt))
+
+
+def of_requester(session: Session, service: str, subject_kind: str, subject_id: int) -> SurveyInvitation | None:
+    """The invitation of someone without an account (a work order's requester, who proves who they are by the
+    order's number and lookup code on the tracking page)."""
+    key = f"{service}:{subject_kind}:{subject_id}:anon"
+    return session.scalar(select(SurveyInvitation).where(SurveyInvitation.key == key))
