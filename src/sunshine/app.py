@@ -138,8 +138,6 @@ def create_app(
     from sunshine.messaging import views as messaging_views
     from sunshine.monitoring import api as monitoring_api
     from sunshine.monitoring import views as monitoring_views
-    from sunshine.servicedesk import api as servicedesk_api
-    from sunshine.servicedesk import views as servicedesk_views
     from sunshine.observers import api as observers_api
     from sunshine.opendata import api as opendata_api
     from sunshine.opendata import views as opendata_views
@@ -158,6 +156,8 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api
     from sunshine.seals import views as seals_views
+    from sunshine.servicedesk import api as servicedesk_api
+    from sunshine.servicedesk import views as servicedesk_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
