@@ -66,10 +66,24 @@ def test_desk_pages(app, db, clock) -> None:
         code = re.search(r"工单编号 (GD\d+)", text).group(1)
         lookup = re.search(r"查询码 ([A-Z0-9]{8})", text).group(1)
 
+        # the on-site terminal posts the same form
+        kiosk = citizen.post(
+            "/desk",
+            data={
+                "kind": "praise",
+                "title": "表扬服务窗口",
+                "content": "CA窗口的工作人员耐心细致，值得表扬。",
+                "channel": "kiosk",
+                "csrf_token": csrf_token(home.text),
+            },
+        )
+        assert kiosk.status_code == 200 and "工单编号" in kiosk.text
+
     with browser(app, "agent9") as agent:
         listing = page_text(agent.get("/desk/orders").text)
+        assert "现场终端" in listing
         assert code in listing and "已登记" in listing and "网上留言" in listing and "registered" not in listing
-        oid = int(re.search(r'href="/desk/orders/(\d+)"', agent.get("/desk/orders").text).group(1))
+        oid = int(re.search(rf'href="/desk/orders/(\d+)">{code}<', agent.get("/desk/orders").text).group(1))
         page = agent.get(f"/desk/orders/{oid}")
         assert "知识库建议" in page.text and "CA数字证书办理指南" in page.text and "13800000011" in page.text
         r = agent.post(
@@ -119,6 +133,8 @@ def test_desk_pages(app, db, clock) -> None:
         assert "data-echarts" in sat.text and "2026-11" in text and "服务台工单办理" in text and "80.0" in text
         st = page_text(citizen.get("/desk/statistics", params={"year": 2026}).text)
         assert "按期答复率" in st and "咨询" in st and "100.0%" in st
+        feed = citizen.get("/feeds/category/desk.satisfaction.atom")
+        assert feed.status_code == 200 and "2026年11月服务满意度测评结果" in feed.text
         kb = citizen.get("/knowledge", params={"q": "数字证书怎么办"})
         assert "CA数字证书办理指南" in kb.text
         article = page_text(citizen.get(f"/knowledge/{guide}").text)

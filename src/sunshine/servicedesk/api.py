@@ -33,6 +33,7 @@ from sunshine.servicedesk.schemas import (
     MemberIn,
     NoteIn,
     OrderCreate,
+    OrderIn,
     OrderOut,
     OrderReceipt,
     QuestionnaireIn,
@@ -126,8 +127,6 @@ def order_out(session: Session, actor: Principal, order: WorkOrder, *, detail: b
 def create_order(session: Session, actor: Principal, data: OrderCreate, channel: str) -> OrderReceipt:
     base = data.model_dump(exclude={"referral"})
     base["hotline_ref"] = None
-    from sunshine.servicedesk.schemas import OrderIn
-
     order_in = OrderIn(**base)
     if referral.is_trading_complaint(order_in):
         order, code = referral.refer(session, actor, order_in, data.referral, channel=channel)

@@ -22,7 +22,7 @@ from sunshine.core.serials import next_serial
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.messaging import service as messaging
-from sunshine.servicedesk import desk
+from sunshine.servicedesk import desk, surveys
 from sunshine.servicedesk.labels import CHANNELS, CLOCK_STATES, KINDS, STATES, STEPS
 from sunshine.servicedesk.models import WorkOrder, WorkOrderEvent
 from sunshine.servicedesk.schemas import OrderIn
@@ -394,6 +394,7 @@ def callback(
         raise InvalidInput("满意程度应为 1 至 5", field="satisfaction")
     order.satisfaction = satisfaction
     record(session, order, "callback", actor, note=note, payload={"satisfaction": satisfaction})
+    alerts.resolve(session, subject_kind=SUBJECT, subject_id=order.id, kind="desk_callback_due")
     if satisfaction >= 3:
         return close(session, actor, order)
     return reopen(session, actor, order, note=note or "回访不满意")
@@ -424,8 +425,6 @@ def close(session: Session, actor: Principal, order: WorkOrder) -> WorkOrder:
     order.closed_on = clock.today_local()
     record(session, order, "close", actor, to_state="closed")
     alerts.resolve(session, subject_kind=SUBJECT, subject_id=order.id)
-    from sunshine.servicedesk import surveys  # below this module in the package: the survey after the service
-
     surveys.invite(
         session,
         service="order_closed",
@@ -443,7 +442,8 @@ def close(session: Session, actor: Principal, order: WorkOrder) -> WorkOrder:
 
 
 def tick(session: Session, today: date | None = None) -> list[str]:
-    """催办 one working day before the due date, 督办 once overdue: each once per order and round."""
+    """催办 one working day before the due date, 督办 once overdue, a callback overdue after the reply
+    (``desk_callback_within``): each once per order and round."""
     today = today or clock.today_local()
     cal = calendar.load(session)
     before, _ = desk.rule_value(session, "desk_remind_before", 1)
@@ -471,4 +471,21 @@ def tick(session: Session, today: date | None = None) -> list[str]:
             ):
                 remind(session, SYSTEM, order, note="到期前自动催办", system=True)
                 done.append(f"remind:{order.code}")
+    callback_days, _ = desk.rule_value(session, "desk_callback_within", 3)
+    waiting = session.scalars(select(WorkOrder).where(WorkOrder.state == "replied", WorkOrder.replied_on.is_not(None)))
+    for order in list(waiting):
+        due = cal.deadline(order.replied_on, callback_days, "working").due
+        if due < today and alerts.raise_once(
+            session,
+            key=f"servicedesk:callback:{order.id}:{order.reopen_count}",
+            domain=DOMAIN,
+            kind="desk_callback_due",
+            subject_kind=SUBJECT,
+            subject_id=order.id,
+            message=f"工单 {order.code} 已于 {order.replied_on} 答复，回访已逾期（{callback_days} 个工作日内回访）",
+            audience=[Role.CENTRE_STAFF] if order.kind != "report" else [],
+            user_id=None,
+            due=due,
+        ):
+            done.append(f"callback:{order.code}")
     return done

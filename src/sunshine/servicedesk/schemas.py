@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.inputs import Id, IsoDate, IsoDateTime
 
 
 class OrderIn(BaseModel):
@@ -143,7 +143,7 @@ class HotlineOrderIn(BaseModel):
     content: str = Field(..., max_length=5000)
     caller_name: str | None = Field(None, max_length=100)
     caller_phone: str | None = Field(None, max_length=40)
-    received_at: datetime | None = None
+    received_at: IsoDateTime | None = None
     call_id: str | None = Field(None, max_length=64)
 
 
@@ -162,7 +162,7 @@ class RecordingMeta(BaseModel):
 
     call_id: str = Field(..., min_length=4, max_length=64)
     order_code: str | None = Field(None, max_length=20)
-    started_at: datetime
+    started_at: IsoDateTime
     duration_seconds: int = Field(..., ge=0, le=86400)
 
 

@@ -11,9 +11,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.channels import items
 from sunshine.core import clock
 from sunshine.messaging import service as messaging
 from sunshine.servicedesk import hotline, orders, stats, surveys
+from sunshine.servicedesk.provider import SatisfactionItems
 from sunshine.trading.lifecycle import StepEvent, after_step
 from sunshine.trading.models import Deposit, Project, Registration
 
@@ -51,6 +53,7 @@ def install() -> None:
     orders.on_step(hotline.queue_outbound)
     after_step(["accept"], _accepted)
     after_step(["open_bids"], _opened)
+    items.register_provider(SatisfactionItems())  # feeds, subscriptions and the kiosk carry the monthly results
 
 
 def _sweep(session: Session) -> list[int]:
