@@ -256,6 +256,22 @@ def test_work_order_walk(client, db, clock) -> None:
             and sim.received[0]["hotline_ref"] == "12345-2027-000888"
             and sim.received[0]["event"] == "答复"
         )
+        # a 举报 from 12345: its caller is not in the desk's exchange log
+        r = client.post(
+            "/api/v1/desk/hotline/orders",
+            headers=A,
+            json={
+                "hotline_ref": "12345-2027-000999",
+                "category": "举报",
+                "title": "举报开标现场违规",
+                "content": "来电举报某项目开标时代理机构工作人员泄露投标人名单。",
+                "caller_name": "刘某",
+                "caller_phone": "13500000005",
+            },
+        )
+        assert r.status_code == 201
+        log = client.get("/api/v1/desk/hotline/messages", headers=A).text
+        assert "13500000005" not in log and "刘某" not in log
         r = client.post(
             "/api/v1/desk/hotline/callbacks", json={"hotline_ref": "12345-2027-000888", "satisfaction": 4}, headers=A
         )

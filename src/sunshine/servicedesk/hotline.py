@@ -86,7 +86,11 @@ def receive(session: Session, actor: Principal, data: HotlineOrderIn) -> WorkOrd
         ),
         channel="hotline",
     )
-    _log(session, "in", "order", data.hotline_ref, order.id, data.model_dump(mode="json"), "received")
+    kept = data.model_dump(mode="json")
+    if kind == "report":  # 举报: the reporter's identity is for the supervisory department only, not this log
+        kept["caller_name"] = kept["caller_phone"] = "（举报人信息仅监督部门可见）"
+        kept["content"] = "（举报内容仅监督部门可见）"
+    _log(session, "in", "order", data.hotline_ref, order.id, kept, "received")
     return order
 
 
