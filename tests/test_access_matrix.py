@@ -1072,6 +1072,12 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/me/surveys/{invitation_id}"): SIGNED_IN,
     ("GET", "/surveys/{token}"): PUBLIC,
     ("POST", "/surveys/{token}"): PUBLIC,
+    ("GET", "/desk/knowledge/new"): DESK,
+    ("GET", "/desk/knowledge/{article_id}/edit"): DESK,
+    ("POST", "/desk/knowledge"): DESK,
+    ("POST", "/desk/knowledge/{article_id}"): DESK,
+    ("GET", "/desk/questionnaires"): DESK,
+    ("POST", "/desk/questionnaires/{service}"): DESK,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.

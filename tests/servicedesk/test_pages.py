@@ -96,6 +96,32 @@ def test_desk_pages(app, db, clock) -> None:
         text = page_text(page.text)
         assert "办理中" in text and "转办" in text and "交易服务部" in text and "平台默认值" in text
 
+        # the desk adds a FAQ and edits a questionnaire through its pages
+        form = agent.get("/desk/knowledge/new")
+        r = agent.post(
+            "/desk/knowledge",
+            data={
+                "kind": "faq",
+                "title": "开标时必须到场吗",
+                "body": "电子开标可在线参加并解密投标文件。",
+                "csrf_token": csrf_token(form.text),
+            },
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and r.headers["location"].startswith("/knowledge/")
+        qpage = agent.get("/desk/questionnaires")
+        assert "服务台工单办理" in qpage.text and "工作人员服务态度热情、规范" in qpage.text
+        r = agent.post(
+            "/desk/questionnaires/order_closed",
+            data={
+                "title": "服务台工单办理满意度测评",
+                "items": "答复及时\n答复清楚\n态度良好",
+                "csrf_token": csrf_token(qpage.text),
+            },
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and "答复清楚" in agent.get("/desk/questionnaires").text
+
     with browser(app, "handler9") as handler:
         page = handler.get(f"/desk/orders/{oid}")
         assert page.status_code == 200
