@@ -84,9 +84,11 @@ def publish_month(session: Session, actor: Principal | None, month: str) -> Sati
 
 
 def publish_due(session: Session) -> list[str]:
-    """The tick publishes last month's figures once the month is over (once)."""
+    """The tick publishes last month's figures once the month is over (once), when anyone answered."""
     month = previous_month(clock.today_local())
     if session.scalar(select(SatisfactionMonth.id).where(SatisfactionMonth.month == month)) is not None:
+        return []
+    if session.scalar(select(SurveyResponse.id).where(SurveyResponse.month == month).limit(1)) is None:
         return []
     publish_month(session, None, month)
     return [month]
