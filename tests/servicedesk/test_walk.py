@@ -115,6 +115,13 @@ def test_work_order_walk(client, db, clock) -> None:
 
     # 催办 by hand, then the tick escalates once overdue (督办) with an alert to the centre's head
     assert client.post(f"/api/v1/desk/orders/{oid}/remind", json={"note": "请尽快"}, headers=A).status_code == 200
+    # the tick reminds the department one working day before the due date (催办 by the platform)
+    eve = date.fromordinal(expected.toordinal() - 1)
+    while not cal.day(eve).is_workday:
+        eve = date.fromordinal(eve.toordinal() - 1)
+    clock.set(datetime(eve.year, eve.month, eve.day, 10, 0, tzinfo=ZoneInfo(SHANGHAI)))
+    assert any(x.startswith("remind:") for x in tick(db).servicedesk)
+    assert not any(x.startswith("remind:") for x in tick(db).servicedesk)  # once per round
     overdue = date.fromordinal(expected.toordinal() + 1)
     clock.set(datetime(overdue.year, overdue.month, overdue.day, 10, 0, tzinfo=ZoneInfo(SHANGHAI)))
     A, H, S, C = refresh()
@@ -122,7 +129,7 @@ def test_work_order_walk(client, db, clock) -> None:
     assert any(x.startswith("escalate:") for x in report.servicedesk)
     order = client.get(f"/api/v1/desk/orders/{oid}", headers=A).json()
     assert order["state_label"] == "督办中" and order["escalated"] and order["days_left"] < 0
-    assert [e["step_label"] for e in order["history"]] == ["登记", "转办", "催办", "督办"]
+    assert [e["step_label"] for e in order["history"]] == ["登记", "转办", "催办", "催办", "督办"]
     head_alerts = client.get("/api/v1/me", headers=api_token(client, head))
     assert head_alerts.status_code == 200
 
