@@ -157,6 +157,9 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api
     from sunshine.seals import views as seals_views
+    from sunshine.servicedesk import api as servicedesk_api
+    from sunshine.servicedesk import views as servicedesk_views
+    from sunshine.servicedesk import views_staff as servicedesk_staff_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
@@ -266,4 +269,7 @@ def create_app(
     app.include_router(opendata_views.router)
     app.include_router(monitoring_api.router)
     app.include_router(monitoring_views.router)
+    app.include_router(servicedesk_api.router)
+    app.include_router(servicedesk_views.router)
+    app.include_router(servicedesk_staff_views.router)
     return app

@@ -33,6 +33,7 @@ def install() -> None:
     from sunshine.procedure import steps as procedure_steps
     from sunshine.qualifications import steps as qualifications_steps
     from sunshine.results import steps as results_steps
+    from sunshine.servicedesk import steps as servicedesk_steps
     from sunshine.smallworks import steps as smallworks_steps
     from sunshine.tenderdocs import steps as tenderdocs_steps
     from sunshine.trading import sealing as trading_sealing
@@ -62,4 +63,5 @@ def install() -> None:
     credit_steps.install()  # penalties published through disclosure; experts known by their code; conduct rated
     disclosure_hooks.install()
     monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
+    servicedesk_steps.install()  # 服务台: surveys after acceptance and opening; 12345 told of order steps
     _installed = True

@@ -52,6 +52,7 @@ class TickReport:
     opendata_releases: list[str] = field(default_factory=list)  # 数据开放: OCDS releases added (release ids)
     opendata_dumps: list[str] = field(default_factory=list)  # 数据开放: bulk downloads made (file names)
     monitoring_alerts: list[str] = field(default_factory=list)  # 电子监察预警 raised (alert keys)
+    servicedesk: list[str] = field(default_factory=list)  # 服务台: 催办、督办, surveys, 12345 deliveries, 满意度公布
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -162,6 +163,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.monitoring import steps as monitoring
 
         report.monitoring_alerts = monitoring.tick(session).raised
+    with db.unit_of_work() as session:  # 服务台: reminders and escalations of work orders, surveys, 12345, 满意度
+        from sunshine.servicedesk import steps as servicedesk
+
+        report.servicedesk = servicedesk.tick(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):
