@@ -187,7 +187,7 @@ def test_administrator_sets_a_holiday_that_the_public_then_sees(open_page, live_
     watch.assert_clean()
 
     public, public_watch = open_page(viewport=DESKTOP)  # a visitor who is not signed in
-    public.goto("/disclosure?year=2027")
+    public.goto("/disclosure/calendar?year=2027")
     expect(public.locator("#year .card-title")).to_contain_text("2027 年节假日与调休安排")
     public_row = public.locator("#year tbody tr", has_text="2027年10月8日（星期五）")
     expect(public_row).to_have_count(1)

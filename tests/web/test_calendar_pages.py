@@ -153,7 +153,7 @@ def overrides(db) -> dict[date, tuple[str, str | None]]:
 
 
 def test_disclosure_shows_the_official_2026_schedule(client):
-    response = client.get("/disclosure", headers=HTML)  # the current year (the clock says 2026)
+    response = client.get("/disclosure/calendar", headers=HTML)  # the current year (the clock says 2026)
     assert response.status_code == 200
     assert page(response).by_id["year-title"] == "2026 年节假日与调休安排"
     assert "官方安排" in page(response).by_id["year"]
@@ -164,11 +164,11 @@ def test_disclosure_shows_the_official_2026_schedule(client):
     assert row_for(response, "2026年2月14日（星期六）") == ["2026年2月14日（星期六）", "上班", "调休上班"]
     assert row_for(response, "2026年10月10日（星期六）") == ["2026年10月10日（星期六）", "上班", "调休上班"]
     assert row_for(response, "2026年10月1日（星期四）")[2] == "国庆节"
-    assert client.get("/disclosure?year=2026", headers=HTML).text == response.text
+    assert client.get("/disclosure/calendar?year=2026", headers=HTML).text == response.text
 
 
 def test_disclosure_marks_2027_as_provisional(client):
-    response = client.get("/disclosure?year=2027", headers=HTML)
+    response = client.get("/disclosure/calendar?year=2027", headers=HTML)
     assert response.status_code == 200
     year = page(response).by_id["year"]
     assert "暂定" in year
@@ -184,7 +184,7 @@ def test_disclosure_after_the_2027_schedule_is_entered(client, db):
         calendar.import_year(
             s, actor=Principal(username="cli"), schedule=ScheduleIn.model_validate(SCHEDULE_2027).to_schedule()
         )
-    response = client.get("/disclosure?year=2027", headers=HTML)
+    response = client.get("/disclosure/calendar?year=2027", headers=HTML)
     year = page(response).by_id["year"]
     assert "官方安排" in year and "暂定" not in year
     assert row_for(response, "2027年1月31日（星期日）") == ["2027年1月31日（星期日）", "上班", "调休上班"]
@@ -193,7 +193,7 @@ def test_disclosure_after_the_2027_schedule_is_entered(client, db):
 
 @pytest.mark.parametrize(("year", "status"), [("3000", 422), ("abc", 422)])
 def test_disclosure_with_a_bad_year_is_a_4xx_page(client, year, status):
-    response = client.get(f"/disclosure?year={year}", headers=HTML)
+    response = client.get(f"/disclosure/calendar?year={year}", headers=HTML)
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")
     assert "error-title" in page(response).by_id

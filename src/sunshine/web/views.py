@@ -334,24 +334,6 @@ def trading(
     )
 
 
-@router.get("/disclosure", response_class=HTMLResponse)
-def disclosure(
-    request: Request, year: Year | None = None, session: Session = SessionDep, _: Principal = PUBLIC
-) -> Response:
-    year = year or clock.today_local().year
-    days = calendar.days_of_year(session, year)
-    cal = calendar.load(session)
-    return render(
-        request,
-        "disclosure.html",
-        page_title="政务公开",
-        year=year,
-        days=days,
-        official=cal.is_official_year(year),
-        years=calendar.official_years(session),
-    )
-
-
 @router.get("/disclosure/deadline", response_class=HTMLResponse)
 def deadline_tool(
     request: Request,
