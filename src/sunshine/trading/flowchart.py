@@ -20,9 +20,11 @@ START = "new"  # the state before registration (a project not yet entered)
 
 @dataclass(frozen=True)
 class Edge:
+    """A numbered step between states: from each of ``sources`` to ``target``."""
+
     number: int
     step: lc.Step
-    source: str
+    sources: tuple[str, ...]
     target: str
 
 
@@ -56,12 +58,11 @@ def chart(lifecycle: str) -> Chart:
         if step.target == lc.SAME:
             keeps.append(step)
             continue
-        for source in sorted(step.sources, key=order.index):
-            edges.append((step, source, step.target))
-            states.update((source, step.target))
+        edges.append((step, tuple(sorted(step.sources, key=order.index)), step.target))
+        states.update((*step.sources, step.target))
     ordered = [s for s in order if s in states]
-    edges.sort(key=lambda e: (ordered.index(e[1]), ordered.index(e[2])))
-    numbered = [Edge(i + 1, step, a, b) for i, (step, a, b) in enumerate(edges)]
+    edges.sort(key=lambda e: (ordered.index(e[1][0]), ordered.index(e[2])))
+    numbered = [Edge(i + 1, step, sources, target) for i, (step, sources, target) in enumerate(edges)]
     return Chart(lifecycle, ordered, numbered, keeps, anywhere)
 
 
@@ -103,26 +104,33 @@ def svg(lifecycle: str, title: str | None = None) -> str:
         parts.append(_text(centre, y + 22, state_label(lifecycle, state), anchor="middle"))
     lane = 0
     adjacent: dict[tuple[str, str], int] = {}
+    into: dict[str, int] = {}  # badges already beside a target, laid side by side
+    right = BOX_X + BOX_W
     for edge in c.edges:
-        a, b = row[edge.source], row[edge.target]
-        if b == a + 1:  # straight down, badges side by side when several steps lead there
-            k = adjacent.get((edge.source, edge.target), 0)
-            adjacent[(edge.source, edge.target)] = k + 1
-            x = centre - 30 + k * 20 if k else centre
-            y0, y1 = y_of(edge.source) + BOX_H, y_of(edge.target)
+        if len(edge.sources) == 1 and row[edge.target] == row[edge.sources[0]] + 1:  # straight down
+            key = (edge.sources[0], edge.target)
+            k = adjacent.get(key, 0)
+            adjacent[key] = k + 1
+            x = centre - 40 * k
+            y0, y1 = y_of(edge.sources[0]) + BOX_H, y_of(edge.target)
             parts.append(
                 f'<path d="M{x:.0f},{y0:.0f} V{y1 - 1:.0f}" stroke="#444" fill="none" marker-end="url(#arrow)"/>'
             )
             parts.append(_badge(x + 12, (y0 + y1) / 2, edge.number))
             continue
+        # one lane on the right per step: a stub from each source joins it, an arrow leaves it into the target
         x = LANE_X0 + lane * LANE_DX
         lane += 1
-        y0, y1 = y_of(edge.source) + BOX_H / 2 + 4, y_of(edge.target) + BOX_H / 2 - 4
-        parts.append(
-            f'<path d="M{BOX_X + BOX_W},{y0:.0f} H{x:.0f} V{y1:.0f} H{BOX_X + BOX_W + 2}" stroke="#777" '
-            f'fill="none" marker-end="url(#arrow)"/>'
-        )
-        parts.append(_badge(x, y0 + (8 if y1 > y0 else -8) + (y1 - y0) * 0.15, edge.number))
+        ys = [y_of(s) + BOX_H / 2 + 5 for s in edge.sources]
+        yt = y_of(edge.target) + BOX_H / 2 - 5
+        top, bottom = min([*ys, yt]), max([*ys, yt])
+        parts.append(f'<path d="M{x:.0f},{top:.0f} V{bottom:.0f}" stroke="#888" fill="none"/>')
+        for y in ys:
+            parts.append(f'<path d="M{right},{y:.0f} H{x:.0f}" stroke="#888" fill="none"/>')
+        parts.append(f'<path d="M{x:.0f},{yt:.0f} H{right + 2}" stroke="#444" fill="none" marker-end="url(#arrow)"/>')
+        k = into.get(edge.target, 0)
+        into[edge.target] = k + 1
+        parts.append(_badge(right + 14 + 19 * k, yt - 9, edge.number))
     legend_x = LANE_X0 + max(lane, 1) * LANE_DX + 24
     ly = TOP + 4
     parts.append(_text(legend_x, ly, "环节（编号对应图中箭头）与办理角色", weight="bold"))
@@ -143,7 +151,7 @@ def svg(lifecycle: str, title: str | None = None) -> str:
             ly += LEGEND_LINE
             to = "回到暂停前的状态" if step.target == lc.PREVIOUS else state_label(lifecycle, step.target)
             parts.append(_text(legend_x, ly, f"· {step.title} → {to}（{_roles(step)}）", size=12))
-    width = legend_x + 560
+    width = legend_x + 760
     height = max(TOP + len(c.states) * ROW_H, ly + 24)
     heading = title or f"{lc_label(lifecycle)}工作流程图"
     return (
