@@ -93,6 +93,20 @@
       btn.hidden = false;
       btn.addEventListener("click", function () { window.history.back(); });
     });
+    scrollableTables(root);
+  }
+
+  /* A table wider than the screen scrolls sideways: keyboard users reach it with Tab and scroll it with the
+     arrow keys (WCAG 2.1.1), and screen readers hear what it is (the card's title). */
+  function scrollableTables(root) {
+    each(root, ".table-wrap", function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) return;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var card = wrap.closest(".card");
+      var title = card && card.querySelector(".card-title");
+      wrap.setAttribute("aria-label", (title ? title.textContent.trim() + "：" : "") + "表格（可左右滚动）");
+    });
   }
 
   /* Kiosk: <body class="kiosk" data-kiosk-idle="180"> returns to the home page after that many idle seconds. */
