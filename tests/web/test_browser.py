@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from sunshine.core import labels
 from sunshine.demo import DEMO_PASSWORD, USERS
 from sunshine.identity.roles import Role
 
@@ -269,9 +270,9 @@ def test_ledger_page_shows_an_entry_and_its_inclusion_proof(open_page, live_serv
     expect(page.locator("#f-seq")).to_have_value("0")
     entry = page.locator("#lookup table.kv")
     expect(entry.locator("tr", has_text="序号")).to_contain_text("0")
-    expect(entry.locator("tr", has_text="事件")).to_contain_text(proof["entry"]["kind"])
-    expect(entry.locator("tr", has_text="对象")).to_contain_text(proof["entry"]["subject"])
-    expect(entry.locator("tr", has_text="叶子输入")).to_contain_text(proof["leaf_input"])
+    expect(entry.locator("tr", has_text="事件")).to_contain_text(labels.event_label(proof["entry"]["kind"]))
+    expect(entry.locator("tr", has_text="对象")).to_contain_text(labels.subject_label(proof["entry"]["subject"]))
+    expect(page.locator("#leaf-input")).to_have_text(proof["leaf_input"])  # the raw data, for verifiers
     expect(page.locator("#lookup h3")).to_have_text(f"包含性证明（树大小 {proof['tree_size']}）")
     assert proof["audit_path"], "the demo log has more than one entry, so the proof is not empty"
     expect(page.locator("#lookup ol.hash li code")).to_have_text(proof["audit_path"])

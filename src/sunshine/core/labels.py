@@ -347,6 +347,7 @@ def subject_label(subject: str) -> str:
     """``project:12`` → ``交易项目（12）``: a subject as people read it (the code stays in the API)."""
     thing, _, ident = (subject or "").partition(":")
     noun = SUBJECT_LABELS.get(thing) or SUBJECT_LABELS.get(thing.replace("_", "-")) or "记录对象"
+    ident = " · ".join(SUBJECT_WORDS.get(part, part) for part in ident.split(":")) if ident else ""
     return f"{noun}（{ident}）" if ident else noun
 
 
@@ -374,3 +375,23 @@ def field_label(field: str) -> str:
         noun = SUBJECT_LABELS.get(thing) or SUBJECT_LABELS.get(thing.replace("_", "-"))
         return f"{noun}编号" if noun else "编号"
     return "填写的内容"
+
+
+#: Tracked deadlines whose purpose is kept as a code by their domain.
+DEADLINE_PURPOSES: dict[str, str] = {"awards:contract-filing": "合同备案（签订之日起七日内）"}
+
+#: Words inside a subject's identifier (``opendata:records:full``).
+SUBJECT_WORDS: dict[str, str] = {
+    "full": "全量",
+    "records": "交易记录",
+    "releases": "发布记录",
+    "contracts": "合同",
+    "notices": "公告",
+    "projects": "项目",
+    "results": "结果",
+}
+
+
+def purpose_label(purpose: str) -> str:
+    """A tracked deadline's purpose as people read it (most are written in Chinese already)."""
+    return DEADLINE_PURPOSES.get(purpose, purpose) if purpose and purpose.isascii() else purpose

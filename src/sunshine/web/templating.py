@@ -53,6 +53,7 @@ templates.env.filters["org_option"] = lambda org: (str(org.id), org.name)
 templates.env.filters["short_hash"] = lambda h, n=16: (h or "")[:n]
 templates.env.filters["event_label"] = labels.event_label
 templates.env.filters["subject_label"] = labels.subject_label
+templates.env.filters["purpose_label"] = labels.purpose_label
 
 
 def _rule_label(ref: str | None) -> str:
