@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -472,7 +472,14 @@ def _admin_calendar_page(
         years=calendar.official_years(session),
         errors=errors or {},
         form=form or {},
+        calendar_fields=_calendar_fields(),
     )
+
+
+def _calendar_fields() -> object:
+    from sunshine.web.calendar_form import Fields
+
+    return Fields()
 
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
@@ -529,16 +536,32 @@ def admin_calendar_clear(
 
 @router.post("/admin/calendar/year", response_class=HTMLResponse)
 def admin_calendar_year(
-    request: Request, schedule: str = Form(""), session: Session = SessionDep, principal: Principal = ADMIN
+    request: Request,
+    year: str = Form(""),
+    source: str = Form(""),
+    holiday_name: list[str] = Form([]),
+    holiday_from: list[str] = Form([]),
+    holiday_to: list[str] = Form([]),
+    workday_on: list[str] = Form([]),
+    workday_name: list[str] = Form([]),
+    schedule: str = Form(""),
+    file: UploadFile | None = File(None),
+    session: Session = SessionDep,
+    principal: Principal = ADMIN,
 ) -> Response:
+    """A year's schedule from the form (year, 文号, holiday periods, working weekends), or imported from a JSON
+    file in the command line's format, or pasted as that JSON (``web.calendar_form``)."""
     from sunshine.core.calendar_api import parse_schedule
+    from sunshine.web import calendar_form
+
+    fields = calendar_form.Fields(year, source, holiday_name, holiday_from, holiday_to, workday_on, workday_name)
 
     def refused(session: Session, exc: SunshineError) -> Response:
-        form = {"schedule": schedule}
+        form = {"schedule": schedule, "fields": fields}
         return _admin_calendar_page(request, session, None, status=400, errors={"schedule": exc.detail}, form=form)
 
     with refusals_shown_on(refused, passing=()):
-        parsed = parse_schedule(schedule)
+        parsed = parse_schedule(calendar_form.schedule_text(fields, schedule, file))
         changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")

@@ -33,6 +33,7 @@
       /* Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the site's
          Content-Security-Policy (no inline styles) refuses. */
       if (option.tooltip && !Array.isArray(option.tooltip)) option.tooltip.renderMode = "richText";
+      layoutLegend(option);
       el.hidden = false;
       var chart = window.echarts.init(el, "sunshine", {
         locale: "ZH",
@@ -48,6 +49,20 @@
         window.addEventListener("resize", function () { chart.resize(); });
       }
     });
+  }
+
+  /* A chart with axes keeps its legend on one scrolling line above the plot and its axis labels inside the
+     grid, so the legend never lies over the month labels however narrow the screen. */
+  function layoutLegend(option) {
+    if (!option.legend || Array.isArray(option.legend) || !option.xAxis) return;
+    option.legend.type = "scroll";
+    option.legend.top = 0;
+    delete option.legend.bottom;
+    var grid = option.grid && !Array.isArray(option.grid) ? option.grid : {};
+    grid.top = Math.max(grid.top || 0, 44);
+    grid.bottom = Math.max(grid.bottom || 0, 12);
+    grid.containLabel = true;
+    option.grid = grid;
   }
 
   function disposeCharts(root) {
