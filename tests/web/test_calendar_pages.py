@@ -20,6 +20,7 @@ from sunshine.core.models import CalendarOverride, TrackedDeadline
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from tests.builders import PASSWORD, make_user
+from tests.pages import page_text
 
 HTML = {"Accept": "text/html"}
 
@@ -345,7 +346,6 @@ def test_admin_imports_a_year_through_the_textarea(admin_client, db):
     ("schedule", "message"),
     [
         ("{not json", "放假安排格式有误：不是有效的 JSON"),
-        ("", "放假安排格式有误：不是有效的 JSON"),
         (json.dumps({"year": 2027, "holidays": []}), "放假安排格式有误：source：缺少必填项"),
         (
             json.dumps({**SCHEDULE_2027, "holidays": [{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]}),
@@ -428,3 +428,39 @@ def test_a_post_without_the_form_token_is_refused(admin_client, db, path, data):
     assert overrides(db) == {}
     with db.unit_of_work(read_only=True) as s:
         assert not calendar.load(s).is_official_year(2027)
+
+
+def test_admin_enters_a_year_in_the_holiday_form_or_imports_a_file(admin_client, db):
+    """The holiday editor is a form (year, 文号, each holiday's first and last day, working weekends); an empty
+    form is refused in Chinese; a JSON file in the command line's format is imported as it is."""
+    empty = post_form(admin_client, "/admin/calendar/year", {"year": "2027", "source": "国办发明电〔2026〕9号"})
+    assert empty.status_code == 400 and "请至少填写一个假期的起止日期" in page_text(empty.text)
+    form = {
+        "year": "2027",
+        "source": "国办发明电〔2026〕9号",
+        "holiday_name": ["元旦", "春节"],
+        "holiday_from": ["2027-01-01", "2027-02-05"],
+        "holiday_to": ["2027-01-03", "2027-02-13"],
+        "workday_on": ["2027-01-31", ""],
+        "workday_name": ["", ""],
+    }
+    entered = post_form(admin_client, "/admin/calendar/year", form)
+    assert entered.status_code == 303, entered.text
+    shown = admin_client.get("/admin/calendar?year=2027", headers=HTML)
+    assert row_for(shown, "2027年2月13日（星期六）")[1:3] == ["休息", "春节"]
+    assert row_for(shown, "2027年1月31日（星期日）")[1:3] == ["上班", "调休上班"]
+    token = csrf_token(admin_client.get("/admin/calendar", headers=HTML))
+    upload = {
+        "file": (
+            "2028.json",
+            json.dumps(
+                {**SCHEDULE_2027, "year": 2028, "holidays": [{"name": "元旦", "from": "2028-01-01"}], "workdays": []}
+            ).encode(),
+            "application/json",
+        )
+    }
+    imported = admin_client.post(
+        "/admin/calendar/year", data={"csrf_token": token}, files=upload, headers=HTML, follow_redirects=False
+    )
+    assert imported.status_code == 303, imported.text
+    assert "2028" in imported.headers["location"]

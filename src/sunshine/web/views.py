@@ -557,7 +557,8 @@ def admin_calendar_year(
     fields = calendar_form.Fields(year, source, holiday_name, holiday_from, holiday_to, workday_on, workday_name)
 
     def refused(session: Session, exc: SunshineError) -> Response:
-        form = {"schedule": schedule, "fields": fields}
+        from_fields = not schedule.strip() and not (file is not None and file.filename)
+        form = {"schedule": schedule, "fields": fields if from_fields else None}
         return _admin_calendar_page(request, session, None, status=400, errors={"schedule": exc.detail}, form=form)
 
     with refusals_shown_on(refused, passing=()):
