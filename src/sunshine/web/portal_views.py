@@ -16,6 +16,7 @@ from sunshine.core.inputs import Year
 from sunshine.identity.roles import Role
 from sunshine.trading import flowchart
 from sunshine.trading import lifecycle as lc
+from sunshine.web import todo_sources  # noqa: F401  (registers the workbench to-dos of each role)
 from sunshine.web.csrf import check_csrf
 from sunshine.web.templating import render, templates
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sunshine.core import alerts, calendar, clock
+from sunshine.core import alerts, calendar, clock, todos
 from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.core.inputs import IsoDate, Year
@@ -305,6 +305,7 @@ def landing(
         alerts=watched,
         mine=sorted(mine, key=lambda e: e.seq, reverse=True),
         unread=messaging.unread_count(session, user.id),
+        todos=todos.for_principal(session, principal),
     )
 
 
