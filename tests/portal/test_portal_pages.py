@@ -96,3 +96,16 @@ def test_a_validation_error_on_a_page_names_the_field_in_chinese(app):
     with api as client:
         body = client.get("/api/v1/ledger/entries/abc").json()
         assert "seq：应为整数" in body["detail"]  # the API keeps the field's code
+
+
+def test_the_readme_lists_every_account_the_demo_creates():
+    from pathlib import Path
+
+    from sunshine.demo import market
+    from sunshine.demo.base import USERS
+    from sunshine.demo.load import EXPERT_ACCOUNTS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    accounts = [u[0] for u in USERS] + [e[0] for e in EXPERT_ACCOUNTS] + [p.username for p in market.PARTICIPANTS]
+    missing = [name for name in accounts if f"`{name}`" not in readme]
+    assert missing == []
