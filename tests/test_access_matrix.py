@@ -1009,6 +1009,11 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/monitoring/recordings/{recording_id}/requests"): RECORDING_REQUESTERS,
     ("POST", "/monitoring/recording-requests/{request_id}/decision"): frozenset({Role.SUPERVISOR}),
     ("POST", "/monitoring/recording-requests/{request_id}/retrieval"): RECORDING_REQUESTERS,
+    # portal: site map, holidays, flowcharts; the ledger's list of signed heads
+    ("GET", "/sitemap"): PUBLIC,
+    ("GET", "/disclosure/calendar"): PUBLIC,
+    ("GET", "/flowcharts/{lifecycle}.svg"): PUBLIC,
+    ("GET", "/api/v1/ledger/heads"): PUBLIC,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1022,6 +1027,7 @@ PATH_EXAMPLES = {
     "year": "2026",
     "day": "2027-01-04",
     "key": "engineering.open_tender",
+    "lifecycle": "tender",
     "rule_id": "docs_to_bid_deadline",
     "project_id": "1",
     "section_id": "1",
