@@ -59,7 +59,7 @@
     option.legend.top = 0;
     delete option.legend.bottom;
     var grid = option.grid && !Array.isArray(option.grid) ? option.grid : {};
-    grid.top = Math.max(grid.top || 0, 44);
+    grid.top = Math.max(grid.top || 0, 64); /* the legend line, then room for the axis names */
     grid.bottom = Math.max(grid.bottom || 0, 12);
     grid.containLabel = true;
     option.grid = grid;
