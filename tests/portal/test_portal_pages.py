@@ -109,3 +109,29 @@ def test_the_readme_lists_every_account_the_demo_creates():
     accounts = [u[0] for u in USERS] + [e[0] for e in EXPERT_ACCOUNTS] + [p.username for p in market.PARTICIPANTS]
     missing = [name for name in accounts if f"`{name}`" not in readme]
     assert missing == []
+
+
+def test_every_ledger_kind_the_code_records_has_a_chinese_name():
+    import pathlib
+
+    from sunshine.core import labels
+
+    src = pathlib.Path(__file__).parents[2] / "src" / "sunshine"
+    kinds = set()
+    for path in src.rglob("*.py"):
+        kinds |= set(re.findall(r'"([a-z_]+:[a-z_-]+:[a-z_-]+)"', path.read_text(encoding="utf-8")))
+    kinds |= {step.entry_kind for step in lc.STEPS.values()}
+    for kind in sorted(kinds):
+        name = labels.event_label(kind)
+        assert not name.isascii() and ":" not in name, (kind, name)
+    assert labels.event_label("trading:project:accept") == lc.STEPS["accept"].title
+    assert labels.event_label("bidding:bid:sealed") == "投标文件已加密递交"
+    assert labels.event_label("newdomain:contract:signed") == "合同已签署"  # composed for a kind no table names
+    assert labels.subject_label("project:12") == "交易项目（12）"
+    assert labels.subject_label("opendata:records:full") == "开放数据（交易记录 · 全量）"
+    assert labels.field_label("notice_id") == "交易公告编号"
+    from sunshine.rules.registry import rule_ref_label
+
+    assert rule_ref_label("disclosure.licence_penalty@2019-05-15/publish_within") == (
+        "《行政许可和行政处罚公开》（2019-05-15 版）：自作出行政决定之日起上网公开"
+    )
