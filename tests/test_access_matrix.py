@@ -1078,6 +1078,11 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/desk/knowledge/{article_id}"): DESK,
     ("GET", "/desk/questionnaires"): DESK,
     ("POST", "/desk/questionnaires/{service}"): DESK,
+    # portal: site map, holidays, flowcharts; the ledger's list of signed heads
+    ("GET", "/sitemap"): PUBLIC,
+    ("GET", "/disclosure/calendar"): PUBLIC,
+    ("GET", "/flowcharts/{lifecycle}.svg"): PUBLIC,
+    ("GET", "/api/v1/ledger/heads"): PUBLIC,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1091,6 +1096,7 @@ PATH_EXAMPLES = {
     "year": "2026",
     "day": "2027-01-04",
     "key": "engineering.open_tender",
+    "lifecycle": "tender",
     "rule_id": "docs_to_bid_deadline",
     "project_id": "1",
     "section_id": "1",

@@ -202,6 +202,9 @@ def create_app(
     app.include_router(trading_api.lifecycle_router)
     app.include_router(rules_views.router)
     app.include_router(views.router)
+    from sunshine.web import portal_views
+
+    app.include_router(portal_views.router)  # site map, 政务公开, holidays, process flowcharts
     app.include_router(user_views.router)  # /admin/users: platform users only
     app.include_router(session_views.router)  # /reauth: the password again before a sensitive step
     app.include_router(trading_registration_views.router)  # /projects/new before /projects/{project_id}

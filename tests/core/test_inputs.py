@@ -277,7 +277,7 @@ def test_control_characters_in_a_page_form_are_told_on_the_page(db, app):
         form = {"day": "2027-10-09", "kind": "holiday", "name": "国庆\x00", "csrf_token": csrf_token(page.text)}
         refused = visitor.post("/admin/calendar/day", data=form, follow_redirects=False)
         assert refused.status_code == 422
-        assert "name：不得包含控制字符（如 NUL）或无效字符" in page_text(refused.text)
+        assert "名称：不得包含控制字符（如 NUL）或无效字符" in page_text(refused.text)  # the field named in Chinese
         assert "2027-10-09" not in page_text(visitor.get("/admin/calendar?year=2027").text)
     with browser(app) as anonymous:
         page = anonymous.get("/login")

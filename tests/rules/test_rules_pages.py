@@ -167,7 +167,7 @@ def test_pack_page_shows_each_rule_with_value_bound_and_basis(client):
     assert response.status_code == 200
     p = page(response)
     assert p.rows["rule-docs_to_bid_deadline"] == [
-        "招标文件开始发出之日至投标截止之日 docs_to_bid_deadline",
+        "招标文件开始发出之日至投标截止之日",  # the rule key only in a tooltip
         "不少于 20 日",
         "《中华人民共和国招标投标法》第二十四条 依法必须进行招标的项目，"
         "自招标文件开始发出之日起至投标人提交投标文件截止之日止，最短不得少于二十日",

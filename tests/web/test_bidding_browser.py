@@ -101,6 +101,8 @@ def test_bidder_seals_in_the_browser_and_the_server_holds_only_ciphertext(open_p
     assert package.form.commitments == "项目经理：何工（一级建造师）"
     assert [(d.name, d.data) for d in package.documents] == [("技术标.txt", document.read_bytes())]
 
+    # the version list below the form is live: the new version shows without reloading the page
+    expect(page.locator(f"#versions #bid-{bid_no}")).to_contain_text("已递交（有效）")
     page.reload()
     row = page.locator(f"#bid-{bid_no}")
     expect(row).to_contain_text("已递交（有效）")

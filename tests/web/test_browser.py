@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from sunshine.core import labels
 from sunshine.demo import DEMO_PASSWORD, USERS
 from sunshine.identity.roles import Role
 
@@ -187,7 +188,7 @@ def test_administrator_sets_a_holiday_that_the_public_then_sees(open_page, live_
     watch.assert_clean()
 
     public, public_watch = open_page(viewport=DESKTOP)  # a visitor who is not signed in
-    public.goto("/disclosure?year=2027")
+    public.goto("/disclosure/calendar?year=2027")
     expect(public.locator("#year .card-title")).to_contain_text("2027 年节假日与调休安排")
     public_row = public.locator("#year tbody tr", has_text="2027年10月8日（星期五）")
     expect(public_row).to_have_count(1)
@@ -269,9 +270,9 @@ def test_ledger_page_shows_an_entry_and_its_inclusion_proof(open_page, live_serv
     expect(page.locator("#f-seq")).to_have_value("0")
     entry = page.locator("#lookup table.kv")
     expect(entry.locator("tr", has_text="序号")).to_contain_text("0")
-    expect(entry.locator("tr", has_text="事件")).to_contain_text(proof["entry"]["kind"])
-    expect(entry.locator("tr", has_text="对象")).to_contain_text(proof["entry"]["subject"])
-    expect(entry.locator("tr", has_text="叶子输入")).to_contain_text(proof["leaf_input"])
+    expect(entry.locator("tr", has_text="事件")).to_contain_text(labels.event_label(proof["entry"]["kind"]))
+    expect(entry.locator("tr", has_text="对象")).to_contain_text(labels.subject_label(proof["entry"]["subject"]))
+    expect(page.locator("#leaf-input")).to_have_text(proof["leaf_input"])  # the raw data, for verifiers
     expect(page.locator("#lookup h3")).to_have_text(f"包含性证明（树大小 {proof['tree_size']}）")
     assert proof["audit_path"], "the demo log has more than one entry, so the proof is not empty"
     expect(page.locator("#lookup ol.hash li code")).to_have_text(proof["audit_path"])

@@ -20,6 +20,7 @@ from sunshine.core.models import CalendarOverride, TrackedDeadline
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from tests.builders import PASSWORD, make_user
+from tests.pages import page_text
 
 HTML = {"Accept": "text/html"}
 
@@ -153,7 +154,7 @@ def overrides(db) -> dict[date, tuple[str, str | None]]:
 
 
 def test_disclosure_shows_the_official_2026_schedule(client):
-    response = client.get("/disclosure", headers=HTML)  # the current year (the clock says 2026)
+    response = client.get("/disclosure/calendar", headers=HTML)  # the current year (the clock says 2026)
     assert response.status_code == 200
     assert page(response).by_id["year-title"] == "2026 年节假日与调休安排"
     assert "官方安排" in page(response).by_id["year"]
@@ -164,11 +165,11 @@ def test_disclosure_shows_the_official_2026_schedule(client):
     assert row_for(response, "2026年2月14日（星期六）") == ["2026年2月14日（星期六）", "上班", "调休上班"]
     assert row_for(response, "2026年10月10日（星期六）") == ["2026年10月10日（星期六）", "上班", "调休上班"]
     assert row_for(response, "2026年10月1日（星期四）")[2] == "国庆节"
-    assert client.get("/disclosure?year=2026", headers=HTML).text == response.text
+    assert client.get("/disclosure/calendar?year=2026", headers=HTML).text == response.text
 
 
 def test_disclosure_marks_2027_as_provisional(client):
-    response = client.get("/disclosure?year=2027", headers=HTML)
+    response = client.get("/disclosure/calendar?year=2027", headers=HTML)
     assert response.status_code == 200
     year = page(response).by_id["year"]
     assert "暂定" in year
@@ -184,7 +185,7 @@ def test_disclosure_after_the_2027_schedule_is_entered(client, db):
         calendar.import_year(
             s, actor=Principal(username="cli"), schedule=ScheduleIn.model_validate(SCHEDULE_2027).to_schedule()
         )
-    response = client.get("/disclosure?year=2027", headers=HTML)
+    response = client.get("/disclosure/calendar?year=2027", headers=HTML)
     year = page(response).by_id["year"]
     assert "官方安排" in year and "暂定" not in year
     assert row_for(response, "2027年1月31日（星期日）") == ["2027年1月31日（星期日）", "上班", "调休上班"]
@@ -193,7 +194,7 @@ def test_disclosure_after_the_2027_schedule_is_entered(client, db):
 
 @pytest.mark.parametrize(("year", "status"), [("3000", 422), ("abc", 422)])
 def test_disclosure_with_a_bad_year_is_a_4xx_page(client, year, status):
-    response = client.get(f"/disclosure?year={year}", headers=HTML)
+    response = client.get(f"/disclosure/calendar?year={year}", headers=HTML)
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")
     assert "error-title" in page(response).by_id
@@ -345,7 +346,6 @@ def test_admin_imports_a_year_through_the_textarea(admin_client, db):
     ("schedule", "message"),
     [
         ("{not json", "放假安排格式有误：不是有效的 JSON"),
-        ("", "放假安排格式有误：不是有效的 JSON"),
         (json.dumps({"year": 2027, "holidays": []}), "放假安排格式有误：source：缺少必填项"),
         (
             json.dumps({**SCHEDULE_2027, "holidays": [{"name": "国庆节", "from": "2027-10-07", "to": "2027-10-01"}]}),
@@ -428,3 +428,39 @@ def test_a_post_without_the_form_token_is_refused(admin_client, db, path, data):
     assert overrides(db) == {}
     with db.unit_of_work(read_only=True) as s:
         assert not calendar.load(s).is_official_year(2027)
+
+
+def test_admin_enters_a_year_in_the_holiday_form_or_imports_a_file(admin_client, db):
+    """The holiday editor is a form (year, 文号, each holiday's first and last day, working weekends); an empty
+    form is refused in Chinese; a JSON file in the command line's format is imported as it is."""
+    empty = post_form(admin_client, "/admin/calendar/year", {"year": "2027", "source": "国办发明电〔2026〕9号"})
+    assert empty.status_code == 400 and "请至少填写一个假期的起止日期" in page_text(empty.text)
+    form = {
+        "year": "2027",
+        "source": "国办发明电〔2026〕9号",
+        "holiday_name": ["元旦", "春节"],
+        "holiday_from": ["2027-01-01", "2027-02-05"],
+        "holiday_to": ["2027-01-03", "2027-02-13"],
+        "workday_on": ["2027-01-31", ""],
+        "workday_name": ["", ""],
+    }
+    entered = post_form(admin_client, "/admin/calendar/year", form)
+    assert entered.status_code == 303, entered.text
+    shown = admin_client.get("/admin/calendar?year=2027", headers=HTML)
+    assert row_for(shown, "2027年2月13日（星期六）")[1:3] == ["休息", "春节"]
+    assert row_for(shown, "2027年1月31日（星期日）")[1:3] == ["上班", "调休上班"]
+    token = csrf_token(admin_client.get("/admin/calendar", headers=HTML))
+    upload = {
+        "file": (
+            "2028.json",
+            json.dumps(
+                {**SCHEDULE_2027, "year": 2028, "holidays": [{"name": "元旦", "from": "2028-01-01"}], "workdays": []}
+            ).encode(),
+            "application/json",
+        )
+    }
+    imported = admin_client.post(
+        "/admin/calendar/year", data={"csrf_token": token}, files=upload, headers=HTML, follow_redirects=False
+    )
+    assert imported.status_code == 303, imported.text
+    assert "2028" in imported.headers["location"]

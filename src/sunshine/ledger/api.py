@@ -15,12 +15,14 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.core import pagination
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import NOT_FOUND, Between
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service
 from sunshine.ledger.models import LedgerEntry
+from sunshine.ledger.schemas import ConsistencyOut, EntriesPage, EntryOut, HeadOut, HeadsPage, InclusionOut, KeyOut
 from sunshine.ledger.signing import platform_key
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["全程留痕"])
@@ -46,7 +48,7 @@ def entry_dict(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-@router.get("/key", summary="树头签名公钥（Ed25519）")
+@router.get("/key", summary="树头签名公钥（Ed25519）", response_model=KeyOut)
 def key(_: Principal = PUBLIC) -> dict[str, str]:
     signing = platform_key()
     return {
@@ -63,7 +65,9 @@ def key_pem(_: Principal = PUBLIC) -> str:
     return platform_key().public_pem
 
 
-@router.get("/head", summary="最新签名树头")
+@router.get(
+    "/head", summary="最新签名树头", response_model=HeadOut, responses={404: {"description": "日志尚无签名树头"}}
+)
 def head(session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
     latest = service.latest_head(session)
     if latest is None:
@@ -71,12 +75,33 @@ def head(session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]
     return latest.as_dict()
 
 
-@router.get("/heads/{size}", summary="指定大小的签名树头")
+@router.get(
+    "/heads",
+    summary="签名树头列表（按大小升序分页）",
+    response_model=HeadsPage,
+    description="列出所有已签名的树大小，审计者据此选择要核对的树头与一致性证明，无需逐一试探 /heads/{size}。",
+)
+def heads(
+    cursor: str | None = pagination.CURSOR,
+    limit: int | None = pagination.LIMIT,
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> dict[str, Any]:
+    page = service.heads_page(session, cursor=cursor, limit=limit)
+    return {"heads": [h.as_dict() for h in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/heads/{size}",
+    summary="指定大小的签名树头",
+    response_model=HeadOut,
+    responses={404: {"description": "没有该大小的签名树头（并非每个大小都签名，见 /heads 列表）"}},
+)
 def head_at(size: Size, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
     return service.head_at(session, size).as_dict()
 
 
-@router.get("/entries", summary="按序号分页读取留痕记录")
+@router.get("/entries", summary="按序号分页读取留痕记录", response_model=EntriesPage)
 def entries(
     start: int = Query(0, ge=0, le=service.MAX_INDEX, description="起始序号"),
     limit: int = Query(100, ge=1, le=1000),
@@ -91,12 +116,19 @@ def entries(
     return {"entries": rows, "next_start": rows[-1]["seq"] + 1 if len(rows) == limit else None}
 
 
-@router.get("/entries/{seq}", summary="单条留痕记录")
+@router.get(
+    "/entries/{seq}", summary="单条留痕记录", response_model=EntryOut, responses={404: {"description": "记录不存在"}}
+)
 def entry(seq: Seq, session: Session = SessionDep, _: Principal = PUBLIC) -> dict[str, Any]:
     return entry_dict(service.get_entry(session, seq))
 
 
-@router.get("/entries/{seq}/proof", summary="包含性证明（RFC 9162 §2.1.3）")
+@router.get(
+    "/entries/{seq}/proof",
+    summary="包含性证明（RFC 9162 §2.1.3）",
+    response_model=InclusionOut,
+    responses={404: {"description": "记录不存在，或记录已存在但尚未被签名树头覆盖（下一次签名后再取）"}},
+)
 def inclusion(
     seq: Seq,
     tree_size: Size | None = Query(None, ge=1, description="树大小；缺省为最新签名树头"),
@@ -119,7 +151,12 @@ def inclusion(
     }
 
 
-@router.get("/consistency", summary="一致性证明（RFC 9162 §2.1.4）")
+@router.get(
+    "/consistency",
+    summary="一致性证明（RFC 9162 §2.1.4）",
+    response_model=ConsistencyOut,
+    responses={404: {"description": "first 或 second 没有签名树头"}},
+)
 def consistency(
     first: Annotated[OldSize, Query(description="旧树大小")],
     second: Annotated[NewSize, Query(description="新树大小")],

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunshine.core import clock
+from sunshine.core import clock, pagination
 from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.ledger import format as fmt
 from sunshine.ledger import merkle
@@ -63,6 +64,7 @@ def _compact_range(state: LedgerState) -> merkle.CompactRange:
 _MAX_LENGTH = {name: LedgerEntry.__table__.c[name].type.length for name in ("kind", "subject")}
 # seq and size are INTEGER columns; larger numbers cannot name a row (and overflow SQLite's driver).
 MAX_INDEX = 2**31 - 1
+HEADS_ORDER = pagination.Keyset.of("ledger-heads", pagination.Key(TreeHead.size, descending=False))
 
 
 def append(session: Session, kind: str, subject: str, payload: dict[str, Any]) -> LedgerEntry:
@@ -115,12 +117,30 @@ def sign_head(session: Session, key: SigningKey | None = None) -> Head:
     if existing is not None:
         return Head.of(existing)
     root = _compact_range(state).root().hex()
-    signed_at = clock.now()
+    signed_at = signing_time(session, state.size)
     signature = key.sign(fmt.head_message(state.size, root, fmt.iso_utc(signed_at), key.key_id))
     row = TreeHead(size=state.size, root_hash=root, signed_at=signed_at, key_id=key.key_id, signature=signature)
     session.add(row)
     session.flush()
     return Head.of(row)
+
+
+def signing_time(session: Session, size: int) -> datetime:
+    """The time a head of ``size`` entries is signed at, by the log's time rules (docs/ledger.md): now, but
+    never before the last entry it covers was recorded, nor before the latest head already signed — so a
+    head is signed at or after every entry it covers, and heads in size order are in time order (even when
+    the clock steps back, or the entries carry a later time than the clock, as a loader's history may)."""
+    times = [clock.now()]
+    if size:
+        times.append(session.scalar(select(LedgerEntry.recorded_at).where(LedgerEntry.seq == size - 1)))
+    times.append(session.scalar(select(TreeHead.signed_at).order_by(TreeHead.size.desc()).limit(1)))
+    return max(t for t in times if t is not None)
+
+
+def heads_page(session: Session, *, cursor: str | None, limit: int | None) -> pagination.Page[Head]:
+    """The signed heads in size order (ascending), a page at a time: which tree sizes an auditor can ask for."""
+    page = pagination.paginate(session, select(TreeHead), HEADS_ORDER, cursor=cursor, limit=limit)
+    return pagination.Page([Head.of(r) for r in page.items], page.next_cursor, page.limit, page.number)
 
 
 def latest_head(session: Session) -> Head | None:

@@ -63,7 +63,8 @@ class HeadRecord:
 
 @dataclass(frozen=True)
 class Problem:
-    # altered | removed | reordered | inserted | root_mismatch | bad_signature | unknown_key | truncated
+    # altered | removed | reordered | inserted | root_mismatch | bad_signature | unknown_key | truncated |
+    # signed_early | head_time (the time rules)
     kind: str
     seq: int | None
     message: str
@@ -188,6 +189,8 @@ def verify_log(
                     None,
                     f"树头 {size} 的根哈希与重新计算的结果不符：前 {size} 条记录中有记录被修改、删除、插入或调换",
                 )
+            elif size and head.signed_at < last_time:  # time rule 1 (docs/ledger.md): signed after what it covers
+                flag("signed_early", None, f"树头 {size} 的签名时间 {head.signed_at} 早于其覆盖的最后一条记录的时间")
 
     # The compact range is inlined (see merkle.CompactRange.append): this loop is the cost of a
     # verification, so it avoids per-entry calls. ``n`` counts leaves hashed, ``expected`` is the
@@ -268,6 +271,13 @@ def verify_log(
                 due = head_sizes[next_head]
 
     report.entries = n
+    # time rule 2: heads in size order are in time order
+    earlier = None
+    for size in head_sizes[:-1]:
+        for head in heads_by_size[size]:
+            if earlier is not None and head.signed_at < earlier.signed_at:
+                flag("head_time", None, f"树头 {size} 的签名时间早于较小的树头 {earlier.size}（树头时间倒流）")
+            earlier = head
     for size in head_sizes[next_head:-1]:
         flag("truncated", size, f"树头 {size} 覆盖的记录在日志中缺失（日志被截断，末尾记录被删除）")
     for problem in _classify_moves(runs):

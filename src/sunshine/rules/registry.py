@@ -135,3 +135,20 @@ def _check_together(packs: list[RulePack]) -> None:
 def registry() -> Registry:
     """The shipped packs, loaded once per process."""
     return load_dir(PACKS_DIR)
+
+
+def rule_ref_label(ref: str | None) -> str:
+    """``disclosure.licence_penalty@2019-05-15/publish_within`` → 《行政许可和行政处罚公开》（2019-05-15 版）：
+    自作出行政决定之日起上网公开 — a rule reference as people read it (the version is optional)."""
+    if not ref:
+        return ""
+    head, _, rule_id = ref.partition("/")
+    key, _, version = head.partition("@")
+    try:
+        packs = registry().versions(key)
+    except NotFound:
+        return "规则包所定时限"
+    pack = next((p for p in packs if p.version == version), packs[-1])
+    rule = pack.rule(rule_id)
+    edition = f"（{pack.version} 版）" if version else ""
+    return f"《{pack.name}》{edition}" + (f"：{rule.title}" if rule else "")

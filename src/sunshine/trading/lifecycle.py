@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from sunshine.core import clock
+from sunshine.core import clock, labels
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput
 from sunshine.identity.roles import Role
@@ -149,6 +149,7 @@ def declare(step: Step) -> Step:
     if step.name in STEPS:
         raise ValueError(f"step {step.name} declared twice")
     STEPS[step.name] = step
+    labels.register_events({step.entry_kind: step.title})  # the ledger entry's name on every page
     return step
 
 

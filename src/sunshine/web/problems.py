@@ -23,7 +23,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sunshine.core import inputs
+from sunshine.core import inputs, labels
 from sunshine.core.errors import SunshineError
 from sunshine.core.validation import field_errors, refusal_code
 
@@ -139,7 +139,8 @@ def install(app: FastAPI) -> None:
             if e["type"] == inputs.NOT_FOUND or (e["type"] == inputs.ID_OUT_OF_RANGE and e["in"] == "path"):
                 detail = e["message"] if e["type"] == inputs.NOT_FOUND else f"找不到 {request.url.path[:200]}"
                 return problem_response(request, 404, "not_found", "未找到所请求的内容", detail)
-        summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:5])
+        name = (lambda f: f) if _wants_problem(request) else labels.field_label  # pages name fields in Chinese
+        summary = "；".join(f"{name(e['field'])}：{e['message']}" for e in errors[:5])
         code = refusal_code(errors)
         return problem_response(request, 422, code, "提交的数据不符合要求", summary, errors=errors)
 

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from sunshine.core import formatting
+from sunshine.core import formatting, labels
 from sunshine.core.auth import ANONYMOUS, request_session
 from sunshine.web import csrf
 
@@ -51,6 +51,18 @@ templates.env.filters["org_kind"] = _org_kind
 templates.env.filters["role_label"] = _role_label
 templates.env.filters["org_option"] = lambda org: (str(org.id), org.name)
 templates.env.filters["short_hash"] = lambda h, n=16: (h or "")[:n]
+templates.env.filters["event_label"] = labels.event_label
+templates.env.filters["subject_label"] = labels.subject_label
+templates.env.filters["purpose_label"] = labels.purpose_label
+
+
+def _rule_label(ref: str | None) -> str:
+    from sunshine.rules.registry import rule_ref_label
+
+    return rule_ref_label(ref)
+
+
+templates.env.filters["rule_label"] = _rule_label
 
 
 def _serializer(request: Request) -> URLSafeSerializer:

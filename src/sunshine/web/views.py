@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sunshine.core import alerts, calendar, clock
+from sunshine.core import alerts, calendar, clock, todos
 from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.core.inputs import IsoDate, Year
@@ -305,6 +305,7 @@ def landing(
         alerts=watched,
         mine=sorted(mine, key=lambda e: e.seq, reverse=True),
         unread=messaging.unread_count(session, user.id),
+        todos=todos.for_principal(session, principal),
     )
 
 
@@ -331,24 +332,6 @@ def trading(
         kinds=list(OrganisationKind),
         by_type=by_type,
         green=project_pages.green_count(session),
-    )
-
-
-@router.get("/disclosure", response_class=HTMLResponse)
-def disclosure(
-    request: Request, year: Year | None = None, session: Session = SessionDep, _: Principal = PUBLIC
-) -> Response:
-    year = year or clock.today_local().year
-    days = calendar.days_of_year(session, year)
-    cal = calendar.load(session)
-    return render(
-        request,
-        "disclosure.html",
-        page_title="政务公开",
-        year=year,
-        days=days,
-        official=cal.is_official_year(year),
-        years=calendar.official_years(session),
     )
 
 
@@ -490,7 +473,14 @@ def _admin_calendar_page(
         years=calendar.official_years(session),
         errors=errors or {},
         form=form or {},
+        calendar_fields=_calendar_fields(),
     )
+
+
+def _calendar_fields() -> object:
+    from sunshine.web.calendar_form import Fields
+
+    return Fields()
 
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
@@ -547,16 +537,33 @@ def admin_calendar_clear(
 
 @router.post("/admin/calendar/year", response_class=HTMLResponse)
 def admin_calendar_year(
-    request: Request, schedule: str = Form(""), session: Session = SessionDep, principal: Principal = ADMIN
+    request: Request,
+    year: str = Form(""),
+    source: str = Form(""),
+    holiday_name: list[str] = Form([]),
+    holiday_from: list[str] = Form([]),
+    holiday_to: list[str] = Form([]),
+    workday_on: list[str] = Form([]),
+    workday_name: list[str] = Form([]),
+    schedule: str = Form(""),
+    file: UploadFile | None = File(None),
+    session: Session = SessionDep,
+    principal: Principal = ADMIN,
 ) -> Response:
+    """A year's schedule from the form (year, 文号, holiday periods, working weekends), or imported from a JSON
+    file in the command line's format, or pasted as that JSON (``web.calendar_form``)."""
     from sunshine.core.calendar_api import parse_schedule
+    from sunshine.web import calendar_form
+
+    fields = calendar_form.Fields(year, source, holiday_name, holiday_from, holiday_to, workday_on, workday_name)
 
     def refused(session: Session, exc: SunshineError) -> Response:
-        form = {"schedule": schedule}
+        from_fields = not schedule.strip() and not (file is not None and file.filename)
+        form = {"schedule": schedule, "fields": fields if from_fields else None}
         return _admin_calendar_page(request, session, None, status=400, errors={"schedule": exc.detail}, form=form)
 
     with refusals_shown_on(refused, passing=()):
-        parsed = parse_schedule(schedule)
+        parsed = parse_schedule(calendar_form.schedule_text(fields, schedule, file))
         changes = calendar.import_year(session, actor=principal, schedule=parsed.to_schedule())
     flash(request, "success", f"已录入 {parsed.year} 年放假安排，重新计算了 {len(changes)} 个期限")
     return redirect(request, f"/admin/calendar?year={parsed.year}")

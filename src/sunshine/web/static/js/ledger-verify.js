@@ -18,6 +18,7 @@
      verifyProof(proof, key) → {ok, checks: [{key, ok, detail}], entry}
          proof: the JSON of GET /api/v1/ledger/entries/{seq}/proof; key: the JSON of GET /api/v1/ledger/key
      verifyEntry(seq, {base}) → the same, fetching both from the server at base (default: this site)
+     mount(element) → runs verifyEntry for element[data-ledger-verify] and shows 验证通过 or what failed
    A check never throws for bad data: it answers ok=false with a Chinese reason. */
 (function () {
   "use strict";
@@ -165,7 +166,51 @@
     return verifyProof(proof, key);
   }
 
+  /* The one verdict block of every page that checks an entry (the proof page, a bid receipt): an element
+     with data-ledger-verify="<seq>" (and optionally data-expect='{"field": value}' — values the entry's
+     payload must carry, e.g. a receipt's ciphertext_sha256) gets its checks listed in its .checks list and
+     its verdict — 验证通过, or what failed — in its [data-verdict] element (data-state ok | failed). */
+  async function mount(el) {
+    var list = el.querySelector(".checks"), verdict = el.querySelector("[data-verdict]");
+    if (verdict) { verdict.setAttribute("data-state", "running"); verdict.textContent = "正在本机验证…"; }
+    var result = await verifyEntry(el.getAttribute("data-ledger-verify"));
+    var expect = el.getAttribute("data-expect");
+    if (expect && result.entry) {
+      var wanted = JSON.parse(expect), payload = result.entry.payload || {}, same = true;
+      Object.keys(wanted).forEach(function (k) { if (payload[k] !== wanted[k]) same = false; });
+      result.checks.push(check("receipt", same, same ? "留痕记录记载的内容与回执一致" : "留痕记录记载的内容与回执不符"));
+      result.ok = result.ok && same;
+    }
+    if (list) {
+      list.textContent = "";
+      result.checks.forEach(function (c) {
+        var li = document.createElement("li");
+        li.className = c.ok ? "check-ok" : "check-failed";
+        li.setAttribute("data-check", c.key);
+        li.textContent = (c.ok ? "✓ " : "✗ ") + c.detail;
+        list.appendChild(li);
+      });
+    }
+    if (verdict) {
+      var failed = result.checks.filter(function (c) { return !c.ok; }).map(function (c) { return c.detail; });
+      verdict.setAttribute("data-state", result.ok ? "ok" : "failed");
+      verdict.className = "notice " + (result.ok ? "notice-success" : "notice-error");
+      verdict.textContent = result.ok ? "验证通过" : "验证未通过：" + failed.join("；");
+    }
+    return result;
+  }
+
+  function mountAll() {
+    var found = document.querySelectorAll("[data-ledger-verify]");
+    for (var i = 0; i < found.length; i++) {
+      if (found[i].getAttribute("data-ledger-verify") !== "") mount(found[i]);
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
+  else mountAll();
+
   window.SunshineLedger = {
+    mount: mount,
     hex: hex, fromHex: fromHex, fromBase64: fromBase64, utf8: utf8, sha256: sha256,
     leafHash: leafHash, nodeHash: nodeHash, canonicalJson: canonicalJson,
     verifyInclusion: verifyInclusion, headMessage: headMessage, verifyHeadSignature: verifyHeadSignature,

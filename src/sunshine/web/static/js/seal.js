@@ -325,9 +325,32 @@
       urls.keyWithNo = blobUrl(urls.keyWithNo, keyFile({ bid_no: body.bid_no, version: body.version }), "application/json");
       again.href = urls.keyWithNo;
       again.download = "bid-key-" + body.bid_no + ".json";
+      var check = $("receipt-verify");
+      check.setAttribute("data-ledger-verify", String(seq));
+      check.setAttribute("data-expect", JSON.stringify({ ciphertext_sha256: body.ciphertext_sha256 }));
+      $("receipt-verify-run").onclick = function () {
+        check.querySelector("[data-verdict]").hidden = false;
+        if (window.SunshineLedger) window.SunshineLedger.mount(check);
+      };
       $("receipt").hidden = false;
       $("receipt").scrollIntoView({ block: "start" });
+      refreshVersions();
     });
+  }
+
+  /* The version list below the form, live: after a submission the page's own list is fetched again and
+     swapped in, so the new version shows without reloading the page. */
+  function refreshVersions() {
+    var here = $("versions");
+    if (!here || !window.fetch) return;
+    fetch(window.location.pathname + window.location.search, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("versions");
+        if (fresh) here.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () { /* the list stays as it was; a reload shows it */ });
   }
 
   /* ---- the opening room: fill the key field from a key file ---- */

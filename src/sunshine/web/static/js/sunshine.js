@@ -33,6 +33,7 @@
       /* Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the site's
          Content-Security-Policy (no inline styles) refuses. */
       if (option.tooltip && !Array.isArray(option.tooltip)) option.tooltip.renderMode = "richText";
+      layoutLegend(option);
       el.hidden = false;
       var chart = window.echarts.init(el, "sunshine", {
         locale: "ZH",
@@ -48,6 +49,20 @@
         window.addEventListener("resize", function () { chart.resize(); });
       }
     });
+  }
+
+  /* A chart with axes keeps its legend on one scrolling line above the plot and its axis labels inside the
+     grid, so the legend never lies over the month labels however narrow the screen. */
+  function layoutLegend(option) {
+    if (!option.legend || Array.isArray(option.legend) || !option.xAxis) return;
+    option.legend.type = "scroll";
+    option.legend.top = 0;
+    delete option.legend.bottom;
+    var grid = option.grid && !Array.isArray(option.grid) ? option.grid : {};
+    grid.top = Math.max(grid.top || 0, 64); /* the legend line, then room for the axis names */
+    grid.bottom = Math.max(grid.bottom || 0, 12);
+    grid.containLabel = true;
+    option.grid = grid;
   }
 
   function disposeCharts(root) {
@@ -92,6 +107,20 @@
       if (window.history.length < 2) return;
       btn.hidden = false;
       btn.addEventListener("click", function () { window.history.back(); });
+    });
+    scrollableTables(root);
+  }
+
+  /* A table wider than the screen scrolls sideways: keyboard users reach it with Tab and scroll it with the
+     arrow keys (WCAG 2.1.1), and screen readers hear what it is (the card's title). */
+  function scrollableTables(root) {
+    each(root, ".table-wrap", function (wrap) {
+      if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) return;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var card = wrap.closest(".card");
+      var title = card && card.querySelector(".card-title");
+      wrap.setAttribute("aria-label", (title ? title.textContent.trim() + "：" : "") + "表格（可左右滚动）");
     });
   }
 
