@@ -38,5 +38,6 @@ from sunshine.smallworks import models as smallworks_models  # noqa: F401
 from sunshine.tenderdocs import models as tenderdocs_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 from sunshine.venues import models as venues_models  # noqa: F401
+from sunshine.governance import models as governance_models  # noqa: F401
 
 metadata = Base.metadata
