@@ -170,6 +170,8 @@ def create_app(
     from sunshine.venues import api as venues_api
     from sunshine.venues import views as venues_views
     from sunshine.web import session_views, user_views, views
+    from sunshine.governance import api as governance_api
+    from sunshine.governance import views as governance_views
 
     app.include_router(views.health_router)
     app.include_router(identity_api.router)
@@ -263,4 +265,6 @@ def create_app(
     app.include_router(opendata_views.router)
     app.include_router(monitoring_api.router)
     app.include_router(monitoring_views.router)
+    app.include_router(governance_api.router)
+    app.include_router(governance_views.router)
     return app
