@@ -35,26 +35,32 @@ SCORERS = Depends(Access(*v.SCORERS))
 # --------------------------------------------------------------------------- consultations
 
 
-@router.get("/consultations", response_model=list[s.ConsultationOut], summary="征求意见（公开）")
+@router.get(
+    "/consultations", response_model=list[s.StaffConsultationOut | s.ConsultationOut], summary="征求意见（公开）"
+)
 def list_consultations(session: Session = SessionDep, principal: Principal = PUBLIC):
     staff = v.is_reader(principal)
     return [present.consultation(session, c, staff=staff) for c in consultations.listing(session, public=not staff)]
 
 
-@router.get("/consultations/{consultation_id}", response_model=s.ConsultationOut, summary="征求意见事项（公开）")
+@router.get(
+    "/consultations/{consultation_id}",
+    response_model=s.StaffConsultationOut | s.ConsultationOut,
+    summary="征求意见事项（公开）",
+)
 def get_consultation(consultation_id: Id, session: Session = SessionDep, principal: Principal = PUBLIC):
     staff = v.is_reader(principal)
     row = consultations.get(session, consultation_id) if staff else consultations.get_public(session, consultation_id)
     return present.consultation(session, row, staff=staff)
 
 
-@router.post("/consultations", response_model=s.ConsultationOut, status_code=201, summary="起草征求意见稿")
+@router.post("/consultations", response_model=s.StaffConsultationOut, status_code=201, summary="起草征求意见稿")
 def create_consultation(body: s.ConsultationIn, session: Session = SessionDep, principal: Principal = OFFICE):
     row = consultations.create(session, principal, **body.model_dump())
     return present.consultation(session, row, staff=True)
 
 
-@router.post("/consultations/{consultation_id}/open", response_model=s.ConsultationOut, summary="公开征求意见")
+@router.post("/consultations/{consultation_id}/open", response_model=s.StaffConsultationOut, summary="公开征求意见")
 def open_consultation(
     consultation_id: Id, body: s.OpenIn, session: Session = SessionDep, principal: Principal = OFFICE
 ):
@@ -92,7 +98,7 @@ def add_proceeding(
     return present.consultation(session, consultations.get(session, p.consultation_id), staff=True).proceedings[-1]
 
 
-@router.post("/consultations/{consultation_id}/adopt", response_model=s.ConsultationOut, summary="审定公布")
+@router.post("/consultations/{consultation_id}/adopt", response_model=s.StaffConsultationOut, summary="审定公布")
 def adopt_consultation(
     consultation_id: Id, body: s.AdoptIn, session: Session = SessionDep, principal: Principal = ADOPTERS
 ):

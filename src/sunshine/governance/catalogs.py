@@ -16,7 +16,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.disclosure import catalog_service
 from sunshine.governance import common
-from sunshine.governance.models import CatalogEntry, LocalCatalog
+from sunshine.governance.models import GovCatalog, GovCatalogEntry
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 
@@ -26,33 +26,33 @@ REGION = re.compile(r"^\d{6}$")
 LOCAL_CODE = re.compile(r"^[A-Z]{2}(\.[A-Z0-9]{2,4}){1,3}$")
 
 
-def get(session: Session, catalog_id: int) -> LocalCatalog:
-    found = session.get(LocalCatalog, catalog_id)
+def get(session: Session, catalog_id: int) -> GovCatalog:
+    found = session.get(GovCatalog, catalog_id)
     if found is None:
         raise NotFound("本地目录不存在")
     return found
 
 
-def get_public(session: Session, catalog_id: int) -> LocalCatalog:
+def get_public(session: Session, catalog_id: int) -> GovCatalog:
     found = get(session, catalog_id)
     if found.status != "approved":
         raise NotFound("本地目录不存在")
     return found
 
 
-def entries_of(session: Session, catalog_id: int) -> list[CatalogEntry]:
-    stmt = select(CatalogEntry).where(CatalogEntry.catalog_id == catalog_id).order_by(CatalogEntry.code)
+def entries_of(session: Session, catalog_id: int) -> list[GovCatalogEntry]:
+    stmt = select(GovCatalogEntry).where(GovCatalogEntry.catalog_id == catalog_id).order_by(GovCatalogEntry.code)
     return list(session.scalars(stmt))
 
 
-def entry(session: Session, entry_id: int) -> CatalogEntry:
-    found = session.get(CatalogEntry, entry_id)
+def entry(session: Session, entry_id: int) -> GovCatalogEntry:
+    found = session.get(GovCatalogEntry, entry_id)
     if found is None:
         raise NotFound("目录事项不存在")
     return found
 
 
-def derive(session: Session, actor: Principal, *, name: str, region_code: str, scope: str) -> LocalCatalog:
+def derive(session: Session, actor: Principal, *, name: str, region_code: str, scope: str) -> GovCatalog:
     """编制: every standard item of ``scope`` (an area code such as ``ZX``, or ``ALL``) copied as kept."""
     if not REGION.match(region_code or ""):
         raise InvalidInput("行政区划代码应为6位数字", field="region_code")
@@ -60,7 +60,7 @@ def derive(session: Session, actor: Principal, *, name: str, region_code: str, s
     items = [i for i in catalog_service.all_items(session) if scope == "ALL" or i.code.split(".")[0] == scope]
     if not items:
         raise InvalidInput("标准目录中没有该范围的事项（请先加载标准目录，或选择其他范围）", field="scope")
-    catalog = LocalCatalog(
+    catalog = GovCatalog(
         name=common.line(name, "name", "目录名称", low=4),
         region_code=region_code,
         scope=scope,
@@ -72,7 +72,7 @@ def derive(session: Session, actor: Principal, *, name: str, region_code: str, s
     session.flush()
     for item in items:
         session.add(
-            CatalogEntry(
+            GovCatalogEntry(
                 catalog_id=catalog.id,
                 code=item.code,
                 base_code=item.code,
@@ -86,7 +86,7 @@ def derive(session: Session, actor: Principal, *, name: str, region_code: str, s
     return catalog
 
 
-def _editable(catalog: LocalCatalog) -> None:
+def _editable(catalog: GovCatalog) -> None:
     if catalog.status not in ("draft", "returned"):
         raise Conflict("目录已报送或已复核通过，不能修改")
 
@@ -100,7 +100,7 @@ def adapt(
     reason: str,
     name: str | None = None,
     content: str | None = None,
-) -> CatalogEntry:
+) -> GovCatalogEntry:
     """调整 (new name or content) or 不适用 (removed) an item derived from the standard, always with a reason."""
     row = entry(session, entry_id)
     _editable(get(session, row.catalog_id))
@@ -131,16 +131,18 @@ def add(
     content: str,
     legal_basis: str,
     reason: str,
-) -> CatalogEntry:
+) -> GovCatalogEntry:
     """新增 a local item the standard does not have, with its basis and the reason."""
     catalog = get(session, catalog_id)
     _editable(catalog)
     code = (code or "").strip().upper()
     if not LOCAL_CODE.match(code):
         raise InvalidInput("事项编码格式如 ZX.JD.11 或 ZX.BD.01", field="code")
-    if session.scalar(select(CatalogEntry.id).where(CatalogEntry.catalog_id == catalog.id, CatalogEntry.code == code)):
+    if session.scalar(
+        select(GovCatalogEntry.id).where(GovCatalogEntry.catalog_id == catalog.id, GovCatalogEntry.code == code)
+    ):
         raise Conflict("目录中已有该编码的事项", field="code")
-    row = CatalogEntry(
+    row = GovCatalogEntry(
         catalog_id=catalog.id,
         code=code,
         base_code=None,
@@ -155,7 +157,7 @@ def add(
     return row
 
 
-def submit(session: Session, actor: Principal, catalog_id: int) -> LocalCatalog:
+def submit(session: Session, actor: Principal, catalog_id: int) -> GovCatalog:
     """报送复核."""
     catalog = get(session, catalog_id)
     _editable(catalog)
@@ -164,7 +166,7 @@ def submit(session: Session, actor: Principal, catalog_id: int) -> LocalCatalog:
     return catalog
 
 
-def review(session: Session, actor: Principal, catalog_id: int, *, approve: bool, note: str) -> LocalCatalog:
+def review(session: Session, actor: Principal, catalog_id: int, *, approve: bool, note: str) -> GovCatalog:
     """复核 by the higher office: approved (published, ledger with the entries' dispositions) or returned."""
     catalog = get(session, catalog_id)
     if catalog.status != "submitted":
@@ -189,7 +191,7 @@ def review(session: Session, actor: Principal, catalog_id: int, *, approve: bool
     return catalog
 
 
-def claim(session: Session, actor: Principal, entry_id: int) -> CatalogEntry:
+def claim(session: Session, actor: Principal, entry_id: int) -> GovCatalogEntry:
     """领取: the actor's department takes responsibility for the item (once the catalog is approved)."""
     row = entry(session, entry_id)
     catalog = get(session, row.catalog_id)
@@ -209,11 +211,11 @@ def claim(session: Session, actor: Principal, entry_id: int) -> CatalogEntry:
     return row
 
 
-def unclaimed(session: Session, catalog_id: int) -> list[CatalogEntry]:
+def unclaimed(session: Session, catalog_id: int) -> list[GovCatalogEntry]:
     return [r for r in entries_of(session, catalog_id) if r.claimed_by_org_id is None and r.disposition != "removed"]
 
 
-def flag_unclaimed(session: Session, actor: Principal | None, catalog_id: int) -> list[CatalogEntry]:
+def flag_unclaimed(session: Session, actor: Principal | None, catalog_id: int) -> list[GovCatalogEntry]:
     """清点: one alert for each item of an approved catalog no department has claimed."""
     catalog = get(session, catalog_id)
     if catalog.status != "approved":
@@ -240,8 +242,8 @@ def flagged_ids(session: Session, catalog_id: int) -> set[int]:
     return {i for i, items in found.items() if any(a.resolved_at is None for a in items)}
 
 
-def listing(session: Session, *, public: bool) -> list[LocalCatalog]:
-    stmt = select(LocalCatalog).order_by(LocalCatalog.created_at.desc(), LocalCatalog.id.desc()).limit(200)
+def listing(session: Session, *, public: bool) -> list[GovCatalog]:
+    stmt = select(GovCatalog).order_by(GovCatalog.created_at.desc(), GovCatalog.id.desc()).limit(200)
     if public:
-        stmt = stmt.where(LocalCatalog.status == "approved")
+        stmt = stmt.where(GovCatalog.status == "approved")
     return list(session.scalars(stmt))

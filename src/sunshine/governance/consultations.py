@@ -16,7 +16,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.governance import common
-from sunshine.governance.models import Comment, Consultation, Proceeding
+from sunshine.governance.models import GovComment, GovConsultation, GovProceeding
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
 
@@ -28,14 +28,14 @@ def _sha(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def get(session: Session, consultation_id: int) -> Consultation:
-    found = session.get(Consultation, consultation_id)
+def get(session: Session, consultation_id: int) -> GovConsultation:
+    found = session.get(GovConsultation, consultation_id)
     if found is None:
         raise NotFound("征求意见事项不存在")
     return found
 
 
-def get_public(session: Session, consultation_id: int) -> Consultation:
+def get_public(session: Session, consultation_id: int) -> GovConsultation:
     found = get(session, consultation_id)
     if found.status == "draft":
         raise NotFound("征求意见事项不存在")
@@ -51,13 +51,13 @@ def create(
     draft_text: str,
     explanation: str,
     department_org_id: int | None = None,
-) -> Consultation:
+) -> GovConsultation:
     """起草: the draft and its explanation (起草说明), not yet public."""
     common.choice(kind, common.CONSULTATION_KINDS, "kind", "征求意见事项类别")
     org = department_org_id if department_org_id is not None else actor.organisation_id
     if org is not None and session.get(Organisation, org) is None:
         raise InvalidInput("起草部门不存在", field="department_org_id")
-    row = Consultation(
+    row = GovConsultation(
         code=common.code(session, "ZQ", clock.today_local()),
         title=common.line(title, "title", "标题", low=4),
         kind=kind,
@@ -75,7 +75,7 @@ def create(
 
 def open_for_comment(
     session: Session, actor: Principal, consultation_id: int, *, days: int, shortened_reason: str | None = None
-) -> Consultation:
+) -> GovConsultation:
     """公开征求意见: published from today for ``days`` calendar days; fewer than the rule's minimum only with
     the reason stated publicly (紧急情况)."""
     row = get(session, consultation_id)
@@ -118,7 +118,9 @@ def open_for_comment(
 def close_due(session: Session, today: date | None = None) -> list[str]:
     """The tick: consultations whose period is over stop taking comments."""
     today = today or clock.today_local()
-    rows = session.scalars(select(Consultation).where(Consultation.status == "open", Consultation.closes_on < today))
+    rows = session.scalars(
+        select(GovConsultation).where(GovConsultation.status == "open", GovConsultation.closes_on < today)
+    )
     closed = []
     for row in rows:
         row.status = "closed"
@@ -127,7 +129,7 @@ def close_due(session: Session, today: date | None = None) -> list[str]:
     return closed
 
 
-def _still_open(row: Consultation) -> None:
+def _still_open(row: GovConsultation) -> None:
     if row.status != "open" or row.closes_on is None or clock.today_local() > row.closes_on:
         raise Conflict("该事项不在征求意见期内，不再接收意见")
 
@@ -140,13 +142,13 @@ def comment(
     channel: str = "online",
     name: str | None = None,
     contact: str | None = None,
-) -> Comment:
+) -> GovComment:
     """提交意见: anyone, within the period. Name and contact are optional and never published."""
     row = get_public(session, consultation_id)
     _still_open(row)
     common.choice(channel, common.COMMENT_CHANNELS, "channel", "意见来源")
     text = common.text(body, "body", "意见", low=5, high=5000)
-    item = Comment(
+    item = GovComment(
         consultation_id=row.id,
         received_at=clock.now(),
         channel=channel,
@@ -160,13 +162,15 @@ def comment(
     return item
 
 
-def comments_of(session: Session, consultation_id: int) -> list[Comment]:
-    return list(session.scalars(select(Comment).where(Comment.consultation_id == consultation_id).order_by(Comment.id)))
+def comments_of(session: Session, consultation_id: int) -> list[GovComment]:
+    return list(
+        session.scalars(select(GovComment).where(GovComment.consultation_id == consultation_id).order_by(GovComment.id))
+    )
 
 
-def answer(session: Session, actor: Principal, comment_id: int, *, handling: str, answer_text: str) -> Comment:
+def answer(session: Session, actor: Principal, comment_id: int, *, handling: str, answer_text: str) -> GovComment:
     """答复意见: how the comment was handled (采纳/部分采纳/未采纳/已作说明) and why."""
-    item = session.get(Comment, comment_id)
+    item = session.get(GovComment, comment_id)
     if item is None:
         raise NotFound("意见不存在")
     row = get(session, item.consultation_id)
@@ -190,7 +194,7 @@ def record_proceeding(
     place: str,
     participants: str,
     conclusion: str,
-) -> Proceeding:
+) -> GovProceeding:
     """听证会或专家论证 held on the draft: when, where, who took part (by capacity) and the conclusion."""
     row = get(session, consultation_id)
     if row.status == "draft":
@@ -198,7 +202,7 @@ def record_proceeding(
     common.choice(kind, common.PROCEEDING_KINDS, "kind", "形式")
     if held_on > clock.today_local():
         raise InvalidInput("举行日期不能晚于今天", field="held_on")
-    item = Proceeding(
+    item = GovProceeding(
         consultation_id=row.id,
         kind=kind,
         held_on=held_on,
@@ -213,8 +217,8 @@ def record_proceeding(
     return item
 
 
-def proceedings_of(session: Session, consultation_id: int) -> list[Proceeding]:
-    stmt = select(Proceeding).where(Proceeding.consultation_id == consultation_id).order_by(Proceeding.held_on)
+def proceedings_of(session: Session, consultation_id: int) -> list[GovProceeding]:
+    stmt = select(GovProceeding).where(GovProceeding.consultation_id == consultation_id).order_by(GovProceeding.held_on)
     return list(session.scalars(stmt))
 
 
@@ -222,16 +226,18 @@ def tally(session: Session, consultation_id: int) -> dict[str, int]:
     """Comments by handling (and ``pending`` not yet answered, ``total``)."""
     out = dict.fromkeys([*common.HANDLINGS, "pending"], 0)
     for handling, n in session.execute(
-        select(Comment.handling, func.count())
-        .where(Comment.consultation_id == consultation_id)
-        .group_by(Comment.handling)
+        select(GovComment.handling, func.count())
+        .where(GovComment.consultation_id == consultation_id)
+        .group_by(GovComment.handling)
     ):
         out[handling or "pending"] += n
     out["total"] = sum(out.values())
     return out
 
 
-def adopt(session: Session, actor: Principal, consultation_id: int, *, adopted_text: str, summary: str) -> Consultation:
+def adopt(
+    session: Session, actor: Principal, consultation_id: int, *, adopted_text: str, summary: str
+) -> GovConsultation:
     """审定公布: after the period, with every comment answered, the adopted text is published with the summary
     of how comments were handled (意见采纳情况说明)."""
     row = get(session, consultation_id)
@@ -263,19 +269,19 @@ def adopt(session: Session, actor: Principal, consultation_id: int, *, adopted_t
     return row
 
 
-def listing(session: Session, *, public: bool) -> list[Consultation]:
-    stmt = select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc()).limit(500)
+def listing(session: Session, *, public: bool) -> list[GovConsultation]:
+    stmt = select(GovConsultation).order_by(GovConsultation.created_at.desc(), GovConsultation.id.desc()).limit(500)
     if public:
-        stmt = stmt.where(Consultation.status != "draft")
+        stmt = stmt.where(GovConsultation.status != "draft")
     return list(session.scalars(stmt))
 
 
 def adopted_in(session: Session, year: int, kinds: tuple[str, ...]) -> int:
     """How many consultations of ``kinds`` were adopted in ``year`` (the annual report's 本年制发件数)."""
     stmt = select(func.count()).where(
-        Consultation.status == "adopted",
-        Consultation.kind.in_(kinds),
-        Consultation.adopted_on >= date(year, 1, 1),
-        Consultation.adopted_on <= date(year, 12, 31),
+        GovConsultation.status == "adopted",
+        GovConsultation.kind.in_(kinds),
+        GovConsultation.adopted_on >= date(year, 1, 1),
+        GovConsultation.adopted_on <= date(year, 12, 31),
     )
     return session.scalar(stmt) or 0

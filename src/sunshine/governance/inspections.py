@@ -20,7 +20,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.disclosure.models import CatalogItem, Obligation, Publication
 from sunshine.governance import common
-from sunshine.governance.models import Finding, InspectedItem, Inspection
+from sunshine.governance.models import GovFinding, GovInspectedItem, GovInspection
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 
@@ -30,14 +30,14 @@ ALERT_KIND = "correction_overdue"
 MAX_SAMPLE = 200
 
 
-def get(session: Session, inspection_id: int) -> Inspection:
-    found = session.get(Inspection, inspection_id)
+def get(session: Session, inspection_id: int) -> GovInspection:
+    found = session.get(GovInspection, inspection_id)
     if found is None:
         raise NotFound("检查不存在")
     return found
 
 
-def get_public(session: Session, inspection_id: int) -> Inspection:
+def get_public(session: Session, inspection_id: int) -> GovInspection:
     found = get(session, inspection_id)
     if not found.published:
         raise NotFound("检查不存在")
@@ -84,7 +84,7 @@ def start(
     sample_size: int | None = None,
     publication_ids: list[int] | None = None,
     item_code: str | None = None,
-) -> Inspection:
+) -> GovInspection:
     """开展检查: 抽样 draws ``sample_size`` of the period's publications from a recorded seed; 抽点 takes the chosen
     publications; 定点 takes every publication of one catalog item in the period."""
     common.choice(method, common.METHODS, "method", "检查方式")
@@ -111,7 +111,7 @@ def start(
         chosen = population
     if not chosen:
         raise InvalidInput("检查期间没有可检查的公开信息", field="period_from")
-    row = Inspection(
+    row = GovInspection(
         code=common.code(session, "JC", today),
         method=method,
         inspector_role=inspector_role(actor),
@@ -131,7 +131,7 @@ def start(
     session.add(row)
     session.flush()
     for pid, org in chosen:
-        session.add(InspectedItem(inspection_id=row.id, publication_id=pid, department_org_id=org, checked=False))
+        session.add(GovInspectedItem(inspection_id=row.id, publication_id=pid, department_org_id=org, checked=False))
     session.flush()
     return row
 
@@ -143,25 +143,27 @@ def sample(population: list[tuple[int, int | None]], size: int, seed: str) -> li
     return sorted(random.Random(seed).sample(population, size))
 
 
-def items_of(session: Session, inspection_id: int) -> list[InspectedItem]:
-    stmt = select(InspectedItem).where(InspectedItem.inspection_id == inspection_id).order_by(InspectedItem.id)
+def items_of(session: Session, inspection_id: int) -> list[GovInspectedItem]:
+    stmt = select(GovInspectedItem).where(GovInspectedItem.inspection_id == inspection_id).order_by(GovInspectedItem.id)
     return list(session.scalars(stmt))
 
 
-def findings_of(session: Session, inspection_id: int) -> list[Finding]:
-    return list(session.scalars(select(Finding).where(Finding.inspection_id == inspection_id).order_by(Finding.id)))
+def findings_of(session: Session, inspection_id: int) -> list[GovFinding]:
+    return list(
+        session.scalars(select(GovFinding).where(GovFinding.inspection_id == inspection_id).order_by(GovFinding.id))
+    )
 
 
-def _own(row: Inspection, actor: Principal) -> None:
+def _own(row: GovInspection, actor: Principal) -> None:
     if row.status != "open":
         raise Conflict("检查已完成")
     if row.inspector_role != inspector_role(actor):
         raise Forbidden("只有开展该检查的机构可以登记检查结果")
 
 
-def check(session: Session, actor: Principal, item_id: int) -> InspectedItem:
+def check(session: Session, actor: Principal, item_id: int) -> GovInspectedItem:
     """An inspected item found in order on every aspect (or after its findings were recorded)."""
-    item = session.get(InspectedItem, item_id)
+    item = session.get(GovInspectedItem, item_id)
     if item is None:
         raise NotFound("检查样本不存在")
     _own(get(session, item.inspection_id), actor)
@@ -170,9 +172,9 @@ def check(session: Session, actor: Principal, item_id: int) -> InspectedItem:
     return item
 
 
-def find(session: Session, actor: Principal, item_id: int, *, aspect: str, description: str) -> Finding:
+def find(session: Session, actor: Principal, item_id: int, *, aspect: str, description: str) -> GovFinding:
     """检查发现: a problem on one aspect of an inspected item, to be corrected within the rule's limit."""
-    item = session.get(InspectedItem, item_id)
+    item = session.get(GovInspectedItem, item_id)
     if item is None:
         raise NotFound("检查样本不存在")
     inspection = get(session, item.inspection_id)
@@ -180,7 +182,7 @@ def find(session: Session, actor: Principal, item_id: int, *, aspect: str, descr
     common.choice(aspect, common.ASPECTS, "aspect", "检查内容")
     today = clock.today_local()
     lim = common.limit(session, CORRECTION_RULE, today)
-    finding = Finding(
+    finding = GovFinding(
         inspection_id=inspection.id,
         inspected_item_id=item.id,
         publication_id=item.publication_id,
@@ -199,10 +201,10 @@ def find(session: Session, actor: Principal, item_id: int, *, aspect: str, descr
     return finding
 
 
-def correct(session: Session, actor: Principal, finding_id: int, *, correction: str) -> Finding:
+def correct(session: Session, actor: Principal, finding_id: int, *, correction: str) -> GovFinding:
     """整改: the responsible department (or the disclosure office for a body with no account) reports the
     correction; late when after the deadline."""
-    finding = session.get(Finding, finding_id)
+    finding = session.get(GovFinding, finding_id)
     if finding is None:
         raise NotFound("检查发现不存在")
     if finding.status != "open":
@@ -219,7 +221,7 @@ def correct(session: Session, actor: Principal, finding_id: int, *, correction: 
     return finding
 
 
-def close(session: Session, actor: Principal, inspection_id: int, *, publish: bool) -> Inspection:
+def close(session: Session, actor: Principal, inspection_id: int, *, publish: bool) -> GovInspection:
     """检查完成: every item checked; published (with its findings and their corrections) when chosen."""
     row = get(session, inspection_id)
     _own(row, actor)
@@ -246,7 +248,7 @@ def close(session: Session, actor: Principal, inspection_id: int, *, publish: bo
     return row
 
 
-def publish(session: Session, actor: Principal, inspection_id: int) -> Inspection:
+def publish(session: Session, actor: Principal, inspection_id: int) -> GovInspection:
     row = get(session, inspection_id)
     if row.status != "closed":
         raise Conflict("检查完成后方可公布")
@@ -259,7 +261,7 @@ def mark_overdue(session: Session, today: date | None = None) -> list[int]:
     """The tick: one alert for each open finding past its correction deadline."""
     today = today or clock.today_local()
     raised = []
-    for f in session.scalars(select(Finding).where(Finding.status == "open", Finding.due < today)):
+    for f in session.scalars(select(GovFinding).where(GovFinding.status == "open", GovFinding.due < today)):
         if alerts.raise_once(
             session,
             key=f"{ALERT_KIND}:{f.id}",
@@ -276,17 +278,19 @@ def mark_overdue(session: Session, today: date | None = None) -> list[int]:
     return raised
 
 
-def listing(session: Session, *, public: bool) -> list[Inspection]:
-    stmt = select(Inspection).order_by(Inspection.inspected_on.desc(), Inspection.id.desc()).limit(500)
+def listing(session: Session, *, public: bool) -> list[GovInspection]:
+    stmt = select(GovInspection).order_by(GovInspection.inspected_on.desc(), GovInspection.id.desc()).limit(500)
     if public:
-        stmt = stmt.where(Inspection.published.is_(True))
+        stmt = stmt.where(GovInspection.published.is_(True))
     return list(session.scalars(stmt))
 
 
-def findings_for(session: Session, *, department_org_id: int | None = None, open_only: bool = False) -> list[Finding]:
-    stmt = select(Finding).order_by(Finding.due, Finding.id).limit(500)
+def findings_for(
+    session: Session, *, department_org_id: int | None = None, open_only: bool = False
+) -> list[GovFinding]:
+    stmt = select(GovFinding).order_by(GovFinding.due, GovFinding.id).limit(500)
     if department_org_id is not None:
-        stmt = stmt.where(Finding.department_org_id == department_org_id)
+        stmt = stmt.where(GovFinding.department_org_id == department_org_id)
     if open_only:
-        stmt = stmt.where(Finding.status == "open")
+        stmt = stmt.where(GovFinding.status == "open")
     return list(session.scalars(stmt))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sunshine.db import Base, UTCDateTime
 
 
-class Consultation(Base):
+class GovConsultation(Base):
     # 征求意见 a draft decision or rule published for comment, then adopted with the handling summary
     __tablename__ = "gov_consultation"
 
@@ -42,7 +42,7 @@ class Consultation(Base):
     adopted_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class Comment(Base):
+class GovComment(Base):
     # 意见 one comment on a consultation; name and contact are kept for the answer only
     __tablename__ = "gov_comment"
 
@@ -60,7 +60,7 @@ class Comment(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Proceeding(Base):
+class GovProceeding(Base):
     # 听证会、专家论证 a hearing or expert review held on a consultation
     __tablename__ = "gov_proceeding"
 
@@ -75,7 +75,7 @@ class Proceeding(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Opinion(Base):
+class GovOpinion(Base):
     # 舆情 an item of public opinion: registered, assessed, discussed, answered within its limit, evaluated
     __tablename__ = "gov_opinion"
 
@@ -107,7 +107,7 @@ class Opinion(Base):
     answered_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class Discussion(Base):
+class GovDiscussion(Base):
     # 会商研判 a discussion of an opinion item by the responsible bodies
     __tablename__ = "gov_discussion"
 
@@ -144,7 +144,7 @@ class GovDocument(Base):
     issued_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class LocalCatalog(Base):
+class GovCatalog(Base):
     # 本地公开事项目录 derived from the standard catalog, submitted and re-checked by the higher office
     __tablename__ = "gov_catalog"
 
@@ -162,7 +162,7 @@ class LocalCatalog(Base):
     approved_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class CatalogEntry(Base):
+class GovCatalogEntry(Base):
     # 目录事项 one item of a local catalog: kept, adapted with a reason, or added; claimed by a department
     __tablename__ = "gov_catalog_entry"
     __table_args__ = (UniqueConstraint("catalog_id", "code", name="uq_gov_catalog_entry_code"),)
@@ -181,7 +181,7 @@ class CatalogEntry(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Inspection(Base):
+class GovInspection(Base):
     # 检查 a sampling, spot or fixed check of published items by the office or the third-party evaluator
     __tablename__ = "gov_inspection"
 
@@ -204,7 +204,7 @@ class Inspection(Base):
     ledger_seq: Mapped[int | None] = mapped_column(Integer)
 
 
-class InspectedItem(Base):
+class GovInspectedItem(Base):
     # 检查样本 a published item inspected (sampled, spotted or fixed) with its result on each aspect
     __tablename__ = "gov_inspected_item"
 
@@ -215,7 +215,7 @@ class InspectedItem(Base):
     checked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Finding(Base):
+class GovFinding(Base):
     # 检查发现 a problem found on an inspected item, with a correction deadline, tracked to closure
     __tablename__ = "gov_finding"
 
@@ -238,7 +238,7 @@ class Finding(Base):
     delay_days: Mapped[int | None] = mapped_column(Integer)
 
 
-class DepartmentScore(Base):
+class GovScore(Base):
     # 考核结果 a department's score for a year by the method kept as data, published by the higher office
     __tablename__ = "gov_score"
     __table_args__ = (UniqueConstraint("year", "department_org_id", name="uq_gov_score_year_department"),)

@@ -16,7 +16,7 @@ from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.governance import common
-from sunshine.governance.models import Discussion, Opinion
+from sunshine.governance.models import GovDiscussion, GovOpinion
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -25,8 +25,8 @@ ALERT_SUBJECT = "governance-opinion"
 ALERT_KIND = "opinion_overdue"
 
 
-def get(session: Session, opinion_id: int) -> Opinion:
-    found = session.get(Opinion, opinion_id)
+def get(session: Session, opinion_id: int) -> GovOpinion:
+    found = session.get(GovOpinion, opinion_id)
     if found is None:
         raise NotFound("舆情不存在")
     return found
@@ -42,7 +42,7 @@ def register_opinion(
     received_on: date | None = None,
     outlet: str | None = None,
     actor: Principal | None = None,
-) -> Opinion:
+) -> GovOpinion:
     """登记舆情. Other domains call this with their own ``source`` (``desk``: a work order, ``opinion_box``: a box
     item) and ``ref`` (their record's code); staff register media monitoring (``media``) and others. The text is
     kept as received, staff only; nothing of it is published until the answer."""
@@ -52,10 +52,10 @@ def register_opinion(
     if received > today:
         raise InvalidInput("发现日期不能晚于今天", field="received_on")
     if ref is not None and session.scalar(
-        select(Opinion.id).where(Opinion.source == source, Opinion.source_ref == ref)
+        select(GovOpinion.id).where(GovOpinion.source == source, GovOpinion.source_ref == ref)
     ):
         raise Conflict("该来源记录已登记为舆情", field="ref")
-    row = Opinion(
+    row = GovOpinion(
         code=common.code(session, "YQ", received),
         source=source,
         source_ref=(ref or "").strip()[:100] or None,
@@ -80,7 +80,7 @@ def assess(
     risk: str,
     note: str,
     responsible_org_id: int | None = None,
-) -> Opinion:
+) -> GovOpinion:
     """研判: the risk level (低/中/高) fixes the answer limit; counted from the day the item was found."""
     row = get(session, opinion_id)
     if row.status not in ("registered", "assessed"):
@@ -100,14 +100,14 @@ def assess(
 
 def discuss(
     session: Session, actor: Principal, opinion_id: int, *, held_on: date, bodies: str, conclusion: str
-) -> Discussion:
+) -> GovDiscussion:
     """会商: the responsible bodies' discussion and its conclusion."""
     row = get(session, opinion_id)
     if row.status == "evaluated":
         raise Conflict("已评估的舆情不再会商")
     if held_on > clock.today_local() or held_on < row.received_on:
         raise InvalidInput("会商日期应在发现日期和今天之间", field="held_on")
-    item = Discussion(
+    item = GovDiscussion(
         opinion_id=row.id,
         held_on=held_on,
         bodies=common.text(bodies, "bodies", "参加会商的单位", high=1000),
@@ -120,11 +120,13 @@ def discuss(
     return item
 
 
-def discussions_of(session: Session, opinion_id: int) -> list[Discussion]:
-    return list(session.scalars(select(Discussion).where(Discussion.opinion_id == opinion_id).order_by(Discussion.id)))
+def discussions_of(session: Session, opinion_id: int) -> list[GovDiscussion]:
+    return list(
+        session.scalars(select(GovDiscussion).where(GovDiscussion.opinion_id == opinion_id).order_by(GovDiscussion.id))
+    )
 
 
-def answer(session: Session, actor: Principal, opinion_id: int, *, text: str, public: bool) -> Opinion:
+def answer(session: Session, actor: Principal, opinion_id: int, *, text: str, public: bool) -> GovOpinion:
     """回应: today; late when after the due date (working days of delay). A public answer is masked."""
     row = get(session, opinion_id)
     if row.status != "assessed" or row.due is None:
@@ -155,7 +157,7 @@ def answer(session: Session, actor: Principal, opinion_id: int, *, text: str, pu
     return row
 
 
-def evaluate(session: Session, actor: Principal, opinion_id: int, *, effect: str, note: str) -> Opinion:
+def evaluate(session: Session, actor: Principal, opinion_id: int, *, effect: str, note: str) -> GovOpinion:
     """评估: how the answer worked (已平息/趋于缓和/仍在发酵) and what was learnt."""
     row = get(session, opinion_id)
     if row.status != "answered":
@@ -171,7 +173,7 @@ def mark_overdue(session: Session, today: date | None = None) -> list[int]:
     """The tick: one alert for each assessed item still unanswered after its due date."""
     today = today or clock.today_local()
     raised = []
-    for row in session.scalars(select(Opinion).where(Opinion.status == "assessed", Opinion.due < today)):
+    for row in session.scalars(select(GovOpinion).where(GovOpinion.status == "assessed", GovOpinion.due < today)):
         alert = alerts.raise_once(
             session,
             key=f"{ALERT_KIND}:{row.id}",
@@ -189,14 +191,14 @@ def mark_overdue(session: Session, today: date | None = None) -> list[int]:
     return raised
 
 
-def listing(session: Session, *, public: bool) -> list[Opinion]:
-    stmt = select(Opinion).order_by(Opinion.received_on.desc(), Opinion.id.desc()).limit(500)
+def listing(session: Session, *, public: bool) -> list[GovOpinion]:
+    stmt = select(GovOpinion).order_by(GovOpinion.received_on.desc(), GovOpinion.id.desc()).limit(500)
     if public:
-        stmt = stmt.where(Opinion.answer_public.is_(True), Opinion.status.in_(("answered", "evaluated")))
+        stmt = stmt.where(GovOpinion.answer_public.is_(True), GovOpinion.status.in_(("answered", "evaluated")))
     return list(session.scalars(stmt))
 
 
-def get_public(session: Session, opinion_id: int) -> Opinion:
+def get_public(session: Session, opinion_id: int) -> GovOpinion:
     row = get(session, opinion_id)
     if not (row.answer_public and row.status in ("answered", "evaluated")):
         raise NotFound("舆情不存在")
@@ -207,8 +209,8 @@ def summary(session: Session, year: int) -> dict[str, int]:
     """Items found in ``year``: total, answered, answered late, open past due."""
     today = clock.today_local()
     rows = session.execute(
-        select(Opinion.status, Opinion.late, Opinion.due).where(
-            Opinion.received_on >= date(year, 1, 1), Opinion.received_on <= date(year, 12, 31)
+        select(GovOpinion.status, GovOpinion.late, GovOpinion.due).where(
+            GovOpinion.received_on >= date(year, 1, 1), GovOpinion.received_on <= date(year, 12, 31)
         )
     ).all()
     return {

@@ -275,9 +275,9 @@ def inspection_detail(
 
 @router.post("/staff/governance/inspected-items/{item_id}/check", response_class=HTMLResponse)
 def check(item_id: Id, request: Request, session: Session = SessionDep, principal: Principal = INSPECTORS) -> Response:
-    from sunshine.governance.models import InspectedItem
+    from sunshine.governance.models import GovInspectedItem
 
-    item = session.get(InspectedItem, item_id)
+    item = session.get(GovInspectedItem, item_id)
     back = _ibk(item.inspection_id) if item else "/staff/governance/inspections"
     return act(request, back, lambda: inspections.check(session, principal, item_id), "已记录：该样本未发现问题")
 
@@ -291,9 +291,9 @@ def find(
     session: Session = SessionDep,
     principal: Principal = INSPECTORS,
 ) -> Response:
-    from sunshine.governance.models import InspectedItem
+    from sunshine.governance.models import GovInspectedItem
 
-    item = session.get(InspectedItem, item_id)
+    item = session.get(GovInspectedItem, item_id)
     back = _ibk(item.inspection_id) if item else "/staff/governance/inspections"
     return act(
         request,

@@ -7,11 +7,12 @@ from sqlalchemy.orm import Session
 
 from sunshine.governance import catalogs, common, consultations, inspections, opinions
 from sunshine.governance import schemas as s
-from sunshine.governance.models import Consultation, DepartmentScore, GovDocument, Inspection, LocalCatalog, Opinion
+from sunshine.governance.models import GovCatalog, GovConsultation, GovDocument, GovInspection, GovOpinion, GovScore
 from sunshine.governance.scores import findings_summary, names
 
 
-def consultation(session: Session, row: Consultation, *, staff: bool) -> s.ConsultationOut:
+def consultation(session: Session, row: GovConsultation, *, staff: bool) -> s.ConsultationOut:
+    out = s.StaffConsultationOut if staff else s.ConsultationOut
     shape = s.StaffCommentOut if staff else s.CommentOut
     comments = []
     for c in consultations.comments_of(session, row.id):
@@ -27,7 +28,7 @@ def consultation(session: Session, row: Consultation, *, staff: bool) -> s.Consu
         if staff:
             base.update(name=c.commenter_name, contact=c.commenter_contact, original=c.body)
         comments.append(shape(**base))
-    return s.ConsultationOut(
+    return out(
         id=row.id,
         code=row.code,
         title=row.title,
@@ -60,7 +61,7 @@ def consultation(session: Session, row: Consultation, *, staff: bool) -> s.Consu
     )
 
 
-def opinion(session: Session, row: Opinion, *, staff: bool) -> s.OpinionOut:
+def opinion(session: Session, row: GovOpinion, *, staff: bool) -> s.OpinionOut:
     base = dict(
         id=row.id,
         code=row.code,
@@ -113,7 +114,7 @@ def document(row: GovDocument) -> s.DocumentOut:
     )
 
 
-def catalog(session: Session, row: LocalCatalog) -> s.CatalogOut:
+def catalog(session: Session, row: GovCatalog) -> s.CatalogOut:
     entries = catalogs.entries_of(session, row.id)
     orgs = names(session, {e.claimed_by_org_id for e in entries})
     flagged = catalogs.flagged_ids(session, row.id)
@@ -142,7 +143,7 @@ def catalog(session: Session, row: LocalCatalog) -> s.CatalogOut:
     )
 
 
-def inspection(session: Session, row: Inspection) -> s.InspectionOut:
+def inspection(session: Session, row: GovInspection) -> s.InspectionOut:
     items = inspections.items_of(session, row.id)
     found = inspections.findings_of(session, row.id)
     orgs = names(session, {i.department_org_id for i in items} | {f.department_org_id for f in found})
@@ -189,7 +190,7 @@ def finding(f, orgs: dict[int, str]) -> s.FindingOut:
     )
 
 
-def scores(session: Session, rows: list[DepartmentScore]) -> list[s.ScoreOut]:
+def scores(session: Session, rows: list[GovScore]) -> list[s.ScoreOut]:
     orgs = names(session, {r.department_org_id for r in rows})
     return [
         s.ScoreOut(

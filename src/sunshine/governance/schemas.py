@@ -101,6 +101,10 @@ class ConsultationOut(BaseModel):
     proceedings: list[ProceedingOut]
 
 
+class StaffConsultationOut(ConsultationOut):
+    comments: list[StaffCommentOut]
+
+
 class OpinionIn(BaseModel):
     source: str = Field(max_length=20, description="desk 服务台工单、opinion_box 意见箱、media 媒体监测、other 其他")
     ref: str | None = Field(None, max_length=100, description="来源记录编号")

@@ -16,7 +16,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput
 from sunshine.disclosure import compliance
 from sunshine.governance import method as scoring
-from sunshine.governance.models import DepartmentScore, Finding
+from sunshine.governance.models import GovFinding, GovScore
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
 
@@ -34,7 +34,7 @@ def facts(session: Session, year: int) -> dict[int, tuple[scoring.Facts, int]]:
     board = compliance.dashboard(session, since=first, until=last)
     out: dict[int, tuple[scoring.Facts, int]] = {}
     counts: dict[int, dict] = {}
-    for f in session.scalars(select(Finding).where(Finding.found_on >= first, Finding.found_on <= last)):
+    for f in session.scalars(select(GovFinding).where(GovFinding.found_on >= first, GovFinding.found_on <= last)):
         if f.department_org_id is None:
             continue
         c = counts.setdefault(f.department_org_id, {"aspects": {}, "late": 0, "open": 0})
@@ -49,17 +49,15 @@ def facts(session: Session, year: int) -> dict[int, tuple[scoring.Facts, int]]:
     return out
 
 
-def compute(session: Session, actor: Principal, year: int) -> list[DepartmentScore]:
+def compute(session: Session, actor: Principal, year: int) -> list[GovScore]:
     """计算 (or recompute, while unpublished) every department's score for ``year``."""
     method = scoring.load()
-    existing = {
-        s.department_org_id: s for s in session.scalars(select(DepartmentScore).where(DepartmentScore.year == year))
-    }
+    existing = {s.department_org_id: s for s in session.scalars(select(GovScore).where(GovScore.year == year))}
     if any(s.published_at is not None for s in existing.values()):
         raise Conflict("该年度考核结果已公布，不能重新计算")
     now = clock.now()
     for org, (f, counted) in facts(session, year).items():
-        row = existing.get(org) or DepartmentScore(year=year, department_org_id=org)
+        row = existing.get(org) or GovScore(year=year, department_org_id=org)
         row.method_version, row.timeliness_rate, row.counted = method.version, f.rate, counted
         row.findings = json.dumps(
             {"aspects": f.findings, "late_corrections": f.late_corrections, "open_past_due": f.open_past_due},
@@ -71,7 +69,7 @@ def compute(session: Session, actor: Principal, year: int) -> list[DepartmentSco
     return of_year(session, year)
 
 
-def publish(session: Session, actor: Principal, year: int) -> list[DepartmentScore]:
+def publish(session: Session, actor: Principal, year: int) -> list[GovScore]:
     """向社会公布考核结果."""
     rows = of_year(session, year)
     if not rows:
@@ -96,16 +94,16 @@ def publish(session: Session, actor: Principal, year: int) -> list[DepartmentSco
     return rows
 
 
-def of_year(session: Session, year: int, *, published_only: bool = False) -> list[DepartmentScore]:
+def of_year(session: Session, year: int, *, published_only: bool = False) -> list[GovScore]:
     _year(year)
-    stmt = select(DepartmentScore).where(DepartmentScore.year == year)
+    stmt = select(GovScore).where(GovScore.year == year)
     if published_only:
-        stmt = stmt.where(DepartmentScore.published_at.is_not(None))
+        stmt = stmt.where(GovScore.published_at.is_not(None))
     return sorted(session.scalars(stmt), key=lambda r: (-r.score, r.department_org_id))
 
 
 def published_years(session: Session) -> list[int]:
-    stmt = select(DepartmentScore.year).where(DepartmentScore.published_at.is_not(None)).distinct()
+    stmt = select(GovScore.year).where(GovScore.published_at.is_not(None)).distinct()
     return sorted(session.scalars(stmt), reverse=True)
 
 
@@ -116,5 +114,5 @@ def names(session: Session, ids: set[int | None]) -> dict[int, str]:
     return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted))).all())
 
 
-def findings_summary(row: DepartmentScore) -> dict:
+def findings_summary(row: GovScore) -> dict:
     return json.loads(row.findings)

@@ -145,9 +145,9 @@ def answer_comment(
     session: Session = SessionDep,
     principal: Principal = OFFICE,
 ) -> Response:
-    from sunshine.governance.models import Comment
+    from sunshine.governance.models import GovComment
 
-    item = session.get(Comment, comment_id)
+    item = session.get(GovComment, comment_id)
     back = _back(item.consultation_id) if item is not None else "/staff/governance/consultations"
     return act(
         request,
