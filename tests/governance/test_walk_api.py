@@ -17,6 +17,10 @@ from tests.builders import api_token
 from tests.governance.builders import cast
 
 MOBILE = "13912345678"
+ADOPTED = (
+    "第一条 为规范进场交易服务，制定本标准。\n第二条 材料齐全的2个工作日内受理，绿色通道1个工作日。\n"
+    "第三条 材料不齐的一次性告知。"
+)
 
 
 def test_governance_walk(db, client, clock):
@@ -340,7 +344,7 @@ def test_governance_walk(db, client, clock):
         f"{api}/consultations/{cid}/adopt",
         headers=committee,
         json={
-            "adopted_text": "第一条 为规范进场交易服务，制定本标准。\n第二条 材料齐全的2个工作日内受理，绿色通道1个工作日。\n第三条 材料不齐的一次性告知。",
+            "adopted_text": ADOPTED,
             "summary": "共收到意见2条，采纳1条，部分采纳1条。",
         },
     )
