@@ -27,7 +27,7 @@ def test_governance_through_the_pages(db, app, clock):
             "/staff/governance/consultations",
             page.text,
             title="交易中心场地预约规则",
-            kind="service_standard",
+            kind="normative",
             draft_text="第一条 开标、评标场地应当提前预约，交易中心在1个工作日内确认。",
             explanation="为规范场地预约，结合本中心实际起草。",
         )
@@ -79,6 +79,9 @@ def test_governance_through_the_pages(db, app, clock):
             committee.post("/staff/governance/consultations", data={"csrf_token": csrf_token(detail.text)}).status_code
             == 403
         )
+    with browser(app, people.office) as office:  # the annual report's table 二 counts it (本年制发件数)
+        report = page_text(office.get("/disclosure/annual-report/2026").text)
+        assert "平台记录：1（本年公开征求意见后审定公布的规范性文件）" in report
     with browser(app) as visitor:
         text = page_text(visitor.get(f"/governance/consultations/{cid}").text)
         assert "审定文本" in text and "采纳" in text and "13912345678" not in text and "李四" not in text
