@@ -64,6 +64,28 @@ RECORDING_READERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY
 RECORDING_REQUESTERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.INDUSTRY_SUPERVISOR})
 DESK = frozenset({Role.CENTRE_STAFF})
 DESK_ADMIN = frozenset({Role.CENTRE_STAFF, Role.ADMIN})
+GOV_OFFICE = frozenset({Role.DISCLOSURE_OFFICE})
+GOV_ADOPTERS = frozenset({Role.COMMITTEE_OFFICE, Role.DISCLOSURE_OFFICE})
+GOV_DISCUSSANTS = frozenset({Role.COMMITTEE_OFFICE, Role.DISCLOSURE_OFFICE, Role.GOVERNMENT_AFFAIRS})
+GOV_READERS = frozenset({Role.COMMITTEE_OFFICE, Role.DISCLOSURE_OFFICE, Role.EVALUATOR, Role.GOVERNMENT_AFFAIRS})
+GOV_DEPARTMENTS = frozenset({Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.INDUSTRY_SUPERVISOR, Role.SUPERVISOR})
+GOV_ALL = frozenset(
+    {
+        Role.CENTRE_STAFF,
+        Role.COMMITTEE_OFFICE,
+        Role.DISCLOSURE_OFFICE,
+        Role.EVALUATOR,
+        Role.GOVERNMENT_AFFAIRS,
+        Role.INDUSTRY_SUPERVISOR,
+        Role.SUPERVISOR,
+    }
+)
+GOV_DRAFTERS = frozenset({Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE})
+GOV_DOC_READERS = frozenset(
+    {Role.CENTRE_STAFF, Role.COMMITTEE_OFFICE, Role.DISCLOSURE_OFFICE, Role.EVALUATOR, Role.GOVERNMENT_AFFAIRS}
+)
+GOV_HIGHER = frozenset({Role.GOVERNMENT_AFFAIRS})
+GOV_INSPECTORS = frozenset({Role.DISCLOSURE_OFFICE, Role.EVALUATOR, Role.GOVERNMENT_AFFAIRS})
 
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
@@ -1083,6 +1105,90 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/disclosure/calendar"): PUBLIC,
     ("GET", "/flowcharts/{lifecycle}.svg"): PUBLIC,
     ("GET", "/api/v1/ledger/heads"): PUBLIC,
+    # disclosure governance: consultations, opinions, documents, catalogs, inspections, scores
+    ("GET", "/api/v1/governance/consultations"): PUBLIC,
+    ("GET", "/api/v1/governance/consultations/{consultation_id}"): PUBLIC,
+    ("POST", "/api/v1/governance/consultations"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/consultations/{consultation_id}/open"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/consultations/{consultation_id}/comments"): PUBLIC,
+    ("POST", "/api/v1/governance/comments/{comment_id}/answer"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/consultations/{consultation_id}/proceedings"): GOV_ADOPTERS,
+    ("POST", "/api/v1/governance/consultations/{consultation_id}/adopt"): GOV_ADOPTERS,
+    ("GET", "/api/v1/governance/opinions"): PUBLIC,
+    ("GET", "/api/v1/governance/opinions/{opinion_id}"): PUBLIC,
+    ("POST", "/api/v1/governance/opinions"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/opinions/{opinion_id}/assess"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/opinions/{opinion_id}/discussions"): GOV_DISCUSSANTS,
+    ("POST", "/api/v1/governance/opinions/{opinion_id}/answer"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/opinions/{opinion_id}/evaluate"): GOV_OFFICE,
+    ("GET", "/api/v1/governance/documents"): GOV_DOC_READERS,
+    ("POST", "/api/v1/governance/documents"): GOV_DRAFTERS,
+    ("POST", "/api/v1/governance/documents/{document_id}/issue"): GOV_OFFICE,
+    ("GET", "/api/v1/governance/catalogs"): PUBLIC,
+    ("GET", "/api/v1/governance/catalogs/{catalog_id}"): PUBLIC,
+    ("POST", "/api/v1/governance/catalogs"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/catalog-entries/{entry_id}"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/catalogs/{catalog_id}/entries"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/catalogs/{catalog_id}/submit"): GOV_OFFICE,
+    ("POST", "/api/v1/governance/catalogs/{catalog_id}/review"): GOV_HIGHER,
+    ("POST", "/api/v1/governance/catalog-entries/{entry_id}/claim"): GOV_DEPARTMENTS,
+    ("POST", "/api/v1/governance/catalogs/{catalog_id}/flag-unclaimed"): GOV_OFFICE,
+    ("GET", "/api/v1/governance/inspections"): PUBLIC,
+    ("GET", "/api/v1/governance/inspections/{inspection_id}"): PUBLIC,
+    ("POST", "/api/v1/governance/inspections"): GOV_INSPECTORS,
+    ("POST", "/api/v1/governance/inspected-items/{item_id}/check"): GOV_INSPECTORS,
+    ("POST", "/api/v1/governance/inspected-items/{item_id}/findings"): GOV_INSPECTORS,
+    ("POST", "/api/v1/governance/inspections/{inspection_id}/close"): GOV_INSPECTORS,
+    ("GET", "/api/v1/governance/findings"): GOV_ALL,
+    ("POST", "/api/v1/governance/findings/{finding_id}/correct"): GOV_DEPARTMENTS,
+    ("GET", "/api/v1/governance/scores/{year}"): PUBLIC,
+    ("POST", "/api/v1/governance/scores/{year}/compute"): GOV_HIGHER,
+    ("POST", "/api/v1/governance/scores/{year}/publish"): GOV_HIGHER,
+    ("GET", "/governance"): PUBLIC,
+    ("GET", "/governance/consultations/{consultation_id}"): PUBLIC,
+    ("POST", "/governance/consultations/{consultation_id}/comments"): PUBLIC,
+    ("GET", "/governance/opinions/{opinion_id}"): PUBLIC,
+    ("GET", "/governance/catalogs/{catalog_id}"): PUBLIC,
+    ("GET", "/governance/inspections/{inspection_id}"): PUBLIC,
+    ("GET", "/governance/scores"): PUBLIC,
+    ("GET", "/staff/governance"): GOV_ALL,
+    ("GET", "/staff/governance/consultations"): GOV_READERS,
+    ("POST", "/staff/governance/consultations"): GOV_OFFICE,
+    ("GET", "/staff/governance/consultations/{consultation_id}"): GOV_READERS,
+    ("POST", "/staff/governance/consultations/{consultation_id}/open"): GOV_OFFICE,
+    ("POST", "/staff/governance/comments/{comment_id}/answer"): GOV_OFFICE,
+    ("POST", "/staff/governance/consultations/{consultation_id}/proceedings"): GOV_ADOPTERS,
+    ("POST", "/staff/governance/consultations/{consultation_id}/adopt"): GOV_ADOPTERS,
+    ("GET", "/staff/governance/opinions"): GOV_READERS,
+    ("POST", "/staff/governance/opinions"): GOV_OFFICE,
+    ("GET", "/staff/governance/opinions/{opinion_id}"): GOV_READERS,
+    ("POST", "/staff/governance/opinions/{opinion_id}/assess"): GOV_OFFICE,
+    ("POST", "/staff/governance/opinions/{opinion_id}/discussions"): GOV_DISCUSSANTS,
+    ("POST", "/staff/governance/opinions/{opinion_id}/answer"): GOV_OFFICE,
+    ("POST", "/staff/governance/opinions/{opinion_id}/evaluate"): GOV_OFFICE,
+    ("GET", "/staff/governance/documents"): GOV_DOC_READERS,
+    ("POST", "/staff/governance/documents"): GOV_DRAFTERS,
+    ("POST", "/staff/governance/documents/{document_id}/issue"): GOV_OFFICE,
+    ("GET", "/staff/governance/catalogs"): GOV_ALL,
+    ("POST", "/staff/governance/catalogs"): GOV_OFFICE,
+    ("GET", "/staff/governance/catalogs/{catalog_id}"): GOV_ALL,
+    ("POST", "/staff/governance/catalog-entries/{entry_id}"): GOV_OFFICE,
+    ("POST", "/staff/governance/catalogs/{catalog_id}/entries"): GOV_OFFICE,
+    ("POST", "/staff/governance/catalogs/{catalog_id}/submit"): GOV_OFFICE,
+    ("POST", "/staff/governance/catalogs/{catalog_id}/review"): GOV_HIGHER,
+    ("POST", "/staff/governance/catalog-entries/{entry_id}/claim"): GOV_DEPARTMENTS,
+    ("POST", "/staff/governance/catalogs/{catalog_id}/flag-unclaimed"): GOV_OFFICE,
+    ("GET", "/staff/governance/inspections"): GOV_ALL,
+    ("POST", "/staff/governance/inspections"): GOV_INSPECTORS,
+    ("GET", "/staff/governance/inspections/{inspection_id}"): GOV_ALL,
+    ("POST", "/staff/governance/inspected-items/{item_id}/check"): GOV_INSPECTORS,
+    ("POST", "/staff/governance/inspected-items/{item_id}/findings"): GOV_INSPECTORS,
+    ("POST", "/staff/governance/inspections/{inspection_id}/close"): GOV_INSPECTORS,
+    ("GET", "/staff/governance/findings"): GOV_ALL,
+    ("POST", "/staff/governance/findings/{finding_id}/correct"): GOV_DEPARTMENTS,
+    ("GET", "/staff/governance/scores"): GOV_READERS,
+    ("POST", "/staff/governance/scores/{year}/compute"): GOV_HIGHER,
+    ("POST", "/staff/governance/scores/{year}/publish"): GOV_HIGHER,
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1170,6 +1276,13 @@ PATH_EXAMPLES = {
     "service": "order_closed",
     "month": "2026-10",
     "step": "remind",
+    "consultation_id": "1",
+    "comment_id": "1",
+    "opinion_id": "1",
+    "catalog_id": "1",
+    "entry_id": "1",
+    "inspection_id": "1",
+    "item_id": "1",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -126,6 +126,10 @@ def create_app(
     from sunshine.experts import api as experts_api
     from sunshine.experts import profile_views as experts_profile_views
     from sunshine.experts import views as experts_views
+    from sunshine.governance import api as governance_api
+    from sunshine.governance import oversight_views as governance_oversight_views
+    from sunshine.governance import staff_views as governance_staff_views
+    from sunshine.governance import views as governance_views
     from sunshine.identity import api as identity_api
     from sunshine.incidents import api as incidents_api
     from sunshine.incidents import views as incidents_views
@@ -275,4 +279,8 @@ def create_app(
     app.include_router(servicedesk_api.router)
     app.include_router(servicedesk_views.router)
     app.include_router(servicedesk_staff_views.router)
+    app.include_router(governance_api.router)
+    app.include_router(governance_views.router)
+    app.include_router(governance_staff_views.router)
+    app.include_router(governance_oversight_views.router)
     return app

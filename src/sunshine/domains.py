@@ -26,6 +26,7 @@ def install() -> None:
     from sunshine.declarations import steps as declarations_steps
     from sunshine.disclosure import hooks as disclosure_hooks
     from sunshine.evaluation import steps as evaluation_steps
+    from sunshine.governance import steps as governance_steps
     from sunshine.inforequests import sealing as inforequests_sealing
     from sunshine.market import service as market
     from sunshine.monitoring import steps as monitoring_steps
@@ -64,4 +65,5 @@ def install() -> None:
     disclosure_hooks.install()
     monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
     servicedesk_steps.install()  # 服务台: surveys after acceptance and opening; 12345 told of order steps
+    governance_steps.install()  # the annual report counts rules and normative documents adopted after consultation
     _installed = True

@@ -17,6 +17,7 @@ from sunshine.disclosure import models as disclosure_models  # noqa: F401
 from sunshine.draws import models as draws_models  # noqa: F401
 from sunshine.evaluation import models as evaluation_models  # noqa: F401
 from sunshine.experts import models as experts_models  # noqa: F401
+from sunshine.governance import models as governance_models  # noqa: F401
 from sunshine.identity import models as identity_models  # noqa: F401
 from sunshine.incidents import models as incidents_models  # noqa: F401
 from sunshine.inforequests import models as inforequests_models  # noqa: F401

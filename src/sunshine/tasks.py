@@ -53,6 +53,7 @@ class TickReport:
     opendata_dumps: list[str] = field(default_factory=list)  # 数据开放: bulk downloads made (file names)
     monitoring_alerts: list[str] = field(default_factory=list)  # 电子监察预警 raised (alert keys)
     servicedesk: list[str] = field(default_factory=list)  # 服务台: 催办、督办, surveys, 12345 deliveries, 满意度公布
+    governance: list[str] = field(default_factory=list)  # 征求意见期满、舆情回应和整改逾期预警 (codes, alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -167,6 +168,10 @@ def tick(db: Database) -> TickReport:
         from sunshine.servicedesk import steps as servicedesk
 
         report.servicedesk = servicedesk.tick(session)
+    with db.unit_of_work() as session:  # 政务公开监督: consultations closed, opinion and correction overdue alerts
+        from sunshine.governance import tick as governance
+
+        report.governance = governance.tick(session)
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -39,6 +39,7 @@ from sunshine.demo.evaluation import account_rows as evaluation_accounts
 from sunshine.demo.evaluation import load_demo_evaluation
 from sunshine.demo.experts import ACCOUNT_ROWS as EXPERT_ACCOUNTS
 from sunshine.demo.experts import load_demo_experts
+from sunshine.demo.governance import load_demo_governance
 from sunshine.demo.incidents import load_demo_incidents
 from sunshine.demo.invitations import load_demo_invitations
 from sunshine.demo.market import PARTICIPANTS, load_demo_market
@@ -130,6 +131,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_opendata(db.unit_of_work)  # last: every published stage as OCDS, the day's downloads
         created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled
         created += load_demo_servicedesk(db.unit_of_work, real_now)  # 服务台: orders at every stage, surveys, 12345
+        created += load_demo_governance(db.unit_of_work, real_now)  # 政务公开监督: consultations, opinions, checks
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -49,6 +50,17 @@ PROACTIVE_ROWS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
 ]
 REVIEW_COLUMNS = [k for k in states.REVIEW_RESULTS] + ["total"]
 
+#: Figures of table 二 that another domain records on the platform, by (row key, field): (what they count,
+#: callable(session, year) -> int). Shown beside the office's own figure as 平台记录; registered by that domain
+#: at ``domains.install()`` (governance: rules and normative documents adopted after consultation).
+PLATFORM_FIGURES: dict[tuple[str, str], tuple[str, Callable[[Session, int], int]]] = {}
+
+
+def register_figure(row: str, field: str, label: str, count: Callable[[Session, int], int]) -> None:
+    if not any(key == row and field in dict(fields) for key, _, _, fields in PROACTIVE_ROWS):
+        raise ValueError(f"年度报告表二没有 {row}/{field} 这一栏")
+    PLATFORM_FIGURES[(row, field)] = (label, count)
+
 
 @dataclass
 class AnnualReport:
@@ -64,6 +76,7 @@ class AnnualReport:
     other: str = ""
     updated_at: datetime | None = None
     balanced: bool = field(default=True)
+    platform: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[tuple[str, str, int]]:
@@ -193,7 +206,15 @@ def build(session: Session, year: int) -> AnnualReport:
         other=draft.other if draft else "",
         updated_at=draft.updated_at if draft else None,
         balanced=all(c["ok"] for c in check.values()),
+        platform=platform_figures(session, year),
     )
+
+
+def platform_figures(session: Session, year: int) -> dict[str, dict[str, tuple[str, int]]]:
+    out: dict[str, dict[str, tuple[str, int]]] = {}
+    for (row, name), (label, count) in PLATFORM_FIGURES.items():
+        out.setdefault(row, {})[name] = (label, count(session, year))
+    return out
 
 
 def parse_figure(text: str | None, *, money: bool = False) -> int | Decimal | None:
