@@ -156,6 +156,8 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api
     from sunshine.seals import views as seals_views
+    from sunshine.search import api as search_api
+    from sunshine.search import views as search_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
@@ -263,4 +265,6 @@ def create_app(
     app.include_router(opendata_views.router)
     app.include_router(monitoring_api.router)
     app.include_router(monitoring_views.router)
+    app.include_router(search_api.router)
+    app.include_router(search_views.router)
     return app

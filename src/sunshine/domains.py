@@ -62,4 +62,13 @@ def install() -> None:
     credit_steps.install()  # penalties published through disclosure; experts known by their code; conduct rated
     disclosure_hooks.install()
     monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
+    from sunshine.disclosure import search_sources as disclosure_search
+    from sunshine.policy import search_sources as policy_search
+    from sunshine.search import indexing as search_indexing
+    from sunshine.trading import search_sources as trading_search
+
+    trading_search.install()  # site search: notices and public projects
+    disclosure_search.install()  # site search: publications while published
+    policy_search.install()  # site search: policy documents and interpretations
+    search_indexing.install()  # the index follows those records in the same transaction
     _installed = True
