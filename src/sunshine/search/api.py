@@ -17,7 +17,6 @@ from sunshine.search.schemas import FacetValueOut, HitOut, SearchOut
 
 router = APIRouter(prefix="/api/v1/search", tags=["全站检索"])
 PUBLIC = Depends(Access.public())
-AMOUNT = Query(None, ge=0, le=Decimal("1e14"), description="金额（元）")
 
 
 def kinds_of(value: str | None) -> tuple[str, ...]:
@@ -36,8 +35,8 @@ def search(
     status: str | None = Query(None, max_length=40, description="状态代码"),
     date_from: Annotated[IsoDate | None, Query(description="发布日期起（含）")] = None,
     date_to: Annotated[IsoDate | None, Query(description="发布日期止（含）")] = None,
-    amount_min: Decimal | None = AMOUNT,
-    amount_max: Decimal | None = AMOUNT,
+    amount_min: Decimal | None = Query(None, ge=0, le=Decimal("1e14"), description="金额不低于（元）"),
+    amount_max: Decimal | None = Query(None, ge=0, le=Decimal("1e14"), description="金额不高于（元）"),
     cursor: str | None = CURSOR,
     limit: int | None = LIMIT,
     session: Session = SessionDep,

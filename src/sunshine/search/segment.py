@@ -4,7 +4,8 @@
 (公开招标) and its parts (公开, 招标) so a query for either finds it; lower-cased, punctuation dropped.
 ``query_terms(q)`` gives the words a query must all match: jieba's precise mode over what a person typed,
 each with its parts (``Term``): a text matches a word when it was indexed under the word or under its
-parts one after the other — a compound typed whole (公开招标) finds a text segmented around it (公开 / 招标公告). The dictionary is loaded once per process, on first use.
+parts one after the other — a compound typed whole (公开招标) finds a text segmented around it
+(公开 / 招标公告). The dictionary is loaded once per process, on first use.
 """
 
 from __future__ import annotations
