@@ -147,11 +147,14 @@ def _next(answer) -> dict[str, str] | None:
 
 
 def test_every_list_route_pages_within_its_limit(demo, app, client):
-    unpaged = []
+    unpaged, pages = [], []
     checked = 0
     tokens: dict[str | None, dict[str, str]] = {None: {}}
     for path, route in _list_routes(app):
         names = {p.name for p in route.dependant.query_params}
+        if "cursor" in names and not path.startswith("/api/"):
+            pages.append(path)  # a page: its own page size, a pager of cursors
+            continue
         if "cursor" not in names or "limit" not in names:
             if path not in BOUNDED and path not in NOT_PAGED:
                 unpaged.append(path)
@@ -176,5 +179,11 @@ def test_every_list_route_pages_within_its_limit(demo, app, client):
         f"list routes without cursor and limit (page them, or say in BOUNDED what bounds them): {unpaged}"
     )
     assert checked >= 15
+    public_pages = [p for p in pages if "{" not in p and MATRIX[("GET", p)] == PUBLIC]
+    assert len(public_pages) >= 6
+    for path in public_pages:  # a public page answers, and refuses a foreign cursor with 422, never a 500
+        query = {"q": "示范"} if path == "/search" else {}
+        assert client.get(path, params=query).status_code == 200, path
+        assert client.get(path, params={**query, "cursor": "not-a-cursor"}).status_code == 422, path
     stale = (set(BOUNDED) | NOT_PAGED) - {p for p, _ in _list_routes(app)}
     assert not stale, f"entries for routes that no longer list: {sorted(stale)}"

@@ -27,7 +27,7 @@ from sunshine.search.models import SearchDoc
 from sunshine.search.segment import Term
 from sunshine.search.sources import BODY_CHARS, Doc
 
-DEFAULT_WINDOW = 2000
+DEFAULT_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,29 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Match:
+    """One match in the window: what ranking, paging and the facets need (the page loads the rest)."""
+
+    id: int
+    score: float
+    kind: str
+    transaction_type: str | None
+    method: str | None
+    status: str | None
+    region_code: str | None
+
+
+@dataclass(frozen=True)
 class Window:
-    """The ranked matches of a query: (document, score) best first; ``complete`` False when the window
+    """The matches of a query in the window, in no particular order; ``complete`` False when the window
     was full, so more matches exist than were ranked."""
 
-    hits: list[tuple[SearchDoc, float]]
+    matches: list[Match]
     complete: bool
+
+
+# The columns a window query selects after the id and the score (``Match``'s fields, in order).
+WINDOW_COLUMNS = (SearchDoc.kind, SearchDoc.transaction_type, SearchDoc.method, SearchDoc.status, SearchDoc.region_code)
 
 
 class Backend(Protocol):
@@ -90,7 +107,9 @@ class Backend(Protocol):
         """Take every entry (of ``kind``) out, before a reindex."""
         ...
 
-    def search(self, session: Session, terms: Sequence[Term], filters: Filters, window: int) -> Window: ...
+    def search(self, session: Session, terms: Sequence[Term], filters: Filters, window: int) -> Window:
+        """The newest ``window`` matches of every term passing ``filters``, each with its relevance."""
+        ...
 
 
 def _values(key: str, kind: str, doc: Doc, title_tokens: str, body_tokens: str) -> dict[str, object]:
@@ -111,11 +130,8 @@ def _values(key: str, kind: str, doc: Doc, title_tokens: str, body_tokens: str) 
     }
 
 
-def _ranked(session: Session, rows: list[tuple[int, float]], window: int) -> Window:
-    by_id = {d.id: d for d in session.scalars(select(SearchDoc).where(SearchDoc.id.in_([r[0] for r in rows])))}
-    hits = [(by_id[i], float(score)) for i, score in rows if i in by_id]
-    hits.sort(key=lambda h: (-h[1], -h[0].published_at.timestamp(), -h[0].id))
-    return Window(hits, complete=len(rows) < window)
+def _window(rows: list, window: int) -> Window:
+    return Window([Match(r[0], float(r[1] or 0), *r[2:]) for r in rows], complete=len(rows) < window)
 
 
 _FTS = table("search_fts", column("rowid", Integer))
@@ -177,15 +193,14 @@ class SqliteFts5:
 
     def search(self, session: Session, terms: Sequence[Term], filters: Filters, window: int) -> Window:
         stmt: Select = (
-            select(SearchDoc.id, text("-bm25(search_fts, 10.0, 1.0) AS score"))
+            select(SearchDoc.id, text("-bm25(search_fts, 10.0, 1.0) AS score"), *WINDOW_COLUMNS)
             .select_from(_FTS)
             .join(SearchDoc, SearchDoc.id == _FTS.c.rowid)
             .where(text("search_fts MATCH :match"), *filters.conditions())
             .order_by(_FTS.c.rowid.desc())
             .limit(window)
         )
-        rows = [(r[0], r[1]) for r in session.execute(stmt, {"match": self.match_expression(terms)})]
-        return _ranked(session, rows, window)
+        return _window(session.execute(stmt, {"match": self.match_expression(terms)}).all(), window)
 
 
 class PostgresTsvector:
@@ -222,13 +237,12 @@ class PostgresTsvector:
     def search(self, session: Session, terms: Sequence[Term], filters: Filters, window: int) -> Window:
         cond = and_(text("search_doc.tsv @@ CAST(:q AS tsquery)"), *filters.conditions())
         stmt = (
-            select(SearchDoc.id, text("ts_rank(search_doc.tsv, CAST(:q AS tsquery)) AS score"))
+            select(SearchDoc.id, text("ts_rank(search_doc.tsv, CAST(:q AS tsquery)) AS score"), *WINDOW_COLUMNS)
             .where(cond)
             .order_by(SearchDoc.id.desc())
             .limit(window)
         )
-        rows = [(r[0], r[1]) for r in session.execute(stmt, {"q": self.tsquery(terms)})]
-        return _ranked(session, rows, window)
+        return _window(session.execute(stmt, {"q": self.tsquery(terms)}).all(), window)
 
 
 _override: Backend | None = None

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from markupsafe import Markup
-from sqlalchemy import Integer, literal_column
+from sqlalchemy import Integer, literal_column, select
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
@@ -158,23 +158,25 @@ def search(session: Session, req: SearchRequest, *, window: int = backends.DEFAU
         amount_max=req.amount_max,
     )
     found = backends.for_session(session).search(session, terms, filters, window)
-    ordered = sorted(((doc, score, _score_key(score)) for doc, score in found.hits), key=lambda h: (-h[2], -h[0].id))
+    ordered = sorted(((_score_key(m.score), m.id) for m in found.matches), reverse=True)
     if after is not None:
-        ordered = [h for h in ordered if (h[2], h[0].id) < (after[0], after[1])]
+        ordered = [k for k in ordered if k < (after[0], after[1])]
     page = ordered[:limit]
     more = len(ordered) > limit
-    next_cursor = encode_cursor(RESULT_ORDER, [page[-1][2], page[-1][0].id], number + 1) if more and page else None
+    next_cursor = encode_cursor(RESULT_ORDER, list(page[-1]), number + 1) if more and page else None
+    scores = {m.id: m.score for m in found.matches}
+    docs = {d.id: d for d in session.scalars(select(SearchDoc).where(SearchDoc.id.in_([i for _, i in page])))}
     words = [w for t in terms for w in t.all_words]
     return Results(
         q=req.q.strip(),
         terms=[t.word for t in terms],
-        items=[_hit(doc, score, words) for doc, score, _ in page],
+        items=[_hit(docs[i], scores[i], words) for _, i in page if i in docs],
         next_cursor=next_cursor,
         number=number,
-        total=len(found.hits),
+        total=len(found.matches),
         exact=found.complete,
         window=window,
-        facets=_facets([doc for doc, _ in found.hits]),
+        facets=_facets(found.matches),
     )
 
 
@@ -182,11 +184,11 @@ def _score_key(score: float) -> int:
     return int(round(score * 1_000_000))
 
 
-def _status_label(doc: SearchDoc) -> str | None:
+def _status_label(doc: SearchDoc | backends.Match) -> str | None:
     if doc.status is None:
         return None
     source = sources.get(doc.kind)
-    return labels.label(dict(source.status_labels) if source else {}, doc.status)
+    return source.status_labels.get(doc.status, doc.status) if source else doc.status
 
 
 def _hit(doc: SearchDoc, score: float, words: list[str]) -> Hit:
@@ -252,7 +254,7 @@ def highlight(text: str, words: list[str]) -> Markup:
     return Markup("".join(out))
 
 
-def _facets(docs: list[SearchDoc]) -> dict[str, list[FacetValue]]:
+def _facets(docs: list[backends.Match]) -> dict[str, list[FacetValue]]:
     kinds = sources.labels()
     tables = {
         "kind": lambda d: (d.kind, kinds.get(d.kind, d.kind)),
