@@ -56,7 +56,6 @@ BOUNDED = {
 }
 NOT_PAGED = {
     # still whole lists, to be put on cursors (each grows with the centre's work, not by nature bounded)
-    "/api/v1/organisations",
     "/api/v1/admin/users",
     "/api/v1/admin/login-locks",
     "/api/v1/calendar/deadlines",
