@@ -298,6 +298,8 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/staff/concerns/{concern_id}/answer"): frozenset({Role.DISCLOSURE_OFFICE}),
     ("POST", "/staff/concerns/{concern_id}/publish"): frozenset({Role.DISCLOSURE_OFFICE}),
     ("GET", "/api/v1/policies"): PUBLIC,
+    ("GET", "/api/v1/search"): PUBLIC,
+    ("GET", "/search"): PUBLIC,
     ("POST", "/api/v1/policies"): frozenset({Role.DISCLOSURE_OFFICE}),
     ("GET", "/api/v1/policies/{policy_id}"): PUBLIC,
     ("POST", "/api/v1/policies/{policy_id}/interpretations"): frozenset({Role.DISCLOSURE_OFFICE}),

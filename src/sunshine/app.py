@@ -164,6 +164,8 @@ def create_app(
     from sunshine.servicedesk import api as servicedesk_api
     from sunshine.servicedesk import views as servicedesk_views
     from sunshine.servicedesk import views_staff as servicedesk_staff_views
+    from sunshine.search import api as search_api
+    from sunshine.search import views as search_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
@@ -283,4 +285,6 @@ def create_app(
     app.include_router(governance_views.router)
     app.include_router(governance_staff_views.router)
     app.include_router(governance_oversight_views.router)
+    app.include_router(search_api.router)
+    app.include_router(search_views.router)
     return app

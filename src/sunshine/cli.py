@@ -21,6 +21,7 @@ from sunshine.db import Database
 from sunshine.disclosure import cli as disclosure_cli
 from sunshine.draws import cli as draws_cli
 from sunshine.opendata import cli as opendata_cli
+from sunshine.search import cli as search_cli
 
 app = typer.Typer(help="阳光交易 Sunshine：公共资源交易与政务公开平台", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -35,6 +36,7 @@ app.add_typer(draws_cli.app, name="draw")
 app.add_typer(archives_cli.app, name="archive")
 app.add_typer(credit_cli.app, name="credit")
 app.add_typer(opendata_cli.app, name="opendata")
+app.add_typer(search_cli.app, name="search")
 
 
 @app.callback()

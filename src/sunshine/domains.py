@@ -66,4 +66,13 @@ def install() -> None:
     monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
     servicedesk_steps.install()  # 服务台: surveys after acceptance and opening; 12345 told of order steps
     governance_steps.install()  # the annual report counts rules and normative documents adopted after consultation
+    from sunshine.disclosure import search_sources as disclosure_search
+    from sunshine.policy import search_sources as policy_search
+    from sunshine.search import indexing as search_indexing
+    from sunshine.trading import search_sources as trading_search
+
+    trading_search.install()  # site search: notices and public projects
+    disclosure_search.install()  # site search: publications while published
+    policy_search.install()  # site search: policy documents and interpretations
+    search_indexing.install()  # the index follows those records in the same transaction
     _installed = True

@@ -13,6 +13,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
 from sunshine.core.errors import InvalidCredentials
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
 from sunshine.identity import organisation_users, service, throttle
 from sunshine.identity.models import OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
@@ -95,14 +96,20 @@ def get_user(user_id: Id, session: Session = SessionDep, principal: Principal = 
 @router.get(
     "/organisations",
     response_model=list[OrganisationBrief],
-    summary="机构名录（已通过审核的市场主体与平台机构；分页名录见 /api/v1/market/…）",
+    summary='机构名录（已通过审核的市场主体与平台机构，按登记先后；有下一页时响应头 Link 给出 rel="next" 的地址）',
 )
 def list_organisations(
+    request: Request,
+    response: Response,
     kind: OrganisationKind | None = None,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     _: Principal = Depends(Access.public()),
 ) -> list[OrganisationBrief]:
-    return [OrganisationBrief.model_validate(o) for o in service.list_organisations(session, kind, public=True)]
+    page = service.page_organisations(session, kind, public=True, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    return [OrganisationBrief.model_validate(o) for o in page.items]
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationBrief, summary="机构详情")

@@ -24,6 +24,7 @@ from sunshine.core.errors import (
     TokenExpired,
 )
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity import credit_code
 from sunshine.identity.models import AuthToken, Organisation, OrganisationKind, TokenKind, User, UserRole
 from sunshine.identity.passwords import hash_password, needs_rehash, verify_password, verify_unknown_user
@@ -101,6 +102,26 @@ def list_organisations(
     if public:
         stmt = stmt.where(*(f() for f in _public_filters))
     return list(session.scalars(stmt))
+
+
+ORGANISATION_ORDER = Keyset.of("organisations", Key(Organisation.id, descending=False))
+
+
+def page_organisations(
+    session: Session,
+    kind: OrganisationKind | None = None,
+    *,
+    public: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Organisation]:
+    """``list_organisations`` one page at a time, in registration order, after ``cursor``."""
+    stmt = select(Organisation)
+    if kind is not None:
+        stmt = stmt.where(Organisation.kind == kind.value)
+    if public:
+        stmt = stmt.where(*(f() for f in _public_filters))
+    return paginate(session, stmt, ORGANISATION_ORDER, cursor=cursor, limit=limit)
 
 
 def public_counts(session: Session) -> dict[str, int]:

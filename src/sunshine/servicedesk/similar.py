@@ -1,45 +1,15 @@
-"""Chinese word segmentation and similarity for the knowledge base. ``tokens`` is the ONE place that splits
-Chinese text (jieba, search mode, with the trading terms below as a user dictionary); site search will offer
-the same function (``search.segment.tokens``) and this one then points there. ``similarity`` is the cosine of
-two bags of words, used to suggest articles beside a new work order."""
+"""Similarity for the knowledge base: the words of a text as the site search segments them
+(``search.segment.tokens``: jieba with the trading terms of ``search/terms.txt``), less stop words, and the
+cosine of two bags of words, used to suggest articles beside a new work order."""
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
-TERMS = (
-    "公共资源交易",
-    "交易中心",
-    "招标公告",
-    "招标文件",
-    "投标保证金",
-    "保证金退还",
-    "开标",
-    "评标",
-    "中标候选人",
-    "中标通知书",
-    "政府采购",
-    "电子保函",
-    "进场登记",
-    "异议",
-    "质疑",
-    "投诉",
-    "办事指南",
-    "数字证书",
-    "CA证书",
-    "评标专家",
-    "综合评分法",
-    "最低评标价法",
-    "信息公开",
-    "依申请公开",
-    "特约监督员",
-    "社会监督员",
-    "开放日",
-)
+from sunshine.search import segment
+
 STOP = frozenset(
     [
         "的",
@@ -77,25 +47,14 @@ STOP = frozenset(
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-@lru_cache(maxsize=1)
-def _jieba():  # noqa: ANN202
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    for term in TERMS:
-        jieba.add_word(term, freq=20000)
-    return jieba
-
-
 def tokens(text: str) -> list[str]:
-    """The words of ``text`` (Chinese by jieba's search mode, Latin words and numbers lower-cased), without
+    """The words of ``text`` as the site search indexes them (Latin words and numbers lower-cased), without
     punctuation and stop words, in order."""
     if not text:
         return []
     out = []
-    for word in _jieba().cut_for_search(text):
-        word = word.strip().lower()
-        if word and _WORD.search(word) and word not in STOP:
+    for word in segment.tokens(text):
+        if _WORD.search(word) and word not in STOP:
             out.append(word)
     return out
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.channels import items
 from sunshine.core import clock
 from sunshine.messaging import service as messaging
-from sunshine.servicedesk import hotline, orders, stats, surveys
+from sunshine.servicedesk import hotline, orders, search_sources, stats, surveys
 from sunshine.servicedesk.provider import SatisfactionItems
 from sunshine.trading.lifecycle import StepEvent, after_step
 from sunshine.trading.models import Deposit, Project, Registration
@@ -54,6 +54,7 @@ def install() -> None:
     after_step(["accept"], _accepted)
     after_step(["open_bids"], _opened)
     items.register_provider(SatisfactionItems())  # feeds, subscriptions and the kiosk carry the monthly results
+    search_sources.install()  # the site search carries the knowledge base's published articles
 
 
 def _sweep(session: Session) -> list[int]:

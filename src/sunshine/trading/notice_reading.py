@@ -5,8 +5,8 @@ caller may see a notice is decided by the visibility of its project.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased, defer, selectinload
 
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound
@@ -29,17 +29,23 @@ def list_public(
     limit: int | None = None,
 ) -> Page[tuple[Notice, Project]]:
     """Published notices of public projects, newest first, one page after ``cursor``."""
-    where = [Project.public_since.is_not(None)]
+    # The project's conditions as a correlated EXISTS: SQLite then walks the notices' index newest first and
+    # looks each project up by key, instead of first reading every project into a Bloom filter.
+    owner = aliased(Project)
+    of_project = [owner.id == Notice.project_id, owner.public_since.is_not(None)]
+    if transaction_type:
+        of_project.append(owner.transaction_type == transaction_type)
+    where = [exists().where(*of_project)]
     if kind:
         where.append(Notice.kind == kind)
-    if transaction_type:
-        where.append(Project.transaction_type == transaction_type)
     if q and q.strip():
         where.append(Notice.title.icontains(q.strip(), autoescape=True))
     if project_id is not None:
         where.append(Notice.project_id == project_id)
     stmt = select(Notice, Project).join(Project, Notice.project_id == Project.id).where(*where)
-    return paginate(session, stmt, NOTICE_ORDER, cursor=cursor, limit=limit, count=True)
+    # a list shows titles: neither the notices' bodies nor the projects' rule snapshots are loaded
+    light = (defer(Notice.body_html), defer(Project.rules_snapshot), defer(Project.description))
+    return paginate(session, stmt, NOTICE_ORDER, cursor=cursor, limit=limit, count=True, options=light)
 
 
 def get_visible(session: Session, actor: Principal, notice_id: int) -> tuple[Notice, Project]:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
@@ -452,6 +452,8 @@ def close_due(session: Session) -> list[str]:
 
 
 PROJECT_ORDER = Keyset.of("projects", Project.registered_at, Project.id)
+# Lists show none of a project's large columns: its rule snapshot and description load only when read.
+LIST_DEFERRED = (defer(Project.rules_snapshot), defer(Project.description))
 
 
 def _visible(
@@ -484,7 +486,7 @@ def page_visible(
     """The projects ``actor`` may see (``filters`` as for ``list_visible``), newest first, one page after
     ``cursor``."""
     stmt = _visible(actor, **filters)
-    options = (selectinload(Project.sections),)
+    options = (selectinload(Project.sections), *LIST_DEFERRED)
     return paginate(session, stmt, PROJECT_ORDER, cursor=cursor, limit=limit, count=count, options=options)
 
 
@@ -501,7 +503,7 @@ def list_visible(
     """The projects ``actor`` may see, newest first (the first ``limit`` of them). Lists a person pages
     through use ``page_visible``."""
     stmt = _visible(actor, state=state, transaction_type=transaction_type, green_only=green_only, mine=mine)
-    stmt = stmt.options(selectinload(Project.sections)).order_by(*PROJECT_ORDER.order_by())
+    stmt = stmt.options(selectinload(Project.sections), *LIST_DEFERRED).order_by(*PROJECT_ORDER.order_by())
     return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
 
 

@@ -79,8 +79,10 @@ def latest_public(session: Session, *, limit: int = 8, transaction_type: str | N
     return [project_row(p) for p in projects]
 
 
-def green_count(session: Session) -> int:
-    return service.count_visible(session, ANONYMOUS, green_only=True)[0]
+def green_count(session: Session) -> int | str:
+    """How many public green-channel projects there are, counted up to the kit's cap ("1000+" beyond it)."""
+    count, exact = service.count_visible(session, ANONYMOUS, green_only=True)
+    return count if exact else f"{count}+"
 
 
 @router.get("/projects", response_class=HTMLResponse)

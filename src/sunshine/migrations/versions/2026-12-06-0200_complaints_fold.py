@@ -3,7 +3,7 @@ module (their rows moved into complaint_case with their history, the old tables 
 department a complaint is filed to
 
 Revision ID: 20261206_0200
-Revises: 20261205_0800
+Revises: 20261206_0100
 Create Date: 2026-12-06 02:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0200"
-down_revision: str | tuple[str, ...] | None = "20261205_0800"
+down_revision: str | tuple[str, ...] | None = "20261206_0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
