@@ -3,7 +3,7 @@ PostgreSQL's generated tsvector and its GIN index; indexes behind the lists (not
 publication)
 
 Revision ID: 20261206_0700
-Revises: 20261205_0800
+Revises: 20261206_0600
 Create Date: 2026-12-06 07:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0700"
-down_revision: str | tuple[str, ...] | None = "20261205_0800"
+down_revision: str | tuple[str, ...] | None = "20261206_0600"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
