@@ -79,6 +79,9 @@ def test_work_order_walk(client, db, clock) -> None:
     guide = r.json()["id"]
     found = client.get("/api/v1/desk/knowledge", params={"q": "保证金什么时候退"}).json()
     assert found and found[0]["id"] == guide and found[0]["fields"]["办理时限"] == "5个工作日"
+    # the site search carries the published guide, in the guide's own transaction
+    site = client.get("/api/v1/search", params={"q": "保证金退还"}).json()
+    assert any(item["link"] == f"/knowledge/{guide}" and item["type_label"] == "知识库" for item in site["items"])
 
     # 登记 from the web form (a citizen with an account)
     r = client.post(
