@@ -35,6 +35,7 @@ from sunshine.rules import models as rules_models  # noqa: F401
 from sunshine.seals import models as seals_models  # noqa: F401
 from sunshine.signing import models as signing_models  # noqa: F401
 from sunshine.smallworks import models as smallworks_models  # noqa: F401
+from sunshine.supervision import models as supervision_models  # noqa: F401
 from sunshine.tenderdocs import models as tenderdocs_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 from sunshine.venues import models as venues_models  # noqa: F401
