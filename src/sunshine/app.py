@@ -138,6 +138,9 @@ def create_app(
     from sunshine.messaging import views as messaging_views
     from sunshine.monitoring import api as monitoring_api
     from sunshine.monitoring import views as monitoring_views
+    from sunshine.supervision import api as supervision_api
+    from sunshine.supervision import staff_views as supervision_staff_views
+    from sunshine.supervision import views as supervision_views
     from sunshine.observers import api as observers_api
     from sunshine.opendata import api as opendata_api
     from sunshine.opendata import views as opendata_views
@@ -263,4 +266,7 @@ def create_app(
     app.include_router(opendata_views.router)
     app.include_router(monitoring_api.router)
     app.include_router(monitoring_views.router)
+    app.include_router(supervision_api.router)
+    app.include_router(supervision_views.router)
+    app.include_router(supervision_staff_views.router)
     return app

@@ -52,6 +52,7 @@ class TickReport:
     opendata_releases: list[str] = field(default_factory=list)  # 数据开放: OCDS releases added (release ids)
     opendata_dumps: list[str] = field(default_factory=list)  # 数据开放: bulk downloads made (file names)
     monitoring_alerts: list[str] = field(default_factory=list)  # 电子监察预警 raised (alert keys)
+    supervision: list[str] = field(default_factory=list)  # 每周监督安排 sent (weeks), 意见与开放日报告逾期 (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -162,6 +163,16 @@ def tick(db: Database) -> TickReport:
         from sunshine.monitoring import steps as monitoring
 
         report.monitoring_alerts = monitoring.tick(session).raised
+    with db.unit_of_work() as session:  # 社会监督: next week's schedule on its day; overdue opinions and reports
+        from sunshine.supervision import opendays as supervision_open_days
+        from sunshine.supervision import opinions as supervision_opinions
+        from sunshine.supervision import schedule as supervision_schedule
+
+        report.supervision = (
+            supervision_schedule.tick(session)
+            + supervision_opinions.raise_overdue(session)
+            + supervision_open_days.raise_overdue_reports(session)
+        )
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

@@ -27,6 +27,7 @@ from sunshine.ledger import service as ledger
 from sunshine.messaging import service as messaging
 from sunshine.supervision import labels, registry, settings
 from sunshine.supervision.models import OpenDay, Participant, PollOption, PollVote
+from sunshine.venues import service as venues
 
 OFFICE = frozenset({Role.GOVERNMENT_AFFAIRS})
 PURPOSE = "open_day_selection"
@@ -81,6 +82,8 @@ def announce(
 ) -> OpenDay:
     """发布开放日通告 with its 活动须知; an on-application day's capacity lies within the pack's 5–8."""
     registry.require_manager(actor)
+    starts_at = venues.aware(starts_at)
+    apply_until = venues.aware(apply_until) if apply_until is not None else None
     if kind not in labels.OPEN_DAY_KINDS:
         raise InvalidInput("请选择开放日类型", field="kind")
     now = clock.now()

@@ -395,24 +395,6 @@ def deadline_tool(
     )
 
 
-@router.get("/supervision", response_class=HTMLResponse)
-def supervision(
-    request: Request,
-    subject: str | None = Query(None, max_length=200),
-    session: Session = SessionDep,
-    _: Principal = PUBLIC,
-) -> Response:
-    recent = ledger.entries_for(session, subject, limit=200) if subject else ledger.recent(session, 30)
-    return render(
-        request,
-        "supervision.html",
-        page_title="社会监督",
-        recent=recent,
-        subject=subject,
-        head=ledger.latest_head(session),
-    )
-
-
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(
     request: Request, seq: str | None = None, session: Session = SessionDep, _: Principal = PUBLIC

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "20261206_0500"
 down_revision: str | None = "20261205_0800"
 branch_labels: str | Sequence[str] | None = None
