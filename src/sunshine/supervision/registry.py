@@ -228,13 +228,16 @@ def _serial(session: Session) -> str:
 
 
 def renew(session: Session, actor: Principal, supervisor_id: int) -> Supervisor:
-    """续聘: a new term from the end of the old one (or today if it has run out); a new card version."""
+    """续聘: a new term following the running one (or from today if it has run out); a new card version."""
     require_manager(actor)
     row = get(session, supervisor_id)
     if row.state != "appointed":
         raise Conflict("只有在聘或聘期届满的监督员可以续聘")
-    start = max(clock.today_local(), row.term_end or clock.today_local())
-    row.term_start, row.term_end = start, _term(session, start)
+    today = clock.today_local()
+    if in_office(row, today):  # renewed before the end: the new term follows on; the card stays valid meanwhile
+        row.term_end = _term(session, row.term_end + timedelta(days=1))
+    else:
+        row.term_start, row.term_end = today, _term(session, today)
     row.card_version += 1
     session.flush()
     ledger.append(

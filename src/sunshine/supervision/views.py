@@ -42,7 +42,7 @@ LABELS = {
     "pstates": labels.PARTICIPANT_STATES,
     "categories": labels.CATEGORIES,
     "att_sources": labels.ATTENDANCE_SOURCES,
-    "events": labels.EVENTS,
+    "event_labels": labels.EVENTS,
 }
 
 
