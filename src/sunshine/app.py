@@ -138,9 +138,6 @@ def create_app(
     from sunshine.messaging import views as messaging_views
     from sunshine.monitoring import api as monitoring_api
     from sunshine.monitoring import views as monitoring_views
-    from sunshine.supervision import api as supervision_api
-    from sunshine.supervision import staff_views as supervision_staff_views
-    from sunshine.supervision import views as supervision_views
     from sunshine.observers import api as observers_api
     from sunshine.opendata import api as opendata_api
     from sunshine.opendata import views as opendata_views
@@ -163,6 +160,9 @@ def create_app(
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
     from sunshine.smallworks import views as smallworks_views
+    from sunshine.supervision import api as supervision_api
+    from sunshine.supervision import staff_views as supervision_staff_views
+    from sunshine.supervision import views as supervision_views
     from sunshine.tenderdocs import api as tenderdocs_api
     from sunshine.tenderdocs import views as tenderdocs_views
     from sunshine.trading import api as trading_api

@@ -7,7 +7,7 @@ unanswered one raises an overdue alert; renewal makes the old card fail, dismiss
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
