@@ -51,6 +51,7 @@ from sunshine.demo.results import load_demo_results
 from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.smallworks import SmallWorksDemo
+from sunshine.demo.supervision import load_demo_supervision
 from sunshine.demo.tenderdocs import load_demo_tenderdocs
 from sunshine.demo.trading import load_demo_trading
 from sunshine.demo.venues import load_demo_venues
@@ -128,6 +129,9 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
         created += load_demo_opendata(db.unit_of_work)  # last: every published stage as OCDS, the day's downloads
         created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled
+        created += load_demo_supervision(
+            db.unit_of_work, real_now
+        )  # 社会监督: supervisors, schedule, opinions, open days
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

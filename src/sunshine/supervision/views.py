@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -83,9 +84,14 @@ def hub(request: Request, session: Session = SessionDep, actor: Principal = PUBL
 
 @router.get("/supervision/cards/{serial}", response_class=HTMLResponse)
 def card_check(
-    serial: str, request: Request, v: int = 0, s: str = "", session: Session = SessionDep, _: Principal = PUBLIC
+    serial: Annotated[str, Path(max_length=24)],
+    request: Request,
+    v: Annotated[int, Query(ge=0, le=100000)] = 0,
+    s: Annotated[str, Query(max_length=200)] = "",
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
 ) -> Response:
-    check = cards.verify(session, serial[:24], max(0, min(v, 100000)), s[:200])
+    check = cards.verify(session, serial, v, s)
     return render(request, "supervision/card_check.html", page_title="社会监督员工作证核验", check=check)
 
 
