@@ -197,7 +197,12 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/archives", "项目档案（只读）"),
         ("/complaints", "投诉处理（待办及期限）"),
     ],
-    Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
+    Role.SOCIAL_SUPERVISOR: [
+        ("/supervision/me", "我的社会监督"),
+        ("/projects", "交易项目"),
+        ("/supervision", "全程留痕监督"),
+        ("/ledger", "验证留痕记录"),
+    ],
     Role.BIDDER: [
         ("/my/registrations", "我的报名与保证金"),
         ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
