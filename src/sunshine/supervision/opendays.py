@@ -253,7 +253,7 @@ def join_regular(session: Session, actor: Principal, open_day_id: int) -> Partic
     """常态化开放日: a supervisor in office takes a place while any is left."""
     sup = registry.of_user(session, actor.user_id)
     if sup is None:
-        raise Forbidden("常态化开放日由在聘的社会监督员自行选择参加")
+        raise registry.NotInOffice("常态化开放日由在聘的社会监督员自行选择参加")
     day = get(session, open_day_id)
     if day.kind != "regular" or day.state != "announced":
         raise Conflict("该开放日不能选择参加")

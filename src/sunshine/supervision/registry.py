@@ -23,6 +23,12 @@ from sunshine.supervision import labels, settings
 from sunshine.supervision.models import Recruitment, Supervisor
 
 MANAGERS = frozenset({Role.CENTRE_STAFF})
+
+
+class NotInOffice(Conflict):
+    """The person holds the supervisor's role but no card in office (term run out, dismissed, not yet appointed)."""
+
+    code = "supervisor_not_in_office"
 PHONE_CHARS = set("0123456789-+ ")
 
 

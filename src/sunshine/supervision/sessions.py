@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.formatting import local_time
 from sunshine.draws import service as draws
 from sunshine.identity.models import User, UserRole
@@ -25,6 +25,7 @@ from sunshine.observers import service as observers
 from sunshine.observers.models import ObserverSeat
 from sunshine.supervision import registry, schedule, settings
 from sunshine.supervision.models import Attendance, SessionDraw, Supervisor
+from sunshine.supervision.registry import NotInOffice
 from sunshine.venues.models import Booking, Room
 
 KIND = "venue_session"
@@ -95,7 +96,7 @@ def choose(session: Session, actor: Principal, booking_id: int) -> Attendance:
     """选择参加: a supervisor in office takes one of the session's observer seats while any is left."""
     sup = registry.of_user(session, actor.user_id)
     if sup is None:
-        raise Forbidden("只有在聘的社会监督员可以选择参加场次")
+        raise NotInOffice("只有在聘的社会监督员可以选择参加场次")
     b, room = booking(session, booking_id)
     if b.state != "booked" or b.starts_at <= clock.now():
         raise Conflict("该场次已开始或已取消，不能再选择")
@@ -136,7 +137,7 @@ def sign_in(session: Session, actor: Principal, room_id: int) -> tuple[Attendanc
     """扫码签到: the supervisor scans the room's QR; their session in that room now (or within the hour) counts."""
     sup = registry.of_user(session, actor.user_id)
     if sup is None:
-        raise Forbidden("只有在聘的社会监督员可以签到")
+        raise NotInOffice("只有在聘的社会监督员可以签到")
     now = clock.now()
     stmt = (
         select(Attendance, Booking)
