@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sunshine.core import alerts
 from sunshine.core.clock import now as clock_now
 from sunshine.messaging.models import Delivery, InboxMessage
-from sunshine.supervision import registry
+from sunshine.supervision import opinions, registry, schedule
 from sunshine.supervision.models import Supervisor
 from sunshine.tasks import tick
 from tests.conftest import SHANGHAI
@@ -106,10 +106,12 @@ def test_supervisor_schedule_session_and_opinion(db, app, client, clock):
 
     # the weekly schedule: not before Friday 16:00, then next week's sessions only
     clock.set(_local(2026, 11, 27, 15, 59))
-    assert tick(db).supervision == []
+    with db.unit_of_work() as s:
+        assert schedule.tick(s) == []
     clock.set(_local(2026, 11, 27, 16, 1))
-    assert "2026-11-30" in tick(db).supervision
-    assert tick(db).supervision == []  # once a week
+    assert "2026-11-30" in tick(db).supervision  # the platform's tick sends it
+    with db.unit_of_work() as s:
+        assert schedule.tick(s) == []  # once a week
     sched = client.get("/api/v1/supervision/schedule").json()
     assert sched["week_start"] == "2026-11-30"
     assert [i["booking_id"] for i in sched["items"]] == [next_week]
@@ -202,7 +204,8 @@ def test_supervisor_schedule_session_and_opinion(db, app, client, clock):
         "/api/v1/supervision/opinions", json={"topic": "service", "body": "服务窗口午间无人值守。"}
     ).json()
     clock.set(_local(2026, 12, 21, 9, 0))
-    assert any(k.endswith(":overdue") for k in tick(db).supervision)
+    with db.unit_of_work() as s:
+        assert any(k.endswith(":overdue") for k in opinions.raise_overdue(s))
     with db.unit_of_work() as s:
         raised = alerts.open_in(s, "supervision")
         assert [a.kind for a in raised] == ["opinion_overdue"] and late["code"] in raised[0].message

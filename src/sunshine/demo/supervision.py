@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from sunshine.core.auth import ANONYMOUS
 from sunshine.core.clock import AdjustableClock, use_clock
-from sunshine.demo.base import principal
+from sunshine.demo.base import DEMO_PASSWORD, principal
+from sunshine.identity import service as identity
+from sunshine.identity.roles import Role
 from sunshine.supervision import opendays, opinions, registry, schedule, sessions
 from sunshine.supervision.models import Recruitment
 from sunshine.venues.models import Booking, Room
@@ -58,13 +60,20 @@ def load_demo_supervision(session_factory, real_now: datetime) -> int:
             statement="长期关注政府采购和工程招标，希望参与监督。",
         )
         registry.appoint(s, centre, li.id, "材料齐全，同意聘任")
+        identity.create_user(
+            s,
+            username=SPECIAL,
+            display_name="县政府政务公开特约监督员 何平",
+            password=DEMO_PASSWORD,
+            roles=[Role.SOCIAL_SUPERVISOR],
+        )
         special = registry.nominate(
             s,
             centre,
             kind="special",
             source="government",
-            username="evaluator",
-            name="钟诚",
+            username=SPECIAL,
+            name="何平",
             phone="13805910002",
             employer="县政府政务公开特约监督员",
             statement="县政府政务公开试点特约监督员，参与管理公开、决策公开，评议服务结果。",
