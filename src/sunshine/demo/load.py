@@ -51,6 +51,7 @@ from sunshine.demo.results import load_demo_results
 from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.smallworks import SmallWorksDemo
+from sunshine.demo.supervision import account_rows as supervision_accounts
 from sunshine.demo.supervision import load_demo_supervision
 from sunshine.demo.tenderdocs import load_demo_tenderdocs
 from sunshine.demo.trading import load_demo_trading
@@ -148,6 +149,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     for username, label, name in evaluation_accounts(db.unit_of_work):  # experts still to score
         table.add_row(username, label, name)
     for username, label, name in credit_accounts():  # the contractor under a ban (its registration refused)
+        table.add_row(username, label, name)
+    for username, label, name in supervision_accounts():  # the county's special supervisor (特约监督员)
         table.add_row(username, label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)

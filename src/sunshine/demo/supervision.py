@@ -21,12 +21,18 @@ from sunshine.supervision.models import Recruitment
 from sunshine.venues.models import Booking, Room
 
 SPECIAL = "special"  # the county government's special supervisor (特约监督员), a demo account made here
+SPECIAL_NAME = "县政府政务公开特约监督员 何平"
 INSTRUCTIONS = (
     "1. 请携带身份证件，于活动开始前15分钟到交易大厅一楼服务台签到；\n"
     "2. 现场请将手机调至静音，未经允许不得拍照、录音、录像；\n"
     "3. 在指定的观摩区域就座，不得进入评标区，不得与投标人、评标专家交谈，不得干预开评标活动；\n"
     "4. 对开评标过程有意见建议的，可扫描场室意见箱二维码或在座谈会上提出，交易中心限时答复。"
 )
+
+
+def account_rows() -> list[tuple[str, str, str]]:
+    """The demo account this module makes, for the table of demo accounts."""
+    return [(SPECIAL, "社会监督员（特约监督员）", SPECIAL_NAME)]
 
 
 def load_demo_supervision(session_factory, real_now: datetime) -> int:
@@ -63,7 +69,7 @@ def load_demo_supervision(session_factory, real_now: datetime) -> int:
         identity.create_user(
             s,
             username=SPECIAL,
-            display_name="县政府政务公开特约监督员 何平",
+            display_name=SPECIAL_NAME,
             password=DEMO_PASSWORD,
             roles=[Role.SOCIAL_SUPERVISOR],
         )
