@@ -15,7 +15,7 @@ def test_the_demo_shows_supervision(demo, app):
         assert "李秀英" not in hub and "13805910001" not in hub
     with browser(app, "observer", DEMO_PASSWORD) as li:
         bench = page_text(li.get("/supervision/me").text)
-        assert "工作证 JD" in bench and "已选择" in bench
+        assert "工作证 JD" in bench and "自行选择" in bench
     with browser(app, "centre", DEMO_PASSWORD) as centre:
         staff = page_text(centre.get("/staff/supervision").text)
         assert "陈磊" in staff and "待审核" in staff and "特约监督员" in staff
