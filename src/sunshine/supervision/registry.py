@@ -29,6 +29,8 @@ class NotInOffice(Conflict):
     """The person holds the supervisor's role but no card in office (term run out, dismissed, not yet appointed)."""
 
     code = "supervisor_not_in_office"
+
+
 PHONE_CHARS = set("0123456789-+ ")
 
 
