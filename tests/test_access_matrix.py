@@ -87,6 +87,8 @@ GOV_DOC_READERS = frozenset(
 GOV_HIGHER = frozenset({Role.GOVERNMENT_AFFAIRS})
 GOV_INSPECTORS = frozenset({Role.DISCLOSURE_OFFICE, Role.EVALUATOR, Role.GOVERNMENT_AFFAIRS})
 
+SUPERVISION_HANDLERS = frozenset({Role.CENTRE_STAFF, Role.SUPERVISOR, Role.DISCLOSURE_OFFICE})
+SUPERVISION_PEOPLE = frozenset({Role.CENTRE_STAFF, Role.GOVERNMENT_AFFAIRS})
 MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     # identity
     ("POST", "/api/v1/auth/token"): PUBLIC,
@@ -1191,6 +1193,79 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/staff/governance/scores"): GOV_READERS,
     ("POST", "/staff/governance/scores/{year}/compute"): GOV_HIGHER,
     ("POST", "/staff/governance/scores/{year}/publish"): GOV_HIGHER,
+    # social supervision: the public hub, card check, schedule, opinion box and open days; supervisors choose and
+    # sign in; the centre manages the registry and open days; 政务办 screens and selects; answers by the routed body
+    ("GET", "/api/v1/supervision/recruitments"): PUBLIC,
+    ("POST", "/api/v1/supervision/recruitments"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/recruitments/{recruitment_id}/applications"): SIGNED_IN,
+    ("POST", "/api/v1/supervision/supervisors/nominations"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/supervision/supervisors"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/supervisors/{supervisor_id}/appoint"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/supervisors/{supervisor_id}/reject"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/supervisors/{supervisor_id}/renew"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/supervisors/{supervisor_id}/dismiss"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/api/v1/supervision/cards/{serial}"): PUBLIC,
+    ("GET", "/api/v1/supervision/schedule"): PUBLIC,
+    ("GET", "/api/v1/supervision/me/sessions"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("POST", "/api/v1/supervision/sessions/{booking_id}/choose"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("POST", "/api/v1/supervision/sessions/{booking_id}/cancel"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/api/v1/supervision/sessions/{booking_id}"): PUBLIC,
+    ("POST", "/api/v1/supervision/sessions/{booking_id}/draws"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/rooms/{room_id}/sign-in"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("POST", "/api/v1/supervision/opinions"): PUBLIC,
+    ("POST", "/api/v1/supervision/opinions/track"): PUBLIC,
+    ("GET", "/api/v1/supervision/opinions/published"): PUBLIC,
+    ("GET", "/api/v1/supervision/opinions"): SUPERVISION_HANDLERS,
+    ("POST", "/api/v1/supervision/opinions/{opinion_id}/answer"): SUPERVISION_HANDLERS,
+    ("POST", "/api/v1/supervision/opinions/{opinion_id}/review"): frozenset({Role.DISCLOSURE_OFFICE}),
+    ("GET", "/api/v1/supervision/open-days"): PUBLIC,
+    ("GET", "/api/v1/supervision/open-days/{open_day_id}"): PUBLIC,
+    ("POST", "/api/v1/supervision/open-days"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/invitations"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/applications"): PUBLIC,
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/offline-applications"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/join"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/api/v1/supervision/open-days/{open_day_id}/people"): SUPERVISION_PEOPLE,
+    ("POST", "/api/v1/supervision/open-days/participants/{participant_id}/screen"): frozenset(
+        {Role.GOVERNMENT_AFFAIRS}
+    ),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/select"): frozenset({Role.GOVERNMENT_AFFAIRS}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/check-in"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/feedback"): PUBLIC,
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/hold"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/report"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/poll/{option_id}"): PUBLIC,
+    ("GET", "/supervision/cards/{serial}"): PUBLIC,
+    ("GET", "/supervision/recruitments/{recruitment_id}"): PUBLIC,
+    ("POST", "/supervision/recruitments/{recruitment_id}/apply"): SIGNED_IN,
+    ("GET", "/supervision/me"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("POST", "/supervision/me/sessions/{booking_id}/{action}"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("POST", "/supervision/me/open-days/{open_day_id}/join"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/supervision/me/card.pdf"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/supervision/me/schedule.ics"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/supervision/sessions/{booking_id}"): PUBLIC,
+    ("GET", "/supervision/rooms/{room_id}"): PUBLIC,
+    ("POST", "/supervision/rooms/{room_id}/sign-in"): frozenset({Role.SOCIAL_SUPERVISOR}),
+    ("GET", "/supervision/rooms/{room_id}/poster"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/supervision/opinions"): PUBLIC,
+    ("GET", "/supervision/opinions/track"): PUBLIC,
+    ("POST", "/supervision/opinions/track"): PUBLIC,
+    ("GET", "/supervision/open-days/{open_day_id}"): PUBLIC,
+    ("POST", "/supervision/open-days/{open_day_id}/apply"): PUBLIC,
+    ("POST", "/supervision/open-days/{open_day_id}/poll"): PUBLIC,
+    ("POST", "/supervision/open-days/{open_day_id}/feedback"): PUBLIC,
+    ("GET", "/staff/supervision"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/supervision/recruitments"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/supervision/nominations"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/supervision/supervisors/{supervisor_id}/{action}"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/staff/supervision/supervisors/{supervisor_id}/card.pdf"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/staff/supervision/open-days"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/staff/supervision/open-days/{open_day_id}"): SUPERVISION_PEOPLE,
+    ("POST", "/staff/supervision/open-days/{open_day_id}/{action}"): SUPERVISION_PEOPLE,
+    ("POST", "/staff/supervision/participants/{participant_id}/screen"): frozenset({Role.GOVERNMENT_AFFAIRS}),
+    ("GET", "/staff/supervision/opinions"): SUPERVISION_HANDLERS,
+    ("POST", "/staff/supervision/opinions/{opinion_id}/answer"): SUPERVISION_HANDLERS,
+    ("POST", "/staff/supervision/opinions/{opinion_id}/review"): frozenset({Role.DISCLOSURE_OFFICE}),
 }
 
 # A parameter whose example depends on the route: the part of the path that names the route, and its examples.
@@ -1285,6 +1360,13 @@ PATH_EXAMPLES = {
     "entry_id": "1",
     "inspection_id": "1",
     "item_id": "1",
+    "recruitment_id": "1",
+    "supervisor_id": "1",
+    "serial": "JD2026NOSUCH",
+    "open_day_id": "1",
+    "participant_id": "1",
+    "option_id": "1",
+    "action": "appoint",
 }
 
 CALLERS: list[Role | None] = [None, *Role]

@@ -103,6 +103,7 @@ def test_demo_data_is_idempotent(demo, db):
     from sunshine.demo.evaluation import SUPPLIERS
     from sunshine.demo.experts import DEMO_USERS
     from sunshine.demo.market import PARTICIPANTS
+    from sunshine.demo.supervision import account_rows as supervision_accounts
     from sunshine.identity import service
     from sunshine.ledger import service as ledger
 
@@ -118,7 +119,14 @@ def test_demo_data_is_idempotent(demo, db):
         assert (
             len(service.list_users(s))
             == users
-            == (len(USERS) + len(PARTICIPANTS) + DEMO_USERS + len(SUPPLIERS) + len(credit_accounts()))
+            == (
+                len(USERS)
+                + len(PARTICIPANTS)
+                + DEMO_USERS
+                + len(SUPPLIERS)
+                + len(credit_accounts())
+                + len(supervision_accounts())
+            )
         )
 
 

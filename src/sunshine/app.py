@@ -170,6 +170,9 @@ def create_app(
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api
     from sunshine.smallworks import views as smallworks_views
+    from sunshine.supervision import api as supervision_api
+    from sunshine.supervision import staff_views as supervision_staff_views
+    from sunshine.supervision import views as supervision_views
     from sunshine.tenderdocs import api as tenderdocs_api
     from sunshine.tenderdocs import views as tenderdocs_views
     from sunshine.trading import api as trading_api
@@ -287,4 +290,7 @@ def create_app(
     app.include_router(governance_oversight_views.router)
     app.include_router(search_api.router)
     app.include_router(search_views.router)
+    app.include_router(supervision_api.router)
+    app.include_router(supervision_views.router)
+    app.include_router(supervision_staff_views.router)
     return app

@@ -36,6 +36,7 @@ def install() -> None:
     from sunshine.results import steps as results_steps
     from sunshine.servicedesk import steps as servicedesk_steps
     from sunshine.smallworks import steps as smallworks_steps
+    from sunshine.supervision import steps as supervision_steps
     from sunshine.tenderdocs import steps as tenderdocs_steps
     from sunshine.trading import sealing as trading_sealing
     from sunshine.trading import steps as trading_steps
@@ -63,6 +64,7 @@ def install() -> None:
     complaints_steps.install()  # the project page links to its cases; the inbox message kind
     credit_steps.install()  # penalties published through disclosure; experts known by their code; conduct rated
     disclosure_hooks.install()
+    supervision_steps.install()  # 社会监督: observer seats at scheduled sessions, draw purposes, message kinds
     monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
     servicedesk_steps.install()  # 服务台: surveys after acceptance and opening; 12345 told of order steps
     governance_steps.install()  # the annual report counts rules and normative documents adopted after consultation

@@ -38,6 +38,7 @@ from sunshine.servicedesk import models as servicedesk_models  # noqa: F401
 from sunshine.search import models as search_models  # noqa: F401
 from sunshine.signing import models as signing_models  # noqa: F401
 from sunshine.smallworks import models as smallworks_models  # noqa: F401
+from sunshine.supervision import models as supervision_models  # noqa: F401
 from sunshine.tenderdocs import models as tenderdocs_models  # noqa: F401
 from sunshine.trading import models as trading_models  # noqa: F401
 from sunshine.venues import models as venues_models  # noqa: F401

@@ -54,6 +54,7 @@ class TickReport:
     monitoring_alerts: list[str] = field(default_factory=list)  # 电子监察预警 raised (alert keys)
     servicedesk: list[str] = field(default_factory=list)  # 服务台: 催办、督办, surveys, 12345 deliveries, 满意度公布
     governance: list[str] = field(default_factory=list)  # 征求意见期满、舆情回应和整改逾期预警 (codes, alert keys)
+    supervision: list[str] = field(default_factory=list)  # 每周监督安排 sent (weeks), 意见与开放日报告逾期 (alert keys)
     head_size: int | None = None
 
     def summary(self) -> str:
@@ -172,6 +173,16 @@ def tick(db: Database) -> TickReport:
         from sunshine.governance import tick as governance
 
         report.governance = governance.tick(session)
+    with db.unit_of_work() as session:  # 社会监督: next week's schedule on its day; overdue opinions and reports
+        from sunshine.supervision import opendays as supervision_open_days
+        from sunshine.supervision import opinions as supervision_opinions
+        from sunshine.supervision import schedule as supervision_schedule
+
+        report.supervision = (
+            supervision_schedule.tick(session)
+            + supervision_opinions.raise_overdue(session)
+            + supervision_open_days.raise_overdue_reports(session)
+        )
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)
         if head is None or head.size < ledger.size(session):

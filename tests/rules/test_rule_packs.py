@@ -47,6 +47,7 @@ REQUIRED = [
     ("centre", "service"),
     ("centre", "expert_pool"),
     ("centre", "venues"),
+    ("centre", "supervision"),
 ]
 
 ENGINEERING = ["engineering.open_tender", "engineering.invited_tender"]
@@ -134,6 +135,7 @@ DESIGN_TABLE = [
     (["centre.experts"], "max_age", 70, "count", "max", "平台默认值"),
     (["centre.venues"], "min_gap_between_sessions", 30, "minutes", "min", "平台默认值"),
     (["centre.venues"], "opening_session_minutes", 120, "minutes", "min", "平台默认值"),
+    (["centre.supervision"], "opinion_answer_days", 10, "working_days", "max", "平台默认值"),
 ]
 
 

@@ -39,6 +39,7 @@ METHOD_LABELS: dict[str, str] = {
     "service": "内部办理时限",
     "expert_pool": "评标专家库管理",
     "venues": "场地与场室管理",
+    "supervision": "社会监督",
 }
 
 LIFECYCLE_LABELS: dict[str, str] = {

@@ -53,6 +53,8 @@ from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.servicedesk import load_demo_servicedesk
 from sunshine.demo.signing import load_demo_signing
 from sunshine.demo.smallworks import SmallWorksDemo
+from sunshine.demo.supervision import account_rows as supervision_accounts
+from sunshine.demo.supervision import load_demo_supervision
 from sunshine.demo.tenderdocs import load_demo_tenderdocs
 from sunshine.demo.trading import load_demo_trading
 from sunshine.demo.venues import load_demo_venues
@@ -132,6 +134,9 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled
         created += load_demo_servicedesk(db.unit_of_work, real_now)  # 服务台: orders at every stage, surveys, 12345
         created += load_demo_governance(db.unit_of_work, real_now)  # 政务公开监督: consultations, opinions, checks
+        created += load_demo_supervision(
+            db.unit_of_work, real_now
+        )  # 社会监督: supervisors, schedule, opinions, open days
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 
@@ -148,6 +153,8 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
     for username, label, name in evaluation_accounts(db.unit_of_work):  # experts still to score
         table.add_row(username, label, name)
     for username, label, name in credit_accounts():  # the contractor under a ban (its registration refused)
+        table.add_row(username, label, name)
+    for username, label, name in supervision_accounts():  # the county's special supervisor (特约监督员)
         table.add_row(username, label, name)
     for p in PARTICIPANTS:  # registered themselves (市场主体库), at the stage of review the demo shows
         table.add_row(p.username, "企业管理员（自行注册）", p.admin_name)

@@ -59,6 +59,29 @@ def admit(
 ) -> ObserverSeat:
     """安排观察席: the person (an active account holding the capacity's role) may watch the session from now on."""
     _require_centre(actor)
+    return _seat(
+        session, actor.user_id, kind, subject_id, user_id=user_id, capacity=capacity, ledger_subject=ledger_subject
+    )
+
+
+def admit_by_rule(
+    session: Session, kind: str, subject_id: int, *, user_id: int, capacity: str, ledger_subject: str
+) -> ObserverSeat:
+    """A seat the owning domain grants by its own rule, not by a staff member's choice (a social supervisor who
+    chose a session with a free seat, or was drawn for it): the person is recorded as admitting themself."""
+    return _seat(session, user_id, kind, subject_id, user_id=user_id, capacity=capacity, ledger_subject=ledger_subject)
+
+
+def _seat(
+    session: Session,
+    admitted_by: int | None,
+    kind: str,
+    subject_id: int,
+    *,
+    user_id: int,
+    capacity: str,
+    ledger_subject: str,
+) -> ObserverSeat:
     registry.get(kind)
     if capacity not in CAPACITIES:
         raise InvalidInput("请选择观察身份：行政监督部门、交易中心见证人员或观察员", field="capacity")
@@ -76,7 +99,7 @@ def admit(
         subject_id=subject_id,
         user_id=user_id,
         capacity=capacity,
-        admitted_by=actor.user_id,
+        admitted_by=admitted_by,
         admitted_at=clock.now(),
     )
     session.add(seat)

@@ -49,6 +49,7 @@ Method = Literal[
     "service",
     "expert_pool",
     "venues",
+    "supervision",
 ]
 Lifecycle = Literal[
     "tender",

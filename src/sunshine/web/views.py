@@ -197,7 +197,12 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/archives", "项目档案（只读）"),
         ("/complaints", "投诉处理（待办及期限）"),
     ],
-    Role.SOCIAL_SUPERVISOR: [("/projects", "交易项目"), ("/supervision", "全程留痕监督"), ("/ledger", "验证留痕记录")],
+    Role.SOCIAL_SUPERVISOR: [
+        ("/supervision/me", "我的社会监督"),
+        ("/projects", "交易项目"),
+        ("/supervision", "全程留痕监督"),
+        ("/ledger", "验证留痕记录"),
+    ],
     Role.BIDDER: [
         ("/my/registrations", "我的报名与保证金"),
         ("/my/bids", "我的投标文件（加密递交、回执与开标解密）"),
@@ -375,24 +380,6 @@ def deadline_tool(
         days=days or "20",
         unit=unit,
         legal_basis=calendar.LEGAL_BASIS,
-    )
-
-
-@router.get("/supervision", response_class=HTMLResponse)
-def supervision(
-    request: Request,
-    subject: str | None = Query(None, max_length=200),
-    session: Session = SessionDep,
-    _: Principal = PUBLIC,
-) -> Response:
-    recent = ledger.entries_for(session, subject, limit=200) if subject else ledger.recent(session, 30)
-    return render(
-        request,
-        "supervision.html",
-        page_title="社会监督",
-        recent=recent,
-        subject=subject,
-        head=ledger.latest_head(session),
     )
 
 

@@ -1,0 +1,21 @@
+"""The demo shows social supervision at work: the hub with the schedule, the published opinion and the open days,
+李秀英's workbench with her chosen session and card, and the centre's registry with a pending application."""
+
+from __future__ import annotations
+
+from sunshine.demo import DEMO_PASSWORD
+from tests.pages import browser, page_text
+
+
+def test_the_demo_shows_supervision(demo, app):
+    with browser(app) as visitor:
+        hub = page_text(visitor.get("/supervision").text)
+        assert "关于公开招募公共资源交易社会监督员的公告" in hub
+        assert "已在后排增设两只音箱" in hub and "社会申请式公共资源交易开放日" in hub
+        assert "李秀英" not in hub and "13805910001" not in hub
+    with browser(app, "observer", DEMO_PASSWORD) as li:
+        bench = page_text(li.get("/supervision/me").text)
+        assert "工作证 JD" in bench and "自行选择" in bench
+    with browser(app, "centre", DEMO_PASSWORD) as centre:
+        staff = page_text(centre.get("/staff/supervision").text)
+        assert "陈磊" in staff and "待审核" in staff and "特约监督员" in staff
