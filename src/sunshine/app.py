@@ -161,11 +161,11 @@ def create_app(
     from sunshine.rules import views as rules_views
     from sunshine.seals import api as seals_api
     from sunshine.seals import views as seals_views
+    from sunshine.search import api as search_api
+    from sunshine.search import views as search_views
     from sunshine.servicedesk import api as servicedesk_api
     from sunshine.servicedesk import views as servicedesk_views
     from sunshine.servicedesk import views_staff as servicedesk_staff_views
-    from sunshine.search import api as search_api
-    from sunshine.search import views as search_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
     from sunshine.smallworks import api as smallworks_api

@@ -34,8 +34,8 @@ from sunshine.qualifications import models as qualifications_models  # noqa: F40
 from sunshine.results import models as results_models  # noqa: F401
 from sunshine.rules import models as rules_models  # noqa: F401
 from sunshine.seals import models as seals_models  # noqa: F401
-from sunshine.servicedesk import models as servicedesk_models  # noqa: F401
 from sunshine.search import models as search_models  # noqa: F401
+from sunshine.servicedesk import models as servicedesk_models  # noqa: F401
 from sunshine.signing import models as signing_models  # noqa: F401
 from sunshine.smallworks import models as smallworks_models  # noqa: F401
 from sunshine.supervision import models as supervision_models  # noqa: F401

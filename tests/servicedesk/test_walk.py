@@ -9,9 +9,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sunshine.core import calendar
+from sunshine.core.auth import Principal
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.servicedesk import hotline
+from sunshine.supervision import registry as supervisors
 from sunshine.tasks import tick
 from tests.builders import api_token, make_org, make_user
 
@@ -187,6 +189,22 @@ def test_work_order_walk(client, db, clock) -> None:
     # a 特约监督员 rates a service: joins the figures, labelled
     sv = api_token(client, make_user(db, Role.SOCIAL_SUPERVISOR, username="special1"))
     rating = {"service": "order_closed", "subject": "服务台工单办理情况评议", "answers": {k: 5 for k in items}}
+    # holding the role is not enough: only a supervisor in office (supervision's registry) rates
+    assert client.post("/api/v1/desk/ratings", json=rating, headers=sv).status_code == 403
+    with db.unit_of_work() as s:
+        staff = Principal(user_id=_uid(db, "agent1"), username="agent1", roles=frozenset({Role.CENTRE_STAFF}))
+        row = supervisors.nominate(
+            s,
+            staff,
+            kind="special",
+            source="government",
+            username="special1",
+            name="特约监督员甲",
+            phone="13500001111",
+            employer="县政务服务中心",
+            statement="政府推荐",
+        )
+        supervisors.appoint(s, staff, row.id)
     assert client.post("/api/v1/desk/ratings", json=rating, headers=sv).status_code == 201
     assert client.post("/api/v1/desk/ratings", json=rating, headers=C).status_code == 403
     month = client.get("/api/v1/desk/satisfaction/2027-01/current", headers=A).json()

@@ -132,11 +132,9 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
         created += load_demo_opendata(db.unit_of_work)  # last: every published stage as OCDS, the day's downloads
         created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled
-        created += load_demo_servicedesk(db.unit_of_work, real_now)  # 服务台: orders at every stage, surveys, 12345
+        created += load_demo_supervision(db.unit_of_work, real_now)  # 社会监督: supervisors, schedule, open days
+        created += load_demo_servicedesk(db.unit_of_work, real_now)  # 服务台: orders, surveys, ratings, 12345
         created += load_demo_governance(db.unit_of_work, real_now)  # 政务公开监督: consultations, opinions, checks
-        created += load_demo_supervision(
-            db.unit_of_work, real_now
-        )  # 社会监督: supervisors, schedule, opinions, open days
         with db.unit_of_work() as session:
             ledger.sign_head(session)
 

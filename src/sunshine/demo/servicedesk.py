@@ -155,7 +155,7 @@ def load_demo_servicedesk(session_factory, real_now: datetime) -> int:
             items = surveys.items_of(surveys.questionnaire(s, "opening_held"))
             surveys.rate(
                 s,
-                principal(s, "observer"),
+                principal(s, "special"),  # the county's 特约监督员, appointed by the supervision demo
                 service="opening_held",
                 subject="本月开标服务现场评议",
                 answers={i["id"]: 4 for i in items},

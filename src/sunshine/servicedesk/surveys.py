@@ -24,6 +24,7 @@ from sunshine.messaging import service as messaging
 from sunshine.servicedesk import desk
 from sunshine.servicedesk.labels import SERVICES
 from sunshine.servicedesk.models import Questionnaire, SurveyInvitation, SurveyResponse
+from sunshine.supervision import registry as supervisors
 
 DOMAIN = "servicedesk"
 MESSAGE_KIND = "servicedesk"
@@ -284,6 +285,9 @@ def rate(
     figures as a supervisor's. The social supervision module calls this for its special supervisors."""
     if Role.SOCIAL_SUPERVISOR not in actor.roles:
         raise Forbidden("服务评议由特约监督员提出")
+    status = supervisors.status_of(session, actor.user_id)
+    if status is None or not status.valid:
+        raise Forbidden("服务评议由在任的特约监督员、社会监督员提出：您的聘任已期满或已被解聘")
     q = questionnaire(session, service)
     if department_id is not None:
         desk.get_department(session, department_id)
