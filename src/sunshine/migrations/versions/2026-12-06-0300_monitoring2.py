@@ -1,0 +1,44 @@
+"""open data's stored compiled releases (one per ocid, merged when a release is added); monitoring's evaluation
+watermark for the population rules
+
+Revision ID: 20261206_0300
+Revises: 20261205_0800
+Create Date: 2026-12-06 03:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "20261206_0300"
+down_revision: str | tuple[str, ...] | None = "20261205_0800"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    t = "opendata_record"
+    op.create_table(
+        t,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ocid", sa.String(length=80), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("compiled", sa.Text(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("releases", sa.Integer(), nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["project.id"], name=op.f("fk_opendata_record_project_id_project"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{t}")),
+        sa.UniqueConstraint("ocid", name=op.f(f"uq_{t}_ocid")),
+    )
+    op.create_index(op.f(f"ix_{t}_project_id"), t, ["project_id"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_opendata_record_project_id"), table_name="opendata_record")
+    op.drop_table("opendata_record")
