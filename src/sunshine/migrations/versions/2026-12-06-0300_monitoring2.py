@@ -1,5 +1,5 @@
-"""open data's stored compiled releases (one per ocid, merged when a release is added); monitoring's evaluation
-watermark for the population rules
+"""open data's stored compiled releases (one per ocid, merged when a release is added); the tracked deadline an
+overdue alert is about (one overdue alert per deadline)
 
 Revision ID: 20261206_0300
 Revises: 20261205_0800
@@ -38,7 +38,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f(f"ix_{t}_project_id"), t, ["project_id"])
 
+    with op.batch_alter_table("alert") as batch:
+        batch.add_column(sa.Column("deadline_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_alert_deadline_id_tracked_deadline"), "tracked_deadline", ["deadline_id"], ["id"]
+        )
+        batch.create_index(op.f("ix_alert_deadline_id"), ["deadline_id"])
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("alert") as batch:
+        batch.drop_index(op.f("ix_alert_deadline_id"))
+        batch.drop_constraint(op.f("fk_alert_deadline_id_tracked_deadline"), type_="foreignkey")
+        batch.drop_column("deadline_id")
     op.drop_index(op.f("ix_opendata_record_project_id"), table_name="opendata_record")
     op.drop_table("opendata_record")
