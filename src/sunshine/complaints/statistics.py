@@ -37,7 +37,8 @@ def outcome_counts(session: Session, year: int | None = None) -> list[KindCount]
     """Cases per kind (all kinds, zero included) and their outcome; ``year``: those filed in that year (Beijing)."""
     c = ComplaintCase
     concluded = c.state.in_(("answered", "decided", "published"))
-    founded = or_(c.founded.is_(True), c.outcome == "upheld")
+    # never NULL (a NULL would fall out of both "founded" and "not founded")
+    founded = or_(c.founded.is_(True), func.coalesce(c.outcome, "") == "upheld")
     columns = {
         "open": c.state.in_(sorted(kinds.OPEN_STATES)),
         "rejected": c.state == "rejected",

@@ -1,5 +1,6 @@
 """open data's stored compiled releases (one per ocid, merged when a release is added); the tracked deadline an
-overdue alert is about (one overdue alert per deadline)
+overdue alert is about (one overdue alert per deadline); monitoring's watermark of the tick's evaluation, with the
+indexes on steps' and bids' times it reads from
 
 Revision ID: 20261206_0300
 Revises: 20261205_0800
@@ -38,6 +39,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f(f"ix_{t}_project_id"), t, ["project_id"])
 
+    t = "monitoring_watermark"
+    op.create_table(
+        t,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("evaluated_until", TS, nullable=False),
+        sa.Column("projects", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{t}")),
+        sa.UniqueConstraint("name", name=op.f(f"uq_{t}_name")),
+    )
+    op.create_index("ix_project_transition_at", "project_transition", ["at"])
+    op.create_index("ix_bid_submitted_at", "bid", ["submitted_at"])
+
     with op.batch_alter_table("alert") as batch:
         batch.add_column(sa.Column("deadline_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -47,6 +61,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_bid_submitted_at", table_name="bid")
+    op.drop_index("ix_project_transition_at", table_name="project_transition")
+    op.drop_table("monitoring_watermark")
     with op.batch_alter_table("alert") as batch:
         batch.drop_index(op.f("ix_alert_deadline_id"))
         batch.drop_constraint(op.f("fk_alert_deadline_id_tracked_deadline"), type_="foreignkey")
