@@ -4,6 +4,7 @@ settings read through config.py (the rule pack file, the recording approver)."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from fastapi.testclient import TestClient
@@ -64,3 +65,20 @@ def test_monitoring_settings_come_from_config(tmp_path, monkeypatch):
         monkeypatch.delenv("SUNSHINE_MONITORING_RULES")
         get_settings.cache_clear()
         ruleset.reload()
+
+
+def test_device_identifiers_are_kept_only_as_keyed_hashes(monkeypatch):
+    from sunshine.bidding.service import Origin
+
+    fingerprint = "ab" * 32  # what the bid page sends: SHA-256 of the browser's features, hashed in the browser
+    monkeypatch.setenv("SUNSHINE_DEVICE_HASH_KEY", "centre-secret-1")
+    get_settings.cache_clear()
+    stored = Origin(device=f"browser={fingerprint}").device_json()
+    again = Origin(device=f"browser={fingerprint.upper()};mac=aa:bb:cc:dd:ee:01").device_json()
+    assert fingerprint not in stored and "aa:bb" not in again  # never the client's value itself
+    assert json.loads(stored)["browser"] == json.loads(again)["browser"]  # the same browser compares equal
+    monkeypatch.setenv("SUNSHINE_DEVICE_HASH_KEY", "centre-secret-2")
+    get_settings.cache_clear()
+    assert json.loads(Origin(device=f"browser={fingerprint}").device_json())["browser"] != json.loads(stored)["browser"]
+    assert Origin(device="nonsense").device_json() is None  # a malformed header is ignored, the bid is not refused
+    get_settings.cache_clear()
