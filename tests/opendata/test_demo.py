@@ -1,7 +1,8 @@
-"""The demo in open data: every stage its projects published is an OCDS release that validates — notices,
-the clarification, the published opening records with their bids (bids extension), the results, the land's signed
-contract, the school's accepted contract with its payments (implementation), the failed and terminated projects — the projects not yet public are absent, and the bulk downloads
-were made at demo load with their hashes in the ledger."""
+"""The demo in open data: every stage its projects published is an OCDS release that validates — notices, the
+clarification, the published opening records with their bids (bids extension), the results, the land's signed
+contract, the school's accepted contract with its payments (implementation), the failed and terminated projects —
+the projects not yet public are absent, and the bulk downloads were made at demo load with their hashes in the
+ledger."""
 
 from __future__ import annotations
 
