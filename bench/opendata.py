@@ -11,11 +11,15 @@ signed contract: 4 releases each). At each size:
 - **sync**: the new projects' releases built from the published stages and stored (``opendata.service.store``);
 - **releases export**: every release as gzip JSON Lines to /dev/null (``exports.release_lines``, server-side
   cursor, ``yield_per``), as ``sunshine opendata export releases`` does;
-- **records export**: every record compiled with ``ocdsmerge`` and written the same way (``exports.record_lines``);
+- **records export**: every record written the same way (``exports.record_lines``): its releases and the compiled
+  release stored when they were added (``opendata_record``, merged with ``ocdsmerge`` by ``service.store``), assembled
+  as text;
 - **json reference**: ``json.dumps`` of the same release dicts, and of the same record dicts, in the same run;
   the ratio is reference time / export time (1.0 = as fast as serialising alone);
 - **peak memory** of each export (tracemalloc's peak of Python allocations, in a second pass so the timings
-  above run without tracing): flat as the count grows when the export streams.
+  above run without tracing): flat as the count grows when the export streams;
+- **statistics**: every table of the public statistics page (``monitoring.statistics.PUBLIC_TABLES``), the whole
+  page computed ``--stat-runs`` times: p50 and p99 of the page and the slowest table's p99.
 
 Figures are printed, never asserted.
 """
@@ -114,17 +118,64 @@ def json_reference(db, what: str) -> tuple[float, int]:  # noqa: ANN001
     return spent, n
 
 
+def statistics_page(db, runs: int) -> tuple[float, float, str, float]:  # noqa: ANN001
+    """The public statistics page's queries ``runs`` times: page p50 and p99 (ms), the slowest table and its p99."""
+    from sunshine.monitoring import statistics
+
+    page: list[float] = []
+    per: dict[str, list[float]] = {k: [] for k in statistics.PUBLIC_TABLES}
+    with db.unit_of_work(read_only=True) as s:
+        for _ in range(runs):
+            total = 0.0
+            for key, fn in statistics.PUBLIC_TABLES.items():
+                spent, _ = timed(lambda: fn(s, None))  # noqa: B023
+                per[key].append(spent)
+                total += spent
+            page.append(total)
+
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return 1000 * ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    slowest = max(per, key=lambda k: pct(per[k], 0.99))
+    return pct(page, 0.5), pct(page, 0.99), slowest, pct(per[slowest], 0.99)
+
+
 def clone_releases(db, template: list[int], first: int, last: int) -> float:  # noqa: ANN001
     """Releases of projects ``first``..``last`` as copies of those built for the projects numbered ``template``
     (the same shapes: only the codes, the ids and the project differ), written with Core in bulk."""
     from sqlalchemy import insert, select
 
     from sunshine.opendata import ocds
-    from sunshine.opendata.models import OpenRelease
+    from sunshine.opendata.models import OpenRecord, OpenRelease
     from tests.opendata import synthetic
 
     start = time.perf_counter()
     with db.engine.begin() as conn:
+        records = {
+            r["project_id"]: r
+            for r in conn.execute(select(OpenRecord).where(OpenRecord.project_id.in_(template))).mappings()
+        }
+        compiled = []
+        for i in range(first, last + 1):
+            r = records[template[i % len(template)]]
+            old, new = synthetic.code_of(r["project_id"]), synthetic.code_of(i)
+            text = r["compiled"].replace(old, new)
+            compiled.append(
+                dict(
+                    ocid=r["ocid"].replace(old, new),
+                    project_id=i,
+                    compiled=text,
+                    sha256=ocds.sha256(text),
+                    releases=r["releases"],
+                    updated_at=r["updated_at"],
+                )
+            )
+            if len(compiled) >= 4000:
+                conn.execute(insert(OpenRecord), compiled)
+                compiled.clear()
+        if compiled:
+            conn.execute(insert(OpenRecord), compiled)
         rows = conn.execute(select(OpenRelease).where(OpenRelease.project_id.in_(template))).mappings().all()
         by_project: dict[int, list] = {}
         for r in rows:
@@ -157,7 +208,7 @@ def clone_releases(db, template: list[int], first: int, last: int) -> float:  # 
     return time.perf_counter() - start
 
 
-def run(label: str, url: str, sizes: list[int], memory: bool, build: int, records_max: int) -> None:
+def run(label: str, url: str, sizes: list[int], memory: bool, build: int, records_max: int, stat_runs: int) -> None:
     from sunshine import domains
     from sunshine.opendata import service
     from tests.opendata import synthetic
@@ -168,7 +219,8 @@ def run(label: str, url: str, sizes: list[int], memory: bool, build: int, record
     print(f"\n== {label} ==")
     header = (
         f"{'projects':>9} {'write s':>8} {'sync s':>8} {'releases':>9} {'rel s':>7} {'rel json s':>10} "
-        f"{'ratio':>6} {'rel MiB':>8} {'rec s':>7} {'rec json s':>10} {'ratio':>6} {'rec MiB':>8}"
+        f"{'ratio':>6} {'rel MiB':>8} {'rec s':>7} {'rec json s':>10} {'ratio':>6} {'rec MiB':>8} "
+        f"{'stat p50 ms':>11} {'stat p99 ms':>11}  slowest table p99"
     )
     print(header)
     done = 0
@@ -195,9 +247,10 @@ def run(label: str, url: str, sizes: list[int], memory: bool, build: int, record
             m_rec = peak(lambda: export_to_null(db, "records")) if memory else float("nan")
             assert n_rec == size, n_rec
             rec = f"{t_rec:>7.1f} {j_rec:>10.1f} {j_rec / t_rec:>6.2f} {m_rec:>8.1f}"
+        p50, p99, slowest, slow99 = statistics_page(db, stat_runs)
         print(
             f"{size:>9} {t_write:>8.1f} {t_sync:>8.1f} {n_rel:>9} {t_rel:>7.1f} {j_rel:>10.1f} {j_rel / t_rel:>6.2f} "
-            f"{m_rel:>8.1f} {rec}",
+            f"{m_rel:>8.1f} {rec} {p50:>11.0f} {p99:>11.0f}  {slowest} {slow99:.0f} ms",
             flush=True,
         )
     db.engine.dispose()
@@ -211,14 +264,23 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
     parser.add_argument("--build", type=int, default=2000, help="projects whose releases sync builds (the rest copied)")
     parser.add_argument("--records-max", type=int, default=10**9, help="export records only up to this size")
+    parser.add_argument("--stat-runs", type=int, default=20, help="times the statistics page is computed per size")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     if not args.skip_sqlite:
         folder = Path(tempfile.mkdtemp(prefix="opendata-bench-db-"))
-        run("SQLite", f"sqlite:///{folder / 'bench.db'}", sizes, not args.no_memory, args.build, args.records_max)
+        run(
+            "SQLite",
+            f"sqlite:///{folder / 'bench.db'}",
+            sizes,
+            not args.no_memory,
+            args.build,
+            args.records_max,
+            args.stat_runs,
+        )
     if args.pg_url:
         reset_postgres(args.pg_url)
-        run("PostgreSQL", args.pg_url, sizes, not args.no_memory, args.build, args.records_max)
+        run("PostgreSQL", args.pg_url, sizes, not args.no_memory, args.build, args.records_max, args.stat_runs)
 
 
 if __name__ == "__main__":

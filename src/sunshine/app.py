@@ -62,6 +62,9 @@ def create_app(
         finally:
             if scheduler:
                 await scheduler.stop()
+            from sunshine.monitoring import usage
+
+            await anyio.to_thread.run_sync(usage.flush_to, db)  # page views counted since the last write
 
     app = FastAPI(
         title="阳光交易 Sunshine 开放接口",

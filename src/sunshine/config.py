@@ -135,6 +135,25 @@ class Settings(BaseSettings):
         default="https://creativecommons.org/licenses/by/4.0/",
         description="开放数据的许可协议地址（平台默认值 CC BY 4.0）",
     )
+    # 电子监察（monitoring, docs/monitoring.md）
+    monitoring_rules: Path | None = Field(
+        default=None,
+        description="监察规则包文件（YAML），取代平台自带的 monitoring/rules.yaml；缺省用平台自带规则包",
+    )
+    recording_approver: str = Field(
+        default="supervisor",
+        description="调取现场录像须经其同意的部门（角色代码）；平台默认值：行政监督部门（标准只写“有关部门”）",
+    )
+    device_hash_key: str | None = Field(
+        default=None,
+        description="投标设备标识（浏览器指纹、网卡地址哈希）入库前再次加密哈希的密钥；缺省由会话密钥派生",
+    )
+    page_view_flush_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="门户访问计数写入数据库的间隔（秒）；平台默认值：进程异常终止最多丢失这段时间的计数",
+    )
 
     @property
     def resolved_database_url(self) -> str:

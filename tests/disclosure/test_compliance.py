@@ -105,9 +105,11 @@ def test_the_tick_marks_overdue_and_alerts_once(db, clock, world):
     again = tick(db)
     assert again.disclosure_overdue == []
     with db.unit_of_work() as s:
-        alerts = s.scalars(select(Alert).where(Alert.domain == "disclosure")).all()  # 电子监察 watches it too
-        assert [(a.subject_id, a.organisation_id, a.resolved_at) for a in alerts] == [
-            (ids["overdue"], world["centre_org"], None)
+        # one alert for the overdue deadline: disclosure's own, naming its deadline; 电子监察's P01 does not repeat it
+        alerts = s.scalars(select(Alert)).all()
+        deadline_id = s.get(Obligation, ids["overdue"]).deadline_id
+        assert [(a.domain, a.subject_id, a.organisation_id, a.resolved_at, a.deadline_id) for a in alerts] == [
+            ("disclosure", ids["overdue"], world["centre_org"], None, deadline_id)
         ]
         assert "2026年权力清单" in alerts[0].message
         overdue_entries = s.scalar(

@@ -13,6 +13,7 @@ from sqlalchemy import distinct, func, select
 
 from sunshine.awards.contract_models import AwardContract
 from sunshine.bidding.models import Bid
+from sunshine.complaints.models import ComplaintCase
 from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.monitoring.models import AlertFinding, PageView
 from sunshine.trading.models import Project
@@ -38,6 +39,9 @@ def test_statistics_totals_equal_their_parts_and_a_direct_count(demo, db, app, c
             )
         )
         findings = s.scalar(select(func.count(AlertFinding.id)))
+        cases = dict(
+            s.execute(select(ComplaintCase.kind, func.count(ComplaintCase.id)).group_by(ComplaintCase.kind)).all()
+        )
     assert projects > 10 and sections > 0 and signed > 0 and findings > 0
     tables = _tables(client)
     for key in ("by-type", "by-method", "by-region", "by-month"):
@@ -48,6 +52,16 @@ def test_statistics_totals_equal_their_parts_and_a_direct_count(demo, db, app, c
     assert tables["failed"]["totals"]["failed"] == failed
     assert tables["savings"]["totals"]["contracts"] == signed == tables["notice-to-contract"]["totals"]["contracts"]
     assert all(r["average_days"] > 0 for r in tables["notice-to-contract"]["rows"])
+    # complaints and their outcomes: each kind's outcomes add up to the cases raised, which match a direct count
+    complaints = tables["complaints"]
+    assert [r["group"] for r in complaints["rows"]] == ["异议", "投诉（招标投标）", "质疑", "投诉（政府采购）"]
+    outcomes = ("open", "rejected", "withdrawn", "founded", "unfounded")
+    assert all(r["raised"] == sum(r[o] for o in outcomes) for r in complaints["rows"])
+    assert complaints["totals"]["raised"] == sum(cases.values()) > 0
+    assert {r["group"]: r["raised"] for r in complaints["rows"]}["质疑"] == cases.get("challenge", 0)
+    got = client.get("/statistics/complaints/download", params={"fmt": "csv"})
+    header = next(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert header == ["类别", "提出", "处理中", "不予受理", "撤回", "成立", "不成立（驳回）"]
     # a year is a part of the whole
     year = tables["by-month"]["rows"][-1]["group"][:4]
     part = _tables(client, year=year)["by-type"]["totals"]["projects"]
@@ -82,6 +96,7 @@ def test_statistics_pages_draw_charts_beside_tables_and_count_page_views(demo, d
     assert "按交易类型：项目数与金额" in words and "预算与合同金额（节支率）" in words and "合计" in words
     assert page.text.count("data-echarts") >= 9 and "vendor/echarts.min.js" in page.text
     assert "门户访问量" not in words  # staff only
+    assert "异议、质疑、投诉及处理结果" in words
     with browser(app, "supervisor", DEMO_PASSWORD) as visitor:
         staff = visitor.get("/staff/statistics")
         assert staff.status_code == 200

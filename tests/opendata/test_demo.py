@@ -1,7 +1,8 @@
-"""The demo in open data: every stage its projects published is an OCDS release that validates — notices,
-the clarification, the published opening records with their bids (bids extension), the results, the land's signed
-contract, the failed and terminated projects — the projects not yet public are absent, and the bulk downloads
-were made at demo load with their hashes in the ledger."""
+"""The demo in open data: every stage its projects published is an OCDS release that validates — notices, the
+clarification, the published opening records with their bids (bids extension), the results, the land's signed
+contract, the school's accepted contract with its payments (implementation), the failed and terminated projects —
+the projects not yet public are absent, and the bulk downloads were made at demo load with their hashes in the
+ledger."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ def test_demo_projects_are_releases_and_records(demo, client):
     assert compiled["contracts"][0]["value"]["amount"] == 61100000.0  # the land sold at auction
     assert compiled["awards"][0]["suppliers"][0]["name"] in {p["name"] for p in compiled["parties"]}
 
+    # the school's accepted contract: the implementation release with its payment schedule and the 95 % paid
+    implementation = next(r for r in rows if r.tag == "implementation")
+    record = client.get(f"/api/v1/opendata/records/{implementation.ocid}").json()
+    assert errors("record-package", record) == []
+    done = record["records"][0]["compiledRelease"]["contracts"][0]["implementation"]
+    assert [m["type"] for m in done["milestones"]] == ["payment", "payment"]
+    statuses = [m["status"] for m in done["milestones"]]
+    assert statuses[1] == "scheduled"  # the warranty's 5 % after three years
+    paid = sum(t["value"]["amount"] for t in done["transactions"])
+    assert paid > 0 and done["documents"][0]["documentType"] == "completionCertificate"
+    assert all("reference" not in json.dumps(t) for t in done["transactions"])  # the bank's serial number stays out
     made = {(d.dataset, d.scope == "full", d.fmt) for d in dumps}
     assert {("releases", True, "jsonl.gz"), ("records", False, "jsonl.gz"), ("contracts", True, "xlsx")} <= made
     listing = client.get("/api/v1/opendata/downloads").json()

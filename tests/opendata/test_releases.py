@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from sunshine.disclosure.models import Publication
-from sunshine.opendata import reading, service
-from sunshine.opendata.models import OpenRelease
+from sunshine.opendata import exports, ocds, reading, service
+from sunshine.opendata.models import OpenRecord, OpenRelease
 from sunshine.tasks import tick
 from sunshine.trading.models import Project
 from tests.opendata import synthetic
@@ -156,6 +156,12 @@ def test_compiled_release_after_a_correction_an_award_and_a_contract(db):
     for release in record["releases"]:
         assert errors("release", release) == [], release["id"]
     assert record["compiledRelease"] == EXPECTED
+    with db.unit_of_work(read_only=True) as s:  # stored when the releases were added; the export reads it as text
+        stored = s.scalar(select(OpenRecord).where(OpenRecord.ocid == OCID))
+        assert stored.releases == 4 and json.loads(stored.compiled) == EXPECTED
+        assert reading.compile_releases(record["releases"]) == EXPECTED
+        lines = list(exports.record_lines(s))
+    assert lines[0] == ocds.dumps(record) and len(lines) == 2
     package = reading.record_package("https://example.org/records", [record], rows[-1].created_at)
     assert errors("record-package", package) == []
     assert errors("release-package", reading.release_package("https://x.org/r", record["releases"], rows[0].date)) == []
@@ -174,6 +180,10 @@ def test_a_stage_exists_only_once_its_publication_is_public(db):
         record, _ = reading.get_record(s, f"ocds-sunshn-{code2}")
     assert [r["tag"] for r in record["releases"]] == [["tender"], ["tenderAmendment"], ["award"]]
     assert "contracts" not in record["compiledRelease"]
+    with db.engine.begin() as conn:  # data stored before compiled releases were: merged on reading, then stored
+        conn.execute(delete(OpenRecord).where(OpenRecord.ocid == f"ocds-sunshn-{code2}"))
+    with db.unit_of_work(read_only=True) as s:
+        assert reading.get_record(s, f"ocds-sunshn-{code2}")[0] == record
 
     with db.engine.begin() as conn:  # published later: the next run adds the contract, nothing else changes
         conn.execute(
@@ -186,7 +196,9 @@ def test_a_stage_exists_only_once_its_publication_is_public(db):
         assert service.sync(s, everything=True).release_ids == []  # idempotent
     with db.unit_of_work(read_only=True) as s:
         after = {r.release_id: r.sha256 for r in s.query(OpenRelease)}
+        merged = json.loads(s.scalar(select(OpenRecord.compiled).where(OpenRecord.ocid == f"ocds-sunshn-{code2}")))
     assert {k: after[k] for k in before} == before  # never rewritten
+    assert merged["contracts"][0]["id"]  # the compiled release merged again with the contract
 
 
 def test_a_project_not_yet_public_has_no_release(db):

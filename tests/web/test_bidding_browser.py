@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, select
 
 from sunshine.bidding import envelope, receipts
+from sunshine.bidding.models import Bid
 from sunshine.demo import DEMO_PASSWORD
 from sunshine.demo.bidding import KEYS_FILE
 
@@ -40,7 +42,9 @@ def _demo(live_server, stage: str) -> dict:
     return next(p for p in keys["projects"] if p["stage"] == stage)
 
 
-def test_bidder_seals_in_the_browser_and_the_server_holds_only_ciphertext(open_page, live_server, tmp_path, screenshot):
+def test_bidder_seals_in_the_browser_and_the_server_holds_only_ciphertext(
+    open_page, live_server, tmp_path, screenshot, database_url
+):
     tender = _demo(live_server, "open")
     page, watch = open_page(viewport=DESKTOP)
     page.goto("/login?next=/my/registrations")
@@ -100,6 +104,12 @@ def test_bidder_seals_in_the_browser_and_the_server_holds_only_ciphertext(open_p
     assert package.form.price == Decimal("8123456.70") and package.form.duration_days == 180
     assert package.form.commitments == "项目经理：何工（一级建造师）"
     assert [(d.name, d.data) for d in package.documents] == [("技术标.txt", document.read_bytes())]
+    # 电子监察: the page sent this browser's hashed fingerprint; the server kept it keyed-hashed, and the address
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        client_ip, device = conn.execute(select(Bid.client_ip, Bid.device_json).where(Bid.bid_no == bid_no)).one()
+    engine.dispose()
+    assert client_ip and re.fullmatch(r"[0-9a-f]{64}", json.loads(device)["browser"])
 
     # the version list below the form is live: the new version shows without reloading the page
     expect(page.locator(f"#versions #bid-{bid_no}")).to_contain_text("已递交（有效）")

@@ -404,6 +404,7 @@ def raise_overdue(session: Session) -> list[str]:
             audience=(Role.CENTRE_STAFF, Role.SUPERVISOR),
             organisation_id=project.tenderer_id,
             due=deadline.due,
+            deadline_id=deadline.id,
         )
         if alert is not None:
             raised.append(project.code)
@@ -432,6 +433,7 @@ def _filing_overdue(session: Session, today: date) -> list[str]:
             audience=(Role.CENTRE_STAFF, Role.SUPERVISOR),
             organisation_id=project.tenderer_id,
             due=deadline.due,
+            deadline_id=deadline.id,
         )
         if alert is not None:
             raised.append(contract.number)

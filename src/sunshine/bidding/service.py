@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -194,8 +195,10 @@ def binding_for(session: Session, section: Section, project: Project, org: Organ
 class Origin:
     """Where a sealed bid came from, for electronic monitoring (电子监察): the client's IP address as the server
     saw it, and the hardware identifiers the bidder's client reported in ``Sunshine-Device``
-    (``mac=<h>,<h>;machine=<h>;browser=<h>``). Only hashes are kept: a value that is not already a SHA-256 is
-    hashed here, so no MAC address, machine id or browser fingerprint is ever stored in the clear. A malformed
+    (``mac=<h>,<h>;machine=<h>;browser=<h>``). Only keyed hashes are kept: every value (the clients send SHA-256
+    hashes already; a value in the clear is accepted too) is hashed again here with HMAC-SHA-256 under the platform's
+    secret (``device_hash_key``), so no MAC address, machine id or browser fingerprint is stored in the clear, and a
+    stored hash cannot be matched against a list of known identifiers without the secret. A malformed
     header is ignored rather than refusing the bid: it is a monitoring aid, not a condition of bidding."""
 
     client_ip: str | None = None
@@ -216,9 +219,17 @@ class Origin:
 
 def _device_hash(value: str) -> str:
     value = value.strip().lower()
-    if re.fullmatch(r"[0-9a-f]{64}", value):
-        return value
-    return hashlib.sha256(f"sunshine-device-v1:{value}".encode()).hexdigest()
+    if not re.fullmatch(r"[0-9a-f]{64}", value):
+        value = hashlib.sha256(f"sunshine-device-v1:{value}".encode()).hexdigest()
+    return hmac.new(_device_key(), f"sunshine-device-v2:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _device_key() -> bytes:
+    """The secret of the stored device hashes: ``device_hash_key``, or one derived from the platform's secret key."""
+    settings = get_settings()
+    if settings.device_hash_key:
+        return settings.device_hash_key.encode()
+    return hmac.new(settings.resolved_secret_key().encode(), b"sunshine-device-hash", hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)

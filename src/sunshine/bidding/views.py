@@ -147,6 +147,7 @@ async def ciphertext(request: Request) -> bytes:
 
 @router.post("/projects/{project_id}/sections/{section_id}/bid")
 def submit(
+    request: Request,
     project_id: Id,
     section_id: Id,
     session: Session = SessionDep,
@@ -156,8 +157,10 @@ def submit(
     key_commitment: str = Header(default="", alias="Sunshine-Key-Commitment"),
     signing_key: Id | None = Header(default=None, alias="Sunshine-Signing-Key"),
     signature: str = Header(default="", alias="Sunshine-Signature", max_length=200),
+    device: str = Header(default="", alias="Sunshine-Device", max_length=1000),
 ) -> Response:
-    """The page's fetch: ciphertext (and the signer's signature) in, signed receipt out (201; 200 for a retry)."""
+    """The page's fetch: ciphertext (and the signer's signature) in, signed receipt out (201; 200 for a retry); the
+    address the server saw and the browser's hashed fingerprint kept for 电子监察 (``service.Origin``)."""
     service.section_of(session, project_id, section_id)
     result = service.submit(
         session,
@@ -168,6 +171,7 @@ def submit(
         idempotency_key=idempotency_key,
         signing_key_id=signing_key,
         signature=signature,
+        origin=service.Origin(client_ip=request.client.host if request.client else None, device=device),
     )
     return JSONResponse(service.receipt_of(result.bid), status_code=201 if result.created else 200)
 

@@ -46,8 +46,11 @@ def raise_once(
     organisation_id: int | None = None,
     user_id: int | None = None,
     due: date | None = None,
+    deadline_id: int | None = None,
 ) -> Alert | None:
-    """Raise the alert for the fact ``key`` unless it was raised before; the new alert, or None."""
+    """Raise the alert for the fact ``key`` unless it was raised before; the new alert, or None. An overdue alert
+    names the tracked deadline it is about (``deadline_id``): the one overdue alert of that deadline, which
+    电子监察's generic rule P01 does not repeat."""
     if session.scalar(select(Alert.id).where(Alert.key == key)) is not None:
         return None
     alert = Alert(
@@ -57,6 +60,7 @@ def raise_once(
         subject_kind=subject_kind,
         subject_id=subject_id,
         due=due,
+        deadline_id=deadline_id,
         message=message[:MESSAGE_MAX],
         audience=audience_of(audience),
         organisation_id=organisation_id,

@@ -72,6 +72,9 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # handled: the fact is over
+    # the tracked legal deadline an overdue alert is about, when a domain raises one: 电子监察's P01 then does not
+    # raise a second alert for the same deadline (docs/monitoring.md)
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("tracked_deadline.id"), index=True)
 
 
 class CodeSequence(Base):

@@ -269,6 +269,7 @@ def mark_overdue(session: Session) -> list[int]:
                 subject_id=obligation.id,
                 organisation_id=obligation.responsible_org_id,
                 audience=ALERT_AUDIENCE,
+                deadline_id=obligation.deadline_id,
                 message=(
                     f"“{obligation.title}”应于 {obligation.due.isoformat()} 前按“{obligation.item.name}”"
                     f"（{obligation.item.code}）公开，已逾期"

@@ -322,6 +322,7 @@ def raise_overdue(session: Session) -> list[int]:
             audience=[Role.CENTRE_STAFF.value, Role.SUPERVISOR.value],
             organisation_id=project.agency_id if deadline.purpose == DELIVER_PURPOSE else project.tenderer_id,
             due=deadline.due,
+            deadline_id=deadline.id,
         )
         if alert is not None:
             raised.append(row.id)

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sunshine.bidding.models import Bid
 from sunshine.db import Base, UTCDateTime
-from sunshine.trading.models import Project
+from sunshine.trading.models import Project, Transition
 
 
 class AlertFinding(Base):
@@ -106,3 +107,19 @@ class PageView(Base):
 
 # statistics group projects by the month they were registered in (GROUP BY over a year of a province's data)
 Index("ix_project_registered_at", Project.registered_at)
+
+
+class Watermark(Base):
+    # 巡查进度 how far the tick's evaluation has read (one row per kind of run): the next run evaluates only the
+    # projects with something new since then
+    __tablename__ = "monitoring_watermark"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # tick
+    evaluated_until: Mapped[datetime] = mapped_column(UTCDateTime)  # when the last evaluation started
+    projects: Mapped[int] = mapped_column(Integer, default=0)  # projects it evaluated
+
+
+# the tick's incremental evaluation reads the steps and bids since its watermark
+Index("ix_project_transition_at", Transition.at)
+Index("ix_bid_submitted_at", Bid.submitted_at)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.bidding import service as bidding
-from sunshine.core.models import TrackedDeadline
+from sunshine.core.models import Alert, TrackedDeadline
+from sunshine.identity.roles import Role
 from sunshine.monitoring.flags import Finding
 from sunshine.monitoring.ruleset import Rule
 from sunshine.trading import lifecycle
@@ -22,11 +23,33 @@ from sunshine.trading.models import Project, Transition
 SUSPENSION_STEPS = frozenset({"suspend", "resume", "terminate"})
 
 
+def domain_alerted():  # noqa: ANN201
+    """The condition "the domain owning this deadline has raised its own overdue alert for it, and the supervisory
+    department is in its audience": P01 then stays silent (one alert per overdue deadline, the owner's, which says
+    what is late in that domain's words and names who must act)."""
+    return (
+        select(Alert.id)
+        .where(
+            Alert.deadline_id == TrackedDeadline.id,
+            Alert.domain != "monitoring",
+            Alert.audience.contains(f" {Role.SUPERVISOR.value} "),
+        )
+        .exists()
+    )
+
+
 def missed_deadlines(session: Session, rule: Rule, today: date, limit: int = 2000) -> list[Finding]:
+    """P01: every open tracked deadline past its due date (and ``grace_days``) that no domain has raised its own
+    overdue alert for (``domain_alerted``): the net under the domains, covering any deadline a domain tracks but does
+    not watch."""
     grace = int(rule.param("grace_days", 0))
     rows = session.scalars(
         select(TrackedDeadline)
-        .where(TrackedDeadline.is_open.is_(True), TrackedDeadline.due < today - timedelta(days=grace))
+        .where(
+            TrackedDeadline.is_open.is_(True),
+            TrackedDeadline.due < today - timedelta(days=grace),
+            ~domain_alerted(),
+        )
         .order_by(TrackedDeadline.due, TrackedDeadline.id)
         .limit(limit)
     ).all()

@@ -11,13 +11,13 @@ Never commits: the caller's unit of work does.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.bidding import opening
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -51,9 +51,10 @@ VIDEO_TYPES = {
 
 
 def approver_role() -> Role:
-    """The department whose consent a retrieval needs: ``SUNSHINE_RECORDING_APPROVER`` (a role code), by default
-    行政监督部门 (平台默认值: the standard says only 有关部门)."""
-    value = os.environ.get("SUNSHINE_RECORDING_APPROVER", Role.SUPERVISOR.value)
+    """The department whose consent a retrieval needs: the setting ``recording_approver``
+    (``SUNSHINE_RECORDING_APPROVER``, a role code), by default 行政监督部门 (平台默认值: the standard says only
+    有关部门); a code that is no role falls back to that default."""
+    value = get_settings().recording_approver
     try:
         return Role(value)
     except ValueError:

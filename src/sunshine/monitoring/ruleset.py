@@ -1,16 +1,18 @@
-"""The monitoring rule pack (``rules.yaml``, or the file ``SUNSHINE_MONITORING_RULES`` names): each rule's id,
+"""The monitoring rule pack (``rules.yaml``, or the file the setting ``monitoring_rules`` names,
+``SUNSHINE_MONITORING_RULES``): each rule's id,
 Chinese title, basis and certainty, severity, the stage it watches and its parameters. Read once per process;
 ``reload`` after a centre edits its file."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from sunshine.config import get_settings
 
 PACK = Path(__file__).with_name("rules.yaml")
 SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
@@ -80,7 +82,7 @@ def _parse(text: str, source: str) -> RulePack:
 
 @cache
 def pack() -> RulePack:
-    path = Path(os.environ.get("SUNSHINE_MONITORING_RULES") or PACK)
+    path = Path(get_settings().monitoring_rules or PACK)
     return _parse(path.read_text(encoding="utf-8"), path.name)
 
 

@@ -13,11 +13,12 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.bidding.models import Bid
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
@@ -28,8 +29,9 @@ from sunshine.ledger import service as ledger
 from sunshine.monitoring import facts, flags, marks, process
 from sunshine.monitoring.flags import Finding as Found
 from sunshine.monitoring.models import AlertFinding as Finding
+from sunshine.monitoring.models import Watermark
 from sunshine.monitoring.ruleset import Rule, pack
-from sunshine.trading.models import Project
+from sunshine.trading.models import Project, Transition
 
 log = logging.getLogger("sunshine.monitoring")
 DOMAIN = "monitoring"
@@ -85,22 +87,60 @@ def _section_rules(rules: dict[str, Rule], sections, markset, now) -> list[Found
     return out
 
 
-def run(session: Session) -> RunReport:
-    """Every computable rule over the projects registered within the horizon; new findings raised once each."""
+def _watermark(session: Session) -> Watermark:
+    row = session.scalar(select(Watermark).where(Watermark.name == "tick").with_for_update())
+    if row is None:
+        row = Watermark(name="tick", evaluated_until=datetime(1970, 1, 1, tzinfo=UTC), projects=0)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def changed_since(session: Session, moment: datetime, horizon: datetime) -> list[int]:
+    """Projects registered within the horizon with something new since ``moment``: registered, a step taken or a
+    bid sealed (the opening's decryption and every decision are steps, or run the project's rules at once)."""
+    recent = Project.registered_at >= horizon
+    ids = set(session.scalars(select(Project.id).where(recent, Project.registered_at >= moment)))
+    ids |= set(session.scalars(select(Transition.project_id).where(Transition.at >= moment).distinct()))
+    ids |= set(session.scalars(select(Bid.project_id).where(Bid.submitted_at >= moment).distinct()))
+    if not ids:
+        return []
+    return list(session.scalars(select(Project.id).where(Project.id.in_(ids), recent).order_by(Project.id)))
+
+
+def run(session: Session, *, everything: bool = False) -> RunReport:
+    """The tick's evaluation, incremental: P01 over the open tracked deadlines (one indexed query); the rules of one
+    project (process rules, R003, the section rules) over the projects with something new since the watermark (the
+    last run's start, less ``OVERLAP``); the population rules (fences over the horizon's cases) only when some project
+    changed, their findings kept for the changed projects' sections and the organisations that took part in them.
+    ``everything``: every project within the horizon (the first run, ``sunshine monitoring run --all``). Findings are
+    raised once each whatever runs them (``alerts.raise_once`` on the fact's key)."""
     rules = _rules()
     now = clock.now()
     since = now - timedelta(days=HORIZON_DAYS)
+    mark = _watermark(session)
+    first = mark.evaluated_until.year == 1970
     found: list[Found] = []
     if "P01" in rules:
         found += process.missed_deadlines(session, rules["P01"], clock.today_local())
-    projects = list(session.scalars(select(Project).where(Project.registered_at >= since).order_by(Project.id)))
-    for project in projects:
+    if everything or first:
+        ids = list(session.scalars(select(Project.id).where(Project.registered_at >= since).order_by(Project.id)))
+    else:
+        ids = changed_since(session, _aware(mark.evaluated_until) - OVERLAP, since)
+    mark.evaluated_until, mark.projects = now, len(ids)
+    if not ids:
+        return raise_all(session, found)
+    changed = list(session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
+    for project in changed:
         found += process.of_project(session, rules, project)
     if "R003" in rules:
-        found += flags.r003(rules["R003"], _periods(projects))
+        found += flags.r003(rules["R003"], _periods(changed))
+    changed_sections = [s for p in changed for s in facts.of_project(session, p)]
+    found += _section_rules(rules, changed_sections, marks.of_projects(session, ids), now)
+    if not any(r in rules for r in POPULATION):
+        return raise_all(session, found)
+    projects = list(session.scalars(select(Project).where(Project.registered_at >= since).order_by(Project.id)))
     sections = [s for p in projects for s in facts.of_project(session, p)]
-    markset = marks.of_projects(session, sorted({s.project_id for s in sections}))
-    found += _section_rules(rules, sections, markset, now)
     names = _names(
         session,
         {s.tenderer_id for s in sections}
@@ -115,10 +155,29 @@ def run(session: Session) -> RunReport:
         "C04": lambda r: flags.c04(r, sections, now, names),
         "C05": lambda r: flags.c05(r, sections, now, names),
     }
+    touched = set(ids)
+    actors = {o for s in sections if s.project_id in touched for o in (s.tenderer_id, s.agency_id)}
+    actors |= {b.organisation_id for s in sections if s.project_id in touched for b in s.bids}
     for rule_id, fn in population.items():
         if rule_id in rules:
-            found += fn(rules[rule_id])
+            found += [f for f in fn(rules[rule_id]) if everything or first or _concerns(f, touched, actors)]
     return raise_all(session, found)
+
+
+POPULATION = ("R024", "R058", "R025", "R038", "C04", "C05")
+# a step committed a little after the moment it recorded is still read: every run looks back this far
+OVERLAP = timedelta(minutes=10)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _concerns(found: Found, projects: set[int], organisations: set[int]) -> bool:
+    """Whether a population rule's finding is about a changed project or an organisation that took part in one."""
+    if found.project_id in projects:
+        return True
+    return found.subject_kind == "organisation" and found.subject_id in organisations
 
 
 def run_project(session: Session, project: Project) -> RunReport:

@@ -1,8 +1,8 @@
 """统计分析: the trading statistics, each a table computed in SQL (GROUP BY over indexed columns) that a page draws
 as a chart beside its data and offers as CSV or xlsx: projects and amounts by type, method, region and month; budget
 against contract amount (savings rate); bidders per section; failed tenders; days from the first notice to the
-signed contract; on-time disclosure (the disclosure domain's own compliance count); monitoring alerts by rule and
-handling; portal page views (staff). Amounts in 元."""
+signed contract; on-time disclosure (the disclosure domain's own compliance count); complaints and their outcomes
+(the complaints domain's own count); monitoring alerts by rule and handling; portal page views (staff). In 元."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.awards.contract_models import AwardContract as Contract
 from sunshine.bidding.models import Bid
+from sunshine.complaints import statistics as complaint_statistics
 from sunshine.core.labels import METHOD_LABELS, TRADING_TYPE_LABELS
 from sunshine.core.models import Alert
 from sunshine.disclosure import compliance
@@ -294,6 +295,20 @@ def disclosure_on_time(session: Session) -> Table:
     )
 
 
+def complaints(session: Session, year: int | None = None) -> Table:
+    """异议、质疑、投诉 per kind and their outcomes (the complaints domain's own count; ``year``: filed that year)."""
+    rows = [
+        {"group": k.label, "raised": k.raised, **k.outcomes} for k in complaint_statistics.outcome_counts(session, year)
+    ]
+    return Table(
+        "complaints",
+        "异议、质疑、投诉及处理结果",
+        (("group", "类别"), ("raised", "提出"), *complaint_statistics.OUTCOMES),
+        rows,
+        note="按提出年份统计；成立：异议、质疑答复成立或投诉处理决定认定投诉成立；各结果之和等于提出数",
+    )
+
+
 def alerts_by_rule(session: Session) -> Table:
     stmt = (
         select(
@@ -361,6 +376,7 @@ PUBLIC_TABLES: dict[str, Callable[..., Table]] = {
     "failed": failed,
     "notice-to-contract": notice_to_contract,
     "disclosure": lambda session, year=None: disclosure_on_time(session),
+    "complaints": complaints,
 }
 STAFF_TABLES: dict[str, Callable[..., Table]] = {
     **PUBLIC_TABLES,

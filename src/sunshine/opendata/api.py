@@ -103,7 +103,8 @@ def records(
 ) -> Response:
     page = reading.list_ocids(session, cursor=cursor, limit=limit)
     grouped = reading.releases_of(session, page.items)
-    out = [reading.record(ocid, grouped[ocid]) for ocid in page.items]
+    compiled = reading.compiled_of(session, page.items)
+    out = [reading.record(ocid, grouped[ocid], compiled.get(ocid)) for ocid in page.items]
     modified = max((r.created_at for rows in grouped.values() for r in rows), default=None)
     package = reading.record_package(str(request.url), out, modified or clock.now())
     return conditional(request, _json({**package, **_next(request, page.next_cursor)}), modified)

@@ -133,8 +133,7 @@ def record_lines(session: Session, day: date | None = None) -> Iterator[str]:
                 .order_by(OpenRelease.ocid)
             )
         )
-    for record in reading.iter_records(session, ocids=ocids):
-        yield ocds.dumps(record)
+    yield from reading.iter_record_texts(session, ocids=ocids)
 
 
 def _releases_of_tag(session: Session, tag: str) -> Iterator[dict[str, Any]]:

@@ -21,6 +21,7 @@ from sunshine.core.auth import ANONYMOUS
 from sunshine.disclosure import visibility as disclosure_visibility
 from sunshine.disclosure.models import Publication
 from sunshine.identity.models import Organisation
+from sunshine.performance import reading as performance
 from sunshine.trading import outcomes
 from sunshine.trading import visibility as trading_visibility
 from sunshine.trading.models import Notice, Project, Section, Transition
@@ -28,6 +29,7 @@ from sunshine.trading.models import Notice, Project, Section, Transition
 # The public document of each stage, by its source reference in the disclosure pipeline.
 RESULT_SOURCES = ("results:notice:", "smallworks:", "auction:")
 CONTRACT_SOURCE = "contracts:"
+ACCEPTANCE_SOURCE = "acceptance:"
 OPENING_SOURCE = "opening:"
 CANCELLED_STATES = frozenset({"failed", "terminated"})
 
@@ -46,6 +48,8 @@ class Facts:
     opening_record: dict[str, Any] | None = None
     contracts: list[AwardContract] = field(default_factory=list)  # signed, announcement public
     winners: list[outcomes.SectionWinner] = field(default_factory=list)  # result notice public
+    # contract id → its schedule, payments and passed acceptance, once the acceptance's publication is public
+    implementation: dict[int, performance.Implementation] = field(default_factory=dict)
 
     def publication(self, *prefixes: str) -> Publication | None:
         """The first public publication whose source reference starts with one of ``prefixes``."""
@@ -92,6 +96,10 @@ def load(session: Session, project_ids: Sequence[int]) -> list[Facts]:
         f = facts[c.project_id]
         if c.tenderer_signed_at and c.winner_signed_at and f.publication(CONTRACT_SOURCE):
             f.contracts.append(c)
+    accepted = {c.id: c.project_id for f in facts.values() if f.publication(ACCEPTANCE_SOURCE) for c in f.contracts}
+    for cid, done in performance.implementation_of(session, list(accepted)).items():
+        if done.accepted is not None:
+            facts[accepted[cid]].implementation[cid] = done
     for f in facts.values():
         if f.publication(*RESULT_SOURCES) and any(t.to_state == "result_published" for t in f.transitions):
             f.winners = outcomes.winners(session, f.project)

@@ -51,3 +51,17 @@ class OpenSync(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     read_until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OpenRecord(Base):
+    # 汇编发布 the compiled release of one ocid, merged when a release of it is added (same transaction), so that
+    # records are read, never compiled, when asked for or exported
+    __tablename__ = "opendata_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ocid: Mapped[str] = mapped_column(String(80), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    compiled: Mapped[str] = mapped_column(Text)  # the compiled release as JSON (canonical key order, UTF-8)
+    sha256: Mapped[str] = mapped_column(String(64))
+    releases: Mapped[int] = mapped_column(Integer)  # how many releases it was compiled from
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.errors import NotFound
 from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.opendata import ocds, schema
-from sunshine.opendata.models import OpenRelease
+from sunshine.opendata.models import OpenRecord, OpenRelease
 
 RELEASE_ORDER = Keyset.of("opendata_releases", Key(OpenRelease.id, descending=False))
 RECORD_ORDER = Keyset.of("opendata_records", Key(OpenRelease.ocid, descending=False))
@@ -64,10 +64,18 @@ def releases_of(session: Session, ocids: Sequence[str]) -> dict[str, list[OpenRe
     return out
 
 
-def record(ocid: str, rows: Sequence[OpenRelease]) -> dict[str, Any]:
-    """The record of ``ocid``: its releases (oldest first) and the compiled release."""
+def record(ocid: str, rows: Sequence[OpenRelease], compiled: str | None = None) -> dict[str, Any]:
+    """The record of ``ocid``: its releases (oldest first) and the compiled release (the stored one; merged here only
+    for data stored before compiled releases were)."""
     releases = [json.loads(r.data) for r in rows]
-    return {"ocid": ocid, "releases": releases, "compiledRelease": compile_releases(releases)}
+    merged = json.loads(compiled) if compiled is not None else compile_releases(releases)
+    return {"ocid": ocid, "releases": releases, "compiledRelease": merged}
+
+
+def compiled_of(session: Session, ocids: Sequence[str]) -> dict[str, str]:
+    """The stored compiled release (JSON text) of each of ``ocids`` that has one."""
+    rows = session.execute(select(OpenRecord.ocid, OpenRecord.compiled).where(OpenRecord.ocid.in_(list(ocids))))
+    return {ocid: compiled for ocid, compiled in rows}
 
 
 def compile_releases(releases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -78,7 +86,7 @@ def get_record(session: Session, ocid: str) -> tuple[dict[str, Any], list[OpenRe
     rows = releases_of(session, [ocid])[ocid]
     if not rows:
         raise NotFound("记录不存在")
-    return record(ocid, rows), rows
+    return record(ocid, rows, compiled_of(session, [ocid]).get(ocid)), rows
 
 
 def last_modified(session: Session) -> datetime | None:
@@ -113,14 +121,45 @@ def iter_records(session: Session, *, ocids: Sequence[str] | None = None, batch:
 
 
 def _records_batch(session: Session, ocids: list[str]) -> Iterator[dict[str, Any]]:
-    grouped: dict[str, list[dict[str, Any]]] = {o: [] for o in ocids}
+    for line in _record_texts(session, ocids):
+        yield json.loads(line)
+
+
+def _record_texts(session: Session, ocids: list[str]) -> Iterator[str]:
+    """The records of ``ocids`` as canonical JSON text, assembled from the stored JSON of their releases and compiled
+    release without parsing them (both are stored in the canonical form ``ocds.dumps`` writes: sorted keys, no
+    spaces, so the text is byte for byte ``ocds.dumps`` of the record)."""
+    grouped: dict[str, list[str]] = {o: [] for o in ocids}
     rows = session.execute(
         select(OpenRelease.ocid, OpenRelease.data)
         .where(OpenRelease.ocid.in_(ocids))
         .order_by(OpenRelease.ocid, OpenRelease.date, OpenRelease.id)
     )
     for ocid, data in rows:
-        grouped[ocid].append(json.loads(data))
+        grouped[ocid].append(data)
+    compiled = compiled_of(session, ocids)
     for ocid in ocids:
-        releases = grouped[ocid]
-        yield {"ocid": ocid, "releases": releases, "compiledRelease": compile_releases(releases)}
+        texts = grouped[ocid]
+        merged = compiled.get(ocid)
+        if merged is None:
+            merged = ocds.dumps(compile_releases([json.loads(t) for t in texts]))
+        name = json.dumps(ocid, ensure_ascii=False)
+        yield f'{{"compiledRelease":{merged},"ocid":{name},"releases":[{",".join(texts)}]}}'
+
+
+def iter_record_texts(session: Session, *, ocids: Sequence[str] | None = None, batch: int = 200) -> Iterator[str]:
+    """Every record (or those of ``ocids``) as canonical JSON text, a batch of ocids at a time (memory flat)."""
+    if ocids is not None:
+        for start in range(0, len(ocids), batch):
+            yield from _record_texts(session, list(ocids[start : start + batch]))
+        return
+    after: str | None = None
+    while True:
+        stmt = select(OpenRecord.ocid).order_by(OpenRecord.ocid).limit(batch)
+        if after is not None:
+            stmt = stmt.where(OpenRecord.ocid > after)
+        chunk = list(session.scalars(stmt))
+        if not chunk:
+            return
+        yield from _record_texts(session, chunk)
+        after = chunk[-1]

@@ -10,16 +10,17 @@
 | award | the result notice (中标/成交结果公告) once public: each section's winner | award |
 | contract | the contract announcement (合同公告) once public: each signed contract | contract |
 | cancellation | 流标 or 终止 (and the 终止公告) | tenderCancellation |
-
-Contract performance (履约, tag ``implementation``) is a stage to add here with ``register`` when the platform
-records it: a builder reading the performance domain's public facts.
+| implementation | the 履约验收结果公告 once public: each contract's payment milestones, the payments made by then
+(transactions) and the acceptance | implementation |
+| payment | each payment recorded after that publication | implementationUpdate |
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 from sunshine.opendata import ocds
@@ -363,6 +364,129 @@ def _cancellation(f: Facts) -> list[Release]:
     return [Release(doc["id"], "cancellation", "tenderCancellation", step.at, step.ledger_seq, doc)]
 
 
+BEIJING = timezone(timedelta(hours=8))
+
+
+def _day(value: date) -> str:
+    """A calendar date (Beijing) as an OCDS date-time: that day's midnight in Beijing."""
+    return ocds.iso(datetime.combine(value, time(0), tzinfo=BEIJING))
+
+
+def _milestones(f: Facts, done: Any, until: datetime) -> list[dict[str, Any]]:
+    """The contract's payment milestones as they stood at ``until``: met once fully paid by payments recorded then."""
+    out = []
+    for m in done.milestones:
+        paid = [p for p in done.payments if p.milestone_id == m.id and _utc(p.recorded_at) <= until]
+        total = sum((p.amount for p in paid), Decimal(0))
+        status = "met" if total >= m.amount else "partiallyMet" if total > 0 else "scheduled"
+        row: dict[str, Any] = {
+            "id": f"milestone-{m.id}",
+            "title": m.title,
+            "type": "payment",
+            "description": f"第{m.seq}期，计划支付人民币{m.amount:,.2f}元，已支付人民币{total:,.2f}元",
+            "dueDate": _day(m.planned_on),
+            "status": status,
+            "dateModified": ocds.iso(until),
+        }
+        if status == "met":
+            row["dateMet"] = _day(max(p.paid_on for p in paid))
+        out.append(row)
+    return out
+
+
+def _transaction(f: Facts, contract: Any, payment: Any) -> dict[str, Any]:
+    """A payment of the tenderer (purchaser) to the winner; the bank's serial number is not published."""
+    row: dict[str, Any] = {
+        "id": f"payment-{payment.id}",
+        "date": _day(payment.paid_on),
+        "value": ocds.money(payment.amount),
+    }
+    if (payer := f.orgs.get(f.project.tenderer_id)) is not None:
+        row["payer"] = ocds.ref(payer)
+    if (payee := f.orgs.get(contract.winner_id)) is not None:
+        row["payee"] = ocds.ref(payee)
+    return row
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _accepted_at(f: Facts) -> tuple[Any, datetime] | None:
+    """The acceptance's public result notice and when it became public, once there is one."""
+    pub = f.publication("acceptance:")
+    if pub is None or pub.published_at is None or not f.implementation:
+        return None
+    return pub, _utc(pub.published_at)
+
+
+def _implementation(f: Facts) -> list[Release]:
+    """At the acceptance's result notice: each contract's payment schedule, the payments made by then and the
+    acceptance (验收时间、方式、结论, ZC.JG.03)."""
+    if (found := _accepted_at(f)) is None:
+        return []
+    pub, at = found
+    step = next((t for t in f.transitions if t.to_state == "performance_accepted"), None)
+    seq = step.ledger_seq if step else None
+    doc = _release(f, "implementation", "accepted", "implementation", at, seq)
+    contracts = []
+    for c in f.contracts:
+        if (done := f.implementation.get(c.id)) is None:
+            continue
+        accepted = done.accepted
+        implementation = {
+            "transactions": [_transaction(f, c, p) for p in done.payments if _utc(p.recorded_at) <= at],
+            "milestones": _milestones(f, done, at),
+            "documents": [
+                {
+                    "id": f"acceptance-{accepted.id}",
+                    "documentType": "completionCertificate",
+                    "title": f"{c.title}履约验收结果（验收书）",
+                    "description": f"验收时间：{accepted.accepted_on}；验收方式：{accepted.method}；验收结论：合格",
+                    "url": f"{ocds.site()}/disclosure/publications/{pub.id}",
+                    "datePublished": ocds.iso(at),
+                    "format": "text/html",
+                    "language": ocds.LANGUAGE,
+                }
+            ],
+        }
+        contracts.append({"id": c.number, "awardID": _award_id(f, c), "implementation": implementation})
+    if not contracts:
+        return []
+    doc["contracts"] = contracts
+    return [Release(doc["id"], "implementation", "implementation", at, seq, doc)]
+
+
+def _payments(f: Facts) -> list[Release]:
+    """Each payment recorded after the acceptance's result notice: an ``implementationUpdate`` with the payment and
+    its milestone as it then stood."""
+    if (found := _accepted_at(f)) is None:
+        return []
+    _, at = found
+    out = []
+    for c in f.contracts:
+        if (done := f.implementation.get(c.id)) is None:
+            continue
+        for p in done.payments:
+            if (when := _utc(p.recorded_at)) <= at:
+                continue
+            doc = _release(f, "payment", f"payment{p.id}", "implementationUpdate", when, None)
+            milestones = [m for m in _milestones(f, done, when) if m["id"] == f"milestone-{p.milestone_id}"]
+            doc["contracts"] = [
+                {
+                    "id": c.number,
+                    "awardID": _award_id(f, c),
+                    "implementation": {"transactions": [_transaction(f, c, p)], "milestones": milestones},
+                }
+            ]
+            out.append(Release(doc["id"], "payment", "implementationUpdate", when, None, doc))
+    return out
+
+
+def _award_id(f: Facts, c: Any) -> str:
+    return f"{f.project.code}-{f.section_number(c.section_id)}"
+
+
 register(Stage("tender", "招标（采购、出让）公告", "tender", _tender))
 register(Stage("amendment", "更正公告、开标时间变更", "tenderAmendment", _amendments))
 register(Stage("clarification", "澄清公告", "tenderUpdate", _clarifications))
@@ -370,3 +494,5 @@ register(Stage("bids", "开标记录（投标统计与投标明细）", "tenderU
 register(Stage("award", "中标（成交）结果公告", "award", _award))
 register(Stage("contract", "合同公告", "contract", _contract))
 register(Stage("cancellation", "流标、终止", "tenderCancellation", _cancellation))
+register(Stage("implementation", "履约验收结果公告（付款计划、付款与验收）", "implementation", _implementation))
+register(Stage("payment", "验收后的付款", "implementationUpdate", _payments))

@@ -1,7 +1,11 @@
-"""Reading performance: one contract's performance as its reader may see it, and the winner's workbench list of its
-contracts in performance or accepted. Never commits."""
+"""Reading performance: one contract's performance as its reader may see it, the winner's workbench list of its
+contracts in performance or accepted, and the implementation of a batch of contracts (payment schedule, payments,
+the passed acceptance) for readers above (open data) that publish it once the acceptance is public. Never commits."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +17,7 @@ from sunshine.core.errors import Forbidden
 from sunshine.identity.roles import Role
 from sunshine.performance import schemas
 from sunshine.performance import visibility as parties
+from sunshine.performance.models import Acceptance, Milestone, MilestonePayment
 from sunshine.trading.models import Project
 
 SHOWN_STATES = ("contracted", "performing", "performance_accepted", "closed")
@@ -36,3 +41,38 @@ def mine(session: Session, actor: Principal) -> list[tuple[AwardContract, Projec
         .limit(200)
     ).all()
     return [(c, p) for c, p in rows if parties.is_signed(c)]
+
+
+@dataclass
+class Implementation:
+    """What a contract's implementation consists of: its payment milestones, the payments against them (oldest
+    first) and its passed acceptance, if any."""
+
+    contract_id: int
+    milestones: list[Milestone] = field(default_factory=list)
+    payments: list[MilestonePayment] = field(default_factory=list)
+    accepted: Acceptance | None = None
+
+
+def implementation_of(session: Session, contract_ids: Sequence[int]) -> dict[int, Implementation]:
+    """The implementation of each contract of ``contract_ids``, read in three queries for the whole batch. The caller
+    decides what of it is public (open data: once the acceptance's publication is)."""
+    out = {cid: Implementation(cid) for cid in contract_ids}
+    if not out:
+        return out
+    ids = list(out)
+    for m in session.scalars(select(Milestone).where(Milestone.contract_id.in_(ids)).order_by(Milestone.seq)):
+        out[m.contract_id].milestones.append(m)
+    for p in session.scalars(
+        select(MilestonePayment)
+        .where(MilestonePayment.contract_id.in_(ids))
+        .order_by(MilestonePayment.recorded_at, MilestonePayment.id)
+    ):
+        out[p.contract_id].payments.append(p)
+    for a in session.scalars(
+        select(Acceptance)
+        .where(Acceptance.contract_id.in_(ids), Acceptance.status == "passed")
+        .order_by(Acceptance.round)
+    ):
+        out[a.contract_id].accepted = a
+    return out

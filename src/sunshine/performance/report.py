@@ -215,6 +215,7 @@ def raise_overdue(session: Session) -> list[str]:
             audience=(Role.CENTRE_STAFF, Role.SUPERVISOR),
             organisation_id=project.tenderer_id,
             due=deadline.due,
+            deadline_id=deadline.id,
         )
         if alert is not None:
             raised.append(project.code)

@@ -214,6 +214,7 @@ def raise_overdue(session: Session) -> list[str]:
             audience=[Role.CENTRE_STAFF.value, Role.SUPERVISOR.value],
             organisation_id=project.tenderer_id,
             due=deadline.due,
+            deadline_id=deadline.id,
         )
         if alert is not None:
             raised.append(alert.key)

@@ -426,6 +426,7 @@ def raise_overdue_alerts(session: Session) -> list[int]:
             f"应于{view.due.isoformat()}前办理，已逾期",
             audience=(Role.CENTRE_STAFF, Role.SUPERVISOR),
             due=view.due,
+            deadline_id=view.deposit.refund_deadline_id,
         )
         if alert is not None:
             raised.append(view.deposit.id)

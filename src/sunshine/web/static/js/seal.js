@@ -273,6 +273,8 @@
           "Idempotency-Key": state.idempotencyKey,
           "Sunshine-Key-Commitment": state.commitment
         };
+        /* this browser's hashed fingerprint for 电子监察 (js/device-fingerprint.js) */
+        if (window.sunshineDeviceHeader) Object.assign(headers, await window.sunshineDeviceHeader());
         /* the signer's electronic signature, when a key file is loaded (js/bid-sign.js) */
         if (window.sunshineBidSignature) {
           Object.assign(headers, await window.sunshineBidSignature(state.sealed, d.binding, state.commitment));
