@@ -3,7 +3,7 @@ overdue alert is about (one overdue alert per deadline); monitoring's watermark 
 indexes on steps' and bids' times it reads from
 
 Revision ID: 20261206_0300
-Revises: 20261205_0800
+Revises: 20261206_0200
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0300"
-down_revision: str | tuple[str, ...] | None = "20261205_0800"
+down_revision: str | tuple[str, ...] | None = "20261206_0200"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 documents' disclosure attributes, local catalogs derived and claimed, inspections with findings, department scores
 
 Revision ID: 20261206_0400
-Revises: 20261206_0200
+Revises: 20261206_0300
 Create Date: 2026-12-06 04:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0400"
-down_revision: str | tuple[str, ...] | None = "20261206_0200"
+down_revision: str | tuple[str, ...] | None = "20261206_0300"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

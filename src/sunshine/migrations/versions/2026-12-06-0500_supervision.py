@@ -2,7 +2,7 @@
 at sessions and session draws, the opinion box, open days with their participants and poll
 
 Revision ID: 20261206_0500
-Revises: 20261205_0800
+Revises: 20261206_0400
 Create Date: 2026-12-06 05:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0500"
-down_revision: str | None = "20261205_0800"
+down_revision: str | None = "20261206_0400"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ the 12345 hotline exchange, questionnaires, survey invitations and answers, mont
 knowledge articles, settings
 
 Revision ID: 20261206_0600
-Revises: 20261206_0400
+Revises: 20261206_0500
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0600"
-down_revision: str | tuple[str, ...] | None = "20261206_0400"
+down_revision: str | tuple[str, ...] | None = "20261206_0500"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
