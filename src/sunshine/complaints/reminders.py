@@ -48,6 +48,9 @@ def tick(session: Session) -> list[str]:
                 kind, text = f"{running.key}_reminder", f"{running.who}应于{cn_day(running.due)}前{running.label}"
             else:
                 continue
+            # the respondents' limit is also a tracked deadline of the calendar: the alert names it, so that 电子监察
+            # (P01) does not raise a second one for the same lateness
+            tracked = tracked_respondent(session, row) if running.key == "respondent" else None
             alert = alerts.raise_once(
                 session,
                 key=f"complaints:{row.code}:{kind}:{running.start.isoformat()}",
@@ -59,7 +62,21 @@ def tick(session: Session) -> list[str]:
                 audience=AUDIENCE,
                 organisation_id=project.agency_id or project.tenderer_id,
                 due=running.due,
+                deadline_id=tracked,
             )
             if alert is not None:
                 done.append(alert.key)
     return done
+
+
+def tracked_respondent(session: Session, row: ComplaintCase) -> int | None:
+    """The open tracked deadline of the respondents' statement (``base.track_respondent``), if any."""
+    from sunshine.core.models import TrackedDeadline
+
+    return session.scalar(
+        select(TrackedDeadline.id).where(
+            TrackedDeadline.subject == f"complaint:{row.code}",
+            TrackedDeadline.purpose == base.RESPONDENT_DUE,
+            TrackedDeadline.is_open.is_(True),
+        )
+    )
