@@ -250,7 +250,7 @@ def _set_aside(db, rid: int) -> None:
 def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     from sunshine.committees import avoidance, drawing
     from sunshine.committees.models import DrawRequest
-    from sunshine.draws import engine, pooldata, record
+    from sunshine.draws import engine, pooldata, record, replay
     from sunshine.draws import service as draws
     from sunshine.trading.models import Project
 
@@ -306,7 +306,7 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
         data = record.build(s, draws.get(s, code))
     t["record"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    report = engine.verify(data)
+    report = replay.verify(data)
     t["verify"] = time.perf_counter() - t0
     assert report.ok, [c for c in report.checks if not c.ok]
     path = data_dir / f"{code}.json"

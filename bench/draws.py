@@ -45,7 +45,7 @@ except ImportError:  # running from a checkout without the package installed
 import _expert_pool  # noqa: E402
 import _serve  # noqa: E402
 
-from sunshine.draws import engine  # noqa: E402
+from sunshine.draws import engine, replay  # noqa: E402
 
 GROUPS = [
     {"code": "A01", "label": "房屋建筑", "count": 3, "reserve": 1},
@@ -217,10 +217,10 @@ def bench_engine(sizes: list[int], rounds: int, provider: Callable) -> None:
         candidates = provider(None, n)
         code = "CQ20261202BENCH"
         draw2_s, record2 = _timed(lambda c=candidates, k=code: engine_draw_v2(k, c), rounds)
-        verify2_s, report2 = _timed(lambda r=record2: engine.verify(r), rounds)
+        verify2_s, report2 = _timed(lambda r=record2: replay.verify(r), rounds)
         assert report2.ok, report2.as_dict()
         draw_s, record = _timed(lambda c=candidates, k=code: engine_draw(k, c), rounds)
-        verify_s, report = _timed(lambda r=record: engine.verify(r), rounds)
+        verify_s, report = _timed(lambda r=record: replay.verify(r), rounds)
         assert report.ok, report.as_dict()
         inputs = leaf_inputs(record)
         ref_s, _ = _timed(lambda i=inputs: [hashlib.sha256(b).digest() for b in i], rounds)
@@ -323,7 +323,7 @@ def bench_service(label: str, url: str, sizes: list[int], provider: Callable) ->
                 data = record.build(s, draws.get(s, code))
             t_record = time.perf_counter() - t0
             t0 = time.perf_counter()
-            report = engine.verify(data)
+            report = replay.verify(data)
             t_verify = time.perf_counter() - t0
             assert report.ok, report.as_dict()
             print(f"{n:>10} {ms(t_list)} {ms(t_prepare)} {ms(t_room)} {ms(t_record)} {ms(t_verify)}")

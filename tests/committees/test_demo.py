@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from sunshine.committees.models import DrawRequest
 from sunshine.demo.committees import load_demo_committees
-from sunshine.draws import engine, record
+from sunshine.draws import record, replay
 from sunshine.draws import service as draws
 
 
@@ -31,5 +31,5 @@ def test_demo_committees(demo, db):
         assert draws.get(s, rows[1].draw_code).state == "prepared"
         disclosed = draws.get(s, rows[3].draw_code)
         assert disclosed.state == "disclosed"
-        assert engine.verify(record.build(s, disclosed)).ok
+        assert replay.verify(record.build(s, disclosed)).ok
     assert load_demo_committees(db.unit_of_work) == 0  # idempotent

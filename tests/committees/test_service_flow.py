@@ -9,7 +9,7 @@ import pytest
 
 from sunshine.committees import drawing, service
 from sunshine.committees.service import RequestIn
-from sunshine.draws import engine, record
+from sunshine.draws import engine, record, replay
 from sunshine.draws import service as draws
 from sunshine.trading import service as trading
 from tests.committees.builders import CIVIL, COST, procurement
@@ -56,7 +56,7 @@ def test_service_flow(db, clock):
     with db.unit_of_work() as s:
         draw = draws.get(s, code)
         assert draw.state == "disclosed"
-        assert engine.verify(record.build(s, draw)).ok
+        assert replay.verify(record.build(s, draw)).ok
 
 
 def test_without_approval_the_centre_names_the_supervisory_party(db, clock, monkeypatch):

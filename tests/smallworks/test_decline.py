@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sunshine.draws import engine, record, v2
+from sunshine.draws import record, replay, v2
 from sunshine.draws import service as draws
 from sunshine.tasks import tick
 from tests.disclosure.builders import load_catalog
@@ -73,7 +73,7 @@ def test_the_reserve_takes_the_contract_in_the_draws_order(db, client, clock):
 
     with db.unit_of_work() as s:
         data = record.build(s, draws.get(s, code))
-    assert engine.verify(data).ok, "the replacement is part of the same replayable draw"
+    assert replay.verify(data).ok, "the replacement is part of the same replayable draw"
     assert data["version"] == v2.VERSION  # a candidate is named in the order by its salted ticket
     by_leaf = {v2.ticket(data["code"], data["salt"], c["ref"]): c["ref"] for c in data["candidates"]}
     promoted = [a for a in data["assignment"] if a["kind"] == "seat" and a["state"] == "called"]
@@ -129,5 +129,5 @@ def test_the_reserve_withdraws_before_being_called(db, client, clock):
     assert [(o["organisation"], o["outcome_label"]) for o in section["outcomes"]] == [(reserve, "备选人放弃")]
     with db.unit_of_work() as s:
         data = record.build(s, draws.get(s, code))
-    assert engine.verify(data).ok, "the new reserve is part of the same replayable draw"
+    assert replay.verify(data).ok, "the new reserve is part of the same replayable draw"
     assert _decline(client, w, project, section_id, whom="nobody").status_code == 422

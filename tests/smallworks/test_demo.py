@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from sunshine.demo.smallworks import FINISHED, WAITING
-from sunshine.draws import engine
+from sunshine.draws import replay
 from sunshine.trading.models import Project
 from tests.pages import browser, page_text
 
@@ -21,7 +21,7 @@ def test_demo_small_works_draws(demo, db, app, client):
     section = done["sections"][0]
     assert section["contractor"] and section["reserve"] and section["eligible_count"] == 3
     record = client.get(section["record_json_url"]).json()
-    assert record["state"] == "disclosed" and engine.verify(record).ok
+    assert record["state"] == "disclosed" and replay.verify(record).ok
     assert section["contractor"] in record["names"].values()
 
     open_ = client.get(f"/api/v1/smallworks/projects/{waiting}").json()

@@ -3,7 +3,7 @@ published only when both draws are finished, and names a contractor per section.
 
 from __future__ import annotations
 
-from sunshine.draws import engine, record
+from sunshine.draws import record, replay
 from sunshine.draws import service as draws
 from sunshine.tasks import tick
 from tests.disclosure.builders import load_catalog
@@ -41,6 +41,6 @@ def test_each_section_has_its_own_draw_and_the_result_waits_for_all(db, client, 
     with db.unit_of_work() as s:
         second_record = record.build(s, draws.get(s, sections[1]["draw_code"]))
     assert second_record["names"] and len(second_record["candidates"]) == 3, "only the section's own registrants"
-    assert engine.verify(second_record).ok
+    assert replay.verify(second_record).ok
     pubs = client.get("/api/v1/disclosure/publications", params={"item_code": "GC.XE.01"}).json()["items"]
     assert len(pubs) == 1 and first["contractor"] in pubs[0]["body"] and second["contractor"] in pubs[0]["body"]

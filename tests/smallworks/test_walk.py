@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from sunshine.core import clock as core_clock
-from sunshine.draws import engine
+from sunshine.draws import replay
 from sunshine.tasks import tick
 from tests.disclosure.builders import load_catalog
 from tests.smallworks.builders import FIRM_NAMES, draw_project, register, run_draw_api, world
@@ -131,7 +131,7 @@ def test_a_draw_project_from_registration_to_a_determined_contractor(db, client,
     # The public record (disclosed at once) verifies; every registrant is in the pool with its status.
     data = client.get(f"/api/v1/draws/{code}/record").json()
     assert data["state"] == "disclosed"
-    assert engine.verify(data).ok
+    assert replay.verify(data).ok
     statuses = {c["ref"]: c["status"] for c in data["candidates"]}
     assert statuses == {
         f"organisation:{w.firms[0]}": "eligible",

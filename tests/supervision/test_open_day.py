@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from sunshine.core.auth import Principal
-from sunshine.draws import engine
+from sunshine.draws import engine, replay
 from sunshine.draws import service as draws
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
@@ -132,7 +132,7 @@ def test_twenty_applicants_eight_drawn_and_the_draw_replays(db, app, client, clo
     assert shown["state_label"] == "参加人员已确定" and len(shown["selected"]) == 8
     assert set(shown["selected"]) <= set(refs)
     data = client.get(f"/api/v1/draws/{code}/record").json()
-    report = engine.verify(data)
+    report = replay.verify(data)
     assert report.ok, report.as_dict()
     assert {c["ref"] for c in data["candidates"]} == set(refs)
     assert "申请人" not in str(data)

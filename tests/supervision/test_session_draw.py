@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput
-from sunshine.draws import engine
+from sunshine.draws import engine, replay
 from sunshine.draws import service as draws
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
@@ -68,7 +68,7 @@ def test_supervisors_drawn_for_a_session_take_seats_and_the_draw_replays(db, cli
     record = client.get(f"/api/v1/supervision/sessions/{booking}").json()
     assert len(record["observers"]) == 2 and {o["source_label"] for o in record["observers"]} == {"随机抽取"}
     data = client.get(f"/api/v1/draws/{code}/record").json()
-    assert engine.verify(data).ok
+    assert replay.verify(data).ok
     assert all(c["ref"].startswith("card:JD") for c in data["candidates"]) and "监督员0" not in str(data)
     with db.unit_of_work() as s:
         told = list(s.scalars(select(InboxMessage).where(InboxMessage.kind == "supervision_session")))

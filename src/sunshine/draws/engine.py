@@ -1,9 +1,9 @@
 """The publicly verifiable draw, as pure functions (no database): leaves, pool and list hashes, commitments,
 defaults, the seed, the SHA-256 counter stream, rejection sampling, Fisher–Yates, the calling of seats and
-replacements, and ``verify`` which recomputes all of it from a public record. Construction ``sunshine-draw-v1``,
+replacements, and ``verify_into`` which recomputes all of it from a public record. Construction ``sunshine-draw-v1``,
 documented byte for byte in docs/draws.md; the standalone verifier there and ``draw-verify.js`` mirror it.
 ``sunshine-draw-v2`` (``draws.v2``, the default for new draws) reuses its commitments, seed, stream and calling;
-``verify`` dispatches on the record's ``version``.
+``draws.replay.verify`` dispatches on the record's ``version``.
 """
 
 from __future__ import annotations
@@ -492,22 +492,9 @@ def _iter_ledger(record: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     yield from record.get("ledger", [])
 
 
-def verify(record: Mapping[str, Any]) -> Report:
-    """Recompute everything a public record states; each step is one line of the report."""
-    report = Report()
-    try:
-        if record.get("version") == "sunshine-draw-v2":  # a record says its construction (draws.v2)
-            from sunshine.draws import v2
-
-            v2.verify(record, report)
-        else:
-            _verify(record, report)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        report.add("记录格式", False, f"记录不完整或格式不正确：{exc!r}")
-    return report
-
-
-def _verify(record: Mapping[str, Any], report: Report) -> None:
+def verify_into(record: Mapping[str, Any], report: Report) -> None:
+    """Recompute a ``sunshine-draw-v1`` record, one line of ``report`` per step (``draws.replay.verify`` dispatches
+    on the record's construction and catches a malformed record)."""
     report.add("构造版本", record.get("version") == VERSION, f"应为 {VERSION}")
     code = record["code"]
     pool = list(record["pool"])

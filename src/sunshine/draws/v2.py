@@ -226,7 +226,7 @@ def replay(
 
 
 def verify(record: Mapping[str, Any], report: engine.Report) -> None:
-    """Recompute a ``sunshine-draw-v2`` record; one line of ``report`` per step (``engine.verify`` dispatches)."""
+    """Recompute a ``sunshine-draw-v2`` record; one line of ``report`` per step (``draws.replay.verify`` dispatches)."""
     code = record["code"]
     size, m = int(record["pool_size"]), int(record["eligible_count"])
     report.add("构造版本", record.get("version") == VERSION, f"应为 {VERSION}")

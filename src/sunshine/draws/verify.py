@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sunshine.draws import engine
+from sunshine.draws import replay
 
 
 class Unreadable(ValueError):
@@ -37,7 +37,7 @@ def check_file(path: Path, console: Console) -> bool:
     """Verify the record in ``path`` and print the report; whether every check passed (``Unreadable`` if the file
     cannot be read)."""
     record = load(path)
-    report = engine.verify(record)
+    report = replay.verify(record)
     table = Table("检查项", "结果", "说明", title=f"抽取 {escape(str(record.get('code', '')))} 的验证")
     for check in report.checks:
         table.add_row(escape(check.name), "[green]通过[/]" if check.ok else "[red]未通过[/]", escape(check.detail))
