@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sunshine.core import clock as core_clock
 from sunshine.credit import service as credit
 from sunshine.credit.schemas import BanIn
-from sunshine.draws import record, replay
+from sunshine.draws import record, replay, v2
 from sunshine.draws import service as draws
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
@@ -106,7 +106,8 @@ def test_no_excluded_registrant_is_ever_drawn(db, clock, mix, declines):
         statuses = {c["ref"]: c["status"] for c in data["candidates"]}
         assert len(statuses) == len(mix), "every registrant is in the committed pool"
         assert {r for r, st_ in statuses.items() if st_ == candidates.ELIGIBLE} == qualified
-        by_leaf = {c["leaf"]: c["ref"] for c in data["candidates"]}
+        # a v2 record names a called candidate in the order by its salted ticket
+        by_leaf = {v2.ticket(data["code"], data["salt"], c["ref"]): c["ref"] for c in data["candidates"]}
         drawn |= {by_leaf[a["leaf"]] for a in data["assignment"]}
         assert drawn <= qualified, "an excluded registrant was drawn"
         if v.project.state != "candidates_publicised":

@@ -302,7 +302,8 @@ def test_amendment_affecting_bids_exactly_15_days_before_is_allowed(client, db, 
     agency = api_token(client, w["agency"].username)  # a fresh token for the new day
     response = amend(client, agency, project_id, first["id"], kind="amendment", affects_bids="true")
     assert response.status_code == 201, response.text
-    assert response.json()["project"]["bid_deadline"] == first["project"]["bid_deadline"]  # unchanged
+    unchanged = datetime.fromisoformat(response.json()["project"]["bid_deadline"])
+    assert unchanged == datetime.fromisoformat(first["project"]["bid_deadline"])  # the same moment
 
 
 def test_opening_change_must_be_notified_3_days_before(client, db, w, agency, clock):

@@ -150,18 +150,9 @@ def load_demo_servicedesk(session_factory, real_now: datetime) -> int:
 
         step(0.2, rate_closed)
 
-        # a 特约监督员's rating, and a low score from a party answered by the head
+        # a low score from a party answered by the head
         def ratings(s):  # noqa: ANN001, ANN202
             items = surveys.items_of(surveys.questionnaire(s, "opening_held"))
-            surveys.rate(
-                s,
-                principal(s, "special"),  # the county's 特约监督员, appointed by the supervision demo
-                service="opening_held",
-                subject="本月开标服务现场评议",
-                answers={i["id"]: 4 for i in items},
-                comment="开标流程规范，现场秩序良好",
-                department_id=service_id,
-            )
             # a bidder asked after an opening (the after-step hook of 开标) answers with a low score
             inv = s.scalar(
                 select(SurveyInvitation)
@@ -301,6 +292,16 @@ def load_demo_servicedesk(session_factory, real_now: datetime) -> int:
     # now: the tick's reminders and escalations, shifts for this week, last month's figures published
     with use_clock(AdjustableClock(real_now)), session_factory() as s:
         desk_steps.tick(s)
+        # the county's 特约监督员 (appointed by the supervision demo 20 days ago) rates this month's openings
+        surveys.rate(
+            s,
+            principal(s, "special"),
+            service="opening_held",
+            subject="本月开标服务现场评议",
+            answers={i["id"]: 4 for i in surveys.items_of(surveys.questionnaire(s, "opening_held"))},
+            comment="开标流程规范，现场秩序良好",
+            department_id=service_id,
+        )
         monday = real_now.date() - timedelta(days=real_now.date().weekday())
         for n in range(5):
             day = monday + timedelta(days=n)
