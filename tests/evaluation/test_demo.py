@@ -93,9 +93,9 @@ def test_demo_evaluation(demo, db, app, client):
     # watched, minuted, sealed: the social supervisor watches the session under way without names or scores; the
     # works' minutes are in its report; the works and the furniture sessions are sealed and verify
     ho = api_token(client, "observer", DEMO_PASSWORD)
-    assert [m["link"] for m in client.get("/api/v1/observers/mine", headers=ho).json()] == [
-        f"/evaluation/sessions/{sid}/watch"
-    ]
+    seats = [m["link"] for m in client.get("/api/v1/observers/mine", headers=ho).json()]
+    assert f"/evaluation/sessions/{sid}/watch" in seats  # beside the sessions she chose as a social supervisor
+    assert [link for link in seats if link.startswith("/evaluation/")] == [f"/evaluation/sessions/{sid}/watch"]
     watched = client.get(f"/api/v1/evaluation/sessions/{sid}/watch", headers=ho)
     assert watched.status_code == 200 and watched.json()["remarks"] == {"recorded": 2, "confirmed": 2}
     remote = [m for m in client.get(f"/api/v1/evaluation/sessions/{sid}", headers=h).json()["members"] if m["site"]]

@@ -13,6 +13,7 @@ from sqlalchemy import distinct, func, select
 
 from sunshine.awards.contract_models import AwardContract
 from sunshine.bidding.models import Bid
+from sunshine.complaints import kinds as complaint_kinds
 from sunshine.complaints.models import ComplaintCase
 from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.monitoring.models import AlertFinding, PageView
@@ -54,7 +55,8 @@ def test_statistics_totals_equal_their_parts_and_a_direct_count(demo, db, app, c
     assert all(r["average_days"] > 0 for r in tables["notice-to-contract"]["rows"])
     # complaints and their outcomes: each kind's outcomes add up to the cases raised, which match a direct count
     complaints = tables["complaints"]
-    assert [r["group"] for r in complaints["rows"]] == ["异议", "投诉（招标投标）", "质疑", "投诉（政府采购）"]
+    assert [r["group"] for r in complaints["rows"]] == [kind.label for kind in complaint_kinds.KINDS.values()]
+    assert {"异议", "投诉（招标投标）", "质疑", "投诉（政府采购）", "开标现场异议"} <= {r["group"] for r in complaints["rows"]}
     outcomes = ("open", "rejected", "withdrawn", "founded", "unfounded")
     assert all(r["raised"] == sum(r[o] for o in outcomes) for r in complaints["rows"])
     assert complaints["totals"]["raised"] == sum(cases.values()) > 0
