@@ -56,7 +56,8 @@ def test_statistics_totals_equal_their_parts_and_a_direct_count(demo, db, app, c
     # complaints and their outcomes: each kind's outcomes add up to the cases raised, which match a direct count
     complaints = tables["complaints"]
     assert [r["group"] for r in complaints["rows"]] == [kind.label for kind in complaint_kinds.KINDS.values()]
-    assert {"异议", "投诉（招标投标）", "质疑", "投诉（政府采购）", "开标现场异议"} <= {r["group"] for r in complaints["rows"]}
+    shown = {r["group"] for r in complaints["rows"]}
+    assert {"异议", "投诉（招标投标）", "质疑", "投诉（政府采购）", "开标现场异议"} <= shown
     outcomes = ("open", "rejected", "withdrawn", "founded", "unfounded")
     assert all(r["raised"] == sum(r[o] for o in outcomes) for r in complaints["rows"])
     assert complaints["totals"]["raised"] == sum(cases.values()) > 0
