@@ -87,7 +87,23 @@ def restore(snapshot: Snapshot, engine: Engine, data_dir: Path) -> None:
         for table in snapshot.tables:
             if table in BASELINE:
                 conn.execute(text(f"DELETE FROM {quote(table)}"))
-            conn.execute(text(f"INSERT INTO {quote(table)} SELECT * FROM {quote(snapshot.name)}.{quote(table)}"))
+            # generated columns (the site search's tsvector) are computed again, never copied
+            columns = ", ".join(
+                quote(c)
+                for c in conn.scalars(
+                    text(
+                        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                        "AND table_name = :t AND is_generated = 'NEVER' ORDER BY ordinal_position"
+                    ),
+                    {"t": table},
+                )
+            )
+            conn.execute(
+                text(
+                    f"INSERT INTO {quote(table)} ({columns}) "
+                    f"SELECT {columns} FROM {quote(snapshot.name)}.{quote(table)}"
+                )
+            )
         for sequence, (value, called) in snapshot.sequences.items():
             restart = text("SELECT setval(CAST(:s AS regclass), :v, :c)")
             conn.execute(restart, {"s": quote(sequence), "v": value, "c": called})
