@@ -80,7 +80,23 @@ class Settings(BaseSettings):
         description="接口访问令牌的有效期（小时）；平台默认值：投标人客户端一天内的各项操作用同一令牌，次日须重新登录",
     )
     max_body_bytes: int = 20 * 1024 * 1024
-    file_store: str = Field(default="local", description="文件库后端：local（数据目录下的 files 文件夹）")
+    file_store: str = Field(
+        default="local",
+        description="文件库后端：local（数据目录下的 files 文件夹），或 s3://存储桶/前缀（S3 兼容对象存储，"
+        "如 MinIO、阿里云 OSS；需安装 boto3，docs/deployment.md）",
+    )
+    # S3-compatible object store (file_store = s3://bucket/prefix); credentials fall back to boto3's own chain
+    s3_endpoint_url: str | None = Field(
+        default=None, description="对象存储服务地址，如 http://minio.internal:9000；缺省为 AWS S3"
+    )
+    s3_region: str | None = Field(default=None, description="对象存储的区域（region），如 cn-hangzhou")
+    s3_access_key_id: str | None = Field(default=None, description="对象存储访问密钥 ID；缺省时按 boto3 的方式查找")
+    s3_secret_access_key: str | None = Field(default=None, description="对象存储访问密钥")
+    s3_addressing_style: Literal["auto", "path", "virtual"] = Field(
+        default="auto",
+        description="存储桶寻址方式：path（MinIO 常用）、virtual（阿里云 OSS 要求）或 auto",
+    )
+    s3_timeout: float = Field(default=30.0, gt=0, le=600, description="对象存储单次请求的连接与读取超时（秒）")
     max_attachment_bytes: int = Field(default=20 * 1024 * 1024, description="单个公告附件的大小上限（字节）")
     max_concurrent_writes: int = Field(
         default=8, ge=1, le=32, description="同时处理的写请求数上限（其余在事件循环中排队，不占线程和数据库连接）"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -52,7 +53,7 @@ def stream(manifest_bytes: bytes, store: FileStore) -> Iterator[bytes]:
             digest = hashlib.sha256()
             info = zipfile.ZipInfo(entry["path"], date_time=moment)
             info.compress_type = zipfile.ZIP_DEFLATED
-            with store.path_for(entry["sha256"]).open("rb") as source, zf.open(info, mode="w", force_zip64=True) as out:
+            with closing(store.reader(entry["sha256"])) as source, zf.open(info, mode="w", force_zip64=True) as out:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)
                     out.write(chunk)

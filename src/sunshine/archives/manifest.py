@@ -56,7 +56,7 @@ def collect(session: Session, project: Project, store: FileStore) -> Collected:
                 out.inline[record.sha256] = record.data
                 size = len(record.data)
             else:
-                size = store.path_for(record.sha256).stat().st_size
+                size = store.size(record.sha256)
             out.entries.append(
                 {
                     "path": path,

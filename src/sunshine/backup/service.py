@@ -3,7 +3,9 @@
 A backup folder holds ``manifest.json``, the database dump (``database.sqlite3`` or ``database.pgdump``)
 and ``data/``, a copy of every file of the data folder but the SQLite database: the file store (uploaded
 documents, bid ciphertexts), the ledger's signing key, the generated secret key, and whatever else is
-there. The manifest names every file with its SHA-256 and size, the signed tree head and schema revision
+there. With an object store (``SUNSHINE_FILE_STORE=s3://…``) its files are copied into ``data/files/`` as well,
+under the local store's names, and a restore puts them back into the configured store (local or object store
+alike). The manifest names every file with its SHA-256 and size, the signed tree head and schema revision
 of the dumped snapshot, and the version that wrote it; it is written last, so a folder without one is not
 a backup.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -36,7 +39,7 @@ from sunshine import __version__
 from sunshine.backup import database
 from sunshine.backup.database import BackupError, fsync_dir, fsync_file
 from sunshine.config import Settings
-from sunshine.core.filestore import is_sha256
+from sunshine.core.filestore import LocalFileStore, is_sha256, store_for
 from sunshine.db import Database
 from sunshine.ledger import format as fmt
 from sunshine.ledger.signing import KEY_FILE, SigningKey, load_or_create, public_key_from_raw, verify
@@ -101,6 +104,7 @@ def backup(settings: Settings, db: Database, folder: Path) -> Done:
         if role == "file_store" and is_sha256(path.name) and digest != path.name:
             raise BackupError(f"文件库中的文件已损坏（内容与其 SHA-256 文件名不符）：{path}；备份未完成")
         files.append({"path": f"{DATA}/{relative}", "role": role, "sha256": digest, "size": size})
+    files.extend(_object_store_files(settings, folder, {item["path"] for item in files}))
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -120,6 +124,28 @@ def backup(settings: Settings, db: Database, folder: Path) -> Done:
         facts["signed_head"],
         facts["schema_revisions"],
     )
+
+
+def _object_store_files(settings: Settings, folder: Path, listed: set[str]) -> list[dict[str, Any]]:
+    """The files of an object store, copied under the names the local store gives them."""
+    store = store_for(settings)
+    if isinstance(store, LocalFileStore):
+        return []  # its files are in the data folder, copied above
+    out = []
+    for sha in store.hashes():
+        path = f"{DATA}/{_store_path(sha)}"
+        if path in listed:
+            continue
+        with store.reader(sha) as source:
+            digest, size = _copy_stream(source, folder / path, 0o644)
+        if digest != sha:
+            raise BackupError(f"对象存储中的文件已损坏（内容与其 SHA-256 名称不符）：{sha}；备份未完成")
+        out.append({"path": path, "role": "file_store", "sha256": digest, "size": size})
+    return out
+
+
+def _store_path(sha256: str) -> str:
+    return f"{FILE_STORE}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
 def _database_files(db: Database) -> set[Path]:
@@ -151,18 +177,23 @@ def _sha256(path: Path) -> str:
 
 def _copy(source: Path, target: Path) -> tuple[str, int]:
     """Copy through a temporary file, fsynced and renamed into place; the SHA-256 and size of what was copied."""
+    with source.open("rb") as src:
+        return _copy_stream(src, target, source.stat().st_mode & 0o777)
+
+
+def _copy_stream(src: Any, target: Path, mode: int) -> tuple[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".copying-{target.name}")
     digest, size = hashlib.sha256(), 0
     try:
-        with source.open("rb") as src, tmp.open("wb") as out:
+        with tmp.open("wb") as out:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, source.stat().st_mode & 0o777)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -296,10 +327,18 @@ def restore(settings: Settings, folder: Path) -> Done:
 
     database.restore(dialect, folder / manifest["database"]["file"], url)
     data_files = [item for item in manifest["files"] if item["path"].startswith(f"{DATA}/")]
+    store = store_for(settings)
     for item in data_files:
-        digest, _ = _copy(folder / item["path"], data_dir / item["path"].removeprefix(f"{DATA}/"))
+        relative = item["path"].removeprefix(f"{DATA}/")
+        to_store = not isinstance(store, LocalFileStore) and relative == _store_path(item["sha256"])
+        # an object store's files go back into the store through a temporary copy that its upload removes
+        target = data_dir / ".restoring" / item["sha256"] if to_store else data_dir / relative
+        digest, _ = _copy(folder / item["path"], target)
         if digest != item["sha256"]:  # changed between the check and the copy
             raise BackupError(f"恢复过程中备份文件被改动：{item['path']}；请清空数据目录和数据库后重新恢复")
+        if to_store:
+            store.put_file(target, digest)
+    shutil.rmtree(data_dir / ".restoring", ignore_errors=True)
     return _verify_restored(settings, manifest, folder, len(data_files) + 1)  # and the database
 
 

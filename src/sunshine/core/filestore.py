@@ -2,7 +2,9 @@
 behind one interface whose backend the configuration chooses (``SUNSHINE_FILE_STORE``).
 
 A file's name is its hash, so storing the same bytes twice is harmless and a stored file can always
-be checked against the hash that the ledger recorded for it.
+be checked against the hash that the ledger recorded for it. Two backends: a local folder (the default) and
+an S3-compatible object store (``SUNSHINE_FILE_STORE=s3://bucket/prefix``, ``core/filestore_s3.py``), with the
+same guarantees: a write has returned only once it is durable, a read is checked against the name.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
 
 from sunshine.core.errors import NotFound, SunshineError
+
+if TYPE_CHECKING:
+    from sunshine.config import Settings
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -24,6 +30,14 @@ class StoredFileCorrupt(SunshineError):
     status = 500
     code = "stored_file_corrupt"
     title = "存储的文件已损坏"
+
+
+class FileStoreUnavailable(SunshineError):
+    """The object store did not answer (network, credentials, bucket): nothing was stored or read."""
+
+    status = 503
+    code = "file_store_unavailable"
+    title = "文件库暂时无法访问，请稍后重试"
 
 
 @runtime_checkable
@@ -42,8 +56,17 @@ class FileStore(Protocol):
         """Move the finished file ``path`` (whose SHA-256 the caller computed while writing it) into the store."""
         ...
 
-    def path_for(self, sha256: str) -> Path:
-        """Where the file lives (or would live) in a local store."""
+    def size(self, sha256: str) -> int:
+        """The stored file's length in bytes; NotFound if there is none."""
+        ...
+
+    def reader(self, sha256: str) -> BinaryIO:
+        """A binary stream of the stored bytes, for files too large to read whole (the caller checks the hash
+        while reading, and closes it); NotFound if there are none."""
+        ...
+
+    def hashes(self) -> Iterator[str]:
+        """The SHA-256 of every stored file (backups copy them all)."""
         ...
 
 
@@ -117,6 +140,23 @@ class LocalFileStore:
             raise StoredFileCorrupt(f"文件 {sha256[:16]}… 的内容与其 SHA-256 不符，请联系交易中心")
         return data
 
+    def size(self, sha256: str) -> int:
+        try:
+            return self.path_for(sha256).stat().st_size
+        except FileNotFoundError:
+            raise NotFound("文件不存在") from None
+
+    def reader(self, sha256: str) -> BinaryIO:
+        try:
+            return self.path_for(sha256).open("rb")
+        except FileNotFoundError:
+            raise NotFound("文件不存在") from None
+
+    def hashes(self) -> Iterator[str]:
+        for path in sorted(self.root.glob("??/??/*")):
+            if is_sha256(path.name) and path.parent.parent.name == path.name[:2] and path.is_file():
+                yield path.name
+
 
 def _fsync_dir(path: Path) -> None:
     """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
@@ -132,14 +172,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-BACKENDS = ("local",)
+BACKENDS = ("local", "s3://存储桶/前缀")
 
 
 def file_store() -> FileStore:
     """The store the configuration names (``SUNSHINE_FILE_STORE``)."""
     from sunshine.config import get_settings
 
-    settings = get_settings()
+    return store_for(get_settings())
+
+
+def store_for(settings: Settings) -> FileStore:
+    """The store that ``settings`` name."""
     if settings.file_store == "local":
         return LocalFileStore(settings.data_dir / "files")
+    if settings.file_store.startswith("s3://"):
+        from sunshine.core.filestore_s3 import s3_store
+
+        return s3_store(settings)
     raise ValueError(f"未知的文件库后端 SUNSHINE_FILE_STORE={settings.file_store!r}（可选：{', '.join(BACKENDS)}）")

@@ -138,7 +138,7 @@ def register(session: Session, actor: Principal, data: RecordingIn) -> Recording
             raise InvalidInput("请上传录像文件，或填写已存入文件库的文件的 SHA-256", field="sha256")
         if not file_store().exists(sha):
             raise InvalidInput("文件库中没有该 SHA-256 的文件", field="sha256")
-        size = file_store().path_for(sha).stat().st_size
+        size = file_store().size(sha)
     if data.started_at and data.ended_at and data.ended_at < data.started_at:
         raise InvalidInput("结束时间不能早于开始时间", field="ended_at")
     entry = ledger.append(
