@@ -1,5 +1,6 @@
 """A failed tender is archived as it stands (流标: its state does not change), with its sealed bid's ciphertext and
-its opening record in the manifest; a project still under way is refused, and only the centre archives."""
+its opening record in the manifest; a project still under way is refused, and only the centre archives. The same
+with the file store in an S3-compatible object store: the zip streams the ciphertext from there."""
 
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from sunshine import tasks
 from sunshine.config import get_settings
 from tests.bidding.builders import seal_for, tender_with_bidders
 from tests.builders import api_token
+from tests.s3server import s3_server  # noqa: F401 - the fixture
 
 
-@pytest.fixture(autouse=True)
-def _long_tokens(monkeypatch):
+@pytest.fixture(autouse=True, params=["local", "s3"])
+def _long_tokens(request, monkeypatch):
+    """Long tokens; the file store in the data folder, then in an object store (a moto server process)."""
     monkeypatch.setenv("SUNSHINE_API_TOKEN_HOURS", "2000")
+    if request.param == "s3":
+        for name, value in request.getfixturevalue("s3_server").env().items():
+            monkeypatch.setenv(name, value)
     get_settings.cache_clear()
 
 

@@ -195,7 +195,8 @@ def test_configured_object_store_is_the_bucket_and_prefix_named(s3_server, monke
     assert isinstance(store, FileStore) and isinstance(store, S3FileStore)
     assert (store.bucket, store.prefix) == (s3_server.bucket, "省中心/files/")
     digest = store.put(b"hello")
-    body = s3_server.client().get_object(Bucket=s3_server.bucket, Key=f"省中心/files/{digest[:2]}/{digest[2:4]}/{digest}")
+    key = f"省中心/files/{digest[:2]}/{digest[2:4]}/{digest}"
+    body = s3_server.client().get_object(Bucket=s3_server.bucket, Key=key)
     assert body["Body"].read() == b"hello"
     assert file_store() is store  # one client per configuration and process
     get_settings.cache_clear()

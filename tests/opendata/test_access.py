@@ -1,7 +1,8 @@
 """Open-data access as a harvester and a citizen use it: release and record packages page by page with keyset
 cursors, ETag/If-None-Match (304), Last-Modified, CORS; the bulk downloads with their SHA-256 fixed in the ledger
-(JSON Lines gzip, CSV, xlsx); ``sunshine opendata export`` streaming to a file; the Atom feed of releases; the
-数据开放 page and the rendered API documentation without staff-only or login routes."""
+(JSON Lines gzip, CSV, xlsx; from the local file store and from an object store); ``sunshine opendata export``
+streaming to a file; the Atom feed of releases; the 数据开放 page and the rendered API documentation without
+staff-only or login routes."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sunshine.cli import app as cli
+from sunshine.config import get_settings
 from sunshine.opendata import exports, service
 from tests.opendata import synthetic
 from tests.opendata.validate import errors
 from tests.pages import page_text
+from tests.s3server import s3_server  # noqa: F401 - the fixture
 
 N = 3
 
@@ -82,7 +85,17 @@ def test_etag_if_none_match_and_last_modified(harvested):
     assert "ETag" in exposed and "Last-Modified" in exposed
 
 
-def test_downloads_with_their_hash_in_the_ledger(harvested):
+@pytest.fixture(params=["local", "s3"])
+def store_backend(request, environment, monkeypatch):
+    """The file store in the data folder, or in an S3-compatible object store (a moto server process)."""
+    if request.param == "s3":
+        for name, value in request.getfixturevalue("s3_server").env().items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+    return request.param
+
+
+def test_downloads_with_their_hash_in_the_ledger(store_backend, harvested):
     client = harvested
     listing = client.get("/api/v1/opendata/downloads").json()
     by_name = {d["filename"]: d for d in listing}

@@ -164,7 +164,6 @@ def make_client(
     (the MD5 of each PUT is ours): the newer default trailing checksums are refused by several compatible
     services (Alibaba Cloud OSS, older MinIO)."""
     try:
-        import boto3
         from botocore.config import Config
     except ImportError:  # pragma: no cover - depends on the installation
         raise ValueError("SUNSHINE_FILE_STORE=s3://… 需要 boto3：pip install 'sunshine[s3]'") from None
