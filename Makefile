@@ -46,7 +46,19 @@ test: install-test
 	else \
 		echo "== PostgreSQL: NOT RUN, SUNSHINE_TEST_POSTGRES_URL is not set (only SQLite was tested)"; \
 	fi
+	$(MAKE) test-standby
 	$(MAKE) fuzz
+
+## make test-standby: reads routed to a read replica, against a streaming standby of the PostgreSQL test server
+## that the test starts (as root; pg_basebackup, a free port) and removes; skips, saying why, where it cannot
+.PHONY: test-standby
+test-standby: install-test
+	@if [ -n "$$SUNSHINE_TEST_POSTGRES_URL" ]; then \
+		echo "== PostgreSQL read replica (a streaming standby started for the test)"; \
+		SUNSHINE_TEST_BACKEND=postgres $(BIN)/pytest -q -p no:cacheprovider -m standby tests/reliability/test_read_replicas.py; \
+	else \
+		echo "== PostgreSQL read replica: NOT RUN, SUNSHINE_TEST_POSTGRES_URL is not set"; \
+	fi
 
 ## make fuzz: schemathesis over every API operation, anonymous and as three roles, against a served instance
 ## on SQLite (and on PostgreSQL when SUNSHINE_TEST_POSTGRES_URL is set and FUZZ_POSTGRES=1); no input may

@@ -80,6 +80,18 @@ class Settings(BaseSettings):
         description="接口访问令牌的有效期（小时）；平台默认值：投标人客户端一天内的各项操作用同一令牌，次日须重新登录",
     )
     max_body_bytes: int = 20 * 1024 * 1024
+    database_replica_urls: str = Field(
+        default="",
+        description="PostgreSQL 只读副本（流复制备库）地址，逗号分隔；配置后公开页面、列表、检索、统计和开放数据的"
+        "读取分流到副本（docs/deployment.md）",
+    )
+    replica_sticky_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=86400,
+        description="用户写入后的该秒数内，其读取仅在副本已回放到该次写入时才走副本，否则走主库；"
+        "平台默认值：远大于正常的复制延迟（毫秒级），又不使写过一次的用户长期只读主库",
+    )
     file_store: str = Field(
         default="local",
         description="文件库后端：local（数据目录下的 files 文件夹），或 s3://存储桶/前缀（S3 兼容对象存储，"
@@ -176,6 +188,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'sunshine.db').resolve()}"
+
+    @property
+    def replica_urls(self) -> tuple[str, ...]:
+        return tuple(u.strip() for u in self.database_replica_urls.split(",") if u.strip())
 
     @property
     def admitted_requests(self) -> int:

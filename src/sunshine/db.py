@@ -13,24 +13,37 @@ A commit returns only once it is durable, on both databases: sealed-bid receipts
 attest commits, so a commit that a power cut could still take back must not be answered. SQLite runs
 with ``synchronous=FULL`` (``SUNSHINE_SQLITE_SYNCHRONOUS``); a PostgreSQL session whose configured
 ``synchronous_commit`` is ``off`` is switched back to ``on`` (docs/durability.md).
+
+Reads may go to PostgreSQL streaming replicas (``SUNSHINE_DATABASE_REPLICA_URLS``): ``unit_of_work(read_only=True,
+replica=True)`` opens its session on one of them, in turn. Only read-only units of work do, and only when the caller
+asks (``core.auth.get_session`` asks for anonymous-safe public reads); writes, steps, the tick and commands always
+use the primary. Read-your-writes: a caller that wrote passes the primary's WAL position after its commit
+(``primary_lsn``) as ``after_lsn``, and a replica is used only if it has replayed that far, else the primary. A
+replica that does not answer is left aside for ``REPLICA_RETRY_SECONDS`` and its reads go to the others or the
+primary.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from sunshine.config import Settings, get_settings
 
 PG_CONNECT_TIMEOUT = 5  # seconds
+REPLICA_RETRY_SECONDS = 30  # a replica that did not answer is tried again after this long
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -140,9 +153,10 @@ def insist_on_durable_commits(engine: Engine) -> None:
 
 
 class Database:
-    """An engine and its session factory, created once per process (or per test)."""
+    """An engine and its session factory, created once per process (or per test); with the read replicas that
+    ``settings`` name when ``url`` is their primary (``SUNSHINE_DATABASE_REPLICA_URLS``), or ``replica_urls``."""
 
-    def __init__(self, url: str, settings: Settings | None = None) -> None:
+    def __init__(self, url: str, settings: Settings | None = None, replica_urls: tuple[str, ...] | None = None) -> None:
         self.url = url
         self.engine = create_db_engine(url, settings)
         insist_on_durable_commits(self.engine)
@@ -150,20 +164,37 @@ class Database:
         self.read_sessionmaker = sessionmaker(
             self.engine.execution_options(sunshine_read_only=True), expire_on_commit=False
         )
+        if replica_urls is None:
+            replica_urls = settings.replica_urls if settings and url == settings.resolved_database_url else ()
+        if replica_urls and self.dialect != "postgresql":
+            raise ValueError("只读副本（SUNSHINE_DATABASE_REPLICA_URLS）仅适用于 PostgreSQL 主库")
+        self.replicas = [create_db_engine(u, settings) for u in replica_urls]
+        self.replica_sessionmakers = [
+            sessionmaker(e.execution_options(sunshine_read_only=True), expire_on_commit=False) for e in self.replicas
+        ]
+        self._replica_turn = itertools.count()
+        self._replica_down_until = [0.0] * len(self.replicas)
+        self._replica_lock = threading.Lock()
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
-    def unit_of_work(self, read_only: bool = False) -> Iterator[Session]:
+    def unit_of_work(
+        self, read_only: bool = False, *, replica: bool = False, after_lsn: str | None = None
+    ) -> Iterator[Session]:
         """Commit everything done in the block, or roll all of it back on error.
 
         ``read_only`` only changes how SQLite begins the transaction (deferred instead of taking the
-        write lock at once); it does not forbid writing.
+        write lock at once); it does not forbid writing. ``replica`` (with ``read_only``) reads from a replica
+        that has replayed ``after_lsn``, if one is configured and answers; a write there fails (a standby is
+        read-only), so only reads that never write ask for one.
         """
-        factory = self.read_sessionmaker if read_only else self.sessionmaker
-        with factory() as session:
+        session = self._replica_session(after_lsn) if read_only and replica and self.replicas else None
+        if session is None:
+            session = (self.read_sessionmaker if read_only else self.sessionmaker)()
+        with session:
             try:
                 yield session
                 session.commit()
@@ -171,5 +202,40 @@ class Database:
                 session.rollback()
                 raise
 
+    def _replica_session(self, after_lsn: str | None) -> Session | None:
+        """A session on the next replica that answers and has replayed ``after_lsn``; None: use the primary."""
+        with self._replica_lock:
+            first = next(self._replica_turn)
+        for i in range(len(self.replicas)):
+            index = (first + i) % len(self.replicas)
+            if self._replica_down_until[index] > time.monotonic():
+                continue
+            session = self.replica_sessionmakers[index]()
+            try:
+                if after_lsn is None:
+                    session.connection()  # checked out now: a replica that does not answer is skipped
+                    return session
+                # NULL on a server that is not replaying (a primary named as a replica by mistake): not caught up
+                caught_up = session.execute(
+                    text("SELECT pg_last_wal_replay_lsn() >= CAST(:lsn AS pg_lsn)"), {"lsn": after_lsn}
+                ).scalar()
+                if caught_up:
+                    return session
+                session.close()
+            except DBAPIError as exc:
+                session.close()
+                self._replica_down_until[index] = time.monotonic() + REPLICA_RETRY_SECONDS
+                _log.warning("只读副本 %d 无法连接，%d 秒内改读其他副本或主库：%s", index, REPLICA_RETRY_SECONDS, exc)
+        return None
+
+    def primary_lsn(self) -> str | None:
+        """The primary's WAL position now (after a commit: a replica that replayed this far sees that commit)."""
+        if not self.replicas:
+            return None
+        with self.engine.connect() as conn:
+            return str(conn.execute(text("SELECT pg_current_wal_lsn()")).scalar())
+
     def dispose(self) -> None:
         self.engine.dispose()
+        for engine in self.replicas:
+            engine.dispose()

@@ -15,6 +15,7 @@ have been entered within ``reauth_minutes``, or the step answers 401 ``reauthent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,22 @@ from sunshine.identity.roles import Role
 
 SESSION_COOKIE = "sunshine_session"
 ACTIVITY_COOKIE = "sunshine_seen"
+WROTE_COOKIE = "sunshine_wrote"  # the primary's WAL position after this browser's last write (read-your-writes)
+# Public reads that may come from a read replica (db.Database.unit_of_work(replica=True)): pages and lists anyone
+# may read, the search, statistics and open data. Everything else — signed-in work pages, API calls with a token
+# (no cookie jar to carry the write mark), every step — reads the primary.
+REPLICA_READ_EXACT = frozenset({"/"})
+REPLICA_READ_PREFIXES = (
+    "/notices",
+    "/search",
+    "/statistics",
+    "/opendata",
+    "/api/v1/notices",
+    "/api/v1/search",
+    "/api/v1/statistics",
+    "/api/v1/opendata",
+)
+_LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
 REAUTH_PAGE = "/reauth"
 REAUTH_API = "/api/v1/auth/token"
 
@@ -65,15 +82,36 @@ def get_session(request: Request) -> Iterator[Session]:
     share it. It is kept on ``request.state`` while it is open (``request_session``); error pages, drawn
     after it has ended, find none and ask the database nothing. FastAPI runs this generator, like every
     plain ``def`` dependency and route, in the worker threads, never on the event loop.
+
+    With read replicas configured, a public read (``replica_read``) goes to a replica that has replayed this
+    browser's last write; a request that wrote marks the browser with the primary's WAL position after its commit
+    (``WROTE_COOKIE``, kept ``replica_sticky_seconds``), so its holder always reads what they wrote.
     """
-    with request_unit_of_work(request, read_only=request.method in ("GET", "HEAD", "OPTIONS")) as session:
+    read_only = request.method in ("GET", "HEAD", "OPTIONS")
+    with request_unit_of_work(request, read_only=read_only) as session:
         yield session
+    db = request.app.state.db
+    if not read_only and db.replicas:
+        request.state.wrote_lsn = db.primary_lsn()  # the middleware sets the cookie on the response
+
+
+def replica_read(request: Request) -> tuple[bool, str | None]:
+    """Whether this read may come from a replica, and the WAL position the replica must have replayed."""
+    path = request.url.path
+    public = path in REPLICA_READ_EXACT or any(path == p or path.startswith(f"{p}/") for p in REPLICA_READ_PREFIXES)
+    if request.method not in ("GET", "HEAD") or not public or _bearer_token(request):
+        return False, None
+    wrote = request.cookies.get(WROTE_COOKIE)
+    if wrote is not None and not _LSN.match(wrote):
+        return False, None  # a mark we cannot read: the primary, to be safe
+    return True, wrote
 
 
 @contextmanager
 def request_unit_of_work(request: Request, *, read_only: bool) -> Iterator[Session]:
     """A unit of work that is, while the block runs, the one ``request_session`` answers for this request."""
-    with request.app.state.db.unit_of_work(read_only=read_only) as session:
+    replica, after_lsn = replica_read(request) if read_only else (False, None)
+    with request.app.state.db.unit_of_work(read_only=read_only, replica=replica, after_lsn=after_lsn) as session:
         request.state.db_session = session
         try:
             yield session

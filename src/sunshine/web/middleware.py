@@ -189,7 +189,7 @@ class SecurityHeadersMiddleware:
 
     @staticmethod
     def _extra(scope: Scope, state: dict, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-        from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, activity_cookie_value
+        from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, WROTE_COOKIE, activity_cookie_value
         from sunshine.core.clock import now
 
         app = scope.get("app")
@@ -224,4 +224,7 @@ class SecurityHeadersMiddleware:
             max_age = settings.session_hours * 3600
             cookie = f"{ACTIVITY_COOKIE}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=lax{secure}"
             out.append((b"set-cookie", cookie.encode()))
+        if state.get("wrote_lsn"):  # read-your-writes with read replicas (core.auth.get_session)
+            cookie = f"{WROTE_COOKIE}={state['wrote_lsn']}; Max-Age={settings.replica_sticky_seconds}; Path=/"
+            out.append((b"set-cookie", f"{cookie}; HttpOnly; SameSite=lax{secure}".encode()))
         return out
