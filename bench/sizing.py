@@ -36,7 +36,6 @@ def _mib(n: float) -> str:
 
 def ledger_bytes(pg_url: str, entries: int) -> None:
     import ledger as ledger_bench  # bench/ledger.py
-
     from sunshine.migrate import upgrade
 
     with ledger_bench.postgres_database(pg_url) as url, tempfile.TemporaryDirectory() as folder:
@@ -51,9 +50,7 @@ def ledger_bytes(pg_url: str, entries: int) -> None:
                 total = 0
                 for table in ("ledger_entry", "ledger_node"):
                     heap, index, whole = conn.execute(
-                        text(
-                            "SELECT pg_relation_size(:t), pg_indexes_size(:t), pg_total_relation_size(:t)"
-                        ),
+                        text("SELECT pg_relation_size(:t), pg_indexes_size(:t), pg_total_relation_size(:t)"),
                         {"t": table},
                     ).one()
                     total += whole
