@@ -62,7 +62,6 @@ def build_world(db, n: int) -> SimpleNamespace:
         Expert,
         ExpertConflict,
         ExpertLeave,
-        ExpertSanction,
         ExpertSpecialty,
         bump_pool_version,
     )
@@ -182,7 +181,6 @@ def build_world(db, n: int) -> SimpleNamespace:
         )
         _bulk(
             conn,
-            ExpertSanction,
             [
                 {
                     "expert_id": e,
