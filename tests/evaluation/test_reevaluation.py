@@ -15,6 +15,7 @@ from sunshine.trading.models import Project
 from tests.complaints.builders import CASES, letter, state_of
 from tests.disclosure.builders import load_catalog
 from tests.evaluation.walk import ok
+from tests.pages import browser, csrf_token, page_text
 from tests.results.builders import BASE, RESULTS, candidate_id, evaluated, results
 
 PRICES = ("4800000.00", "4700000.00", "4900000.00")
@@ -116,26 +117,46 @@ def test_an_upheld_challenge_reopens_the_report_for_the_same_committee(db, clien
     with db.unit_of_work() as s:
         assert [x.organisation_id for x in outcomes.winners(s, s.get(Project, pid))] == [second]
         assert s.query(ProjectResult).filter_by(project_id=pid).one().notice_published_at is not None
-    rounds = ok(client.get(f"{BASE}/sessions/{sid}/rounds", headers=w.h["tenderer"]))
+    rounds = ok(client.get(f"{BASE}/sessions/{sid}/rounds", headers=w.h["agency"]))
     assert rounds["round"] == 2 and len(rounds["rounds"]) == 1 and rounds["members"] == []  # not a member
 
     # the page lists the superseded report for the staff
-    page = client.get(f"/evaluation/sessions/{sid}/rounds", headers=w.h["centre"])
-    assert (
-        page.status_code == 200 and old["report_sha256"] in page.text and "经评标委员会认定评分畸高、畸低" in page.text
-    )
+    with browser(client.app, w.centre.username) as staff:
+        page = staff.get(f"/evaluation/sessions/{sid}/rounds")
+    assert page.status_code == 200
+    assert old["report_sha256"] in page.text and "经评标委员会认定评分畸高、畸低" in page_text(page.text)
 
 
 def test_a_member_who_cannot_take_part_is_replaced_from_the_draws_order(db, client, clock):
+    """On the pages: the agency answers the challenge with the ground chosen on the form; the staff record on the
+    rounds page that an expert cannot take part."""
     w = published(db, client, clock)
     made = ok(client.post(CASES, json=challenge(w.project_id), headers=w.bidder_headers[w.ranked[1]]), 201)
-    body = {"answer": "质疑成立。", "founded": True, "remedy": "reevaluate", "ground": "sum_error"}
-    ok(client.post(f"{CASES}/{made['id']}/answer", json=body, headers=w.h["agency"]))
+    with browser(client.app, w.agency.username) as agency:
+        case = agency.get(f"/complaints/{made['id']}")
+        assert "重新评审的法定情形" in page_text(case.text) and "分值汇总计算错误" in case.text
+        form = {"answer": "质疑成立。", "founded": "1", "remedy": "reevaluate", "csrf_token": csrf_token(case.text)}
+        missing = agency.post(f"/complaints/{made['id']}/answer", data=form, follow_redirects=True)
+        assert "第六十四条" in page_text(missing.text) and state_of(db, w.project_id) == "result_published"
+        done = agency.post(
+            f"/complaints/{made['id']}/answer", data={**form, "ground": "sum_error"}, follow_redirects=True
+        )
+        assert "已答复" in page_text(done.text) and state_of(db, w.project_id) == "evaluation"
     room = ok(client.get(f"{BASE}/sessions/{w.sid}", headers=w.h["centre"]))
+    assert room["round"] == 2
     expert = next(m for m in room["members"] if m["kind"] == "expert" and m["id"] != w.chair)
     url = f"{BASE}/sessions/{w.sid}/members/{expert['id']}/unavailable"
     assert client.post(url, json={"reason": "住院"}, headers=w.h["tenderer"]).status_code == 403
-    done = ok(client.post(url, json={"reason": "因病住院，不能参加重新评审"}, headers=w.h["centre"]))
+    with browser(client.app, w.centre.username) as staff:
+        page = staff.get(f"/evaluation/sessions/{w.sid}/rounds")
+        assert "登记不能参加" in page.text and "待确认" in page_text(page.text)
+        marked = staff.post(
+            f"/evaluation/sessions/{w.sid}/members/{expert['id']}/unavailable",
+            data={"reason": "因病住院，不能参加重新评审", "csrf_token": csrf_token(page.text)},
+            follow_redirects=True,
+        )
+        assert "递补专家" in page_text(marked.text) and "重新评审时不能参加：因病住院" in page_text(marked.text)
+    done = ok(client.get(f"{BASE}/sessions/{w.sid}/rounds", headers=w.h["centre"]))
     gone = next(m for m in done["members"] if m["id"] == expert["id"])
     assert gone["state"] == "recused" and "不能参加" in gone["note"]
     # the committee is short until the replacement signs in: the sum cannot be computed
