@@ -7,6 +7,9 @@ cannot take part is recorded and the next expert in the draw's order is called."
 
 from __future__ import annotations
 
+import hashlib
+
+from sunshine.evaluation import archive
 from sunshine.evaluation.models import EvaluationRound, EvaluationSession
 from sunshine.ledger.models import LedgerEntry
 from sunshine.results.models import ProjectResult
@@ -119,6 +122,11 @@ def test_an_upheld_challenge_reopens_the_report_for_the_same_committee(db, clien
         assert s.query(ProjectResult).filter_by(project_id=pid).one().notice_published_at is not None
     rounds = ok(client.get(f"{BASE}/sessions/{sid}/rounds", headers=w.h["agency"]))
     assert rounds["round"] == 2 and len(rounds["rounds"]) == 1 and rounds["members"] == []  # not a member
+
+    with db.unit_of_work() as s:  # the superseded report stays in the project's record, its hash as signed
+        records = archive.contribution(s, s.get(Project, pid)).records
+        kept_record = next(r for r in records if r.kind == "evaluation_report_superseded")
+        assert hashlib.sha256(kept_record.data).hexdigest() == old["report_sha256"] == kept_record.recorded_sha256
 
     # the page lists the superseded report for the staff
     with browser(client.app, w.centre.username) as staff:
