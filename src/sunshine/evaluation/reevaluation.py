@@ -41,6 +41,13 @@ from sunshine.evaluation.service import (
 from sunshine.trading.lifecycle import StepEvent
 from sunshine.trading.models import Project
 
+#: the ledger entries of a re-evaluation, as people read them
+EVENTS = {
+    "evaluation:session:reopened": "重新评审：原评标委员会重新评审，原评标报告被取代",
+    "evaluation:member:unavailable": "原评标委员会成员不能参加重新评审",
+    "results:project:reevaluation": "重新评审：原评标结果的确定和公告期限终止",
+}
+
 Reopened = Callable[[Session, Project, list[int]], None]  # (session, project, section ids reopened)
 _on_reopened: list[Reopened] = []
 

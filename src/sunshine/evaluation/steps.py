@@ -8,6 +8,7 @@ taken after either step (``sealing``) and the original committee's re-evaluation
 from __future__ import annotations
 
 from sunshine.bidding import hooks as bidding_hooks
+from sunshine.core import labels
 from sunshine.evaluation import attendance, reevaluation, sealing, watching
 from sunshine.identity.roles import Role
 from sunshine.messaging import service as messaging
@@ -53,6 +54,7 @@ def install() -> None:
     after_step(["finish_evaluation", "fail_evaluation"], sealing.seal_on_end)  # 就地封存
     # 重新评审 ordered by an upheld objection, challenge or complaint (the complaints' step, named, not imported)
     after_step(["complaint_reevaluate"], reevaluation.reopen_on_step)
+    labels.register_events(reevaluation.EVENTS)
     from sunshine.evaluation import archive
     from sunshine.trading import records
 
