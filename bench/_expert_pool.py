@@ -181,15 +181,17 @@ def build_world(db, n: int) -> SimpleNamespace:
         )
         _bulk(
             conn,
+            CreditBan,  # an expert's suspension or ban: credit's one record of exclusions
             [
                 {
                     "expert_id": e,
                     "kind": "ban" if k % 4 == 0 else "suspension",
                     "starts_on": today - timedelta(days=30),
                     "ends_on": None,
-                    "reason": "考核不合格",
+                    "basis": "考核不合格",
                     "decision_no": "",
                     "created_at": now,
+                    "ledger_seq": 0,
                 }
                 for k, e in enumerate(experts[7::251])
             ],
