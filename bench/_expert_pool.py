@@ -58,6 +58,7 @@ def _bulk(conn, table, rows: list[dict]) -> None:
 
 def build_world(db, n: int) -> SimpleNamespace:
     """The tender, its 200 avoided organisations and ``n`` experts; timed by the caller."""
+    from sunshine.credit.models import CreditBan
     from sunshine.experts.models import (
         Expert,
         ExpertConflict,
