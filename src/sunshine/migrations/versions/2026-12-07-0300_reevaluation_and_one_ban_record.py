@@ -161,9 +161,7 @@ def upgrade() -> None:
         "expert_pool_version", sa.column("id", sa.Integer), sa.column("stamp", sa.String), sa.column("changed_at", TS)
     )
     conn.execute(  # the pool's rows changed: a process keeping the old index reads it again
-        version.update()
-        .where(version.c.id == 1)
-        .values(stamp=secrets.token_hex(16), changed_at=datetime.now(UTC))
+        version.update().where(version.c.id == 1).values(stamp=secrets.token_hex(16), changed_at=datetime.now(UTC))
     )
 
 
