@@ -58,11 +58,11 @@ def _bulk(conn, table, rows: list[dict]) -> None:
 
 def build_world(db, n: int) -> SimpleNamespace:
     """The tender, its 200 avoided organisations and ``n`` experts; timed by the caller."""
+    from sunshine.credit.models import CreditBan
     from sunshine.experts.models import (
         Expert,
         ExpertConflict,
         ExpertLeave,
-        ExpertSanction,
         ExpertSpecialty,
         bump_pool_version,
     )
@@ -182,16 +182,17 @@ def build_world(db, n: int) -> SimpleNamespace:
         )
         _bulk(
             conn,
-            ExpertSanction,
+            CreditBan,  # an expert's suspension or ban: credit's one record of exclusions
             [
                 {
                     "expert_id": e,
                     "kind": "ban" if k % 4 == 0 else "suspension",
                     "starts_on": today - timedelta(days=30),
                     "ends_on": None,
-                    "reason": "考核不合格",
+                    "basis": "考核不合格",
                     "decision_no": "",
                     "created_at": now,
+                    "ledger_seq": 0,
                 }
                 for k, e in enumerate(experts[7::251])
             ],

@@ -903,6 +903,14 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/evaluation/sessions/{session_id}/minutes/{remark_id}/confirm"): EVAL_MEMBERS,
     ("GET", "/evaluation/seals"): EVAL_ARCHIVISTS,
     ("GET", "/evaluation/sessions/{session_id}/seal"): EVAL_ARCHIVISTS,
+    ("GET", "/api/v1/evaluation/sessions/{session_id}/rounds"): EVAL_READERS,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/unavailable"): frozenset(
+        {Role.CENTRE_STAFF}
+    ),
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/replacements"): frozenset({Role.CENTRE_STAFF}),
+    ("GET", "/evaluation/sessions/{session_id}/rounds"): EVAL_READERS,
+    ("POST", "/evaluation/sessions/{session_id}/members/{member_id}/unavailable"): frozenset({Role.CENTRE_STAFF}),
+    ("POST", "/evaluation/sessions/{session_id}/replacements"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/site"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/evaluation/sessions/{session_id}/sites"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/api/v1/evaluation/sessions/{session_id}/corrections"): EVAL_MEMBERS,

@@ -125,6 +125,7 @@ def create_app(
     from sunshine.evaluation import pricing_views as evaluation_pricing_views
     from sunshine.evaluation import record_api as evaluation_record_api
     from sunshine.evaluation import record_views as evaluation_record_views
+    from sunshine.evaluation import reevaluation_api as evaluation_reevaluation
     from sunshine.evaluation import views as evaluation_views
     from sunshine.experts import api as experts_api
     from sunshine.experts import profile_views as experts_profile_views
@@ -269,6 +270,8 @@ def create_app(
     app.include_router(complaints_objection_routes.page_router)
     app.include_router(evaluation_record_api.router)
     app.include_router(evaluation_record_views.router)
+    app.include_router(evaluation_reevaluation.api)
+    app.include_router(evaluation_reevaluation.pages)
     app.include_router(observers_api.router)
     app.include_router(evaluation_pricing_api.router)
     app.include_router(evaluation_pricing_views.router)

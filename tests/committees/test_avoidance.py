@@ -15,10 +15,11 @@ from sunshine.committees.avoidance import Context
 from sunshine.committees.models import CommitteeSeat, DrawRequest
 from sunshine.committees.service import RequestIn
 from sunshine.core import clock as core_clock
+from sunshine.credit.models import CreditBan
 from sunshine.draws import engine
 from sunshine.draws import service as draws
 from sunshine.experts import service as experts
-from sunshine.experts.models import ExpertConflict, ExpertLeave, ExpertSanction
+from sunshine.experts.models import ExpertConflict, ExpertLeave
 from sunshine.trading.models import Project
 from tests.committees.builders import CIVIL, COST, procurement
 from tests.experts.builders import add_expert
@@ -72,8 +73,13 @@ def test_each_reason_is_recorded_with_its_code(db, clock):
         )
         for key, kind in (("expert_banned", "ban"), ("expert_suspended", "suspension")):
             s.add(
-                ExpertSanction(
-                    expert_id=named[key]["id"], kind=kind, starts_on=today, reason="违规评标", created_at=now
+                CreditBan(
+                    expert_id=named[key]["id"],
+                    kind=kind,
+                    starts_on=today,
+                    basis="违规评标",
+                    created_at=now,
+                    ledger_seq=0,
                 )
             )
         s.add(

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 from sunshine.committees import avoidance, drawing
 from sunshine.committees.models import DrawRequest
 from sunshine.core import clock as core_clock
+from sunshine.credit.models import CreditBan
 from sunshine.draws import pooldata
 from sunshine.draws import service as draws
-from sunshine.experts.models import REMOVED, Expert, ExpertConflict, ExpertLeave, ExpertSanction
+from sunshine.experts.models import REMOVED, Expert, ExpertConflict, ExpertLeave
 from sunshine.trading.models import Project
 from tests.committees.builders import procurement
 from tests.committees.test_pool_cache import _request
@@ -33,13 +34,12 @@ def test_columns_give_every_expert_the_statuses_of_the_reference_rules(db, clock
         s.get(Expert, ids[6]).employer_organisation_id = w.school  # and banned: the pool's reason first
         for k, kind in ((6, "ban"), (7, "suspension"), (8, "ban")):
             s.add(
-                ExpertSanction(
+                CreditBan(
                     expert_id=ids[k], kind=kind, starts_on=today - timedelta(days=2), ends_on=None,
-                    reason="考核不合格", decision_no="", created_at=now,
-                )
+                    basis="考核不合格", decision_no="", created_at=now, ledger_seq=0)
             )  # fmt: skip
-        s.add(ExpertSanction(expert_id=ids[8], kind="suspension", starts_on=today, ends_on=today, reason="x",
-                             decision_no="", created_at=now))  # fmt: skip
+        s.add(CreditBan(expert_id=ids[8], kind="suspension", starts_on=today, ends_on=today, basis="x",
+                             decision_no="", created_at=now, ledger_seq=0))  # fmt: skip
         for k in (9, 7):
             s.add(ExpertLeave(expert_id=ids[k], starts_on=today, ends_on=today, reason="出差", created_at=now))
         s.add(ExpertConflict(expert_id=ids[10], organisation_id=w.firms[1], relation="former_employer", note="",

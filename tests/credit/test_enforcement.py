@@ -135,8 +135,8 @@ def test_a_banned_expert_is_left_out_of_draws_with_its_reason(db, client, w):
     assert both.status_code == 422
     with db.unit_of_work() as s:
         members = {m.expert_id: m.status for m in pool.pool_for_draw(s, specialties=["A0101"], at=clock_module.now())}
-        assert members[banned["id"]] == pool.CREDIT_BANNED and members[other["id"]] == pool.ELIGIBLE
-        assert pool.REASONS[pool.CREDIT_BANNED] == "被行政监督部门禁止参加评标（信用惩戒）"
+        assert members[banned["id"]] == pool.BANNED and members[other["id"]] == pool.ELIGIBLE
+        assert pool.REASONS[pool.BANNED] == "被禁止参加评标"
         with pytest.raises(credit.Banned):
             credit.check_expert_not_banned(s, banned["id"], today)
     assert client.get("/api/v1/credit/bans").json() == []  # an expert's ban is not on the public list

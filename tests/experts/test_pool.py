@@ -8,8 +8,9 @@ import pytest
 
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
+from sunshine.credit.models import CreditBan
 from sunshine.experts import service
-from sunshine.experts.models import REMOVED, ExpertConflict, ExpertLeave, ExpertSanction
+from sunshine.experts.models import REMOVED, ExpertConflict, ExpertLeave
 from tests.builders import make_org
 from tests.experts.builders import add_expert
 
@@ -55,34 +56,37 @@ def test_each_exclusion_carries_its_reason(db):
             )
         )
         s.add(
-            ExpertSanction(
+            CreditBan(
                 expert_id=suspended["id"],
                 kind="suspension",
                 starts_on=date(2026, 12, 1),
                 ends_on=date(2027, 5, 31),
-                reason="无故缺席评标",
+                basis="无故缺席评标",
                 created_at=now,
+                ledger_seq=0,
             )
         )
         s.add(
-            ExpertSanction(
+            CreditBan(
                 expert_id=banned["id"],
                 kind="ban",
                 starts_on=date(2026, 1, 1),
                 ends_on=None,
-                reason="违规评标",
+                basis="违规评标",
                 decision_no="示监罚〔2026〕3号",
                 created_at=now,
+                ledger_seq=0,
             )
         )
         s.add(
-            ExpertSanction(
+            CreditBan(
                 expert_id=banned["id"],
                 kind="suspension",
                 starts_on=date(2026, 1, 1),
                 ends_on=None,
-                reason="调查期间",
+                basis="调查期间",
                 created_at=now,
+                ledger_seq=0,
             )
         )
         from sunshine.experts.models import Expert

@@ -66,6 +66,7 @@ def evaluated(
     w.ranked = [w.firms[i] for i in order]
     w.bidder_headers = {w.firms[i]: w.hb[i] for i in range(len(prices))}
     w.member_names = [m["name"] for m in session_of(client, w, w.h["centre"])["members"]]
+    w.member_headers, w.chair = headers, chair  # the committee's tokens (a re-evaluation scores again)
     return w
 
 

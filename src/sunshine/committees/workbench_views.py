@@ -1,8 +1,8 @@
 """Pages of calling the drawn experts: the expert's workbench ``/expert`` (invitations to confirm with their
-countdown, confirm / decline with a reason, the sign-in at the evaluation, the history, and the tasks other
-domains register in ``workbench_tasks``), and a request's sign-in
-list ``/expert-draws/{id}/sign-in-list`` (positions, hashes and states; names as ``signin.sign_in_list``
-allows)."""
+countdown, confirm / decline with a reason, the sign-in at the evaluation, the history, the expert's own bans and
+suspensions in force from credit's one record of them, and the tasks other domains register in
+``workbench_tasks``), and a request's sign-in list ``/expert-draws/{id}/sign-in-list`` (positions, hashes and
+states; names as ``signin.sign_in_list`` allows)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from sunshine.committees.calling_api import READERS, sign_in_list_out
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.credit import bans as credit_bans
+from sunshine.experts import service as experts_service
 from sunshine.identity.roles import Role
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -27,6 +29,8 @@ PAGE = "/expert"
 @router.get(PAGE, response_class=HTMLResponse)
 def workbench(request: Request, session: Session = SessionDep, actor: Principal = EXPERT) -> Response:
     pending, ahead, rest = signin.split(signin.assignments(session, actor))
+    expert = experts_service.expert_of_user(session, actor.user_id)
+    today = clock.today_local()
     return render(
         request,
         "committees_workbench.html",
@@ -37,6 +41,9 @@ def workbench(request: Request, session: Session = SessionDep, actor: Principal 
         tasks=workbench_tasks.tasks(session, actor),
         reasons=calling.DECLINE_REASONS,
         now=clock.now(),
+        # 暂停评标/禁止评标 in force, from credit's one record of them (the draw excludes the expert meanwhile)
+        exclusions=credit_bans.expert_bans(session, expert.id, today) if expert is not None else [],
+        kind_labels=credit_bans.KIND_LABELS,
     )
 
 

@@ -26,7 +26,14 @@ def _text(text: str, field: str = "answer") -> str:
 
 
 def answer(
-    session: Session, actor: Principal, case_id: int, *, text: str, founded: bool, remedy: str = "none"
+    session: Session,
+    actor: Principal,
+    case_id: int,
+    *,
+    text: str,
+    founded: bool,
+    remedy: str = "none",
+    ground: str | None = None,
 ) -> ComplaintCase:
     row, project = get_visible(session, actor, case_id)
     kind = base.kind_of(row)
@@ -45,7 +52,8 @@ def answer(
     base.record(session, row, "answered", actor, note=text, payload={"founded": founded, "remedy": remedy})
     base.resume_project(session, row, project, base.SYSTEM, "已答复，恢复招标投标活动")
     if founded:
-        outcomes.apply_remedy(session, row, project, remedy, actor, f"{kind.label}成立，{kinds.REMEDIES[remedy]}")
+        why = f"{kind.label}成立，{kinds.REMEDIES[remedy]}"
+        outcomes.apply_remedy(session, row, project, remedy, actor, why, ground=ground)
     alerts.resolve(session, subject_kind="complaint", subject_id=row.id)
     verdict = f"{kind.label}成立：{kinds.REMEDIES[remedy]}" if founded else f"{kind.label}不成立"
     base.tell(session, row, project, "已答复", f"{verdict}。{text}")

@@ -73,7 +73,9 @@ def get_case(case_id: Id, session: Session = SessionDep, actor: Principal = READ
 
 @router.post("/cases/{case_id}/answer", summary="答复异议或质疑（招标人、采购人或代理机构）")
 def answer(case_id: Id, body: AnswerIn, session: Session = SessionDep, actor: Principal = RESPONDENTS) -> dict:
-    answering.answer(session, actor, case_id, text=body.answer, founded=body.founded, remedy=body.remedy)
+    answering.answer(
+        session, actor, case_id, text=body.answer, founded=body.founded, remedy=body.remedy, ground=body.ground
+    )
     return _view(session, actor, case_id)
 
 
@@ -182,7 +184,15 @@ def lift(case_id: Id, body: NoteIn, session: Session = SessionDep, actor: Princi
 
 @router.post("/cases/{case_id}/decide", summary="作出投诉处理决定（成立及处理结果，或驳回）")
 def decide(case_id: Id, body: DecideIn, session: Session = SessionDep, actor: Principal = DEPARTMENT) -> dict:
-    handling.decide(session, actor, case_id, outcome=body.outcome, remedy=body.remedy, decision=body.decision)
+    handling.decide(
+        session,
+        actor,
+        case_id,
+        outcome=body.outcome,
+        remedy=body.remedy,
+        decision=body.decision,
+        ground=body.ground,
+    )
     return _view(session, actor, case_id)
 
 

@@ -181,7 +181,14 @@ def lift(session: Session, actor: Principal, case_id: int, *, note: str = "") ->
 
 
 def decide(
-    session: Session, actor: Principal, case_id: int, *, outcome: str, remedy: str, decision: str
+    session: Session,
+    actor: Principal,
+    case_id: int,
+    *,
+    outcome: str,
+    remedy: str,
+    decision: str,
+    ground: str | None = None,
 ) -> ComplaintCase:
     """书面处理决定: dismissed, or upheld with its statutory outcome taken as the project's step; owed for publication
     (公开事项 投诉处理决定) from today; a suspension ends."""
@@ -201,7 +208,8 @@ def decide(
     base.close_tracked(session, row)
     base.resume_project(session, row, project, actor, "已作出处理决定，恢复活动")
     if outcome == "upheld":
-        outcomes.apply_remedy(session, row, project, remedy, actor, f"投诉成立，{kinds.REMEDIES[remedy]}")
+        why = f"投诉成立，{kinds.REMEDIES[remedy]}"
+        outcomes.apply_remedy(session, row, project, remedy, actor, why, ground=ground)
     listed = complaints_credit.after_dismissal(session, actor, row, project)
     if listed is not None:
         base.record(session, row, "credit_listed", actor, payload={"credit_record": listed.id})

@@ -47,7 +47,14 @@ def check_remedy(remedy: str, project: Project) -> None:
 
 
 def apply_remedy(
-    session: Session, row: ComplaintCase, project: Project, remedy: str, actor: Principal, reason: str
+    session: Session,
+    row: ComplaintCase,
+    project: Project,
+    remedy: str,
+    actor: Principal,
+    reason: str,
+    *,
+    ground: str | None = None,
 ) -> None:
     step = kinds.REMEDY_STEPS.get(remedy)
     if step is None:
@@ -57,6 +64,12 @@ def apply_remedy(
     why = f"{base.kind_of(row).label}{row.code}：{reason}"[:500]
     if remedy == "next_candidate":
         payload = next_candidate(session, row, project, actor, why)
+    elif remedy == "reevaluate":
+        # the original committee re-evaluates: the evaluation's hook on the step reopens the signed report of the
+        # case's section (or every section), on the ground 87号令 第六十四条 requires for a procurement
+        payload = {"complaint": row.code, "section": row.section_id, "ground": ground or None}
+        lifecycle.apply(session, project, step, actor, reason=why, payload=payload)
+        payload = {k: v for k, v in payload.items() if k != "complaint"}
     else:
         lifecycle.apply(session, project, step, actor, reason=why, payload={"complaint": row.code})
         payload = {}

@@ -40,6 +40,12 @@ class CaseIn(BaseModel):
     )
 
 
+GROUND_HELP = (
+    "重新评审（reevaluate）的法定情形，政府采购项目必填（87号令第六十四条）："
+    "sum_error | out_of_range | objective_inconsistent | extreme_score"
+)
+
+
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,6 +56,7 @@ class AnswerIn(BaseModel):
         max_length=20,
         description="成立时的处理：none | amend_docs | reevaluate | next_candidate | retender | void_contract",
     )
+    ground: str | None = Field(None, max_length=40, description=GROUND_HELP)
 
 
 class NoteIn(BaseModel):
@@ -77,6 +84,7 @@ class DecideIn(BaseModel):
 
     outcome: str = Field(..., max_length=20, description="upheld 投诉成立 | dismissed 驳回投诉")
     remedy: str = Field("none", max_length=20)
+    ground: str | None = Field(None, max_length=40, description=GROUND_HELP)
     decision: str = Field(..., max_length=10000, description="处理决定的事实、理由和依据")
 
 

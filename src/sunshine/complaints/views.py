@@ -19,6 +19,7 @@ from sunshine.complaints.visibility import get_visible, is_department
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, IsoDate, whole_number
+from sunshine.evaluation import reevaluation
 from sunshine.identity.roles import Role
 from sunshine.trading import visibility as trading_visibility
 from sunshine.web.refusals import refusals_back_to, refusals_shown_on
@@ -162,6 +163,9 @@ def case_page(case_id: Id, request: Request, session: Session = SessionDep, prin
         remedies=kinds.REMEDIES,
         outcomes=kinds.OUTCOMES,
         grounds=kinds.INADMISSIBLE,
+        # 87号令 第六十四条: a procurement's re-evaluation names its ground (the evaluation's data, read only here)
+        reeval_grounds=reevaluation.grounds_for(project.transaction_type),
+        reeval_basis=reevaluation.config()["procurement_grounds"]["basis"],
         notice_title=title,
         notice_body=body,
     )
@@ -174,6 +178,7 @@ def answer(
     answer: Text,
     founded: Annotated[str, Form(max_length=5)] = "",
     remedy: Annotated[str, Form(max_length=20)] = "none",
+    ground: Annotated[str, Form(max_length=40)] = "",
     session: Session = SessionDep,
     principal: Principal = RESPONDENTS,
 ) -> Response:
@@ -182,7 +187,9 @@ def answer(
         if row.kind == "gp_complaint":
             answering.respondent_statement(session, principal, case_id, text=answer)
         else:
-            answering.answer(session, principal, case_id, text=answer, founded=founded == "1", remedy=remedy)
+            answering.answer(
+                session, principal, case_id, text=answer, founded=founded == "1", remedy=remedy, ground=ground or None
+            )
     flash(request, "success", "已答复")
     return redirect(request, f"/complaints/{case_id}")
 
@@ -238,6 +245,7 @@ def handle(
     days: Annotated[str, Form(max_length=3)] = "",
     outcome: Annotated[str, Form(max_length=20)] = "",
     remedy: Annotated[str, Form(max_length=20)] = "none",
+    ground: Annotated[str, Form(max_length=40)] = "",
     title: Annotated[str, Form(max_length=300)] = "",
     session: Session = SessionDep,
     principal: Principal = DEPARTMENT,
@@ -260,7 +268,9 @@ def handle(
         elif action == "lift":
             handling.lift(session, principal, case_id, note=note)
         elif action == "decide":
-            handling.decide(session, principal, case_id, outcome=outcome, remedy=remedy, decision=note)
+            handling.decide(
+                session, principal, case_id, outcome=outcome, remedy=remedy, decision=note, ground=ground or None
+            )
         elif action == "publish":
             handling.publish(session, principal, case_id, title=title, body=note)
         else:

@@ -1,13 +1,15 @@
 """Bans (禁止参与): the supervisory department bars an organisation from a scope of trading, or an expert from
 evaluations, for a period, under a decision (number, department, basis), and may lift it with a reason; each in
 the ledger in the caller's transaction. ``check_not_banned`` is the one check registration, bidding and the
-agency's entrustment call; ``banned_experts`` the one the expert pool's draw reads. The refusal names the
+agency's entrustment call; ``banned_experts`` the one the expert pool's draw reads. An expert's 暂停评标/禁止评标
+decided by the pool's office is recorded here too (``record_expert_exclusion``, kind ``suspension`` or ``ban``):
+this table is the one record of an expert's exclusion, whoever decided it. The refusal names the
 decision: its number, the department, the period and the basis. Never commits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -48,6 +50,9 @@ def region_prefix(code: str) -> str:
     return code
 
 
+KIND_LABELS = {"ban": "禁止评标", "suspension": "暂停评标"}
+
+
 def scope_label(ban: CreditBan) -> str:
     if ban.expert_id is not None:
         return "评标活动"
@@ -64,7 +69,8 @@ def period_label(ban: CreditBan) -> str:
 def decision_label(ban: CreditBan) -> str:
     """The decision as a refusal names it: number, department, period."""
     by = f"{ban.department}" if ban.department else "行政监督部门"
-    return f"{by}{ban.decision_no}，禁止期{period_label(ban)}"
+    period = "暂停期" if ban.kind == "suspension" else "禁止期"
+    return f"{by}{ban.decision_no}，{period}{period_label(ban)}"
 
 
 # --------------------------------------------------------------------------- writing
@@ -92,7 +98,24 @@ def create_ban(session: Session, actor: Principal, body: BanIn) -> CreditBan:
         )
         if record is None or record.polarity != "bad" or record.revoked_at is not None or not same:
             raise InvalidInput("所依据的记录应为被禁止者的不良行为记录", field="record_id")
-    row = CreditBan(**body.model_dump(), created_by=actor.user_id, created_at=clock.now(), ledger_seq=0)
+    row = _add(session, actor, CreditBan(**body.model_dump(), kind="ban"))
+    if record is not None and record.publish_until is not None and row.ends_on and row.ends_on > record.publish_until:
+        record.publish_until = row.ends_on  # a longer ban keeps its record published as long (记录公告暂行办法 第九条)
+    return row
+
+
+def _add(session: Session, actor: Principal, row: CreditBan) -> CreditBan:
+    if row.expert_id is not None and row.decision_no:
+        same = session.scalar(
+            select(CreditBan.id).where(
+                CreditBan.expert_id == row.expert_id,
+                CreditBan.decision_no == row.decision_no,
+                CreditBan.lifted_at.is_(None),
+            )
+        )
+        if same is not None:  # recorded once, whether by the department or the pool's office
+            raise Conflict(f"处理决定{row.decision_no}已对该评标专家登记，不再重复登记")
+    row.created_by, row.created_at, row.ledger_seq = actor.user_id, clock.now(), 0
     session.add(row)
     session.flush()
     entry = ledger.append(
@@ -102,6 +125,7 @@ def create_ban(session: Session, actor: Principal, body: BanIn) -> CreditBan:
         {
             "organisation": row.organisation_id,
             "expert": row.expert_id,
+            "kind": row.kind,
             "region_code": row.region_code,
             "transaction_type": row.transaction_type,
             "starts_on": row.starts_on.isoformat(),
@@ -112,14 +136,48 @@ def create_ban(session: Session, actor: Principal, body: BanIn) -> CreditBan:
         },
     )
     row.ledger_seq = entry.seq
-    if record is not None and record.publish_until is not None and row.ends_on and row.ends_on > record.publish_until:
-        record.publish_until = row.ends_on  # a longer ban keeps its record published as long (记录公告暂行办法 第九条)
+    if row.expert_id is not None:
+        hooks.expert_exclusion_changed(session, row.expert_id)
     return row
+
+
+def record_expert_exclusion(
+    session: Session,
+    actor: Principal,
+    expert_id: int,
+    *,
+    kind: str,
+    starts_on: date,
+    ends_on: date | None,
+    basis: str,
+    decision_no: str = "",
+    department: str | None = None,
+) -> CreditBan:
+    """An expert's 暂停评标 or 禁止评标 as the pool's office decides it (the caller checks who may): the same record
+    a supervisory department's ban is, so the draw excludes the expert once, whichever way it was recorded."""
+    if kind not in KIND_LABELS:
+        raise InvalidInput("请选择处理方式：暂停评标或禁止评标", field="kind")
+    row = CreditBan(
+        expert_id=expert_id,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        basis=basis,
+        decision_no=decision_no,
+        department=department,
+    )
+    return _add(session, actor, row)
 
 
 def lift_ban(session: Session, actor: Principal, ban_id: int, reason: str) -> CreditBan:
     """撤销/解除: the decision revoked (reconsideration, court) or lifted early; the reason is public with it."""
     writer(actor)
+    return lift(session, actor, ban_id, reason)
+
+
+def lift(session: Session, actor: Principal, ban_id: int, reason: str) -> CreditBan:
+    """The lifting itself (the caller checks who may): the supervisory department here, the pool's office for an
+    expert's exclusion it recorded."""
     ban = session.get(CreditBan, ban_id, with_for_update=True)
     if ban is None:
         raise NotFound("禁止参与决定不存在")
@@ -131,6 +189,8 @@ def lift_ban(session: Session, actor: Principal, ban_id: int, reason: str) -> Cr
     ban.lifted_at, ban.lifted_by, ban.lift_reason = clock.now(), actor.user_id, reason
     ledger.append(session, "credit:ban:lifted", f"credit-ban:{ban.id}", {"by": actor.user_id, "reason": reason})
     session.flush()
+    if ban.expert_id is not None:
+        hooks.expert_exclusion_changed(session, ban.expert_id)
     return ban
 
 
@@ -182,11 +242,25 @@ def check_not_banned(session: Session, organisation_id: int, *, scope: Scope, on
 
 
 def banned_experts(session: Session, expert_ids: list[int] | None, on: date) -> set[int]:
-    """The experts (of ``expert_ids``, or all) barred from evaluations on ``on``."""
+    """The experts (of ``expert_ids``, or all) barred or suspended from evaluations on ``on``."""
     stmt = select(CreditBan.expert_id).where(CreditBan.expert_id.is_not(None), in_force(on))
     if expert_ids is not None:
         stmt = stmt.where(CreditBan.expert_id.in_(expert_ids))
     return set(session.scalars(stmt))
+
+
+def expert_rows(session: Session) -> list[tuple[int, str, date, date | None, datetime | None]]:
+    """Every expert exclusion as (expert, kind, first day, last day, lifted at): what the pool's index keeps."""
+    stmt = select(CreditBan.expert_id, CreditBan.kind, CreditBan.starts_on, CreditBan.ends_on, CreditBan.lifted_at)
+    return [tuple(r) for r in session.execute(stmt.where(CreditBan.expert_id.is_not(None)))]  # type: ignore[misc]
+
+
+def expert_bans(session: Session, expert_id: int, on: date | None = None) -> list[CreditBan]:
+    """An expert's exclusions, newest first; only those in force on ``on`` when given."""
+    stmt = select(CreditBan).where(CreditBan.expert_id == expert_id)
+    if on is not None:
+        stmt = stmt.where(in_force(on))
+    return list(session.scalars(stmt.order_by(CreditBan.starts_on.desc(), CreditBan.id.desc())))
 
 
 def check_expert_not_banned(session: Session, expert_id: int, on: date) -> None:
@@ -195,7 +269,7 @@ def check_expert_not_banned(session: Session, expert_id: int, on: date) -> None:
     )
     if ban is not None:
         raise Banned(
-            f"该评标专家被禁止参加评标（{decision_label(ban)}）；依据：{ban.basis}",
+            f"该评标专家被{KIND_LABELS.get(ban.kind, '禁止评标')}（{decision_label(ban)}）；依据：{ban.basis}",
             ban=ban.id,
             decision_no=ban.decision_no,
         )

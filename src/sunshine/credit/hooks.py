@@ -26,6 +26,20 @@ _expert_labels: list[ExpertLabel] = []
 _expert_ids: list[ExpertIds] = []
 _expert_by_code: list[ExpertByCode] = []
 _sources: dict[str, Source] = {}
+ExpertChanged = Callable[[Session, int], object]  # expert id: its exclusions changed (the pool's status follows)
+_expert_changed: list[ExpertChanged] = []
+
+
+def expert_changed(fn: ExpertChanged) -> ExpertChanged:
+    """Called after an expert's ban or suspension is recorded or lifted, in the same transaction."""
+    if fn not in _expert_changed:
+        _expert_changed.append(fn)
+    return fn
+
+
+def expert_exclusion_changed(session: Session, expert_id: int) -> None:
+    for fn in _expert_changed:
+        fn(session, expert_id)
 
 
 def publisher(publish: Publish, take_down: TakeDown) -> None:

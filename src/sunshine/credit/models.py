@@ -49,18 +49,21 @@ class CreditRecord(Base):
 
 
 class CreditBan(Base):
-    # 禁止参与 an organisation (or an expert) barred from taking part in a scope of trading, from one day to another
+    # 禁止参与 an organisation (or an expert) barred from taking part in a scope of trading, from one day to another.
+    # The one record of an expert's exclusion from evaluations, whoever decided it: a supervisory department's ban
+    # (信用惩戒) or the pool office's 暂停评标/禁止评标 (``experts.records`` writes here); the draw and the pool read it
     __tablename__ = "credit_ban"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="ban")  # ban | suspension (暂停评标: an expert only)
     region_code: Mapped[str | None] = mapped_column(String(6))  # None: everywhere; 350000: the province
     transaction_type: Mapped[str | None] = mapped_column(String(30))  # None: every type
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)  # the last day barred; None: until lifted
     basis: Mapped[str] = mapped_column(Text)  # 依据: the rule and the decision
-    decision_no: Mapped[str] = mapped_column(String(100))  # 处理决定文号
+    decision_no: Mapped[str] = mapped_column(String(100), default="")  # 处理决定文号
     department: Mapped[str | None] = mapped_column(String(200))  # 作出决定的机关
     record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_record.id"))  # the bad record behind it
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 撤销/解除

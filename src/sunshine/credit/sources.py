@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
+from sunshine.experts import records
 from sunshine.experts.models import REMOVED, Expert, ExpertConduct
 
 
@@ -23,6 +24,12 @@ def expert_label(session: Session, expert_id: int) -> str | None:
 
 def expert_by_code(session: Session, code: str) -> int | None:
     return session.scalar(select(Expert.id).where(Expert.code == code.strip()))
+
+
+def expert_status(session: Session, expert_id: int) -> None:
+    expert = session.get(Expert, expert_id)
+    if expert is not None:
+        records.refresh(session, expert)
 
 
 def expert_ids(session: Session) -> list[int]:

@@ -11,4 +11,5 @@ def install() -> None:
     hooks.expert_label(sources.expert_label)
     hooks.expert_ids(sources.expert_ids)
     hooks.expert_by_code(sources.expert_by_code)
+    hooks.expert_changed(sources.expert_status)  # the pool's status follows the expert's bans and suspensions
     hooks.source("expert_conduct", sources.conduct)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sunshine.config import get_settings
 from sunshine.core import clock, serials
 from sunshine.core.auth import Principal
+from sunshine.credit.models import CreditBan
 from sunshine.demo.base import DEMO_PASSWORD, org_ids, principal
 from sunshine.disclosure.detectors import id_check_character
 from sunshine.experts import admission, publish, records, reminders, specialties
@@ -30,7 +31,6 @@ from sunshine.experts.models import (
     ExpertConflict,
     ExpertEvaluation,
     ExpertLeave,
-    ExpertSanction,
     ExpertSpecialty,
     ExpertTraining,
 )
@@ -285,27 +285,31 @@ def _situations(session, ctx: _Ctx, pool: list[Expert], office: Principal, indus
     for e in picks[12:20]:  # suspended
         start = today - timedelta(days=rng.randint(5, 60))
         session.add(
-            ExpertSanction(
+            CreditBan(
                 expert_id=e.id,
                 kind="suspension",
                 starts_on=start,
                 ends_on=start + timedelta(days=180),
-                reason="无正当理由不参加已确认的评标活动",
+                basis="无正当理由不参加已确认的评标活动",
+                department="公共资源交易管理委员会办公室",
                 created_by=office.user_id,
                 created_at=now,
+                ledger_seq=0,
             )
         )
     banned = picks[20]
     session.add(
-        ExpertSanction(
+        CreditBan(
             expert_id=banned.id,
             kind="ban",
             starts_on=today - timedelta(days=40),
             ends_on=None,
-            reason="评标中未按招标文件规定的评标标准和方法评标（《招标投标法实施条例》第七十一条）",
+            basis="评标中未按招标文件规定的评标标准和方法评标（《招标投标法实施条例》第七十一条）",
             decision_no="示住建罚〔2026〕12号",
+            department="示范市住房和城乡建设局",
             created_by=industry.user_id,
             created_at=now,
+            ledger_seq=0,
         )
     )
     for e in picks[21:31]:  # the term has ended: waiting for re-assessment

@@ -48,6 +48,7 @@ from sunshine.demo.opendata import load_demo_opendata
 from sunshine.demo.performance import load_demo_performance
 from sunshine.demo.procedure import load_demo_procedure
 from sunshine.demo.qualifications import load_demo_qualifications
+from sunshine.demo.reevaluation import load_demo_reevaluation
 from sunshine.demo.results import load_demo_results
 from sunshine.demo.seals import load_demo_seals
 from sunshine.demo.servicedesk import load_demo_servicedesk
@@ -129,6 +130,7 @@ def load_demo_data(db: Database, console: Console | None = None) -> Table:
         created += load_demo_performance(db.unit_of_work, real_now)  # the school's contract performed and accepted
         created += load_demo_archives(db.unit_of_work, real_now)  # the failed procurement's attempts archived
         created += load_demo_complaints(db.unit_of_work, real_now)  # a challenge, a complaint under way, one awaiting
+        created += load_demo_reevaluation(db.unit_of_work, real_now)  # a complaint upheld: the same committee re-scores
         created += load_demo_credit(db.unit_of_work, real_now)  # penalties published and taken down, a ban, ratings
         created += load_demo_opendata(db.unit_of_work)  # last: every published stage as OCDS, the day's downloads
         created += load_demo_monitoring(db.unit_of_work, real_now)  # 电子监察: alerts on the demo data, one handled

@@ -1,7 +1,8 @@
 """What the evaluation contributes to a project's archive (``trading.records``): each session's sealed archive
 (就地封存, ``sealing``) — its manifest with the ledger entry of the seal, and every document it lists rendered
 again canonically from the database and checked against the hash the seal recorded (the signed report carries its
-own ledger entry). Missing while a session has not ended, or ended without its seal."""
+own ledger entry), and the reports a re-evaluation superseded with their recorded hashes. Missing while a session
+has not ended, or ended without its seal."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunshine.evaluation import sealing
+from sunshine.evaluation import reevaluation, report, sealing
 from sunshine.evaluation.models import EvaluationSession
 from sunshine.ledger import format as ledger_format
 from sunshine.trading.models import Project, Section
@@ -26,6 +27,7 @@ def contribution(session: Session, project: Project) -> Contribution:
     for row in rows:
         number = numbers.get(row.section_id)
         folder = f"evaluation/section-{number}"
+        _superseded(session, out, row, number, folder)
         if row.state not in sealing.ENDED:
             out.missing.append(f"第{number}标段的评标（评审）尚未结束")
             continue
@@ -65,3 +67,23 @@ def contribution(session: Session, project: Project) -> Contribution:
                 )
             )
     return out
+
+
+def _superseded(session: Session, out: Contribution, row: EvaluationSession, number, folder: str) -> None:  # noqa: ANN001
+    """重新评审: each superseded round's signed report stays in the record, with the hash and ledger entry it had."""
+    for r in reevaluation.rounds(session, row):
+        if not r.report_json:
+            continue
+        out.records.append(
+            Record(
+                kind="evaluation_report_superseded",
+                label="评标（评审）报告（已被重新评审取代）",
+                title=f"第{number}标段第{r.round}轮评标（评审）报告（已被重新评审取代）",
+                filename=f"{folder}/round-{r.round}/report.json",
+                media_type="application/json",
+                data=report.canonical(json.loads(r.report_json)),
+                recorded_sha256=r.report_sha256,
+                ledger_seq=r.report_ledger_seq,
+                at=ledger_format.iso_utc(r.finished_at) if r.finished_at else None,
+            )
+        )

@@ -68,6 +68,36 @@ class EvaluationSession(Base):
     seal_json: Mapped[str | None] = mapped_column(Text)
     seal_sha256: Mapped[str | None] = mapped_column(String(64))
     seal_ledger_seq: Mapped[int | None] = mapped_column(Integer)
+    # 重新评审: the round under way (1 the first evaluation); earlier rounds are kept in evaluation_round
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class EvaluationRound(Base):
+    # 重新评审 a superseded round of a session: its signed report, outcome, scores and seal as they were, and why the
+    # original committee evaluates again (《政府采购货物和服务招标投标管理办法》第六十四条; a complaint's decision)
+    __tablename__ = "evaluation_round"
+    __table_args__ = (UniqueConstraint("session_id", "round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)  # the superseded round's number
+    report_json: Mapped[str | None] = mapped_column(Text)
+    report_sha256: Mapped[str | None] = mapped_column(String(64))
+    report_ledger_seq: Mapped[int | None] = mapped_column(Integer)
+    outcome_json: Mapped[str | None] = mapped_column(Text)
+    scores_json: Mapped[str] = mapped_column(Text, default="[]")  # [{member, bid, criterion, score}]
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seal_sha256: Mapped[str | None] = mapped_column(String(64))
+    seal_json: Mapped[str | None] = mapped_column(Text)
+    seal_ledger_seq: Mapped[int | None] = mapped_column(Integer)
+    # the reopening: why, on what ground, ordered by which case, when, by whom, its ledger entry
+    ground: Mapped[str | None] = mapped_column(String(40))  # code of reevaluation.yaml grounds
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(100))  # e.g. complaint:ZT2026-0001
+    superseded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    superseded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    ledger_seq: Mapped[int] = mapped_column(Integer)
 
 
 class EvaluationMember(Base):

@@ -53,6 +53,7 @@ def view_of(session: Session, actor: Principal, row: EvaluationSession, project:
         "section_id": row.section_id,
         "state": row.state,
         "state_label": codes.STATES[row.state],
+        "round": row.round,  # 重新评审: the round under way (1: the first evaluation)
         "method": method.code,
         "method_title": method.title,
         "chair_id": row.chair_id,

@@ -25,6 +25,7 @@ from sunshine.evaluation import closing, codes, declaration, joint, minutes, pri
 from sunshine.evaluation.models import (
     EvaluationMember,
     EvaluationQuery,
+    EvaluationRound,
     EvaluationScore,
     EvaluationSession,
 )
@@ -144,7 +145,22 @@ def build(session: Session, row: EvaluationSession) -> dict:
         "sites": sites.sites_of(session, row),  # 异地评标: where each member sat
         # 合并评审: every section the committee evaluated together in this session (this report is this section's)
         "sections_together": [{"section": j["section"], "name": j["name"]} for j in joint.listing(session, row)],
+        **_rounds(session, row),
         **pricing.for_report(session, row),  # 报价修正 (87号令 第五十九条) and 量化折算
+    }
+
+
+def _rounds(session: Session, row: EvaluationSession) -> dict:
+    """重新评审: the round's number and the superseded reports it replaces, by their hashes (first rounds: nothing)."""
+    if row.round < 2:
+        return {}
+    stmt = select(EvaluationRound).where(EvaluationRound.session_id == row.id).order_by(EvaluationRound.round)
+    return {
+        "round": row.round,
+        "supersedes": [
+            {"round": r.round, "report_sha256": r.report_sha256, "reason": r.reason, "ground": r.ground}
+            for r in session.scalars(stmt)
+        ],
     }
 
 

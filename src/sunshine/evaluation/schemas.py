@@ -159,6 +159,7 @@ class SessionOut(BaseModel):
     section_id: int
     state: str
     state_label: str
+    round: int = 1  # 重新评审: the round under way
     method: str
     method_title: str
     chair_id: int | None

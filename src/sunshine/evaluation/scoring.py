@@ -21,7 +21,15 @@ from sunshine.evaluation import declaration, pricing, report, visibility
 from sunshine.evaluation.methods.base import BidInput, Outcome
 from sunshine.evaluation.models import EvaluationMember, EvaluationScore, EvaluationSession
 from sunshine.evaluation.reviews import valid_bids
-from sunshine.evaluation.service import log, members_of, require_chair, require_member, require_state
+from sunshine.evaluation.service import (
+    CommitteeIncomplete,
+    is_full,
+    log,
+    members_of,
+    require_chair,
+    require_member,
+    require_state,
+)
 from sunshine.trading.models import Project
 
 
@@ -72,6 +80,8 @@ def submit(
     locked = session.scalar(select(EvaluationMember).where(EvaluationMember.id == member.id).with_for_update())
     if locked.scores_submitted_at is not None:
         raise Conflict("您已提交评分，不能重复提交")
+    if locked.declared_at is None:
+        raise Conflict("请先对每一个投标人作出回避声明")
     criteria = scored_criteria(session, row)
     bids = valid_bids(session, row)
     by_bid = {str(k): v for k, v in scores.items()}
@@ -145,6 +155,8 @@ def compute(session: Session, actor: Principal, session_id: int) -> EvaluationSe
     decl = declaration.required(session, row.section_id)
     method = declaration.method(decl.method)
     active = members_of(session, row, active_only=True)
+    if row.round > 1 and (not is_full(session, row) or any(m.declared_at is None for m in active)):
+        raise CommitteeIncomplete("重新评审的评标委员会成员尚未到齐（含递补专家并作出回避声明），不能汇总")
     scored = is_scored(session, row)
     if scored and any(m.scores_submitted_at is None for m in active):
         raise Conflict("尚有成员未提交评分")

@@ -116,6 +116,17 @@ def require_state(row: EvaluationSession, *states: str) -> None:
         raise SessionState(f"评标会议当前为“{codes.STATES[row.state]}”阶段")
 
 
+def declaring(row: EvaluationSession) -> tuple[str, ...]:
+    """Where a member declares conflicts: while the committee forms; in a re-evaluation also a replacement expert
+    joining while the round is scoring (reevaluation)."""
+    return ("forming", "scoring") if row.round > 1 else ("forming",)
+
+
+def electing(row: EvaluationSession) -> tuple[str, ...]:
+    """Where the chair is elected: while forming; in a re-evaluation whose chair could not take part, again."""
+    return ("forming", "scoring") if row.round > 1 and row.chair_id is None else ("forming",)
+
+
 def require_member(session: Session, actor: Principal, row: EvaluationSession) -> EvaluationMember:
     member = visibility.member_of(session, actor, row)
     if member is None:
@@ -320,7 +331,7 @@ def declare_conflicts(
     the group names it), and the declaration — and a recusal — holds in every section's session."""
     row, _ = visibility.get_readable(session, actor, session_id)
     member = require_member(session, actor, row)
-    require_state(row, "forming")
+    require_state(row, *declaring(row))
     if member.declared_at is not None:
         raise Conflict("您已作出回避声明")
     sessions = joint.group(session, row)
@@ -343,7 +354,7 @@ def declare_conflicts(
         seat = joint.counterpart(session, each, member)
         if seat is None or seat.state != ACTIVE or seat.declared_at is not None:
             continue
-        require_state(each, "forming")
+        require_state(each, *declaring(each))
         for bid in bids_of(session, each):
             item = chosen[bid.organisation_id]
             session.add(
@@ -379,10 +390,10 @@ def vote_chair(session: Session, actor: Principal, session_id: int, candidate_id
     counts in every section's session."""
     row, project = visibility.get_readable(session, actor, session_id)
     member = require_member(session, actor, row)
-    require_state(row, "forming")
+    require_state(row, *electing(row))
     active = members_of(session, row, active_only=True)
     for each in joint.group(session, row):
-        require_state(each, "forming")
+        require_state(each, *electing(each))
         if not is_full(session, each):
             raise CommitteeIncomplete("评标委员会成员尚未到齐（含递补专家），不能推选组长")
         if any(m.declared_at is None for m in members_of(session, each, active_only=True)):
@@ -403,7 +414,8 @@ def vote_chair(session: Session, actor: Principal, session_id: int, candidate_id
         leader, votes = tally.most_common(1)[0]
         if votes * 2 > len(seated):
             each.chair_id = leader
-            each.state = "review"
+            if each.state == "forming":  # a re-evaluation's new chair keeps the round at its scoring
+                each.state = "review"
             log(session, each, "chair:elected", {"chair": leader, "votes": votes, "members": len(seated)})
     return row
 

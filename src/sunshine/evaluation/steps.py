@@ -1,13 +1,15 @@
 """The steps the evaluation adds to the sealed-bid lifecycles: 评审结束 (every section's report signed, for the
 results to take over) and 评审失败 (流标: fewer than three valid bids in procurement, or every bid rejected in a
 tender — to the existing re-tender path). Taken by ``evaluation.closing`` when the last section's session ends.
-At ``install``: observer seats (``watching``), the opening's check of its people (``attendance``) and the seal
-taken after either step (``sealing``). Loaded by ``sunshine.domains``."""
+At ``install``: observer seats (``watching``), the opening's check of its people (``attendance``), the seal
+taken after either step (``sealing``) and the original committee's re-evaluation after ``complaint_reevaluate``
+(``reevaluation``). Loaded by ``sunshine.domains``."""
 
 from __future__ import annotations
 
 from sunshine.bidding import hooks as bidding_hooks
-from sunshine.evaluation import attendance, sealing, watching
+from sunshine.core import labels
+from sunshine.evaluation import attendance, reevaluation, sealing, watching
 from sunshine.identity.roles import Role
 from sunshine.messaging import service as messaging
 from sunshine.trading.lifecycle import SEALED_LIFECYCLES, Step, after_step, declare
@@ -50,6 +52,9 @@ def install() -> None:
     watching.install()  # observer seats at a session (observers' kind "evaluation_session")
     bidding_hooks.opening_person_check(attendance.check_opening_person)  # 评委不参加开标会
     after_step(["finish_evaluation", "fail_evaluation"], sealing.seal_on_end)  # 就地封存
+    # 重新评审 ordered by an upheld objection, challenge or complaint (the complaints' step, named, not imported)
+    after_step(["complaint_reevaluate"], reevaluation.reopen_on_step)
+    labels.register_events(reevaluation.EVENTS)
     from sunshine.evaluation import archive
     from sunshine.trading import records
 

@@ -56,6 +56,8 @@ EVENTS = {
     "evaluation:member:site": "记录成员的评标地点（异地评标）",
     "evaluation:member:site_signed_in": "异地评标所在交易中心为成员签到",
     "evaluation:session:joint": "与其他标段（包）合并评审（同一评标委员会）",
+    "evaluation:session:reopened": "重新评审：原评标委员会重新评分，原评标报告保留",
+    "evaluation:member:unavailable": "一名成员不能参加重新评审（按原抽取顺序递补）",
 }
 
 

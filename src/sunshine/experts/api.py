@@ -157,7 +157,7 @@ def expert_out(session: Session, actor: Principal, expert: Expert) -> ExpertOut:
                 kind_label=codes.SANCTION_KINDS[s.kind],
                 starts_on=s.starts_on,
                 ends_on=s.ends_on,
-                reason=s.reason,
+                reason=s.basis,
                 decision_no=s.decision_no,
                 lifted=s.lifted_at is not None,
             )
@@ -412,7 +412,7 @@ def lift(sanction_id: Id, body: ReasonIn, session: Session = SessionDep, actor: 
         kind_label=codes.SANCTION_KINDS[s.kind],
         starts_on=s.starts_on,
         ends_on=s.ends_on,
-        reason=s.reason,
+        reason=s.basis,
         decision_no=s.decision_no,
         lifted=True,
     )
@@ -508,7 +508,7 @@ def sanction(
         kind_label=codes.SANCTION_KINDS[s.kind],
         starts_on=s.starts_on,
         ends_on=s.ends_on,
-        reason=s.reason,
+        reason=s.basis,
         decision_no=s.decision_no,
         lifted=False,
     )

@@ -141,23 +141,6 @@ class ExpertConflict(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ExpertSanction(Base):
-    # 暂停评标 / 禁止评标 a suspension (by the pool's office) or a ban (by a penalty decision) for a period
-    __tablename__ = "expert_sanction"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # suspension | ban
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)  # the last day; None: until lifted
-    reason: Mapped[str] = mapped_column(String(500))
-    decision_no: Mapped[str] = mapped_column(String(100), default="")  # 处理决定文号
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    lifted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-
-
 class ExpertConduct(Base):
     # 评标行为记录 how an expert behaved at one evaluation (late, absent, improper), recorded after the session by the
     # centre or the tenderer; the pool's office reads it with the expert's other records (it feeds the credit issue)
@@ -218,7 +201,8 @@ class ExpertPoolVersion(Base):
 
 
 #: What a draw's pool is made of: a change to any of these tables changes the pool's version stamp.
-POOL_TABLES = frozenset({"expert", "expert_specialty", "expert_leave", "expert_conflict", "expert_sanction"})
+# (an expert's 暂停评标/禁止评标 is a row of credit's ``credit_ban``: the one record of exclusions)
+POOL_TABLES = frozenset({"expert", "expert_specialty", "expert_leave", "expert_conflict", "credit_ban"})
 
 
 def bump_pool_version(connection) -> None:
@@ -235,6 +219,8 @@ def bump_pool_version(connection) -> None:
 def _touches_pool(session: Session) -> bool:
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(type(obj), "__tablename__", None)
+        if table == "credit_ban" and getattr(obj, "expert_id", None) is None:
+            continue  # a ban on an organisation is not the pool's
         if table in POOL_TABLES:
             return True
     return False

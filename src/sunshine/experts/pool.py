@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
-from sunshine.credit import bans as credit_bans
 from sunshine.experts import poolindex
 from sunshine.experts.models import REMOVED
 from sunshine.rules import service as rules
@@ -28,7 +27,7 @@ BANNED = "banned"
 SUSPENDED = "suspended"
 TERM_EXPIRED = "term_expired"
 OVER_AGE = "over_age"
-CREDIT_BANNED = "credit_banned"
+CREDIT_BANNED = "credit_banned"  # former reason, kept for the labels of draws recorded before bans were one record
 ON_LEAVE = "on_leave"
 
 #: Pool-level exclusion reasons, most serious first (an expert excluded for several shows the first).
@@ -113,7 +112,6 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         if declared_at <= at and (withdrawn_at is None or withdrawn_at > at):
             conflicts.setdefault(expert_id, set()).add(organisation_id)
 
-    credit_banned = credit_bans.banned_experts(session, None, day)  # 信用惩戒: bans decided in credit
     members: list[PoolMember] = []
     served: dict[tuple[str, ...], list[str]] = {}  # held codes -> requested codes they serve (few combinations)
     experts, held = index.experts, index.held
@@ -129,10 +127,8 @@ def pool_for_draw(session: Session, *, specialties: list[str], at: datetime) -> 
         if groups is None:
             groups = served[codes] = [code for code in requested if any(covers(h, code) for h in codes)]
         kinds = sanctions.get(expert_id)
-        if kinds and "ban" in kinds:
+        if kinds and "ban" in kinds:  # the pool's office's or a department's: credit's one record of bans
             status = BANNED
-        elif expert_id in credit_banned:
-            status = CREDIT_BANNED
         elif kinds and "suspension" in kinds:
             status = SUSPENDED
         elif day > row[poolindex.TERM_ENDS_ON]:

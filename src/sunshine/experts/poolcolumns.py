@@ -6,8 +6,8 @@ ids, refs (``expert:<id>``, sorted as strings: the order a draw commits them in)
 (one shared list per combination), their employers and the positions of each employer's experts are computed once
 and kept on the index (``Selection``). What depends on the day — not yet admitted or removed (no longer members),
 term expired, over the age limit — is decided once per day and limit over the selection and kept too. What depends
-on the moment — sanctions, leave, declared conflicts, credit bans — comes from short lists and is decided at every
-call. Statuses are returned as exceptions (position → reason): every other member is eligible.
+on the moment — bans and suspensions (credit's one record), leave, declared conflicts — comes from short lists and
+is decided at every call. Statuses are returned as exceptions (position → reason): every other member is eligible.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from sunshine.core.errors import InvalidInput
-from sunshine.credit import bans as credit_bans
 from sunshine.experts import poolindex
 from sunshine.experts.models import REMOVED
 from sunshine.experts.pool import (
     BANNED,
-    CREDIT_BANNED,
     ON_LEAVE,
     OVER_AGE,
     SUSPENDED,
@@ -165,10 +163,6 @@ def columns_for_draw(session: Session, *, specialties: list[str], at: datetime) 
                 suspensions.add(pos)
     for pos in suspensions:
         statuses[pos] = SUSPENDED
-    for expert_id in credit_bans.banned_experts(session, None, day):
-        pos = position.get(expert_id)
-        if pos is not None:
-            statuses[pos] = CREDIT_BANNED
     for pos in bans:
         statuses[pos] = BANNED
     conflicts: dict[int, set[int]] = {}

@@ -23,12 +23,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunshine.credit import bans as credit_bans
 from sunshine.experts.models import (
     Expert,
     ExpertConflict,
     ExpertLeave,
     ExpertPoolVersion,
-    ExpertSanction,
     ExpertSpecialty,
 )
 
@@ -80,18 +80,7 @@ def _read(session: Session, at_stamp: str | None) -> Index:
     for expert_id, code in session.execute(select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty_code)):
         held.setdefault(expert_id, []).append(code)
         by_code.setdefault(code, []).append(expert_id)
-    sanctions = [
-        tuple(r)
-        for r in session.execute(
-            select(
-                ExpertSanction.expert_id,
-                ExpertSanction.kind,
-                ExpertSanction.starts_on,
-                ExpertSanction.ends_on,
-                ExpertSanction.lifted_at,
-            )
-        )
-    ]
+    sanctions = credit_bans.expert_rows(session)  # 暂停评标/禁止评标, whoever decided them: credit's one record
     leaves = [
         tuple(r)
         for r in session.execute(

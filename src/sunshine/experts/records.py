@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.credit import bans as credit_bans
+from sunshine.credit.models import CreditBan
 from sunshine.experts import codes, publish
 from sunshine.experts.admission import EMAIL, MOBILE
 from sunshine.experts.models import (
@@ -30,7 +32,6 @@ from sunshine.experts.models import (
     ExpertConflict,
     ExpertEvaluation,
     ExpertLeave,
-    ExpertSanction,
     ExpertTraining,
 )
 from sunshine.identity.models import Organisation
@@ -89,12 +90,7 @@ def status_on(session: Session, expert: Expert, day: date) -> str:
     if expert.status == REMOVED:
         return REMOVED
     sanctioned = session.scalar(
-        select(ExpertSanction.id).where(
-            ExpertSanction.expert_id == expert.id,
-            ExpertSanction.lifted_at.is_(None),
-            ExpertSanction.starts_on <= day,
-            ExpertSanction.ends_on.is_(None) | (ExpertSanction.ends_on >= day),
-        )
+        select(CreditBan.id).where(CreditBan.expert_id == expert.id, credit_bans.in_force(day)).limit(1)
     )
     if sanctioned is not None:
         return SUSPENDED
@@ -113,12 +109,8 @@ def refresh_all(session: Session) -> list[int]:
     """The tick's part: statuses brought in step with today's sanctions and terms; ids whose status changed."""
     today = clock.today_local()
     sanctioned = (
-        select(ExpertSanction.expert_id)
-        .where(
-            ExpertSanction.lifted_at.is_(None),
-            ExpertSanction.starts_on <= today,
-            ExpertSanction.ends_on.is_(None) | (ExpertSanction.ends_on >= today),
-        )
+        select(CreditBan.expert_id)
+        .where(CreditBan.expert_id.is_not(None), credit_bans.in_force(today))
         .scalar_subquery()
     )
     changed: list[int] = []
@@ -280,7 +272,7 @@ def sanction(
     ends_on: date | None,
     reason: str,
     decision_no: str = "",
-) -> ExpertSanction:
+) -> CreditBan:
     if not actor.has(*codes.SANCTIONERS):
         raise Forbidden("暂停或禁止评标由交易管理委员会办公室或行业监督部门决定")
     if kind not in codes.SANCTION_KINDS:
@@ -295,18 +287,18 @@ def sanction(
         raise InvalidInput("开始日期不能早于30日前", field="starts_on")
     reason = _text(reason, "reason", "理由", 500)
     decision_no = _text(decision_no, "decision_no", "处理决定文号", 100, required=kind == "ban")
-    row = ExpertSanction(
-        expert_id=expert.id,
+    # recorded as credit's ban on the expert: the one record the draw, the pool and the workbench read
+    row = credit_bans.record_expert_exclusion(
+        session,
+        actor,
+        expert.id,
         kind=kind,
         starts_on=starts_on,
         ends_on=ends_on,
-        reason=reason,
+        basis=reason,
         decision_no=decision_no,
-        created_by=actor.user_id,
-        created_at=clock.now(),
+        department=_department(actor),
     )
-    session.add(row)
-    session.flush()
     refresh(session, expert)
     _log(
         session,
@@ -322,31 +314,29 @@ def sanction(
     return row
 
 
-def lift(session: Session, actor: Principal, sanction_id: int, *, reason: str) -> ExpertSanction:
+def _department(actor: Principal) -> str:
+    return "公共资源交易管理委员会办公室" if actor.has(Role.COMMITTEE_OFFICE) else "行业监督部门"
+
+
+def lift(session: Session, actor: Principal, sanction_id: int, *, reason: str) -> CreditBan:
     if not actor.has(*codes.SANCTIONERS):
         raise Forbidden("解除暂停或禁止评标由交易管理委员会办公室或行业监督部门决定")
-    row = session.get(ExpertSanction, sanction_id, with_for_update=True)
-    if row is None:
+    row = session.get(CreditBan, sanction_id)
+    if row is None or row.expert_id is None:
         raise NotFound("处理记录不存在")
     expert = locked(session, row.expert_id)
     if row.lifted_at is not None:
         raise Conflict("该处理已解除")
     reason = _text(reason, "reason", "解除理由", 500)
-    row.lifted_at, row.lifted_by = clock.now(), actor.user_id
-    session.flush()
+    row = credit_bans.lift(session, actor, row.id, reason)
     refresh(session, expert)
     _log(session, "sanction:lifted", expert, actor, sanction=row.id, reason_sha256=_sha(reason))
     return row
 
 
-def sanctions_of(session: Session, expert_id: int) -> list[ExpertSanction]:
-    return list(
-        session.scalars(
-            select(ExpertSanction)
-            .where(ExpertSanction.expert_id == expert_id)
-            .order_by(ExpertSanction.starts_on.desc(), ExpertSanction.id.desc())
-        )
-    )
+def sanctions_of(session: Session, expert_id: int) -> list[CreditBan]:
+    """The expert's 暂停评标 and 禁止评标, from the pool's office and the supervisory departments alike."""
+    return credit_bans.expert_bans(session, expert_id)
 
 
 def remove(session: Session, actor: Principal, expert_id: int, *, reason: str) -> Expert:

@@ -18,8 +18,9 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, whole_number
 from sunshine.core.pagination import CURSOR, page_urls
+from sunshine.credit.models import CreditBan
 from sunshine.experts import admission, codes, publish, queries, records, specialties, visibility
-from sunshine.experts.models import STATUS_LABELS, ExpertApplication, ExpertSanction
+from sunshine.experts.models import STATUS_LABELS, ExpertApplication
 from sunshine.identity.models import Organisation
 from sunshine.web.csrf import check_csrf
 from sunshine.web.refusals import act
@@ -203,8 +204,8 @@ def lift(
     session: Session = SessionDep,
     actor: Principal = SANCTIONERS,
 ) -> Response:
-    row = session.get(ExpertSanction, sanction_id)
-    back = _back(row.expert_id) if row else POOL
+    row = session.get(CreditBan, sanction_id)
+    back = _back(row.expert_id) if row and row.expert_id else POOL
     return act(request, back, lambda: records.lift(session, actor, sanction_id, reason=reason), "已解除")
 
 

@@ -18,7 +18,7 @@ from sunshine.core.errors import Conflict
 from sunshine.evaluation import declaration
 from sunshine.evaluation.models import EvaluationBid, EvaluationSession
 from sunshine.ledger import service as ledger
-from sunshine.results.models import ProjectResult
+from sunshine.results.models import ProjectResult, SectionWinnerDecision
 from sunshine.rules import service as rules
 from sunshine.trading.models import Project, Section
 
@@ -146,3 +146,44 @@ def track(session: Session, project: Project, purpose: str, start: date, spec: t
 
 def log(session: Session, project: Project, kind: str, payload: dict) -> int:
     return ledger.append(session, f"results:{kind}", f"project:{project.code}", payload).seq
+
+
+def retire(session: Session, project: Project, section_ids: list[int]) -> None:
+    """重新评审: the reports of ``section_ids`` were reopened for the original committee, so the result clocks and
+    the winners decided from them no longer stand. The project's result row (its clocks closed) and those sections'
+    winner decisions are removed — what they were stays in the ledger, with this entry naming them — and the
+    results flow starts again from the new signed report (``ensure`` at the next 评审结束)."""
+    result = result_of(session, project.id)
+    winners = list(
+        session.scalars(
+            select(SectionWinnerDecision).where(
+                SectionWinnerDecision.project_id == project.id, SectionWinnerDecision.section_id.in_(section_ids)
+            )
+        )
+    )
+    if result is None and not winners:
+        return
+    superseded = {
+        "sections": section_ids,
+        "winners": [
+            {"section": w.section_id, "organisation": w.organisation_id, "ledger_seq": w.ledger_seq} for w in winners
+        ],
+    }
+    if result is not None:
+        for deadline_id in (
+            result.publicity_due_id,
+            result.publicity_end_id,
+            result.decide_due_id,
+            result.notice_due_id,
+        ):
+            if deadline_id is not None:
+                calendar.close(session, deadline_id)
+        superseded |= {
+            "publicised": result.publicised_at.isoformat() if result.publicised_at else None,
+            "notice_published": result.notice_published_at.isoformat() if result.notice_published_at else None,
+        }
+        session.delete(result)
+    for w in winners:
+        session.delete(w)
+    session.flush()
+    log(session, project, "project:reevaluation", superseded)

@@ -6,6 +6,7 @@ are registered with ``trading.outcomes``."""
 
 from __future__ import annotations
 
+from sunshine.evaluation import reevaluation as evaluation_reevaluation
 from sunshine.evaluation import report as evaluation_report
 from sunshine.identity.roles import Role
 from sunshine.results import base
@@ -78,6 +79,7 @@ def install() -> None:
     messaging.register_kind("result_objection", "对评标结果的异议及答复")
     outcomes.winner_source(winners.winner_source)
     after_step(["finish_evaluation"], start_clocks)
+    evaluation_reevaluation.on_reopened(base.retire)  # 重新评审: the clocks and winners of the old report retire
     project_links.project_links(results_link)
     from sunshine.results import archive
     from sunshine.trading import records

@@ -137,6 +137,7 @@ class StepEvent:
     transition: Transition
     reason: str | None = None
     publications: list[Publication] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict)  # what the step's ledger entry recorded
 
 
 Hook = Callable[[Session, StepEvent], None]
@@ -279,6 +280,7 @@ def apply(
     event = StepEvent(
         project, step, actor, before, after, row, reason, [publication] if publication is not None else []
     )
+    event.payload = dict(payload or {})
     for names, hook in list(_HOOKS):
         if names is None or step.name in names:
             hook(session, event)
