@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Query
+from fastapi import Depends, Query, Request, Response
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
@@ -263,3 +263,25 @@ def link_header(url: Any, page: Page[Any]) -> dict[str, str]:
     if page.next_cursor is None:
         return {}
     return {"Link": f'<{url.include_query_params(cursor=page.next_cursor)}>; rel="next"'}
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The paging of one API list request: its ``cursor`` and ``limit`` parameters, and ``answer`` that hands
+    back a page's rows with the ``Link: rel="next"`` header. Routes take it as ``paging: Paging = PAGING``."""
+
+    cursor: str | None
+    limit: int | None
+    request: Request
+    response: Response
+
+    def answer(self, page: Page[T]) -> list[T]:
+        self.response.headers.update(link_header(self.request.url, page))
+        return page.items
+
+
+def _paging(request: Request, response: Response, cursor: str | None = CURSOR, limit: int | None = LIMIT) -> Paging:
+    return Paging(cursor, limit, request, response)
+
+
+PAGING = Depends(_paging)
