@@ -18,7 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, InvalidInput
 from sunshine.core.inputs import Id, IsoDate, Year
-from sunshine.core.pagination import CURSOR, LIMIT, Keyset, link_header, paginate
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, Keyset, link_header, paginate
 from sunshine.identity.roles import Role
 from sunshine.servicedesk import calls, desk, hotline, knowledge, orders, referral, stats, surveys
 from sunshine.servicedesk.labels import CHANNELS, KINDS, SERVICES, STATES, STEPS
@@ -180,7 +180,7 @@ def list_orders(
         stmt = stmt.where(WorkOrder.state == state)
     if kind in KINDS:
         stmt = stmt.where(WorkOrder.kind == kind)
-    page = paginate(session, stmt, ORDERS_ORDER, cursor=cursor, limit=limit)
+    page = paginate(session, stmt, ORDERS_ORDER, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [order_out(session, actor, o, detail=False) for o in page.items]
 
@@ -257,7 +257,7 @@ def list_departments(
     session: Session = SessionDep,
     _: Principal = SIGNED_IN,
 ) -> list[dict]:
-    page = desk.department_page(session, cursor=cursor, limit=limit)
+    page = desk.department_page(session, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [{"id": d.id, "name": d.name, "kind": d.kind, "phone": d.phone} for d in page.items]
 
@@ -304,7 +304,7 @@ def hotline_messages(
     session: Session = SessionDep,
     _: Principal = DESK,
 ) -> list[dict]:
-    page = hotline.exchange(session, cursor=cursor, limit=limit)
+    page = hotline.exchange(session, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [
         {
@@ -372,7 +372,7 @@ def list_shifts(
 ) -> list[dict]:
     first = week or clock.today_local()
     first = first.fromordinal(first.toordinal() - first.weekday())
-    page = calls.week_page(session, first, cursor=cursor, limit=limit)
+    page = calls.week_page(session, first, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [
         {"id": s.id, "agent": name, "day": s.day, "starts": s.starts, "ends": s.ends, "seat": s.seat}
@@ -406,7 +406,7 @@ def my_surveys(
     session: Session = SessionDep,
     actor: Principal = SIGNED_IN,
 ) -> list[dict]:
-    page = surveys.pending_for(session, actor.user_id, cursor=cursor, limit=limit)
+    page = surveys.pending_for(session, actor.user_id, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [_survey_out(session, i) for i in page.items]
 
@@ -472,7 +472,7 @@ def satisfaction(
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[dict]:
-    page = stats.published_page(session, cursor=cursor, limit=limit)
+    page = stats.published_page(session, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [
         {"month": m.month, "published_at": m.published_at, "ledger_seq": m.ledger_seq, "figures": json.loads(m.figures)}
@@ -500,7 +500,7 @@ def low_scores(
     session: Session = SessionDep,
     _: Principal = DESK,
 ) -> list[dict]:
-    page = surveys.low_scores(session, cursor=cursor, limit=limit)
+    page = surveys.low_scores(session, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [
         {
@@ -552,7 +552,7 @@ def search_knowledge(
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[dict]:
-    page = knowledge.search_page(session, q, kind=kind, cursor=cursor, limit=limit)
+    page = knowledge.search_page(session, q, kind=kind, cursor=cursor, limit=limit or MAX_LIMIT)
     response.headers.update(link_header(request.url, page))
     return [{**_article(session, a), "similarity": round(s, 3)} for a, s in page.items]
 
