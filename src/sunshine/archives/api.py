@@ -15,6 +15,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle
 from sunshine.trading.models import Project
@@ -52,8 +53,9 @@ def _record(entry: dict) -> dict:
 
 
 @router.get("/archives", response_model=list[ArchiveOut], summary="已归档的项目（交易中心、行政监督部门）")
-def archives(session: Session = SessionDep, actor: Principal = READERS) -> list[ArchiveOut]:
-    return [archive_out(a, p) for a, p in service.listing(session, actor)]
+def archives(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = READERS) -> list[ArchiveOut]:
+    page = service.listing(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [archive_out(a, p) for a, p in paging.answer(page)]
 
 
 @router.get(

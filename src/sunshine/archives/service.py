@@ -22,6 +22,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, NotFound
 from sunshine.core.filestore import FileStore, file_store
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.trading import lifecycle, visibility
@@ -161,16 +162,16 @@ def readable(session: Session, actor: Principal, archive_id: int) -> tuple[Proje
     return row, session.get(Project, row.project_id)
 
 
-def listing(session: Session, actor: Principal, *, limit: int = 200) -> list[tuple[ProjectArchive, Project]]:
-    """The archived projects, newest first."""
+LIST_ORDER = Keyset.of("archives", ProjectArchive.archived_at, ProjectArchive.id)
+
+
+def listing(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[ProjectArchive, Project]]:
+    """The archived projects, newest first, one page at a time."""
     _require(actor, READERS, "项目档案仅供交易中心和行政监督部门查阅")
-    rows = session.execute(
-        select(ProjectArchive, Project)
-        .join(Project, Project.id == ProjectArchive.project_id)
-        .order_by(ProjectArchive.archived_at.desc(), ProjectArchive.id.desc())
-        .limit(limit)
-    ).all()
-    return [(a, p) for a, p in rows]
+    stmt = select(ProjectArchive, Project).join(Project, Project.id == ProjectArchive.project_id)
+    return paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)
 
 
 def manifest_of(row: ProjectArchive, store: FileStore | None = None) -> dict:

@@ -12,6 +12,7 @@ from sunshine.archives import proof, service
 from sunshine.archives.api import download_response
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, visibility
 from sunshine.web.refusals import refusals_back_to
@@ -23,13 +24,17 @@ CENTRE = Depends(Access(Role.CENTRE_STAFF))
 
 
 @router.get("/staff/archives", response_class=HTMLResponse)
-def archives_page(request: Request, session: Session = SessionDep, principal: Principal = READERS):
-    rows = service.listing(session, principal)
+def archives_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = READERS
+):
+    result = service.listing(session, principal, cursor=cursor)
     return render(
         request,
         "archives_list.html",
         page_title="项目档案",
-        rows=[(a, p, lifecycle.state_label(p, a.state)) for a, p in rows],
+        rows=[(a, p, lifecycle.state_label(p, a.state)) for a, p in result.items],
+        result=result,
+        page_url=page_urls("/staff/archives", {}),
     )
 
 

@@ -11,6 +11,7 @@ from sunshine.awards import reading
 from sunshine.awards.schemas import LetterOut, ProjectLettersOut, letter_out
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle
 from sunshine.trading.models import Project
@@ -61,8 +62,9 @@ def issue(project_id: Id, session: Session = SessionDep, actor: Principal = ISSU
 
 
 @router.get("/award-letters/mine", response_model=list[LetterOut], summary="本单位收到的通知书（投标人工作台）")
-def mine(session: Session = SessionDep, actor: Principal = BIDDER) -> list[LetterOut]:
-    return [letter_out(reading.view(session, row)) for row in service.mine(session, actor)]
+def mine(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = BIDDER) -> list[LetterOut]:
+    page = service.mine(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [letter_out(reading.view(session, row)) for row in paging.answer(page)]
 
 
 @router.get("/award-letters/{letter_id}", response_model=LetterOut, summary="一份通知书")

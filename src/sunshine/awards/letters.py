@@ -20,6 +20,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, NotFound
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.evaluation import reading as evaluation
 from sunshine.identity.models import Organisation, User, UserRole
 from sunshine.identity.roles import Role
@@ -396,14 +397,16 @@ def for_project(session: Session, principal: Principal, project_id: int) -> tupl
     return project, letters
 
 
-def mine(session: Session, principal: Principal) -> list[AwardLetter]:
-    """The bidder's issued letters, newest first (its workbench)."""
+MINE_ORDER = Keyset.of("award-letters-mine", AwardLetter.issued_at, AwardLetter.id)
+
+
+def mine(
+    session: Session, principal: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[AwardLetter]:
+    """The bidder's issued letters, newest first (its workbench), one page at a time."""
     if principal.organisation_id is None or Role.BIDDER not in principal.roles:
-        return []
-    return list(
-        session.scalars(
-            select(AwardLetter)
-            .where(AwardLetter.organisation_id == principal.organisation_id, AwardLetter.issued_at.is_not(None))
-            .order_by(AwardLetter.issued_at.desc(), AwardLetter.id.desc())
-        )
+        return Page([], None, bounded_limit(limit))
+    stmt = select(AwardLetter).where(
+        AwardLetter.organisation_id == principal.organisation_id, AwardLetter.issued_at.is_not(None)
     )
+    return paginate(session, stmt, MINE_ORDER, cursor=cursor, limit=limit)

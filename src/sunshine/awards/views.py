@@ -13,6 +13,7 @@ from sunshine.awards.pdf import letter_pdf
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Conflict
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.seals.views import verify_url
 from sunshine.trading import lifecycle, visibility
@@ -89,10 +90,15 @@ def letter_file(letter_id: Id, session: Session = SessionDep, principal: Princip
 
 
 @router.get("/my/award-letters", response_class=HTMLResponse)
-def mine_page(request: Request, session: Session = SessionDep, principal: Principal = BIDDER):
+def mine_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = BIDDER
+):
+    result = service.mine(session, principal, cursor=cursor)
     return render(
         request,
         "awards_mine.html",
         page_title="我的中标（成交）通知书",
-        letters=[reading.view(session, row) for row in service.mine(session, principal)],
+        letters=[reading.view(session, row) for row in result.items],
+        result=result,
+        page_url=page_urls("/my/award-letters", {}),
     )

@@ -20,6 +20,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.trading import visibility
 
@@ -155,8 +156,11 @@ def submit(
 
 
 @router.get("/bids/mine", response_model=list[BidOut], summary="本单位的投标文件（各版本）")
-def my_bids(project_id: Id | None = None, session: Session = SessionDep, actor: Principal = MEMBERS) -> list[BidOut]:
-    return [bid_out(b) for b in service.mine(session, actor, project_id)]
+def my_bids(
+    project_id: Id | None = None, paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = MEMBERS
+) -> list[BidOut]:
+    page = service.mine_page(session, actor, project_id, cursor=paging.cursor, limit=paging.limit)
+    return [bid_out(b) for b in paging.answer(page)]
 
 
 @router.get("/bids/{bid_no}", response_model=BidOut, summary="本单位的一份投标文件")

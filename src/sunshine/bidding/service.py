@@ -31,6 +31,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import format as fmt
@@ -405,6 +406,24 @@ def mine(session: Session, actor: Principal, project_id: int | None = None) -> l
     if project_id is not None:
         stmt = stmt.where(Bid.project_id == project_id)
     return list(session.scalars(stmt))
+
+
+MINE_ORDER = Keyset.of("bids-mine", Bid.id)
+
+
+def mine_page(
+    session: Session,
+    actor: Principal,
+    project_id: int | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Bid]:
+    """``mine`` one page at a time."""
+    stmt = select(Bid).where(visibility.readable(actor))
+    if project_id is not None:
+        stmt = stmt.where(Bid.project_id == project_id)
+    return paginate(session, stmt, MINE_ORDER, cursor=cursor, limit=limit)
 
 
 def sealed_bids(session: Session, project_id: int) -> list[Bid]:

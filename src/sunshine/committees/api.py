@@ -23,6 +23,7 @@ from sunshine.committees.schemas import (
 from sunshine.committees.visibility import ROUTE_ROLES
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.trading.models import Project
 
@@ -139,8 +140,9 @@ def submit(
 
 
 @router.get("/queue", response_model=list[RequestOut], summary="待核准、待抽取和抽取中的申请")
-def queue(session: Session = SessionDep, principal: Principal = OFFICIALS) -> list[RequestOut]:
-    return [request_out(session, r, p) for r, p in service.queue(session, principal)]
+def queue(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = OFFICIALS) -> list[RequestOut]:
+    page = service.queue(session, principal, cursor=paging.cursor, limit=paging.limit)
+    return [request_out(session, r, p) for r, p in paging.answer(page)]
 
 
 @router.get("/requests/{request_id}", response_model=RequestOut, summary="抽取申请详情")

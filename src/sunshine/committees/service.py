@@ -25,6 +25,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Key, Keyset, Page, bounded_limit, paginate
 from sunshine.ledger import service as ledger
 from sunshine.trading import lifecycle
 from sunshine.trading import visibility as trading_visibility
@@ -122,22 +123,27 @@ def for_project(session: Session, actor: Principal, project_id: int) -> tuple[Pr
     return project, list(rows)
 
 
-def queue(session: Session, actor: Principal) -> list[tuple[DrawRequest, Project]]:
-    """What waits for the viewer: requests to approve (supervisor), draws to run or running (centre)."""
+QUEUE_ORDER = Keyset.of("draw-requests", Key(DrawRequest.meeting_at, False), Key(DrawRequest.id, False))
+
+
+def queue(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[DrawRequest, Project]]:
+    """What waits for the viewer: requests to approve (supervisor), draws to run or running (centre); the
+    earliest meeting first, a page at a time."""
     states: set[str] = set()
     if visibility.may_decide(actor):
         states.add("submitted")
     if visibility.may_run(actor):
         states.update({"approved", "drawing"})
     if not states:
-        return []
+        return Page([], None, bounded_limit(limit))
     stmt = (
         select(DrawRequest, Project)
         .join(Project, Project.id == DrawRequest.project_id)
         .where(DrawRequest.state.in_(states))
-        .order_by(DrawRequest.meeting_at, DrawRequest.id)
     )
-    return [(r, p) for r, p in session.execute(stmt)]
+    return paginate(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit)
 
 
 def specialties_of(session: Session, request: DrawRequest) -> list[DrawRequestSpecialty]:

@@ -18,6 +18,7 @@ from sunshine.committees.visibility import ROUTE_ROLES
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, stored_id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.experts.models import Expert
 from sunshine.identity.roles import Role
 from sunshine.trading.models import Project, Section
@@ -198,12 +199,17 @@ def submit(
 
 
 @router.get("/expert-draws", response_class=HTMLResponse)
-def queue_page(request: Request, session: Session = SessionDep, principal: Principal = OFFICIALS) -> Response:
+def queue_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = OFFICIALS
+) -> Response:
+    result = service.queue(session, principal, cursor=cursor)
     return render(
         request,
         "committees_queue.html",
         page_title="专家抽取申请",
-        items=service.queue(session, principal),
+        items=result.items,
+        result=result,
+        page_url=page_urls("/expert-draws", {}),
         states=service.STATES,
         purposes=composition.PURPOSES,
         may_decide=visibility.may_decide(principal),

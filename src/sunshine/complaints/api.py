@@ -21,6 +21,7 @@ from sunshine.config import get_settings
 from sunshine.core import content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["异议、质疑与投诉"])
@@ -51,13 +52,17 @@ def file_case(body: CaseIn, session: Session = SessionDep, actor: Principal = FI
 
 
 @router.get("/cases", summary="本单位提出的、针对本单位项目的（行政监督部门：全部）异议、质疑与投诉")
-def list_cases(open: bool = False, session: Session = SessionDep, actor: Principal = READERS) -> list[dict[str, Any]]:
-    return reading.cases(session, actor, open_only=open)
+def list_cases(
+    open: bool = False, paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = READERS
+) -> list[dict[str, Any]]:
+    return paging.answer(reading.case_page(session, actor, open_only=open, cursor=paging.cursor, limit=paging.limit))
 
 
 @router.get("/department", summary="行政监督部门待办的投诉及办理期限（按最近的期限排序）")
-def department_cases(session: Session = SessionDep, actor: Principal = DEPARTMENT) -> list[dict[str, Any]]:
-    return reading.cases(session, actor, open_only=True)
+def department_cases(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = DEPARTMENT
+) -> list[dict[str, Any]]:
+    return paging.answer(reading.case_page(session, actor, open_only=True, cursor=paging.cursor, limit=paging.limit))
 
 
 @router.get("/projects/{project_id}", summary="项目的异议、质疑与投诉（含开标现场异议和对评标结果的异议）")

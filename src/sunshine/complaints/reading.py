@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Integer, String, literal_column, select
 from sqlalchemy.orm import Session
 
 from sunshine.complaints import base, jurisdiction, kinds, service
@@ -16,6 +16,7 @@ from sunshine.complaints.models import ComplaintCase, ComplaintEvidence
 from sunshine.complaints.visibility import is_complainant, is_department, is_respondent, readable
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
+from sunshine.core.pagination import Key, Keyset, Page, bounded_limit, decode_cursor, encode_cursor, paginate
 from sunshine.core.workdays import WorkCalendar
 from sunshine.identity.models import Organisation
 from sunshine.ledger.format import iso_utc
@@ -195,6 +196,39 @@ def cases(
     if open_only:
         out.sort(key=lambda s: (s["next_due"] is None, s["next_due"] or "", s["id"]))
     return out
+
+
+CASE_ORDER = Keyset.of("complaint-cases", ComplaintCase.id)
+# open cases by their nearest due date (computed from the calendar, so ordered here): (has none, due, id)
+DUE_ORDER = Keyset.of(
+    "complaint-cases-due",
+    Key(literal_column("0", Integer), False),
+    Key(literal_column("''", String), False),
+    Key(literal_column("0", Integer), False),
+)
+
+
+def case_page(
+    session: Session, actor: Principal, *, open_only: bool = False, cursor: str | None = None, limit: int | None = None
+) -> Page[dict]:
+    """``cases`` one page at a time: newest first, or, for ``open_only``, by nearest due date."""
+    stmt = select(ComplaintCase).where(readable(actor, session))
+    cal = calendar.load(session)
+    if not open_only:
+        page = paginate(session, stmt, CASE_ORDER, cursor=cursor, limit=limit)
+        rows = [summary(session, r, session.get(Project, r.project_id), cal) for r in page.items]
+        return Page(rows, page.next_cursor, page.limit, page.number)
+    size = bounded_limit(limit)
+    after, number = decode_cursor(DUE_ORDER, cursor) if cursor else (None, 1)
+    open_rows = session.scalars(stmt.where(ComplaintCase.state.in_(sorted(kinds.OPEN_STATES))))
+    summaries = [summary(session, r, session.get(Project, r.project_id), cal) for r in open_rows]
+    keyed = sorted(((int(s["next_due"] is None), s["next_due"] or "", s["id"]), s) for s in summaries)
+    if after is not None:
+        keyed = [(k, s) for k, s in keyed if k > tuple(after)]
+    shown = keyed[:size]
+    more = len(keyed) > size
+    next_cursor = encode_cursor(DUE_ORDER, list(shown[-1][0]), number + 1) if more and shown else None
+    return Page([s for _, s in shown], next_cursor, size, number)
 
 
 def project_cases(session: Session, actor: Principal, project_id: int) -> tuple[Project, list[dict]]:

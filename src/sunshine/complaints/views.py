@@ -20,6 +20,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, IsoDate, whole_number
 from sunshine.evaluation import reevaluation
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.trading import visibility as trading_visibility
 from sunshine.web.refusals import refusals_back_to, refusals_shown_on
@@ -34,15 +35,27 @@ Text = Annotated[str, Form(max_length=10000)]
 
 
 @router.get("/complaints", response_class=HTMLResponse)
-def list_page(request: Request, session: Session = SessionDep, principal: Principal = READERS) -> Response:
+def list_page(
+    request: Request,
+    cursor: str | None = CURSOR,
+    all_cursor: str | None = CURSOR,
+    session: Session = SessionDep,
+    principal: Principal = READERS,
+) -> Response:
     department = is_department(principal)
+    result = reading.case_page(session, principal, open_only=department, cursor=cursor)
+    everything = reading.case_page(session, principal, cursor=all_cursor) if department else None
     return render(
         request,
         "complaints_list.html",
         page_title="投诉处理（待办）" if department else "我的异议、质疑与投诉",
         department=department,
-        cases=reading.cases(session, principal, open_only=department),
-        done=reading.cases(session, principal) if department else [],
+        cases=result.items,
+        result=result,
+        page_url=page_urls("/complaints", {"all_cursor": all_cursor}),
+        done=everything.items if everything else [],
+        done_result=everything,
+        done_url=lambda c: page_urls("/complaints", {"cursor": cursor, "all_cursor": c})(None),
     )
 
 

@@ -19,6 +19,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound
 from sunshine.core.models import Alert
+from sunshine.core.pagination import Keyset, Page, paginate
 
 MESSAGE_MAX = 500
 
@@ -122,6 +123,25 @@ def for_principal(session: Session, principal: Principal, *, open_only: bool = T
     return list(session.scalars(stmt))
 
 
+PRINCIPAL_ORDER = Keyset.of("alerts", Alert.created_at, Alert.id)
+
+
+def page_for_principal(
+    session: Session,
+    principal: Principal,
+    *,
+    open_only: bool = True,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Alert]:
+    """``for_principal`` one page at a time."""
+    visible = _visible(principal)
+    stmt = select(Alert).where(visible) if visible is not None else select(Alert).where(Alert.id.is_(None))
+    if open_only:
+        stmt = stmt.where(Alert.resolved_at.is_(None))
+    return paginate(session, stmt, PRINCIPAL_ORDER, cursor=cursor, limit=limit)
+
+
 def open_in(session: Session, domain: str, *, limit: int = 200) -> list[Alert]:
     """A domain's alerts not yet handled, newest first."""
     stmt = (
@@ -131,6 +151,15 @@ def open_in(session: Session, domain: str, *, limit: int = 200) -> list[Alert]:
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+DOMAIN_ORDER = Keyset.of("domain-alerts", Alert.created_at, Alert.id)
+
+
+def open_page(session: Session, domain: str, *, cursor: str | None = None, limit: int | None = None) -> Page[Alert]:
+    """``open_in`` one page at a time."""
+    stmt = select(Alert).where(Alert.domain == domain, Alert.resolved_at.is_(None))
+    return paginate(session, stmt, DOMAIN_ORDER, cursor=cursor, limit=limit)
 
 
 def for_subjects(session: Session, subject_kind: str, ids: Sequence[int]) -> dict[int, list[Alert]]:

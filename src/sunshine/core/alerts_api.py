@@ -13,6 +13,7 @@ from sunshine.core import alerts
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.core.models import Alert
+from sunshine.core.pagination import PAGING, Paging
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["预警与提醒"])
 SIGNED_IN = Depends(Access.signed_in())
@@ -39,10 +40,14 @@ def alert_out(alert: Alert) -> AlertOut:
 @router.get("", response_model=list[AlertOut], summary="我的预警与提醒")
 def mine(
     include_handled: bool = Query(False, description="也列出已处理的"),
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     principal: Principal = SIGNED_IN,
 ) -> list[AlertOut]:
-    return [alert_out(a) for a in alerts.for_principal(session, principal, open_only=not include_handled)]
+    page = alerts.page_for_principal(
+        session, principal, open_only=not include_handled, cursor=paging.cursor, limit=paging.limit
+    )
+    return [alert_out(a) for a in paging.answer(page)]
 
 
 @router.post("/{alert_id}/acknowledge", response_model=AlertOut, summary="确认已知悉预警")

@@ -15,6 +15,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.core.models import CalendarOverride, CalendarYear, TrackedDeadline
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.core.workdays import (
     MAX_DAYS,
     CalendarRangeError,
@@ -260,6 +261,17 @@ def postpone(session: Session, deadline_id: int, days: int, reason: str) -> Trac
 def open_deadlines(session: Session, limit: int = 500) -> list[TrackedDeadline]:
     stmt = select(TrackedDeadline).where(TrackedDeadline.is_open.is_(True)).order_by(TrackedDeadline.due).limit(limit)
     return list(session.scalars(stmt))
+
+
+DEADLINE_ORDER = Keyset.of("open-deadlines", Key(TrackedDeadline.due, False), Key(TrackedDeadline.id, False))
+
+
+def open_deadline_page(
+    session: Session, *, cursor: str | None = None, limit: int | None = None
+) -> Page[TrackedDeadline]:
+    """The deadlines running, the nearest first, one page at a time."""
+    stmt = select(TrackedDeadline).where(TrackedDeadline.is_open.is_(True))
+    return paginate(session, stmt, DEADLINE_ORDER, cursor=cursor, limit=limit)
 
 
 def recompute_open(session: Session, *, actor: Principal, reason: str) -> list[Recomputed]:

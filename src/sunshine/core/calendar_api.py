@@ -14,6 +14,7 @@ from sunshine.core import calendar
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import IsoDate, Year
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.core.validation import field_errors
 from sunshine.core.workdays import DayInfo, DeadlineResult
 from sunshine.identity.roles import Role
@@ -163,6 +164,7 @@ def import_year(
 
 @router.get("/deadlines", summary="正在计时的法定期限")
 def open_deadlines(
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Role.SUPERVISOR)),
 ) -> list[dict[str, Any]]:
@@ -179,5 +181,5 @@ def open_deadlines(
             "provisional": d.provisional,
             "basis": d.basis,
         }
-        for d in calendar.open_deadlines(session)
+        for d in paging.answer(calendar.open_deadline_page(session, cursor=paging.cursor, limit=paging.limit))
     ]

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import Query
+from fastapi import Depends, Query, Request, Response
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
@@ -231,7 +231,9 @@ def paginate(
         values, number = decode_cursor(keyset, cursor)
     total, exact = count_upto(session, stmt) if count else (None, True)
     width = len(stmt.column_descriptions)
-    query = stmt.add_columns(*[k.column for k in keyset.keys]).order_by(*keyset.order_by()).limit(limit + 1)
+    # labelled, so a computed key (a CAST, a CASE) is found in a row beside an entity with loader options
+    keys = [k.column.label(f"keyset_{i}") for i, k in enumerate(keyset.keys)]
+    query = stmt.add_columns(*keys).order_by(*keyset.order_by()).limit(limit + 1)
     if values is not None:
         query = query.where(keyset.after(values))
     if options:
@@ -263,3 +265,27 @@ def link_header(url: Any, page: Page[Any]) -> dict[str, str]:
     if page.next_cursor is None:
         return {}
     return {"Link": f'<{url.include_query_params(cursor=page.next_cursor)}>; rel="next"'}
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The paging of one API list request answered as a bare JSON array: its ``cursor`` and ``limit``
+    parameters, and ``answer`` that hands back a page's rows with the ``Link: rel="next"`` header. Routes take
+    it as ``paging: Paging = PAGING``. Without ``limit`` a page has ``MAX_LIMIT`` rows, as the other lists
+    answered as arrays (projects, organisations, registrations)."""
+
+    cursor: str | None
+    limit: int | None
+    request: Request
+    response: Response
+
+    def answer(self, page: Page[T]) -> list[T]:
+        self.response.headers.update(link_header(self.request.url, page))
+        return page.items
+
+
+def _paging(request: Request, response: Response, cursor: str | None = CURSOR, limit: int | None = LIMIT) -> Paging:
+    return Paging(cursor, limit or MAX_LIMIT, request, response)
+
+
+PAGING = Depends(_paging)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, IsoDate, Year
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.credit import lookup, ratings, reviews, service
 from sunshine.credit.common import kind_label
 from sunshine.credit.models import CreditBan, CreditRating, CreditRecord
@@ -80,8 +81,11 @@ def create_record(body: RecordIn, session: Session = SessionDep, principal: Prin
 
 
 @router.get("/records", response_model=list[RecordOut], summary="信用记录（行政监督部门）")
-def list_records(session: Session = SessionDep, principal: Principal = SUPERVISOR) -> list[RecordOut]:
-    return [record_out(r, name) for r, name in service.list_records(session, principal)]
+def list_records(
+    paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = SUPERVISOR
+) -> list[RecordOut]:
+    page = service.record_page(session, principal, cursor=paging.cursor, limit=paging.limit)
+    return [record_out(r, name) for r, name in paging.answer(page)]
 
 
 @router.post("/records/{record_id}/revoke", response_model=RecordOut, summary="撤销、更正或信用修复（行政监督部门）")
@@ -107,10 +111,12 @@ def lift_ban(ban_id: Id, body: LiftIn, session: Session = SessionDep, principal:
 @router.get("/bans", response_model=list[BanOut], summary="禁止参与名单（公示）")
 def bans(
     on: IsoDate | None = Query(None, description="某日有效的禁止参与；默认今天"),
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[BanOut]:
-    return [ban_out(b, o) for b, o in service.bans_in_force(session, on)]
+    page = service.ban_page(session, on, cursor=paging.cursor, limit=paging.limit)
+    return [ban_out(b, o) for b, o in paging.answer(page)]
 
 
 @router.get("/lookup", response_model=list[LookupOut], summary="信用信息查询（按统一社会信用代码或单位名称）")
@@ -156,17 +162,20 @@ def create_review(body: ReviewIn, session: Session = SessionDep, principal: Prin
     return ReviewOut.model_validate(row, from_attributes=True)
 
 
-def _ratings(session: Session, period: str | None, subject: str | None, *, published_only: bool) -> list[RatingOut]:
+def _ratings(
+    session: Session, period: str | None, subject: str | None, paging: Paging, *, published_only: bool
+) -> list[RatingOut]:
     periods = ratings.periods(session, published_only=published_only)
     code = period or (periods[0] if periods else None)
     if code is None:
         return []
     subjects = [subject] if subject else (["bidder", "agency"] if published_only else ["bidder", "agency", "expert"])
-    rows: list[CreditRating] = []
-    for s in subjects:
-        if published_only and s == "expert":
-            raise InvalidInput("评标专家的信用评价结果不按个人公开查询", field="subject")
-        rows += ratings.period_ratings(session, code, s, published_only=published_only)
+    if published_only and "expert" in subjects:
+        raise InvalidInput("评标专家的信用评价结果不按个人公开查询", field="subject")
+    page = ratings.rating_page(
+        session, code, subjects, published_only=published_only, cursor=paging.cursor, limit=paging.limit
+    )
+    rows: list[CreditRating] = paging.answer(page)
     names = subject_names(session, rows)
     return [rating_out(r, names) for r in rows]
 
@@ -175,20 +184,22 @@ def _ratings(session: Session, period: str | None, subject: str | None, *, publi
 def public_ratings(
     period: str | None = Query(None, pattern=r"^\d{4}$", description="评价期（年份）；默认最近一期"),
     subject: str | None = SUBJECT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[RatingOut]:
-    return _ratings(session, period, subject, published_only=True)
+    return _ratings(session, period, subject, paging, published_only=True)
 
 
 @router.get("/ratings/all", response_model=list[RatingOut], summary="全部信用评价结果（行政监督部门、交易中心）")
 def all_ratings(
     period: str | None = Query(None, pattern=r"^\d{4}$", description="评价期（年份）；默认最近一期"),
     subject: str | None = SUBJECT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = RATING_READERS,
 ) -> list[RatingOut]:
-    return _ratings(session, period, subject, published_only=False)
+    return _ratings(session, period, subject, paging, published_only=False)
 
 
 @router.post("/ratings/{year}/compute", summary="计算信用评价（行政监督部门）")

@@ -19,6 +19,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound, SunshineError
 from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
 from sunshine.core.labels import label
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.credit import hooks
 from sunshine.credit.common import organisation, writer
 from sunshine.credit.models import CreditBan, CreditRecord
@@ -288,6 +289,22 @@ def bans_in_force(session: Session, on: date | None = None) -> list[tuple[Credit
         .order_by(CreditBan.starts_on.desc(), CreditBan.id.desc())
     )
     return [(b, o) for b, o in session.execute(stmt).all()]
+
+
+BAN_ORDER = Keyset.of("credit-bans", CreditBan.starts_on, CreditBan.id)
+
+
+def ban_page(
+    session: Session, on: date | None = None, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[CreditBan, Organisation]]:
+    """``bans_in_force`` one page at a time."""
+    on = on or clock.today_local()
+    stmt = (
+        select(CreditBan, Organisation)
+        .join(Organisation, Organisation.id == CreditBan.organisation_id)
+        .where(in_force(on))
+    )
+    return paginate(session, stmt, BAN_ORDER, cursor=cursor, limit=limit)
 
 
 def all_bans(session: Session, actor: Principal, limit: int = 300) -> list[CreditBan]:

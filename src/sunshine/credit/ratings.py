@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.errors import Conflict, InvalidInput
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.credit import hooks
 from sunshine.credit import method as methods
 from sunshine.credit.models import CreditBan, CreditRating, CreditRecord, CreditReview
@@ -234,6 +235,31 @@ def period_ratings(
     if published_only:
         stmt = stmt.where(CreditRating.published_at.is_not(None))
     return list(session.scalars(stmt.order_by(CreditRating.grade, CreditRating.subject_id).limit(limit)))
+
+
+RATING_ORDER = Keyset.of(
+    "credit-ratings",
+    Key(CreditRating.subject_type, False),
+    Key(CreditRating.grade, False),
+    Key(CreditRating.subject_id, False),
+    Key(CreditRating.id, False),
+)
+
+
+def rating_page(
+    session: Session,
+    code: str,
+    subjects: list[str],
+    *,
+    published_only: bool,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[CreditRating]:
+    """A period's ratings of ``subjects`` one page at a time, by subject, grade and subject."""
+    stmt = select(CreditRating).where(CreditRating.period == code, CreditRating.subject_type.in_(subjects))
+    if published_only:
+        stmt = stmt.where(CreditRating.published_at.is_not(None))
+    return paginate(session, stmt, RATING_ORDER, cursor=cursor, limit=limit)
 
 
 def periods(session: Session, *, published_only: bool) -> list[str]:

@@ -18,12 +18,14 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.credit import hooks
 from sunshine.credit import method as methods
 from sunshine.credit.bans import (  # noqa: F401  (the check other domains call)
     Banned,
     Scope,
     all_bans,
+    ban_page,
     banned_experts,
     bans_against,
     bans_in_force,
@@ -233,16 +235,18 @@ def published_records(
     return [(r, o) for r, o in session.execute(stmt).all()]
 
 
-def list_records(session: Session, actor: Principal, limit: int = 500) -> list[tuple[CreditRecord, str | None]]:
-    """Every record with its personal data: the supervisory department only."""
+RECORD_ORDER = Keyset.of("credit-records", CreditRecord.id)
+
+
+def record_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[CreditRecord, str | None]]:
+    """Every record with its personal data, newest first, one page at a time: the supervisory department only."""
     writer(actor)
-    stmt = (
-        select(CreditRecord, Organisation.name)
-        .outerjoin(Organisation, Organisation.id == CreditRecord.organisation_id)
-        .order_by(CreditRecord.id.desc())
-        .limit(limit)
+    stmt = select(CreditRecord, Organisation.name).outerjoin(
+        Organisation, Organisation.id == CreditRecord.organisation_id
     )
-    return [(r, n) for r, n in session.execute(stmt).all()]
+    return paginate(session, stmt, RECORD_ORDER, cursor=cursor, limit=limit)
 
 
 def get_record(session: Session, actor: Principal, record_id: int) -> tuple[CreditRecord, str | None]:

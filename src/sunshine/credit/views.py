@@ -15,6 +15,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.credit import hooks, lookup, ratings, reviews, service
 from sunshine.credit import method as methods
 from sunshine.credit.common import KINDS, REVOCATIONS, SUBJECTS, kind_label
@@ -126,12 +127,17 @@ def public_list(
 
 
 @router.get("/staff/credit", response_class=HTMLResponse)
-def staff_page(request: Request, session: Session = SessionDep, principal: Principal = SUPERVISOR) -> Response:
+def staff_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = SUPERVISOR
+) -> Response:
+    result = service.record_page(session, principal, cursor=cursor)
     return render(
         request,
         "credit_staff.html",
         page_title="信用记录与禁止参与",
-        records=service.list_records(session, principal, limit=100),
+        records=result.items,
+        result=result,
+        page_url=page_urls("/staff/credit", {}),
         bans=service.all_bans(session, principal),
         scope_label=service.scope_label,
         polarity=service.POLARITY,

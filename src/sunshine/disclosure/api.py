@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, IsoDate
-from sunshine.core.pagination import CURSOR, LIMIT
+from sunshine.core.pagination import CURSOR, LIMIT, PAGING, Paging
 from sunshine.disclosure import catalog_service, compliance, negative_list, obligations, publications, visibility, vocab
 from sunshine.disclosure.detectors import DETECTOR_LABELS
 from sunshine.disclosure.models import CatalogCategory, CatalogItem, Obligation, Publication
@@ -221,13 +221,17 @@ def list_obligations(
     month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
     status: str | None = Query(None, max_length=20),
     project_id: Id | None = Query(None),
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = STAFF,
 ) -> list[ObligationOut]:
-    rows = obligations.list_obligations(
+    page = obligations.list_obligations(
         session,
         obligations.ObligationFilter(item_code, organisation_id, month, status, project_id),
+        cursor=paging.cursor,
+        limit=paging.limit,
     )
+    rows = paging.answer(page)
     names = obligations.organisation_names(session, {o.responsible_org_id for o in rows})
     return [obligation_out(o, names) for o in rows]
 
@@ -249,7 +253,7 @@ def declare_obligation(
 
 
 @router.get("/alerts", response_model=list[AlertOut], summary="逾期未公开预警（工作人员）")
-def alerts(session: Session = SessionDep, _: Principal = STAFF) -> list[AlertOut]:
+def alerts(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = STAFF) -> list[AlertOut]:
     return [
         AlertOut(
             id=a.id,
@@ -259,7 +263,7 @@ def alerts(session: Session = SessionDep, _: Principal = STAFF) -> list[AlertOut
             message=a.message,
             created_at=a.created_at,
         )
-        for a in obligations.open_alerts(session)
+        for a in paging.answer(obligations.alert_page(session, cursor=paging.cursor, limit=paging.limit))
     ]
 
 
@@ -287,8 +291,11 @@ def list_publications(
 
 
 @router.get("/review-queue", response_model=list[PublicationOut], summary="保密审查队列")
-def review_queue(session: Session = SessionDep, viewer: Principal = REVIEWERS) -> list[PublicationOut]:
-    return [publication_out(p, viewer) for p in publications.review_queue(session)]
+def review_queue(
+    paging: Paging = PAGING, session: Session = SessionDep, viewer: Principal = REVIEWERS
+) -> list[PublicationOut]:
+    page = publications.review_page(session, cursor=paging.cursor, limit=paging.limit)
+    return [publication_out(p, viewer) for p in paging.answer(page)]
 
 
 @router.get("/publications/{publication_id}", response_model=PublicationOut, summary="公开信息详情或撤回记录")

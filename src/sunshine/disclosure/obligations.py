@@ -17,6 +17,7 @@ from sunshine.core import alerts, calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.disclosure.models import CatalogCategory, CatalogItem, Obligation
 from sunshine.identity.models import Organisation
 from sunshine.ledger import service as ledger
@@ -301,16 +302,18 @@ def _month_range(month: str) -> tuple[date, date]:
     return start, end
 
 
+OBLIGATION_ORDER = Keyset.of("obligations", Key(TrackedDeadline.due), Key(Obligation.id))
+
+
 def list_obligations(
-    session: Session, flt: ObligationFilter = ObligationFilter(), limit: int = 500
-) -> list[Obligation]:
-    stmt = (
-        select(Obligation)
-        .join(TrackedDeadline, Obligation.deadline_id == TrackedDeadline.id)
-        .options(selectinload(Obligation.item))
-        .order_by(TrackedDeadline.due.desc(), Obligation.id.desc())
-        .limit(limit)
-    )
+    session: Session,
+    flt: ObligationFilter = ObligationFilter(),
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Obligation]:
+    """The obligations ``flt`` selects, the latest due first, one page at a time."""
+    stmt = select(Obligation).join(TrackedDeadline, Obligation.deadline_id == TrackedDeadline.id)
     if flt.item_code:
         stmt = stmt.join(CatalogItem, Obligation.item_id == CatalogItem.id).where(CatalogItem.code == flt.item_code)
     if flt.organisation_id is not None:
@@ -328,7 +331,9 @@ def list_obligations(
         stmt = stmt.where(Obligation.status == "met", Obligation.late.is_(False))
     elif flt.status:
         raise InvalidInput("状态应为 open、overdue、met、late 或 on_time", field="status")
-    return list(session.scalars(stmt))
+    return paginate(
+        session, stmt, OBLIGATION_ORDER, cursor=cursor, limit=limit, options=(selectinload(Obligation.item),)
+    )
 
 
 def get_obligation(session: Session, obligation_id: int) -> Obligation:
@@ -342,6 +347,11 @@ def get_obligation(session: Session, obligation_id: int) -> Obligation:
 
 def open_alerts(session: Session, limit: int = 200) -> list[alerts.Alert]:
     return alerts.open_in(session, "disclosure", limit=limit)
+
+
+def alert_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[alerts.Alert]:
+    """``open_alerts`` one page at a time."""
+    return alerts.open_page(session, "disclosure", cursor=cursor, limit=limit)
 
 
 def organisation_names(session: Session, ids: set[int | None]) -> dict[int, str]:

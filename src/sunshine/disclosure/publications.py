@@ -10,13 +10,13 @@ import hashlib
 import html
 
 import nh3
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, case, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, SunshineError
-from sunshine.core.pagination import Keyset, Page, paginate
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.disclosure import detectors, negative_list, obligations, visibility
 from sunshine.disclosure.catalog_service import get_item
 from sunshine.disclosure.models import CatalogItem, Finding, Obligation, Publication
@@ -422,6 +422,30 @@ def list_public(
         count=True,
         options=(selectinload(Publication.item), selectinload(Publication.findings)),
     )
+
+
+# texts under review held by an open finding first (0), the other texts under review (1), then drafts (2)
+_REVIEW_RANK = case(
+    (
+        and_(
+            Publication.status == "review",
+            exists().where(Finding.publication_id == Publication.id, Finding.status == "open"),
+        ),
+        0,
+    ),
+    (Publication.status == "review", 1),
+    else_=2,
+).cast(Integer)
+REVIEW_ORDER = Keyset.of("review-queue", Key(_REVIEW_RANK, False), Key(Publication.id, False))
+
+
+def review_page(
+    session: Session, *, cursor: str | None = None, limit: int | None = None, count: bool = False
+) -> Page[Publication]:
+    """``review_queue`` one page at a time, in the same order."""
+    stmt = select(Publication).where(Publication.status.in_(("review", "draft")))
+    options = (selectinload(Publication.findings), selectinload(Publication.item))
+    return paginate(session, stmt, REVIEW_ORDER, cursor=cursor, limit=limit, count=count, options=options)
 
 
 def review_queue(session: Session) -> list[Publication]:

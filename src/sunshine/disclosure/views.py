@@ -268,13 +268,15 @@ def obligations_page(
     org: Id | None = Query(None),
     month: str | None = Query(None, max_length=7),
     status: str | None = Query(None, max_length=20),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = STAFF,
 ) -> Response:
     organisation_id = None if org in (None, 0) else org
     flt = obligations.ObligationFilter(item or None, organisation_id, month or None, status or None)
     try:
-        rows = obligations.list_obligations(session, flt)
+        result = obligations.list_obligations(session, flt, cursor=cursor)
+        rows = result.items
     except SunshineError as exc:
         flash(request, "error", exc.detail)
         return redirect(request, "/staff/disclosure/obligations")
@@ -292,6 +294,10 @@ def obligations_page(
         "staff_disclosure_obligations.html",
         page_title="公开义务",
         rows=rows,
+        result=result,
+        page_url=page_urls(
+            "/staff/disclosure/obligations", {"item": item, "org": organisation_id, "month": month, "status": status}
+        ),
         pubs=pubs,
         flt=flt,
         names=obligations.organisation_names(session, {o.responsible_org_id for o in rows}),
@@ -338,6 +344,7 @@ def declare_obligation(
 def review_page(
     request: Request,
     obligation: Id | None = Query(None),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = REVIEWERS,
 ) -> Response:
@@ -347,11 +354,14 @@ def review_page(
             chosen = obligations.get_obligation(session, obligation)
         except SunshineError:
             chosen = None
+    result = publications.review_page(session, cursor=cursor, count=True)
     return _page(
         request,
         "staff_disclosure_review.html",
         page_title="保密审查",
-        queue=publications.review_queue(session),
+        queue=result.items,
+        result=result,
+        page_url=page_urls("/staff/disclosure/review", {"obligation": obligation}),
         is_held=publications.is_held,
         masked=publications.masked_text,
         items=catalog_service.all_items(session),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.evaluation import conduct, declaration, reading, report, reviews, scoring, service, visibility
 from sunshine.evaluation.schemas import (
     AnswerIn,
@@ -114,8 +115,9 @@ def start(section_id: Id, body: StartSessionIn, session: Session = SessionDep, a
 
 
 @router.get("/mine", response_model=list[SessionOut], summary="本人参加的评标会议")
-def mine(session: Session = SessionDep, actor: Principal = MEMBERS) -> Any:
-    return [_out(session, actor, row.id) for row in visibility.sessions_of_member(session, actor)]
+def mine(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = MEMBERS) -> Any:
+    page = visibility.member_session_page(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [_out(session, actor, row.id) for row in paging.answer(page)]
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut, summary="评标会议")
@@ -262,8 +264,9 @@ def record_conduct(
 
 
 @router.get("/my-queries", response_model=list[QueryOut], summary="评标委员会向本单位的问询")
-def my_queries(session: Session = SessionDep, actor: Principal = BIDDER) -> Any:
-    return [reading.query_view(q, project_name=p.name) for q, p in reviews.my_queries(session, actor)]
+def my_queries(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = BIDDER) -> Any:
+    page = reviews.my_query_page(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [reading.query_view(q, project_name=p.name) for q, p in paging.answer(page)]
 
 
 @router.post("/queries/{query_id}/answer", response_model=QueryOut, summary="答复澄清或说明")

@@ -20,6 +20,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock, formatting
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.evaluation import closing, codes, pricing, visibility
 from sunshine.evaluation.models import EvaluationBid, EvaluationQuery, EvaluationSession
 from sunshine.evaluation.service import (
@@ -167,6 +168,26 @@ def my_queries(session: Session, actor: Principal) -> list[tuple[EvaluationQuery
         .order_by(EvaluationQuery.id.desc())
     )
     return [(q, session.get(Project, pid)) for q, pid in session.execute(stmt)]
+
+
+MY_QUERY_ORDER = Keyset.of("evaluation-queries-mine", EvaluationQuery.id)
+
+
+def my_query_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[EvaluationQuery, Project]]:
+    """``my_queries`` one page at a time."""
+    if actor.organisation_id is None:
+        return Page([], None, bounded_limit(limit))
+    stmt = (
+        select(EvaluationQuery, EvaluationSession.project_id)
+        .join(EvaluationBid, EvaluationBid.id == EvaluationQuery.eval_bid_id)
+        .join(EvaluationSession, EvaluationSession.id == EvaluationQuery.session_id)
+        .where(EvaluationBid.organisation_id == actor.organisation_id)
+    )
+    page = paginate(session, stmt, MY_QUERY_ORDER, cursor=cursor, limit=limit)
+    rows = [(q, session.get(Project, pid)) for q, pid in page.items]
+    return Page(rows, page.next_cursor, page.limit, page.number)
 
 
 def answer(session: Session, actor: Principal, query_id: int, text: str) -> EvaluationQuery:

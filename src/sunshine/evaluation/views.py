@@ -15,6 +15,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Conflict, InvalidInput
 from sunshine.core.inputs import Id, IsoDateTime, stored_id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.evaluation import (
     codes,
     declaration,
@@ -328,13 +329,17 @@ def report_file(session_id: Id, session: Session = SessionDep, actor: Principal 
 
 
 @router.get("/evaluation/my-queries", response_class=HTMLResponse)
-def my_queries(request: Request, session: Session = SessionDep, actor: Principal = BIDDER) -> Response:
-    items = [(q, p) for q, p in reviews.my_queries(session, actor)]
+def my_queries(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = BIDDER
+) -> Response:
+    result = reviews.my_query_page(session, actor, cursor=cursor)
     return render(
         request,
         "evaluation_queries.html",
         page_title="评标委员会的问询",
-        items=items,
+        items=result.items,
+        result=result,
+        page_url=page_urls("/evaluation/my-queries", {}),
         kinds=codes.QUERY_KINDS,
         now=clock.now(),
         corrections=pricing.my_corrections(session, actor),  # 报价修正 to confirm (87号令 第五十九条)

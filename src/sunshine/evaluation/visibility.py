@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound
+from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.evaluation.models import EvaluationMember, EvaluationSession
 from sunshine.identity.roles import Role
 from sunshine.trading import visibility as trading_visibility
@@ -84,6 +85,23 @@ def sessions_of_member(session: Session, actor: Principal) -> list[EvaluationSes
         .order_by(EvaluationSession.id.desc())
     )
     return list(session.scalars(stmt))
+
+
+MEMBER_ORDER = Keyset.of("evaluation-sessions-mine", EvaluationSession.id)
+
+
+def member_session_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[EvaluationSession]:
+    """``sessions_of_member`` one page at a time."""
+    if actor.user_id is None:
+        return Page([], None, bounded_limit(limit))
+    stmt = (
+        select(EvaluationSession)
+        .join(EvaluationMember, EvaluationMember.session_id == EvaluationSession.id)
+        .where(EvaluationMember.user_id == actor.user_id, EvaluationMember.state == "active")
+    )
+    return paginate(session, stmt, MEMBER_ORDER, cursor=cursor, limit=limit)
 
 
 def all_sessions(session: Session, limit: int = 200) -> list[EvaluationSession]:

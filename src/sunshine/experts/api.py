@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import CURSOR, LIMIT
+from sunshine.core.pagination import CURSOR, LIMIT, PAGING, Paging
 from sunshine.experts import admission, codes, publish, queries, records, service, specialties, visibility
 from sunshine.experts.models import STATUS_LABELS, Expert, ExpertApplication, ExpertConflict, ExpertLeave
 from sunshine.experts.schemas import (
@@ -230,7 +230,7 @@ def statistics(session: Session = SessionDep, _: Principal = PUBLIC) -> Statisti
 
 
 @router.get("/published", response_model=list[PublishedOut], summary="已公开的入库、考核评价、清退公告")
-def published(session: Session = SessionDep, _: Principal = PUBLIC) -> list[PublishedOut]:
+def published(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = PUBLIC) -> list[PublishedOut]:
     return [
         PublishedOut(
             publication_id=p.id,
@@ -239,7 +239,7 @@ def published(session: Session = SessionDep, _: Principal = PUBLIC) -> list[Publ
             published_at=p.published_at,
             withdrawn=p.status == "withdrawn",
         )
-        for p, kind in publish.published(session)
+        for p, kind in paging.answer(publish.published(session, cursor=paging.cursor, limit=paging.limit))
     ]
 
 
@@ -272,17 +272,21 @@ def apply_by_employer(
 
 
 @router.get("/employer-applications", response_model=list[ApplicationOut], summary="本单位推荐的入库申请")
-def employer_applications(session: Session = SessionDep, actor: Principal = EMPLOYER) -> list[ApplicationOut]:
+def employer_applications(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = EMPLOYER
+) -> list[ApplicationOut]:
     if actor.organisation_id is None:
         return []
-    return [
-        application_out(session, actor, a) for a in queries.applications_by_employer(session, actor.organisation_id)
-    ]
+    page = queries.applications_by_employer(session, actor.organisation_id, cursor=paging.cursor, limit=paging.limit)
+    return [application_out(session, actor, a) for a in paging.answer(page)]
 
 
 @router.get("/applications/mine", response_model=list[ApplicationOut], summary="本人的入库申请")
-def my_applications(session: Session = SessionDep, actor: Principal = SIGNED_IN) -> list[ApplicationOut]:
-    return [application_out(session, actor, a) for a in queries.applications_of_user(session, actor.user_id)]
+def my_applications(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = SIGNED_IN
+) -> list[ApplicationOut]:
+    page = queries.applications_of_user(session, actor.user_id, cursor=paging.cursor, limit=paging.limit)
+    return [application_out(session, actor, a) for a in paging.answer(page)]
 
 
 @router.get("/applications", response_model=list[ApplicationOut], summary="待办的入库申请（审核、审批）")

@@ -15,6 +15,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import MAX_LIMIT
 from sunshine.experts import admission, queries, records, service, specialties
 from sunshine.experts.models import ExpertConflict, ExpertLeave
 from sunshine.experts.views import form_date, form_int, labels
@@ -154,7 +155,11 @@ def _recommend_page(
     request: Request, session: Session, actor: Principal, *, values: dict, errors: dict, status: int = 200
 ) -> Response:
     org = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
-    mine = queries.applications_by_employer(session, actor.organisation_id) if actor.organisation_id else []
+    mine = (
+        queries.applications_by_employer(session, actor.organisation_id, limit=MAX_LIMIT).items
+        if actor.organisation_id
+        else []
+    )
     return _form_page(
         request,
         session,
@@ -194,7 +199,10 @@ async def recommend(request: Request, session: Session = SessionDep, actor: Prin
 @router.get(PROFILE, response_class=HTMLResponse)
 def profile(request: Request, session: Session = SessionDep, actor: Principal = SIGNED_IN) -> Response:
     expert = service.expert_of_user(session, actor.user_id)
-    context: dict[str, Any] = {"expert": expert, "applications": queries.applications_of_user(session, actor.user_id)}
+    context: dict[str, Any] = {
+        "expert": expert,
+        "applications": queries.applications_of_user(session, actor.user_id, limit=MAX_LIMIT).items,
+    }
     if expert is not None:
         context.update(
             employer=session.get(Organisation, expert.employer_organisation_id),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine import disclosure
 from sunshine.core import clock
 from sunshine.core.auth import Principal
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.disclosure.models import CatalogItem, Publication
 from sunshine.experts import codes, specialties
 from sunshine.experts.models import Expert, ExpertEvaluation, ExpertSpecialty
@@ -165,14 +166,23 @@ def evaluations(session: Session, actor: Principal, period: str) -> tuple[list[P
     return pubs, len(rows)
 
 
-def published(session: Session, *, limit: int = 200) -> list[tuple[Publication, str]]:
-    """The pool's published texts, newest first, with their kind's label."""
-    labels = {ADMISSION: "入库", EVALUATION: "考核评价", REMOVAL: "清退"}
+PUBLISHED_ORDER = Keyset.of("expert-publications", Publication.published_at, Publication.id)
+_KIND_LABELS = {ADMISSION: "入库", EVALUATION: "考核评价", REMOVAL: "清退"}
+
+
+def published(
+    session: Session, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[Publication, str]]:
+    """The pool's published texts, newest first, with their kind's label, one page at a time."""
     stmt = (
         select(Publication, CatalogItem.trigger)
         .join(CatalogItem, CatalogItem.id == Publication.item_id)
-        .where(CatalogItem.trigger.in_(TRIGGERS), Publication.status.in_(("published", "withdrawn")))
-        .order_by(Publication.published_at.desc(), Publication.id.desc())
-        .limit(limit)
+        .where(
+            CatalogItem.trigger.in_(TRIGGERS),
+            Publication.status.in_(("published", "withdrawn")),
+            Publication.published_at.is_not(None),
+        )
     )
-    return [(pub, labels[trigger]) for pub, trigger in session.execute(stmt).all()]
+    page = paginate(session, stmt, PUBLISHED_ORDER, cursor=cursor, limit=limit)
+    rows = [(pub, _KIND_LABELS[trigger]) for pub, trigger in page.items]
+    return Page(rows, page.next_cursor, page.limit, page.number)

@@ -88,27 +88,25 @@ def queue(session: Session, state: str, *, cursor: str | None = None, limit: int
     return paginate(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit, count=True)
 
 
-def applications_of_user(session: Session, user_id: int) -> list[ExpertApplication]:
-    return list(
-        session.scalars(
-            select(ExpertApplication)
-            .where(ExpertApplication.user_id == user_id)
-            .order_by(ExpertApplication.submitted_at.desc(), ExpertApplication.id.desc())
-        )
-    )
+APPLICATION_ORDER = Keyset.of("expert-applications-own", ExpertApplication.submitted_at, ExpertApplication.id)
 
 
-def applications_by_employer(session: Session, organisation_id: int) -> list[ExpertApplication]:
-    return list(
-        session.scalars(
-            select(ExpertApplication)
-            .where(
-                ExpertApplication.channel == "employer", ExpertApplication.employer_organisation_id == organisation_id
-            )
-            .order_by(ExpertApplication.submitted_at.desc(), ExpertApplication.id.desc())
-            .limit(200)
-        )
+def applications_of_user(
+    session: Session, user_id: int, *, cursor: str | None = None, limit: int | None = None
+) -> Page[ExpertApplication]:
+    """A person's own applications, newest first, one page at a time."""
+    stmt = select(ExpertApplication).where(ExpertApplication.user_id == user_id)
+    return paginate(session, stmt, APPLICATION_ORDER, cursor=cursor, limit=limit)
+
+
+def applications_by_employer(
+    session: Session, organisation_id: int, *, cursor: str | None = None, limit: int | None = None
+) -> Page[ExpertApplication]:
+    """The applications an employer recommended, newest first, one page at a time."""
+    stmt = select(ExpertApplication).where(
+        ExpertApplication.channel == "employer", ExpertApplication.employer_organisation_id == organisation_id
     )
+    return paginate(session, stmt, APPLICATION_ORDER, cursor=cursor, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -87,19 +87,24 @@ def statistics_page(request: Request, session: Session = SessionDep, _: Principa
         page_title="评标专家库统计",
         rows=rows,
         by_status=by_status,
-        published=publish.published(session, limit=10),
+        published=publish.published(session, limit=10).items,
         tree_version=specialties.shipped().version,
         **labels(),
     )
 
 
 @router.get("/experts/published", response_class=HTMLResponse)
-def published_page(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def published_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = PUBLIC
+) -> Response:
+    result = publish.published(session, cursor=cursor)
     return render(
         request,
         "experts_published.html",
         page_title="评标专家入库、考核与清退公告",
-        published=publish.published(session),
+        published=result.items,
+        result=result,
+        page_url=page_urls("/experts/published", {}),
     )
 
 

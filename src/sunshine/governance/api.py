@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, Year
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.governance import catalogs, consultations, documents, inspections, opinions, present, scores
 from sunshine.governance import schemas as s
 from sunshine.governance import visibility as v
@@ -37,9 +38,10 @@ SCORERS = Depends(Access(*v.SCORERS))
 @router.get(
     "/consultations", response_model=list[s.StaffConsultationOut | s.ConsultationOut], summary="征求意见（公开）"
 )
-def list_consultations(session: Session = SessionDep, principal: Principal = PUBLIC):
+def list_consultations(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = PUBLIC):
     staff = v.is_reader(principal)
-    return [present.consultation(session, c, staff=staff) for c in consultations.listing(session, public=not staff)]
+    rows = paging.answer(consultations.listing(session, public=not staff, cursor=paging.cursor, limit=paging.limit))
+    return [present.consultation(session, c, staff=staff) for c in rows]
 
 
 @router.get(
@@ -111,9 +113,10 @@ def adopt_consultation(
 @router.get(
     "/opinions", response_model=list[s.StaffOpinionOut | s.OpinionOut], summary="舆情回应（公开的回应；工作人员见全部）"
 )
-def list_opinions(session: Session = SessionDep, principal: Principal = PUBLIC):
+def list_opinions(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = PUBLIC):
     staff = v.is_reader(principal)
-    return [present.opinion(session, o, staff=staff) for o in opinions.listing(session, public=not staff)]
+    rows = paging.answer(opinions.listing(session, public=not staff, cursor=paging.cursor, limit=paging.limit))
+    return [present.opinion(session, o, staff=staff) for o in rows]
 
 
 @router.get("/opinions/{opinion_id}", response_model=s.StaffOpinionOut | s.OpinionOut, summary="舆情及回应")
@@ -158,8 +161,10 @@ def evaluate(opinion_id: Id, body: s.EvaluateIn, session: Session = SessionDep, 
 
 
 @router.get("/documents", response_model=list[s.DocumentOut], summary="公文及其公开属性")
-def list_documents(session: Session = SessionDep, principal: Principal = DOC_READERS):
-    return [present.document(d) for d in documents.listing(session)]
+def list_documents(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = DOC_READERS):
+    return [
+        present.document(d) for d in paging.answer(documents.listing(session, cursor=paging.cursor, limit=paging.limit))
+    ]
 
 
 @router.post("/documents", response_model=s.DocumentOut, status_code=201, summary="拟稿（确定公开属性）")
@@ -176,9 +181,10 @@ def issue_document(document_id: Id, body: s.IssueIn, session: Session = SessionD
 
 
 @router.get("/catalogs", response_model=list[s.CatalogOut], summary="本地公开事项目录（公开：复核通过的）")
-def list_catalogs(session: Session = SessionDep, principal: Principal = PUBLIC):
+def list_catalogs(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = PUBLIC):
     staff = principal.has(*v.CATALOG_READERS)
-    return [present.catalog(session, c) for c in catalogs.listing(session, public=not staff)]
+    rows = paging.answer(catalogs.listing(session, public=not staff, cursor=paging.cursor, limit=paging.limit))
+    return [present.catalog(session, c) for c in rows]
 
 
 @router.get("/catalogs/{catalog_id}", response_model=s.CatalogOut, summary="本地公开事项目录")
@@ -233,9 +239,10 @@ def flag_unclaimed(catalog_id: Id, session: Session = SessionDep, principal: Pri
 
 
 @router.get("/inspections", response_model=list[s.InspectionOut], summary="政务公开检查（公开：已公布的）")
-def list_inspections(session: Session = SessionDep, principal: Principal = PUBLIC):
+def list_inspections(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = PUBLIC):
     staff = principal.has(*v.FINDING_READERS)
-    return [present.inspection(session, i) for i in inspections.listing(session, public=not staff)]
+    rows = paging.answer(inspections.listing(session, public=not staff, cursor=paging.cursor, limit=paging.limit))
+    return [present.inspection(session, i) for i in rows]
 
 
 @router.get("/inspections/{inspection_id}", response_model=s.InspectionOut, summary="检查及整改情况")
@@ -272,11 +279,13 @@ def close_inspection(
 
 
 @router.get("/findings", response_model=list[s.FindingOut], summary="检查发现（部门见本部门的）")
-def list_findings(session: Session = SessionDep, principal: Principal = FINDING_READERS):
+def list_findings(paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = FINDING_READERS):
     org = None if v.is_reader(principal) else principal.organisation_id
     if org is None and not v.is_reader(principal):
         return []  # a department's findings; an account of no department has none
-    rows = inspections.findings_for(session, department_org_id=org)
+    rows = paging.answer(
+        inspections.findings_for(session, department_org_id=org, cursor=paging.cursor, limit=paging.limit)
+    )
     return [present.finding(f, scores.names(session, {f.department_org_id for f in rows})) for f in rows]
 
 

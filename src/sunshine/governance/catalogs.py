@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.disclosure import catalog_service
 from sunshine.governance import common
 from sunshine.governance.models import GovCatalog, GovCatalogEntry
@@ -242,8 +243,11 @@ def flagged_ids(session: Session, catalog_id: int) -> set[int]:
     return {i for i, items in found.items() if any(a.resolved_at is None for a in items)}
 
 
-def listing(session: Session, *, public: bool) -> list[GovCatalog]:
-    stmt = select(GovCatalog).order_by(GovCatalog.created_at.desc(), GovCatalog.id.desc()).limit(200)
+LIST_ORDER = Keyset.of("gov-catalogs", GovCatalog.created_at, GovCatalog.id)
+
+
+def listing(session: Session, *, public: bool, cursor: str | None = None, limit: int | None = None) -> Page[GovCatalog]:
+    stmt = select(GovCatalog)
     if public:
         stmt = stmt.where(GovCatalog.status == "approved")
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.governance import common
 from sunshine.governance.models import GovComment, GovConsultation, GovProceeding
 from sunshine.identity.models import Organisation
@@ -269,11 +270,16 @@ def adopt(
     return row
 
 
-def listing(session: Session, *, public: bool) -> list[GovConsultation]:
-    stmt = select(GovConsultation).order_by(GovConsultation.created_at.desc(), GovConsultation.id.desc()).limit(500)
+LIST_ORDER = Keyset.of("gov-consultations", GovConsultation.created_at, GovConsultation.id)
+
+
+def listing(
+    session: Session, *, public: bool, cursor: str | None = None, limit: int | None = None
+) -> Page[GovConsultation]:
+    stmt = select(GovConsultation)
     if public:
         stmt = stmt.where(GovConsultation.status != "draft")
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)
 
 
 def adopted_in(session: Session, year: int, kinds: tuple[str, ...]) -> int:

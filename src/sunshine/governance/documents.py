@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.disclosure import obligations, publications
 from sunshine.disclosure.catalog_service import get_item
 from sunshine.governance import common
@@ -125,9 +126,11 @@ def issue(
     return row
 
 
-def listing(session: Session) -> list[GovDocument]:
-    stmt = select(GovDocument).order_by(GovDocument.drafted_at.desc(), GovDocument.id.desc()).limit(500)
-    return list(session.scalars(stmt))
+LIST_ORDER = Keyset.of("gov-documents", GovDocument.drafted_at, GovDocument.id)
+
+
+def listing(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[GovDocument]:
+    return paginate(session, select(GovDocument), LIST_ORDER, cursor=cursor, limit=limit)
 
 
 def attribute_counts(session: Session, year: int) -> dict[str, int]:

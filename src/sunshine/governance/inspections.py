@@ -18,6 +18,7 @@ from sunshine.config import get_settings
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.disclosure.models import CatalogItem, Obligation, Publication
 from sunshine.governance import common
 from sunshine.governance.models import GovFinding, GovInspectedItem, GovInspection
@@ -278,19 +279,31 @@ def mark_overdue(session: Session, today: date | None = None) -> list[int]:
     return raised
 
 
-def listing(session: Session, *, public: bool) -> list[GovInspection]:
-    stmt = select(GovInspection).order_by(GovInspection.inspected_on.desc(), GovInspection.id.desc()).limit(500)
+LIST_ORDER = Keyset.of("gov-inspections", GovInspection.inspected_on, GovInspection.id)
+FINDING_ORDER = Keyset.of("gov-findings", Key(GovFinding.due, False), Key(GovFinding.id, False))
+
+
+def listing(
+    session: Session, *, public: bool, cursor: str | None = None, limit: int | None = None
+) -> Page[GovInspection]:
+    stmt = select(GovInspection)
     if public:
         stmt = stmt.where(GovInspection.published.is_(True))
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)
 
 
 def findings_for(
-    session: Session, *, department_org_id: int | None = None, open_only: bool = False
-) -> list[GovFinding]:
-    stmt = select(GovFinding).order_by(GovFinding.due, GovFinding.id).limit(500)
+    session: Session,
+    *,
+    department_org_id: int | None = None,
+    open_only: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[GovFinding]:
+    """Findings, the nearest correction deadline first, one page at a time."""
+    stmt = select(GovFinding)
     if department_org_id is not None:
         stmt = stmt.where(GovFinding.department_org_id == department_org_id)
     if open_only:
         stmt = stmt.where(GovFinding.status == "open")
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, FINDING_ORDER, cursor=cursor, limit=limit)

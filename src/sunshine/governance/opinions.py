@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.governance import common
 from sunshine.governance.models import GovDiscussion, GovOpinion
 from sunshine.identity.models import Organisation
@@ -191,11 +192,14 @@ def mark_overdue(session: Session, today: date | None = None) -> list[int]:
     return raised
 
 
-def listing(session: Session, *, public: bool) -> list[GovOpinion]:
-    stmt = select(GovOpinion).order_by(GovOpinion.received_on.desc(), GovOpinion.id.desc()).limit(500)
+LIST_ORDER = Keyset.of("gov-opinions", GovOpinion.received_on, GovOpinion.id)
+
+
+def listing(session: Session, *, public: bool, cursor: str | None = None, limit: int | None = None) -> Page[GovOpinion]:
+    stmt = select(GovOpinion)
     if public:
         stmt = stmt.where(GovOpinion.answer_public.is_(True), GovOpinion.status.in_(("answered", "evaluated")))
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)
 
 
 def get_public(session: Session, opinion_id: int) -> GovOpinion:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, Year
+from sunshine.core.pagination import CURSOR, DEFAULT_LIMIT, Page, page_urls
 from sunshine.disclosure import catalog_service
 from sunshine.governance import catalogs, common, forms, inspections, method, present, scores
 from sunshine.governance import visibility as v
@@ -39,12 +40,17 @@ Short = Annotated[str, Form(max_length=200)]
 
 
 @router.get("/staff/governance/catalogs", response_class=HTMLResponse)
-def catalogs_page(request: Request, session: Session = SessionDep, principal: Principal = CATALOG_READERS) -> Response:
+def catalogs_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = CATALOG_READERS
+) -> Response:
+    result = catalogs.listing(session, public=False, cursor=cursor)
     return render(
         request,
         "governance_catalogs.html",
         page_title="公开事项目录编制与领取",
-        rows=catalogs.listing(session, public=False),
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/staff/governance/catalogs", {}),
         statuses=common.CATALOG_STATUSES,
         areas=[(b.category.code, b.category.name) for b in catalog_service.tree(session)],
         can_edit=principal.has(*v.OFFICE),
@@ -198,13 +204,16 @@ def flag(catalog_id: Id, request: Request, session: Session = SessionDep, princi
 
 @router.get("/staff/governance/inspections", response_class=HTMLResponse)
 def inspections_page(
-    request: Request, session: Session = SessionDep, principal: Principal = FINDING_READERS
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = FINDING_READERS
 ) -> Response:
+    result = inspections.listing(session, public=False, cursor=cursor)
     return render(
         request,
         "governance_inspections.html",
         page_title="政务公开检查",
-        rows=[present.inspection(session, i) for i in inspections.listing(session, public=False)],
+        rows=[present.inspection(session, i) for i in result.items],
+        result=result,
+        page_url=page_urls("/staff/governance/inspections", {}),
         can_inspect=principal.has(*v.INSPECTORS),
         today=clock.today_local(),
         **labels(),
@@ -320,17 +329,24 @@ def close(
 
 
 @router.get("/staff/governance/findings", response_class=HTMLResponse)
-def findings_page(request: Request, session: Session = SessionDep, principal: Principal = FINDING_READERS) -> Response:
+def findings_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = FINDING_READERS
+) -> Response:
     org = None if v.is_reader(principal) else principal.organisation_id
-    rows = (
-        [] if org is None and not v.is_reader(principal) else inspections.findings_for(session, department_org_id=org)
+    result = (
+        Page([], None, DEFAULT_LIMIT)
+        if org is None and not v.is_reader(principal)
+        else inspections.findings_for(session, department_org_id=org, cursor=cursor)
     )
+    rows = result.items
     orgs = scores.names(session, {f.department_org_id for f in rows})
     return render(
         request,
         "governance_findings.html",
         page_title="检查发现与整改",
         rows=[(f, present.finding(f, orgs)) for f in rows],
+        result=result,
+        page_url=page_urls("/staff/governance/findings", {}),
         organisation_id=principal.organisation_id,
         can_correct=principal.has(*v.CORRECTORS),
         today=clock.today_local(),

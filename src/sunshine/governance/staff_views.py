@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.governance import common, consultations, documents, forms, opinions, present
 from sunshine.governance import visibility as v
 from sunshine.governance.views import labels
@@ -62,13 +63,18 @@ def workbench(request: Request, session: Session = SessionDep, principal: Princi
 
 
 @router.get("/staff/governance/consultations", response_class=HTMLResponse)
-def consultations_page(request: Request, session: Session = SessionDep, principal: Principal = READERS) -> Response:
-    rows = consultations.listing(session, public=False)
+def consultations_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = READERS
+) -> Response:
+    result = consultations.listing(session, public=False, cursor=cursor)
+    rows = result.items
     return render(
         request,
         "governance_consultations.html",
         page_title="征求意见",
         rows=rows,
+        result=result,
+        page_url=page_urls("/staff/governance/consultations", {}),
         statuses=common.CONSULTATION_STATUSES,
         can_edit=principal.has(*v.OFFICE),
         minimum=common.limit(session, consultations.PERIOD_RULE),
@@ -205,12 +211,17 @@ def adopt(
 
 
 @router.get("/staff/governance/opinions", response_class=HTMLResponse)
-def opinions_page(request: Request, session: Session = SessionDep, principal: Principal = READERS) -> Response:
+def opinions_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = READERS
+) -> Response:
+    result = opinions.listing(session, public=False, cursor=cursor)
     return render(
         request,
         "governance_opinions.html",
         page_title="舆情收集与回应",
-        rows=[present.opinion(session, o, staff=True) for o in opinions.listing(session, public=False)],
+        rows=[present.opinion(session, o, staff=True) for o in result.items],
+        result=result,
+        page_url=page_urls("/staff/governance/opinions", {}),
         can_edit=principal.has(*v.OFFICE),
         today=clock.today_local(),
         **labels(),
@@ -342,12 +353,17 @@ def evaluate(
 
 
 @router.get("/staff/governance/documents", response_class=HTMLResponse)
-def documents_page(request: Request, session: Session = SessionDep, principal: Principal = DOC_READERS) -> Response:
+def documents_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = DOC_READERS
+) -> Response:
+    result = documents.listing(session, cursor=cursor)
     return render(
         request,
         "governance_documents.html",
         page_title="公文公开属性",
-        rows=[(d, present.document(d)) for d in documents.listing(session)],
+        rows=[(d, present.document(d)) for d in result.items],
+        result=result,
+        page_url=page_urls("/staff/governance/documents", {}),
         can_draft=principal.has(*v.DOCUMENT_DRAFTERS),
         can_review=principal.has(*v.DOCUMENT_REVIEWERS),
         user_id=principal.user_id,

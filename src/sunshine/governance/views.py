@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, Year
+from sunshine.core.pagination import MAX_LIMIT
 from sunshine.governance import catalogs, common, consultations, inspections, method, opinions, present, scores
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -44,11 +45,14 @@ def hub(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) 
         "governance_public.html",
         page_title="政务公开监督",
         consultations=[
-            present.consultation(session, c, staff=False) for c in consultations.listing(session, public=True)[:50]
+            present.consultation(session, c, staff=False)
+            for c in consultations.listing(session, public=True, limit=50).items
         ],
-        opinions=[present.opinion(session, o, staff=False) for o in opinions.listing(session, public=True)[:50]],
-        catalogs=catalogs.listing(session, public=True),
-        inspections=[present.inspection(session, i) for i in inspections.listing(session, public=True)[:50]],
+        opinions=[
+            present.opinion(session, o, staff=False) for o in opinions.listing(session, public=True, limit=50).items
+        ],
+        catalogs=catalogs.listing(session, public=True, limit=MAX_LIMIT).items,
+        inspections=[present.inspection(session, i) for i in inspections.listing(session, public=True, limit=50).items],
         years=scores.published_years(session),
         today=clock.today_local(),
     )

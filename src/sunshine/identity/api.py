@@ -13,7 +13,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep, _bearer_token
 from sunshine.core.errors import InvalidCredentials
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, PAGING, Paging, link_header
 from sunshine.identity import organisation_users, service, throttle
 from sunshine.identity.models import OrganisationKind, TokenKind, User
 from sunshine.identity.roles import Role
@@ -138,8 +138,10 @@ def create_organisation(
 
 
 @router.get("/admin/users", response_model=list[UserOut], summary="用户列表（系统管理员）")
-def list_users(session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))) -> list[UserOut]:
-    return [_user_out(u) for u in service.list_users(session)]
+def list_users(
+    paging: Paging = PAGING, session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))
+) -> list[UserOut]:
+    return [_user_out(u) for u in paging.answer(service.user_page(session, cursor=paging.cursor, limit=paging.limit))]
 
 
 @router.post("/admin/users", response_model=UserOut, status_code=201, summary="创建平台用户（系统管理员）")
@@ -181,10 +183,12 @@ class LiftIn(BaseModel):
 
 
 @router.get("/admin/login-locks", response_model=list[LockOut], summary="登录暂时锁定情况（系统管理员）")
-def login_locks(session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))) -> list[LockOut]:
+def login_locks(
+    paging: Paging = PAGING, session: Session = SessionDep, _: Principal = Depends(Access(Role.ADMIN))
+) -> list[LockOut]:
     return [
         LockOut(key=x.key, label=x.label, failures=x.failures, locked_until=x.locked_until)
-        for x in throttle.locks(session)
+        for x in paging.answer(throttle.lock_page(session, cursor=paging.cursor, limit=paging.limit))
     ]
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity import service
 from sunshine.identity.models import Organisation, OrganisationKind, User, UserRole
 from sunshine.identity.roles import ORGANISATION_ROLES, Role
@@ -208,6 +209,16 @@ def organisation_users(session: Session, actor: Principal) -> list[User]:
     org = _own_organisation(session, actor)
     stmt = select(User).where(User.organisation_id == org.id).order_by(User.id).options(selectinload(User.roles))
     return list(session.scalars(stmt))
+
+
+ORG_USER_ORDER = Keyset.of("organisation-users", Key(User.id, False))
+
+
+def user_page(session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None) -> Page[User]:
+    """``organisation_users`` one page at a time."""
+    org = _own_organisation(session, actor)
+    stmt = select(User).where(User.organisation_id == org.id)
+    return paginate(session, stmt, ORG_USER_ORDER, cursor=cursor, limit=limit, options=(selectinload(User.roles),))
 
 
 def add_user(

@@ -200,6 +200,15 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(stmt))
 
 
+USER_ORDER = Keyset.of("users", Key(User.id, False))
+
+
+def user_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[User]:
+    """``list_users`` one page at a time."""
+    options = (selectinload(User.roles), selectinload(User.organisation))
+    return paginate(session, select(User), USER_ORDER, cursor=cursor, limit=limit, options=options)
+
+
 class LastAdministrator(Conflict):
     code = "last_administrator"
     title = "平台须至少保留一名有效的系统管理员"

@@ -22,6 +22,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.models import LoginThrottle
 from sunshine.ledger import service as ledger
 
@@ -124,6 +125,18 @@ def locks(session: Session) -> list[Lock]:
         select(LoginThrottle).where(LoginThrottle.locked_until > clock.now()).order_by(LoginThrottle.locked_until)
     )
     return [Lock(r.key, r.failures, r.locked_until) for r in rows]
+
+
+LOCK_ORDER = Keyset.of("login-locks", Key(LoginThrottle.locked_until, False), Key(LoginThrottle.key, False))
+
+
+def lock_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[Lock]:
+    """``locks`` one page at a time, the soonest lifted first."""
+    stmt = select(LoginThrottle).where(LoginThrottle.locked_until > clock.now())
+    page = paginate(session, stmt, LOCK_ORDER, cursor=cursor, limit=limit)
+    return Page(
+        [Lock(r.key, r.failures, r.locked_until) for r in page.items], page.next_cursor, page.limit, page.number
+    )
 
 
 def lift(session: Session, *, actor: Principal, key: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.incidents import service
 from sunshine.incidents.models import Incident
 from sunshine.incidents.schemas import AffectedOut, ConfirmIn, EndIn, IncidentIn, IncidentOut, MovedDate, NoticeOut
@@ -74,9 +75,12 @@ def end(incident_id: Id, body: EndIn, session: Session = SessionDep, principal: 
 
 
 @router.get("", response_model=list[IncidentOut], summary="平台应急事件（公开）")
-def list_incidents(session: Session = SessionDep, principal: Principal = PUBLIC) -> list[IncidentOut]:
+def list_incidents(
+    paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = PUBLIC
+) -> list[IncidentOut]:
     staff = principal.has(*service.READERS)
-    return [incident_out(session, i, staff=staff) for i in service.list_incidents(session)]
+    page = service.incident_page(session, cursor=paging.cursor, limit=paging.limit)
+    return [incident_out(session, i, staff=staff) for i in paging.answer(page)]
 
 
 @router.get("/{incident_id}", response_model=IncidentOut, summary="应急事件详情（公开）")

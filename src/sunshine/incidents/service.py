@@ -27,6 +27,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.formatting import local_time
 from sunshine.core.labels import TRADING_TYPE_LABELS
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.core.serials import next_serial
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
@@ -499,8 +500,12 @@ def get(session: Session, incident_id: int) -> Incident:
     return incident
 
 
-def list_incidents(session: Session, *, limit: int = 100) -> list[Incident]:
-    return list(session.scalars(select(Incident).order_by(Incident.started_at.desc(), Incident.id.desc()).limit(limit)))
+INCIDENT_ORDER = Keyset.of("incidents", Incident.started_at, Incident.id)
+
+
+def incident_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[Incident]:
+    """The incidents, latest first, one page at a time."""
+    return paginate(session, select(Incident), INCIDENT_ORDER, cursor=cursor, limit=limit)
 
 
 def affected_rows(session: Session, incident: Incident) -> list[IncidentProject]:

@@ -13,6 +13,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, stored_id
 from sunshine.core.labels import TRADING_TYPE_LABELS
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.incidents import service
 from sunshine.incidents.schemas import ConfirmIn, EndIn, IncidentIn
 from sunshine.trading import lifecycle
@@ -62,13 +63,17 @@ def _labels() -> dict:
 
 
 @router.get("/incidents", response_class=HTMLResponse)
-def public_list(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
-    incidents = service.list_incidents(session)
+def public_list(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = PUBLIC
+) -> Response:
+    result = service.incident_page(session, cursor=cursor)
     return render(
         request,
         "incidents_list.html",
         page_title="平台运行公告（故障与应急处置）",
-        incidents=[_context(session, i) for i in incidents],
+        incidents=[_context(session, i) for i in result.items],
+        result=result,
+        page_url=page_urls("/incidents", {}),
         **_labels(),
     )
 
@@ -86,13 +91,17 @@ def public_detail(incident_id: Id, request: Request, session: Session = SessionD
 
 
 @router.get("/staff/incidents", response_class=HTMLResponse)
-def staff_page(request: Request, session: Session = SessionDep, principal: Principal = STAFF) -> Response:
-    incidents = service.list_incidents(session)
+def staff_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = STAFF
+) -> Response:
+    result = service.incident_page(session, cursor=cursor)
     return render(
         request,
         "incidents_staff.html",
         page_title="平台故障与应急处置",
-        incidents=[{**_context(session, i), "names": service.staff_names(session, i)} for i in incidents],
+        incidents=[{**_context(session, i), "names": service.staff_names(session, i)} for i in result.items],
+        result=result,
+        page_url=page_urls("/staff/incidents", {}),
         candidates=service.candidates(session) if principal.has(*service.DECLARERS) else [],
         can_declare=principal.has(*service.DECLARERS),
         can_confirm=principal.has(*service.CONFIRMERS),

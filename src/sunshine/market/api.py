@@ -17,6 +17,7 @@ from sunshine.core import content
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.filestore import file_store
 from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity import organisation_users
 from sunshine.identity.models import Organisation, OrganisationKind, User
 from sunshine.identity.roles import Role
@@ -222,10 +223,12 @@ async def apply_change(
 @router.get("/queue", response_model=list[ApplicationOut], summary="待审核的登记与变更申请（交易中心、监督部门）")
 def review_queue(
     status: Annotated[str | None, Query(pattern=r"^(pending|returned|approved|rejected)$")] = None,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = READERS,
 ) -> list[ApplicationOut]:
-    return [application_out(session, app) for app, _org in service.queue(session, status=status)]
+    page = service.queue(session, status=status, cursor=paging.cursor, limit=paging.limit)
+    return [application_out(session, app) for app, _org in paging.answer(page)]
 
 
 @router.get(
@@ -347,8 +350,9 @@ def _user_out(user: User) -> OrgUserOut:
 
 
 @router.get("/users", response_model=list[OrgUserOut], summary="本单位用户（企业管理员）")
-def org_users(session: Session = SessionDep, actor: Principal = ORG_ADMIN) -> list[OrgUserOut]:
-    return [_user_out(u) for u in organisation_users.organisation_users(session, actor)]
+def org_users(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = ORG_ADMIN) -> list[OrgUserOut]:
+    page = organisation_users.user_page(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [_user_out(u) for u in paging.answer(page)]
 
 
 @router.post("/users", response_model=OrgUserOut, status_code=201, summary="添加本单位用户（企业管理员）")
@@ -374,9 +378,10 @@ def set_org_active(
 
 
 @router.get("/staff", response_model=list[StaffOut], summary="本机构登记的从业人员（代理机构管理员）")
-def own_staff(session: Session = SessionDep, actor: Principal = ORG_ADMIN) -> list[StaffOut]:
+def own_staff(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = ORG_ADMIN) -> list[StaffOut]:
     org, _ = service.own_participant(session, actor)
-    return [_staff_out(s) for s in people.staff_of(session, org.id)]
+    page = people.staff_page(session, org.id, cursor=paging.cursor, limit=paging.limit)
+    return [_staff_out(s) for s in paging.answer(page)]
 
 
 @router.post("/staff", response_model=StaffOut, status_code=201, summary="登记从业人员及其执业资格（代理机构管理员）")

@@ -19,7 +19,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.content import Upload, checked_upload
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
-from sunshine.core.pagination import Keyset, Page, paginate
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
@@ -80,6 +80,17 @@ def staff_of(session: Session, organisation_id: int) -> list[StaffMember]:
         .order_by(StaffMember.id)
     )
     return list(session.scalars(stmt))
+
+
+STAFF_ORDER = Keyset.of("agency-staff", Key(StaffMember.id, False))
+
+
+def staff_page(
+    session: Session, organisation_id: int, *, cursor: str | None = None, limit: int | None = None
+) -> Page[StaffMember]:
+    """``staff_of`` one page at a time."""
+    stmt = select(StaffMember).where(StaffMember.organisation_id == organisation_id, StaffMember.removed_at.is_(None))
+    return paginate(session, stmt, STAFF_ORDER, cursor=cursor, limit=limit)
 
 
 def staff_by_org(session: Session, organisation_ids: list[int]) -> dict[int, list[StaffMember]]:

@@ -17,7 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.config import get_settings
@@ -27,6 +27,7 @@ from sunshine.core.content import ALLOWED_TYPES, Upload, clean_filename
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity import organisation_users
 from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation, OrganisationKind
@@ -451,14 +452,24 @@ def visible_application(session: Session, actor: Principal, application_id: int)
     raise NotFound("申请不存在")
 
 
-def queue(session: Session, *, status: str | None = None, limit: int = 200) -> list[tuple[Application, Organisation]]:
+# pending applications by handling limit (one without a limit last), others newest first
+PENDING_ORDER = Keyset.of(
+    "market-pending",
+    Key(func.coalesce(Application.due, date(9999, 12, 31)), False),
+    Key(Application.id, False),
+)
+STATUS_ORDER = Keyset.of("market-applications", Application.submitted_at, Application.id)
+
+
+def queue(
+    session: Session, *, status: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[Application, Organisation]]:
     stmt = select(Application, Organisation).join(Organisation, Organisation.id == Application.organisation_id)
     if status:
         stmt = stmt.where(Application.status == status)
-        stmt = stmt.order_by(Application.submitted_at.desc(), Application.id.desc())
-    else:
-        stmt = stmt.where(Application.status == "pending").order_by(Application.due, Application.id)
-    return [(app, org) for app, org in session.execute(stmt.limit(limit)).all()]
+        return paginate(session, stmt, STATUS_ORDER, cursor=cursor, limit=limit)
+    stmt = stmt.where(Application.status == "pending")
+    return paginate(session, stmt, PENDING_ORDER, cursor=cursor, limit=limit)
 
 
 def is_overdue(app: Application, today: date | None = None) -> bool:

@@ -373,15 +373,18 @@ def remove_staff(
 def review_queue(
     request: Request,
     status: Annotated[str | None, Query(pattern=r"^(pending|returned|approved|rejected)?$")] = None,
+    cursor: CURSOR = None,
     session: Session = SessionDep,
     _: Principal = READERS,
 ) -> Response:
-    rows = service.queue(session, status=status or None)
+    result = service.queue(session, status=status or None, cursor=cursor)
     return render(
         request,
         "market_queue.html",
         page_title="市场主体登记与变更审核",
-        rows=rows,
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/staff/market", {"status": status}),
         selected=status or "",
         today=clock.today_local(),
         **_labels(),

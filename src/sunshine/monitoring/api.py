@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, Year
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.monitoring import reading, recordings, service, statistics
 from sunshine.monitoring.ruleset import pack
 from sunshine.monitoring.schemas import AlertOut, HandlingIn, RecordingOut, RecordingRegisterIn, RuleOut, TableOut
@@ -34,10 +35,13 @@ def alerts(
         None, pattern="^(pending|confirmed|dismissed)$", description="pending/confirmed/dismissed"
     ),
     rule: str | None = Query(None, max_length=10, description="规则编号，如 R018"),
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     actor: Principal = READERS,
 ) -> list[dict[str, Any]]:
-    return reading.listing(session, actor, status=status, rule_id=rule)
+    return paging.answer(
+        reading.page(session, actor, status=status, rule_id=rule, cursor=paging.cursor, limit=paging.limit)
+    )
 
 
 @router.get("/monitoring/alerts/{alert_id}", response_model=AlertOut, summary="一条监察预警及其证据")
@@ -70,9 +74,13 @@ def staff_statistics(year: Year | None = None, session: Session = SessionDep, _:
 
 @router.get("/monitoring/recordings", response_model=list[RecordingOut], summary="现场录像登记")
 def list_recordings(
-    project_id: Id | None = None, session: Session = SessionDep, _: Principal = RECORDING_READERS
+    project_id: Id | None = None,
+    paging: Paging = PAGING,
+    session: Session = SessionDep,
+    _: Principal = RECORDING_READERS,
 ) -> list:
-    return [RecordingOut.model_validate(r, from_attributes=True) for r in recordings.recordings(session, project_id)]
+    page = recordings.recording_page(session, project_id, cursor=paging.cursor, limit=paging.limit)
+    return [RecordingOut.model_validate(r, from_attributes=True) for r in paging.answer(page)]
 
 
 @router.post(

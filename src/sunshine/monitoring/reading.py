@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Principal
 from sunshine.core.models import Alert
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.monitoring import service
 from sunshine.monitoring.models import AlertFinding as Finding
@@ -108,6 +109,34 @@ def listing(
     if rule_id:
         stmt = stmt.where(Finding.rule_id == rule_id)
     return [view(a, f, actor, p) for a, f, p in session.execute(stmt)]
+
+
+LIST_ORDER = Keyset.of("monitoring-alerts", Key(Finding.found_at), Key(Alert.id))
+
+
+def page(
+    session: Session,
+    actor: Principal,
+    *,
+    status: str | None = None,
+    rule_id: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[dict[str, Any]]:
+    """``listing`` one page at a time."""
+    stmt = (
+        select(Alert, Finding, Project)
+        .join(Finding, Finding.alert_id == Alert.id)
+        .outerjoin(Project, Project.id == Finding.project_id)
+    )
+    if status == "pending":
+        stmt = stmt.where(Finding.decision.is_(None))
+    elif status in ("confirmed", "dismissed"):
+        stmt = stmt.where(Finding.decision == status)
+    if rule_id:
+        stmt = stmt.where(Finding.rule_id == rule_id)
+    rows = paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)
+    return Page([view(a, f, actor, p) for a, f, p in rows.items], rows.next_cursor, rows.limit, rows.number)
 
 
 def one(session: Session, actor: Principal, alert_id: int) -> dict[str, Any]:

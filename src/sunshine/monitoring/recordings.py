@@ -22,6 +22,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store, is_sha256
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.draws import state as draws
 from sunshine.evaluation import service as evaluation
 from sunshine.identity.roles import Role
@@ -171,6 +172,19 @@ def recordings(session: Session, project_id: int | None = None, limit: int = 200
     if project_id is not None:
         stmt = stmt.where(Recording.project_id == project_id)
     return list(session.scalars(stmt))
+
+
+RECORDING_ORDER = Keyset.of("recordings", Recording.id)
+
+
+def recording_page(
+    session: Session, project_id: int | None = None, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Recording]:
+    """``recordings`` one page at a time."""
+    stmt = select(Recording)
+    if project_id is not None:
+        stmt = stmt.where(Recording.project_id == project_id)
+    return paginate(session, stmt, RECORDING_ORDER, cursor=cursor, limit=limit)
 
 
 def get(session: Session, recording_id: int) -> Recording:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.core.inputs import Id, Year, stored_id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.monitoring import export, reading, recordings, service, statistics, usage
 from sunshine.monitoring.ruleset import SEVERITIES, pack
 from sunshine.web.refusals import act
@@ -34,14 +35,20 @@ def alerts_page(
     request: Request,
     status: str = Query("pending", pattern="^(pending|confirmed|dismissed|all)$"),
     rule: str = Query("", max_length=10),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = READERS,
 ) -> Response:
+    result = reading.page(
+        session, principal, status=None if status == "all" else status, rule_id=rule or None, cursor=cursor
+    )
     return render(
         request,
         "monitoring/alerts.html",
         page_title="电子监察预警",
-        alerts=reading.listing(session, principal, status=None if status == "all" else status, rule_id=rule or None),
+        alerts=result.items,
+        result=result,
+        page_url=page_urls("/monitoring", {"status": status, "rule": rule}),
         counts=reading.counts(session),
         current_status=status,
         rule=rule,
@@ -161,12 +168,20 @@ def staff_download(
 
 
 @router.get("/monitoring/recordings", response_class=HTMLResponse)
-def recordings_page(request: Request, session: Session = SessionDep, principal: Principal = RECORDING_READERS):
+def recordings_page(
+    request: Request,
+    cursor: str | None = CURSOR,
+    session: Session = SessionDep,
+    principal: Principal = RECORDING_READERS,
+):
+    result = recordings.recording_page(session, cursor=cursor)
     return render(
         request,
         "monitoring/recordings.html",
         page_title="现场录像",
-        recordings=recordings.recordings(session),
+        recordings=result.items,
+        result=result,
+        page_url=page_urls("/monitoring/recordings", {}),
         requests=recordings.requests(session),
         rooms=recordings.ROOMS,
         request_statuses=recordings.REQUEST_STATUSES,

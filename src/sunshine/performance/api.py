@@ -14,6 +14,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.performance import acceptance, changes, reading, report, schedule, security
 from sunshine.performance import schemas as s
@@ -264,12 +265,16 @@ def acknowledge_report(
 @router.get(
     "/performance/tender-reports", response_model=list[s.TenderReportOut], summary="书面报告一览（监督部门、交易中心）"
 )
-def reports(session: Session = SessionDep, actor: Principal = OVERSIGHT) -> list[s.TenderReportOut]:
+def reports(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = OVERSIGHT
+) -> list[s.TenderReportOut]:
     today = clock.today_local()
-    return [s.report_out(session, p, r, today) for r, p, _ in report.listing(session, actor)]
+    page = report.listing(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [s.report_out(session, p, r, today) for r, p, _ in paging.answer(page)]
 
 
 @router.get("/performance/mine", response_model=list[s.PerformanceOut], summary="本单位中标合同的履约（投标人）")
-def mine(session: Session = SessionDep, actor: Principal = WINNER) -> list[s.PerformanceOut]:
+def mine(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = WINNER) -> list[s.PerformanceOut]:
     today = clock.today_local()
-    return [s.performance_out(session, c, p, "winner", today) for c, p in reading.mine(session, actor)]
+    page = reading.mine(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [s.performance_out(session, c, p, "winner", today) for c, p in paging.answer(page)]

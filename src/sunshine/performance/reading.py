@@ -14,6 +14,7 @@ from sunshine.awards.contract_models import AwardContract
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Forbidden
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.performance import schemas
 from sunshine.performance import visibility as parties
@@ -29,18 +30,27 @@ def performance(session: Session, actor: Principal, contract_id: int) -> schemas
     return schemas.performance_out(session, contract, project, side, clock.today_local())
 
 
-def mine(session: Session, actor: Principal) -> list[tuple[AwardContract, Project]]:
-    """The contracts the actor's organisation won, signed by both, in performance or accepted."""
+MINE_ORDER = Keyset.of("performance-mine", AwardContract.id)
+
+
+def mine(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[AwardContract, Project]]:
+    """The contracts the actor's organisation won, signed by both (``parties.is_signed``), in performance or
+    accepted; newest first, a page at a time."""
     if Role.BIDDER not in actor.roles or actor.organisation_id is None:
         raise Forbidden("履约工作台供中标（成交）人的投标人用户使用")
-    rows = session.execute(
+    stmt = (
         select(AwardContract, Project)
         .join(Project, Project.id == AwardContract.project_id)
-        .where(AwardContract.winner_id == actor.organisation_id, Project.state.in_(SHOWN_STATES))
-        .order_by(AwardContract.id.desc())
-        .limit(200)
-    ).all()
-    return [(c, p) for c, p in rows if parties.is_signed(c)]
+        .where(
+            AwardContract.winner_id == actor.organisation_id,
+            Project.state.in_(SHOWN_STATES),
+            AwardContract.tenderer_signed_at.is_not(None),
+            AwardContract.winner_signed_at.is_not(None),
+        )
+    )
+    return paginate(session, stmt, MINE_ORDER, cursor=cursor, limit=limit)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, NotFound
 from sunshine.core.formatting import local_time, yuan
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -177,17 +178,20 @@ def acknowledge(session: Session, actor: Principal, project_id: int) -> TenderRe
     return report
 
 
-def listing(session: Session, actor: Principal) -> list[tuple[TenderReport, Project, TrackedDeadline | None]]:
-    """Every report for the supervisory department and the centre, the latest determinations first."""
+LIST_ORDER = Keyset.of("tender-reports", TenderReport.determined_on, TenderReport.id)
+
+
+def listing(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[TenderReport, Project, TrackedDeadline | None]]:
+    """Every report for the supervisory department and the centre, the latest determinations first, a page at a
+    time."""
     if not actor.roles & {Role.SUPERVISOR, Role.CENTRE_STAFF}:
         raise Forbidden("书面报告一览供行政监督部门和交易中心查阅")
-    rows = session.execute(
-        select(TenderReport, Project)
-        .join(Project, Project.id == TenderReport.project_id)
-        .order_by(TenderReport.determined_on.desc(), TenderReport.id.desc())
-        .limit(500)
-    ).all()
-    return [(r, p, deadline_of(session, r)) for r, p in rows]
+    stmt = select(TenderReport, Project).join(Project, Project.id == TenderReport.project_id)
+    page = paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)
+    rows = [(r, p, deadline_of(session, r)) for r, p in page.items]
+    return Page(rows, page.next_cursor, page.limit, page.number)
 
 
 def raise_overdue(session: Session) -> list[str]:

@@ -18,6 +18,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.performance import acceptance, changes, reading, report, schedule, security
@@ -362,14 +363,34 @@ def acknowledge_form(
 
 
 @router.get("/performance/tender-reports", response_class=HTMLResponse)
-def reports_page(request: Request, session: Session = SessionDep, principal: Principal = OVERSIGHT):
+def reports_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = OVERSIGHT
+):
     today = clock.today_local()
-    rows = [s.report_out(session, p, r, today) for r, p, _ in report.listing(session, principal)]
-    return render(request, "performance_reports.html", page_title="招标投标情况书面报告", reports=rows)
+    result = report.listing(session, principal, cursor=cursor)
+    rows = [s.report_out(session, p, r, today) for r, p, _ in result.items]
+    return render(
+        request,
+        "performance_reports.html",
+        page_title="招标投标情况书面报告",
+        reports=rows,
+        result=result,
+        page_url=page_urls("/performance/tender-reports", {}),
+    )
 
 
 @router.get("/my/performance", response_class=HTMLResponse)
-def mine_page(request: Request, session: Session = SessionDep, principal: Principal = WINNER):
+def mine_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = WINNER
+):
     today = clock.today_local()
-    rows = [(p, s.performance_out(session, c, p, "winner", today)) for c, p in reading.mine(session, principal)]
-    return render(request, "performance_mine.html", page_title="我的合同履约", rows=rows)
+    result = reading.mine(session, principal, cursor=cursor)
+    rows = [(p, s.performance_out(session, c, p, "winner", today)) for c, p in result.items]
+    return render(
+        request,
+        "performance_mine.html",
+        page_title="我的合同履约",
+        rows=rows,
+        result=result,
+        page_url=page_urls("/my/performance", {}),
+    )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import CURSOR, LIMIT
+from sunshine.core.pagination import CURSOR, LIMIT, PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.policy import service
 from sunshine.policy.models import Interpretation, PolicyDocument, PublicConcern
@@ -205,8 +205,9 @@ def submit(data: ConcernIn, session: Session = SessionDep, _: Principal = PUBLIC
 
 
 @concerns_router.get("/queue", response_model=list[ConcernStaffOut], summary="待答复与待公开的问题（政务公开办）")
-def queue(session: Session = SessionDep, _: Principal = OFFICE) -> list[ConcernStaffOut]:
-    return [concern_staff_out(session, c) for c in service.staff_queue(session)]
+def queue(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = OFFICE) -> list[ConcernStaffOut]:
+    page = service.staff_queue(session, cursor=paging.cursor, limit=paging.limit)
+    return [concern_staff_out(session, c) for c in paging.answer(page)]
 
 
 @concerns_router.get("/{concern_id}", response_model=ConcernOut, summary="已公开的问题及答复")

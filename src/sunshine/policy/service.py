@@ -25,7 +25,7 @@ from sunshine.core.content import Upload, sanitise
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.models import TrackedDeadline
-from sunshine.core.pagination import Keyset, Page, paginate
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import format as fmt
 from sunshine.ledger import service as ledger
@@ -480,15 +480,18 @@ def get_published_concern(session: Session, concern_id: int) -> PublicConcern:
     return concern
 
 
-def staff_queue(session: Session) -> list[PublicConcern]:
-    """Questions waiting for an answer (oldest first), then answered ones not yet public."""
-    return list(
-        session.scalars(
-            select(PublicConcern)
-            .where(PublicConcern.status.in_(("received", "answered")))
-            .order_by(PublicConcern.status.desc(), PublicConcern.submitted_at, PublicConcern.id)
-        )
-    )
+STAFF_QUEUE_ORDER = Keyset.of(
+    "concerns-staff",
+    Key(PublicConcern.status, True),
+    Key(PublicConcern.submitted_at, False),
+    Key(PublicConcern.id, False),
+)
+
+
+def staff_queue(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[PublicConcern]:
+    """Questions waiting for an answer (oldest first), then answered ones not yet public; a page at a time."""
+    stmt = select(PublicConcern).where(PublicConcern.status.in_(("received", "answered")))
+    return paginate(session, stmt, STAFF_QUEUE_ORDER, cursor=cursor, limit=limit)
 
 
 def reply_dues(session: Session, concerns: list[PublicConcern]) -> dict[int, date]:

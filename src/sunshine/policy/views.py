@@ -419,14 +419,19 @@ def new_interpretation(
     return redirect(request, f"/interpretations/{row.id}")
 
 
-def _queue_page(request: Request, session: Session, *, errors: dict | None = None, status: int = 200) -> Response:
-    concerns = service.staff_queue(session)
+def _queue_page(
+    request: Request, session: Session, *, errors: dict | None = None, status: int = 200, cursor: str | None = None
+) -> Response:
+    result = service.staff_queue(session, cursor=cursor)
+    concerns = result.items
     return render(
         request,
         "concerns_staff.html",
         status=status,
         page_title="回应关切答复",
         concerns=concerns,
+        result=result,
+        page_url=page_urls("/staff/concerns", {}),
         dues=service.reply_dues(session, concerns),
         today=clock.today_local(),
         reference=service.reference,
@@ -437,8 +442,10 @@ def _queue_page(request: Request, session: Session, *, errors: dict | None = Non
 
 
 @router.get("/staff/concerns", response_class=HTMLResponse)
-def concern_queue(request: Request, session: Session = SessionDep, _: Principal = OFFICE) -> Response:
-    return _queue_page(request, session)
+def concern_queue(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = OFFICE
+) -> Response:
+    return _queue_page(request, session, cursor=cursor)
 
 
 @router.post("/staff/concerns/{concern_id}/answer", response_class=HTMLResponse)

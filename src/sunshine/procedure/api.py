@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.procedure import direct_award, invitations, method_change
 from sunshine.procedure.catalogue import catalogue
@@ -79,8 +80,11 @@ def apply_method_change(
 
 
 @router.get("/method-changes", response_model=list[MethodChangeOut], summary="变更采购方式申请（财政部门审批队列）")
-def method_change_queue(session: Session = SessionDep, actor: Principal = OFFICIALS) -> list[MethodChangeOut]:
-    return [method_change_out(row, project) for row, project in method_change.queue(session, actor)]
+def method_change_queue(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = OFFICIALS
+) -> list[MethodChangeOut]:
+    page = method_change.queue(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [method_change_out(row, project) for row, project in paging.answer(page)]
 
 
 @router.get("/method-changes/{application_id}", response_model=MethodChangeOut, summary="变更采购方式申请")
@@ -103,8 +107,11 @@ def decide_method_change(
 
 
 @router.get("/direct-awards", response_model=list[DirectAwardOut], summary="依法不招标（直接发包）申请")
-def direct_awards(session: Session = SessionDep, actor: Principal = AWARD_READERS) -> list[DirectAwardOut]:
-    return [direct_award_out(row) for row in direct_award.listing(session, actor)]
+def direct_awards(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = AWARD_READERS
+) -> list[DirectAwardOut]:
+    page = direct_award.listing(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [direct_award_out(row) for row in paging.answer(page)]
 
 
 @router.post(
@@ -175,8 +182,10 @@ def send_invitations(
 
 
 @router.get("/invitations", response_model=list[InvitationOut], summary="本单位收到的投标邀请书")
-def my_invitations(session: Session = SessionDep, actor: Principal = BIDDER) -> list[InvitationOut]:
-    rows = invitations.mine(session, actor)
+def my_invitations(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = BIDDER
+) -> list[InvitationOut]:
+    rows = paging.answer(invitations.mine(session, actor, cursor=paging.cursor, limit=paging.limit))
     names = invitations.organisation_names(session, [inv.organisation_id for inv, _ in rows])
     return [
         invitation_out(inv, p, session.get(Section, inv.section_id), names.get(inv.organisation_id, ""))

@@ -17,6 +17,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.formatting import yuan
+from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -186,11 +187,16 @@ def decide(session: Session, actor: Principal, award_id: int, *, approve: bool, 
     return row
 
 
-def listing(session: Session, actor: Principal) -> list[DirectAward]:
-    """The applications ``actor`` may read, newest first."""
-    stmt = select(DirectAward).order_by(DirectAward.id.desc()).limit(200)
+LIST_ORDER = Keyset.of("direct-awards", DirectAward.id)
+
+
+def listing(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[DirectAward]:
+    """The applications ``actor`` may read, newest first, one page at a time."""
+    stmt = select(DirectAward)
     if not actor.roles & {Role.SUPERVISOR, Role.CENTRE_STAFF}:
         if actor.organisation_id is None:
-            return []
+            return Page([], None, bounded_limit(limit))
         stmt = stmt.where(DirectAward.tenderer_id == actor.organisation_id)
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, LIST_ORDER, cursor=cursor, limit=limit)

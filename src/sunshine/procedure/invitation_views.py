@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, stored_id, whole_number
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.procedure import invitations
 from sunshine.smallworks import service as smallworks
@@ -115,9 +116,17 @@ def send_page(
 
 
 @router.get("/procedure/invitations", response_class=HTMLResponse)
-def mine_page(request: Request, session: Session = SessionDep, principal: Principal = BIDDER):
+def mine_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = BIDDER
+):
+    result = invitations.mine(session, principal, cursor=cursor)
     return render(
-        request, "procedure_invitation_list.html", page_title="投标邀请书", rows=invitations.mine(session, principal)
+        request,
+        "procedure_invitation_list.html",
+        page_title="投标邀请书",
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/procedure/invitations", {}),
     )
 
 

@@ -21,6 +21,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Keyset, Page, bounded_limit, paginate
 from sunshine.draws import service as draws
 from sunshine.identity.models import Organisation, User, UserRole
 from sunshine.identity.roles import Role
@@ -520,18 +521,21 @@ def for_project(
     return project, row, [(s, draws_by_section.get(s.id), invitations.get(s.id, [])) for s in sections]
 
 
-def mine(session: Session, actor: Principal) -> list[tuple[Invitation, Project]]:
-    """The invitation letters sent to the actor's organisation, newest first."""
+MINE_ORDER = Keyset.of("invitations-received", Invitation.sent_at, Invitation.id)
+
+
+def mine(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[Invitation, Project]]:
+    """The invitation letters sent to the actor's organisation, newest first, one page at a time."""
     if actor.organisation_id is None:
-        return []
-    return list(
-        session.execute(
-            select(Invitation, Project)
-            .join(Project, Project.id == Invitation.project_id)
-            .where(Invitation.organisation_id == actor.organisation_id, Invitation.sent_at.is_not(None))
-            .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
-        ).tuples()
+        return Page([], None, bounded_limit(limit))
+    stmt = (
+        select(Invitation, Project)
+        .join(Project, Project.id == Invitation.project_id)
+        .where(Invitation.organisation_id == actor.organisation_id, Invitation.sent_at.is_not(None))
     )
+    return paginate(session, stmt, MINE_ORDER, cursor=cursor, limit=limit)
 
 
 def letter(session: Session, actor: Principal, invitation_id: int) -> tuple[Invitation, Project, Section]:

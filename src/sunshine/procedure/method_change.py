@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from sunshine.bidding.models import Bid
@@ -21,6 +21,7 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -254,14 +255,19 @@ def for_project(session: Session, actor: Principal, project_id: int) -> tuple[Pr
     return project, list(rows)
 
 
-def queue(session: Session, actor: Principal) -> list[tuple[MethodChange, Project]]:
-    """The finance department's queue: applications waiting for a decision, oldest first."""
+QUEUE_ORDER = Keyset.of(
+    "method-changes",
+    Key(cast(MethodChange.state != "submitted", Integer), False),
+    Key(MethodChange.applied_at, False),
+    Key(MethodChange.id, False),
+)
+
+
+def queue(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[MethodChange, Project]]:
+    """The finance department's queue: applications waiting for a decision first, oldest first, a page at a time."""
     if not actor.roles & {Role.SUPERVISOR, Role.CENTRE_STAFF}:
         raise Forbidden("只有财政部门（行政监督部门）和交易中心可以查看变更申请")
-    rows = session.execute(
-        select(MethodChange, Project)
-        .join(Project, Project.id == MethodChange.project_id)
-        .order_by(MethodChange.state != "submitted", MethodChange.applied_at)
-        .limit(200)
-    ).all()
-    return [(row, project) for row, project in rows]
+    stmt = select(MethodChange, Project).join(Project, Project.id == MethodChange.project_id)
+    return paginate(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit)

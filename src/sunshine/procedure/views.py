@@ -19,6 +19,7 @@ from sunshine.committees.models import DrawRequest
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, stored_id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.procedure import direct_award, method_change
 from sunshine.procedure.catalogue import catalogue
@@ -140,24 +141,34 @@ def decide_page(
 
 
 @router.get("/procedure/method-changes", response_class=HTMLResponse)
-def queue_page(request: Request, session: Session = SessionDep, principal: Principal = OFFICIALS) -> Response:
+def queue_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = OFFICIALS
+) -> Response:
+    result = method_change.queue(session, principal, cursor=cursor)
     return render(
         request,
         "procedure_method_queue.html",
         page_title="变更采购方式申请",
-        items=method_change.queue(session, principal),
+        items=result.items,
+        result=result,
+        page_url=page_urls("/procedure/method-changes", {}),
         states=method_change.STATES,
         method_label=method_label,
     )
 
 
 @router.get("/procedure/direct-awards", response_class=HTMLResponse)
-def awards_page(request: Request, session: Session = SessionDep, principal: Principal = AWARD_READERS):
+def awards_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = AWARD_READERS
+):
+    result = direct_award.listing(session, principal, cursor=cursor)
     return render(
         request,
         "procedure_direct_awards.html",
         page_title="依法不招标（直接发包）",
-        rows=direct_award.listing(session, principal),
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/procedure/direct-awards", {}),
         states=direct_award.STATES,
         reasons=[(k, f"{label}（{basis}）") for k, (label, basis) in direct_award.REASONS.items()],
         reason_label=direct_award.reason_label,

@@ -16,6 +16,7 @@ from sunshine.core.content import Upload
 from sunshine.core.errors import NotFound
 from sunshine.core.formatting import local_time
 from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.qualifications import codes, opening, records, service
 from sunshine.qualifications.schemas import (
@@ -61,10 +62,12 @@ def _routes(kind: str, schema: type, label: str, with_file: bool) -> None:
     @router.get(f"/{path}", response_model=list[RecordOut], summary=f"本单位的{label}")
     def list_records(
         retired: bool = Query(False, description="包括已注销的"),
+        paging: Paging = PAGING,
         session: Session = SessionDep,
         principal: Principal = READER,
     ) -> list[RecordOut]:
-        return [record_out(kind, r) for r in records.listing(session, principal, kind, include_retired=retired)]
+        page = records.page(session, principal, kind, include_retired=retired, cursor=paging.cursor, limit=paging.limit)
+        return [record_out(kind, r) for r in paging.answer(page)]
 
     @router.post(f"/{path}", response_model=RecordOut, status_code=201, summary=f"新增{label}（企业管理员）")
     def add_record(body: schema, session: Session = SessionDep, principal: Principal = WRITER) -> RecordOut:  # type: ignore[valid-type]

@@ -22,6 +22,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.content import Upload, checked_upload
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.qualifications import codes
@@ -62,6 +63,25 @@ def listing(session: Session, actor: Principal, kind: str, *, include_retired: b
     if not include_retired:
         stmt = stmt.where(model.retired_at.is_(None))
     return list(session.scalars(stmt.order_by(model.id)))
+
+
+def page(
+    session: Session,
+    actor: Principal,
+    kind: str,
+    *,
+    include_retired: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Any]:
+    """``listing`` one page at a time, in the order the records were entered."""
+    org = _org(actor, READERS)
+    model = MODELS[kind]
+    stmt = select(model).where(model.organisation_id == org)
+    if not include_retired:
+        stmt = stmt.where(model.retired_at.is_(None))
+    order = Keyset.of(f"qualification-{kind}", Key(model.id, False))
+    return paginate(session, stmt, order, cursor=cursor, limit=limit)
 
 
 # --------------------------------------------------------------------------- validity

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, InvalidInput
 from sunshine.core.inputs import Id, IsoDate, Year
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, Keyset, link_header, paginate
 from sunshine.identity.roles import Role
 from sunshine.servicedesk import calls, desk, hotline, knowledge, orders, referral, stats, surveys
 from sunshine.servicedesk.labels import CHANNELS, KINDS, SERVICES, STATES, STEPS
@@ -54,6 +55,7 @@ DESK = Depends(Access(Role.CENTRE_STAFF))
 DESK_ADMIN = Depends(Access(Role.CENTRE_STAFF, Role.ADMIN))
 ADMIN = Depends(Access(Role.ADMIN))
 SUPERVISORS = Depends(Access(Role.SOCIAL_SUPERVISOR))
+ORDERS_ORDER = Keyset.of("desk-orders", WorkOrder.id)
 
 
 def _dept_name(session: Session, dept_id: int | None) -> str | None:
@@ -164,17 +166,23 @@ def register_call(data: OrderCreate, session: Session = SessionDep, actor: Princ
 
 @router.get("/orders", response_model=list[OrderOut])
 def list_orders(
+    request: Request,
+    response: Response,
     state: str | None = Query(None, max_length=20),
     kind: str | None = Query(None, max_length=20),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     actor: Principal = SIGNED_IN,
 ) -> list[OrderOut]:
-    stmt = select(WorkOrder).where(readable(session, actor)).order_by(WorkOrder.id.desc()).limit(200)
+    stmt = select(WorkOrder).where(readable(session, actor))
     if state in STATES:
         stmt = stmt.where(WorkOrder.state == state)
     if kind in KINDS:
         stmt = stmt.where(WorkOrder.kind == kind)
-    return [order_out(session, actor, o, detail=False) for o in session.scalars(stmt)]
+    page = paginate(session, stmt, ORDERS_ORDER, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    return [order_out(session, actor, o, detail=False) for o in page.items]
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
@@ -241,8 +249,17 @@ def statistics(year: Year | None = Query(None), session: Session = SessionDep, _
 
 
 @router.get("/departments")
-def list_departments(session: Session = SessionDep, _: Principal = SIGNED_IN) -> list[dict]:
-    return [{"id": d.id, "name": d.name, "kind": d.kind, "phone": d.phone} for d in desk.departments(session)]
+def list_departments(
+    request: Request,
+    response: Response,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    _: Principal = SIGNED_IN,
+) -> list[dict]:
+    page = desk.department_page(session, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    return [{"id": d.id, "name": d.name, "kind": d.kind, "phone": d.phone} for d in page.items]
 
 
 @router.post("/departments", status_code=201)
@@ -279,7 +296,16 @@ def hotline_callback(data: HotlineCallbackIn, session: Session = SessionDep, act
 
 
 @router.get("/hotline/messages")
-def hotline_messages(session: Session = SessionDep, _: Principal = DESK) -> list[dict]:
+def hotline_messages(
+    request: Request,
+    response: Response,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    _: Principal = DESK,
+) -> list[dict]:
+    page = hotline.exchange(session, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
     return [
         {
             "id": m.id,
@@ -292,7 +318,7 @@ def hotline_messages(session: Session = SessionDep, _: Principal = DESK) -> list
             "created_at": m.created_at,
             "sent_at": m.sent_at,
         }
-        for m in hotline.exchange(session)
+        for m in page.items
     ]
 
 
@@ -335,12 +361,22 @@ def add_shift(data: ShiftIn, session: Session = SessionDep, actor: Principal = D
 
 
 @router.get("/shifts")
-def list_shifts(week: IsoDate | None = Query(None), session: Session = SessionDep, _: Principal = DESK) -> list[dict]:
+def list_shifts(
+    request: Request,
+    response: Response,
+    week: IsoDate | None = Query(None),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    _: Principal = DESK,
+) -> list[dict]:
     first = week or clock.today_local()
     first = first.fromordinal(first.toordinal() - first.weekday())
+    page = calls.week_page(session, first, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
     return [
         {"id": s.id, "agent": name, "day": s.day, "starts": s.starts, "ends": s.ends, "seat": s.seat}
-        for s, name in calls.week_of(session, first)
+        for s, name in page.items
     ]
 
 
@@ -362,8 +398,17 @@ def _survey_out(session: Session, inv) -> dict:  # noqa: ANN001
 
 
 @router.get("/me/surveys")
-def my_surveys(session: Session = SessionDep, actor: Principal = SIGNED_IN) -> list[dict]:
-    return [_survey_out(session, i) for i in surveys.pending_for(session, actor.user_id)]
+def my_surveys(
+    request: Request,
+    response: Response,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    actor: Principal = SIGNED_IN,
+) -> list[dict]:
+    page = surveys.pending_for(session, actor.user_id, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    return [_survey_out(session, i) for i in page.items]
 
 
 @router.post("/me/surveys/{invitation_id}", status_code=201)
@@ -419,10 +464,19 @@ def edit_questionnaire(
 
 
 @router.get("/satisfaction")
-def satisfaction(session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict]:
+def satisfaction(
+    request: Request,
+    response: Response,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> list[dict]:
+    page = stats.published_page(session, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
     return [
         {"month": m.month, "published_at": m.published_at, "ledger_seq": m.ledger_seq, "figures": json.loads(m.figures)}
-        for m in stats.published(session)
+        for m in page.items
     ]
 
 
@@ -438,7 +492,16 @@ def publish(month: str, session: Session = SessionDep, actor: Principal = DESK) 
 
 
 @router.get("/low-scores")
-def low_scores(session: Session = SessionDep, _: Principal = DESK) -> list[dict]:
+def low_scores(
+    request: Request,
+    response: Response,
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
+    session: Session = SessionDep,
+    _: Principal = DESK,
+) -> list[dict]:
+    page = surveys.low_scores(session, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
     return [
         {
             "id": r.id,
@@ -449,7 +512,7 @@ def low_scores(session: Session = SessionDep, _: Principal = DESK) -> list[dict]
             "follow_up": r.follow_up,
             "respondent": r.respondent,
         }
-        for r in surveys.low_scores(session)
+        for r in page.items
     ]
 
 
@@ -480,12 +543,18 @@ def _article(session: Session, a) -> dict:  # noqa: ANN001
 
 @router.get("/knowledge")
 def search_knowledge(
+    request: Request,
+    response: Response,
     q: str | None = Query(None, max_length=100),
     kind: str | None = Query(None, max_length=10),
+    cursor: str | None = CURSOR,
+    limit: int | None = LIMIT,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[dict]:
-    return [{**_article(session, a), "similarity": round(s, 3)} for a, s in knowledge.search(session, q, kind=kind)]
+    page = knowledge.search_page(session, q, kind=kind, cursor=cursor, limit=limit or MAX_LIMIT)
+    response.headers.update(link_header(request.url, page))
+    return [{**_article(session, a), "similarity": round(s, 3)} for a, s in page.items]
 
 
 @router.get("/knowledge/{article_id}")

@@ -14,6 +14,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.models import User
 from sunshine.servicedesk.models import AgentShift, CallRecording, WorkOrder
 from sunshine.servicedesk.schemas import RecordingMeta, ShiftIn
@@ -112,6 +113,23 @@ def week_of(session: Session, first: date) -> list[tuple[AgentShift, str]]:
         .order_by(AgentShift.day, AgentShift.starts, AgentShift.id)
     )
     return [(s, name) for s, name in session.execute(stmt).all()]
+
+
+WEEK_ORDER = Keyset.of(
+    "desk-shifts", Key(AgentShift.day, False), Key(AgentShift.starts, False), Key(AgentShift.id, False)
+)
+
+
+def week_page(
+    session: Session, first: date, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[AgentShift, str]]:
+    """``week_of`` one page at a time."""
+    stmt = (
+        select(AgentShift, User.display_name)
+        .join(User, User.id == AgentShift.user_id)
+        .where(AgentShift.day >= first, AgentShift.day < first + timedelta(days=7))
+    )
+    return paginate(session, stmt, WEEK_ORDER, cursor=cursor, limit=limit)
 
 
 def on_duty(session: Session, at: datetime) -> list[int]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, InvalidInput, NotFound
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.models import User
 from sunshine.rules import service as rules
 from sunshine.servicedesk.labels import DEPARTMENT_KINDS, KINDS, LIMIT_RULES
@@ -61,6 +62,15 @@ def departments(session: Session, *, active_only: bool = True) -> list[DeskDepar
     if active_only:
         stmt = stmt.where(DeskDepartment.active.is_(True))
     return list(session.scalars(stmt))
+
+
+DEPARTMENT_ORDER = Keyset.of("desk-departments", Key(DeskDepartment.kind, False), Key(DeskDepartment.id, False))
+
+
+def department_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[DeskDepartment]:
+    """The active departments one page at a time, in ``departments``' order."""
+    stmt = select(DeskDepartment).where(DeskDepartment.active.is_(True))
+    return paginate(session, stmt, DEPARTMENT_ORDER, cursor=cursor, limit=limit)
 
 
 def get_department(session: Session, department_id: int) -> DeskDepartment:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.servicedesk import orders
 from sunshine.servicedesk.labels import KINDS
 from sunshine.servicedesk.models import HotlineMessage, WorkOrder
@@ -145,5 +146,9 @@ def deliver_pending(session: Session, limit: int = 200) -> list[int]:
     return sent
 
 
-def exchange(session: Session, *, limit: int = 100) -> list[HotlineMessage]:
-    return list(session.scalars(select(HotlineMessage).order_by(HotlineMessage.id.desc()).limit(limit)))
+EXCHANGE_ORDER = Keyset.of("hotline-exchange", HotlineMessage.id)
+
+
+def exchange(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[HotlineMessage]:
+    """The exchange log, newest first, one page at a time."""
+    return paginate(session, select(HotlineMessage), EXCHANGE_ORDER, cursor=cursor, limit=limit)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import InvalidInput, NotFound
+from sunshine.core.pagination import Key, Keyset, Page, bounded_limit, decode_cursor, encode_cursor, paginate
 from sunshine.policy.models import PolicyDocument
 from sunshine.servicedesk import similar
 from sunshine.servicedesk.models import KnowledgeArticle, WorkOrder
@@ -116,6 +117,35 @@ def search(
     scored = [(a, s) for a, s in scored if s > 0]
     scored.sort(key=lambda x: (-x[1], x[0].id))
     return scored[:limit]
+
+
+BROWSE_ORDER = Keyset.of("knowledge", Key(KnowledgeArticle.kind, False), Key(KnowledgeArticle.id, False))
+# a ranked answer: similarity in millionths (descending), then the article id (descending)
+RANK_ORDER = Keyset.of("knowledge-ranked", literal_column("0", Integer), KnowledgeArticle.id)
+
+
+def search_page(
+    session: Session, q: str | None, *, kind: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[KnowledgeArticle, float]]:
+    """``search`` one page at a time: all of a kind in (kind, id) order without a query; with one, the matches
+    most similar first, the cursor carrying the last row's similarity and id."""
+    words = similar.tokens(q or "")
+    if not words:
+        stmt = select(KnowledgeArticle).where(KnowledgeArticle.published.is_(True))
+        if kind in ARTICLE_KINDS:
+            stmt = stmt.where(KnowledgeArticle.kind == kind)
+        page = paginate(session, stmt, BROWSE_ORDER, cursor=cursor, limit=limit)
+        return Page([(a, 0.0) for a in page.items], page.next_cursor, page.limit, page.number)
+    size = bounded_limit(limit)
+    after, number = decode_cursor(RANK_ORDER, cursor) if cursor else (None, 1)
+    keyed = [((round(s * 1_000_000), a.id), a, s) for a, s in search(session, q, kind=kind, limit=SEARCH_CAP)]
+    keyed.sort(key=lambda x: x[0], reverse=True)
+    if after is not None:
+        keyed = [k for k in keyed if k[0] < (after[0], after[1])]
+    rows = keyed[:size]
+    more = len(keyed) > size
+    next_cursor = encode_cursor(RANK_ORDER, list(rows[-1][0]), number + 1) if more and rows else None
+    return Page([(a, s) for _, a, s in rows], next_cursor, size, number)
 
 
 def suggestions(session: Session, title: str, content: str, limit: int = 5) -> list[tuple[KnowledgeArticle, float]]:

@@ -15,6 +15,7 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, InvalidInput
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.ledger import service as ledger
 from sunshine.servicedesk.labels import KINDS, RESPONDENTS, SERVICES
 from sunshine.servicedesk.models import DeskDepartment, SatisfactionMonth, SurveyResponse, WorkOrder
@@ -94,7 +95,16 @@ def publish_due(session: Session) -> list[str]:
     return [month]
 
 
+PUBLISHED_ORDER = Keyset.of("satisfaction-months", SatisfactionMonth.month, SatisfactionMonth.id)
+
+
+def published_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[SatisfactionMonth]:
+    """The published months, newest first, one page at a time."""
+    return paginate(session, select(SatisfactionMonth), PUBLISHED_ORDER, cursor=cursor, limit=limit)
+
+
 def published(session: Session, limit: int = 24) -> list[SatisfactionMonth]:
+    """The last ``limit`` published months (the page's two-year chart)."""
     stmt = select(SatisfactionMonth).order_by(SatisfactionMonth.month.desc()).limit(limit)
     return list(session.scalars(stmt))
 

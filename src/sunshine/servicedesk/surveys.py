@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.messaging import service as messaging
 from sunshine.servicedesk import desk
@@ -159,18 +160,19 @@ def own(session: Session, actor: Principal, invitation_id: int) -> SurveyInvitat
     return row
 
 
-def pending_for(session: Session, user_id: int) -> list[SurveyInvitation]:
-    stmt = (
-        select(SurveyInvitation)
-        .where(
-            SurveyInvitation.user_id == user_id,
-            SurveyInvitation.answered_at.is_(None),
-            SurveyInvitation.expires_on >= clock.today_local(),
-        )
-        .order_by(SurveyInvitation.sent_at.desc())
-        .limit(50)
+PENDING_ORDER = Keyset.of("survey-invitations", SurveyInvitation.sent_at, SurveyInvitation.id)
+LOW_ORDER = Keyset.of("low-scores", SurveyResponse.id)
+
+
+def pending_for(
+    session: Session, user_id: int, *, cursor: str | None = None, limit: int | None = None
+) -> Page[SurveyInvitation]:
+    stmt = select(SurveyInvitation).where(
+        SurveyInvitation.user_id == user_id,
+        SurveyInvitation.answered_at.is_(None),
+        SurveyInvitation.expires_on >= clock.today_local(),
     )
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, PENDING_ORDER, cursor=cursor, limit=limit)
 
 
 def _scored(q: Questionnaire, answers: dict[str, int]) -> tuple[dict[str, int], int]:
@@ -327,11 +329,13 @@ def follow_up(session: Session, actor: Principal, response_id: int, text: str) -
     return row
 
 
-def low_scores(session: Session, *, open_only: bool = False, limit: int = 100) -> list[SurveyResponse]:
-    stmt = select(SurveyResponse).where(SurveyResponse.low.is_(True)).order_by(SurveyResponse.id.desc()).limit(limit)
+def low_scores(
+    session: Session, *, open_only: bool = False, cursor: str | None = None, limit: int | None = None
+) -> Page[SurveyResponse]:
+    stmt = select(SurveyResponse).where(SurveyResponse.low.is_(True))
     if open_only:
         stmt = stmt.where(SurveyResponse.follow_up.is_(None))
-    return list(session.scalars(stmt))
+    return paginate(session, stmt, LOW_ORDER, cursor=cursor, limit=limit)
 
 
 def of_requester(session: Session, service: str, subject_kind: str, subject_id: int) -> SurveyInvitation | None:

@@ -18,6 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, Year
+from sunshine.core.pagination import CURSOR, page_urls, paginate
 from sunshine.identity.roles import Role
 from sunshine.servicedesk import api as desk_api
 from sunshine.servicedesk import calls, desk, knowledge, orders, stats, surveys
@@ -193,14 +194,25 @@ async def track_survey(request: Request, session: Session = SessionDep, _: Princ
 def order_list(
     request: Request,
     state: str | None = Query(None, max_length=20),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     actor: Principal = SIGNED_IN,
 ) -> Response:
-    stmt = select(WorkOrder).where(readable(session, actor)).order_by(WorkOrder.id.desc()).limit(200)
+    stmt = select(WorkOrder).where(readable(session, actor))
     if state:
         stmt = stmt.where(WorkOrder.state == state)
-    rows = [desk_api.order_out(session, actor, o, detail=False) for o in session.scalars(stmt)]
-    return render(request, "servicedesk/orders.html", page_title="工单", rows=rows, state=state, is_desk=is_desk(actor))
+    result = paginate(session, stmt, desk_api.ORDERS_ORDER, cursor=cursor)
+    rows = [desk_api.order_out(session, actor, o, detail=False) for o in result.items]
+    return render(
+        request,
+        "servicedesk/orders.html",
+        page_title="工单",
+        rows=rows,
+        state=state,
+        is_desk=is_desk(actor),
+        result=result,
+        page_url=page_urls("/desk/orders", {"state": state}),
+    )
 
 
 @router.get("/desk/orders/{order_id}", response_class=HTMLResponse)
@@ -262,15 +274,18 @@ def knowledge_page(
     request: Request,
     q: str | None = Query(None, max_length=100),
     kind: str | None = Query(None, max_length=10),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> Response:
-    found = knowledge.search(session, q, kind=kind, limit=50)
+    result = knowledge.search_page(session, q, kind=kind, cursor=cursor)
     return render(
         request,
         "servicedesk/knowledge.html",
         page_title="办事指南与常见问题",
-        found=found,
+        found=result.items,
+        result=result,
+        page_url=page_urls("/knowledge", {"q": q, "kind": kind}),
         q=q or "",
         kind=kind,
         kinds=list(knowledge.ARTICLE_KINDS.items()),
@@ -308,12 +323,17 @@ def statistics_page(
 
 
 @router.get("/desk/low-scores", response_class=HTMLResponse)
-def low_scores_page(request: Request, session: Session = SessionDep, _: Principal = DESK) -> Response:
+def low_scores_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = DESK
+) -> Response:
+    result = surveys.low_scores(session, cursor=cursor)
     return render(
         request,
         "servicedesk/low_scores.html",
         page_title="低分测评",
-        rows=surveys.low_scores(session),
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/desk/low-scores", {}),
         services=SERVICES,
     )
 
@@ -346,12 +366,17 @@ def low_score_follow_up(
 
 
 @router.get("/me/surveys", response_class=HTMLResponse)
-def my_surveys(request: Request, session: Session = SessionDep, actor: Principal = SIGNED_IN) -> Response:
+def my_surveys(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = SIGNED_IN
+) -> Response:
+    result = surveys.pending_for(session, actor.user_id, cursor=cursor)
     return render(
         request,
         "servicedesk/my_surveys.html",
         page_title="待评价的服务",
-        rows=surveys.pending_for(session, actor.user_id),
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/me/surveys", {}),
         services=SERVICES,
     )
 

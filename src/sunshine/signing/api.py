@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.models import User
 from sunshine.identity.roles import Role
 from sunshine.signing import crypto, service
@@ -47,10 +48,11 @@ def keys_out(session: Session, keys: list[SigningKey]) -> list[KeyOut]:
 
 
 @router.get("", response_model=list[KeyOut], summary="本单位的签名密钥（含历史）")
-def list_keys(session: Session = SessionDep, actor: Principal = MEMBERS) -> list[KeyOut]:
+def list_keys(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = MEMBERS) -> list[KeyOut]:
     if actor.organisation_id is None:
         return []
-    return keys_out(session, service.organisation_keys(session, actor.organisation_id))
+    page = service.organisation_key_page(session, actor.organisation_id, cursor=paging.cursor, limit=paging.limit)
+    return keys_out(session, paging.answer(page))
 
 
 @router.get("/{key_id}", response_model=KeyOut, summary="本单位的一个签名密钥")

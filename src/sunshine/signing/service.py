@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.models import Organisation, OrganisationKind, User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -315,6 +316,17 @@ def organisation_keys(session: Session, organisation_id: int) -> list[SigningKey
             select(SigningKey).where(SigningKey.organisation_id == organisation_id).order_by(SigningKey.id.desc())
         )
     )
+
+
+KEY_ORDER = Keyset.of("signing-keys", SigningKey.id)
+
+
+def organisation_key_page(
+    session: Session, organisation_id: int, *, cursor: str | None = None, limit: int | None = None
+) -> Page[SigningKey]:
+    """``organisation_keys`` one page at a time."""
+    stmt = select(SigningKey).where(SigningKey.organisation_id == organisation_id)
+    return paginate(session, stmt, KEY_ORDER, cursor=cursor, limit=limit)
 
 
 def get_for(session: Session, actor: Principal, key_id: int) -> SigningKey:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.supervision import cards, labels, opendays, opinions, registry, schedule, sessions
 from sunshine.supervision import schemas as s
@@ -108,7 +109,7 @@ def opinion_staff_out(session: Session, row: Opinion) -> dict[str, Any]:
 
 
 @router.get("/recruitments", summary="社会监督员招募公告")
-def recruitments(session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict[str, Any]]:
+def recruitments(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict[str, Any]]:
     return [
         {
             "id": r.id,
@@ -119,7 +120,7 @@ def recruitments(session: Session = SessionDep, _: Principal = PUBLIC) -> list[d
             "opens_on": r.opens_on,
             "closes_on": r.closes_on,
         }
-        for r in registry.recruitments(session)
+        for r in paging.answer(registry.recruitment_page(session, cursor=paging.cursor, limit=paging.limit))
     ]
 
 
@@ -144,9 +145,13 @@ def nominate(body: s.NominationIn, session: Session = SessionDep, actor: Princip
 
 @router.get("/supervisors", summary="监督员名录（交易中心）")
 def supervisors(
-    state: Annotated[str | None, Query(max_length=20)] = None, session: Session = SessionDep, actor: Principal = CENTRE
+    state: Annotated[str | None, Query(max_length=20)] = None,
+    paging: Paging = PAGING,
+    session: Session = SessionDep,
+    actor: Principal = CENTRE,
 ) -> list[dict]:
-    return [supervisor_out(r) for r in registry.listing(session, actor, state)]
+    page = registry.listing(session, actor, state, cursor=paging.cursor, limit=paging.limit)
+    return [supervisor_out(r) for r in paging.answer(page)]
 
 
 @router.post("/supervisors/{supervisor_id}/appoint", summary="审核通过并聘任，发放工作证")
@@ -199,7 +204,9 @@ def public_schedule(session: Session = SessionDep, _: Principal = PUBLIC) -> dic
 
 
 @router.get("/me/sessions", summary="我选择或抽中的场次（社会监督员）")
-def my_sessions(session: Session = SessionDep, actor: Principal = SUPERVISOR_ROLE) -> list[dict]:
+def my_sessions(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = SUPERVISOR_ROLE
+) -> list[dict]:
     return [
         {
             "booking_id": b.id,
@@ -210,7 +217,7 @@ def my_sessions(session: Session = SessionDep, actor: Principal = SUPERVISOR_ROL
             "signed_in_at": a.signed_in_at,
             "link": sessions.watch_link(b.id),
         }
-        for a, b, room in sessions.mine(session, actor)
+        for a, b, room in paging.answer(sessions.mine_page(session, actor, cursor=paging.cursor, limit=paging.limit))
     ]
 
 
@@ -277,13 +284,14 @@ def track_opinion(body: s.TrackIn, session: Session = SessionDep, _: Principal =
 
 
 @router.get("/opinions/published", summary="已公开的意见及答复")
-def published_opinions(session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict]:
-    return opinions.published(session)
+def published_opinions(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict]:
+    return paging.answer(opinions.published_page(session, cursor=paging.cursor, limit=paging.limit))
 
 
 @router.get("/opinions", summary="待办意见（交由本部门答复或待公开审查）")
-def opinion_queue(session: Session = SessionDep, actor: Principal = HANDLERS) -> list[dict]:
-    return [opinion_staff_out(session, r) for r in opinions.queue(session, actor)]
+def opinion_queue(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = HANDLERS) -> list[dict]:
+    page = opinions.queue(session, actor, cursor=paging.cursor, limit=paging.limit)
+    return [opinion_staff_out(session, r) for r in paging.answer(page)]
 
 
 @router.post("/opinions/{opinion_id}/answer", summary="答复意见")
@@ -304,8 +312,11 @@ def review_opinion(
 
 
 @router.get("/open-days", summary="开放日")
-def open_days(session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict]:
-    return [open_day_out(session, d) for d in opendays.listing(session)]
+def open_days(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = PUBLIC) -> list[dict]:
+    return [
+        open_day_out(session, d)
+        for d in paging.answer(opendays.page(session, cursor=paging.cursor, limit=paging.limit))
+    ]
 
 
 @router.get("/open-days/{open_day_id}", summary="开放日详情、活动须知与报告")

@@ -20,6 +20,7 @@ from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.draws import service as draws
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
@@ -63,6 +64,14 @@ def get(session: Session, open_day_id: int) -> OpenDay:
 
 def listing(session: Session, limit: int = 50) -> list[OpenDay]:
     return list(session.scalars(select(OpenDay).order_by(OpenDay.starts_at.desc(), OpenDay.id.desc()).limit(limit)))
+
+
+LIST_ORDER = Keyset.of("open-days", OpenDay.starts_at, OpenDay.id)
+
+
+def page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[OpenDay]:
+    """The open days, latest first, one page at a time."""
+    return paginate(session, select(OpenDay), LIST_ORDER, cursor=cursor, limit=limit)
 
 
 def announce(

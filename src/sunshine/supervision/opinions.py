@@ -21,6 +21,7 @@ from sunshine.core import alerts, caseclock, clock
 from sunshine.core import calendar as work_calendar
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.supervision import labels, registry, settings
@@ -137,8 +138,13 @@ def readable(actor: Principal):
     return stmt.where(Opinion.responsible.in_(roles))
 
 
-def queue(session: Session, actor: Principal, limit: int = 200) -> list[Opinion]:
-    return list(session.scalars(readable(actor).order_by(Opinion.due_on, Opinion.id).limit(limit)))
+QUEUE_ORDER = Keyset.of("supervision-opinions", Key(Opinion.due_on, False), Key(Opinion.id, False))
+PUBLISHED_ORDER = Keyset.of("supervision-published", Opinion.published_at, Opinion.id)
+
+
+def queue(session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None) -> Page[Opinion]:
+    """The opinions ``actor`` handles, the nearest due day first, one page at a time."""
+    return paginate(session, readable(actor), QUEUE_ORDER, cursor=cursor, limit=limit)
 
 
 def get_for(session: Session, actor: Principal, opinion_id: int) -> Opinion:
@@ -225,6 +231,13 @@ def published(session: Session, limit: int = 50, since: datetime | None = None) 
         stmt = stmt.where(Opinion.published_at >= since)
     rows = session.scalars(stmt.order_by(Opinion.published_at.desc(), Opinion.id.desc()).limit(limit))
     return [public_view(session, r) for r in rows]
+
+
+def published_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[dict]:
+    """``published`` one page at a time."""
+    stmt = select(Opinion).where(Opinion.publish == "published")
+    page = paginate(session, stmt, PUBLISHED_ORDER, cursor=cursor, limit=limit)
+    return Page([public_view(session, r) for r in page.items], page.next_cursor, page.limit, page.number)
 
 
 def raise_overdue(session: Session, today: date | None = None) -> list[str]:

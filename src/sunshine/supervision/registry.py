@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -88,6 +89,13 @@ def publish_recruitment(
 
 def recruitments(session: Session) -> list[Recruitment]:
     return list(session.scalars(select(Recruitment).order_by(Recruitment.published_at.desc(), Recruitment.id.desc())))
+
+
+RECRUITMENT_ORDER = Keyset.of("recruitments", Recruitment.published_at, Recruitment.id)
+
+
+def recruitment_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[Recruitment]:
+    return paginate(session, select(Recruitment), RECRUITMENT_ORDER, cursor=cursor, limit=limit)
 
 
 def open_recruitment(session: Session, recruitment_id: int) -> Recruitment:
@@ -167,12 +175,17 @@ def get(session: Session, supervisor_id: int) -> Supervisor:
     return row
 
 
-def listing(session: Session, actor: Principal, state: str | None = None) -> list[Supervisor]:
+SUPERVISOR_ORDER = Keyset.of("supervisors", Supervisor.id)
+
+
+def listing(
+    session: Session, actor: Principal, state: str | None = None, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Supervisor]:
     require_manager(actor)
     stmt = select(Supervisor)
     if state:
         stmt = stmt.where(Supervisor.state == state)
-    return list(session.scalars(stmt.order_by(Supervisor.id.desc()).limit(500)))
+    return paginate(session, stmt, SUPERVISOR_ORDER, cursor=cursor, limit=limit)
 
 
 def _grant_role(session: Session, user_id: int | None) -> None:

@@ -16,6 +16,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.formatting import local_time
+from sunshine.core.pagination import Key, Keyset, Page, bounded_limit, paginate
 from sunshine.draws import service as draws
 from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
@@ -192,6 +193,25 @@ def mine(session: Session, actor: Principal) -> list[tuple[Attendance, Booking, 
         .order_by(Booking.starts_at)
     )
     return [tuple(r) for r in session.execute(stmt).all()]
+
+
+MINE_ORDER = Keyset.of("supervisor-sessions", Key(Booking.starts_at, False), Key(Attendance.id, False))
+
+
+def mine_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[Attendance, Booking, Room]]:
+    """``mine`` one page at a time."""
+    sup = registry.of_user(session, actor.user_id)
+    if sup is None:
+        return Page([], None, bounded_limit(limit))
+    stmt = (
+        select(Attendance, Booking, Room)
+        .join(Booking, Booking.id == Attendance.booking_id)
+        .join(Room, Room.id == Booking.room_id)
+        .where(Attendance.supervisor_id == sup.id, Attendance.cancelled_at.is_(None))
+    )
+    return paginate(session, stmt, MINE_ORDER, cursor=cursor, limit=limit)
 
 
 # --------------------------------------------------------------------------- drawing supervisors for a session

@@ -14,6 +14,7 @@ from sunshine.config import get_settings
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.supervision import cards, opendays, opinions, registry, visibility
 from sunshine.supervision.views import LABELS
@@ -44,12 +45,17 @@ def _moment(text: str, field: str, what: str) -> datetime:
 
 
 @router.get("/staff/supervision", response_class=HTMLResponse)
-def registry_page(request: Request, session: Session = SessionDep, actor: Principal = CENTRE) -> Response:
+def registry_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = CENTRE
+) -> Response:
+    result = registry.listing(session, actor, cursor=cursor)
     return render(
         request,
         "supervision/staff.html",
         page_title="社会监督员管理",
-        supervisors=registry.listing(session, actor),
+        supervisors=result.items,
+        result=result,
+        page_url=page_urls("/staff/supervision", {}),
         recruitments=registry.recruitments(session),
         open_days=opendays.listing(session),
         in_office=registry.in_office,
@@ -260,13 +266,17 @@ def participant_screen(
 
 
 @router.get("/staff/supervision/opinions", response_class=HTMLResponse)
-def opinion_queue(request: Request, session: Session = SessionDep, actor: Principal = HANDLERS) -> Response:
-    rows = opinions.queue(session, actor)
+def opinion_queue(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = HANDLERS
+) -> Response:
+    result = opinions.queue(session, actor, cursor=cursor)
     return render(
         request,
         "supervision/opinions_staff.html",
         page_title="意见箱办理",
-        rows=[(r, opinions.public_view(session, r)) for r in rows],
+        rows=[(r, opinions.public_view(session, r)) for r in result.items],
+        result=result,
+        page_url=page_urls("/staff/supervision/opinions", {}),
         may_handle=lambda r: opinions.may_handle(actor, r),
         reviewer=actor.has(*opinions.REVIEWERS),
         **LABELS,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Forbidden, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -109,6 +110,35 @@ def mine(session: Session, actor: Principal) -> list[MyChange]:
         for n in notices
         if since[n.project_id] <= n.published_at
     ]
+
+
+MINE_ORDER = Keyset.of("acknowledgements-mine", Notice.published_at, Notice.id)
+
+
+def mine_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[MyChange]:
+    """``mine`` one page at a time: the changes published on a project after the organisation registered for it."""
+    org_id = _holder(actor)
+    holder = exists().where(
+        Registration.project_id == Notice.project_id,
+        Registration.organisation_id == org_id,
+        Registration.withdrawn_at.is_(None),
+        Registration.registered_at <= Notice.published_at,
+    )
+    stmt = select(Notice).where(Notice.kind.in_(AMENDMENT_KINDS), Notice.published_at.is_not(None), holder)
+    page = paginate(session, stmt, MINE_ORDER, cursor=cursor, limit=limit)
+    ids = [n.id for n in page.items]
+    acks = {
+        a.notice_id: a
+        for a in session.scalars(
+            select(ChangeAcknowledgement).where(
+                ChangeAcknowledgement.organisation_id == org_id, ChangeAcknowledgement.notice_id.in_(ids)
+            )
+        )
+    }
+    rows = [MyChange(n, session.get(Project, n.project_id), acks.get(n.id)) for n in page.items]
+    return Page(rows, page.next_cursor, page.limit, page.number)
 
 
 def acknowledge(session: Session, actor: Principal, notice_id: int) -> ChangeAcknowledgement:

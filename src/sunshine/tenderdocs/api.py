@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunshine.committees.calling_models import ExpertCall
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
 from sunshine.tenderdocs import acks, opinions, service
 from sunshine.tenderdocs.schemas import (
@@ -203,7 +204,9 @@ def acknowledgements(
 
 
 @router.get("/me/acknowledgements", response_model=list[MyChangeOut], summary="本单位须签收的澄清/变更")
-def my_changes(session: Session = SessionDep, principal: Principal = HOLDER) -> list[MyChangeOut]:
+def my_changes(
+    paging: Paging = PAGING, session: Session = SessionDep, principal: Principal = HOLDER
+) -> list[MyChangeOut]:
     return [
         MyChangeOut(
             notice=notice_out(c.notice),
@@ -211,7 +214,7 @@ def my_changes(session: Session = SessionDep, principal: Principal = HOLDER) -> 
             project_name=c.project.name,
             acknowledged_at=c.acknowledgement.acknowledged_at if c.acknowledgement else None,
         )
-        for c in acks.mine(session, principal)
+        for c in paging.answer(acks.mine_page(session, principal, cursor=paging.cursor, limit=paging.limit))
     ]
 
 
@@ -230,8 +233,9 @@ def acknowledge(notice_id: Id, session: Session = SessionDep, principal: Princip
 
 
 @router.get("/tender-documents/filings", response_model=list[DocumentOut], summary="财政部门：已备案的招标文件")
-def filings(session: Session = SessionDep, _: Principal = DEPARTMENT) -> list[DocumentOut]:
-    return [document_out(session, project) for _doc, project in service.filings(session)]
+def filings(paging: Paging = PAGING, session: Session = SessionDep, _: Principal = DEPARTMENT) -> list[DocumentOut]:
+    page = service.filings(session, cursor=paging.cursor, limit=paging.limit)
+    return [document_out(session, project) for _doc, project in paging.answer(page)]
 
 
 def opinion_out(line: opinions.OpinionLine) -> OpinionOut:

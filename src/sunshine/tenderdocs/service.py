@@ -22,6 +22,7 @@ from sunshine.committees import avoidance, packrules
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
@@ -431,12 +432,16 @@ def publish_change(
     return notice
 
 
-def filings(session: Session) -> list[tuple[TenderDocument, Project]]:
-    """The department's list: every document filed or ordered changed, newest first."""
+FILINGS_ORDER = Keyset.of("tender-filings", TenderDocument.drafted_at, TenderDocument.id)
+
+
+def filings(
+    session: Session, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[TenderDocument, Project]]:
+    """The department's list: every document filed or ordered changed, newest first, one page at a time."""
     query = (
         select(TenderDocument, Project)
         .join(Project, Project.id == TenderDocument.project_id)
         .where(TenderDocument.filed_at.is_not(None) | (TenderDocument.status == "change_ordered"))
-        .order_by(TenderDocument.drafted_at.desc())
     )
-    return [(d, p) for d, p in session.execute(query)]
+    return paginate(session, query, FILINGS_ORDER, cursor=cursor, limit=limit)

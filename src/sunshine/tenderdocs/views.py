@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, stored_id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.tenderdocs import acks, opinions, service
 from sunshine.trading.labels import TRANSACTION_TYPES, type_label
@@ -216,23 +217,33 @@ def create_template(
 
 
 @router.get("/tender-documents/filings", response_class=HTMLResponse)
-def filings_page(request: Request, session: Session = SessionDep, principal: Principal = DEPARTMENT) -> Response:
+def filings_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = DEPARTMENT
+) -> Response:
+    result = service.filings(session, cursor=cursor)
     return render(
         request,
         "tenderdocs_filings.html",
         page_title="招标文件备案",
-        rows=service.filings(session),
+        rows=result.items,
+        result=result,
+        page_url=page_urls("/tender-documents/filings", {}),
         labels=service.STATUS_LABELS,
     )
 
 
 @router.get("/me/acknowledgements", response_class=HTMLResponse)
-def my_changes(request: Request, session: Session = SessionDep, principal: Principal = HOLDER) -> Response:
+def my_changes(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = HOLDER
+) -> Response:
+    result = acks.mine_page(session, principal, cursor=cursor)
     return render(
         request,
         "tenderdocs_mine.html",
         page_title="澄清/变更签收",
-        changes=acks.mine(session, principal),
+        changes=result.items,
+        result=result,
+        page_url=page_urls("/me/acknowledgements", {}),
         kind_label=kind_label,
         basis=acks.BASIS,
     )

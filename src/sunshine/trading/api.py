@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, PAGING, Paging, link_header
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.trading import lifecycle, service, visibility
@@ -111,8 +111,8 @@ def list_projects(
 
 
 @router.get("/queue", response_model=list[ProjectOut], summary="受理队列（交易中心）")
-def queue(session: Session = SessionDep, actor: Principal = CENTRE) -> list[ProjectOut]:
-    projects = service.acceptance_queue(session)
+def queue(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = CENTRE) -> list[ProjectOut]:
+    projects = paging.answer(service.acceptance_page(session, cursor=paging.cursor, limit=paging.limit))
     names = organisation_names(session, projects)
     return [project_out(session, p, actor, names) for p in projects]
 

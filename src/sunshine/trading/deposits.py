@@ -30,6 +30,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from sunshine.core.formatting import amount_text
 from sunshine.core.models import TrackedDeadline
+from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
@@ -571,6 +572,20 @@ def refunds_due(session: Session) -> list[DepositView]:
         .limit(500)
     )
     return _views(session, list(rows))
+
+
+OVERDUE_ORDER = Keyset.of("overdue-refunds", Key(TrackedDeadline.due, False), Key(Deposit.id, False))
+
+
+def overdue_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[DepositView]:
+    """``overdue_refunds`` one page at a time."""
+    stmt = (
+        select(Deposit)
+        .join(TrackedDeadline, TrackedDeadline.id == Deposit.refund_deadline_id)
+        .where(Deposit.status == "refund_due", TrackedDeadline.due < clock.today_local())
+    )
+    page = paginate(session, stmt, OVERDUE_ORDER, cursor=cursor, limit=limit)
+    return Page(_views(session, page.items), page.next_cursor, page.limit, page.number)
 
 
 def overdue_refunds(session: Session) -> list[DepositView]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, link_header
+from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, PAGING, Paging, link_header
 from sunshine.identity.roles import Role
 from sunshine.trading import deposits, registrations
 from sunshine.trading.schemas import SectionOut
@@ -275,10 +275,11 @@ def qualification(
 
 
 @router.get("/messages", response_model=list[MessageOut], summary="本单位的站内通知")
-def messages(session: Session = SessionDep, actor: Principal = SIGNED_IN) -> list[MessageOut]:
+def messages(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = SIGNED_IN) -> list[MessageOut]:
+    page = registrations.message_page(session, actor, cursor=paging.cursor, limit=paging.limit)
     return [
         MessageOut(id=m.id, subject=m.subject, body=m.body, link=m.link, created_at=m.created_at, read_at=m.read_at)
-        for m in registrations.messages_for(session, actor)
+        for m in paging.answer(page)
     ]
 
 
@@ -332,5 +333,6 @@ def refund(deposit_id: Id, session: Session = SessionDep, actor: Principal = CEN
 
 
 @router.get("/deposits/overdue", response_model=list[DepositOut], summary="逾期未退还的保证金（交易中心、监督部门）")
-def overdue(session: Session = SessionDep, actor: Principal = OVERSEERS) -> list[DepositOut]:
-    return [deposit_out(v, actor) for v in deposits.overdue_refunds(session)]
+def overdue(paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = OVERSEERS) -> list[DepositOut]:
+    page = deposits.overdue_page(session, cursor=paging.cursor, limit=paging.limit)
+    return [deposit_out(v, actor) for v in paging.answer(page)]

@@ -425,6 +425,19 @@ def record_qualification(
     return result
 
 
+MESSAGE_ORDER = Keyset.of("organisation-messages", Message.created_at, Message.id)
+
+
+def message_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[Message]:
+    """``messages_for`` one page at a time."""
+    if actor.organisation_id is None:
+        return Page([], None, bounded_limit(limit))
+    stmt = select(Message).where(Message.organisation_id == actor.organisation_id)
+    return paginate(session, stmt, MESSAGE_ORDER, cursor=cursor, limit=limit)
+
+
 def messages_for(session: Session, actor: Principal, limit: int = 200) -> list[Message]:
     """The inbox of the actor's organisation (站内通知), newest first."""
     if actor.organisation_id is None:

@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, cast, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from sunshine.core import calendar, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from sunshine.core.models import TrackedDeadline
-from sunshine.core.pagination import Keyset, Page, count_upto, paginate
+from sunshine.core.pagination import Key, Keyset, Page, count_upto, paginate
 from sunshine.credit import service as credit
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
@@ -521,6 +521,20 @@ def acceptance_queue(session: Session) -> list[Project]:
         .order_by(Project.green_channel.desc(), Project.registered_at)
     )
     return list(session.scalars(stmt))
+
+
+QUEUE_ORDER = Keyset.of(
+    "acceptance-queue",
+    Key(cast(Project.green_channel, Integer), True),
+    Key(Project.registered_at, False),
+    Key(Project.id, False),
+)
+
+
+def acceptance_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[Project]:
+    """``acceptance_queue`` one page at a time."""
+    stmt = select(Project).where(Project.state == "registered")
+    return paginate(session, stmt, QUEUE_ORDER, cursor=cursor, limit=limit, options=(selectinload(Project.sections),))
 
 
 def timeline(session: Session, project: Project) -> list[Transition]:

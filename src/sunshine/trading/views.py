@@ -163,14 +163,19 @@ def my_projects(
 
 
 @router.get("/staff/queue", response_class=HTMLResponse)
-def acceptance_queue(request: Request, session: Session = SessionDep, _: Principal = CENTRE) -> Response:
-    projects = service.acceptance_queue(session)
+def acceptance_queue(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = CENTRE
+) -> Response:
+    result = service.acceptance_page(session, cursor=cursor, limit=PAGE_SIZE)
+    projects = result.items
     names = _names(session, projects)
     return render(
         request,
         "projects_queue.html",
         page_title="受理队列",
         rows=[project_row(p, names) for p in projects],
+        result=result,
+        page_url=page_urls("/staff/queue", {}),
         handling=service.handling_deadlines(session, projects),
         today=clock.today_local(),
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.inputs import stored_id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity import organisation_users
 from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation
@@ -27,12 +28,17 @@ def _platform_organisations(session: Session) -> list[Organisation]:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, session: Session = SessionDep, _: Principal = ADMIN) -> Response:
+def admin_users(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = ADMIN
+) -> Response:
+    result = identity.user_page(session, cursor=cursor)
     return render(
         request,
         "admin_users.html",
         page_title="用户与角色",
-        users=identity.list_users(session),
+        users=result.items,
+        result=result,
+        page_url=page_urls("/admin/users", {}),
         roles=[r for r in Role if r not in ORGANISATION_ROLES],
         organisations=_platform_organisations(session),
         errors={},
@@ -74,7 +80,9 @@ def admin_users_create(
             "admin_users.html",
             status=400,
             page_title="用户与角色",
-            users=identity.list_users(session),
+            users=(first := identity.user_page(session)).items,
+            result=first,
+            page_url=page_urls("/admin/users", {}),
             roles=[r for r in Role if r not in ORGANISATION_ROLES],
             organisations=_platform_organisations(session),
             errors=errors,

@@ -14,6 +14,7 @@ from sunshine.core import alerts, calendar, clock, todos
 from sunshine.core.auth import ACTIVITY_COOKIE, SESSION_COOKIE, Access, Principal, SessionDep
 from sunshine.core.errors import InvalidCredentials, SunshineError
 from sunshine.core.inputs import IsoDate, Year
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.db import Database
 from sunshine.identity import service as identity
 from sunshine.identity import throttle
@@ -425,12 +426,17 @@ STAFF = Depends(Access(Role.ADMIN, Role.CENTRE_STAFF, Role.DISCLOSURE_OFFICE, Ro
 
 
 @router.get("/staff/deadlines", response_class=HTMLResponse)
-def staff_deadlines(request: Request, session: Session = SessionDep, _: Principal = STAFF) -> Response:
+def staff_deadlines(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = STAFF
+) -> Response:
+    result = calendar.open_deadline_page(session, cursor=cursor)
     return render(
         request,
         "staff_deadlines.html",
         page_title="法定期限跟踪",
-        deadlines=calendar.open_deadlines(session),
+        deadlines=result.items,
+        result=result,
+        page_url=page_urls("/staff/deadlines", {}),
         today=clock.today_local(),
     )
 
