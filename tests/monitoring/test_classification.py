@@ -56,9 +56,7 @@ def test_the_form_takes_each_sections_classification_and_refuses_a_wrong_one(app
     with browser(app, "items-agent") as agent:
         page = agent.get("/projects/new")
         assert 'list="item-classes"' in page.text and "A02 设备" in page.text  # the catalogue offered as choices
-        refused = agent.post(
-            "/projects/new", data={**_form(world, ["A02 01", "X9"]), "csrf_token": _token(page.text)}
-        )
+        refused = agent.post("/projects/new", data={**_form(world, ["A02 01", "X9"]), "csrf_token": _token(page.text)})
         assert refused.status_code == 400
         assert "第2标段（包）的品目分类代码“X9”格式不对" in _text(refused.text)
         assert 'value="X9"' in refused.text and 'value="A02 01"' in refused.text  # kept as typed
@@ -112,7 +110,8 @@ def test_a_complete_catalogue_refuses_codes_it_does_not_list(db, client, world, 
 
     full = tmp_path / "catalogue.yaml"
     full.write_text(
-        "scheme: CN-GPCC\ntitle: 政府采购品目分类目录\ncomplete: true\nclasses: {A: 货物, A02: 设备, A0201: 计算机设备}\n",
+        "scheme: CN-GPCC\ntitle: 政府采购品目分类目录\ncomplete: true\n"
+        "classes: {A: 货物, A02: 设备, A0201: 计算机设备}\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("SUNSHINE_ITEM_CLASSIFICATION", str(full))
