@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     )
     item_classification: Path | None = Field(
         default=None,
-        description="品目分类目录文件（YAML，格式同 trading/item_classes.yaml），取代平台自带的节选；缺省用平台自带目录",
+        description="品目分类目录文件（YAML，格式同 trading/item_classes.yaml），取代平台自带的节选",
     )
     # 电子监察（monitoring, docs/monitoring.md）
     monitoring_rules: Path | None = Field(
