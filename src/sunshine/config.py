@@ -163,6 +163,10 @@ class Settings(BaseSettings):
         default="https://creativecommons.org/licenses/by/4.0/",
         description="开放数据的许可协议地址（平台默认值 CC BY 4.0）",
     )
+    item_classification: Path | None = Field(
+        default=None,
+        description="品目分类目录文件（YAML，格式同 trading/item_classes.yaml），取代平台自带的节选",
+    )
     # 电子监察（monitoring, docs/monitoring.md）
     monitoring_rules: Path | None = Field(
         default=None,

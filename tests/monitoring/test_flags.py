@@ -73,11 +73,11 @@ def keys(found) -> list[str]:
     return [f.key for f in found]
 
 
-def test_rules_pack_lists_every_cardinal_indicator_and_says_which_cannot_be_computed():
+def test_rules_pack_lists_every_cardinal_indicator_and_computes_each():
     ids = {r.id for r in pack().rules}
     assert {"R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058"} <= ids
     assert {"P01", "P02", "P03", "C01", "C02", "C03", "C04", "C05"} <= ids
-    assert [r.id for r in pack().rules if not r.computable] == ["R048"]
+    assert [r.id for r in pack().rules if not r.computable] == []
     assert all(r.basis and r.title and r.stage for r in pack().rules)
 
 
@@ -223,6 +223,40 @@ def test_c05_rotation_a_bidder_that_always_loses_to_the_same_winner():
     swapped = [*met, section([bid(1, "100"), bid(2, "90")], sid=9, winner=2, amount="90")]
     assert flags.c05(rule("C05"), swapped, NOW, {}) == []  # it also beat that winner once
     assert flags.c05(rule("C05"), met[:2], NOW, {}) == []  # two meetings are below the minimum
+
+
+def _awards(winner: int, codes: list[str | None], first_sid: int) -> list[SectionFacts]:
+    """One won section (its own project) per code, ``winner`` winning each."""
+    return [
+        replace(section([bid(winner, "100")], sid=first_sid + i, winner=winner, amount="100"), classification=code)
+        for i, code in enumerate(codes)
+    ]
+
+
+def test_r048_heterogeneous_supplier_and_its_near_misses():
+    # eight suppliers won 20 projects each in one to three second-level classes (A02 设备, A05 家具和用具 …);
+    # 公司9 won 20 projects across 8: above the upper fence of the varieties (Q3 2 + 1.5 × IQR 1 = 3.5)
+    one, two, three = ["A02"] * 20, ["A0201"] * 10 + ["A0501"] * 10, ["A02"] * 10 + ["B01"] * 5 + ["C01"] * 5
+    sections, sid = [], 1
+    for codes in (one, one, one, two, two, two, two, three):
+        org = len({s.winner_id for s in sections}) + 1
+        sections += _awards(org, codes, sid)
+        sid += len(codes)
+    varied = ["A01", "A02", "A03", "A04", "A05", "B01", "B02", "C01"] * 2 + ["A02"] * 4
+    found = flags.r048(rule("R048"), sections + _awards(9, varied, sid), {9: "公司9"})
+    assert keys(found) == ["R048:tenderer:9"]
+    assert found[0].value == "8" and found[0].evidence["classes"][:3] == ["A01", "A02", "A03"]
+    assert found[0].evidence["fence"] == 3.5 and found[0].evidence["projects"] == 20
+    # near miss: the same eight classes over 19 projects — below the 20 contracting processes Cardinal requires
+    assert flags.r048(rule("R048"), sections + _awards(9, varied[:19], sid), {}) == []
+    # near miss: 20 projects in three classes, below the fence of 3.5
+    few = ["A01", "A02", "A03"] * 6 + ["A01", "A01"]
+    assert flags.r048(rule("R048"), sections + _awards(9, few, sid), {}) == []
+    # sections without a classification are not counted; a configured threshold replaces the fence
+    assert flags.r048(rule("R048"), sections + _awards(9, [None] * 20, sid), {}) == []
+    assert keys(flags.r048(rule("R048", threshold=3), _awards(9, few, sid), {})) == ["R048:tenderer:9"]
+    # too few suppliers with 20 awards for a fence: nothing, unless a threshold is set
+    assert flags.r048(rule("R048"), _awards(9, varied, 1), {}) == []
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -54,3 +54,24 @@ def test_demo_projects_are_releases_and_records(demo, client):
     listing = client.get("/api/v1/opendata/downloads").json()
     full = next(d for d in listing if d["filename"] == "releases-full.jsonl.gz")
     assert full["rows"] == len(rows)
+
+
+def test_demo_sections_are_classified_items_in_the_tender_and_its_awards(demo, client):
+    with demo.unit_of_work(read_only=True) as s:
+        tenders = [json.loads(r.data) for r in s.scalars(select(OpenRelease).where(OpenRelease.stage == "tender"))]
+    classified = [t for t in tenders if t["tender"].get("items")]
+    assert classified, "the demo's classified sections are published as items"
+    for release in classified:
+        assert errors("release", release) == []
+        lots = {lot["id"] for lot in release["tender"]["lots"]}
+        for item in release["tender"]["items"]:
+            assert item["classification"]["scheme"] == "CN-GPCC" and item["relatedLot"] in lots
+            assert item["classification"]["description"]  # the catalogue's Chinese name
+    school = next(t for t in classified if "智慧教室" in t["tender"]["title"])
+    assert [i["classification"]["id"] for i in school["tender"]["items"]] == ["A02", "A02"]
+    record = client.get(f"/api/v1/opendata/records/{school['ocid']}").json()
+    assert errors("record-package", record) == []
+    compiled = record["records"][0]["compiledRelease"]
+    assert compiled["tender"]["items"][0]["classification"]["description"] == "设备"
+    for award in compiled.get("awards", []):
+        assert award["items"][0]["classification"]["id"] == "A02"

@@ -249,6 +249,7 @@ class DemoProject:
     stage: str  # closed | open | terminated | suspended | accepted | queued | returned
     green: str | None = None
     funding: str = "财政资金"
+    items: tuple[str, ...] = ()  # each section's 品目分类代码 (trading/item_classes.yaml), in order
 
 
 def register_project(
@@ -270,8 +271,13 @@ def register_project(
         green_channel=demo.green is not None,
         green_reason=demo.green,
         sections=[
-            SectionIn(name=n, estimate=Decimal(e), qualification="具有独立法人资格，具备相应资质，近三年无重大违法记录")
-            for n, e in demo.sections
+            SectionIn(
+                name=n,
+                estimate=Decimal(e),
+                qualification="具有独立法人资格，具备相应资质，近三年无重大违法记录",
+                item_classification=demo.items[i] if i < len(demo.items) else None,
+            )
+            for i, (n, e) in enumerate(demo.sections)
         ],
     )
     return trading.register(session, people["agency"], data)

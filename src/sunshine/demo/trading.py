@@ -32,6 +32,7 @@ PROJECTS: tuple[DemoProject, ...] = (
         "36800000.00",
         (("第一标段：道路及排水工程", "21500000.00"), ("第二标段：景观及照明工程", "15300000.00")),
         "closed",
+        items=("B02", "B06"),
     ),
     DemoProject(
         "gov_procurement.open_tender",
@@ -40,6 +41,7 @@ PROJECTS: tuple[DemoProject, ...] = (
         "2860000.00",
         (("包1：交互式黑板及录播系统", "1960000.00"), ("包2：学生平板电脑", "900000.00")),
         "closed",
+        items=("A02", "A02"),
     ),
     DemoProject(
         "land.listing",

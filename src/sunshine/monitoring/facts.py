@@ -1,13 +1,14 @@
 """What the red flags read, as plain values: for each section with opened bids, its project's type, method,
-tenderer, agency and dates, every counting bid (bidder, price, time, client address and device hashes, whether the
-committee kept or rejected it) and the decided winner. Read through the trading domains' own reading functions
-(``bidding.service.sealed_bids``, ``evaluation.service``, ``trading.outcomes``); the flags themselves
-(``flags.py``) are pure functions of these values."""
+tenderer, agency and dates, its item classification, every counting bid (bidder, price, time, client address and
+device hashes, whether the committee kept or rejected it) and the decided winner. Read through the trading domains'
+own reading functions (``bidding.service.sealed_bids``, ``evaluation.service``, ``trading.outcomes``); the flags
+themselves (``flags.py``) are pure functions of these values. ``dumps``/``loads``: the same values as the JSON the
+population rules keep between ticks (``population.py``)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -52,6 +53,7 @@ class SectionFacts:
     winner_id: int | None = None
     winner_amount: Decimal | None = None
     decided_at: datetime | None = None
+    classification: str | None = None  # the section's 品目分类代码 (trading/classification.py)
 
 
 def _device(bid: Bid) -> dict:
@@ -110,6 +112,7 @@ def _section_facts(
                 winner_id=winner.organisation_id if winner else None,
                 winner_amount=winner.amount if winner else None,
                 decided_at=winner.decided_at if winner else None,
+                classification=section.item_classification,
             )
         )
     return out
@@ -132,3 +135,43 @@ def all_sections(session: Session) -> list[SectionFacts]:
     for project in session.scalars(select(Project).where(Project.id.in_(project_ids)).order_by(Project.id)):
         out.extend(of_project(session, project))
     return out
+
+
+# ---- kept between ticks (monitoring_section_fact) ----
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def dumps(s: SectionFacts) -> str:
+    return json.dumps(asdict(s), default=_plain, ensure_ascii=False, sort_keys=True)
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _amount(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def loads(text: str) -> SectionFacts:
+    d = json.loads(text)
+    bids = tuple(
+        BidFact(**{**b, "price": _amount(b["price"]), "submitted_at": _when(b["submitted_at"])}) for b in d["bids"]
+    )
+    return SectionFacts(
+        **{
+            **d,
+            "bids": bids,
+            "docs_issued_at": _when(d["docs_issued_at"]),
+            "bid_deadline": _when(d["bid_deadline"]),
+            "decided_at": _when(d["decided_at"]),
+            "winner_amount": _amount(d["winner_amount"]),
+        }
+    )

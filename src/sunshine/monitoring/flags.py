@@ -385,6 +385,50 @@ def r038(rule: Rule, sections: Iterable[SectionFacts], names: dict[int, str]) ->
     return out
 
 
+def r048(rule: Rule, sections: Iterable[SectionFacts], names: dict[int, str]) -> list[Finding]:
+    """Heterogeneous supplier: per winner awarded in at least ``minimum_contracting_processes`` projects, the number
+    of distinct classifications (the first ``digits`` characters of the sections' 品目分类代码) it won; flagged at or
+    above the upper fence of those winners' varieties (or ``threshold``), and at least ``minimum_variety``."""
+    length = int(rule.param("digits", 3))
+    processes: dict[int, set[int]] = defaultdict(set)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for s in sections:
+        if s.winner_id is None:
+            continue
+        processes[s.winner_id].add(s.project_id)
+        if s.classification:
+            kinds[s.winner_id].add(s.classification[:length])
+    minimum = int(rule.param("minimum_contracting_processes", 20))
+    variety = {org: len(kinds[org]) for org, p in processes.items() if len(p) >= minimum and kinds[org]}
+    if rule.param("threshold") is not None:
+        upper = float(rule.param("threshold"))
+    elif len(variety) >= int(rule.param("min_population", 8)) and (f := fences(list(variety.values()))):
+        upper = f[1]
+    else:
+        return []
+    least = int(rule.param("minimum_variety", 2))
+    return [
+        Finding(
+            rule.id,
+            f"R048:tenderer:{org}",
+            f"{names.get(org, org)} 在 {len(processes[org])} 个项目中标，标的涉及 {n} 类品目"
+            f"（{'、'.join(sorted(kinds[org]))}），不低于上限 {upper:g}",
+            subject_kind="organisation",
+            subject_id=org,
+            value=str(n),
+            evidence={
+                "tenderer": names.get(org),
+                "projects": len(processes[org]),
+                "classes": sorted(kinds[org]),
+                "variety": n,
+                "fence": upper,
+            },
+        )
+        for org, n in sorted(variety.items())
+        if n >= upper and n >= least
+    ]
+
+
 # ---- China's collusion signals ----
 
 

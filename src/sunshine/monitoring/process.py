@@ -21,6 +21,7 @@ from sunshine.trading.models import Project, Transition
 
 # steps that may be taken on a suspended project: those that end or lift the suspension
 SUSPENSION_STEPS = frozenset({"suspend", "resume", "terminate"})
+LIFTING_STEPS = SUSPENSION_STEPS - {"suspend"}
 
 
 def domain_alerted():  # noqa: ANN201
@@ -117,8 +118,10 @@ def out_of_order(rule: Rule, project: Project, transitions: Iterable[Transition]
 def touched_while_suspended(session: Session, rule: Rule, project: Project, transitions: list[Transition]) -> list:
     windows = []
     for i, t in enumerate(transitions):
-        if t.to_state == "suspended":
-            end = next((u for u in transitions[i + 1 :] if u.from_state == "suspended"), None)
+        if t.to_state == "suspended" and t.from_state != "suspended":
+            # the suspension lasts until it is lifted or the project ended: a step recorded on the suspended project
+            # (starting in "suspended") is what P03 looks for, not the end of the window
+            end = next((u for u in transitions[i + 1 :] if u.step in LIFTING_STEPS), None)
             windows.append((t, end))
     if not windows:
         return []

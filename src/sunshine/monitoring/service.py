@@ -23,10 +23,9 @@ from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
 from sunshine.core.models import Alert
-from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.monitoring import facts, flags, marks, process
+from sunshine.monitoring import facts, flags, marks, population, process
 from sunshine.monitoring.flags import Finding as Found
 from sunshine.monitoring.models import AlertFinding as Finding
 from sunshine.monitoring.models import Watermark
@@ -52,13 +51,6 @@ class RunReport:
 
 def _rules() -> dict[str, Rule]:
     return {r.id: r for r in pack().rules if r.computable}
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
 
 
 def _periods(projects) -> list[flags.Period]:
@@ -111,10 +103,12 @@ def changed_since(session: Session, moment: datetime, horizon: datetime) -> list
 def run(session: Session, *, everything: bool = False) -> RunReport:
     """The tick's evaluation, incremental: P01 over the open tracked deadlines (one indexed query); the rules of one
     project (process rules, R003, the section rules) over the projects with something new since the watermark (the
-    last run's start, less ``OVERLAP``); the population rules (fences over the horizon's cases) only when some project
-    changed, their findings kept for the changed projects' sections and the organisations that took part in them.
-    ``everything``: every project within the horizon (the first run, ``sunshine monitoring run --all``). Findings are
-    raised once each whatever runs them (``alerts.raise_once`` on the fact's key)."""
+    last run's start, less ``OVERLAP``), whose sections' facts are stored anew; the population rules
+    (``population.py``: fences over the horizon's cases) from the stored facts, only when some project changed,
+    their findings kept for the changed projects' sections and the organisations that took part in them.
+    ``everything``: every project within the horizon (the first run, ``sunshine monitoring run --all``), every
+    section's facts stored again. Findings are raised once each whatever runs them (``alerts.raise_once`` on the
+    fact's key)."""
     rules = _rules()
     now = clock.now()
     since = now - timedelta(days=HORIZON_DAYS)
@@ -131,53 +125,27 @@ def run(session: Session, *, everything: bool = False) -> RunReport:
     if not ids:
         return raise_all(session, found)
     changed = list(session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)))
+    changed_sections: list[facts.SectionFacts] = []
     for project in changed:
         found += process.of_project(session, rules, project)
+        sections = facts.of_project(session, project)
+        population.keep(session, project, sections)
+        changed_sections += sections
     if "R003" in rules:
         found += flags.r003(rules["R003"], _periods(changed))
-    changed_sections = [s for p in changed for s in facts.of_project(session, p)]
     found += _section_rules(rules, changed_sections, marks.of_projects(session, ids), now)
-    if not any(r in rules for r in POPULATION):
-        return raise_all(session, found)
-    projects = list(session.scalars(select(Project).where(Project.registered_at >= since).order_by(Project.id)))
-    sections = [s for p in projects for s in facts.of_project(session, p)]
-    names = _names(
-        session,
-        {s.tenderer_id for s in sections}
-        | {s.agency_id for s in sections}
-        | {b.organisation_id for s in sections for b in s.bids},
-    )
-    population = {
-        "R024": lambda r: flags.r024(r, sections),
-        "R058": lambda r: flags.r058(r, sections),
-        "R025": lambda r: flags.r025(r, sections),
-        "R038": lambda r: flags.r038(r, sections, names),
-        "C04": lambda r: flags.c04(r, sections, now, names),
-        "C05": lambda r: flags.c05(r, sections, now, names),
-    }
-    touched = set(ids)
-    actors = {o for s in sections if s.project_id in touched for o in (s.tenderer_id, s.agency_id)}
-    actors |= {b.organisation_id for s in sections if s.project_id in touched for b in s.bids}
-    for rule_id, fn in population.items():
-        if rule_id in rules:
-            found += [f for f in fn(rules[rule_id]) if everything or first or _concerns(f, touched, actors)]
+    population.prune(session, since)
+    everyone = population.stored(session, since)
+    found += population.evaluate(session, rules, everyone, now, None if everything or first else ids)
     return raise_all(session, found)
 
 
-POPULATION = ("R024", "R058", "R025", "R038", "C04", "C05")
 # a step committed a little after the moment it recorded is still read: every run looks back this far
 OVERLAP = timedelta(minutes=10)
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _concerns(found: Found, projects: set[int], organisations: set[int]) -> bool:
-    """Whether a population rule's finding is about a changed project or an organisation that took part in one."""
-    if found.project_id in projects:
-        return True
-    return found.subject_kind == "organisation" and found.subject_id in organisations
 
 
 def run_project(session: Session, project: Project) -> RunReport:
@@ -188,6 +156,7 @@ def run_project(session: Session, project: Project) -> RunReport:
     if "R003" in rules:
         found += flags.r003(rules["R003"], _periods([project]))
     sections = facts.of_project(session, project)
+    population.keep(session, project, sections)  # the population rules' stored facts stay current
     found += _section_rules(rules, sections, marks.of_projects(session, [project.id]), now)
     return raise_all(session, found)
 

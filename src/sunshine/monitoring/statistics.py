@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, case, cast, distinct, func, literal, select
+from sqlalchemy import Date, case, cast, distinct, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from sunshine.awards.contract_models import AwardContract as Contract
@@ -24,6 +26,8 @@ from sunshine.monitoring.models import AlertFinding as Finding
 from sunshine.monitoring.models import PageView
 from sunshine.monitoring.ruleset import pack
 from sunshine.trading.models import Project, Section
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,8 @@ def month_of(session: Session, column):
     """The Beijing-time month (YYYY-MM) of a timestamp, in SQL."""
     if _is_pg(session):
         return func.to_char(func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column, "+8 hours")
+    # written as literals, the same expression as the index ix_project_statistics_month (monitoring/models.py)
+    return func.strftime(literal_column("'%Y-%m'"), column, literal_column("'+8 hours'"))
 
 
 def days_between(session: Session, later, earlier):
@@ -95,78 +100,162 @@ def days_between(session: Session, later, earlier):
 
 
 def _year_filter(session: Session, stmt, year: int | None):
+    """Projects registered in the Beijing-time ``year``: a range on ``registered_at`` (indexed), not a function."""
     if year is None:
         return stmt
-    return stmt.where(month_of(session, Project.registered_at).like(f"{year}-%"))
+    start = datetime(year, 1, 1, tzinfo=BEIJING).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=BEIJING).astimezone(UTC)
+    return stmt.where(Project.registered_at >= start, Project.registered_at < end)
 
 
 def _money(value) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _by(session: Session, year: int | None, column, label: Callable[[str], str], key: str, title: str) -> Table:
+@dataclass(frozen=True)
+class Cell:
+    """Projects of one transaction type, method, region and month: the one GROUP BY the project tables share."""
+
+    transaction_type: str
+    method: str
+    region_code: str
+    month: str
+    projects: int
+    budget: Decimal
+    failed: int
+    retendered: int
+
+
+def project_cells(session: Session, year: int | None = None) -> list[Cell]:
+    """One index-only scan (``ix_project_statistics``) grouped by type, method, region and month; the tables by type,
+    method, region, month and the failed tenders add its cells up."""
+    month = month_of(session, Project.registered_at)
     stmt = _year_filter(
         session,
-        select(column.label("k"), func.count(Project.id), func.coalesce(func.sum(Project.budget), 0))
-        .group_by(column)
-        .order_by(column),
+        select(
+            Project.transaction_type,
+            Project.method,
+            Project.region_code,
+            month,
+            func.count(Project.id),
+            func.coalesce(func.sum(Project.budget), 0),
+            func.sum(case((Project.state == "failed", 1), else_=0)),
+            func.sum(case((Project.failed_attempts > 0, 1), else_=0)),
+        ).group_by(Project.transaction_type, Project.method, Project.region_code, month),
         year,
     )
-    rows = [{"group": label(k), "projects": n, "budget": _money(b)} for k, n, b in session.execute(stmt)]
+    return [
+        Cell(t, m, r, mo, n, _money(b), int(f or 0), int(x or 0)) for t, m, r, mo, n, b, f, x in session.execute(stmt)
+    ]
+
+
+def _by(cells: list[Cell], of: Callable[[Cell], str], label: Callable[[str], str], key: str, title: str) -> Table:
+    groups: dict[str, list[Cell]] = {}
+    for c in cells:
+        groups.setdefault(of(c), []).append(c)
+    rows = [
+        {"group": label(k), "projects": sum(c.projects for c in g), "budget": sum((c.budget for c in g), Decimal(0))}
+        for k, g in sorted(groups.items())
+    ]
     return Table(key, title, (("group", "分组"), ("projects", "项目数"), ("budget", "预算（估算）金额（元）")), rows)
 
 
-def by_type(session: Session, year: int | None = None) -> Table:
+def by_type(session: Session, year: int | None = None, cells: list[Cell] | None = None) -> Table:
     return _by(
-        session,
-        year,
-        Project.transaction_type,
+        project_cells(session, year) if cells is None else cells,
+        lambda c: c.transaction_type,
         lambda k: TRADING_TYPE_LABELS.get(k, k),
         "by-type",
         "按交易类型：项目数与金额",
     )
 
 
-def by_method(session: Session, year: int | None = None) -> Table:
+def by_method(session: Session, year: int | None = None, cells: list[Cell] | None = None) -> Table:
     return _by(
-        session, year, Project.method, lambda k: METHOD_LABELS.get(k, k), "by-method", "按交易方式：项目数与金额"
+        project_cells(session, year) if cells is None else cells,
+        lambda c: c.method,
+        lambda k: METHOD_LABELS.get(k, k),
+        "by-method",
+        "按交易方式：项目数与金额",
     )
 
 
-def by_region(session: Session, year: int | None = None) -> Table:
-    return _by(session, year, Project.region_code, lambda k: f"行政区划 {k}", "by-region", "按地区：项目数与金额")
+def by_region(session: Session, year: int | None = None, cells: list[Cell] | None = None) -> Table:
+    return _by(
+        project_cells(session, year) if cells is None else cells,
+        lambda c: c.region_code,
+        lambda k: f"行政区划 {k}",
+        "by-region",
+        "按地区：项目数与金额",
+    )
 
 
-def by_month(session: Session, year: int | None = None) -> Table:
-    month = month_of(session, Project.registered_at)
-    t = _by(session, year, month, str, "by-month", "按月份（进场登记）：项目数与金额")
+def by_month(session: Session, year: int | None = None, cells: list[Cell] | None = None) -> Table:
+    t = _by(
+        project_cells(session, year) if cells is None else cells,
+        lambda c: c.month,
+        str,
+        "by-month",
+        "按月份（进场登记）：项目数与金额",
+    )
     return Table(t.key, t.title, (("group", "月份"), *t.columns[1:]), t.rows, chart="line")
 
 
-def savings(session: Session, year: int | None = None) -> Table:
-    """Per transaction type: the signed contracts' sections' estimates against the contract amounts."""
-    signed = Contract.winner_signed_at.is_not(None) & Contract.tenderer_signed_at.is_not(None)
+@dataclass(frozen=True)
+class ContractCell:
+    """Signed contracts of one transaction type: what the savings and the notice-to-contract tables read."""
+
+    transaction_type: str
+    contracts: int
+    estimate: Decimal
+    amount: Decimal
+    timed: int  # of them with a first notice
+    days: float | None  # the sum of their days from the first notice to the later signature
+
+
+def contract_cells(session: Session, year: int | None = None) -> list[ContractCell]:
+    """One GROUP BY over the signed contracts (``ix_award_contract_statistics``) joined to their sections and
+    projects."""
+    later = case(
+        (Contract.winner_signed_at > Contract.tenderer_signed_at, Contract.winner_signed_at),
+        else_=Contract.tenderer_signed_at,
+    )
+    noticed = Project.public_since.is_not(None)
     stmt = _year_filter(
         session,
-        select(Project.transaction_type, func.count(Contract.id), func.sum(Section.estimate), func.sum(Contract.amount))
+        select(
+            Project.transaction_type,
+            func.count(Contract.id),
+            func.sum(Section.estimate),
+            func.sum(Contract.amount),
+            func.sum(case((noticed, 1), else_=0)),
+            func.sum(case((noticed, days_between(session, later, Project.public_since)), else_=None)),
+        )
         .join(Section, Section.id == Contract.section_id)
         .join(Project, Project.id == Contract.project_id)
-        .where(signed)
+        .where(Contract.winner_signed_at.is_not(None), Contract.tenderer_signed_at.is_not(None))
         .group_by(Project.transaction_type)
         .order_by(Project.transaction_type),
         year,
     )
+    return [
+        ContractCell(k, n, _money(e), _money(a), int(t or 0), float(d) if d is not None else None)
+        for k, n, e, a, t, d in session.execute(stmt)
+    ]
+
+
+def savings(session: Session, year: int | None = None, contracts: list[ContractCell] | None = None) -> Table:
+    """Per transaction type: the signed contracts' sections' estimates against the contract amounts."""
     rows = []
-    for kind, n, estimate, amount in session.execute(stmt):
-        estimate, amount = _money(estimate), _money(amount)
-        rate = round(float((estimate - amount) / estimate * 100), 2) if estimate else None
+    for c in contract_cells(session, year) if contracts is None else contracts:
+        rate = round(float((c.estimate - c.amount) / c.estimate * 100), 2) if c.estimate else None
         rows.append(
             {
-                "group": TRADING_TYPE_LABELS.get(kind, kind),
-                "contracts": n,
-                "estimate": estimate,
-                "amount": amount,
-                "savings": estimate - amount,
+                "group": TRADING_TYPE_LABELS.get(c.transaction_type, c.transaction_type),
+                "contracts": c.contracts,
+                "estimate": c.estimate,
+                "amount": c.amount,
+                "savings": c.estimate - c.amount,
                 "savings_rate": rate,
             }
         )
@@ -209,22 +298,18 @@ def bidders_per_section(session: Session, year: int | None = None) -> Table:
     )
 
 
-def failed(session: Session, year: int | None = None) -> Table:
-    stmt = _year_filter(
-        session,
-        select(
-            Project.transaction_type,
-            func.count(Project.id),
-            func.sum(case((Project.state == "failed", 1), else_=0)),
-            func.sum(case((Project.failed_attempts > 0, 1), else_=0)),
-        )
-        .group_by(Project.transaction_type)
-        .order_by(Project.transaction_type),
-        year,
-    )
+def failed(session: Session, year: int | None = None, cells: list[Cell] | None = None) -> Table:
+    groups: dict[str, list[Cell]] = {}
+    for c in project_cells(session, year) if cells is None else cells:
+        groups.setdefault(c.transaction_type, []).append(c)
     rows = [
-        {"group": TRADING_TYPE_LABELS.get(k, k), "projects": n, "failed": int(f or 0), "retendered": int(r or 0)}
-        for k, n, f, r in session.execute(stmt)
+        {
+            "group": TRADING_TYPE_LABELS.get(k, k),
+            "projects": sum(c.projects for c in g),
+            "failed": sum(c.failed for c in g),
+            "retendered": sum(c.retendered for c in g),
+        }
+        for k, g in sorted(groups.items())
     ]
     return Table(
         "failed",
@@ -234,37 +319,15 @@ def failed(session: Session, year: int | None = None) -> Table:
     )
 
 
-def notice_to_contract(session: Session, year: int | None = None) -> Table:
-    signed = func.coalesce(Contract.winner_signed_at, Contract.tenderer_signed_at)
-    later = case(
-        (Contract.winner_signed_at > Contract.tenderer_signed_at, Contract.winner_signed_at),
-        else_=Contract.tenderer_signed_at,
-    )
-    stmt = _year_filter(
-        session,
-        select(
-            Project.transaction_type,
-            func.count(Contract.id),
-            func.avg(days_between(session, later, Project.public_since)),
-        )
-        .join(Project, Project.id == Contract.project_id)
-        .where(
-            Contract.winner_signed_at.is_not(None),
-            Contract.tenderer_signed_at.is_not(None),
-            Project.public_since.is_not(None),
-            signed.is_not(None),
-        )
-        .group_by(Project.transaction_type)
-        .order_by(Project.transaction_type),
-        year,
-    )
+def notice_to_contract(session: Session, year: int | None = None, contracts: list[ContractCell] | None = None) -> Table:
     rows = [
         {
-            "group": TRADING_TYPE_LABELS.get(k, k),
-            "contracts": n,
-            "average_days": round(float(avg), 1) if avg is not None else None,
+            "group": TRADING_TYPE_LABELS.get(c.transaction_type, c.transaction_type),
+            "contracts": c.timed,
+            "average_days": round(c.days / c.timed, 1) if c.timed and c.days is not None else None,
         }
-        for k, n, avg in session.execute(stmt)
+        for c in (contract_cells(session, year) if contracts is None else contracts)
+        if c.timed
     ]
     return Table(
         "notice-to-contract",
@@ -386,5 +449,20 @@ STAFF_TABLES: dict[str, Callable[..., Table]] = {
 }
 
 
+PROJECT_TABLES = (by_type, by_method, by_region, by_month, failed)  # add up ``project_cells``
+CONTRACT_TABLES = (savings, notice_to_contract)  # add up ``contract_cells``
+
+
 def tables(session: Session, registry: dict[str, Callable[..., Table]], year: int | None) -> list[Table]:
-    return [fn(session, year) for fn in registry.values()]
+    """Every table of a page: the project tables from one scan, the contract tables from one GROUP BY."""
+    cells = project_cells(session, year)
+    contracts = contract_cells(session, year)
+    out = []
+    for fn in registry.values():
+        if fn in PROJECT_TABLES:
+            out.append(fn(session, year, cells=cells))
+        elif fn in CONTRACT_TABLES:
+            out.append(fn(session, year, contracts=contracts))
+        else:
+            out.append(fn(session, year))
+    return out

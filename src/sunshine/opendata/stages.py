@@ -25,6 +25,7 @@ from typing import Any
 
 from sunshine.opendata import ocds
 from sunshine.opendata.facts import Facts
+from sunshine.trading import classification
 from sunshine.trading.labels import method_label, type_label
 from sunshine.trading.notice_kinds import AMENDMENT_KINDS, FIRST_KINDS, KIND_LABELS
 
@@ -153,6 +154,20 @@ def _first_notice(f: Facts) -> Any:
     )
 
 
+def _item(section: Any) -> dict[str, Any]:
+    """What a section buys, as an OCDS item of its lot, classified by the centre's item catalogue."""
+    cat = classification.catalogue()
+    scheme = {"scheme": cat.scheme, "id": section.item_classification}
+    if name := cat.name_of(section.item_classification):
+        scheme["description"] = name
+    return {
+        "id": str(section.number),
+        "description": section.name,
+        "classification": scheme,
+        "relatedLot": str(section.number),
+    }
+
+
 def _tender(f: Facts) -> list[Release]:
     notice = _first_notice(f)
     if notice is None:
@@ -172,6 +187,8 @@ def _tender(f: Facts) -> list[Release]:
             for s in f.sections
         ],
     }
+    if items := [_item(s) for s in f.sections if s.item_classification]:
+        tender["items"] = items
     if p.description:
         tender["description"] = p.description
     if p.evaluation_method:
@@ -300,12 +317,18 @@ def _award(f: Facts) -> list[Release]:
                 "value": ocds.money(w.amount),
                 "suppliers": [ocds.ref(org)],
                 "relatedLots": [lot],
+                **_award_items(f, w.section_id),
             }
         )
     doc["awards"] = awards
     if len(f.winners) == len(f.sections):
         doc["tender"] = {"id": f.project.code, "status": "complete"}
     return [Release(doc["id"], "award", "award", date, seq, doc)]
+
+
+def _award_items(f: Facts, section_id: int) -> dict[str, Any]:
+    section = next((s for s in f.sections if s.id == section_id), None)
+    return {"items": [_item(section)]} if section is not None and section.item_classification else {}
 
 
 def _contract(f: Facts) -> list[Release]:

@@ -69,6 +69,7 @@ class Section(Base):
     estimate: Mapped[Decimal] = mapped_column(Money)
     qualification: Mapped[str] = mapped_column(Text)  # 资格条件
     deposit_amount: Mapped[Decimal | None] = mapped_column(Money)  # 投标保证金金额
+    item_classification: Mapped[str | None] = mapped_column(String(20))  # 品目分类代码（trading/classification.py）
 
     project: Mapped[Project] = relationship(back_populates="sections", lazy="raise")
 

@@ -14,14 +14,14 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
-from sunshine.core.errors import Forbidden, SunshineError
+from sunshine.core.errors import Forbidden, InvalidInput, SunshineError
 from sunshine.core.inputs import Id, whole_number
 from sunshine.core.validation import VALIDATION_MESSAGES
 from sunshine.identity import service as identity
 from sunshine.identity.models import OrganisationKind
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
-from sunshine.trading import lifecycle, service, visibility
+from sunshine.trading import classification, lifecycle, service, visibility
 from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.models import Project
 from sunshine.trading.schemas import ProjectIn
@@ -43,10 +43,13 @@ class SectionRow:
     name: str = ""
     estimate: str = ""
     qualification: str = ""
+    item_classification: str = ""
 
     @property
     def blank(self) -> bool:
-        return not (self.name.strip() or self.estimate.strip() or self.qualification.strip())
+        return not (
+            self.name.strip() or self.estimate.strip() or self.qualification.strip() or self.item_classification.strip()
+        )
 
 
 @dataclass
@@ -80,6 +83,7 @@ def read_form(
     section_name: list[str] = Form(default_factory=list),
     section_estimate: list[str] = Form(default_factory=list),
     section_qualification: list[str] = Form(default_factory=list),
+    section_item_classification: list[str] = Form(default_factory=list),
     add_section: str = Form(""),
     remove_section: str = Form(""),
 ) -> ProjectForm:
@@ -89,7 +93,13 @@ def read_form(
         return values[i] if i < len(values) else ""
 
     rows = [
-        SectionRow(nth(section_name, i), nth(section_estimate, i), nth(section_qualification, i)) for i in range(count)
+        SectionRow(
+            nth(section_name, i),
+            nth(section_estimate, i),
+            nth(section_qualification, i),
+            nth(section_item_classification, i),
+        )
+        for i in range(count)
     ]
     return ProjectForm(
         values={
@@ -163,6 +173,15 @@ class FormErrors:
         self.fields.setdefault(name, message)
 
 
+def _classification(form: ProjectForm, i: int, errors: FormErrors) -> str | None:
+    """The row's 品目分类代码 checked against the catalogue, the refusal beside it."""
+    try:
+        return classification.check(form.sections[i].item_classification, section=i + 1)
+    except InvalidInput as exc:
+        errors.rows.setdefault(i, {})["section_item_classification"] = exc.detail
+        return None
+
+
 def to_input(form: ProjectForm, errors: FormErrors) -> ProjectIn | None:
     """The form as the service's ``ProjectIn``, or ``None`` with the reasons beside each field."""
     kept = [i for i, row in enumerate(form.sections) if not row.blank]  # rows left empty are ignored
@@ -186,12 +205,14 @@ def to_input(form: ProjectForm, errors: FormErrors) -> ProjectIn | None:
                 "name": form.sections[i].name.strip(),
                 "estimate": _money(form.sections[i].estimate),
                 "qualification": form.sections[i].qualification.strip(),
+                "item_classification": _classification(form, i, errors),
             }
             for i in kept
         ],
     }
     try:
-        return ProjectIn.model_validate(data)
+        valid = ProjectIn.model_validate(data)
+        return None if errors else valid
     except ValidationError as exc:
         for err in exc.errors():
             loc = err.get("loc", ())
@@ -290,7 +311,10 @@ def _filled_form(project: Project) -> ProjectForm:
             "green_reason": project.green_reason or "",
         },
         green_channel=project.green_channel,
-        sections=[SectionRow(s.name, str(s.estimate), s.qualification) for s in project.sections] or [SectionRow()],
+        sections=[
+            SectionRow(s.name, str(s.estimate), s.qualification, s.item_classification or "") for s in project.sections
+        ]
+        or [SectionRow()],
     )
 
 
@@ -316,6 +340,7 @@ def _form_page(
         tenderers=tenderers,
         agencies=agencies,
         max_sections=MAX_SECTIONS,
+        item_catalogue=classification.catalogue(),
         action=f"/projects/{project.id}/edit" if project else "/projects/new",
         locked_type=(f"{type_label(project.transaction_type)} · {method_label(project.method)}" if project else None),
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sunshine.core.inputs import Id
+from sunshine.trading import classification
 
 Yuan = Decimal
 
@@ -16,6 +17,9 @@ class SectionIn(BaseModel):
     name: str = Field(min_length=2, max_length=300)
     estimate: Yuan = Field(gt=0, max_digits=16, decimal_places=2, description="估算价/预算（元）")
     qualification: str = Field(min_length=2, max_length=5000, description="资格条件")
+    item_classification: str | None = Field(
+        default=None, max_length=20, description="品目分类代码（《政府采购品目分类目录》，如 A02010104）"
+    )
 
 
 class ProjectIn(BaseModel):
@@ -52,6 +56,14 @@ class SectionOut(BaseModel):
     estimate: Yuan
     qualification: str
     deposit_amount: Yuan | None
+    item_classification: str | None = None
+    item_classification_name: str | None = None
+
+    @model_validator(mode="after")
+    def _name(self) -> SectionOut:
+        if self.item_classification and not self.item_classification_name:
+            self.item_classification_name = classification.catalogue().name_of(self.item_classification) or None
+        return self
 
 
 class TransitionOut(BaseModel):

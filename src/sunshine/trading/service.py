@@ -24,7 +24,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.rules import service as rules
 from sunshine.rules.registry import registry
-from sunshine.trading import codes, lifecycle, visibility
+from sunshine.trading import classification, codes, lifecycle, visibility
 from sunshine.trading.labels import TRANSACTION_TYPES
 from sunshine.trading.models import Project, Section, Transition
 from sunshine.trading.schemas import ProjectIn, SectionIn
@@ -71,6 +71,8 @@ def _validate(session: Session, data: ProjectIn, actor: Principal):
             doing="受托代理",
         )
     _check_actor_for(actor, data.tenderer_id, data.agency_id)
+    for i, s in enumerate(data.sections, start=1):
+        s.item_classification = classification.check(s.item_classification, section=i)
     total = sum((s.estimate for s in data.sections), Decimal(0))
     if total > data.budget:
         raise InvalidInput(f"各标段估算合计 {total} 元超过项目预算 {data.budget} 元", field="sections")
@@ -178,7 +180,13 @@ def register(session: Session, actor: Principal, data: ProjectIn, *, method_chan
         registered_at=now,
         updated_at=now,
         sections=[
-            Section(number=i, name=s.name, estimate=s.estimate, qualification=s.qualification)
+            Section(
+                number=i,
+                name=s.name,
+                estimate=s.estimate,
+                qualification=s.qualification,
+                item_classification=s.item_classification,
+            )
             for i, s in enumerate(data.sections, start=1)
         ],
     )
@@ -200,7 +208,15 @@ def register(session: Session, actor: Principal, data: ProjectIn, *, method_chan
             "budget": str(project.budget),
             "pack": f"{pack.key}@{pack.version}",
             "green_channel": project.green_channel,
-            "sections": [{"number": s.number, "name": s.name, "estimate": str(s.estimate)} for s in project.sections],
+            "sections": [
+                {
+                    "number": s.number,
+                    "name": s.name,
+                    "estimate": str(s.estimate),
+                    **({"item": s.item_classification} if s.item_classification else {}),
+                }
+                for s in project.sections
+            ],
         },
     )
     _start_handling_clock(session, project)
@@ -231,7 +247,13 @@ def resubmit(session: Session, actor: Principal, project_id: int, data: ProjectI
     project.sections.clear()
     session.flush()
     project.sections.extend(
-        Section(number=i, name=s.name, estimate=s.estimate, qualification=s.qualification)
+        Section(
+            number=i,
+            name=s.name,
+            estimate=s.estimate,
+            qualification=s.qualification,
+            item_classification=s.item_classification,
+        )
         for i, s in enumerate(data.sections, start=1)
     )
     session.flush()
@@ -418,7 +440,15 @@ def retender(
         funding_source=old.funding_source,
         evaluation_method=old.evaluation_method,
         description=old.description,
-        sections=[SectionIn(name=s.name, estimate=s.estimate, qualification=s.qualification) for s in old.sections],
+        sections=[
+            SectionIn(
+                name=s.name,
+                estimate=s.estimate,
+                qualification=s.qualification,
+                item_classification=s.item_classification,
+            )
+            for s in old.sections
+        ],
     )
     new = register(session, actor, data, method_change=approval)
     new.failed_attempts = old.failed_attempts

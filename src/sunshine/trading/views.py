@@ -21,7 +21,7 @@ from sunshine.identity import service as identity
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.rules.registry import registry
-from sunshine.trading import lifecycle, project_links, section_details, service, visibility
+from sunshine.trading import classification, lifecycle, project_links, section_details, service, visibility
 from sunshine.trading.labels import TRANSACTION_TYPES, method_label, type_label
 from sunshine.trading.lifecycle import SEALED_LIFECYCLES
 from sunshine.trading.models import Project
@@ -283,6 +283,7 @@ def project_page(
         here=f"/projects/{project.id}",
         amend_url=f"/projects/{project.id}/notices/{first_notice}/amend" if first_notice else None,
         section_lines=section_details.details(session, list(project.sections)),
+        item_catalogue=classification.catalogue(),
         domain_links=project_links.links(session, principal, project),
     )
 
