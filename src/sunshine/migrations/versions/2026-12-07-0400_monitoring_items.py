@@ -2,7 +2,7 @@
 section kept by the tick (monitoring_section_fact); covering indexes for the statistics page's GROUP BYs
 
 Revision ID: 20261207_0400
-Revises: 20261206_0700
+Revises: 20261207_0300
 Create Date: 2026-12-07 04:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0400"
-down_revision: str | tuple[str, ...] | None = "20261206_0700"
+down_revision: str | tuple[str, ...] | None = "20261207_0300"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

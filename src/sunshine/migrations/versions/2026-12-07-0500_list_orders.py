@@ -3,7 +3,7 @@ filter first where a list is one organisation's or one state's), so a page is an
 and PostgreSQL alike
 
 Revision ID: 20261207_0500
-Revises: 20261207_0300
+Revises: 20261207_0400
 Create Date: 2026-12-07 05:00:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261207_0500"
-down_revision: str | tuple[str, ...] | None = "20261207_0300"
+down_revision: str | tuple[str, ...] | None = "20261207_0400"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
