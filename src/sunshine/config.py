@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = 20 * 1024 * 1024
     file_store: str = Field(default="local", description="文件库后端：local（数据目录下的 files 文件夹）")
+    search_backend: str = Field(
+        default="database",
+        description="全站检索的索引：database（数据库自身的全文索引），或外部检索引擎的适配器 module:Factory",
+    )
     max_attachment_bytes: int = Field(default=20 * 1024 * 1024, description="单个公告附件的大小上限（字节）")
     max_concurrent_writes: int = Field(
         default=8, ge=1, le=32, description="同时处理的写请求数上限（其余在事件循环中排队，不占线程和数据库连接）"
