@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/portal.py [--notices 1000000] [--projects 100000] [--ledger 1000000]
                                      [--requests 200] [--clients 4] [--seconds 5]
-                                     [--pg-url URL] [--skip-sqlite]
+                                     [--pg-url URL] [--skip-sqlite] [--keep]
 
 For each database (SQLite; PostgreSQL too when ``--pg-url`` or ``SUNSHINE_TEST_POSTGRES_URL`` names a
 server, in a database ``sunshine_bench_portal_<pid>`` created there and dropped afterwards) a fresh database is
@@ -499,6 +499,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--pg-url", default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite data folder (to EXPLAIN afterwards)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT.parent / "src"))
     if not args.skip_sqlite:
@@ -506,7 +507,10 @@ def main() -> None:
         try:
             bench_database("SQLite", f"sqlite:///{folder / 'sunshine.db'}", folder, args)
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            if args.keep:
+                print(f"[SQLite] data kept in {folder}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
     if args.pg_url:
         folder = Path(tempfile.mkdtemp(prefix="sunshine-bench-portal-pg-"))
         try:

@@ -109,6 +109,10 @@ class Settings(BaseSettings):
         description="存储桶寻址方式：path（MinIO 常用）、virtual（阿里云 OSS 要求）或 auto",
     )
     s3_timeout: float = Field(default=30.0, gt=0, le=600, description="对象存储单次请求的连接与读取超时（秒）")
+    search_backend: str = Field(
+        default="database",
+        description="全站检索的索引：database（数据库自身的全文索引），或外部检索引擎的适配器 module:Factory",
+    )
     max_attachment_bytes: int = Field(default=20 * 1024 * 1024, description="单个公告附件的大小上限（字节）")
     max_concurrent_writes: int = Field(
         default=8, ge=1, le=32, description="同时处理的写请求数上限（其余在事件循环中排队，不占线程和数据库连接）"

@@ -68,6 +68,22 @@ def install() -> None:
     monitoring_steps.install()  # 电子监察: a project's rules after each of its steps and after its decryption
     servicedesk_steps.install()  # 服务台: surveys after acceptance and opening; 12345 told of order steps
     governance_steps.install()  # the annual report counts rules and normative documents adopted after consultation
+    from sunshine.committees import todo_sources as committees_todos
+    from sunshine.complaints import todo_sources as complaints_todos
+    from sunshine.experts import todo_sources as experts_todos
+    from sunshine.governance import todo_sources as governance_todos
+    from sunshine.procedure import todo_sources as procedure_todos
+    from sunshine.supervision import todo_sources as supervision_todos
+    from sunshine.trading import todo_sources as trading_todos
+
+    # the workbench to-dos each domain gives the roles that act on its records (core/todos.py)
+    trading_todos.install()  # a tenderer's or agency's projects waiting for their step
+    complaints_todos.install()  # answers, statements, corrections and the department's decisions
+    committees_todos.install()  # expert draw requests awaiting the supervisory department's approval
+    procedure_todos.install()  # method changes and direct awards awaiting the supervisory department
+    experts_todos.install()  # expert applications awaiting review and approval
+    supervision_todos.install()  # open-day applications awaiting the government affairs office
+    governance_todos.install()  # catalogs awaiting 政务办's re-check, catalog items nobody has claimed
     from sunshine.disclosure import search_sources as disclosure_search
     from sunshine.policy import search_sources as policy_search
     from sunshine.search import indexing as search_indexing

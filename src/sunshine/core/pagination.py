@@ -81,7 +81,11 @@ class Keyset:
             equal = [self.keys[j].column == values[j] for j in range(i)]
             beyond = key.column < values[i] if key.descending else key.column > values[i]
             terms.append(and_(*equal, beyond))
-        return or_(*terms)
+        # the first key's bound on its own as well: an index on the keys is then read from the cursor on, where
+        # the OR alone makes SQLite walk it from the first row (a deep page read half the list)
+        first = self.keys[0]
+        bound = first.column <= values[0] if first.descending else first.column >= values[0]
+        return and_(bound, or_(*terms)) if len(self.keys) > 1 else or_(*terms)
 
     def python_types(self) -> list[type]:
         out = []

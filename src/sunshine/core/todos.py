@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,21 @@ class Todo:
     href: str  # the page where it is done
     kind: str  # in Chinese: 评标邀请, 观察席, 项目受理 …
     due: datetime | None = None  # when it must be done, if a time limit runs
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def end_of_day(day: date) -> datetime:
+    """A time limit counted in days ends with its last day, Beijing time (as UTC)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=BEIJING).astimezone(UTC)
+
+
+def _sort_key(todo: Todo) -> tuple[bool, datetime]:
+    if todo.due is None:
+        return True, datetime.max
+    due = todo.due.astimezone(UTC) if todo.due.tzinfo else todo.due.replace(tzinfo=UTC)
+    return False, due.replace(tzinfo=None)
 
 
 Provider = Callable[[Session, Principal], list[Todo]]
@@ -42,6 +58,5 @@ def for_principal(session: Session, principal: Principal, limit: int = 20) -> li
             continue
         seen.add(provider)
         out.extend(provider(session, principal))
-    far = datetime.max.replace(tzinfo=None)
-    out.sort(key=lambda t: (t.due is None, t.due.replace(tzinfo=None) if t.due else far))
+    out.sort(key=_sort_key)
     return out[:limit]

@@ -323,7 +323,14 @@ def _catalog(session_factory, walk, today: date) -> int:
             who = "centre" if i % 3 else ("supervisor" if i % 2 else "disclosure")
             catalogs.claim(session, principal(session, who), entry.id)
         catalogs.flag_unclaimed(session, principal(session, "disclosure"), cat_id)
-    return 1
+    _at(walk, today - timedelta(days=2), 9)
+    with session_factory() as session:  # a district's catalog awaiting 政务办's re-check
+        office = principal(session, "disclosure")
+        district = catalogs.derive(
+            session, office, name="示范市鼓楼区公共资源交易分中心政务公开事项目录", region_code="350102", scope="ZX"
+        )
+        catalogs.submit(session, office, district.id)
+    return 2
 
 
 def _inspections(session_factory, walk, today: date) -> int:

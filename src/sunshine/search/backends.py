@@ -14,15 +14,17 @@ facets over a full window are estimates and say so (``Window.complete``).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, column, delete, insert, select, table, text, update
 from sqlalchemy.orm import Session
 
+from sunshine.config import get_settings
 from sunshine.search.models import SearchDoc
 from sunshine.search.segment import Term
 from sunshine.search.sources import BODY_CHARS, Doc
@@ -92,7 +94,11 @@ class Window:
 WINDOW_COLUMNS = (SearchDoc.kind, SearchDoc.transaction_type, SearchDoc.method, SearchDoc.status, SearchDoc.region_code)
 
 
+@runtime_checkable
 class Backend(Protocol):
+    """The one interface of the index: the database's own full-text search implements it (``SqliteFts5``,
+    ``PostgresTsvector``), and so does a centre's adapter to an external engine (``SUNSHINE_SEARCH_BACKEND``)."""
+
     name: str
 
     def put(self, session: Session, key: str, kind: str, doc: Doc, title_tokens: str, body_tokens: str) -> None:
@@ -245,17 +251,42 @@ class PostgresTsvector:
         return _window(session.execute(stmt, {"q": self.tsquery(terms)}).all(), window)
 
 
+DATABASE = "database"
 _override: Backend | None = None
+_configured: dict[str, Backend] = {}
 
 
 def use(backend: Backend | None) -> None:
-    """Point the search at another backend (a centre's OpenSearch adapter); None: the database's own."""
+    """Point the search at another backend (a centre's OpenSearch adapter); None: the configured one."""
     global _override
     _override = backend
+
+
+def configured(name: str) -> Backend | None:
+    """The backend ``SUNSHINE_SEARCH_BACKEND`` names: None for the database's own, else the adapter built once
+    by ``module:Factory`` (a class or a function of no arguments)."""
+    if name == DATABASE:
+        return None
+    if name not in _configured:
+        module, _, attr = name.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module), attr) if attr else None
+        except (ImportError, AttributeError):
+            factory = None
+        backend = factory() if factory is not None else None
+        if not isinstance(backend, Backend):
+            raise ValueError(
+                f"SUNSHINE_SEARCH_BACKEND={name}：应为 database，或实现 search.backends.Backend 的 module:Factory"
+            )
+        _configured[name] = backend
+    return _configured[name]
 
 
 def for_session(session: Session) -> Backend:
     if _override is not None:
         return _override
+    chosen = configured(get_settings().search_backend)
+    if chosen is not None:
+        return chosen
     bind = session.get_bind()
     return PostgresTsvector() if bind.dialect.name == "postgresql" else SqliteFts5()
