@@ -209,6 +209,7 @@ def my_sessions(session: Session = SessionDep, actor: Principal = SUPERVISOR_ROL
             "source_label": labels.ATTENDANCE_SOURCES[a.source],
             "signed_in_at": a.signed_in_at,
             "link": sessions.watch_link(b.id),
+            "remote": sessions.remote_links(session, actor, b),
         }
         for a, b, room in sessions.mine(session, actor)
     ]

@@ -1,6 +1,7 @@
 """What social supervision registers with the layers below at ``domains.install()``: the observer kind of a
-scheduled session (``observers``), the draw purposes of drawing supervisors for a session and of choosing an open
-day's attendees (``draws``), and the kinds of message it sends (``messaging``). It adds no lifecycle step."""
+scheduled session (``observers``) and the listener that seats its supervisors at the owner's electronic session when
+it opens, the draw purposes of drawing supervisors for a session and of choosing an open day's attendees
+(``draws``), and the kinds of message it sends (``messaging``). It adds no lifecycle step."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sunshine.supervision import opendays, schedule, sessions
 
 def install() -> None:
     observer_kinds.register(sessions.KIND, sessions.KIND_LABEL, sessions.watch_link)
+    observer_kinds.on_opened(sessions.on_opened)  # seated supervisors follow into the evaluation session
     purposes.register(sessions.PURPOSE, sessions.PURPOSE_LABEL, on_drawn=sessions.on_drawn, names=sessions.names)
     purposes.register(opendays.PURPOSE, opendays.PURPOSE_LABEL, on_drawn=opendays.on_drawn, names=lambda s, d: {})
     messaging.register_kind(schedule.MESSAGE_KIND, "每周监督安排")

@@ -147,7 +147,7 @@ def workbench(request: Request, session: Session = SessionDep, actor: Principal 
         page_title="我的社会监督",
         me=me,
         rows=rows,
-        mine=sessions.mine(session, actor),
+        mine=[(a, b, room, sessions.remote_links(session, actor, b)) for a, b, room in sessions.mine(session, actor)],
         regular=[d for d in opendays.listing(session) if d.kind == "regular" and d.state == "announced"],
         **LABELS,
     )
@@ -206,7 +206,9 @@ def _utc(value: datetime) -> str:
 
 
 @router.get("/supervision/sessions/{booking_id}", response_class=HTMLResponse)
-def session_page(booking_id: Id, request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def session_page(
+    booking_id: Id, request: Request, session: Session = SessionDep, actor: Principal = PUBLIC
+) -> Response:
     b, room = sessions.booking(session, booking_id)
     return render(
         request,
@@ -216,6 +218,7 @@ def session_page(booking_id: Id, request: Request, session: Session = SessionDep
         room=room,
         seats=sessions.seats_of(session, room),
         observers=sessions.record(session, b.id),
+        remote=sessions.remote_links(session, actor, b),
         purpose_label=labels.label(schedule.venues.PURPOSES, b.purpose),
         **LABELS,
     )
