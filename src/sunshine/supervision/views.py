@@ -21,7 +21,7 @@ from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id, stored_id
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.supervision import cards, labels, opendays, opinions, registry, schedule, sessions
+from sunshine.supervision import cards, labels, opendays, opinions, polls, registry, schedule, sessions
 from sunshine.venues.models import Room
 from sunshine.web.refusals import act, refusals_back_to
 from sunshine.web.templating import flash, redirect, render
@@ -329,7 +329,9 @@ def open_day_page(open_day_id: Id, request: Request, session: Session = SessionD
         page_title=day.title,
         day=day,
         agenda=opendays.agenda(day),
-        poll=opendays.poll(session, day),
+        poll=polls.options(session, day),
+        poll_open=polls.is_open(day),
+        poll_result=polls.result(session, day),
         selected=[p.ref for p in opendays.people(session, day, ("selected",))],
         taking=day.kind == "application"
         and day.state == "announced"
@@ -369,7 +371,7 @@ def open_day_vote(
     return act(
         request,
         f"/supervision/open-days/{open_day_id}",
-        lambda: opendays.vote(session, open_day_id, option, key),
+        lambda: polls.vote(session, open_day_id, option, key),
         "感谢参与社会关注度调查",
     )
 
