@@ -19,7 +19,7 @@ from sunshine.messaging import service as messaging
 from sunshine.supervision.models import PollOption
 from sunshine.supervision.polls import winner
 from tests.conftest import SHANGHAI
-from tests.pages import browser, page_text
+from tests.pages import browser, csrf_token, page_text
 from tests.supervision.builders import people, refresh
 
 
@@ -31,7 +31,7 @@ POLL = ["示范市第一中学教学楼改造工程", "城区道路雨污分流�
 
 
 def test_the_poll_closes_at_its_end_the_platform_designates_the_first_of_equals_and_an_override_needs_a_reason(
-    db, client, clock
+    db, app, client, clock
 ):
     w = people(db, client, candidates=0)
     h = w["h"]
@@ -84,6 +84,14 @@ def test_the_poll_closes_at_its_end_the_platform_designates_the_first_of_equals_
     with db.unit_of_work(read_only=True) as s:
         assert len(s.scalars(select(LedgerEntry).where(LedgerEntry.kind.like("%poll_closed"))).all()) == 1
 
+    with browser(app, w["centre"]) as b:
+        staff_page = b.get(f"/staff/supervision/open-days/{day['id']}")
+        assert "社会关注度调查结果" in page_text(staff_page.text)
+        refused = b.post(
+            f"/staff/supervision/open-days/{day['id']}/poll-override",
+            data={"option_id": str(ids[1]), "reason": "", "csrf_token": csrf_token(staff_page.text)},
+        )
+        assert "须写明理由" in page_text(refused.text)  # refused, flashed back on the staff page
     url = f"/api/v1/supervision/open-days/{day['id']}/poll-override"
     assert (
         client.post(url, headers=h["office"], json={"option_id": ids[2], "reason": "项目更受关注"}).status_code == 403

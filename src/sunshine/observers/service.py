@@ -149,6 +149,8 @@ def release_by_rule(session: Session, seat: ObserverSeat, *, ledger_subject: str
 def opened(session: Session, kind: str, subject_id: int, *, project_id: int) -> None:
     """The owner opened a session of ``kind`` (an evaluation session at its booked room): the domains that seat
     people at booked sessions seat them here too, in the owner's transaction."""
+    if not registry.known(kind):
+        return
     registered = registry.get(kind)
     for listener in registry.opened_listeners():
         listener(session, registered, subject_id, project_id)
