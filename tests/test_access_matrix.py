@@ -1243,6 +1243,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/supervision/open-days/{open_day_id}/hold"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/api/v1/supervision/open-days/{open_day_id}/report"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/api/v1/supervision/open-days/{open_day_id}/poll/{option_id}"): PUBLIC,
+    ("POST", "/api/v1/supervision/open-days/{open_day_id}/poll-override"): frozenset({Role.CENTRE_STAFF}),
     ("GET", "/supervision/cards/{serial}"): PUBLIC,
     ("GET", "/supervision/recruitments/{recruitment_id}"): PUBLIC,
     ("POST", "/supervision/recruitments/{recruitment_id}/apply"): SIGNED_IN,

@@ -20,6 +20,7 @@ def install() -> None:
     from sunshine.awards import steps as awards_steps
     from sunshine.bidding import sealing as bidding_sealing
     from sunshine.bidding import steps as bidding_steps  # noqa: F401
+    from sunshine.bidding import watching as bidding_watching
     from sunshine.committees import steps as committees_steps
     from sunshine.complaints import steps as complaints_steps
     from sunshine.credit import steps as credit_steps
@@ -48,6 +49,7 @@ def install() -> None:
     # sealable documents (seals registry) and the declarations a first notice waits for, before disclosure
     trading_sealing.install()
     bidding_sealing.install()
+    bidding_watching.install()  # the opening as an observed session (observers' kind "opening_session")
     inforequests_sealing.install()
     declarations_steps.install()
     committees_steps.install()  # draw purposes and reasons; finished draws disclosed at the results

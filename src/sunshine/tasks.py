@@ -176,12 +176,14 @@ def tick(db: Database) -> TickReport:
     with db.unit_of_work() as session:  # 社会监督: next week's schedule on its day; overdue opinions and reports
         from sunshine.supervision import opendays as supervision_open_days
         from sunshine.supervision import opinions as supervision_opinions
+        from sunshine.supervision import polls as supervision_polls
         from sunshine.supervision import schedule as supervision_schedule
 
         report.supervision = (
             supervision_schedule.tick(session)
             + supervision_opinions.raise_overdue(session)
             + supervision_open_days.raise_overdue_reports(session)
+            + supervision_polls.close_due(session)
         )
     with db.unit_of_work() as session:
         head = ledger.latest_head(session)

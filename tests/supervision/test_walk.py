@@ -137,7 +137,9 @@ def test_supervisor_schedule_session_and_opinion(db, app, client, clock):
     assert full.status_code == 409 and "已满" in full.json()["detail"]
     assert client.post(f"/api/v1/supervision/sessions/{next_week}/choose", headers=h["supervisor"]).status_code == 403
     seats = client.get("/api/v1/observers/mine", headers=h["c0"]).json()
-    assert seats[0]["link"] == f"/supervision/sessions/{next_week}" and seats[0]["kind_label"]
+    links = {x["link"] for x in seats}
+    assert f"/supervision/sessions/{next_week}" in links and all(x["kind_label"] for x in seats)
+    assert any(x["kind_label"] == "开标会（电子开标室）" for x in seats)  # remote observation of the opening too
     with browser(app, w["c0"]) as sup:
         bench = page_text(sup.get("/supervision/me").text)
         assert "示范市第一中学教学楼改造工程" in bench and card_a["card_serial"] in bench

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from sunshine.bidding import envelope, hooks
+from sunshine.bidding import envelope, hooks, watching
 from sunshine.bidding.models import Bid, OpeningSession
 from sunshine.bidding.opening_record import (
     UNDECRYPTED_BASIS,
@@ -472,6 +472,8 @@ class Room:
     can_start: bool = False  # centre staff, and the opening is due
     faults: dict[str, str] = field(default_factory=dict)  # bid number → the centre's platform-fault finding
     panels: list[hooks.RoomPanel] = field(default_factory=list)  # blocks other domains add for the officials
+    observer_seat: str | None = None  # the visitor's observer seat here, by its capacity's label (``watching``)
+    observers: int = 0  # observer seats at this opening (social supervisors watching remotely)
 
 
 def room(session: Session, actor: Principal, project_id: int) -> Room:
@@ -509,4 +511,6 @@ def room(session: Session, actor: Principal, project_id: int) -> Room:
         can_start=due and Role.CENTRE_STAFF in actor.roles,
         faults=faults,
         panels=hooks.panels(session, actor, project) if opening is not None else [],
+        observer_seat=watching.seat_label(session, actor, project.id),
+        observers=watching.seated(session, project.id),
     )

@@ -3,7 +3,10 @@
 government's special supervisor (特约监督员, account ``special``) is in office; this week's schedule was sent; 李秀英
 chose an upcoming opening; an opinion left at a room was answered and published after the disclosure office's
 review, another awaits its answer; an on-application open day takes applications and a designated-project open day
-polls the public. Everything through the supervision services. Idempotent."""
+polls the public; an earlier on-application open day was screened by 政务办 and drawn in public (its record replays,
+the applicants entered from paper forms told by SMS); an earlier designated open day's poll closed and the platform
+designated the project with most votes. 李秀英's chosen opening also seats her in the opening room (remote
+observation). Everything through the supervision services. Idempotent."""
 
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from sqlalchemy import select
 from sunshine.core.auth import ANONYMOUS
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.demo.base import DEMO_PASSWORD, principal
+from sunshine.draws import engine
+from sunshine.draws import service as draws
 from sunshine.identity import service as identity
 from sunshine.identity.roles import Role
-from sunshine.supervision import opendays, opinions, registry, schedule, sessions
+from sunshine.supervision import opendays, opinions, polls, registry, schedule, sessions
 from sunshine.supervision.models import Recruitment
 from sunshine.venues.models import Booking, Room
 
@@ -163,4 +168,92 @@ def load_demo_supervision(session_factory, real_now: datetime) -> int:
             poll=["示范市第一中学教学楼改造工程", "城区道路雨污分流改造工程", "市民公园提升改造工程"],
         )
         created += 2
+    created += _drawn_open_day(session_factory, real_now)
+    created += _closed_poll(session_factory, real_now)
     return created
+
+
+APPLICANTS = (
+    ("孙丽", "市民，关心学校建设", False),
+    ("周涛", "大学生，学习招投标知识", False),
+    ("吴敏", "社区工作者", False),
+    ("郑华", "媒体记者", False),
+    ("冯军", "退休教师", False),
+    ("陈静", "律师", False),
+    ("褚亮", "企业职工", True),
+    ("卫红", "个体经营者", True),
+    ("蒋平", "农民工代表", True),
+    ("沈洁", "推销产品", False),
+)
+
+
+def _drawn_open_day(session_factory, real_now: datetime) -> int:
+    """An on-application open day two days from now: ten applied (three on paper at the counter), 政务办 passed nine,
+    and the public draw picked eight; the chosen without an account were told by SMS."""
+    with use_clock(AdjustableClock(real_now - timedelta(days=12))), session_factory() as s:
+        centre = principal(s, "centre")
+        day = opendays.announce(
+            s,
+            centre,
+            kind="application",
+            title="第四季度社会申请式开放日（已抽取）",
+            description="观摩工程建设项目的电子开标和评标委员会的产生过程，召开座谈会听取意见。",
+            instructions=INSTRUCTIONS,
+            place="交易大厅二楼第一开标室",
+            starts_at=real_now + timedelta(days=2),
+            capacity=8,
+            apply_until=real_now - timedelta(days=3),
+        )
+        day_id = day.id
+        for i, (name, purpose, offline) in enumerate(APPLICANTS):
+            opendays.apply(
+                s,
+                centre if offline else ANONYMOUS,
+                day_id,
+                name=name,
+                phone=f"1370591{i:04d}",
+                purpose=purpose,
+                offline=offline,
+            )
+    with use_clock(AdjustableClock(real_now - timedelta(days=2))):
+        with session_factory() as s:
+            office = principal(s, "govaffairs")
+            for p in opendays.people(s, opendays.get(s, day_id)):
+                out = p.purpose == "推销产品"
+                opendays.screen(s, office, p.id, passed=not out, note="申请目的与开放日无关" if out else "")
+            code = opendays.select_attendees(s, office, day_id).draw_code
+        secret = engine.new_secret()
+        with session_factory() as s:
+            office, centre = principal(s, "govaffairs"), principal(s, "centre")
+            draws.sign_in(s, centre, code)
+            draws.sign_in(s, office, code)
+            draws.commit(s, office, code, engine.commitment(code, f"office:{office.user_id}", secret))
+        with session_factory() as s:
+            draws.start_reveal(s, principal(s, "centre"), code)
+        with session_factory() as s:
+            draws.reveal(s, principal(s, "govaffairs"), code, secret)
+    return 1
+
+
+def _closed_poll(session_factory, real_now: datetime) -> int:
+    """A designated open day whose public poll closed yesterday: the platform designated the project with most votes."""
+    with use_clock(AdjustableClock(real_now - timedelta(days=20))), session_factory() as s:
+        day = opendays.announce(
+            s,
+            principal(s, "centre"),
+            kind="designated",
+            title="民生工程集中开放日（调查已结束）",
+            description="邀请人大代表、政协委员和媒体记者观摩社会关注度调查确定的项目的开评标全过程。",
+            instructions=INSTRUCTIONS,
+            place="交易中心二楼、四楼",
+            starts_at=real_now + timedelta(days=8),
+            capacity=20,
+            poll=["示范市人民医院门诊楼改造工程", "城北片区老旧小区改造工程", "示范市第三小学新建工程"],
+            poll_until=real_now - timedelta(days=1),
+        )
+        options = polls.options(s, day)
+        for i, pick in enumerate([1, 0, 1, 2, 1, 0, 1, 2, 1, 0, 1]):
+            polls.vote(s, day.id, options[pick].id, f"demo-visitor-{i}")
+    with use_clock(AdjustableClock(real_now)), session_factory() as s:
+        polls.close_due(s)
+    return 1

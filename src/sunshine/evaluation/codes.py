@@ -77,6 +77,9 @@ STATES = {
     "failed": "评审失败（废标）",
 }
 
+#: the observer-seat kind of an evaluation session (``observers``)
+OBSERVER_KIND = "evaluation_session"
+
 QUERY_KINDS = {"clarification": "澄清", "low_price": "异常低价说明"}
 VERDICTS = {"accepted": "说明合理，采纳", "rejected": "不能证明其报价合理性"}
 SIGNATURES = {"agree": "同意", "dissent": "有保留意见（已书面说明）", "deemed": "拒绝签字且未说明理由，视为同意"}

@@ -29,6 +29,7 @@ from sunshine.evaluation.models import EvaluationBid, EvaluationConflict, Evalua
 from sunshine.experts import service as experts
 from sunshine.identity.models import Organisation, User
 from sunshine.ledger import service as ledger
+from sunshine.observers import service as observers
 from sunshine.trading.models import Project, Section
 
 EXPERT, REPRESENTATIVE = "expert", "representative"
@@ -282,6 +283,7 @@ def _open(session, actor, project, request, section_id, declared, bids, represen
             "bids": len(bids),
         },
     )
+    observers.opened(session, codes.OBSERVER_KIND, row.id, project_id=project.id)
     return row
 
 

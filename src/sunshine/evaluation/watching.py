@@ -27,7 +27,7 @@ from sunshine.observers import service as observers
 from sunshine.observers.models import ObserverSeat
 from sunshine.trading.models import Project, Section
 
-KIND = "evaluation_session"
+KIND = codes.OBSERVER_KIND
 
 #: what each of the session's ledger entries means, as an observer reads it
 EVENTS = {
@@ -62,7 +62,23 @@ EVENTS = {
 
 
 def install() -> None:
-    registry.register(KIND, "评标（评审）会议", lambda session_id: f"/evaluation/sessions/{session_id}/watch")
+    registry.register(
+        KIND,
+        "评标（评审）会议",
+        lambda session_id: f"/evaluation/sessions/{session_id}/watch",
+        booked_as="evaluation",
+        sessions_of=sessions_at_booking,
+    )
+
+
+def sessions_at_booking(session: Session, project_id: int, booking_subject: str) -> list[int]:
+    """The sessions held at an evaluation booking: those of its draw request (``committee-request:<id>``), or,
+    for a booking the centre made by hand for the project, every session of the project."""
+    stmt = select(EvaluationSession.id).where(EvaluationSession.project_id == project_id)
+    prefix, _, request_id = booking_subject.partition(":")
+    if prefix == "committee-request" and request_id.isdigit():
+        stmt = stmt.where(EvaluationSession.request_id == int(request_id))
+    return list(session.scalars(stmt.order_by(EvaluationSession.id)))
 
 
 def ledger_subject(session: Session, row: EvaluationSession) -> str:

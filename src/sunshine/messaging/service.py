@@ -90,27 +90,50 @@ def send(
     )
     session.add(message)
     session.flush()
-    text = f"{SMS_PREFIX}{subject}：{body}"
-    if len(text) > MAX_SMS_CHARS:
-        text = text[: MAX_SMS_CHARS - 1] + "…"
     for channel, to in (("sms", sms_to), ("voice", voice_to)):
-        if not to:
-            continue
-        row = Delivery(
-            message_id=message.id,
-            user_id=user_id,
-            kind=kind,
-            channel=channel,
-            phone=_phone(to, f"{channel}_to"),
-            text=text if channel == "sms" else f"{subject}。{body}",
-            confidential=kind in CONFIDENTIAL,
-            created_at=now,
-            attempts=0,
-        )
-        session.add(row)
-        session.flush()
-        after_commit.defer(session, AFTER_COMMIT, row.id)
+        if to:
+            _queue(session, message.id, user_id, kind, channel, to, subject, body)
     return message
+
+
+def _sms_text(subject: str, body: str) -> str:
+    text = f"{SMS_PREFIX}{subject}：{body}"
+    return text[: MAX_SMS_CHARS - 1] + "…" if len(text) > MAX_SMS_CHARS else text
+
+
+def _queue(
+    session: Session,
+    message_id: int | None,
+    user_id: int | None,
+    kind: str,
+    channel: str,
+    to: str,
+    subject: str,
+    body: str,
+) -> Delivery:
+    row = Delivery(
+        message_id=message_id,
+        user_id=user_id,
+        kind=kind,
+        channel=channel,
+        phone=_phone(to, f"{channel}_to"),
+        text=_sms_text(subject, body) if channel == "sms" else f"{subject}。{body}",
+        confidential=kind in CONFIDENTIAL,
+        created_at=clock.now(),
+        attempts=0,
+    )
+    session.add(row)
+    session.flush()
+    after_commit.defer(session, AFTER_COMMIT, row.id)
+    return row
+
+
+def send_sms(session: Session, *, phone: str, subject: str, body: str, kind: str) -> Delivery:
+    """An SMS to a number that has no account on the platform (so no inbox): a person the centre's staff entered
+    from a paper form. Queued like any other and handed to the gateway once this unit of work commits."""
+    if kind not in KINDS:
+        raise ValueError(f"unregistered message kind {kind!r}")
+    return _queue(session, None, None, kind, "sms", phone, subject, body)
 
 
 # --------------------------------------------------------------------------- the inbox

@@ -131,6 +131,31 @@ def revoke(
     return seat
 
 
+def release_by_rule(session: Session, seat: ObserverSeat, *, ledger_subject: str) -> ObserverSeat:
+    """A seat granted by the owning domain's rule ends by the same rule (the supervisor gave up the session): the
+    person is recorded as ending it themself."""
+    if seat.revoked_at is None:
+        seat.revoked_at, seat.revoked_by = clock.now(), seat.user_id
+        session.flush()
+        ledger.append(
+            session,
+            "observers:seat:revoked",
+            ledger_subject,
+            {"kind": seat.kind, "session": seat.subject_id, "seat": seat.id},
+        )
+    return seat
+
+
+def opened(session: Session, kind: str, subject_id: int, *, project_id: int) -> None:
+    """The owner opened a session of ``kind`` (an evaluation session at its booked room): the domains that seat
+    people at booked sessions seat them here too, in the owner's transaction."""
+    if not registry.known(kind):
+        return
+    registered = registry.get(kind)
+    for listener in registry.opened_listeners():
+        listener(session, registered, subject_id, project_id)
+
+
 def mine(session: Session, actor: Principal) -> list[ObserverSeat]:
     """The actor's active seats, newest first (the observer's own list)."""
     if actor.user_id is None:

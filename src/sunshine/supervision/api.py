@@ -13,7 +13,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
 from sunshine.core.pagination import PAGING, Paging
 from sunshine.identity.roles import Role
-from sunshine.supervision import cards, labels, opendays, opinions, registry, schedule, sessions
+from sunshine.supervision import cards, labels, opendays, opinions, polls, registry, schedule, sessions
 from sunshine.supervision import schemas as s
 from sunshine.supervision.models import OpenDay, Opinion, Participant, Supervisor
 
@@ -67,7 +67,9 @@ def open_day_out(session: Session, day: OpenDay) -> dict[str, Any]:
         "draw_code": day.draw_code,
         "draw_link": f"/draws/{day.draw_code}" if day.draw_code else None,
         "selected": [p.ref for p in opendays.people(session, day, ("selected",))],
-        "poll": [{"id": o.id, "label": o.label, "votes": o.votes} for o in opendays.poll(session, day)],
+        "poll": [{"id": o.id, "label": o.label, "votes": o.votes} for o in polls.options(session, day)],
+        "poll_until": day.poll_until,
+        "poll_result": polls.result(session, day),
         "report": day.report if day.report_published_at else None,
         "report_published_at": day.report_published_at,
     }
@@ -216,6 +218,7 @@ def my_sessions(
             "source_label": labels.ATTENDANCE_SOURCES[a.source],
             "signed_in_at": a.signed_in_at,
             "link": sessions.watch_link(b.id),
+            "remote": sessions.remote_links(session, actor, b),
         }
         for a, b, room in paging.answer(sessions.mine_page(session, actor, cursor=paging.cursor, limit=paging.limit))
     ]
@@ -401,5 +404,12 @@ def vote(
     open_day_id: Id, option_id: Id, request: Request, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> dict:
     key = f"{request.client.host if request.client else ''}|{request.headers.get('user-agent', '')}"
-    option = opendays.vote(session, open_day_id, option_id, key)
+    option = polls.vote(session, open_day_id, option_id, key)
     return {"option_id": option.id, "votes": option.votes}
+
+
+@router.post("/open-days/{open_day_id}/poll-override", summary="调整社会关注度调查确定的项目（须写明理由，交易中心）")
+def poll_override(
+    open_day_id: Id, body: s.PollOverrideIn, session: Session = SessionDep, actor: Principal = CENTRE
+) -> dict:
+    return open_day_out(session, polls.override(session, actor, open_day_id, body.option_id, body.reason))

@@ -100,6 +100,8 @@ EVENTS = {
     "supervision:open_day:held": "举办开放日",
     "supervision:open_day:reported": "发布开放日活动报告",
     "supervision:open_day:reported_to_office": "向政务公开服务中心上报活动情况",
+    "supervision:open_day:poll_closed": "社会关注度调查结束，平台按得票确定开放项目",
+    "supervision:open_day:poll_overridden": "交易中心说明理由后调整开放项目",
 }
 
 

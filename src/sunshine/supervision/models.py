@@ -143,6 +143,15 @@ class OpenDay(Base):
     report_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     report_due_on: Mapped[date | None] = mapped_column(Date)  # government open day: to 政务办 within 2 days
     reported_to_office_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 社会关注度调查 (designated open days): closed by the tick at poll_until, the platform designates the option
+    # with most votes (ties: the one proposed first); the centre may override it only with a recorded reason
+    poll_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    poll_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    poll_platform_option_id: Mapped[int | None] = mapped_column(Integer)  # what the count designated
+    poll_option_id: Mapped[int | None] = mapped_column(Integer)  # the designated project (after any override)
+    poll_override_reason: Mapped[str | None] = mapped_column(Text)
+    poll_overridden_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    poll_overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Participant(Base):

@@ -27,7 +27,7 @@ from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.messaging import service as messaging
 from sunshine.supervision import labels, registry, settings
-from sunshine.supervision.models import OpenDay, Participant, PollOption, PollVote
+from sunshine.supervision.models import OpenDay, Participant, PollOption
 from sunshine.venues import service as venues
 
 OFFICE = frozenset({Role.GOVERNMENT_AFFAIRS})
@@ -36,6 +36,7 @@ PURPOSE_LABEL = "开放日参加人员抽取"
 GROUP = "attendees"
 MESSAGE_KIND = "supervision_open_day"
 INVITED_KINDS = ("designated", "government")
+POLL_BEFORE = timedelta(days=3)  # 平台默认值: the poll closes three days before the day unless the notice says when
 
 
 def _hash(text: str) -> str:
@@ -88,6 +89,7 @@ def announce(
     apply_until: datetime | None = None,
     booking_id: int | None = None,
     poll: list[str] | None = None,
+    poll_until: datetime | None = None,
 ) -> OpenDay:
     """发布开放日通告 with its 活动须知; an on-application day's capacity lies within the pack's 5–8."""
     registry.require_manager(actor)
@@ -112,6 +114,12 @@ def announce(
     options = [o.strip() for o in (poll or []) if o and o.strip()]
     if options and kind != "designated":
         raise InvalidInput("社会关注度调查只用于指定项目集中开放日", field="poll")
+    if options and len(options) < 2:
+        raise InvalidInput("社会关注度调查至少列出两个候选项目", field="poll")
+    if options:
+        poll_until = venues.aware(poll_until) if poll_until is not None else starts_at - POLL_BEFORE
+        if not now < poll_until < starts_at:
+            raise InvalidInput("调查截止时间须在今后，并在开放日之前", field="poll_until")
     day = OpenDay(
         kind=kind,
         title=_text(title, "title", "标题", 200),
@@ -122,6 +130,7 @@ def announce(
         booking_id=booking_id,
         capacity=capacity,
         apply_until=apply_until if kind == "application" else None,
+        poll_until=poll_until if options else None,
         state="announced",
         created_by=actor.user_id,
         created_at=now,
@@ -199,18 +208,33 @@ def invite(
         user_id=user_id,
         state="invited",
     )
-    if user_id is not None:
+    tell(
+        session,
+        day,
+        row,
+        f"邀请函：{day.title}",
+        f"诚邀您参加{day.title}，{local_time(day.starts_at)}，地点：{day.place}，邀请编号 {row.ref}。",
+    )
+    return row
+
+
+def tell(session: Session, day: OpenDay, row: Participant, subject_text: str, body: str) -> None:
+    """A participant hears of their invitation or outcome: in their inbox and by SMS where they have an account,
+    by SMS alone where the staff entered them without one (through the gateway once the step commits). The number
+    stays in the delivery row; the ledger and the public pages never see it."""
+    if row.user_id is not None:
         messaging.send(
             session,
-            user_id=user_id,
-            subject=f"邀请函：{day.title}",
-            body=f"诚邀您参加{day.title}，地点：{day.place}。",
+            user_id=row.user_id,
+            subject=subject_text,
+            body=body,
             link=f"/supervision/open-days/{day.id}",
             sms_to=row.phone,
             kind=MESSAGE_KIND,
         )
-        row.notified_at = clock.now()
-    return row
+    else:
+        messaging.send_sms(session, phone=row.phone, subject=subject_text, body=body, kind=MESSAGE_KIND)
+    row.notified_at = clock.now()
 
 
 def composition(session: Session, day: OpenDay) -> dict:
@@ -334,6 +358,14 @@ def select_attendees(session: Session, actor: Principal, open_day_id: int) -> Op
         subject(day),
         {"applications": len(people(session, day)), "passed": len(passed)},
     )
+    for p in people(session, day, ("screened_out",)):
+        tell(
+            session,
+            day,
+            p,
+            f"{day.title}：申请未通过筛选",
+            f"申请编号 {p.ref} 未通过政务办筛选（{p.screening_note or '不符合本次开放日要求'}）。感谢关注。",
+        )
     if len(passed) <= day.capacity:
         for p in passed:
             p.state = "selected"
@@ -370,25 +402,20 @@ def on_drawn(session: Session, draw) -> None:  # noqa: ANN001
 
 def _selected(session: Session, day: OpenDay) -> None:
     day.state = "selected"
-    now = clock.now()
     for p in people(session, day, ("selected", "not_selected")):
-        if p.user_id is None or p.notified_at is not None:
+        if p.notified_at is not None or p.role != "applicant":
             continue
         won = p.state == "selected"
-        messaging.send(
+        tell(
             session,
-            user_id=p.user_id,
-            subject=f"{day.title}：{'您已入选' if won else '未入选'}",
-            body=(
-                f"申请编号 {p.ref} 入选，请于 {local_time(day.starts_at)} 前到 {day.place} 签到，并阅读活动须知。"
-                if won
-                else f"申请编号 {p.ref} 未入选，感谢关注。抽取记录可在平台核验。"
-            ),
-            link=f"/supervision/open-days/{day.id}",
-            sms_to=p.phone if won else None,
-            kind=MESSAGE_KIND,
+            day,
+            p,
+            f"{day.title}：{'您已入选' if won else '未入选'}",
+            f"申请编号 {p.ref} 入选，请于 {local_time(day.starts_at)} 前到 {day.place} 签到，并阅读活动须知。"
+            if won
+            else f"申请编号 {p.ref} 未入选，感谢关注。抽取记录可在平台核验"
+            + (f"（{day.draw_code}）。" if day.draw_code else "。"),
         )
-        p.notified_at = now
     session.flush()
     ledger.append(
         session,
@@ -529,27 +556,3 @@ def raise_overdue_reports(session: Session) -> list[str]:
         ):
             out.append(key)
     return out
-
-
-# --------------------------------------------------------------------------- the public poll
-
-
-def vote(session: Session, open_day_id: int, option_id: int, voter_key: str) -> PollOption:
-    """社会关注度调查: one vote per visitor (a hash of their browser's key) until the day is held."""
-    day = get(session, open_day_id)
-    option = session.get(PollOption, option_id)
-    if option is None or option.open_day_id != day.id:
-        raise NotFound("调查选项不存在")
-    if day.state != "announced" or clock.now() >= day.starts_at:
-        raise Conflict("调查已结束")
-    voter = _hash(f"{day.id}|{voter_key}")
-    if session.scalar(select(PollVote.id).where(PollVote.open_day_id == day.id, PollVote.voter_hash == voter)):
-        raise Conflict("您已参加本次调查")
-    session.add(PollVote(open_day_id=day.id, option_id=option.id, voter_hash=voter, voted_at=clock.now()))
-    option.votes += 1
-    session.flush()
-    return option
-
-
-def poll(session: Session, day: OpenDay) -> list[PollOption]:
-    return list(session.scalars(select(PollOption).where(PollOption.open_day_id == day.id).order_by(PollOption.id)))

@@ -88,6 +88,12 @@ class OpenDayIn(_In):
     apply_until: IsoDateTime | None = None
     booking_id: Id | None = None
     poll: Annotated[list[Short], Field(max_length=20)] = []
+    poll_until: IsoDateTime | None = None
+
+
+class PollOverrideIn(_In):
+    option_id: Id
+    reason: Annotated[str, Field(max_length=1000)]
 
 
 class InviteIn(_In):

@@ -22,6 +22,7 @@ from sunshine.identity.models import User, UserRole
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.messaging import service as messaging
+from sunshine.observers import registry as observer_kinds
 from sunshine.observers import service as observers
 from sunshine.observers.models import ObserverSeat
 from sunshine.supervision import registry, schedule, settings
@@ -90,7 +91,67 @@ def _seat(session: Session, b: Booking, sup: Supervisor, source: str) -> Attenda
         row = Attendance(booking_id=b.id, supervisor_id=sup.id, source=source, chosen_at=clock.now(), seat_id=seat.id)
         session.add(row)
     session.flush()
+    _seat_remote(session, b, sup.user_id)
     return row
+
+
+# --------------------------------------------------------------------------- remote observation at the owner's session
+
+
+def _seat_remote(session: Session, b: Booking, user_id: int) -> None:
+    """The supervisor also watches the electronic session held at the booking (the opening room, the evaluation
+    session) through the seat kind its owner registered, where that session exists already."""
+    if b.project_id is None:
+        return
+    for kind in observer_kinds.held_at(b.purpose):
+        for subject_id in kind.sessions_of(session, b.project_id, b.subject):
+            _admit_remote(session, kind.code, subject_id, user_id, b)
+
+
+def _admit_remote(session: Session, kind: str, subject_id: int, user_id: int, b: Booking) -> None:
+    if observers.seat_of(session, Principal(user_id=user_id), kind, subject_id) is None:
+        observers.admit_by_rule(
+            session, kind, subject_id, user_id=user_id, capacity="observer", ledger_subject=ledger_subject(b)
+        )
+
+
+def _release_remote(session: Session, b: Booking, user_id: int) -> None:
+    if b.project_id is None:
+        return
+    for kind in observer_kinds.held_at(b.purpose):
+        for subject_id in kind.sessions_of(session, b.project_id, b.subject):
+            seat = observers.seat_of(session, Principal(user_id=user_id), kind.code, subject_id)
+            if seat is not None:
+                observers.release_by_rule(session, seat, ledger_subject=ledger_subject(b))
+
+
+def on_opened(session: Session, kind: observer_kinds.Kind, subject_id: int, project_id: int) -> None:
+    """An owner opened a session (the evaluation began at its booked room): the supervisors who chose or were
+    drawn for that booking take their seats there too."""
+    if kind.booked_as is None or kind.sessions_of is None:
+        return
+    stmt = select(Booking).where(
+        Booking.project_id == project_id, Booking.purpose == kind.booked_as, Booking.state == "booked"
+    )
+    for b in session.scalars(stmt.order_by(Booking.id)):
+        if subject_id not in kind.sessions_of(session, project_id, b.subject):
+            continue
+        for row in attending(session, b.id):
+            sup = session.get(Supervisor, row.supervisor_id)
+            if sup.user_id is not None and registry.in_office(sup):
+                _admit_remote(session, kind.code, subject_id, sup.user_id, b)
+
+
+def remote_links(session: Session, actor: Principal, b: Booking) -> list[dict]:
+    """Where the actor, seated at the booking, watches its electronic sessions remotely (label and link)."""
+    out = []
+    if b.project_id is None or actor.user_id is None:
+        return out
+    for kind in observer_kinds.held_at(b.purpose):
+        for subject_id in kind.sessions_of(session, b.project_id, b.subject):
+            if observers.seat_of(session, actor, kind.code, subject_id) is not None:
+                out.append({"label": kind.label, "link": kind.watch_link(subject_id)})
+    return out
 
 
 def choose(session: Session, actor: Principal, booking_id: int) -> Attendance:
@@ -124,6 +185,7 @@ def cancel(session: Session, actor: Principal, booking_id: int) -> Attendance:
     row.cancelled_at = clock.now()
     if row.seat_id:
         _end_seat(session, row.seat_id)
+    _release_remote(session, b, sup.user_id)
     session.flush()
     return row
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from sunshine.config import get_settings
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
-from sunshine.core.inputs import Id
+from sunshine.core.inputs import Id, stored_id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
-from sunshine.supervision import cards, opendays, opinions, registry, visibility
+from sunshine.supervision import cards, opendays, opinions, polls, registry, visibility
 from sunshine.supervision.views import LABELS
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -164,6 +164,7 @@ def open_day_new(
     capacity: str = Form("8"),
     apply_until: str = Form(""),
     poll: str = Form(""),
+    poll_until: str = Form(""),
     session: Session = SessionDep,
     actor: Principal = CENTRE,
 ) -> Response:
@@ -180,6 +181,7 @@ def open_day_new(
             capacity=int(capacity) if capacity.isdigit() else 0,
             apply_until=_moment(apply_until, "apply_until", "报名截止时间") if apply_until.strip() else None,
             poll=[line for line in poll.splitlines() if line.strip()],
+            poll_until=_moment(poll_until, "poll_until", "调查截止时间") if poll_until.strip() else None,
         )
 
     return act(request, BACK, call, "开放日通告已发布")
@@ -196,6 +198,9 @@ def open_day_staff(
         page_title=f"{day.title}（管理）",
         day=day,
         people=opendays.people(session, day),
+        poll=polls.options(session, day),
+        poll_result=polls.result(session, day),
+        override_choices=[(str(o.id), o.label) for o in polls.options(session, day) if o.id != day.poll_option_id],
         composition=opendays.composition(session, day) if day.kind == "government" else None,
         centre=visibility.manages(actor),
         office=actor.has(*visibility.OFFICE),
@@ -215,6 +220,8 @@ def open_day_action(
     username: str = Form(""),
     ref: str = Form(""),
     report: str = Form(""),
+    option_id: str = Form(""),
+    reason: str = Form(""),
     session: Session = SessionDep,
     actor: Principal = PEOPLE,
 ) -> Response:
@@ -236,6 +243,10 @@ def open_day_action(
         "check-in": (lambda: opendays.check_in(session, actor, open_day_id, ref), "已签到"),
         "hold": (lambda: opendays.hold(session, actor, open_day_id), "已登记举办"),
         "report": (lambda: opendays.publish_report(session, actor, open_day_id, report), "活动报告已发布"),
+        "poll-override": (
+            lambda: polls.override(session, actor, open_day_id, stored_id(option_id) or 0, reason),
+            "已调整开放项目，理由已记录并公开",
+        ),
     }
     if action not in steps:
         raise InvalidInput("没有这项操作")

@@ -21,7 +21,7 @@ from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id, stored_id
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
-from sunshine.supervision import cards, labels, opendays, opinions, registry, schedule, sessions
+from sunshine.supervision import cards, labels, opendays, opinions, polls, registry, schedule, sessions
 from sunshine.venues.models import Room
 from sunshine.web.refusals import act, refusals_back_to
 from sunshine.web.templating import flash, redirect, render
@@ -147,7 +147,7 @@ def workbench(request: Request, session: Session = SessionDep, actor: Principal 
         page_title="我的社会监督",
         me=me,
         rows=rows,
-        mine=sessions.mine(session, actor),
+        mine=[(a, b, room, sessions.remote_links(session, actor, b)) for a, b, room in sessions.mine(session, actor)],
         regular=[d for d in opendays.listing(session) if d.kind == "regular" and d.state == "announced"],
         **LABELS,
     )
@@ -206,7 +206,9 @@ def _utc(value: datetime) -> str:
 
 
 @router.get("/supervision/sessions/{booking_id}", response_class=HTMLResponse)
-def session_page(booking_id: Id, request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def session_page(
+    booking_id: Id, request: Request, session: Session = SessionDep, actor: Principal = PUBLIC
+) -> Response:
     b, room = sessions.booking(session, booking_id)
     return render(
         request,
@@ -216,6 +218,7 @@ def session_page(booking_id: Id, request: Request, session: Session = SessionDep
         room=room,
         seats=sessions.seats_of(session, room),
         observers=sessions.record(session, b.id),
+        remote=sessions.remote_links(session, actor, b),
         purpose_label=labels.label(schedule.venues.PURPOSES, b.purpose),
         **LABELS,
     )
@@ -326,7 +329,9 @@ def open_day_page(open_day_id: Id, request: Request, session: Session = SessionD
         page_title=day.title,
         day=day,
         agenda=opendays.agenda(day),
-        poll=opendays.poll(session, day),
+        poll=polls.options(session, day),
+        poll_open=polls.is_open(day),
+        poll_result=polls.result(session, day),
         selected=[p.ref for p in opendays.people(session, day, ("selected",))],
         taking=day.kind == "application"
         and day.state == "announced"
@@ -366,7 +371,7 @@ def open_day_vote(
     return act(
         request,
         f"/supervision/open-days/{open_day_id}",
-        lambda: opendays.vote(session, open_day_id, option, key),
+        lambda: polls.vote(session, open_day_id, option, key),
         "感谢参与社会关注度调查",
     )
 

@@ -3,7 +3,7 @@ experts' suspensions and bans in one record: expert_sanction's rows moved into c
 ban recorded both ways kept once, and expert_sanction dropped
 
 Revision ID: 20261207_0300
-Revises: 20261206_0700
+Revises: 20261207_0100
 Create Date: 2026-12-07 03:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0300"
-down_revision: str | tuple[str, ...] | None = "20261206_0700"
+down_revision: str | tuple[str, ...] | None = "20261207_0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
