@@ -8,13 +8,14 @@ section has 195 more registered bidders, so that 200 organisations — the tende
 must be avoided, and a tenth of the experts work for one of them.
 
 Each round submits and approves a request for 9 experts from three specialties (3 each, 1 reserve each), then
-times: the candidate list (``committees.avoidance.pool``, the expert pool's query and the avoidance rules), the
+times: the candidate list (``committees.avoidance.columns``: one SQL statement decides the pool's reasons and the
+avoidance rules, ``experts.poolquery``), the
 whole ``committees.drawing.start_draw`` (list + ``draws.service.prepare`` in one transaction, as the centre's
 request runs), the room (sign-in of the three witnesses, the party's commitment, start, reveal — which draws and
 records the seats), three declines with their replacements, the public record, ``engine.verify`` and
 ``sunshine draw verify`` as a citizen runs it, and ``python -m sunshine.draws.verify`` (the verifier alone).
-The expert pool's rows are read from the database by the first round and kept in memory afterwards
-(``experts.poolindex``), as a running platform keeps them between draws; the first round's list is also printed.
+Every round reads the candidate list from the database (nothing is kept between draws); the first round's list
+is also printed.
 Between rounds the request is set aside (bookkeeping, untimed).
 """
 
@@ -64,7 +65,6 @@ def build_world(db, n: int) -> SimpleNamespace:
         ExpertLeave,
         ExpertSanction,
         ExpertSpecialty,
-        bump_pool_version,
     )
     from sunshine.experts.specialties import shipped
     from sunshine.identity import credit_code
@@ -210,7 +210,6 @@ def build_world(db, n: int) -> SimpleNamespace:
                 for k, e in enumerate(experts[11::173])
             ],
         )
-        bump_pool_version(conn)  # written through a bare connection: the pool's stamp changes here
     w.avoided = avoided
     w.expert_count = len(experts)
     return w
