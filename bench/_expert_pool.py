@@ -470,6 +470,12 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
         for m in meds.values()
     )
     print(f"  {'the draw':<16}{cells}   (list + prepare + order and calls: without the room's signed steps)")
+    for key, name in (("list", "list"), ("start_draw", "list+prepare"), ("ceremony", "ceremony")):
+        cells = "".join(
+            f" {min(r[key] for r in rs) * 1000:10.1f} ms {min(r[key] for r in rs) / ref:8.3f}"
+            for rs in results.values()
+        )
+        print(f"  {name + ' best':<16}{cells}   (the fastest of the {rounds} rounds)")
     cells = "".join(f" {m['cpu_draw'] * 1000:10.1f} ms {'':>8}" for m in meds.values())
     print(f"  {'… CPU time':<16}{cells}   (of this process, time.process_time: what the load inflates least)")
     return med
