@@ -3,14 +3,14 @@
 reason that excludes them, if any — and nothing else leaves the database: no ORM object and no Python decision per
 expert, whatever the pool's size.
 
-The statement reads ``expert_specialty`` by its index on the code (one range per requested code), groups it per
-expert into a bit mask of the requested codes served, joins the expert's row by primary key and decides the
-status with one ``CASE``: the pool's own reasons first, most serious first (``pool.REASONS``: banned, credit ban,
-suspended, term ended, over the age limit, on leave), then the caller's rules in the caller's order (avoidance:
-``committees.avoidance``), each a SQL condition on the expert's row. Experts not yet admitted on the day, or
-removed (清退) on or before it, are not members. Only three values per member come back: the ref, the mask and
-the status (NULL when eligible). ``expert_ids`` narrows the statement to a few experts (the checks made again at
-a confirmation or a sign-in: one expert, by primary key).
+The statement reads ``expert_specialty`` by its index on the code (the requested codes and the codes under them
+in the specialty tree), groups it per expert into a bit mask of the requested codes served, joins the expert's
+row and decides the status with one ``CASE``: the pool's own reasons first, most serious first
+(``pool.REASONS``: banned, credit ban, suspended, term ended, over the age limit, on leave), then the caller's
+rules in the caller's order (avoidance: ``committees.avoidance``), each a SQL condition on the expert's row.
+Experts not yet admitted on the day, or removed (清退) on or before it, are not members. Only three values per
+member come back: the id, the mask and the status (NULL when eligible). ``expert_ids`` narrows the statement to a
+few experts (the checks made again at a confirmation or a sign-in: one expert, by primary key).
 """
 
 from __future__ import annotations
@@ -25,7 +25,15 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from sunshine.core.errors import InvalidInput
 from sunshine.credit.models import CreditBan
-from sunshine.experts.models import REMOVED, Expert, ExpertConflict, ExpertLeave, ExpertSanction, ExpertSpecialty
+from sunshine.experts.models import (
+    REMOVED,
+    Expert,
+    ExpertConflict,
+    ExpertLeave,
+    ExpertSanction,
+    ExpertSpecialty,
+    Specialty,
+)
 from sunshine.experts.pool import (
     BANNED,
     CREDIT_BANNED,
@@ -34,9 +42,11 @@ from sunshine.experts.pool import (
     SUSPENDED,
     TERM_EXPIRED,
     PoolMember,
+    covers,
     local_day,
     max_age,
 )
+from sunshine.experts.specialties import shipped
 
 REF_PREFIX = "expert:"
 
@@ -88,12 +98,16 @@ def born_on_or_before(day: date, limit: int) -> date:
         return date(year, 2, 28)
 
 
-def _under(code: str) -> ColumnElement[bool]:
-    """``expert_specialty.specialty_code`` is ``code`` or a code under it: an index range, then an exact prefix
-    check (codes are letters and digits, so the range is the same under any collation of the database)."""
-    column = ExpertSpecialty.specialty_code
-    upper = code[:-1] + chr(ord(code[-1]) + 1)
-    return and_(column >= code, column < upper, func.substr(column, 1, len(code)) == code)
+def tree_codes(session: Session) -> list[str]:
+    """Every code of the specialty tree, shipped and added by the centre: the only codes an expert can hold
+    (``specialties.check_codes`` at admission)."""
+    return [code for code, _, _ in shipped().entries] + list(session.scalars(select(Specialty.code)))
+
+
+def _under(codes: Sequence[str]) -> ColumnElement[bool]:
+    """``expert_specialty.specialty_code`` is one of ``codes`` (a requested code and the codes under it in the
+    tree): equality on the index, the same under any collation, and counted by the planner's statistics."""
+    return ExpertSpecialty.specialty_code.in_(sorted(codes))
 
 
 def employed_by(organisation_ids: Iterable[int]) -> ColumnElement[bool]:
@@ -162,11 +176,13 @@ def statement(
 ):
     """The SELECT of (ref, mask, status) described in the module's text; bit ``i`` of the mask is ``requested[i]``."""
     day = local_day(at)
+    tree = tree_codes(session)
+    covered = [[code for code in tree if covers(code, r)] or [r] for r in requested]
     served = [
-        func.max(case((_under(code), 1 << i), else_=0)) for i, code in enumerate(requested)
+        func.max(case((_under(codes), 1 << i), else_=0)) for i, codes in enumerate(covered)
     ]  # a held code may serve several requested ones, and several held codes the same one: max per bit, then sum
     held = select(ExpertSpecialty.expert_id.label("expert_id"), sum(served[1:], served[0]).label("mask")).where(
-        or_(*(_under(code) for code in requested))
+        _under({code for codes in covered for code in codes})
     )
     if expert_ids is not None:
         held = held.where(ExpertSpecialty.expert_id.in_(sorted(set(expert_ids))))
