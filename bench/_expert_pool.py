@@ -8,14 +8,15 @@ section has 195 more registered bidders, so that 200 organisations — the tende
 must be avoided, and a tenth of the experts work for one of them.
 
 Each round submits and approves a request for 9 experts from three specialties (3 each, 1 reserve each), then
-times: the candidate list (``committees.avoidance.pool``, the expert pool's query and the avoidance rules), the
-whole ``committees.drawing.start_draw`` (list + ``draws.service.prepare`` in one transaction, as the centre's
-request runs), the room (sign-in of the three witnesses, the party's commitment, start, reveal — which draws and
-records the seats), three declines with their replacements, the public record, ``engine.verify`` and
+times: the candidate list (``committees.avoidance.columns``: one SQL statement decides the pool's reasons and the
+avoidance rules, ``experts.poolquery``), the whole ``committees.drawing.start_draw`` (list +
+``draws.service.prepare`` in one transaction, as the centre's request runs), the ceremony in the draw room through
+its API as the participants' browsers run it (sign-in of the three witnesses, the party's commitment, start,
+reveal — which draws, records the seats and calls the experts — and the room read with the drawn list in it; each
+step timed, no human wait), three declines with their replacements, the public record, ``engine.verify`` and
 ``sunshine draw verify`` as a citizen runs it, and ``python -m sunshine.draws.verify`` (the verifier alone).
-The expert pool's rows are read from the database by the first round and kept in memory afterwards
-(``experts.poolindex``), as a running platform keeps them between draws; the first round's list is also printed.
-Between rounds the request is set aside (bookkeeping, untimed).
+Every round reads the candidate list from the database (nothing is kept between draws). Between rounds the
+request is set aside (bookkeeping, untimed).
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ def build_world(db, n: int) -> SimpleNamespace:
         ExpertConflict,
         ExpertLeave,
         ExpertSpecialty,
-        bump_pool_version,
     )
     from sunshine.experts.specialties import shipped
     from sunshine.identity import credit_code
@@ -211,7 +211,6 @@ def build_world(db, n: int) -> SimpleNamespace:
                 for k, e in enumerate(experts[11::173])
             ],
         )
-        bump_pool_version(conn)  # written through a bare connection: the pool's stamp changes here
     w.avoided = avoided
     w.expert_count = len(experts)
     return w
@@ -268,19 +267,7 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     t["start_draw"] = time.perf_counter() - t0
     cpu = time.process_time() - c0
     t["prepare"] = t["start_draw"] - t["list"]
-    secret = engine.new_secret()
-    party = f"supervisor:{w.supervisor.user_id}"
-    t0 = time.perf_counter()
-    for who in (w.supervisor, w.centre, w.agency):
-        with db.unit_of_work() as s:
-            draws.sign_in(s, who, code)
-    with db.unit_of_work() as s:
-        draws.commit(s, w.supervisor, code, engine.commitment(code, party, secret))
-    with db.unit_of_work() as s:
-        draws.start_reveal(s, w.centre, code)
-    with db.unit_of_work() as s:
-        draws.reveal(s, w.supervisor, code, secret)
-    t["room"] = time.perf_counter() - t0
+    t.update(ceremony(w, code))
     with db.unit_of_work(read_only=True) as s:  # the draw's own computation at the reveal, from the kept pool
         d = draws.get(s, code)
         pool = pooldata.of(s, d)
@@ -331,6 +318,62 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     return t
 
 
+CEREMONY = [  # the room's steps as the people in it take them, each its own request (method, path, who)
+    ("sign_in_supervisor", "sign-in", "supervisor"),
+    ("sign_in_centre", "sign-in", "centre"),
+    ("sign_in_agency", "sign-in", "agency"),
+    ("commit", "commitment", "supervisor"),
+    ("start", "start", "centre"),
+    ("reveal", "reveal", "supervisor"),
+]
+
+
+def ceremony(w, code: str) -> dict[str, float]:
+    """The witnessed draw through the draw room's API as its participants' browsers run it — three witnesses sign
+    in, the supervisor's browser commits, the centre starts (the platform reveals), the supervisor's browser
+    reveals (the draw, its seats, the calls to the experts) — and the room as everyone's page then reads it, the
+    drawn list in it. Human waits are not in it: each request is sent when the one before has answered. Returns
+    the time of each step and ``ceremony``, their sum (from the first sign-in to the drawn list ready)."""
+    from sunshine.draws import engine
+
+    secret = engine.new_secret()
+    body = {
+        "commitment": {"commitment": engine.commitment(code, f"supervisor:{w.supervisor.user_id}", secret)},
+        "reveal": {"secret": secret},
+    }
+    t: dict[str, float] = {}
+    w.client.get(f"/api/v1/draws/{code}/room", headers=w.tokens["centre"])  # the room opened: before the ceremony
+    for key, path, who in CEREMONY:
+        t0 = time.perf_counter()
+        r = w.client.post(f"/api/v1/draws/{code}/{path}", json=body.get(path), headers=w.tokens[who])
+        t[key] = time.perf_counter() - t0
+        assert r.status_code == 200, r.text
+    t0 = time.perf_counter()
+    room = w.client.get(f"/api/v1/draws/{code}/room", headers=w.tokens["centre"]).json()
+    t["room_read"] = time.perf_counter() - t0
+    assert room["state"] == "drawn" and room["calls"], room
+    t["ceremony"] = sum(t[k] for k, _, _ in CEREMONY) + t["room_read"]
+    t["room"] = t["ceremony"]
+    return t
+
+
+def open_client(db, w) -> None:
+    """The application over the benchmark's database, in this process, and the participants' API tokens."""
+    from fastapi.testclient import TestClient
+
+    from sunshine.app import create_app
+    from sunshine.config import get_settings
+    from tests.builders import PASSWORD
+
+    w.client = TestClient(create_app(get_settings(), db, run_scheduler=False), base_url="https://testserver")
+    w.client.__enter__()
+    w.tokens = {}
+    for who in ("supervisor", "centre", "agency"):
+        r = w.client.post("/api/v1/auth/token", json={"username": getattr(w, who).username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        w.tokens[who] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
 def _cli_env() -> dict[str, str]:
     """The command runs the same sources as the benchmark (those ``sunshine`` was imported from)."""
     import sunshine
@@ -362,7 +405,9 @@ PHASES = [
     ("prepare", "prepare"),
     ("start_draw", "list+prepare"),
     ("order", "order+calls"),
-    ("room", "room"),
+    *((key, "  " + key.replace("_", " ")) for key, _, _ in CEREMONY),
+    ("room_read", "  room read"),
+    ("ceremony", "ceremony"),
     ("declines", "3 declines"),
     ("record", "record"),
     ("verify", "engine.verify"),
@@ -385,6 +430,7 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
         w = build_world(db, n)
         c.set(w.deadline + timedelta(minutes=5))
         built = time.perf_counter() - t0
+        open_client(db, w)
         with db.engine.connect() as conn:  # the planner's statistics, as a production database keeps them
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
@@ -395,6 +441,7 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
                 results[construction].append(run_round(db, w, c, Path(folder)))
                 c.advance(timedelta(minutes=1))
         draws_service.DEFAULT_CONSTRUCTION = CONSTRUCTIONS[0]
+        w.client.__exit__(None, None, None)
         ref = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
         cli_start = statistics.median([references(db, Path(folder), None)["cli_start"] for _ in range(rounds)])
         db.dispose()
@@ -424,6 +471,12 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
         for m in meds.values()
     )
     print(f"  {'the draw':<16}{cells}   (list + prepare + order and calls: without the room's signed steps)")
+    for key, name in (("list", "list"), ("start_draw", "list+prepare"), ("ceremony", "ceremony")):
+        cells = "".join(
+            f" {min(r[key] for r in rs) * 1000:10.1f} ms {min(r[key] for r in rs) / ref:8.3f}"
+            for rs in results.values()
+        )
+        print(f"  {name + ' best':<16}{cells}   (the fastest of the {rounds} rounds)")
     cells = "".join(f" {m['cpu_draw'] * 1000:10.1f} ms {'':>8}" for m in meds.values())
     print(f"  {'… CPU time':<16}{cells}   (of this process, time.process_time: what the load inflates least)")
     return med

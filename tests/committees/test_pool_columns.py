@@ -1,6 +1,7 @@
-"""The candidate list a committee draw commits (``avoidance.columns``, in columns from the pool index) gives every
-expert the same status as the reference per-member rules (``avoidance.pool``): each pool reason, each avoidance
-reason, their precedence, and experts no longer in the pool left out — then the draw commits exactly that."""
+"""The candidate list a committee draw commits (``avoidance.columns``, decided by the database) gives every
+expert the same status as the rules written out one member at a time (``test_pool_sql.reference``): each pool
+reason, each avoidance reason, their precedence, and experts no longer in the pool left out — then the draw
+commits exactly that."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sunshine.draws import service as draws
 from sunshine.experts.models import REMOVED, Expert, ExpertConflict, ExpertLeave
 from sunshine.trading.models import Project
 from tests.committees.builders import procurement
-from tests.committees.test_pool_cache import _request
+from tests.committees.test_pool_sql import _request, reference
 
 
 def test_columns_give_every_expert_the_statuses_of_the_reference_rules(db, clock):
@@ -49,23 +50,22 @@ def test_columns_give_every_expert_the_statuses_of_the_reference_rules(db, clock
     rid = _request(db, w)
     with db.unit_of_work(read_only=True) as s:
         row, project = s.get(DrawRequest, rid), s.get(Project, w.project_id)
-        reference = {m.expert_id: status for m, status in avoidance.pool(s, row, project)}
-        for _ in range(2):  # the second time from what the index keeps
-            cols, statuses = avoidance.columns(s, row, project)
-            columns = {eid: statuses.get(pos, "eligible") for pos, eid in enumerate(cols.ids)}
-            assert columns == reference
-            assert cols.refs == sorted(cols.refs) and [f"expert:{i}" for i in cols.ids] == cols.refs
-    assert ids[5] not in reference
-    assert reference[ids[0]] == "tenderer_employee" and reference[ids[1]] == "agency_employee"
-    assert reference[ids[2]] == "bidder_employee" and reference[ids[3]] == "expert_term_expired"
-    assert reference[ids[4]] == "expert_over_age" and reference[ids[6]] == "expert_banned"
-    assert reference[ids[7]] == "expert_suspended" and reference[ids[8]] == "expert_banned"
-    assert reference[ids[9]] == "expert_on_leave" and reference[ids[10]] == "declared_conflict"
-    assert reference[ids[11]] == "eligible"
+        expected = {eid: status for eid, (_, status) in reference(s, row, project, core_clock.now()).items()}
+        cols, statuses = avoidance.columns(s, row, project)
+        columns = {eid: statuses.get(pos, "eligible") for pos, eid in enumerate(cols.ids)}
+        assert columns == expected
+        assert cols.refs == sorted(cols.refs) and [f"expert:{i}" for i in cols.ids] == cols.refs
+    assert ids[5] not in expected
+    assert expected[ids[0]] == "tenderer_employee" and expected[ids[1]] == "agency_employee"
+    assert expected[ids[2]] == "bidder_employee" and expected[ids[3]] == "expert_term_expired"
+    assert expected[ids[4]] == "expert_over_age" and expected[ids[6]] == "expert_banned"
+    assert expected[ids[7]] == "expert_suspended" and expected[ids[8]] == "expert_banned"
+    assert expected[ids[9]] == "expert_on_leave" and expected[ids[10]] == "declared_conflict"
+    assert expected[ids[11]] == "eligible"
 
     with db.unit_of_work() as s:
         code = drawing.start_draw(s, w.centre, rid).draw_code
     with db.unit_of_work(read_only=True) as s:
         pool = pooldata.of(s, draws.get(s, code))
         committed = {int(r.split(":")[1]): st for r, st in zip(pool.refs, pool.statuses(), strict=True)}
-    assert committed == reference
+    assert committed == expected

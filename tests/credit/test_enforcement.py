@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from sunshine.core import clock as clock_module
 from sunshine.credit import service as credit
-from sunshine.experts import pool
+from sunshine.experts import pool, poolquery
 from sunshine.market import people
 from sunshine.trading import registrations
 from sunshine.trading.models import Project, Section
@@ -134,7 +134,9 @@ def test_a_banned_expert_is_left_out_of_draws_with_its_reason(db, client, w):
     )
     assert both.status_code == 422
     with db.unit_of_work() as s:
-        members = {m.expert_id: m.status for m in pool.pool_for_draw(s, specialties=["A0101"], at=clock_module.now())}
+        members = {
+            m.expert_id: m.status for m in poolquery.pool_for_draw(s, specialties=["A0101"], at=clock_module.now())
+        }
         assert members[banned["id"]] == pool.BANNED and members[other["id"]] == pool.ELIGIBLE
         assert pool.REASONS[pool.BANNED] == "被禁止参加评标"
         with pytest.raises(credit.Banned):

@@ -276,5 +276,5 @@ def test_above_three_million_two_drawn_experts_review_and_are_excluded_from_the_
     assert evaluation.status_code == 201, evaluation.text
     with db.unit_of_work() as s:
         row = s.get(DrawRequest, evaluation.json()["id"])
-        statuses = {m.expert_id: st for m, st in avoidance.pool(s, row, s.get(Project, pid))}
+        statuses = avoidance.statuses(s, row, s.get(Project, pid))
     assert len(reviewers) == 2 and {statuses[e] for e in reviewers} == {"doc_reviewer"}

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,7 +27,7 @@ from sunshine.committees.composition import DOC_REVIEW, EVALUATION
 from sunshine.committees.models import CommitteeSeat, DrawRequest, DrawRequestSpecialty
 from sunshine.core import clock
 from sunshine.core.errors import InvalidInput
-from sunshine.experts import poolcolumns, specialties
+from sunshine.experts import poolquery, specialties
 from sunshine.experts import service as experts
 from sunshine.trading.models import Project, Registration
 
@@ -66,7 +65,7 @@ class Context:
     doc_reviewers: frozenset[int]
     recent: frozenset[int]
 
-    @cached_property  # asked once per pool member: computed once
+    @property
     def parties(self) -> frozenset[int]:
         ids = {self.tenderer_id, *self.bidder_ids}
         if self.agency_id is not None:
@@ -130,84 +129,61 @@ def context(session: Session, request: DrawRequest, project: Project, at: dateti
     )
 
 
-def reason_for(member: experts.PoolMember, ctx: Context) -> str:
-    """``eligible`` or the first reason code that excludes ``member`` (see the module's description)."""
-    if member.status != ELIGIBLE:
-        return POOL_PREFIX + member.status
-    employer = member.employer_organisation_id
-    if employer is not None and employer == ctx.tenderer_id:
-        return "tenderer_employee"
-    if employer is not None and ctx.agency_id is not None and employer == ctx.agency_id:
-        return "agency_employee"
-    if employer is not None and employer in ctx.bidder_ids:
-        return "bidder_employee"
-    if member.conflict_organisation_ids & ctx.parties:
-        return "declared_conflict"
-    if member.expert_id in ctx.doc_reviewers:
-        return "doc_reviewer"
-    if member.expert_id in ctx.recent:
-        return "recent_same_tenderer"
-    return ELIGIBLE
-
-
 def requested_codes(session: Session, request: DrawRequest) -> list[str]:
     stmt = select(DrawRequestSpecialty.specialty).where(DrawRequestSpecialty.request_id == request.id)
     return list(session.scalars(stmt.order_by(DrawRequestSpecialty.position)))
 
 
-def pool(session: Session, request: DrawRequest, project: Project, at: datetime | None = None):
-    """Every pool member holding a requested specialty with its status for this request: ``[(member, status)]``."""
-    at = at or clock.now()
-    ctx = context(session, request, project, at)
-    members = experts.pool_for_draw(session, specialties=requested_codes(session, request), at=at)
-    return [(m, reason_for(m, ctx)) for m in members]
+def rules(ctx: Context, at: datetime, *, recent: bool = True) -> list[poolquery.Rule]:
+    """Avoidance as SQL conditions on the expert's row, in their precedence (see the module's description)."""
+    out = [poolquery.Rule("tenderer_employee", poolquery.employed_by([ctx.tenderer_id]))]
+    if ctx.agency_id is not None:
+        out.append(poolquery.Rule("agency_employee", poolquery.employed_by([ctx.agency_id])))
+    if ctx.bidder_ids:
+        out.append(poolquery.Rule("bidder_employee", poolquery.employed_by(ctx.bidder_ids)))
+    out.append(poolquery.Rule("declared_conflict", poolquery.declared_conflict(ctx.parties, at)))
+    if ctx.doc_reviewers:
+        out.append(poolquery.Rule("doc_reviewer", poolquery.one_of(ctx.doc_reviewers)))
+    if recent and ctx.recent:
+        out.append(poolquery.Rule("recent_same_tenderer", poolquery.one_of(ctx.recent)))
+    return out
 
 
 def columns(session: Session, request: DrawRequest, project: Project, at: datetime | None = None):
-    """What ``pool`` decides, in columns (``experts.poolcolumns``) for a draw over a large pool: the members sorted
-    by ref, their groups and ``statuses`` (position → reason code, every other member eligible), with the same
-    reasons in the same order of precedence as ``reason_for``. Avoidance touches only the experts it concerns: the
-    employees of the avoided organisations (by employer), the declared conflicts, the reviewers and the recent."""
+    """The candidate list of a draw for ``request``: every pool member holding a requested specialty, sorted by ref,
+    with the codes each serves, and ``statuses`` (position → reason code, every other member eligible) — decided
+    by the database in one statement (``experts.poolquery``: the pool's reasons, then avoidance's)."""
     at = at or clock.now()
     ctx = context(session, request, project, at)
-    cols = poolcolumns.columns_for_draw(session, specialties=requested_codes(session, request), at=at)
-    statuses: dict[int, str] = {}
-    position = cols.position
-    for expert_id in ctx.recent:  # least precedence first: overwritten by the reasons above it
-        if expert_id in position:
-            statuses[position[expert_id]] = "recent_same_tenderer"
-    for expert_id in ctx.doc_reviewers:
-        if expert_id in position:
-            statuses[position[expert_id]] = "doc_reviewer"
-    parties = ctx.parties
-    for pos, organisations in cols.conflicts.items():
-        if organisations & parties:
-            statuses[pos] = "declared_conflict"
-    by_employer = cols.by_employer
-    for organisation, reason in (
-        *((b, "bidder_employee") for b in ctx.bidder_ids),
-        *(((ctx.agency_id, "agency_employee"),) if ctx.agency_id is not None else ()),
-        (ctx.tenderer_id, "tenderer_employee"),
-    ):
-        for pos in by_employer.get(organisation, ()):
-            statuses[pos] = reason
-    for pos, status in cols.statuses.items():
-        statuses[pos] = POOL_PREFIX + status
-    return cols, statuses
+    cols = poolquery.members(
+        session, specialties=requested_codes(session, request), at=at, rules=rules(ctx, at), prefix=POOL_PREFIX
+    )
+    return cols, cols.statuses
+
+
+def statuses(session: Session, request: DrawRequest, project: Project, at: datetime | None = None) -> dict[int, str]:
+    """Expert id → ``eligible`` or the reason code, for every member of ``request``'s candidate list."""
+    return columns(session, request, project, at)[0].status_of()
 
 
 def avoidance_for(session: Session, request: DrawRequest, expert_id: int) -> str | None:
     """Checked again at the evaluation's sign-in (bids known by then): the reason code that now excludes the
-    expert from ``request``'s committee, or None. Labels: ``label(code)``."""
+    expert from ``request``'s committee, or None. Labels: ``label(code)``. One expert: read by primary key."""
     project = session.get(Project, request.project_id)
     at = clock.now()
     ctx = context(session, request, project, at)
-    ctx = Context(ctx.purpose, ctx.tenderer_id, ctx.agency_id, ctx.bidder_ids, ctx.doc_reviewers, frozenset())
-    for member in experts.pool_for_draw(session, specialties=requested_codes(session, request), at=at):
-        if member.expert_id == expert_id:
-            status = reason_for(member, ctx)
-            return None if status == ELIGIBLE else status
-    return "not_in_pool"
+    found = poolquery.members(
+        session,
+        specialties=requested_codes(session, request),
+        at=at,
+        rules=rules(ctx, at, recent=False),
+        prefix=POOL_PREFIX,
+        expert_ids=[expert_id],
+    ).status_of()
+    if expert_id not in found:
+        return "not_in_pool"
+    status = found[expert_id]
+    return None if status == ELIGIBLE else status
 
 
 def pool_reasons() -> dict[str, str]:
@@ -256,10 +232,16 @@ def check_appointees(session: Session, project: Project, section_id: int, purpos
         recent_for_tenderer(session, project, None, at),
     )
     for a in appointees:
-        members = {m.expert_id: m for m in experts.pool_for_draw(session, specialties=[a.specialty], at=at)}
-        member = members.get(a.expert_id)
-        if member is None:
+        found = poolquery.members(
+            session,
+            specialties=[a.specialty],
+            at=at,
+            rules=rules(ctx, at),
+            prefix=POOL_PREFIX,
+            expert_ids=[a.expert_id],
+        ).status_of()
+        if a.expert_id not in found:
             raise AppointeeNotEligible(f"专家（编号 {a.expert_id}）不在所列专业的专家库中", field="appointees")
-        status = reason_for(member, ctx)
+        status = found[a.expert_id]
         if status != ELIGIBLE:
             raise AppointeeNotEligible(f"专家（编号 {a.expert_id}）应当回避：{label(status)}", field="appointees")

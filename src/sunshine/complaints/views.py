@@ -19,8 +19,8 @@ from sunshine.complaints.visibility import get_visible, is_department
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, IsoDate, whole_number
-from sunshine.evaluation import reevaluation
 from sunshine.core.pagination import CURSOR, page_urls
+from sunshine.evaluation import reevaluation
 from sunshine.identity.roles import Role
 from sunshine.trading import visibility as trading_visibility
 from sunshine.web.refusals import refusals_back_to, refusals_shown_on

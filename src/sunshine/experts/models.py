@@ -8,11 +8,10 @@ never published, never written to the ledger, and only staff of the pool and the
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, insert, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from sunshine.db import Base, UTCDateTime
 
@@ -186,61 +185,3 @@ class ExpertEvaluation(Base):
     assessed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 考核结果公告
-
-
-class ExpertPoolVersion(Base):
-    # 专家库版本 one row, changed in the same transaction as anything a draw's pool is made of (experts, their
-    # specialties, leave, conflicts, sanctions): the in-memory index of the pool (experts.poolindex) is used only
-    # while the stamp it was read under is still the database's
-    __tablename__ = "expert_pool_version"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
-    counter: Mapped[int] = mapped_column(Integer)  # changes so far
-    stamp: Mapped[str] = mapped_column(String(32))  # random at every change: never reused, even after a rollback
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-#: What a draw's pool is made of: a change to any of these tables changes the pool's version stamp.
-# (an expert's 暂停评标/禁止评标 is a row of credit's ``credit_ban``: the one record of exclusions)
-POOL_TABLES = frozenset({"expert", "expert_specialty", "expert_leave", "expert_conflict", "credit_ban"})
-
-
-def bump_pool_version(connection) -> None:
-    """A new random stamp (and the counter up by one) in the caller's transaction. Called for every flush that
-    touches ``POOL_TABLES`` and every ORM bulk statement on them; code that writes those tables outside a session
-    (bulk loads through a bare connection) calls it itself."""
-    table = ExpertPoolVersion.__table__
-    values = {"stamp": secrets.token_hex(16), "changed_at": datetime.now(UTC)}
-    done = connection.execute(update(table).where(table.c.id == 1).values(counter=table.c.counter + 1, **values))
-    if done.rowcount == 0:
-        connection.execute(insert(table).values(id=1, counter=1, **values))
-
-
-def _touches_pool(session: Session) -> bool:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(type(obj), "__tablename__", None)
-        if table == "credit_ban" and getattr(obj, "expert_id", None) is None:
-            continue  # a ban on an organisation is not the pool's
-        if table in POOL_TABLES:
-            return True
-    return False
-
-
-@event.listens_for(Session, "before_flush")
-def _note_pool_change(session: Session, _context, _instances) -> None:
-    if _touches_pool(session):
-        session.info["experts:pool_changed"] = True
-
-
-@event.listens_for(Session, "after_flush")
-def _bump_on_flush(session: Session, _context) -> None:
-    if session.info.pop("experts:pool_changed", False):
-        bump_pool_version(session.connection())
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bump_on_bulk(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in POOL_TABLES:
-            bump_pool_version(state.session.connection())

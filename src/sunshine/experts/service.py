@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.errors import NotFound
 from sunshine.experts.models import Expert
-from sunshine.experts.pool import REASONS, PoolMember, pool_for_draw
+from sunshine.experts.pool import REASONS, PoolMember
+from sunshine.experts.poolquery import pool_for_draw
 
 __all__ = ["REASONS", "PoolMember", "contact", "expert_of_user", "get_expert", "pool_for_draw"]
 

@@ -190,26 +190,28 @@ class DeliveryReport:
 
 
 def _claim(factory: sessionmaker, ids: list[int] | None, limit: int) -> list[Delivery]:
+    """Claim the deliveries to send by one UPDATE … RETURNING (atomic: a row another sender claimed is not free any
+    more and is not returned), then read them."""
     now = clock.now()
     free = or_(Delivery.claimed_at.is_(None), Delivery.claimed_at < now - CLAIM_TIMEOUT)
     with factory() as session, session.begin():
-        stmt = (
+        wanted = (
             select(Delivery.id)
             .where(Delivery.sent_at.is_(None), Delivery.attempts < MAX_ATTEMPTS, free)
             .order_by(Delivery.id)
             .limit(limit)
         )
         if ids is not None:
-            stmt = stmt.where(Delivery.id.in_(ids))
-        claimed = []
-        for delivery_id in session.scalars(stmt).all():
-            result = session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id, Delivery.sent_at.is_(None), free)
-                .values(claimed_at=now)
-            )
-            if result.rowcount == 1:
-                claimed.append(delivery_id)
+            wanted = wanted.where(Delivery.id.in_(ids))
+        claimed = session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(wanted.scalar_subquery()), Delivery.sent_at.is_(None), free)
+            .values(claimed_at=now)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if not claimed:
+            return []
         rows = list(session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)))
         session.expunge_all()
         return rows
