@@ -356,11 +356,14 @@ def my_surveys(request: Request, session: Session = SessionDep, actor: Principal
     )
 
 
-def _survey_page(request: Request, session: Session, inv, action: str) -> Response:  # noqa: ANN001
+def _survey_page(
+    request: Request, session: Session, inv, action: str, *, error=None, chosen=None, status=200
+) -> Response:  # noqa: ANN001
     q = surveys.questionnaire(session, inv.service)
     return render(
         request,
         "servicedesk/survey.html",
+        status=status,
         page_title=q.title,
         inv=inv,
         q=q,
@@ -368,7 +371,24 @@ def _survey_page(request: Request, session: Session, inv, action: str) -> Respon
         ratings=RATINGS,
         action=action,
         service_label=SERVICES[inv.service],
+        expired=inv.expires_on < clock.today_local(),
+        error=error,
+        chosen=chosen or {},
     )
+
+
+def _answer_or_form(
+    request: Request, session: Session, find, action: str, answers: dict, comment, done: str
+) -> Response:  # noqa: ANN001
+    """Answer a survey; a refusal (an item not rated, the survey closed) shows the form again with the reason."""
+
+    def refused(s: Session, exc: SunshineError) -> Response:
+        return _survey_page(request, s, find(s), action, error=exc.detail, chosen=answers, status=exc.status)
+
+    with refusals_shown_on(refused):
+        surveys.answer(session, find(session), answers, comment)
+    flash(request, "success", "感谢您的评价")
+    return redirect(request, done)
 
 
 @router.get("/me/surveys/{invitation_id}", response_class=HTMLResponse)
@@ -385,12 +405,12 @@ async def answer_my_survey(
     from starlette.concurrency import run_in_threadpool
 
     answers, comment = _answers(await request.form())
+    action = f"/me/surveys/{invitation_id}"
 
-    def work() -> Response:
-        inv = surveys.own(session, actor, invitation_id)
-        return act(request, "/me/surveys", lambda: surveys.answer(session, inv, answers, comment), "感谢您的评价")
+    def find(s: Session):  # noqa: ANN202
+        return surveys.own(s, actor, invitation_id)
 
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(_answer_or_form, request, session, find, action, answers, comment, "/me/surveys")
 
 
 @router.get("/surveys/{token}", response_class=HTMLResponse)
@@ -405,9 +425,9 @@ async def answer_by_link(
     from starlette.concurrency import run_in_threadpool
 
     answers, comment = _answers(await request.form())
+    action = f"/surveys/{token[:100]}"
 
-    def work() -> Response:
-        inv = surveys.by_token(session, token[:100])
-        return act(request, "/satisfaction", lambda: surveys.answer(session, inv, answers, comment), "感谢您的评价")
+    def find(s: Session):  # noqa: ANN202
+        return surveys.by_token(s, token[:100])
 
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(_answer_or_form, request, session, find, action, answers, comment, action)
