@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import AlreadyExists, InvalidInput, NotFound
+from sunshine.core.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from sunshine.identity.models import User
 from sunshine.rules import service as rules
 from sunshine.servicedesk.labels import DEPARTMENT_KINDS, KINDS, LIMIT_RULES
@@ -101,6 +101,60 @@ def add_member(session: Session, department_id: int, user_id: int) -> DeskMember
     session.add(row)
     session.flush()
     return row
+
+
+def remove_member(session: Session, department_id: int, user_id: int) -> None:
+    get_department(session, department_id)
+    row = session.scalar(
+        select(DeskMember).where(DeskMember.department_id == department_id, DeskMember.user_id == user_id)
+    )
+    if row is None:
+        raise NotFound("该用户不是本部门经办人")
+    session.delete(row)
+    session.flush()
+
+
+def set_active(session: Session, department_id: int, active: bool) -> DeskDepartment:
+    """Stop (or resume) routing new orders to a department; the orders it holds stay with it. The last
+    supervisory department in use cannot be stopped: 举报 would have nowhere to go."""
+    row = get_department(session, department_id)
+    if not active and row.active and row.kind == "supervisory":
+        others = session.scalar(
+            select(DeskDepartment.id).where(
+                DeskDepartment.kind == "supervisory", DeskDepartment.active.is_(True), DeskDepartment.id != row.id
+            )
+        )
+        if others is None:
+            raise Conflict("这是唯一受理举报的监督部门，停用前请先设置另一个监督部门", field="active")
+    row.active = active
+    session.flush()
+    return row
+
+
+def members_by_department(session: Session, department_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    """Each department's members: (user id, display name, username), in one query."""
+    out: dict[int, list[tuple[int, str, str]]] = {d: [] for d in department_ids}
+    if not department_ids:
+        return out
+    rows = session.execute(
+        select(DeskMember.department_id, User.id, User.display_name, User.username)
+        .join(User, User.id == DeskMember.user_id)
+        .where(DeskMember.department_id.in_(department_ids))
+        .order_by(DeskMember.department_id, User.display_name, User.id)
+    ).all()
+    for dept, uid, name, username in rows:
+        out[dept].append((uid, name, username))
+    return out
+
+
+def user_by_username(session: Session, username: str, field: str = "username") -> User:
+    username = username.strip()
+    if not username:
+        raise InvalidInput("请填写用户名", field=field)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        raise InvalidInput(f"用户名“{username[:64]}”不存在或已停用", field=field)
+    return user
 
 
 def member_ids(session: Session, department_id: int) -> list[int]:
