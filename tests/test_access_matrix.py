@@ -1359,6 +1359,7 @@ PATH_EXAMPLES = {
     "department_id": "1",
     "article_id": "1",
     "response_id": "1",
+    "shift_id": "1",
     "token": "nosuchsurveytoken",
     "service": "order_closed",
     "month": "2026-10",

@@ -14,6 +14,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from sunshine.identity.models import User
 from sunshine.rules import service as rules
+from sunshine.rules.registry import registry as rule_registry
 from sunshine.servicedesk.labels import DEPARTMENT_KINDS, KINDS, LIMIT_RULES
 from sunshine.servicedesk.models import DeskDepartment, DeskMember, DeskSetting
 
@@ -31,13 +32,18 @@ class Limit:
 
 
 def _pack(session: Session):
-    return rules.resolve(session, PACK, clock.today_local())
+    """The pack in force today, or None before its first version took effect (the platform defaults apply:
+    a service before 2026 — an information request answered then — is still surveyed, never refused)."""
+    today = clock.today_local()
+    if not any(p.effective_from <= today for p in rule_registry().versions(PACK)):
+        return None
+    return rules.resolve(session, PACK, today)
 
 
 def rule_value(session: Session, rule_id: str, default: int) -> tuple[int, str]:
     """(value, unit) of a desk rule of ``centre.service``; the platform default where it is missing."""
     pack = _pack(session)
-    if pack.has(rule_id):
+    if pack is not None and pack.has(rule_id):
         rule = pack.rule(rule_id)
         return int(rule.value), rules.DAY_UNITS.get(rule.unit, "count")
     return default, "working"
@@ -47,7 +53,7 @@ def limit_for(session: Session, kind: str) -> Limit:
     """The answer limit of a kind of work order, with the basis shown beside its due date."""
     pack = _pack(session)
     rule_id = LIMIT_RULES[kind]
-    if pack.has(rule_id):
+    if pack is not None and pack.has(rule_id):
         rule = pack.rule(rule_id)
         return Limit(int(rule.value), rules.DAY_UNITS[rule.unit], f"{rule.title}（{rule.basis_text}）")
     return Limit(FALLBACK_DAYS[kind], "working", f"平台默认值：{KINDS[kind]}类工单 {FALLBACK_DAYS[kind]} 个工作日")
