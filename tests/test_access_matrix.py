@@ -1104,6 +1104,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/desk/knowledge/{article_id}"): DESK,
     ("GET", "/desk/questionnaires"): DESK,
     ("POST", "/desk/questionnaires/{service}"): DESK,
+    ("GET", "/desk/suggestions"): PUBLIC,
     ("GET", "/desk/departments"): DESK_ADMIN,
     ("POST", "/desk/departments"): DESK_ADMIN,
     ("POST", "/desk/departments/{department_id}/members"): DESK_ADMIN,

@@ -48,7 +48,12 @@ def _home(request: Request, session: Session, *, values=None, errors=None, statu
         values=values or BLANK,
         errors=errors or {},
         guides=[a for a, _ in knowledge.search(session, None, kind="guide", limit=12)],
+        suggestions=[] if staff else _suggest(session, (values or BLANK)["title"], (values or BLANK)["content"]),
     )
+
+
+def _suggest(session: Session, title: str | None, content: str | None) -> list:
+    return knowledge.suggestions(session, (title or "")[:200], (content or "")[:2000])
 
 
 def _submit(request: Request, session: Session, actor: Principal, form: dict, channel: str) -> Response:
@@ -70,7 +75,13 @@ def _submit(request: Request, session: Session, actor: Principal, form: dict, ch
     if staff:
         flash(request, "success", f"已登记工单 {receipt.code}")
         return redirect(request, f"/desk/orders/{receipt.id}")
-    return render(request, "servicedesk/receipt.html", page_title="已登记", receipt=receipt)
+    return render(
+        request,
+        "servicedesk/receipt.html",
+        page_title="已登记",
+        receipt=receipt,
+        suggestions=_suggest(session, data.title, data.content),
+    )
 
 
 def _form(title: str, content: str, kind: str, requester_name: str, requester_phone: str, project_code: str) -> dict:
@@ -87,6 +98,18 @@ def _form(title: str, content: str, kind: str, requester_name: str, requester_ph
 @router.get("/desk", response_class=HTMLResponse)
 def home(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     return _home(request, session)
+
+
+@router.get("/desk/suggestions", response_class=HTMLResponse)
+def suggestions(
+    request: Request,
+    title: str = Query("", max_length=200),
+    content: str = Query("", max_length=5000),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    """The knowledge base's articles most like what a citizen is writing (an htmx fragment of the form)."""
+    return render(request, "servicedesk/_suggestions.html", suggestions=_suggest(session, title, content))
 
 
 @router.post("/desk", response_class=HTMLResponse)
