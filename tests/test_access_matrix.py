@@ -1105,6 +1105,7 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/desk/questionnaires"): DESK,
     ("POST", "/desk/questionnaires/{service}"): DESK,
     ("GET", "/desk/suggestions"): PUBLIC,
+    ("GET", "/desk/recordings/{recording_id}/audio"): SIGNED_IN,
     ("GET", "/desk/departments"): DESK_ADMIN,
     ("POST", "/desk/departments"): DESK_ADMIN,
     ("POST", "/desk/departments/{department_id}/members"): DESK_ADMIN,

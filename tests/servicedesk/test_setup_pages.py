@@ -7,6 +7,7 @@ refused to others."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -205,7 +206,9 @@ def test_hotline_log_page(app, client, db, clock) -> None:
             assert "发出 答复 12345-2026-000777" in text and "待发送" in text
             assert "13900001111" not in text and "赵先生" not in text  # the caller stays on the order
             assert "CALL-0001" in text and "2 分 5 秒" in text and "desk3" in text
-            assert 'src="/api/v1/desk/recordings/' in page.text
+            player = re.search(r'src="(/desk/recordings/\d+/audio)"', page.text).group(1)
+            heard = staff.get(player)
+            assert heard.status_code == 200 and heard.headers["content-type"] == "audio/wav"
             failed = _post(staff, "/desk/hotline", "/desk/hotline/deliver", {})
             assert "没有可发送的消息" in page_text(failed.text) and "发送失败（将重试）" in page_text(failed.text)
             assert "已尝试 1 次" in page_text(failed.text)

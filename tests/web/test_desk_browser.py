@@ -45,7 +45,7 @@ def test_a_citizen_files_an_order_the_desk_transfers_and_answers_it_and_she_rate
     suggestions = citizen.locator("#suggestions")
     expect(suggestions).to_contain_text("可能已经解答了您的问题")
     expect(suggestions.get_by_role("link", name="投标保证金缴纳与退还办事指南")).to_be_visible()
-    citizen.get_by_label("内容", exact=True).fill("我单位参加的项目已经签订合同，投标保证金什么时候退还到账户？")
+    citizen.locator("#f-content").fill("我单位参加的项目已经签订合同，投标保证金什么时候退还到账户？")
     citizen.get_by_label("称呼（可不填）").fill("刘女士")
     citizen.get_by_label("联系电话（回访用，不公开）").fill("13812340000")
     screenshot(citizen, "desk-suggestions")

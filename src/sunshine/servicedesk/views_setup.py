@@ -19,6 +19,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.inputs import Id, IsoDate
 from sunshine.identity.roles import Role
+from sunshine.servicedesk import api as desk_api
 from sunshine.servicedesk import calls, desk, hotline
 from sunshine.servicedesk.labels import DEPARTMENT_KINDS
 from sunshine.servicedesk.models import WorkOrder
@@ -30,6 +31,7 @@ from sunshine.web.templating import flash, redirect, render
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 DESK = Depends(Access(Role.CENTRE_STAFF))
 DESK_ADMIN = Depends(Access(Role.CENTRE_STAFF, Role.ADMIN))
+SIGNED_IN = Depends(Access.signed_in())
 
 WEEKDAYS = "一二三四五六日"
 DIRECTIONS = {"in": "收到", "out": "发出"}
@@ -256,6 +258,14 @@ def hotline_log(request: Request, session: Session = SessionDep, _: Principal = 
         statuses=MESSAGE_STATUSES,
         waiting=sum(1 for m, _, _ in messages if m.status in ("pending", "failed")),
     )
+
+
+@router.get("/desk/recordings/{recording_id}/audio")
+def recording_audio(
+    request: Request, recording_id: Id, session: Session = SessionDep, actor: Principal = SIGNED_IN
+) -> Response:
+    """The pages' player (signed in by the session cookie; the API's route takes tokens)."""
+    return desk_api.recording_response(session, actor, recording_id)
 
 
 @router.post("/desk/hotline/deliver")
