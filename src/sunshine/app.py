@@ -169,6 +169,7 @@ def create_app(
     from sunshine.search import views as search_views
     from sunshine.servicedesk import api as servicedesk_api
     from sunshine.servicedesk import views as servicedesk_views
+    from sunshine.servicedesk import views_setup as servicedesk_setup_views
     from sunshine.servicedesk import views_staff as servicedesk_staff_views
     from sunshine.signing import api as signing_api
     from sunshine.signing import views as signing_views
@@ -290,6 +291,7 @@ def create_app(
     app.include_router(servicedesk_api.router)
     app.include_router(servicedesk_views.router)
     app.include_router(servicedesk_staff_views.router)
+    app.include_router(servicedesk_setup_views.router)
     app.include_router(governance_api.router)
     app.include_router(governance_views.router)
     app.include_router(governance_staff_views.router)

@@ -165,3 +165,33 @@ def test_desk_pages(app, db, clock) -> None:
         assert "CA数字证书办理指南" in kb.text
         article = page_text(citizen.get(f"/knowledge/{guide}").text)
         assert "营业执照副本" in article and "办理地点" in article and "服务台咨询类工单转办后答复" in article
+
+
+def test_a_citizen_sees_the_knowledge_bases_suggestions_while_writing_and_on_the_receipt(app, db) -> None:
+    with db.unit_of_work() as s:
+        knowledge.save(
+            s,
+            STAFF,
+            ArticleIn(kind="guide", title="投标保证金缴纳与退还办事指南", body="投标保证金在合同签订后退还。"),
+        )
+        knowledge.save(s, STAFF, ArticleIn(kind="faq", title="开标时投标人必须到场吗？", body="电子开标不必到场。"))
+    with browser(app) as citizen:
+        home = citizen.get("/desk")
+        assert 'hx-get="/desk/suggestions"' in home.text and 'id="suggestions"' in home.text
+        part = citizen.get("/desk/suggestions", params={"title": "保证金什么时候退还", "content": ""})
+        text = page_text(part.text)
+        assert part.status_code == 200 and "投标保证金缴纳与退还办事指南" in text and "办事指南" in text
+        assert "开标时投标人必须到场吗" not in text
+        assert page_text(citizen.get("/desk/suggestions", params={"title": "", "content": ""}).text).strip() == ""
+        assert citizen.get("/desk/suggestions", params={"title": "长" * 201}).status_code == 422
+        done = citizen.post(
+            "/desk",
+            data={
+                "csrf_token": csrf_token(home.text),
+                "kind": "consult",
+                "title": "保证金退还",
+                "content": "合同已签，投标保证金何时退还？",
+            },
+        )
+        assert done.status_code == 200 and "知识库建议" in page_text(done.text)
+        assert "投标保证金缴纳与退还办事指南" in page_text(done.text)

@@ -2,17 +2,21 @@
 the knowledge base (service guides with their rules and policies, FAQs), work orders at every stage over the last
 weeks — closed after a satisfied callback and rated, reopened after an unsatisfied one, overdue and escalated by
 the tick, waiting for its callback, a 举报 with its department, one from the 12345 hotline answered back, a trading
-complaint referred to the complaints procedure — agents' shifts this week, last month's satisfaction published
+complaint referred to the complaints procedure — the 12345 call's recording, agents' shifts this week, information
+requests' applicants rating the answer through the link on their reply letter, last month's satisfaction published
 (with a 特约监督员's rating) and a low score answered by the centre's head.
 
 Everything goes through the services; running it again adds nothing (the departments are the marker)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import io
+import wave
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.clock import AdjustableClock, use_clock
 from sunshine.demo.base import principal
@@ -20,7 +24,7 @@ from sunshine.policy.models import PolicyDocument
 from sunshine.servicedesk import calls, desk, hotline, knowledge, orders, stats, surveys
 from sunshine.servicedesk import steps as desk_steps
 from sunshine.servicedesk.models import DeskDepartment, SurveyInvitation
-from sunshine.servicedesk.schemas import ArticleIn, HotlineOrderIn, OrderIn, ShiftIn
+from sunshine.servicedesk.schemas import ArticleIn, HotlineOrderIn, OrderIn, RecordingMeta, ShiftIn
 
 GUIDES = [
     (
@@ -311,6 +315,8 @@ def load_demo_servicedesk(session_factory, real_now: datetime) -> int:
                     principal(s, "centre"),
                     ShiftIn(user_id=principal(s, "centre").user_id, day=day, starts=starts, ends=ends, seat="1号坐席"),
                 )
+        _recording(s, hid)
+        made += _request_surveys(s, real_now)
         from sunshine.servicedesk.models import SatisfactionMonth, SurveyResponse
 
         finished = set(s.scalars(select(SurveyResponse.month).distinct())) | {stats.previous_month(real_now.date())}
@@ -318,4 +324,64 @@ def load_demo_servicedesk(session_factory, real_now: datetime) -> int:
             if s.scalar(select(SatisfactionMonth.id).where(SatisfactionMonth.month == month)) is None:
                 stats.publish_month(s, None, month)
         made += 10
+    return made
+
+
+def _recording(s, order_id: int) -> None:  # noqa: ANN001
+    """The 12345 order's call, recorded by the telephony system: one second of silence as a real WAV file."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * 8000)
+    order = s.get(orders.WorkOrder, order_id)
+    calls.attach_recording(
+        s,
+        principal(s, "centre"),
+        RecordingMeta(
+            call_id="CALL-DEMO-000321",
+            order_code=order.code,
+            started_at=(order.created_at - timedelta(minutes=6)).isoformat(),
+            duration_seconds=263,
+        ),
+        "CALL-DEMO-000321.wav",
+        buffer.getvalue(),
+    )
+
+
+def _request_surveys(s, real_now: datetime) -> int:  # noqa: ANN001
+    """依申请公开答复: the applicants of the latest answered requests followed the link on their reply letter; one
+    rated it last month (published with that month), one this month; the newest link is left open."""
+    from sunshine.inforequests.models import InfoRequest
+    from sunshine.servicedesk import request_surveys
+
+    answered = list(
+        s.scalars(
+            select(InfoRequest)
+            .where(InfoRequest.answered_on.is_not(None))
+            .order_by(InfoRequest.answered_on.desc(), InfoRequest.id.desc())
+            .limit(12)
+        )
+    )
+    this_month = real_now.date().replace(day=1)
+    last = [r for r in answered if r.answered_on < this_month]
+    current = [r for r in answered if r.answered_on >= this_month]
+    picks = [(last[0], [5, 5, 4, 5, 4], "答复及时，答复书写明了获取方式")] if last else []
+    if len(current) > 1:  # the newest answer's link stays open for its applicant
+        picks.append((current[1], [4, 3, 4, 4, 5], "希望答复书附上文件的网页链接"))
+    made = 0
+    for req, ratings, comment in picks:
+        request_surveys.invite_applicant(s, req)  # (the answer step made it already; once per request)
+        inv = surveys.by_token(s, request_surveys.token_for(req.id))
+        if inv.answered_at is not None or inv.expires_on < real_now.date():
+            continue
+        day = req.answered_on + timedelta(days=2)
+        if req.answered_on < this_month:  # rated within the month it was answered in, so published with it
+            day = min(day, this_month - timedelta(days=1))
+        when = min(datetime.combine(day, time(10, 0), get_settings().tz), real_now)
+        items = [i["id"] for i in surveys.items_of(surveys.questionnaire(s, inv.service))]
+        with use_clock(AdjustableClock(max(when, inv.sent_at))):
+            surveys.answer(s, inv, dict(zip(items, ratings, strict=False)), comment)
+        made += 1
     return made

@@ -18,7 +18,7 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from sunshine.core.formatting import cn_day
 from sunshine.identity.models import User
-from sunshine.inforequests import deadlines, fees, repository, states
+from sunshine.inforequests import deadlines, fees, hooks, repository, states
 from sunshine.inforequests.models import InfoRequest, RequestEvent, RequestReview
 from sunshine.inforequests.schemas import (
     AnswerIn,
@@ -389,6 +389,7 @@ def answer(session: Session, actor: Principal, req: InfoRequest, body: AnswerIn)
         payload={"form": form.key, "category": req.category, "on_time": on_time},
     )
     _after(session, req, history)
+    hooks.answered(session, req)  # what domains above add to an answer (e.g. the desk's survey invitation)
     return event
 
 

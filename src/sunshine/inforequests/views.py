@@ -23,7 +23,18 @@ from sunshine.core.errors import NotFound, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
-from sunshine.inforequests import deadlines, fees, letters, repository, service, states, stats, steps, visibility
+from sunshine.inforequests import (
+    deadlines,
+    fees,
+    hooks,
+    letters,
+    repository,
+    service,
+    states,
+    stats,
+    steps,
+    visibility,
+)
 from sunshine.inforequests.models import InfoRequest, RequestReview
 from sunshine.inforequests.schemas import LookupIn, RequestIn, ReviewIn
 from sunshine.inforequests.timing import explain
@@ -261,6 +272,7 @@ def _lookup(request: Request, session: Session, form: dict[str, str]) -> Respons
         letter_kinds=letters.available_kinds(session, req),
         letter_titles=letters.KINDS,
         letter_key=letters.access_key(request.app.state.secret_key, req),
+        reply_lines=hooks.reply_lines(session, req),
         **_clock_view(answer, req),
     )
 
@@ -292,6 +304,7 @@ def letter(
         letter=doc,
         req=req,
         centre=request.app.state.settings.centre_name,
+        reply_lines=hooks.reply_lines(session, req) if kind == "answer" else [],
         **doc.context,
     )
 

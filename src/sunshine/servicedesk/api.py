@@ -346,6 +346,11 @@ async def upload_recording(
 
 @router.get("/recordings/{recording_id}/audio")
 def recording_audio(recording_id: Id, session: Session = SessionDep, actor: Principal = SIGNED_IN) -> Response:
+    return recording_response(session, actor, recording_id)
+
+
+def recording_response(session: Session, actor: Principal, recording_id: int) -> Response:
+    """A recording's audio for the API and the pages' player: the desk, or those who may see its order."""
     row, data = calls.audio(session, recording_id)
     if row.order_id is not None:
         get_visible(session, actor, row.order_id)  # 404 unless the viewer may see the order

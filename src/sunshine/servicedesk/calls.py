@@ -15,7 +15,8 @@ from sunshine.core.auth import Principal
 from sunshine.core.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from sunshine.core.filestore import file_store
 from sunshine.core.pagination import Key, Keyset, Page, paginate
-from sunshine.identity.models import User
+from sunshine.identity.models import User, UserRole
+from sunshine.identity.roles import Role
 from sunshine.servicedesk.models import AgentShift, CallRecording, WorkOrder
 from sunshine.servicedesk.schemas import RecordingMeta, ShiftIn
 
@@ -68,6 +69,18 @@ def audio(session: Session, recording_id: int) -> tuple[CallRecording, bytes]:
     return row, file_store().open(row.sha256)
 
 
+def recent_recordings(session: Session, *, limit: int = 100) -> list[tuple[CallRecording, str | None, str | None]]:
+    """The latest recordings with their order's code and the agent's name (bounded, newest first)."""
+    stmt = (
+        select(CallRecording, WorkOrder.code, User.display_name)
+        .outerjoin(WorkOrder, WorkOrder.id == CallRecording.order_id)
+        .outerjoin(User, User.id == CallRecording.agent_user_id)
+        .order_by(CallRecording.started_at.desc(), CallRecording.id.desc())
+        .limit(limit)
+    )
+    return [(r, code, name) for r, code, name in session.execute(stmt).all()]
+
+
 def content_type(row: CallRecording) -> str:
     return AUDIO_TYPES.get("." + row.filename.rpartition(".")[2], "application/octet-stream")
 
@@ -103,6 +116,28 @@ def add_shift(session: Session, actor: Principal, data: ShiftIn) -> AgentShift:
     session.add(row)
     session.flush()
     return row
+
+
+def remove_shift(session: Session, shift_id: int) -> None:
+    row = session.get(AgentShift, shift_id)
+    if row is None:
+        raise NotFound("班次不存在")
+    if row.day < clock.today_local():
+        raise Conflict("已过去的班次不能删除（排班记录留存）")
+    session.delete(row)
+    session.flush()
+
+
+def agents(session: Session, *, limit: int = 200) -> list[tuple[int, str]]:
+    """Who can take a shift: the active accounts holding the centre-staff role (bounded)."""
+    stmt = (
+        select(User.id, User.display_name)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.CENTRE_STAFF.value, User.is_active.is_(True))
+        .order_by(User.display_name, User.id)
+        .limit(limit)
+    )
+    return [(uid, name) for uid, name in session.execute(stmt).all()]
 
 
 def week_of(session: Session, first: date) -> list[tuple[AgentShift, str]]:

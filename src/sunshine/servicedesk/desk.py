@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from sunshine.core import clock
 from sunshine.core.auth import Principal
-from sunshine.core.errors import AlreadyExists, InvalidInput, NotFound
+from sunshine.core.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from sunshine.core.pagination import Key, Keyset, Page, paginate
 from sunshine.identity.models import User
 from sunshine.rules import service as rules
+from sunshine.rules.registry import registry as rule_registry
 from sunshine.servicedesk.labels import DEPARTMENT_KINDS, KINDS, LIMIT_RULES
 from sunshine.servicedesk.models import DeskDepartment, DeskMember, DeskSetting
 
@@ -32,13 +33,18 @@ class Limit:
 
 
 def _pack(session: Session):
-    return rules.resolve(session, PACK, clock.today_local())
+    """The pack in force today, or None before its first version took effect (the platform defaults apply:
+    a service before 2026 — an information request answered then — is still surveyed, never refused)."""
+    today = clock.today_local()
+    if not any(p.effective_from <= today for p in rule_registry().versions(PACK)):
+        return None
+    return rules.resolve(session, PACK, today)
 
 
 def rule_value(session: Session, rule_id: str, default: int) -> tuple[int, str]:
     """(value, unit) of a desk rule of ``centre.service``; the platform default where it is missing."""
     pack = _pack(session)
-    if pack.has(rule_id):
+    if pack is not None and pack.has(rule_id):
         rule = pack.rule(rule_id)
         return int(rule.value), rules.DAY_UNITS.get(rule.unit, "count")
     return default, "working"
@@ -48,7 +54,7 @@ def limit_for(session: Session, kind: str) -> Limit:
     """The answer limit of a kind of work order, with the basis shown beside its due date."""
     pack = _pack(session)
     rule_id = LIMIT_RULES[kind]
-    if pack.has(rule_id):
+    if pack is not None and pack.has(rule_id):
         rule = pack.rule(rule_id)
         return Limit(int(rule.value), rules.DAY_UNITS[rule.unit], f"{rule.title}（{rule.basis_text}）")
     return Limit(FALLBACK_DAYS[kind], "working", f"平台默认值：{KINDS[kind]}类工单 {FALLBACK_DAYS[kind]} 个工作日")
@@ -111,6 +117,60 @@ def add_member(session: Session, department_id: int, user_id: int) -> DeskMember
     session.add(row)
     session.flush()
     return row
+
+
+def remove_member(session: Session, department_id: int, user_id: int) -> None:
+    get_department(session, department_id)
+    row = session.scalar(
+        select(DeskMember).where(DeskMember.department_id == department_id, DeskMember.user_id == user_id)
+    )
+    if row is None:
+        raise NotFound("该用户不是本部门经办人")
+    session.delete(row)
+    session.flush()
+
+
+def set_active(session: Session, department_id: int, active: bool) -> DeskDepartment:
+    """Stop (or resume) routing new orders to a department; the orders it holds stay with it. The last
+    supervisory department in use cannot be stopped: 举报 would have nowhere to go."""
+    row = get_department(session, department_id)
+    if not active and row.active and row.kind == "supervisory":
+        others = session.scalar(
+            select(DeskDepartment.id).where(
+                DeskDepartment.kind == "supervisory", DeskDepartment.active.is_(True), DeskDepartment.id != row.id
+            )
+        )
+        if others is None:
+            raise Conflict("这是唯一受理举报的监督部门，停用前请先设置另一个监督部门", field="active")
+    row.active = active
+    session.flush()
+    return row
+
+
+def members_by_department(session: Session, department_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    """Each department's members: (user id, display name, username), in one query."""
+    out: dict[int, list[tuple[int, str, str]]] = {d: [] for d in department_ids}
+    if not department_ids:
+        return out
+    rows = session.execute(
+        select(DeskMember.department_id, User.id, User.display_name, User.username)
+        .join(User, User.id == DeskMember.user_id)
+        .where(DeskMember.department_id.in_(department_ids))
+        .order_by(DeskMember.department_id, User.display_name, User.id)
+    ).all()
+    for dept, uid, name, username in rows:
+        out[dept].append((uid, name, username))
+    return out
+
+
+def user_by_username(session: Session, username: str, field: str = "username") -> User:
+    username = username.strip()
+    if not username:
+        raise InvalidInput("请填写用户名", field=field)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        raise InvalidInput(f"用户名“{username[:64]}”不存在或已停用", field=field)
+    return user
 
 
 def member_ids(session: Session, department_id: int) -> list[int]:

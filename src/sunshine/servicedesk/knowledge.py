@@ -149,8 +149,12 @@ def search_page(
 
 
 def suggestions(session: Session, title: str, content: str, limit: int = 5) -> list[tuple[KnowledgeArticle, float]]:
-    """Articles beside a work order: the most similar to its title and content."""
-    return search(session, f"{title} {content}", limit=limit)
+    """Articles beside a work order (or a message being written): the most similar to its title and content;
+    none while it has no words yet."""
+    text = f"{title} {content}"
+    if not similar.tokens(text):
+        return []
+    return search(session, text, limit=limit)
 
 
 def rule_links(session: Session, refs: list[str]) -> list[tuple[str, str]]:

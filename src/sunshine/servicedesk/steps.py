@@ -1,8 +1,9 @@
 """What the service desk adds to the others' steps, loaded by ``sunshine.domains.install``: the survey after
-a project is accepted (to whoever registered it) and after its opening (to each registered bidder's user);
-the 12345 interface told of every order step; the inbox message kind. ``tick`` (the time-driven part, run by
-``sunshine.tasks``): 催办 and 督办 of orders, surveys after deposits refunded and requests answered, the 12345
-messages delivered, and last month's satisfaction published."""
+a project is accepted (to whoever registered it), after its opening (to each registered bidder's user) and after
+an information request is answered (the applicant's private link, ``request_surveys``, through inforequests'
+hooks); the 12345 interface told of every order step; the inbox message kind. ``tick`` (the time-driven part, run
+by ``sunshine.tasks``): 催办 and 督办 of orders, surveys after deposits refunded, the 12345 messages delivered,
+and last month's satisfaction published."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from sunshine.channels import items
 from sunshine.core import clock
+from sunshine.inforequests import hooks as inforequest_hooks
 from sunshine.messaging import service as messaging
-from sunshine.servicedesk import hotline, orders, search_sources, stats, surveys
+from sunshine.servicedesk import hotline, orders, request_surveys, search_sources, stats, surveys
 from sunshine.servicedesk.provider import SatisfactionItems
 from sunshine.trading.lifecycle import StepEvent, after_step
 from sunshine.trading.models import Deposit, Project, Registration
@@ -55,12 +57,13 @@ def install() -> None:
     after_step(["open_bids"], _opened)
     items.register_provider(SatisfactionItems())  # feeds, subscriptions and the kiosk carry the monthly results
     search_sources.install()  # the site search carries the knowledge base's published articles
+    inforequest_hooks.on_answered(request_surveys.invite_applicant)  # the applicant's private survey link
+    inforequest_hooks.add_reply_lines(request_surveys.reply_lines)  # shown on the status page and the letter
 
 
 def _sweep(session: Session) -> list[int]:
     """Surveys after services that are not lifecycle steps: deposits refunded (to the user who registered
-    the bidder) and information requests answered online to an account (none: applicants have no account, so
-    their survey link is on the tracking page); each once."""
+    the bidder), each once. (Information requests are surveyed at their answer, through inforequests.hooks.)"""
     since = clock.now() - timedelta(days=SWEEP_DAYS)
     made = []
     rows = session.execute(

@@ -110,16 +110,20 @@ def invite(
     user_id: int | None,
     department_id: int | None = None,
     anonymous_ok: bool = False,
+    token: str | None = None,
+    valid_for: tuple[str, int] = ("survey_answer_within", 30),
 ) -> tuple[SurveyInvitation, str] | None:
-    """One invitation per service, subject and person (a second call does nothing): (invitation, token)."""
+    """One invitation per service, subject and person (a second call does nothing): (invitation, token).
+    ``token``: a link token the caller derives (so that it can show the link again); a random one otherwise.
+    ``valid_for``: the rule of ``centre.service`` giving its days of validity, and its platform default."""
     if user_id is None and not anonymous_ok:
         return None
     key = f"{service}:{subject_kind}:{subject_id}:{user_id or 'anon'}"
     if session.scalar(select(SurveyInvitation.id).where(SurveyInvitation.key == key)) is not None:
         return None
     q = questionnaire(session, service)
-    days, _ = desk.rule_value(session, "survey_answer_within", 30)
-    token = secrets.token_urlsafe(24)
+    days, _ = desk.rule_value(session, *valid_for)
+    token = token or secrets.token_urlsafe(24)
     row = SurveyInvitation(
         key=key,
         service=service,

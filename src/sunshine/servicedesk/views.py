@@ -49,7 +49,12 @@ def _home(request: Request, session: Session, *, values=None, errors=None, statu
         values=values or BLANK,
         errors=errors or {},
         guides=[a for a, _ in knowledge.search(session, None, kind="guide", limit=12)],
+        suggestions=[] if staff else _suggest(session, (values or BLANK)["title"], (values or BLANK)["content"]),
     )
+
+
+def _suggest(session: Session, title: str | None, content: str | None) -> list:
+    return knowledge.suggestions(session, (title or "")[:200], (content or "")[:2000])
 
 
 def _submit(request: Request, session: Session, actor: Principal, form: dict, channel: str) -> Response:
@@ -71,7 +76,13 @@ def _submit(request: Request, session: Session, actor: Principal, form: dict, ch
     if staff:
         flash(request, "success", f"已登记工单 {receipt.code}")
         return redirect(request, f"/desk/orders/{receipt.id}")
-    return render(request, "servicedesk/receipt.html", page_title="已登记", receipt=receipt)
+    return render(
+        request,
+        "servicedesk/receipt.html",
+        page_title="已登记",
+        receipt=receipt,
+        suggestions=_suggest(session, data.title, data.content),
+    )
 
 
 def _form(title: str, content: str, kind: str, requester_name: str, requester_phone: str, project_code: str) -> dict:
@@ -88,6 +99,18 @@ def _form(title: str, content: str, kind: str, requester_name: str, requester_ph
 @router.get("/desk", response_class=HTMLResponse)
 def home(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
     return _home(request, session)
+
+
+@router.get("/desk/suggestions", response_class=HTMLResponse)
+def suggestions(
+    request: Request,
+    title: str = Query("", max_length=200),
+    content: str = Query("", max_length=5000),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    """The knowledge base's articles most like what a citizen is writing (an htmx fragment of the form)."""
+    return render(request, "servicedesk/_suggestions.html", suggestions=_suggest(session, title, content))
 
 
 @router.post("/desk", response_class=HTMLResponse)
@@ -381,11 +404,14 @@ def my_surveys(
     )
 
 
-def _survey_page(request: Request, session: Session, inv, action: str) -> Response:  # noqa: ANN001
+def _survey_page(
+    request: Request, session: Session, inv, action: str, *, error=None, chosen=None, status=200
+) -> Response:  # noqa: ANN001
     q = surveys.questionnaire(session, inv.service)
     return render(
         request,
         "servicedesk/survey.html",
+        status=status,
         page_title=q.title,
         inv=inv,
         q=q,
@@ -393,7 +419,24 @@ def _survey_page(request: Request, session: Session, inv, action: str) -> Respon
         ratings=RATINGS,
         action=action,
         service_label=SERVICES[inv.service],
+        expired=inv.expires_on < clock.today_local(),
+        error=error,
+        chosen=chosen or {},
     )
+
+
+def _answer_or_form(
+    request: Request, session: Session, find, action: str, answers: dict, comment, done: str
+) -> Response:  # noqa: ANN001
+    """Answer a survey; a refusal (an item not rated, the survey closed) shows the form again with the reason."""
+
+    def refused(s: Session, exc: SunshineError) -> Response:
+        return _survey_page(request, s, find(s), action, error=exc.detail, chosen=answers, status=exc.status)
+
+    with refusals_shown_on(refused):
+        surveys.answer(session, find(session), answers, comment)
+    flash(request, "success", "感谢您的评价")
+    return redirect(request, done)
 
 
 @router.get("/me/surveys/{invitation_id}", response_class=HTMLResponse)
@@ -410,12 +453,12 @@ async def answer_my_survey(
     from starlette.concurrency import run_in_threadpool
 
     answers, comment = _answers(await request.form())
+    action = f"/me/surveys/{invitation_id}"
 
-    def work() -> Response:
-        inv = surveys.own(session, actor, invitation_id)
-        return act(request, "/me/surveys", lambda: surveys.answer(session, inv, answers, comment), "感谢您的评价")
+    def find(s: Session):  # noqa: ANN202
+        return surveys.own(s, actor, invitation_id)
 
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(_answer_or_form, request, session, find, action, answers, comment, "/me/surveys")
 
 
 @router.get("/surveys/{token}", response_class=HTMLResponse)
@@ -430,9 +473,9 @@ async def answer_by_link(
     from starlette.concurrency import run_in_threadpool
 
     answers, comment = _answers(await request.form())
+    action = f"/surveys/{token[:100]}"
 
-    def work() -> Response:
-        inv = surveys.by_token(session, token[:100])
-        return act(request, "/satisfaction", lambda: surveys.answer(session, inv, answers, comment), "感谢您的评价")
+    def find(s: Session):  # noqa: ANN202
+        return surveys.by_token(s, token[:100])
 
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(_answer_or_form, request, session, find, action, answers, comment, action)

@@ -158,6 +158,7 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/admin/users", "用户与角色"),
         ("/rules", "规则包与本地调整"),
         ("/admin/requests/regime", "依申请公开适用规则"),
+        ("/desk/departments", "服务台承办部门"),
     ],
     Role.CENTRE_STAFF: [
         ("/staff/queue", "项目受理队列"),
@@ -172,6 +173,10 @@ ROLE_TASKS: dict[Role, list[tuple[str, str]]] = {
         ("/staff/experts", "评标专家库（请假、培训登记）"),
         ("/staff/experts-specialties", "评标专业分类"),
         ("/staff/archives", "项目档案（归档）"),
+        ("/desk/orders", "服务台工单"),
+        ("/desk/departments", "服务台承办部门"),
+        ("/desk/shifts", "服务台坐席排班"),
+        ("/desk/hotline", "12345 热线记录与通话录音"),
     ],
     Role.DISCLOSURE_OFFICE: [
         ("/staff/disclosure", "政务公开工作台（公开时效与预警）"),

@@ -3,7 +3,7 @@ index alone (expert_specialty: code, expert); the expert pool's version stamp, w
 between draws, is no longer used (expert_pool_version dropped)
 
 Revision ID: 20261207_0700
-Revises: 20261206_0700
+Revises: 20261207_0500
 Create Date: 2026-12-07 07:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0700"
-down_revision: str | tuple[str, ...] | None = "20261206_0700"
+down_revision: str | tuple[str, ...] | None = "20261207_0500"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
