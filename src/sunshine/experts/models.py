@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunshine.db import Base, UTCDateTime
@@ -70,7 +70,11 @@ class Expert(Base):
 class ExpertSpecialty(Base):
     # 评标专业 a specialty an expert is admitted for; exactly one is the main one (主专业)
     __tablename__ = "expert_specialty"
-    __table_args__ = (UniqueConstraint("expert_id", "specialty_code"),)
+    # a draw reads the holders of a code range from this index alone (experts.poolquery)
+    __table_args__ = (
+        UniqueConstraint("expert_id", "specialty_code"),
+        Index("ix_expert_specialty_code_expert", "specialty_code", "expert_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("expert.id", ondelete="CASCADE"), index=True)
