@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.committees import drawing, service
-from sunshine.committees.models import DrawRequest
+from sunshine.committees.models import CommitteeSeat, DrawRequest
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import SunshineError
@@ -63,13 +63,16 @@ def _library(session: Session, tenderer: Principal) -> Project:
 
 
 def _codes(session: Session, prefix: str, n: int = 2) -> list[str]:
-    """The ``n`` leaf specialties under ``prefix`` the most eligible experts hold."""
+    """The ``n`` leaf specialties under ``prefix`` held by the most experts not yet drawn in the demo: the draws are
+    random, and an expert drawn for a tenderer is avoided for its next projects for a while (recent_same_tenderer),
+    so counting every holder could pick a specialty whose few holders were all drawn before."""
+    drawn = set(session.scalars(select(CommitteeSeat.expert_id)))
     held = Counter(
         code
-        for code in session.scalars(select(ExpertSpecialty.specialty_code))
-        if code.startswith(prefix) and len(code) >= 5
+        for code, expert_id in session.execute(select(ExpertSpecialty.specialty_code, ExpertSpecialty.expert_id))
+        if code.startswith(prefix) and len(code) >= 5 and expert_id not in drawn
     )
-    return [code for code, _ in held.most_common(n)]
+    return [code for code, _ in sorted(held.items(), key=lambda item: (-item[1], item[0]))[:n]]
 
 
 def _project(session: Session, name: str) -> Project | None:
