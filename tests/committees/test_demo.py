@@ -27,6 +27,7 @@ def test_demo_committees(demo, db):
             ("evaluation", "drawn", False),
             ("evaluation", "drawn", True),  # the results demo's procurement (demo/results.py): names public
             ("method_opinion", "drawn", True),  # the procedure demo's method change (demo/procedure.py)
+            ("evaluation", "drawn", True),  # the re-evaluated procurement (demo/reevaluation.py): result published
         ]
         assert draws.get(s, rows[1].draw_code).state == "prepared"
         disclosed = draws.get(s, rows[3].draw_code)

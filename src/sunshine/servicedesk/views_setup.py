@@ -18,6 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import SunshineError
 from sunshine.core.inputs import Id, IsoDate
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.servicedesk import api as desk_api
 from sunshine.servicedesk import calls, desk, hotline
@@ -240,8 +241,11 @@ def _summary(payload: dict) -> str:
 
 
 @router.get("/desk/hotline", response_class=HTMLResponse)
-def hotline_log(request: Request, session: Session = SessionDep, _: Principal = DESK) -> Response:
-    rows = hotline.exchange(session)
+def hotline_log(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, _: Principal = DESK
+) -> Response:
+    result = hotline.exchange(session, cursor=cursor)
+    rows = result.items
     ids = {m.order_id for m in rows if m.order_id is not None}
     codes = (
         dict(session.execute(select(WorkOrder.id, WorkOrder.code).where(WorkOrder.id.in_(ids))).all()) if ids else {}
@@ -252,6 +256,8 @@ def hotline_log(request: Request, session: Session = SessionDep, _: Principal = 
         "servicedesk/hotline.html",
         page_title="12345 热线记录",
         messages=messages,
+        result=result,
+        page_url=page_urls("/desk/hotline", {}),
         recordings=calls.recent_recordings(session),
         directions=DIRECTIONS,
         message_kinds=MESSAGE_KINDS,
