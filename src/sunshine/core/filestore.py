@@ -11,67 +11,32 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, BinaryIO
 
-from sunshine.core.errors import NotFound, SunshineError
+from sunshine.core.errors import NotFound
+from sunshine.core.filestore_common import (
+    FileStore,
+    FileStoreUnavailable,
+    StoredFileCorrupt,
+    is_sha256,
+)
 
 if TYPE_CHECKING:
     from sunshine.config import Settings
 
-SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
-
-
-class StoredFileCorrupt(SunshineError):
-    status = 500
-    code = "stored_file_corrupt"
-    title = "存储的文件已损坏"
-
-
-class FileStoreUnavailable(SunshineError):
-    """The object store did not answer (network, credentials, bucket): nothing was stored or read."""
-
-    status = 503
-    code = "file_store_unavailable"
-    title = "文件库暂时无法访问，请稍后重试"
-
-
-@runtime_checkable
-class FileStore(Protocol):
-    def put(self, data: bytes) -> str:
-        """Store ``data``; returns its SHA-256 (hex). Storing the same bytes again changes nothing."""
-        ...
-
-    def open(self, sha256: str) -> bytes:
-        """The bytes stored under ``sha256``; NotFound if there are none."""
-        ...
-
-    def exists(self, sha256: str) -> bool: ...
-
-    def put_file(self, path: Path, sha256: str) -> str:
-        """Move the finished file ``path`` (whose SHA-256 the caller computed while writing it) into the store."""
-        ...
-
-    def size(self, sha256: str) -> int:
-        """The stored file's length in bytes; NotFound if there is none."""
-        ...
-
-    def reader(self, sha256: str) -> BinaryIO:
-        """A binary stream of the stored bytes, for files too large to read whole (the caller checks the hash
-        while reading, and closes it); NotFound if there are none."""
-        ...
-
-    def hashes(self) -> Iterator[str]:
-        """The SHA-256 of every stored file (backups copy them all)."""
-        ...
-
-
-def is_sha256(value: str) -> bool:
-    return isinstance(value, str) and bool(SHA256_PATTERN.match(value))
+__all__ = [
+    "FileStore",
+    "FileStoreUnavailable",
+    "LocalFileStore",
+    "StoredFileCorrupt",
+    "file_store",
+    "is_sha256",
+    "store_for",
+]
 
 
 class LocalFileStore:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sunshine.core.errors import NotFound
-from sunshine.core.filestore import FileStoreUnavailable, StoredFileCorrupt, is_sha256
+from sunshine.core.filestore_common import FileStoreUnavailable, StoredFileCorrupt, is_sha256
 
 if TYPE_CHECKING:
     from sunshine.config import Settings
