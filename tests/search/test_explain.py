@@ -56,6 +56,8 @@ def test_main_lists_and_search_use_indexes(db, client, monkeypatch):
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
+        for table in LARGE:  # the planner's statistics from this test's rows, not from whatever a test before left
+            cur.execute(f"ANALYZE {table}")
         cur.execute("SET enable_seqscan = off")
         for statement, parameters in seen:
             cur.execute("EXPLAIN " + statement, parameters)
@@ -64,9 +66,18 @@ def test_main_lists_and_search_use_indexes(db, client, monkeypatch):
             for table in LARGE:
                 if re.search(rf"Seq Scan on {table}\b", plan):
                     whole.append(f"{table}: {statement[:300]}\n{plan}")
+        # the search's full-text condition can use its GIN index (a GIN index is read by bitmap scans only; on a table
+        # this small, with true statistics, the planner would rather walk the primary key and filter)
+        cur.execute("SET enable_indexscan = off")
+        # (a search narrowed by kind may rather read the kind's index: at least the plain search reads the GIN index)
+        searches = []
+        for statement, parameters in seen:
+            if "search_doc" in statement and "@@" in statement:
+                cur.execute("EXPLAIN " + statement, parameters)
+                searches.append("\n".join(r[0] for r in cur.fetchall()))
+        assert any("ix_search_doc_tsv" in plan for plan in searches), "\n\n".join(searches)
     finally:
         raw.rollback()
         raw.close()
-    assert any("ix_search_doc_tsv" in p for p in plans)  # the search's GIN index
     assert any("ix_notice_kind_published" in p for p in plans)  # the notice list by kind
     assert not whole, "queries reading a large table whole:\n\n" + "\n\n".join(whole)
