@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import Forbidden, InvalidInput
 from sunshine.core.inputs import Id, IsoDate, Year
-from sunshine.core.pagination import CURSOR, LIMIT, MAX_LIMIT, Keyset, link_header, paginate
+from sunshine.core.pagination import PAGING, Keyset, Paging, paginate
 from sunshine.identity.roles import Role
 from sunshine.servicedesk import calls, desk, hotline, knowledge, orders, referral, stats, surveys
 from sunshine.servicedesk.labels import CHANNELS, KINDS, SERVICES, STATES, STEPS
@@ -166,12 +166,9 @@ def register_call(data: OrderCreate, session: Session = SessionDep, actor: Princ
 
 @router.get("/orders", response_model=list[OrderOut])
 def list_orders(
-    request: Request,
-    response: Response,
     state: str | None = Query(None, max_length=20),
     kind: str | None = Query(None, max_length=20),
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     actor: Principal = SIGNED_IN,
 ) -> list[OrderOut]:
@@ -180,9 +177,8 @@ def list_orders(
         stmt = stmt.where(WorkOrder.state == state)
     if kind in KINDS:
         stmt = stmt.where(WorkOrder.kind == kind)
-    page = paginate(session, stmt, ORDERS_ORDER, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
-    return [order_out(session, actor, o, detail=False) for o in page.items]
+    rows = paging.answer(paginate(session, stmt, ORDERS_ORDER, cursor=paging.cursor, limit=paging.limit))
+    return [order_out(session, actor, o, detail=False) for o in rows]
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut)
@@ -250,16 +246,12 @@ def statistics(year: Year | None = Query(None), session: Session = SessionDep, _
 
 @router.get("/departments")
 def list_departments(
-    request: Request,
-    response: Response,
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = SIGNED_IN,
 ) -> list[dict]:
-    page = desk.department_page(session, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
-    return [{"id": d.id, "name": d.name, "kind": d.kind, "phone": d.phone} for d in page.items]
+    rows = paging.answer(desk.department_page(session, cursor=paging.cursor, limit=paging.limit))
+    return [{"id": d.id, "name": d.name, "kind": d.kind, "phone": d.phone} for d in rows]
 
 
 @router.post("/departments", status_code=201)
@@ -297,15 +289,11 @@ def hotline_callback(data: HotlineCallbackIn, session: Session = SessionDep, act
 
 @router.get("/hotline/messages")
 def hotline_messages(
-    request: Request,
-    response: Response,
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = DESK,
 ) -> list[dict]:
-    page = hotline.exchange(session, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
+    rows = paging.answer(hotline.exchange(session, cursor=paging.cursor, limit=paging.limit))
     return [
         {
             "id": m.id,
@@ -318,7 +306,7 @@ def hotline_messages(
             "created_at": m.created_at,
             "sent_at": m.sent_at,
         }
-        for m in page.items
+        for m in rows
     ]
 
 
@@ -367,21 +355,17 @@ def add_shift(data: ShiftIn, session: Session = SessionDep, actor: Principal = D
 
 @router.get("/shifts")
 def list_shifts(
-    request: Request,
-    response: Response,
     week: IsoDate | None = Query(None),
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = DESK,
 ) -> list[dict]:
     first = week or clock.today_local()
     first = first.fromordinal(first.toordinal() - first.weekday())
-    page = calls.week_page(session, first, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
+    rows = paging.answer(calls.week_page(session, first, cursor=paging.cursor, limit=paging.limit))
     return [
         {"id": s.id, "agent": name, "day": s.day, "starts": s.starts, "ends": s.ends, "seat": s.seat}
-        for s, name in page.items
+        for s, name in rows
     ]
 
 
@@ -404,16 +388,12 @@ def _survey_out(session: Session, inv) -> dict:  # noqa: ANN001
 
 @router.get("/me/surveys")
 def my_surveys(
-    request: Request,
-    response: Response,
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     actor: Principal = SIGNED_IN,
 ) -> list[dict]:
-    page = surveys.pending_for(session, actor.user_id, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
-    return [_survey_out(session, i) for i in page.items]
+    rows = paging.answer(surveys.pending_for(session, actor.user_id, cursor=paging.cursor, limit=paging.limit))
+    return [_survey_out(session, i) for i in rows]
 
 
 @router.post("/me/surveys/{invitation_id}", status_code=201)
@@ -470,18 +450,14 @@ def edit_questionnaire(
 
 @router.get("/satisfaction")
 def satisfaction(
-    request: Request,
-    response: Response,
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[dict]:
-    page = stats.published_page(session, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
+    rows = paging.answer(stats.published_page(session, cursor=paging.cursor, limit=paging.limit))
     return [
         {"month": m.month, "published_at": m.published_at, "ledger_seq": m.ledger_seq, "figures": json.loads(m.figures)}
-        for m in page.items
+        for m in rows
     ]
 
 
@@ -498,15 +474,11 @@ def publish(month: str, session: Session = SessionDep, actor: Principal = DESK) 
 
 @router.get("/low-scores")
 def low_scores(
-    request: Request,
-    response: Response,
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = DESK,
 ) -> list[dict]:
-    page = surveys.low_scores(session, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
+    rows = paging.answer(surveys.low_scores(session, cursor=paging.cursor, limit=paging.limit))
     return [
         {
             "id": r.id,
@@ -517,7 +489,7 @@ def low_scores(
             "follow_up": r.follow_up,
             "respondent": r.respondent,
         }
-        for r in page.items
+        for r in rows
     ]
 
 
@@ -548,18 +520,14 @@ def _article(session: Session, a) -> dict:  # noqa: ANN001
 
 @router.get("/knowledge")
 def search_knowledge(
-    request: Request,
-    response: Response,
     q: str | None = Query(None, max_length=100),
     kind: str | None = Query(None, max_length=10),
-    cursor: str | None = CURSOR,
-    limit: int | None = LIMIT,
+    paging: Paging = PAGING,
     session: Session = SessionDep,
     _: Principal = PUBLIC,
 ) -> list[dict]:
-    page = knowledge.search_page(session, q, kind=kind, cursor=cursor, limit=limit or MAX_LIMIT)
-    response.headers.update(link_header(request.url, page))
-    return [{**_article(session, a), "similarity": round(s, 3)} for a, s in page.items]
+    rows = paging.answer(knowledge.search_page(session, q, kind=kind, cursor=paging.cursor, limit=paging.limit))
+    return [{**_article(session, a), "similarity": round(s, 3)} for a, s in rows]
 
 
 @router.get("/knowledge/{article_id}")
