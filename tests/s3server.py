@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.subprocesses import popen, stop
+
 ACCESS_KEY, SECRET_KEY, REGION = "testing", "testing", "us-east-1"
 
 
@@ -67,7 +69,7 @@ def s3_server() -> Iterator[S3Server]:
     pytest.importorskip("moto.server", reason="moto[server] is not installed (make install-test installs it)")
     pytest.importorskip("boto3", reason="boto3 is not installed (make install-test installs it)")
     port = _free_port()
-    process = subprocess.Popen(
+    process = popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -78,9 +80,4 @@ def s3_server() -> Iterator[S3Server]:
         server.client().create_bucket(Bucket=server.bucket)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

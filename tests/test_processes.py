@@ -24,6 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sunshine.cli import app as cli
+from tests.subprocesses import popen, stop
 from tests.web.conftest import LiveServer, _free_port, sunshine_executable
 
 TICK_SECONDS = 1
@@ -87,9 +88,7 @@ class Processes:
     def start(self, name: str, *args: str) -> Running:
         log_path = self.folder / f"{name}.log"
         with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sunshine_executable(), *args], env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
+            process = popen([sunshine_executable(), *args], env=self.env, stdout=log, stderr=subprocess.STDOUT)
         running = Running(process, log_path)
         self.running.append(running)
         return running
@@ -106,13 +105,7 @@ class Processes:
 
     def stop_all(self) -> None:
         for running in self.running:
-            if running.process.poll() is None:
-                running.process.terminate()
-                try:
-                    running.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    running.process.kill()
-                    running.process.wait(timeout=10)
+            stop(running.process, grace=5)
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ from sunshine.ledger.signing import platform_key
 from sunshine.ledger.verify import verify_log
 from sunshine.trading.models import Project
 from tests.bidding.builders import Sealed, seal_for, tender_with_bidders
+from tests.subprocesses import popen, stop
 from tests.trading.builders import cheap_password_hashing
 from tests.web.conftest import LiveServer, _free_port, _wait_until_healthy, sunshine_executable
 
@@ -88,7 +89,7 @@ class Servers:
         }
         port = _free_port()
         with self.log_path.open("ab") as log:
-            process = subprocess.Popen(
+            process = popen(
                 [sunshine_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=env,
                 stdout=log,
@@ -101,13 +102,7 @@ class Servers:
 
     def stop_all(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+            stop(process)
 
 
 @pytest.fixture

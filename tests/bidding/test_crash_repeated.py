@@ -48,6 +48,7 @@ from sunshine.identity.models import TokenKind, User
 from sunshine.ledger.models import LedgerEntry
 from sunshine.ledger.signing import platform_key
 from tests.bidding.builders import seal_for, tender_with_bidders
+from tests.subprocesses import popen, stop
 from tests.trading.builders import cheap_password_hashing
 from tests.web.conftest import LiveServer, _free_port, sunshine_executable
 
@@ -78,7 +79,7 @@ class Servers:
         port = _free_port()
         with self.log_path.open("ab") as log:
             command = [sunshine_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-            process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            process = popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(process)
         server = LiveServer(f"http://127.0.0.1:{port}", process, self.log_path)
         deadline = time.monotonic() + START_SECONDS
@@ -97,9 +98,7 @@ class Servers:
 
     def stop_all(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process, kill=True)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from sunshine.db import Database
 from sunshine.demo.accounts import load_accounts
 from sunshine.demo.base import DEMO_PASSWORD
 from sunshine.demo.trading import load_demo_trading
+from tests.subprocesses import popen, stop
 
 pytestmark = pytest.mark.fuzz
 
@@ -59,7 +60,7 @@ def server(migrated_db: Database, database_url: str, tmp_path_factory):
         "SUNSHINE_COOKIE_SECURE": "false",
     }
     log = (data / "server.log").open("w")
-    process = subprocess.Popen(
+    process = popen(
         [str(BIN / "sunshine"), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
         stdout=log,
@@ -80,8 +81,7 @@ def server(migrated_db: Database, database_url: str, tmp_path_factory):
     # throttle), and the administrator's pass may deactivate an account.
     tokens = {caller: _token(url, caller) for caller in CALLERS if caller}
     yield url, data / "server.log", tokens
-    process.terminate()
-    process.wait(30)
+    stop(process, grace=30)
     log.close()
 
 

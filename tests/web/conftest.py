@@ -36,6 +36,7 @@ import pytest
 
 from tests import demo_snapshot
 from tests.conftest import _wipe
+from tests.subprocesses import popen, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -120,7 +121,7 @@ def live_server(migrated_db, database_url, tmp_path_factory, demo_snapshots) -> 
     port = _free_port()
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
+        process = popen(
             [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             stdout=log,
@@ -131,12 +132,7 @@ def live_server(migrated_db, database_url, tmp_path_factory, demo_snapshots) -> 
         _wait_until_healthy(server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         demo_snapshot.clear(saved, migrated_db.engine, empty)  # no demo data left for the other modules
 
 

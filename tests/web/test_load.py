@@ -22,6 +22,7 @@ from sunshine.ledger import service as ledger
 from sunshine.trading.models import Project
 from tests.builders import PASSWORD
 from tests.pages import csrf_token
+from tests.subprocesses import popen, stop
 from tests.trading.builders import accepted_project, publish_notice, tender_world
 from tests.web.conftest import _free_port, sunshine_executable
 
@@ -37,7 +38,7 @@ def server(db, tmp_path) -> Iterator[str]:
     port = _free_port()
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
+        process = popen(
             [sunshine_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             stdout=log,
@@ -57,12 +58,7 @@ def server(db, tmp_path) -> Iterator[str]:
             time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, grace=20)
     assert "Traceback" not in log_path.read_text(errors="replace"), log_path.read_text(errors="replace")[-3000:]
 
 
