@@ -123,6 +123,7 @@ def create_app(
     from sunshine.evaluation import api as evaluation_api
     from sunshine.evaluation import pricing_api as evaluation_pricing_api
     from sunshine.evaluation import pricing_views as evaluation_pricing_views
+    from sunshine.evaluation import purchaser_api as evaluation_purchaser
     from sunshine.evaluation import record_api as evaluation_record_api
     from sunshine.evaluation import record_views as evaluation_record_views
     from sunshine.evaluation import reevaluation_api as evaluation_reevaluation
@@ -273,6 +274,8 @@ def create_app(
     app.include_router(evaluation_record_views.router)
     app.include_router(evaluation_reevaluation.api)
     app.include_router(evaluation_reevaluation.pages)
+    app.include_router(evaluation_purchaser.api)
+    app.include_router(evaluation_purchaser.pages)
     app.include_router(observers_api.router)
     app.include_router(evaluation_pricing_api.router)
     app.include_router(evaluation_pricing_views.router)

@@ -68,6 +68,8 @@ class ContractOut(BaseModel):
 
 
 def state_label(c: AwardContract) -> str:
+    if c.revoked_at is not None:
+        return f"已撤销（{c.revoked_reason}）"
     if c.tenderer_signed_at and c.winner_signed_at:
         return "双方已签署"
     if c.tenderer_signed_at:

@@ -20,7 +20,8 @@ class AwardContract(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("project_section.id", ondelete="CASCADE"), unique=True)
+    # one contract in force per section; a revoked one (重新评审) stays beside its successor
+    section_id: Mapped[int] = mapped_column(ForeignKey("project_section.id", ondelete="CASCADE"), index=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("award_letter.id"))  # the award letter it follows
     tenderer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))  # 甲方: 招标人/采购人/转让方
     winner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # 乙方
@@ -44,3 +45,7 @@ class AwardContract(Base):
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     filed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     filing_ref: Mapped[str | None] = mapped_column(String(100))
+    # revoked (撤销合同, 94号令 第三十二条) because a re-evaluation was ordered after the signing, before performance
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_ledger_seq: Mapped[int | None] = mapped_column(Integer)

@@ -134,11 +134,16 @@ def draft(
         )
     section = next((s for s in project.sections if s.id == section_id), None)
     letter = session.scalar(
-        select(AwardLetter).where(AwardLetter.section_id == section_id, AwardLetter.kind == "award")
+        select(AwardLetter).where(
+            AwardLetter.section_id == section_id, AwardLetter.kind == "award", AwardLetter.withdrawn_at.is_(None)
+        )
     )
     if section is None or letter is None or letter.issued_at is None:
         raise NotFound("该标段没有已发出的中标（成交）通知书")
-    if session.scalar(select(AwardContract.id).where(AwardContract.section_id == section_id)) is not None:
+    in_force = select(AwardContract.id).where(
+        AwardContract.section_id == section_id, AwardContract.revoked_at.is_(None)
+    )
+    if session.scalar(in_force) is not None:
         raise AlreadyDrafted("该标段的合同已起草")
     asked = _money(amount, "amount", "合同金额")
     if asked is not None and asked != letter.amount:
@@ -219,6 +224,8 @@ def sign(session: Session, actor: Principal, contract_id: int, *, sha256: str) -
     awarded section's contract have signed, the project takes ``sign_contract``."""
     contract = readable(session, actor, contract_id)
     side = _side(actor, contract)
+    if contract.revoked_at is not None:
+        raise Conflict(f"该合同已撤销，不能签署：{contract.revoked_reason}")
     if (sha256 or "").strip().lower() != contract.sha256:
         raise Conflict("合同文本与您核对的不一致，请刷新后重新核对", field="sha256")
     now = clock.now()
@@ -238,9 +245,13 @@ def sign(session: Session, actor: Principal, contract_id: int, *, sha256: str) -
 
 def _complete_if_signed(session: Session, project: Project, actor: Principal) -> None:
     awarded = session.scalars(
-        select(AwardLetter.section_id).where(AwardLetter.project_id == project.id, AwardLetter.kind == "award")
+        select(AwardLetter.section_id).where(
+            AwardLetter.project_id == project.id, AwardLetter.kind == "award", AwardLetter.withdrawn_at.is_(None)
+        )
     ).all()
-    contracts = session.scalars(select(AwardContract).where(AwardContract.project_id == project.id)).all()
+    contracts = session.scalars(
+        select(AwardContract).where(AwardContract.project_id == project.id, AwardContract.revoked_at.is_(None))
+    ).all()
     signed = [c for c in contracts if c.tenderer_signed_at is not None and c.winner_signed_at is not None]
     if project.state != "awarded" or len(signed) < len(set(awarded)):
         return

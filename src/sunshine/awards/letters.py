@@ -192,15 +192,32 @@ def letters_of(session: Session, project_id: int) -> list[AwardLetter]:
     )
 
 
+def current_of(session: Session, project_id: int) -> list[AwardLetter]:
+    """The letters in force: every letter but those withdrawn when a re-evaluation superseded their result."""
+    return [letter for letter in letters_of(session, project_id) if letter.withdrawn_at is None]
+
+
+def _generation(session: Session, section_id: int) -> str:
+    """A section's letters drafted again after a withdrawal are numbered apart (…-Z001-2)."""
+    withdrawn = session.scalars(
+        select(AwardLetter.withdrawn_ledger_seq).where(
+            AwardLetter.section_id == section_id, AwardLetter.withdrawn_at.is_not(None)
+        )
+    ).all()
+    return f"-{len(set(withdrawn)) + 1}" if withdrawn else ""
+
+
 def draft(session: Session, actor: Principal, project_id: int) -> list[AwardLetter]:
     """起草通知书: one letter per section and registrant, from the decided winners. Idempotent: letters once
-    drafted are kept (a sealed text is never rewritten)."""
+    drafted are kept (a sealed text is never rewritten); a section whose letters were withdrawn (重新评审) gets
+    new ones."""
     project = _party_project(session, actor, project_id)
     lifecycle.check(project, STEP, actor)  # the result is published and the actor may issue
-    existing = letters_of(session, project.id)
-    if existing:
+    existing = current_of(session, project.id)
+    covered = {letter.section_id for letter in existing}
+    winners = [w for w in outcomes.winners(session, project) if w.section_id not in covered]
+    if existing and not winners:
         return existing
-    winners = outcomes.winners(session, project)
     if not winners:
         raise NoWinners("本项目尚无确定的中标（成交）人，不能起草通知书")
     sections = {s.id: s for s in project.sections}
@@ -248,19 +265,22 @@ def draft(session: Session, actor: Principal, project_id: int) -> list[AwardLett
             )
             for org in others
         ]
+        generation = _generation(session, section.id)
         for n, letter in enumerate(letters, start=1):
             letter.project_id = project.id
             letter.section_id = section.id
-            letter.number = f"{project.code}-{section.number}-{'Z' if letter.kind == 'award' else 'J'}{n:03d}"
+            kind = "Z" if letter.kind == "award" else "J"
+            letter.number = f"{project.code}-{section.number}-{kind}{n:03d}{generation}"
             letter.issuer_id = issuer
             letter.drafted_by = actor.user_id
             letter.drafted_at = now
             letter.sha256 = ""
             session.add(letter)
     session.flush()
-    drafted = letters_of(session, project.id)
+    drafted = current_of(session, project.id)
     for letter in drafted:
-        letter.sha256 = render(session, letter.id).sha256()
+        if not letter.sha256:
+            letter.sha256 = render(session, letter.id).sha256()
     session.flush()
     return drafted
 
@@ -285,7 +305,7 @@ def issue(session: Session, actor: Principal, project_id: int) -> list[AwardLett
     entry with each letter's hash), and each addressee's users find it in their inbox."""
     project = _party_project(session, actor, project_id)
     checked = lifecycle.check(project, STEP, actor)
-    letters = letters_of(session, project.id)
+    letters = [letter for letter in current_of(session, project.id) if letter.issued_at is None]
     if not letters:
         raise NotDrafted("请先起草通知书，并由签章人签章后发出")
     unsealed = [letter.number for letter in letters if seal_of(session, letter) is None]

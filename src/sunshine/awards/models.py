@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunshine.db import Base, UTCDateTime
@@ -19,7 +19,7 @@ Money = Numeric(18, 2)
 class AwardLetter(Base):
     # 中标（成交）通知书 / 中标结果通知书 one letter to one organisation about one section
     __tablename__ = "award_letter"
-    __table_args__ = (UniqueConstraint("section_id", "organisation_id"),)
+    # one current letter per section and addressee; a withdrawn one stays beside its successor (重新评审)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
@@ -36,3 +36,7 @@ class AwardLetter(Base):
     sha256: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical letter (seals registry)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # None while a draft
     ledger_seq: Mapped[int | None] = mapped_column(Integer)  # the issuing step's ledger entry
+    # withdrawn because a re-evaluation was ordered after it (the result no longer stands): when, why, ledger entry
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_ledger_seq: Mapped[int | None] = mapped_column(Integer)

@@ -26,6 +26,8 @@ class LetterView:
 
     @property
     def state_label(self) -> str:
+        if self.letter.withdrawn_at is not None:
+            return "已撤回"
         if self.letter.issued_at is not None:
             return "已发出"
         return "待发出（已签章）" if self.seal is not None else "待签章"

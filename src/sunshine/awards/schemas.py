@@ -30,6 +30,9 @@ class LetterOut(BaseModel):
     state_label: str
     issued_at: datetime | None
     ledger_seq: int | None
+    withdrawn_at: datetime | None = None  # 重新评审: the letter withdrawn, why, its ledger entry
+    withdrawn_reason: str | None = None
+    withdrawn_ledger_seq: int | None = None
     seal_code: str | None
     seal_page: str
     verify_url: str | None
@@ -65,6 +68,9 @@ def letter_out(v: LetterView) -> LetterOut:
         state_label=v.state_label,
         issued_at=letter.issued_at,
         ledger_seq=letter.ledger_seq,
+        withdrawn_at=letter.withdrawn_at,
+        withdrawn_reason=letter.withdrawn_reason,
+        withdrawn_ledger_seq=letter.withdrawn_ledger_seq,
         seal_code=v.seal.code if v.seal else None,
         seal_page=v.seal_page,
         verify_url=v.verify_url,

@@ -55,6 +55,12 @@ def install() -> None:
     )
     messaging.register_kind(letters.MESSAGE_KIND, "中标（成交）通知书")
     after_step([letters.STEP], contracts.after_letters)  # the contract deadline runs from the letters
+    from sunshine.awards import withdrawal
+    from sunshine.core import labels
+    from sunshine.evaluation import reevaluation
+
+    reevaluation.on_reopened(withdrawal.withdraw_on_reopened)  # 重新评审: letters withdrawn, a contract revoked
+    labels.register_events(withdrawal.EVENTS)
     project_links.project_links(links)
     from sunshine.awards import archive
     from sunshine.trading import records

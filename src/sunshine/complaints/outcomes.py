@@ -6,8 +6,6 @@ answer or decision records them. Never commits."""
 
 from __future__ import annotations
 
-from html import escape
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,15 +15,13 @@ from sunshine.config import get_settings
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput
-from sunshine.core.formatting import cn_day
-from sunshine.disclosure import obligations
-from sunshine.disclosure.publications import HeldForReview, publish_from_step
 from sunshine.results import base as results_base
+from sunshine.results import corrections
 from sunshine.results.models import SectionWinnerDecision
 from sunshine.trading import lifecycle
 from sunshine.trading.models import Project
 
-RESULT_TRIGGER = "trading.result"  # 中标（成交）结果公告 (GC.JG.01 / ZC.JG.01): its correction is published under it
+RESULT_TRIGGER = corrections.RESULT_TRIGGER
 
 
 class NoNextCandidate(Conflict):
@@ -118,40 +114,19 @@ def correction_notice(
     session: Session, row: ComplaintCase, project: Project, actor: Principal, before: str, after: str, why: str
 ) -> str | None:
     """更正公告: once the result notice is public, the changed winner is published as its correction through the
-    disclosure review, under the result's item of the 公开事项目录 (owed from today). Before the result notice
-    nothing is published: the notice will name the new winner. A text the review holds waits in the disclosure
-    office's queue (the obligation shows as due on the compliance dashboard); the change stands."""
+    disclosure review (``results.corrections``). Before the result notice nothing is published: the notice will name
+    the new winner."""
     result = results_base.result_of(session, project.id)
     if result is None or result.notice_published_at is None:
         return None
-    subject, ref = f"project:{project.code}", f"complaint:{row.code}:correction"
-    title = f"{project.name}中标（成交）结果更正公告"
-    first = result.notice_published_at.astimezone(get_settings().tz).date()
-    body = (
-        f"<p>原公告：{escape(project.name)}（项目编号{escape(project.code)}）中标（成交）结果公告，"
-        f"首次公告日期{cn_day(first)}。</p>"
-        f"<p>更正事项：中标（成交）供应商由“{escape(before)}”更正为“{escape(after)}”。</p>"
-        f"<p>更正理由：{escape(why)}。</p><p>更正日期：{cn_day(clock.today_local())}。</p>"
-    )
-    obligations.owe(
+    return corrections.publish(
         session,
-        trigger=RESULT_TRIGGER,
-        subject=subject,
-        title=title,
-        responsible_org_id=project.agency_id or project.tenderer_id,
-        event_date=clock.today_local(),
-        project=project,
+        project,
+        actor,
+        trigger=corrections.RESULT_TRIGGER,
+        original="中标（成交）结果公告",
+        first_day=result.notice_published_at.astimezone(get_settings().tz).date(),
+        change=f"中标（成交）供应商由“{before}”更正为“{after}”。",
+        why=why,
+        ref=f"complaint:{row.code}:correction",
     )
-    try:
-        publish_from_step(
-            session,
-            trigger=RESULT_TRIGGER,
-            subject=subject,
-            title=title,
-            body_html=body,
-            source_ref=ref,
-            author_id=actor.user_id,
-        )
-    except HeldForReview:
-        return None
-    return ref

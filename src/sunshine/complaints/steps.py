@@ -6,6 +6,7 @@ decision): 重新评审 (back to 评审中), 另行确定中标（成交）供�
 
 from __future__ import annotations
 
+from sunshine.evaluation.reevaluation import guard_after_award
 from sunshine.identity.roles import Role
 from sunshine.trading.lifecycle import SAME, SEALED_LIFECYCLES, Step, declare
 
@@ -17,10 +18,12 @@ declare(
     Step(
         "complaint_reevaluate",
         "依异议、质疑或投诉处理结果重新评审",
-        AFTER_EVALUATION,
+        # after a contract: 94号令 第三十二条 (signed, unperformed: revoked; performed: refused), the guard says which
+        AFTER_EVALUATION | {"contracted", "performing", "performance_accepted"},
         "evaluation",
         DECIDERS,
         lifecycles=SEALED_LIFECYCLES,
+        guard=guard_after_award,
         reason_required=True,
         ledger_kind="complaints:project:reevaluate",
         rule="《政府采购质疑和投诉办法》第十六条、第三十一条；《中华人民共和国招标投标法实施条例》第七十一条：评审结果违法的，依法重新评审",

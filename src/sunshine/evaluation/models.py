@@ -98,6 +98,15 @@ class EvaluationRound(Base):
     superseded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     superseded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     ledger_seq: Mapped[int] = mapped_column(Integer)
+    # the round's qualification and compliance reviews as they were ([{bid, qualification, compliance, reason…}])
+    reviews_json: Mapped[str | None] = mapped_column(Text)
+    # started by the purchaser or its agency (87号令 第六十四条): a changed result is reported to the finance
+    # department in writing — owed when the new report changes the candidates, recorded when made
+    finance_report_owed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finance_report_text: Mapped[str | None] = mapped_column(Text)
+    finance_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finance_reported_by: Mapped[int | None] = mapped_column(Integer)
+    finance_report_ledger_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class EvaluationMember(Base):

@@ -1,19 +1,23 @@
 """重新评审: a signed evaluation report reopened for the original committee — the same experts — to evaluate again
 in a new round (《政府采购货物和服务招标投标管理办法》第六十四条). The superseded round keeps its report, outcome,
-scores and seal (``EvaluationRound``), still in the ledger and in the project's record; the session goes back to
-independent scoring with its members, reviews and chair, and the new report is signed as before; the project then
-leaves 评审中 again through ``closing`` and the results flow publishes the candidates and the result anew.
+scores, qualification and compliance reviews and seal (``EvaluationRound``), still in the ledger and in the project's
+record; the session goes back to the review with its members, chair and the reviews as the starting point (the
+committee may change a pass/fail), then scores, and the new report is signed as before; the project then leaves
+评审中 again through ``closing`` and the results flow publishes the candidates and the result anew.
 
 For government procurement the reopening must name one of the grounds 87号令 第六十四条 lists (``reevaluation.yaml``);
 a member of the committee who cannot take part is replaced as the data file says (比照 条例 第四十六条、第四十八条,
-87号令 第四十九条 — marked unconfirmed). Reopened by the hook on the complaints' step ``complaint_reevaluate``
-(``reopen_on_step``); the layers above learn of it through ``on_reopened`` (the results retire their clocks).
+87号令 第四十九条 — marked unconfirmed). Reopened by the hook on the complaints' step ``complaint_reevaluate`` and on
+the purchaser's own ``purchaser_reevaluate`` (``reopen_on_step``; ``purchaser.py``); after award letters or a contract
+the guard ``guard_after_award`` applies 94号令 第三十二条; the layers above learn of it through ``on_reopened`` (the
+results retire their clocks and publish the correction, the award letters are withdrawn, a contract revoked).
 Never commits."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +38,7 @@ from sunshine.evaluation.service import (
     RECUSED,
     _add_expert,
     _signed_in_calls,
+    bids_of,
     log,
     members_of,
     require_unsealed,
@@ -48,7 +53,22 @@ EVENTS = {
     "results:project:reevaluation": "重新评审：原评标结果的确定和公告期限终止",
 }
 
-Reopened = Callable[[Session, Project, list[int]], None]  # (session, project, section ids reopened)
+
+@dataclass(frozen=True)
+class Reopening:
+    """What the layers above are told of a reopening: the sections, why, on what ground, ordered by what, and the
+    project's state before the step (结果已公告, 已发出中标通知书, 合同已签订 …: what must be withdrawn)."""
+
+    project: Project
+    sections: list[int]
+    actor: Principal
+    reason: str
+    ground: str | None
+    source: str | None
+    before: str
+
+
+Reopened = Callable[[Session, Reopening], None]
 _on_reopened: list[Reopened] = []
 
 
@@ -64,7 +84,8 @@ class NothingToReevaluate(Conflict):
 
 
 def on_reopened(listener: Reopened) -> None:
-    """A layer above (the results) is told which sections' reports were reopened, in the same transaction."""
+    """A layer above (the results, the award letters) is told which sections' reports were reopened and why, in the
+    same transaction."""
     if listener not in _on_reopened:
         _on_reopened.append(listener)
 
@@ -99,6 +120,32 @@ def check_ground(project: Project, ground: str | None) -> str | None:
     return ground
 
 
+class AfterContract(Conflict):
+    code = "reevaluation_after_contract"
+    title = "合同签订后不能重新评审"
+
+
+def guard_after_award(session: Session, project: Project, *, actor: Principal, **facts) -> None:  # noqa: ANN003
+    """94号令 第三十二条 as LAW-NEXT gives it: letters issued — the result void, the letters withdrawn (allowed);
+    a procurement contract signed but not performed — revoked (allowed); performed — damages only (409); a works
+    contract signed — no confirmed basis (409). The step's guard, before anything changes."""
+    spec = config()["after_award"]
+    if project.state in spec["performed"]["states"]:
+        raise AfterContract(spec["performed"]["refusal"])
+    if project.state == "contracted":
+        signed = spec["contracted"]
+        if signed.get(project.transaction_type, signed["other"]) == "refuse":
+            raise AfterContract(signed["refusal"])
+
+
+def after_award_rule(state: str) -> dict:
+    """The rule of ``after_award`` for the state a project was in when the re-evaluation was ordered ({} before)."""
+    spec = config()["after_award"]
+    if state in ("awarded", "contracted"):
+        return dict(spec[state])
+    return {}
+
+
 # --------------------------------------------------------------------------- reopening
 
 
@@ -113,6 +160,22 @@ def _scores(session: Session, row: EvaluationSession) -> list[dict]:
     ]
 
 
+def _reviews(session: Session, row: EvaluationSession) -> list[dict]:
+    """The round's 资格审查 and 符合性审查 per bid, as they stood."""
+    return [
+        {
+            "bid": b.id,
+            "bidder": b.bidder,
+            "qualification": b.qualification,
+            "compliance": b.compliance,
+            "rejected_reason": b.rejected_reason,
+            "rejected_facts": b.rejected_facts,
+            "sme": b.sme,
+        }
+        for b in bids_of(session, row)
+    ]
+
+
 def _supersede(session: Session, actor: Principal, row: EvaluationSession, reason: str, ground, source) -> None:  # noqa: ANN001
     scores = _scores(session, row)
     kept = EvaluationRound(
@@ -123,6 +186,7 @@ def _supersede(session: Session, actor: Principal, row: EvaluationSession, reaso
         report_ledger_seq=row.report_ledger_seq,
         outcome_json=row.outcome_json,
         scores_json=json.dumps(scores, ensure_ascii=False),
+        reviews_json=json.dumps(_reviews(session, row), ensure_ascii=False),
         finished_at=row.finished_at,
         delivered_at=row.delivered_at,
         seal_sha256=row.seal_sha256,
@@ -145,7 +209,8 @@ def _supersede(session: Session, actor: Principal, row: EvaluationSession, reaso
     for m in members:
         m.scores_submitted_at = m.signature = m.dissent = m.signed_at = None
     row.round += 1
-    row.state, row.outcome_json, row.finished_at = "scoring", None, None
+    # the reviews are reopened too: the committee confirms or changes each pass/fail, ends the review, then scores
+    row.state, row.outcome_json, row.finished_at = "review", None, None
     row.report_json = row.report_sha256 = row.report_ledger_seq = None
     row.delivered_at = row.delivered_by = row.received_at = None
     row.deliver_deadline_id = row.confirm_deadline_id = None
@@ -176,6 +241,7 @@ def reopen(
     ground: str | None = None,
     source: str | None = None,
     section_id: int | None = None,
+    before: str = "evaluation",
 ) -> list[EvaluationSession]:
     """Reopen the signed report of ``section_id`` (or of every section with one) for the original committee. The
     project must already be back in 评审中 (the lifecycle step that ordered it)."""
@@ -192,25 +258,44 @@ def reopen(
         raise NothingToReevaluate("该项目（标段）没有已由评标委员会签署的评标报告，不能重新评审")
     for row in rows:
         _supersede(session, actor, row, reason, ground, source)
+    told = Reopening(project, [r.section_id for r in rows], actor, reason, ground, source, before)
     for listener in _on_reopened:
-        listener(session, project, [r.section_id for r in rows])
+        listener(session, told)
     return rows
 
 
 def reopen_on_step(session: Session, event: StepEvent) -> None:
-    """After ``complaint_reevaluate`` (an upheld objection, challenge or complaint): the original committee
-    evaluates again. A refusal here (no signed report; a procurement without a statutory ground) refuses the
-    decision that ordered it."""
+    """After ``complaint_reevaluate`` (an upheld objection, challenge or complaint) or ``purchaser_reevaluate`` (the
+    purchaser or its agency, 87号令 第六十四条): the original committee evaluates again. A refusal here (no signed
+    report; a procurement without a statutory ground) refuses the step that ordered it."""
     payload = event.payload
+    if payload.get("complaint"):
+        source = f"complaint:{payload['complaint']}"
+    elif payload.get("purchaser"):
+        source = f"purchaser:{payload['purchaser']}"
+    else:
+        source = None
     reopen(
         session,
         event.actor,
         event.project,
         reason=event.reason or "依处理结果重新评审",
         ground=payload.get("ground"),
-        source=f"complaint:{payload['complaint']}" if payload.get("complaint") else None,
+        source=source,
         section_id=payload.get("section"),
+        before=event.before,
     )
+
+
+def source_label(source: str | None) -> str:
+    if not source:
+        return ""
+    kind, _, ref = source.partition(":")
+    if kind == "complaint":
+        return f"异议、质疑或投诉处理结果（{ref}）"
+    if kind == "purchaser":
+        return "采购人（采购代理机构）自行组织（《政府采购货物和服务招标投标管理办法》第六十四条）"
+    return source
 
 
 def rounds(session: Session, row: EvaluationSession) -> list[EvaluationRound]:
@@ -231,8 +316,25 @@ def round_view(r: EvaluationRound) -> dict:
         "ground_label": ground_label(r.ground),
         "reason": r.reason,
         "source": r.source,
+        "source_label": source_label(r.source),
         "ledger_seq": r.ledger_seq,
         "candidates": report.get("candidates", []),
+        "reviews": json.loads(r.reviews_json or "[]"),
+        "finance_report": finance_report_view(r),
+    }
+
+
+def finance_report_view(r: EvaluationRound) -> dict | None:
+    """87号令 第六十四条: the written report of a changed result to the finance department (purchaser's rounds)."""
+    if r.finance_report_owed_at is None:
+        return None
+    return {
+        "owed_at": r.finance_report_owed_at,
+        "reported_at": r.finance_reported_at,
+        "text": r.finance_report_text,
+        "ledger_seq": r.finance_report_ledger_seq,
+        "state": "已书面报告" if r.finance_reported_at else "应书面报告本级财政部门，尚未报告",
+        "basis": config()["purchaser"]["finance_report"]["basis"],
     }
 
 
@@ -256,8 +358,8 @@ def mark_unavailable(
     row, _ = visibility.get_readable(session, actor, session_id)
     _staff(actor)
     require_unsealed(row)
-    if row.round < 2 or row.state != "scoring":
-        raise Conflict("只有重新评审（独立评分阶段）中可以登记原评标委员会成员不能参加")
+    if row.round < 2 or row.state not in ("review", "scoring"):
+        raise Conflict("只有重新评审（审查或独立评分阶段）中可以登记原评标委员会成员不能参加")
     member = session.get(EvaluationMember, member_id)
     if member is None or member.session_id != row.id or member.state != ACTIVE:
         raise NotFound("该成员不在本评标委员会")
@@ -285,8 +387,8 @@ def admit_replacements(session: Session, actor: Principal, session_id: int) -> l
     row, _ = visibility.get_readable(session, actor, session_id)
     _staff(actor)
     require_unsealed(row)
-    if row.round < 2 or row.state != "scoring":
-        raise Conflict("只有重新评审（独立评分阶段）中可以补充入席")
+    if row.round < 2 or row.state not in ("review", "scoring"):
+        raise Conflict("只有重新评审（审查或独立评分阶段）中可以补充入席")
     request = session.get(DrawRequest, row.request_id)
     known = {m.call_id for m in members_of(session, row) if m.call_id}
     added = [_add_expert(session, row, c) for c in _signed_in_calls(session, request) if c.id not in known]

@@ -18,6 +18,7 @@ from sunshine.core.inputs import Id
 from sunshine.evaluation import codes, reevaluation, service, visibility
 from sunshine.evaluation.models import EvaluationSession
 from sunshine.identity.roles import Role
+from sunshine.trading import visibility as projects
 from sunshine.trading.models import Project
 from sunshine.web.csrf import check_csrf
 from sunshine.web.refusals import act
@@ -133,7 +134,24 @@ def rounds_page(
         project=project,
         row=row,
         v=rounds_out(session, actor, row),
-        may_run=visibility.runs(actor) and row.round > 1 and row.state == "scoring" and row.sealed_at is None,
+        may_run=visibility.runs(actor)
+        and row.round > 1
+        and row.state in ("review", "scoring")
+        and row.sealed_at is None,
+        may_start=_may_start(actor, project),
+        may_report=projects.is_party(actor, project),
+        grounds=reevaluation.grounds_for(project.transaction_type),
+        purchaser_rule=reevaluation.config()["purchaser"],
+    )
+
+
+def _may_start(actor: Principal, project: Project) -> bool:
+    """The button of 87号令 第六十四条: the project's purchaser or agency, a procurement, before the contract."""
+    rule = reevaluation.config()["purchaser"]
+    return (
+        projects.is_party(actor, project)
+        and project.transaction_type in rule["transaction_types"]
+        and project.state in rule["states"]
     )
 
 

@@ -40,6 +40,15 @@ DELIVER_PURPOSE, CONFIRM_PURPOSE = "evaluation_report_delivery", "evaluation_rep
 _on_delivered: list = []
 
 
+_on_final: list = []
+
+
+def on_final(listener) -> None:  # noqa: ANN001 — (session, row, actor) -> None
+    """Call ``listener(session, row, actor)`` when a report is signed by every member (idempotent registration)."""
+    if listener not in _on_final:
+        _on_final.append(listener)
+
+
 def on_delivered(listener) -> None:  # noqa: ANN001 — (session, project) -> None
     """Call ``listener(session, project)`` after each report's delivery (idempotent registration)."""
     if listener not in _on_delivered:
@@ -242,6 +251,8 @@ def _finalise_if_complete(session: Session, actor: Principal, row: EvaluationSes
     row.state, row.finished_at = "finished", clock.now()
     project = session.get(Project, row.project_id)
     row.report_ledger_seq = log(session, row, "report:final", {"report_sha256": row.report_sha256})
+    for listener in _on_final:
+        listener(session, row, actor)
     subject = f"evaluation_session:{row.id}"
     deliver = _rule(project, "report_to_purchaser")
     if deliver is not None and project.agency_id is not None:

@@ -39,6 +39,7 @@ STAGES = {"qualification": "资格审查", "compliance": "符合性审查"}
 MESSAGE_KIND = "evaluation_query"
 FAIL_36 = "《中华人民共和国政府采购法》第三十六条第一款第（一）项"
 FAIL_42 = "《中华人民共和国招标投标法》第四十二条"
+KEPT_REJECTIONS = codes.LOW_PRICE_REASONS | {"correction_unconfirmed"}
 
 
 def _digest(data: dict) -> str:
@@ -81,11 +82,16 @@ def review(
     if stage not in STAGES:
         raise InvalidInput("审查类别应为资格审查或符合性审查", field="stage")
     bid = bid_of(session, row, eval_bid_id)
-    if bid.rejected_reason is not None:
+    # 重新评审: the round's reviews are reopened — the committee may change a pass/fail of this stage (a rejection
+    # found on a low-price explanation or an unconfirmed correction stands: it rests on the bidder's own answer)
+    revising = row.round > 1 and getattr(bid, stage) is not None and bid.rejected_reason not in KEPT_REJECTIONS
+    if bid.rejected_reason is not None and not (revising and getattr(bid, stage) == "rejected"):
         raise Conflict("该投标已被否决")
-    if getattr(bid, stage) is not None:
+    if getattr(bid, stage) is not None and not revising:
         raise Conflict(f"该投标的{STAGES[stage]}已有结论")
     if passed:
+        if getattr(bid, stage) == "rejected":
+            bid.rejected_reason = bid.rejected_facts = bid.rejected_at = None
         setattr(bid, stage, "passed")
         if sme is not None and stage == "compliance":
             bid.sme = sme  # 中小企业声明函 checked in the compliance review
@@ -99,7 +105,8 @@ def review(
         _reject(bid, stage, reason, _facts(facts))
         decision = {"bid": bid.id, "stage": stage, "passed": False, "reason": reason, "facts": bid.rejected_facts}
     session.flush()
-    log(session, row, "bid:reviewed", {"bid": bid.id, "stage": stage, "digest": _digest(decision)})
+    entry = {"bid": bid.id, "stage": stage, "digest": _digest(decision)}
+    log(session, row, "bid:reviewed", entry | ({"revised": True, "round": row.round} if revising else {}))
     return bid
 
 

@@ -73,13 +73,14 @@ def results_link(session, principal, project) -> list[tuple[str, str]]:  # noqa:
 
 def install() -> None:
     from sunshine.messaging import service as messaging
-    from sunshine.results import winners
+    from sunshine.results import corrections, winners
     from sunshine.trading import outcomes, project_links
 
     messaging.register_kind("result_objection", "对评标结果的异议及答复")
     outcomes.winner_source(winners.winner_source)
     after_step(["finish_evaluation"], start_clocks)
-    evaluation_reevaluation.on_reopened(base.retire)  # 重新评审: the clocks and winners of the old report retire
+    # 重新评审: the published result is withdrawn by a correction notice, the old report's clocks and winners retire
+    evaluation_reevaluation.on_reopened(corrections.withdraw_on_reopened)
     project_links.project_links(results_link)
     from sunshine.results import archive
     from sunshine.trading import records
