@@ -71,7 +71,7 @@ def test_an_upheld_challenge_reopens_the_report_for_the_same_committee(db, clien
     assert upheld["remedy_label"] == "重新评审" or "重新评审" in upheld["remedy_label"]
     assert state_of(db, pid) == "evaluation"
     room = ok(client.get(f"{BASE}/sessions/{sid}", headers=w.h["centre"]))
-    assert room["round"] == 2 and room["state"] == "scoring"
+    assert room["round"] == 2 and room["state"] == "review"  # the reviews are reopened too
     assert {m["name"] for m in room["members"] if m["state"] == "active"} == set(w.member_names)  # the same people
     rounds = ok(client.get(f"{BASE}/sessions/{sid}/rounds", headers=w.h["centre"]))
     assert [r["round"] for r in rounds["rounds"]] == [1]
@@ -90,7 +90,9 @@ def test_an_upheld_challenge_reopens_the_report_for_the_same_committee(db, clien
             w.member_headers
         )
 
-    # the same members score again: the second supplier's technical proposal now scores highest
+    # the committee confirms the reviews (it could change a pass/fail), then the same members score again: the second
+    # supplier's technical proposal now scores highest
+    ok(client.post(f"{BASE}/sessions/{sid}/review/finish", headers=w.member_headers[w.chair]))
     bids = {b["bidder"]: b["id"] for b in room["bids"]}
     sheet = {
         "scores": {
@@ -169,6 +171,7 @@ def test_a_member_who_cannot_take_part_is_replaced_from_the_draws_order(db, clie
     assert gone["state"] == "recused" and "不能参加" in gone["note"]
     # the committee is short until the replacement signs in: the sum cannot be computed
     others = [h for mid, h in w.member_headers.items() if mid != expert["id"]]
+    ok(client.post(f"{BASE}/sessions/{w.sid}/review/finish", headers=w.member_headers[w.chair]))
     view = ok(client.get(f"{BASE}/sessions/{w.sid}", headers=w.h["centre"]))
     sheet = {"scores": {str(b["id"]): {"tech": "45", "service": "18"} for b in view["bids"]}}
     for h in others:
