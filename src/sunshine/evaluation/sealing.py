@@ -27,6 +27,7 @@ from sunshine.evaluation.models import (
     EvaluationConflict,
     EvaluationMember,
     EvaluationQuery,
+    EvaluationRound,
     EvaluationScore,
     EvaluationSession,
 )
@@ -285,5 +286,56 @@ def verify(session: Session, actor: Principal, session_id: int) -> dict:
         "documents": docs,
         "manifest_ok": manifest_ok,
         "ledger_ok": ledger_ok,
+        "rounds": report_rounds(session, row),
         "ok": manifest_ok and ledger_ok and all(d["ok"] for d in docs),
     }
+
+
+def _report_check(session: Session, report_json: str | None, recorded: str | None, seq: int | None) -> dict:
+    """One round's signed report hashed again, against its recorded hash and its ledger entry."""
+    again = sha256(json.loads(report_json)) if report_json else None
+    entry = session.get(LedgerEntry, seq) if seq else None
+    in_ledger = (
+        entry is not None
+        and entry.kind == "evaluation:report:final"
+        and json.loads(entry.payload).get("report_sha256") == recorded
+    )
+    return {
+        "report_sha256": recorded,
+        "current_sha256": again,
+        "report_ledger_seq": seq,
+        "ledger_ok": in_ledger,
+        "ok": again is not None and again == recorded and in_ledger,
+    }
+
+
+def report_rounds(session: Session, row: EvaluationSession) -> list[dict]:
+    """重新评审: every round's report — the superseded ones (marked, with their own seal) and the one in force."""
+    stmt = select(EvaluationRound).where(EvaluationRound.session_id == row.id).order_by(EvaluationRound.round)
+    out = [
+        {
+            "round": r.round,
+            "superseded": True,
+            "state_label": "已被取代",
+            "superseded_at": r.superseded_at,
+            "seal_sha256": r.seal_sha256,
+            "seal_ledger_seq": r.seal_ledger_seq,
+            "reopened_ledger_seq": r.ledger_seq,
+            **_report_check(session, r.report_json, r.report_sha256, r.report_ledger_seq),
+        }
+        for r in session.scalars(stmt)
+    ]
+    if row.report_sha256:
+        out.append(
+            {
+                "round": row.round,
+                "superseded": False,
+                "state_label": "现行",
+                "superseded_at": None,
+                "seal_sha256": row.seal_sha256,
+                "seal_ledger_seq": row.seal_ledger_seq,
+                "reopened_ledger_seq": None,
+                **_report_check(session, row.report_json, row.report_sha256, row.report_ledger_seq),
+            }
+        )
+    return out
