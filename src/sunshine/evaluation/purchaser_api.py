@@ -99,9 +99,10 @@ def start_form(
     session: Session = SessionDep,
     actor: Principal = PARTIES,
 ) -> Response:
+    # the session is the committee's again until its new report is signed: the purchaser returns to the project
     return act(
         request,
-        f"/evaluation/sessions/{session_id}/rounds",
+        f"/projects/{project_id}",
         lambda: purchaser.start(session, actor, project_id, ground=ground or None, reason=reason),
         "已组织原评标委员会重新评审",
     )
