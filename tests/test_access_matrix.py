@@ -911,6 +911,13 @@ MATRIX: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/evaluation/sessions/{session_id}/rounds"): EVAL_READERS,
     ("POST", "/evaluation/sessions/{session_id}/members/{member_id}/unavailable"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/evaluation/sessions/{session_id}/replacements"): frozenset({Role.CENTRE_STAFF}),
+    # 87号令 第六十四条: the purchaser (or its agency) organises the original committee; the written report to finance
+    ("POST", "/api/v1/evaluation/projects/{project_id}/reevaluation"): RESULT_PARTIES,
+    ("POST", "/projects/{project_id}/evaluation/reevaluation"): RESULT_PARTIES,
+    ("POST", "/api/v1/evaluation/sessions/{session_id}/rounds/{round_no}/finance-report"): RESULT_PARTIES,
+    ("POST", "/evaluation/sessions/{session_id}/rounds/{round_no}/finance-report"): RESULT_PARTIES,
+    ("GET", "/api/v1/evaluation/finance-reports"): RESULT_PARTIES | {Role.SUPERVISOR, Role.CENTRE_STAFF},
+    ("GET", "/evaluation/finance-reports"): RESULT_PARTIES | {Role.SUPERVISOR, Role.CENTRE_STAFF},
     ("POST", "/api/v1/evaluation/sessions/{session_id}/members/{member_id}/site"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/evaluation/sessions/{session_id}/sites"): frozenset({Role.CENTRE_STAFF}),
     ("POST", "/api/v1/evaluation/sessions/{session_id}/corrections"): EVAL_MEMBERS,
