@@ -190,8 +190,11 @@ def _first_round(session_factory, w) -> None:
 
 
 def _second_round_begun(session_factory, w, cal, today) -> None:
-    """Yesterday the representative and the chair scored again (the same committee); the others have not yet."""
+    """Yesterday the committee confirmed its reviews, the representative and the chair scored again (the same
+    committee); the others have not yet."""
     w.walk.set(_local(_working_day(cal, today, 1), 9, 30))
+    with session_factory() as session:  # the committee re-examined its reviews and kept every pass
+        reviews.finish(session, w.actors[w.chair], w.session_id)
     with session_factory() as session:
         valid = [b.id for b in reviews.valid_bids(session, session.get(EvaluationSession, w.session_id))]
     scorers = [mid for mid, kind, _ in w.members if kind == "representative"] + [w.chair]

@@ -242,7 +242,9 @@ def _complete(session: Session, actor: Principal, row: Acceptance) -> None:
         )
     if row.result != "passed" or project.state not in parties.PERFORMING:
         return
-    contracts = session.scalars(select(AwardContract).where(AwardContract.project_id == project.id)).all()
+    contracts = session.scalars(
+        select(AwardContract).where(AwardContract.project_id == project.id, AwardContract.revoked_at.is_(None))
+    ).all()
     passed = {
         a.contract_id
         for a in session.scalars(

@@ -98,7 +98,10 @@ def open_for(session: Session, contract: AwardContract) -> PerformanceSecurity |
 
 def after_contract(session: Session, event) -> None:  # noqa: ANN001
     """After ``sign_contract``: each contract's performance security awaits the winner, who is told."""
-    for contract in session.scalars(select(AwardContract).where(AwardContract.project_id == event.project.id)):
+    in_force = select(AwardContract).where(
+        AwardContract.project_id == event.project.id, AwardContract.revoked_at.is_(None)
+    )  # a contract revoked by a re-evaluation (94号令 第三十二条) is not performed
+    for contract in session.scalars(in_force):
         if open_for(session, contract) is None:
             continue
         for user_id in parties.users_of(session, contract.winner_id):
@@ -335,7 +338,9 @@ def _tell(session: Session, organisation_id: int, contract: AwardContract, subje
 def _winner_contract(session: Session, deposit: Deposit) -> AwardContract | None:
     return session.scalar(
         select(AwardContract).where(
-            AwardContract.section_id == deposit.section_id, AwardContract.winner_id == deposit.organisation_id
+            AwardContract.section_id == deposit.section_id,
+            AwardContract.winner_id == deposit.organisation_id,
+            AwardContract.revoked_at.is_(None),
         )
     )
 
