@@ -1363,6 +1363,7 @@ PATH_EXAMPLES = {
     "room_id": "1",
     "booking_id": "1",
     "session_id": "1",
+    "round_no": "1",
     "bid_id": "1",
     "query_id": "1",
     "member_id": "1",
