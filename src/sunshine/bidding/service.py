@@ -494,14 +494,18 @@ class SectionBids:
     bids: list[Bid]  # newest first
 
 
-def mine_by_section(session: Session, actor: Principal) -> list[SectionBids]:
-    """Every version of this bidder's bids, grouped by section (the most recently bid section first)."""
-    bids = mine(session, actor)
+def mine_by_section(
+    session: Session, actor: Principal, *, cursor: str | None = None
+) -> tuple[Page[Bid], list[SectionBids]]:
+    """One page of this bidder's bids (every version, newest first), grouped by section in that order (the most
+    recently bid section first); a section's versions may run on into the next page."""
+    page = mine_page(session, actor, cursor=cursor)
+    bids = page.items
     if not bids:
-        return []
+        return page, []
     sections = {s.id: s for s in session.scalars(select(Section).where(Section.id.in_({b.section_id for b in bids})))}
     projects = {p.id: p for p in session.scalars(select(Project).where(Project.id.in_({b.project_id for b in bids})))}
     groups: dict[int, list[Bid]] = {}
     for bid in bids:
         groups.setdefault(bid.section_id, []).append(bid)
-    return [SectionBids(projects[sections[k].project_id], sections[k], items) for k, items in groups.items()]
+    return page, [SectionBids(projects[sections[k].project_id], sections[k], items) for k, items in groups.items()]

@@ -23,6 +23,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, RecentAuth, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, page_urls
 from sunshine.identity.roles import Role
 from sunshine.signing import service as signing
 from sunshine.trading import lifecycle, visibility
@@ -66,13 +67,18 @@ def _remaining(until: datetime | None) -> str | None:
 
 
 @router.get("/my/bids", response_class=HTMLResponse)
-def my_bids(request: Request, session: Session = SessionDep, principal: Principal = MEMBERS) -> Response:
+def my_bids(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = MEMBERS
+) -> Response:
+    page, groups = service.mine_by_section(session, principal, cursor=cursor)
     return render(
         request,
         "bidding_mine.html",
         page_title="我的投标文件",
         can_act=principal.has(Role.BIDDER),
-        groups=service.mine_by_section(session, principal),
+        groups=groups,
+        page=page,
+        page_url=page_urls("/my/bids", {}),
         status_labels=service.STATUS_LABELS,
         decryption_labels=opening_record.DECRYPTION_LABELS,
     )

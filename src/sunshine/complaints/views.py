@@ -19,7 +19,7 @@ from sunshine.complaints.visibility import get_visible, is_department
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id, IsoDate, whole_number
-from sunshine.core.pagination import CURSOR, page_urls
+from sunshine.core.pagination import CURSOR, cursor_query, page_urls
 from sunshine.evaluation import reevaluation
 from sunshine.identity.roles import Role
 from sunshine.trading import visibility as trading_visibility
@@ -38,7 +38,7 @@ Text = Annotated[str, Form(max_length=10000)]
 def list_page(
     request: Request,
     cursor: str | None = CURSOR,
-    all_cursor: str | None = CURSOR,
+    all_cursor: str | None = cursor_query(),
     session: Session = SessionDep,
     principal: Principal = READERS,
 ) -> Response:

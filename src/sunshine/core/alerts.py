@@ -156,10 +156,12 @@ def open_in(session: Session, domain: str, *, limit: int = 200) -> list[Alert]:
 DOMAIN_ORDER = Keyset.of("domain-alerts", Alert.created_at, Alert.id)
 
 
-def open_page(session: Session, domain: str, *, cursor: str | None = None, limit: int | None = None) -> Page[Alert]:
-    """``open_in`` one page at a time."""
+def open_page(
+    session: Session, domain: str, *, cursor: str | None = None, limit: int | None = None, count: bool = False
+) -> Page[Alert]:
+    """``open_in`` one page at a time (``count``: with how many there are, up to the pagination's cap)."""
     stmt = select(Alert).where(Alert.domain == domain, Alert.resolved_at.is_(None))
-    return paginate(session, stmt, DOMAIN_ORDER, cursor=cursor, limit=limit)
+    return paginate(session, stmt, DOMAIN_ORDER, cursor=cursor, limit=limit, count=count)
 
 
 def for_subjects(session: Session, subject_kind: str, ids: Sequence[int]) -> dict[int, list[Alert]]:

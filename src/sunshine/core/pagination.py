@@ -40,6 +40,14 @@ _MAX_PAGE_NO = 1_000_000
 # The query parameters of every paged route (API and pages). A cursor longer than MAX_CURSOR_CHARS passes
 # the parameter check and is refused by ``decode_cursor``, so every bad cursor gets the same code.
 CURSOR = Query(None, max_length=4 * MAX_CURSOR_CHARS, description="翻页参数：上一页回答中的 next_cursor；不填为第一页")
+
+
+def cursor_query() -> Any:
+    """A cursor parameter of its own, for a page paging several lists (``bans_cursor``, ``records_cursor``…):
+    FastAPI keeps the first name it is given in a ``Query`` object, so ``CURSOR`` cannot serve two parameters."""
+    return Query(None, max_length=4 * MAX_CURSOR_CHARS, description=CURSOR.description)
+
+
 LIMIT = Query(None, ge=1, le=MAX_LIMIT, description=f"每页条数，1–{MAX_LIMIT}，默认 {DEFAULT_LIMIT}")
 
 
@@ -250,15 +258,17 @@ def paginate(
     return Page(items, next_cursor, limit, number, total, exact)
 
 
-def page_urls(path: str, filters: dict[str, Any]) -> Any:
+def page_urls(path: str, filters: dict[str, Any], *, param: str = "cursor", anchor: str = "") -> Any:
     """For pages: a function giving the URL of the page at a cursor (None: the first page) with ``filters``
-    (empty values left out), as the ``pager`` macro wants it."""
+    (empty values left out), as the ``pager`` macro wants it. A page showing several lists pages each under its
+    own cursor ``param`` (the others' cursors among its ``filters``) and may jump back to the list's ``anchor``."""
 
     def url_for(cursor: str | None) -> str:
-        query = {k: v for k, v in filters.items() if v not in (None, "")}
+        query = {k: v for k, v in filters.items() if v not in (None, "") and k != param}
         if cursor:
-            query["cursor"] = cursor
-        return f"{path}?{urlencode(query)}" if query else path
+            query[param] = cursor
+        fragment = f"#{anchor}" if anchor else ""
+        return (f"{path}?{urlencode(query)}" if query else path) + fragment
 
     return url_for
 

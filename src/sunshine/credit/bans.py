@@ -279,8 +279,11 @@ def check_expert_not_banned(session: Session, expert_id: int, on: date) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def bans_in_force(session: Session, on: date | None = None) -> list[tuple[CreditBan, Organisation]]:
-    """The public list (信用信息公示): every ban on an organisation in force on ``on`` (today by default)."""
+def bans_in_force(
+    session: Session, on: date | None = None, *, organisation_id: int | None = None
+) -> list[tuple[CreditBan, Organisation]]:
+    """The bans on an organisation in force on ``on`` (today by default): one organisation's (the credit lookup's
+    profile); the public list pages them with ``ban_page``."""
     on = on or clock.today_local()
     stmt = (
         select(CreditBan, Organisation)
@@ -288,6 +291,8 @@ def bans_in_force(session: Session, on: date | None = None) -> list[tuple[Credit
         .where(in_force(on))
         .order_by(CreditBan.starts_on.desc(), CreditBan.id.desc())
     )
+    if organisation_id is not None:
+        stmt = stmt.where(CreditBan.organisation_id == organisation_id)
     return [(b, o) for b, o in session.execute(stmt).all()]
 
 
@@ -307,7 +312,13 @@ def ban_page(
     return paginate(session, stmt, BAN_ORDER, cursor=cursor, limit=limit)
 
 
-def all_bans(session: Session, actor: Principal, limit: int = 300) -> list[CreditBan]:
-    """Every ban, lifted and ended ones too, experts' included: the supervisory department's file."""
+ALL_BAN_ORDER = Keyset.of("credit-bans-all", CreditBan.id)
+
+
+def all_ban_page(
+    session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
+) -> Page[CreditBan]:
+    """Every ban, lifted and ended ones too, experts' included, newest first, one page at a time: the supervisory
+    department's file."""
     writer(actor)
-    return list(session.scalars(select(CreditBan).order_by(CreditBan.id.desc()).limit(limit)))
+    return paginate(session, select(CreditBan), ALL_BAN_ORDER, cursor=cursor, limit=limit)

@@ -38,9 +38,8 @@ def find(session: Session, *, code: str | None = None, name: str | None = None) 
 
 
 def profile(session: Session, org: Organisation) -> tuple[list[CreditRecord], list[CreditBan], list[CreditRating]]:
-    records = [r for r, _ in service.published_records(session, organisation_id=org.id)]
-    today = clock.today_local()
-    bans = [b for b, o in service.bans_in_force(session, today) if o.id == org.id]
+    records = [r for r, _ in service.published_records(session, org.id)]
+    bans = [b for b, _ in service.bans_in_force(session, clock.today_local(), organisation_id=org.id)]
     subject = RATED_KINDS.get(org.kind)
     rated = ratings.ratings_of(session, subject, org.id, published_only=True) if subject else []
     return records, bans, rated

@@ -228,15 +228,6 @@ def ratings_of(session: Session, subject: str, subject_id: int, *, published_onl
     return list(session.scalars(stmt.order_by(CreditRating.period.desc())))
 
 
-def period_ratings(
-    session: Session, code: str, subject: str, *, published_only: bool, limit: int = 500
-) -> list[CreditRating]:
-    stmt = select(CreditRating).where(CreditRating.period == code, CreditRating.subject_type == subject)
-    if published_only:
-        stmt = stmt.where(CreditRating.published_at.is_not(None))
-    return list(session.scalars(stmt.order_by(CreditRating.grade, CreditRating.subject_id).limit(limit)))
-
-
 RATING_ORDER = Keyset.of(
     "credit-ratings",
     Key(CreditRating.subject_type, False),

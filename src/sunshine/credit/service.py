@@ -24,7 +24,7 @@ from sunshine.credit import method as methods
 from sunshine.credit.bans import (  # noqa: F401  (the check other domains call)
     Banned,
     Scope,
-    all_bans,
+    all_ban_page,
     ban_page,
     banned_experts,
     bans_against,
@@ -211,12 +211,8 @@ def _active(on: date):
     )
 
 
-def published_records(
-    session: Session, limit: int = 200, *, organisation_id: int | None = None
-) -> list[tuple[CreditRecord, Organisation]]:
-    """Records about organisations published and still within their publication period, not revoked."""
-    today = clock.today_local()
-    stmt = (
+def _published(today: date):
+    return (
         select(CreditRecord, Organisation)
         .join(Organisation, Organisation.id == CreditRecord.organisation_id)
         .where(
@@ -227,12 +223,26 @@ def published_records(
             CreditRecord.decided_on <= today,
             or_(CreditRecord.publish_until.is_(None), CreditRecord.publish_until >= today),
         )
-        .order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
-        .limit(limit)
     )
-    if organisation_id is not None:
-        stmt = stmt.where(CreditRecord.organisation_id == organisation_id)
+
+
+def published_records(session: Session, organisation_id: int) -> list[tuple[CreditRecord, Organisation]]:
+    """One organisation's records published and still within their publication period, not revoked, newest
+    first (the credit lookup's profile)."""
+    stmt = _published(clock.today_local()).where(CreditRecord.organisation_id == organisation_id)
+    stmt = stmt.order_by(CreditRecord.decided_on.desc(), CreditRecord.id.desc())
     return [(r, o) for r, o in session.execute(stmt).all()]
+
+
+PUBLISHED_ORDER = Keyset.of("credit-published", CreditRecord.decided_on, CreditRecord.id)
+
+
+def published_page(
+    session: Session, *, cursor: str | None = None, limit: int | None = None
+) -> Page[tuple[CreditRecord, Organisation]]:
+    """The public list of records about organisations within their publication period, newest decision first,
+    one page at a time."""
+    return paginate(session, _published(clock.today_local()), PUBLISHED_ORDER, cursor=cursor, limit=limit)
 
 
 RECORD_ORDER = Keyset.of("credit-records", CreditRecord.id)

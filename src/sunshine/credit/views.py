@@ -15,7 +15,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.inputs import Id
 from sunshine.core.labels import TRADING_TYPE_LABELS as TRANSACTION_TYPES
-from sunshine.core.pagination import CURSOR, page_urls
+from sunshine.core.pagination import CURSOR, DEFAULT_LIMIT, Page, cursor_query, page_urls
 from sunshine.credit import hooks, lookup, ratings, reviews, service
 from sunshine.credit import method as methods
 from sunshine.credit.common import KINDS, REVOCATIONS, SUBJECTS, kind_label
@@ -75,15 +75,16 @@ def _expert(session: Session, code: str) -> int | None:
     return found
 
 
-def _published_ratings(session: Session, period: str | None):
-    periods = ratings.periods(session, published_only=True)
-    code = period if period in periods else (periods[0] if periods else None)
-    rows = []
-    if code:
-        for subject in ratings.PUBLIC_SUBJECTS:
-            rows += ratings.period_ratings(session, code, subject, published_only=True)
-    names = subject_names(session, rows)
-    return code, periods, [rating_out(r, names) for r in rows]
+def _rating_period(session: Session, period: str | None, *, published_only: bool) -> tuple[str | None, list[str]]:
+    """The period shown (the one asked for if rated, else the latest) and every period rated."""
+    periods = ratings.periods(session, published_only=published_only)
+    return (period if period in periods else (periods[0] if periods else None)), periods
+
+
+def _rating_page(session: Session, code: str | None, subjects, *, published_only: bool, cursor: str | None):
+    if code is None:
+        return Page([], None, DEFAULT_LIMIT)
+    return ratings.rating_page(session, code, list(subjects), published_only=published_only, cursor=cursor)
 
 
 @router.get("/credit", response_class=HTMLResponse)
@@ -92,6 +93,9 @@ def public_list(
     code: str | None = Query(None, max_length=18),
     name: str | None = Query(None, max_length=100),
     period: str | None = Query(None, pattern=r"^\d{4}$"),
+    bans_cursor: str | None = cursor_query(),
+    records_cursor: str | None = cursor_query(),
+    ratings_cursor: str | None = cursor_query(),
     session: Session = SessionDep,
     _: Principal = Depends(Access.public()),
 ) -> Response:
@@ -101,7 +105,13 @@ def public_list(
             found = [(org, *lookup.profile(session, org)) for org in lookup.find(session, code=code, name=name)]
         except SunshineError as exc:
             error = exc.detail
-    shown_period, periods, rated = _published_ratings(session, period)
+    shown_period, periods = _rating_period(session, period, published_only=True)
+    bans = service.ban_page(session, cursor=bans_cursor)
+    records = service.published_page(session, cursor=records_cursor)
+    rated = _rating_page(session, shown_period, ratings.PUBLIC_SUBJECTS, published_only=True, cursor=ratings_cursor)
+    names = subject_names(session, rated.items)
+    cursors = {"bans_cursor": bans_cursor, "records_cursor": records_cursor, "ratings_cursor": ratings_cursor}
+    filters = {"code": code, "name": name, "period": period, **cursors}
     return render(
         request,
         "credit_public.html",
@@ -110,43 +120,53 @@ def public_list(
         query_name=name or "",
         found=found,
         error=error,
-        bans=service.bans_in_force(session),
-        records=service.published_records(session),
+        bans=bans,
+        bans_url=page_urls("/credit", filters, param="bans_cursor", anchor="bans"),
+        records=records,
+        records_url=page_urls("/credit", filters, param="records_cursor", anchor="records"),
         scope_label=service.scope_label,
         polarity=service.POLARITY,
         kind_label=kind_label,
         org_kind=lookup.kind_label,
         period=shown_period,
         periods=periods,
-        ratings=rated,
+        ratings=[rating_out(r, names) for r in rated.items],
+        ratings_page=rated,
+        ratings_url=page_urls("/credit", filters, param="ratings_cursor", anchor="ratings"),
         grades=methods.document().grades,
         grade_label=methods.grade_label,
-        names=lambda rows: subject_names(session, rows),
-        rating_out=rating_out,
     )
 
 
 @router.get("/staff/credit", response_class=HTMLResponse)
 def staff_page(
-    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, principal: Principal = SUPERVISOR
+    request: Request,
+    cursor: str | None = CURSOR,
+    bans_cursor: str | None = cursor_query(),
+    session: Session = SessionDep,
+    principal: Principal = SUPERVISOR,
 ) -> Response:
     result = service.record_page(session, principal, cursor=cursor)
+    bans = service.all_ban_page(session, principal, cursor=bans_cursor)
+    organisations = identity.list_organisations(session)
+    shown = {b.organisation_id for b in bans.items} | {r.organisation_id for r, _ in result.items}
     return render(
         request,
         "credit_staff.html",
         page_title="信用记录与禁止参与",
         records=result.items,
         result=result,
-        page_url=page_urls("/staff/credit", {}),
-        bans=service.all_bans(session, principal),
+        page_url=page_urls("/staff/credit", {"bans_cursor": bans_cursor}, anchor="records"),
+        bans=bans,
+        bans_url=page_urls("/staff/credit", {"cursor": cursor}, param="bans_cursor", anchor="bans"),
         scope_label=service.scope_label,
         polarity=service.POLARITY,
         kind_options=[(k, label) for k, (label, _) in KINDS.items()],
         kind_label=kind_label,
         subjects=SUBJECTS,
         revocations=REVOCATIONS,
-        organisations=identity.list_organisations(session),
-        org_names={o.id: o.name for o in identity.list_organisations(session)},
+        organisations=organisations,
+        org_names={o.id: o.name for o in organisations if o.id in shown},
         expert_label=lambda i: hooks.label_of_expert(session, i),
         types=TRANSACTION_TYPES,
         today=clock.today_local(),
@@ -264,23 +284,22 @@ def staff_rate(
 def staff_ratings(
     request: Request,
     period: str | None = Query(None, pattern=r"^\d{4}$"),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = RATING_READERS,
 ) -> Response:
-    periods = ratings.periods(session, published_only=False)
-    code = period if period in periods else (periods[0] if periods else None)
-    rows = []
-    if code:
-        for subject in ("bidder", "agency", "expert"):
-            rows += ratings.period_ratings(session, code, subject, published_only=False)
-    names = subject_names(session, rows)
+    code, periods = _rating_period(session, period, published_only=False)
+    page = _rating_page(session, code, methods.SUBJECTS, published_only=False, cursor=cursor)
+    names = subject_names(session, page.items)
     return render(
         request,
         "credit_ratings.html",
         page_title="信用评价结果",
         period=code,
         periods=periods,
-        ratings=[rating_out(r, names) for r in rows],
+        ratings=[rating_out(r, names) for r in page.items],
+        page=page,
+        page_url=page_urls("/staff/credit/ratings", {"period": period}),
         can_compute=principal.has(*service.WRITERS),
         this_year=clock.today_local().year,
         document=methods.document(),

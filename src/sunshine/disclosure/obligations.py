@@ -349,9 +349,11 @@ def open_alerts(session: Session, limit: int = 200) -> list[alerts.Alert]:
     return alerts.open_in(session, "disclosure", limit=limit)
 
 
-def alert_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[alerts.Alert]:
-    """``open_alerts`` one page at a time."""
-    return alerts.open_page(session, "disclosure", cursor=cursor, limit=limit)
+def alert_page(
+    session: Session, *, cursor: str | None = None, limit: int | None = None, count: bool = False
+) -> Page[alerts.Alert]:
+    """``open_alerts`` one page at a time (``count``: with how many there are, up to the pagination's cap)."""
+    return alerts.open_page(session, "disclosure", cursor=cursor, limit=limit, count=count)
 
 
 def organisation_names(session: Session, ids: set[int | None]) -> dict[int, str]:

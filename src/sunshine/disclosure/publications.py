@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, SunshineError
-from sunshine.core.pagination import Key, Keyset, Page, paginate
+from sunshine.core.pagination import Key, Keyset, Page, count_upto, paginate
 from sunshine.disclosure import detectors, negative_list, obligations, visibility
 from sunshine.disclosure.catalog_service import get_item
 from sunshine.disclosure.models import CatalogItem, Finding, Obligation, Publication
@@ -446,6 +446,12 @@ def review_page(
     stmt = select(Publication).where(Publication.status.in_(("review", "draft")))
     options = (selectinload(Publication.findings), selectinload(Publication.item))
     return paginate(session, stmt, REVIEW_ORDER, cursor=cursor, limit=limit, count=count, options=options)
+
+
+def queue_size(session: Session) -> tuple[int, bool]:
+    """How many texts wait in the review queue (drafts included), counted in the database up to the pagination's
+    cap: (count, exact)."""
+    return count_upto(session, select(Publication.id).where(Publication.status.in_(("review", "draft"))))
 
 
 def review_queue(session: Session) -> list[Publication]:

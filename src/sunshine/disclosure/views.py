@@ -243,18 +243,20 @@ def staff_dashboard(
     request: Request,
     since: str | None = Query(None, max_length=10),
     until: str | None = Query(None, max_length=10),
+    cursor: str | None = CURSOR,
     session: Session = SessionDep,
     principal: Principal = STAFF,
 ) -> Response:
-    alerts = obligations.open_alerts(session)
+    alerts = obligations.alert_page(session, cursor=cursor, count=True)
     return _page(
         request,
         "staff_disclosure.html",
         page_title="政务公开工作台",
         staff=True,
         alerts=alerts,
-        names=obligations.organisation_names(session, {a.organisation_id for a in alerts}),
-        queue_size=len(publications.review_queue(session)) if visibility.can_review(principal) else None,
+        page_url=page_urls("/staff/disclosure", {"since": since, "until": until}, anchor="alerts"),
+        names=obligations.organisation_names(session, {a.organisation_id for a in alerts.items}),
+        queue_size=publications.queue_size(session) if visibility.can_review(principal) else None,
         can_review=visibility.can_review(principal),
         is_office=principal.has(Role.DISCLOSURE_OFFICE),
         **_board_context(session, since, until),

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunshine.core import clock
@@ -56,14 +57,23 @@ def _room(session_id: int) -> str:
 
 
 @router.get(LIST, response_class=HTMLResponse)
-def sessions(request: Request, session: Session = SessionDep, actor: Principal = READERS) -> Response:
-    rows = visibility.all_sessions(session) if visibility.runs(actor) else visibility.sessions_of_member(session, actor)
-    items = [(r, session.get(Project, r.project_id)) for r in rows]
+def sessions(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = READERS
+) -> Response:
+    if visibility.runs(actor):
+        page = visibility.session_page(session, cursor=cursor)
+    else:
+        page = visibility.member_session_page(session, actor, cursor=cursor)
+    projects = {
+        p.id: p for p in session.scalars(select(Project).where(Project.id.in_({r.project_id for r in page.items})))
+    }
     return render(
         request,
         "evaluation_sessions.html",
         page_title="评标会议",
-        items=items,
+        items=[(r, projects[r.project_id]) for r in page.items],
+        page=page,
+        page_url=page_urls(LIST, {}),
         states=codes.STATES,
         runs=visibility.runs(actor),
     )

@@ -74,26 +74,13 @@ def get_readable(session: Session, actor: Principal, session_id: int) -> tuple[E
     return row, project
 
 
-def sessions_of_member(session: Session, actor: Principal) -> list[EvaluationSession]:
-    """The sessions the actor sits in (active), newest first: the expert workbench lists them."""
-    if actor.user_id is None:
-        return []
-    stmt = (
-        select(EvaluationSession)
-        .join(EvaluationMember, EvaluationMember.session_id == EvaluationSession.id)
-        .where(EvaluationMember.user_id == actor.user_id, EvaluationMember.state == "active")
-        .order_by(EvaluationSession.id.desc())
-    )
-    return list(session.scalars(stmt))
-
-
 MEMBER_ORDER = Keyset.of("evaluation-sessions-mine", EvaluationSession.id)
 
 
 def member_session_page(
     session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None
 ) -> Page[EvaluationSession]:
-    """``sessions_of_member`` one page at a time."""
+    """The sessions the actor sits in (active), newest first, one page at a time."""
     if actor.user_id is None:
         return Page([], None, bounded_limit(limit))
     stmt = (
@@ -104,6 +91,9 @@ def member_session_page(
     return paginate(session, stmt, MEMBER_ORDER, cursor=cursor, limit=limit)
 
 
-def all_sessions(session: Session, limit: int = 200) -> list[EvaluationSession]:
-    """Every session, newest first: the centre's staff run them all."""
-    return list(session.scalars(select(EvaluationSession).order_by(EvaluationSession.id.desc()).limit(limit)))
+ALL_ORDER = Keyset.of("evaluation-sessions", EvaluationSession.id)
+
+
+def session_page(session: Session, *, cursor: str | None = None, limit: int | None = None) -> Page[EvaluationSession]:
+    """Every session, newest first, one page at a time: the centre's staff run them all."""
+    return paginate(session, select(EvaluationSession), ALL_ORDER, cursor=cursor, limit=limit)

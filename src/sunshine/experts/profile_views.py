@@ -15,7 +15,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound, SunshineError
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import MAX_LIMIT
+from sunshine.core.pagination import CURSOR, DEFAULT_LIMIT, Page, page_urls
 from sunshine.experts import admission, queries, records, service, specialties
 from sunshine.experts.models import ExpertConflict, ExpertLeave
 from sunshine.experts.views import form_date, form_int, labels
@@ -147,18 +147,27 @@ async def apply(request: Request, session: Session = SessionDep, actor: Principa
 
 
 @router.get("/experts/recommend", response_class=HTMLResponse)
-def recommend_form(request: Request, session: Session = SessionDep, actor: Principal = EMPLOYER) -> Response:
-    return _recommend_page(request, session, actor, values={}, errors={})
+def recommend_form(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = EMPLOYER
+) -> Response:
+    return _recommend_page(request, session, actor, values={}, errors={}, cursor=cursor)
 
 
 def _recommend_page(
-    request: Request, session: Session, actor: Principal, *, values: dict, errors: dict, status: int = 200
+    request: Request,
+    session: Session,
+    actor: Principal,
+    *,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    cursor: str | None = None,
 ) -> Response:
     org = session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
     mine = (
-        queries.applications_by_employer(session, actor.organisation_id, limit=MAX_LIMIT).items
+        queries.applications_by_employer(session, actor.organisation_id, cursor=cursor)
         if actor.organisation_id
-        else []
+        else Page([], None, DEFAULT_LIMIT)
     )
     return _form_page(
         request,
@@ -171,6 +180,7 @@ def _recommend_page(
         status=status,
         org=org,
         mine=mine,
+        page_url=page_urls("/experts/recommend", {}, anchor="mine"),
     )
 
 
@@ -197,11 +207,21 @@ async def recommend(request: Request, session: Session = SessionDep, actor: Prin
 
 
 @router.get(PROFILE, response_class=HTMLResponse)
-def profile(request: Request, session: Session = SessionDep, actor: Principal = SIGNED_IN) -> Response:
+def profile(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = SIGNED_IN
+) -> Response:
     expert = service.expert_of_user(session, actor.user_id)
+    applications = queries.applications_of_user(session, actor.user_id, cursor=cursor)
+    latest = (
+        applications.items[:1]
+        if applications.is_first
+        else queries.applications_of_user(session, actor.user_id, limit=1).items
+    )
     context: dict[str, Any] = {
         "expert": expert,
-        "applications": queries.applications_of_user(session, actor.user_id, limit=MAX_LIMIT).items,
+        "applications": applications,
+        "page_url": page_urls(PROFILE, {}, anchor="applications"),
+        "may_apply": not latest or latest[0].state == "refused",
     }
     if expert is not None:
         context.update(

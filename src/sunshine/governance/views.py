@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id, Year
-from sunshine.core.pagination import MAX_LIMIT
+from sunshine.core.pagination import cursor_query, page_urls
 from sunshine.governance import catalogs, common, consultations, inspections, method, opinions, present, scores
 from sunshine.web.refusals import act
 from sunshine.web.templating import render
@@ -39,20 +39,37 @@ def labels() -> dict:
 
 
 @router.get("/governance", response_class=HTMLResponse)
-def hub(request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
+def hub(
+    request: Request,
+    consultations_cursor: str | None = cursor_query(),
+    opinions_cursor: str | None = cursor_query(),
+    catalogs_cursor: str | None = cursor_query(),
+    inspections_cursor: str | None = cursor_query(),
+    session: Session = SessionDep,
+    _: Principal = PUBLIC,
+) -> Response:
+    cursors = {
+        "consultations_cursor": consultations_cursor,
+        "opinions_cursor": opinions_cursor,
+        "catalogs_cursor": catalogs_cursor,
+        "inspections_cursor": inspections_cursor,
+    }
+    pages = {
+        "consultations": consultations.listing(session, public=True, cursor=consultations_cursor),
+        "opinions": opinions.listing(session, public=True, cursor=opinions_cursor),
+        "catalogs": catalogs.listing(session, public=True, cursor=catalogs_cursor),
+        "inspections": inspections.listing(session, public=True, cursor=inspections_cursor),
+    }
     return render(
         request,
         "governance_public.html",
         page_title="政务公开监督",
-        consultations=[
-            present.consultation(session, c, staff=False)
-            for c in consultations.listing(session, public=True, limit=50).items
-        ],
-        opinions=[
-            present.opinion(session, o, staff=False) for o in opinions.listing(session, public=True, limit=50).items
-        ],
-        catalogs=catalogs.listing(session, public=True, limit=MAX_LIMIT).items,
-        inspections=[present.inspection(session, i) for i in inspections.listing(session, public=True, limit=50).items],
+        pages=pages,
+        urls={name: page_urls("/governance", cursors, param=f"{name}_cursor", anchor=name) for name in pages},
+        consultations=[present.consultation(session, c, staff=False) for c in pages["consultations"].items],
+        opinions=[present.opinion(session, o, staff=False) for o in pages["opinions"].items],
+        catalogs=pages["catalogs"].items,
+        inspections=[present.inspection(session, i) for i in pages["inspections"].items],
         years=scores.published_years(session),
         today=clock.today_local(),
     )

@@ -205,17 +205,11 @@ def _is_active_org_admin(user: User) -> bool:
     return user.is_active and any(ur.role == Role.ENTERPRISE_ADMIN.value for ur in user.roles)
 
 
-def organisation_users(session: Session, actor: Principal) -> list[User]:
-    org = _own_organisation(session, actor)
-    stmt = select(User).where(User.organisation_id == org.id).order_by(User.id).options(selectinload(User.roles))
-    return list(session.scalars(stmt))
-
-
 ORG_USER_ORDER = Keyset.of("organisation-users", Key(User.id, False))
 
 
 def user_page(session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None) -> Page[User]:
-    """``organisation_users`` one page at a time."""
+    """The users of the actor's own organisation, in the order created, one page at a time."""
     org = _own_organisation(session, actor)
     stmt = select(User).where(User.organisation_id == org.id)
     return paginate(session, stmt, ORG_USER_ORDER, cursor=cursor, limit=limit, options=(selectinload(User.roles),))

@@ -73,22 +73,13 @@ def public_organisation(session: Session, organisation_id: int) -> Organisation:
 # --------------------------------------------------------------------------- agency staff
 
 
-def staff_of(session: Session, organisation_id: int) -> list[StaffMember]:
-    stmt = (
-        select(StaffMember)
-        .where(StaffMember.organisation_id == organisation_id, StaffMember.removed_at.is_(None))
-        .order_by(StaffMember.id)
-    )
-    return list(session.scalars(stmt))
-
-
 STAFF_ORDER = Keyset.of("agency-staff", Key(StaffMember.id, False))
 
 
 def staff_page(
     session: Session, organisation_id: int, *, cursor: str | None = None, limit: int | None = None
 ) -> Page[StaffMember]:
-    """``staff_of`` one page at a time."""
+    """An organisation's staff on the register (not removed), in the order entered, one page at a time."""
     stmt = select(StaffMember).where(StaffMember.organisation_id == organisation_id, StaffMember.removed_at.is_(None))
     return paginate(session, stmt, STAFF_ORDER, cursor=cursor, limit=limit)
 

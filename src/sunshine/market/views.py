@@ -18,7 +18,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput, SunshineError
 from sunshine.core.filestore import file_store
 from sunshine.core.inputs import Id
-from sunshine.core.pagination import page_urls
+from sunshine.core.pagination import cursor_query, page_urls
 from sunshine.identity import organisation_users
 from sunshine.identity.models import Organisation, OrganisationKind
 from sunshine.identity.roles import Role
@@ -170,9 +170,12 @@ def _mine_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
+    users_cursor: str | None = None,
+    staff_cursor: str | None = None,
 ) -> Response:
     org, participant = service.own_participant(session, actor)
-    open_app = service.open_application(session, org.id)
+    cursors = {"users_cursor": users_cursor, "staff_cursor": staff_cursor}
+    agency = org.kind == OrganisationKind.AGENCY.value
     return render(
         request,
         "market_mine.html",
@@ -183,10 +186,12 @@ def _mine_page(
         standing=service.standing(session, org.id),
         current=service.current_facts(session, participant) if participant else None,
         applications=service.applications_of(session, org.id),
-        open_app=open_app,
-        users=organisation_users.organisation_users(session, actor),
+        open_app=service.open_application(session, org.id),
+        users=organisation_users.user_page(session, actor, cursor=users_cursor),
+        users_url=page_urls(MINE, cursors, param="users_cursor", anchor="users"),
         grantable=organisation_users.grantable(org),
-        staff=people.staff_of(session, org.id) if org.kind == OrganisationKind.AGENCY.value else None,
+        staff=people.staff_page(session, org.id, cursor=staff_cursor) if agency else None,
+        staff_url=page_urls(MINE, cursors, param="staff_cursor", anchor="staff"),
         messages=registrations.messages_for(session, actor, limit=30),
         me=actor.user_id,
         errors=errors or {},
@@ -196,8 +201,14 @@ def _mine_page(
 
 
 @router.get("/market/mine", response_class=HTMLResponse)
-def mine(request: Request, session: Session = SessionDep, actor: Principal = ORG_ADMIN) -> Response:
-    return _mine_page(request, session, actor)
+def mine(
+    request: Request,
+    users_cursor: str | None = cursor_query(),
+    staff_cursor: str | None = cursor_query(),
+    session: Session = SessionDep,
+    actor: Principal = ORG_ADMIN,
+) -> Response:
+    return _mine_page(request, session, actor, users_cursor=users_cursor, staff_cursor=staff_cursor)
 
 
 def _facts_step(
@@ -492,15 +503,17 @@ def agencies(
 
 @router.get("/market/organisations/{organisation_id}", response_class=HTMLResponse)
 def organisation(
-    request: Request, organisation_id: Id, session: Session = SessionDep, _: Principal = PUBLIC
+    request: Request, organisation_id: Id, cursor: CURSOR = None, session: Session = SessionDep, _: Principal = PUBLIC
 ) -> Response:
     org = people.public_organisation(session, organisation_id)
+    staff = people.staff_page(session, org.id, cursor=cursor) if org.kind == OrganisationKind.AGENCY.value else None
     return render(
         request,
         "market_organisation.html",
         page_title=org.name,
         org=org,
-        staff=people.staff_of(session, org.id) if org.kind == OrganisationKind.AGENCY.value else None,
+        staff=staff,
+        page_url=page_urls(f"/market/organisations/{org.id}", {}, anchor="staff"),
         **_labels(),
     )
 

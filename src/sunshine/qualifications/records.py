@@ -56,15 +56,6 @@ def get(session: Session, actor: Principal, kind: str, record_id: int, *, write:
     return record
 
 
-def listing(session: Session, actor: Principal, kind: str, *, include_retired: bool = False) -> list[Any]:
-    org = _org(actor, READERS)
-    model = MODELS[kind]
-    stmt = select(model).where(model.organisation_id == org)
-    if not include_retired:
-        stmt = stmt.where(model.retired_at.is_(None))
-    return list(session.scalars(stmt.order_by(model.id)))
-
-
 def page(
     session: Session,
     actor: Principal,
@@ -74,7 +65,8 @@ def page(
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[Any]:
-    """``listing`` one page at a time, in the order the records were entered."""
+    """An organisation's records of ``kind`` (current ones unless ``include_retired``), in the order they were
+    entered, one page at a time."""
     org = _org(actor, READERS)
     model = MODELS[kind]
     stmt = select(model).where(model.organisation_id == org)

@@ -19,6 +19,7 @@ from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.content import Upload
 from sunshine.core.errors import InvalidInput, NotFound
 from sunshine.core.inputs import Id, stored_id, whole_number
+from sunshine.core.pagination import cursor_query, page_urls
 from sunshine.identity.models import Organisation
 from sunshine.identity.roles import Role
 from sunshine.qualifications import codes, opening, records, service
@@ -147,14 +148,33 @@ def _choices() -> dict[str, Any]:
 
 
 @router.get("/my/qualifications", response_class=HTMLResponse)
-def my_records(request: Request, session: Session = SessionDep, principal: Principal = READER) -> Response:
+def my_records(
+    request: Request,
+    certificates_cursor: str | None = cursor_query(),
+    people_cursor: str | None = cursor_query(),
+    performance_cursor: str | None = cursor_query(),
+    session: Session = SessionDep,
+    principal: Principal = READER,
+) -> Response:
+    cursors = {
+        "certificates_cursor": certificates_cursor,
+        "people_cursor": people_cursor,
+        "performance_cursor": performance_cursor,
+    }
+    pages = {
+        "certificates": records.page(session, principal, "certificate", cursor=certificates_cursor),
+        "people": records.page(session, principal, "person", cursor=people_cursor),
+        "performance": records.page(session, principal, "performance", cursor=performance_cursor),
+    }
     return render(
         request,
         "qualifications_mine.html",
         page_title="本单位的资质、人员与业绩",
-        certificates=records.listing(session, principal, "certificate"),
-        people=records.listing(session, principal, "person"),
-        works=records.listing(session, principal, "performance"),
+        pages=pages,
+        urls={name: page_urls(HOME, cursors, param=f"{name}_cursor", anchor=name) for name in pages},
+        certificates=pages["certificates"].items,
+        people=pages["people"].items,
+        works=pages["performance"].items,
         managers=records.managers(session, principal.organisation_id) if principal.organisation_id else [],
         warnings=service.my_warnings(session, principal),
         notices=[m for m in registrations.messages_for(session, principal, limit=100) if m.link == HOME][:20],

@@ -63,8 +63,10 @@ def get(session: Session, open_day_id: int) -> OpenDay:
     return day
 
 
-def listing(session: Session, limit: int = 50) -> list[OpenDay]:
-    return list(session.scalars(select(OpenDay).order_by(OpenDay.starts_at.desc(), OpenDay.id.desc()).limit(limit)))
+def announced_regular(session: Session) -> list[OpenDay]:
+    """The regular open days announced and not yet held (a supervisor may apply to them): a handful at a time."""
+    stmt = select(OpenDay).where(OpenDay.kind == "regular", OpenDay.state == "announced")
+    return list(session.scalars(stmt.order_by(OpenDay.starts_at.desc(), OpenDay.id.desc())))
 
 
 LIST_ORDER = Keyset.of("open-days", OpenDay.starts_at, OpenDay.id)

@@ -87,8 +87,11 @@ def publish_recruitment(
     return row
 
 
-def recruitments(session: Session) -> list[Recruitment]:
-    return list(session.scalars(select(Recruitment).order_by(Recruitment.published_at.desc(), Recruitment.id.desc())))
+def get_recruitment(session: Session, recruitment_id: int) -> Recruitment:
+    row = session.get(Recruitment, recruitment_id)
+    if row is None:
+        raise NotFound("招募公告不存在")
+    return row
 
 
 RECRUITMENT_ORDER = Keyset.of("recruitments", Recruitment.published_at, Recruitment.id)
@@ -99,9 +102,7 @@ def recruitment_page(session: Session, *, cursor: str | None = None, limit: int 
 
 
 def open_recruitment(session: Session, recruitment_id: int) -> Recruitment:
-    row = session.get(Recruitment, recruitment_id)
-    if row is None:
-        raise NotFound("招募公告不存在")
+    row = get_recruitment(session, recruitment_id)
     today = clock.today_local()
     if not row.opens_on <= today <= row.closes_on:
         raise Conflict(f"本次招募的报名时间为 {row.opens_on} 至 {row.closes_on}")

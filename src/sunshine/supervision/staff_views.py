@@ -14,7 +14,7 @@ from sunshine.config import get_settings
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import InvalidInput
 from sunshine.core.inputs import Id, stored_id
-from sunshine.core.pagination import CURSOR, page_urls
+from sunshine.core.pagination import CURSOR, cursor_query, page_urls
 from sunshine.identity.roles import Role
 from sunshine.supervision import cards, opendays, opinions, polls, registry, visibility
 from sunshine.supervision.views import LABELS
@@ -46,7 +46,11 @@ def _moment(text: str, field: str, what: str) -> datetime:
 
 @router.get("/staff/supervision", response_class=HTMLResponse)
 def registry_page(
-    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = CENTRE
+    request: Request,
+    cursor: str | None = CURSOR,
+    open_days_cursor: str | None = cursor_query(),
+    session: Session = SessionDep,
+    actor: Principal = CENTRE,
 ) -> Response:
     result = registry.listing(session, actor, cursor=cursor)
     return render(
@@ -55,9 +59,9 @@ def registry_page(
         page_title="社会监督员管理",
         supervisors=result.items,
         result=result,
-        page_url=page_urls("/staff/supervision", {}),
-        recruitments=registry.recruitments(session),
-        open_days=opendays.listing(session),
+        page_url=page_urls("/staff/supervision", {"open_days_cursor": open_days_cursor}, anchor="registry"),
+        open_days=opendays.page(session, cursor=open_days_cursor),
+        open_days_url=page_urls("/staff/supervision", {"cursor": cursor}, param="open_days_cursor", anchor="open-days"),
         in_office=registry.in_office,
         card_link=cards.check_link,
         **LABELS,

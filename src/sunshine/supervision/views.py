@@ -19,6 +19,7 @@ from sunshine.core import clock
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.errors import NotFound
 from sunshine.core.inputs import Id, stored_id
+from sunshine.core.pagination import cursor_query, page_urls
 from sunshine.identity.roles import Role
 from sunshine.ledger import service as ledger
 from sunshine.supervision import cards, labels, opendays, opinions, polls, registry, schedule, sessions
@@ -31,6 +32,7 @@ PUBLIC = Depends(Access.public())
 SIGNED_IN = Depends(Access.signed_in())
 SUPERVISOR_ROLE = Depends(Access(Role.SOCIAL_SUPERVISOR))
 CENTRE = Depends(Access(Role.CENTRE_STAFF))
+HUB_RECRUITMENTS, HUB_OPEN_DAYS = 5, 10  # the hub's pages of recruitments and open days
 
 LABELS = {
     "kinds": labels.KINDS,
@@ -63,16 +65,25 @@ def _supervision_events(session: Session, limit: int = 12) -> list[dict]:
 
 
 @router.get("/supervision", response_class=HTMLResponse)
-def hub(request: Request, session: Session = SessionDep, actor: Principal = PUBLIC) -> Response:
+def hub(
+    request: Request,
+    recruitments_cursor: str | None = cursor_query(),
+    open_days_cursor: str | None = cursor_query(),
+    session: Session = SessionDep,
+    actor: Principal = PUBLIC,
+) -> Response:
     row = schedule.latest(session)
+    cursors = {"recruitments_cursor": recruitments_cursor, "open_days_cursor": open_days_cursor}
     return render(
         request,
         "supervision/hub.html",
         page_title="社会监督",
-        recruitments=registry.recruitments(session)[:5],
+        recruitments=registry.recruitment_page(session, cursor=recruitments_cursor, limit=HUB_RECRUITMENTS),
+        recruitments_url=page_urls("/supervision", cursors, param="recruitments_cursor", anchor="join"),
         week=row,
         items=schedule.items_of(row),
-        open_days=opendays.listing(session, 10),
+        open_days=opendays.page(session, cursor=open_days_cursor, limit=HUB_OPEN_DAYS),
+        open_days_url=page_urls("/supervision", cursors, param="open_days_cursor", anchor="open-days"),
         published=opinions.published(session, 10),
         events=_supervision_events(session),
         in_office=len(registry.active(session)),
@@ -97,10 +108,8 @@ def card_check(
 
 @router.get("/supervision/recruitments/{recruitment_id}", response_class=HTMLResponse)
 def recruitment(recruitment_id: Id, request: Request, session: Session = SessionDep, _: Principal = PUBLIC) -> Response:
-    rows = [r for r in registry.recruitments(session) if r.id == recruitment_id]
-    if not rows:
-        raise NotFound("招募公告不存在")
-    return render(request, "supervision/recruitment.html", page_title=rows[0].title, rec=rows[0], **LABELS)
+    rec = registry.get_recruitment(session, recruitment_id)
+    return render(request, "supervision/recruitment.html", page_title=rec.title, rec=rec, **LABELS)
 
 
 @router.post("/supervision/recruitments/{recruitment_id}/apply", response_class=HTMLResponse)
@@ -148,7 +157,7 @@ def workbench(request: Request, session: Session = SessionDep, actor: Principal 
         me=me,
         rows=rows,
         mine=[(a, b, room, sessions.remote_links(session, actor, b)) for a, b, room in sessions.mine(session, actor)],
-        regular=[d for d in opendays.listing(session) if d.kind == "regular" and d.state == "announced"],
+        regular=opendays.announced_regular(session),
         **LABELS,
     )
 
