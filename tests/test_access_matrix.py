@@ -10,6 +10,11 @@ centre's staff and the administrator). Who may call a route is decided by its ``
 in Python, before any query, the same whatever the database; what PostgreSQL adds is the routes'
 own queries, which every route still runs there, as an allowed and as a refused caller. The
 callers' tokens are issued in batches (one commit per batch, still a fresh token for each request).
+
+Every caller gets a freshly wiped database with its own organisation and users, but the callers share one
+application (``matrix_app``, built once per module) and its list of routes: the app's OpenAPI document, which
+``/api/v1/openapi.json`` serves, takes seconds to build per app, and listing the routes as long again; neither
+depends on who calls.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import re
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from sunshine.config import get_settings
 from sunshine.core.auth import SESSION_COOKIE, Access
 from sunshine.identity import service as identity
 from sunshine.identity.models import TokenKind, User
@@ -1438,8 +1445,37 @@ def test_declared_policy_matches_matrix(app):
             assert policy.roles == expected and not policy.any_user and not policy.anonymous, (method, path)
 
 
+@pytest.fixture(scope="module")
+def matrix_app(migrated_db, database_url, tmp_path_factory):
+    """The application every caller of ``test_matrix`` calls, with its data folder and its routes (method, path
+    template). The folder stays the module's: each test points ``SUNSHINE_DATA_DIR`` back at it
+    (``matrix_client``), so that what reads the settings at request time agrees with the app's own."""
+    from sunshine.app import create_app
+
+    data = tmp_path_factory.mktemp("matrix") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SUNSHINE_DATA_DIR", str(data))
+        mp.setenv("SUNSHINE_DATABASE_URL", database_url)
+        mp.setenv("SUNSHINE_SCHEDULER", "false")
+        get_settings.cache_clear()
+        app = create_app(get_settings(), migrated_db, run_scheduler=False)
+    get_settings.cache_clear()
+    return app, data, [(method, path) for method, path, _ in _routes(app)]
+
+
 @pytest.fixture
-def callers(db, app):
+def matrix_client(matrix_app, db, environment, monkeypatch):
+    """A client of the module's app, on this test's (wiped) database and the app's data folder."""
+    app, data, _ = matrix_app
+    monkeypatch.setenv("SUNSHINE_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def callers(db):
     """One user per role, with a fresh API token and page session each time one is asked for."""
     org = make_org(db)
     names = {role: make_user(db, role, username=f"matrix-{role.value}", organisation_id=org) for role in Role}
@@ -1473,9 +1509,10 @@ def _expected_ok(policy, role: Role | None) -> bool:
 
 
 @pytest.mark.parametrize("caller", MATRIX_CALLERS, ids=lambda r: r.value if r else "anonymous")
-def test_matrix(app, client, callers, caller):
+def test_matrix(matrix_app, matrix_client, callers, caller):
+    client = matrix_client
     failures = []
-    for method, template, _route in _routes(app):
+    for method, template in matrix_app[2]:
         policy = MATRIX[(method, template)]
         examples = {**PATH_EXAMPLES, **next((v for part, v in PATH_EXAMPLES_WHERE.items() if part in template), {})}
         path = template.format(**{k: v for k, v in examples.items() if "{" + k + "}" in template})
