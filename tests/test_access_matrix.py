@@ -10,20 +10,31 @@ centre's staff and the administrator). Who may call a route is decided by its ``
 in Python, before any query, the same whatever the database; what PostgreSQL adds is the routes'
 own queries, which every route still runs there, as an allowed and as a refused caller. The
 callers' tokens are issued in batches (one commit per batch, still a fresh token for each request).
+
+Every caller gets a freshly wiped database with its own organisation and users, but the callers share one
+application (``matrix_app``, built once per module) and its list of routes: the app's OpenAPI document, which
+``/api/v1/openapi.json`` serves, takes seconds to build per app, and listing the routes as long again; neither
+depends on who calls. A signed-in caller's page forms carry the CSRF token of its session, computed from the
+session's secret and checked against a real page's once per caller, rather than read from a page fetched before
+each of the three hundred page forms.
 """
 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from sunshine.config import get_settings
 from sunshine.core.auth import SESSION_COOKIE, Access
 from sunshine.identity import service as identity
 from sunshine.identity.models import TokenKind, User
 from sunshine.identity.roles import Role
+from sunshine.web import csrf
 from tests.builders import make_org, make_user
 from tests.conftest import BACKEND
 
@@ -1446,22 +1457,56 @@ def test_declared_policy_matches_matrix(app):
             assert policy.roles == expected and not policy.any_user and not policy.anonymous, (method, path)
 
 
+@pytest.fixture(scope="module")
+def matrix_app(migrated_db, database_url, tmp_path_factory):
+    """The application every caller of ``test_matrix`` calls, with its data folder and its routes (method, path
+    template). The folder stays the module's: each test points ``SUNSHINE_DATA_DIR`` back at it
+    (``matrix_client``), so that what reads the settings at request time agrees with the app's own."""
+    from sunshine.app import create_app
+
+    data = tmp_path_factory.mktemp("matrix") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SUNSHINE_DATA_DIR", str(data))
+        mp.setenv("SUNSHINE_DATABASE_URL", database_url)
+        mp.setenv("SUNSHINE_SCHEDULER", "false")
+        get_settings.cache_clear()
+        app = create_app(get_settings(), migrated_db, run_scheduler=False)
+    get_settings.cache_clear()
+    return app, data, [(method, path) for method, path, _ in _routes(app)]
+
+
 @pytest.fixture
-def callers(db, app):
+def matrix_client(matrix_app, db, environment, monkeypatch):
+    """A client of the module's app, on this test's (wiped) database and the app's data folder."""
+    app, data, _ = matrix_app
+    monkeypatch.setenv("SUNSHINE_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def callers(db):
     """One user per role, with a fresh API token and page session each time one is asked for."""
     org = make_org(db)
     names = {role: make_user(db, role, username=f"matrix-{role.value}", organisation_id=org) for role in Role}
 
     issued: dict[tuple[Role, TokenKind], list[str]] = {}
+    csrf_secrets: dict[str, str] = {}  # raw session token → the CSRF secret its pages' forms are signed with
 
     def credentials(role: Role, kind: TokenKind) -> str:
         unused = issued.setdefault((role, kind), [])
         if not unused:
             with db.unit_of_work() as s:
                 user = s.scalar(select(User).where(User.username == names[role]))
-                unused.extend(identity.issue_token(s, user, kind)[0] for _ in range(TOKEN_BATCH))
+                for _ in range(TOKEN_BATCH):
+                    raw, token = identity.issue_token(s, user, kind)
+                    unused.append(raw)
+                    csrf_secrets[raw] = token.csrf_secret
         return unused.pop()
 
+    credentials.csrf_secret = csrf_secrets.__getitem__  # type: ignore[attr-defined]
     return credentials
 
 
@@ -1470,6 +1515,13 @@ def _csrf_from_page(client) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert match, "every page carries a CSRF token"
     return match.group(1)
+
+
+def _form_token(app, csrf_secret: str) -> str:
+    """The CSRF token a signed-in session's pages carry (``sunshine.web.csrf``), without asking for a page:
+    ``test_matrix`` checks it against a real page's once per caller. A wrong token would be refused with 403 like
+    a refused caller, so the check is what keeps the refusals the matrix sees those of the routes' access."""
+    return csrf._sign(SimpleNamespace(app=app), f"session|{csrf_secret}")
 
 
 def _expected_ok(policy, role: Role | None) -> bool:
@@ -1481,9 +1533,11 @@ def _expected_ok(policy, role: Role | None) -> bool:
 
 
 @pytest.mark.parametrize("caller", MATRIX_CALLERS, ids=lambda r: r.value if r else "anonymous")
-def test_matrix(app, client, callers, caller):
+def test_matrix(matrix_app, matrix_client, callers, caller):
+    client = matrix_client
     failures = []
-    for method, template, _route in _routes(app):
+    page_checked = False
+    for method, template in matrix_app[2]:
         policy = MATRIX[(method, template)]
         examples = {**PATH_EXAMPLES, **next((v for part, v in PATH_EXAMPLES_WHERE.items() if part in template), {})}
         path = template.format(**{k: v for k, v in examples.items() if "{" + k + "}" in template})
@@ -1498,9 +1552,16 @@ def test_matrix(app, client, callers, caller):
                 kwargs["json"] = {}
         else:
             if caller is not None:
-                client.cookies.set(SESSION_COOKIE, callers(caller, TokenKind.SESSION))
-            if method == "POST":
-                kwargs["data"] = {"csrf_token": _csrf_from_page(client)}
+                session = callers(caller, TokenKind.SESSION)
+                client.cookies.set(SESSION_COOKIE, session)
+            if method == "POST" and caller is None:
+                kwargs["data"] = {"csrf_token": _csrf_from_page(client)}  # bound to the anonymous cookie it sets
+            elif method == "POST":
+                token = _form_token(matrix_app[0], callers.csrf_secret(session))
+                if not page_checked:
+                    assert _csrf_from_page(client) == token, "the page's CSRF token is the session's"
+                    page_checked = True
+                kwargs["data"] = {"csrf_token": token}
         response = client.request(method, path, headers=headers, follow_redirects=False, **kwargs)
         status = response.status_code
         ok = _expected_ok(policy, caller)

@@ -1,8 +1,9 @@
 """No person sees who was drawn before the evaluation's sign-in: every GET route of the application — pages, API,
-exports, the ledger page and every ledger entry — called as every role (the centre, the witnesses, the supervisor,
-the tenderer and its agency, the administrator, the social supervisor, the public …) while the calls are under way
-(one confirmed, one declined and replaced, others pending) shows no drawn expert's name or phone number, nor their
-pool code or ``expert:<id>`` reference; the drawn expert sees their own assignment."""
+exports, the ledger page and every ledger entry (page by page; one by one once, the same to anyone) — called as
+every role (the centre, the witnesses, the supervisor, the tenderer and its agency, the administrator, the social
+supervisor, the public …) while the calls are under way (one confirmed, one declined and replaced, others pending)
+shows no drawn expert's name or phone number, nor their pool code or ``expert:<id>`` reference; the drawn expert
+sees their own assignment."""
 
 from __future__ import annotations
 
@@ -85,10 +86,12 @@ def test_nobody_sees_who_was_drawn_before_the_sign_in(db, app, client, clock):
         paths.append(template.format_map(examples))
         if "{expert_id}" in template:
             profiles.append(template.format_map(defaultdict(lambda: "1", {**examples, "expert_id": str(a.expert_id)})))
-    paths += [f"/api/v1/ledger/entries/{seq}" for seq in range(size)]
-    paths += [f"/api/v1/ledger/entries?limit=100&cursor={seq}" for seq in range(0, size, 100)]
+    # every ledger entry, page by page, for every person; one by one once (the single entry's route answers the
+    # same to anyone: it reads nothing of who asks, and its entry is the one the pages list)
+    paths += [f"/api/v1/ledger/entries?limit=100&start={seq}" for seq in range(0, size, 100)]
     paths += [f"/api/v1/messages/{c.id}" for c in all_calls]  # inbox ids near the calls' ids
     paths = [p for p in paths if "{" not in p]
+    entries = [f"/api/v1/ledger/entries/{seq}" for seq in range(size)]
 
     tenderer, agency = w.tenderer.username, w.agency.username
     people: dict[str, str | None] = {
@@ -105,7 +108,7 @@ def test_nobody_sees_who_was_drawn_before_the_sign_in(db, app, client, clock):
     for who, username in people.items():
         api = {"authorization": f"Bearer {_token(db, username, TokenKind.API)}"} if username else {}
         cookie = _token(db, username, TokenKind.SESSION) if username else None
-        for path in paths:
+        for path in paths + (entries if who == "anonymous" else []):
             is_api = path.startswith("/api/") and not path.startswith("/api/v1/docs")
             client.cookies.clear()
             if cookie and not is_api:

@@ -168,4 +168,11 @@ def extension(
 
 @router.get("/openapi.json", summary="公开接口的 OpenAPI 文档（不含需登录的接口）")
 def public_openapi(request: Request, _: Principal = PUBLIC) -> Response:
-    return conditional(request, _json(public_document(request.app)), None)
+    """Built once per application (like ``app.openapi()`` it derives from, whose routes do not change while it
+    runs): selecting the public operations walks every route, and the document is copied and serialised."""
+    app = request.app
+    full = app.openapi()
+    cached = getattr(app.state, "public_openapi", None)
+    if cached is None or cached[0] is not full:  # built again if the full document ever is
+        cached = app.state.public_openapi = (full, _json(public_document(app)))
+    return conditional(request, cached[1], None)
