@@ -169,6 +169,19 @@ def test_compiled_release_after_a_correction_an_award_and_a_contract(db):
     assert errors("release", broken)
 
 
+def test_the_records_export_reads_batch_by_batch_the_same_records_as_one_by_one(db):
+    _generate(db, 5)
+    with db.unit_of_work() as s:
+        service.sync(s)
+    with db.unit_of_work(read_only=True) as s:
+        ocids = list(s.scalars(select(OpenRecord.ocid).order_by(OpenRecord.ocid)))
+        one_by_one = [ocds.dumps(reading.get_record(s, ocid)[0]) for ocid in ocids]
+        assert len(ocids) == 5
+        for batch in (1, 2, 3, 200):  # batch edges fall between and on the ocids
+            assert list(reading.iter_record_texts(s, batch=batch)) == one_by_one
+            assert list(reading.iter_record_texts(s, ocids=ocids[1:4], batch=batch)) == one_by_one[1:4]
+
+
 def test_a_stage_exists_only_once_its_publication_is_public(db):
     _generate(db)
     code2 = synthetic.code_of(2)

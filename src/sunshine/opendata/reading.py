@@ -6,7 +6,7 @@ open data only once their stage is published (``opendata.service``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -102,64 +102,69 @@ def record_package(uri: str, records: list[dict[str, Any]], published: datetime)
 
 
 def iter_records(session: Session, *, ocids: Sequence[str] | None = None, batch: int = 200) -> Iterator[dict[str, Any]]:
-    """Every record (or those of ``ocids``), ocid by ocid, a batch of ocids at a time: rows are read as plain
-    columns, so nothing accumulates in the session and memory stays flat whatever the count."""
-    if ocids is not None:
-        for start in range(0, len(ocids), batch):
-            yield from _records_batch(session, list(ocids[start : start + batch]))
-        return
-    after: str | None = None
-    while True:
-        stmt = select(OpenRelease.ocid).group_by(OpenRelease.ocid).order_by(OpenRelease.ocid).limit(batch)
-        if after is not None:
-            stmt = stmt.where(OpenRelease.ocid > after)
-        chunk = list(session.scalars(stmt))
-        if not chunk:
-            return
-        yield from _records_batch(session, chunk)
-        after = chunk[-1]
-
-
-def _records_batch(session: Session, ocids: list[str]) -> Iterator[dict[str, Any]]:
-    for line in _record_texts(session, ocids):
-        yield json.loads(line)
+    """Every record (or those of ``ocids``) as a dict, read as ``iter_record_texts`` reads them (memory flat)."""
+    for text in iter_record_texts(session, ocids=ocids, batch=batch):
+        yield json.loads(text)
 
 
 def _record_texts(session: Session, ocids: list[str]) -> Iterator[str]:
-    """The records of ``ocids`` as canonical JSON text, assembled from the stored JSON of their releases and compiled
-    release without parsing them (both are stored in the canonical form ``ocds.dumps`` writes: sorted keys, no
-    spaces, so the text is byte for byte ``ocds.dumps`` of the record)."""
-    grouped: dict[str, list[str]] = {o: [] for o in ocids}
+    """The records of ``ocids`` as canonical JSON text (see ``_assemble``); an ocid without a stored compiled release
+    is merged here."""
     rows = session.execute(
         select(OpenRelease.ocid, OpenRelease.data)
         .where(OpenRelease.ocid.in_(ocids))
         .order_by(OpenRelease.ocid, OpenRelease.date, OpenRelease.id)
     )
-    for ocid, data in rows:
-        grouped[ocid].append(data)
+    grouped = _grouped(ocids, rows)
     compiled = compiled_of(session, ocids)
     for ocid in ocids:
-        texts = grouped[ocid]
-        merged = compiled.get(ocid)
-        if merged is None:
-            merged = ocds.dumps(compile_releases([json.loads(t) for t in texts]))
-        name = json.dumps(ocid, ensure_ascii=False)
-        yield f'{{"compiledRelease":{merged},"ocid":{name},"releases":[{",".join(texts)}]}}'
+        yield _assemble(ocid, grouped[ocid], compiled.get(ocid))
+
+
+def _grouped(ocids: Sequence[str], rows: Iterable[Any]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {o: [] for o in ocids}
+    for ocid, data in rows:
+        texts = grouped.get(ocid)
+        if texts is not None:
+            texts.append(data)
+    return grouped
+
+
+def _assemble(ocid: str, texts: list[str], merged: str | None) -> str:
+    """The record as text from the stored JSON of its releases and compiled release, without parsing them (both are
+    stored in the canonical form ``ocds.dumps`` writes: sorted keys, no spaces, so the text is byte for byte
+    ``ocds.dumps`` of the record)."""
+    if merged is None:
+        merged = ocds.dumps(compile_releases([json.loads(t) for t in texts]))
+    name = json.dumps(ocid, ensure_ascii=False)
+    return f'{{"compiledRelease":{merged},"ocid":{name},"releases":[{",".join(texts)}]}}'
 
 
 def iter_record_texts(session: Session, *, ocids: Sequence[str] | None = None, batch: int = 200) -> Iterator[str]:
-    """Every record (or those of ``ocids``) as canonical JSON text, a batch of ocids at a time (memory flat)."""
+    """Every record (or those of ``ocids``) as canonical JSON text, a batch of ocids at a time (memory flat).
+
+    The whole set reads each batch with two range scans on ``ocid`` (the next compiled releases after the last ocid,
+    then the releases between the batch's first and last ocid) rather than a list of ocids: a long ``IN`` list is
+    estimated from the table's statistics, and without them (right after a bulk load) PostgreSQL reads the whole
+    release table once per batch, whereas a range on an indexed column is read through the index either way."""
     if ocids is not None:
         for start in range(0, len(ocids), batch):
             yield from _record_texts(session, list(ocids[start : start + batch]))
         return
     after: str | None = None
     while True:
-        stmt = select(OpenRecord.ocid).order_by(OpenRecord.ocid).limit(batch)
+        stmt = select(OpenRecord.ocid, OpenRecord.compiled).order_by(OpenRecord.ocid).limit(batch)
         if after is not None:
             stmt = stmt.where(OpenRecord.ocid > after)
-        chunk = list(session.scalars(stmt))
+        chunk = session.execute(stmt).all()
         if not chunk:
             return
-        yield from _record_texts(session, chunk)
-        after = chunk[-1]
+        first, after = chunk[0][0], chunk[-1][0]
+        rows = session.execute(
+            select(OpenRelease.ocid, OpenRelease.data)
+            .where(OpenRelease.ocid >= first, OpenRelease.ocid <= after)
+            .order_by(OpenRelease.ocid, OpenRelease.date, OpenRelease.id)
+        )
+        grouped = _grouped([ocid for ocid, _ in chunk], rows)
+        for ocid, merged in chunk:
+            yield _assemble(ocid, grouped[ocid], merged)
