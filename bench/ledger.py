@@ -153,6 +153,17 @@ def append_batched(db, count: int, batch: int, start: int) -> float:
     return time.perf_counter() - t0
 
 
+def append_many_batched(db, count: int, batch: int, start: int) -> float:
+    from sunshine.ledger import service
+
+    t0 = time.perf_counter()
+    for first in range(start, start + count, batch):
+        with db.unit_of_work() as s:
+            last = min(first + batch, start + count)
+            service.append_many(s, [(KIND, f"project:{i % 997}", payload_for(i)) for i in range(first, last)])
+    return time.perf_counter() - t0
+
+
 def bench_appends(db, url: str, data_dir: Path, args, out: Results) -> None:
     from sunshine.ledger import service
 
@@ -177,10 +188,16 @@ def bench_appends(db, url: str, data_dir: Path, args, out: Results) -> None:
         f"{args.batched / seconds:,.0f} entries/s",
         f"{args.batched:,} entries; {mode}",
     )
+    seconds_many = append_many_batched(db, args.batched, args.batch_size, args.single + args.batched)
+    out.add(
+        f"append_many, {args.batch_size:,} entries per call and transaction",
+        f"{args.batched / seconds_many:,.0f} entries/s",
+        f"{args.batched:,} entries; {seconds / seconds_many:.1f}x the appends above, one by one in a transaction",
+    )
     if db.dialect == "sqlite":
         normal = open_database(url, data_dir, sqlite_synchronous="normal")
         try:
-            start = args.single + args.batched
+            start = args.single + 2 * args.batched
             seconds = append_single(normal, args.single, start)
             out.add(
                 "append, 1 entry per transaction, synchronous=NORMAL (for comparison)",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from sunshine.bidding.opening_record import (
     set_failed_sections,
 )
 from sunshine.bidding.service import sealed_bids
+from sunshine.bidding.visibility import may_read
 from sunshine.core import clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, InvalidInput, NotFound
@@ -224,14 +226,86 @@ def _project_of(session: Session, bid: Bid) -> Project:
     return project
 
 
+@dataclass(frozen=True)
+class Reveal:
+    """One bidder's content key for one of its bids, as a reveal request hands it over."""
+
+    actor: Principal
+    bid_no: str
+    key_text: str
+
+
+# What refuses one reveal of a batch without touching the others (a fault of the platform stops the batch).
+_REFUSALS = (NotFound, Conflict, InvalidInput)
+
+
 def reveal(session: Session, actor: Principal, bid_no: str, key_text: str) -> Bid:
     """解密: the bidder hands over its content key; the server checks it, decrypts and records the bid."""
-    from sunshine.bidding.service import binding_for
-    from sunshine.bidding.visibility import own_bid
+    (outcome,) = reveal_many(session, [Reveal(actor, bid_no, key_text)])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
-    bid = own_bid(session, actor, bid_no)
-    project = _project_of(session, bid)
-    opening = session_of(session, project.id)
+
+def reveal_many(session: Session, reveals: Sequence[Reveal]) -> list[Bid | Exception]:
+    """解密 of several bids in one unit of work, each checked exactly as alone; what each came to, in order: the
+    decrypted bid, or the error refusing it (nothing of a refused reveal is written, except the note saying why
+    a sealed file opened by the right key is not a valid bid). The bids, their organisations and sections are
+    read in one query each; the decrypted documents are stored with one flush of the file store for the batch
+    (``FileStore.batch``, docs/durability.md), before the commit naming them; the ``bidding:bid:decrypted``
+    entries are appended in one ledger batch. A project left with no pending bid closes its decryption."""
+    wanted = {r.bid_no for r in reveals if isinstance(r.bid_no, str)}
+    bids = {b.bid_no: b for b in session.scalars(select(Bid).where(Bid.bid_no.in_(wanted)))} if wanted else {}
+    # kept referenced: the identity map holds them weakly, and ``session.get`` then answers without a query
+    loaded = [
+        *session.scalars(select(Organisation).where(Organisation.id.in_({b.organisation_id for b in bids.values()}))),
+        *session.scalars(select(Section).where(Section.id.in_({b.section_id for b in bids.values()}))),
+    ]
+    projects: dict[int, tuple[Project, OpeningSession | None]] = {}
+    entries: list[tuple[str, str, dict[str, Any]]] = []
+    outcomes: list[Bid | Exception] = []
+    decrypted: dict[int, Project] = {}
+    store = file_store()
+    with store.batch() as put:
+        for r in reveals:
+            try:
+                bid = bids.get(r.bid_no)
+                if bid is None or not may_read(r.actor, bid):
+                    raise NotFound("投标文件不存在")
+                if bid.project_id not in projects:
+                    project = _project_of(session, bid)
+                    projects[bid.project_id] = (project, session_of(session, project.id))
+                project, opening = projects[bid.project_id]
+                newly = bid.decryption != "decrypted"
+                outcomes.append(_open_bid(session, bid, project, opening, r.key_text, store.open, put, entries))
+                if newly:
+                    decrypted[project.id] = project
+            except _REFUSALS as exc:
+                outcomes.append(exc)
+    del loaded
+    ledger.append_many(session, entries)
+    session.flush()
+    for project in decrypted.values():
+        if not _any_pending(session, project.id):
+            close_decryption(session, trading.SYSTEM, project, by_clock=False)
+    return outcomes
+
+
+def _open_bid(
+    session: Session,
+    bid: Bid,
+    project: Project,
+    opening: OpeningSession | None,
+    key_text: str,
+    read: Callable[[str], bytes],
+    put: Callable[[bytes], str],
+    entries: list[tuple[str, str, dict[str, Any]]],
+) -> Bid:
+    """Check one revealed key, decrypt its bid (``read`` from the file store), store the documents with ``put`` and
+    the form on the bid, and add
+    its ledger entry to ``entries``; refused with the reveal's error."""
+    from sunshine.bidding.service import binding_for
+
     if opening is None or bid.decryption is None:
         if bid.status != "sealed":
             raise Conflict("该版本的投标文件已被替换或撤回，无需解密")
@@ -248,7 +322,7 @@ def reveal(session: Session, actor: Principal, bid_no: str, key_text: str) -> Bi
         raise KeyMismatch(str(exc), field="key") from None
     if envelope.key_commitment(key) != bid.key_commitment:
         raise KeyMismatch("该密钥与递交投标文件时承诺的密钥不一致，请使用加密时保存的密钥", field="key")
-    sealed = file_store().open(bid.ciphertext_sha256)  # checks the bytes against their SHA-256
+    sealed = read(bid.ciphertext_sha256)  # checks the bytes against their SHA-256
     org = session.get(Organisation, bid.organisation_id)
     section = session.get(Section, bid.section_id)
     try:
@@ -258,37 +332,33 @@ def reveal(session: Session, actor: Principal, bid_no: str, key_text: str) -> Bi
         # the key matches the commitment, so the sealed file itself is at fault: the bidder's own doing
         bid.decryption_note = str(exc)
         raise KeyMismatch(f"投标文件无法解密或内容不符合格式：{exc}", field="key") from None
-    documents = []
-    for document in package.documents:
-        documents.append(
-            {
-                "name": document.name,
-                "content_type": document.content_type,
-                "size": len(document.data),
-                "sha256": file_store().put(document.data),
-            }
-        )
-    now = clock.now()
+    documents = [
+        {
+            "name": document.name,
+            "content_type": document.content_type,
+            "size": len(document.data),
+            "sha256": put(document.data),
+        }
+        for document in package.documents
+    ]
     bid.decryption = "decrypted"
-    bid.revealed_at = now
+    bid.revealed_at = clock.now()
     bid.price = package.form.price
     bid.duration_days = package.form.duration_days
     bid.form_json = json.dumps(package.form.as_dict(), ensure_ascii=False)
     bid.documents_json = json.dumps(documents, ensure_ascii=False)
-    ledger.append(
-        session,
-        "bidding:bid:decrypted",
-        f"bid:{bid.bid_no}",
-        {
-            "ciphertext_sha256": bid.ciphertext_sha256,
-            "plaintext_sha256": hashlib.sha256(plaintext).hexdigest(),
-            "price": f"{package.form.price:.2f}",
-            "duration_days": package.form.duration_days,
-        },
+    entries.append(
+        (
+            "bidding:bid:decrypted",
+            f"bid:{bid.bid_no}",
+            {
+                "ciphertext_sha256": bid.ciphertext_sha256,
+                "plaintext_sha256": hashlib.sha256(plaintext).hexdigest(),
+                "price": f"{package.form.price:.2f}",
+                "duration_days": package.form.duration_days,
+            },
+        )
     )
-    session.flush()
-    if not _any_pending(session, project.id):
-        close_decryption(session, trading.SYSTEM, project, by_clock=False)
     return bid
 
 

@@ -23,6 +23,11 @@ def readable(actor: Principal) -> ColumnElement[bool]:
     return Bid.organisation_id == actor.organisation_id
 
 
+def may_read(actor: Principal, bid: Bid) -> bool:
+    """``readable`` for one bid already loaded."""
+    return actor.organisation_id is not None and bid.organisation_id == actor.organisation_id
+
+
 def own_bid(session: Session, actor: Principal, bid_no: str) -> Bid:
     """The caller's own bid by its number; anyone else's does not exist for the caller."""
     bid = session.scalar(select(Bid).where(Bid.bid_no == bid_no, readable(actor)))

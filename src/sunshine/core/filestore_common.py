@@ -4,7 +4,8 @@ form of a name (a SHA-256 in hex)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -31,6 +32,11 @@ class FileStoreUnavailable(SunshineError):
 class FileStore(Protocol):
     def put(self, data: bytes) -> str:
         """Store ``data``; returns its SHA-256 (hex). Storing the same bytes again changes nothing."""
+        ...
+
+    def batch(self) -> AbstractContextManager[Callable[[bytes], str]]:
+        """A ``put`` for many files whose durability may be settled once, when the block ends (before the caller
+        commits rows naming them): on leaving the block without an error every file put in it is durable."""
         ...
 
     def open(self, sha256: str) -> bytes:

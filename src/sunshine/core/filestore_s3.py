@@ -15,7 +15,7 @@ import base64
 import hashlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -103,6 +103,11 @@ class S3FileStore:
                 Metadata={"sha256": digest},
             )
         return digest
+
+    @contextmanager
+    def batch(self) -> Iterator[Callable[[bytes], str]]:
+        """Each object is durable when the service answers its ``put``: nothing is left to settle at the end."""
+        yield self.put
 
     def put_file(self, path: Path, sha256: str) -> str:
         """Upload a large finished file (its hash computed by the caller while writing it) and remove it."""

@@ -8,11 +8,12 @@ the compact range, so the new root is known without reading the whole log.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import clock, pagination
@@ -67,46 +68,84 @@ MAX_INDEX = 2**31 - 1
 HEADS_ORDER = pagination.Keyset.of("ledger-heads", pagination.Key(TreeHead.size, descending=False))
 
 
-def append(session: Session, kind: str, subject: str, payload: dict[str, Any]) -> LedgerEntry:
-    """Record an event in the log, in the caller's transaction.
+def _canonical(kind: str, subject: str, payload: dict[str, Any]) -> bytes:
+    """The entry's fields checked, and its payload's RFC 8785 text (refused with 422 when it has none)."""
+    for name, value in (("kind", kind), ("subject", subject)):
+        if not isinstance(value, str) or not fmt.TOKEN_PATTERN.match(value) or len(value) > _MAX_LENGTH[name]:
+            raise InvalidInput(f"留痕记录的{name}格式不正确：{value!r}")
+    try:
+        return fmt.canonical_payload(payload)
+    except ValueError as exc:  # rfc8785.CanonicalizationError: NaN, integers beyond 2**53, bad keys ...
+        raise InvalidInput(f"留痕记录的内容无法按 RFC 8785 规范化：{exc}") from None
+
+
+def _grow(
+    session: Session, items: list[tuple[str, str, bytes]]
+) -> tuple[LedgerState, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of entries (and the perfect-subtree nodes they complete) for ``items`` — (kind, subject,
+    canonical payload) in order — appended after the locked state's last entry, and the state advanced.
 
     ``recorded_at`` never runs backwards: if the clock is behind the previous entry (a clock step,
     or two servers whose clocks differ), the previous entry's time is used, so that the verifier's
     back-dating check cannot fire on an untouched log.
     """
-    for name, value in (("kind", kind), ("subject", subject)):
-        if not isinstance(value, str) or not fmt.TOKEN_PATTERN.match(value) or len(value) > _MAX_LENGTH[name]:
-            raise InvalidInput(f"留痕记录的{name}格式不正确：{value!r}")
-    try:
-        canonical = fmt.canonical_payload(payload)
-    except ValueError as exc:  # rfc8785.CanonicalizationError: NaN, integers beyond 2**53, bad keys ...
-        raise InvalidInput(f"留痕记录的内容无法按 RFC 8785 规范化：{exc}") from None
     state = _locked_state(session)
-    seq = state.size
     recorded_at = clock.now()
-    if seq:
-        previous = session.scalar(select(LedgerEntry.recorded_at).where(LedgerEntry.seq == seq - 1))
+    if state.size:
+        previous = session.scalar(select(LedgerEntry.recorded_at).where(LedgerEntry.seq == state.size - 1))
         if previous is not None and previous > recorded_at:
             recorded_at = previous
-    digest = fmt.payload_digest(canonical)
-    leaf = merkle.leaf_hash(fmt.leaf_input(seq, kind, subject, digest, fmt.iso_utc(recorded_at)))
+    at = fmt.iso_utc(recorded_at)
     compact = _compact_range(state)
-    new_nodes = compact.append_collecting(leaf)
-    entry = LedgerEntry(
-        seq=seq,
-        kind=kind,
-        subject=subject,
-        payload=canonical.decode(),
-        payload_sha256=digest,
-        recorded_at=recorded_at,
-        leaf_hash=leaf.hex(),
-    )
-    session.add(entry)
-    session.add_all(LedgerNode(level=level, index=index, hash=h.hex()) for level, index, h in new_nodes)
+    entries: list[dict[str, Any]] = []
+    nodes: list[dict[str, Any]] = []
+    for kind, subject, canonical in items:
+        seq = compact.size
+        digest = fmt.payload_digest(canonical)
+        leaf = merkle.leaf_hash(fmt.leaf_input(seq, kind, subject, digest, at))
+        for level, index, h in compact.append_collecting(leaf):
+            nodes.append({"level": level, "index": index, "hash": h.hex()})
+        entries.append(
+            {
+                "seq": seq,
+                "kind": kind,
+                "subject": subject,
+                "payload": canonical.decode(),
+                "payload_sha256": digest,
+                "recorded_at": recorded_at,
+                "leaf_hash": leaf.hex(),
+            }
+        )
     state.size = compact.size
     state.compact_range = json.dumps([h.hex() for h in compact.hashes])
+    return state, entries, nodes
+
+
+def append(session: Session, kind: str, subject: str, payload: dict[str, Any]) -> LedgerEntry:
+    """Record an event in the log, in the caller's transaction (see ``_grow`` for its time)."""
+    canonical = _canonical(kind, subject, payload)
+    _, (row,), nodes = _grow(session, [(kind, subject, canonical)])
+    entry = LedgerEntry(**row)
+    session.add(entry)
+    session.add_all(LedgerNode(**node) for node in nodes)
     session.flush()
     return entry
+
+
+def append_many(session: Session, items: Sequence[tuple[str, str, dict[str, Any]]]) -> list[int]:
+    """Record several events — (kind, subject, payload) in order — in the caller's transaction, as ``append``
+    would one after the other, at the cost of one: the state is locked and read once, the entries and nodes
+    are inserted in two statements. Every item is checked before anything is written (422 on the first bad
+    one, nothing appended). Returns their sequence numbers."""
+    prepared = [(kind, subject, _canonical(kind, subject, payload)) for kind, subject, payload in items]
+    if not prepared:
+        return []
+    _, entries, nodes = _grow(session, prepared)
+    session.execute(insert(LedgerEntry), entries)
+    if nodes:
+        session.execute(insert(LedgerNode), nodes)
+    session.flush()
+    return [row["seq"] for row in entries]
 
 
 def sign_head(session: Session, key: SigningKey | None = None) -> Head:
