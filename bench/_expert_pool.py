@@ -21,8 +21,12 @@ request is set aside (bookkeeping, untimed).
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
 import os
+import pickle
+import pstats
 import statistics
 import subprocess
 import sys
@@ -357,6 +361,54 @@ def ceremony(w, code: str) -> dict[str, float]:
     return t
 
 
+def _profiled(title: str, fn) -> object:
+    """``fn()`` under cProfile; prints the functions that took the most time, inclusive and own."""
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    result = prof.runcall(fn)
+    wall = time.perf_counter() - t0
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats(order).print_stats(22)
+        text = out.getvalue()
+        print(f"\n--- profile: {title}, {wall * 1000:.1f} ms under the profiler, by {order}")
+        print(text[text.index("   ncalls") :].rstrip() if "   ncalls" in text else text)
+    return result
+
+
+def profile_draw(db, w, clock) -> None:
+    """One v2 draw under cProfile, untimed by the rounds: ``start_draw`` (the candidate list and ``prepare``) and the
+    room's steps as the service runs them (sign-ins, commitment, start, reveal with its calls and deliveries)."""
+    from sunshine.committees import drawing
+    from sunshine.draws import engine
+    from sunshine.draws import service as draws
+
+    rid = _request(db, w, clock)
+
+    def start() -> str:
+        with db.unit_of_work() as s:
+            return drawing.start_draw(s, w.centre, rid).draw_code
+
+    code = _profiled("start_draw (list + prepare)", start)
+    party = f"supervisor:{w.supervisor.user_id}"
+    secret = engine.new_secret()
+
+    def room() -> None:
+        for who in (w.supervisor, w.centre, w.agency):
+            with db.unit_of_work() as s:
+                draws.sign_in(s, who, code)
+        with db.unit_of_work() as s:
+            draws.commit(s, w.supervisor, code, engine.commitment(code, party, secret))
+        with db.unit_of_work() as s:
+            draws.start_reveal(s, w.centre, code)
+        with db.unit_of_work() as s:
+            draws.reveal(s, w.supervisor, code, secret)
+
+    _profiled("the room (sign-in ×3, commitment, start, reveal)", room)
+    _set_aside(db, rid)
+    clock.advance(timedelta(minutes=1))
+
+
 def open_client(db, w) -> None:
     """The application over the benchmark's database, in this process, and the participants' API tokens."""
     from fastapi.testclient import TestClient
@@ -416,24 +468,60 @@ PHASES = [
 ]
 
 
-def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
-    """Build the world on a fresh database and print the median of ``rounds`` rounds, phase by phase."""
+def _world(db, n: int, keep: Path | None, c) -> tuple[SimpleNamespace, float]:
+    """The world of ``n`` experts: built (and, with ``keep``, saved beside the database), or read back from a kept
+    one built by an earlier run; the clock is set after the bid deadline and after every draw made before."""
+    saved = keep / "world.pickle" if keep is not None else None
+    if saved is not None and saved.exists():
+        w = pickle.loads(saved.read_bytes())
+        if w.expert_count != n:
+            raise SystemExit(f"{keep} holds a pool of {w.expert_count} experts, not {n}: another --keep folder")
+        c.set(w.clock + timedelta(hours=1))
+        return w, 0.0
+    t0 = time.perf_counter()
+    w = build_world(db, n)
+    c.set(w.deadline + timedelta(minutes=5))
+    with db.engine.connect() as conn:  # the planner's statistics, as a production database keeps them
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    built = time.perf_counter() - t0
+    if saved is not None:
+        w.clock = c.now()
+        saved.write_bytes(pickle.dumps(w))
+    return w, built
+
+
+def _save_clock(keep: Path | None, w: SimpleNamespace, c) -> None:
+    if keep is not None:
+        w.clock = c.now()
+        (keep / "world.pickle").write_bytes(
+            pickle.dumps(SimpleNamespace(**{k: v for k, v in vars(w).items() if k not in ("client", "tokens")}))
+        )
+
+
+def bench_pool(
+    label: str, db_factory, n: int, rounds: int, keep: Path | None = None, profile: bool = False
+) -> dict[str, float]:
+    """Build the world (or read a kept one: ``keep``, a folder of its own per database) and print the median of
+    ``rounds`` rounds, phase by phase; with ``profile``, one more draw under cProfile first (``profile_draw``)."""
     from sunshine import domains
     from sunshine.core import clock as clock_module
     from sunshine.core.clock import AdjustableClock
     from sunshine.draws import service as draws_service
 
     domains.install()
-    with tempfile.TemporaryDirectory() as folder, clock_module.use_clock(AdjustableClock(datetime.now(UTC))) as c:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        clock_module.use_clock(AdjustableClock(datetime.now(UTC))) as c,
+    ):
+        folder = str(keep) if keep is not None else scratch
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
         db = db_factory(Path(folder))
-        t0 = time.perf_counter()
-        w = build_world(db, n)
-        c.set(w.deadline + timedelta(minutes=5))
-        built = time.perf_counter() - t0
+        w, built = _world(db, n, keep, c)
         open_client(db, w)
-        with db.engine.connect() as conn:  # the planner's statistics, as a production database keeps them
-            conn.exec_driver_sql("ANALYZE")
-            conn.commit()
+        if profile:
+            profile_draw(db, w, c)
         results: dict[str, list[dict[str, float]]] = {CONSTRUCTIONS[0]: [], CONSTRUCTIONS[1]: []}
         for k in range(rounds):
             for construction in CONSTRUCTIONS if k % 2 == 0 else CONSTRUCTIONS[::-1]:
@@ -442,6 +530,7 @@ def bench_pool(label: str, db_factory, n: int, rounds: int) -> dict[str, float]:
                 c.advance(timedelta(minutes=1))
         draws_service.DEFAULT_CONSTRUCTION = CONSTRUCTIONS[0]
         w.client.__exit__(None, None, None)
+        _save_clock(keep, w, c)
         ref = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
         cli_start = statistics.median([references(db, Path(folder), None)["cli_start"] for _ in range(rounds)])
         db.dispose()

@@ -44,6 +44,7 @@ except ImportError:  # running from a checkout without the package installed
 
 import _expert_pool  # noqa: E402
 import _serve  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from sunshine.draws import engine, replay  # noqa: E402
 
@@ -341,6 +342,14 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--provider", default=None, help="module:function giving candidates (session, n)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="expert pool: keep the built databases in this folder (SQLite file, PostgreSQL database "
+        "<the --pg-url database>_pool) and reuse them in later runs",
+    )
+    parser.add_argument("--profile", action="store_true", help="expert pool: one draw under cProfile first")
     args = parser.parse_args()
     provider = load_provider(args.provider)
     sizes = [int(x) for x in args.sizes.split(",") if x]
@@ -353,11 +362,28 @@ def main() -> None:
     if args.pg_url and db_sizes:
         with _serve.postgres_database(args.pg_url, f"sunshine_bench_draws_{os.getpid()}") as url:
             bench_service("PostgreSQL", url, db_sizes, provider)
+    keep = args.keep.resolve() if args.keep is not None else None
     if args.pool and not args.skip_sqlite:
-        _expert_pool.bench_pool("SQLite", lambda d: open_database(f"sqlite:///{d}/pool.db", d), args.pool, args.rounds)
+        _expert_pool.bench_pool(
+            "SQLite",
+            lambda d: open_database(f"sqlite:///{d}/pool.db", d),
+            args.pool,
+            args.rounds,
+            keep / "sqlite" if keep else None,
+            args.profile,
+        )
     if args.pool and args.pg_url:
-        with _serve.postgres_database(args.pg_url, f"sunshine_bench_pool_{os.getpid()}") as url:
-            _expert_pool.bench_pool("PostgreSQL", lambda d: open_database(url, d), args.pool, args.rounds)
+        if keep is not None:
+            name = make_url(args.pg_url).database + "_pool"
+            url = _serve.postgres_kept(args.pg_url, name, fresh=not (keep / "pg" / "world.pickle").exists())
+            _expert_pool.bench_pool(
+                "PostgreSQL", lambda d: open_database(url, d), args.pool, args.rounds, keep / "pg", args.profile
+            )
+        else:
+            with _serve.postgres_database(args.pg_url, f"sunshine_bench_pool_{os.getpid()}") as url:
+                _expert_pool.bench_pool(
+                    "PostgreSQL", lambda d: open_database(url, d), args.pool, args.rounds, None, args.profile
+                )
 
 
 if __name__ == "__main__":
