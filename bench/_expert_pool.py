@@ -21,12 +21,9 @@ request is set aside (bookkeeping, untimed).
 
 from __future__ import annotations
 
-import cProfile
-import io
 import json
 import os
 import pickle
-import pstats
 import statistics
 import subprocess
 import sys
@@ -41,6 +38,8 @@ from sqlalchemy import insert, select, update
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # tests' builders make the tender world
     sys.path.insert(0, str(ROOT))
+
+import _draw_series  # noqa: E402
 
 REQUESTED = [("A01", 3), ("A02", 3), ("B01", 3)]  # two second-level engineering codes, one goods code
 AVOIDED = 200
@@ -258,19 +257,18 @@ def run_round(db, w, clock, data_dir: Path) -> dict[str, float]:
     from sunshine.draws import service as draws
     from sunshine.trading.models import Project
 
+    t: dict[str, float] = {"reference": _draw_series.reference_read(db, [code for code, _ in REQUESTED])}
     rid = _request(db, w, clock)
-    t: dict[str, float] = {}
     t0 = time.perf_counter()
     with db.unit_of_work(read_only=True) as s:
         row, project = s.get(DrawRequest, rid), s.get(Project, w.project_id)
         cols, statuses = avoidance.columns(s, row, project)
     t["list"] = time.perf_counter() - t0
     t0, c0 = time.perf_counter(), time.process_time()
-    with db.unit_of_work() as s:
+    with _draw_series.timed_prepare(t), db.unit_of_work() as s:
         code = drawing.start_draw(s, w.centre, rid).draw_code
     t["start_draw"] = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    t["prepare"] = t["start_draw"] - t["list"]
     t.update(ceremony(w, code))
     with db.unit_of_work(read_only=True) as s:  # the draw's own computation at the reveal, from the kept pool
         d = draws.get(s, code)
@@ -337,7 +335,8 @@ def ceremony(w, code: str) -> dict[str, float]:
     in, the supervisor's browser commits, the centre starts (the platform reveals), the supervisor's browser
     reveals (the draw, its seats, the calls to the experts) — and the room as everyone's page then reads it, the
     drawn list in it. Human waits are not in it: each request is sent when the one before has answered. Returns
-    the time of each step and ``ceremony``, their sum (from the first sign-in to the drawn list ready)."""
+    the time of each step until its response was sent, the work each ran after it (``<step>_after``: the reveal's
+    SMS and voice calls to the gateway) and ``ceremony``, the sum of the answers (first sign-in to drawn list)."""
     from sunshine.draws import engine
 
     secret = engine.new_secret()
@@ -350,7 +349,8 @@ def ceremony(w, code: str) -> dict[str, float]:
     for key, path, who in CEREMONY:
         t0 = time.perf_counter()
         r = w.client.post(f"/api/v1/draws/{code}/{path}", json=body.get(path), headers=w.tokens[who])
-        t[key] = time.perf_counter() - t0
+        t[key] = w.answered.at - t0  # answered; the work after the response (the calls' deliveries) apart
+        t[key + "_after"] = time.perf_counter() - w.answered.at
         assert r.status_code == 200, r.text
     t0 = time.perf_counter()
     room = w.client.get(f"/api/v1/draws/{code}/room", headers=w.tokens["centre"]).json()
@@ -361,52 +361,20 @@ def ceremony(w, code: str) -> dict[str, float]:
     return t
 
 
-def _profiled(title: str, fn) -> object:
-    """``fn()`` under cProfile; prints the functions that took the most time, inclusive and own."""
-    prof = cProfile.Profile()
-    t0 = time.perf_counter()
-    result = prof.runcall(fn)
-    wall = time.perf_counter() - t0
-    for order in ("cumulative", "tottime"):
-        out = io.StringIO()
-        pstats.Stats(prof, stream=out).sort_stats(order).print_stats(22)
-        text = out.getvalue()
-        print(f"\n--- profile: {title}, {wall * 1000:.1f} ms under the profiler, by {order}")
-        print(text[text.index("   ncalls") :].rstrip() if "   ncalls" in text else text)
-    return result
+class Answered:
+    """The application, noting when each response's last byte is handed to the client: what the person in the room
+    waits for (work the request runs after its response, such as the calls' SMS, is not in it)."""
 
+    def __init__(self, app) -> None:
+        self.app, self.at = app, 0.0
 
-def profile_draw(db, w, clock) -> None:
-    """One v2 draw under cProfile, untimed by the rounds: ``start_draw`` (the candidate list and ``prepare``) and the
-    room's steps as the service runs them (sign-ins, commitment, start, reveal with its calls and deliveries)."""
-    from sunshine.committees import drawing
-    from sunshine.draws import engine
-    from sunshine.draws import service as draws
+    async def __call__(self, scope, receive, send) -> None:
+        async def noted(message) -> None:
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                self.at = time.perf_counter()
 
-    rid = _request(db, w, clock)
-
-    def start() -> str:
-        with db.unit_of_work() as s:
-            return drawing.start_draw(s, w.centre, rid).draw_code
-
-    code = _profiled("start_draw (list + prepare)", start)
-    party = f"supervisor:{w.supervisor.user_id}"
-    secret = engine.new_secret()
-
-    def room() -> None:
-        for who in (w.supervisor, w.centre, w.agency):
-            with db.unit_of_work() as s:
-                draws.sign_in(s, who, code)
-        with db.unit_of_work() as s:
-            draws.commit(s, w.supervisor, code, engine.commitment(code, party, secret))
-        with db.unit_of_work() as s:
-            draws.start_reveal(s, w.centre, code)
-        with db.unit_of_work() as s:
-            draws.reveal(s, w.supervisor, code, secret)
-
-    _profiled("the room (sign-in ×3, commitment, start, reveal)", room)
-    _set_aside(db, rid)
-    clock.advance(timedelta(minutes=1))
+        await self.app(scope, receive, noted)
 
 
 def open_client(db, w) -> None:
@@ -417,7 +385,8 @@ def open_client(db, w) -> None:
     from sunshine.config import get_settings
     from tests.builders import PASSWORD
 
-    w.client = TestClient(create_app(get_settings(), db, run_scheduler=False), base_url="https://testserver")
+    w.answered = Answered(create_app(get_settings(), db, run_scheduler=False))
+    w.client = TestClient(w.answered, base_url="https://testserver")
     w.client.__enter__()
     w.tokens = {}
     for who in ("supervisor", "centre", "agency"):
@@ -459,6 +428,7 @@ PHASES = [
     ("order", "order+calls"),
     *((key, "  " + key.replace("_", " ")) for key, _, _ in CEREMONY),
     ("room_read", "  room read"),
+    ("reveal_after", "  (after reveal)"),
     ("ceremony", "ceremony"),
     ("declines", "3 declines"),
     ("record", "record"),
@@ -500,10 +470,17 @@ def _save_clock(keep: Path | None, w: SimpleNamespace, c) -> None:
 
 
 def bench_pool(
-    label: str, db_factory, n: int, rounds: int, keep: Path | None = None, profile: bool = False
+    label: str,
+    db_factory,
+    n: int,
+    rounds: int,
+    keep: Path | None = None,
+    profile: bool = False,
+    draws_n: int = 20,
 ) -> dict[str, float]:
     """Build the world (or read a kept one: ``keep``, a folder of its own per database) and print the median of
-    ``rounds`` rounds, phase by phase; with ``profile``, one more draw under cProfile first (``profile_draw``)."""
+    ``rounds`` rounds, phase by phase; with ``profile``, one more draw under cProfile first; before the rounds,
+    ``draws_n`` draws alone with their reference interleaved (``_draw_series``)."""
     from sunshine import domains
     from sunshine.core import clock as clock_module
     from sunshine.core.clock import AdjustableClock
@@ -521,7 +498,8 @@ def bench_pool(
         w, built = _world(db, n, keep, c)
         open_client(db, w)
         if profile:
-            profile_draw(db, w, c)
+            _draw_series.profile_draw(db, w, c)
+        series = _draw_series.draw_series(db, w, c, draws_n) if draws_n else None
         results: dict[str, list[dict[str, float]]] = {CONSTRUCTIONS[0]: [], CONSTRUCTIONS[1]: []}
         for k in range(rounds):
             for construction in CONSTRUCTIONS if k % 2 == 0 else CONSTRUCTIONS[::-1]:
@@ -531,24 +509,27 @@ def bench_pool(
         draws_service.DEFAULT_CONSTRUCTION = CONSTRUCTIONS[0]
         w.client.__exit__(None, None, None)
         _save_clock(keep, w, c)
-        ref = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
+        select_all = statistics.median([references(db, Path(folder), None)["select"] for _ in range(rounds)])
         cli_start = statistics.median([references(db, Path(folder), None)["cli_start"] for _ in range(rounds)])
         db.dispose()
+    if series is not None:
+        _draw_series.report(series, label)
     meds = {k: {p: statistics.median(r[p] for r in rs) for p in rs[0]} for k, rs in results.items()}
     med = meds[CONSTRUCTIONS[0]]
+    ref = statistics.median(r["reference"] for rs in results.values() for r in rs)
     print(
         f"\nExpert pool on {label}: {w.expert_count} experts, {len(w.avoided)} avoided organisations, "
         f"built in {built:.1f} s; request 9 experts from {', '.join(code for code, _ in REQUESTED)} (3 each, "
         f"1 reserve each); candidates {int(med['pool'])}, eligible {int(med['eligible'])}; median of {rounds} "
-        f"rounds per construction (alternating); reference: a plain SELECT of the pool rows, {ref * 1000:.1f} ms"
+        f"rounds per construction (alternating); reference (× ref): the requested specialties' rows read by the "
+        f"driver before each round, median {ref * 1000:.1f} ms; a plain SELECT of every expert and specialty row "
+        f"through SQLAlchemy after the rounds (233,000 rows, no reference for a draw): {select_all * 1000:.1f} ms"
     )
-    print(f"  {'phase':<16} {'v2':>10}    {'× SELECT':>8} {'v1':>10}    {'× SELECT':>8}")
+    print(f"  {'phase':<16} {'v2':>10}    {'× ref':>8} {'v1':>10}    {'× ref':>8}")
     for key, name in PHASES:
         cells = "".join(f" {m[key] * 1000:10.1f} ms {m[key] / ref:8.3f}" for m in meds.values())
         print(f"  {name:<16}{cells}")
     print(f"  {'(interpreter + import of the CLI alone: ' + f'{cli_start * 1000:.0f} ms)'}")
-    firsts = ", ".join(f"{k}: {rs[0]['list'] * 1000:.1f} ms" for k, rs in results.items())
-    print(f"  (first round of each, the day's decisions made then: {firsts})")
     cells = "".join(
         f" {(m['start_draw'] + m['room'] + m['declines']) * 1000:10.1f} ms "
         f"{(m['start_draw'] + m['room'] + m['declines']) / ref:8.3f}"
