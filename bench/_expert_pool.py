@@ -465,7 +465,9 @@ def _save_clock(keep: Path | None, w: SimpleNamespace, c) -> None:
     if keep is not None:
         w.clock = c.now()
         (keep / "world.pickle").write_bytes(
-            pickle.dumps(SimpleNamespace(**{k: v for k, v in vars(w).items() if k not in ("client", "tokens")}))
+            pickle.dumps(
+                SimpleNamespace(**{k: v for k, v in vars(w).items() if k not in ("client", "tokens", "answered")})
+            )
         )
 
 
