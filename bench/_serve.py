@@ -42,6 +42,21 @@ def postgres_database(server_url: str, name: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def postgres_kept(server_url: str, name: str, *, fresh: bool) -> str:
+    """The URL of database ``name`` on the server of ``server_url``, kept between runs: created (dropped first)
+    when ``fresh``, else reused as it is."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(server_url)
+    if fresh:
+        dsn = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -2,6 +2,7 @@
 
     python bench/draws.py [--sizes 1000,10000,100000] [--pool 100000] [--rounds 3] [--pg-url URL]
                           [--skip-sqlite] [--db-sizes 1000,100000] [--provider module:function]
+                          [--draws 20] [--keep FOLDER] [--profile]
 
 Engine (pure, no database): for a list of N candidates — leaves (salt, RFC 8785, SHA-256 each), pool and list
 hashes, commitments, seed, Fisher–Yates order, and the calls for 9 seats in 3 groups (3 each, 1 reserve each)
@@ -14,7 +15,11 @@ written to a fresh database (SQLite, then PostgreSQL with ``--pg-url`` or ``SUNS
 organisations to avoid (the tenderer, the agency and the section's bidders), a request for 9 experts from three
 specialties; per round, each phase as the requests run it — the candidate list through the avoidance rules,
 ``start_draw`` (list and ``prepare``), the room, 3 declines replaced, the public record, ``engine.verify`` and
-``sunshine draw verify`` — with the median of the rounds and a plain SELECT of the pool's rows as reference.
+``sunshine draw verify`` — with the median of the rounds; before the rounds ``--draws K`` draws alone (list,
+prepare, order and first calls) give p50 and p99 (``bench/_draw_series.py``). The reference of both, read before
+each draw in the same run: the requested specialties' (expert, code) rows by the code index with the driver's
+cursor, the least any candidate list reads. ``--keep FOLDER`` keeps the built pool (the SQLite file, the PostgreSQL
+database ``<--pg-url's database>_pool``) and reuses it; ``--profile`` runs one draw under cProfile first.
 
 Service with synthetic candidates (``--db-sizes``, off by default): ``prepare``, the room and ``record.build``
 for lists of the given sizes, candidates from a provider ``provider(session, n) -> list[draws.service.Candidate]``
@@ -44,6 +49,7 @@ except ImportError:  # running from a checkout without the package installed
 
 import _expert_pool  # noqa: E402
 import _serve  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from sunshine.draws import engine, replay  # noqa: E402
 
@@ -341,6 +347,15 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("SUNSHINE_TEST_POSTGRES_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--provider", default=None, help="module:function giving candidates (session, n)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="expert pool: keep the built databases in this folder (SQLite file, PostgreSQL database "
+        "<the --pg-url database>_pool) and reuse them in later runs",
+    )
+    parser.add_argument("--profile", action="store_true", help="expert pool: one draw under cProfile first")
+    parser.add_argument("--draws", type=int, default=20, help="expert pool: draws alone for p50/p99 (0: none)")
     args = parser.parse_args()
     provider = load_provider(args.provider)
     sizes = [int(x) for x in args.sizes.split(",") if x]
@@ -353,11 +368,41 @@ def main() -> None:
     if args.pg_url and db_sizes:
         with _serve.postgres_database(args.pg_url, f"sunshine_bench_draws_{os.getpid()}") as url:
             bench_service("PostgreSQL", url, db_sizes, provider)
+    keep = args.keep.resolve() if args.keep is not None else None
     if args.pool and not args.skip_sqlite:
-        _expert_pool.bench_pool("SQLite", lambda d: open_database(f"sqlite:///{d}/pool.db", d), args.pool, args.rounds)
+        _expert_pool.bench_pool(
+            "SQLite",
+            lambda d: open_database(f"sqlite:///{d}/pool.db", d),
+            args.pool,
+            args.rounds,
+            keep / "sqlite" if keep else None,
+            args.profile,
+            args.draws,
+        )
     if args.pool and args.pg_url:
-        with _serve.postgres_database(args.pg_url, f"sunshine_bench_pool_{os.getpid()}") as url:
-            _expert_pool.bench_pool("PostgreSQL", lambda d: open_database(url, d), args.pool, args.rounds)
+        if keep is not None:
+            name = make_url(args.pg_url).database + "_pool"
+            url = _serve.postgres_kept(args.pg_url, name, fresh=not (keep / "pg" / "world.pickle").exists())
+            _expert_pool.bench_pool(
+                "PostgreSQL",
+                lambda d: open_database(url, d),
+                args.pool,
+                args.rounds,
+                keep / "pg",
+                args.profile,
+                args.draws,
+            )
+        else:
+            with _serve.postgres_database(args.pg_url, f"sunshine_bench_pool_{os.getpid()}") as url:
+                _expert_pool.bench_pool(
+                    "PostgreSQL",
+                    lambda d: open_database(url, d),
+                    args.pool,
+                    args.rounds,
+                    None,
+                    args.profile,
+                    args.draws,
+                )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,12 @@ from sunshine.db import Database
 from sunshine.identity import service as identity_service
 from sunshine.monitoring.usage import PageViewMiddleware
 from sunshine.web import openapi, problems, refusals
-from sunshine.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware, WriteConcurrencyMiddleware
+from sunshine.web.middleware import (
+    AfterResponseMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    WriteConcurrencyMiddleware,
+)
 from sunshine.web.templating import TEMPLATES_DIR
 
 log = logging.getLogger("sunshine")
@@ -84,6 +89,7 @@ def create_app(
     problems.install(app)
     refusals.install(app)
     openapi.install(app)  # every operation's error answers in the document (web/openapi.py)
+    app.add_middleware(AfterResponseMiddleware)  # innermost: a commit's messages go out after the response
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         WriteConcurrencyMiddleware, limit=settings.max_concurrent_writes, read_limit=settings.max_concurrent_reads

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -121,33 +121,36 @@ def one_of(expert_ids: Iterable[int]) -> ColumnElement[bool]:
 def declared_conflict(organisation_ids: Iterable[int], at: datetime) -> ColumnElement[bool]:
     """The expert declared a standing conflict (常设回避单位) in force at ``at`` with one of ``organisation_ids``."""
     ids = sorted(set(organisation_ids))
-    return exists().where(
-        ExpertConflict.expert_id == Expert.id,
-        ExpertConflict.organisation_id.in_(ids),
-        ExpertConflict.declared_at <= at,
-        or_(ExpertConflict.withdrawn_at.is_(None), ExpertConflict.withdrawn_at > at),
+    return Expert.id.in_(
+        select(ExpertConflict.expert_id).where(
+            ExpertConflict.organisation_id.in_(ids),
+            ExpertConflict.declared_at <= at,
+            or_(ExpertConflict.withdrawn_at.is_(None), ExpertConflict.withdrawn_at > at),
+        )
     )
 
 
 def _sanction(kind: str, day: date, at: datetime) -> ColumnElement[bool]:
     """An exclusion of ``kind`` (``ban`` 禁止评标 or ``suspension`` 暂停评标) in force on ``day``: a row of credit's
     ``credit_ban``, the one record of exclusions whoever recorded it (the pool's office or a department)."""
-    return exists().where(
-        CreditBan.expert_id == Expert.id,
-        CreditBan.kind == kind,
-        CreditBan.starts_on <= day,
-        or_(CreditBan.ends_on.is_(None), CreditBan.ends_on >= day),
-        or_(CreditBan.lifted_at.is_(None), CreditBan.lifted_at > at),
+    return Expert.id.in_(
+        select(CreditBan.expert_id).where(
+            CreditBan.kind == kind,
+            CreditBan.starts_on <= day,
+            or_(CreditBan.ends_on.is_(None), CreditBan.ends_on >= day),
+            or_(CreditBan.lifted_at.is_(None), CreditBan.lifted_at > at),
+        )
     )
 
 
 def _pool_reasons(session: Session, day: date, at: datetime) -> list[tuple[str, ColumnElement[bool]]]:
     """The pool's own reasons in their precedence (``pool.REASONS``; a ban before a suspension)."""
-    leave = exists().where(
-        ExpertLeave.expert_id == Expert.id,
-        ExpertLeave.starts_on <= day,
-        ExpertLeave.ends_on >= day,
-        or_(ExpertLeave.cancelled_at.is_(None), ExpertLeave.cancelled_at > at),
+    leave = Expert.id.in_(
+        select(ExpertLeave.expert_id).where(
+            ExpertLeave.starts_on <= day,
+            ExpertLeave.ends_on >= day,
+            or_(ExpertLeave.cancelled_at.is_(None), ExpertLeave.cancelled_at > at),
+        )
     )
     return [
         (BANNED, _sanction("ban", day, at)),
@@ -174,12 +177,15 @@ def statement(
     served = [
         func.max(case((_under(codes), 1 << i), else_=0)) for i, codes in enumerate(covered)
     ]  # a held code may serve several requested ones, and several held codes the same one: max per bit, then sum
-    held = select(ExpertSpecialty.expert_id.label("expert_id"), sum(served[1:], served[0]).label("mask")).where(
+    # grouped by ``expert_id + 0``: an expression, so that SQLite reads the few holders of the codes from the index
+    # on (code, expert) and groups them, instead of walking the whole (expert, code) index to group without a sort
+    expert = ExpertSpecialty.expert_id + 0
+    held = select(expert.label("expert_id"), sum(served[1:], served[0]).label("mask")).where(
         _under({code for codes in covered for code in codes})
     )
     if expert_ids is not None:
         held = held.where(ExpertSpecialty.expert_id.in_(sorted(set(expert_ids))))
-    held = held.group_by(ExpertSpecialty.expert_id).subquery("held")
+    held = held.group_by(expert).subquery("held")
     branches = [(cond, literal(prefix + code)) for code, cond in _pool_reasons(session, day, at)]
     branches += [(rule.condition, literal(rule.reason)) for rule in rules]
     ref = literal(REF_PREFIX) + cast(Expert.id, String)
@@ -210,9 +216,12 @@ def members(
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware")
     requested = requested_codes(specialties)
-    result = session.connection().execute(
-        statement(session, requested, at, rules, prefix=prefix, expert_ids=expert_ids)
-    )
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # the planner's cost of the status CASE over the whole pool passes jit_above_cost, and compiling the plan
+        # (inlining, optimisation) takes far longer than running it: no JIT for the rest of this transaction
+        connection.exec_driver_sql("SET LOCAL jit = off")
+    result = connection.execute(statement(session, requested, at, rules, prefix=prefix, expert_ids=expert_ids))
     # three plain values a row (integers and a string: nothing for SQLAlchemy to convert): read from the driver's
     # cursor directly, without a Row object each
     rows = result.cursor.fetchall() if result.cursor is not None else result.all()

@@ -1,14 +1,17 @@
-"""ASGI middleware: a cap on request body size, a bound on concurrent writing requests, and security
-headers (CSP, HSTS, no-store on private responses, no Server banner, the session activity cookie) on every
-response."""
+"""ASGI middleware: a cap on request body size, a bound on concurrent writing requests, the work of a request's
+commits (messages to gateways) run after its response, and security headers (CSP, HSTS, no-store on private
+responses, no Server banner, the session activity cookie) on every response."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 
+from anyio import to_thread
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sunshine.core import after_commit
 
 
 class WriteConcurrencyMiddleware:
@@ -64,6 +67,30 @@ class WriteConcurrencyMiddleware:
             self._slots = asyncio.Semaphore(self.limit)
         async with self._slots:
             await self.app(scope, replay, send)
+
+
+class AfterResponseMiddleware:
+    """What a request's commits hand to ``core.after_commit`` (SMS, voice calls, mail to their gateways) runs once
+    the response has been sent, in a worker thread, so that no one waits for a gateway: the draw room's reveal used
+    to answer only after the 18 SMS and voice calls of the nine experts it called. The deliveries are already in
+    their outbox by the commit; one that fails here stays there for the tick, as before. Innermost: the request's
+    write slot (``WriteConcurrencyMiddleware``) is held until this work is done."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        queue: list = []
+        token = after_commit.hold(queue)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            after_commit.release(token)
+            if queue:
+                await to_thread.run_sync(after_commit.run_held, queue)
 
 
 class BodyLimitMiddleware:
