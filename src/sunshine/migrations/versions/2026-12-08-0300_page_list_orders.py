@@ -3,7 +3,7 @@ organisation's qualification records, users and agency staff, the employer's exp
 bidder's bids, each with the row id as tiebreaker, so a page is an index range scan on SQLite and PostgreSQL
 
 Revision ID: 20261208_0300
-Revises: 20261207_0700
+Revises: 20261208_0100
 Create Date: 2026-12-08 03:00:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261208_0300"
-down_revision: str | tuple[str, ...] | None = "20261207_0700"
+down_revision: str | tuple[str, ...] | None = "20261208_0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
