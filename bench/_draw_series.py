@@ -67,8 +67,10 @@ def reference_read(db, requested: list[str]) -> float:
 
 def one_draw(db, w, clock) -> dict[str, float]:
     """One draw as the centre runs it (list + prepare in ``start_draw``'s transaction), then the order and first
-    calls as the reveal computes them (a fresh seed), the request set aside afterwards (untimed)."""
-    from _expert_pool import REQUESTED, _request, _set_aside
+    calls as the reveal computes them (a fresh seed), the request set aside afterwards (untimed). The world ``w``
+    brings its requested codes and how to file and set aside a request (``w.requested``, ``w.request``,
+    ``w.set_aside``: bench/_expert_pool.py)."""
+    REQUESTED, _request, _set_aside = w.requested, w.request, w.set_aside  # noqa: N806
 
     from sunshine.committees import drawing
     from sunshine.draws import engine, pooldata
@@ -159,12 +161,11 @@ def _profiled(title: str, fn) -> object:
 def profile_draw(db, w, clock) -> None:
     """One v2 draw under cProfile: ``start_draw`` (the candidate list and ``prepare``) and the room's steps as the
     service runs them (sign-ins, commitment, start, reveal with its calls and deliveries)."""
-    from _expert_pool import _request, _set_aside
-
     from sunshine.committees import drawing
     from sunshine.draws import engine
     from sunshine.draws import service as draws
 
+    _request, _set_aside = w.request, w.set_aside
     rid = _request(db, w, clock)
 
     def start() -> str:

@@ -498,6 +498,7 @@ def bench_pool(
             keep.mkdir(parents=True, exist_ok=True)
         db = db_factory(Path(folder))
         w, built = _world(db, n, keep, c)
+        w.requested, w.request, w.set_aside = REQUESTED, _request, _set_aside  # for bench/_draw_series.py
         open_client(db, w)
         if profile:
             _draw_series.profile_draw(db, w, c)
