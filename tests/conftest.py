@@ -181,6 +181,7 @@ def environment(tmp_path: Path, monkeypatch, database_url) -> Iterator[Path]:
     monkeypatch.setenv("SUNSHINE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SUNSHINE_DATABASE_URL", database_url)
     monkeypatch.setenv("SUNSHINE_SCHEDULER", "false")
+    monkeypatch.setenv("SUNSHINE_WARM_ROUTES", "false")  # each test builds only the routes it visits
     get_settings.cache_clear()
     yield tmp_path / "data"
     get_settings.cache_clear()

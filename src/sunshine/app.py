@@ -22,6 +22,7 @@ from sunshine.web.middleware import (
     SecurityHeadersMiddleware,
     WriteConcurrencyMiddleware,
 )
+from sunshine.web.routes import warm_routes
 from sunshine.web.templating import TEMPLATES_DIR
 
 log = logging.getLogger("sunshine")
@@ -56,6 +57,8 @@ def create_app(
         from sunshine.tasks import Scheduler
 
         platform_key()  # create the signing key before the first request needs it
+        if settings.warm_routes:  # before the first request is admitted: no visitor waits for it (web/routes.py)
+            await anyio.to_thread.run_sync(warm_routes, app.router)
         # one worker thread per admitted request, and headroom (config.Settings.worker_threads)
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         # every server process runs the loop; only the one holding the leader lock ticks

@@ -136,6 +136,10 @@ class Settings(BaseSettings):
         "normal 仅供性能对比：进程崩溃不丢数据，但断电可能丢失最后的提交",
     )
     scheduler: bool = Field(default=True, description="在服务进程内运行定时任务 tick")
+    warm_routes: bool = Field(
+        default=True,
+        description="启动时预先构建全部路由的参数解析（约一千条路由，数秒），首位访问者无需等待；测试中关闭以节省时间",
+    )
     tick_seconds: int = 60
     site_name: str = "阳光交易"
     centre_name: str = "示范市公共资源交易中心"

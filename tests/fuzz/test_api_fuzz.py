@@ -56,6 +56,7 @@ def server(migrated_db: Database, database_url: str, tmp_path_factory):
         "SUNSHINE_DATABASE_URL": database_url,
         "SUNSHINE_DATA_DIR": str(data),
         "SUNSHINE_SCHEDULER": "false",
+        "SUNSHINE_WARM_ROUTES": "true",
         "SUNSHINE_PASSWORD_HASHING": "insecure-fast-for-tests",
         "SUNSHINE_COOKIE_SECURE": "false",
     }

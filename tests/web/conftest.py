@@ -103,6 +103,7 @@ def live_server(migrated_db, database_url, tmp_path_factory, demo_snapshots) -> 
         "SUNSHINE_DATABASE_URL": database_url,
         "SUNSHINE_DATA_DIR": str(folder / "data"),
         "SUNSHINE_SCHEDULER": "false",  # the page under test must not change under the browser
+        "SUNSHINE_WARM_ROUTES": "true",  # as served: no page makes the first visitor wait for the routes
         "SUNSHINE_COOKIE_SECURE": "true",  # as in production: Chromium must accept it over http://127.0.0.1
         "PYTHONUNBUFFERED": "1",
     }
