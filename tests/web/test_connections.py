@@ -22,6 +22,7 @@ from sunshine.app import create_app
 from sunshine.config import get_settings
 from sunshine.db import Database
 from sunshine.ledger import service as ledger
+from sunshine.web.routes import warm_routes
 from tests.pages import browser, csrf_token, page_text
 from tests.trading.builders import accepted_project, publish_notice, tender_world
 
@@ -118,6 +119,7 @@ def _free_port() -> int:
 @contextmanager
 def serving(app) -> Iterator[str]:
     """A real uvicorn server for ``app`` on a free port, in a thread of this process."""
+    warm_routes(app.router)  # as a served app does at start-up (the tests' settings leave it to the first request)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
