@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from sunshine.core import alerts, clock
 from sunshine.core.auth import Principal
 from sunshine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from sunshine.core.pagination import Keyset, Page, paginate
 from sunshine.evaluation import reevaluation
 from sunshine.evaluation.models import EvaluationRound, EvaluationSession
 from sunshine.evaluation.service import log
@@ -139,29 +141,38 @@ def record(session: Session, actor: Principal, session_id: int, round_no: int, t
     return kept
 
 
-def owed(session: Session, actor: Principal, limit: int = 200) -> list[dict]:
-    """The written reports owed and made: every one for the supervisory department and the centre, a party's own."""
+FINANCE_REPORT_ORDER = Keyset.of(
+    "evaluation-finance-reports", EvaluationRound.finance_report_owed_at, EvaluationRound.id
+)
+
+
+def owed(session: Session, actor: Principal, *, cursor: str | None = None, limit: int | None = None) -> Page[dict]:
+    """The written reports owed and made, newest first, a page at a time: every one for the supervisory department
+    and the centre, a party's own (the project's tenderer or the agency it appointed)."""
     stmt = (
         select(EvaluationRound, EvaluationSession, Project)
         .join(EvaluationSession, EvaluationSession.id == EvaluationRound.session_id)
         .join(Project, Project.id == EvaluationSession.project_id)
         .where(EvaluationRound.finance_report_owed_at.is_not(None))
-        .order_by(EvaluationRound.finance_report_owed_at.desc())
-        .limit(limit)
     )
-    out = []
-    for kept, row, project in session.execute(stmt):
-        if not (actor.roles & OVERSEERS or projects.is_party(actor, project)):
-            continue
-        out.append(
-            {
-                "project_id": project.id,
-                "project_code": project.code,
-                "project_name": project.name,
-                "session_id": row.id,
-                "round": kept.round,
-                "ground_label": reevaluation.ground_label(kept.ground),
-                **reevaluation.finance_report_view(kept),
-            }
-        )
-    return out
+    if not actor.roles & OVERSEERS:
+        mine = []
+        if actor.organisation_id is not None and Role.TENDERER in actor.roles:
+            mine.append(Project.tenderer_id == actor.organisation_id)
+        if actor.organisation_id is not None and Role.AGENCY in actor.roles:
+            mine.append(Project.agency_id == actor.organisation_id)
+        stmt = stmt.where(or_(*mine) if mine else false())
+    page = paginate(session, stmt, FINANCE_REPORT_ORDER, cursor=cursor, limit=limit)
+    items = [
+        {
+            "project_id": project.id,
+            "project_code": project.code,
+            "project_name": project.name,
+            "session_id": row.id,
+            "round": kept.round,
+            "ground_label": reevaluation.ground_label(kept.ground),
+            **reevaluation.finance_report_view(kept),
+        }
+        for kept, row, project in page.items
+    ]
+    return replace(page, items=items)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunshine.core.auth import Access, Principal, SessionDep
 from sunshine.core.inputs import Id
+from sunshine.core.pagination import CURSOR, PAGING, Paging, page_urls
 from sunshine.evaluation import purchaser, reevaluation
 from sunshine.evaluation.models import EvaluationSession
 from sunshine.identity.roles import Role
@@ -82,8 +83,10 @@ def finance_report(
 
 
 @api.get("/finance-reports", response_model=list[dict[str, Any]], summary="重新评审改变评标结果的书面报告")
-def finance_reports(session: Session = SessionDep, actor: Principal = LISTERS) -> list[dict[str, Any]]:
-    return purchaser.owed(session, actor)
+def finance_reports(
+    paging: Paging = PAGING, session: Session = SessionDep, actor: Principal = LISTERS
+) -> list[dict[str, Any]]:
+    return paging.answer(purchaser.owed(session, actor, cursor=paging.cursor, limit=paging.limit))
 
 
 # --------------------------------------------------------------------------- pages
@@ -126,11 +129,16 @@ def finance_report_form(
 
 
 @pages.get("/evaluation/finance-reports", response_class=HTMLResponse)
-def finance_reports_page(request: Request, session: Session = SessionDep, actor: Principal = LISTERS) -> Response:
+def finance_reports_page(
+    request: Request, cursor: str | None = CURSOR, session: Session = SessionDep, actor: Principal = LISTERS
+) -> Response:
+    page = purchaser.owed(session, actor, cursor=cursor)
     return render(
         request,
         "evaluation_finance_reports.html",
         page_title="重新评审改变评标结果的书面报告",
-        items=purchaser.owed(session, actor),
+        items=page.items,
+        page=page,
+        page_url=page_urls("/evaluation/finance-reports", {}),
         basis=purchaser.spec()["finance_report"],
     )
