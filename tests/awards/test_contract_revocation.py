@@ -55,7 +55,8 @@ def test_a_signed_unperformed_contract_is_revoked_by_a_reevaluation(db, client, 
         assert filing.is_open
 
     made = ok(client.post(CASES, json=challenge(pid), headers=w.bidder_headers[second]), 201)
-    body = {"answer": "经复核，分值汇总计算错误，质疑成立。", "founded": True, "remedy": "reevaluate", "ground": "sum_error"}
+    body = {"answer": "经复核，分值汇总计算错误，质疑成立。", "founded": True, "remedy": "reevaluate"}
+    body["ground"] = "sum_error"
     ok(client.post(f"{CASES}/{made['id']}/answer", json=body, headers=w.h["agency"]))
     assert state_of(db, pid) == "evaluation"
 
@@ -87,4 +88,3 @@ def test_a_signed_unperformed_contract_is_revoked_by_a_reevaluation(db, client, 
     assert fresh["number"] == f"{contract['number']}-2" and fresh["winner"] == w.names[second]
     listed = ok(client.get(f"/api/v1/projects/{pid}/contracts", headers=w.h["agency"]))
     assert {c["id"]: c["state_label"][:3] for c in listed} == {cid: "已撤销", fresh["id"]: "待双方"}
-
