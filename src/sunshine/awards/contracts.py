@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from html import escape
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunshine.awards import letters as letters_service
@@ -169,7 +169,7 @@ def draft(
         tenderer_id=project.tenderer_id,
         winner_id=letter.organisation_id,
         title=title_of(project),
-        number=f"{project.code}-{section.number}-HT",
+        number=f"{project.code}-{section.number}-HT{_generation(session, section.id)}",
         subject=section.name,
         amount=letter.amount,
         term=_text(term, "term", "履行期限"),
@@ -185,6 +185,16 @@ def draft(
     session.add(contract)
     session.flush()
     return contract
+
+
+def _generation(session: Session, section_id: int) -> str:
+    """A section's contract drafted again after a revocation (重新评审) is numbered apart (…-HT-2), as its letters."""
+    revoked = session.scalar(
+        select(func.count(AwardContract.id)).where(
+            AwardContract.section_id == section_id, AwardContract.revoked_at.is_not(None)
+        )
+    )
+    return f"-{revoked + 1}" if revoked else ""
 
 
 def _side(actor: Principal, contract: AwardContract) -> str:

@@ -120,11 +120,21 @@ def room(request: Request, session_id: Id, session: Session = SessionDep, actor:
         scored=scored,
         is_scored=scoring.is_scored(session, row),
         valid=[b for b in view["bids"] if b["rejected_reason"] is None],
+        reviewable=_reviewable(view["bids"], row.round),
         price_weight=decl.price_weight,
         signatures=report.signatures(session, row) if row.state in ("signing", "finished") else [],
         rec=record_views.room_context(session, actor, row),
         prices=pricing_views.room_context(session, row, project),
     )
+
+
+def _reviewable(bids: list[dict], round_no: int) -> list[dict]:
+    """The bids the chair's review form offers: those not rejected; in a re-evaluation round (重新评审, the reviews
+    reopened) also those rejected on the committee's own verdict, so a pass/fail can be changed from the page (a
+    rejection resting on the bidder's own answer stands, as ``reviews.review`` rules)."""
+    if round_no <= 1:
+        return [b for b in bids if b["rejected_reason"] is None]
+    return [b for b in bids if b["rejected_reason"] not in reviews.KEPT_REJECTIONS]
 
 
 def _go(request: Request, session_id: int, call, done: str) -> Response:
